@@ -1,0 +1,50 @@
+// The contract between the distribution activities and the channel adapters. Adapters split a
+// publish into prepare (create a remote draft) and publish (check the draft, then publish it) so
+// that a retried activity can look at the remote state instead of publishing a second time.
+
+export const CHANNEL_TYPES = ['WOORIDONGNE_TV', 'RINGO_BIZ', 'GENIE_TV', 'INSTAGRAM', 'NAVER_BLOG', 'KAKAO_CHANNEL'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+export type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
+
+/** What one channel publish needs. idempotencyKey is stable across retries of the same publish (e.g. "dist-evt-1/INSTAGRAM/0"). */
+export interface PublishInput {
+  eventId: string;
+  channel: ChannelType;
+  config: Record<string, unknown>;
+  contentUrls: Record<string, string | undefined>;
+  idempotencyKey: string;
+}
+
+/** The seed's per-channel success fields. */
+export interface ChannelPublishResult {
+  message: string;
+  distributionId?: string;
+  estimatedViews?: number;
+  postUrl?: string;
+  postId?: string;
+  messageId?: string;
+  adId?: string;
+  impressionSchedule?: string[];
+  updateTimestamp?: string;
+}
+
+/** Remote state recorded BEFORE publishing, so a retry can check it instead of publishing twice. */
+export interface PreparedPublish {
+  channel: ChannelType;
+  remoteId: string;
+}
+
+export interface ChannelAdapter {
+  readonly channel: ChannelType;
+  /** Step 1: create the remote draft/container and return its id (safe to repeat: at worst an unpublished draft is orphaned). */
+  prepare(input: PublishInput, signal?: AbortSignal): Promise<PreparedPublish>;
+  /** Step 2: publish the prepared draft. MUST first check the remote state of prepared.remoteId and, if already published, return the existing result without publishing again. May poll (call `onProgress(percent)` while waiting, e.g. Instagram container status polling). */
+  publish(input: PublishInput, prepared: PreparedPublish, onProgress: (percent: number) => void, signal?: AbortSignal): Promise<ChannelPublishResult>;
+}
+
+/** Where each channel lives and how to authenticate; the sandbox points all of these at the local emulators. */
+export interface ChannelEndpointsConfig {
+  instagram: { graphBaseUrl: string; igUserId: string; accessToken: string; pollIntervalMs: number; pollTimeoutMs: number };
+  partners: Record<PartnerChannelType, { baseUrl: string; token: string }>;
+  requestTimeoutMs: number;
+}

@@ -1,0 +1,60 @@
+// The app factory: every dependency comes in as an argument, so tests build the same app against
+// a test Temporal server and the launcher builds it against the embedded one.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { Client } from '@temporalio/client';
+import type { MiddlewareHandler } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { Role } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { requireRole, type ApiKeyRing } from './auth.js';
+import { createErrorHandler, notFoundHandler } from './errors.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { validationHook } from './validation.js';
+
+export interface AppDeps {
+  client: Client;
+  temporalAddress: string;
+  taskQueue: string;
+  keys: ApiKeyRing;
+  logger: Logger;
+  sandbox: boolean;
+  version: string;
+  /** Route middleware for a role; set by createApp from `keys`. */
+  auth: (role: Role) => MiddlewareHandler;
+}
+
+export type AppOptions = Omit<AppDeps, 'auth'>;
+
+export const OPENAPI_INFO = {
+  title: 'Switchyard API',
+  version: '0.1.0',
+  description:
+    'Durable deployments (GitHub → ECR → ECS → CodeDeploy blue/green with a human-approved switch) and channel distribution on Temporal. ' +
+    'Authenticate with `Authorization: Bearer <key>`; roles: viewer, deployer, approver, admin.',
+};
+
+export function createApp(options: AppOptions) {
+  const deps: AppDeps = { ...options, auth: (role) => requireRole(options.keys, role) };
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  app.use('*', requestId());
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound(notFoundHandler);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A Switchyard API key',
+  });
+
+  registerHealthRoutes(app, deps);
+  registerSystemRoutes(app, deps);
+
+  app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
+  app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
+  return app;
+}
+
+export type SwitchyardApp = ReturnType<typeof createApp>;

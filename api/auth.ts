@@ -1,0 +1,65 @@
+// API keys as `Authorization: Bearer <key>`, each with one role. Keys are compared by their
+// SHA-256 digest through a map lookup, so the comparison time does not depend on the key.
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Role } from '../common/config.js';
+import { errorResponse } from './errors.js';
+
+export interface Principal {
+  role: Role;
+  /** Which configured key matched, for audit ("approved by …"); never the key itself. */
+  label: string;
+}
+
+/** What each role may do, besides admin which may do everything. */
+const GRANTS: Record<Exclude<Role, 'admin'>, readonly Role[]> = {
+  viewer: ['viewer'],
+  deployer: ['viewer', 'deployer'],
+  approver: ['viewer', 'approver'],
+};
+
+export function roleAllows(role: Role, needed: Role): boolean {
+  return role === 'admin' || (needed !== 'admin' && GRANTS[role].includes(needed));
+}
+
+const digest = (key: string) => createHash('sha256').update(key).digest('base64');
+
+export class ApiKeyRing {
+  private readonly byDigest = new Map<string, Principal>();
+
+  constructor(keys: { key: string; role: Role; label: string }[]) {
+    for (const { key, role, label } of keys) this.byDigest.set(digest(key), { role, label });
+  }
+
+  get size(): number {
+    return this.byDigest.size;
+  }
+
+  authenticate(presented: string | undefined): Principal | undefined {
+    if (!presented) return undefined;
+    return this.byDigest.get(digest(presented));
+  }
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+export type AuthVariables = { principal: Principal };
+
+/** Route middleware: 401 without a valid key, 403 when the key's role is not enough. */
+export function requireRole(keys: ApiKeyRing, needed: Role): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const principal = keys.authenticate(bearerToken(c.req.header('authorization')));
+    if (!principal) {
+      c.header('WWW-Authenticate', 'Bearer realm="switchyard"');
+      return errorResponse(c, 401, 'Missing or invalid API key: send Authorization: Bearer <key>');
+    }
+    if (!roleAllows(principal.role, needed)) {
+      return errorResponse(c, 403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}

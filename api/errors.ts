@@ -1,0 +1,87 @@
+// The two seed error shapes, and the one place that turns any failure into a response.
+//  - Panda (every path but /api/distribution): {timestamp, status, error, message, deploymentId?, stage?, errorCode?, ...}
+//  - Distribution Service (/api/distribution/*): {error: BAD_REQUEST|NOT_FOUND|..., message, timestamp, details?}
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../common/logger.js';
+
+export type ErrorExtras = Record<string, unknown>;
+
+/** An error meant for the client: its message and extras are safe to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly extras: ErrorExtras = {},
+    /** The Panda `error` title; defaults from the status. */
+    readonly title?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const PANDA_TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+const DISTRIBUTION_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE',
+};
+
+/** The seed's Panda timestamp: ISO-8601 local form without zone or fraction, in UTC. */
+export function pandaTimestamp(date = new Date()): string {
+  return date.toISOString().slice(0, 19);
+}
+
+function usesDistributionShape(path: string): boolean {
+  return path.startsWith('/api/distribution');
+}
+
+export function errorBody(path: string, status: number, message: string, extras: ErrorExtras = {}, title?: string) {
+  if (usesDistributionShape(path)) {
+    const { details, ...rest } = extras;
+    const mergedDetails = { ...(details as ErrorExtras | undefined), ...rest };
+    return {
+      error: DISTRIBUTION_CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'),
+      message,
+      timestamp: new Date().toISOString(),
+      ...(Object.keys(mergedDetails).length > 0 ? { details: mergedDetails } : {}),
+    };
+  }
+  return {
+    timestamp: pandaTimestamp(),
+    status,
+    error: title ?? PANDA_TITLES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request'),
+    message,
+    ...extras,
+  };
+}
+
+export function errorResponse(c: Context, status: ContentfulStatusCode, message: string, extras: ErrorExtras = {}, title?: string) {
+  return c.json(errorBody(c.req.path, status, message, extras, title), status);
+}
+
+/** Hono's onError: known errors keep their status; anything else is a 500 without internals. */
+export function createErrorHandler(logger: Logger) {
+  return (error: Error, c: Context) => {
+    if (error instanceof ApiError) return errorResponse(c, error.status, error.message, error.extras, error.title);
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      if (status >= 500) logger.error({ err: error, path: c.req.path }, 'HTTP exception');
+      return errorResponse(c, status, error.message || PANDA_TITLES[status] || 'Request failed');
+    }
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unexpected error');
+    // The seed shows "Unexpected error: <cause>" with exceptionClass; the cause itself may carry
+    // internals (hosts, identifiers), so only the class goes out and the rest goes to the log.
+    return errorResponse(c, 500, 'Unexpected error', { errorCode: 'UNEXPECTED_ERROR', exceptionClass: error.name || 'Error' });
+  };
+}
+
+export function notFoundHandler(c: Context) {
+  return errorResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`);
+}

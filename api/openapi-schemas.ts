@@ -1,0 +1,51 @@
+// Schemas shared by many routes: the seed envelope and the two seed error shapes.
+import { z } from '@hono/zod-openapi';
+
+export function envelopeSchema<T extends z.ZodType>(data: T) {
+  return z.object({
+    code: z.number().int().openapi({ example: 200 }),
+    message: z.string(),
+    data,
+  });
+}
+
+export const PandaErrorSchema = z
+  .object({
+    timestamp: z.string().openapi({ example: '2024-01-01T12:00:00' }),
+    status: z.number().int().openapi({ example: 400 }),
+    error: z.string().openapi({ example: 'Deployment Error' }),
+    message: z.string(),
+    deploymentId: z.string().optional(),
+    stage: z.number().int().optional(),
+    errorCode: z.string().optional(),
+  })
+  .passthrough()
+  .openapi('ErrorBody');
+
+export const DistributionErrorSchema = z
+  .object({
+    error: z.string().openapi({ example: 'BAD_REQUEST', description: 'BAD_REQUEST, NOT_FOUND or INTERNAL_SERVER_ERROR (seed); also UNAUTHORIZED, FORBIDDEN, CONFLICT' }),
+    message: z.string(),
+    timestamp: z.string().openapi({ format: 'date-time' }),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('ErrorResponse');
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request', 401: 'Missing or invalid API key', 403: 'The key\'s role does not allow this',
+  404: 'Not found', 408: 'Timed out', 409: 'Conflict with a running workflow', 500: 'Unexpected error', 503: 'Temporal or the worker unavailable',
+};
+
+export function errorResponses(...statuses: number[]) {
+  return errorResponsesOf(PandaErrorSchema, statuses);
+}
+
+export function distributionErrorResponses(...statuses: number[]) {
+  return errorResponsesOf(DistributionErrorSchema, statuses);
+}
+
+function errorResponsesOf(schema: z.ZodType, statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema } } }]),
+  );
+}

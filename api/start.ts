@@ -1,0 +1,48 @@
+// Starts the HTTP API: shared by the production entry (api/main.ts) and the launcher.
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { VERSION } from '../common/version.js';
+import { createApp } from './app.js';
+import { ApiKeyRing } from './auth.js';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger): Promise<RunningApi> {
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({
+    client,
+    temporalAddress: address,
+    taskQueue: config.temporal.taskQueue,
+    keys,
+    logger,
+    sandbox: config.sandbox,
+    version: VERSION,
+  });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : config.port;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+    },
+  };
+}
+
+export function apiKeyRingFrom(config: Config, generatedAdminKey?: string): ApiKeyRing {
+  const keys = [...config.apiKeys];
+  if (generatedAdminKey) keys.unshift({ role: 'admin', key: generatedAdminKey, label: 'generated admin key' });
+  return new ApiKeyRing(keys);
+}

@@ -1,0 +1,121 @@
+// Configuration is parsed once, at start, from the environment. A wrong or missing value stops
+// start-up with a message that names the variable, never a stack trace from deep inside.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Variables that mean "talk to the real services": any of them turns sandbox mode off by default. */
+export const REAL_SERVICE_VARIABLES = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'GITHUB_TOKEN', 'SLACK_BOT_TOKEN'] as const;
+
+export const ROLES = ['viewer', 'deployer', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const apiKeyList = z
+  .string()
+  .transform((raw, ctx) => {
+    const keys: { role: Role; key: string }[] = [];
+    for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const separator = entry.indexOf(':');
+      const role = entry.slice(0, separator) as Role;
+      const key = entry.slice(separator + 1);
+      if (separator < 0 || !ROLES.includes(role) || key.length < 16) {
+        ctx.addIssue({ code: 'custom', message: `each entry must be role:key with role one of ${ROLES.join('|')} and a key of at least 16 characters` });
+        return z.NEVER;
+      }
+      keys.push({ role, key });
+    }
+    return keys;
+  });
+
+export const configSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SWITCHYARD_DATA_DIR: z.string().min(1).default('.data'),
+  SWITCHYARD_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  SWITCHYARD_API_KEYS: apiKeyList.optional(),
+  SWITCHYARD_SANDBOX: booleanFlag.optional(),
+  SWITCHYARD_PUBLIC_URL: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: RawConfig['LOG_LEVEL'];
+  dataDir: string;
+  apiKeys: { role: Role; key: string; label: string }[];
+  /** True when SWITCHYARD_API_KEY was not given: the launcher generates and stores one. */
+  adminKeyFromEnv: boolean;
+  sandbox: boolean;
+  publicUrl: string;
+  temporal: {
+    /** Undefined means "start the embedded dev server" (launcher only). */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    devPort: number;
+    uiPort: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (`export X=`) means "not set", as in most shells' and tools' conventions.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const raw = parsed.data;
+  const apiKeys: Config['apiKeys'] = (raw.SWITCHYARD_API_KEYS ?? []).map((k, i) => ({ ...k, label: `SWITCHYARD_API_KEYS[${i}]` }));
+  if (raw.SWITCHYARD_API_KEY) apiKeys.unshift({ role: 'admin', key: raw.SWITCHYARD_API_KEY, label: 'SWITCHYARD_API_KEY' });
+  const realServiceConfigured = REAL_SERVICE_VARIABLES.some((name) => Boolean(present[name]));
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    logLevel: raw.LOG_LEVEL,
+    dataDir: resolve(raw.SWITCHYARD_DATA_DIR),
+    apiKeys,
+    adminKeyFromEnv: Boolean(raw.SWITCHYARD_API_KEY),
+    sandbox: raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured,
+    publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    temporal: {
+      address: raw.TEMPORAL_ADDRESS,
+      namespace: raw.TEMPORAL_NAMESPACE,
+      taskQueue: raw.TEMPORAL_TASK_QUEUE,
+      devPort: raw.TEMPORAL_DEV_PORT,
+      uiPort: raw.TEMPORAL_UI_PORT,
+    },
+  };
+}
+
+/** For entry points: parse, or print the problems and exit with status 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,19 @@
+// Search attributes are how the API lists and filters runs through Temporal visibility, and how
+// operators find them in the Temporal UI. Registered by the launcher and the test setup.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const SwitchyardKind = defineSearchAttributeKey('SwitchyardKind', SearchAttributeType.KEYWORD);
+export const SwitchyardStatus = defineSearchAttributeKey('SwitchyardStatus', SearchAttributeType.KEYWORD);
+export const DeployService = defineSearchAttributeKey('DeployService', SearchAttributeType.KEYWORD);
+export const DeployRepository = defineSearchAttributeKey('DeployRepository', SearchAttributeType.KEYWORD);
+export const CodeDeployDeploymentId = defineSearchAttributeKey('CodeDeployDeploymentId', SearchAttributeType.KEYWORD);
+export const DistributionEventId = defineSearchAttributeKey('DistributionEventId', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTES = [
+  SwitchyardKind, SwitchyardStatus, DeployService, DeployRepository, CodeDeployDeploymentId, DistributionEventId,
+];
+
+/** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
+export function devServerSearchAttributeArgs(): string[] {
+  return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
+}

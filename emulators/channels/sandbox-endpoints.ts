@@ -1,0 +1,35 @@
+// The adapters' endpoints config for a running sandbox, so the worker and the tests point the
+// production adapters at the emulators without repeating paths and credentials.
+import type { ChannelEndpointsConfig, PartnerChannelType } from '../../activities/distribution/channels/types.js';
+import { PARTNER_PATHS } from './server.js';
+import type { RunningChannelEmulators } from './server.js';
+
+export interface SandboxTiming {
+  pollIntervalMs?: number;
+  pollTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export function sandboxChannelEndpoints(emulators: RunningChannelEmulators, timing: SandboxTiming = {}): ChannelEndpointsConfig {
+  const { instagram, partners } = emulators.state;
+  const partnerEndpoint = (channel: PartnerChannelType) => ({
+    baseUrl: `${emulators.url}/partners/${PARTNER_PATHS[channel]}`, token: partners[channel].token,
+  });
+  return {
+    instagram: {
+      graphBaseUrl: `${emulators.url}/instagram`,
+      igUserId: instagram.igUserId,
+      accessToken: instagram.accessToken,
+      pollIntervalMs: timing.pollIntervalMs ?? 1_000,
+      pollTimeoutMs: timing.pollTimeoutMs ?? 5 * 60_000,
+    },
+    partners: {
+      WOORIDONGNE_TV: partnerEndpoint('WOORIDONGNE_TV'),
+      RINGO_BIZ: partnerEndpoint('RINGO_BIZ'),
+      GENIE_TV: partnerEndpoint('GENIE_TV'),
+      NAVER_BLOG: partnerEndpoint('NAVER_BLOG'),
+      KAKAO_CHANNEL: partnerEndpoint('KAKAO_CHANNEL'),
+    },
+    requestTimeoutMs: timing.requestTimeoutMs ?? 10_000,
+  };
+}

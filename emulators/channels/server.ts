@@ -1,0 +1,78 @@
+// Starts every channel emulator on one port:
+//   /instagram/...                     Instagram Graph API (content publishing)
+//   /partners/{naver-blog|kakao-channel|wooridongne-tv|ringo-biz|genie-tv}/...  partner protocol
+//   /_emulator/...                     sandbox controls (state, faults, reset)
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { PartnerChannelType } from '../../activities/distribution/channels/types.js';
+import { createControlApp } from './control-app.js';
+import { ChannelEmulatorState } from './emulator-state.js';
+import { createInstagramApp } from './instagram-app.js';
+import { InstagramEmulatorState } from './instagram-state.js';
+import type { InstagramEmulatorOptions } from './instagram-state.js';
+import { createPartnerApp } from './partner-app.js';
+import { PartnerEmulatorState } from './partner-state.js';
+
+export const PARTNER_PATHS: Record<PartnerChannelType, string> = {
+  NAVER_BLOG: 'naver-blog',
+  KAKAO_CHANNEL: 'kakao-channel',
+  WOORIDONGNE_TV: 'wooridongne-tv',
+  RINGO_BIZ: 'ringo-biz',
+  GENIE_TV: 'genie-tv',
+};
+
+export interface ChannelEmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  hostname?: string;
+  /** The credentials the emulated channels accept; one string gives every partner the same token. */
+  tokens: { instagram: string; partners: string | Record<PartnerChannelType, string> };
+  instagram?: Omit<InstagramEmulatorOptions, 'accessToken' | 'igUserId'> & { igUserId?: string };
+}
+
+export interface RunningChannelEmulators {
+  /** Base URL, e.g. http://127.0.0.1:43125 (Instagram at `${url}/instagram`). */
+  url: string;
+  state: ChannelEmulatorState;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SANDBOX_IG_USER_ID = '17841400000000001';
+
+export async function startChannelEmulators(options: ChannelEmulatorOptions): Promise<RunningChannelEmulators> {
+  const { tokens } = options;
+  const partnerToken = (channel: PartnerChannelType) => (typeof tokens.partners === 'string' ? tokens.partners : tokens.partners[channel]);
+  const partners = Object.fromEntries(Object.keys(PARTNER_PATHS).map((channel) => {
+    const type = channel as PartnerChannelType;
+    return [type, new PartnerEmulatorState(type, partnerToken(type))];
+  })) as Record<PartnerChannelType, PartnerEmulatorState>;
+  const instagram = new InstagramEmulatorState({
+    ...options.instagram, igUserId: options.instagram?.igUserId ?? DEFAULT_SANDBOX_IG_USER_ID, accessToken: tokens.instagram,
+  });
+  const state = new ChannelEmulatorState(instagram, partners);
+
+  const app = new Hono();
+  app.route('/_emulator', createControlApp(state));
+  app.route('/instagram', createInstagramApp(instagram));
+  for (const [channel, path] of Object.entries(PARTNER_PATHS)) {
+    app.route(`/partners/${path}`, createPartnerApp(partners[channel as PartnerChannelType]));
+  }
+
+  const hostname = options.hostname ?? '127.0.0.1';
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${hostname}:${port}`,
+    state,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      // Keep-alive sockets from fetch clients would otherwise hold close() open.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }),
+  };
+}

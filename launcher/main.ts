@@ -1,0 +1,76 @@
+// `npm start`: everything on one machine. The Temporal dev server (unless TEMPORAL_ADDRESS is
+// set), the sandbox emulators (in sandbox mode), the worker and the API, stopped in reverse order
+// on Ctrl-C or SIGTERM.
+import { loadOrCreateAdminKey } from '../common/admin-key.js';
+import { loadConfigOrExit } from '../common/config.js';
+import { createLogger } from '../common/logger.js';
+import { apiKeyRingFrom, startApi } from '../api/start.js';
+import { startWorker } from '../worker/start.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { printBanner } from './banner.js';
+import { startTemporalDevServer } from './temporal-dev-server.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel, 'switchyard');
+// The launcher owns shutdown order (API, then worker, then Temporal), so the Temporal runtime
+// must not react to signals by itself.
+Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+
+const stoppers: { name: string; stop: () => Promise<void> }[] = [];
+let stopping = false;
+
+async function shutdown(reason: string, exitCode = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ reason }, 'stopping Switchyard');
+  for (const { name, stop } of stoppers.reverse()) {
+    try {
+      await stop();
+      logger.info(`${name} stopped`);
+    } catch (error) {
+      logger.error({ err: error }, `${name} did not stop cleanly`);
+    }
+  }
+  process.exit(exitCode);
+}
+
+// A terminal's Ctrl-C can arrive twice (once from the terminal, once relayed by a wrapper):
+// repeats while stopping are ignored; a third one forces the exit.
+let signalsSeen = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signalsSeen += 1;
+    if (signalsSeen >= 3) process.exit(130);
+    void shutdown(signal);
+  });
+}
+
+try {
+  const stored = config.adminKeyFromEnv ? undefined : loadOrCreateAdminKey(config.dataDir);
+
+  let address = config.temporal.address;
+  let temporalUi: string | undefined;
+  if (!address) {
+    const devServer = await startTemporalDevServer({
+      dataDir: config.dataDir,
+      namespace: config.temporal.namespace,
+      port: config.temporal.devPort,
+      uiPort: config.temporal.uiPort,
+    });
+    stoppers.push({ name: 'Temporal dev server', stop: devServer.stop });
+    address = devServer.address;
+    temporalUi = devServer.uiUrl;
+  }
+
+  const worker = await startWorker(config, address, logger);
+  stoppers.push({ name: 'worker', stop: worker.stop });
+  void worker.done.then(() => { if (!stopping) void shutdown('worker stopped', 1); });
+
+  const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger);
+  stoppers.push({ name: 'API', stop: api.stop });
+
+  printBanner({ config, apiUrl: api.url, temporalAddress: address, temporalUi, adminKey: stored });
+} catch (error) {
+  console.error(`Switchyard failed to start: ${(error as Error).message}`);
+  await shutdown('start-up failed', 1);
+}

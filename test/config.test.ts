@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../common/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has working defaults on an empty environment, with sandbox on', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, sandbox: true, adminKeyFromEnv: false, temporal: { address: undefined, namespace: 'default', uiPort: 8233 } });
+    expect(config.apiKeys).toEqual([]);
+  });
+
+  it('names each wrong variable', () => {
+    const problems = problemsOf({ PORT: 'eighty', TEMPORAL_ADDRESS: 'no-port', SWITCHYARD_SANDBOX: 'maybe', SWITCHYARD_API_KEY: 'short' });
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.find((p) => p.startsWith('TEMPORAL_ADDRESS'))).toContain('host:port');
+    expect(problems.some((p) => p.startsWith('SWITCHYARD_SANDBOX'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('SWITCHYARD_API_KEY'))).toBe(true);
+    expect(problems).toHaveLength(4);
+  });
+
+  it('turns sandbox off by default when real service configuration is present, unless forced on', () => {
+    expect(loadConfig({ AWS_REGION: 'ap-northeast-2' }).sandbox).toBe(false);
+    expect(loadConfig({ AWS_REGION: 'ap-northeast-2', SWITCHYARD_SANDBOX: 'true' }).sandbox).toBe(true);
+  });
+
+  it('parses role:key lists and puts SWITCHYARD_API_KEY first as admin', () => {
+    const config = loadConfig({ SWITCHYARD_API_KEY: 'a'.repeat(20), SWITCHYARD_API_KEYS: `viewer:${'v'.repeat(16)}, approver:${'p'.repeat(16)}` });
+    expect(config.apiKeys.map((k) => k.role)).toEqual(['admin', 'viewer', 'approver']);
+    expect(problemsOf({ SWITCHYARD_API_KEYS: 'root:xxxxxxxxxxxxxxxxxxxx' })[0]).toMatch(/^SWITCHYARD_API_KEYS/);
+  });
+});

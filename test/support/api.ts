@@ -1,0 +1,34 @@
+// The real app factory, wired to the run's Temporal server, with one key per role.
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../api/app.js';
+import { ApiKeyRing } from '../../api/auth.js';
+import { createLogger } from '../../common/logger.js';
+import { temporalAddress } from './temporal.js';
+
+export const TEST_KEYS = {
+  admin: 'test-admin-key-0123456789',
+  viewer: 'test-viewer-key-0123456789',
+  deployer: 'test-deployer-key-0123456789',
+  approver: 'test-approver-key-0123456789',
+} as const;
+
+export function authHeader(role: keyof typeof TEST_KEYS): Record<string, string> {
+  return { authorization: `Bearer ${TEST_KEYS[role]}` };
+}
+
+export function testKeyRing(): ApiKeyRing {
+  return new ApiKeyRing(Object.entries(TEST_KEYS).map(([role, key]) => ({ role: role as keyof typeof TEST_KEYS, key, label: `test ${role}` })));
+}
+
+export function buildTestApp(client: Client, taskQueue: string) {
+  const keys = testKeyRing();
+  return createApp({
+    client,
+    temporalAddress: temporalAddress(),
+    taskQueue,
+    keys,
+    logger: createLogger('silent'),
+    sandbox: true,
+    version: 'test',
+  });
+}

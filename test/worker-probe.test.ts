@@ -1,0 +1,53 @@
+// The whole loop on a real Temporal server: client → server → worker → activity → result, then
+// a replay of the recorded history against the current workflow code.
+import { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../activities/index.js';
+import { workerProbeWorkflow } from '../workflows/worker-probe.js';
+import { authHeader, buildTestApp } from './support/api.js';
+import { json } from './support/http.js';
+import { connectClient, startTestWorker, uniqueTaskQueue, type TestWorker } from './support/temporal.js';
+
+describe('worker probe workflow', () => {
+  const taskQueue = uniqueTaskQueue('probe');
+  let worker: TestWorker;
+  let temporal: Awaited<ReturnType<typeof connectClient>>;
+
+  beforeAll(async () => {
+    temporal = await connectClient();
+    worker = await startTestWorker(taskQueue, createActivities({ sandbox: true, workerIdentity: 'probe-test-worker' }));
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await temporal?.close();
+  });
+
+  it('runs the activity on the worker and returns its description', async () => {
+    const result = await temporal.client.workflow.execute(workerProbeWorkflow, { taskQueue, workflowId: `probe-test-${Date.now()}` });
+    expect(result).toMatchObject({ workerIdentity: 'probe-test-worker', taskQueue, sandbox: true, attempt: 1 });
+    expect(result.workflowId).toMatch(/^probe-test-/);
+  });
+
+  it('replays its recorded history deterministically', async () => {
+    const handle = await temporal.client.workflow.start(workerProbeWorkflow, { taskQueue, workflowId: `probe-replay-${Date.now()}` });
+    await handle.result();
+    const history = await handle.fetchHistory();
+    expect(history.events?.length).toBeGreaterThan(5);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, handle.workflowId),
+    ).resolves.toBeUndefined();
+  });
+
+  it('is reachable through the API, and /healthz sees the worker polling', async () => {
+    const app = buildTestApp(temporal.client, taskQueue);
+    const probe = await app.request('/api/v1/system/worker-probe', { method: 'POST', headers: authHeader('viewer') });
+    expect(probe.status).toBe(200);
+    const body = await json(probe);
+    expect(body).toMatchObject({ code: 200, data: { workerIdentity: 'probe-test-worker', taskQueue } });
+
+    const health = await app.request('/healthz');
+    expect(health.status).toBe(200);
+    expect(await json(health)).toMatchObject({ status: 'UP', sandbox: true, temporal: { reachable: true }, worker: { polling: true } });
+  });
+});

@@ -1,0 +1,39 @@
+// Starts the worker on a connection: shared by the production entry (worker/main.ts) and the
+// launcher (`npm start`).
+import { hostname } from 'node:os';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { Config } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { createSwitchyardWorker } from './worker.js';
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Settles when the worker has stopped (after shutdown() or a fatal error). */
+  done: Promise<void>;
+  /** Graceful stop: no new tasks, in-flight activities get the grace time, then the connection closes. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: Config, address: string, logger: Logger): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address });
+  const workerIdentity = `switchyard-worker-${process.pid}@${hostname()}`;
+  const worker = await createSwitchyardWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    identity: workerIdentity,
+    activities: createActivities({ sandbox: config.sandbox, workerIdentity }),
+  });
+  const done = worker.run().finally(() => connection.close());
+  done.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
+  return {
+    worker,
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Builds the one worker that hosts every Switchyard workflow and activity.
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Activities } from '../activities/index.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface SwitchyardWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A prebuilt bundle (tests bundle once per run); otherwise the worker bundles WORKFLOWS_PATH. */
+  workflowBundle?: WorkflowBundleOption;
+  identity?: string;
+}
+
+export function createSwitchyardWorker(options: SwitchyardWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.identity ? { identity: options.identity } : {}),
+    // In-flight activities get this long to finish on SIGTERM before they are cancelled; Temporal
+    // retries whatever is cut off, and every activity is idempotent.
+    shutdownGraceTime: '10 seconds',
+  });
+}
