@@ -1,12 +1,25 @@
 // The activity factory: the worker builds every activity from configured clients, so tests and
 // the sandbox run the same code against local endpoints that production runs against the real ones.
-import { createWorkerProbeActivities, type WorkerProbeDeps } from './worker-probe.js';
+import type { ChannelType } from '../common/channel-types.js';
+import type { ChannelAdapter } from './distribution/channels/types.js';
+import type { ChannelCircuitBreakers } from './distribution/circuit-breaker.js';
+import { createDistributionActivities } from './distribution/publish-activities.js';
+import { createWebhookActivities, type WebhookConfig } from './distribution/webhook-activity.js';
+import { createWorkerProbeActivities } from './worker-probe.js';
 
-export type ActivityDeps = WorkerProbeDeps;
+export interface ActivityDeps {
+  sandbox: boolean;
+  workerIdentity: string;
+  channelAdapters: Record<ChannelType, ChannelAdapter>;
+  channelBreakers: ChannelCircuitBreakers;
+  distributionWebhook: WebhookConfig;
+}
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createWorkerProbeActivities(deps),
+    ...createDistributionActivities({ adapters: deps.channelAdapters, breakers: deps.channelBreakers }),
+    ...createWebhookActivities(deps.distributionWebhook),
   };
 }
 

@@ -7,7 +7,10 @@ import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Role } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
-import { requireRole, type ApiKeyRing } from './auth.js';
+import { requireRole, type ApiKeyRing, type SwitchyardEnv } from './auth.js';
+import { registerDistributionRoutes } from './distribution/routes.js';
+import { DistributionService, type DistributionSettings } from './distribution/service.js';
+import { WorkflowEventHub } from './streams/event-hub.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -21,6 +24,9 @@ export interface AppDeps {
   logger: Logger;
   sandbox: boolean;
   version: string;
+  distribution: Omit<DistributionSettings, 'taskQueue'>;
+  /** How often the shared per-workflow pollers query for new events. */
+  eventPollIntervalMs: number;
   /** Route middleware for a role; set by createApp from `keys`. */
   auth: (role: Role) => MiddlewareHandler;
 }
@@ -37,7 +43,8 @@ export const OPENAPI_INFO = {
 
 export function createApp(options: AppOptions) {
   const deps: AppDeps = { ...options, auth: (role) => requireRole(options.keys, role) };
-  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
+  const hub = new WorkflowEventHub({ pollIntervalMs: options.eventPollIntervalMs });
 
   app.use('*', requestId());
   app.onError(createErrorHandler(deps.logger));
@@ -51,10 +58,14 @@ export function createApp(options: AppOptions) {
 
   registerHealthRoutes(app, deps);
   registerSystemRoutes(app, deps);
+  registerDistributionRoutes(app, deps, {
+    service: new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }),
+    hub,
+  });
 
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
-  return app;
+  return Object.assign(app, { eventHub: hub });
 }
 
 export type SwitchyardApp = ReturnType<typeof createApp>;

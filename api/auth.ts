@@ -63,3 +63,6 @@ export function requireRole(keys: ApiKeyRing, needed: Role): MiddlewareHandler<{
     await next();
   };
 }
+
+/** The Hono environment of every Switchyard route: the authenticated principal, once checked. */
+export type SwitchyardEnv = { Variables: AuthVariables };

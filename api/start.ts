@@ -7,6 +7,9 @@ import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
 
+/** Shared pollers query each watched workflow this often, however many clients watch it. */
+const EVENT_POLL_INTERVAL_MS = 500;
+
 export interface RunningApi {
   url: string;
   port: number;
@@ -24,6 +27,12 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     logger,
     sandbox: config.sandbox,
     version: VERSION,
+    distribution: {
+      retryWindowMs: config.distribution.retryWindowMs,
+      retryBackoffMs: config.distribution.retryBackoffMs,
+      syncWaitMs: config.distribution.syncWaitMs,
+    },
+    eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -35,7 +44,11 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     url: `http://localhost:${port}`,
     port,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      app.eventHub.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open event streams would hold the server for up to their 5-minute limit.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
       await connection.close();
     },
   };

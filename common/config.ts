@@ -2,6 +2,10 @@
 // start-up with a message that names the variable, never a stack trace from deep inside.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { CHANNEL_TYPES, type ChannelType } from './channel-types.js';
+
+type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
+const PARTNER_CHANNELS = CHANNEL_TYPES.filter((c): c is PartnerChannelType => c !== 'INSTAGRAM');
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -46,7 +50,30 @@ export const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  DISTRIBUTION_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
+  DISTRIBUTION_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
+  DISTRIBUTION_SYNC_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  DISTRIBUTION_WEBHOOK_URL: z.url().optional(),
+  DISTRIBUTION_WEBHOOK_SECRET: z.string().min(16).optional(),
+  CHANNEL_CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  CHANNEL_CIRCUIT_OPEN_SECONDS: z.coerce.number().int().min(1).default(30),
+  CHANNEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  INSTAGRAM_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  INSTAGRAM_USER_ID: z.string().optional(),
+  INSTAGRAM_ACCESS_TOKEN: z.string().optional(),
+  ...partnerVariables('NAVER_BLOG'),
+  ...partnerVariables('KAKAO_CHANNEL'),
+  ...partnerVariables('WOORIDONGNE_TV'),
+  ...partnerVariables('RINGO_BIZ'),
+  ...partnerVariables('GENIE_TV'),
 });
+
+function partnerVariables<C extends PartnerChannelType>(channel: C) {
+  return {
+    [`${channel}_API_URL`]: z.url().optional(),
+    [`${channel}_API_TOKEN`]: z.string().optional(),
+  } as Record<`${C}_API_URL` | `${C}_API_TOKEN`, z.ZodOptional<z.ZodString>>;
+}
 
 type RawConfig = z.infer<typeof configSchema>;
 
@@ -67,6 +94,20 @@ export interface Config {
     taskQueue: string;
     devPort: number;
     uiPort: number;
+  };
+  distribution: {
+    retryWindowMs: number;
+    retryBackoffMs: number;
+    syncWaitMs: number;
+    webhook: { url: string | undefined; secret: string | undefined; timeoutMs: number };
+  };
+  channels: {
+    circuitFailureThreshold: number;
+    circuitOpenMs: number;
+    requestTimeoutMs: number;
+    /** Real endpoints (ignored in sandbox mode, where the emulators stand in). */
+    instagram: { graphBaseUrl: string; igUserId: string | undefined; accessToken: string | undefined };
+    partners: Record<PartnerChannelType, { baseUrl: string | undefined; token: string | undefined }>;
   };
 }
 
@@ -103,6 +144,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: raw.TEMPORAL_TASK_QUEUE,
       devPort: raw.TEMPORAL_DEV_PORT,
       uiPort: raw.TEMPORAL_UI_PORT,
+    },
+    distribution: {
+      retryWindowMs: raw.DISTRIBUTION_RETRY_WINDOW_SECONDS * 1000,
+      retryBackoffMs: raw.DISTRIBUTION_RETRY_BACKOFF_MS,
+      syncWaitMs: raw.DISTRIBUTION_SYNC_WAIT_MS,
+      webhook: { url: raw.DISTRIBUTION_WEBHOOK_URL, secret: raw.DISTRIBUTION_WEBHOOK_SECRET, timeoutMs: raw.CHANNEL_REQUEST_TIMEOUT_MS },
+    },
+    channels: {
+      circuitFailureThreshold: raw.CHANNEL_CIRCUIT_FAILURE_THRESHOLD,
+      circuitOpenMs: raw.CHANNEL_CIRCUIT_OPEN_SECONDS * 1000,
+      requestTimeoutMs: raw.CHANNEL_REQUEST_TIMEOUT_MS,
+      instagram: { graphBaseUrl: raw.INSTAGRAM_GRAPH_URL, igUserId: raw.INSTAGRAM_USER_ID, accessToken: raw.INSTAGRAM_ACCESS_TOKEN },
+      partners: Object.fromEntries(PARTNER_CHANNELS.map((channel) => [channel, {
+        baseUrl: raw[`${channel}_API_URL`], token: raw[`${channel}_API_TOKEN`],
+      }])) as Config['channels']['partners'],
     },
   };
 }

@@ -3,11 +3,10 @@
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../activities/index.js';
 import { workerProbeWorkflow } from '../workflows/worker-probe.js';
 import { authHeader, buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
-import { connectClient, startTestWorker, uniqueTaskQueue, type TestWorker } from './support/temporal.js';
+import { connectClient, startSandboxWorker, uniqueTaskQueue, type TestWorker } from './support/temporal.js';
 
 describe('worker probe workflow', () => {
   const taskQueue = uniqueTaskQueue('probe');
@@ -16,7 +15,7 @@ describe('worker probe workflow', () => {
 
   beforeAll(async () => {
     temporal = await connectClient();
-    worker = await startTestWorker(taskQueue, createActivities({ sandbox: true, workerIdentity: 'probe-test-worker' }));
+    worker = await startSandboxWorker(taskQueue, {}, 'probe-test-worker');
   });
   afterAll(async () => {
     await worker?.stop();

@@ -5,6 +5,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
+import { buildActivityDeps } from './activity-deps.js';
+import { setUpChannels } from './channel-endpoints.js';
 import { createSwitchyardWorker } from './worker.js';
 
 export interface RunningWorker {
@@ -18,14 +20,19 @@ export interface RunningWorker {
 export async function startWorker(config: Config, address: string, logger: Logger): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address });
   const workerIdentity = `switchyard-worker-${process.pid}@${hostname()}`;
+  const channels = await setUpChannels(config);
+  if (channels.emulators) logger.warn({ url: channels.emulators.url }, 'SANDBOX: channel emulators listening');
   const worker = await createSwitchyardWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
-    activities: createActivities({ sandbox: config.sandbox, workerIdentity }),
+    activities: createActivities(buildActivityDeps(config, channels, workerIdentity)),
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await channels.close();
+  });
   done.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   return {

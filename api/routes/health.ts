@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app.js';
+import type { SwitchyardEnv } from '../auth.js';
 import { checkTemporal } from '../temporal-health.js';
 
 const HealthSchema = z
@@ -30,7 +31,7 @@ const healthRoute = createRoute({
   },
 });
 
-export function registerHealthRoutes(app: OpenAPIHono, deps: AppDeps) {
+export function registerHealthRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps) {
   const startedAt = Date.now();
   app.openapi(healthRoute, async (c) => {
     const { worker, ...temporalHealth } = await checkTemporal(deps.client, deps.temporalAddress, deps.taskQueue);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app.js';
+import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import { envelopeSchema, errorResponses } from '../openapi-schemas.js';
@@ -19,7 +20,7 @@ const WorkerProbeSchema = z
 
 const PROBE_TIMEOUT_MS = 10_000;
 
-export function registerSystemRoutes(app: OpenAPIHono, deps: AppDeps) {
+export function registerSystemRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps) {
   const route = createRoute({
     method: 'post',
     path: '/api/v1/system/worker-probe',

@@ -1,6 +1,6 @@
 // The real app factory, wired to the run's Temporal server, with one key per role.
 import type { Client } from '@temporalio/client';
-import { createApp } from '../../api/app.js';
+import { createApp, type AppOptions } from '../../api/app.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { createLogger } from '../../common/logger.js';
 import { temporalAddress } from './temporal.js';
@@ -20,7 +20,7 @@ export function testKeyRing(): ApiKeyRing {
   return new ApiKeyRing(Object.entries(TEST_KEYS).map(([role, key]) => ({ role: role as keyof typeof TEST_KEYS, key, label: `test ${role}` })));
 }
 
-export function buildTestApp(client: Client, taskQueue: string) {
+export function buildTestApp(client: Client, taskQueue: string, overrides: Partial<AppOptions> = {}) {
   const keys = testKeyRing();
   return createApp({
     client,
@@ -30,5 +30,8 @@ export function buildTestApp(client: Client, taskQueue: string) {
     logger: createLogger('silent'),
     sandbox: true,
     version: 'test',
+    distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 4000 },
+    eventPollIntervalMs: 100,
+    ...overrides,
   });
 }

@@ -4,14 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Activities } from '../../activities/index.js';
+import { createActivities, type Activities } from '../../activities/index.js';
+import { loadConfig, type Config } from '../../common/config.js';
+import { buildActivityDeps } from '../../worker/activity-deps.js';
+import { startSandboxChannels, type ChannelSetup } from '../../worker/channel-endpoints.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
 
 let runtimeInstalled = false;
 function installQuietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  // Activity failures are expected in these tests (sandbox test values); only errors are shown.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
 }
 
 export function temporalAddress(): string {
@@ -52,6 +56,30 @@ export async function startTestWorker(taskQueue: string, activities: Activities)
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
+    },
+  };
+}
+
+export interface SandboxWorker extends TestWorker {
+  config: Config;
+  channels: ChannelSetup;
+}
+
+/**
+ * A worker wired exactly as `npm start` wires it in sandbox mode (channel emulators in-process),
+ * with configuration from `env` on top of the sandbox defaults.
+ */
+export async function startSandboxWorker(taskQueue: string, env: Record<string, string> = {}, identity = 'sandbox-test-worker'): Promise<SandboxWorker> {
+  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, ...env });
+  const channels = await startSandboxChannels(config);
+  const test = await startTestWorker(taskQueue, createActivities(buildActivityDeps(config, channels, identity)));
+  return {
+    ...test,
+    config,
+    channels,
+    async stop() {
+      await test.stop();
+      await channels.close();
     },
   };
 }

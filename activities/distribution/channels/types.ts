@@ -2,8 +2,9 @@
 // publish into prepare (create a remote draft) and publish (check the draft, then publish it) so
 // that a retried activity can look at the remote state instead of publishing a second time.
 
-export const CHANNEL_TYPES = ['WOORIDONGNE_TV', 'RINGO_BIZ', 'GENIE_TV', 'INSTAGRAM', 'NAVER_BLOG', 'KAKAO_CHANNEL'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+import type { ChannelType } from '../../../common/channel-types.js';
+
+export { CHANNEL_TYPES, type ChannelType } from '../../../common/channel-types.js';
 export type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
 
 /** What one channel publish needs. idempotencyKey is stable across retries of the same publish (e.g. "dist-evt-1/INSTAGRAM/0"). */

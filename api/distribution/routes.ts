@@ -1,0 +1,133 @@
+// The Distribution Service seed's operations, plus SSE events and cancel of scheduled channels.
+// Errors use the seed's ErrorResponse shape (api/errors.ts picks it for /api/distribution).
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps } from '../app.js';
+import type { SwitchyardEnv } from '../auth.js';
+import { distributionErrorResponses } from '../openapi-schemas.js';
+import type { WorkflowEventHub } from '../streams/event-hub.js';
+import { streamWorkflowEvents } from '../streams/sse.js';
+import { toDistributionResponse, toRetryResponse, toStatusResponse } from './mapping.js';
+import {
+  CancelResponseSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
+  RetryRequestSchema, RetryResponseSchema,
+} from './schemas.js';
+import type { DistributionService } from './service.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const eventIdParam = z.object({ eventId: EventIdSchema.openapi({ param: { name: 'eventId', in: 'path' } }) });
+const security = [{ bearerAuth: [] }];
+
+export interface DistributionRouteDeps {
+  service: DistributionService;
+  hub: WorkflowEventHub;
+}
+
+export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps, { service, hub }: DistributionRouteDeps) {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/distribution/distribute',
+      tags: ['Distribution'],
+      operationId: 'distributeToChannels',
+      summary: '다중 채널 배포 실행: publish one event to its channels in parallel',
+      description: 'Starts (or joins, for an eventId already open) the event\'s distribution workflow. Answers 200 with final results when every channel settles within a short wait, otherwise 202 with the current PENDING/IN_PROGRESS state.',
+      security,
+      middleware: [deps.auth('deployer')] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: DistributionRequestSchema } } } },
+      responses: {
+        200: json(DistributionResponseSchema, '배포 완료: every channel settled'),
+        202: json(DistributionResponseSchema, 'Accepted: channels still pending or in progress'),
+        ...distributionErrorResponses(400, 401, 403, 500),
+      },
+    }),
+    async (c) => {
+      const { snapshot, settled } = await service.distribute(c.req.valid('json'), c.get('principal').label);
+      const body = toDistributionResponse(snapshot);
+      return settled ? c.json(body, 200) : c.json(body, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/distribution/{eventId}/status',
+      tags: ['Status'],
+      operationId: 'getDistributionStatus',
+      summary: '배포 상태 조회: per-channel status, with progress while in progress',
+      security,
+      middleware: [deps.auth('viewer')] as const,
+      request: { params: eventIdParam },
+      responses: { 200: json(DistributionStatusResponseSchema, '배포 상태 조회 성공'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param');
+      const snapshot = await service.snapshot(eventId);
+      const inFlight = snapshot.channels.some((ch) => ch.status === 'IN_PROGRESS');
+      const progress = inFlight ? await service.heartbeatProgress(eventId).catch(() => undefined) : undefined;
+      return c.json(toStatusResponse(snapshot, progress), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/distribution/{eventId}/retry',
+      tags: ['Distribution'],
+      operationId: 'retryDistribution',
+      summary: '실패한 채널 재시도: re-run the named failed channels',
+      description: 'Answers when the retried channels settle. 400 when a named channel did not fail; 404 for an unknown event.',
+      security,
+      middleware: [deps.auth('deployer')] as const,
+      request: { params: eventIdParam, body: { required: true, content: { 'application/json': { schema: RetryRequestSchema } } } },
+      responses: { 200: json(RetryResponseSchema, '재시도 완료'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param');
+      const outcome = await service.retry(eventId, [...new Set(c.req.valid('json').channels)], c.get('principal').label);
+      return c.json(toRetryResponse(outcome), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/distribution/{eventId}',
+      tags: ['Distribution'],
+      operationId: 'cancelScheduledChannels',
+      summary: 'Cancel the channels still waiting for their scheduled time',
+      security,
+      middleware: [deps.auth('deployer')] as const,
+      request: { params: eventIdParam },
+      responses: { 200: json(CancelResponseSchema, 'Cancelled'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param');
+      const cancelled = await service.cancelScheduled(eventId, c.get('principal').label);
+      const snapshot = await service.snapshot(eventId);
+      return c.json({ eventId, cancelledChannels: cancelled, status: toStatusResponse(snapshot) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/distribution/{eventId}/events',
+      tags: ['Status'],
+      operationId: 'streamDistributionEvents',
+      summary: 'Live events (SSE): connected, history, channel events, success/fail',
+      description: 'Each event has `id: <seq>`; reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume with no gap or duplicate.',
+      security,
+      middleware: [deps.auth('viewer')] as const,
+      request: { params: eventIdParam },
+      responses: {
+        200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+        ...distributionErrorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid('param');
+      await service.snapshot(eventId); // a plain 404 before the stream opens
+      return streamWorkflowEvents(c, hub, `distribution:${eventId}`, (after) => service.events(eventId, after));
+    },
+  );
+}

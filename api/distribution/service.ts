@@ -1,0 +1,142 @@
+// Everything the distribution routes ask of Temporal: start (idempotent per event), read state,
+// retry, cancel. Reads fall back to the workflow's result once it has closed.
+import {
+  WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import type { ChannelType } from '../../common/channel-types.js';
+import { DistributionEventId, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import type { EventsPage } from '../../workflows/shared/event-log.js';
+import {
+  cancelScheduledUpdate, distributionEventsQuery, distributionSnapshotQuery, retryChannelsUpdate,
+} from '../../workflows/distribution/messages.js';
+import {
+  distributionWorkflowId, type DistributionInput, type DistributionSnapshot, type OverallStatus, type RetryOutcome,
+} from '../../workflows/distribution/types.js';
+import { ApiError } from '../errors.js';
+import type { DistributionRequest } from './schemas.js';
+
+export interface DistributionSettings {
+  taskQueue: string;
+  retryWindowMs: number;
+  retryBackoffMs: number;
+  /** How long POST /distribute waits for every channel to settle before answering 202. */
+  syncWaitMs: number;
+}
+
+const SETTLED: ReadonlySet<OverallStatus> = new Set(['COMPLETED', 'PARTIAL_FAILURE', 'FAILED']);
+const WAIT_POLL_MS = 200;
+
+export class DistributionService {
+  constructor(private readonly client: Client, private readonly settings: DistributionSettings) {}
+
+  private handle(eventId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(distributionWorkflowId(eventId));
+  }
+
+  /** Starts the event's distribution, or joins the one already open for it. */
+  async distribute(request: DistributionRequest, requestedBy: string): Promise<{ snapshot: DistributionSnapshot; settled: boolean }> {
+    const input: DistributionInput = {
+      eventId: request.eventId,
+      channels: request.channels.map((c) => ({ type: c.type, config: c.config ?? {} })),
+      contentUrls: request.contentUrls,
+      retryWindowMs: this.settings.retryWindowMs,
+      retryBackoffMs: this.settings.retryBackoffMs,
+      requestedBy,
+    };
+    try {
+      await this.client.workflow.start('distributionWorkflow', {
+        workflowId: distributionWorkflowId(request.eventId),
+        taskQueue: this.settings.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SwitchyardKind, value: 'distribution' },
+          { key: DistributionEventId, value: request.eventId },
+          { key: SwitchyardStatus, value: 'PENDING' },
+        ],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    const deadline = Date.now() + this.settings.syncWaitMs;
+    for (;;) {
+      const snapshot = await this.snapshot(request.eventId);
+      const settled = SETTLED.has(snapshot.overallStatus);
+      // Channels waiting for a scheduled time will not settle within any short wait.
+      const onlyScheduledLeft = snapshot.channels.every((c) => c.status !== 'IN_PROGRESS' && (c.status !== 'PENDING' || c.phase === 'SCHEDULED'));
+      if (settled || onlyScheduledLeft || Date.now() >= deadline) return { snapshot, settled };
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
+  }
+
+  async snapshot(eventId: string): Promise<DistributionSnapshot> {
+    const handle = this.handle(eventId);
+    try {
+      return await handle.query(distributionSnapshotQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw notFound(eventId);
+      // A closed workflow's result is the final snapshot, readable with no worker running.
+      const description = await handle.describe().catch(() => undefined);
+      if (description && description.status.name === 'COMPLETED') return (await handle.result()) as DistributionSnapshot;
+      throw error;
+    }
+  }
+
+  async events(eventId: string, afterSeq: number): Promise<EventsPage> {
+    try {
+      return await this.handle(eventId).query(distributionEventsQuery, afterSeq);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw notFound(eventId);
+      throw error;
+    }
+  }
+
+  /** Live progress of in-flight publishes, from their heartbeats (percent by channel). */
+  async heartbeatProgress(eventId: string): Promise<Map<string, number>> {
+    const progress = new Map<string, number>();
+    const description = await this.handle(eventId).describe();
+    for (const activity of description.raw.pendingActivities ?? []) {
+      const channel = activity.activityId?.split('/')[0];
+      const payload = activity.heartbeatDetails?.payloads?.[0];
+      if (!channel || !payload) continue;
+      const details = defaultPayloadConverter.fromPayload<{ progress?: number }>(payload);
+      if (typeof details?.progress === 'number') progress.set(channel, details.progress);
+    }
+    return progress;
+  }
+
+  async retry(eventId: string, channels: ChannelType[], requestedBy: string): Promise<RetryOutcome> {
+    await this.snapshot(eventId); // 404 for an unknown event, before anything else
+    try {
+      return await this.handle(eventId).executeUpdate(retryChannelsUpdate, { args: [{ channels, requestedBy }] });
+    } catch (error) {
+      throw rejected(eventId, error);
+    }
+  }
+
+  async cancelScheduled(eventId: string, requestedBy: string): Promise<ChannelType[]> {
+    await this.snapshot(eventId);
+    try {
+      const { cancelled } = await this.handle(eventId).executeUpdate(cancelScheduledUpdate, { args: [{ requestedBy }] });
+      return cancelled;
+    } catch (error) {
+      throw rejected(eventId, error);
+    }
+  }
+}
+
+function notFound(eventId: string): ApiError {
+  return new ApiError(404, `배포 이력을 찾을 수 없습니다: ${eventId} (distribution not found)`);
+}
+
+/** An update the workflow refused (validator) or could not take (closed) is the client's 400. */
+function rejected(eventId: string, error: unknown): unknown {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    return new ApiError(400, error.cause.message);
+  }
+  if (error instanceof WorkflowNotFoundError) return notFound(eventId);
+  const message = error instanceof Error ? error.message : '';
+  if (/completed|closed/i.test(message)) return new ApiError(400, `Distribution of ${eventId} is closed: its retry window has ended`);
+  return error;
+}

@@ -1,0 +1,74 @@
+// Server-Sent Events as the Panda seed defines them: `connected` first, then the history, then
+// live events, each with `id: <seq>` so `Last-Event-ID` resumes with no gap and no duplicate;
+// `retry: 5000`; keep-alive comments; the stream closes 5 s after `success`/`fail`, and after
+// 5 minutes at most (clients reconnect with Last-Event-ID).
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
+import type { EventsFetcher, WorkflowEventHub } from './event-hub.js';
+
+export interface SseTimings {
+  keepAliveMs: number;
+  closeAfterEndMs: number;
+  maxStreamMs: number;
+}
+
+export const SEED_SSE_TIMINGS: SseTimings = { keepAliveMs: 15_000, closeAfterEndMs: 5_000, maxStreamMs: 5 * 60_000 };
+const RECONNECT_MS = 5000;
+const END_EVENT_TYPES = new Set(['success', 'fail']);
+
+/** The resume point: the Last-Event-ID header, or `?lastEventId=` for clients that cannot set headers. */
+export function lastEventIdOf(c: Context): number {
+  const raw = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+  const parsed = raw === undefined ? 0 : Number.parseInt(raw, 10);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : 0;
+}
+
+export function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = SEED_SSE_TIMINGS) {
+  const afterSeq = lastEventIdOf(c);
+  return streamSSE(c, async (stream) => {
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => { finish = resolve; });
+    let ending: NodeJS.Timeout | undefined;
+    let writes = Promise.resolve();
+    const write = (message: Parameters<typeof stream.writeSSE>[0]) => {
+      writes = writes.then(() => stream.writeSSE(message)).catch(() => finish());
+      return writes;
+    };
+
+    await stream.writeSSE({ event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS });
+
+    const send = (events: WorkflowEvent[]) => {
+      for (const event of events) {
+        void write({ id: String(event.seq), event: event.type, data: JSON.stringify({ type: event.type, message: event.message, details: event.details }) });
+        if (END_EVENT_TYPES.has(event.type) && !ending) ending = setTimeout(finish, timings.closeAfterEndMs);
+      }
+    };
+    let unsubscribe: (() => void) | undefined;
+    try {
+      unsubscribe = await hub.subscribe(key, fetch, afterSeq, {
+        onEvents: (events, terminal) => {
+          send(events);
+          // Also covers a client resuming after the final event: nothing left to send.
+          if (terminal && !ending) ending = setTimeout(finish, timings.closeAfterEndMs);
+        },
+        onError: (error) => {
+          void write({ event: 'error', data: JSON.stringify({ message: `Event stream interrupted: ${(error as Error).message ?? 'unknown error'}` }) });
+          finish();
+        },
+      });
+    } catch (error) {
+      await write({ event: 'error', data: JSON.stringify({ message: `Event stream unavailable: ${(error as Error).message ?? 'unknown error'}` }) });
+      return;
+    }
+    const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => finish()), timings.keepAliveMs);
+    const limit = setTimeout(finish, timings.maxStreamMs);
+    stream.onAbort(finish);
+    await finished;
+    clearInterval(keepAlive);
+    clearTimeout(limit);
+    clearTimeout(ending);
+    unsubscribe?.();
+    await writes;
+  });
+}

@@ -1,0 +1,103 @@
+// One channel of a distribution: wait for its scheduled time (a durable timer), then prepare and
+// publish, up to MAX_PUBLISH_ATTEMPTS attempts with exponential backoff. The retry loop lives here
+// rather than in the activity retry policy so that `retries`/`lastRetryAt` are live in the state
+// and an open circuit's wait can be honoured.
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import type { EventLog } from '../shared/event-log.js';
+import type { ChannelRequest, ChannelState, DistributionInput } from './types.js';
+
+export const MAX_PUBLISH_ATTEMPTS = 3;
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * Activity ids start with the channel (`INSTAGRAM/publish/3`), so the API can attribute a pending
+ * activity's heartbeat progress to its channel.
+ */
+function activitiesFor(channel: string, activityId: string) {
+  return proxyActivities<Activities>({
+    activityId,
+    startToCloseTimeout: '2 minutes',
+    // Instagram polls its container while publishing; heartbeats carry the progress and let a
+    // crashed worker be noticed within the heartbeat timeout.
+    heartbeatTimeout: '20 seconds',
+    retry: { maximumAttempts: 1 },
+    summary: channel,
+  });
+}
+
+function failureOf(error: unknown): { message: string; permanent: boolean; retryAfterMs?: number } {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) {
+    const details = cause.details?.[0] as { retryAfterMs?: number } | undefined;
+    return { message: cause.message, permanent: cause.nonRetryable === true, retryAfterMs: details?.retryAfterMs };
+  }
+  const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  return { message, permanent: false };
+}
+
+export interface ChannelRunContext {
+  input: DistributionInput;
+  log: EventLog;
+  /** A workflow-unique activity id for this channel's next call. */
+  nextActivityId: (channel: string, kind: 'prepare' | 'publish') => string;
+}
+
+/** Waits for the channel's scheduled time; false when it was cancelled meanwhile. */
+export async function waitForSchedule(state: ChannelState & { cancelRequested?: boolean }, { log }: ChannelRunContext): Promise<boolean> {
+  if (!state.scheduledTime) return true;
+  const delayMs = Date.parse(state.scheduledTime) - Date.now();
+  if (!(delayMs > 0)) return true;
+  state.phase = 'SCHEDULED';
+  log.append('channel', `${state.channel}: scheduled for ${state.scheduledTime}`, { channel: state.channel, status: 'PENDING', scheduledTime: state.scheduledTime });
+  const cancelled = await condition(() => state.cancelRequested === true, delayMs);
+  if (!cancelled) return true;
+  Object.assign(state, { status: 'FAILED', phase: 'DONE', cancelled: true, errorMessage: 'Cancelled before its scheduled time', completedAt: new Date().toISOString() });
+  log.append('channel', `${state.channel}: cancelled before its scheduled time`, { channel: state.channel, status: 'FAILED' });
+  return false;
+}
+
+export async function publishWithRetries(state: ChannelState, request: ChannelRequest, { input, log, nextActivityId }: ChannelRunContext): Promise<void> {
+  const call = (kind: 'prepare' | 'publish') => activitiesFor(state.channel, nextActivityId(state.channel, kind));
+  const publishRequest = {
+    eventId: input.eventId,
+    channel: state.channel,
+    config: request.config,
+    contentUrls: input.contentUrls,
+    // Stable across every attempt and every API retry: the partner returns the same draft for it.
+    idempotencyKey: `dist-${input.eventId}/${state.channel}`,
+  };
+  Object.assign(state, { status: 'IN_PROGRESS', startedAt: state.startedAt ?? new Date().toISOString(), errorMessage: undefined, cancelled: undefined });
+  log.append('channel', `${state.channel}: publishing`, { channel: state.channel, status: 'IN_PROGRESS' });
+
+  for (let attempt = 1; attempt <= MAX_PUBLISH_ATTEMPTS; attempt++) {
+    try {
+      if (!state.preparedRemoteId) {
+        state.phase = 'PREPARING';
+        state.preparedRemoteId = (await call('prepare').prepareChannelPublish(publishRequest)).remoteId;
+      }
+      state.phase = 'PUBLISHING';
+      const result = await call('publish').publishChannel(publishRequest, state.preparedRemoteId);
+      Object.assign(state, { status: 'COMPLETED', phase: 'DONE', result, errorMessage: undefined, completedAt: new Date().toISOString() });
+      log.append('channel', `${state.channel}: ${result.message ?? 'published'}`, { channel: state.channel, status: 'COMPLETED', ...result });
+      return;
+    } catch (error) {
+      const failure = failureOf(error);
+      Object.assign(state, { retries: state.retries + 1, lastRetryAt: new Date().toISOString(), errorMessage: failure.message });
+      // A permanent failure means this draft cannot be published (expired container, rejected
+      // content): the next retry prepares a fresh one. A draft that was published never gets
+      // here, because publish checks the remote state first and returns its result.
+      if (failure.permanent) state.preparedRemoteId = undefined;
+      const last = failure.permanent || attempt === MAX_PUBLISH_ATTEMPTS;
+      log.append('channel', `${state.channel}: attempt ${attempt} failed: ${failure.message}`, {
+        channel: state.channel, attempt, permanent: failure.permanent, willRetry: !last,
+      });
+      if (last) break;
+      state.phase = 'BACKING_OFF';
+      const backoffMs = Math.min(input.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+      await sleep(Math.max(backoffMs, failure.retryAfterMs ?? 0));
+    }
+  }
+  Object.assign(state, { status: 'FAILED', phase: 'DONE', completedAt: new Date().toISOString() });
+  log.append('channel', `${state.channel}: failed after ${state.retries} failed attempt(s)`, { channel: state.channel, status: 'FAILED', errorMessage: state.errorMessage, retries: state.retries });
+}

@@ -1,0 +1,149 @@
+// One workflow per event (id `dist-<eventId>`): every channel in parallel, each with its own
+// schedule and retries; then the completion webhook; then open for a retry window so status and
+// retries work on this one execution.
+import {
+  allHandlersFinished, ApplicationFailure, condition, log as workflowLog, proxyActivities, setHandler,
+  upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import type { ChannelType } from '../../common/channel-types.js';
+import { DistributionEventId, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import { EventLog } from '../shared/event-log.js';
+import { publishWithRetries, waitForSchedule, type ChannelRunContext } from './channel-run.js';
+import { cancelScheduledUpdate, distributionEventsQuery, distributionSnapshotQuery, retryChannelsUpdate } from './messages.js';
+import {
+  isSettled, overallStatusOf, settledStatusOf, type ChannelRequest, type ChannelState, type DistributionInput,
+  type DistributionSnapshot,
+} from './types.js';
+
+const { notifyDistributionWebhook } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
+});
+
+type RunState = ChannelState & { cancelRequested?: boolean };
+
+export async function distributionWorkflow(input: DistributionInput): Promise<DistributionSnapshot> {
+  const log = new EventLog();
+  const startedAt = new Date().toISOString();
+  const requests = new Map<ChannelType, ChannelRequest>(input.channels.map((c) => [c.type, c]));
+  const channels: RunState[] = input.channels.map((c) => ({
+    channel: c.type,
+    status: 'PENDING',
+    phase: 'PREPARING',
+    retries: 0,
+    ...(typeof c.config.scheduledTime === 'string' ? { scheduledTime: c.config.scheduledTime } : {}),
+  }));
+  const byChannel = new Map(channels.map((c) => [c.channel, c]));
+  let activityCalls = 0;
+  const context: ChannelRunContext = { input, log, nextActivityId: (channel, kind) => `${channel}/${kind}/${++activityCalls}` };
+  let completedAt: string | undefined;
+  let retryWindowEndsAt: string | undefined;
+  let activeRuns = 0;
+  let settleCount = 0;
+
+  const publicState = (c: RunState): ChannelState => {
+    const { cancelRequested: _ignored, ...rest } = c;
+    return rest;
+  };
+  const snapshot = (): DistributionSnapshot => ({
+    distributionId: workflowInfo().workflowId,
+    eventId: input.eventId,
+    overallStatus: overallStatusOf(channels),
+    startedAt,
+    ...(completedAt ? { completedAt } : {}),
+    channels: channels.map(publicState),
+    eventCount: log.count,
+    ...(retryWindowEndsAt ? { retryWindowEndsAt } : {}),
+  });
+
+  async function run(channel: RunState, scheduled: boolean): Promise<void> {
+    activeRuns += 1;
+    completedAt = undefined;
+    try {
+      if (scheduled && !(await waitForSchedule(channel, context))) return;
+      await publishWithRetries(channel, requests.get(channel.channel)!, context);
+    } finally {
+      activeRuns -= 1;
+    }
+  }
+
+  setHandler(distributionSnapshotQuery, snapshot);
+  setHandler(distributionEventsQuery, (afterSeq) => log.since(afterSeq));
+  setHandler(
+    retryChannelsUpdate,
+    async ({ channels: names, requestedBy }) => {
+      const retriedAt = new Date().toISOString();
+      const targets = names.map((name) => byChannel.get(name)!);
+      log.append('retry', `Retry of ${names.join(', ')} requested by ${requestedBy}`, { channels: names, requestedBy });
+      log.terminal = false;
+      await Promise.all(targets.map((channel) => run(channel, false)));
+      return { eventId: input.eventId, retryStatus: settledStatusOf(targets), retriedAt, channels: targets.map(publicState) };
+    },
+    {
+      validator: ({ channels: names }) => {
+        if (names.length === 0) throw ApplicationFailure.nonRetryable('At least one channel must be named', 'InvalidRetry');
+        for (const name of names) {
+          const channel = byChannel.get(name);
+          if (!channel) throw ApplicationFailure.nonRetryable(`Channel ${name} is not part of this distribution`, 'InvalidRetry');
+          if (channel.status !== 'FAILED') throw ApplicationFailure.nonRetryable(`Channel ${name} did not fail (status ${channel.status})`, 'InvalidRetry');
+        }
+      },
+    },
+  );
+  setHandler(
+    cancelScheduledUpdate,
+    ({ requestedBy }) => {
+      const waiting = channels.filter((c) => c.phase === 'SCHEDULED' && c.status === 'PENDING' && !c.cancelRequested);
+      for (const channel of waiting) channel.cancelRequested = true;
+      log.append('cancel', `Cancel of scheduled channels requested by ${requestedBy}`, { channels: waiting.map((c) => c.channel), requestedBy });
+      return { cancelled: waiting.map((c) => c.channel) };
+    },
+    {
+      validator: (_request) => {
+        if (!channels.some((c) => c.phase === 'SCHEDULED' && c.status === 'PENDING' && !c.cancelRequested)) {
+          throw ApplicationFailure.nonRetryable('No channel of this distribution is waiting for its scheduled time', 'NothingToCancel');
+        }
+      },
+    },
+  );
+
+  upsertSearchAttributes([
+    { key: SwitchyardKind, value: 'distribution' },
+    { key: DistributionEventId, value: input.eventId },
+    { key: SwitchyardStatus, value: 'IN_PROGRESS' },
+  ]);
+  log.append('started', `Distribution of ${input.eventId} to ${channels.length} channel(s) started by ${input.requestedBy}`, {
+    channels: channels.map((c) => c.channel),
+  });
+
+  await Promise.all(channels.map((channel) => run(channel, true)));
+  for (;;) {
+    await settle();
+    // Open for retries until the window passes with no retry; each retry restarts the window.
+    retryWindowEndsAt = new Date(Date.now() + input.retryWindowMs).toISOString();
+    const retried = await condition(() => activeRuns > 0, input.retryWindowMs);
+    if (!retried) break;
+    upsertSearchAttributes([{ key: SwitchyardStatus, value: 'IN_PROGRESS' }]);
+    await condition(() => activeRuns === 0 && channels.every(isSettled));
+  }
+  await condition(allHandlersFinished);
+  return snapshot();
+
+  async function settle(): Promise<void> {
+    completedAt = new Date().toISOString();
+    const status = overallStatusOf(channels);
+    upsertSearchAttributes([{ key: SwitchyardStatus, value: status }]);
+    log.append(status === 'COMPLETED' ? 'success' : 'fail', `Distribution ${status}`, { overallStatus: status });
+    log.terminal = true;
+    settleCount += 1;
+    try {
+      const delivery = await notifyDistributionWebhook(`${workflowInfo().workflowId}/settled-${settleCount}`, { ...snapshot(), type: 'distribution.settled' });
+      if (delivery.delivered) log.append('webhook', 'Completion webhook delivered', { status: delivery.status });
+    } catch (error) {
+      // The webhook never fails the distribution; the failure is recorded for people to see.
+      workflowLog.warn('completion webhook failed', { error: String(error) });
+      log.append('webhook', 'Completion webhook failed after retries', {});
+    }
+  }
+}
