@@ -26,6 +26,7 @@ export interface DistributionSettings {
 
 const SETTLED: ReadonlySet<OverallStatus> = new Set(['COMPLETED', 'PARTIAL_FAILURE', 'FAILED']);
 const WAIT_POLL_MS = 200;
+const QUERY_DEADLINE_MS = 5000;
 
 export class DistributionService {
   constructor(private readonly client: Client, private readonly settings: DistributionSettings) {}
@@ -73,19 +74,25 @@ export class DistributionService {
   async snapshot(eventId: string): Promise<DistributionSnapshot> {
     const handle = this.handle(eventId);
     try {
-      return await handle.query(distributionSnapshotQuery);
+      return await this.withQueryDeadline(() => handle.query(distributionSnapshotQuery));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound(eventId);
       // A closed workflow's result is the final snapshot, readable with no worker running.
       const description = await handle.describe().catch(() => undefined);
-      if (description && description.status.name === 'COMPLETED') return (await handle.result()) as DistributionSnapshot;
-      throw error;
+      if (!description) throw notFound(eventId);
+      if (description.status.name === 'COMPLETED') return (await handle.result()) as DistributionSnapshot;
+      throw new ApiError(503, `The state of ${eventId} cannot be read right now: no worker answered (the distribution itself is safe and resumes when a worker is back)`);
     }
+  }
+
+  /** Queries need a worker; without one they would hang, so they get a deadline. */
+  private withQueryDeadline<T>(fn: () => Promise<T>): Promise<T> {
+    return this.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
   }
 
   async events(eventId: string, afterSeq: number): Promise<EventsPage> {
     try {
-      return await this.handle(eventId).query(distributionEventsQuery, afterSeq);
+      return await this.withQueryDeadline(() => this.handle(eventId).query(distributionEventsQuery, afterSeq));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound(eventId);
       throw error;

@@ -1,0 +1,49 @@
+// Named counts that durability tests read to prove a side effect happened exactly once (one push,
+// one task definition revision, one deployment per workflow) even across retries and crashes.
+export class Counter {
+  readonly #counts = new Map<string, number>();
+
+  increment(key: string): number {
+    const next = (this.#counts.get(key) ?? 0) + 1;
+    this.#counts.set(key, next);
+    return next;
+  }
+
+  get(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+
+  toJSON(): Record<string, number> {
+    return Object.fromEntries(this.#counts);
+  }
+
+  clear(): void {
+    this.#counts.clear();
+  }
+}
+
+export class AwsCounters {
+  /** ECR image pushes (PutImage calls and simulated CI pushes), keyed `repository:tag`. */
+  readonly ecrPushes = new Counter();
+  /** ECS task definition revisions registered, keyed by family. */
+  readonly taskDefinitionRevisions = new Counter();
+  /** CodeDeploy deployments created, keyed `application/deploymentGroup`. */
+  readonly deploymentsCreated = new Counter();
+  /** ContinueDeployment calls received, keyed by deployment id (rejected calls count too). */
+  readonly continueDeploymentCalls = new Counter();
+  /** StopDeployment calls received, keyed by deployment id (rejected calls count too). */
+  readonly stopDeploymentCalls = new Counter();
+  /** PutLifecycleEventHookExecutionStatus calls received, keyed by hook execution id (repeats count too). */
+  readonly hookStatusReports = new Counter();
+
+  toJSON() {
+    return {
+      ecrPushes: this.ecrPushes.toJSON(),
+      taskDefinitionRevisions: this.taskDefinitionRevisions.toJSON(),
+      deploymentsCreated: this.deploymentsCreated.toJSON(),
+      continueDeploymentCalls: this.continueDeploymentCalls.toJSON(),
+      stopDeploymentCalls: this.stopDeploymentCalls.toJSON(),
+      hookStatusReports: this.hookStatusReports.toJSON(),
+    };
+  }
+}

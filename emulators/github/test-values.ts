@@ -1,0 +1,28 @@
+// Sandbox test values, like a payment sandbox's test card numbers: what a person (or a test)
+// types to make a simulated build fail or take long, without any hidden switch.
+import type { WorkflowRun } from './workflow-run.js';
+
+/** Dispatching the build on this branch (or tag) makes the simulated build fail: no image. */
+export const FAIL_BUILD_REF = 'fail-build';
+/** An `image_tag` input containing this makes the build take SLOW_BUILD_STEPS steps. */
+export const SLOW_BUILD_MARKER = 'slow-build';
+
+/** Steps from dispatch to completion: one queued, the rest in progress. */
+export const NORMAL_BUILD_STEPS = 3;
+export const SLOW_BUILD_STEPS = 20;
+
+export function buildSteps(inputs: Record<string, string>): number {
+  return (inputs.image_tag ?? '').includes(SLOW_BUILD_MARKER) ? SLOW_BUILD_STEPS : NORMAL_BUILD_STEPS;
+}
+
+/** Why the workflow's steps would fail on this run, or undefined when they would all pass. */
+export function buildFailure(run: WorkflowRun): string | undefined {
+  if (run.headBranch === FAIL_BUILD_REF) return `test value: builds of '${FAIL_BUILD_REF}' fail (docker build exited with code 1)`;
+  // The template's "Check for a Dockerfile" step.
+  if (!run.repository.file(run.headSha, 'Dockerfile')) return `Dockerfile not found in repository at ${run.headBranch} (${run.headSha})`;
+  // An empty required input would make configure-aws-credentials or docker push fail.
+  for (const input of ['ecr_repository', 'image_tag', 'aws_region'] as const) {
+    if (!run.inputs[input]) return `input '${input}' is empty`;
+  }
+  return undefined;
+}
