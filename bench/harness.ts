@@ -1,0 +1,55 @@
+// The benchmark harness: one real Temporal dev server, one sandbox worker, the real app, all in
+// this process. Benchmarks report ratios measured in the same run, never absolute timings.
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { createApp } from '../api/app.js';
+import { ApiKeyRing } from '../api/auth.js';
+import { loadConfig } from '../common/config.js';
+import { createLogger } from '../common/logger.js';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
+import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
+import { buildActivityDeps } from '../worker/activity-deps.js';
+import { startSandboxChannels } from '../worker/channel-endpoints.js';
+import { createSwitchyardWorker } from '../worker/worker.js';
+
+export const BENCH_KEY = `bench-${randomUUID()}`;
+
+export async function startBenchStack() {
+  const cli = findTemporalCli();
+  if (!cli) throw new Error(HOW_TO_INSTALL_TEMPORAL);
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+  });
+  const taskQueue = 'bench';
+  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue });
+  const channels = await startSandboxChannels(config);
+  const worker = await createSwitchyardWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities: createActivities(buildActivityDeps(config, channels, 'bench-worker')),
+  });
+  const running = worker.run();
+  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const appWaitingUpTo = (syncWaitMs: number) => createApp({
+    client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: BENCH_KEY, role: 'admin', label: 'bench' }]),
+    logger: createLogger('silent'), sandbox: true, version: 'bench',
+    distribution: { retryWindowMs: 60_000, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: 200,
+  });
+  return {
+    /** Answers POST /distribute when every channel settled: timing a request times the distribution. */
+    app: appWaitingUpTo(30_000),
+    /** Answers POST /distribute at once: streams then watch the distribution live. */
+    liveApp: appWaitingUpTo(0),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await channels.close();
+      await env.teardown();
+    },
+  };
+}
