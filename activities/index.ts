@@ -3,6 +3,7 @@
 import type { ChannelType } from '../common/channel-types.js';
 import type { ChannelAdapter } from './distribution/channels/types.js';
 import type { ChannelCircuitBreakers } from './distribution/circuit-breaker.js';
+import { createDeploymentActivities, type DeploymentActivityDeps } from './deployment/index.js';
 import { createDistributionActivities } from './distribution/publish-activities.js';
 import { createWebhookActivities, type WebhookConfig } from './distribution/webhook-activity.js';
 import { createWorkerProbeActivities } from './worker-probe.js';
@@ -13,6 +14,7 @@ export interface ActivityDeps {
   channelAdapters: Record<ChannelType, ChannelAdapter>;
   channelBreakers: ChannelCircuitBreakers;
   distributionWebhook: WebhookConfig;
+  deployment: DeploymentActivityDeps;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -20,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWorkerProbeActivities(deps),
     ...createDistributionActivities({ adapters: deps.channelAdapters, breakers: deps.channelBreakers }),
     ...createWebhookActivities(deps.distributionWebhook),
+    ...createDeploymentActivities(deps.deployment),
   };
 }
 

@@ -8,6 +8,10 @@ import { requestId } from 'hono/request-id';
 import type { Role } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { requireRole, type ApiKeyRing, type SwitchyardEnv } from './auth.js';
+import type { ConnectionStore } from '../common/connection-store.js';
+import { ConnectionService } from './deployments/connection-service.js';
+import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
+import { registerDeploymentRoutes } from './deployments/routes.js';
 import { registerDistributionRoutes } from './distribution/routes.js';
 import { DistributionService, type DistributionSettings } from './distribution/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
@@ -25,6 +29,8 @@ export interface AppDeps {
   sandbox: boolean;
   version: string;
   distribution: Omit<DistributionSettings, 'taskQueue'>;
+  connections: ConnectionStore;
+  deploy: { githubApiUrl: string; awsEndpoint: string | undefined; defaults: DeploymentDefaults };
   /** How often the shared per-workflow pollers query for new events. */
   eventPollIntervalMs: number;
   /** Route middleware for a role; set by createApp from `keys`. */
@@ -58,6 +64,12 @@ export function createApp(options: AppOptions) {
 
   registerHealthRoutes(app, deps);
   registerSystemRoutes(app, deps);
+  registerDeploymentRoutes(app, deps, {
+    connections: deps.connections,
+    connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, timeoutMs: 10_000 }),
+    deployments: new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults),
+    hub,
+  });
   registerDistributionRoutes(app, deps, {
     service: new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }),
     hub,

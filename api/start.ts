@@ -6,6 +6,7 @@ import type { Logger } from '../common/logger.js';
 import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
+import type { ApiServices } from './services.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
 const EVENT_POLL_INTERVAL_MS = 500;
@@ -16,7 +17,7 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger): Promise<RunningApi> {
+export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices): Promise<RunningApi> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({
@@ -33,6 +34,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
       syncWaitMs: config.distribution.syncWaitMs,
     },
     eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
+    ...services,
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

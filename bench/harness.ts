@@ -12,7 +12,12 @@ import { createLogger } from '../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
 import { buildActivityDeps } from '../worker/activity-deps.js';
-import { startSandboxChannels } from '../worker/channel-endpoints.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiServices } from '../api/services.js';
+import { startSandbox } from '../emulators/sandbox.js';
+import { workerServices } from '../worker/services.js';
 import { createSwitchyardWorker } from '../worker/worker.js';
 
 export const BENCH_KEY = `bench-${randomUUID()}`;
@@ -25,13 +30,13 @@ export async function startBenchStack() {
     server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
   });
   const taskQueue = 'bench';
-  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue });
-  const channels = await startSandboxChannels(config);
+  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-')) });
+  const sandbox = await startSandbox();
   const worker = await createSwitchyardWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    activities: createActivities(buildActivityDeps(config, channels, 'bench-worker')),
+    activities: createActivities(buildActivityDeps(config, workerServices(config, sandbox), 'bench-worker')),
   });
   const running = worker.run();
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
@@ -39,6 +44,7 @@ export async function startBenchStack() {
     client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: BENCH_KEY, role: 'admin', label: 'bench' }]),
     logger: createLogger('silent'), sandbox: true, version: 'bench',
     distribution: { retryWindowMs: 60_000, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: 200,
+    ...apiServices(config, sandbox),
   });
   return {
     /** Answers POST /distribute when every channel settled: timing a request times the distribution. */
@@ -48,7 +54,7 @@ export async function startBenchStack() {
     async stop() {
       worker.shutdown();
       await running;
-      await channels.close();
+      await sandbox.close();
       await env.teardown();
     },
   };

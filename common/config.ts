@@ -45,6 +45,10 @@ export const configSchema = z.object({
   SWITCHYARD_API_KEYS: apiKeyList.optional(),
   SWITCHYARD_SANDBOX: booleanFlag.optional(),
   SWITCHYARD_PUBLIC_URL: z.url().optional(),
+  SWITCHYARD_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
@@ -58,6 +62,24 @@ export const configSchema = z.object({
   CHANNEL_CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
   CHANNEL_CIRCUIT_OPEN_SECONDS: z.coerce.number().int().min(1).default(30),
   CHANNEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  SWITCHYARD_AWS_ENDPOINT: z.url().optional(),
+  DEPLOY_CLUSTER: z.string().min(1).optional(),
+  DEPLOY_SERVICE: z.string().min(1).optional(),
+  DEPLOY_CODEDEPLOY_APPLICATION: z.string().min(1).optional(),
+  DEPLOY_CODEDEPLOY_GROUP: z.string().min(1).optional(),
+  DEPLOY_CONTAINER_NAME: z.string().min(1).default('app'),
+  DEPLOY_CONTAINER_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  DEPLOY_BLUE_URL: z.url().optional(),
+  DEPLOY_GREEN_URL: z.url().optional(),
+  DEPLOY_BUILD_WORKFLOW: z.string().min(1).default('switchyard-build.yml'),
+  DEPLOY_BUILDER: z.enum(['github-actions', 'docker']).default('github-actions'),
+  DEPLOY_STAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
+  DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
+  DEPLOY_POLL_MS: z.coerce.number().int().min(10).default(5000),
+  HEALTH_PROBE_SAMPLES: z.coerce.number().int().min(1).max(100).default(5),
+  HEALTH_MAX_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.2),
   INSTAGRAM_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
   INSTAGRAM_USER_ID: z.string().optional(),
   INSTAGRAM_ACCESS_TOKEN: z.string().optional(),
@@ -87,6 +109,8 @@ export interface Config {
   adminKeyFromEnv: boolean;
   sandbox: boolean;
   publicUrl: string;
+  /** Base64 AES-256 key for secrets at rest; generated into the data folder when unset. */
+  encryptionKey: string | undefined;
   temporal: {
     /** Undefined means "start the embedded dev server" (launcher only). */
     address: string | undefined;
@@ -94,6 +118,19 @@ export interface Config {
     taskQueue: string;
     devPort: number;
     uiPort: number;
+  };
+  deploy: {
+    githubApiUrl: string;
+    awsEndpoint: string | undefined;
+    /** Defaults for a deployment's target; the sandbox fills the ones left unset. */
+    target: {
+      cluster?: string; service?: string; codeDeployApplication?: string; codeDeployGroup?: string;
+      containerName: string; containerPort: number; blueUrl?: string; greenUrl?: string; buildWorkflow: string;
+    };
+    builder: 'github-actions' | 'docker';
+    limits: { stageMs: number; totalMs: number; switchTimeoutMs: number };
+    pollMs: number;
+    health: { samples: number; timeoutMs: number; maxErrorRate: number };
   };
   distribution: {
     retryWindowMs: number;
@@ -138,12 +175,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKeyFromEnv: Boolean(raw.SWITCHYARD_API_KEY),
     sandbox: raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    encryptionKey: raw.SWITCHYARD_ENCRYPTION_KEY,
     temporal: {
       address: raw.TEMPORAL_ADDRESS,
       namespace: raw.TEMPORAL_NAMESPACE,
       taskQueue: raw.TEMPORAL_TASK_QUEUE,
       devPort: raw.TEMPORAL_DEV_PORT,
       uiPort: raw.TEMPORAL_UI_PORT,
+    },
+    deploy: {
+      githubApiUrl: raw.GITHUB_API_URL,
+      awsEndpoint: raw.SWITCHYARD_AWS_ENDPOINT,
+      target: {
+        cluster: raw.DEPLOY_CLUSTER, service: raw.DEPLOY_SERVICE, codeDeployApplication: raw.DEPLOY_CODEDEPLOY_APPLICATION,
+        codeDeployGroup: raw.DEPLOY_CODEDEPLOY_GROUP, containerName: raw.DEPLOY_CONTAINER_NAME, containerPort: raw.DEPLOY_CONTAINER_PORT,
+        blueUrl: raw.DEPLOY_BLUE_URL, greenUrl: raw.DEPLOY_GREEN_URL, buildWorkflow: raw.DEPLOY_BUILD_WORKFLOW,
+      },
+      builder: raw.DEPLOY_BUILDER,
+      limits: {
+        stageMs: raw.DEPLOY_STAGE_TIMEOUT_SECONDS * 1000,
+        totalMs: raw.DEPLOY_TOTAL_TIMEOUT_SECONDS * 1000,
+        switchTimeoutMs: raw.DEPLOY_SWITCH_TIMEOUT_SECONDS * 1000,
+      },
+      pollMs: raw.DEPLOY_POLL_MS,
+      health: { samples: raw.HEALTH_PROBE_SAMPLES, timeoutMs: 2000, maxErrorRate: raw.HEALTH_MAX_ERROR_RATE },
     },
     distribution: {
       retryWindowMs: raw.DISTRIBUTION_RETRY_WINDOW_SECONDS * 1000,

@@ -1,6 +1,7 @@
 // What `npm start` prints once everything listens: where each part is and how to authenticate.
 import type { StoredAdminKey } from '../common/admin-key.js';
 import type { Config } from '../common/config.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, type Sandbox } from '../emulators/sandbox.js';
 
 export interface BannerInput {
   config: Config;
@@ -8,9 +9,10 @@ export interface BannerInput {
   temporalAddress: string;
   temporalUi: string | undefined;
   adminKey: StoredAdminKey | undefined;
+  sandbox: Sandbox | undefined;
 }
 
-export function printBanner({ config, apiUrl, temporalAddress, temporalUi, adminKey }: BannerInput): void {
+export function printBanner({ config, apiUrl, temporalAddress, temporalUi, adminKey, sandbox }: BannerInput): void {
   const lines = [
     '',
     '  Switchyard is running',
@@ -28,12 +30,19 @@ export function printBanner({ config, apiUrl, temporalAddress, temporalUi, admin
   } else {
     lines.push('  Admin key    from SWITCHYARD_API_KEY');
   }
-  lines.push(
-    config.sandbox
-      ? '  ** SANDBOX MODE: GitHub, AWS, Slack and the channel APIs are local emulators; nothing leaves this machine **'
-      : '  Sandbox mode OFF: talking to the real GitHub, AWS, Slack and channel APIs',
-    '  Ctrl-C stops everything.',
-    '',
-  );
+  if (sandbox) {
+    lines.push(
+      '',
+      '  ** SANDBOX MODE: GitHub, AWS and the channel APIs are local emulators; nothing leaves this machine **',
+      `  GitHub API   ${sandbox.githubApiUrl}   repo ${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}, token ${SANDBOX_CREDENTIALS.githubToken}`,
+      `  AWS          ${sandbox.awsEndpoint}   key ${SANDBOX_CREDENTIALS.awsAccessKeyId} / ${SANDBOX_CREDENTIALS.awsSecretAccessKey}, ${SANDBOX_CREDENTIALS.region}`,
+      `  ECS service  ${SANDBOX_SERVICE.cluster}/${SANDBOX_SERVICE.service}, blue ${sandbox.target.blueUrl}, green ${sandbox.target.greenUrl}`,
+      `  Channels     ${sandbox.channels.url}`,
+      '  (sandbox-only credentials, accepted by the emulators and nothing else)',
+    );
+  } else {
+    lines.push('  Sandbox mode OFF: talking to the real GitHub, AWS, Slack and channel APIs');
+  }
+  lines.push('  Ctrl-C stops everything.', '');
   console.log(lines.join('\n'));
 }

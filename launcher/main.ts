@@ -4,7 +4,10 @@
 import { loadOrCreateAdminKey } from '../common/admin-key.js';
 import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
+import { apiServices } from '../api/services.js';
 import { apiKeyRingFrom, startApi } from '../api/start.js';
+import { startSandbox, type Sandbox } from '../emulators/sandbox.js';
+import { workerServices } from '../worker/services.js';
 import { startWorker } from '../worker/start.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { printBanner } from './banner.js';
@@ -62,14 +65,20 @@ try {
     temporalUi = devServer.uiUrl;
   }
 
-  const worker = await startWorker(config, address, logger);
+  let sandbox: Sandbox | undefined;
+  if (config.sandbox) {
+    sandbox = await startSandbox();
+    stoppers.push({ name: 'sandbox emulators', stop: sandbox.close });
+  }
+
+  const worker = await startWorker(config, address, logger, workerServices(config, sandbox));
   stoppers.push({ name: 'worker', stop: worker.stop });
   void worker.done.then(() => { if (!stopping) void shutdown('worker stopped', 1); });
 
-  const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger);
+  const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger, apiServices(config, sandbox));
   stoppers.push({ name: 'API', stop: api.stop });
 
-  printBanner({ config, apiUrl: api.url, temporalAddress: address, temporalUi, adminKey: stored });
+  printBanner({ config, apiUrl: api.url, temporalAddress: address, temporalUi, adminKey: stored, sandbox });
 } catch (error) {
   console.error(`Switchyard failed to start: ${(error as Error).message}`);
   await shutdown('start-up failed', 1);

@@ -66,13 +66,13 @@ describe('distribution durability', () => {
     const unavailable = await app.request(`/api/distribution/${eventId}/status`, { headers: authHeader('viewer') });
     expect(unavailable.status).toBe(503);
     expect(await json(unavailable)).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
-    const replacement = await startTestWorker(taskQueue, createActivities(buildActivityDeps(worker.config, worker.channels, 'replacement-worker')));
+    const replacement = await startTestWorker(taskQueue, createActivities(buildActivityDeps(worker.config, worker.services, 'replacement-worker')));
     try {
       await expect.poll(async () => (await status(eventId)).overallStatus, { timeout: 20_000, interval: 250 }).toBe('COMPLETED');
       const channel = (await status(eventId)).channels[0];
       expect(channel).toMatchObject({ status: 'COMPLETED', distributionId: expect.any(String), estimatedViews: expect.any(Number) });
       expect(Date.parse(channel.completedAt)).toBeGreaterThanOrEqual(Date.parse(scheduledTime));
-      expect(worker.channels.emulators!.state.partners.WOORIDONGNE_TV.publishCount(`dist-${eventId}/WOORIDONGNE_TV`)).toBe(1);
+      expect(worker.sandbox.channels.state.partners.WOORIDONGNE_TV.publishCount(`dist-${eventId}/WOORIDONGNE_TV`)).toBe(1);
 
       await expect.poll(() => deliveries.filter((d) => d.answered === 200).length, { timeout: 20_000 }).toBe(1);
       expect(deliveries).toHaveLength(2);

@@ -40,7 +40,7 @@ describe('channel distribution', () => {
     app.request(path, { ...init, headers: { 'content-type': 'application/json', ...authHeader(init.role ?? 'deployer'), ...(init.headers as Record<string, string>) } });
   const distribute = (body: unknown) => request('/api/distribution/distribute', { method: 'POST', body: JSON.stringify(body) });
   const status = async (eventId: string) => json(await request(`/api/distribution/${eventId}/status`, { role: 'viewer' }));
-  const emulators = () => worker.channels.emulators!.state;
+  const emulators = () => worker.sandbox.channels.state;
 
   it('publishes to all six channels in parallel with the seed\'s per-channel fields', async () => {
     const eventId = newEventId();

@@ -1,15 +1,29 @@
-// Builds the activity dependencies from configuration and the channel setup.
+// Builds the activity dependencies from configuration and the external services' endpoints.
 import type { ActivityDeps } from '../activities/index.js';
+import type { DeployEndpoints } from '../activities/deployment/clients.js';
 import { ChannelCircuitBreakers } from '../activities/distribution/circuit-breaker.js';
 import type { Config } from '../common/config.js';
+import type { ConnectionStore } from '../common/connection-store.js';
 import type { ChannelSetup } from './channel-endpoints.js';
 
-export function buildActivityDeps(config: Config, channels: ChannelSetup, workerIdentity: string): ActivityDeps {
+export interface WorkerServices {
+  channels: ChannelSetup;
+  deployEndpoints: DeployEndpoints;
+  connections: ConnectionStore;
+}
+
+export function buildActivityDeps(config: Config, services: WorkerServices, workerIdentity: string): ActivityDeps {
   return {
     sandbox: config.sandbox,
     workerIdentity,
-    channelAdapters: channels.adapters,
+    channelAdapters: services.channels.adapters,
     channelBreakers: new ChannelCircuitBreakers({ failureThreshold: config.channels.circuitFailureThreshold, openMs: config.channels.circuitOpenMs }),
     distributionWebhook: config.distribution.webhook,
+    deployment: {
+      connections: services.connections,
+      endpoints: services.deployEndpoints,
+      pollMs: config.deploy.pollMs,
+      health: config.deploy.health,
+    },
   };
 }

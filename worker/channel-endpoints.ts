@@ -1,25 +1,21 @@
-// Where the channel adapters point: in sandbox mode at channel emulators started in this process
-// (random credentials, nothing leaves the machine); otherwise at the configured real endpoints.
-import { randomBytes } from 'node:crypto';
+// Where the channel adapters point: in sandbox mode at the channel emulators; otherwise at the
+// configured real endpoints, with channels lacking configuration failing clearly when used.
 import type { ChannelType } from '../common/channel-types.js';
 import type { Config } from '../common/config.js';
 import { createChannelAdapters } from '../activities/distribution/channels/registry.js';
 import type { ChannelAdapter, ChannelEndpointsConfig, PartnerChannelType } from '../activities/distribution/channels/types.js';
 import { createUnconfiguredAdapter } from '../activities/distribution/channels/unconfigured.js';
 import { sandboxChannelEndpoints } from '../emulators/channels/sandbox-endpoints.js';
-import { startChannelEmulators, type RunningChannelEmulators } from '../emulators/channels/server.js';
+import type { RunningChannelEmulators } from '../emulators/channels/server.js';
 
 export interface ChannelSetup {
   adapters: Record<ChannelType, ChannelAdapter>;
   emulators?: RunningChannelEmulators;
-  close(): Promise<void>;
 }
 
-export async function startSandboxChannels(config: Config): Promise<ChannelSetup> {
-  const token = () => randomBytes(16).toString('hex');
-  const emulators = await startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 } });
+export function sandboxChannels(emulators: RunningChannelEmulators, config: Config): ChannelSetup {
   const endpoints = sandboxChannelEndpoints(emulators, { pollIntervalMs: 250, requestTimeoutMs: config.channels.requestTimeoutMs });
-  return { adapters: createChannelAdapters(endpoints), emulators, close: () => emulators.close() };
+  return { adapters: createChannelAdapters(endpoints), emulators };
 }
 
 export function realChannels(config: Config): ChannelSetup {
@@ -34,9 +30,5 @@ export function realChannels(config: Config): ChannelSetup {
   for (const [channel, p] of Object.entries(partners) as [PartnerChannelType, { baseUrl?: string; token?: string }][]) {
     if (!p.baseUrl || !p.token) adapters[channel] = createUnconfiguredAdapter(channel, [`${channel}_API_URL`, `${channel}_API_TOKEN`]);
   }
-  return { adapters, close: async () => undefined };
-}
-
-export function setUpChannels(config: Config): Promise<ChannelSetup> {
-  return config.sandbox ? startSandboxChannels(config) : Promise.resolve(realChannels(config));
+  return { adapters };
 }

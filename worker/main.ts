@@ -2,6 +2,8 @@
 // The Temporal runtime turns SIGINT/SIGTERM into a graceful worker shutdown.
 import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
+import { startSandbox } from '../emulators/sandbox.js';
+import { workerServices } from './services.js';
 import { startWorker } from './start.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
@@ -12,8 +14,11 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 if (config.sandbox) logger.warn('SANDBOX MODE: external services are local emulators');
 
 try {
-  const running = await startWorker(config, address, logger);
+  // Alone in sandbox mode, the worker runs its own emulators (seeded like the API's).
+  const sandbox = config.sandbox ? await startSandbox() : undefined;
+  const running = await startWorker(config, address, logger, workerServices(config, sandbox));
   await running.done;
+  await sandbox?.close();
   logger.info('worker stopped');
 } catch (error) {
   logger.fatal({ err: error, address }, 'worker failed');

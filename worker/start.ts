@@ -5,8 +5,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
-import { buildActivityDeps } from './activity-deps.js';
-import { setUpChannels } from './channel-endpoints.js';
+import { buildActivityDeps, type WorkerServices } from './activity-deps.js';
 import { createSwitchyardWorker } from './worker.js';
 
 export interface RunningWorker {
@@ -17,22 +16,17 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(config: Config, address: string, logger: Logger): Promise<RunningWorker> {
+export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address });
   const workerIdentity = `switchyard-worker-${process.pid}@${hostname()}`;
-  const channels = await setUpChannels(config);
-  if (channels.emulators) logger.warn({ url: channels.emulators.url }, 'SANDBOX: channel emulators listening');
   const worker = await createSwitchyardWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
-    activities: createActivities(buildActivityDeps(config, channels, workerIdentity)),
+    activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
   });
-  const done = worker.run().finally(async () => {
-    await connection.close();
-    await channels.close();
-  });
+  const done = worker.run().finally(() => connection.close());
   done.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   return {

@@ -2,3 +2,4 @@
 // workflow code (the lint config enforces no Node built-ins and type-only activity imports).
 export { workerProbeWorkflow } from './worker-probe.js';
 export { distributionWorkflow } from './distribution/workflow.js';
+export { deploymentWorkflow } from './deployment/workflow.js';

@@ -1,9 +1,14 @@
 // The real app factory, wired to the run's Temporal server, with one key per role.
 import type { Client } from '@temporalio/client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp, type AppOptions } from '../../api/app.js';
+import { apiServices } from '../../api/services.js';
+import { loadConfig } from '../../common/config.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { createLogger } from '../../common/logger.js';
-import { temporalAddress } from './temporal.js';
+import { temporalAddress, type SandboxWorker } from './temporal.js';
 
 export const TEST_KEYS = {
   admin: 'test-admin-key-0123456789',
@@ -20,8 +25,10 @@ export function testKeyRing(): ApiKeyRing {
   return new ApiKeyRing(Object.entries(TEST_KEYS).map(([role, key]) => ({ role: role as keyof typeof TEST_KEYS, key, label: `test ${role}` })));
 }
 
-export function buildTestApp(client: Client, taskQueue: string, overrides: Partial<AppOptions> = {}) {
+/** The app as `npm start` builds it; with `worker`, it shares that worker's sandbox and data folder. */
+export function buildTestApp(client: Client, taskQueue: string, overrides: Partial<AppOptions> = {}, worker?: SandboxWorker) {
   const keys = testKeyRing();
+  const config = worker?.config ?? loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-api-test-')) });
   return createApp({
     client,
     temporalAddress: temporalAddress(),
@@ -32,6 +39,7 @@ export function buildTestApp(client: Client, taskQueue: string, overrides: Parti
     version: 'test',
     distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 4000 },
     eventPollIntervalMs: 100,
+    ...apiServices(config, worker?.sandbox),
     ...overrides,
   });
 }

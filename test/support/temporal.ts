@@ -6,8 +6,12 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import { loadConfig, type Config } from '../../common/config.js';
-import { buildActivityDeps } from '../../worker/activity-deps.js';
-import { startSandboxChannels, type ChannelSetup } from '../../worker/channel-endpoints.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../emulators/sandbox.js';
+import { buildActivityDeps, type WorkerServices } from '../../worker/activity-deps.js';
+import { workerServices } from '../../worker/services.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
 
 let runtimeInstalled = false;
@@ -62,24 +66,38 @@ export async function startTestWorker(taskQueue: string, activities: Activities)
 
 export interface SandboxWorker extends TestWorker {
   config: Config;
-  channels: ChannelSetup;
+  sandbox: Sandbox;
+  services: WorkerServices;
 }
 
 /**
- * A worker wired exactly as `npm start` wires it in sandbox mode (channel emulators in-process),
- * with configuration from `env` on top of the sandbox defaults.
+ * A worker wired exactly as `npm start` wires it in sandbox mode (emulators in-process, a data
+ * folder of its own), with configuration from `env` on top of fast sandbox defaults.
  */
-export async function startSandboxWorker(taskQueue: string, env: Record<string, string> = {}, identity = 'sandbox-test-worker'): Promise<SandboxWorker> {
-  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, ...env });
-  const channels = await startSandboxChannels(config);
-  const test = await startTestWorker(taskQueue, createActivities(buildActivityDeps(config, channels, identity)));
+export async function startSandboxWorker(
+  taskQueue: string,
+  env: Record<string, string> = {},
+  identity = 'sandbox-test-worker',
+  sandboxOptions: SandboxOptions = { stepMs: 40 },
+): Promise<SandboxWorker> {
+  const config = loadConfig({
+    SWITCHYARD_SANDBOX: 'true',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-test-')),
+    DEPLOY_POLL_MS: '100',
+    ...env,
+  });
+  const sandbox = await startSandbox(sandboxOptions);
+  const services = workerServices(config, sandbox);
+  const test = await startTestWorker(taskQueue, createActivities(buildActivityDeps(config, services, identity)));
   return {
     ...test,
     config,
-    channels,
+    sandbox,
+    services,
     async stop() {
       await test.stop();
-      await channels.close();
+      await sandbox.close();
     },
   };
 }

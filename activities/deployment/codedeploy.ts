@@ -1,0 +1,150 @@
+// Stage 4 and the switch: one CodeDeploy blue/green deployment per workflow (found by the
+// `switchyard:<deploymentId>` marker in its description before any create), followed with
+// heartbeats and reported lifecycle event by lifecycle event; continued or stopped on decision.
+import {
+  BatchGetDeploymentTargetsCommand, BatchGetDeploymentsCommand, ContinueDeploymentCommand, CreateDeploymentCommand, GetDeploymentCommand,
+  ListDeploymentTargetsCommand, ListDeploymentsCommand, StopDeploymentCommand, type CodeDeployClient,
+} from '@aws-sdk/client-codedeploy';
+import { Context, sleep } from '@temporalio/activity';
+import { STAGE_MESSAGES } from '../../workflows/deployment/stage-messages.js';
+import type { DeployClients } from './clients.js';
+import { asActivityFailure, errorName, permanent } from './errors.js';
+import { reportProgress } from './progress.js';
+
+export interface StartCodeDeployInput {
+  awsConnectionId: string;
+  application: string;
+  group: string;
+  taskDefinitionArn: string;
+  containerName: string;
+  containerPort: number;
+  deploymentId: string;
+}
+
+export interface AwaitCodeDeployInput {
+  awsConnectionId: string;
+  codeDeployDeploymentId: string;
+  until: 'Ready' | 'Succeeded';
+  workflowId: string;
+  stage: number;
+}
+
+const marker = (deploymentId: string) => `switchyard:${deploymentId}`;
+const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn' | 'containerName' | 'containerPort'>): string {
+  return JSON.stringify({
+    version: 0.0,
+    Resources: [{
+      TargetService: {
+        Type: 'AWS::ECS::Service',
+        Properties: { TaskDefinition: input.taskDefinitionArn, LoadBalancerInfo: { ContainerName: input.containerName, ContainerPort: input.containerPort } },
+      },
+    }],
+  });
+}
+
+async function findExisting(codedeploy: CodeDeployClient, input: StartCodeDeployInput): Promise<string | undefined> {
+  const { deployments } = await codedeploy.send(new ListDeploymentsCommand({ applicationName: input.application, deploymentGroupName: input.group }));
+  if (!deployments?.length) return undefined;
+  const { deploymentsInfo } = await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: deployments.slice(0, 25) }));
+  return deploymentsInfo?.find((d) => d.description?.includes(marker(input.deploymentId)))?.deploymentId;
+}
+
+export interface CodeDeployTimings { pollMs: number }
+
+export function createCodeDeployActivities(clients: DeployClients, timings: CodeDeployTimings) {
+  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput): Promise<void> {
+    let targetIds: string[] | undefined;
+    try {
+      ({ targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId })));
+    } catch (error) {
+      // A deployment still in Created has no targets yet: nothing to report this time.
+      if (errorName(error) === 'DeploymentNotStartedException') return;
+      throw error;
+    }
+    if (!targetIds?.length) return;
+    const { deploymentTargets } = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }));
+    const target = deploymentTargets?.[0]?.ecsTarget;
+    const taskSets = (target?.taskSetsInfo ?? []).map((t) => ({ label: t.taskSetLabel, status: t.status, trafficWeight: t.trafficWeight, running: t.runningCount, desired: t.desiredCount }));
+    for (const event of target?.lifecycleEvents ?? []) {
+      if (event.status !== 'Succeeded' || !event.lifecycleEventName) continue;
+      await reportProgress(input.workflowId, {
+        key: `${input.codeDeployDeploymentId}:${event.lifecycleEventName}`,
+        stage: input.stage,
+        message: STAGE_MESSAGES.lifecycleHook(event.lifecycleEventName),
+        details: { lifecycleEvent: event.lifecycleEventName, status: event.status, taskSets },
+      });
+    }
+  }
+
+  return {
+    async startCodeDeploy(input: StartCodeDeployInput): Promise<{ codeDeployDeploymentId: string }> {
+      const { codedeploy } = clients.aws(input.awsConnectionId);
+      try {
+        const existing = await findExisting(codedeploy, input);
+        if (existing) return { codeDeployDeploymentId: existing };
+        const created = await codedeploy.send(new CreateDeploymentCommand({
+          applicationName: input.application,
+          deploymentGroupName: input.group,
+          description: `${marker(input.deploymentId)} blue/green of ${input.taskDefinitionArn}`,
+          revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecFor(input) } },
+        }));
+        return { codeDeployDeploymentId: created.deploymentId! };
+      } catch (error) {
+        if (errorName(error) === 'DeploymentLimitExceededException') {
+          throw permanent('ECS_DEPLOYMENT_FAILED', `Another CodeDeploy deployment is in progress for ${input.application}/${input.group}`);
+        }
+        throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'CodeDeploy');
+      }
+    },
+
+    async awaitCodeDeploy(input: AwaitCodeDeployInput): Promise<{ status: string }> {
+      const { codedeploy } = clients.aws(input.awsConnectionId);
+      try {
+        for (;;) {
+          const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: input.codeDeployDeploymentId }));
+          const status = deploymentInfo?.status ?? 'Unknown';
+          await reportLifecycle(codedeploy, input);
+          if (status === input.until || status === 'Succeeded') return { status };
+          if (FINISHED.has(status)) {
+            throw permanent('ECS_DEPLOYMENT_FAILED', `CodeDeploy deployment ${input.codeDeployDeploymentId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`);
+          }
+          Context.current().heartbeat({ status });
+          await sleep(timings.pollMs);
+        }
+      } catch (error) {
+        throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'CodeDeploy');
+      }
+    },
+
+    /** Lets production traffic go to green; a no-op when an earlier attempt already did. */
+    async continueCodeDeploy({ awsConnectionId, codeDeployDeploymentId }: { awsConnectionId: string; codeDeployDeploymentId: string }): Promise<void> {
+      const { codedeploy } = clients.aws(awsConnectionId);
+      try {
+        const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: codeDeployDeploymentId }));
+        if (deploymentInfo?.status !== 'Ready') {
+          if (deploymentInfo?.status === 'InProgress' || deploymentInfo?.status === 'Succeeded') return;
+          throw permanent('ECS_DEPLOYMENT_FAILED', `Traffic switch failed: CodeDeploy deployment ${codeDeployDeploymentId} is ${deploymentInfo?.status}`);
+        }
+        await codedeploy.send(new ContinueDeploymentCommand({ deploymentId: codeDeployDeploymentId, deploymentWaitType: 'READY_WAIT' }));
+      } catch (error) {
+        throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'Traffic switch failed');
+      }
+    },
+
+    /** Stops with CodeDeploy's auto-rollback (blue keeps production); a no-op once finished. */
+    async stopCodeDeploy({ awsConnectionId, codeDeployDeploymentId }: { awsConnectionId: string; codeDeployDeploymentId: string; reason: string }): Promise<{ status: string }> {
+      const { codedeploy } = clients.aws(awsConnectionId);
+      try {
+        const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: codeDeployDeploymentId }));
+        const status = deploymentInfo?.status ?? 'Unknown';
+        if (FINISHED.has(status)) return { status };
+        const stopped = await codedeploy.send(new StopDeploymentCommand({ deploymentId: codeDeployDeploymentId, autoRollbackEnabled: true }));
+        return { status: stopped.status ?? 'Pending' };
+      } catch (error) {
+        throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'CodeDeploy stop');
+      }
+    },
+  };
+}

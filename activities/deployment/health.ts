@@ -1,0 +1,40 @@
+// Health probes of blue and green: a few GETs of `<url>/health` each, measuring latency and
+// error rate. Green fails the check when its error rate passes the threshold.
+import type { HealthFigures } from '../../workflows/deployment/types.js';
+
+export interface HealthProbeSettings {
+  samples: number;
+  timeoutMs: number;
+  maxErrorRate: number;
+}
+
+async function probe(url: string, settings: HealthProbeSettings): Promise<HealthFigures> {
+  let failures = 0;
+  let totalMs = 0;
+  for (let i = 0; i < settings.samples; i++) {
+    const started = performance.now();
+    try {
+      const res = await fetch(`${url.replace(/\/$/, '')}/health`, { signal: AbortSignal.timeout(settings.timeoutMs) });
+      await res.arrayBuffer();
+      if (!res.ok) failures += 1;
+    } catch {
+      failures += 1;
+    }
+    totalMs += performance.now() - started;
+  }
+  return { latencyMs: Math.round(totalMs / settings.samples), errorRate: failures / settings.samples, samples: settings.samples };
+}
+
+export function createHealthActivities(settings: HealthProbeSettings) {
+  return {
+    async probeHealth({ blueUrl, greenUrl }: { blueUrl: string; greenUrl: string }): Promise<{ blue: HealthFigures; green: HealthFigures; greenHealthy: boolean }> {
+      const [blue, green] = await Promise.all([probe(blueUrl, settings), probe(greenUrl, settings)]);
+      return { blue, green, greenHealthy: green.errorRate <= settings.maxErrorRate };
+    },
+
+    /** After the switch production (the blue URL) serves the green revision: its figures are green's. */
+    async probeProduction({ url }: { url: string }): Promise<HealthFigures> {
+      return probe(url, settings);
+    },
+  };
+}

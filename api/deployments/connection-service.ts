@@ -1,0 +1,71 @@
+// Connecting GitHub and AWS: validate the credentials against the real service (through the real
+// SDK clients), then keep them encrypted in the connection store. Error messages are the seed's.
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { Octokit } from '@octokit/rest';
+import type { ConnectionStore } from '../../common/connection-store.js';
+import { ApiError } from '../errors.js';
+
+export interface ConnectionServiceOptions {
+  githubApiUrl: string;
+  awsEndpoint: string | undefined;
+  timeoutMs: number;
+}
+
+const DEPLOYMENT_ERROR = 'Deployment Error';
+
+function isTimeout(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; message?: string } | undefined;
+  return e?.name === 'TimeoutError' || e?.name === 'AbortError' || ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'ENOTFOUND'].includes(e?.code ?? '') || /fetch failed|timed? ?out/i.test(e?.message ?? '');
+}
+
+export class ConnectionService {
+  constructor(private readonly store: ConnectionStore, private readonly options: ConnectionServiceOptions) {}
+
+  async connectGitHub(input: { owner: string; repo: string; branch: string; token: string }): Promise<string> {
+    const octokit = new Octokit({ auth: input.token, baseUrl: this.options.githubApiUrl, request: { timeout: this.options.timeoutMs, retries: 0 } });
+    const fail = (reason: string) => new ApiError(400, `GitHub connection failed: ${reason}`, {}, DEPLOYMENT_ERROR);
+    try {
+      await octokit.repos.get({ owner: input.owner, repo: input.repo });
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 401) throw fail('Bad credentials');
+      if (status === 404 || status === 403) throw fail(`Repository not found: ${input.owner}/${input.repo}`);
+      if (isTimeout(error) || status === undefined) throw fail('Connection timeout');
+      throw fail(`GitHub answered ${status}`);
+    }
+    try {
+      await octokit.repos.getBranch({ owner: input.owner, repo: input.repo, branch: input.branch });
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 404) throw fail(`Branch not found: ${input.branch}`);
+      throw fail(isTimeout(error) ? 'Connection timeout' : `GitHub answered ${status}`);
+    }
+    const { token, ...fields } = input;
+    return this.store.addGitHub(fields, { token }).id;
+  }
+
+  async connectAws(input: { region: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }): Promise<string> {
+    const credentials = {
+      accessKeyId: input.accessKeyId,
+      secretAccessKey: input.secretAccessKey,
+      ...(input.sessionToken ? { sessionToken: input.sessionToken } : {}),
+    };
+    const sts = new STSClient({
+      region: input.region,
+      credentials,
+      maxAttempts: 1,
+      ...(this.options.awsEndpoint ? { endpoint: this.options.awsEndpoint } : {}),
+    });
+    let accountId: string;
+    try {
+      const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(this.options.timeoutMs) });
+      accountId = identity.Account ?? 'unknown';
+    } catch (error) {
+      const reason = isTimeout(error) ? 'Connection timeout' : (error as Error).message;
+      throw new ApiError(400, `AWS credentials validation failed: ${reason}`, {}, DEPLOYMENT_ERROR);
+    } finally {
+      sts.destroy();
+    }
+    return this.store.addAws({ region: input.region, accountId }, credentials).id;
+  }
+}

@@ -1,0 +1,33 @@
+// From the workflow's snapshot to the seed's result shape (every seed field, plus a few more).
+import { durationSeconds, type DeploymentSnapshot } from '../../workflows/deployment/types.js';
+
+export function toDeploymentResult(s: DeploymentSnapshot) {
+  return {
+    deploymentId: s.deploymentId,
+    status: s.status,
+    stage: s.stage,
+    owner: s.owner,
+    repo: s.repo,
+    branch: s.branch,
+    version: s.version ?? null,
+    startedAt: s.startedAt,
+    completedAt: s.completedAt ?? null,
+    durationSeconds: durationSeconds(s),
+    finalService: s.finalService,
+    blueUrl: s.blueUrl ?? null,
+    greenUrl: s.greenUrl,
+    errorMessage: s.errorMessage,
+    errorCode: s.errorCode ?? null,
+    blueLatencyMs: s.blue?.latencyMs ?? null,
+    greenLatencyMs: s.green?.latencyMs ?? null,
+    blueErrorRate: s.blue?.errorRate ?? null,
+    greenErrorRate: s.green?.errorRate ?? null,
+    eventCount: s.eventCount,
+    approvedBy: s.decision?.by ?? null,
+    decidedVia: s.decision?.via ?? null,
+    imageUri: s.imageUri ?? null,
+    taskDefinitionArn: s.taskDefinitionArn ?? null,
+    codeDeployDeploymentId: s.codeDeployDeploymentId ?? null,
+    rollbackOf: s.rollbackOf ?? null,
+  };
+}

@@ -1,0 +1,158 @@
+// The Panda seed's connection and deployment endpoints, plus rollback and listing.
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps } from '../app.js';
+import type { SwitchyardEnv } from '../auth.js';
+import { ok } from '../envelope.js';
+import { ApiError } from '../errors.js';
+import { errorResponses } from '../openapi-schemas.js';
+import type { WorkflowEventHub } from '../streams/event-hub.js';
+import { streamWorkflowEvents } from '../streams/sse.js';
+import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionService } from './connection-service.js';
+import type { DeploymentService } from './deployment-service.js';
+import { toDeploymentResult } from './mapping.js';
+import {
+  ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes,
+} from './schemas.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const security = [{ bearerAuth: [] }];
+
+export interface DeploymentRouteDeps {
+  connections: ConnectionStore;
+  connectionService: ConnectionService;
+  deployments: DeploymentService;
+  hub: WorkflowEventHub;
+}
+
+export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps, { connections, connectionService, deployments, hub }: DeploymentRouteDeps) {
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/connect/github', tags: ['Connection'], summary: 'GitHub 레포 연결: validate a repository, branch and token, and keep it',
+      security, middleware: [deps.auth('deployer')] as const, request: body(ConnectGitHubRequestSchema),
+      responses: { 200: json(envelopes.connectGitHub, 'Connected'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => ok(c, 'GitHub 연결이 성공했습니다.', { githubConnectionId: await connectionService.connectGitHub(c.req.valid('json')) }),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/connect/aws', tags: ['Connection'], summary: 'AWS 계정 연결: validate credentials with sts:GetCallerIdentity, and keep them',
+      security, middleware: [deps.auth('deployer')] as const, request: body(ConnectAwsRequestSchema),
+      responses: { 200: json(envelopes.connectAws, 'Connected'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => ok(c, 'AWS 연결이 성공했습니다.', { awsConnectionId: await connectionService.connectAws(c.req.valid('json')) }),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/connections', tags: ['Connection'], summary: '저장된 연결 조회: connections, never their secrets',
+      security, middleware: [deps.auth('viewer')] as const,
+      responses: { 200: json(envelopes.connections, 'Connections'), ...errorResponses(401, 403) },
+    }),
+    (c) => {
+      const all = connections.list();
+      return ok(c, '연결 정보를 조회했습니다.', {
+        github: all.flatMap((x) => (x.kind === 'github' ? [{ connectionId: x.id, owner: x.owner, repo: x.repo, branch: x.branch }] : [])),
+        aws: all.flatMap((x) => (x.kind === 'aws' ? [{ connectionId: x.id, region: x.region }] : [])),
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete', path: '/api/v1/connections/{id}', tags: ['Connection'], summary: 'Delete a connection and its stored secret',
+      security, middleware: [deps.auth('deployer')] as const,
+      request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'gh_a1b2c3d4e5' }) }) },
+      responses: { 200: json(envelopes.deleted, 'Deleted'), ...errorResponses(401, 403, 404) },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      if (!connections.remove(id)) throw new ApiError(404, `Connection not found: ${id}`);
+      return ok(c, '연결을 삭제했습니다.', { connectionId: id, deleted: true });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/deploy', tags: ['Deployment'], summary: '배포 시작: build, push, ECS task definition, CodeDeploy blue/green, then wait for the switch',
+      security, middleware: [deps.auth('deployer')] as const, request: body(DeployRequestSchema),
+      responses: { 200: json(envelopes.deploy, 'Started'), ...errorResponses(400, 401, 403, 409) },
+    }),
+    async (c) => {
+      const deploymentId = await deployments.start(c.req.valid('json'), c.get('principal').label);
+      return ok(c, '배포가 시작되었습니다.', { deploymentId, message: `Deployment started. Listen to /api/v1/deploy/${deploymentId}/events` });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/deploy/{id}/events', tags: ['Deployment'], summary: '실시간 이벤트 스트리밍 (SSE): connected, history, stage events, success/fail',
+      description: 'Each event has `id: <seq>`; reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume with no gap or duplicate. `retry: 5000`, keep-alive comments, closed 5 s after success/fail and after 5 minutes at most.',
+      security, middleware: [deps.auth('viewer')] as const, request: { params: DeploymentIdParam },
+      responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await deployments.snapshot(id);
+      return streamWorkflowEvents(c, hub, `deployment:${id}`, (after) => deployments.events(id, after));
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/deploy/{id}/switch', tags: ['Deployment'], summary: '배포 전환 실행: switch production traffic from blue to green',
+      security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
+      responses: { 200: json(envelopes.switch, 'Switching'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await deployments.switchTraffic(id, { by: c.get('principal').label, via: 'api' });
+      return ok(c, '배포 전환이 시작되었습니다.', { deploymentId: id, message: 'Traffic switching from blue to green in progress', activeService: 'green' as const });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/deploy/{id}/rollback', tags: ['Deployment'], summary: 'Roll back: before the switch, stop with auto-rollback; after completion, redeploy the previous known-good task definition',
+      security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
+      responses: { 200: json(envelopes.rollback, 'Rolling back'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { rollbackDeploymentId } = await deployments.rollback(id, { by: c.get('principal').label, via: 'api' });
+      const message = rollbackDeploymentId
+        ? `Redeploying the previous task definition as ${rollbackDeploymentId}`
+        : 'Stopping the deployment; CodeDeploy rolls back to blue';
+      return ok(c, '롤백이 시작되었습니다.', { deploymentId: id, message, rollbackDeploymentId });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/deploy/{id}/result', tags: ['Deployment'], summary: '배포 최종 결과 조회',
+      security, middleware: [deps.auth('viewer')] as const, request: { params: DeploymentIdParam },
+      responses: { 200: json(envelopes.result, 'Result'), ...errorResponses(400, 401, 403, 503) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      try {
+        return ok(c, '배포 결과 조회 성공', toDeploymentResult(await deployments.snapshot(id)));
+      } catch (error) {
+        // The seed answers an unknown id here with 400 "Deployment result not found".
+        if (error instanceof ApiError && error.status === 404) throw new ApiError(400, `Deployment result not found: ${id}`, {}, 'Deployment Error');
+        throw error;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/deployments', tags: ['Deployment'], summary: 'List deployments (Temporal visibility), filtered by status, service, repository',
+      security, middleware: [deps.auth('viewer')] as const, request: { query: DeploymentsQuerySchema },
+      responses: { 200: json(envelopes.list, 'Deployments'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => ok(c, '배포 목록 조회 성공', { deployments: await deployments.list(c.req.valid('query')) }),
+  );
+}

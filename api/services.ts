@@ -1,0 +1,25 @@
+// What the API talks to besides Temporal: the connection store, and GitHub/AWS for validating
+// connections (the sandbox's emulators, or the real services), plus deployment defaults.
+import { openConnectionStore } from '../common/connection-store.js';
+import type { Config } from '../common/config.js';
+import type { Sandbox } from '../emulators/sandbox.js';
+import type { AppOptions } from './app.js';
+
+export type ApiServices = Pick<AppOptions, 'connections' | 'deploy'>;
+
+export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiServices {
+  const configured = Object.fromEntries(Object.entries(config.deploy.target).filter(([, value]) => value !== undefined));
+  return {
+    connections: openConnectionStore(config.dataDir, config.encryptionKey),
+    deploy: {
+      githubApiUrl: sandbox?.githubApiUrl ?? config.deploy.githubApiUrl,
+      awsEndpoint: sandbox?.awsEndpoint ?? config.deploy.awsEndpoint,
+      defaults: {
+        // Explicit configuration wins over the sandbox's seeded service.
+        target: { ...sandbox?.target, ...configured },
+        builder: config.deploy.builder,
+        limits: config.deploy.limits,
+      },
+    },
+  };
+}

@@ -1,0 +1,237 @@
+// Drives ECS blue/green deployments through CodeDeploy's lifecycle on timers, one step every
+// `stepMs`: Created → InProgress → BeforeInstall … AfterAllowTestTraffic → Ready (production still
+// on blue, green on the test listener) → ContinueDeployment → BeforeAllowTraffic … AfterAllowTraffic
+// → Succeeded. Waits that AWS measures in minutes (the group's ready wait, the one-hour hook limit)
+// use `minuteMs` so tests can run them quickly.
+import { AwsError } from './aws-error.js';
+import { ECS_LIFECYCLE_EVENTS, HOOKABLE_EVENTS, TERMINAL_STATUSES } from './codedeploy-model.js';
+import type { CodeDeployDeployment, HookExecution, LifecycleHookName, LifecycleHooks } from './codedeploy-model.js';
+import type { EcsState } from './ecs-state.js';
+import { opaqueToken } from './random-ids.js';
+
+export interface DeploymentTiming {
+  /** Time between lifecycle steps. */
+  stepMs: number;
+  /** How long one of CodeDeploy's "minutes" lasts (ready wait, hook timeout). */
+  minuteMs: number;
+}
+
+/** CodeDeploy fails a lifecycle hook left unanswered for an hour. */
+const HOOK_TIMEOUT_MINUTES = 60;
+const READY_EVENT_INDEX = ECS_LIFECYCLE_EVENTS.indexOf('AfterAllowTestTraffic');
+
+export class BlueGreenRunner {
+  readonly hookExecutions = new Map<string, HookExecution>();
+  readonly #deploymentOf = new Map<string, CodeDeployDeployment>(); // hook execution id → deployment
+  #disposed = false;
+
+  constructor(
+    private readonly ecs: EcsState,
+    private readonly timing: DeploymentTiming,
+    /** Read on every event start, so tests and the sandbox can install hooks at any time. */
+    private readonly hooks: () => LifecycleHooks,
+  ) {}
+
+  start(deployment: CodeDeployDeployment): void {
+    this.#schedule(deployment, () => {
+      deployment.status = 'InProgress';
+      deployment.startTime = new Date();
+      deployment.targetStatus = 'InProgress';
+      this.#startEvent(deployment, 0);
+    });
+  }
+
+  /** ContinueDeployment (READY_WAIT): reroute production traffic now. */
+  continue(deployment: CodeDeployDeployment): void {
+    if (TERMINAL_STATUSES.has(deployment.status)) {
+      throw new AwsError('DeploymentAlreadyCompletedException', `The deployment ${deployment.id} has already completed.`);
+    }
+    if (deployment.status !== 'Ready') {
+      throw new AwsError('DeploymentIsNotInReadyStateException', `The deployment ${deployment.id} is not in a ready state.`);
+    }
+    this.#clearTimer(deployment);
+    deployment.status = 'InProgress';
+    deployment.targetStatus = 'InProgress';
+    deployment.statusMessages.push('Traffic rerouting was continued by a user.');
+    this.#startEvent(deployment, READY_EVENT_INDEX + 1);
+  }
+
+  /** StopDeployment: production traffic goes (or stays) on blue and the green task set is removed. */
+  stop(deployment: CodeDeployDeployment, autoRollbackEnabled: boolean | undefined): void {
+    if (TERMINAL_STATUSES.has(deployment.status)) {
+      throw new AwsError('DeploymentAlreadyCompletedException', `The deployment ${deployment.id} has already completed.`);
+    }
+    const groupRollsBack = Boolean(deployment.group.autoRollbackConfiguration?.enabled
+      && deployment.group.autoRollbackConfiguration.events?.includes('DEPLOYMENT_STOP_ON_REQUEST'));
+    this.#end(deployment, 'Stopped', { code: 'MANUAL_STOP', message: 'The deployment was stopped by a user.' },
+      autoRollbackEnabled ?? groupRollsBack);
+  }
+
+  reportHookStatus(deploymentId: string, executionId: string, status: string): void {
+    const execution = this.hookExecutions.get(executionId);
+    if (!execution || execution.deploymentId !== deploymentId) {
+      throw new AwsError('InvalidLifecycleEventHookExecutionIdException', `A lifecycle event hook is invalid for deployment ${deploymentId}.`);
+    }
+    if (status !== 'Succeeded' && status !== 'Failed') {
+      throw new AwsError('InvalidLifecycleEventHookExecutionStatusException', `The result of a Lambda validation function that verifies a lifecycle event must be Succeeded or Failed, not ${status}.`);
+    }
+    if (execution.status !== 'Pending') {
+      throw new AwsError('LifecycleEventAlreadyCompletedException', `The lifecycle event ${execution.lifecycleEventName} of deployment ${deploymentId} has already completed.`);
+    }
+    execution.status = status;
+    const deployment = this.#deploymentOf.get(executionId);
+    if (!deployment || TERMINAL_STATUSES.has(deployment.status)) return;
+    this.#clearTimer(deployment);
+    const index = ECS_LIFECYCLE_EVENTS.indexOf(execution.lifecycleEventName);
+    if (status === 'Succeeded') {
+      this.#schedule(deployment, () => this.#finishEvent(deployment, index));
+    } else {
+      this.#fail(deployment, 'HOOK_EXECUTION_FAILURE', `The deployment failed because a lifecycle hook for ${execution.lifecycleEventName} reported Failed.`);
+    }
+  }
+
+  dispose(deployments: Iterable<CodeDeployDeployment>): void {
+    this.#disposed = true;
+    for (const deployment of deployments) this.#clearTimer(deployment);
+  }
+
+  #startEvent(deployment: CodeDeployDeployment, index: number): void {
+    const event = deployment.lifecycleEvents[index]!;
+    event.status = 'InProgress';
+    event.startTime = new Date();
+    deployment.lastUpdatedAt = event.startTime;
+
+    if (event.lifecycleEventName === 'Install') {
+      deployment.greenTaskSet = this.ecs.createReplacementTaskSet(deployment.service, deployment.greenTaskDefinition, deployment.id);
+    }
+
+    const hook = HOOKABLE_EVENTS.has(event.lifecycleEventName) ? this.hooks()[event.lifecycleEventName as LifecycleHookName] : undefined;
+    if (!hook) {
+      this.#schedule(deployment, () => this.#finishEvent(deployment, index));
+      return;
+    }
+    const execution: HookExecution = { id: opaqueToken(), deploymentId: deployment.id, lifecycleEventName: event.lifecycleEventName, status: 'Pending' };
+    this.hookExecutions.set(execution.id, execution);
+    this.#deploymentOf.set(execution.id, deployment);
+    this.#schedule(deployment, () => this.#fail(deployment, 'HOOK_EXECUTION_FAILURE',
+      `The deployment failed because the ${event.lifecycleEventName} lifecycle hook did not report a status within ${HOOK_TIMEOUT_MINUTES} minutes.`),
+    HOOK_TIMEOUT_MINUTES * this.timing.minuteMs);
+    // Invoked like an asynchronous Lambda: after this call returns, and its failures do not reach CodeDeploy.
+    setImmediate(() => {
+      void Promise.resolve()
+        .then(() => hook({ DeploymentId: deployment.id, LifecycleEventHookExecutionId: execution.id }))
+        .catch(() => undefined);
+    });
+  }
+
+  #finishEvent(deployment: CodeDeployDeployment, index: number): void {
+    const event = deployment.lifecycleEvents[index]!;
+    switch (event.lifecycleEventName) {
+      case 'Install':
+        if (deployment.greenTaskSet) this.ecs.markTaskSetSteady(deployment.greenTaskSet);
+        break;
+      case 'AllowTestTraffic':
+        deployment.testTrafficOnGreen = true;
+        break;
+      case 'AllowTraffic':
+        deployment.productionTrafficOnGreen = true;
+        break;
+      default:
+        break;
+    }
+    event.status = 'Succeeded';
+    event.endTime = new Date();
+    deployment.lastUpdatedAt = event.endTime;
+
+    if (index === ECS_LIFECYCLE_EVENTS.length - 1) {
+      this.#succeed(deployment);
+    } else if (index === READY_EVENT_INDEX && this.#waitsForReady(deployment)) {
+      this.#becomeReady(deployment);
+    } else {
+      this.#startEvent(deployment, index + 1);
+    }
+  }
+
+  #waitsForReady(deployment: CodeDeployDeployment): boolean {
+    return deployment.group.blueGreenDeploymentConfiguration?.deploymentReadyOption?.actionOnTimeout === 'STOP_DEPLOYMENT';
+  }
+
+  #becomeReady(deployment: CodeDeployDeployment): void {
+    const minutes = deployment.group.blueGreenDeploymentConfiguration?.deploymentReadyOption?.waitTimeInMinutes ?? 0;
+    deployment.status = 'Ready';
+    deployment.targetStatus = 'Ready';
+    deployment.statusMessages.push(`The replacement task set is serving test traffic. Waiting up to ${minutes} minutes for traffic rerouting to be continued.`);
+    this.#schedule(deployment, () => this.#end(deployment, 'Stopped', {
+      code: 'TIMEOUT',
+      message: `The deployment timed out while waiting for traffic rerouting to be continued (${minutes} minutes).`,
+    }, true), minutes * this.timing.minuteMs);
+  }
+
+  #succeed(deployment: CodeDeployDeployment): void {
+    const { service, greenTaskSet, group } = deployment;
+    if (greenTaskSet) this.ecs.promoteTaskSet(service, greenTaskSet);
+    deployment.status = 'Succeeded';
+    deployment.targetStatus = 'Succeeded';
+    deployment.completeTime = new Date();
+    deployment.lastUpdatedAt = deployment.completeTime;
+    group.lastSuccessful = deployment;
+    group.productionTargetGroupIndex = group.productionTargetGroupIndex === 0 ? 1 : 0;
+  }
+
+  #fail(deployment: CodeDeployDeployment, code: string, message: string): void {
+    const groupRollsBack = Boolean(deployment.group.autoRollbackConfiguration?.enabled
+      && deployment.group.autoRollbackConfiguration.events?.includes('DEPLOYMENT_FAILURE'));
+    this.#end(deployment, 'Failed', { code, message }, groupRollsBack);
+  }
+
+  /**
+   * Ends a deployment that did not succeed. Production traffic returns to (or never left) the blue
+   * task set and the green one is removed, so the service keeps its original task definition;
+   * `rollbackInfo` says so when a rollback was asked for.
+   */
+  #end(deployment: CodeDeployDeployment, status: 'Failed' | 'Stopped', error: { code: string; message: string }, rollback: boolean): void {
+    this.#clearTimer(deployment);
+    const now = new Date();
+    for (const event of deployment.lifecycleEvents) {
+      if (event.status === 'InProgress') {
+        event.status = 'Failed';
+        event.endTime = now;
+      } else if (event.status === 'Pending') {
+        event.status = 'Skipped';
+      }
+    }
+    for (const execution of this.hookExecutions.values()) {
+      if (execution.deploymentId === deployment.id && execution.status === 'Pending') execution.status = 'Failed';
+    }
+    if (deployment.greenTaskSet) this.ecs.removeTaskSet(deployment.service, deployment.greenTaskSet);
+    deployment.testTrafficOnGreen = false;
+    deployment.productionTrafficOnGreen = false;
+    deployment.status = status;
+    deployment.targetStatus = 'Failed';
+    deployment.completeTime = now;
+    deployment.lastUpdatedAt = now;
+    deployment.errorInformation = error;
+    if (rollback) {
+      deployment.rollbackInfo = {
+        rollbackMessage: `Deployment ${deployment.id} was rolled back: production traffic is on the original task set (${deployment.blueTaskSet.taskDefinition}) and the replacement task set was removed.`,
+      };
+    }
+    deployment.statusMessages.push(error.message);
+  }
+
+  #schedule(deployment: CodeDeployDeployment, step: () => void, delayMs = this.timing.stepMs): void {
+    this.#clearTimer(deployment);
+    if (this.#disposed) return;
+    deployment.timer = setTimeout(() => {
+      deployment.timer = undefined;
+      step();
+    }, delayMs);
+    // A sandbox process must be able to exit while a deployment waits for approval.
+    deployment.timer.unref();
+  }
+
+  #clearTimer(deployment: CodeDeployDeployment): void {
+    if (deployment.timer) clearTimeout(deployment.timer);
+    deployment.timer = undefined;
+  }
+}

@@ -1,0 +1,363 @@
+// Amazon ECS clusters, task definitions, services and task sets. Stricter than moto where AWS is:
+// a service under the CODE_DEPLOY controller refuses a new task definition in UpdateService, and
+// changes only through task sets that the CodeDeploy emulator creates, promotes or removes.
+import { AwsError } from './aws-error.js';
+import { arn, nameFromArnOrName } from './aws-identity.js';
+import type { AwsCounters } from './counters.js';
+import { taskSetId, uuid } from './random-ids.js';
+
+export interface EcsCluster {
+  name: string;
+  arn: string;
+  createdAt: Date;
+}
+
+export interface ContainerDefinition {
+  name?: string;
+  image?: string;
+  portMappings?: { containerPort?: number; hostPort?: number; protocol?: string }[];
+  [field: string]: unknown;
+}
+
+export interface TaskDefinition {
+  family: string;
+  revision: number;
+  arn: string;
+  containerDefinitions: ContainerDefinition[];
+  registeredAt: Date;
+  status: 'ACTIVE' | 'INACTIVE';
+  /** Every other RegisterTaskDefinition field, echoed back as given (cpu, memory, roles, …). */
+  extra: Record<string, unknown>;
+}
+
+export type DeploymentControllerType = 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
+
+export interface LoadBalancer {
+  targetGroupArn?: string;
+  loadBalancerName?: string;
+  containerName?: string;
+  containerPort?: number;
+}
+
+export interface TaskSet {
+  id: string;
+  arn: string;
+  serviceArn: string;
+  clusterArn: string;
+  taskDefinition: string;
+  /** PRIMARY serves production; ACTIVE is the replacement during a deployment; DRAINING is on its way out. */
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+  externalId?: string;
+  startedBy?: string;
+  computedDesiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  createdAt: Date;
+  updatedAt: Date;
+  launchType?: string;
+  loadBalancers: LoadBalancer[];
+}
+
+export interface RollingDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EcsService {
+  name: string;
+  arn: string;
+  cluster: EcsCluster;
+  taskDefinition: string;
+  desiredCount: number;
+  deploymentController: { type: DeploymentControllerType };
+  loadBalancers: LoadBalancer[];
+  launchType?: string;
+  createdAt: Date;
+  /** CODE_DEPLOY (and EXTERNAL) services run their tasks in task sets. */
+  taskSets: TaskSet[];
+  /** The ECS (rolling update) controller reports deployments instead. */
+  deployments: RollingDeployment[];
+  extra: Record<string, unknown>;
+}
+
+export interface RegisterTaskDefinitionInput {
+  family: string;
+  containerDefinitions: ContainerDefinition[];
+  [field: string]: unknown;
+}
+
+export interface CreateServiceInput {
+  cluster?: string;
+  serviceName: string;
+  taskDefinition?: string;
+  desiredCount?: number;
+  deploymentController?: { type?: DeploymentControllerType };
+  loadBalancers?: LoadBalancer[];
+  launchType?: string;
+  [field: string]: unknown;
+}
+
+const TASK_DEFINITION_ARN = /^arn:aws:ecs:[^:]+:\d{12}:task-definition\/(.+):(\d+)$/;
+const FAMILY = /^[a-zA-Z0-9_-]{1,255}$/;
+
+export class EcsState {
+  readonly clusters = new Map<string, EcsCluster>();
+  readonly taskDefinitions = new Map<string, TaskDefinition[]>(); // family → revisions, index = revision - 1
+  readonly services = new Map<string, EcsService>(); // `${cluster}/${service}`
+
+  constructor(readonly region: string, private readonly counters: AwsCounters) {}
+
+  createCluster(name = 'default'): EcsCluster {
+    // CreateCluster is idempotent in AWS: the same name returns the existing cluster.
+    const existing = this.clusters.get(name);
+    if (existing) return existing;
+    const cluster = { name, arn: arn(this.region, 'ecs', `cluster/${name}`), createdAt: new Date() };
+    this.clusters.set(name, cluster);
+    return cluster;
+  }
+
+  cluster(nameOrArn = 'default'): EcsCluster {
+    const cluster = this.clusters.get(nameFromArnOrName(nameOrArn));
+    if (!cluster) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+    return cluster;
+  }
+
+  registerTaskDefinition(input: RegisterTaskDefinitionInput): TaskDefinition {
+    const { family, containerDefinitions, ...extra } = input;
+    if (!FAMILY.test(family ?? '')) {
+      throw new AwsError('ClientException', 'Family contains invalid characters or exceeds 255 characters.');
+    }
+    if (!Array.isArray(containerDefinitions) || containerDefinitions.length === 0) {
+      throw new AwsError('ClientException', 'Container list cannot be empty.');
+    }
+    for (const container of containerDefinitions) {
+      if (!container.name || !container.image) {
+        throw new AwsError('ClientException', 'Container.name and Container.image should not be null or empty.');
+      }
+    }
+    const revisions = this.taskDefinitions.get(family) ?? [];
+    const revision = revisions.length + 1;
+    const taskDefinition: TaskDefinition = {
+      family,
+      revision,
+      arn: arn(this.region, 'ecs', `task-definition/${family}:${revision}`),
+      containerDefinitions: structuredClone(containerDefinitions),
+      registeredAt: new Date(),
+      status: 'ACTIVE',
+      extra: structuredClone(extra),
+    };
+    revisions.push(taskDefinition);
+    this.taskDefinitions.set(family, revisions);
+    this.counters.taskDefinitionRevisions.increment(family);
+    return taskDefinition;
+  }
+
+  /** Resolves `family` (latest ACTIVE revision), `family:revision` or a full ARN; undefined when none. */
+  findTaskDefinition(reference: string): TaskDefinition | undefined {
+    const fromArn = TASK_DEFINITION_ARN.exec(reference);
+    const [family, revision] = fromArn ? [fromArn[1] ?? '', fromArn[2]] : reference.split(':');
+    const revisions = this.taskDefinitions.get(family ?? '') ?? [];
+    if (revision === undefined) return revisions.filter((t) => t.status === 'ACTIVE').at(-1);
+    return revisions[Number(revision) - 1];
+  }
+
+  taskDefinition(reference: string): TaskDefinition {
+    const found = this.findTaskDefinition(reference);
+    if (!found) throw new AwsError('ClientException', 'Unable to describe task definition.');
+    return found;
+  }
+
+  listTaskDefinitions(options: { familyPrefix?: string; status?: string; sort?: 'ASC' | 'DESC' } = {}): TaskDefinition[] {
+    const status = options.status ?? 'ACTIVE';
+    const all = [...this.taskDefinitions.values()].flat()
+      .filter((t) => t.status === status && (!options.familyPrefix || t.family.startsWith(options.familyPrefix)))
+      .sort((a, b) => a.family.localeCompare(b.family) || a.revision - b.revision);
+    return options.sort === 'DESC' ? all.reverse() : all;
+  }
+
+  createService(input: CreateServiceInput): EcsService {
+    const { cluster: clusterRef, serviceName, taskDefinition: taskDefinitionRef, desiredCount, deploymentController,
+      loadBalancers, launchType, ...extra } = input;
+    const cluster = this.cluster(clusterRef);
+    const key = `${cluster.name}/${serviceName}`;
+    if (this.services.has(key)) {
+      throw new AwsError('InvalidParameterException', 'Creation of service was not idempotent.');
+    }
+    const controller = deploymentController?.type ?? 'ECS';
+    if (!taskDefinitionRef && controller !== 'EXTERNAL') {
+      throw new AwsError('InvalidParameterException', 'TaskDefinition must be specified.');
+    }
+    const taskDefinition = taskDefinitionRef ? this.#taskDefinitionForService(taskDefinitionRef) : undefined;
+    const now = new Date();
+    const service: EcsService = {
+      name: serviceName,
+      arn: arn(this.region, 'ecs', `service/${cluster.name}/${serviceName}`),
+      cluster,
+      taskDefinition: taskDefinition?.arn ?? '',
+      desiredCount: desiredCount ?? 0,
+      deploymentController: { type: controller },
+      loadBalancers: structuredClone(loadBalancers ?? []),
+      launchType,
+      createdAt: now,
+      taskSets: [],
+      deployments: [],
+      extra: structuredClone(extra),
+    };
+    if (taskDefinition && controller === 'CODE_DEPLOY') {
+      // AWS starts a CODE_DEPLOY service with one PRIMARY task set running the given task definition.
+      const primary = this.#newTaskSet(service, taskDefinition.arn, 'PRIMARY', 'ecs-svc');
+      this.#settleTaskSet(primary);
+      service.taskSets.push(primary);
+    } else if (taskDefinition && controller === 'ECS') {
+      service.deployments.push(this.#rollingDeployment(service, taskDefinition.arn));
+    }
+    this.services.set(key, service);
+    return service;
+  }
+
+  findService(clusterRef: string | undefined, serviceRef: string): EcsService | undefined {
+    const cluster = this.cluster(clusterRef);
+    return this.services.get(`${cluster.name}/${nameFromArnOrName(serviceRef)}`);
+  }
+
+  service(clusterRef: string | undefined, serviceRef: string): EcsService {
+    const service = this.findService(clusterRef, serviceRef);
+    if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.');
+    return service;
+  }
+
+  updateService(clusterRef: string | undefined, serviceRef: string, changes: { taskDefinition?: string; desiredCount?: number }): EcsService {
+    const service = this.service(clusterRef, serviceRef);
+    if (changes.taskDefinition !== undefined) {
+      const taskDefinition = this.#taskDefinitionForService(changes.taskDefinition);
+      if (taskDefinition.arn !== service.taskDefinition) {
+        if (service.deploymentController.type === 'CODE_DEPLOY') {
+          throw new AwsError('InvalidParameterException', 'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.');
+        }
+        if (service.deploymentController.type === 'EXTERNAL') {
+          throw new AwsError('InvalidParameterException', 'Unable to update task definition on services with a EXTERNAL deployment controller. Use task sets instead.');
+        }
+        service.taskDefinition = taskDefinition.arn;
+        // The rolling controller replaces the tasks; the emulator finishes that rollout at once.
+        service.deployments = [this.#rollingDeployment(service, taskDefinition.arn)];
+      }
+    }
+    if (changes.desiredCount !== undefined) {
+      if (!Number.isInteger(changes.desiredCount) || changes.desiredCount < 0) {
+        throw new AwsError('InvalidParameterException', 'Desired count must be a non-negative integer.');
+      }
+      service.desiredCount = changes.desiredCount;
+      for (const taskSet of service.taskSets) {
+        // A replacement still starting keeps starting; only its target size changes.
+        if (taskSet.stabilityStatus === 'STABILIZING') taskSet.computedDesiredCount = taskSet.pendingCount = service.desiredCount;
+        else this.#settleTaskSet(taskSet, service.desiredCount);
+      }
+      for (const deployment of service.deployments) deployment.desiredCount = service.desiredCount;
+    }
+    return service;
+  }
+
+  /** CodeDeploy's Install step: a replacement task set, still starting, that no traffic reaches yet. */
+  createReplacementTaskSet(service: EcsService, taskDefinitionArn: string, deploymentId: string): TaskSet {
+    const taskSet = this.#newTaskSet(service, taskDefinitionArn, 'ACTIVE', 'CodeDeploy', deploymentId);
+    taskSet.pendingCount = taskSet.computedDesiredCount;
+    taskSet.stabilityStatus = 'STABILIZING';
+    service.taskSets.push(taskSet);
+    return taskSet;
+  }
+
+  /** The replacement's tasks have started and passed their health checks. */
+  markTaskSetSteady(taskSet: TaskSet): void {
+    this.#settleTaskSet(taskSet);
+  }
+
+  /** CodeDeploy's success: the replacement becomes PRIMARY and the service runs its task definition. */
+  promoteTaskSet(service: EcsService, replacement: TaskSet): void {
+    for (const taskSet of service.taskSets) if (taskSet !== replacement) this.#drain(taskSet);
+    service.taskSets = [replacement];
+    replacement.status = 'PRIMARY';
+    replacement.updatedAt = new Date();
+    service.taskDefinition = replacement.taskDefinition;
+  }
+
+  /** Rollback: the replacement task set is drained and deleted; the PRIMARY one keeps serving. */
+  removeTaskSet(service: EcsService, taskSet: TaskSet): void {
+    this.#drain(taskSet);
+    service.taskSets = service.taskSets.filter((t) => t !== taskSet);
+  }
+
+  primaryTaskSet(service: EcsService): TaskSet | undefined {
+    return service.taskSets.find((t) => t.status === 'PRIMARY');
+  }
+
+  #taskDefinitionForService(reference: string): TaskDefinition {
+    const taskDefinition = this.findTaskDefinition(reference);
+    if (!taskDefinition) throw new AwsError('ClientException', 'TaskDefinition not found.');
+    if (taskDefinition.status !== 'ACTIVE') throw new AwsError('ClientException', `TaskDefinition is inactive`);
+    return taskDefinition;
+  }
+
+  #newTaskSet(service: EcsService, taskDefinitionArn: string, status: TaskSet['status'], startedBy: string, externalId?: string): TaskSet {
+    const id = taskSetId();
+    const now = new Date();
+    return {
+      id,
+      arn: arn(this.region, 'ecs', `task-set/${service.cluster.name}/${service.name}/${id}`),
+      serviceArn: service.arn,
+      clusterArn: service.cluster.arn,
+      taskDefinition: taskDefinitionArn,
+      status,
+      externalId,
+      startedBy,
+      computedDesiredCount: service.desiredCount,
+      pendingCount: 0,
+      runningCount: 0,
+      stabilityStatus: 'STEADY_STATE',
+      createdAt: now,
+      updatedAt: now,
+      launchType: service.launchType,
+      loadBalancers: structuredClone(service.loadBalancers),
+    };
+  }
+
+  #settleTaskSet(taskSet: TaskSet, desiredCount = taskSet.computedDesiredCount): void {
+    taskSet.computedDesiredCount = desiredCount;
+    taskSet.runningCount = desiredCount;
+    taskSet.pendingCount = 0;
+    taskSet.stabilityStatus = 'STEADY_STATE';
+    taskSet.updatedAt = new Date();
+  }
+
+  #drain(taskSet: TaskSet): void {
+    taskSet.status = 'DRAINING';
+    taskSet.computedDesiredCount = 0;
+    taskSet.runningCount = 0;
+    taskSet.pendingCount = 0;
+    taskSet.updatedAt = new Date();
+  }
+
+  #rollingDeployment(service: EcsService, taskDefinitionArn: string): RollingDeployment {
+    const now = new Date();
+    return { id: `ecs-svc/${uuid()}`, status: 'PRIMARY', taskDefinition: taskDefinitionArn, desiredCount: service.desiredCount, createdAt: now, updatedAt: now };
+  }
+
+  summary() {
+    return {
+      clusters: [...this.clusters.keys()],
+      taskDefinitions: Object.fromEntries([...this.taskDefinitions].map(([family, revisions]) => [family, revisions.length])),
+      services: [...this.services.values()].map((s) => ({
+        cluster: s.cluster.name,
+        name: s.name,
+        controller: s.deploymentController.type,
+        taskDefinition: s.taskDefinition,
+        desiredCount: s.desiredCount,
+        taskSets: s.taskSets.map((t) => ({ id: t.id, status: t.status, taskDefinition: t.taskDefinition, runningCount: t.runningCount })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,10 @@
+// The AWS emulator's public surface: start it, seed it, find the blue/green probe URLs.
+export { startAwsEmulator, createAwsEmulatorApp, blueGreenUrls } from './server.js';
+export type { AwsEmulatorOptions, RunningAwsEmulator } from './server.js';
+export { seed } from './seed.js';
+export type { AwsSeedOptions, AwsSeedResult } from './seed.js';
+export { AwsEmulatorState } from './emulator-state.js';
+export type { AwsEmulatorStateOptions } from './emulator-state.js';
+export type { LifecycleHookEvent, LifecycleHooks, LifecycleHookName, DeploymentStatus } from './codedeploy-model.js';
+export { UNHEALTHY_IMAGE_MARKER } from './bluegreen-app.js';
+export { ACCOUNT_ID, DEFAULT_REGION } from './aws-identity.js';

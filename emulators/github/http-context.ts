@@ -1,0 +1,67 @@
+// What every REST request goes through before its route, as on api.github.com: a request id,
+// the API version header, authentication (token, Bearer or Basic with the token as password;
+// a wrong token is 401 even for public data), and the primary rate limit.
+import { randomBytes } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { githubError } from './errors.js';
+import type { Urls } from './serializers.js';
+import type { GitHubEmulatorState } from './state.js';
+
+export interface GitHubEnv { Variables: { token: string | undefined } }
+
+const SUPPORTED_API_VERSIONS = ['2022-11-28', '2026-03-10'];
+
+export function githubRestMiddleware(state: GitHubEmulatorState): MiddlewareHandler<GitHubEnv> {
+  return async (c, next) => {
+    c.header('x-github-request-id', randomBytes(10).toString('hex').toUpperCase().replace(/(.{4})(.{4})(.{4})(.{8})/, '$1:$2:$3:$4'));
+    c.header('x-github-media-type', 'github.v3; format=json');
+    const version = c.req.header('x-github-api-version') ?? SUPPORTED_API_VERSIONS[0]!;
+    if (!SUPPORTED_API_VERSIONS.includes(version)) {
+      return githubError(c, 400, `API version ${version} is not supported.`, 'https://docs.github.com/rest/overview/api-versions');
+    }
+    c.header('x-github-api-version-selected', version);
+
+    const presented = tokenFrom(c.req.header('authorization'));
+    if (presented === null || (presented !== undefined && !state.isAcceptedToken(presented))) {
+      return githubError(c, 401, 'Bad credentials');
+    }
+    c.set('token', presented);
+
+    const limit = state.rateLimits.take(presented);
+    c.header('x-ratelimit-limit', String(limit.limit));
+    c.header('x-ratelimit-remaining', String(Math.max(0, limit.remaining)));
+    c.header('x-ratelimit-used', String(Math.min(limit.used, limit.limit)));
+    c.header('x-ratelimit-reset', String(limit.reset));
+    c.header('x-ratelimit-resource', 'core');
+    if (limit.remaining < 0) {
+      const who = presented === undefined ? 'this client (anonymous)' : `user ${state.loginFor(presented)}`;
+      return githubError(c, 403, `API rate limit exceeded for ${who}.`, 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
+    }
+    await next();
+  };
+}
+
+/** undefined: no credentials (anonymous); null: an Authorization header GitHub cannot read. */
+export function tokenFrom(header: string | undefined): string | undefined | null {
+  if (header === undefined || header.trim() === '') return undefined;
+  const [scheme = '', value = ''] = header.trim().split(/\s+/, 2);
+  switch (scheme.toLowerCase()) {
+    case 'token':
+    case 'bearer':
+      return value || null;
+    case 'basic': {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      return colon >= 0 ? decoded.slice(colon + 1) || null : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Base URLs as this client reached the emulator (it may be mounted under a prefix). */
+export function urlsFor(c: Context, state: GitHubEmulatorState): Urls {
+  const url = new URL(c.req.url);
+  const at = url.pathname.search(/\/(repos|user|_emulator)(\/|$)/);
+  return { api: `${url.origin}${at > 0 ? url.pathname.slice(0, at) : ''}`, html: state.htmlUrl };
+}

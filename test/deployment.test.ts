@@ -1,0 +1,96 @@
+// Deployments end to end in sandbox mode: HTTP API → Temporal → worker → real Octokit and AWS
+// SDK clients → GitHub and AWS emulators (real HTTP), on a real Temporal server.
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { authHeader, buildTestApp } from './support/api.js';
+import { client } from './support/deploy-flow.js';
+import type { Json } from './support/http.js';
+import { serveApp, type ServedApp } from './support/http-server.js';
+import { readSse } from './support/sse-client.js';
+import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+
+describe('blue/green deployment', () => {
+  const taskQueue = uniqueTaskQueue('deploy');
+  let temporal: Awaited<ReturnType<typeof connectClient>>;
+  let worker: SandboxWorker;
+  let app: ReturnType<typeof buildTestApp>;
+  let served: ServedApp;
+  let api: ReturnType<typeof client>;
+  let connection: { githubConnectionId: string; awsConnectionId: string };
+
+  beforeAll(async () => {
+    temporal = await connectClient();
+    worker = await startSandboxWorker(taskQueue);
+    app = buildTestApp(temporal.client, taskQueue, {}, worker);
+    served = await serveApp(app.fetch);
+    api = client(app);
+    connection = await api.connect();
+  });
+  afterAll(async () => {
+    await served?.close();
+    await worker?.stop();
+    await temporal?.close();
+  });
+
+  /** Waits until the deployment reaches `status` or ends; shows the whole result when it differs. */
+  async function waitForStatus(id: string, status: string): Promise<void> {
+    const ends = new Set([status, 'COMPLETED', 'FAILED', 'ROLLED_BACK']);
+    let last: Json;
+    await expect.poll(async () => { last = (await api.result(id)).body.data; return ends.has(last?.status); }, { timeout: 30_000, interval: 200 }).toBe(true);
+    expect(last, JSON.stringify(last)).toMatchObject({ status });
+  }
+
+  it('runs stages 1–4 to DEPLOYMENT_READY, switches on approval and completes on green', async () => {
+    const started = await api.deploy(connection, { version: 'v1.2.3' });
+    expect(started.status).toBe(200);
+    const id: string = started.body.data.deploymentId;
+    expect(id).toMatch(/^dep_[a-z0-9]{10}$/);
+    expect(started.body.data.message).toBe(`Deployment started. Listen to /api/v1/deploy/${id}/events`);
+
+    const early = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    expect(early.status).toBe(400);
+    expect(early.body.message).toMatch(/^Deployment is not ready for traffic switch\. Current stage: [0-4]$/);
+
+    await waitForStatus(id, 'DEPLOYMENT_READY');
+    const ready = (await api.result(id)).body.data;
+    expect(ready).toMatchObject({ status: 'DEPLOYMENT_READY', finalService: null, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, version: 'v1.2.3' });
+    expect(ready.greenUrl).toContain('/green');
+
+    const viewerSwitch = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'viewer');
+    expect(viewerSwitch.status).toBe(403);
+    const switched = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    expect(switched).toMatchObject({ status: 200, body: { code: 200, data: { deploymentId: id, activeService: 'green', message: 'Traffic switching from blue to green in progress' } } });
+    const again = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({ status: 400, error: 'Deployment Error', message: 'Traffic has already been switched to green' });
+
+    await waitForStatus(id, 'COMPLETED');
+    const result: Json = (await api.result(id)).body.data;
+    expect(result).toMatchObject({ status: 'COMPLETED', finalService: 'green', errorMessage: null, approvedBy: 'test approver', decidedVia: 'api' });
+    for (const field of ['blueLatencyMs', 'greenLatencyMs', 'blueErrorRate', 'greenErrorRate']) expect(typeof result[field]).toBe('number');
+    expect(result.greenErrorRate).toBe(0);
+
+    // The service now runs the new revision; the emulators saw one of everything.
+    const aws = worker.sandbox.aws.state;
+    expect(aws.counters.deploymentsCreated.get(`${SANDBOX_SERVICE.application}/${SANDBOX_SERVICE.deploymentGroup}`)).toBe(1);
+    expect(worker.sandbox.github.state.dispatchCount(id)).toBe(1);
+    expect(worker.sandbox.github.state.imagesBuiltCount(id)).toBe(1);
+
+    // SSE replays the whole story in order: connected, stages 1–4, ready, switch, success.
+    const { messages } = await readSse(`${served.url}/api/v1/deploy/${id}/events`, authHeader('viewer'), (m) => m.some((x) => x.event === 'success'));
+    expect(messages[0]!.event).toBe('connected');
+    const stages = messages.filter((m) => m.event === 'stage').map((m) => JSON.parse(m.data).details.stage as number);
+    expect(stages).toEqual([...stages].sort((a, b) => a - b));
+    expect(new Set(stages)).toEqual(new Set([1, 2, 3, 4, 5]));
+    const texts = messages.map((m) => JSON.parse(m.data).message as string);
+    expect(texts).toContain('[Stage 1] Dockerfile 찾음');
+    expect(texts).toContain('[Stage 4] Green 서비스 배포 완료 - 트래픽 전환 대기 중');
+    expect(texts).toContain('[Stage 4] CodeDeploy Lifecycle Hook: AfterAllowTestTraffic');
+    expect(messages.at(-1)!.event).toBe('success');
+
+    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+    expect(history.events!.length).toBeLessThan(200);
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, id)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,26 @@
+// The activity proxies of the deployment workflow, with the retry policy the design asks for:
+// transient errors (throttling, 5xx, network) back off and retry; permanent ones are thrown as
+// non-retryable by the activities themselves.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+
+export function deploymentActivities(stageMs: number) {
+  const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
+  const quick = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+  // Long waits (build run, CodeDeploy) heartbeat, so a crashed worker is noticed in 30 s and the
+  // next attempt picks up the same build/deployment instead of starting another.
+  const watching = proxyActivities<Activities>({ startToCloseTimeout: stageMs, heartbeatTimeout: '30 seconds', retry });
+  return {
+    resolveSource: quick.resolveSource,
+    buildImage: watching.buildImage,
+    ensureEcrImage: quick.ensureEcrImage,
+    registerTaskDefinition: quick.registerTaskDefinition,
+    describeServiceTaskDefinition: quick.describeServiceTaskDefinition,
+    startCodeDeploy: quick.startCodeDeploy,
+    awaitCodeDeploy: watching.awaitCodeDeploy,
+    continueCodeDeploy: quick.continueCodeDeploy,
+    stopCodeDeploy: quick.stopCodeDeploy,
+    probeHealth: quick.probeHealth,
+    probeProduction: quick.probeProduction,
+  };
+}

@@ -1,0 +1,100 @@
+// The deployment workflow's input, state and result. Pure types and functions, shared with the API.
+
+export interface DeployTarget {
+  cluster: string;
+  service: string;
+  codeDeployApplication: string;
+  codeDeployGroup: string;
+  containerName: string;
+  containerPort: number;
+  /** ECR repository for the image; default `<owner>-<repo>`. */
+  ecrRepository: string;
+  blueUrl: string;
+  greenUrl: string;
+  /** The build workflow file in the app repository (github-actions builder). */
+  buildWorkflow: string;
+}
+
+export type Builder = 'github-actions' | 'docker';
+
+export interface DeploymentLimits {
+  stageMs: number;
+  totalMs: number;
+  /** How long DEPLOYMENT_READY waits for a decision before it stops and rolls back. */
+  switchTimeoutMs: number;
+}
+
+export interface DeploymentInput {
+  deploymentId: string;
+  githubConnectionId: string;
+  awsConnectionId: string;
+  owner: string;
+  repo: string;
+  branch: string;
+  /** A tag or commit; the branch head when absent. */
+  version?: string;
+  target: DeployTarget;
+  builder: Builder;
+  limits: DeploymentLimits;
+  requestedBy: string;
+  /** A rollback deployment redeploys this known-good task definition: no build, no approval wait. */
+  rollback?: { of: string; taskDefinitionArn: string };
+}
+
+export type DeploymentStatus = 'IN_PROGRESS' | 'DEPLOYMENT_READY' | 'SWITCHING' | 'COMPLETED' | 'FAILED' | 'ROLLED_BACK';
+
+export const ERROR_CODES = ['DEPLOYMENT_TIMEOUT', 'DOCKER_BUILD_FAILED', 'ECS_DEPLOYMENT_FAILED', 'HEALTH_CHECK_FAILED', 'UNEXPECTED_ERROR'] as const;
+export type DeploymentErrorCode = (typeof ERROR_CODES)[number];
+
+export interface HealthFigures {
+  latencyMs: number;
+  errorRate: number;
+  samples: number;
+}
+
+export interface Decision {
+  action: 'switch' | 'rollback' | 'timeout';
+  by: string;
+  via: 'api' | 'slack' | 'websocket' | 'web' | 'hook' | 'workflow';
+  at: string;
+  reason?: string;
+}
+
+export interface DeploymentSnapshot {
+  deploymentId: string;
+  status: DeploymentStatus;
+  stage: number;
+  owner: string;
+  repo: string;
+  branch: string;
+  version?: string;
+  service: string;
+  cluster: string;
+  sha?: string;
+  imageUri?: string;
+  imageTag?: string;
+  taskDefinitionArn?: string;
+  previousTaskDefinitionArn?: string;
+  codeDeployDeploymentId?: string;
+  startedAt: string;
+  /** When stage 4 finished (ready) or the deployment ended. */
+  completedAt?: string;
+  finalService: 'blue' | 'green' | null;
+  blueUrl: string;
+  greenUrl: string | null;
+  blue?: HealthFigures;
+  green?: HealthFigures;
+  errorMessage: string | null;
+  errorCode?: DeploymentErrorCode;
+  failedStage?: number;
+  decision?: Decision;
+  rollbackOf?: string;
+  eventCount: number;
+}
+
+export function durationSeconds(snapshot: Pick<DeploymentSnapshot, 'startedAt' | 'completedAt'>, now = Date.now()): number {
+  const end = snapshot.completedAt ? Date.parse(snapshot.completedAt) : now;
+  return Math.max(0, Math.round((end - Date.parse(snapshot.startedAt)) / 1000));
+}
+
+export const TERMINAL_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['COMPLETED', 'FAILED', 'ROLLED_BACK']);
