@@ -78,6 +78,8 @@ export const configSchema = z.object({
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   DEPLOY_POLL_MS: z.coerce.number().int().min(10).default(5000),
+  DEPLOY_CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
+  DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30),
   HEALTH_PROBE_SAMPLES: z.coerce.number().int().min(1).max(100).default(5),
   HEALTH_MAX_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.2),
   INSTAGRAM_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
@@ -128,7 +130,7 @@ export interface Config {
       containerName: string; containerPort: number; blueUrl?: string; greenUrl?: string; buildWorkflow: string;
     };
     builder: 'github-actions' | 'docker';
-    limits: { stageMs: number; totalMs: number; switchTimeoutMs: number };
+    limits: { stageMs: number; totalMs: number; switchTimeoutMs: number; callMs: number; heartbeatMs: number };
     pollMs: number;
     health: { samples: number; timeoutMs: number; maxErrorRate: number };
   };
@@ -196,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         stageMs: raw.DEPLOY_STAGE_TIMEOUT_SECONDS * 1000,
         totalMs: raw.DEPLOY_TOTAL_TIMEOUT_SECONDS * 1000,
         switchTimeoutMs: raw.DEPLOY_SWITCH_TIMEOUT_SECONDS * 1000,
+        callMs: raw.DEPLOY_CALL_TIMEOUT_SECONDS * 1000,
+        heartbeatMs: raw.DEPLOY_HEARTBEAT_TIMEOUT_SECONDS * 1000,
       },
       pollMs: raw.DEPLOY_POLL_MS,
       health: { samples: raw.HEALTH_PROBE_SAMPLES, timeoutMs: 2000, maxErrorRate: raw.HEALTH_MAX_ERROR_RATE },

@@ -8,12 +8,15 @@ export const DeployService = defineSearchAttributeKey('DeployService', SearchAtt
 export const DeployRepository = defineSearchAttributeKey('DeployRepository', SearchAttributeType.KEYWORD);
 export const CodeDeployDeploymentId = defineSearchAttributeKey('CodeDeployDeploymentId', SearchAttributeType.KEYWORD);
 export const DistributionEventId = defineSearchAttributeKey('DistributionEventId', SearchAttributeType.KEYWORD);
+export const DeployStage = defineSearchAttributeKey('DeployStage', SearchAttributeType.INT);
 
 export const SEARCH_ATTRIBUTES = [
-  SwitchyardKind, SwitchyardStatus, DeployService, DeployRepository, CodeDeployDeploymentId, DistributionEventId,
+  SwitchyardKind, SwitchyardStatus, DeployService, DeployRepository, CodeDeployDeploymentId, DistributionEventId, DeployStage,
 ];
+
+const CLI_TYPE_NAMES: Record<string, string> = { [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int' };
 
 /** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {
-  return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
+  return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
 }

@@ -37,6 +37,11 @@ export interface SandboxOptions {
   minuteMs?: number;
   /** CodeDeploy lifecycle hooks (the AfterAllowTestTraffic Lambda's stand-in). */
   hooks?: LifecycleHooks;
+  /**
+   * Name of the seeded ECS service (default panda-service). Sandboxes sharing one Temporal
+   * server (test files running side by side) need different names: one deployment runs per service.
+   */
+  serviceName?: string;
 }
 
 export interface Sandbox {
@@ -51,6 +56,7 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const service = options.serviceName ?? SANDBOX_SERVICE.service;
   const aws = await startAwsEmulator({
     credentials: { accessKeyIds: [SANDBOX_CREDENTIALS.awsAccessKeyId], unauthorizedAccessKeyId: SANDBOX_CREDENTIALS.awsUnauthorizedAccessKeyId },
     region: SANDBOX_CREDENTIALS.region,
@@ -59,7 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   seedAws(aws.state, {
-    cluster: SANDBOX_SERVICE.cluster, service: SANDBOX_SERVICE.service, containerName: SANDBOX_SERVICE.containerName,
+    cluster: SANDBOX_SERVICE.cluster, service, containerName: SANDBOX_SERVICE.containerName,
     containerPort: SANDBOX_SERVICE.containerPort, application: SANDBOX_SERVICE.application, deploymentGroup: SANDBOX_SERVICE.deploymentGroup,
     repository: SANDBOX_SERVICE.repository,
   });
@@ -72,13 +78,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   seedSandboxRepos(github.state);
   const token = () => randomBytes(16).toString('hex');
   const channels = await startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 } });
-  const { blueUrl, greenUrl } = blueGreenUrls(aws.url, SANDBOX_SERVICE.cluster, SANDBOX_SERVICE.service);
+  const { blueUrl, greenUrl } = blueGreenUrls(aws.url, SANDBOX_SERVICE.cluster, service);
   return {
     github, aws, channels,
     githubApiUrl: github.url,
     awsEndpoint: aws.url,
     target: {
-      cluster: SANDBOX_SERVICE.cluster, service: SANDBOX_SERVICE.service,
+      cluster: SANDBOX_SERVICE.cluster, service,
       codeDeployApplication: SANDBOX_SERVICE.application, codeDeployGroup: SANDBOX_SERVICE.deploymentGroup,
       containerName: SANDBOX_SERVICE.containerName, containerPort: SANDBOX_SERVICE.containerPort,
       blueUrl, greenUrl, buildWorkflow: BUILD_WORKFLOW_FILE,

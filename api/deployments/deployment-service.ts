@@ -6,7 +6,7 @@ import {
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { seedStyleId } from '../../common/ids.js';
-import { CodeDeployDeploymentId, DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
   deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest,
@@ -80,6 +80,8 @@ export class DeploymentService {
         workflowId: deploymentId,
         taskQueue: this.taskQueue,
         args: [input],
+        // Shown in listings without a query; never a secret.
+        memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy },
         typedSearchAttributes: [
           { key: SwitchyardKind, value: 'deployment' },
           { key: SwitchyardStatus, value: 'IN_PROGRESS' },
@@ -184,7 +186,10 @@ export class DeploymentService {
     const quote = (v: string) => `'${v.replace(/['\\]/g, '')}'`;
     if (filter.status) clauses.push(`SwitchyardStatus = ${quote(filter.status)}`);
     if (filter.service) {
-      clauses.push(filter.service.includes('/') ? `DeployService = ${quote(filter.service)}` : `DeployService ENDS_WITH ${quote(`/${filter.service}`)}`);
+      // DeployService holds `cluster/service`; a bare service name means the default cluster's.
+      const cluster = this.defaults.target.cluster;
+      if (!filter.service.includes('/') && !cluster) throw new ApiError(400, 'service must be given as cluster/service (no default cluster is configured)');
+      clauses.push(`DeployService = ${quote(filter.service.includes('/') ? filter.service : `${cluster}/${filter.service}`)}`);
     }
     if (filter.repository) clauses.push(`DeployRepository = ${quote(filter.repository)}`);
     const items = [];
@@ -193,9 +198,9 @@ export class DeploymentService {
       items.push({
         deploymentId: execution.workflowId,
         status: attributes.get(SwitchyardStatus) ?? execution.status.name,
-        stage: null as number | null,
+        stage: attributes.get(DeployStage) ?? null,
         repository: attributes.get(DeployRepository) ?? null,
-        version: null as string | null,
+        version: typeof execution.memo?.version === 'string' ? execution.memo.version : null,
         service: attributes.get(DeployService) ?? null,
         codeDeployDeploymentId: attributes.get(CodeDeployDeploymentId) ?? null,
         startedAt: execution.startTime.toISOString(),

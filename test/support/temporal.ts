@@ -78,7 +78,7 @@ export async function startSandboxWorker(
   taskQueue: string,
   env: Record<string, string> = {},
   identity = 'sandbox-test-worker',
-  sandboxOptions: SandboxOptions = { stepMs: 40 },
+  sandboxOptions: SandboxOptions = {},
 ): Promise<SandboxWorker> {
   const config = loadConfig({
     SWITCHYARD_SANDBOX: 'true',
@@ -87,7 +87,8 @@ export async function startSandboxWorker(
     DEPLOY_POLL_MS: '100',
     ...env,
   });
-  const sandbox = await startSandbox(sandboxOptions);
+  // Fast emulators, and an ECS service named after the task queue: test files deploy side by side.
+  const sandbox = await startSandbox({ stepMs: 40, serviceName: `svc-${taskQueue}`, ...sandboxOptions });
   const services = workerServices(config, sandbox);
   const test = await startTestWorker(taskQueue, createActivities(buildActivityDeps(config, services, identity)));
   return {

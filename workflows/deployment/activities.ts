@@ -3,13 +3,14 @@
 // non-retryable by the activities themselves.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
+import type { DeploymentLimits } from './types.js';
 
-export function deploymentActivities(stageMs: number) {
+export function deploymentActivities({ stageMs, callMs, heartbeatMs }: Pick<DeploymentLimits, 'stageMs' | 'callMs' | 'heartbeatMs'>) {
   const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
-  const quick = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
-  // Long waits (build run, CodeDeploy) heartbeat, so a crashed worker is noticed in 30 s and the
+  const quick = proxyActivities<Activities>({ startToCloseTimeout: callMs, retry });
+  // Long waits (build run, CodeDeploy) heartbeat, so a crashed worker is noticed within heartbeatMs and the
   // next attempt picks up the same build/deployment instead of starting another.
-  const watching = proxyActivities<Activities>({ startToCloseTimeout: stageMs, heartbeatTimeout: '30 seconds', retry });
+  const watching = proxyActivities<Activities>({ startToCloseTimeout: stageMs, heartbeatTimeout: heartbeatMs, retry });
   return {
     resolveSource: quick.resolveSource,
     buildImage: watching.buildImage,

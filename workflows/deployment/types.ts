@@ -22,6 +22,10 @@ export interface DeploymentLimits {
   totalMs: number;
   /** How long DEPLOYMENT_READY waits for a decision before it stops and rolls back. */
   switchTimeoutMs: number;
+  /** Limit of one short AWS/GitHub call; a worker crash during one is retried after this. */
+  callMs: number;
+  /** Heartbeat timeout of the long waits (build run, CodeDeploy): how fast a crashed worker is noticed. */
+  heartbeatMs: number;
 }
 
 export interface DeploymentInput {

@@ -4,7 +4,7 @@
 import {
   ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import { CodeDeployDeploymentId, DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import { EventLog } from '../shared/event-log.js';
 import { deploymentActivities } from './activities.js';
 import { classifyFailure, DeploymentFailure } from './failures.js';
@@ -94,13 +94,14 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     { key: DeployRepository, value: `${input.owner}/${input.repo}` },
   ]);
 
-  const acts = deploymentActivities(limits.stageMs);
+  const acts = deploymentActivities(limits);
   const workflowId = workflowInfo().workflowId;
   const deadline = Date.now() + limits.totalMs;
 
   /** Runs one stage under min(stage limit, what is left of the total limit). */
   async function stage<T>(n: number, fn: () => Promise<T>): Promise<T> {
     state.stage = n;
+    upsertSearchAttributes([{ key: DeployStage, value: n }]);
     const limitMs = Math.max(1, Math.min(limits.stageMs, deadline - Date.now()));
     const started = Date.now();
     try {
@@ -215,6 +216,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   async function switchTraffic(d: Decision): Promise<DeploymentSnapshot> {
     state.decision = d;
     state.stage = 5;
+    upsertSearchAttributes([{ key: DeployStage, value: 5 }]);
     setStatus('SWITCHING');
     log.append('stage', M.switching, { stage: 5, by: d.by, via: d.via });
     try {

@@ -1,0 +1,137 @@
+// How deployments end when they do not simply succeed: the seed's error codes, rollbacks (before
+// the switch, by timeout, after completion), one deployment per service, and bad input.
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiServices } from '../api/services.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { buildTestApp } from './support/api.js';
+import { client } from './support/deploy-flow.js';
+import type { Json } from './support/http.js';
+import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+
+describe('deployment outcomes', () => {
+  const taskQueue = uniqueTaskQueue('deploy-outcomes');
+  let temporal: Awaited<ReturnType<typeof connectClient>>;
+  let worker: SandboxWorker;
+  let api: ReturnType<typeof client>;
+  let impatientApi: ReturnType<typeof client>;
+  let connection: { githubConnectionId: string; awsConnectionId: string };
+
+  beforeAll(async () => {
+    temporal = await connectClient();
+    worker = await startSandboxWorker(taskQueue);
+    api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
+    // The same API with a 1.5 s switch timeout.
+    const services = apiServices(worker.config, worker.sandbox);
+    impatientApi = client(buildTestApp(temporal.client, taskQueue, {
+      deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, switchTimeoutMs: 1500 } } },
+    }, worker));
+    connection = await api.connect();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await temporal?.close();
+  });
+
+  async function settle(id: string, until: string[] = ['COMPLETED', 'FAILED', 'ROLLED_BACK']): Promise<Json> {
+    let last: Json;
+    await expect.poll(async () => { last = (await api.result(id)).body.data; return until.includes(last?.status); }, { timeout: 30_000, interval: 200 }).toBe(true);
+    return last;
+  }
+
+  const serviceTaskDefinition = async () => {
+    const ecs = new ECSClient({ endpoint: worker.sandbox.awsEndpoint, region: SANDBOX_CREDENTIALS.region, credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey } });
+    const { services } = await ecs.send(new DescribeServicesCommand({ cluster: SANDBOX_SERVICE.cluster, services: [worker.sandbox.target.service] }));
+    return services![0]!.taskDefinition!;
+  };
+  const codeDeployStatus = (codeDeployId: string) => worker.sandbox.aws.state.codedeploy.deployments.get(codeDeployId)?.status;
+
+  it('fails at stage 1 with DOCKER_BUILD_FAILED when the repository has no Dockerfile', async () => {
+    const noDockerfile = await api.connect('no-dockerfile-app');
+    const started = await api.deploy(noDockerfile, { repo: 'no-dockerfile-app' });
+    const result = await settle(started.body.data.deploymentId);
+    expect(result).toMatchObject({ status: 'FAILED', errorCode: 'DOCKER_BUILD_FAILED', stage: 1, errorMessage: 'Dockerfile not found in repository', greenUrl: null, finalService: null });
+  });
+
+  it('fails with HEALTH_CHECK_FAILED when green is unhealthy, and CodeDeploy rolls back', async () => {
+    const before = await serviceTaskDefinition();
+    const started = await api.deploy(connection, { branch: 'unhealthy-green' });
+    const result = await settle(started.body.data.deploymentId);
+    expect(result).toMatchObject({ status: 'FAILED', errorCode: 'HEALTH_CHECK_FAILED', stage: 4 });
+    expect(result.greenErrorRate).toBe(1);
+    await expect.poll(() => codeDeployStatus(result.codeDeployDeploymentId), { timeout: 10_000 }).toBe('Stopped');
+    expect(await serviceTaskDefinition()).toBe(before);
+  });
+
+  it('stops and rolls back when nobody switches before the switch timeout', async () => {
+    const started = await impatientApi.deploy(connection);
+    const result = await settle(started.body.data.deploymentId);
+    expect(result).toMatchObject({ status: 'ROLLED_BACK', finalService: 'blue', approvedBy: 'switchyard', decidedVia: 'workflow' });
+    expect(result.errorMessage).toMatch(/^Switch timed out/);
+    expect(codeDeployStatus(result.codeDeployDeploymentId)).toBe('Stopped');
+  });
+
+  it('rolls back before the switch on request, naming who decided', async () => {
+    const started = await api.deploy(connection);
+    const id = started.body.data.deploymentId;
+    await settle(id, ['DEPLOYMENT_READY', 'FAILED']);
+    const rolled = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
+    expect(rolled).toMatchObject({ status: 200, body: { data: { deploymentId: id, rollbackDeploymentId: null } } });
+    const result = await settle(id);
+    expect(result).toMatchObject({ status: 'ROLLED_BACK', approvedBy: 'test approver', decidedVia: 'api', finalService: 'blue' });
+    expect(codeDeployStatus(result.codeDeployDeploymentId)).toBe('Stopped');
+    const switchAfter = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    expect(switchAfter.status).toBe(400);
+  });
+
+  it('allows one running deployment per ECS service (409 naming the first), and rolls a completed one back to the previous revision', async () => {
+    const first = await api.deploy(connection);
+    const id = first.body.data.deploymentId;
+    const second = await api.deploy(connection);
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ status: 409, deploymentId: id });
+    expect(second.body.message).toContain(id);
+
+    const previous = await serviceTaskDefinition();
+    await settle(id, ['DEPLOYMENT_READY']);
+    expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
+    const done = await settle(id);
+    expect(done.status).toBe('COMPLETED');
+    expect(await serviceTaskDefinition()).toBe(done.taskDefinitionArn);
+
+    const rollback = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
+    expect(rollback.status).toBe(200);
+    const rollbackId = rollback.body.data.rollbackDeploymentId;
+    expect(rollbackId).toMatch(/^dep_/);
+    const rolledBack = await settle(rollbackId);
+    expect(rolledBack).toMatchObject({ status: 'COMPLETED', rollbackOf: id, taskDefinitionArn: previous, finalService: 'green' });
+    expect(await serviceTaskDefinition()).toBe(previous);
+
+    const listed = await api.call('GET', `/api/v1/deployments?service=${worker.sandbox.target.service}&status=COMPLETED`, undefined, 'viewer');
+    expect(listed.body, JSON.stringify(listed.body)).toMatchObject({ code: 200 });
+    await expect.poll(async () => (await api.call('GET', `/api/v1/deployments?service=${worker.sandbox.target.service}&status=COMPLETED`, undefined, 'viewer')).body.data.deployments.map((d: Json) => d.deploymentId), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([id, rollbackId]));
+    expect(listed.status).toBe(200);
+    const items = (await api.call('GET', `/api/v1/deployments?service=${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`, undefined, 'viewer')).body.data.deployments;
+    expect(items.find((d: Json) => d.deploymentId === id)).toMatchObject({
+      status: 'COMPLETED', stage: 5, repository: `${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}`, version: 'main',
+      service: `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`, startedAt: expect.any(String), closedAt: expect.any(String),
+    });
+  });
+
+  it('answers bad input in the seed error shape with a 4xx', async () => {
+    const unknownConnection = await api.deploy({ githubConnectionId: 'gh_zzzzzzzzzz', awsConnectionId: connection.awsConnectionId });
+    expect(unknownConnection).toMatchObject({ status: 400, body: { status: 400, error: 'Deployment Error', message: 'GitHub connection not found' } });
+    const malformed = await api.call('POST', '/api/v1/deploy', { githubConnectionId: 42 }, 'deployer');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ status: 400, timestamp: expect.any(String) });
+    expect((await api.result('dep_0000000000')).body).toMatchObject({ status: 400, message: 'Deployment result not found: dep_0000000000' });
+    expect((await api.call('POST', '/api/v1/deploy/dep_0000000000/switch', undefined, 'approver')).status).toBe(404);
+    const badToken = await api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: 'ghp_wrong' });
+    expect(badToken.body).toMatchObject({ status: 400, message: 'GitHub connection failed: Bad credentials' });
+    const badRepo = await api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: 'nope', branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });
+    expect(badRepo.body.message).toBe(`GitHub connection failed: Repository not found: ${SANDBOX_SERVICE.owner}/nope`);
+    const badAws = await api.call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, accessKeyId: SANDBOX_CREDENTIALS.awsUnauthorizedAccessKeyId, secretAccessKey: 'x' });
+    expect(badAws.body.message).toMatch(/^AWS credentials validation failed: .*not authorized to perform: sts:GetCallerIdentity/);
+  });
+});
