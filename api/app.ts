@@ -16,6 +16,7 @@ import { registerDistributionRoutes } from './distribution/routes.js';
 import { DistributionService, type DistributionSettings } from './distribution/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
@@ -75,6 +76,7 @@ export function createApp(options: AppOptions) {
     hub,
   });
 
+  registerConsoleRoutes(app);
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
   return Object.assign(app, { eventHub: hub });

@@ -8,7 +8,7 @@ import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { streamWorkflowEvents } from '../streams/sse.js';
 import { toDistributionResponse, toRetryResponse, toStatusResponse } from './mapping.js';
 import {
-  CancelResponseSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
+  CancelResponseSchema, DistributionListSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
   RetryRequestSchema, RetryResponseSchema,
 } from './schemas.js';
 import type { DistributionService } from './service.js';
@@ -45,6 +45,21 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       const body = toDistributionResponse(snapshot);
       return settled ? c.json(body, 200) : c.json(body, 202);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/distribution',
+      tags: ['Status'],
+      operationId: 'listDistributions',
+      summary: 'Recent distributions (Temporal visibility), newest first',
+      security,
+      middleware: [deps.auth('viewer')] as const,
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' } }) }) },
+      responses: { 200: json(DistributionListSchema, 'Distributions'), ...distributionErrorResponses(400, 401, 403) },
+    }),
+    async (c) => c.json({ distributions: await service.list(c.req.valid('query').limit) }, 200),
   );
 
   app.openapi(

@@ -120,6 +120,14 @@ export const CancelResponseSchema = z
   })
   .openapi('CancelResponse');
 
+export const DistributionListSchema = z
+  .object({
+    distributions: z.array(z.object({
+      eventId: z.string(), distributionId: z.string(), status: z.string(), startedAt: z.string(), closedAt: z.string().nullable(),
+    })),
+  })
+  .openapi('DistributionList');
+
 export type DistributionRequest = z.infer<typeof DistributionRequestSchema>;
 export type ChannelResult = z.infer<typeof ChannelResultSchema>;
 export type ChannelStatusBody = z.infer<typeof ChannelStatusSchema>;

@@ -122,6 +122,22 @@ export class DistributionService {
     }
   }
 
+  /** Recent distributions from Temporal visibility, newest first. */
+  async list(limit: number): Promise<{ eventId: string; distributionId: string; status: string; startedAt: string; closedAt: string | null }[]> {
+    const items = [];
+    for await (const execution of this.client.workflow.list({ query: `SwitchyardKind = 'distribution'`, pageSize: limit })) {
+      items.push({
+        eventId: execution.typedSearchAttributes.get(DistributionEventId) ?? execution.workflowId.replace(/^dist-/, ''),
+        distributionId: execution.workflowId,
+        status: execution.typedSearchAttributes.get(SwitchyardStatus) ?? execution.status.name,
+        startedAt: execution.startTime.toISOString(),
+        closedAt: execution.closeTime?.toISOString() ?? null,
+      });
+      if (items.length >= limit) break;
+    }
+    return items;
+  }
+
   async cancelScheduled(eventId: string, requestedBy: string): Promise<ChannelType[]> {
     await this.snapshot(eventId);
     try {

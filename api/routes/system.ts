@@ -21,6 +21,22 @@ const WorkerProbeSchema = z
 const PROBE_TIMEOUT_MS = 10_000;
 
 export function registerSystemRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/me',
+      tags: ['System'],
+      summary: 'Who this API key is: its label and role (the web console uses it to offer only allowed actions)',
+      security: [{ bearerAuth: [] }],
+      middleware: [deps.auth('viewer')] as const,
+      responses: {
+        200: { description: 'The key', content: { 'application/json': { schema: envelopeSchema(z.object({ label: z.string(), role: z.enum(['viewer', 'deployer', 'approver', 'admin']) })) } } },
+        ...errorResponses(401),
+      },
+    }),
+    (c) => ok(c, 'API key', c.get('principal')),
+  );
+
   const route = createRoute({
     method: 'post',
     path: '/api/v1/system/worker-probe',

@@ -172,10 +172,11 @@ export class EcsState {
     return found;
   }
 
+  /** `familyPrefix` is, despite its name, the full family name (AWS API reference; moto agrees). */
   listTaskDefinitions(options: { familyPrefix?: string; status?: string; sort?: 'ASC' | 'DESC' } = {}): TaskDefinition[] {
     const status = options.status ?? 'ACTIVE';
     const all = [...this.taskDefinitions.values()].flat()
-      .filter((t) => t.status === status && (!options.familyPrefix || t.family.startsWith(options.familyPrefix)))
+      .filter((t) => t.status === status && (!options.familyPrefix || t.family === options.familyPrefix))
       .sort((a, b) => a.family.localeCompare(b.family) || a.revision - b.revision);
     return options.sort === 'DESC' ? all.reverse() : all;
   }

@@ -52,12 +52,15 @@ describe('ECS through @aws-sdk/client-ecs', () => {
     expect(error.message).toBe('Unable to describe task definition.');
   });
 
-  it('ListTaskDefinitions filters by family prefix and sorts newest first with DESC', async () => {
+  it('ListTaskDefinitions filters by the full family name (familyPrefix) and sorts newest first with DESC', async () => {
     await register('catalog-api', 'repo/catalog:v1');
     await register('catalog-api', 'repo/catalog:v2');
+    await register('catalog-api-worker', 'repo/catalog-worker:v1');
     await register('checkout', 'repo/checkout:v1');
-    const { taskDefinitionArns } = await c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'catalog', sort: 'DESC' }));
+    const { taskDefinitionArns } = await c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'catalog-api', sort: 'DESC' }));
     expect(taskDefinitionArns!.map((a) => a.split('/')[1])).toEqual(['catalog-api:2', 'catalog-api:1']);
+    const partial = await c.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'catalog' }));
+    expect(partial.taskDefinitionArns).toEqual([]);
   });
 
   it('DescribeClusters reports a missing cluster in failures[]', async () => {
