@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { EmulatedRepository } from './repository.js';
 import type { GitHubEmulatorState } from './state.js';
-import { FAIL_BUILD_REF } from './test-values.js';
+import { FAIL_BUILD_REF, SLOW_BUILD_MARKER } from './test-values.js';
 
 export const SANDBOX_OWNER = 'switchyard-demo';
 export const SANDBOX_REPOS = { deployable: 'panda-api', noDockerfile: 'no-dockerfile-app', private: 'secret-app' } as const;
@@ -52,7 +52,7 @@ createServer((req, res) => {
 
 function seedPandaApi(state: GitHubEmulatorState, workflow: string): EmulatedRepository {
   const repo = state.addRepository({ owner: SANDBOX_OWNER, name: SANDBOX_REPOS.deployable, description: 'Panda backend API (Switchyard sandbox)' });
-  const readme = '# panda-api\n\nSandbox application for Switchyard deployments.\n\nTest branches: `fail-build` (the image build fails), `unhealthy-green` (green fails its health checks).\n';
+  const readme = '# panda-api\n\nSandbox application for Switchyard deployments.\n\nTest branches: `fail-build` (the image build fails), `unhealthy-green` (green fails its health checks), `slow-build` (the build takes long).\n';
   const base = { 'README.md': readme, Dockerfile: nodeDockerfile(), 'package.json': packageJson('panda-api', '1.0.0'), 'server.js': serverJs('1.0.0') };
 
   const initial = repo.addCommit({ message: 'Initial commit', files: base, date: '2024-01-10T09:00:00Z' });
@@ -73,6 +73,8 @@ function seedPandaApi(state: GitHubEmulatorState, workflow: string): EmulatedRep
   repo.setBranch('develop', develop);
   repo.setBranch(FAIL_BUILD_REF, failBuild);
   repo.setBranch('unhealthy-green', unhealthy);
+  // Same code as main; its image tag carries SLOW_BUILD_MARKER, so its build takes SLOW_BUILD_STEPS.
+  repo.setBranch(SLOW_BUILD_MARKER, main);
   repo.setTag('v1.0.0', v100);
   repo.setTag('v1.2.3', v123);
   return repo;

@@ -189,7 +189,7 @@ describe('emulator state', () => {
       runs: { id: number; status: string }[]; dispatchesByCorrelationId: Record<string, number>; imagesBuiltByCorrelationId: Record<string, number>;
     };
     const pandaSummary = body.repositories.find((r) => r.fullName === 'switchyard-demo/panda-api');
-    expect(Object.keys(pandaSummary!.branches).sort()).toEqual(['develop', 'fail-build', 'main', 'unhealthy-green']);
+    expect(Object.keys(pandaSummary!.branches).sort()).toEqual(['develop', 'fail-build', 'main', 'slow-build', 'unhealthy-green']);
     expect(pandaSummary!.workflows.map((w) => w.path)).toEqual(['.github/workflows/switchyard-build.yml']);
     expect(body.runs.length).toBe(t.emulator.state.runs.length);
     expect(body.dispatchesByCorrelationId).toEqual(Object.fromEntries(t.emulator.state.dispatchesByCorrelationId));

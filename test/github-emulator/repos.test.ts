@@ -86,10 +86,12 @@ describe('branches, commits and tags', () => {
     expect(err.message).toContain('Branch not found');
   });
 
-  it('lists every seeded branch, each with its own sha', async () => {
+  it('lists every seeded branch, each with its own sha but slow-build (main\'s code, slow build)', async () => {
     const branches = await t.octokit().paginate(t.octokit().repos.listBranches, { ...panda, per_page: 2 });
-    expect(branches.map((b) => b.name).sort()).toEqual(['develop', 'fail-build', 'main', 'unhealthy-green']);
+    expect(branches.map((b) => b.name).sort()).toEqual(['develop', 'fail-build', 'main', 'slow-build', 'unhealthy-green']);
     expect(new Set(branches.map((b) => b.commit.sha)).size).toBe(4);
+    const sha = (name: string) => branches.find((b) => b.name === name)!.commit.sha;
+    expect(sha('slow-build')).toBe(sha('main'));
   });
 
   it('gets a commit by tag, by branch, by full and by short sha', async () => {
