@@ -6,6 +6,7 @@ import type { ChannelCircuitBreakers } from './distribution/circuit-breaker.js';
 import { createDeploymentActivities, type DeploymentActivityDeps } from './deployment/index.js';
 import { createDistributionActivities } from './distribution/publish-activities.js';
 import { createWebhookActivities, type WebhookConfig } from './distribution/webhook-activity.js';
+import { createSlackActivities, type SlackActivityDeps } from './slack/index.js';
 import { createWorkerProbeActivities } from './worker-probe.js';
 
 export interface ActivityDeps {
@@ -15,6 +16,7 @@ export interface ActivityDeps {
   channelBreakers: ChannelCircuitBreakers;
   distributionWebhook: WebhookConfig;
   deployment: DeploymentActivityDeps;
+  slack: SlackActivityDeps;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -23,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDistributionActivities({ adapters: deps.channelAdapters, breakers: deps.channelBreakers }),
     ...createWebhookActivities(deps.distributionWebhook),
     ...createDeploymentActivities(deps.deployment),
+    ...createSlackActivities(deps.slack),
   };
 }
 

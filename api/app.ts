@@ -13,6 +13,10 @@ import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
 import { registerDistributionRoutes } from './distribution/routes.js';
+import { registerCodeDeployHookRoutes } from './hooks/codedeploy.js';
+import { registerSlackRoutes } from './slack/routes.js';
+import type { WebClient } from '@slack/web-api';
+import type { SlackConfig } from '../common/slack-config.js';
 import { DistributionService, type DistributionSettings } from './distribution/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
@@ -20,6 +24,7 @@ import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
+import { createWebSocketRoutes, type WsLimits } from './ws/routes.js';
 
 export interface AppDeps {
   client: Client;
@@ -32,6 +37,10 @@ export interface AppDeps {
   distribution: Omit<DistributionSettings, 'taskQueue'>;
   connections: ConnectionStore;
   deploy: { githubApiUrl: string; awsEndpoint: string | undefined; defaults: DeploymentDefaults };
+  /** WebSocket limits (tests shrink them); the seed's by default. */
+  webSocketLimits?: Partial<WsLimits>;
+  /** Slack ChatOps (/slack/*) and the CodeDeploy hook endpoint; absent, neither is served. */
+  slack?: { config: SlackConfig; client: WebClient | undefined; publicUrl: string };
   /** How often the shared per-workflow pollers query for new events. */
   eventPollIntervalMs: number;
   /** Route middleware for a role; set by createApp from `keys`. */
@@ -65,21 +74,33 @@ export function createApp(options: AppOptions) {
 
   registerHealthRoutes(app, deps);
   registerSystemRoutes(app, deps);
+  // One DeploymentService for HTTP and Slack, so its "one start per service" guard covers both.
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults);
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
     connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, timeoutMs: 10_000 }),
-    deployments: new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults),
+    deployments,
     hub,
   });
-  registerDistributionRoutes(app, deps, {
-    service: new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }),
-    hub,
+  if (deps.slack) {
+    const { config, client, publicUrl } = deps.slack;
+    const shared = { connections: deps.connections, slack: client, config, awsEndpoint: deps.deploy.awsEndpoint, logger: deps.logger };
+    registerSlackRoutes(app, { ...shared, deployments, publicUrl });
+    registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
+  }
+  const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution });
+  registerDistributionRoutes(app, deps, { service: distributions, hub });
+  // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
+  const webSocket = createWebSocketRoutes({
+    keys: deps.keys, hub, deployments, distributions, logger: deps.logger, version: deps.version,
+    ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
   });
+  webSocket.register(app);
 
   registerConsoleRoutes(app);
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
-  return Object.assign(app, { eventHub: hub });
+  return Object.assign(app, { eventHub: hub, webSocket });
 }
 
 export type SwitchyardApp = ReturnType<typeof createApp>;

@@ -15,7 +15,7 @@ if (stored?.created) logger.warn({ path: stored.path }, 'generated an admin API 
 
 // Alone in sandbox mode, the API validates connections against emulators of its own.
 const sandbox = config.sandbox ? await startSandbox() : undefined;
-const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger, apiServices(config, sandbox));
+const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger, apiServices(config, sandbox), sandbox);
 logger.info({ url: api.url, temporal: address, sandbox: config.sandbox }, 'API listening');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,7 +2,8 @@
 // connections (the sandbox's emulators, or the real services), plus deployment defaults.
 import { openConnectionStore } from '../common/connection-store.js';
 import type { Config } from '../common/config.js';
-import type { Sandbox } from '../emulators/sandbox.js';
+import { createSlackWebClient } from '../common/slack-config.js';
+import { ensureSandboxConnections, sandboxSlackConfig, type Sandbox } from '../emulators/sandbox.js';
 import type { AppOptions } from './app.js';
 
 export type ApiServices = Pick<AppOptions, 'connections' | 'deploy'>;
@@ -22,4 +23,10 @@ export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiSe
       },
     },
   };
+}
+
+/** Slack for the API: the configured app, or in sandbox mode the Slack emulator with defaults filled in. */
+export function slackServices(config: Config, sandbox: Sandbox | undefined, connections: AppOptions['connections']): NonNullable<AppOptions['slack']> {
+  const slack = sandbox ? sandboxSlackConfig(config.slack, sandbox, ensureSandboxConnections(connections)) : config.slack;
+  return { config: slack, client: createSlackWebClient(slack), publicUrl: config.publicUrl };
 }

@@ -6,7 +6,8 @@ import type { Logger } from '../common/logger.js';
 import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
-import type { ApiServices } from './services.js';
+import { slackServices, type ApiServices } from './services.js';
+import type { Sandbox } from '../emulators/sandbox.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
 const EVENT_POLL_INTERVAL_MS = 500;
@@ -17,7 +18,7 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices): Promise<RunningApi> {
+export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices, sandbox?: Sandbox): Promise<RunningApi> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({
@@ -35,11 +36,13 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     },
     eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
     ...services,
+    slack: slackServices(config, sandbox, services.connections),
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
+  app.webSocket.inject(server);
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.port;
   return {
@@ -47,6 +50,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     port,
     async stop() {
       app.eventHub.close();
+      app.webSocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Open event streams would hold the server for up to their 5-minute limit.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -3,6 +3,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { CHANNEL_TYPES, type ChannelType } from './channel-types.js';
+import { ConfigError } from './config-error.js';
+import { loadSlackConfig, type SlackConfig } from './slack-config.js';
 
 type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
 const PARTNER_CHANNELS = CHANNEL_TYPES.filter((c): c is PartnerChannelType => c !== 'INSTAGRAM');
@@ -134,6 +136,8 @@ export interface Config {
     pollMs: number;
     health: { samples: number; timeoutMs: number; maxErrorRate: number };
   };
+  /** Slack ChatOps and the CodeDeploy hook (common/slack-config.ts). */
+  slack: SlackConfig;
   distribution: {
     retryWindowMs: number;
     retryBackoffMs: number;
@@ -150,20 +154,21 @@ export interface Config {
   };
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (`export X=`) means "not set", as in most shells' and tools' conventions.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = configSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  let slack: SlackConfig | undefined;
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  try {
+    slack = loadSlackConfig(present);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
   }
+  if (!parsed.success || !slack) throw new ConfigError(problems);
   const raw = parsed.data;
   const apiKeys: Config['apiKeys'] = (raw.SWITCHYARD_API_KEYS ?? []).map((k, i) => ({ ...k, label: `SWITCHYARD_API_KEYS[${i}]` }));
   if (raw.SWITCHYARD_API_KEY) apiKeys.unshift({ role: 'admin', key: raw.SWITCHYARD_API_KEY, label: 'SWITCHYARD_API_KEY' });
@@ -185,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: raw.TEMPORAL_DEV_PORT,
       uiPort: raw.TEMPORAL_UI_PORT,
     },
+    slack,
     deploy: {
       githubApiUrl: raw.GITHUB_API_URL,
       awsEndpoint: raw.SWITCHYARD_AWS_ENDPOINT,

@@ -7,6 +7,11 @@ import { blueGreenUrls, seed as seedAws, startAwsEmulator, type RunningAwsEmulat
 import type { LifecycleHooks } from './aws/index.js';
 import { startChannelEmulators, type RunningChannelEmulators } from './channels/server.js';
 import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SANDBOX_REPOS, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from './github/index.js';
+import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { createHandler } from '../lambda/after-allow-test-traffic/handler.js';
+import type { ConnectionStore } from '../common/connection-store.js';
+import type { SlackConfig } from '../common/slack-config.js';
 
 /** Sandbox-only credentials: accepted by the emulators and nothing else. */
 export const SANDBOX_CREDENTIALS = {
@@ -16,6 +21,15 @@ export const SANDBOX_CREDENTIALS = {
   /** A key the AWS emulator knows but refuses (sts:GetCallerIdentity not authorized). */
   awsUnauthorizedAccessKeyId: 'AKIASWITCHYARDNOPERMS',
   region: 'ap-northeast-2',
+} as const;
+
+/** Sandbox Slack: the emulator's bot token, a signing secret to sign requests with, an approver. */
+export const SANDBOX_SLACK = {
+  botToken: 'xoxb-switchyard-sandbox-bot-token',
+  signingSecret: 'switchyard-sandbox-slack-signing-secret',
+  channelId: 'C0SWITCHYARD',
+  approver: 'USANDBOXAPPROVER',
+  hookSecret: 'switchyard-sandbox-codedeploy-hook-secret',
 } as const;
 
 export const SANDBOX_SERVICE = {
@@ -48,6 +62,7 @@ export interface Sandbox {
   github: RunningGitHubEmulator;
   aws: RunningAwsEmulator;
   channels: RunningChannelEmulators;
+  slack: RunningSlackEmulator;
   githubApiUrl: string;
   awsEndpoint: string;
   /** Defaults for deployments to the seeded service. */
@@ -78,9 +93,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   seedSandboxRepos(github.state);
   const token = () => randomBytes(16).toString('hex');
   const channels = await startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 } });
+  const slack = await startSlackEmulator({ botToken: SANDBOX_SLACK.botToken });
   const { blueUrl, greenUrl } = blueGreenUrls(aws.url, SANDBOX_SERVICE.cluster, service);
   return {
-    github, aws, channels,
+    github, aws, channels, slack,
     githubApiUrl: github.url,
     awsEndpoint: aws.url,
     target: {
@@ -90,7 +106,52 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       blueUrl, greenUrl, buildWorkflow: BUILD_WORKFLOW_FILE,
     },
     async close() {
-      await Promise.all([github.close(), aws.close(), channels.close()]);
+      await Promise.all([github.close(), aws.close(), channels.close(), slack.close()]);
     },
   };
+}
+
+/**
+ * The sandbox's GitHub and AWS connections (created once in the data folder, then reused), so
+ * Slack's slash commands have a default repository and target out of the box.
+ */
+export function ensureSandboxConnections(store: ConnectionStore): { githubConnectionId: string; awsConnectionId: string } {
+  const existing = store.list();
+  const github = existing.find((c) => c.kind === 'github' && c.owner === SANDBOX_SERVICE.owner && c.repo === SANDBOX_SERVICE.repo)
+    ?? store.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
+  const aws = existing.find((c) => c.kind === 'aws' && c.region === SANDBOX_CREDENTIALS.region)
+    ?? store.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: '123456789012' }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+  return { githubConnectionId: github.id, awsConnectionId: aws.id };
+}
+
+/** The configured Slack settings with the sandbox's filled in wherever nothing was configured. */
+export function sandboxSlackConfig(configured: SlackConfig, sandbox: Sandbox, defaults?: { githubConnectionId: string; awsConnectionId: string }): SlackConfig {
+  return {
+    ...configured,
+    signingSecret: configured.signingSecret ?? SANDBOX_SLACK.signingSecret,
+    botToken: configured.botToken ?? SANDBOX_SLACK.botToken,
+    channelId: configured.channelId ?? SANDBOX_SLACK.channelId,
+    apiUrl: configured.apiUrl ?? sandbox.slack.apiUrl,
+    approvers: configured.approvers.length > 0 ? configured.approvers : [SANDBOX_SLACK.approver],
+    defaults: {
+      ...configured.defaults,
+      githubConnectionId: configured.defaults.githubConnectionId ?? defaults?.githubConnectionId,
+      awsConnectionId: configured.defaults.awsConnectionId ?? defaults?.awsConnectionId,
+    },
+    hook: { ...configured.hook, secret: configured.hook.secret ?? SANDBOX_SLACK.hookSecret },
+  };
+}
+
+/**
+ * Points the sandbox CodeDeploy's AfterAllowTestTraffic hook at Switchyard through the real
+ * forwarding Lambda handler (lambda/after-allow-test-traffic), as a real deployment group would.
+ */
+export function connectSandboxHook(sandbox: Sandbox, hookUrl: string, hookSecret: string): void {
+  const codedeploy = new CodeDeployClient({
+    endpoint: sandbox.awsEndpoint,
+    region: SANDBOX_CREDENTIALS.region,
+    credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
+  });
+  const lambda = createHandler({ hookUrl, hookSecret, codedeploy, log: () => undefined });
+  sandbox.aws.state.codedeploy.hooks = { AfterAllowTestTraffic: async (event) => { await lambda(event); } };
 }

@@ -6,7 +6,7 @@ import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { apiServices } from '../api/services.js';
 import { apiKeyRingFrom, startApi } from '../api/start.js';
-import { startSandbox, type Sandbox } from '../emulators/sandbox.js';
+import { connectSandboxHook, SANDBOX_SLACK, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { workerServices } from '../worker/services.js';
 import { startWorker } from '../worker/start.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -75,7 +75,9 @@ try {
   stoppers.push({ name: 'worker', stop: worker.stop });
   void worker.done.then(() => { if (!stopping) void shutdown('worker stopped', 1); });
 
-  const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger, apiServices(config, sandbox));
+  const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger, apiServices(config, sandbox), sandbox);
+  // The sandbox's CodeDeploy calls the real forwarding Lambda handler at AfterAllowTestTraffic.
+  if (sandbox) connectSandboxHook(sandbox, `${api.url}/api/v1/hooks/codedeploy`, config.slack.hook.secret ?? SANDBOX_SLACK.hookSecret);
   stoppers.push({ name: 'API', stop: api.stop });
 
   printBanner({ config, apiUrl: api.url, temporalAddress: address, temporalUi, adminKey: stored, sandbox });

@@ -4,12 +4,14 @@ import type { DeployEndpoints } from '../activities/deployment/clients.js';
 import { ChannelCircuitBreakers } from '../activities/distribution/circuit-breaker.js';
 import type { Config } from '../common/config.js';
 import type { ConnectionStore } from '../common/connection-store.js';
+import type { SlackActivityDeps } from '../activities/slack/index.js';
 import type { ChannelSetup } from './channel-endpoints.js';
 
 export interface WorkerServices {
   channels: ChannelSetup;
   deployEndpoints: DeployEndpoints;
   connections: ConnectionStore;
+  slack: SlackActivityDeps;
 }
 
 export function buildActivityDeps(config: Config, services: WorkerServices, workerIdentity: string): ActivityDeps {
@@ -25,5 +27,6 @@ export function buildActivityDeps(config: Config, services: WorkerServices, work
       pollMs: config.deploy.pollMs,
       health: config.deploy.health,
     },
+    slack: services.slack,
   };
 }

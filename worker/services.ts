@@ -1,7 +1,8 @@
 // What the worker's activities talk to: the sandbox's emulators, or the configured services.
 import { openConnectionStore } from '../common/connection-store.js';
 import type { Config } from '../common/config.js';
-import type { Sandbox } from '../emulators/sandbox.js';
+import { createSlackWebClient } from '../common/slack-config.js';
+import { sandboxSlackConfig, type Sandbox } from '../emulators/sandbox.js';
 import type { WorkerServices } from './activity-deps.js';
 import { realChannels, sandboxChannels } from './channel-endpoints.js';
 
@@ -13,5 +14,11 @@ export function workerServices(config: Config, sandbox: Sandbox | undefined): Wo
       awsEndpoint: sandbox?.awsEndpoint ?? config.deploy.awsEndpoint,
     },
     connections: openConnectionStore(config.dataDir, config.encryptionKey),
+    slack: slackActivityDeps(config, sandbox),
   };
+}
+
+function slackActivityDeps(config: Config, sandbox: Sandbox | undefined): WorkerServices['slack'] {
+  const slack = sandbox ? sandboxSlackConfig(config.slack, sandbox) : config.slack;
+  return { client: createSlackWebClient(slack), channelId: slack.channelId, gifs: slack.gifs, publicUrl: config.publicUrl };
 }

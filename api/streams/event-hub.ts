@@ -16,6 +16,8 @@ interface Feed {
   lastSeq: number;
   terminal: boolean;
   subscribers: Set<Subscriber>;
+  /** Subscribers whose backlog has been sent: only they get live events, so none arrive before history. */
+  live: WeakSet<Subscriber>;
   timer?: NodeJS.Timeout;
   polling: boolean;
   /** Resolves after the first fetch, so a subscriber's history is complete before it is sent. */
@@ -50,7 +52,10 @@ export class WorkflowEventHub {
       throw error;
     }
     if (feed.subscribers.has(subscriber)) {
+      // Backlog and going live happen in one synchronous step: every event fetched so far is in
+      // feed.events, every later one reaches the subscriber through a poll.
       subscriber.onEvents(feed.events.filter((e) => e.seq > afterSeq), feed.terminal);
+      feed.live.add(subscriber);
     }
     return unsubscribe;
   }
@@ -62,7 +67,7 @@ export class WorkflowEventHub {
   private feedFor(key: string, fetch: EventsFetcher): Feed {
     const existing = this.feeds.get(key);
     if (existing) return existing;
-    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), polling: false, ready: Promise.resolve() };
+    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, ready: Promise.resolve() };
     feed.ready = this.poll(feed, fetch, true);
     // A failed first fetch is reported to subscribe(); nothing else awaits it.
     feed.ready.catch(() => this.feeds.delete(key));
@@ -83,11 +88,11 @@ export class WorkflowEventHub {
       const max = this.options.maxBuffered ?? 1000;
       if (feed.events.length > max) feed.events.splice(0, feed.events.length - max);
       if (!first && (fresh.length > 0 || page.terminal)) {
-        for (const subscriber of feed.subscribers) subscriber.onEvents(fresh, page.terminal);
+        for (const subscriber of feed.subscribers) if (feed.live.has(subscriber)) subscriber.onEvents(fresh, page.terminal);
       }
     } catch (error) {
       if (first) throw error;
-      for (const subscriber of feed.subscribers) subscriber.onError(error);
+      for (const subscriber of feed.subscribers) if (feed.live.has(subscriber)) subscriber.onError(error);
     } finally {
       feed.polling = false;
     }

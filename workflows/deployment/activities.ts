@@ -25,3 +25,12 @@ export function deploymentActivities({ stageMs, callMs, heartbeatMs }: Pick<Depl
     probeProduction: quick.probeProduction,
   };
 }
+
+/** Slack notices: short, a few attempts, never on the deployment's critical path. */
+export function slackActivities() {
+  const { postDeploymentMessage, updateDeploymentMessage } = proxyActivities<Activities>({
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '1 second', maximumAttempts: 3 },
+  });
+  return { postDeploymentMessage, updateDeploymentMessage };
+}

@@ -6,7 +6,8 @@ import {
 } from '@temporalio/workflow';
 import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import { EventLog } from '../shared/event-log.js';
-import { deploymentActivities } from './activities.js';
+import { deploymentActivities, slackActivities } from './activities.js';
+import { testTrafficReadySignal } from './hook-messages.js';
 import { classifyFailure, DeploymentFailure } from './failures.js';
 import {
   deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackSignal, rollbackUpdate, switchSignal, switchTrafficUpdate,
@@ -57,6 +58,12 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
 
   setHandler(deploymentSnapshotQuery, snapshot);
   setHandler(deploymentEventsQuery, (afterSeq) => log.since(afterSeq));
+  // The AfterAllowTestTraffic hook reached Switchyard: green is on the test listener.
+  setHandler(testTrafficReadySignal, ({ codeDeployDeploymentId, hookExecutionId }) => {
+    if (seenProgress.has(`hook:${hookExecutionId}`)) return;
+    seenProgress.add(`hook:${hookExecutionId}`);
+    log.append('stage', 'ECS deployment: waiting for test', { stage: 4, codeDeployDeploymentId, hookExecutionId, testUrl: target.greenUrl });
+  });
   setHandler(progressSignal, (report) => {
     if (seenProgress.has(report.key)) return; // an activity retry reports again; the log keeps one
     seenProgress.add(report.key);
@@ -95,6 +102,13 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   ]);
 
   const acts = deploymentActivities(limits);
+  const slack = slackActivities();
+  let slackMessage: { channel: string; ts: string } | null = null;
+  /** Keeps the deployment's Slack message current; Slack trouble never fails a deployment. */
+  const syncSlack = async () => {
+    if (!slackMessage) return;
+    await slack.updateDeploymentMessage({ ...slackMessage, ...snapshot(), approvedBy: state.decision?.by }).catch(() => undefined);
+  };
   const workflowId = workflowInfo().workflowId;
   const deadline = Date.now() + limits.totalMs;
 
@@ -102,6 +116,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   async function stage<T>(n: number, fn: () => Promise<T>): Promise<T> {
     state.stage = n;
     upsertSearchAttributes([{ key: DeployStage, value: n }]);
+    await syncSlack();
     const limitMs = Math.max(1, Math.min(limits.stageMs, deadline - Date.now()));
     const started = Date.now();
     try {
@@ -117,6 +132,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   }
 
   const aws = { awsConnectionId: input.awsConnectionId };
+  slackMessage = await slack.postDeploymentMessage(snapshot()).catch(() => null);
   try {
     stagesScope = new CancellationScope();
     await stagesScope.run(async () => {
@@ -203,6 +219,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     codeDeployDeploymentId: state.codeDeployDeploymentId,
     message: M.switchHint.replace('{deploymentId}', input.deploymentId),
   });
+  await syncSlack();
 
   // Stage 5, the gate. A rollback deployment goes straight on: the target is known good.
   if (input.rollback) decision = decide('switch', { by: input.requestedBy, via: 'workflow', reason: `rollback of ${input.rollback.of}` });
@@ -219,6 +236,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     upsertSearchAttributes([{ key: DeployStage, value: 5 }]);
     setStatus('SWITCHING');
     log.append('stage', M.switching, { stage: 5, by: d.by, via: d.via });
+    await syncSlack();
     try {
       // Blue and green side by side one last time, while both still serve.
       const before = await acts.probeHealth({ blueUrl: target.blueUrl, greenUrl: target.greenUrl });
@@ -236,6 +254,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     log.append('stage', M.switched, { stage: 5, activeService: 'green', approvedBy: d.by, via: d.via });
     log.append('success', M.success, { deploymentId: input.deploymentId, approvedBy: d.by, via: d.via });
     log.terminal = true;
+    await syncSlack();
     return snapshot();
   }
 
@@ -251,6 +270,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     setStatus('ROLLED_BACK');
     log.append('fail', `Deployment rolled back: ${state.errorMessage}`, { status: 'ROLLED_BACK', by: d.by, via: d.via });
     log.terminal = true;
+    await CancellationScope.nonCancellable(syncSlack);
     return snapshot();
   }
 
@@ -266,6 +286,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     setStatus('FAILED');
     log.append('fail', `Deployment failed: ${failure.message}`, { stage: failure.stage, errorCode: failure.code, ...failure.extras });
     log.terminal = true;
+    await CancellationScope.nonCancellable(syncSlack);
     // Failed in the Temporal UI, with the final snapshot as the failure's details for the API.
     throw ApplicationFailure.create({ type: failure.code, message: failure.message, nonRetryable: true, details: [snapshot(), failure.extras] });
   }

@@ -1,0 +1,45 @@
+// Slack activities: the deployment message, posted once and updated in place. Without a bot token
+// or a channel they do nothing, so a deployment never depends on Slack being configured; a Slack
+// failure is an ordinary activity failure the workflow's retry policy handles.
+import type { WebClient } from '@slack/web-api';
+import type { SlackGifs } from '../../common/slack-config.js';
+import { deploymentMessage, type SlackDeploymentView } from '../../api/slack/blocks.js';
+
+export type { SlackDeploymentView } from '../../api/slack/blocks.js';
+
+export interface SlackActivityDeps {
+  client: WebClient | undefined;
+  channelId: string | undefined;
+  gifs: SlackGifs;
+  /** Switchyard's public URL, linked from the message. */
+  publicUrl: string | undefined;
+}
+
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+export function createSlackActivities(deps: SlackActivityDeps) {
+  const options = { gifs: deps.gifs, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
+  return {
+    /** Posts the deployment's message; returns where it is (for updates), or null when Slack is off. */
+    async postDeploymentMessage(view: SlackDeploymentView): Promise<SlackMessageRef | null> {
+      if (!deps.client || !deps.channelId) return null;
+      const { text, blocks } = deploymentMessage(view, options);
+      const result = await deps.client.chat.postMessage({ channel: deps.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+      if (!result.channel || !result.ts) throw new Error('Slack chat.postMessage returned no channel or ts');
+      return { channel: result.channel, ts: result.ts };
+    },
+
+    /** Rewrites the message in place with the deployment's current state (idempotent). */
+    async updateDeploymentMessage(input: SlackMessageRef & SlackDeploymentView): Promise<void> {
+      if (!deps.client) return;
+      const { channel, ts, ...view } = input;
+      const { text, blocks } = deploymentMessage(view, options);
+      await deps.client.chat.update({ channel, ts, text, blocks });
+    },
+  };
+}
+
+export type SlackActivities = ReturnType<typeof createSlackActivities>;

@@ -1,0 +1,194 @@
+// The slash commands: /platform-deploy [version], /platform-status, /platform-rollback, help.
+// Each answers Slack at once with an ephemeral acknowledgement; the work runs afterwards and
+// reports through the command's response_url.
+import type { ConnectionStore } from '../../common/connection-store.js';
+import type { Logger } from '../../common/logger.js';
+import type { SlackConfig } from '../../common/slack-config.js';
+import type { DeployTarget } from '../../workflows/deployment/types.js';
+import type { DeploymentService } from '../deployments/deployment-service.js';
+import type { DeployRequest } from '../deployments/schemas.js';
+import { ApiError } from '../errors.js';
+import { postToResponseUrl, type SlackReply } from './respond.js';
+import { formatServiceStatus, readServiceStatus } from './status.js';
+
+export interface SlashCommand {
+  command: string;
+  text: string;
+  userId: string;
+  userName: string | undefined;
+  channelId: string | undefined;
+  responseUrl: string | undefined;
+  triggerId: string | undefined;
+}
+
+export interface CommandDeps {
+  deployments: DeploymentService;
+  connections: ConnectionStore;
+  config: SlackConfig;
+  awsEndpoint: string | undefined;
+  logger: Logger;
+}
+
+/** The acknowledgement Slack shows at once, and the work that follows it (if any). */
+export interface CommandOutcome {
+  ack: SlackReply;
+  work?: () => Promise<void>;
+}
+
+export const USAGE = [
+  '*Switchyard ChatOps*',
+  '• `/platform-deploy [version]` — deploy a tag or commit of the default repository (the branch head when omitted)',
+  '• `/platform-status` — ECS service, CodeDeploy deployment in progress and running Switchyard deployments',
+  '• `/platform-rollback` — deploy the last successful version before the current one',
+  'Approve or roll back a deployment that is ready for test with the buttons on its message.',
+].join('\n');
+
+const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
+
+const ephemeral = (text: string): SlackReply => ({ response_type: 'ephemeral', text });
+
+type Defaults = { request: Omit<DeployRequest, 'version'>; target: DeployTarget };
+
+export class SlashCommands {
+  constructor(private readonly deps: CommandDeps) {}
+
+  handle(command: SlashCommand): CommandOutcome {
+    const name = command.command.replace(/^\//, '').replace(/^platform-/, '');
+    const text = command.text.trim();
+    if (/^(help|\?)$/i.test(text)) return { ack: ephemeral(USAGE) };
+    switch (name) {
+      case 'deploy': return this.deploy(command, text);
+      case 'status': return this.status(command);
+      case 'rollback': return this.rollback(command);
+      default: return { ack: ephemeral(`Unknown command \`${command.command}\`.\n${USAGE}`) };
+    }
+  }
+
+  /** The configured default repository and target, or what to configure. */
+  defaults(): Defaults | { problem: string } {
+    const { config, connections, deployments } = this.deps;
+    const { githubConnectionId, awsConnectionId } = config.defaults;
+    const missing = [
+      ...(githubConnectionId ? [] : ['SLACK_DEFAULT_GITHUB_CONNECTION_ID (a gh_… id from POST /api/v1/connect/github)']),
+      ...(awsConnectionId ? [] : ['SLACK_DEFAULT_AWS_CONNECTION_ID (an aws_… id from POST /api/v1/connect/aws)']),
+    ];
+    if (missing.length > 0) return { problem: `ChatOps needs a default repository and AWS account. Configure: ${missing.join(', ')}; optionally SLACK_DEFAULT_OWNER, SLACK_DEFAULT_REPO, SLACK_DEFAULT_BRANCH (default: the GitHub connection's).` };
+    const github = connections.get(githubConnectionId!);
+    if (github?.kind !== 'github') return { problem: `SLACK_DEFAULT_GITHUB_CONNECTION_ID=${githubConnectionId} is not a stored GitHub connection: connect one with POST /api/v1/connect/github and configure its id.` };
+    if (connections.get(awsConnectionId!)?.kind !== 'aws') return { problem: `SLACK_DEFAULT_AWS_CONNECTION_ID=${awsConnectionId} is not a stored AWS connection: connect one with POST /api/v1/connect/aws and configure its id.` };
+    const request = {
+      githubConnectionId: githubConnectionId!, awsConnectionId: awsConnectionId!,
+      owner: config.defaults.owner ?? github.owner, repo: config.defaults.repo ?? github.repo, branch: config.defaults.branch ?? github.branch,
+    };
+    try {
+      return { request, target: deployments.resolveTarget(request) };
+    } catch (error) {
+      if (error instanceof ApiError) return { problem: `${error.message}.` };
+      throw error;
+    }
+  }
+
+  private deploy(command: SlashCommand, text: string): CommandOutcome {
+    const version = text.split(/\s+/)[0] || undefined;
+    if (version && !VERSION_PATTERN.test(version)) return { ack: ephemeral(`\`${version.slice(0, 80)}\` is not a tag or commit. Usage: \`/platform-deploy [version]\``) };
+    const defaults = this.defaults();
+    if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
+    const { request } = defaults;
+    const what = `${request.owner}/${request.repo} \`${version ?? `${request.branch} (branch head)`}\``;
+    return {
+      ack: ephemeral(`:rocket: Starting a deployment of ${what}…`),
+      work: async () => {
+        const reply = await this.startDeployment({ ...request, ...(version ? { version } : {}) }, command, what);
+        await postToResponseUrl(command.responseUrl, reply, this.deps.logger);
+      },
+    };
+  }
+
+  private async startDeployment(request: DeployRequest, command: SlashCommand, what: string): Promise<SlackReply> {
+    try {
+      const id = await this.deps.deployments.start(request, `slack:${command.userId}`);
+      this.deps.logger.info({ deploymentId: id, by: command.userId, version: request.version ?? request.branch }, 'deployment started from Slack');
+      return { response_type: 'ephemeral', text: `:rocket: Deployment \`${id}\` of ${what} started by <@${command.userId}>. Follow it with \`/platform-status\` or GET /api/v1/deploy/${id}/events.` };
+    } catch (error) {
+      if (error instanceof ApiError) return ephemeral(`:x: Could not start a deployment of ${what}: ${error.message}`);
+      this.deps.logger.error({ err: error }, 'Slack deploy failed');
+      return ephemeral(`:x: Could not start a deployment of ${what}: unexpected error (see the Switchyard log).`);
+    }
+  }
+
+  private status(command: SlashCommand): CommandOutcome {
+    const defaults = this.defaults();
+    if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
+    const { target, request } = defaults;
+    return {
+      ack: ephemeral(`:mag: Reading the state of \`${target.cluster}/${target.service}\`…`),
+      work: async () => {
+        let text: string;
+        try {
+          const aws = this.deps.connections.awsSecret(request.awsConnectionId);
+          if (!aws) throw new ApiError(400, 'AWS connection not found');
+          const [status, listed] = await Promise.all([
+            readServiceStatus(aws, this.deps.awsEndpoint, target),
+            this.deps.deployments.list({ service: `${target.cluster}/${target.service}`, limit: 20 }),
+          ]);
+          const running = listed.filter((d) => d.closedAt === null);
+          text = formatServiceStatus(target, status, running);
+        } catch (error) {
+          this.deps.logger.warn({ err: error }, 'Slack status failed');
+          const reason = error instanceof Error && 'name' in error ? `${error.name}: ${error.message}` : 'unexpected error';
+          text = `:x: Could not read the state of \`${target.cluster}/${target.service}\`: ${reason.slice(0, 300)}`;
+        }
+        await postToResponseUrl(command.responseUrl, ephemeral(text), this.deps.logger);
+      },
+    };
+  }
+
+  private rollback(command: SlashCommand): CommandOutcome {
+    const defaults = this.defaults();
+    if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
+    const { target, request } = defaults;
+    return {
+      ack: ephemeral(`:leftwards_arrow_with_hook: Looking for the last successful version of \`${target.cluster}/${target.service}\`…`),
+      work: async () => {
+        let reply: SlackReply;
+        try {
+          reply = await this.rollbackTo(request, target, command);
+        } catch (error) {
+          this.deps.logger.error({ err: error }, 'Slack rollback failed');
+          reply = ephemeral(`:x: Rollback failed: ${error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)'}`);
+        }
+        await postToResponseUrl(command.responseUrl, reply, this.deps.logger);
+      },
+    };
+  }
+
+  /**
+   * Switchyard's own record of success: its COMPLETED deployments of the service, newest first.
+   * The newest is what runs now; roll back to the newest one before it with a different version
+   * (so two rollbacks in a row do not just swap the last two deployments back and forth).
+   */
+  private async rollbackTo(request: Omit<DeployRequest, 'version'>, target: DeployTarget, command: SlashCommand): Promise<SlackReply> {
+    const service = `${target.cluster}/${target.service}`;
+    const completed = (await this.deps.deployments.list({ status: 'COMPLETED', service, limit: 50 }))
+      .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+    const current = completed[0];
+    const previous = current && completed.slice(1).find((d) => d.version !== current.version);
+    if (!current || !previous) {
+      return ephemeral(`:information_source: Nothing to roll back to: Switchyard knows ${completed.length === 0 ? 'no successful deployment' : 'only one successful version'} of \`${service}\`.`);
+    }
+    // The snapshot says whether it was a tag/commit or a branch head, and of which repository.
+    const was = await this.deps.deployments.snapshot(previous.deploymentId);
+    const rollbackRequest: DeployRequest = {
+      ...request, owner: was.owner, repo: was.repo, branch: was.branch, ...(was.version ? { version: was.version } : {}),
+    };
+    const what = `${was.owner}/${was.repo} \`${was.version ?? `${was.branch} (branch head)`}\``;
+    try {
+      const id = await this.deps.deployments.start(rollbackRequest, `slack:${command.userId}`);
+      this.deps.logger.info({ deploymentId: id, rollbackTo: previous.deploymentId, by: command.userId }, 'rollback deployment started from Slack');
+      return ephemeral(`:leftwards_arrow_with_hook: Rolling back \`${service}\` from \`${current.version ?? current.deploymentId}\` to ${what} (of \`${previous.deploymentId}\`): deployment \`${id}\` started by <@${command.userId}>.`);
+    } catch (error) {
+      if (error instanceof ApiError) return ephemeral(`:x: Could not roll back to ${what}: ${error.message}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// Slack's request URL: POST /slack/events (and /slack/commands, /slack/interactions, the same
+// handler). Every request is checked against its signature on the raw body before anything else;
+// slash commands and clicks are acknowledged at once and worked on afterwards, so Slack always
+// gets its answer within 3 seconds. Slack's retries and repeated trigger ids are answered, not re-run.
+import { createHash } from 'node:crypto';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { WebClient } from '@slack/web-api';
+import type { Context } from 'hono';
+import type { ConnectionStore } from '../../common/connection-store.js';
+import type { Logger } from '../../common/logger.js';
+import type { SlackConfig } from '../../common/slack-config.js';
+import type { SwitchyardEnv } from '../auth.js';
+import type { DeploymentService } from '../deployments/deployment-service.js';
+import { errorResponse } from '../errors.js';
+import { SlashCommands, type SlashCommand } from './commands.js';
+import { Interactions, type InteractionPayload } from './interactions.js';
+import { RecentKeys } from './respond.js';
+import { verifySlackSignature } from './signature.js';
+
+export const SLACK_PATHS = ['/slack/events', '/slack/commands', '/slack/interactions'] as const;
+const MAX_BODY_BYTES = 256 * 1024;
+/** Identical commands (same trigger_id, or the same body) within this window run once. */
+export const SLACK_DEDUPE_WINDOW_MS = 5 * 60_000;
+
+export interface SlackRouteDeps {
+  deployments: DeploymentService;
+  connections: ConnectionStore;
+  /** The bot's Web API client (chat.update after a decision); undefined when no bot token is set. */
+  slack: WebClient | undefined;
+  config: SlackConfig;
+  /** The AWS endpoint for /platform-status (the sandbox emulator); undefined for real AWS. */
+  awsEndpoint: string | undefined;
+  logger: Logger;
+  /** Switchyard's public URL, linked from messages. */
+  publicUrl?: string;
+}
+
+export interface SlackRoutes {
+  /** Resolves when the work started by earlier requests has finished (tests, graceful shutdown). */
+  idle(): Promise<void>;
+}
+
+export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: SlackRouteDeps): SlackRoutes {
+  const logger = deps.logger.child({ component: 'slack' });
+  const commands = new SlashCommands({ ...deps, logger });
+  const interactions = new Interactions({ ...deps, logger, gifs: deps.config.gifs, publicUrl: deps.publicUrl });
+  const recent = new RecentKeys(SLACK_DEDUPE_WINDOW_MS);
+  const pending = new Set<Promise<void>>();
+
+  const runLater = (name: string, work: () => Promise<void>) => {
+    const task = (async () => {
+      try {
+        await work();
+      } catch (error) {
+        logger.error({ err: error, task: name }, 'Slack background work failed');
+      }
+    })();
+    pending.add(task);
+    void task.finally(() => pending.delete(task));
+  };
+
+  const handler = async (c: Context) => {
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > MAX_BODY_BYTES) return errorResponse(c, 413, 'Slack request body too large');
+    const raw = await c.req.text();
+    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return errorResponse(c, 413, 'Slack request body too large');
+    if (!deps.config.signingSecret) return errorResponse(c, 503, 'Slack is not configured: set SLACK_SIGNING_SECRET');
+    const check = verifySlackSignature({
+      signingSecret: deps.config.signingSecret,
+      timestamp: c.req.header('x-slack-request-timestamp'),
+      signature: c.req.header('x-slack-signature'),
+      rawBody: raw,
+    });
+    if (!check.ok) {
+      logger.warn({ path: c.req.path, reason: check.reason }, 'Slack request refused');
+      return errorResponse(c, 401, check.reason);
+    }
+    // Slack retries when it did not see our 200 in time: the first delivery is (being) handled.
+    if (c.req.header('x-slack-retry-num')) {
+      c.header('X-Slack-No-Retry', '1');
+      return c.body(null, 200);
+    }
+
+    const type = c.req.header('content-type') ?? '';
+    if (type.includes('application/json')) return handleEvent(c, raw);
+    const form = new URLSearchParams(raw);
+    if (form.has('ssl_check')) return c.body(null, 200);
+    const payload = form.get('payload');
+    if (payload !== null) return handleInteraction(c, payload);
+    if (form.has('command')) return handleCommand(c, form, raw);
+    return errorResponse(c, 400, 'Not a Slack slash command, interaction or event');
+  };
+
+  const handleEvent = (c: Context, raw: string) => {
+    let event: { type?: unknown; challenge?: unknown };
+    try {
+      event = JSON.parse(raw) as typeof event;
+    } catch {
+      return errorResponse(c, 400, 'Invalid JSON body');
+    }
+    if (event.type === 'url_verification') {
+      if (typeof event.challenge !== 'string') return errorResponse(c, 400, 'url_verification without a challenge');
+      return c.text(event.challenge, 200);
+    }
+    // Switchyard subscribes to no events; acknowledge whatever Slack sends so it does not retry.
+    return c.body(null, 200);
+  };
+
+  const handleInteraction = (c: Context, raw: string) => {
+    let payload: InteractionPayload;
+    try {
+      payload = JSON.parse(raw) as InteractionPayload;
+    } catch {
+      return errorResponse(c, 400, 'Invalid interaction payload');
+    }
+    if (payload.trigger_id && !recent.add(`interaction:${payload.trigger_id}`)) return c.body(null, 200);
+    const work = interactions.handle(payload);
+    if (work) runLater('interaction', work);
+    return c.body(null, 200);
+  };
+
+  const handleCommand = (c: Context, form: URLSearchParams, raw: string) => {
+    const triggerId = form.get('trigger_id') ?? undefined;
+    const key = `command:${triggerId ?? createHash('sha256').update(raw).digest('hex')}`;
+    if (!recent.add(key)) {
+      logger.info({ command: form.get('command'), triggerId }, 'repeated Slack command ignored');
+      return c.body(null, 200);
+    }
+    const command: SlashCommand = {
+      command: form.get('command') ?? '',
+      text: form.get('text') ?? '',
+      userId: form.get('user_id') ?? '',
+      userName: form.get('user_name') ?? undefined,
+      channelId: form.get('channel_id') ?? undefined,
+      responseUrl: form.get('response_url') ?? undefined,
+      triggerId,
+    };
+    if (!command.userId) return errorResponse(c, 400, 'Slash command without user_id');
+    const outcome = commands.handle(command);
+    if (outcome.work) runLater(command.command, outcome.work);
+    return c.json(outcome.ack, 200);
+  };
+
+  for (const path of SLACK_PATHS) app.post(path, handler);
+
+  return {
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}

@@ -1,0 +1,203 @@
+// GET /ws: the WatchHamster WebSocket API over the same API keys, event hub and services as the
+// HTTP API. Auth is `Authorization: Bearer <key>` or `?token=<key>` (browsers cannot set headers);
+// without a valid key the upgrade still completes so the client can read the seed's
+// AUTHENTICATION_REQUIRED error, and the connection is then closed (1008).
+//
+// Wiring: `const ws = createWebSocketRoutes(deps); ws.register(app);` before serving, then
+// `ws.inject(server)` after `serve()`, and `ws.close()` before `server.close()` on shutdown.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { ServerType } from '@hono/node-server';
+import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Logger } from '../../common/logger.js';
+import { bearerToken, type ApiKeyRing, type Principal, type SwitchyardEnv } from '../auth.js';
+import type { DeploymentService } from '../deployments/deployment-service.js';
+import type { DistributionService } from '../distribution/service.js';
+import { errorResponse } from '../errors.js';
+import type { WorkflowEventHub } from '../streams/event-hub.js';
+import { DeploymentDiscovery } from './discovery.js';
+import { errorMessage, FEATURES, message } from './protocol.js';
+import { SEED_WS_LIMITS, WsSession, type WsLimits } from './session.js';
+import { WS_OPEN, type RawServer, type RawSocket } from './ws-types.js';
+
+export { SEED_WS_LIMITS, type WsLimits } from './session.js';
+
+export interface WsDeps {
+  keys: ApiKeyRing;
+  hub: WorkflowEventHub;
+  deployments: DeploymentService;
+  distributions: DistributionService;
+  logger: Logger;
+  version: string;
+  limits?: Partial<WsLimits>;
+}
+
+export interface WebSocketRoutes {
+  register(app: OpenAPIHono<SwitchyardEnv>): void;
+  inject(server: ServerType): void;
+  close(): void;
+  /** Open, authenticated connections. */
+  clientCount(): number;
+  readonly limits: WsLimits;
+}
+
+export const WS_PATH = '/ws';
+
+export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
+  const limits: WsLimits = { ...SEED_WS_LIMITS, ...deps.limits };
+  const startedAt = Date.now();
+  const sessions = new Set<WsSession>();
+  const perKey = new Map<string, number>();
+  const discovery = new DeploymentDiscovery(deps.deployments, limits.discoveryIntervalMs);
+  const log = deps.logger;
+  let node: NodeWebSocket | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const principalOf = (c: Context): Principal | undefined =>
+    deps.keys.authenticate(bearerToken(c.req.header('authorization')) ?? c.req.query('token'));
+
+  function startHeartbeat(): void {
+    if (heartbeat) return;
+    heartbeat = setInterval(() => {
+      for (const session of sessions) {
+        const socket = rawOf.get(session);
+        if (!socket) continue;
+        if (!session.alive) {
+          log.info({ client: session.connectionId }, 'websocket client missed a heartbeat: dropped');
+          socket.terminate();
+          continue;
+        }
+        session.alive = false;
+        try {
+          socket.ping();
+        } catch {
+          socket.terminate();
+        }
+      }
+    }, limits.heartbeatMs);
+    heartbeat.unref();
+  }
+  const rawOf = new WeakMap<WsSession, RawSocket>();
+
+  function open(principal: Principal | undefined, socket: RawSocket, remote: string | undefined): WsSession | undefined {
+    const reject = (code: number, reason: string, error: ReturnType<typeof errorMessage>) => {
+      if (socket.readyState === WS_OPEN) {
+        socket.send(JSON.stringify(error));
+        socket.close(code, reason);
+      }
+      return undefined;
+    };
+    if (closed) return reject(1001, 'Server shutting down', errorMessage('INTERNAL_SERVER_ERROR', 'The server is shutting down'));
+    if (!principal) {
+      log.info({ remote }, 'websocket connection without a valid API key');
+      return reject(1008, 'Authentication required', errorMessage('AUTHENTICATION_REQUIRED',
+        'Missing or invalid API key: send Authorization: Bearer <key>, or ?token=<key> from a browser'));
+    }
+    if (sessions.size >= limits.maxConnections) {
+      return reject(1013, 'Too many connections', errorMessage('RATE_LIMIT_EXCEEDED', `The server accepts at most ${limits.maxConnections} connections`, {
+        limit: 'max_connections', max: limits.maxConnections,
+      }));
+    }
+    const mine = perKey.get(principal.label) ?? 0;
+    if (mine >= limits.connectionsPerKey) {
+      return reject(1008, 'Too many connections for this key', errorMessage('RATE_LIMIT_EXCEEDED', `At most ${limits.connectionsPerKey} connections per API key`, {
+        limit: 'connections_per_key', max: limits.connectionsPerKey,
+      }));
+    }
+    const session = new WsSession(`ws_${randomUUID().slice(0, 12)}`, principal, socket, {
+      hub: deps.hub, deployments: deps.deployments, distributions: deps.distributions, discovery, logger: log, limits,
+    });
+    sessions.add(session);
+    rawOf.set(session, socket);
+    perKey.set(principal.label, mine + 1);
+    socket.on('pong', () => { session.alive = true; });
+    startHeartbeat();
+    log.info({ client: session.connectionId, remote, key: principal.label, clients: sessions.size }, 'websocket client connected');
+    session.send(message('connection_status', {
+      status: 'connected',
+      server_version: deps.version,
+      server_time: new Date().toISOString(),
+      client_count: sessions.size,
+      uptime_seconds: Math.floor((Date.now() - startedAt) / 1000),
+      features: FEATURES,
+      client_id: session.clientId,
+      role: principal.role,
+      limits: {
+        max_message_bytes: limits.maxMessageBytes,
+        messages_per_second: Math.round((limits.messagesPerWindow * 1000) / limits.rateWindowMs),
+        connections_per_key: limits.connectionsPerKey,
+        idle_timeout_seconds: Math.round(limits.idleTimeoutMs / 1000),
+      },
+    }, { client_id: session.clientId, broadcast_id: `connection:${session.connectionId}` }));
+    return session;
+  }
+
+  function release(session: WsSession): void {
+    if (!sessions.delete(session)) return;
+    session.dispose();
+    const left = (perKey.get(session.principal.label) ?? 1) - 1;
+    if (left > 0) perKey.set(session.principal.label, left);
+    else perKey.delete(session.principal.label);
+    log.info({ client: session.connectionId, clients: sessions.size }, 'websocket client disconnected');
+  }
+
+  return {
+    limits,
+    clientCount: () => sessions.size,
+
+    register(app) {
+      if (node) throw new Error('WebSocket routes are already registered');
+      node = createNodeWebSocket({ app });
+      // Frames up to the hard limit are read and answered (INVALID_MESSAGE_FORMAT above
+      // maxMessageBytes, connection kept); larger ones are refused by ws itself (1009).
+      (node.wss as RawServer).options.maxPayload = Math.max(limits.hardMaxPayloadBytes, limits.maxMessageBytes + 1);
+      const upgrade = node.upgradeWebSocket((c) => {
+        const principal = principalOf(c);
+        const remote = c.req.header('x-forwarded-for') ?? undefined;
+        let session: WsSession | undefined;
+        return {
+          onOpen: (_event, ws) => {
+            session = open(principal, ws.raw as RawSocket, remote);
+          },
+          onMessage: (event, _ws) => {
+            session?.handle(event.data);
+          },
+          onClose: () => {
+            if (session) release(session);
+          },
+          onError: (event) => {
+            log.warn({ err: (event as Event & { error?: unknown }).error, client: session?.connectionId }, 'websocket error');
+          },
+        };
+      }, { onError: (error) => log.error({ err: error }, 'websocket handler failed') });
+      app.get(WS_PATH, async (c, next) => {
+        if (c.req.header('upgrade')?.toLowerCase() === 'websocket') return next();
+        c.header('Upgrade', 'websocket');
+        return errorResponse(c, 426, 'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)');
+      }, upgrade);
+    },
+
+    inject(server) {
+      if (!node) throw new Error('Call register(app) before inject(server)');
+      node.injectWebSocket(server as Server);
+    },
+
+    close() {
+      closed = true;
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+      for (const session of [...sessions]) {
+        const socket = rawOf.get(session);
+        session.close(1001, 'Server shutting down');
+        release(session);
+        // A peer that does not answer the close handshake must not hold the HTTP server open.
+        if (socket) setTimeout(() => socket.terminate(), 1000).unref();
+      }
+      discovery.close();
+      node?.wss.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// The AfterAllowTestTraffic hook Lambda (Node.js 20 runtime): forwards CodeDeploy's event to
+// Switchyard, which signals the deployment workflow, posts the Slack notice and reports the hook
+// Succeeded. When Switchyard cannot be reached or refuses, this function reports the hook Failed
+// itself, so CodeDeploy rolls back at once instead of waiting an hour for an answer.
+//
+// Environment: SWITCHYARD_HOOK_URL (https://<switchyard>/api/v1/hooks/codedeploy),
+// SWITCHYARD_HOOK_SECRET (= CODEDEPLOY_HOOK_SECRET), optional SWITCHYARD_HOOK_TIMEOUT_MS (20000).
+import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+
+export interface CodeDeployHookEvent {
+  DeploymentId: string;
+  LifecycleEventHookExecutionId: string;
+}
+
+export interface HookResult {
+  forwarded: boolean;
+  status: 'Succeeded' | 'Failed';
+  detail: string;
+}
+
+export interface HandlerOptions {
+  hookUrl: string | undefined;
+  hookSecret: string | undefined;
+  codedeploy: Pick<CodeDeployClient, 'send'>;
+  timeoutMs?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+const defaultLog = (message: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ message, ...fields }));
+
+export function createHandler(options: HandlerOptions) {
+  const log = options.log ?? defaultLog;
+  return async function handler(event: CodeDeployHookEvent): Promise<HookResult> {
+    const { DeploymentId: deploymentId, LifecycleEventHookExecutionId: hookExecutionId } = event ?? ({} as CodeDeployHookEvent);
+    if (!deploymentId || !hookExecutionId) {
+      // Nothing to report against: CodeDeploy will time the hook out.
+      throw new Error('Event without DeploymentId or LifecycleEventHookExecutionId');
+    }
+    log('AfterAllowTestTraffic hook', { deploymentId });
+    let detail: string;
+    if (!options.hookUrl || !options.hookSecret) {
+      detail = 'SWITCHYARD_HOOK_URL or SWITCHYARD_HOOK_SECRET is not set';
+    } else {
+      try {
+        const response = await fetch(options.hookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-switchyard-hook-secret': options.hookSecret },
+          body: JSON.stringify({ DeploymentId: deploymentId, LifecycleEventHookExecutionId: hookExecutionId }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+        });
+        if (response.ok) {
+          log('forwarded to Switchyard; it reported the hook', { deploymentId, status: response.status });
+          return { forwarded: true, status: 'Succeeded', detail: `Switchyard answered ${response.status}` };
+        }
+        detail = `Switchyard answered ${response.status}: ${(await response.text()).slice(0, 500)}`;
+      } catch (error) {
+        detail = `Switchyard unreachable: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    log('reporting the hook Failed', { deploymentId, detail });
+    try {
+      await options.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
+        deploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Failed',
+      }));
+    } catch (error) {
+      // Switchyard may have reported it after all (a timeout after its work): nothing left to do.
+      if (!(error instanceof LifecycleEventAlreadyCompletedException)) throw error;
+    }
+    return { forwarded: false, status: 'Failed', detail };
+  };
+}
+
+/** The Lambda entry point (handler: `handler.handler`). */
+export const handler = createHandler({
+  hookUrl: process.env.SWITCHYARD_HOOK_URL,
+  hookSecret: process.env.SWITCHYARD_HOOK_SECRET,
+  codedeploy: new CodeDeployClient({}),
+  timeoutMs: Number(process.env.SWITCHYARD_HOOK_TIMEOUT_MS ?? 20_000),
+});

@@ -1,0 +1,248 @@
+// ChatOps end to end on a real Temporal server: signed slash commands and button clicks through the
+// app's /slack routes → DeploymentService → worker → GitHub/AWS emulators; replies and message
+// updates land in the Slack emulator through response_url and the real @slack/web-api client.
+import type { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackActivities } from '../../activities/slack/index.js';
+import { DeploymentService } from '../../api/deployments/deployment-service.js';
+import { apiServices } from '../../api/services.js';
+import { viewOfSnapshot } from '../../api/slack/blocks.js';
+import { SlashCommands } from '../../api/slack/commands.js';
+import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
+import type { ConnectionStore } from '../../common/connection-store.js';
+import { createLogger } from '../../common/logger.js';
+import { createSlackWebClient, loadSlackConfig, type SlackConfig } from '../../common/slack-config.js';
+import { ACCOUNT_ID } from '../../emulators/aws/index.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../../emulators/sandbox.js';
+import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/slack/index.js';
+import { buildTestApp } from '../support/api.js';
+import { client } from '../support/deploy-flow.js';
+import type { Json } from '../support/http.js';
+import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
+import {
+  APPROVER, BOT_TOKEN, CHANNEL, clickBody, commandBody, INTRUDER, postSlack, SIGNING_SECRET, signedHeaders,
+} from './slack-support.js';
+
+type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
+
+describe('Slack ChatOps', () => {
+  const taskQueue = uniqueTaskQueue('slack');
+  const logger = createLogger('silent');
+  let temporal: Awaited<ReturnType<typeof connectClient>>;
+  let worker: SandboxWorker;
+  let slack: RunningSlackEmulator;
+  let web: WebClient;
+  let config: SlackConfig;
+  let connections: ConnectionStore;
+  let deployments: DeploymentService;
+  let app: ReturnType<typeof buildTestApp>;
+  let routes: SlackRoutes;
+  let api: ReturnType<typeof client>;
+  let service: string;
+  const started: string[] = [];
+
+  beforeAll(async () => {
+    temporal = await connectClient();
+    worker = await startSandboxWorker(taskQueue);
+    slack = await startSlackEmulator({ botToken: BOT_TOKEN });
+    const services = apiServices(worker.config, worker.sandbox);
+    connections = services.connections;
+    // Connections as POST /api/v1/connect/* stores them (routes cannot be added once the app has served).
+    const github = connections.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
+    const aws = connections.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+    config = loadSlackConfig({
+      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL, SLACK_APPROVERS: `UOTHER, ${APPROVER}`,
+      SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_GITHUB_CONNECTION_ID: github.id, SLACK_DEFAULT_AWS_CONNECTION_ID: aws.id,
+      GIF_BASE_URL: 'https://gifs.example.com',
+    });
+    web = createSlackWebClient(config, { retries: 0 })!;
+    app = buildTestApp(temporal.client, taskQueue, {}, worker);
+    deployments = new DeploymentService(temporal.client, taskQueue, connections, services.deploy.defaults);
+    routes = registerSlackRoutes(app, { deployments, connections, slack: web, config, awsEndpoint: services.deploy.awsEndpoint, logger, publicUrl: 'http://switchyard.test' });
+    api = client(app);
+    service = `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`;
+  });
+  afterAll(async () => {
+    for (const id of started) await temporal.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+    await worker?.stop();
+    await slack?.close();
+    await temporal?.close();
+  });
+
+  async function waitForStatus(id: string, status: string): Promise<Json> {
+    const ends = new Set([status, 'COMPLETED', 'FAILED', 'ROLLED_BACK']);
+    let last: Json;
+    await expect.poll(async () => { last = (await api.result(id)).body.data; return ends.has(last?.status); }, { timeout: 30_000, interval: 150 }).toBe(true);
+    expect(last, JSON.stringify(last)).toMatchObject({ status });
+    return last;
+  }
+
+  /** Sends a slash command; returns the ack and, once the work is done, the follow-ups at its response_url. */
+  async function command(name: string, text: string, userId = APPROVER) {
+    const responseUrl = slack.state.newResponseUrl();
+    const res = await postSlack(app, '/slack/commands', commandBody(name, text, { userId, responseUrl }));
+    const ack = await res.json() as Json;
+    await routes.idle();
+    return { status: res.status, ack, followUps: slack.state.responses(responseUrl) as Json[] };
+  }
+
+  const deploymentIdIn = (text: string) => text.match(/dep_[a-z0-9]{10}/)?.[0];
+
+  it('refuses forged, stale, future and unsigned requests with 401 and does nothing', async () => {
+    const responseUrl = slack.state.newResponseUrl();
+    const body = commandBody('/platform-deploy', 'v9.9.9', { responseUrl });
+    const forged = await postSlack(app, '/slack/events', body, undefined, { signature: `v0=${'0'.repeat(64)}` });
+    const stale = await postSlack(app, '/slack/events', body, undefined, { skewSeconds: -301 });
+    const future = await postSlack(app, '/slack/events', body, undefined, { skewSeconds: 301 });
+    const unsigned = await postSlack(app, '/slack/events', body, undefined, { omit: ['timestamp', 'signature'] });
+    const noSignature = await postSlack(app, '/slack/commands', body, undefined, { omit: ['signature'] });
+    for (const res of [forged, stale, future, unsigned, noSignature]) {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ status: 401, error: 'Unauthorized', message: expect.any(String) });
+    }
+    // A body signed, then changed in transit.
+    const tampered = await app.request('/slack/events', { method: 'POST', headers: signedHeaders(body, 'application/x-www-form-urlencoded'), body: body.replace('v9.9.9', 'v6.6.6') });
+    expect(tampered.status).toBe(401);
+    await routes.idle();
+    expect(slack.state.responses(responseUrl)).toEqual([]);
+    expect(await deployments.list({ service, limit: 10 })).toEqual([]);
+  });
+
+  it('echoes the url_verification challenge', async () => {
+    const body = JSON.stringify({ token: 'legacy', challenge: 'test123-challenge', type: 'url_verification' });
+    const res = await postSlack(app, '/slack/events', body, 'application/json');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('test123-challenge');
+  });
+
+  it('answers help, unknown commands and missing defaults with usage or what to configure', async () => {
+    const help = await command('/platform-deploy', 'help');
+    expect(help.ack).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/platform-deploy [version]') });
+    const unknown = await command('/platform-launch', '');
+    expect(unknown.ack.text).toContain('Unknown command `/platform-launch`');
+    const bare = new SlashCommands({ deployments, connections, config: loadSlackConfig({}), awsEndpoint: undefined, logger });
+    const outcome = bare.handle({ command: '/platform-deploy', text: 'v1', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined });
+    expect(outcome.work).toBeUndefined();
+    expect(outcome.ack.text).toMatch(/SLACK_DEFAULT_GITHUB_CONNECTION_ID.*SLACK_DEFAULT_AWS_CONNECTION_ID/);
+  });
+
+  let firstId: string;
+
+  it('/platform-deploy v1.2.3 acknowledges at once and starts exactly one deployment, also when Slack retries', async () => {
+    const responseUrl = slack.state.newResponseUrl();
+    const body = commandBody('/platform-deploy', 'v1.2.3', { responseUrl });
+    const t0 = Date.now();
+    const res = await postSlack(app, '/slack/events', body);
+    const elapsed = Date.now() - t0;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('Starting a deployment of') });
+    expect(elapsed).toBeLessThan(3000);
+    // Slack's retry of the same request, and the same body again (same trigger_id): answered, not re-run.
+    const retry = await postSlack(app, '/slack/events', body, undefined, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    expect(retry.status).toBe(200);
+    const again = await postSlack(app, '/slack/commands', body);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('');
+    await routes.idle();
+
+    const followUps = slack.state.responses(responseUrl) as Json[];
+    expect(followUps).toHaveLength(1);
+    firstId = deploymentIdIn(followUps[0].text)!;
+    expect(firstId, followUps[0].text).toBeDefined();
+    started.push(firstId);
+    expect(followUps[0].text).toContain(`<@${APPROVER}>`);
+
+    await expect.poll(async () => (await deployments.list({ service, limit: 10 })).map((d) => [d.deploymentId, d.version]), { timeout: 10_000 })
+      .toEqual([[firstId, 'v1.2.3']]);
+    const ready = await waitForStatus(firstId, 'DEPLOYMENT_READY');
+    expect(ready).toMatchObject({ version: 'v1.2.3', owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo });
+    expect(worker.sandbox.github.state.dispatchCount(firstId)).toBe(1);
+    expect(await deployments.list({ service, limit: 10 })).toHaveLength(1);
+  });
+
+  it('/platform-status shows the ECS service, the CodeDeploy deployment in progress and the running deployment', async () => {
+    const snapshot = await deployments.snapshot(firstId);
+    const { ack, followUps } = await command('/platform-status', '');
+    expect(ack.text).toContain(service);
+    expect(followUps).toHaveLength(1);
+    const text: string = followUps[0].text;
+    expect(text).toMatch(/desired \d+ · running \d+ · pending \d+/);
+    expect(text).toContain('task definition');
+    expect(text).toContain(`\`${snapshot.codeDeployDeploymentId}\` Ready`);
+    expect(text).toMatch(/traffic Blue \d+% \([A-Z_]+\), Green \d+%/);
+    expect(text).toContain(`\`${firstId}\` DEPLOYMENT_READY`);
+  });
+
+  it('buttons: a non-approver is refused and changes nothing; an approver\'s switch completes; a second click is harmless', async () => {
+    const activities = createSlackActivities({ client: web, channelId: CHANNEL, gifs: config.gifs, publicUrl: 'http://switchyard.test' });
+    const ref = (await activities.postDeploymentMessage(viewOfSnapshot(await deployments.snapshot(firstId))))!;
+    const buttons = (slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!.blocks as Block[]).find((b) => b.type === 'actions')!;
+    expect(buttons.elements!.map((e) => e.action_id)).toEqual(['switch_traffic', 'roll_back']);
+
+    const click = async (userId: string, actionId: string) => {
+      const responseUrl = slack.state.newResponseUrl();
+      const res = await postSlack(app, '/slack/interactions', clickBody({ userId, actionId, deploymentId: firstId, channel: ref.channel, ts: ref.ts, responseUrl }));
+      expect(res.status).toBe(200);
+      await routes.idle();
+      return slack.state.responses(responseUrl) as Json[];
+    };
+
+    const refused = await click(INTRUDER, 'switch_traffic');
+    expect(refused).toEqual([{ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('not allowed to switch traffic') }]);
+    const refusedRollback = await click(INTRUDER, 'roll_back');
+    expect(refusedRollback[0].text).toContain('not allowed to roll back');
+    expect((await deployments.snapshot(firstId)).status).toBe('DEPLOYMENT_READY');
+    expect(slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!.history).toHaveLength(1);
+
+    expect(await click(APPROVER, 'switch_traffic')).toEqual([]);
+    const done = await waitForStatus(firstId, 'COMPLETED');
+    expect(done).toMatchObject({ approvedBy: `slack:${APPROVER}`, decidedVia: 'slack', finalService: 'green' });
+    const message = slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!;
+    expect(message.history).toHaveLength(2);
+    expect(message.text).toContain(`approved by <@${APPROVER}> (slack)`);
+    expect((message.blocks as Block[]).some((b) => b.type === 'actions')).toBe(false);
+
+    const late = await click(APPROVER, 'switch_traffic');
+    expect(late[0].text).toContain('Traffic has already been switched to green');
+    const lateRollback = await click(APPROVER, 'roll_back');
+    expect(lateRollback[0].text).toContain('has already ended (COMPLETED)');
+    expect(message.history).toHaveLength(2);
+    expect(await deployments.list({ service, limit: 10 })).toHaveLength(1);
+  });
+
+  it('/platform-rollback after two successful deployments deploys the first one\'s version', async () => {
+    const second = await command('/platform-deploy', 'v1.0.0');
+    const secondId = deploymentIdIn(second.followUps[0].text)!;
+    started.push(secondId);
+    await waitForStatus(secondId, 'DEPLOYMENT_READY');
+    await deployments.switchTraffic(secondId, { by: 'test', via: 'api' });
+    await waitForStatus(secondId, 'COMPLETED');
+    await expect.poll(async () => (await deployments.list({ status: 'COMPLETED', service, limit: 10 })).length, { timeout: 10_000 }).toBe(2);
+
+    const { ack, followUps } = await command('/platform-rollback', '');
+    expect(ack.text).toContain('Looking for the last successful version');
+    expect(followUps).toHaveLength(1);
+    const text: string = followUps[0].text;
+    expect(text).toContain('`v1.2.3`');
+    expect(text).toContain(`(of \`${firstId}\`)`);
+    const rollbackId = text.match(/deployment `(dep_[a-z0-9]{10})` started/)?.[1];
+    expect(rollbackId, text).toBeDefined();
+    started.push(rollbackId!);
+    expect([firstId, secondId]).not.toContain(rollbackId);
+    const snapshot = await deployments.snapshot(rollbackId!);
+    expect(snapshot).toMatchObject({ version: 'v1.2.3', owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo });
+    expect((await temporal.client.workflow.getHandle(rollbackId!).describe()).memo).toMatchObject({ requestedBy: `slack:${APPROVER}` });
+  });
+
+  it('/platform-rollback with nothing to roll back to says so', async () => {
+    // A service Switchyard has never deployed has no successful version on record.
+    const lonely = new SlashCommands({
+      deployments: new DeploymentService(temporal.client, taskQueue, connections, { ...apiServices(worker.config, worker.sandbox).deploy.defaults, target: { ...worker.sandbox.target, service: 'svc-never-deployed' } }),
+      connections, config, awsEndpoint: undefined, logger,
+    });
+    const responseUrl = slack.state.newResponseUrl();
+    const outcome = lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl, triggerId: undefined });
+    await outcome.work!();
+    expect((slack.state.responses(responseUrl)[0] as Json).text).toContain('Nothing to roll back to');
+  });
+});

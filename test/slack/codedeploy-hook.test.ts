@@ -1,0 +1,167 @@
+// The AfterAllowTestTraffic path end to end: the CodeDeploy emulator invokes the hook "Lambda" (our
+// handler, for real) → POST /api/v1/hooks/codedeploy over HTTP → signal to the workflow, Slack notice,
+// PutLifecycleEventHookExecutionStatus to the emulator — once per hook execution.
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOOK_SECRET_HEADER, registerCodeDeployHookRoutes } from '../../api/hooks/codedeploy.js';
+import { createLogger } from '../../common/logger.js';
+import { createSlackWebClient, loadSlackConfig } from '../../common/slack-config.js';
+import { SANDBOX_CREDENTIALS } from '../../emulators/sandbox.js';
+import type { LifecycleHookEvent } from '../../emulators/aws/index.js';
+import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/slack/index.js';
+import { createHandler } from '../../lambda/after-allow-test-traffic/handler.js';
+import { buildTestApp } from '../support/api.js';
+import { client } from '../support/deploy-flow.js';
+import type { Json } from '../support/http.js';
+import { serveApp, type ServedApp } from '../support/http-server.js';
+import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
+import { BOT_TOKEN, CHANNEL } from './slack-support.js';
+
+const HOOK_SECRET = 'codedeploy-hook-secret-0123456789';
+
+describe('CodeDeploy AfterAllowTestTraffic hook', () => {
+  const taskQueue = uniqueTaskQueue('hook');
+  let temporal: Awaited<ReturnType<typeof connectClient>>;
+  let worker: SandboxWorker;
+  let slack: RunningSlackEmulator;
+  let app: ReturnType<typeof buildTestApp>;
+  let served: ServedApp;
+  let api: ReturnType<typeof client>;
+  let connection: { githubConnectionId: string; awsConnectionId: string };
+  /** What the emulator's hook "Lambda" does: set per test. */
+  let lambda: ((event: LifecycleHookEvent) => Promise<unknown>) | undefined;
+  const hookUrl = () => `${served.url}/api/v1/hooks/codedeploy`;
+
+  beforeAll(async () => {
+    temporal = await connectClient();
+    worker = await startSandboxWorker(taskQueue, {}, 'hook-test-worker', {
+      hooks: { AfterAllowTestTraffic: async (event) => { await lambda?.(event); } },
+    });
+    slack = await startSlackEmulator({ botToken: BOT_TOKEN });
+    const config = loadSlackConfig({
+      CODEDEPLOY_HOOK_SECRET: HOOK_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL, SLACK_API_URL: slack.apiUrl, GIF_BASE_URL: 'https://gifs.example.com',
+    });
+    app = buildTestApp(temporal.client, taskQueue, {}, worker);
+    registerCodeDeployHookRoutes(app, {
+      client: temporal.client, connections: worker.services.connections, slack: createSlackWebClient(config, { retries: 0 }), config,
+      awsEndpoint: worker.sandbox.awsEndpoint, logger: createLogger('silent'), lookupTimeoutMs: 3000,
+    });
+    served = await serveApp(app.fetch);
+    api = client(app);
+    connection = await api.connect();
+  });
+  afterAll(async () => {
+    await served?.close();
+    await worker?.stop();
+    await slack?.close();
+    await temporal?.close();
+  });
+
+  const lambdaWith = (secret: string) => createHandler({
+    hookUrl: hookUrl(),
+    hookSecret: secret,
+    codedeploy: new CodeDeployClient({
+      endpoint: worker.sandbox.awsEndpoint, region: SANDBOX_CREDENTIALS.region, maxAttempts: 1,
+      credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
+    }),
+    log: () => undefined,
+  });
+
+  const callHook = (body: unknown, secret?: string) => fetch(hookUrl(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { [HOOK_SECRET_HEADER]: secret }) },
+    body: JSON.stringify(body),
+  });
+
+  async function waitForEnd(id: string, status: string): Promise<Json> {
+    const ends = new Set([status, 'COMPLETED', 'FAILED', 'ROLLED_BACK']);
+    let last: Json;
+    await expect.poll(async () => { last = (await api.result(id)).body.data; return ends.has(last?.status); }, { timeout: 30_000, interval: 150 }).toBe(true);
+    expect(last, JSON.stringify(last)).toMatchObject({ status });
+    return last;
+  }
+
+  const hookExecutionsOf = (codeDeployDeploymentId: string) =>
+    worker.sandbox.aws.state.codedeploy.summary().hookExecutions.filter((h) => h.deploymentId === codeDeployDeploymentId);
+
+  it('refuses a missing or wrong secret with 401, and does nothing', async () => {
+    const event = { DeploymentId: 'd-ABCDEFGHI', LifecycleEventHookExecutionId: 'hook-456' };
+    for (const secret of [undefined, 'wrong-secret-0123456789', `${HOOK_SECRET}x`]) {
+      const res = await callHook(event, secret);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ status: 401, error: 'Unauthorized', message: `Missing or invalid ${HOOK_SECRET_HEADER} header` });
+    }
+    expect(worker.sandbox.aws.state.counters.hookStatusReports.get('hook-456')).toBe(0);
+    const invalid = await callHook({ DeploymentId: "d-1' OR 1=1", LifecycleEventHookExecutionId: 'x' }, HOOK_SECRET);
+    expect(invalid.status).toBe(400);
+  });
+
+  it('is described in the OpenAPI document, which stays valid', async () => {
+    const doc = await (await app.request('/api-docs')).json() as Json;
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(doc.paths['/api/v1/hooks/codedeploy'].post.security).toEqual([{ hookSecret: [] }]);
+    expect(doc.components.securitySchemes.hookSecret).toMatchObject({ type: 'apiKey', in: 'header', name: HOOK_SECRET_HEADER });
+  });
+
+  it('answers 404 for a CodeDeploy deployment Switchyard does not know', async () => {
+    const res = await callHook({ DeploymentId: 'd-NOTOURS00', LifecycleEventHookExecutionId: 'hook-unknown' }, HOOK_SECRET);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ status: 404, codeDeployDeploymentId: 'd-NOTOURS00' });
+    expect(worker.sandbox.aws.state.counters.hookStatusReports.get('hook-unknown')).toBe(0);
+  });
+
+  it('signals the workflow, posts the notice and reports the hook Succeeded exactly once', async () => {
+    lambda = lambdaWith(HOOK_SECRET);
+    const started = await api.deploy(connection, { version: 'v1.2.3' });
+    expect(started.status).toBe(200);
+    const id: string = started.body.data.deploymentId;
+    const ready = await waitForEnd(id, 'DEPLOYMENT_READY');
+    const codeDeployDeploymentId: string = ready.codeDeployDeploymentId;
+
+    // The workflow received testTrafficReady (recorded in its history).
+    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+    const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'testTrafficReady');
+    expect(signals).toHaveLength(1);
+
+    // CodeDeploy heard Succeeded once for the one hook execution.
+    const [execution] = hookExecutionsOf(codeDeployDeploymentId);
+    expect(execution).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', status: 'Succeeded' });
+    const counters = worker.sandbox.aws.state.counters;
+    expect(counters.hookStatusReports.get(execution!.id)).toBe(1);
+
+    // The seed's notice, with the test URL and how to approve.
+    const notice = slack.state.messages(CHANNEL).find((m) => m.text?.includes(id));
+    expect(notice?.text).toContain('ECS 배포: 테스트 대기 중');
+    expect(notice?.text).toContain(worker.sandbox.target.greenUrl);
+    expect(notice?.text).toContain(`POST /api/v1/deploy/${id}/switch`);
+
+    // The forwarder calls again (a Lambda retry): 200, nothing reported twice, no second signal.
+    const again = await callHook({ DeploymentId: codeDeployDeploymentId, LifecycleEventHookExecutionId: execution!.id }, HOOK_SECRET);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ code: 200, data: { deploymentId: id, codeDeployDeploymentId, status: 'Succeeded', alreadyReported: true } });
+    expect(counters.hookStatusReports.get(execution!.id)).toBe(1);
+    const after = await temporal.client.workflow.getHandle(id).fetchHistory();
+    expect(after.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'testTrafficReady')).toHaveLength(1);
+    expect(slack.state.messages(CHANNEL).filter((m) => m.text?.includes(id))).toHaveLength(1);
+
+    const rolledBack = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
+    expect(rolledBack.status).toBe(200);
+    await waitForEnd(id, 'ROLLED_BACK');
+  });
+
+  it('the Lambda reports the hook Failed itself when Switchyard refuses it, and the deployment fails fast', async () => {
+    lambda = lambdaWith('not-the-configured-secret');
+    const started = await api.deploy(connection, { version: 'v1.0.0' });
+    expect(started.status).toBe(200);
+    const id: string = started.body.data.deploymentId;
+    const failed = await waitForEnd(id, 'FAILED');
+    expect(failed.errorCode).toBe('ECS_DEPLOYMENT_FAILED');
+    const [execution] = hookExecutionsOf(failed.codeDeployDeploymentId);
+    expect(execution).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', status: 'Failed' });
+    expect(worker.sandbox.aws.state.counters.hookStatusReports.get(execution!.id)).toBe(1);
+    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+    expect(history.events!.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'testTrafficReady')).toBe(false);
+  });
+});

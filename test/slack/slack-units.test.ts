@@ -1,0 +1,148 @@
+// Slack parts without Temporal: request signatures, the Slack emulator through the real
+// @slack/web-api client, the deployment message and the Slack activities.
+import type { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackActivities, type SlackDeploymentView } from '../../activities/slack/index.js';
+import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION } from '../../api/slack/blocks.js';
+import { RecentKeys } from '../../api/slack/respond.js';
+import { signSlackRequest, verifySlackSignature } from '../../api/slack/signature.js';
+import { createSlackWebClient, loadSlackConfig } from '../../common/slack-config.js';
+import { ConfigError } from '../../common/config.js';
+import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/slack/index.js';
+
+const SECRET = 'slack-signing-secret-for-tests';
+const BOT_TOKEN = 'xoxb-switchyard-test-token';
+
+type Block = { type: string; elements?: { action_id?: string; value?: string }[]; text?: { text?: string }; image_url?: string };
+
+describe('Slack request signatures', () => {
+  const now = Date.parse('2025-01-01T00:00:00Z');
+  const ts = String(now / 1000);
+  const body = 'command=%2Fplatform-deploy&text=v1.2.3';
+
+  it('accepts Slack\'s signature and refuses forged, stale, future and missing ones', () => {
+    const signature = signSlackRequest(SECRET, ts, body);
+    expect(signature).toMatch(/^v0=[0-9a-f]{64}$/);
+    expect(verifySlackSignature({ signingSecret: SECRET, timestamp: ts, signature, rawBody: body, nowMs: now })).toEqual({ ok: true });
+    // One changed byte of the body, or another secret, breaks it.
+    expect(verifySlackSignature({ signingSecret: SECRET, timestamp: ts, signature, rawBody: `${body}4`, nowMs: now }).ok).toBe(false);
+    expect(verifySlackSignature({ signingSecret: SECRET, timestamp: ts, signature: signSlackRequest('other-secret', ts, body), rawBody: body, nowMs: now }).ok).toBe(false);
+    // Five minutes either way is the limit, in both directions.
+    const at = (offsetS: number) => {
+      const t = String(now / 1000 + offsetS);
+      return verifySlackSignature({ signingSecret: SECRET, timestamp: t, signature: signSlackRequest(SECRET, t, body), rawBody: body, nowMs: now }).ok;
+    };
+    expect([at(-300), at(300), at(-301), at(301)]).toEqual([true, true, false, false]);
+    expect(verifySlackSignature({ signingSecret: SECRET, timestamp: undefined, signature, rawBody: body, nowMs: now }).ok).toBe(false);
+    expect(verifySlackSignature({ signingSecret: SECRET, timestamp: ts, signature: undefined, rawBody: body, nowMs: now }).ok).toBe(false);
+    expect(verifySlackSignature({ signingSecret: SECRET, timestamp: ts, signature: 'v0=short', rawBody: body, nowMs: now }).ok).toBe(false);
+  });
+
+  it('remembers keys for a window', () => {
+    const keys = new RecentKeys(1000);
+    expect(keys.add('a', 0)).toBe(true);
+    expect(keys.add('a', 999)).toBe(false);
+    expect(keys.add('a', 1000)).toBe(true);
+  });
+});
+
+describe('Slack configuration', () => {
+  it('reads approvers, defaults and the seed\'s GIF names', () => {
+    const config = loadSlackConfig({
+      SLACK_APPROVERS: ' U1, U2 ,', GIF_BASE_URL: 'https://gifs.example.com/', GIF_DEPLOY_FAIL: 'https://cdn.example.com/boom.gif', SLACK_DEFAULT_BRANCH: 'release',
+    });
+    expect(config.approvers).toEqual(['U1', 'U2']);
+    expect(config.gifs).toEqual({
+      deploying: 'https://gifs.example.com/deploying.gif', success: 'https://gifs.example.com/deploy_complete.gif',
+      failure: 'https://cdn.example.com/boom.gif', waiting: 'https://gifs.example.com/waiting.gif',
+    });
+    expect(config.defaults.branch).toBe('release');
+    expect(createSlackWebClient(config)).toBeUndefined();
+    expect(() => loadSlackConfig({ SLACK_DEFAULT_AWS_CONNECTION_ID: 'nope', CODEDEPLOY_HOOK_SECRET: 'short' })).toThrow(ConfigError);
+  });
+});
+
+describe('Slack emulator and activities', () => {
+  let slack: RunningSlackEmulator;
+  let web: WebClient;
+
+  beforeAll(async () => {
+    slack = await startSlackEmulator({ botToken: BOT_TOKEN });
+    web = createSlackWebClient({ botToken: BOT_TOKEN, apiUrl: slack.apiUrl }, { retries: 0 })!;
+  });
+  afterAll(async () => {
+    await slack?.close();
+  });
+
+  it('speaks Slack\'s Web API: post, update with history, ephemeral, invalid_auth', async () => {
+    const posted = await web.chat.postMessage({ channel: 'C1', text: 'hello', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hello' } }] });
+    expect(posted).toMatchObject({ ok: true, channel: 'C1', message: { text: 'hello' } });
+    expect(posted.ts).toMatch(/^\d+\.\d{6}$/);
+    const updated = await web.chat.update({ channel: 'C1', ts: posted.ts!, text: 'bye' });
+    expect(updated).toMatchObject({ ok: true, channel: 'C1', ts: posted.ts, text: 'bye' });
+    const [message] = slack.state.messages('C1');
+    expect(message).toMatchObject({ ts: posted.ts, text: 'bye', edited: true });
+    expect(message!.history.map((v) => v.text)).toEqual(['hello', 'bye']);
+    expect(message!.blocks).toHaveLength(1); // kept: the update gave none
+
+    await expect(web.chat.update({ channel: 'C1', ts: '1.000001', text: 'x' })).rejects.toMatchObject({ data: { ok: false, error: 'message_not_found' } });
+    const ephemeral = await web.chat.postEphemeral({ channel: 'C1', user: 'U9', text: 'psst' });
+    expect(ephemeral.ok).toBe(true);
+    expect(slack.state.ephemerals('C1')).toMatchObject([{ user: 'U9', text: 'psst' }]);
+
+    const intruder = createSlackWebClient({ botToken: 'xoxb-wrong', apiUrl: slack.apiUrl }, { retries: 0 })!;
+    await expect(intruder.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({ data: { ok: false, error: 'invalid_auth' } });
+    expect(slack.state.messages('C1')).toHaveLength(1);
+  });
+
+  it('serves response_urls: five posts, then used_url', async () => {
+    const url = slack.state.newResponseUrl();
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `reply ${i}` }) });
+      statuses.push(res.status);
+      if (i === 6) expect(await res.json()).toEqual({ ok: false, error: 'used_url' });
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
+    expect(slack.state.responses(url).map((r) => r.text)).toEqual(['reply 1', 'reply 2', 'reply 3', 'reply 4', 'reply 5']);
+  });
+
+  const view: SlackDeploymentView = {
+    deploymentId: 'dep_abcdefghij', status: 'DEPLOYMENT_READY', stage: 4, owner: 'acme', repo: 'shop', branch: 'main', version: 'v1.2.3',
+    service: 'svc', cluster: 'cl', greenUrl: 'http://green.example.com/', errorMessage: null,
+  };
+
+  it('posts the deployment message with the test URL and decision buttons, and updates it after the decision', async () => {
+    const activities = createSlackActivities({ client: web, channelId: 'CDEPLOY', gifs: { waiting: 'https://gifs.example.com/waiting.gif', success: 'https://gifs.example.com/ok.gif' }, publicUrl: 'https://switchyard.example.com' });
+    const ref = await activities.postDeploymentMessage(view);
+    expect(ref).toMatchObject({ channel: 'CDEPLOY' });
+    let message = slack.state.messages('CDEPLOY')[0]!;
+    const blocks = message.blocks as Block[];
+    const actions = blocks.find((b) => b.type === 'actions')!;
+    expect(actions.elements!.map((e) => [e.action_id, e.value])).toEqual([[SWITCH_TRAFFIC_ACTION, view.deploymentId], [ROLL_BACK_ACTION, view.deploymentId]]);
+    expect(JSON.stringify(blocks)).toContain('http://green.example.com/');
+    expect(blocks.find((b) => b.type === 'image')?.image_url).toBe('https://gifs.example.com/waiting.gif');
+    expect(message.text).toContain('acme/shop v1.2.3');
+
+    await activities.updateDeploymentMessage({ ...ref!, ...view, status: 'COMPLETED', stage: 5, approvedBy: 'slack:UBOSS' });
+    message = slack.state.messages('CDEPLOY')[0]!;
+    expect(message.history).toHaveLength(2);
+    expect((message.blocks as Block[]).some((b) => b.type === 'actions')).toBe(false);
+    expect(message.text).toContain('approved by <@UBOSS> (slack)');
+    expect((message.blocks as Block[]).find((b) => b.type === 'image')?.image_url).toBe('https://gifs.example.com/ok.gif');
+  });
+
+  it('does nothing without Slack configured', async () => {
+    const off = createSlackActivities({ client: undefined, channelId: undefined, gifs: {}, publicUrl: undefined });
+    await expect(off.postDeploymentMessage(view)).resolves.toBeNull();
+    await expect(off.updateDeploymentMessage({ channel: 'C', ts: '1.1', ...view })).resolves.toBeUndefined();
+  });
+
+  it('shows failure and timeout outcomes without buttons', () => {
+    const failed = deploymentMessage({ ...view, status: 'FAILED', errorMessage: 'Green service failed health checks', errorCode: 'HEALTH_CHECK_FAILED' });
+    expect(JSON.stringify(failed.blocks)).toContain('HEALTH_CHECK_FAILED');
+    expect(failed.blocks.some((b) => b.type === 'actions')).toBe(false);
+    const timedOut = deploymentMessage({ ...view, status: 'ROLLED_BACK', decision: { action: 'timeout', by: 'switchyard', via: 'workflow', at: '', reason: 'no switch within 60 s' } });
+    expect(timedOut.text).toContain('No decision in time');
+  });
+});
