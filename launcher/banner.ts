@@ -1,7 +1,7 @@
 // What `npm start` prints once everything listens: where each part is and how to authenticate.
 import type { StoredAdminKey } from '../common/admin-key.js';
 import type { Config } from '../common/config.js';
-import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, type Sandbox } from '../emulators/sandbox.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, SANDBOX_SLACK, type Sandbox } from '../emulators/sandbox.js';
 
 export interface BannerInput {
   config: Config;
@@ -38,6 +38,8 @@ export function printBanner({ config, apiUrl, temporalAddress, temporalUi, admin
       `  AWS          ${sandbox.awsEndpoint}   key ${SANDBOX_CREDENTIALS.awsAccessKeyId} / ${SANDBOX_CREDENTIALS.awsSecretAccessKey}, ${SANDBOX_CREDENTIALS.region}`,
       `  ECS service  ${SANDBOX_SERVICE.cluster}/${SANDBOX_SERVICE.service}, blue ${sandbox.target.blueUrl}, green ${sandbox.target.greenUrl}`,
       `  Channels     ${sandbox.channels.url}`,
+      `  Slack        ${sandbox.slack.url}   sign requests to ${apiUrl}/slack/events with ${SANDBOX_SLACK.signingSecret}; approver ${SANDBOX_SLACK.approver}`,
+      `  Web console  ${apiUrl}/   WebSocket ${apiUrl.replace(/^http/, 'ws')}/ws`,
       '  (sandbox-only credentials, accepted by the emulators and nothing else)',
     );
   } else {

@@ -1,0 +1,74 @@
+// Records one history of each workflow into test/histories/*.json, for the replay test that
+// guards every future change against breaking workflows already running (a change that fails it
+// needs `patched()`). Run by hand when adding a workflow: `node --import tsx test/histories/record.ts`.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import { createApp } from '../../api/app.js';
+import { ApiKeyRing } from '../../api/auth.js';
+import { apiServices } from '../../api/services.js';
+import { loadConfig } from '../../common/config.js';
+import { createLogger } from '../../common/logger.js';
+import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
+import { findTemporalCli } from '../../common/temporal-cli.js';
+import { startSandbox } from '../../emulators/sandbox.js';
+import { buildActivityDeps } from '../../worker/activity-deps.js';
+import { workerServices } from '../../worker/services.js';
+import { createSwitchyardWorker } from '../../worker/worker.js';
+import { client as apiClient } from '../support/deploy-flow.js';
+
+const KEY = 'record-histories-admin-key';
+Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+const env = await TestWorkflowEnvironment.createLocal({
+  server: { executable: { type: 'existing-path', path: findTemporalCli()!.path }, searchAttributes: SEARCH_ATTRIBUTES },
+});
+const taskQueue = 'record';
+const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'record-')), DEPLOY_POLL_MS: '100' });
+const sandbox = await startSandbox({ stepMs: 40 });
+const worker = await createSwitchyardWorker({
+  connection: env.nativeConnection, namespace: 'default', taskQueue,
+  activities: createActivities(buildActivityDeps(config, workerServices(config, sandbox), 'recorder')),
+});
+const running = worker.run();
+const app = createApp({
+  client: env.client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: KEY, role: 'admin', label: 'recorder' }]),
+  logger: createLogger('silent'), sandbox: true, version: 'record',
+  distribution: { retryWindowMs: 1000, retryBackoffMs: 100, syncWaitMs: 10_000 }, eventPollIntervalMs: 100,
+  ...apiServices(config, sandbox),
+});
+// test/support/deploy-flow.ts authenticates with the test keys; this app knows only KEY.
+const request = (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${KEY}` } });
+const api = apiClient({ request } as unknown as Parameters<typeof apiClient>[0]);
+
+const save = async (name: string, workflowId: string) => {
+  const handle = env.client.workflow.getHandle(workflowId);
+  await handle.result().catch(() => undefined);
+  // The history is a protobufjs message: its toJSON() is the JSON form Worker.runReplayHistory reads back.
+  writeFileSync(new URL(`./${name}.json`, import.meta.url), JSON.stringify(await handle.fetchHistory()));
+  console.log(`recorded ${name} (${workflowId})`);
+};
+
+try {
+  await env.client.workflow.execute('workerProbeWorkflow', { taskQueue, workflowId: 'record-probe' });
+  await save('worker-probe', 'record-probe');
+
+  await request('/api/distribution/distribute', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+    eventId: 'evt-record', contentUrls: { instagram: 'https://cdn.example.com/i.jpg', kakaoChannel: 'https://cdn.example.com/k.jpg' },
+    channels: [{ type: 'INSTAGRAM', config: { caption: 'recorded' } }, { type: 'KAKAO_CHANNEL', config: { text: '#fail-once' } }],
+  }) });
+  await save('distribution', 'dist-evt-record');
+
+  const connection = await api.connect();
+  const id = (await api.deploy(connection, { version: 'v1.2.3' })).body.data.deploymentId as string;
+  while ((await api.result(id)).body.data?.status !== 'DEPLOYMENT_READY') await new Promise((r) => setTimeout(r, 200));
+  await request(`/api/v1/deploy/${id}/switch`, { method: 'POST' });
+  await save('deployment', id);
+} finally {
+  worker.shutdown();
+  await running;
+  await sandbox.close();
+  await env.teardown();
+}
