@@ -26,8 +26,13 @@ const DEPLOYMENT_ERROR = 'Deployment Error';
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
 
 export class DeploymentService {
-  /** Start requests in flight per service in this process: closes the gap before visibility shows a new run. */
+  /** Start requests in flight per service in this process. */
   private readonly starting = new Map<string, string>();
+  /**
+   * The last deployment this process started per service: visibility is eventually consistent, so
+   * a run started a moment ago may not be listed yet. Checked with describe(), which is not.
+   */
+  private readonly lastStarted = new Map<string, string>();
 
   constructor(
     private readonly client: Client,
@@ -76,6 +81,7 @@ export class DeploymentService {
         requestedBy,
         ...(rollback ? { rollback } : {}),
       };
+      this.lastStarted.set(serviceKey, deploymentId);
       await this.client.workflow.start('deploymentWorkflow', {
         workflowId: deploymentId,
         taskQueue: this.taskQueue,
@@ -95,9 +101,17 @@ export class DeploymentService {
     }
   }
 
+  /** The deployment running for this service, if any. Visibility finds candidates; describe() confirms. */
   private async runningFor(serviceKey: string): Promise<string | undefined> {
+    const candidates = new Set<string>();
+    const recent = this.lastStarted.get(serviceKey);
+    if (recent) candidates.add(recent);
     const query = `SwitchyardKind = 'deployment' AND DeployService = '${serviceKey.replace(/'/g, '')}' AND ExecutionStatus = 'Running'`;
-    for await (const execution of this.client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
+    for await (const execution of this.client.workflow.list({ query, pageSize: 10 })) candidates.add(execution.workflowId);
+    for (const id of candidates) {
+      const description = await this.handle(id).describe().catch(() => undefined);
+      if (description?.status.name === 'RUNNING') return id;
+    }
     return undefined;
   }
 
