@@ -4,8 +4,6 @@
 //   GET  /bluegreen/<cluster>/<service>/<blue|green>/health   the service's blue and green apps
 //   GET  /_emulator/aws/state  a JSON summary for people
 // Point the real AWS SDK v3 clients at `url` with an accepted access key; nothing else differs.
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createBlueGreenApp } from './bluegreen-app.js';
 import { codeDeployService } from './codedeploy-handler.js';
@@ -16,6 +14,7 @@ import type { AwsEmulatorStateOptions } from './emulator-state.js';
 import { handleJsonRequest } from './json-protocol.js';
 import type { JsonService } from './json-protocol.js';
 import { handleStsRequest } from './sts-handler.js';
+import { listen } from '../listen.js';
 
 export { blueGreenUrls } from './bluegreen-app.js';
 
@@ -62,21 +61,13 @@ export function createAwsEmulatorApp(state: AwsEmulatorState, probeLatencyMs = 2
 export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<RunningAwsEmulator> {
   const state = new AwsEmulatorState(options);
   const app = createAwsEmulatorApp(state, options.probeLatencyMs);
-  const hostname = options.hostname ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-
+  const listening = await listen(app.fetch, options);
   return {
-    url: `http://${hostname}:${port}`,
+    url: listening.url,
     state,
-    close: () => new Promise<void>((resolve, reject) => {
+    close: () => {
       state.dispose();
-      server.close((err) => (err ? reject(err) : resolve()));
-      // Keep-alive sockets of SDK clients would otherwise hold close() open.
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }),
+      return listening.close();
+    },
   };
 }

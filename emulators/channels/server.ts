@@ -2,8 +2,6 @@
 //   /instagram/...                     Instagram Graph API (content publishing)
 //   /partners/{naver-blog|kakao-channel|wooridongne-tv|ringo-biz|genie-tv}/...  partner protocol
 //   /_emulator/...                     sandbox controls (state, faults, reset)
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { PartnerChannelType } from '../../activities/distribution/channels/types.js';
 import { createControlApp } from './control-app.js';
@@ -13,6 +11,7 @@ import { InstagramEmulatorState } from './instagram-state.js';
 import type { InstagramEmulatorOptions } from './instagram-state.js';
 import { createPartnerApp } from './partner-app.js';
 import { PartnerEmulatorState } from './partner-state.js';
+import { listen } from '../listen.js';
 
 export const PARTNER_PATHS: Record<PartnerChannelType, string> = {
   NAVER_BLOG: 'naver-blog',
@@ -59,20 +58,6 @@ export async function startChannelEmulators(options: ChannelEmulatorOptions): Pr
     app.route(`/partners/${path}`, createPartnerApp(partners[channel as PartnerChannelType]));
   }
 
-  const hostname = options.hostname ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://${hostname}:${port}`,
-    state,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // Keep-alive sockets from fetch clients would otherwise hold close() open.
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }),
-  };
+  const listening = await listen(app.fetch, options);
+  return { url: listening.url, state, close: listening.close };
 }

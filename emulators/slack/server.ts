@@ -1,8 +1,7 @@
 // Starts the Slack emulator on a real socket: point @slack/web-api's `slackApiUrl` at `${url}/api/`.
-import { serve } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
 import { createSlackEmulatorApp } from './app.js';
 import { SlackEmulatorState } from './state.js';
+import { listen } from '../listen.js';
 
 export interface SlackEmulatorOptions {
   port?: number;
@@ -22,21 +21,7 @@ export interface RunningSlackEmulator {
 export async function startSlackEmulator(options: SlackEmulatorOptions): Promise<RunningSlackEmulator> {
   const state = new SlackEmulatorState(options.botToken);
   const app = createSlackEmulatorApp(state);
-  const hostname = options.hostname ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${hostname}:${port}`;
-  state.baseUrl = url;
-  return {
-    url,
-    apiUrl: `${url}/api/`,
-    state,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }),
-  };
+  const listening = await listen(app.fetch, options);
+  state.baseUrl = listening.url;
+  return { url: listening.url, apiUrl: `${listening.url}/api/`, state, close: listening.close };
 }

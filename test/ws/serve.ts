@@ -1,6 +1,6 @@
 // Serves an app with its WebSocket routes on a real socket (port 0), as api/start.ts does.
-import { serve, type ServerType } from '@hono/node-server';
 import type { WebSocketRoutes } from '../../api/ws/routes.js';
+import { listen } from '../../emulators/listen.js';
 
 export interface ServedWsApp {
   url: string;
@@ -9,19 +9,14 @@ export interface ServedWsApp {
 }
 
 export async function serveWithWebSocket(fetch: (request: Request) => Response | Promise<Response>, ws: WebSocketRoutes): Promise<ServedWsApp> {
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  ws.inject(server);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const listening = await listen(fetch);
+  ws.inject(listening.server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
-    close: () => new Promise<void>((resolve) => {
+    url: listening.url,
+    wsUrl: `${listening.url.replace(/^http/, 'ws')}/ws`,
+    close: () => {
       ws.close();
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+      return listening.close();
+    },
   };
 }

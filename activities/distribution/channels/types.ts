@@ -3,6 +3,7 @@
 // that a retried activity can look at the remote state instead of publishing a second time.
 
 import type { ChannelType } from '../../../common/channel-types.js';
+import type { ChannelPublishFields } from '../../../workflows/distribution/types.js';
 
 export { CHANNEL_TYPES, type ChannelType } from '../../../common/channel-types.js';
 export type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
@@ -17,17 +18,8 @@ export interface PublishInput {
 }
 
 /** The seed's per-channel success fields. */
-export interface ChannelPublishResult {
-  message: string;
-  distributionId?: string;
-  estimatedViews?: number;
-  postUrl?: string;
-  postId?: string;
-  messageId?: string;
-  adId?: string;
-  impressionSchedule?: string[];
-  updateTimestamp?: string;
-}
+/** The seed's per-channel success fields (the workflow keeps them as they are), with a message. */
+export type ChannelPublishResult = ChannelPublishFields & { message: string };
 
 /** Remote state recorded BEFORE publishing, so a retry can check it instead of publishing twice. */
 export interface PreparedPublish {
