@@ -13,7 +13,7 @@ async function distribute(channels: string[], latencyMs: number): Promise<number
   const started = performance.now();
   const res = await stack.app.request('/api/distribution/distribute', {
     method: 'POST', headers,
-    body: JSON.stringify({ eventId: `bench-${randomUUID().slice(0, 8)}`, channels: channels.map((type) => ({ type, config: { latencyMs } })), contentUrls: CONTENT }),
+    body: JSON.stringify({ eventId: `bench-${randomUUID().slice(0, 8)}`, channels: channels.map((type) => ({ type, config: { latencyMs, caption: `#processing-${latencyMs}` } })), contentUrls: CONTENT }),
   });
   const body = (await res.json()) as { status: string };
   if (body.status !== 'COMPLETED') throw new Error(`distribution ended ${body.status}`);

@@ -46,7 +46,7 @@ describe('channel distribution', () => {
     const eventId = newEventId();
     const res = await distribute({
       eventId,
-      channels: ALL_CHANNELS.map((type) => ({ type, config: { latencyMs: 1000, caption: '이벤트 안내', hashtags: ['이벤트'] } })),
+      channels: ALL_CHANNELS.map((type) => ({ type, config: { latencyMs: 1000, caption: '이벤트 안내 #processing-1000', hashtags: ['이벤트'] } })),
       contentUrls: CONTENT,
     });
     expect(res.status).toBe(200);

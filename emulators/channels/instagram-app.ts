@@ -51,7 +51,9 @@ export function createInstagramApp(state: InstagramEmulatorState): Hono<Env> {
     if (!URL.canParse(imageUrl)) {
       return graphError(c, 400, { message: 'Media download has failed. The media URI doesn\'t meet our requirements.', code: 9004, subcode: 2207052 });
     }
-    const latency = params.emulator_latency_ms === undefined ? undefined : latencyFrom(params.emulator_latency_ms);
+    // Test value in the caption, like #fail: `#processing-1500` keeps the container IN_PROGRESS 1.5 s.
+    const processing = /#processing-(\d+)(?![\w-])/.exec(params.caption ?? '')?.[1];
+    const latency = processing === undefined ? undefined : latencyFrom(processing);
     const container = state.createContainer(imageUrl, params.caption ?? '', latency);
     return c.json({ id: container.id });
   });

@@ -31,7 +31,7 @@ describe('Instagram content publishing', () => {
   });
 
   it('reports progress while the container is IN_PROGRESS, then 100', async () => {
-    const { input, prepared: p } = await prepared({ caption: 'slow video', latencyMs: 150 });
+    const { input, prepared: p } = await prepared({ caption: 'slow video #processing-150' });
     const progress: number[] = [];
     const result = await adapter().publish(input, p, (percent) => progress.push(percent));
 
@@ -128,7 +128,7 @@ describe('Instagram failures', () => {
     const impatient = createInstagramAdapter({
       ...sandboxInstagram(), pollIntervalMs: 10, pollTimeoutMs: 50, requestTimeoutMs: FAST.requestTimeoutMs,
     });
-    const input = publishInput('INSTAGRAM', { caption: 'huge video', latencyMs: 2_000 });
+    const input = publishInput('INSTAGRAM', { caption: 'huge video #processing-2000' });
     const p = await impatient.prepare(input);
     const error = await impatient.publish(input, p, ignoreProgress).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientChannelError);

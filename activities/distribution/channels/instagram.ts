@@ -118,8 +118,6 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
       const imageUrl = input.contentUrls.instagram;
       if (!imageUrl) throw new PermanentChannelError(CHANNEL, 'no image URL to publish (contentUrls.instagram is missing)');
       const params: GraphParams = { image_url: imageUrl, caption: buildCaption(input.config) };
-      // Sandbox test value only: production configs never carry latencyMs, so real Graph never sees it.
-      if (typeof input.config.latencyMs === 'number') params.emulator_latency_ms = String(input.config.latencyMs);
       const { id } = await graph('POST', `/${user}/media`, params, createdObject, 'create media container', signal);
       return { channel: CHANNEL, remoteId: id };
     },
