@@ -6,6 +6,7 @@
 //   #reject           every publish call answers HTTP 400 (permanent)
 //   #container-error  Instagram only: the media container ends in status ERROR
 //   #container-expired Instagram only: the media container ends in status EXPIRED
+//   #processing-<ms>  Instagram only: the media container stays IN_PROGRESS that long
 // A FaultSwitch turns these off at runtime ("the failure is fixed") without changing the content.
 
 export interface TestValues {
