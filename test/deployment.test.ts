@@ -2,7 +2,7 @@
 // SDK clients → GitHub and AWS emulators (real HTTP), on a real Temporal server.
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { SANDBOX_SERVICE, SANDBOX_SLACK } from '../emulators/sandbox.js';
 import { authHeader, buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import type { Json } from './support/http.js';
@@ -88,6 +88,16 @@ describe('blue/green deployment', () => {
     expect(texts).toContain('[Stage 4] Green 서비스 배포 완료 - 트래픽 전환 대기 중');
     expect(texts).toContain('[Stage 4] CodeDeploy Lifecycle Hook: AfterAllowTestTraffic');
     expect(messages.at(-1)!.event).toBe('success');
+
+    // The deployment's Slack message: posted once, updated in place as stages passed, with the
+    // switch buttons at DEPLOYMENT_READY and the outcome at the end.
+    const slackMessages = worker.sandbox.slack.state.messages(SANDBOX_SLACK.channelId).filter((m) => JSON.stringify(m.history).includes(id));
+    expect(slackMessages).toHaveLength(1);
+    const versions = slackMessages[0]!.history.map((v) => JSON.stringify(v.blocks));
+    expect(versions.length).toBeGreaterThanOrEqual(5);
+    expect(versions.some((v) => v.includes('switch_traffic'))).toBe(true);
+    expect(versions.at(-1)).not.toContain('switch_traffic');
+    expect(versions.at(-1)).toContain('test approver');
 
     const history = await temporal.client.workflow.getHandle(id).fetchHistory();
     expect(history.events!.length).toBeLessThan(200);

@@ -81,7 +81,7 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
         return { imageTag: input.imageTag, runUrl: run.html_url };
       } else if (!reportedRunning) {
         reportedRunning = true;
-        await reportProgress(input.workflowId, { key: `build:${run.id}:running`, stage: 1, message: STAGE_MESSAGES.buildRunning, details: { buildUrl: run.html_url, runId: run.id } });
+        await reportProgress(input.workflowId, [{ key: `build:${run.id}:running`, stage: 1, message: STAGE_MESSAGES.buildRunning, details: { buildUrl: run.html_url, runId: run.id } }]);
       }
       Context.current().heartbeat({ dispatchedAt, runId: run?.id } satisfies BuildHeartbeat);
       await sleep(timings.pollMs);

@@ -54,7 +54,8 @@ async function findExisting(codedeploy: CodeDeployClient, input: StartCodeDeploy
 export interface CodeDeployTimings { pollMs: number }
 
 export function createCodeDeployActivities(clients: DeployClients, timings: CodeDeployTimings) {
-  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput): Promise<void> {
+  /** `reported` holds what this attempt already sent; a new attempt sends again and the workflow dedupes. */
+  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<void> {
     let targetIds: string[] | undefined;
     try {
       ({ targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId })));
@@ -67,15 +68,16 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
     const { deploymentTargets } = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }));
     const target = deploymentTargets?.[0]?.ecsTarget;
     const taskSets = (target?.taskSetsInfo ?? []).map((t) => ({ label: t.taskSetLabel, status: t.status, trafficWeight: t.trafficWeight, running: t.runningCount, desired: t.desiredCount }));
-    for (const event of target?.lifecycleEvents ?? []) {
-      if (event.status !== 'Succeeded' || !event.lifecycleEventName) continue;
-      await reportProgress(input.workflowId, {
+    const reports = (target?.lifecycleEvents ?? [])
+      .filter((event) => event.status === 'Succeeded' && event.lifecycleEventName && !reported.has(`${input.codeDeployDeploymentId}:${event.lifecycleEventName}`))
+      .map((event) => ({
         key: `${input.codeDeployDeploymentId}:${event.lifecycleEventName}`,
         stage: input.stage,
-        message: STAGE_MESSAGES.lifecycleHook(event.lifecycleEventName),
+        message: STAGE_MESSAGES.lifecycleHook(event.lifecycleEventName!),
         details: { lifecycleEvent: event.lifecycleEventName, status: event.status, taskSets },
-      });
-    }
+      }));
+    await reportProgress(input.workflowId, reports);
+    for (const report of reports) reported.add(report.key);
   }
 
   return {
@@ -101,11 +103,12 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
 
     async awaitCodeDeploy(input: AwaitCodeDeployInput): Promise<{ status: string }> {
       const { codedeploy } = clients.aws(input.awsConnectionId);
+      const reported = new Set<string>();
       try {
         for (;;) {
           const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: input.codeDeployDeploymentId }));
           const status = deploymentInfo?.status ?? 'Unknown';
-          await reportLifecycle(codedeploy, input);
+          await reportLifecycle(codedeploy, input, reported);
           if (status === input.until || status === 'Succeeded') return { status };
           if (FINISHED.has(status)) {
             throw permanent('ECS_DEPLOYMENT_FAILED', `CodeDeploy deployment ${input.codeDeployDeploymentId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`);

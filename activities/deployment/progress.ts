@@ -3,9 +3,10 @@
 import { Context } from '@temporalio/activity';
 import { progressSignal, type ProgressReport } from '../../workflows/deployment/messages.js';
 
-export async function reportProgress(workflowId: string, report: ProgressReport): Promise<void> {
+export async function reportProgress(workflowId: string, reports: ProgressReport[]): Promise<void> {
+  if (reports.length === 0) return;
   try {
-    await Context.current().client.workflow.getHandle(workflowId).signal(progressSignal, report);
+    await Context.current().client.workflow.getHandle(workflowId).signal(progressSignal, reports);
   } catch {
     // Progress is informative; losing one report must not fail the stage.
   }

@@ -24,4 +24,5 @@ export interface ProgressReport {
   message: string;
   details?: Record<string, unknown>;
 }
-export const progressSignal = defineSignal<[ProgressReport]>('progress');
+/** Reports travel in batches: one signal (one history event) per poll, however many lifecycle events passed. */
+export const progressSignal = defineSignal<[ProgressReport[]]>('progress');

@@ -64,10 +64,12 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     seenProgress.add(`hook:${hookExecutionId}`);
     log.append('stage', 'ECS deployment: waiting for test', { stage: 4, codeDeployDeploymentId, hookExecutionId, testUrl: target.greenUrl });
   });
-  setHandler(progressSignal, (report) => {
-    if (seenProgress.has(report.key)) return; // an activity retry reports again; the log keeps one
-    seenProgress.add(report.key);
-    log.append('stage', report.message, { stage: report.stage, ...report.details });
+  setHandler(progressSignal, (reports) => {
+    for (const report of reports) {
+      if (seenProgress.has(report.key)) continue; // an activity retry reports again; the log keeps one
+      seenProgress.add(report.key);
+      log.append('stage', report.message, { stage: report.stage, ...report.details });
+    }
   });
   setHandler(
     switchTrafficUpdate,
