@@ -1,5 +1,7 @@
 // How deployments end when they do not simply succeed: the seed's error codes, rollbacks (before
 // the switch, by timeout, after completion), one deployment per service, and bad input.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiServices } from '../api/services.js';
@@ -117,6 +119,22 @@ describe('deployment outcomes', () => {
       status: 'COMPLETED', stage: 5, repository: `${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}`, version: 'main',
       service: `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`, startedAt: expect.any(String), closedAt: expect.any(String),
     });
+  });
+
+  it('lists connections without secrets, encrypts them at rest, and deletes them', async () => {
+    const extra = await api.connect();
+    const listed = await api.call('GET', '/api/v1/connections', undefined, 'viewer');
+    expect(listed.body.data.github).toEqual(expect.arrayContaining([{ connectionId: extra.githubConnectionId, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }]));
+    expect(listed.body.data.aws).toEqual(expect.arrayContaining([{ connectionId: extra.awsConnectionId, region: SANDBOX_CREDENTIALS.region }]));
+    const stored = readFileSync(join(worker.config.dataDir, 'connections.json'), 'utf8');
+    for (const secret of [SANDBOX_CREDENTIALS.githubToken, SANDBOX_CREDENTIALS.awsSecretAccessKey]) {
+      expect(JSON.stringify(listed.body)).not.toContain(secret);
+      expect(stored).not.toContain(secret);
+    }
+    expect((await api.call('DELETE', `/api/v1/connections/${extra.githubConnectionId}`, undefined, 'deployer')).status).toBe(200);
+    expect((await api.call('DELETE', `/api/v1/connections/${extra.githubConnectionId}`, undefined, 'deployer')).status).toBe(404);
+    const after = await api.call('GET', '/api/v1/connections', undefined, 'viewer');
+    expect(after.body.data.github.map((g: Json) => g.connectionId)).not.toContain(extra.githubConnectionId);
   });
 
   it('answers bad input in the seed error shape with a 4xx', async () => {
