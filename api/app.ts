@@ -96,6 +96,16 @@ export function createApp(options: AppOptions) {
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
   });
   webSocket.register(app);
+  // Documented here; the upgrade itself is handled by @hono/node-ws outside the OpenAPI router.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/ws',
+    tags: ['Live'],
+    summary: 'WebSocket API (WatchHamster seed): subscribe to deployment and distribution events, ping, control',
+    description: 'Authenticate with `Authorization: Bearer <key>` or `?token=<key>`. Messages use the envelope `{type, data, timestamp, client_id?}`; see the README for message types, filters, errors and limits.',
+    security: [{ bearerAuth: [] }],
+    responses: { 101: { description: 'Switching Protocols: the WebSocket session' }, 426: { description: 'Upgrade Required: a plain HTTP request' } },
+  });
 
   registerConsoleRoutes(app);
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
