@@ -22,6 +22,7 @@ import { WorkflowEventHub } from './streams/event-hub.js';
 import { createErrorHandler, notFoundHandler } from './errors.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { RequestCounter, registerMetricsRoute } from './routes/metrics.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
 import { createWebSocketRoutes, type WsLimits } from './ws/routes.js';
@@ -62,7 +63,9 @@ export function createApp(options: AppOptions) {
   const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
   const hub = new WorkflowEventHub({ pollIntervalMs: options.eventPollIntervalMs });
 
+  const requests = new RequestCounter();
   app.use('*', requestId());
+  app.use('*', requests.middleware());
   app.onError(createErrorHandler(deps.logger));
   app.notFound(notFoundHandler);
 
@@ -108,6 +111,7 @@ export function createApp(options: AppOptions) {
   });
 
   registerConsoleRoutes(app);
+  registerMetricsRoute(app, { version: deps.version, requests, hub, webSocketClients: () => webSocket.clientCount() });
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
   return Object.assign(app, { eventHub: hub, webSocket });

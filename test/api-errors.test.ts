@@ -100,3 +100,24 @@ describe('API error handling', () => {
     expect((await app.request('/swagger-ui.html')).status).toBe(200);
   });
 });
+
+describe('metrics', () => {
+  it('exposes Prometheus text with request counts and the shared pollers\' figures, without a key', async () => {
+    const temporal = await connectClient();
+    try {
+      const app = buildTestApp(temporal.client, 'metrics-queue');
+      await app.request('/healthz');
+      await app.request('/api/v1/does-not-exist');
+      const res = await app.request('/metrics');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      expect(text).toContain('switchyard_build_info{version="test"} 1');
+      expect(text).toMatch(/switchyard_http_requests_total\{method="GET",status="4xx"\} 1/);
+      expect(text).toMatch(/switchyard_event_queries_total \d+/);
+      expect(text).toMatch(/switchyard_websocket_clients 0/);
+    } finally {
+      await temporal.close();
+    }
+  });
+});
