@@ -86,6 +86,16 @@ describe('deployment outcomes', () => {
     expect(switchAfter.status).toBe(400);
   });
 
+  it('treats a cancellation from Temporal (UI, CLI) as a rollback: CodeDeploy stopped, the run ended', async () => {
+    const started = await api.deploy(connection);
+    const id = started.body.data.deploymentId;
+    await settle(id, ['DEPLOYMENT_READY', 'FAILED']);
+    await temporal.client.workflow.getHandle(id).cancel();
+    const result = await settle(id);
+    expect(result).toMatchObject({ status: 'ROLLED_BACK', approvedBy: 'temporal', decidedVia: 'workflow', finalService: 'blue' });
+    expect(codeDeployStatus(result.codeDeployDeploymentId)).toBe('Stopped');
+  });
+
   it('allows one running deployment per ECS service (409 naming the first), and rolls a completed one back to the previous revision', async () => {
     const first = await api.deploy(connection);
     const id = first.body.data.deploymentId;

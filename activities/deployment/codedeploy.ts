@@ -44,11 +44,20 @@ export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn'
   });
 }
 
+const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
+
+/** Ours among the group's active deployments first (at most one), then among the newest ones. */
 async function findExisting(codedeploy: CodeDeployClient, input: StartCodeDeployInput): Promise<string | undefined> {
-  const { deployments } = await codedeploy.send(new ListDeploymentsCommand({ applicationName: input.application, deploymentGroupName: input.group }));
-  if (!deployments?.length) return undefined;
-  const { deploymentsInfo } = await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: deployments.slice(0, 25) }));
-  return deploymentsInfo?.find((d) => d.description?.includes(marker(input.deploymentId)))?.deploymentId;
+  for (const includeOnlyStatuses of [[...ACTIVE_STATUSES], undefined]) {
+    const { deployments } = await codedeploy.send(new ListDeploymentsCommand({
+      applicationName: input.application, deploymentGroupName: input.group, ...(includeOnlyStatuses ? { includeOnlyStatuses } : {}),
+    }));
+    if (!deployments?.length) continue;
+    const { deploymentsInfo } = await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: deployments.slice(0, 25) }));
+    const ours = deploymentsInfo?.find((d) => d.description?.includes(marker(input.deploymentId)))?.deploymentId;
+    if (ours) return ours;
+  }
+  return undefined;
 }
 
 export interface CodeDeployTimings { pollMs: number }
@@ -146,6 +155,8 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
         const stopped = await codedeploy.send(new StopDeploymentCommand({ deploymentId: codeDeployDeploymentId, autoRollbackEnabled: true }));
         return { status: stopped.status ?? 'Pending' };
       } catch (error) {
+        // It finished between our look and the stop (CodeDeploy's own ready timeout, say): nothing left to stop.
+        if (errorName(error) === 'DeploymentAlreadyCompletedException') return { status: 'Completed' };
         throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'CodeDeploy stop');
       }
     },

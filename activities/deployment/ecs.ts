@@ -96,8 +96,9 @@ export function createEcsActivities(clients: DeployClients) {
               deploymentController: { type: 'CODE_DEPLOY' },
             }));
           } catch (error) {
-            // "Creation of service was not idempotent": an earlier attempt created it.
-            if (errorName(error) !== 'InvalidParameterException') throw error;
+            // "Creation of service was not idempotent" means an earlier attempt created it; the same
+            // exception also reports a real problem, so only an ACTIVE service now counts as created.
+            if (errorName(error) !== 'InvalidParameterException' || !(await describeService(ecs, input.cluster, input.service))) throw error;
           }
           serviceCreated = true;
         }

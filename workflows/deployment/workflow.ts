@@ -47,8 +47,8 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
 
   let decision: Decision | undefined;
   let rollbackRequested: Decision | undefined;
-  /** Scope of stages 1–4: a rollback requested meanwhile cancels it. */
-  let stagesScope: CancellationScope | undefined;
+  /** Scope of stages 1–4: a rollback requested meanwhile cancels it (also before it starts). */
+  const stagesScope = new CancellationScope();
   const decide = (action: Decision['action'], request: DecisionRequest): Decision => ({ action, ...request, at: new Date().toISOString() });
   const notReady = () => {
     if (state.finalService === 'green' || state.status === 'SWITCHING' || decision?.action === 'switch') return 'Traffic has already been switched to green';
@@ -65,7 +65,8 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     log.append('stage', 'ECS deployment: waiting for test', { stage: 4, codeDeployDeploymentId, hookExecutionId, testUrl: target.greenUrl });
   });
   setHandler(progressSignal, (reports) => {
-    for (const report of reports) {
+    // A handler must never throw (it would fail the workflow task): accept one report or a batch.
+    for (const report of Array.isArray(reports) ? reports : [reports]) {
       if (seenProgress.has(report.key)) continue; // an activity retry reports again; the log keeps one
       seenProgress.add(report.key);
       log.append('stage', report.message, { stage: report.stage, ...report.details });
@@ -84,7 +85,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     const d = decide('rollback', request);
     if (state.status === 'DEPLOYMENT_READY') decision = d;
     else rollbackRequested = d;
-    stagesScope?.cancel();
+    stagesScope.cancel();
   };
   const rollbackProblem = () => (state.status === 'IN_PROGRESS' || state.status === 'DEPLOYMENT_READY') && !decision && !rollbackRequested
     ? undefined
@@ -124,7 +125,8 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     try {
       return await CancellationScope.withTimeout(limitMs, fn);
     } catch (error) {
-      if (isCancellation(error) && !rollbackRequested) {
+      // The stage's own limit, not a rollback or a cancellation of the whole workflow.
+      if (isCancellation(error) && !rollbackRequested && Date.now() - started >= limitMs) {
         throw new DeploymentFailure('DEPLOYMENT_TIMEOUT', `Deployment timed out at Stage ${n} after ${Math.round((Date.now() - started) / 1000)} seconds (timeout: ${Math.round(limitMs / 1000)} seconds)`, n, {
           durationSeconds: Math.round((Date.now() - started) / 1000), timeoutSeconds: Math.round(limitMs / 1000),
         });
@@ -135,8 +137,8 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
 
   const aws = { awsConnectionId: input.awsConnectionId };
   slackMessage = await slack.postDeploymentMessage(snapshot()).catch(() => null);
+  if (rollbackRequested) return await rollBack(rollbackRequested);
   try {
-    stagesScope = new CancellationScope();
     await stagesScope.run(async () => {
       let imageUri: string;
       if (!input.rollback) {
@@ -185,10 +187,12 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
 
       await stage(4, async () => {
         stageEvent(M.codeDeployStart, { image: imageUri || taskDefinitionArn });
-        const { codeDeployDeploymentId } = await acts.startCodeDeploy({
+        // Not cancellable: once CodeDeploy has a deployment, its id must be recorded so a rollback or
+        // a failure can stop it.
+        const { codeDeployDeploymentId } = await CancellationScope.nonCancellable(() => acts.startCodeDeploy({
           ...aws, application: target.codeDeployApplication, group: target.codeDeployGroup, taskDefinitionArn,
           containerName: target.containerName, containerPort: target.containerPort, deploymentId: input.deploymentId,
-        });
+        }));
         state.codeDeployDeploymentId = codeDeployDeploymentId;
         upsertSearchAttributes([{ key: CodeDeployDeploymentId, value: codeDeployDeploymentId }]);
         stageEvent(M.blueRunning, { url: target.blueUrl });
@@ -206,6 +210,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     });
   } catch (error) {
     if (rollbackRequested) return await rollBack(rollbackRequested);
+    if (isCancellation(error)) return await rollBack(cancelledByTemporal());
     return await fail(classifyFailure(error, state.stage));
   }
   if (rollbackRequested) return await rollBack(rollbackRequested);
@@ -225,7 +230,13 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
 
   // Stage 5, the gate. A rollback deployment goes straight on: the target is known good.
   if (input.rollback) decision = decide('switch', { by: input.requestedBy, via: 'workflow', reason: `rollback of ${input.rollback.of}` });
-  const decided = await condition(() => decision !== undefined, limits.switchTimeoutMs);
+  let decided: boolean;
+  try {
+    decided = await condition(() => decision !== undefined, limits.switchTimeoutMs);
+  } catch (error) {
+    if (isCancellation(error)) return await rollBack(cancelledByTemporal());
+    throw error;
+  }
   if (!decided) {
     return await rollBack(decide('timeout', { by: 'switchyard', via: 'workflow', reason: `no switch within ${Math.round(limits.switchTimeoutMs / 1000)} s` }));
   }
@@ -260,19 +271,32 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     return snapshot();
   }
 
-  async function rollBack(d: Decision): Promise<DeploymentSnapshot> {
+  /** The workflow itself was cancelled (Temporal UI or CLI): stop what runs, as a rollback would. */
+  function cancelledByTemporal(): Decision {
+    return decide('rollback', { by: 'temporal', via: 'workflow', reason: 'workflow cancelled' });
+  }
+
+  /** Non-cancellable: a cancelled workflow still stops CodeDeploy and records how it ended. */
+  function rollBack(d: Decision): Promise<DeploymentSnapshot> {
+    return CancellationScope.nonCancellable(() => rollBackNow(d));
+  }
+
+  async function rollBackNow(d: Decision): Promise<DeploymentSnapshot> {
     state.decision = d;
     log.append('stage', M.rollingBack, { stage: state.stage, action: d.action, by: d.by, via: d.via, reason: d.reason });
+    let stopProblem = '';
     if (state.codeDeployDeploymentId) {
-      await CancellationScope.nonCancellable(() => acts.stopCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId!, reason: d.reason ?? d.action }));
+      // A failed stop must not leave the deployment looking alive: it is recorded and the run ends.
+      await acts.stopCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId, reason: d.reason ?? d.action })
+        .catch((error: unknown) => { stopProblem = ` (stopping CodeDeploy failed: ${classifyFailure(error, state.stage).message})`; });
     }
     state.finalService = 'blue';
     state.completedAt = new Date().toISOString();
-    state.errorMessage = d.action === 'timeout' ? `Switch timed out: ${d.reason}; stopped and rolled back to blue` : `Rolled back by ${d.by} (${d.via})${d.reason ? `: ${d.reason}` : ''}`;
+    state.errorMessage = (d.action === 'timeout' ? `Switch timed out: ${d.reason}; stopped and rolled back to blue` : `Rolled back by ${d.by} (${d.via})${d.reason ? `: ${d.reason}` : ''}`) + stopProblem;
     setStatus('ROLLED_BACK');
     log.append('fail', `Deployment rolled back: ${state.errorMessage}`, { status: 'ROLLED_BACK', by: d.by, via: d.via });
     log.terminal = true;
-    await CancellationScope.nonCancellable(syncSlack);
+    await syncSlack();
     return snapshot();
   }
 

@@ -59,14 +59,15 @@ export async function waitForSchedule(state: ChannelState & { cancelRequested?: 
 
 export async function publishWithRetries(state: ChannelState, request: ChannelRequest, { input, log, nextActivityId }: ChannelRunContext): Promise<void> {
   const call = (kind: 'prepare' | 'publish') => activitiesFor(state.channel, nextActivityId(state.channel, kind));
-  const publishRequest = {
+  // Stable across attempts and API retries (the partner returns the same draft for it) until a
+  // draft proves unpublishable; then a new generation asks for a new draft.
+  const publishRequest = () => ({
     eventId: input.eventId,
     channel: state.channel,
     config: request.config,
     contentUrls: input.contentUrls,
-    // Stable across every attempt and every API retry: the partner returns the same draft for it.
-    idempotencyKey: `dist-${input.eventId}/${state.channel}`,
-  };
+    idempotencyKey: `dist-${input.eventId}/${state.channel}${state.draftGeneration ? `/${state.draftGeneration}` : ''}`,
+  });
   Object.assign(state, { status: 'IN_PROGRESS', startedAt: state.startedAt ?? new Date().toISOString(), errorMessage: undefined, cancelled: undefined });
   log.append('channel', `${state.channel}: publishing`, { channel: state.channel, status: 'IN_PROGRESS' });
 
@@ -74,10 +75,10 @@ export async function publishWithRetries(state: ChannelState, request: ChannelRe
     try {
       if (!state.preparedRemoteId) {
         state.phase = 'PREPARING';
-        state.preparedRemoteId = (await call('prepare').prepareChannelPublish(publishRequest)).remoteId;
+        state.preparedRemoteId = (await call('prepare').prepareChannelPublish(publishRequest())).remoteId;
       }
       state.phase = 'PUBLISHING';
-      const result = await call('publish').publishChannel(publishRequest, state.preparedRemoteId);
+      const result = await call('publish').publishChannel(publishRequest(), state.preparedRemoteId);
       Object.assign(state, { status: 'COMPLETED', phase: 'DONE', result, errorMessage: undefined, completedAt: new Date().toISOString() });
       log.append('channel', `${state.channel}: ${result.message ?? 'published'}`, { channel: state.channel, status: 'COMPLETED', ...result });
       return;
@@ -87,7 +88,10 @@ export async function publishWithRetries(state: ChannelState, request: ChannelRe
       // A permanent failure means this draft cannot be published (expired container, rejected
       // content): the next retry prepares a fresh one. A draft that was published never gets
       // here, because publish checks the remote state first and returns its result.
-      if (failure.permanent) state.preparedRemoteId = undefined;
+      if (failure.permanent && state.preparedRemoteId) {
+        state.preparedRemoteId = undefined;
+        state.draftGeneration = (state.draftGeneration ?? 0) + 1;
+      }
       const last = failure.permanent || attempt === MAX_PUBLISH_ATTEMPTS;
       log.append('channel', `${state.channel}: attempt ${attempt} failed: ${failure.message}`, {
         channel: state.channel, attempt, permanent: failure.permanent, willRetry: !last,

@@ -50,6 +50,8 @@ export interface ChannelState {
   cancelled?: boolean;
   /** The remote draft/container id, recorded before publishing so a retry checks it first. */
   preparedRemoteId?: string;
+  /** Bumped when a draft proved unpublishable: the next draft gets a new idempotency key. */
+  draftGeneration?: number;
 }
 
 export type OverallStatus = 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'PARTIAL_FAILURE' | 'FAILED';

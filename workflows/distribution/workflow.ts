@@ -40,6 +40,8 @@ export async function distributionWorkflow(input: DistributionInput): Promise<Di
   let completedAt: string | undefined;
   let retryWindowEndsAt: string | undefined;
   let activeRuns = 0;
+  /** Channel runs ever started: tells whether a retry happened since the last settle. */
+  let runsStarted = 0;
   let settleCount = 0;
 
   const publicState = (c: RunState): ChannelState => {
@@ -59,6 +61,7 @@ export async function distributionWorkflow(input: DistributionInput): Promise<Di
 
   async function run(channel: RunState, scheduled: boolean): Promise<void> {
     activeRuns += 1;
+    runsStarted += 1;
     completedAt = undefined;
     try {
       if (scheduled && !(await waitForSchedule(channel, context))) return;
@@ -119,13 +122,17 @@ export async function distributionWorkflow(input: DistributionInput): Promise<Di
 
   await Promise.all(channels.map((channel) => run(channel, true)));
   for (;;) {
+    // Settle only when nothing runs (a retry may have started before the first runs ended), and
+    // settle again whenever a run started since the last settle, even one that already ended.
+    await condition(() => activeRuns === 0 && channels.every(isSettled));
+    const settledAt = runsStarted;
     await settle();
+    if (runsStarted !== settledAt) continue;
     // Open for retries until the window passes with no retry; each retry restarts the window.
     retryWindowEndsAt = new Date(Date.now() + input.retryWindowMs).toISOString();
-    const retried = await condition(() => activeRuns > 0, input.retryWindowMs);
+    const retried = await condition(() => runsStarted !== settledAt, input.retryWindowMs);
     if (!retried) break;
     upsertSearchAttributes([{ key: SwitchyardStatus, value: 'IN_PROGRESS' }]);
-    await condition(() => activeRuns === 0 && channels.every(isSettled));
   }
   await condition(allHandlersFinished);
   return snapshot();
