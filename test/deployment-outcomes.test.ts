@@ -109,7 +109,8 @@ describe('deployment outcomes', () => {
     expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
     const done = await settle(id);
     expect(done.status).toBe('COMPLETED');
-    expect(await serviceTaskDefinition()).toBe(done.taskDefinitionArn);
+    // COMPLETED comes once traffic is on green; CodeDeploy then finishes (termination wait) on its own.
+    await expect.poll(serviceTaskDefinition, { timeout: 10_000 }).toBe(done.taskDefinitionArn);
 
     const rollback = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
     expect(rollback.status).toBe(200);
@@ -117,7 +118,7 @@ describe('deployment outcomes', () => {
     expect(rollbackId).toMatch(/^dep_/);
     const rolledBack = await settle(rollbackId);
     expect(rolledBack).toMatchObject({ status: 'COMPLETED', rollbackOf: id, taskDefinitionArn: previous, finalService: 'green' });
-    expect(await serviceTaskDefinition()).toBe(previous);
+    await expect.poll(serviceTaskDefinition, { timeout: 10_000 }).toBe(previous);
 
     const listed = await api.call('GET', `/api/v1/deployments?service=${worker.sandbox.target.service}&status=COMPLETED`, undefined, 'viewer');
     expect(listed.body, JSON.stringify(listed.body)).toMatchObject({ code: 200 });

@@ -63,17 +63,21 @@ async function findExisting(codedeploy: CodeDeployClient, input: StartCodeDeploy
 export interface CodeDeployTimings { pollMs: number }
 
 export function createCodeDeployActivities(clients: DeployClients, timings: CodeDeployTimings) {
-  /** `reported` holds what this attempt already sent; a new attempt sends again and the workflow dedupes. */
-  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<void> {
+  /**
+   * Reports the lifecycle events that succeeded since the last call (`reported` holds what this
+   * attempt already sent; a new attempt sends again and the workflow dedupes). Returns whether
+   * production traffic is on green for good (AfterAllowTraffic succeeded).
+   */
+  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<boolean> {
     let targetIds: string[] | undefined;
     try {
       ({ targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId })));
     } catch (error) {
       // A deployment still in Created has no targets yet: nothing to report this time.
-      if (errorName(error) === 'DeploymentNotStartedException') return;
+      if (errorName(error) === 'DeploymentNotStartedException') return false;
       throw error;
     }
-    if (!targetIds?.length) return;
+    if (!targetIds?.length) return false;
     const { deploymentTargets } = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }));
     const target = deploymentTargets?.[0]?.ecsTarget;
     const taskSets = (target?.taskSetsInfo ?? []).map((t) => ({ label: t.taskSetLabel, status: t.status, trafficWeight: t.trafficWeight, running: t.runningCount, desired: t.desiredCount }));
@@ -87,6 +91,7 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       }));
     await reportProgress(input.workflowId, reports);
     for (const report of reports) reported.add(report.key);
+    return (target?.lifecycleEvents ?? []).some((event) => event.lifecycleEventName === 'AfterAllowTraffic' && event.status === 'Succeeded');
   }
 
   return {
@@ -117,8 +122,11 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
         for (;;) {
           const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: input.codeDeployDeploymentId }));
           const status = deploymentInfo?.status ?? 'Unknown';
-          await reportLifecycle(codedeploy, input, reported);
+          const trafficOnGreen = await reportLifecycle(codedeploy, input, reported);
           if (status === input.until || status === 'Succeeded') return { status };
+          // After the switch, CodeDeploy may keep blue for its termination wait (minutes to days):
+          // the switch is done once traffic is on green, and nothing after that may roll it back.
+          if (input.until === 'Succeeded' && trafficOnGreen) return { status: 'TrafficSwitched' };
           if (FINISHED.has(status)) {
             throw permanent('ECS_DEPLOYMENT_FAILED', `CodeDeploy deployment ${input.codeDeployDeploymentId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`);
           }
