@@ -8,6 +8,9 @@ import type { Logger } from '../common/logger.js';
 
 export type ErrorExtras = Record<string, unknown>;
 
+/** The Panda seed's `error` title for everything about connections and deployments. */
+export const DEPLOYMENT_ERROR = 'Deployment Error';
+
 /** An error meant for the client: its message and extras are safe to show. */
 export class ApiError extends Error {
   constructor(

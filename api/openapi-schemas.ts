@@ -31,6 +31,11 @@ export const DistributionErrorSchema = z
   })
   .openapi('ErrorResponse');
 
+/** An OpenAPI response with a JSON body. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request', 401: 'Missing or invalid API key', 403: 'The key\'s role does not allow this',
   404: 'Not found', 408: 'Timed out', 409: 'Conflict with a running workflow', 500: 'Unexpected error', 503: 'Temporal or the worker unavailable',

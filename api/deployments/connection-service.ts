@@ -3,7 +3,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Octokit } from '@octokit/rest';
 import type { ConnectionStore } from '../../common/connection-store.js';
-import { ApiError } from '../errors.js';
+import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
 export interface ConnectionServiceOptions {
   githubApiUrl: string;
@@ -11,7 +11,6 @@ export interface ConnectionServiceOptions {
   timeoutMs: number;
 }
 
-const DEPLOYMENT_ERROR = 'Deployment Error';
 
 function isTimeout(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string } | undefined;

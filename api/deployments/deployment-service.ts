@@ -12,7 +12,7 @@ import {
   deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest,
 } from '../../workflows/deployment/messages.js';
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../workflows/deployment/types.js';
-import { ApiError } from '../errors.js';
+import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { DeployRequest } from './schemas.js';
 
 export interface DeploymentDefaults {
@@ -22,7 +22,6 @@ export interface DeploymentDefaults {
 }
 
 const QUERY_DEADLINE_MS = 5000;
-const DEPLOYMENT_ERROR = 'Deployment Error';
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
 
 export class DeploymentService {

@@ -3,8 +3,8 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
-import { ApiError } from '../errors.js';
-import { errorResponses } from '../openapi-schemas.js';
+import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
+import { errorResponses, jsonResponse } from '../openapi-schemas.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { streamWorkflowEvents } from '../streams/sse.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
@@ -15,7 +15,6 @@ import {
   ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes,
 } from './schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const security = [{ bearerAuth: [] }];
 
@@ -31,7 +30,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/connect/github', tags: ['Connection'], summary: 'GitHub 레포 연결: validate a repository, branch and token, and keep it',
       security, middleware: [deps.auth('deployer')] as const, request: body(ConnectGitHubRequestSchema),
-      responses: { 200: json(envelopes.connectGitHub, 'Connected'), ...errorResponses(400, 401, 403) },
+      responses: { 200: jsonResponse(envelopes.connectGitHub, 'Connected'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => ok(c, 'GitHub 연결이 성공했습니다.', { githubConnectionId: await connectionService.connectGitHub(c.req.valid('json')) }),
   );
@@ -40,7 +39,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/connect/aws', tags: ['Connection'], summary: 'AWS 계정 연결: validate credentials with sts:GetCallerIdentity, and keep them',
       security, middleware: [deps.auth('deployer')] as const, request: body(ConnectAwsRequestSchema),
-      responses: { 200: json(envelopes.connectAws, 'Connected'), ...errorResponses(400, 401, 403) },
+      responses: { 200: jsonResponse(envelopes.connectAws, 'Connected'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => ok(c, 'AWS 연결이 성공했습니다.', { awsConnectionId: await connectionService.connectAws(c.req.valid('json')) }),
   );
@@ -49,7 +48,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'get', path: '/api/v1/connections', tags: ['Connection'], summary: '저장된 연결 조회: connections, never their secrets',
       security, middleware: [deps.auth('viewer')] as const,
-      responses: { 200: json(envelopes.connections, 'Connections'), ...errorResponses(401, 403) },
+      responses: { 200: jsonResponse(envelopes.connections, 'Connections'), ...errorResponses(401, 403) },
     }),
     (c) => {
       const all = connections.list();
@@ -65,7 +64,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       method: 'delete', path: '/api/v1/connections/{id}', tags: ['Connection'], summary: 'Delete a connection and its stored secret',
       security, middleware: [deps.auth('deployer')] as const,
       request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'gh_a1b2c3d4e5' }) }) },
-      responses: { 200: json(envelopes.deleted, 'Deleted'), ...errorResponses(401, 403, 404) },
+      responses: { 200: jsonResponse(envelopes.deleted, 'Deleted'), ...errorResponses(401, 403, 404) },
     }),
     (c) => {
       const { id } = c.req.valid('param');
@@ -78,7 +77,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/deploy', tags: ['Deployment'], summary: '배포 시작: build, push, ECS task definition, CodeDeploy blue/green, then wait for the switch',
       security, middleware: [deps.auth('deployer')] as const, request: body(DeployRequestSchema),
-      responses: { 200: json(envelopes.deploy, 'Started'), ...errorResponses(400, 401, 403, 409) },
+      responses: { 200: jsonResponse(envelopes.deploy, 'Started'), ...errorResponses(400, 401, 403, 409) },
     }),
     async (c) => {
       const deploymentId = await deployments.start(c.req.valid('json'), c.get('principal').label);
@@ -104,7 +103,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/deploy/{id}/switch', tags: ['Deployment'], summary: '배포 전환 실행: switch production traffic from blue to green',
       security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
-      responses: { 200: json(envelopes.switch, 'Switching'), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: jsonResponse(envelopes.switch, 'Switching'), ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -117,7 +116,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/deploy/{id}/rollback', tags: ['Deployment'], summary: 'Roll back: before the switch, stop with auto-rollback; after completion, redeploy the previous known-good task definition',
       security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
-      responses: { 200: json(envelopes.rollback, 'Rolling back'), ...errorResponses(400, 401, 403, 404, 409) },
+      responses: { 200: jsonResponse(envelopes.rollback, 'Rolling back'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -133,7 +132,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'get', path: '/api/v1/deploy/{id}/result', tags: ['Deployment'], summary: '배포 최종 결과 조회',
       security, middleware: [deps.auth('viewer')] as const, request: { params: DeploymentIdParam },
-      responses: { 200: json(envelopes.result, 'Result'), ...errorResponses(400, 401, 403, 503) },
+      responses: { 200: jsonResponse(envelopes.result, 'Result'), ...errorResponses(400, 401, 403, 503) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -141,7 +140,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
         return ok(c, '배포 결과 조회 성공', toDeploymentResult(await deployments.snapshot(id)));
       } catch (error) {
         // The seed answers an unknown id here with 400 "Deployment result not found".
-        if (error instanceof ApiError && error.status === 404) throw new ApiError(400, `Deployment result not found: ${id}`, {}, 'Deployment Error');
+        if (error instanceof ApiError && error.status === 404) throw new ApiError(400, `Deployment result not found: ${id}`, {}, DEPLOYMENT_ERROR);
         throw error;
       }
     },
@@ -151,7 +150,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'get', path: '/api/v1/deployments', tags: ['Deployment'], summary: 'List deployments (Temporal visibility), filtered by status, service, repository',
       security, middleware: [deps.auth('viewer')] as const, request: { query: DeploymentsQuerySchema },
-      responses: { 200: json(envelopes.list, 'Deployments'), ...errorResponses(400, 401, 403) },
+      responses: { 200: jsonResponse(envelopes.list, 'Deployments'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => ok(c, '배포 목록 조회 성공', { deployments: await deployments.list(c.req.valid('query')) }),
   );

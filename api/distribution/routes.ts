@@ -3,7 +3,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app.js';
 import type { SwitchyardEnv } from '../auth.js';
-import { distributionErrorResponses } from '../openapi-schemas.js';
+import { distributionErrorResponses, jsonResponse } from '../openapi-schemas.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { streamWorkflowEvents } from '../streams/sse.js';
 import { toDistributionResponse, toRetryResponse, toStatusResponse } from './mapping.js';
@@ -13,7 +13,6 @@ import {
 } from './schemas.js';
 import type { DistributionService } from './service.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const eventIdParam = z.object({ eventId: EventIdSchema.openapi({ param: { name: 'eventId', in: 'path' } }) });
 const security = [{ bearerAuth: [] }];
 
@@ -35,8 +34,8 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       middleware: [deps.auth('deployer')] as const,
       request: { body: { required: true, content: { 'application/json': { schema: DistributionRequestSchema } } } },
       responses: {
-        200: json(DistributionResponseSchema, '배포 완료: every channel settled'),
-        202: json(DistributionResponseSchema, 'Accepted: channels still pending or in progress'),
+        200: jsonResponse(DistributionResponseSchema, '배포 완료: every channel settled'),
+        202: jsonResponse(DistributionResponseSchema, 'Accepted: channels still pending or in progress'),
         ...distributionErrorResponses(400, 401, 403, 500),
       },
     }),
@@ -57,7 +56,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       security,
       middleware: [deps.auth('viewer')] as const,
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' } }) }) },
-      responses: { 200: json(DistributionListSchema, 'Distributions'), ...distributionErrorResponses(400, 401, 403) },
+      responses: { 200: jsonResponse(DistributionListSchema, 'Distributions'), ...distributionErrorResponses(400, 401, 403) },
     }),
     async (c) => c.json({ distributions: await service.list(c.req.valid('query').limit) }, 200),
   );
@@ -72,7 +71,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       security,
       middleware: [deps.auth('viewer')] as const,
       request: { params: eventIdParam },
-      responses: { 200: json(DistributionStatusResponseSchema, '배포 상태 조회 성공'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+      responses: { 200: jsonResponse(DistributionStatusResponseSchema, '배포 상태 조회 성공'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');
@@ -94,7 +93,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       security,
       middleware: [deps.auth('deployer')] as const,
       request: { params: eventIdParam, body: { required: true, content: { 'application/json': { schema: RetryRequestSchema } } } },
-      responses: { 200: json(RetryResponseSchema, '재시도 완료'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+      responses: { 200: jsonResponse(RetryResponseSchema, '재시도 완료'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');
@@ -113,7 +112,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       security,
       middleware: [deps.auth('deployer')] as const,
       request: { params: eventIdParam },
-      responses: { 200: json(CancelResponseSchema, 'Cancelled'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+      responses: { 200: jsonResponse(CancelResponseSchema, 'Cancelled'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');
