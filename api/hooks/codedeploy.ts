@@ -23,7 +23,7 @@ import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { ApiError, errorResponse } from '../errors.js';
 import { envelopeSchema, errorResponses, PandaErrorSchema } from '../openapi-schemas.js';
-import { waitingForTestMessage } from '../slack/blocks.js';
+import { waitingForTestMessage } from '../../common/slack-blocks.js';
 
 export const HOOK_SECRET_HEADER = 'X-Switchyard-Hook-Secret';
 const HOOK_ERROR = 'Hook Error';

@@ -7,7 +7,7 @@ import type { SlackConfig } from '../../common/slack-config.js';
 import { TERMINAL_STATUSES } from '../../workflows/deployment/types.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ApiError } from '../errors.js';
-import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from './blocks.js';
+import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
 import type { SlackGifs } from '../../common/slack-config.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
 
