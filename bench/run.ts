@@ -2,11 +2,11 @@
 //  1. Parallel distribution: six channels that each take L finish in about L, not 6 L.
 //  2. Event fan-out: 100 SSE subscribers of one workflow cost about the queries of one.
 import { randomUUID } from 'node:crypto';
+import { CHANNEL_TYPES } from '../common/channel-types.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
 
 const stack = await startBenchStack();
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
-const CHANNELS = ['WOORIDONGNE_TV', 'RINGO_BIZ', 'GENIE_TV', 'INSTAGRAM', 'NAVER_BLOG', 'KAKAO_CHANNEL'];
 const CONTENT = Object.fromEntries(['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]));
 
 async function distribute(channels: string[], latencyMs: number): Promise<number> {
@@ -48,7 +48,7 @@ try {
   const latencyMs = 1000;
   await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
   const one = await distribute(['NAVER_BLOG'], latencyMs);
-  const six = await distribute(CHANNELS, latencyMs);
+  const six = await distribute([...CHANNEL_TYPES], latencyMs);
   console.log('\nParallel distribution (each channel takes ~%d ms):', latencyMs);
   console.log('  one channel           %s ms', one.toFixed(0));
   console.log('  six channels          %s ms', six.toFixed(0));

@@ -3,21 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHANNEL_TYPES } from '../common/channel-types.js';
 import { distributionWorkflowId } from '../workflows/distribution/types.js';
+import { CONTENT_URLS } from './channels/sandbox.js';
 import { authHeader, buildTestApp } from './support/api.js';
 import { json, type Json } from './support/http.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
 import { seedSchemaErrors } from './seed/distribution-schemas.js';
 
-const ALL_CHANNELS = ['WOORIDONGNE_TV', 'RINGO_BIZ', 'GENIE_TV', 'INSTAGRAM', 'NAVER_BLOG', 'KAKAO_CHANNEL'] as const;
-const CONTENT = {
-  wooridongneTV: 'https://cdn.example.com/videos/event-15s.mp4',
-  ringoBiz: 'https://cdn.example.com/audio/ringtone.mp3',
-  genieTV: 'https://cdn.example.com/videos/event-ad.mp4',
-  instagram: 'https://cdn.example.com/images/event-instagram.jpg',
-  naverBlog: 'https://cdn.example.com/images/event-naver.jpg',
-  kakaoChannel: 'https://cdn.example.com/images/event-kakao.jpg',
-};
 
 describe('channel distribution', () => {
   const taskQueue = uniqueTaskQueue('dist');
@@ -46,8 +39,8 @@ describe('channel distribution', () => {
     const eventId = newEventId();
     const res = await distribute({
       eventId,
-      channels: ALL_CHANNELS.map((type) => ({ type, config: { latencyMs: 1000, caption: '이벤트 안내 #processing-1000', hashtags: ['이벤트'] } })),
-      contentUrls: CONTENT,
+      channels: CHANNEL_TYPES.map((type) => ({ type, config: { latencyMs: 1000, caption: '이벤트 안내 #processing-1000', hashtags: ['이벤트'] } })),
+      contentUrls: CONTENT_URLS,
     });
     expect(res.status).toBe(200);
     const body: Json = await json(res);
@@ -78,7 +71,7 @@ describe('channel distribution', () => {
         { type: 'INSTAGRAM', config: { caption: 'Grand opening #fail' } },
         { type: 'KAKAO_CHANNEL', config: { text: 'hello' } },
       ],
-      contentUrls: CONTENT,
+      contentUrls: CONTENT_URLS,
     });
     const body: Json = await json(res);
     expect(res.status).toBe(200);
@@ -116,7 +109,7 @@ describe('channel distribution', () => {
 
   it('joins the open distribution when the same eventId is distributed again', async () => {
     const eventId = newEventId();
-    const body = { eventId, channels: [{ type: 'NAVER_BLOG', config: { title: 'once' } }], contentUrls: CONTENT };
+    const body = { eventId, channels: [{ type: 'NAVER_BLOG', config: { title: 'once' } }], contentUrls: CONTENT_URLS };
     const first = await json(await distribute(body));
     const second = await json(await distribute(body));
     expect(second.distributionId).toBe(first.distributionId);
@@ -130,7 +123,7 @@ describe('channel distribution', () => {
   it('answers 202 while a scheduled channel waits, and cancels it on DELETE', async () => {
     const eventId = newEventId();
     const scheduledTime = new Date(Date.now() + 3600_000).toISOString();
-    const res = await distribute({ eventId, channels: [{ type: 'GENIE_TV', config: { scheduledTime } }], contentUrls: CONTENT });
+    const res = await distribute({ eventId, channels: [{ type: 'GENIE_TV', config: { scheduledTime } }], contentUrls: CONTENT_URLS });
     expect(res.status).toBe(202);
     const body = await json(res);
     expect(seedSchemaErrors('DistributionResponse', body)).toEqual([]);
@@ -173,7 +166,7 @@ describe('channel distribution', () => {
 
   it('replays a recorded distribution history with the current workflow code', async () => {
     const eventId = newEventId();
-    await distribute({ eventId, channels: [{ type: 'INSTAGRAM', config: { caption: 'replay' } }, { type: 'RINGO_BIZ', config: {} }], contentUrls: CONTENT });
+    await distribute({ eventId, channels: [{ type: 'INSTAGRAM', config: { caption: 'replay' } }, { type: 'RINGO_BIZ', config: {} }], contentUrls: CONTENT_URLS });
     const history = await temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).fetchHistory();
     expect(history.events!.length).toBeLessThan(200);
     await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, distributionWorkflowId(eventId))).resolves.toBeUndefined();
