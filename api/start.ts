@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
+import { prepareClusterOrClose } from '../common/temporal-cluster.js';
 import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
@@ -20,6 +21,7 @@ export interface RunningApi {
 
 export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices, sandbox?: Sandbox): Promise<RunningApi> {
   const connection = await Connection.connect({ address });
+  await prepareClusterOrClose(connection, config.temporal.namespace, logger);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({
     client,

@@ -5,6 +5,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
+import { prepareClusterAt } from '../common/temporal-cluster.js';
 import { buildActivityDeps, type WorkerServices } from './activity-deps.js';
 import { createSwitchyardWorker } from './worker.js';
 
@@ -17,6 +18,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices): Promise<RunningWorker> {
+  await prepareClusterAt(address, config.temporal.namespace, logger);
   const connection = await NativeConnection.connect({ address });
   const workerIdentity = `switchyard-worker-${process.pid}@${hostname()}`;
   const worker = await createSwitchyardWorker({
