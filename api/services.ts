@@ -19,6 +19,7 @@ export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiSe
         // Explicit configuration wins over the sandbox's seeded service.
         target: { ...sandbox?.target, ...configured },
         builder: config.deploy.builder,
+        queueCapacity: config.deploy.queueCapacity,
         limits: config.deploy.limits,
       },
     },

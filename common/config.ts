@@ -79,6 +79,7 @@ export const configSchema = z.object({
   DEPLOY_STAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
+  DEPLOY_QUEUE_CAPACITY: z.coerce.number().int().min(0).max(100).default(0),
   DEPLOY_POLL_MS: z.coerce.number().int().min(10).default(5000),
   DEPLOY_CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30),
@@ -132,6 +133,8 @@ export interface Config {
       containerName: string; containerPort: number; blueUrl?: string; greenUrl?: string; buildWorkflow: string;
     };
     builder: 'github-actions' | 'docker';
+    /** Deployments that may wait behind a service's running one; 0 refuses them (409). */
+    queueCapacity: number;
     limits: { stageMs: number; totalMs: number; switchTimeoutMs: number; callMs: number; heartbeatMs: number };
     pollMs: number;
     health: { samples: number; timeoutMs: number; maxErrorRate: number };
@@ -200,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         blueUrl: raw.DEPLOY_BLUE_URL, greenUrl: raw.DEPLOY_GREEN_URL, buildWorkflow: raw.DEPLOY_BUILD_WORKFLOW,
       },
       builder: raw.DEPLOY_BUILDER,
+      queueCapacity: raw.DEPLOY_QUEUE_CAPACITY,
       limits: {
         stageMs: raw.DEPLOY_STAGE_TIMEOUT_SECONDS * 1000,
         totalMs: raw.DEPLOY_TOTAL_TIMEOUT_SECONDS * 1000,

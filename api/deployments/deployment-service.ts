@@ -1,12 +1,16 @@
 // Everything the deployment routes ask of Temporal: start (one running deployment per ECS
 // service), read state (also after the workflow closed, with no worker), decide, list.
 import {
-  WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+  WithStartWorkflowOperation, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client, type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { seedStyleId } from '../../common/ids.js';
-import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardStatus } from '../../common/search-attributes.js';
+import { ADMISSION_REFUSALS, admitDeploymentUpdate, type AdmissionOutcome } from '../../workflows/service/messages.js';
+import { canonicalServiceKey, serviceWorkflowId } from '../../workflows/service/service-key.js';
+import { serviceDeploymentsWorkflow } from '../../workflows/service/workflow.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
   deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest,
@@ -19,20 +23,14 @@ export interface DeploymentDefaults {
   target: Partial<DeployTarget>;
   builder: Builder;
   limits: DeploymentLimits;
+  /** Deployments that may wait behind a service's running one (DEPLOY_QUEUE_CAPACITY); 0 refuses with 409. */
+  queueCapacity: number;
 }
 
 const QUERY_DEADLINE_MS = 5000;
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
 
 export class DeploymentService {
-  /** Start requests in flight per service in this process. */
-  private readonly starting = new Map<string, string>();
-  /**
-   * The last deployment this process started per service: visibility is eventually consistent, so
-   * a run started a moment ago may not be listed yet. Checked with describe(), which is not.
-   */
-  private readonly lastStarted = new Map<string, string>();
-
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
@@ -54,64 +52,55 @@ export class DeploymentService {
     return merged as DeployTarget;
   }
 
-  async start(request: DeployRequest, requestedBy: string, rollback?: DeploymentInput['rollback']): Promise<string> {
-    if (this.connections.get(request.githubConnectionId)?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
-    if (this.connections.get(request.awsConnectionId)?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
+  /**
+   * Admits a deployment through its service's admission workflow (update-with-start), so "one
+   * deployment per service" holds across every API replica. `deploymentId` may be given by the
+   * caller (derived from a Slack trigger, say): a repeat of the same id is answered, not re-run.
+   */
+  async start(request: DeployRequest, requestedBy: string, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
+    if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
+    if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
     const target = this.resolveTarget(request);
-    const serviceKey = `${target.cluster}/${target.service}`;
-    const deploymentId = seedStyleId('dep_');
-    const inFlight = this.starting.get(serviceKey);
-    if (inFlight) throw conflict(serviceKey, inFlight);
-    this.starting.set(serviceKey, deploymentId);
-    try {
-      const running = await this.runningFor(serviceKey);
-      if (running) throw conflict(serviceKey, running);
-      const input: DeploymentInput = {
-        deploymentId,
-        githubConnectionId: request.githubConnectionId,
-        awsConnectionId: request.awsConnectionId,
-        owner: request.owner,
-        repo: request.repo,
-        branch: request.branch,
-        ...(request.version ? { version: request.version } : {}),
-        target,
-        builder: request.builder ?? this.defaults.builder,
-        limits: this.defaults.limits,
-        requestedBy,
-        ...(rollback ? { rollback } : {}),
-      };
-      this.lastStarted.set(serviceKey, deploymentId);
-      await this.client.workflow.start('deploymentWorkflow', {
-        workflowId: deploymentId,
-        taskQueue: this.taskQueue,
-        args: [input],
-        // Shown in listings without a query; never a secret.
-        memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy },
-        typedSearchAttributes: [
-          { key: SwitchyardKind, value: 'deployment' },
-          { key: SwitchyardStatus, value: 'IN_PROGRESS' },
-          { key: DeployService, value: serviceKey },
-          { key: DeployRepository, value: `${request.owner}/${request.repo}` },
-        ],
-      });
-      return deploymentId;
-    } finally {
-      this.starting.delete(serviceKey);
+    const serviceKey = canonicalServiceKey(target.cluster, target.service);
+    const input: DeploymentInput = {
+      deploymentId,
+      githubConnectionId: request.githubConnectionId,
+      awsConnectionId: request.awsConnectionId,
+      owner: request.owner,
+      repo: request.repo,
+      branch: request.branch,
+      ...(request.version ? { version: request.version } : {}),
+      target,
+      builder: request.builder ?? this.defaults.builder,
+      limits: this.defaults.limits,
+      requestedBy,
+      ...(rollback ? { rollback } : {}),
+    };
+    const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
+    // The admission workflow closes when idle; an update that reaches it just as it closes is
+    // answered "completed", and the next attempt starts a fresh run.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.client.workflow.executeUpdateWithStart(admitDeploymentUpdate, {
+          args: [admission],
+          updateId: deploymentId,
+          startWorkflowOperation: new WithStartWorkflowOperation(serviceDeploymentsWorkflow, {
+            workflowId: serviceWorkflowId(serviceKey),
+            taskQueue: this.taskQueue,
+            args: [{ serviceKey, queueCapacity: this.defaults.queueCapacity }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        });
+      } catch (error) {
+        const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+        if (cause instanceof ApplicationFailure && (cause.type === ADMISSION_REFUSALS.busy || cause.type === ADMISSION_REFUSALS.queueFull)) {
+          throw conflict(cause.message, String(cause.details?.[0] ?? ''));
+        }
+        if (cause instanceof ApplicationFailure) throw new ApiError(400, cause.message, { deploymentId }, DEPLOYMENT_ERROR);
+        if (attempt < 3 && admissionRaced(error)) continue;
+        throw error;
+      }
     }
-  }
-
-  /** The deployment running for this service, if any. Visibility finds candidates; describe() confirms. */
-  private async runningFor(serviceKey: string): Promise<string | undefined> {
-    const candidates = new Set<string>();
-    const recent = this.lastStarted.get(serviceKey);
-    if (recent) candidates.add(recent);
-    const query = `SwitchyardKind = 'deployment' AND DeployService = '${serviceKey.replace(/'/g, '')}' AND ExecutionStatus = 'Running'`;
-    for await (const execution of this.client.workflow.list({ query, pageSize: 10 })) candidates.add(execution.workflowId);
-    for (const id of candidates) {
-      const description = await this.handle(id).describe().catch(() => undefined);
-      if (description?.status.name === 'RUNNING') return id;
-    }
-    return undefined;
   }
 
   /** The deployment's state: live from the workflow, or its final snapshot once closed. */
@@ -168,7 +157,7 @@ export class DeploymentService {
     if (snapshot.status === 'COMPLETED') {
       if (!snapshot.previousTaskDefinitionArn) throw new ApiError(400, `Deployment ${id} has no previous task definition to roll back to`, {}, DEPLOYMENT_ERROR);
       const started = await this.describeInput(id);
-      const rollbackId = await this.start(
+      const { deploymentId: rollbackId } = await this.start(
         { ...started, target: started.target, builder: started.builder },
         request.by,
         { of: id, taskDefinitionArn: snapshot.previousTaskDefinitionArn },
@@ -229,8 +218,14 @@ function notFound(id: string): ApiError {
   return new ApiError(404, `Deployment not found: ${id}`, { deploymentId: id }, DEPLOYMENT_ERROR);
 }
 
-function conflict(serviceKey: string, running: string): ApiError {
-  return new ApiError(409, `Deployment ${running} is already running for ECS service ${serviceKey}`, { deploymentId: running, runningDeploymentId: running }, DEPLOYMENT_ERROR);
+function conflict(message: string, running: string): ApiError {
+  return new ApiError(409, message, { deploymentId: running, runningDeploymentId: running }, DEPLOYMENT_ERROR);
+}
+
+/** The admission workflow closed between the start and the update: safe to ask again. */
+function admissionRaced(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  return /workflow execution (is )?already completed|workflow execution not found/i.test(error instanceof Error ? error.message : '');
 }
 
 /** An update the workflow refused (validator) is the client's 400 with the workflow's words. */

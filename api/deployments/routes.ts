@@ -77,10 +77,22 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/deploy', tags: ['Deployment'], summary: '배포 시작: build, push, ECS task definition, CodeDeploy blue/green, then wait for the switch',
       security, middleware: [deps.auth('deployer')] as const, request: body(DeployRequestSchema),
-      responses: { 200: jsonResponse(envelopes.deploy, 'Started'), ...errorResponses(400, 401, 403, 409) },
+      description: 'One deployment runs per ECS service, across every API replica. A second request for a busy service is refused with 409 naming the running deployment, or queued behind it (202) when DEPLOY_QUEUE_CAPACITY allows; a full queue is 409 "Deployment queue is full".',
+      responses: {
+        200: jsonResponse(envelopes.deploy, 'Started'),
+        202: jsonResponse(envelopes.deploy, 'Queued behind the running deployment of the same service'),
+        ...errorResponses(400, 401, 403, 409),
+      },
     }),
     async (c) => {
-      const deploymentId = await deployments.start(c.req.valid('json'), c.get('principal').label);
+      const admitted = await deployments.start(c.req.valid('json'), c.get('principal').label);
+      const { deploymentId } = admitted;
+      if (admitted.outcome === 'queued') {
+        return ok(c, '배포가 대기열에 추가되었습니다.', {
+          deploymentId, queued: true as const, position: admitted.position, runningDeploymentId: admitted.runningDeploymentId,
+          message: `Deployment queued at position ${admitted.position} behind ${admitted.runningDeploymentId}. Listen to /api/v1/deploy/${deploymentId}/events once it starts`,
+        }, 202);
+      }
       return ok(c, '배포가 시작되었습니다.', { deploymentId, message: `Deployment started. Listen to /api/v1/deploy/${deploymentId}/events` });
     },
   );

@@ -2,6 +2,7 @@
 // Each answers Slack at once with an ephemeral acknowledgement; the work runs afterwards and
 // reports through the command's response_url.
 import type { ConnectionStore } from '../../common/connection-store.js';
+import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
 import type { DeployTarget } from '../../workflows/deployment/types.js';
@@ -19,6 +20,8 @@ export interface SlashCommand {
   channelId: string | undefined;
   responseUrl: string | undefined;
   triggerId: string | undefined;
+  /** The request's identity (its trigger id, or a digest of its signed body): the same on every replica. */
+  requestKey: string;
 }
 
 export interface CommandDeps {
@@ -106,7 +109,8 @@ export class SlashCommands {
 
   private async startDeployment(request: DeployRequest, command: SlashCommand, what: string): Promise<SlackReply> {
     try {
-      const id = await this.deps.deployments.start(request, `slack:${command.userId}`);
+      // The id comes from the request itself, so a retry or replay at any replica starts nothing new.
+      const { deploymentId: id } = await this.deps.deployments.start(request, `slack:${command.userId}`, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
       this.deps.logger.info({ deploymentId: id, by: command.userId, version: request.version ?? request.branch }, 'deployment started from Slack');
       return { response_type: 'ephemeral', text: `:rocket: Deployment \`${id}\` of ${what} started by <@${command.userId}>. Follow it with \`/platform-status\` or GET /api/v1/deploy/${id}/events.` };
     } catch (error) {
@@ -183,7 +187,7 @@ export class SlashCommands {
     };
     const what = `${was.owner}/${was.repo} \`${was.version ?? `${was.branch} (branch head)`}\``;
     try {
-      const id = await this.deps.deployments.start(rollbackRequest, `slack:${command.userId}`);
+      const { deploymentId: id } = await this.deps.deployments.start(rollbackRequest, `slack:${command.userId}`, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
       this.deps.logger.info({ deploymentId: id, rollbackTo: previous.deploymentId, by: command.userId }, 'rollback deployment started from Slack');
       return ephemeral(`:leftwards_arrow_with_hook: Rolling back \`${service}\` from \`${current.version ?? current.deploymentId}\` to ${what} (of \`${previous.deploymentId}\`): deployment \`${id}\` started by <@${command.userId}>.`);
     } catch (error) {

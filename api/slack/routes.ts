@@ -121,7 +121,10 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
 
   const handleCommand = (c: Context, form: URLSearchParams, raw: string) => {
     const triggerId = form.get('trigger_id') ?? undefined;
-    const key = `command:${triggerId ?? createHash('sha256').update(raw).digest('hex')}`;
+    const requestKey = triggerId ?? createHash('sha256').update(raw).digest('hex');
+    const key = `command:${requestKey}`;
+    // A cheap first filter for repeats at this replica; what makes a repeat at any replica start
+    // nothing is the deployment id derived from requestKey (see commands.ts).
     if (!recent.add(key)) {
       logger.info({ command: form.get('command'), triggerId }, 'repeated Slack command ignored');
       return c.body(null, 200);
@@ -134,6 +137,7 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
       channelId: form.get('channel_id') ?? undefined,
       responseUrl: form.get('response_url') ?? undefined,
       triggerId,
+      requestKey,
     };
     if (!command.userId) return errorResponse(c, 400, 'Slash command without user_id');
     const outcome = commands.handle(command);

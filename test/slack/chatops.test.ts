@@ -121,7 +121,7 @@ describe('Slack ChatOps', () => {
     const unknown = await command('/platform-launch', '');
     expect(unknown.ack.text).toContain('Unknown command `/platform-launch`');
     const bare = new SlashCommands({ deployments, connections, config: loadSlackConfig({}), awsEndpoint: undefined, logger });
-    const outcome = bare.handle({ command: '/platform-deploy', text: 'v1', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined });
+    const outcome = bare.handle({ command: '/platform-deploy', text: 'v1', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined, requestKey: 'test-help' });
     expect(outcome.work).toBeUndefined();
     expect(outcome.ack.text).toMatch(/SLACK_DEFAULT_GITHUB_CONNECTION_ID.*SLACK_DEFAULT_AWS_CONNECTION_ID/);
   });
@@ -241,7 +241,7 @@ describe('Slack ChatOps', () => {
       connections, config, awsEndpoint: undefined, logger,
     });
     const responseUrl = slack.state.newResponseUrl();
-    const outcome = lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl, triggerId: undefined });
+    const outcome = lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl, triggerId: undefined, requestKey: 'test-lonely-rollback' });
     await outcome.work!();
     expect((slack.state.responses(responseUrl)[0] as Json).text).toContain('Nothing to roll back to');
   });

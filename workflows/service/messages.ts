@@ -1,0 +1,34 @@
+// Messages of the per-service admission workflow, defined once for the workflow and the API.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { DeploymentInput } from '../deployment/types.js';
+
+/** What a deployment start carries to the admission workflow; ids only, no secrets. */
+export interface AdmissionRequest {
+  input: DeploymentInput;
+  /** Shown in listings without a query. */
+  memo: Record<string, string>;
+}
+
+export type AdmissionOutcome =
+  /** This request's deployment is running now (or was already started by an identical request). */
+  | { outcome: 'started'; deploymentId: string }
+  /** Waiting behind `runningDeploymentId`; position 1 is next. */
+  | { outcome: 'queued'; deploymentId: string; position: number; runningDeploymentId: string };
+
+/** Refusal types of the admission update's validator (ApplicationFailure.type), with details [runningDeploymentId]. */
+export const ADMISSION_REFUSALS = { busy: 'ServiceBusy', queueFull: 'DeploymentQueueFull' } as const;
+
+/**
+ * Admit a deployment for this service: start it when the service is free, queue it when the
+ * queue has room, refuse otherwise. The update id is the deployment id, so a repeated request
+ * (an HTTP retry, a Slack retry at another replica) gets the first answer and starts nothing.
+ */
+export const admitDeploymentUpdate = defineUpdate<AdmissionOutcome, [AdmissionRequest]>('admitDeployment');
+
+export interface ServiceDeploymentsState {
+  serviceKey: string;
+  running: string | null;
+  queued: string[];
+}
+
+export const serviceDeploymentsQuery = defineQuery<ServiceDeploymentsState>('serviceDeployments');

@@ -1,0 +1,114 @@
+// One ECS service's deployments, one at a time (id = `deploy-service:<cluster>/<service>`). Every
+// start goes through this workflow's admission update, so the rule holds across any number of API
+// replicas: Temporal runs one execution per workflow id and applies its updates in order. It
+// starts each deployment as a child (id = the deployment id), waits for it to end, starts the next
+// queued one, and closes once idle: the next request starts a new run (update-with-start).
+import {
+  ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, allHandlersFinished,
+  condition, continueAsNew, setHandler, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import { deploymentWorkflow } from '../deployment/workflow.js';
+import { decideAdmission } from './admission.js';
+import {
+  ADMISSION_REFUSALS, admitDeploymentUpdate, serviceDeploymentsQuery, type AdmissionOutcome, type AdmissionRequest,
+} from './messages.js';
+
+export interface ServiceDeploymentsInput {
+  serviceKey: string;
+  /** Deployments that may wait behind the running one; 0 refuses while one runs. */
+  queueCapacity: number;
+  /** Carried over by continue-as-new. */
+  queued?: AdmissionRequest[];
+}
+
+export interface ServiceDeploymentsSummary {
+  serviceKey: string;
+  deployments: string[];
+}
+
+export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput): Promise<ServiceDeploymentsSummary> {
+  const { serviceKey, queueCapacity } = params;
+  const queue: AdmissionRequest[] = [...(params.queued ?? [])];
+  const admitted = new Map<string, AdmissionOutcome>();
+  const startFailures = new Map<string, string>();
+  const deployments: string[] = [];
+  let running: string | null = null;
+
+  const state = () => ({ running, queued: queue.map((q) => q.input.deploymentId), admitted });
+  setHandler(serviceDeploymentsQuery, () => ({ serviceKey, running, queued: queue.map((q) => q.input.deploymentId) }));
+  setHandler(
+    admitDeploymentUpdate,
+    async (request) => {
+      const id = request.input.deploymentId;
+      const decision = decideAdmission(state(), id, queueCapacity, serviceKey);
+      if (decision.kind === 'repeat') return decision.outcome;
+      if (decision.kind === 'refuse') throw refusal(decision.reason, decision.message, decision.runningDeploymentId);
+      queue.push(request);
+      if (decision.kind === 'queue') {
+        const outcome: AdmissionOutcome = { outcome: 'queued', deploymentId: id, position: decision.position, runningDeploymentId: running ?? queue[0]!.input.deploymentId };
+        admitted.set(id, outcome);
+        return outcome;
+      }
+      // The main loop starts it at once; answer when the deployment's workflow exists.
+      await condition(() => admitted.has(id) || startFailures.has(id));
+      const failure = startFailures.get(id);
+      if (failure) throw ApplicationFailure.nonRetryable(failure, 'DeploymentStartFailed');
+      return admitted.get(id)!;
+    },
+    {
+      validator: (request) => {
+        const decision = decideAdmission(state(), request.input.deploymentId, queueCapacity, serviceKey);
+        if (decision.kind === 'refuse') throw refusal(decision.reason, decision.message, decision.runningDeploymentId);
+      },
+    },
+  );
+
+  for (;;) {
+    await condition(() => queue.length > 0 || allHandlersFinished());
+    if (queue.length === 0) break;
+    const next = queue[0]!;
+    const id = next.input.deploymentId;
+    running = id;
+    queue.shift();
+    let child;
+    try {
+      child = await startChild(deploymentWorkflow, {
+        workflowId: id,
+        args: [next.input],
+        memo: next.memo,
+        // A deployment id is never reused: a repeat of a finished deployment's request starts nothing.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // The deployment outlives this workflow's run (continue-as-new, termination by an operator).
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [
+          { key: SwitchyardKind, value: 'deployment' },
+          { key: SwitchyardStatus, value: 'IN_PROGRESS' },
+          { key: DeployService, value: `${next.input.target.cluster}/${next.input.target.service}` },
+          { key: DeployRepository, value: `${next.input.owner}/${next.input.repo}` },
+        ],
+      });
+    } catch (error) {
+      // Started before (by a request this run has not seen): the same answer, nothing new runs.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) admitted.set(id, { outcome: 'started', deploymentId: id });
+      else startFailures.set(id, error instanceof Error ? error.message : String(error));
+      running = null;
+      continue;
+    }
+    admitted.set(id, { outcome: 'started', deploymentId: id });
+    deployments.push(id);
+    // How the deployment ends is its own business (its result, its history); this only waits.
+    await child.result().catch(() => undefined);
+    running = null;
+    if (queue.length > 0 && workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof serviceDeploymentsWorkflow>({ serviceKey, queueCapacity, queued: queue });
+    }
+  }
+  return { serviceKey, deployments };
+}
+
+function refusal(reason: keyof typeof ADMISSION_REFUSALS, message: string, runningDeploymentId: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: ADMISSION_REFUSALS[reason], message, nonRetryable: true, details: [runningDeploymentId] });
+}
