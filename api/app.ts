@@ -77,7 +77,8 @@ export function createApp(options: AppOptions) {
 
   registerHealthRoutes(app, deps);
   registerSystemRoutes(app, deps);
-  // One DeploymentService for HTTP and Slack, so its "one start per service" guard covers both.
+  // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
+  // admission workflow's, so it holds across replicas too.
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults);
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
@@ -87,8 +88,8 @@ export function createApp(options: AppOptions) {
   });
   if (deps.slack) {
     const { config, client, publicUrl } = deps.slack;
-    const shared = { connections: deps.connections, slack: client, config, awsEndpoint: deps.deploy.awsEndpoint, logger: deps.logger };
-    registerSlackRoutes(app, { ...shared, deployments, publicUrl });
+    const shared = { connections: deps.connections, config, awsEndpoint: deps.deploy.awsEndpoint, logger: deps.logger };
+    registerSlackRoutes(app, { ...shared, slack: client, deployments, publicUrl });
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
   }
   const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution });

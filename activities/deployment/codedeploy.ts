@@ -3,7 +3,8 @@
 // heartbeats and reported lifecycle event by lifecycle event; continued or stopped on decision.
 import {
   BatchGetDeploymentTargetsCommand, BatchGetDeploymentsCommand, ContinueDeploymentCommand, CreateDeploymentCommand, GetDeploymentCommand,
-  ListDeploymentTargetsCommand, ListDeploymentsCommand, StopDeploymentCommand, type CodeDeployClient,
+  ListDeploymentTargetsCommand, ListDeploymentsCommand, PutLifecycleEventHookExecutionStatusCommand, StopDeploymentCommand,
+  type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import { Context, sleep } from '@temporalio/activity';
 import { STAGE_MESSAGES } from '../../workflows/deployment/stage-messages.js';
@@ -150,6 +151,23 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
         await codedeploy.send(new ContinueDeploymentCommand({ deploymentId: codeDeployDeploymentId, deploymentWaitType: 'READY_WAIT' }));
       } catch (error) {
         throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'Traffic switch failed');
+      }
+    },
+
+    /**
+     * Answers an AfterAllowTestTraffic hook execution with Succeeded. Idempotent: CodeDeploy
+     * refuses a second answer with LifecycleEventAlreadyCompletedException, which is the outcome we want.
+     */
+    async reportLifecycleHookSucceeded(input: { awsConnectionId: string; codeDeployDeploymentId: string; hookExecutionId: string }): Promise<{ alreadyCompleted: boolean }> {
+      const { codedeploy } = clients.aws(input.awsConnectionId);
+      try {
+        await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: input.codeDeployDeploymentId, lifecycleEventHookExecutionId: input.hookExecutionId, status: 'Succeeded',
+        }));
+        return { alreadyCompleted: false };
+      } catch (error) {
+        if (errorName(error) === 'LifecycleEventAlreadyCompletedException') return { alreadyCompleted: true };
+        throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'CodeDeploy hook status');
       }
     },
 

@@ -3,7 +3,7 @@
 // failure is an ordinary activity failure the workflow's retry policy handles.
 import type { WebClient } from '@slack/web-api';
 import type { SlackGifs } from '../../common/slack-config.js';
-import { deploymentMessage, type SlackDeploymentView } from '../../common/slack-blocks.js';
+import { deploymentMessage, waitingForTestMessage, type SlackDeploymentView } from '../../common/slack-blocks.js';
 
 export type { SlackDeploymentView } from '../../common/slack-blocks.js';
 
@@ -30,6 +30,14 @@ export function createSlackActivities(deps: SlackActivityDeps) {
       const result = await deps.client.chat.postMessage({ channel: deps.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
       if (!result.channel || !result.ts) throw new Error('Slack chat.postMessage returned no channel or ts');
       return { channel: result.channel, ts: result.ts };
+    },
+
+    /** The seed's "ECS 배포: 테스트 대기 중" notice when CodeDeploy opens the test listener to green. */
+    async postTestTrafficNotice(input: { deploymentId: string; codeDeployDeploymentId: string; testUrl: string }): Promise<void> {
+      if (!deps.client || !deps.channelId) return;
+      const gif = deps.gifs.waiting ?? deps.gifs.success;
+      const { text, blocks } = waitingForTestMessage({ ...input, ...(gif ? { gif } : {}) });
+      await deps.client.chat.postMessage({ channel: deps.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
     },
 
     /** Rewrites the message in place with the deployment's current state (idempotent). */

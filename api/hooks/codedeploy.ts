@@ -1,29 +1,28 @@
 // POST /api/v1/hooks/codedeploy: the AfterAllowTestTraffic hook Lambda forwards CodeDeploy's event
-// here. Switchyard finds the deployment workflow by its CodeDeployDeploymentId search attribute,
-// signals it (testTrafficReady), posts the seed's "ECS 배포: 테스트 대기 중" notice to Slack and
-// reports the hook Succeeded — exactly once per hook execution: a repeated call (Lambda retry,
-// second replica of the forwarder) answers 200 without reporting again.
+// here. Switchyard finds the deployment workflow by its CodeDeployDeploymentId search attribute
+// and hands the hook to it (testTrafficHook update): the workflow records it, posts the seed's
+// "ECS 배포: 테스트 대기 중" notice and reports the hook Succeeded — exactly once per hook execution,
+// because the workflow's own state is the record. A repeat (Lambda retry, another API replica)
+// answers 200 with alreadyReported: true and does nothing again.
 //
-// Credentials for PutLifecycleEventHookExecutionStatus: the deployment's own AWS connection,
-// read from the workflow's start input (first history event: ids only, no secrets), so each
-// deployment reports into its own account. CODEDEPLOY_HOOK_AWS_CONNECTION_ID overrides it.
+// The AWS connection that answers CodeDeploy is the deployment's own (read from the workflow's
+// start input: ids only, no secrets), unless CODEDEPLOY_HOOK_AWS_CONNECTION_ID overrides it.
+// A deployment that has already ended stopped its CodeDeploy deployment; its hook is answered here.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { WebClient } from '@slack/web-api';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { MiddlewareHandler } from 'hono';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
-import { testTrafficReadySignal } from '../../workflows/deployment/hook-messages.js';
+import { testTrafficHookUpdate } from '../../workflows/deployment/hook-messages.js';
 import type { DeploymentInput } from '../../workflows/deployment/types.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { ApiError, errorResponse } from '../errors.js';
 import { envelopeSchema, errorResponses, PandaErrorSchema } from '../openapi-schemas.js';
-import { waitingForTestMessage } from '../../common/slack-blocks.js';
 
 export const HOOK_SECRET_HEADER = 'X-Switchyard-Hook-Secret';
 const HOOK_ERROR = 'Hook Error';
@@ -31,9 +30,7 @@ const HOOK_ERROR = 'Hook Error';
 export interface HookRouteDeps {
   client: Client;
   connections: ConnectionStore;
-  /** Posts the "waiting for test" notice; undefined (or no SLACK_CHANNEL_ID) skips it. */
-  slack: WebClient | undefined;
-  config: Pick<SlackConfig, 'hook' | 'channelId' | 'gifs'>;
+  config: Pick<SlackConfig, 'hook'>;
   awsEndpoint: string | undefined;
   logger: Logger;
   /** How long to wait for the deployment to show in Temporal visibility (it is indexed just after CreateDeployment). Default 10 s. */
@@ -61,6 +58,7 @@ interface HookOutcome {
   codeDeployDeploymentId: string;
   lifecycleEventHookExecutionId: string;
   status: 'Succeeded';
+  alreadyReported: boolean;
 }
 
 function sameSecret(presented: string | undefined, expected: string): boolean {
@@ -74,9 +72,6 @@ function sameSecret(presented: string | undefined, expected: string): boolean {
 export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: HookRouteDeps): void {
   const logger = deps.logger.child({ component: 'codedeploy-hook' });
   const lookupTimeoutMs = deps.lookupTimeoutMs ?? 10_000;
-  /** Hook executions handled (or being handled) by this process: the once-only guarantee. */
-  const handled = new Map<string, Promise<HookOutcome>>();
-  const MAX_REMEMBERED = 10_000;
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'hookSecret', {
     type: 'apiKey', in: 'header', name: HOOK_SECRET_HEADER, description: 'CODEDEPLOY_HOOK_SECRET, shared with the hook Lambda',
@@ -118,7 +113,8 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
     return defaultPayloadConverter.fromPayload<DeploymentInput>(payload);
   }
 
-  async function reportSucceeded(awsConnectionId: string, codeDeployDeploymentId: string, hookExecutionId: string, deploymentId: string): Promise<void> {
+  /** For a deployment that has ended only: a running one answers its hooks itself. */
+  async function reportSucceeded(awsConnectionId: string, codeDeployDeploymentId: string, hookExecutionId: string, deploymentId: string): Promise<boolean> {
     const aws = deps.connections.awsSecret(awsConnectionId);
     if (!aws) throw new ApiError(502, `AWS connection ${awsConnectionId} of ${deploymentId} not found: the hook cannot be reported`, { deploymentId }, HOOK_ERROR);
     const codedeploy = new CodeDeployClient({
@@ -128,9 +124,10 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
       await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
         deploymentId: codeDeployDeploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Succeeded',
       }));
+      return false;
     } catch (error) {
-      // Reported already (by another replica, or before this process restarted): the outcome we want.
-      if (error instanceof LifecycleEventAlreadyCompletedException) return;
+      // Reported already (by the workflow, or another replica): the outcome we want.
+      if (error instanceof LifecycleEventAlreadyCompletedException) return true;
       const name = error instanceof Error ? error.name : 'Error';
       logger.error({ err: error, deploymentId, codeDeployDeploymentId }, 'PutLifecycleEventHookExecutionStatus failed');
       throw new ApiError(502, `CodeDeploy refused the hook status: ${name}`, { deploymentId, codeDeployDeploymentId }, HOOK_ERROR);
@@ -139,34 +136,27 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
     }
   }
 
-  async function postNotice(input: DeploymentInput, codeDeployDeploymentId: string): Promise<void> {
-    if (!deps.slack || !deps.config.channelId) return;
-    const gif = deps.config.gifs.waiting ?? deps.config.gifs.success;
-    const content = waitingForTestMessage({
-      deploymentId: input.deploymentId, codeDeployDeploymentId, testUrl: input.target.greenUrl, ...(gif ? { gif } : {}),
-    });
-    try {
-      await deps.slack.chat.postMessage({ channel: deps.config.channelId, text: content.text, blocks: content.blocks, unfurl_links: false });
-    } catch (error) {
-      // The notice is a courtesy: CodeDeploy must still hear back, or it fails the deployment in an hour.
-      logger.warn({ err: error, deploymentId: input.deploymentId }, 'Slack notice for the test traffic hook failed');
-    }
-  }
-
   async function handle(codeDeployDeploymentId: string, hookExecutionId: string): Promise<HookOutcome> {
-    const workflowId = await findWorkflow(codeDeployDeploymentId);
-    const input = await startInput(workflowId);
+    const deploymentId = await findWorkflow(codeDeployDeploymentId);
+    const input = await startInput(deploymentId);
+    const awsConnectionId = deps.config.hook.awsConnectionId ?? input.awsConnectionId;
+    const outcome = { deploymentId, codeDeployDeploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Succeeded' as const };
     try {
-      await deps.client.workflow.getHandle(workflowId).signal(testTrafficReadySignal, { codeDeployDeploymentId, hookExecutionId });
+      const { alreadyReported } = await deps.client.workflow.getHandle(deploymentId).executeUpdate(testTrafficHookUpdate, {
+        args: [{ codeDeployDeploymentId, hookExecutionId, awsConnectionId }],
+      });
+      logger.info({ deploymentId, codeDeployDeploymentId, alreadyReported }, 'AfterAllowTestTraffic hook handed to the deployment');
+      return { ...outcome, alreadyReported };
     } catch (error) {
-      // A deployment that has already ended stopped its CodeDeploy deployment; the hook is still answered.
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      logger.warn({ deploymentId: workflowId }, 'test traffic hook for a deployment that has ended');
+      if (error instanceof WorkflowUpdateFailedError) {
+        logger.error({ err: error.cause, deploymentId, codeDeployDeploymentId }, 'the deployment could not answer the hook');
+        throw new ApiError(502, `CodeDeploy refused the hook status: ${error.cause?.message ?? 'unknown'}`, { deploymentId, codeDeployDeploymentId }, HOOK_ERROR);
+      }
+      if (!(error instanceof WorkflowNotFoundError) && !/already completed/i.test((error as Error).message ?? '')) throw error;
     }
-    await postNotice(input, codeDeployDeploymentId);
-    await reportSucceeded(deps.config.hook.awsConnectionId ?? input.awsConnectionId, codeDeployDeploymentId, hookExecutionId, workflowId);
-    logger.info({ deploymentId: workflowId, codeDeployDeploymentId }, 'AfterAllowTestTraffic hook reported Succeeded');
-    return { deploymentId: workflowId, codeDeployDeploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Succeeded' };
+    logger.warn({ deploymentId }, 'test traffic hook for a deployment that has ended: answered here');
+    const alreadyReported = await reportSucceeded(awsConnectionId, codeDeployDeploymentId, hookExecutionId, deploymentId);
+    return { ...outcome, alreadyReported };
   }
 
   app.openapi(
@@ -186,23 +176,8 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
     }),
     async (c) => {
       const event = c.req.valid('json');
-      const key = event.LifecycleEventHookExecutionId;
-      const earlier = handled.get(key);
-      if (earlier) {
-        const outcome = await earlier;
-        return ok(c, 'Lifecycle hook already reported', { ...outcome, alreadyReported: true }, 200);
-      }
-      const running = handle(event.DeploymentId, key);
-      handled.set(key, running);
-      if (handled.size > MAX_REMEMBERED) handled.delete(handled.keys().next().value!);
-      try {
-        const outcome = await running;
-        return ok(c, 'Lifecycle hook reported Succeeded', { ...outcome, alreadyReported: false }, 200);
-      } catch (error) {
-        // Not reported: a retry of the Lambda may try again.
-        handled.delete(key);
-        throw error;
-      }
+      const outcome = await handle(event.DeploymentId, event.LifecycleEventHookExecutionId);
+      return ok(c, outcome.alreadyReported ? 'Lifecycle hook already reported' : 'Lifecycle hook reported Succeeded', outcome, 200);
     },
   );
 }

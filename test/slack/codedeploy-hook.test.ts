@@ -1,22 +1,21 @@
 // The AfterAllowTestTraffic path end to end: the CodeDeploy emulator invokes the hook "Lambda" (our
-// handler, for real) → POST /api/v1/hooks/codedeploy over HTTP → signal to the workflow, Slack notice,
-// PutLifecycleEventHookExecutionStatus to the emulator — once per hook execution.
+// handler, for real) → POST /api/v1/hooks/codedeploy over HTTP → the workflow's testTrafficHook
+// update → the worker's Slack notice and PutLifecycleEventHookExecutionStatus to the emulator —
+// once per hook execution, also when a second API replica receives the repeat.
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_SECRET_HEADER, registerCodeDeployHookRoutes } from '../../api/hooks/codedeploy.js';
 import { createLogger } from '../../common/logger.js';
-import { createSlackWebClient, loadSlackConfig } from '../../common/slack-config.js';
-import { SANDBOX_CREDENTIALS } from '../../emulators/sandbox.js';
+import { loadSlackConfig } from '../../common/slack-config.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SLACK } from '../../emulators/sandbox.js';
 import type { LifecycleHookEvent } from '../../emulators/aws/index.js';
-import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/slack/index.js';
 import { createHandler } from '../../lambda/after-allow-test-traffic/handler.js';
 import { buildTestApp } from '../support/api.js';
 import { client } from '../support/deploy-flow.js';
 import type { Json } from '../support/http.js';
 import { serveApp, type ServedApp } from '../support/http-server.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
-import { BOT_TOKEN, CHANNEL } from './slack-support.js';
 
 const HOOK_SECRET = 'codedeploy-hook-secret-0123456789';
 
@@ -24,9 +23,10 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
   const taskQueue = uniqueTaskQueue('hook');
   let temporal: Awaited<ReturnType<typeof connectClient>>;
   let worker: SandboxWorker;
-  let slack: RunningSlackEmulator;
   let app: ReturnType<typeof buildTestApp>;
   let served: ServedApp;
+  /** A second API replica with its own hook route: nothing is shared between the two but Temporal. */
+  let replica: ServedApp;
   let api: ReturnType<typeof client>;
   let connection: { githubConnectionId: string; awsConnectionId: string };
   /** What the emulator's hook "Lambda" does: set per test. */
@@ -38,23 +38,21 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     worker = await startSandboxWorker(taskQueue, {}, 'hook-test-worker', {
       hooks: { AfterAllowTestTraffic: async (event) => { await lambda?.(event); } },
     });
-    slack = await startSlackEmulator({ botToken: BOT_TOKEN });
-    const config = loadSlackConfig({
-      CODEDEPLOY_HOOK_SECRET: HOOK_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL, SLACK_API_URL: slack.apiUrl, GIF_BASE_URL: 'https://gifs.example.com',
-    });
+    const config = loadSlackConfig({ CODEDEPLOY_HOOK_SECRET: HOOK_SECRET });
+    const hookDeps = { client: temporal.client, connections: worker.services.connections, config, awsEndpoint: worker.sandbox.awsEndpoint, logger: createLogger('silent'), lookupTimeoutMs: 3000 };
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
-    registerCodeDeployHookRoutes(app, {
-      client: temporal.client, connections: worker.services.connections, slack: createSlackWebClient(config, { retries: 0 }), config,
-      awsEndpoint: worker.sandbox.awsEndpoint, logger: createLogger('silent'), lookupTimeoutMs: 3000,
-    });
+    registerCodeDeployHookRoutes(app, hookDeps);
     served = await serveApp(app.fetch);
+    const other = buildTestApp(temporal.client, taskQueue, {}, worker);
+    registerCodeDeployHookRoutes(other, hookDeps);
+    replica = await serveApp(other.fetch);
     api = client(app);
     connection = await api.connect();
   });
   afterAll(async () => {
     await served?.close();
+    await replica?.close();
     await worker?.stop();
-    await slack?.close();
     await temporal?.close();
   });
 
@@ -68,7 +66,7 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     log: () => undefined,
   });
 
-  const callHook = (body: unknown, secret?: string) => fetch(hookUrl(), {
+  const callHook = (body: unknown, secret?: string, url = hookUrl()) => fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { [HOOK_SECRET_HEADER]: secret }) },
     body: JSON.stringify(body),
@@ -112,7 +110,11 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     expect(worker.sandbox.aws.state.counters.hookStatusReports.get('hook-unknown')).toBe(0);
   });
 
-  it('signals the workflow, posts the notice and reports the hook Succeeded exactly once', async () => {
+  const noticesOf = (id: string) => worker.sandbox.slack.state.messages(SANDBOX_SLACK.channelId).filter((m) => m.text?.includes(id) && m.text.includes('테스트 대기 중'));
+  const hookUpdates = async (id: string) => (await temporal.client.workflow.getHandle(id).fetchHistory()).events!
+    .filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'testTrafficHook');
+
+  it('hands the hook to the workflow, which posts the notice and reports the hook Succeeded exactly once', async () => {
     lambda = lambdaWith(HOOK_SECRET);
     const started = await api.deploy(connection, { version: 'v1.2.3' });
     expect(started.status).toBe(200);
@@ -120,10 +122,8 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     const ready = await waitForEnd(id, 'DEPLOYMENT_READY');
     const codeDeployDeploymentId: string = ready.codeDeployDeploymentId;
 
-    // The workflow received testTrafficReady (recorded in its history).
-    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
-    const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'testTrafficReady');
-    expect(signals).toHaveLength(1);
+    // The workflow received the hook (its history records the update).
+    expect(await hookUpdates(id)).toHaveLength(1);
 
     // CodeDeploy heard Succeeded once for the one hook execution.
     const [execution] = hookExecutionsOf(codeDeployDeploymentId);
@@ -132,19 +132,20 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     expect(counters.hookStatusReports.get(execution!.id)).toBe(1);
 
     // The seed's notice, with the test URL and how to approve.
-    const notice = slack.state.messages(CHANNEL).find((m) => m.text?.includes(id));
+    const [notice] = noticesOf(id);
     expect(notice?.text).toContain('ECS 배포: 테스트 대기 중');
     expect(notice?.text).toContain(worker.sandbox.target.greenUrl);
     expect(notice?.text).toContain(`POST /api/v1/deploy/${id}/switch`);
 
-    // The forwarder calls again (a Lambda retry): 200, nothing reported twice, no second signal.
-    const again = await callHook({ DeploymentId: codeDeployDeploymentId, LifecycleEventHookExecutionId: execution!.id }, HOOK_SECRET);
-    expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ code: 200, data: { deploymentId: id, codeDeployDeploymentId, status: 'Succeeded', alreadyReported: true } });
+    // The forwarder calls again (a Lambda retry), at this replica and at the other one: 200,
+    // nothing reported twice, no second notice.
+    for (const url of [hookUrl(), `${replica.url}/api/v1/hooks/codedeploy`]) {
+      const again = await callHook({ DeploymentId: codeDeployDeploymentId, LifecycleEventHookExecutionId: execution!.id }, HOOK_SECRET, url);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ code: 200, data: { deploymentId: id, codeDeployDeploymentId, status: 'Succeeded', alreadyReported: true } });
+    }
     expect(counters.hookStatusReports.get(execution!.id)).toBe(1);
-    const after = await temporal.client.workflow.getHandle(id).fetchHistory();
-    expect(after.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'testTrafficReady')).toHaveLength(1);
-    expect(slack.state.messages(CHANNEL).filter((m) => m.text?.includes(id))).toHaveLength(1);
+    expect(noticesOf(id)).toHaveLength(1);
 
     const rolledBack = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
     expect(rolledBack.status).toBe(200);
@@ -161,7 +162,6 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     const [execution] = hookExecutionsOf(failed.codeDeployDeploymentId);
     expect(execution).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', status: 'Failed' });
     expect(worker.sandbox.aws.state.counters.hookStatusReports.get(execution!.id)).toBe(1);
-    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
-    expect(history.events!.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'testTrafficReady')).toBe(false);
+    expect(await hookUpdates(id)).toHaveLength(0);
   });
 });

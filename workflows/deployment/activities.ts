@@ -21,6 +21,7 @@ export function deploymentActivities({ stageMs, callMs, heartbeatMs }: Pick<Depl
     awaitCodeDeploy: watching.awaitCodeDeploy,
     continueCodeDeploy: quick.continueCodeDeploy,
     stopCodeDeploy: quick.stopCodeDeploy,
+    reportLifecycleHookSucceeded: quick.reportLifecycleHookSucceeded,
     probeHealth: quick.probeHealth,
     probeProduction: quick.probeProduction,
   };
@@ -31,9 +32,9 @@ export function deploymentActivities({ stageMs, callMs, heartbeatMs }: Pick<Depl
  * so each update costs the history one marker instead of three events and a workflow task.
  */
 export function slackActivities() {
-  const { postDeploymentMessage, updateDeploymentMessage } = proxyLocalActivities<Activities>({
+  const { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice } = proxyLocalActivities<Activities>({
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 3 },
   });
-  return { postDeploymentMessage, updateDeploymentMessage };
+  return { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice };
 }

@@ -7,7 +7,7 @@ import {
 import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import { EventLog } from '../shared/event-log.js';
 import { deploymentActivities, slackActivities } from './activities.js';
-import { testTrafficReadySignal } from './hook-messages.js';
+import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
 import { classifyFailure, DeploymentFailure } from './failures.js';
 import {
   deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackSignal, rollbackUpdate, switchSignal, switchTrafficUpdate,
@@ -59,10 +59,30 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   setHandler(deploymentSnapshotQuery, snapshot);
   setHandler(deploymentEventsQuery, (afterSeq) => log.since(afterSeq));
   // The AfterAllowTestTraffic hook reached Switchyard: green is on the test listener.
-  setHandler(testTrafficReadySignal, ({ codeDeployDeploymentId, hookExecutionId }) => {
-    if (seenProgress.has(`hook:${hookExecutionId}`)) return;
+  const recordTestTraffic = ({ codeDeployDeploymentId, hookExecutionId }: TestTrafficReady): boolean => {
+    if (seenProgress.has(`hook:${hookExecutionId}`)) return false;
     seenProgress.add(`hook:${hookExecutionId}`);
     log.append('stage', 'ECS deployment: waiting for test', { stage: 4, codeDeployDeploymentId, hookExecutionId, testUrl: target.greenUrl });
+    return true;
+  };
+  setHandler(testTrafficReadySignal, (hook) => { recordTestTraffic(hook); });
+  /** Hook executions being answered or answered: a repeat waits for the first answer instead of sending another. */
+  const hookAnswers = new Map<string, Promise<void>>();
+  setHandler(testTrafficHookUpdate, async (hook) => {
+    const earlier = hookAnswers.get(hook.hookExecutionId);
+    if (earlier) {
+      await earlier;
+      return { alreadyReported: true };
+    }
+    const answering = answerTestTrafficHook(hook);
+    hookAnswers.set(hook.hookExecutionId, answering);
+    try {
+      await answering;
+    } catch (error) {
+      hookAnswers.delete(hook.hookExecutionId); // not answered: the Lambda's retry may try again
+      throw error;
+    }
+    return { alreadyReported: false };
   });
   setHandler(progressSignal, (reports) => {
     // A handler must never throw (it would fail the workflow task): accept one report or a batch.
@@ -106,6 +126,12 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
 
   const acts = deploymentActivities(limits);
   const slack = slackActivities();
+  async function answerTestTrafficHook(hook: TestTrafficHook): Promise<void> {
+    recordTestTraffic(hook);
+    // The notice is a courtesy; CodeDeploy must hear back either way, or it fails the deployment in an hour.
+    await slack.postTestTrafficNotice({ deploymentId: input.deploymentId, codeDeployDeploymentId: hook.codeDeployDeploymentId, testUrl: target.greenUrl }).catch(() => undefined);
+    await acts.reportLifecycleHookSucceeded({ awsConnectionId: hook.awsConnectionId, codeDeployDeploymentId: hook.codeDeployDeploymentId, hookExecutionId: hook.hookExecutionId });
+  }
   let slackMessage: { channel: string; ts: string } | null = null;
   /** Keeps the deployment's Slack message current; Slack trouble never fails a deployment. */
   const syncSlack = async () => {
