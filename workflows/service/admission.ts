@@ -3,7 +3,9 @@
 import type { AdmissionOutcome } from './messages.js';
 
 export interface AdmissionState {
+  /** The deployment holding the service (started, or admitted and about to start). */
   running: string | null;
+  /** Waiting behind it, in order. */
   queued: readonly string[];
   /** Deployments this run has admitted (running, queued or done): a repeat is answered, not re-run. */
   admitted: ReadonlyMap<string, AdmissionOutcome>;
@@ -18,8 +20,8 @@ export type AdmissionDecision =
 export function decideAdmission(state: AdmissionState, deploymentId: string, queueCapacity: number, serviceKey: string): AdmissionDecision {
   const earlier = state.admitted.get(deploymentId);
   if (earlier) return { kind: 'repeat', outcome: earlier };
-  if (state.running === null && state.queued.length === 0) return { kind: 'start' };
-  const running = state.running ?? state.queued[0]!;
+  if (state.running === null) return { kind: 'start' };
+  const running = state.running;
   if (queueCapacity === 0) {
     return { kind: 'refuse', reason: 'busy', runningDeploymentId: running, message: `Deployment ${running} is already running for ECS service ${serviceKey}` };
   }

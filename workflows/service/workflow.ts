@@ -36,8 +36,13 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
   const deployments: string[] = [];
   let running: string | null = null;
 
-  const state = () => ({ running, queued: queue.map((q) => q.input.deploymentId), admitted });
-  setHandler(serviceDeploymentsQuery, () => ({ serviceKey, running, queued: queue.map((q) => q.input.deploymentId) }));
+  /** Between its admission and its start, the head of an idle service's queue counts as running. */
+  const view = () => {
+    const ids = queue.map((q) => q.input.deploymentId);
+    return running !== null ? { running, queued: ids } : { running: ids[0] ?? null, queued: ids.slice(1) };
+  };
+  const state = () => ({ ...view(), admitted });
+  setHandler(serviceDeploymentsQuery, () => ({ serviceKey, ...view() }));
   setHandler(
     admitDeploymentUpdate,
     async (request) => {
@@ -47,7 +52,7 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
       if (decision.kind === 'refuse') throw refusal(decision.reason, decision.message, decision.runningDeploymentId);
       queue.push(request);
       if (decision.kind === 'queue') {
-        const outcome: AdmissionOutcome = { outcome: 'queued', deploymentId: id, position: decision.position, runningDeploymentId: running ?? queue[0]!.input.deploymentId };
+        const outcome: AdmissionOutcome = { outcome: 'queued', deploymentId: id, position: decision.position, runningDeploymentId: view().running! };
         admitted.set(id, outcome);
         return outcome;
       }
