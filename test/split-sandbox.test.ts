@@ -3,7 +3,7 @@
 // separate processes, configured only by the environment the sandbox printed. A client connects,
 // deploys one of the extra seeded services over HTTP, switches, and distributes to two channels;
 // the emulators' own state endpoints show each side effect exactly once.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,39 +14,7 @@ import { parseEnvironment } from '../emulators/split/environment.js';
 import { CONTENT_URLS } from './channels/sandbox.js';
 import { freePort } from './support/free-port.js';
 import type { Json } from './support/http.js';
-
-interface Child {
-  name: string;
-  child: ChildProcess;
-  output(): string;
-  stdout(): string;
-  exited: Promise<number | null>;
-}
-
-function start(name: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let stdout = '';
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, output: () => output, stdout: () => stdout, exited };
-}
-
-const running = (c: Child) => c.child.exitCode === null && c.child.signalCode === null;
-
-async function waitFor(what: string, children: Child[], check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    const dead = children.find((c) => !running(c));
-    if (dead || Date.now() > deadline) {
-      const logs = children.map((c) => `--- ${c.name} (${running(c) ? 'running' : `exited ${c.child.exitCode ?? c.child.signalCode}`}) ---\n${c.output().slice(-4000)}`).join('\n');
-      throw new Error(`${dead ? `${dead.name} exited` : 'timed out'} while waiting for ${what}\n${logs}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { killAll, startProcess as start, waitFor, type Child } from './support/processes.js';
 
 describe('split sandbox: emulators, worker and API as separate processes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-split-'));
@@ -59,8 +27,7 @@ describe('split sandbox: emulators, worker and API as separate processes', () =>
   const children: Child[] = [];
 
   afterAll(async () => {
-    for (const c of children) if (running(c)) c.child.kill('SIGKILL');
-    await Promise.all(children.map((c) => c.exited));
+    await killAll(children);
     rmSync(dir, { recursive: true, force: true });
   });
 
