@@ -1,6 +1,7 @@
 // The two seed error shapes, and the one place that turns any failure into a response.
 //  - Panda (every path but /api/distribution): {timestamp, status, error, message, deploymentId?, stage?, errorCode?, ...}
 //  - Distribution Service (/api/distribution/*): {error: BAD_REQUEST|NOT_FOUND|..., message, timestamp, details?}
+import { isGrpcServiceError } from '@temporalio/client';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -69,10 +70,29 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, message:
   return c.json(errorBody(c.req.path, status, message, extras, title), status);
 }
 
+/**
+ * A Temporal cluster that lacks what Switchyard needs (its namespace, its search attributes) or
+ * cannot be reached is the operator's to fix, not an unexpected error: 503 with what to do.
+ */
+export function clusterProblem(error: unknown): ApiError | undefined {
+  const cause = isGrpcServiceError(error) ? error : isGrpcServiceError((error as { cause?: unknown })?.cause) ? (error as { cause: unknown }).cause : undefined;
+  if (!isGrpcServiceError(cause)) return undefined;
+  const details = cause.details ?? '';
+  if (cause.code === 14 || cause.code === 4) return new ApiError(503, 'Temporal is unreachable right now; nothing was changed, try again');
+  if (/search attribute/i.test(details)) return new ApiError(503, `The Temporal cluster lacks Switchyard's search attributes (${details}): run \`npm run cluster:init\``);
+  if (cause.code === 5 && /namespace/i.test(details)) return new ApiError(503, `The Temporal namespace is missing (${details}): run \`npm run cluster:init\``);
+  return undefined;
+}
+
 /** Hono's onError: known errors keep their status; anything else is a 500 without internals. */
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
     if (error instanceof ApiError) return errorResponse(c, error.status, error.message, error.extras, error.title);
+    const cluster = clusterProblem(error);
+    if (cluster) {
+      logger.warn({ err: error, path: c.req.path }, 'Temporal cluster problem');
+      return errorResponse(c, cluster.status, cluster.message);
+    }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       if (status >= 500) logger.error({ err: error, path: c.req.path }, 'HTTP exception');

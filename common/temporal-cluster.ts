@@ -90,10 +90,11 @@ async function ensureNamespace(connection: Connection, options: ClusterPreparati
     }
     throw error;
   }
-  // A new namespace takes a moment to reach every frontend's cache.
+  // A new namespace takes a moment to reach every frontend's cache, the operator service's included.
   await waitFor(async () => {
     try {
       await connection.workflowService.describeNamespace({ namespace });
+      await connection.operatorService.listSearchAttributes({ namespace });
       return true;
     } catch {
       return false;
