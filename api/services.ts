@@ -11,7 +11,7 @@ export type ApiServices = Pick<AppOptions, 'connections' | 'deploy'>;
 export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiServices {
   const configured = Object.fromEntries(Object.entries(config.deploy.target).filter(([, value]) => value !== undefined));
   return {
-    connections: openConnectionStore(config.dataDir, config.encryptionKey),
+    connections: openConnectionStore(config),
     deploy: {
       githubApiUrl: sandbox?.githubApiUrl ?? config.deploy.githubApiUrl,
       awsEndpoint: sandbox?.awsEndpoint ?? config.deploy.awsEndpoint,
@@ -27,7 +27,7 @@ export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiSe
 }
 
 /** Slack for the API: the configured app, or in sandbox mode the Slack emulator with defaults filled in. */
-export function slackServices(config: Config, sandbox: Sandbox | undefined, connections: AppOptions['connections']): NonNullable<AppOptions['slack']> {
-  const slack = sandbox ? sandboxSlackConfig(config.slack, sandbox, ensureSandboxConnections(connections)) : config.slack;
+export async function slackServices(config: Config, sandbox: Sandbox | undefined, connections: AppOptions['connections']): Promise<NonNullable<AppOptions['slack']>> {
+  const slack = sandbox ? sandboxSlackConfig(config.slack, sandbox, await ensureSandboxConnections(connections)) : config.slack;
   return { config: slack, client: createSlackWebClient(slack), publicUrl: config.publicUrl };
 }

@@ -19,7 +19,10 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
+/** The API owns `services` from here on: stop() closes their connection store. */
 export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices, sandbox?: Sandbox): Promise<RunningApi> {
+  // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
+  await services.connections.ready();
   const connection = await Connection.connect({ address });
   await prepareClusterOrClose(connection, config.temporal.namespace, logger);
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -38,7 +41,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     },
     eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
     ...services,
-    slack: slackServices(config, sandbox, services.connections),
+    slack: await slackServices(config, sandbox, services.connections),
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -58,6 +61,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closed;
       await connection.close();
+      await services.connections.close();
     },
   };
 }

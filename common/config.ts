@@ -51,6 +51,10 @@ export const configSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
     .optional(),
+  DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/database)')
+    .optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
@@ -95,6 +99,15 @@ export const configSchema = z.object({
   ...partnerVariables('GENIE_TV'),
 });
 
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.host !== '';
+  } catch {
+    return false;
+  }
+}
+
 function partnerVariables<C extends PartnerChannelType>(channel: C) {
   return {
     [`${channel}_API_URL`]: z.url().optional(),
@@ -116,6 +129,8 @@ export interface Config {
   publicUrl: string;
   /** Base64 AES-256 key for secrets at rest; generated into the data folder when unset. */
   encryptionKey: string | undefined;
+  /** PostgreSQL for shared state (the connection store) instead of files in the data folder. */
+  databaseUrl: string | undefined;
   temporal: {
     /** Undefined means "start the embedded dev server" (launcher only). */
     address: string | undefined;
@@ -171,7 +186,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (!parsed.success || !slack) throw new ConfigError(problems);
+  if (present.DATABASE_URL && !present.SWITCHYARD_ENCRYPTION_KEY) {
+    problems.push('SWITCHYARD_ENCRYPTION_KEY: required when DATABASE_URL is set: every API and worker replica seals and opens '
+      + 'the stored secrets with this key, and a key generated on each machine would leave the replicas unable to read each '
+      + "other's. Generate one with `openssl rand -base64 32` and give the same value to every replica.");
+  }
+  if (!parsed.success || !slack || problems.length > 0) throw new ConfigError(problems);
   const raw = parsed.data;
   const apiKeys: Config['apiKeys'] = (raw.SWITCHYARD_API_KEYS ?? []).map((k, i) => ({ ...k, label: `SWITCHYARD_API_KEYS[${i}]` }));
   if (raw.SWITCHYARD_API_KEY) apiKeys.unshift({ role: 'admin', key: raw.SWITCHYARD_API_KEY, label: 'SWITCHYARD_API_KEY' });
@@ -186,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     encryptionKey: raw.SWITCHYARD_ENCRYPTION_KEY,
+    databaseUrl: raw.DATABASE_URL,
     temporal: {
       address: raw.TEMPORAL_ADDRESS,
       namespace: raw.TEMPORAL_NAMESPACE,

@@ -2,7 +2,7 @@
 // base64) or is generated once into the data folder (mode 0600). Each record is bound to its id
 // as additional authenticated data, so a ciphertext copied onto another record does not open.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const IV_BYTES = 12;
@@ -39,12 +39,18 @@ export function loadOrCreateEncryptionKey(dataDir: string, configured: string | 
   if (existsSync(path)) return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
+  // Written whole to a temporary file, then linked into place (fails if the name exists): another
+  // process starting at the same moment sees either no key file or a complete one, never an empty one.
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${key.toString('base64')}\n`, { mode: 0o600 });
   try {
-    writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(temporary, path);
     return key;
   } catch (error) {
-    // Another process (API or worker) created it first: use theirs.
+    // Another process (API, worker, a replica) created it first: use theirs.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  } finally {
+    rmSync(temporary, { force: true });
   }
 }

@@ -115,12 +115,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
  * The sandbox's GitHub and AWS connections (created once in the data folder, then reused), so
  * Slack's slash commands have a default repository and target out of the box.
  */
-export function ensureSandboxConnections(store: ConnectionStore): { githubConnectionId: string; awsConnectionId: string } {
-  const existing = store.list();
+export async function ensureSandboxConnections(store: ConnectionStore): Promise<{ githubConnectionId: string; awsConnectionId: string }> {
+  const existing = await store.list();
   const github = existing.find((c) => c.kind === 'github' && c.owner === SANDBOX_SERVICE.owner && c.repo === SANDBOX_SERVICE.repo)
-    ?? store.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
+    ?? await store.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
   const aws = existing.find((c) => c.kind === 'aws' && c.region === SANDBOX_CREDENTIALS.region)
-    ?? store.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: '123456789012' }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+    ?? await store.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: '123456789012' }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
   return { githubConnectionId: github.id, awsConnectionId: aws.id };
 }
 

@@ -37,4 +37,21 @@ describe('configuration', () => {
     expect(config.apiKeys.map((k) => k.role)).toEqual(['admin', 'viewer', 'approver']);
     expect(problemsOf({ SWITCHYARD_API_KEYS: 'root:xxxxxxxxxxxxxxxxxxxx' })[0]).toMatch(/^SWITCHYARD_API_KEYS/);
   });
+
+  it('takes DATABASE_URL only with SWITCHYARD_ENCRYPTION_KEY, which every replica must share', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    const url = 'postgresql://switchyard:p%40ss@db.internal:5432/switchyard';
+    expect(loadConfig({ DATABASE_URL: url, SWITCHYARD_ENCRYPTION_KEY: key })).toMatchObject({ databaseUrl: url, encryptionKey: key });
+
+    expect(() => loadConfig({ DATABASE_URL: url })).toThrow(ConfigError);
+    const problems = problemsOf({ DATABASE_URL: 'postgres://localhost/switchyard' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SWITCHYARD_ENCRYPTION_KEY: required when DATABASE_URL is set/);
+    expect(problems[0]).toContain('replica'); // why: a per-machine key would not open the others' secrets
+    expect(problems[0]).toContain('openssl rand -base64 32'); // how
+
+    expect(problemsOf({ DATABASE_URL: 'mysql://localhost/switchyard', SWITCHYARD_ENCRYPTION_KEY: key })[0]).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(problemsOf({ DATABASE_URL: 'not a url', SWITCHYARD_ENCRYPTION_KEY: key })[0]).toMatch(/^DATABASE_URL/);
+  });
 });

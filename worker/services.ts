@@ -13,7 +13,7 @@ export function workerServices(config: Config, sandbox: Sandbox | undefined): Wo
       githubApiUrl: sandbox?.githubApiUrl ?? config.deploy.githubApiUrl,
       awsEndpoint: sandbox?.awsEndpoint ?? config.deploy.awsEndpoint,
     },
-    connections: openConnectionStore(config.dataDir, config.encryptionKey),
+    connections: openConnectionStore(config),
     slack: slackActivityDeps(config, sandbox),
   };
 }

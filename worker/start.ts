@@ -17,7 +17,10 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** The worker owns `services` from here on: its connection store is closed once the worker has stopped. */
 export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices): Promise<RunningWorker> {
+  // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
+  await services.connections.ready();
   await prepareClusterAt(address, config.temporal.namespace, logger);
   const connection = await NativeConnection.connect({ address });
   const workerIdentity = `switchyard-worker-${process.pid}@${hostname()}`;
@@ -28,7 +31,10 @@ export async function startWorker(config: Config, address: string, logger: Logge
     identity: workerIdentity,
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await services.connections.close();
+  });
   done.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   return {

@@ -43,7 +43,7 @@ interface BuildHeartbeat { dispatchedAt?: number; runId?: number }
 
 export function createBuildActivities(clients: DeployClients, timings: BuildTimings) {
   async function githubActionsBuild(input: BuildInput): Promise<BuildResult> {
-    const octokit = clients.github(input.githubConnectionId);
+    const octokit = await clients.github(input.githubConnectionId);
     const { owner, repo } = input;
     const runName = `switchyard build ${input.correlationId}`;
     const previous = (Context.current().info.heartbeatDetails ?? {}) as BuildHeartbeat;
@@ -56,7 +56,7 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
 
     let run = await findRun();
     if (!run && dispatchedAt === undefined) {
-      const region = clients.aws(input.awsConnectionId).region;
+      const region = (await clients.aws(input.awsConnectionId)).region;
       try {
         await octokit.actions.createWorkflowDispatch({
           owner, repo, workflow_id: input.buildWorkflow, ref: input.ref,
@@ -90,7 +90,7 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
   }
 
   async function dockerBuild(input: BuildInput): Promise<BuildResult> {
-    const aws = clients.aws(input.awsConnectionId);
+    const aws = await clients.aws(input.awsConnectionId);
     const registry = `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com`;
     const image = `${registry}/${input.ecrRepository}:${input.imageTag}`;
     if ((await run('docker', ['info'])).code !== 0) {

@@ -23,14 +23,14 @@ export interface AwsClients {
 
 export function createDeployClients(connections: ConnectionStore, endpoints: DeployEndpoints) {
   return {
-    github(connectionId: string): Octokit {
-      const resolved = connections.githubSecret(connectionId);
+    async github(connectionId: string): Promise<Octokit> {
+      const resolved = await connections.githubSecret(connectionId);
       if (!resolved) throw permanent('DOCKER_BUILD_FAILED', 'GitHub connection not found');
       return new Octokit({ auth: resolved.secret.token, baseUrl: endpoints.githubApiUrl, request: { retries: 0 } });
     },
 
-    aws(connectionId: string): AwsClients {
-      const resolved = connections.awsSecret(connectionId);
+    async aws(connectionId: string): Promise<AwsClients> {
+      const resolved = await connections.awsSecret(connectionId);
       if (!resolved) throw permanent('ECS_DEPLOYMENT_FAILED', 'AWS connection not found');
       const { region, accountId } = resolved.connection;
       const config = {

@@ -97,7 +97,7 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
 
   return {
     async startCodeDeploy(input: StartCodeDeployInput): Promise<{ codeDeployDeploymentId: string }> {
-      const { codedeploy } = clients.aws(input.awsConnectionId);
+      const { codedeploy } = await clients.aws(input.awsConnectionId);
       try {
         const existing = await findExisting(codedeploy, input);
         if (existing) return { codeDeployDeploymentId: existing };
@@ -117,7 +117,7 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
     },
 
     async awaitCodeDeploy(input: AwaitCodeDeployInput): Promise<{ status: string }> {
-      const { codedeploy } = clients.aws(input.awsConnectionId);
+      const { codedeploy } = await clients.aws(input.awsConnectionId);
       const reported = new Set<string>();
       try {
         for (;;) {
@@ -141,7 +141,7 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
 
     /** Lets production traffic go to green; a no-op when an earlier attempt already did. */
     async continueCodeDeploy({ awsConnectionId, codeDeployDeploymentId }: { awsConnectionId: string; codeDeployDeploymentId: string }): Promise<void> {
-      const { codedeploy } = clients.aws(awsConnectionId);
+      const { codedeploy } = await clients.aws(awsConnectionId);
       try {
         const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: codeDeployDeploymentId }));
         if (deploymentInfo?.status !== 'Ready') {
@@ -159,7 +159,7 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
      * refuses a second answer with LifecycleEventAlreadyCompletedException, which is the outcome we want.
      */
     async reportLifecycleHookSucceeded(input: { awsConnectionId: string; codeDeployDeploymentId: string; hookExecutionId: string }): Promise<{ alreadyCompleted: boolean }> {
-      const { codedeploy } = clients.aws(input.awsConnectionId);
+      const { codedeploy } = await clients.aws(input.awsConnectionId);
       try {
         await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
           deploymentId: input.codeDeployDeploymentId, lifecycleEventHookExecutionId: input.hookExecutionId, status: 'Succeeded',
@@ -173,7 +173,7 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
 
     /** Stops with CodeDeploy's auto-rollback (blue keeps production); a no-op once finished. */
     async stopCodeDeploy({ awsConnectionId, codeDeployDeploymentId }: { awsConnectionId: string; codeDeployDeploymentId: string; reason: string }): Promise<{ status: string }> {
-      const { codedeploy } = clients.aws(awsConnectionId);
+      const { codedeploy } = await clients.aws(awsConnectionId);
       try {
         const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: codeDeployDeploymentId }));
         const status = deploymentInfo?.status ?? 'Unknown';

@@ -21,7 +21,7 @@ export interface EcrImage {
 export function createEcrActivities(clients: DeployClients) {
   return {
     async ensureEcrImage({ awsConnectionId, repository, imageTag }: EnsureImageInput): Promise<EcrImage> {
-      const { ecr } = clients.aws(awsConnectionId);
+      const { ecr } = await clients.aws(awsConnectionId);
       try {
         let repositoryCreated = false;
         let found: Repository | undefined;

@@ -76,7 +76,7 @@ function registrationFrom(base: TaskDefinition | undefined, family: string, inpu
 export function createEcsActivities(clients: DeployClients) {
   return {
     async registerTaskDefinition(input: RegisterInput): Promise<RegisteredTaskDefinition> {
-      const { ecs } = clients.aws(input.awsConnectionId);
+      const { ecs } = await clients.aws(input.awsConnectionId);
       try {
         const service = await describeService(ecs, input.cluster, input.service);
         const base = service?.taskDefinition
@@ -109,7 +109,7 @@ export function createEcsActivities(clients: DeployClients) {
     },
 
     async describeServiceTaskDefinition({ awsConnectionId, cluster, service }: { awsConnectionId: string; cluster: string; service: string }): Promise<{ taskDefinitionArn: string }> {
-      const { ecs } = clients.aws(awsConnectionId);
+      const { ecs } = await clients.aws(awsConnectionId);
       try {
         const found = await describeService(ecs, cluster, service);
         if (!found?.taskDefinition) throw new Error(`Service ${cluster}/${service} not found`);

@@ -20,7 +20,7 @@ const DOCKERFILE = 'Dockerfile';
 export function createSourceActivities(clients: DeployClients) {
   return {
     async resolveSource({ githubConnectionId, owner, repo, ref }: ResolveSourceInput): Promise<ResolvedSource> {
-      const octokit = clients.github(githubConnectionId);
+      const octokit = await clients.github(githubConnectionId);
       let sha: string;
       try {
         sha = (await octokit.repos.getCommit({ owner, repo, ref })).data.sha;

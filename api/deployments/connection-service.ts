@@ -40,7 +40,7 @@ export class ConnectionService {
       throw fail(isTimeout(error) ? 'Connection timeout' : `GitHub answered ${status}`);
     }
     const { token, ...fields } = input;
-    return this.store.addGitHub(fields, { token }).id;
+    return (await this.store.addGitHub(fields, { token })).id;
   }
 
   async connectAws(input: { region: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }): Promise<string> {
@@ -65,6 +65,6 @@ export class ConnectionService {
     } finally {
       sts.destroy();
     }
-    return this.store.addAws({ region: input.region, accountId }, credentials).id;
+    return (await this.store.addAws({ region: input.region, accountId }, credentials)).id;
   }
 }

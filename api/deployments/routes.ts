@@ -50,8 +50,8 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       security, middleware: [deps.auth('viewer')] as const,
       responses: { 200: jsonResponse(envelopes.connections, 'Connections'), ...errorResponses(401, 403) },
     }),
-    (c) => {
-      const all = connections.list();
+    async (c) => {
+      const all = await connections.list();
       return ok(c, '연결 정보를 조회했습니다.', {
         github: all.flatMap((x) => (x.kind === 'github' ? [{ connectionId: x.id, owner: x.owner, repo: x.repo, branch: x.branch }] : [])),
         aws: all.flatMap((x) => (x.kind === 'aws' ? [{ connectionId: x.id, region: x.region }] : [])),
@@ -66,9 +66,9 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'gh_a1b2c3d4e5' }) }) },
       responses: { 200: jsonResponse(envelopes.deleted, 'Deleted'), ...errorResponses(401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
-      if (!connections.remove(id)) throw new ApiError(404, `Connection not found: ${id}`);
+      if (!(await connections.remove(id))) throw new ApiError(404, `Connection not found: ${id}`);
       return ok(c, '연결을 삭제했습니다.', { connectionId: id, deleted: true });
     },
   );

@@ -115,7 +115,7 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
 
   /** For a deployment that has ended only: a running one answers its hooks itself. */
   async function reportSucceeded(awsConnectionId: string, codeDeployDeploymentId: string, hookExecutionId: string, deploymentId: string): Promise<boolean> {
-    const aws = deps.connections.awsSecret(awsConnectionId);
+    const aws = await deps.connections.awsSecret(awsConnectionId);
     if (!aws) throw new ApiError(502, `AWS connection ${awsConnectionId} of ${deploymentId} not found: the hook cannot be reported`, { deploymentId }, HOOK_ERROR);
     const codedeploy = new CodeDeployClient({
       region: aws.connection.region, credentials: aws.secret, maxAttempts: 3, ...(deps.awsEndpoint ? { endpoint: deps.awsEndpoint } : {}),

@@ -55,7 +55,7 @@ type Defaults = { request: Omit<DeployRequest, 'version'>; target: DeployTarget 
 export class SlashCommands {
   constructor(private readonly deps: CommandDeps) {}
 
-  handle(command: SlashCommand): CommandOutcome {
+  async handle(command: SlashCommand): Promise<CommandOutcome> {
     const name = command.command.replace(/^\//, '').replace(/^platform-/, '');
     const text = command.text.trim();
     if (/^(help|\?)$/i.test(text)) return { ack: ephemeral(USAGE) };
@@ -68,7 +68,7 @@ export class SlashCommands {
   }
 
   /** The configured default repository and target, or what to configure. */
-  defaults(): Defaults | { problem: string } {
+  async defaults(): Promise<Defaults | { problem: string }> {
     const { config, connections, deployments } = this.deps;
     const { githubConnectionId, awsConnectionId } = config.defaults;
     const missing = [
@@ -76,9 +76,9 @@ export class SlashCommands {
       ...(awsConnectionId ? [] : ['SLACK_DEFAULT_AWS_CONNECTION_ID (an aws_… id from POST /api/v1/connect/aws)']),
     ];
     if (missing.length > 0) return { problem: `ChatOps needs a default repository and AWS account. Configure: ${missing.join(', ')}; optionally SLACK_DEFAULT_OWNER, SLACK_DEFAULT_REPO, SLACK_DEFAULT_BRANCH (default: the GitHub connection's).` };
-    const github = connections.get(githubConnectionId!);
+    const github = await connections.get(githubConnectionId!);
     if (github?.kind !== 'github') return { problem: `SLACK_DEFAULT_GITHUB_CONNECTION_ID=${githubConnectionId} is not a stored GitHub connection: connect one with POST /api/v1/connect/github and configure its id.` };
-    if (connections.get(awsConnectionId!)?.kind !== 'aws') return { problem: `SLACK_DEFAULT_AWS_CONNECTION_ID=${awsConnectionId} is not a stored AWS connection: connect one with POST /api/v1/connect/aws and configure its id.` };
+    if ((await connections.get(awsConnectionId!))?.kind !== 'aws') return { problem: `SLACK_DEFAULT_AWS_CONNECTION_ID=${awsConnectionId} is not a stored AWS connection: connect one with POST /api/v1/connect/aws and configure its id.` };
     const request = {
       githubConnectionId: githubConnectionId!, awsConnectionId: awsConnectionId!,
       owner: config.defaults.owner ?? github.owner, repo: config.defaults.repo ?? github.repo, branch: config.defaults.branch ?? github.branch,
@@ -91,10 +91,10 @@ export class SlashCommands {
     }
   }
 
-  private deploy(command: SlashCommand, text: string): CommandOutcome {
+  private async deploy(command: SlashCommand, text: string): Promise<CommandOutcome> {
     const version = text.split(/\s+/)[0] || undefined;
     if (version && !VERSION_PATTERN.test(version)) return { ack: ephemeral(`\`${version.slice(0, 80)}\` is not a tag or commit. Usage: \`/platform-deploy [version]\``) };
-    const defaults = this.defaults();
+    const defaults = await this.defaults();
     if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
     const { request } = defaults;
     const what = `${request.owner}/${request.repo} \`${version ?? `${request.branch} (branch head)`}\``;
@@ -120,8 +120,8 @@ export class SlashCommands {
     }
   }
 
-  private status(command: SlashCommand): CommandOutcome {
-    const defaults = this.defaults();
+  private async status(command: SlashCommand): Promise<CommandOutcome> {
+    const defaults = await this.defaults();
     if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
     const { target, request } = defaults;
     return {
@@ -129,7 +129,7 @@ export class SlashCommands {
       work: async () => {
         let text: string;
         try {
-          const aws = this.deps.connections.awsSecret(request.awsConnectionId);
+          const aws = await this.deps.connections.awsSecret(request.awsConnectionId);
           if (!aws) throw new ApiError(400, 'AWS connection not found');
           const [status, listed] = await Promise.all([
             readServiceStatus(aws, this.deps.awsEndpoint, target),
@@ -147,8 +147,8 @@ export class SlashCommands {
     };
   }
 
-  private rollback(command: SlashCommand): CommandOutcome {
-    const defaults = this.defaults();
+  private async rollback(command: SlashCommand): Promise<CommandOutcome> {
+    const defaults = await this.defaults();
     if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
     const { target, request } = defaults;
     return {

@@ -119,7 +119,7 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
     return c.body(null, 200);
   };
 
-  const handleCommand = (c: Context, form: URLSearchParams, raw: string) => {
+  const handleCommand = async (c: Context, form: URLSearchParams, raw: string) => {
     const triggerId = form.get('trigger_id') ?? undefined;
     const requestKey = triggerId ?? createHash('sha256').update(raw).digest('hex');
     const key = `command:${requestKey}`;
@@ -140,7 +140,7 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
       requestKey,
     };
     if (!command.userId) return errorResponse(c, 400, 'Slash command without user_id');
-    const outcome = commands.handle(command);
+    const outcome = await commands.handle(command);
     if (outcome.work) runLater(command.command, outcome.work);
     return c.json(outcome.ack, 200);
   };

@@ -62,8 +62,8 @@ let ecs: ECSClient;
 beforeAll(async () => {
   moto = await startMoto();
   dataDir = mkdtempSync(join(tmpdir(), 'switchyard-moto-'));
-  const connections = openConnectionStore(dataDir, undefined);
-  awsConnectionId = connections.addAws({ region: REGION, accountId: ACCOUNT }, CREDENTIALS).id;
+  const connections = openConnectionStore({ dataDir });
+  awsConnectionId = (await connections.addAws({ region: REGION, accountId: ACCOUNT }, CREDENTIALS)).id;
   const clients = createDeployClients(connections, { githubApiUrl: 'http://127.0.0.1:9', awsEndpoint: moto.url });
   ecrActivities = createEcrActivities(clients);
   ecsActivities = createEcsActivities(clients);

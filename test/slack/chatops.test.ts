@@ -48,8 +48,8 @@ describe('Slack ChatOps', () => {
     const services = apiServices(worker.config, worker.sandbox);
     connections = services.connections;
     // Connections as POST /api/v1/connect/* stores them (routes cannot be added once the app has served).
-    const github = connections.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
-    const aws = connections.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+    const github = await connections.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
+    const aws = await connections.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
     config = loadSlackConfig({
       SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL, SLACK_APPROVERS: `UOTHER, ${APPROVER}`,
       SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_GITHUB_CONNECTION_ID: github.id, SLACK_DEFAULT_AWS_CONNECTION_ID: aws.id,
@@ -121,7 +121,7 @@ describe('Slack ChatOps', () => {
     const unknown = await command('/platform-launch', '');
     expect(unknown.ack.text).toContain('Unknown command `/platform-launch`');
     const bare = new SlashCommands({ deployments, connections, config: loadSlackConfig({}), awsEndpoint: undefined, logger });
-    const outcome = bare.handle({ command: '/platform-deploy', text: 'v1', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined, requestKey: 'test-help' });
+    const outcome = await bare.handle({ command: '/platform-deploy', text: 'v1', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined, requestKey: 'test-help' });
     expect(outcome.work).toBeUndefined();
     expect(outcome.ack.text).toMatch(/SLACK_DEFAULT_GITHUB_CONNECTION_ID.*SLACK_DEFAULT_AWS_CONNECTION_ID/);
   });
@@ -241,7 +241,7 @@ describe('Slack ChatOps', () => {
       connections, config, awsEndpoint: undefined, logger,
     });
     const responseUrl = slack.state.newResponseUrl();
-    const outcome = lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl, triggerId: undefined, requestKey: 'test-lonely-rollback' });
+    const outcome = await lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl, triggerId: undefined, requestKey: 'test-lonely-rollback' });
     await outcome.work!();
     expect((slack.state.responses(responseUrl)[0] as Json).text).toContain('Nothing to roll back to');
   });
