@@ -1,6 +1,8 @@
 // Records one history of each workflow into test/histories/*.json, for the replay test that
 // guards every future change against breaking workflows already running (a change that fails it
-// needs `patched()`). Run by hand when adding a workflow: `node --import tsx test/histories/record.ts`.
+// needs `patched()`). Run by hand when adding a workflow: `node --import tsx test/histories/record.ts
+// [name …]` records the named fixtures only (all without names). Never re-record a fixture of a
+// workflow that may be running somewhere: the old recording is what proves the new code replays it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +11,18 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/app.js';
 import { ApiKeyRing } from '../../api/auth.js';
-import { apiServices } from '../../api/services.js';
+import { apiServices, slackServices } from '../../api/services.js';
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { findTemporalCli } from '../../common/temporal-cli.js';
-import { startSandbox } from '../../emulators/sandbox.js';
+import { connectSandboxHook, SANDBOX_SERVICE, SANDBOX_SLACK, startSandbox } from '../../emulators/sandbox.js';
+import { serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { buildActivityDeps } from '../../worker/activity-deps.js';
 import { workerServices } from '../../worker/services.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
 import { client as apiClient } from '../support/deploy-flow.js';
+import { serveApp } from '../support/http-server.js';
 
 const KEY = 'record-histories-admin-key';
 Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
@@ -33,16 +37,21 @@ const worker = await createSwitchyardWorker({
   activities: createActivities(buildActivityDeps(config, workerServices(config, sandbox), 'recorder')),
 });
 const running = worker.run();
+const services = apiServices(config, sandbox);
 const app = createApp({
   client: env.client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: KEY, role: 'admin', label: 'recorder' }]),
   logger: createLogger('silent'), sandbox: true, version: 'record',
   distribution: { retryWindowMs: 1000, retryBackoffMs: 100, syncWaitMs: 10_000 }, eventPollIntervalMs: 100,
-  ...apiServices(config, sandbox),
+  ...services,
+  // The hook route: the sandbox CodeDeploy's AfterAllowTestTraffic Lambda reaches the workflow through it.
+  slack: await slackServices(config, sandbox, services.connections),
 });
 // test/support/deploy-flow.ts authenticates with the test keys; this app knows only KEY.
 const request = (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${KEY}` } });
 const api = apiClient({ request } as unknown as Parameters<typeof apiClient>[0]);
 
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
 const save = async (name: string, workflowId: string) => {
   const handle = env.client.workflow.getHandle(workflowId);
   await handle.result().catch(() => undefined);
@@ -51,22 +60,37 @@ const save = async (name: string, workflowId: string) => {
   console.log(`recorded ${name} (${workflowId})`);
 };
 
+const served = await serveApp(app.fetch);
+// The sandbox CodeDeploy calls the real hook Lambda, which forwards to this app over HTTP.
+connectSandboxHook(sandbox, `${served.url}/api/v1/hooks/codedeploy`, SANDBOX_SLACK.hookSecret);
+
 try {
-  await env.client.workflow.execute('workerProbeWorkflow', { taskQueue, workflowId: 'record-probe' });
-  await save('worker-probe', 'record-probe');
+  if (wanted('worker-probe')) {
+    await env.client.workflow.execute('workerProbeWorkflow', { taskQueue, workflowId: 'record-probe' });
+    await save('worker-probe', 'record-probe');
+  }
 
-  await request('/api/distribution/distribute', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
-    eventId: 'evt-record', contentUrls: { instagram: 'https://cdn.example.com/i.jpg', kakaoChannel: 'https://cdn.example.com/k.jpg' },
-    channels: [{ type: 'INSTAGRAM', config: { caption: 'recorded' } }, { type: 'KAKAO_CHANNEL', config: { text: '#fail-once' } }],
-  }) });
-  await save('distribution', 'dist-evt-record');
+  if (wanted('distribution')) {
+    await request('/api/distribution/distribute', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+      eventId: 'evt-record', contentUrls: { instagram: 'https://cdn.example.com/i.jpg', kakaoChannel: 'https://cdn.example.com/k.jpg' },
+      channels: [{ type: 'INSTAGRAM', config: { caption: 'recorded' } }, { type: 'KAKAO_CHANNEL', config: { text: '#fail-once' } }],
+    }) });
+    await save('distribution', 'dist-evt-record');
+  }
 
-  const connection = await api.connect();
-  const id = (await api.deploy(connection, { version: 'v1.2.3' })).body.data.deploymentId as string;
-  while ((await api.result(id)).body.data?.status !== 'DEPLOYMENT_READY') await new Promise((r) => setTimeout(r, 200));
-  await request(`/api/v1/deploy/${id}/switch`, { method: 'POST' });
-  await save('deployment', id);
+  // One deployment, switched: its own history ('deployment', before the hook moved into the
+  // workflow; 'deployment-hook', with the testTrafficHook update) and its service's admission run.
+  const deploymentNames = ['deployment', 'deployment-hook', 'service-deployments'].filter(wanted);
+  if (deploymentNames.length > 0) {
+    const connection = await api.connect();
+    const id = (await api.deploy(connection, { version: 'v1.2.3' })).body.data.deploymentId as string;
+    while ((await api.result(id)).body.data?.status !== 'DEPLOYMENT_READY') await new Promise((r) => setTimeout(r, 200));
+    await request(`/api/v1/deploy/${id}/switch`, { method: 'POST' });
+    for (const name of deploymentNames.filter((n) => n !== 'service-deployments')) await save(name, id);
+    if (deploymentNames.includes('service-deployments')) await save('service-deployments', serviceWorkflowId(`${SANDBOX_SERVICE.cluster}/${SANDBOX_SERVICE.service}`));
+  }
 } finally {
+  await served.close();
   worker.shutdown();
   await running;
   await sandbox.close();
