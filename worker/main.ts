@@ -2,6 +2,7 @@
 // The Temporal runtime turns SIGINT/SIGTERM into a graceful worker shutdown.
 import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
+import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
 import { startSandbox } from '../emulators/sandbox.js';
 import { workerServices } from './services.js';
 import { startWorker } from './start.js';
@@ -21,6 +22,8 @@ try {
   await sandbox?.close();
   logger.info('worker stopped');
 } catch (error) {
+  // A cluster that lacks what Switchyard needs: its message names the commands to run.
+  if (error instanceof ClusterNotPreparedError) console.error(`Switchyard worker cannot start against Temporal at ${address}: ${error.message}`);
   logger.fatal({ err: error, address }, 'worker failed');
   process.exitCode = 1;
 }
