@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { startPostgres, type Postgres, type PostgresOptions } from '../support/postgres.js';
+import { forgetOnExit, reapOnExit } from '../support/exit-reaper.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const toolsDir = join(projectRoot, '.tools', 'temporal-cluster');
@@ -177,21 +178,6 @@ async function distinctFreePorts(count: number, low = 20_000, high = 32_767): Pr
   return [...ports];
 }
 
-const livePids = new Set<number>();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of livePids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  });
-}
 
 function serverConfig(pg: Postgres, ports: NodePorts, clusterRpcAddress: string, dynamicConfigFile: string, shards: number, logLevel: string) {
   const sql = (databaseName: string, maxConns: number) => ({
@@ -476,7 +462,6 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
   requireFile(TEMPORAL_SQL_TOOL_BIN, 'temporal-sql-tool');
   requireFile(join(TEMPORAL_PG_SCHEMA_DIR, 'temporal', 'versioned'), 'The Temporal PostgreSQL schema');
   requireFile(join(TEMPORAL_PG_SCHEMA_DIR, 'visibility', 'versioned'), 'The Temporal PostgreSQL visibility schema');
-  installExitHook();
 
   const namespace = options.namespace ?? 'default';
   const startTimeoutMs = options.startTimeoutMs ?? 90_000;
@@ -501,7 +486,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
         await waitForExit(child, 5_000);
       }
     }
-    if (child.pid !== undefined) livePids.delete(child.pid);
+    if (child.pid !== undefined) forgetOnExit(child.pid);
   };
 
   const cleanup = async (keepLogs = false) => {
@@ -562,7 +547,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
       });
       closeSync(fd);
       processes[i] = child;
-      if (child.pid !== undefined) livePids.add(child.pid);
+      if (child.pid !== undefined) reapOnExit(child.pid, 'SIGKILL');
       let spawnError: Error | undefined;
       child.once('error', (error) => { spawnError = error; });
       const failure = () => {

@@ -9,6 +9,7 @@ import { accessSync, chownSync, closeSync, constants, existsSync, mkdtempSync, o
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from './free-port.js';
+import { forgetOnExit, reapOnExit } from './exit-reaper.js';
 
 export interface PostgresOptions {
   /** Database superuser name (not an OS user). Default `postgres`. */
@@ -155,22 +156,6 @@ function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-const livePids = new Set<number>();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A test process that exits without stop() must not leave a postmaster behind.
-  process.on('exit', () => {
-    for (const pid of livePids) {
-      try {
-        process.kill(pid, 'SIGQUIT');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
 
 function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
@@ -226,7 +211,6 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
   rmSync(pwFile, { force: true });
 
-  installExitHook();
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   let child: ChildProcess | undefined;
   let port = 0;
@@ -292,7 +276,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   if (!child || child.pid === undefined) throw new Error('PostgreSQL did not start');
   const server = child;
   const pid = child.pid;
-  livePids.add(pid);
+  reapOnExit(pid, 'SIGQUIT');
 
   const psqlEnv: NodeJS.ProcessEnv = { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '10' };
   const query = (sql: string, dbName = 'postgres') =>
@@ -323,7 +307,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
         server.kill('SIGQUIT'); // immediate shutdown
         if (!(await waitForExit(server, 5_000))) server.kill('SIGKILL');
       }
-      livePids.delete(pid);
+      forgetOnExit(pid);
       if (!options.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
