@@ -1,5 +1,6 @@
 // The app factory: every dependency comes in as an argument, so tests build the same app against
 // a test Temporal server and the launcher builds it against the embedded one.
+import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -7,7 +8,10 @@ import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Role } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
-import { requireRole, type ApiKeyRing, type SwitchyardEnv } from './auth.js';
+import { requireRole, requireStreamRole, type ApiKeyRing, type SwitchyardEnv } from './auth.js';
+import type { Context } from 'hono';
+import { StreamTokenSigner } from './streams/stream-token.js';
+import { registerStreamTokenRoutes } from './streams/stream-token-routes.js';
 import type { ConnectionStore } from '../common/connection-store.js';
 import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
@@ -37,18 +41,33 @@ export interface AppDeps {
   version: string;
   distribution: Omit<DistributionSettings, 'taskQueue'>;
   connections: ConnectionStore;
-  deploy: { githubApiUrl: string; awsEndpoint: string | undefined; defaults: DeploymentDefaults };
+  deploy: {
+    githubApiUrl: string;
+    awsEndpoint: string | undefined;
+    /** Who assumes role connections' roles; the SDK's default provider chain when absent (the sandbox passes its keys). */
+    baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
+    defaults: DeploymentDefaults;
+  };
   /** WebSocket limits (tests shrink them); the seed's by default. */
   webSocketLimits?: Partial<WsLimits>;
+  /** Origins allowed to open GET /ws (SWITCHYARD_ALLOWED_ORIGINS); absent or empty: same-origin only. */
+  allowedOrigins?: readonly string[];
   /** Slack ChatOps (/slack/*) and the CodeDeploy hook endpoint; absent, neither is served. */
   slack?: { config: SlackConfig; client: WebClient | undefined; publicUrl: string };
   /** How often the shared per-workflow pollers query for new events. */
   eventPollIntervalMs: number;
+  /**
+   * The key stream tokens are signed under (derived from it): the encryption key every replica
+   * shares (SWITCHYARD_ENCRYPTION_KEY or the data folder's); absent, a random one (one process only).
+   */
+  streamTokenSecret?: Buffer;
   /** Route middleware for a role; set by createApp from `keys`. */
   auth: (role: Role) => MiddlewareHandler;
+  /** For SSE routes: also `?token=` (an API key, or a stream token for the route's scope). */
+  streamAuth: (role: Role, scopeOf: (c: Context) => string) => MiddlewareHandler;
 }
 
-export type AppOptions = Omit<AppDeps, 'auth'>;
+export type AppOptions = Omit<AppDeps, 'auth' | 'streamAuth'>;
 
 export const OPENAPI_INFO = {
   title: 'Switchyard API',
@@ -59,7 +78,12 @@ export const OPENAPI_INFO = {
 };
 
 export function createApp(options: AppOptions) {
-  const deps: AppDeps = { ...options, auth: (role) => requireRole(options.keys, role) };
+  const streamTokens = new StreamTokenSigner(options.streamTokenSecret);
+  const deps: AppDeps = {
+    ...options,
+    auth: (role) => requireRole(options.keys, role),
+    streamAuth: (role, scopeOf) => requireStreamRole(options.keys, streamTokens, role, scopeOf),
+  };
   const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
   const hub = new WorkflowEventHub({ pollIntervalMs: options.eventPollIntervalMs });
 
@@ -76,19 +100,20 @@ export function createApp(options: AppOptions) {
   });
 
   registerHealthRoutes(app, deps);
+  registerStreamTokenRoutes(app, deps, streamTokens);
   registerSystemRoutes(app, deps);
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
   // admission workflow's, so it holds across replicas too.
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults);
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
-    connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, timeoutMs: 10_000 }),
+    connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),
     deployments,
     hub,
   });
   if (deps.slack) {
     const { config, client, publicUrl } = deps.slack;
-    const shared = { connections: deps.connections, config, awsEndpoint: deps.deploy.awsEndpoint, logger: deps.logger };
+    const shared = { connections: deps.connections, config, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, logger: deps.logger };
     registerSlackRoutes(app, { ...shared, slack: client, deployments, publicUrl });
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
   }
@@ -98,6 +123,7 @@ export function createApp(options: AppOptions) {
   const webSocket = createWebSocketRoutes({
     keys: deps.keys, hub, deployments, distributions, logger: deps.logger, version: deps.version,
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   webSocket.register(app);
   // Documented here; the upgrade itself is handled by @hono/node-ws outside the OpenAPI router.

@@ -1,7 +1,7 @@
 // API keys as `Authorization: Bearer <key>`, each with one role. Keys are compared by their
 // SHA-256 digest through a map lookup, so the comparison time does not depend on the key.
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Role } from '../common/config.js';
 import { errorResponse } from './errors.js';
 
@@ -55,6 +55,37 @@ export function requireRole(keys: ApiKeyRing, needed: Role): MiddlewareHandler<{
     if (!principal) {
       c.header('WWW-Authenticate', 'Bearer realm="switchyard"');
       return errorResponse(c, 401, 'Missing or invalid API key: send Authorization: Bearer <key>');
+    }
+    if (!roleAllows(principal.role, needed)) {
+      return errorResponse(c, 403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** What can verify a stream token for a scope (api/streams/stream-token.ts). */
+export interface StreamTokenVerifier {
+  verify(token: string | undefined, scope: string): Principal | undefined;
+}
+
+/**
+ * For SSE routes, which browsers open with EventSource (no headers): the Authorization header,
+ * or `?token=` holding either an API key (as GET /ws accepts) or a stream token for this route's
+ * scope. The token is never logged: request logs carry the path, not the query.
+ */
+export function requireStreamRole(
+  keys: ApiKeyRing, tokens: StreamTokenVerifier, needed: Role, scopeOf: (c: Context) => string,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const header = bearerToken(c.req.header('authorization'));
+    const query = c.req.query('token');
+    const principal = header !== undefined
+      ? keys.authenticate(header)
+      : keys.authenticate(query) ?? tokens.verify(query, scopeOf(c));
+    if (!principal) {
+      c.header('WWW-Authenticate', 'Bearer realm="switchyard"');
+      return errorResponse(c, 401, 'Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ?token=<key or stream token for this stream> (POST /api/v1/stream-tokens)');
     }
     if (!roleAllows(principal.role, needed)) {
       return errorResponse(c, 403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);

@@ -57,12 +57,15 @@ export function errorBody(path: string, status: number, message: string, extras:
       ...(Object.keys(mergedDetails).length > 0 ? { details: mergedDetails } : {}),
     };
   }
+  // The envelope's keys win over extras: `status` is always the HTTP status (a deployment's own
+  // status travels as `deploymentStatus`).
+  const { timestamp: _t, status: _s, error: _e, message: _m, ...rest } = extras;
   return {
     timestamp: pandaTimestamp(),
     status,
     error: title ?? PANDA_TITLES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request'),
     message,
-    ...extras,
+    ...rest,
   };
 }
 

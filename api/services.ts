@@ -1,20 +1,25 @@
 // What the API talks to besides Temporal: the connection store, and GitHub/AWS for validating
 // connections (the sandbox's emulators, or the real services), plus deployment defaults.
 import { openConnectionStore } from '../common/connection-store.js';
+import { loadOrCreateEncryptionKey } from '../common/secret-box.js';
 import type { Config } from '../common/config.js';
 import { createSlackWebClient } from '../common/slack-config.js';
-import { ensureSandboxConnections, sandboxSlackConfig, type Sandbox } from '../emulators/sandbox.js';
+import { ensureSandboxConnections, sandboxBaseAwsCredentials, sandboxSlackConfig, type Sandbox } from '../emulators/sandbox.js';
 import type { AppOptions } from './app.js';
 
-export type ApiServices = Pick<AppOptions, 'connections' | 'deploy'>;
+export type ApiServices = Pick<AppOptions, 'connections' | 'deploy' | 'streamTokenSecret'>;
 
 export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiServices {
   const configured = Object.fromEntries(Object.entries(config.deploy.target).filter(([, value]) => value !== undefined));
   return {
     connections: openConnectionStore(config),
+    // Stream tokens are signed under a key derived from the shared encryption key: valid on every replica.
+    streamTokenSecret: loadOrCreateEncryptionKey(config.dataDir, config.encryptionKey),
     deploy: {
       githubApiUrl: sandbox?.githubApiUrl ?? config.deploy.githubApiUrl,
       awsEndpoint: sandbox?.awsEndpoint ?? config.deploy.awsEndpoint,
+      // Role connections: assumed from the process's default credential chain, or the sandbox's keys.
+      ...(sandbox ? { baseAwsCredentials: sandboxBaseAwsCredentials } : {}),
       defaults: {
         // Explicit configuration wins over the sandbox's seeded service.
         target: { ...sandbox?.target, ...configured },

@@ -40,6 +40,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
       syncWaitMs: config.distribution.syncWaitMs,
     },
     eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
+    allowedOrigins: config.allowedOrigins,
     ...services,
     slack: await slackServices(config, sandbox, services.connections),
   });

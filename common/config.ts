@@ -47,6 +47,11 @@ export const configSchema = z.object({
   SWITCHYARD_API_KEYS: apiKeyList.optional(),
   SWITCHYARD_SANDBOX: booleanFlag.optional(),
   SWITCHYARD_PUBLIC_URL: z.url().optional(),
+  SWITCHYARD_ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .refine((origins) => origins.every((origin) => origin === '*' || isOrigin(origin)), 'must be comma-separated origins like https://console.example.com (scheme://host[:port]), or *')
+    .optional(),
   SWITCHYARD_ENCRYPTION_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -127,6 +132,8 @@ export interface Config {
   adminKeyFromEnv: boolean;
   sandbox: boolean;
   publicUrl: string;
+  /** Browser origins allowed to open GET /ws; empty means same-origin only (Origin's host = Host). */
+  allowedOrigins: string[];
   /** Base64 AES-256 key for secrets at rest; generated into the data folder when unset. */
   encryptionKey: string | undefined;
   /** PostgreSQL for shared state (the connection store) instead of files in the data folder. */
@@ -174,6 +181,15 @@ export interface Config {
 
 export { ConfigError };
 
+/** `scheme://host[:port]` with nothing after it, as browsers send in `Origin`. */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (`export X=`) means "not set", as in most shells' and tools' conventions.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -205,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKeyFromEnv: Boolean(raw.SWITCHYARD_API_KEY),
     sandbox: raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    allowedOrigins: raw.SWITCHYARD_ALLOWED_ORIGINS ?? [],
     encryptionKey: raw.SWITCHYARD_ENCRYPTION_KEY,
     databaseUrl: raw.DATABASE_URL,
     temporal: {

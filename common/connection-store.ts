@@ -23,13 +23,18 @@ export interface AwsConnection {
   kind: 'aws';
   region: string;
   accountId: string;
+  /** A role connection: the role assumed (from the worker's base credentials) for every call. Absent for static keys. */
+  roleArn?: string;
   createdAt: string;
 }
 
 export type Connection = GitHubConnection | AwsConnection;
 
 export interface GitHubSecret { token: string }
-export interface AwsSecret { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+export interface AwsKeysSecret { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+/** A role connection's sealed part: the ExternalId (not a secret in AWS terms, kept out of responses all the same). */
+export interface AwsRoleSecret { externalId?: string }
+export type AwsSecret = AwsKeysSecret | AwsRoleSecret;
 
 export type GitHubFields = Omit<GitHubConnection, 'id' | 'kind' | 'createdAt'>;
 export type AwsFields = Omit<AwsConnection, 'id' | 'kind' | 'createdAt'>;

@@ -23,7 +23,6 @@ export const slackConfigSchema = z.object({
   GIF_DEPLOYING: z.url().optional(),
   GIF_SUCCESS: z.url().optional(),
   GIF_FAILURE: z.url().optional(),
-  GIF_WAITING: z.url().optional(),
   /** The ChatOps seed's names, accepted as aliases of GIF_SUCCESS and GIF_FAILURE. */
   GIF_DEPLOY_SUCCESS: z.url().optional(),
   GIF_DEPLOY_FAIL: z.url().optional(),
@@ -36,7 +35,6 @@ export interface SlackGifs {
   deploying?: string;
   success?: string;
   failure?: string;
-  waiting?: string;
 }
 
 export interface SlackConfig {
@@ -78,12 +76,11 @@ export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
       repo: raw.SLACK_DEFAULT_REPO,
       branch: raw.SLACK_DEFAULT_BRANCH,
     },
-    // The seed's defaults: {GIF_BASE_URL}/deploying.gif, deploy_complete.gif, failed.gif.
+    // The seed's GIFs only: {GIF_BASE_URL}/deploying.gif, deploy_complete.gif, failed.gif.
     gifs: {
       deploying: gif(raw.GIF_DEPLOYING, 'deploying.gif'),
       success: gif(raw.GIF_SUCCESS ?? raw.GIF_DEPLOY_SUCCESS, 'deploy_complete.gif'),
       failure: gif(raw.GIF_FAILURE ?? raw.GIF_DEPLOY_FAIL, 'failed.gif'),
-      waiting: gif(raw.GIF_WAITING, 'waiting.gif'),
     },
     hook: { secret: raw.CODEDEPLOY_HOOK_SECRET, awsConnectionId: raw.CODEDEPLOY_HOOK_AWS_CONNECTION_ID },
   };

@@ -16,12 +16,20 @@ import type { SlackConfig } from '../common/slack-config.js';
 /** Sandbox-only credentials: accepted by the emulators and nothing else. */
 export const SANDBOX_CREDENTIALS = {
   githubToken: 'ghp_switchyardSandboxToken000000000000000',
+  /** A fine-grained token that may read the sandbox repositories but has no Actions write permission. */
+  githubReadOnlyToken: 'github_pat_switchyardSandboxReadOnly000000000000',
   awsAccessKeyId: 'AKIASWITCHYARDSANDBOX',
   awsSecretAccessKey: 'switchyard-sandbox-secret-access-key',
   /** A key the AWS emulator knows but refuses (sts:GetCallerIdentity not authorized). */
   awsUnauthorizedAccessKeyId: 'AKIASWITCHYARDNOPERMS',
   region: 'ap-northeast-2',
 } as const;
+
+/**
+ * The sandbox's "default credential chain": the base identity (the emulator's IAM user) that
+ * assumes role connections' roles, as the SDK's chain would find it in AWS_ACCESS_KEY_ID/… .
+ */
+export const sandboxBaseAwsCredentials = async () => ({ accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
 
 /** Sandbox Slack: the emulator's bot token, a signing secret to sign requests with, an approver. */
 export const SANDBOX_SLACK = {
@@ -86,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const github = await startGitHubEmulator({
     tokens: [SANDBOX_CREDENTIALS.githubToken, `ghp_${randomBytes(18).toString('hex')}`],
+    readOnlyTokens: [SANDBOX_CREDENTIALS.githubReadOnlyToken],
     stepMs: options.stepMs ?? 500,
     // What the build workflow's last step does for real: push the image to ECR.
     onImageBuilt: (built) => { aws.state.ecr.pushImage(built.ecrRepository, built.imageTag); },

@@ -3,6 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRole } from '../api/auth.js';
+import { errorBody } from '../api/errors.js';
 import { json } from './support/http.js';
 import { authHeader, buildTestApp, testKeyRing } from './support/api.js';
 import { connectClient } from './support/temporal.js';
@@ -119,5 +120,11 @@ describe('metrics', () => {
     } finally {
       await temporal.close();
     }
+  });
+
+  it('keeps the envelope keys: extras can never override status, timestamp, error or message', () => {
+    const body = errorBody('/api/v1/deploy/dep_x/switch', 400, 'Not ready', { status: 'IN_PROGRESS', timestamp: 'x', error: 'y', message: 'z', deploymentStatus: 'IN_PROGRESS' }, 'Deployment Error');
+    expect(body).toMatchObject({ status: 400, error: 'Deployment Error', message: 'Not ready', deploymentStatus: 'IN_PROGRESS' });
+    expect((body as { timestamp: string }).timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   });
 });

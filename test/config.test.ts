@@ -27,6 +27,14 @@ describe('configuration', () => {
     expect(problems).toHaveLength(4);
   });
 
+  it('reads SWITCHYARD_ALLOWED_ORIGINS as a comma-separated origin list, empty (same-origin) by default', () => {
+    expect(loadConfig({}).allowedOrigins).toEqual([]);
+    expect(loadConfig({ SWITCHYARD_ALLOWED_ORIGINS: 'https://console.example.com, http://localhost:3000 ,' }).allowedOrigins)
+      .toEqual(['https://console.example.com', 'http://localhost:3000']);
+    expect(loadConfig({ SWITCHYARD_ALLOWED_ORIGINS: '*' }).allowedOrigins).toEqual(['*']);
+    expect(problemsOf({ SWITCHYARD_ALLOWED_ORIGINS: 'https://ok.example,console.example.com/path' }).join()).toContain('SWITCHYARD_ALLOWED_ORIGINS');
+  });
+
   it('turns sandbox off by default when real service configuration is present, unless forced on', () => {
     expect(loadConfig({ AWS_REGION: 'ap-northeast-2' }).sandbox).toBe(false);
     expect(loadConfig({ AWS_REGION: 'ap-northeast-2', SWITCHYARD_SANDBOX: 'true' }).sandbox).toBe(true);

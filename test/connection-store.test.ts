@@ -70,6 +70,14 @@ async function roundTrip(store: ConnectionStore): Promise<void> {
   expect(await store.get(github.id)).toBeUndefined();
   expect(await store.githubSecret(github.id)).toBeUndefined();
   expect(await store.list()).toEqual([aws]);
+
+  // A role connection: the role ARN in clear with the public fields, the ExternalId sealed.
+  const role = await store.addAws({ region: 'ap-northeast-2', accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy' }, { externalId: 'roundtrip-external-id' });
+  expect(role).toMatchObject({ kind: 'aws', roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy' });
+  expect(await store.get(role.id)).toEqual(role);
+  expect(await store.awsSecret(role.id)).toEqual({ connection: role, secret: { externalId: 'roundtrip-external-id' } });
+  expect(JSON.stringify(await store.list())).not.toContain('roundtrip-external-id');
+  expect(await store.remove(role.id)).toBe(true);
 }
 
 describe('FileConnectionStore', () => {

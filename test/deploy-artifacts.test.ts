@@ -456,6 +456,21 @@ describe('deploy/iam/switchyard-deploy-policy.json', () => {
   });
 });
 
+describe('deploy/iam/switchyard-deploy-trust-policy.json', () => {
+  const trust = JSON.parse(read('deploy/iam/switchyard-deploy-trust-policy.json')) as { Version: string; Statement: (PolicyStatement & { Principal?: { AWS?: string } })[] };
+
+  it("lets only the worker's principal assume the role, with the sts:ExternalId condition, and is printed in the README", () => {
+    expect(trust.Version).toBe('2012-10-17');
+    expect(trust.Statement).toHaveLength(1);
+    const [statement] = trust.Statement;
+    expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
+    expect(statement!.Principal?.AWS).toMatch(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@-]+$/);
+    expect(statement!.Condition).toEqual({ StringEquals: { 'sts:ExternalId': expect.any(String) } });
+    const blocks = [...read('README.md').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => { try { return JSON.parse(m[1]!) as unknown; } catch { return undefined; } });
+    expect(blocks).toContainEqual(trust);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // deploy/slack-app-manifest.yaml and deploy/codedeploy/deployment-group.json
 

@@ -84,6 +84,21 @@ describe('deployment outcomes', () => {
     expect(codeDeployStatus(result.codeDeployDeploymentId)).toBe('Stopped');
     const switchAfter = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
     expect(switchAfter.status).toBe(400);
+    // An ended deployment is there (its /result shows it): a rollback says why it cannot, not "not found".
+    const again = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
+    expect(again).toMatchObject({ status: 400, body: { status: 400, error: 'Deployment Error', message: `Deployment ${id} has ended (ROLLED_BACK): nothing to roll back`, deploymentId: id, deploymentStatus: 'ROLLED_BACK' } });
+    // Every error body's status is the HTTP status, whatever the deployment's own status is.
+    const unknown = 'dep_0000000000';
+    const calls: [string, string][] = [
+      ['POST', `/api/v1/deploy/${id}/switch`], ['POST', `/api/v1/deploy/${id}/rollback`],
+      ['POST', `/api/v1/deploy/${unknown}/switch`], ['POST', `/api/v1/deploy/${unknown}/rollback`],
+      ['GET', `/api/v1/deploy/${unknown}/result`], ['GET', `/api/v1/deploy/${unknown}/events`],
+    ];
+    for (const [method, path] of calls) {
+      const res = await api.call(method, path, undefined, 'approver');
+      expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(res.body, `${method} ${path}`).toMatchObject({ status: res.status, timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/) });
+    }
   });
 
   it('treats a cancellation from Temporal (UI, CLI) as a rollback: CodeDeploy stopped, the run ended', async () => {
@@ -155,7 +170,10 @@ describe('deployment outcomes', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ status: 400, timestamp: expect.any(String) });
     expect((await api.result('dep_0000000000')).body).toMatchObject({ status: 400, message: 'Deployment result not found: dep_0000000000' });
-    expect((await api.call('POST', '/api/v1/deploy/dep_0000000000/switch', undefined, 'approver')).status).toBe(404);
+    // The seed lists "Deployment not found" among the switch's 400s.
+    expect(await api.call('POST', '/api/v1/deploy/dep_0000000000/switch', undefined, 'approver')).toMatchObject({
+      status: 400, body: { status: 400, error: 'Deployment Error', message: 'Deployment not found' },
+    });
     const badToken = await api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: 'ghp_wrong' });
     expect(badToken.body).toMatchObject({ status: 400, message: 'GitHub connection failed: Bad credentials' });
     const badRepo = await api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: 'nope', branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });

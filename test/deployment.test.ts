@@ -56,6 +56,14 @@ describe('blue/green deployment', () => {
     const ready = (await api.result(id)).body.data;
     expect(ready).toMatchObject({ status: 'DEPLOYMENT_READY', finalService: null, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, version: 'v1.2.3' });
     expect(ready.greenUrl).toContain('/green');
+    // The seed's timestamp form in the seed's fields; new fields keep ISO with zone.
+    expect(ready.startedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(ready.completedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    // The blue and green ECS task sets, from CodeDeploy's deployment target.
+    const taskSetArn = new RegExp(`^arn:aws:ecs:[^:]+:\\d{12}:task-set/${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}/ecs-svc/\\d+$`);
+    expect(ready.blueServiceArn).toMatch(taskSetArn);
+    expect(ready.greenServiceArn).toMatch(taskSetArn);
+    expect(ready.greenServiceArn).not.toBe(ready.blueServiceArn);
 
     const viewerSwitch = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'viewer');
     expect(viewerSwitch.status).toBe(403);
@@ -70,6 +78,8 @@ describe('blue/green deployment', () => {
     expect(result).toMatchObject({ status: 'COMPLETED', finalService: 'green', errorMessage: null, approvedBy: 'test approver', decidedVia: 'api' });
     for (const field of ['blueLatencyMs', 'greenLatencyMs', 'blueErrorRate', 'greenErrorRate']) expect(typeof result[field]).toBe('number');
     expect(result.greenErrorRate).toBe(0);
+    expect(result.completedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(result.decidedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
     // The service now runs the new revision; the emulators saw one of everything.
     const aws = worker.sandbox.aws.state;
@@ -86,6 +96,11 @@ describe('blue/green deployment', () => {
     const texts = messages.map((m) => JSON.parse(m.data).message as string);
     expect(texts).toContain('[Stage 1] Dockerfile 찾음');
     expect(texts).toContain('[Stage 4] Green 서비스 배포 완료 - 트래픽 전환 대기 중');
+    // Stage 2 in the seed's order: push start, repository checked, ECR login, pushed.
+    const stage2 = texts.filter((t) => t?.startsWith('[Stage 2]'));
+    expect(stage2).toEqual(['[Stage 2] ECR에 이미지 Push 중 - ECR로 이미지 Push 중...', '[Stage 2] ECR 리포지토리 확인 완료', '[Stage 2] ECR 로그인 완료', '[Stage 2] 이미지 Push 완료']);
+    const readyEvent = messages.map((m) => JSON.parse(m.data)).find((d) => d.message === '[Stage 4] Green 서비스 배포 완료 - 트래픽 전환 대기 중');
+    expect(readyEvent.details).toMatchObject({ stage: 4, blueServiceArn: ready.blueServiceArn, greenServiceArn: ready.greenServiceArn, blueUrl: ready.blueUrl, greenUrl: ready.greenUrl });
     expect(texts).toContain('[Stage 4] CodeDeploy Lifecycle Hook: AfterAllowTestTraffic');
     expect(messages.at(-1)!.event).toBe('success');
 

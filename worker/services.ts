@@ -2,7 +2,7 @@
 import { openConnectionStore } from '../common/connection-store.js';
 import type { Config } from '../common/config.js';
 import { createSlackWebClient } from '../common/slack-config.js';
-import { sandboxSlackConfig, type Sandbox } from '../emulators/sandbox.js';
+import { sandboxBaseAwsCredentials, sandboxSlackConfig, type Sandbox } from '../emulators/sandbox.js';
 import type { WorkerServices } from './activity-deps.js';
 import { realChannels, sandboxChannels } from './channel-endpoints.js';
 
@@ -12,6 +12,8 @@ export function workerServices(config: Config, sandbox: Sandbox | undefined): Wo
     deployEndpoints: {
       githubApiUrl: sandbox?.githubApiUrl ?? config.deploy.githubApiUrl,
       awsEndpoint: sandbox?.awsEndpoint ?? config.deploy.awsEndpoint,
+      // Role connections: assumed from the process's default credential chain, or the sandbox's keys.
+      ...(sandbox ? { baseAwsCredentials: sandboxBaseAwsCredentials } : {}),
     },
     connections: openConnectionStore(config),
     slack: slackActivityDeps(config, sandbox),

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { Context, sleep } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Builder } from '../../workflows/deployment/types.js';
 import type { DeployClients } from './clients.js';
 import { asActivityFailure, permanent } from './errors.js';
@@ -19,7 +20,10 @@ export interface BuildInput {
   owner: string;
   repo: string;
   sha: string;
+  /** The branch or tag the build workflow is dispatched on. */
   ref: string;
+  /** The deployment's version is a commit: the workflow gets it as its `sha` input and checks it out. */
+  refIsCommit?: boolean;
   builder: Builder;
   buildWorkflow: string;
   correlationId: string;
@@ -49,9 +53,14 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
     const previous = (Context.current().info.heartbeatDetails ?? {}) as BuildHeartbeat;
     let dispatchedAt = previous.dispatchedAt;
 
+    const workflowFile = `.github/workflows/${input.buildWorkflow}`;
     const findRun = async () => {
-      const { data } = await octokit.actions.listWorkflowRuns({ owner, repo, workflow_id: input.buildWorkflow, event: 'workflow_dispatch', per_page: 50 });
-      return data.workflow_runs.find((run) => run.display_title === runName);
+      try {
+        const { data } = await octokit.actions.listWorkflowRuns({ owner, repo, workflow_id: input.buildWorkflow, event: 'workflow_dispatch', per_page: 50 });
+        return data.workflow_runs.find((run) => run.display_title === runName);
+      } catch (error) {
+        throw githubBuildFailure(error, `${owner}/${repo}`, workflowFile);
+      }
     };
 
     let run = await findRun();
@@ -60,13 +69,14 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
       try {
         await octokit.actions.createWorkflowDispatch({
           owner, repo, workflow_id: input.buildWorkflow, ref: input.ref,
-          inputs: { correlation_id: input.correlationId, ecr_repository: input.ecrRepository, image_tag: input.imageTag, aws_region: region },
+          inputs: {
+            correlation_id: input.correlationId, ecr_repository: input.ecrRepository, image_tag: input.imageTag, aws_region: region,
+            // Only for a commit, so a workflow copied before the template declared `sha` still builds branches and tags.
+            ...(input.refIsCommit ? { sha: input.sha } : {}),
+          },
         });
       } catch (error) {
-        if ((error as { status?: number }).status === 404) {
-          throw permanent('DOCKER_BUILD_FAILED', `Build workflow .github/workflows/${input.buildWorkflow} not found in ${owner}/${repo} (copy templates/github-actions/switchyard-build.yml there)`);
-        }
-        throw error;
+        throw githubBuildFailure(error, `${owner}/${repo}`, workflowFile, input.refIsCommit ? input.sha : undefined);
       }
       dispatchedAt = Date.now();
       Context.current().heartbeat({ dispatchedAt } satisfies BuildHeartbeat);
@@ -116,6 +126,32 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
       }
     },
   };
+}
+
+/**
+ * GitHub's answers about the build workflow as permanent DOCKER_BUILD_FAILED failures that say
+ * what to fix; rate limits, 5xx and network errors stay retryable.
+ */
+function githubBuildFailure(error: unknown, repository: string, workflowFile: string, commit?: string): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
+  const said = (e.message ?? String(error)).replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+  const template = 'copy templates/github-actions/switchyard-build.yml there';
+  switch (e.status) {
+    case 404:
+      return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} not found in ${repository} (${template}, on the default branch)`);
+    case 403:
+      if (/rate limit/i.test(said) || e.response?.headers?.['x-ratelimit-remaining'] === '0') return ApplicationFailure.retryable(`GitHub ${repository}: ${said}`, 'TransientRateLimit');
+      return permanent('DOCKER_BUILD_FAILED', `The GitHub token may not run ${workflowFile} in ${repository}: ${said} (a fine-grained token needs the Actions read and write permission, a classic token the repo and workflow scopes)`);
+    case 422:
+      if (/disabled workflow/i.test(said)) return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} is disabled in ${repository} (enable it in the repository's Actions tab): ${said}`);
+      if (/Unexpected inputs/i.test(said) && commit) {
+        return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} in ${repository} does not declare the 'sha' input needed to build commit ${commit.slice(0, 7)} (${template} again): ${said}`);
+      }
+      return permanent('DOCKER_BUILD_FAILED', `GitHub refused to dispatch ${workflowFile} in ${repository}: ${said}`);
+    default:
+      return asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${repository}`);
+  }
 }
 
 /** Runs a command with a heartbeat every few seconds; returns its exit code and last output. */

@@ -3,7 +3,9 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { Context } from '@temporalio/activity';
 import { Octokit } from '@octokit/rest';
+import { awsCredentials, roleSessionName, type AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { permanent } from './errors.js';
 
@@ -11,6 +13,17 @@ export interface DeployEndpoints {
   githubApiUrl: string;
   /** One endpoint for every AWS service: the sandbox emulator; undefined in production. */
   awsEndpoint: string | undefined;
+  /** Who assumes role connections' roles: the SDK's default provider chain when absent; the sandbox's keys in sandbox mode. */
+  baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
+}
+
+/** The deployment an activity works for: its workflow id is the deployment id. */
+function currentDeploymentId(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined; // not inside an activity
+  }
 }
 
 export interface AwsClients {
@@ -29,13 +42,15 @@ export function createDeployClients(connections: ConnectionStore, endpoints: Dep
       return new Octokit({ auth: resolved.secret.token, baseUrl: endpoints.githubApiUrl, request: { retries: 0 } });
     },
 
-    async aws(connectionId: string): Promise<AwsClients> {
+    /** Role connections assume their role as session `switchyard-<deploymentId>` (default: the current activity's deployment). */
+    async aws(connectionId: string, deploymentId: string | undefined = currentDeploymentId()): Promise<AwsClients> {
       const resolved = await connections.awsSecret(connectionId);
       if (!resolved) throw permanent('ECS_DEPLOYMENT_FAILED', 'AWS connection not found');
       const { region, accountId } = resolved.connection;
+      const access = { endpoint: endpoints.awsEndpoint, baseCredentials: endpoints.baseAwsCredentials };
       const config = {
         region,
-        credentials: resolved.secret,
+        credentials: awsCredentials(resolved, access, roleSessionName(deploymentId ?? connectionId)),
         // Temporal retries with backoff; the SDK's own retries would multiply the attempts.
         maxAttempts: 1,
         ...(endpoints.awsEndpoint ? { endpoint: endpoints.awsEndpoint } : {}),

@@ -20,6 +20,8 @@ export interface StartCodeDeployInput {
   containerName: string;
   containerPort: number;
   deploymentId: string;
+  /** The AfterAllowTestTraffic hook Lambda (name or ARN); the AppSpec names no hook when absent. */
+  hookFunction?: string;
 }
 
 export interface AwaitCodeDeployInput {
@@ -33,7 +35,7 @@ export interface AwaitCodeDeployInput {
 const marker = (deploymentId: string) => `switchyard:${deploymentId}`;
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
 
-export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn' | 'containerName' | 'containerPort'>): string {
+export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn' | 'containerName' | 'containerPort' | 'hookFunction'>): string {
   return JSON.stringify({
     version: 0.0,
     Resources: [{
@@ -42,7 +44,23 @@ export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn'
         Properties: { TaskDefinition: input.taskDefinitionArn, LoadBalancerInfo: { ContainerName: input.containerName, ContainerPort: input.containerPort } },
       },
     }],
+    // ECS AppSpec: Hooks is a list of { <lifecycle event>: <Lambda function name or ARN> }.
+    ...(input.hookFunction ? { Hooks: [{ AfterAllowTestTraffic: input.hookFunction }] } : {}),
   });
+}
+
+/** The blue and green ECS task set ARNs of a deployment target (the seed's blueServiceArn/greenServiceArn). */
+export interface TaskSetArns { blueServiceArn?: string; greenServiceArn?: string }
+
+/**
+ * A task set's ARN from CodeDeploy's `identifer` (sic): an ARN as is, or a task set id
+ * (`ecs-svc/…`) placed under the target's service ARN (`…:service/<cluster>/<service>`).
+ */
+export function taskSetArn(identifer: string | undefined, serviceArn: string | undefined): string | undefined {
+  if (!identifer) return undefined;
+  if (identifer.startsWith('arn:')) return identifer;
+  const match = serviceArn ? /^(arn:[^:]+:ecs:[^:]*:[^:]*:)service\/(.+)$/.exec(serviceArn) : null;
+  return match ? `${match[1]}task-set/${match[2]}/${identifer}` : identifer;
 }
 
 const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
@@ -67,20 +85,27 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
   /**
    * Reports the lifecycle events that succeeded since the last call (`reported` holds what this
    * attempt already sent; a new attempt sends again and the workflow dedupes). Returns whether
-   * production traffic is on green for good (AfterAllowTraffic succeeded).
+   * production traffic is on green for good (AfterAllowTraffic succeeded), and the task set ARNs seen.
    */
-  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<boolean> {
+  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<{ trafficOnGreen: boolean; arns: TaskSetArns }> {
     let targetIds: string[] | undefined;
     try {
       ({ targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId })));
     } catch (error) {
       // A deployment still in Created has no targets yet: nothing to report this time.
-      if (errorName(error) === 'DeploymentNotStartedException') return false;
+      if (errorName(error) === 'DeploymentNotStartedException') return { trafficOnGreen: false, arns: {} };
       throw error;
     }
-    if (!targetIds?.length) return false;
+    if (!targetIds?.length) return { trafficOnGreen: false, arns: {} };
     const { deploymentTargets } = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }));
     const target = deploymentTargets?.[0]?.ecsTarget;
+    const arns: TaskSetArns = {};
+    for (const taskSet of target?.taskSetsInfo ?? []) {
+      const arn = taskSetArn(taskSet.identifer, target?.targetArn);
+      if (!arn) continue;
+      if (taskSet.taskSetLabel?.toUpperCase() === 'BLUE') arns.blueServiceArn = arn;
+      if (taskSet.taskSetLabel?.toUpperCase() === 'GREEN') arns.greenServiceArn = arn;
+    }
     const taskSets = (target?.taskSetsInfo ?? []).map((t) => ({ label: t.taskSetLabel, status: t.status, trafficWeight: t.trafficWeight, running: t.runningCount, desired: t.desiredCount }));
     const reports = (target?.lifecycleEvents ?? [])
       .filter((event) => event.status === 'Succeeded' && event.lifecycleEventName && !reported.has(`${input.codeDeployDeploymentId}:${event.lifecycleEventName}`))
@@ -92,7 +117,8 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       }));
     await reportProgress(input.workflowId, reports);
     for (const report of reports) reported.add(report.key);
-    return (target?.lifecycleEvents ?? []).some((event) => event.lifecycleEventName === 'AfterAllowTraffic' && event.status === 'Succeeded');
+    const trafficOnGreen = (target?.lifecycleEvents ?? []).some((event) => event.lifecycleEventName === 'AfterAllowTraffic' && event.status === 'Succeeded');
+    return { trafficOnGreen, arns };
   }
 
   return {
@@ -116,18 +142,21 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       }
     },
 
-    async awaitCodeDeploy(input: AwaitCodeDeployInput): Promise<{ status: string }> {
+    /** Waits for `until`; the result also carries the blue/green task set ARNs (recorded: replay-safe). */
+    async awaitCodeDeploy(input: AwaitCodeDeployInput): Promise<{ status: string } & TaskSetArns> {
       const { codedeploy } = await clients.aws(input.awsConnectionId);
       const reported = new Set<string>();
+      const seen: TaskSetArns = {};
       try {
         for (;;) {
           const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: input.codeDeployDeploymentId }));
           const status = deploymentInfo?.status ?? 'Unknown';
-          const trafficOnGreen = await reportLifecycle(codedeploy, input, reported);
-          if (status === input.until || status === 'Succeeded') return { status };
+          const { trafficOnGreen, arns } = await reportLifecycle(codedeploy, input, reported);
+          Object.assign(seen, arns);
+          if (status === input.until || status === 'Succeeded') return { status, ...seen };
           // After the switch, CodeDeploy may keep blue for its termination wait (minutes to days):
           // the switch is done once traffic is on green, and nothing after that may roll it back.
-          if (input.until === 'Succeeded' && trafficOnGreen) return { status: 'TrafficSwitched' };
+          if (input.until === 'Succeeded' && trafficOnGreen) return { status: 'TrafficSwitched', ...seen };
           if (FINISHED.has(status)) {
             throw permanent('ECS_DEPLOYMENT_FAILED', `CodeDeploy deployment ${input.codeDeployDeploymentId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`);
           }

@@ -3,7 +3,7 @@
 // failure is an ordinary activity failure the workflow's retry policy handles.
 import type { WebClient } from '@slack/web-api';
 import type { SlackGifs } from '../../common/slack-config.js';
-import { deploymentMessage, waitingForTestMessage, type SlackDeploymentView } from '../../common/slack-blocks.js';
+import { deploymentMessage, sendWithoutImagesOnRefusal, waitingForTestMessage, type SlackDeploymentView } from '../../common/slack-blocks.js';
 
 export type { SlackDeploymentView } from '../../common/slack-blocks.js';
 
@@ -27,7 +27,8 @@ export function createSlackActivities(deps: SlackActivityDeps) {
     async postDeploymentMessage(view: SlackDeploymentView): Promise<SlackMessageRef | null> {
       if (!deps.client || !deps.channelId) return null;
       const { text, blocks } = deploymentMessage(view, options);
-      const result = await deps.client.chat.postMessage({ channel: deps.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+      const { client, channelId } = deps;
+      const result = await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.postMessage({ channel: channelId, text, blocks: b, unfurl_links: false, unfurl_media: false }));
       if (!result.channel || !result.ts) throw new Error('Slack chat.postMessage returned no channel or ts');
       return { channel: result.channel, ts: result.ts };
     },
@@ -35,9 +36,11 @@ export function createSlackActivities(deps: SlackActivityDeps) {
     /** The seed's "ECS 배포: 테스트 대기 중" notice when CodeDeploy opens the test listener to green. */
     async postTestTrafficNotice(input: { deploymentId: string; codeDeployDeploymentId: string; testUrl: string }): Promise<void> {
       if (!deps.client || !deps.channelId) return;
-      const gif = deps.gifs.waiting ?? deps.gifs.success;
+      // Green is deployed and waits for its test: still the seed's "deploying" GIF.
+      const gif = deps.gifs.deploying;
       const { text, blocks } = waitingForTestMessage({ ...input, ...(gif ? { gif } : {}) });
-      await deps.client.chat.postMessage({ channel: deps.channelId, text, blocks, unfurl_links: false, unfurl_media: false });
+      const { client, channelId } = deps;
+      await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.postMessage({ channel: channelId, text, blocks: b, unfurl_links: false, unfurl_media: false }));
     },
 
     /** Rewrites the message in place with the deployment's current state (idempotent). */
@@ -45,7 +48,8 @@ export function createSlackActivities(deps: SlackActivityDeps) {
       if (!deps.client) return;
       const { channel, ts, ...view } = input;
       const { text, blocks } = deploymentMessage(view, options);
-      await deps.client.chat.update({ channel, ts, text, blocks });
+      const client = deps.client;
+      await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.update({ channel, ts, text, blocks: b }));
     },
   };
 }

@@ -1,15 +1,24 @@
 // Connecting GitHub and AWS: validate the credentials against the real service (through the real
 // SDK clients), then keep them encrypted in the connection store. Error messages are the seed's.
+// An AWS role connection is validated by assuming the role (from the base credentials) and asking
+// GetCallerIdentity as the assumed role: the answer is the assumed-role ARN.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Octokit } from '@octokit/rest';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import { awsCredentials, roleSessionName, type AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import type { AwsConnection, AwsSecret, ConnectionStore } from '../../common/connection-store.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
 export interface ConnectionServiceOptions {
   githubApiUrl: string;
   awsEndpoint: string | undefined;
+  /** Who assumes a role connection's role; the SDK's default provider chain when absent. */
+  baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
   timeoutMs: number;
 }
+
+export type ConnectAwsInput =
+  | { region: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }
+  | { region: string; roleArn: string; externalId?: string | undefined };
 
 
 function isTimeout(error: unknown): boolean {
@@ -43,15 +52,16 @@ export class ConnectionService {
     return (await this.store.addGitHub(fields, { token })).id;
   }
 
-  async connectAws(input: { region: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }): Promise<string> {
-    const credentials = {
-      accessKeyId: input.accessKeyId,
-      secretAccessKey: input.secretAccessKey,
-      ...(input.sessionToken ? { sessionToken: input.sessionToken } : {}),
-    };
+  async connectAws(input: ConnectAwsInput): Promise<string> {
+    const secret: AwsSecret = 'roleArn' in input
+      ? (input.externalId ? { externalId: input.externalId } : {})
+      : { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey, ...(input.sessionToken ? { sessionToken: input.sessionToken } : {}) };
+    const roleArn = 'roleArn' in input ? input.roleArn : undefined;
+    // The connection as it will be stored (it has no id yet), to build the credentials the worker will use.
+    const probe: AwsConnection = { id: 'new', kind: 'aws', region: input.region, accountId: 'unknown', createdAt: new Date().toISOString(), ...(roleArn ? { roleArn } : {}) };
     const sts = new STSClient({
       region: input.region,
-      credentials,
+      credentials: awsCredentials({ connection: probe, secret }, { endpoint: this.options.awsEndpoint, baseCredentials: this.options.baseAwsCredentials }, roleSessionName('connect')),
       maxAttempts: 1,
       ...(this.options.awsEndpoint ? { endpoint: this.options.awsEndpoint } : {}),
     });
@@ -59,12 +69,13 @@ export class ConnectionService {
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(this.options.timeoutMs) });
       accountId = identity.Account ?? 'unknown';
+      if (roleArn && !identity.Arn?.includes(':assumed-role/')) throw new Error(`GetCallerIdentity answered ${identity.Arn ?? 'no ARN'}, not the assumed role`);
     } catch (error) {
       const reason = isTimeout(error) ? 'Connection timeout' : (error as Error).message;
-      throw new ApiError(400, `AWS credentials validation failed: ${reason}`, {}, DEPLOYMENT_ERROR);
+      throw new ApiError(400, `AWS ${roleArn ? 'role' : 'credentials'} validation failed: ${reason}`, {}, DEPLOYMENT_ERROR);
     } finally {
       sts.destroy();
     }
-    return (await this.store.addAws({ region: input.region, accountId }, credentials)).id;
+    return (await this.store.addAws({ region: input.region, accountId, ...(roleArn ? { roleArn } : {}) }, secret)).id;
   }
 }

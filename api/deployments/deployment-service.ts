@@ -136,13 +136,17 @@ export class DeploymentService {
   }
 
   async switchTraffic(id: string, request: DecisionRequest): Promise<void> {
-    const snapshot = await this.snapshot(id);
+    // The seed lists "Deployment not found" among the switch's 400s.
+    const snapshot = await this.snapshot(id).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) throw new ApiError(400, 'Deployment not found', { deploymentId: id }, DEPLOYMENT_ERROR);
+      throw error;
+    });
     // The seed's answers, also for a deployment whose workflow has already closed.
     if (snapshot.finalService === 'green' || snapshot.status === 'SWITCHING' || snapshot.status === 'COMPLETED') {
       throw new ApiError(400, 'Traffic has already been switched to green', { deploymentId: id }, DEPLOYMENT_ERROR);
     }
     if (snapshot.status !== 'DEPLOYMENT_READY') {
-      throw new ApiError(400, `Deployment is not ready for traffic switch. Current stage: ${snapshot.stage}`, { deploymentId: id, stage: snapshot.stage, status: snapshot.status }, DEPLOYMENT_ERROR);
+      throw new ApiError(400, `Deployment is not ready for traffic switch. Current stage: ${snapshot.stage}`, { deploymentId: id, stage: snapshot.stage, deploymentStatus: snapshot.status }, DEPLOYMENT_ERROR);
     }
     try {
       await this.handle(id).executeUpdate(switchTrafficUpdate, { args: [request] });
@@ -152,7 +156,7 @@ export class DeploymentService {
   }
 
   /** Before the switch: stop with auto-rollback. After completion: redeploy the previous known-good revision. */
-  async rollback(id: string, request: DecisionRequest): Promise<{ rollbackDeploymentId: string | null }> {
+  async rollback(id: string, request: DecisionRequest, rollbackDeploymentId?: string): Promise<{ rollbackDeploymentId: string | null }> {
     const snapshot = await this.snapshot(id);
     if (snapshot.status === 'COMPLETED') {
       if (!snapshot.previousTaskDefinitionArn) throw new ApiError(400, `Deployment ${id} has no previous task definition to roll back to`, {}, DEPLOYMENT_ERROR);
@@ -161,13 +165,18 @@ export class DeploymentService {
         { ...started, target: started.target, builder: started.builder },
         request.by,
         { of: id, taskDefinitionArn: snapshot.previousTaskDefinitionArn },
+        // A caller's own id (derived from a Slack request, say) makes a repeat answer the same rollback.
+        ...(rollbackDeploymentId ? [rollbackDeploymentId] : []),
       );
       return { rollbackDeploymentId: rollbackId };
+    }
+    if (snapshot.status === 'FAILED' || snapshot.status === 'ROLLED_BACK') {
+      throw new ApiError(400, `Deployment ${id} has ended (${snapshot.status}): nothing to roll back`, { deploymentId: id, deploymentStatus: snapshot.status }, DEPLOYMENT_ERROR);
     }
     try {
       await this.handle(id).executeUpdate(rollbackUpdate, { args: [request] });
     } catch (error) {
-      throw refused(id, error, `Deployment ${id} has ended (${snapshot.status}) and cannot be rolled back`);
+      throw refused(id, error, `Deployment ${id} has ended: nothing to roll back`);
     }
     return { rollbackDeploymentId: null };
   }
@@ -233,7 +242,8 @@ function refused(id: string, error: unknown, closedMessage: string): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     return new ApiError(400, error.cause.message, { deploymentId: id }, DEPLOYMENT_ERROR);
   }
-  if (error instanceof WorkflowNotFoundError) return notFound(id);
+  // The deployment was just read: "not found" now means its workflow has closed meanwhile.
+  if (error instanceof WorkflowNotFoundError) return new ApiError(400, closedMessage, { deploymentId: id }, DEPLOYMENT_ERROR);
   if (/completed|closed|already/i.test(error instanceof Error ? error.message : '')) return new ApiError(400, closedMessage, { deploymentId: id }, DEPLOYMENT_ERROR);
   return error;
 }

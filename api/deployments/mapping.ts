@@ -1,4 +1,5 @@
 // From the workflow's snapshot to the seed's result shape (every seed field, plus a few more).
+import { pandaTimestamp } from '../errors.js';
 import { durationSeconds, type DeploymentSnapshot } from '../../workflows/deployment/types.js';
 
 export function toDeploymentResult(s: DeploymentSnapshot) {
@@ -10,8 +11,9 @@ export function toDeploymentResult(s: DeploymentSnapshot) {
     repo: s.repo,
     branch: s.branch,
     version: s.version ?? null,
-    startedAt: s.startedAt,
-    completedAt: s.completedAt ?? null,
+    // The seed's fields keep the seed's form (2024-01-01T12:00:00); new fields are ISO with zone.
+    startedAt: seedTime(s.startedAt),
+    completedAt: s.completedAt ? seedTime(s.completedAt) : null,
     durationSeconds: durationSeconds(s),
     finalService: s.finalService,
     blueUrl: s.blueUrl ?? null,
@@ -29,5 +31,13 @@ export function toDeploymentResult(s: DeploymentSnapshot) {
     taskDefinitionArn: s.taskDefinitionArn ?? null,
     codeDeployDeploymentId: s.codeDeployDeploymentId ?? null,
     rollbackOf: s.rollbackOf ?? null,
+    blueServiceArn: s.blueServiceArn ?? null,
+    greenServiceArn: s.greenServiceArn ?? null,
+    decidedAt: s.decision?.at ?? null,
   };
+}
+
+function seedTime(iso: string): string {
+  const parsed = new Date(iso);
+  return Number.isNaN(parsed.getTime()) ? iso : pandaTimestamp(parsed);
 }

@@ -6,7 +6,7 @@ import { ok } from '../envelope.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { errorResponses, jsonResponse } from '../openapi-schemas.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
-import { streamWorkflowEvents } from '../streams/sse.js';
+import { streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import type { ConnectionService } from './connection-service.js';
 import type { DeploymentService } from './deployment-service.js';
@@ -37,7 +37,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/connect/aws', tags: ['Connection'], summary: 'AWS 계정 연결: validate credentials with sts:GetCallerIdentity, and keep them',
+      method: 'post', path: '/api/v1/connect/aws', tags: ['Connection'], summary: 'AWS 계정 연결: static keys or an IAM role (assumed with sts:AssumeRole), validated with sts:GetCallerIdentity, and kept',
       security, middleware: [deps.auth('deployer')] as const, request: body(ConnectAwsRequestSchema),
       responses: { 200: jsonResponse(envelopes.connectAws, 'Connected'), ...errorResponses(400, 401, 403) },
     }),
@@ -54,7 +54,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       const all = await connections.list();
       return ok(c, '연결 정보를 조회했습니다.', {
         github: all.flatMap((x) => (x.kind === 'github' ? [{ connectionId: x.id, owner: x.owner, repo: x.repo, branch: x.branch }] : [])),
-        aws: all.flatMap((x) => (x.kind === 'aws' ? [{ connectionId: x.id, region: x.region }] : [])),
+        aws: all.flatMap((x) => (x.kind === 'aws' ? [{ connectionId: x.id, region: x.region, ...(x.roleArn ? { roleArn: x.roleArn } : {}) }] : [])),
       });
     },
   );
@@ -101,7 +101,8 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'get', path: '/api/v1/deploy/{id}/events', tags: ['Deployment'], summary: '실시간 이벤트 스트리밍 (SSE): connected, history, stage events, success/fail',
       description: 'Each event has `id: <seq>`; reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume with no gap or duplicate. `retry: 5000`, keep-alive comments, closed 5 s after success/fail and after 5 minutes at most.',
-      security, middleware: [deps.auth('viewer')] as const, request: { params: DeploymentIdParam },
+      security, middleware: [deps.streamAuth('viewer', (c) => `deployment:${c.req.param('id') ?? ''}`)] as const,
+      request: { params: DeploymentIdParam, query: StreamTokenQuery },
       responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(401, 403, 404) },
     }),
     async (c) => {
@@ -114,8 +115,9 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/deploy/{id}/switch', tags: ['Deployment'], summary: '배포 전환 실행: switch production traffic from blue to green',
+      description: 'As the seed: an unknown id, a deployment not ready, or one already switched is 400 ("Deployment not found", "Deployment is not ready for traffic switch. Current stage: N", "Traffic has already been switched to green").',
       security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
-      responses: { 200: jsonResponse(envelopes.switch, 'Switching'), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: jsonResponse(envelopes.switch, 'Switching'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -127,6 +129,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/deploy/{id}/rollback', tags: ['Deployment'], summary: 'Roll back: before the switch, stop with auto-rollback; after completion, redeploy the previous known-good task definition',
+      description: 'A deployment that has already ended without completing (FAILED, ROLLED_BACK) is 400 with why (nothing to roll back); an unknown id is 404.',
       security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
       responses: { 200: jsonResponse(envelopes.rollback, 'Rolling back'), ...errorResponses(400, 401, 403, 404, 409) },
     }),

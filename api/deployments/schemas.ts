@@ -13,19 +13,43 @@ export const ConnectGitHubRequestSchema = z
   })
   .openapi('ConnectGitHubRequest');
 
-export const ConnectAwsRequestSchema = z
-  .object({
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-2').openapi({ example: 'ap-northeast-2' }),
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-2').openapi({ example: 'ap-northeast-2' });
+
+export const ConnectAwsKeysRequestSchema = z
+  .strictObject({
+    region: awsRegion,
     accessKeyId: z.string().min(16).max(128).openapi({ example: 'AKIAIOSFODNN7EXAMPLE' }),
     secretAccessKey: z.string().min(1).max(256).openapi({ example: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
     sessionToken: z.string().max(4096).optional().openapi({ example: '' }),
+  })
+  .openapi('ConnectAwsKeysRequest', { description: 'Static access keys (stored encrypted, never returned)' });
+
+export const ConnectAwsRoleRequestSchema = z
+  .strictObject({
+    region: awsRegion,
+    roleArn: z.string().min(20).max(2048).regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/switchyard-deploy')
+      .openapi({ example: 'arn:aws:iam::123456789012:role/switchyard-deploy', description: 'The role the worker assumes (sts:AssumeRole from its own credentials) for every AWS call' }),
+    externalId: z.string().min(2).max(1224).regex(/^[\w+=,.@:/-]+$/, 'letters, digits and +=,.@:/- only').optional()
+      .openapi({ example: 'switchyard-7f3a', description: "The sts:ExternalId the role's trust policy requires (stored encrypted, never returned)" }),
+  })
+  .openapi('ConnectAwsRoleRequest', { description: 'An IAM role, assumed with the worker\'s default credential chain' });
+
+/** Exactly one form: static keys, or a role (keys and roleArn together are refused). */
+export const ConnectAwsRequestSchema = z
+  .union([ConnectAwsKeysRequestSchema, ConnectAwsRoleRequestSchema], {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      const detail = closest.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join(', ');
+      return `either static keys { region, accessKeyId, secretAccessKey, sessionToken? } or a role { region, roleArn, externalId? }${detail ? ` (${detail})` : ''}`;
+    },
   })
   .openapi('ConnectAwsRequest');
 
 export const ConnectionsSchema = z
   .object({
     github: z.array(z.object({ connectionId: z.string(), owner: z.string(), repo: z.string(), branch: z.string() })),
-    aws: z.array(z.object({ connectionId: z.string(), region: z.string() })),
+    aws: z.array(z.object({ connectionId: z.string(), region: z.string(), roleArn: z.string().optional().openapi({ description: 'Set for a role connection; keys and the ExternalId are never shown' }) })),
   })
   .openapi('Connections');
 
@@ -71,8 +95,8 @@ export const DeploymentResultSchema = z
     repo: z.string(),
     branch: z.string(),
     version: z.string().nullable(),
-    startedAt: z.string(),
-    completedAt: z.string().nullable(),
+    startedAt: z.string().openapi({ description: "The seed's form: ISO-8601 local date-time in UTC, no fraction and no zone", example: '2024-01-01T12:00:00' }),
+    completedAt: z.string().nullable().openapi({ description: "When stage 4 finished (ready) or the deployment ended; the seed's form, as startedAt", example: '2024-01-01T12:08:30' }),
     durationSeconds: z.number().int(),
     finalService: z.enum(['blue', 'green']).nullable(),
     blueUrl: z.string().nullable(),
@@ -90,6 +114,9 @@ export const DeploymentResultSchema = z
     taskDefinitionArn: z.string().nullable(),
     codeDeployDeploymentId: z.string().nullable(),
     rollbackOf: z.string().nullable(),
+    blueServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of blue (production before the switch), from CodeDeploy' }),
+    greenServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of green (the replacement), from CodeDeploy' }),
+    decidedAt: z.string().nullable().openapi({ description: 'When the switch/rollback decision was taken. Not a seed field: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:08:45.123Z' }),
   })
   .openapi('DeploymentResult');
 
@@ -101,8 +128,8 @@ export const DeploymentListItemSchema = z
     repository: z.string().nullable(),
     version: z.string().nullable(),
     service: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    closedAt: z.string().nullable(),
+    startedAt: z.string().nullable().openapi({ description: 'Not a seed response: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:00:00.000Z' }),
+    closedAt: z.string().nullable().openapi({ description: 'ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:09:00.000Z' }),
   })
   .openapi('DeploymentListItem');
 

@@ -5,7 +5,7 @@ import type { AppDeps } from '../app.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { distributionErrorResponses, jsonResponse } from '../openapi-schemas.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
-import { streamWorkflowEvents } from '../streams/sse.js';
+import { streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import { toDistributionResponse, toRetryResponse, toStatusResponse } from './mapping.js';
 import {
   CancelResponseSchema, DistributionListSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
@@ -131,8 +131,8 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       summary: 'Live events (SSE): connected, history, channel events, success/fail',
       description: 'Each event has `id: <seq>`; reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume with no gap or duplicate.',
       security,
-      middleware: [deps.auth('viewer')] as const,
-      request: { params: eventIdParam },
+      middleware: [deps.streamAuth('viewer', (c) => `distribution:${c.req.param('eventId') ?? ''}`)] as const,
+      request: { params: eventIdParam, query: StreamTokenQuery },
       responses: {
         200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
         ...distributionErrorResponses(400, 401, 403, 404),

@@ -8,6 +8,7 @@
 // The AWS connection that answers CodeDeploy is the deployment's own (read from the workflow's
 // start input: ids only, no secrets), unless CODEDEPLOY_HOOK_AWS_CONNECTION_ID overrides it.
 // A deployment that has already ended stopped its CodeDeploy deployment; its hook is answered here.
+import { awsCredentials, roleSessionName, type AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
@@ -32,6 +33,8 @@ export interface HookRouteDeps {
   connections: ConnectionStore;
   config: Pick<SlackConfig, 'hook'>;
   awsEndpoint: string | undefined;
+  /** Who assumes role connections' roles (the default provider chain when absent). */
+  baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
   logger: Logger;
   /** How long to wait for the deployment to show in Temporal visibility (it is indexed just after CreateDeployment). Default 10 s. */
   lookupTimeoutMs?: number;
@@ -118,7 +121,7 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
     const aws = await deps.connections.awsSecret(awsConnectionId);
     if (!aws) throw new ApiError(502, `AWS connection ${awsConnectionId} of ${deploymentId} not found: the hook cannot be reported`, { deploymentId }, HOOK_ERROR);
     const codedeploy = new CodeDeployClient({
-      region: aws.connection.region, credentials: aws.secret, maxAttempts: 3, ...(deps.awsEndpoint ? { endpoint: deps.awsEndpoint } : {}),
+      region: aws.connection.region, credentials: awsCredentials(aws, { endpoint: deps.awsEndpoint, baseCredentials: deps.baseAwsCredentials }, roleSessionName(deploymentId)), maxAttempts: 3, ...(deps.awsEndpoint ? { endpoint: deps.awsEndpoint } : {}),
     });
     try {
       await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({

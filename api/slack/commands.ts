@@ -1,6 +1,7 @@
 // The slash commands: /platform-deploy [version], /platform-status, /platform-rollback, help.
 // Each answers Slack at once with an ephemeral acknowledgement; the work runs afterwards and
 // reports through the command's response_url.
+import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
@@ -29,6 +30,8 @@ export interface CommandDeps {
   connections: ConnectionStore;
   config: SlackConfig;
   awsEndpoint: string | undefined;
+  /** Who assumes role connections' roles (the default provider chain when absent). */
+  baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
   logger: Logger;
 }
 
@@ -42,7 +45,7 @@ export const USAGE = [
   '*Switchyard ChatOps*',
   '• `/platform-deploy [version]` — deploy a tag or commit of the default repository (the branch head when omitted)',
   '• `/platform-status` — ECS service, CodeDeploy deployment in progress and running Switchyard deployments',
-  '• `/platform-rollback` — deploy the last successful version before the current one',
+  '• `/platform-rollback` — roll the service\'s last completed deployment back: redeploy the task definition that ran before it (no build, no approval wait), as `POST /api/v1/deploy/{id}/rollback`',
   'Approve or roll back a deployment that is ready for test with the buttons on its message.',
 ].join('\n');
 
@@ -132,7 +135,7 @@ export class SlashCommands {
           const aws = await this.deps.connections.awsSecret(request.awsConnectionId);
           if (!aws) throw new ApiError(400, 'AWS connection not found');
           const [status, listed] = await Promise.all([
-            readServiceStatus(aws, this.deps.awsEndpoint, target),
+            readServiceStatus(aws, this.deps.awsEndpoint, target, this.deps.baseAwsCredentials),
             this.deps.deployments.list({ service: `${target.cluster}/${target.service}`, limit: 20 }),
           ]);
           const running = listed.filter((d) => d.closedAt === null);
@@ -150,13 +153,13 @@ export class SlashCommands {
   private async rollback(command: SlashCommand): Promise<CommandOutcome> {
     const defaults = await this.defaults();
     if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
-    const { target, request } = defaults;
+    const { target } = defaults;
     return {
-      ack: ephemeral(`:leftwards_arrow_with_hook: Looking for the last successful version of \`${target.cluster}/${target.service}\`…`),
+      ack: ephemeral(`:leftwards_arrow_with_hook: Looking for the last completed deployment of \`${target.cluster}/${target.service}\`…`),
       work: async () => {
         let reply: SlackReply;
         try {
-          reply = await this.rollbackTo(request, target, command);
+          reply = await this.rollbackLast(target, command);
         } catch (error) {
           this.deps.logger.error({ err: error }, 'Slack rollback failed');
           reply = ephemeral(`:x: Rollback failed: ${error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)'}`);
@@ -167,31 +170,28 @@ export class SlashCommands {
   }
 
   /**
-   * Switchyard's own record of success: its COMPLETED deployments of the service, newest first.
-   * The newest is what runs now; roll back to the newest one before it with a different version
-   * (so two rollbacks in a row do not just swap the last two deployments back and forth).
+   * The same rollback as `POST /api/v1/deploy/{id}/rollback` on the service's last COMPLETED
+   * deployment (what runs now): its previous known-good task definition is redeployed, with no
+   * build and no wait at the gate. The rollback's id comes from the Slack request, so a retry or
+   * a replay at any replica starts nothing new.
    */
-  private async rollbackTo(request: Omit<DeployRequest, 'version'>, target: DeployTarget, command: SlashCommand): Promise<SlackReply> {
+  private async rollbackLast(target: DeployTarget, command: SlashCommand): Promise<SlackReply> {
     const service = `${target.cluster}/${target.service}`;
     const completed = (await this.deps.deployments.list({ status: 'COMPLETED', service, limit: 50 }))
       .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
     const current = completed[0];
-    const previous = current && completed.slice(1).find((d) => d.version !== current.version);
-    if (!current || !previous) {
-      return ephemeral(`:information_source: Nothing to roll back to: Switchyard knows ${completed.length === 0 ? 'no successful deployment' : 'only one successful version'} of \`${service}\`.`);
-    }
-    // The snapshot says whether it was a tag/commit or a branch head, and of which repository.
-    const was = await this.deps.deployments.snapshot(previous.deploymentId);
-    const rollbackRequest: DeployRequest = {
-      ...request, owner: was.owner, repo: was.repo, branch: was.branch, ...(was.version ? { version: was.version } : {}),
-    };
-    const what = `${was.owner}/${was.repo} \`${was.version ?? `${was.branch} (branch head)`}\``;
+    if (!current) return ephemeral(`:information_source: Nothing to roll back to: Switchyard knows no completed deployment of \`${service}\`.`);
+    const what = `\`${current.deploymentId}\`${current.version ? ` (\`${current.version}\`)` : ''}`;
     try {
-      const { deploymentId: id } = await this.deps.deployments.start(rollbackRequest, `slack:${command.userId}`, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
-      this.deps.logger.info({ deploymentId: id, rollbackTo: previous.deploymentId, by: command.userId }, 'rollback deployment started from Slack');
-      return ephemeral(`:leftwards_arrow_with_hook: Rolling back \`${service}\` from \`${current.version ?? current.deploymentId}\` to ${what} (of \`${previous.deploymentId}\`): deployment \`${id}\` started by <@${command.userId}>.`);
+      const { rollbackDeploymentId: id } = await this.deps.deployments.rollback(
+        current.deploymentId,
+        { by: `slack:${command.userId}`, via: 'slack', reason: `/platform-rollback by ${command.userId}` },
+        derivedDeploymentId(`slack:${command.requestKey}`),
+      );
+      this.deps.logger.info({ deploymentId: id, rollbackOf: current.deploymentId, by: command.userId }, 'rollback started from Slack');
+      return ephemeral(`:leftwards_arrow_with_hook: Rolling back \`${service}\`: ${what} is rolled back to the task definition that ran before it; deployment \`${id}\` started by <@${command.userId}>.`);
     } catch (error) {
-      if (error instanceof ApiError) return ephemeral(`:x: Could not roll back to ${what}: ${error.message}`);
+      if (error instanceof ApiError) return ephemeral(`:x: Could not roll back ${what}: ${error.message}`);
       throw error;
     }
   }

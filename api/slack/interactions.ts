@@ -7,7 +7,7 @@ import type { SlackConfig } from '../../common/slack-config.js';
 import { TERMINAL_STATUSES } from '../../workflows/deployment/types.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ApiError } from '../errors.js';
-import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
+import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
 import type { SlackGifs } from '../../common/slack-config.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
 
@@ -95,7 +95,7 @@ export class Interactions {
     const ts = payload.container?.message_ts ?? payload.message?.ts;
     if (slack && channel && ts && !payload.container?.is_ephemeral) {
       try {
-        await slack.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
+        await sendWithoutImagesOnRefusal(content.blocks, (blocks) => slack.chat.update({ channel, ts, text: content.text, blocks }));
         return;
       } catch (error) {
         logger.warn({ err: error, deploymentId: id }, 'Slack chat.update failed; replacing through response_url');

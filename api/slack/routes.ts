@@ -2,6 +2,7 @@
 // handler). Every request is checked against its signature on the raw body before anything else;
 // slash commands and clicks are acknowledged at once and worked on afterwards, so Slack always
 // gets its answer within 3 seconds. Slack's retries and repeated trigger ids are answered, not re-run.
+import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { WebClient } from '@slack/web-api';
@@ -30,6 +31,8 @@ export interface SlackRouteDeps {
   config: SlackConfig;
   /** The AWS endpoint for /platform-status (the sandbox emulator); undefined for real AWS. */
   awsEndpoint: string | undefined;
+  /** Who assumes role connections' roles (the default provider chain when absent). */
+  baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
   logger: Logger;
   /** Switchyard's public URL, linked from messages. */
   publicUrl?: string;

@@ -6,6 +6,7 @@ import {
   type DeploymentStatus,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { awsCredentials, roleSessionName, type AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { AwsSecret, AwsConnection } from '../../common/connection-store.js';
 import type { DeployTarget } from '../../workflows/deployment/types.js';
 
@@ -32,10 +33,12 @@ export async function readServiceStatus(
   aws: { connection: AwsConnection; secret: AwsSecret },
   endpoint: string | undefined,
   target: Target,
+  /** Who assumes a role connection's role (the default provider chain when absent). */
+  baseCredentials?: AwsCredentialIdentityProvider,
 ): Promise<ServiceStatus> {
   const config = {
     region: aws.connection.region,
-    credentials: aws.secret,
+    credentials: awsCredentials(aws, { endpoint, baseCredentials }, roleSessionName(aws.connection.id)),
     maxAttempts: 2,
     ...(endpoint ? { endpoint } : {}),
   };

@@ -2,10 +2,20 @@
 // live events, each with `id: <seq>` so `Last-Event-ID` resumes with no gap and no duplicate;
 // `retry: 5000`; keep-alive comments; the stream closes 5 s after `success`/`fail`, and after
 // 5 minutes at most (clients reconnect with Last-Event-ID).
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import type { EventsFetcher, WorkflowEventHub } from './event-hub.js';
+
+/** The SSE routes' query: `?token=` for EventSource clients, `?lastEventId=` to resume. */
+export const StreamTokenQuery = z.object({
+  token: z.string().max(2048).optional().openapi({
+    param: { name: 'token', in: 'query' },
+    description: 'For clients that cannot send Authorization (browser EventSource): an API key, or a stream token for this stream from POST /api/v1/stream-tokens (5 minutes to connect). Never logged.',
+  }),
+  lastEventId: z.string().max(32).optional().openapi({ param: { name: 'lastEventId', in: 'query' }, description: 'Resume after this seq (as the Last-Event-ID header)' }),
+});
 
 export interface SseTimings {
   keepAliveMs: number;

@@ -5,7 +5,10 @@
 // Client → server: client_info, subscribe, unsubscribe, ping, deployment_control,
 //   distribution_control (the seed's `service_control`, split by workflow kind).
 // Server → client: connection_status, client_info_ack, subscribed, unsubscribed, deployment_event,
-//   distribution_event, alert, pong, control_result, error.
+//   distribution_event, alert, pong, control_result, error; and `batch`
+//   `{type: 'batch', data: {count, messages: [<envelope>, …]}, timestamp}`: the seed allows a
+//   client at most 5 server messages per second, so messages that would exceed it are held and
+//   sent together, in order, in one batch (the seed defines no batch envelope; this is ours).
 //
 // Subscribe filters, mapped from the seed's names onto Switchyard's workflows:
 //   seed `service_ids` (also accepted as `services`) → ECS services (`cluster/service`, or a bare
@@ -23,7 +26,7 @@ import { CHANNEL_TYPES } from '../../common/channel-types.js';
 
 export const SERVER_MESSAGE_TYPES = [
   'connection_status', 'client_info_ack', 'subscribed', 'unsubscribed', 'deployment_event', 'distribution_event',
-  'alert', 'pong', 'control_result', 'error',
+  'alert', 'pong', 'control_result', 'error', 'batch',
 ] as const;
 export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
 
@@ -98,15 +101,41 @@ export const FiltersSchema = z.strictObject({
 });
 export type Filters = z.infer<typeof FiltersSchema>;
 
+/**
+ * The seed's own event type names, mapped onto Switchyard's: `status_update` (state changes) and
+ * `service_event` (a service started, stopped, failed, recovered) both become `deployment_event`,
+ * since a deployment's events are what a service's status changes are here. Names with no
+ * equivalent (`log_update`: there is no log stream) are acknowledged with a warning, not rejected.
+ */
+export const SEED_EVENT_TYPE_ALIASES: Readonly<Record<string, EventType>> = {
+  status_update: 'deployment_event',
+  service_event: 'deployment_event',
+};
+
+/** Splits requested event type names into Switchyard's event types and the names it does not know. */
+export function resolveEventTypes(names: readonly string[]): { types: EventType[]; unknown: string[] } {
+  const types = new Set<EventType>();
+  const unknown: string[] = [];
+  for (const name of names) {
+    if ((EVENT_TYPES as readonly string[]).includes(name)) types.add(name as EventType);
+    else if (Object.hasOwn(SEED_EVENT_TYPE_ALIASES, name)) types.add(SEED_EVENT_TYPE_ALIASES[name]!);
+    else if (!unknown.includes(name)) unknown.push(name);
+  }
+  return { types: [...types], unknown };
+}
+
+// Any bounded name: known and seed names are mapped, the rest are named in the ack's warnings.
+const eventTypeNames = z.array(z.string().min(1).max(64)).max(20);
+
 export const SubscribeSchema = z.strictObject({
-  event_types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
+  event_types: eventTypeNames.optional(),
   filters: FiltersSchema.optional(),
   /** History after this seq for the workflows named in this message (default 0: all of it, like SSE). */
   since_seq: z.number().int().min(0).optional(),
 });
 
 export const UnsubscribeSchema = z.strictObject({
-  event_types: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
+  event_types: eventTypeNames.optional(),
   filters: FiltersSchema.omit({ log_levels: true }).optional(),
 });
 

@@ -32,6 +32,24 @@ export interface WsDeps {
   logger: Logger;
   version: string;
   limits?: Partial<WsLimits>;
+  /** Origins allowed to open /ws (SWITCHYARD_ALLOWED_ORIGINS; `*` allows any); empty: same-origin only. */
+  allowedOrigins?: readonly string[];
+}
+
+/**
+ * Whether a WebSocket upgrade may proceed, by its `Origin`: no Origin (a non-browser client) always
+ * may; otherwise the origin must be in the allowlist, or, with none configured, be the same
+ * origin, i.e. its host equal the request's Host.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  const normalized = origin.trim().replace(/\/$/, '').toLowerCase();
+  if (allowed.length > 0) return allowed.some((entry) => entry === '*' || entry.replace(/\/$/, '').toLowerCase() === normalized);
+  try {
+    return host !== undefined && new URL(normalized).host === host.trim().toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 export interface WebSocketRoutes {
@@ -174,7 +192,16 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
         };
       }, { onError: (error) => log.error({ err: error }, 'websocket handler failed') });
       app.get(WS_PATH, async (c, next) => {
-        if (c.req.header('upgrade')?.toLowerCase() === 'websocket') return next();
+        if (c.req.header('upgrade')?.toLowerCase() === 'websocket') {
+          // Cross-site WebSocket hijacking: a page elsewhere could open /ws with a key it holds
+          // (or ?token=); refuse foreign origins before the upgrade.
+          const origin = c.req.header('origin');
+          if (!originAllowed(origin, c.req.header('host'), deps.allowedOrigins ?? [])) {
+            log.info({ origin }, 'websocket upgrade refused: origin not allowed');
+            return errorResponse(c, 403, `Origin ${origin ?? ''} may not open a WebSocket here: set SWITCHYARD_ALLOWED_ORIGINS`);
+          }
+          return next();
+        }
         c.header('Upgrade', 'websocket');
         return errorResponse(c, 426, 'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)');
       }, upgrade);

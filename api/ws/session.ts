@@ -15,7 +15,7 @@ import type { DeploymentDiscovery, DiscoveryQuery } from './discovery.js';
 import { discoveryKey } from './discovery.js';
 import {
   ClientInfoSchema, CLIENT_MESSAGE_TYPES, DeploymentControlSchema, DistributionControlSchema, EnvelopeSchema, errorMessage, EVENT_TYPES,
-  issuesOf, message, PingSchema, SubscribeSchema, UnsubscribeSchema,
+  issuesOf, message, PingSchema, resolveEventTypes, SubscribeSchema, UnsubscribeSchema,
   type AlertLevel, type ClientMessageType, type Envelope, type ErrorCode, type EventType, type ServerMessage,
 } from './protocol.js';
 import { WS_OPEN, type RawSocket } from './ws-types.js';
@@ -39,6 +39,9 @@ export interface WsLimits {
   maxBufferedBytes: number;
   /** How often service/status subscriptions look for new deployments (one poller per query). */
   discoveryIntervalMs: number;
+  /** Frames sent to a client per `outboundWindowMs` (the seed: 5 broadcasts a second); more are batched. */
+  outboundPerWindow: number;
+  outboundWindowMs: number;
 }
 
 export const SEED_WS_LIMITS: WsLimits = {
@@ -52,6 +55,8 @@ export const SEED_WS_LIMITS: WsLimits = {
   heartbeatMs: 30_000,
   maxBufferedBytes: 8 * 1024 * 1024,
   discoveryIntervalMs: 2000,
+  outboundPerWindow: 5,
+  outboundWindowMs: 1000,
 };
 
 export interface SessionDeps {
@@ -95,6 +100,11 @@ export class WsSession {
   private rateErrorSentAt = -Infinity;
   private idleTimer: NodeJS.Timeout;
   private disposed = false;
+  /** When the last frames were sent (at most outboundPerWindow within outboundWindowMs). */
+  private readonly sentAt: number[] = [];
+  /** Messages held back by the outbound rate, sent as one `batch` when the window allows. */
+  private pending: ServerMessage[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly connectionId: string,
@@ -107,13 +117,35 @@ export class WsSession {
     this.idleTimer.unref();
   }
 
+  /** Sends now if the outbound rate allows, else holds it for the next batch (order kept). */
   send(msg: ServerMessage): void {
     if (this.disposed || this.socket.readyState !== WS_OPEN) return;
+    this.pending.push(msg);
+    this.flush();
+  }
+
+  private flush(fromTimer = false): void {
+    if (fromTimer) this.flushTimer = undefined;
+    else if (this.flushTimer) return; // already waiting for the window: the timer sends everything held
+    if (this.disposed || this.socket.readyState !== WS_OPEN || this.pending.length === 0) return;
+    const { outboundPerWindow, outboundWindowMs } = this.deps.limits;
+    const now = Date.now();
+    while (this.sentAt.length > 0 && now - this.sentAt[0]! >= outboundWindowMs) this.sentAt.shift();
+    if (this.sentAt.length >= outboundPerWindow) {
+      if (!this.flushTimer) {
+        this.flushTimer = setTimeout(() => this.flush(true), Math.max(1, this.sentAt[0]! + outboundWindowMs - now));
+      }
+      return;
+    }
     if (this.socket.bufferedAmount > this.deps.limits.maxBufferedBytes) {
       this.close(1008, 'Client too slow: messages are piling up');
       return;
     }
-    this.socket.send(JSON.stringify(msg));
+    const held = this.pending;
+    this.pending = [];
+    const frame = held.length === 1 ? held[0]! : message('batch', { count: held.length, messages: held });
+    this.sentAt.push(now);
+    this.socket.send(JSON.stringify(frame));
   }
 
   private fail(code: ErrorCode, text: string, details: Record<string, unknown> = {}): void {
@@ -130,6 +162,8 @@ export class WsSession {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.flushTimer);
+    this.pending = [];
     for (const stop of this.discoveries.values()) stop();
     this.discoveries.clear();
     for (const map of Object.values(this.watches)) {
@@ -251,7 +285,8 @@ export class WsSession {
   // ── subscriptions ────────────────────────────────────────────────────────────────────────────
 
   private subscribe(data: z.infer<typeof SubscribeSchema>): void {
-    for (const type of data.event_types ?? EVENT_TYPES) this.eventTypes.add(type);
+    const requested = data.event_types === undefined ? { types: [...EVENT_TYPES], unknown: [] } : resolveEventTypes(data.event_types);
+    for (const type of requested.types) this.eventTypes.add(type);
     const filters = data.filters ?? {};
     if (filters.alert_levels) this.alertLevels = new Set(filters.alert_levels);
     const services = [...new Set([...(filters.service_ids ?? []), ...(filters.services ?? [])])];
@@ -276,12 +311,13 @@ export class WsSession {
     for (const id of deploymentIds) void this.startWatch('deployment', id, since);
     for (const id of eventIds) void this.startWatch('distribution', id, since);
     for (const query of queries) this.startDiscovery(query);
-    this.send(message('subscribed', { ...this.summary(), since_seq: since ?? 0 }, { client_id: this.clientId }));
+    this.send(message('subscribed', { ...this.summary(), since_seq: since ?? 0, ...unknownWarnings(requested.unknown) }, { client_id: this.clientId }));
   }
 
   private unsubscribe(data: z.infer<typeof UnsubscribeSchema>): void {
     const everything = data.event_types === undefined && data.filters === undefined;
-    for (const type of everything ? EVENT_TYPES : data.event_types ?? []) this.eventTypes.delete(type);
+    const requested = resolveEventTypes(data.event_types ?? []);
+    for (const type of everything ? EVENT_TYPES : requested.types) this.eventTypes.delete(type);
     const filters = data.filters ?? {};
     if (everything) {
       for (const stop of this.discoveries.values()) stop();
@@ -305,7 +341,7 @@ export class WsSession {
         for (const watch of [...this.watches.deployment.values()]) if (watch.source === key) this.dropWatch('deployment', watch.id);
       }
     }
-    this.send(message('unsubscribed', this.summary(), { client_id: this.clientId }));
+    this.send(message('unsubscribed', { ...this.summary(), ...unknownWarnings(requested.unknown) }, { client_id: this.clientId }));
   }
 
   private summary(): Record<string, unknown> {
@@ -495,4 +531,13 @@ export function alertFor(deploymentId: string, event: WorkflowEvent): ({ level: 
     };
   }
   return undefined;
+}
+
+/** The ack's `warnings` (and `unknown_event_types`) for event type names Switchyard has no equivalent of. */
+function unknownWarnings(unknown: readonly string[]): Record<string, unknown> {
+  if (unknown.length === 0) return {};
+  return {
+    unknown_event_types: [...unknown],
+    warnings: [`event types not supported, ignored: ${unknown.join(', ')}`],
+  };
 }

@@ -8,6 +8,7 @@ import type { LifecycleHooks } from './codedeploy-model.js';
 import { AwsCounters } from './counters.js';
 import { EcrState } from './ecr-state.js';
 import { EcsState } from './ecs-state.js';
+import { RoleSessions, SANDBOX_DEPLOY_ROLE, type EmulatedRole } from './sessions.js';
 
 export interface AwsEmulatorStateOptions {
   region?: string;
@@ -17,6 +18,10 @@ export interface AwsEmulatorStateOptions {
   /** Length of one CodeDeploy "minute" for the ready wait and the hook timeout (default 60 000 ms). */
   minuteMs?: number;
   hooks?: LifecycleHooks;
+  /** IAM roles AssumeRole may assume (default: the sandbox deploy role, ExternalId required). */
+  roles?: EmulatedRole[];
+  /** The clock session credentials expire by (tests move it forward). */
+  now?: () => Date;
 }
 
 export class AwsEmulatorState {
@@ -27,10 +32,12 @@ export class AwsEmulatorState {
   readonly ecs: EcsState;
   readonly codedeploy: CodeDeployState;
   readonly timing: DeploymentTiming;
+  readonly sessions: RoleSessions;
 
   constructor(options: AwsEmulatorStateOptions) {
     this.region = options.region ?? DEFAULT_REGION;
     this.credentials = options.credentials;
+    this.sessions = new RoleSessions(options.roles ?? [SANDBOX_DEPLOY_ROLE], options.now ?? (() => new Date()));
     this.timing = { stepMs: options.stepMs ?? 300, minuteMs: options.minuteMs ?? 60_000 };
     this.ecr = new EcrState(this.region, this.counters);
     this.ecs = new EcsState(this.region, this.counters);

@@ -8,3 +8,5 @@ export type { AwsEmulatorStateOptions } from './emulator-state.js';
 export type { LifecycleHookEvent, LifecycleHooks, LifecycleHookName, DeploymentStatus } from './codedeploy-model.js';
 export { UNHEALTHY_IMAGE_MARKER } from './bluegreen-app.js';
 export { ACCOUNT_ID, DEFAULT_REGION } from './aws-identity.js';
+export { SANDBOX_DEPLOY_ROLE, roleArn } from './sessions.js';
+export type { EmulatedRole } from './sessions.js';

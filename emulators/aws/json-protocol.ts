@@ -26,7 +26,7 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 export async function handleJsonRequest(c: Context, state: AwsEmulatorState, service: JsonService, operationName: string): Promise<Response> {
   try {
     // AWS authenticates the caller before it looks at the operation.
-    const caller = checkCaller(state.credentials, c.req.header('authorization'));
+    const caller = checkCaller(state.credentials, c.req.header('authorization'), c.req.header('x-amz-security-token'), state.sessions);
     if (!caller.ok) throw jsonCallerError(caller, `${service.iamPrefix}:${operationName}`);
     const operation = Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
     if (!operation) throw new AwsError('UnknownOperationException', `Operation ${operationName} is not supported by this emulator.`);

@@ -52,7 +52,7 @@ export function createAwsEmulatorApp(state: AwsEmulatorState, probeLatencyMs = 2
       return handleJsonRequest(c, state, service, target.slice(dot + 1));
     }
     const form = new URLSearchParams(await c.req.text());
-    return handleStsRequest(state, form, c.req.header('authorization'));
+    return handleStsRequest(state, form, c.req.header('authorization'), c.req.header('x-amz-security-token'));
   });
 
   return app;

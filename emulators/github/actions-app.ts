@@ -22,6 +22,9 @@ const DOC = {
   cancel: 'https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run',
 };
 
+/** GitHub's answer to a write with a token that may only read. */
+export const NO_ACTIONS_WRITE = 'Resource not accessible by personal access token';
+
 const CONCLUSIONS = ['success', 'failure', 'cancelled', 'neutral', 'skipped', 'timed_out', 'action_required', 'stale'];
 
 export function createActionsApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
@@ -47,6 +50,8 @@ export function createActionsApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
     if (token === undefined) return githubError(c, 401, 'Requires authentication', DOC.dispatch);
     const repo = visibleRepository(c, state);
     if (!repo) return notFound(c, DOC.dispatch);
+    // A fine-grained token without Actions write permission (a classic one without `repo` scope).
+    if (!state.canWriteActions(token)) return githubError(c, 403, NO_ACTIONS_WRITE, DOC.dispatch);
     const body: unknown = await c.req.json().catch(() => undefined);
     if (body === undefined) return githubError(c, 400, 'Problems parsing JSON', DOC.dispatch);
     const outcome = dispatchWorkflow(state, repo, c.req.param('workflow_id'), body, token);
@@ -77,6 +82,7 @@ export function createActionsApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
     if (c.var.token === undefined) return githubError(c, 401, 'Requires authentication', DOC.cancel);
     const run = findRun(c, state);
     if (!run) return notFound(c, DOC.cancel);
+    if (!state.canWriteActions(c.var.token)) return githubError(c, 403, NO_ACTIONS_WRITE, DOC.cancel);
     if (!state.builds.cancel(run)) return githubError(c, 409, 'Cannot cancel a workflow run that is completed.', DOC.cancel);
     return c.json({}, 202);
   });

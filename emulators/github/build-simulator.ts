@@ -2,7 +2,7 @@
 // completed. At the end it does what the template workflow's last step does — push the image —
 // by calling onImageBuilt (the sandbox wires that to the ECR emulator). If the push throws, the
 // run fails, as a failed `docker push` fails the job.
-import { buildFailure } from './test-values.js';
+import { buildFailure, checkedOutSha } from './test-values.js';
 import type { WorkflowRun } from './workflow-run.js';
 
 export interface ImageBuiltEvent {
@@ -67,7 +67,7 @@ export class BuildSimulator {
     if (failure) return this.#complete(run, 'failure', failure);
     const event: ImageBuiltEvent = {
       ecrRepository: run.inputs.ecr_repository!, imageTag: run.inputs.image_tag!, correlationId: run.inputs.correlation_id ?? '',
-      owner: run.repository.owner, repo: run.repository.name, sha: run.headSha,
+      owner: run.repository.owner, repo: run.repository.name, sha: checkedOutSha(run),
     };
     try {
       await this.onImageBuilt?.(event);

@@ -18,6 +18,7 @@ const DOC = {
   branch: 'https://docs.github.com/rest/branches/branches#get-a-branch',
   commit: 'https://docs.github.com/rest/commits/commits#get-a-commit',
   ref: 'https://docs.github.com/rest/git/refs#get-a-reference',
+  compare: 'https://docs.github.com/rest/commits/commits#compare-two-commits',
   contents: 'https://docs.github.com/rest/repos/contents#get-repository-content',
   user: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
 };
@@ -66,6 +67,41 @@ export function createReposApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
     const resolved = repo.resolveCommitish(ref);
     if (!resolved) return githubError(c, 422, `No commit found for SHA: ${ref}`, DOC.commit);
     return c.json(commitJson(repo, repo.commit(resolved.sha), urlsFor(c, state)));
+  });
+
+  // BASE...HEAD: how far HEAD is ahead of and behind BASE (commits: HEAD's side, oldest first).
+  app.get('/repos/:owner/:repo/compare/:basehead{.+}', (c) => {
+    const repo = visibleRepository(c, state);
+    if (!repo) return notFound(c, DOC.compare);
+    const [baseRef, headRef, extra] = c.req.param('basehead').split('...');
+    const base = baseRef ? repo.resolveCommitish(baseRef) : undefined;
+    const head = headRef ? repo.resolveCommitish(headRef) : undefined;
+    if (extra !== undefined || !base || !head) return notFound(c, DOC.compare);
+    const baseSide = repo.ancestry(base.sha);
+    const headSide = repo.ancestry(head.sha);
+    const ahead = [...headSide].filter((sha) => !baseSide.has(sha));
+    const behind = [...baseSide].filter((sha) => !headSide.has(sha));
+    const mergeBase = [...headSide].filter((sha) => baseSide.has(sha))
+      .sort((a, b) => repo.ancestry(b).size - repo.ancestry(a).size)[0];
+    const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const urls = urlsFor(c, state);
+    const html = `${urls.html}/${repo.fullName}/compare/${baseRef}...${headRef}`;
+    const byDate = (a: string, b: string) => repo.commit(a).author.date.localeCompare(repo.commit(b).author.date);
+    return c.json({
+      url: `${urls.api}/repos/${repo.fullName}/compare/${baseRef}...${headRef}`,
+      html_url: html,
+      permalink_url: `${urls.html}/${repo.fullName}/compare/${base.sha.slice(0, 7)}...${head.sha.slice(0, 7)}`,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      base_commit: commitJson(repo, repo.commit(base.sha), urls),
+      merge_base_commit: mergeBase === undefined ? null : commitJson(repo, repo.commit(mergeBase), urls),
+      status,
+      ahead_by: ahead.length,
+      behind_by: behind.length,
+      total_commits: ahead.length,
+      commits: ahead.sort(byDate).slice(0, 250).map((sha) => commitJson(repo, repo.commit(sha), urls)),
+      files: [],
+    });
   });
 
   app.get('/repos/:owner/:repo/tags', (c) => {

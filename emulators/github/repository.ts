@@ -112,6 +112,19 @@ export class EmulatedRepository {
     return matches.length === 1 ? { kind: 'commit', name: ref, sha: matches[0]! } : undefined;
   }
 
+  /** The commit and every commit reachable from it through parents. */
+  ancestry(sha: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [sha];
+    while (queue.length > 0) {
+      const next = queue.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...this.#requireCommit(next).parents);
+    }
+    return seen;
+  }
+
   commit(sha: string): Commit {
     return this.#requireCommit(sha);
   }

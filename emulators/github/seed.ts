@@ -7,7 +7,10 @@ import type { GitHubEmulatorState } from './state.js';
 import { FAIL_BUILD_REF, SLOW_BUILD_MARKER } from './test-values.js';
 
 export const SANDBOX_OWNER = 'switchyard-demo';
-export const SANDBOX_REPOS = { deployable: 'panda-api', noDockerfile: 'no-dockerfile-app', private: 'secret-app' } as const;
+export const SANDBOX_REPOS = {
+  deployable: 'panda-api', noDockerfile: 'no-dockerfile-app', private: 'secret-app',
+  noWorkflow: 'no-workflow-app', disabledWorkflow: 'disabled-workflow-app',
+} as const;
 export const BUILD_WORKFLOW_FILE = 'switchyard-build.yml';
 export const BUILD_WORKFLOW_PATH = `.github/workflows/${BUILD_WORKFLOW_FILE}`;
 
@@ -20,7 +23,13 @@ export interface SeedOptions {
   privateRepoTokens?: string[];
 }
 
-export interface SandboxRepositories { pandaApi: EmulatedRepository; noDockerfileApp: EmulatedRepository; secretApp: EmulatedRepository }
+export interface SandboxRepositories {
+  pandaApi: EmulatedRepository;
+  noDockerfileApp: EmulatedRepository;
+  secretApp: EmulatedRepository;
+  noWorkflowApp: EmulatedRepository;
+  disabledWorkflowApp: EmulatedRepository;
+}
 
 export function seedSandboxRepos(state: GitHubEmulatorState, options: SeedOptions = {}): SandboxRepositories {
   const workflow = buildWorkflowTemplate();
@@ -28,6 +37,8 @@ export function seedSandboxRepos(state: GitHubEmulatorState, options: SeedOption
     pandaApi: seedPandaApi(state, workflow),
     noDockerfileApp: seedNoDockerfileApp(state, workflow),
     secretApp: seedSecretApp(state, workflow, options.privateRepoTokens ?? state.tokens.slice(1, 2)),
+    noWorkflowApp: seedBuildableApp(state, SANDBOX_REPOS.noWorkflow, 'Dockerfile but no Switchyard build workflow (Switchyard sandbox)', undefined),
+    disabledWorkflowApp: seedBuildableApp(state, SANDBOX_REPOS.disabledWorkflow, 'Its Switchyard build workflow is disabled (Switchyard sandbox)', workflow),
   };
 }
 
@@ -88,6 +99,19 @@ function seedNoDockerfileApp(state: GitHubEmulatorState, workflow: string): Emul
     [BUILD_WORKFLOW_PATH]: workflow,
   } });
   repo.setBranch('main', main);
+  return repo;
+}
+
+/** A buildable app on `main`; with a workflow file, that workflow is disabled (disabled_manually). */
+function seedBuildableApp(state: GitHubEmulatorState, name: string, description: string, workflow: string | undefined): EmulatedRepository {
+  const repo = state.addRepository({ owner: SANDBOX_OWNER, name, description });
+  const main = repo.addCommit({ message: 'Initial commit', date: '2024-02-15T09:00:00Z', files: {
+    'README.md': `# ${name}\n\n${description}\n`,
+    Dockerfile: nodeDockerfile(), 'package.json': packageJson(name, '0.1.0'), 'server.js': serverJs('0.1.0').replace('panda-api', name),
+    ...(workflow === undefined ? {} : { [BUILD_WORKFLOW_PATH]: workflow }),
+  } });
+  repo.setBranch('main', main);
+  if (workflow !== undefined) state.setWorkflowDisabled(repo, BUILD_WORKFLOW_FILE, true);
   return repo;
 }
 

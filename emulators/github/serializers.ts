@@ -157,7 +157,7 @@ export function workflowJson(repo: EmulatedRepository, workflow: Workflow, urls:
     node_id: nodeId('08:Workflow', workflow.id),
     name: workflow.name,
     path: workflow.path,
-    state: 'active',
+    state: workflow.state,
     created_at: repo.createdAt,
     updated_at: repo.createdAt,
     url: `${urls.api}/repos/${repo.fullName}/actions/workflows/${workflow.id}`,

@@ -13,6 +13,11 @@ import type { WorkflowRun } from './workflow-run.js';
 export interface GitHubEmulatorOptions {
   /** Tokens the emulator accepts; any other gets 401 Bad credentials. */
   tokens: string[];
+  /**
+   * Accepted tokens that may read but not write (a fine-grained token without the Actions write
+   * permission): dispatching or cancelling a run answers 403, as on GitHub.
+   */
+  readOnlyTokens?: string[];
   /** Time per simulated build step (default 500 ms). */
   stepMs?: number;
   /** Called when a simulated build pushes its image; throwing fails the run. */
@@ -26,12 +31,14 @@ export interface Workflow {
   path: string;
   name: string;
   file: WorkflowFile;
+  state: 'active' | 'disabled_manually';
 }
 
 export const WORKFLOWS_FOLDER = '.github/workflows';
 
 export class GitHubEmulatorState {
   readonly tokens: readonly string[];
+  readonly readOnlyTokens: readonly string[];
   readonly htmlUrl: string;
   readonly rateLimits = new RateLimits();
   readonly runs: WorkflowRun[] = [];
@@ -41,10 +48,13 @@ export class GitHubEmulatorState {
   readonly imagesBuiltByCorrelationId = new Map<string, number>();
   readonly builds: BuildSimulator;
   readonly #repos = new Map<string, EmulatedRepository>();
+  /** Workflow ids disabled in the Actions tab (state `disabled_manually`). */
+  readonly #disabledWorkflows = new Set<number>();
   #nextRunId = 7_000_000_001;
 
   constructor(options: GitHubEmulatorOptions) {
     this.tokens = [...options.tokens];
+    this.readOnlyTokens = [...(options.readOnlyTokens ?? [])];
     this.htmlUrl = options.htmlUrl ?? 'https://github.com';
     this.builds = new BuildSimulator(options.stepMs ?? 500, options.onImageBuilt, (run) => {
       const id = run.inputs.correlation_id;
@@ -53,13 +63,20 @@ export class GitHubEmulatorState {
   }
 
   isAcceptedToken(token: string): boolean {
+    return this.tokens.includes(token) || this.readOnlyTokens.includes(token);
+  }
+
+  /** Whether the token may write to Actions (dispatch, cancel). */
+  canWriteActions(token: string): boolean {
     return this.tokens.includes(token);
   }
 
   /** The user a token belongs to (the run's actor, GET /user). */
   loginFor(token: string | undefined): string {
     const index = token === undefined ? -1 : this.tokens.indexOf(token);
-    return index < 0 ? 'anonymous' : `switchyard-sandbox-user-${index + 1}`;
+    if (index >= 0) return `switchyard-sandbox-user-${index + 1}`;
+    const readOnly = token === undefined ? -1 : this.readOnlyTokens.indexOf(token);
+    return readOnly < 0 ? 'anonymous' : `switchyard-sandbox-reader-${readOnly + 1}`;
   }
 
   addRepository(init: RepositoryInit): EmulatedRepository {
@@ -85,8 +102,17 @@ export class GitHubEmulatorState {
       .filter((entry) => entry.type === 'file' && /\.ya?ml$/.test(entry.name))
       .map((entry) => {
         const file = readWorkflowFile(repo.file(head.sha, entry.path)!.content.toString('utf8'));
-        return { id: stableNumericId(`workflow:${repo.fullName.toLowerCase()}:${entry.path}`), path: entry.path, name: file.name ?? entry.path, file };
+        const id = stableNumericId(`workflow:${repo.fullName.toLowerCase()}:${entry.path}`);
+        return { id, path: entry.path, name: file.name ?? entry.path, file, state: this.#disabledWorkflows.has(id) ? 'disabled_manually' as const : 'active' as const };
       });
+  }
+
+  /** Disables (or enables again) a workflow, as "Disable workflow" in the Actions tab does. */
+  setWorkflowDisabled(repo: EmulatedRepository, workflowId: string, disabled: boolean): void {
+    const workflow = this.workflow(repo, workflowId);
+    if (!workflow) throw new Error(`${repo.fullName}: no workflow ${workflowId}`);
+    if (disabled) this.#disabledWorkflows.add(workflow.id);
+    else this.#disabledWorkflows.delete(workflow.id);
   }
 
   /** By numeric id or by file name (`switchyard-build.yml`), like the REST API's workflow_id. */
@@ -125,7 +151,7 @@ export class GitHubEmulatorState {
         defaultBranch: repo.defaultBranch,
         branches: Object.fromEntries([...repo.branches].map(([name, b]) => [name, b.sha])),
         tags: Object.fromEntries(repo.tags),
-        workflows: this.workflows(repo).map((w) => ({ id: w.id, path: w.path, name: w.name, dispatchable: w.file.dispatchable })),
+        workflows: this.workflows(repo).map((w) => ({ id: w.id, path: w.path, name: w.name, state: w.state, dispatchable: w.file.dispatchable })),
       })),
       runs: this.runs.map((run) => ({
         id: run.id, repository: run.repository.fullName, displayTitle: run.displayTitle, headBranch: run.headBranch, headSha: run.headSha,

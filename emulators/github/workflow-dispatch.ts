@@ -1,7 +1,7 @@
 // POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches, minus HTTP: validates
 // the request the way GitHub does (the workflow must be registered on the default branch, the
 // ref must exist and carry a dispatchable version of the file, inputs must match its declared
-// inputs), then queues a run whose title is the file's rendered run-name.
+// inputs, the workflow must not be disabled), then queues a run whose title is the file's rendered run-name.
 import { z } from 'zod';
 import type { EmulatedRepository } from './repository.js';
 import type { GitHubEmulatorState } from './state.js';
@@ -21,6 +21,7 @@ export function dispatchWorkflow(
 ): DispatchOutcome {
   const workflow = state.workflow(repo, workflowId);
   if (!workflow) return { ok: false, status: 404, message: 'Not Found' };
+  if (workflow.state !== 'active') return { ok: false, status: 422, message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow" };
 
   const parsed = dispatchBody.safeParse(body);
   if (!parsed.success) return { ok: false, status: 422, message: invalidRequest(body) };

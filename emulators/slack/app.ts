@@ -34,6 +34,38 @@ async function readArgs(c: Context): Promise<Args> {
   return args;
 }
 
+const IMAGE_FETCH_TIMEOUT_MS = 3000;
+
+/** Whether Slack could download this image: http(s) only, answered 2xx within a short timeout. */
+async function imageFetchable(url: unknown): Promise<boolean> {
+  if (typeof url !== 'string') return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+  try {
+    const res = await fetch(parsed, { method: 'GET', redirect: 'follow', signal: AbortSignal.timeout(IMAGE_FETCH_TIMEOUT_MS) });
+    await res.body?.cancel().catch(() => undefined);
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Slack's refusal of image blocks it cannot download, one error per block, as Slack words it. */
+async function imageProblems(blocks: unknown[] | undefined): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [index, block] of (blocks ?? []).entries()) {
+    const b = block as { type?: unknown; image_url?: unknown };
+    if (b?.type !== 'image' || b.image_url === undefined) continue;
+    if (!(await imageFetchable(b.image_url))) problems.push(`downloading image failed [json-pointer:/blocks/${index}/image_url]`);
+  }
+  return problems;
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const list = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
 
@@ -43,9 +75,14 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
   app.post('/api/:method', async (c) => {
     const method = c.req.param('method');
     const args = await readArgs(c);
-    const fail = (error: string) => {
+    const fail = (error: string, errors?: string[]) => {
       state.calls.push({ method, args, ok: false, error });
-      return c.json({ ok: false, error });
+      return c.json({ ok: false, error, ...(errors ? { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } } : {}) });
+    };
+    /** Slack downloads every image block's image_url and refuses the whole message when one fails. */
+    const refuseImages = async () => {
+      const problems = await imageProblems(list(args.blocks));
+      return problems.length > 0 ? fail('invalid_blocks', problems) : undefined;
     };
     if (typeof args.__invalid === 'string') return fail(args.__invalid);
     // Bearer header (what @slack/web-api sends) or the legacy `token` argument.
@@ -68,6 +105,8 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
         const channel = str(args.channel);
         if (!channel) return fail('channel_not_found');
         if (!hasContent()) return fail('no_text');
+        const refusedPost = await refuseImages();
+        if (refusedPost) return refusedPost;
         const message = state.post(channel, content(), str(args.thread_ts));
         return done({ channel, ts: message.ts, message: messageJson(message) });
       }
@@ -79,6 +118,8 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
         const message = state.find(channel, ts);
         if (!message) return fail('message_not_found');
         if (!hasContent()) return fail('no_text');
+        const refusedUpdate = await refuseImages();
+        if (refusedUpdate) return refusedUpdate;
         state.update(message, content());
         return done({ channel, ts, text: message.text ?? '', message: messageJson(message) });
       }
@@ -88,6 +129,8 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
         if (!channel) return fail('channel_not_found');
         if (!user) return fail('user_not_in_channel');
         if (!hasContent()) return fail('no_text');
+        const refusedEphemeral = await refuseImages();
+        if (refusedEphemeral) return refusedEphemeral;
         const ephemeral = state.postEphemeral({ channel, user, text: str(args.text), blocks: list(args.blocks) });
         return done({ message_ts: ephemeral.messageTs });
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { appSpecFor } from '../../activities/deployment/codedeploy.js';
 import { parseEcsAppSpec } from '../../emulators/aws/appspec.js';
 
 const TASK_DEFINITION = 'arn:aws:ecs:ap-northeast-2:123456789012:task-definition/panda-service:7';
@@ -31,5 +32,14 @@ Hooks:
     expect(() => parseEcsAppSpec(spec({ LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 8080 } }))).toThrow('no TaskDefinition');
     expect(() => parseEcsAppSpec(spec({ TaskDefinition: TASK_DEFINITION, LoadBalancerInfo: { ContainerPort: 8080 } }))).toThrow('ContainerName');
     expect(() => parseEcsAppSpec('{not json')).toThrow('not valid JSON');
+  });
+
+  it('reads the hook of the AppSpec the activity writes only when a hook function is set', () => {
+    const base = { taskDefinitionArn: TASK_DEFINITION, containerName: 'app', containerPort: 8080 };
+    expect(parseEcsAppSpec(appSpecFor(base)).hooks).toEqual({});
+    expect(JSON.parse(appSpecFor(base))).not.toHaveProperty('Hooks');
+    const fn = 'arn:aws:lambda:ap-northeast-2:123456789012:function:switchyard-after-allow-test-traffic';
+    expect(JSON.parse(appSpecFor({ ...base, hookFunction: fn })).Hooks).toEqual([{ AfterAllowTestTraffic: fn }]);
+    expect(parseEcsAppSpec(appSpecFor({ ...base, hookFunction: fn })).hooks).toEqual({ AfterAllowTestTraffic: fn });
   });
 });

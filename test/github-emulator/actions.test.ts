@@ -3,7 +3,7 @@
 import { RequestError } from '@octokit/request-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SLOW_BUILD_MARKER } from '../../emulators/github/index.js';
-import { PRIVATE_REPO_TOKEN, STEP_MS, startTestEmulator, waitForRunToComplete } from './emulator.js';
+import { PRIVATE_REPO_TOKEN, READ_ONLY_TOKEN, STEP_MS, startTestEmulator, waitForRunToComplete } from './emulator.js';
 import type { TestEmulator } from './emulator.js';
 
 let t: TestEmulator;
@@ -177,6 +177,74 @@ describe('dispatch errors', () => {
     expect(denied.status).toBe(404);
     const found = await dispatchAndFind(secret, 'main', buildInputs({ ecr_repository: 'secret-app' }), PRIVATE_REPO_TOKEN);
     expect((await waitForRunToComplete(t.octokit(PRIVATE_REPO_TOKEN), secret, found.id)).run.conclusion).toBe('success');
+  });
+});
+
+describe('building a commit: dispatched on a branch with the sha input', () => {
+  it('checks out the sha input instead of the branch head; head_branch/head_sha stay the dispatched ref', async () => {
+    const commit = t.repos.pandaApi.tags.get('v1.2.3')!;
+    const inputs = buildInputs({ sha: commit });
+    const found = await dispatchAndFind(panda, 'main', inputs);
+    expect(found).toMatchObject({ head_branch: 'main', head_sha: t.repos.pandaApi.branches.get('main')!.sha });
+    expect((await waitForRunToComplete(t.octokit(), panda, found.id)).run.conclusion).toBe('success');
+    expect(t.emulator.state.runs.find((r) => r.id === found.id)!.inputs.sha).toBe(commit);
+    expect(t.imagesBuilt.filter((e) => e.correlationId === inputs.correlation_id).map((e) => e.sha)).toEqual([commit]);
+  });
+
+  it('defaults sha to empty (the branch head), fails a commit of fail-build and a commit the repository does not have', async () => {
+    const plain = await dispatchAndFind(panda, 'main', buildInputs());
+    expect(t.emulator.state.runs.find((r) => r.id === plain.id)!.inputs.sha).toBe('');
+    const failing = await dispatchAndFind(panda, 'main', buildInputs({ sha: t.repos.pandaApi.branches.get('fail-build')!.sha }));
+    const unknownInputs = buildInputs({ sha: 'f'.repeat(40) });
+    const unknown = await dispatchAndFind(panda, 'main', unknownInputs);
+    expect((await waitForRunToComplete(t.octokit(), panda, failing.id)).run.conclusion).toBe('failure');
+    expect((await waitForRunToComplete(t.octokit(), panda, unknown.id)).run.conclusion).toBe('failure');
+    expect(t.emulator.state.runs.find((r) => r.id === unknown.id)!.failureReason).toContain('not our ref');
+    expect(t.imagesBuilt.filter((e) => e.correlationId === unknownInputs.correlation_id)).toEqual([]);
+  });
+});
+
+describe('dispatch errors of the seeded test repositories and tokens', () => {
+  it('no-workflow-app: 404 Not Found for dispatch and for its runs; the repository itself is readable', async () => {
+    const repo = { owner: SANDBOX_OWNER, repo: 'no-workflow-app' };
+    expect((await t.octokit().repos.get(repo)).status).toBe(200);
+    const err = await requestError(t.octokit().actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs: buildInputs() }));
+    expect(err.status).toBe(404);
+    expect(err.response?.data).toMatchObject({ message: 'Not Found', documentation_url: expect.stringContaining('create-a-workflow-dispatch-event') });
+    const runs = await requestError(t.octokit().actions.listWorkflowRuns({ ...repo, workflow_id: BUILD_WORKFLOW_FILE }));
+    expect(runs.status).toBe(404);
+  });
+
+  it("disabled-workflow-app: the workflow is disabled_manually and dispatch answers 422; nothing runs", async () => {
+    const repo = { owner: SANDBOX_OWNER, repo: 'disabled-workflow-app' };
+    const { data: workflow } = await t.octokit().actions.getWorkflow({ ...repo, workflow_id: BUILD_WORKFLOW_FILE });
+    expect(workflow.state).toBe('disabled_manually');
+    const inputs = buildInputs();
+    const err = await requestError(t.octokit().actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }));
+    expect(err.status).toBe(422);
+    expect(err.response?.data).toMatchObject({ message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow" });
+    expect(t.emulator.state.dispatchCount(inputs.correlation_id)).toBe(0);
+    t.emulator.state.setWorkflowDisabled(t.repos.disabledWorkflowApp, BUILD_WORKFLOW_FILE, false);
+    try {
+      const found = await dispatchAndFind(repo, 'main', buildInputs({ ecr_repository: 'disabled-workflow-app' }));
+      expect((await waitForRunToComplete(t.octokit(), repo, found.id)).run.conclusion).toBe('success');
+    } finally {
+      t.emulator.state.setWorkflowDisabled(t.repos.disabledWorkflowApp, BUILD_WORKFLOW_FILE, true);
+    }
+  });
+
+  it('a read-only token reads the repository and its runs but gets 403 for dispatch and cancel', async () => {
+    const reader = t.octokit(READ_ONLY_TOKEN);
+    expect((await reader.repos.get(panda)).status).toBe(200);
+    const inputs = buildInputs();
+    const err = await requestError(reader.actions.createWorkflowDispatch({ ...panda, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }));
+    expect(err.status).toBe(403);
+    expect(err.response?.data).toMatchObject({ message: 'Resource not accessible by personal access token' });
+    expect(t.emulator.state.dispatchCount(inputs.correlation_id)).toBe(0);
+    const found = await dispatchAndFind(panda, 'slow-build', buildInputs({ image_tag: `x-${SLOW_BUILD_MARKER}` }));
+    expect((await reader.actions.getWorkflowRun({ ...panda, run_id: found.id })).status).toBe(200);
+    expect((await requestError(reader.actions.cancelWorkflowRun({ ...panda, run_id: found.id }))).status).toBe(403);
+    await t.octokit().actions.cancelWorkflowRun({ ...panda, run_id: found.id });
   });
 });
 

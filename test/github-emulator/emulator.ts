@@ -6,6 +6,8 @@ import type { RunningGitHubEmulator, SandboxRepositories } from '../../emulators
 
 export const TOKEN = 'ghp_sandboxMemberToken000000000000000001';
 export const PRIVATE_REPO_TOKEN = 'ghp_sandboxSecretAppToken0000000000000002';
+/** Accepted, but may only read: no Actions write permission. */
+export const READ_ONLY_TOKEN = 'github_pat_sandboxReadOnlyToken000000000003';
 export const STEP_MS = 30;
 
 const quietLog = { debug: () => {}, info: () => {}, warn: console.warn, error: () => {} };
@@ -21,6 +23,7 @@ export async function startTestEmulator(options: { failPushFor?: string } = {}):
   const imagesBuilt: ImageBuiltEvent[] = [];
   const emulator = await startGitHubEmulator({
     tokens: [TOKEN, PRIVATE_REPO_TOKEN],
+    readOnlyTokens: [READ_ONLY_TOKEN],
     stepMs: STEP_MS,
     onImageBuilt: (event) => {
       // Stands in for the ECR emulator, which rejects pushes to repositories it does not have.

@@ -168,3 +168,22 @@ describe('contents', () => {
     expect(Buffer.from(file.content, 'base64').toString('utf8')).toContain('run-name: "switchyard build ${{ inputs.correlation_id }}"');
   });
 });
+
+describe('compare two commits', () => {
+  it('answers ahead, behind, identical and diverged with the commit counts, and 404 for an unknown ref', async () => {
+    const gh = t.octokit();
+    const v123 = t.repos.pandaApi.tags.get('v1.2.3')!;
+    const compare = async (basehead: string) => (await gh.repos.compareCommitsWithBasehead({ ...panda, basehead })).data;
+
+    const ahead = await compare(`${v123}...develop`);
+    expect(ahead).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0, total_commits: 2, base_commit: { sha: v123 }, merge_base_commit: { sha: v123 } });
+    expect(ahead.commits.map((commit) => commit.commit.message)).toEqual(['Merge pull request #12 from switchyard-demo/develop', 'Add request logging']);
+    expect(await compare('develop...v1.2.3')).toMatchObject({ status: 'behind', ahead_by: 0, behind_by: 2 });
+    expect(await compare('main...slow-build')).toMatchObject({ status: 'identical', ahead_by: 0, behind_by: 0, commits: [] });
+    expect(await compare('develop...unhealthy-green')).toMatchObject({
+      status: 'diverged', ahead_by: 1, behind_by: 1, merge_base_commit: { sha: t.repos.pandaApi.branches.get('main')!.sha },
+    });
+    expect((await requestError(compare('main...no-such-branch'))).status).toBe(404);
+    expect((await requestError(compare('main'))).status).toBe(404);
+  });
+});

@@ -1,5 +1,5 @@
 // The emulator reads the shipped template the way GitHub does: dispatchable, four required
-// inputs, and a run-name that renders to "switchyard build <correlation id>".
+// inputs and an optional `sha`, and a run-name that renders to "switchyard build <correlation id>".
 import { describe, expect, it } from 'vitest';
 import { buildWorkflowTemplate } from '../../emulators/github/index.js';
 import { readWorkflowFile, renderRunName } from '../../emulators/github/workflow-file.js';
@@ -11,6 +11,7 @@ describe('workflow file reader', () => {
     expect(file.dispatchable).toBe(true);
     expect(Object.fromEntries(file.inputs)).toEqual({
       correlation_id: { required: true }, ecr_repository: { required: true }, image_tag: { required: true }, aws_region: { required: true },
+      sha: { required: false, default: '' },
     });
     const inputs = { correlation_id: 'dep_abc123defg' };
     expect(renderRunName(file.runName!, { inputs, refName: 'main', actor: 'x', workflow: 'Switchyard build', sha: 'f'.repeat(40) }))

@@ -17,6 +17,7 @@ import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../../emulators/sandbox.js
 import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/slack/index.js';
 import { buildTestApp } from '../support/api.js';
 import { client } from '../support/deploy-flow.js';
+import { serveApp, type ServedApp } from '../support/http-server.js';
 import type { Json } from '../support/http.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
 import {
@@ -39,12 +40,14 @@ describe('Slack ChatOps', () => {
   let routes: SlackRoutes;
   let api: ReturnType<typeof client>;
   let service: string;
+  let gifs: ServedApp;
   const started: string[] = [];
 
   beforeAll(async () => {
     temporal = await connectClient();
     worker = await startSandboxWorker(taskQueue);
     slack = await startSlackEmulator({ botToken: BOT_TOKEN });
+    gifs = await serveApp(() => new Response(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]), { headers: { 'content-type': 'image/gif' } }));
     const services = apiServices(worker.config, worker.sandbox);
     connections = services.connections;
     // Connections as POST /api/v1/connect/* stores them (routes cannot be added once the app has served).
@@ -53,7 +56,8 @@ describe('Slack ChatOps', () => {
     config = loadSlackConfig({
       SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL, SLACK_APPROVERS: `UOTHER, ${APPROVER}`,
       SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_GITHUB_CONNECTION_ID: github.id, SLACK_DEFAULT_AWS_CONNECTION_ID: aws.id,
-      GIF_BASE_URL: 'https://gifs.example.com',
+      // Served here: the Slack emulator fetches image URLs as Slack does and refuses what it cannot fetch.
+      GIF_BASE_URL: gifs.url,
     });
     web = createSlackWebClient(config, { retries: 0 })!;
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
@@ -66,6 +70,7 @@ describe('Slack ChatOps', () => {
     for (const id of started) await temporal.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
     await worker?.stop();
     await slack?.close();
+    await gifs?.close();
     await temporal?.close();
   });
 
@@ -210,7 +215,7 @@ describe('Slack ChatOps', () => {
     expect(await deployments.list({ service, limit: 10 })).toHaveLength(1);
   });
 
-  it('/platform-rollback after two successful deployments deploys the first one\'s version', async () => {
+  it('/platform-rollback rolls the last completed deployment back as POST /api/v1/deploy/{id}/rollback does: previous task definition, no gate', async () => {
     const second = await command('/platform-deploy', 'v1.0.0');
     const secondId = deploymentIdIn(second.followUps[0].text)!;
     started.push(secondId);
@@ -218,19 +223,21 @@ describe('Slack ChatOps', () => {
     await deployments.switchTraffic(secondId, { by: 'test', via: 'api' });
     await waitForStatus(secondId, 'COMPLETED');
     await expect.poll(async () => (await deployments.list({ status: 'COMPLETED', service, limit: 10 })).length, { timeout: 10_000 }).toBe(2);
+    const [first, latest] = [await deployments.snapshot(firstId), await deployments.snapshot(secondId)];
+    expect(latest.previousTaskDefinitionArn).toBe(first.taskDefinitionArn);
 
     const { ack, followUps } = await command('/platform-rollback', '');
-    expect(ack.text).toContain('Looking for the last successful version');
+    expect(ack.text).toContain('Looking for the last completed deployment');
     expect(followUps).toHaveLength(1);
     const text: string = followUps[0].text;
-    expect(text).toContain('`v1.2.3`');
-    expect(text).toContain(`(of \`${firstId}\`)`);
+    expect(text).toContain(`\`${secondId}\` (\`v1.0.0\`) is rolled back`);
     const rollbackId = text.match(/deployment `(dep_[a-z0-9]{10})` started/)?.[1];
     expect(rollbackId, text).toBeDefined();
     started.push(rollbackId!);
     expect([firstId, secondId]).not.toContain(rollbackId);
-    const snapshot = await deployments.snapshot(rollbackId!);
-    expect(snapshot).toMatchObject({ version: 'v1.2.3', owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo });
+    // No build and no wait at the gate: it redeploys the previous task definition and completes by itself.
+    const done = await waitForStatus(rollbackId!, 'COMPLETED');
+    expect(done).toMatchObject({ rollbackOf: secondId, taskDefinitionArn: first.taskDefinitionArn, imageUri: null, finalService: 'green' });
     expect((await temporal.client.workflow.getHandle(rollbackId!).describe()).memo).toMatchObject({ requestedBy: `slack:${APPROVER}` });
   });
 

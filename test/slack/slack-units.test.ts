@@ -9,6 +9,7 @@ import { signSlackRequest, verifySlackSignature } from '../../api/slack/signatur
 import { createSlackWebClient, loadSlackConfig } from '../../common/slack-config.js';
 import { ConfigError } from '../../common/config.js';
 import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/slack/index.js';
+import { serveApp, type ServedApp } from '../support/http-server.js';
 
 const SECRET = 'slack-signing-secret-for-tests';
 const BOT_TOKEN = 'xoxb-switchyard-test-token';
@@ -54,8 +55,11 @@ describe('Slack configuration', () => {
     expect(config.approvers).toEqual(['U1', 'U2']);
     expect(config.gifs).toEqual({
       deploying: 'https://gifs.example.com/deploying.gif', success: 'https://gifs.example.com/deploy_complete.gif',
-      failure: 'https://cdn.example.com/boom.gif', waiting: 'https://gifs.example.com/waiting.gif',
+      failure: 'https://cdn.example.com/boom.gif',
     });
+    // The seed's three GIFs only: waiting for the switch shows the deploying one.
+    const ready = deploymentMessage({ deploymentId: 'dep_abcdefghij', status: 'DEPLOYMENT_READY', stage: 4, owner: 'a', repo: 'b', branch: 'main' }, { gifs: config.gifs });
+    expect((ready.blocks as unknown as Block[]).find((b) => b.type === 'image')?.image_url).toBe('https://gifs.example.com/deploying.gif');
     expect(config.defaults.branch).toBe('release');
     expect(createSlackWebClient(config)).toBeUndefined();
     expect(() => loadSlackConfig({ SLACK_DEFAULT_AWS_CONNECTION_ID: 'nope', CODEDEPLOY_HOOK_SECRET: 'short' })).toThrow(ConfigError);
@@ -65,13 +69,41 @@ describe('Slack configuration', () => {
 describe('Slack emulator and activities', () => {
   let slack: RunningSlackEmulator;
   let web: WebClient;
+  /** A GIF host the emulator can fetch: any *.gif answers 200, everything else 404. */
+  let gifs: ServedApp;
 
   beforeAll(async () => {
     slack = await startSlackEmulator({ botToken: BOT_TOKEN });
     web = createSlackWebClient({ botToken: BOT_TOKEN, apiUrl: slack.apiUrl }, { retries: 0 })!;
+    gifs = await serveApp((request) => new URL(request.url).pathname.endsWith('.gif')
+      ? new Response(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]), { headers: { 'content-type': 'image/gif' } })
+      : new Response('not found', { status: 404 }));
   });
   afterAll(async () => {
     await slack?.close();
+    await gifs?.close();
+  });
+
+  it('refuses an image it cannot fetch as Slack does (invalid_blocks), and the activities resend without it', async () => {
+    const image = (url: string) => ({ type: 'image', image_url: url, alt_text: 'gif' });
+    const section = { type: 'section', text: { type: 'mrkdwn', text: 'hi' } };
+    const refusal = { ok: false, error: 'invalid_blocks', errors: ['downloading image failed [json-pointer:/blocks/1/image_url]'], response_metadata: { messages: ['[ERROR] downloading image failed [json-pointer:/blocks/1/image_url]'] } };
+    await expect(web.chat.postMessage({ channel: 'CIMG', text: 'x', blocks: [section, image(`${gifs.url}/missing.png`)] })).rejects.toMatchObject({ data: refusal });
+    await expect(web.chat.postMessage({ channel: 'CIMG', text: 'x', blocks: [section, image('ftp://example.com/a.gif')] })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    expect(slack.state.messages('CIMG')).toHaveLength(0);
+    expect((await web.chat.postMessage({ channel: 'CIMG', text: 'x', blocks: [section, image(`${gifs.url}/ok.gif`)] })).ok).toBe(true);
+
+    const activities = createSlackActivities({ client: web, channelId: 'CNOGIF', gifs: { deploying: `${gifs.url}/nope/deploying.png`, success: `${gifs.url}/nope/ok.png` }, publicUrl: undefined });
+    const ref = await activities.postDeploymentMessage(view);
+    let message = slack.state.messages('CNOGIF')[0]!;
+    expect((message.blocks as Block[]).some((b) => b.type === 'image')).toBe(false);
+    expect((message.blocks as Block[]).find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id)).toEqual([SWITCH_TRAFFIC_ACTION, ROLL_BACK_ACTION]);
+    await activities.updateDeploymentMessage({ ...ref!, ...view, status: 'COMPLETED', stage: 5, approvedBy: 'slack:UBOSS' });
+    message = slack.state.messages('CNOGIF')[0]!;
+    expect(message.history).toHaveLength(2);
+    expect(message.text).toContain('approved by <@UBOSS> (slack)');
+    await activities.postTestTrafficNotice({ deploymentId: view.deploymentId, codeDeployDeploymentId: 'd-ABCDEFGHI', testUrl: 'http://green.example.com/' });
+    expect(slack.state.messages('CNOGIF')).toHaveLength(2);
   });
 
   it('speaks Slack\'s Web API: post, update with history, ephemeral, invalid_auth', async () => {
@@ -113,7 +145,7 @@ describe('Slack emulator and activities', () => {
   };
 
   it('posts the deployment message with the test URL and decision buttons, and updates it after the decision', async () => {
-    const activities = createSlackActivities({ client: web, channelId: 'CDEPLOY', gifs: { waiting: 'https://gifs.example.com/waiting.gif', success: 'https://gifs.example.com/ok.gif' }, publicUrl: 'https://switchyard.example.com' });
+    const activities = createSlackActivities({ client: web, channelId: 'CDEPLOY', gifs: { deploying: `${gifs.url}/deploying.gif`, success: `${gifs.url}/ok.gif` }, publicUrl: 'https://switchyard.example.com' });
     const ref = await activities.postDeploymentMessage(view);
     expect(ref).toMatchObject({ channel: 'CDEPLOY' });
     let message = slack.state.messages('CDEPLOY')[0]!;
@@ -121,7 +153,7 @@ describe('Slack emulator and activities', () => {
     const actions = blocks.find((b) => b.type === 'actions')!;
     expect(actions.elements!.map((e) => [e.action_id, e.value])).toEqual([[SWITCH_TRAFFIC_ACTION, view.deploymentId], [ROLL_BACK_ACTION, view.deploymentId]]);
     expect(JSON.stringify(blocks)).toContain('http://green.example.com/');
-    expect(blocks.find((b) => b.type === 'image')?.image_url).toBe('https://gifs.example.com/waiting.gif');
+    expect(blocks.find((b) => b.type === 'image')?.image_url).toBe(`${gifs.url}/deploying.gif`);
     expect(message.text).toContain('acme/shop v1.2.3');
 
     await activities.updateDeploymentMessage({ ...ref!, ...view, status: 'COMPLETED', stage: 5, approvedBy: 'slack:UBOSS' });
@@ -129,7 +161,7 @@ describe('Slack emulator and activities', () => {
     expect(message.history).toHaveLength(2);
     expect((message.blocks as Block[]).some((b) => b.type === 'actions')).toBe(false);
     expect(message.text).toContain('approved by <@UBOSS> (slack)');
-    expect((message.blocks as Block[]).find((b) => b.type === 'image')?.image_url).toBe('https://gifs.example.com/ok.gif');
+    expect((message.blocks as Block[]).find((b) => b.type === 'image')?.image_url).toBe(`${gifs.url}/ok.gif`);
   });
 
   it('does nothing without Slack configured', async () => {

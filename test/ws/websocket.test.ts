@@ -1,5 +1,6 @@
 // GET /ws end to end: a sandbox worker and the real app on a real Temporal server, served on a
 // socket, driven by a real `ws` client. Events come from the same hub as SSE and must match it.
+import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
 import { DistributionService } from '../../api/distribution/service.js';
@@ -146,6 +147,54 @@ describe('WebSocket API (GET /ws)', () => {
     expect((await c.ping()).type).toBe('pong');
   });
 
+  it("accepts the seed's own subscribe and unsubscribe examples, verbatim, mapping its event type names", async () => {
+    const c = await connect('viewer');
+    // Copied verbatim from the seed (websocket-api.md, "구독 요청 (subscribe)" and "구독 해제 (unsubscribe)").
+    const seedSubscribe = `{
+    "type": "subscribe",
+    "data": {
+        "event_types": [
+            "status_update",
+            "service_event",
+            "alert"
+        ],
+        "filters": {
+            "service_ids": ["posco_news", "github_pages"],
+            "alert_levels": ["warning", "error", "critical"],
+            "log_levels": ["INFO", "WARNING", "ERROR"]
+        }
+    },
+    "timestamp": "2024-01-01T12:00:00Z"
+}`;
+    const seedUnsubscribe = `{
+    "type": "unsubscribe",
+    "data": {
+        "event_types": [
+            "log_update"
+        ]
+    },
+    "timestamp": "2024-01-01T12:00:00Z"
+}`;
+    const ack = (type: string) => (m: Json) => m.type === type || m.type === 'error';
+    const subscribed = await c.request(seedSubscribe, ack('subscribed'));
+    expect(subscribed.type).toBe('subscribed');
+    expect([...subscribed.data.event_types].sort()).toEqual(['alert', 'deployment_event']);
+    expect(subscribed.data.alert_levels).toEqual(['warning', 'error', 'critical']);
+    expect(subscribed.data.warnings).toBeUndefined();
+
+    const unsubscribed = await c.request(seedUnsubscribe, ack('unsubscribed'));
+    expect(unsubscribed.type).toBe('unsubscribed');
+    expect(unsubscribed.data.unknown_event_types).toEqual(['log_update']);
+    expect(unsubscribed.data.warnings.join()).toContain('log_update');
+    expect([...unsubscribed.data.event_types].sort()).toEqual(['alert', 'deployment_event']); // the valid ones stay
+
+    // Unknown names next to known ones: the known are subscribed, the unknown named in a warning.
+    const mixed = await c.request({ type: 'subscribe', data: { event_types: ['distribution_event', 'log_update'] } }, ack('subscribed'));
+    expect(mixed.type).toBe('subscribed');
+    expect(mixed.data.event_types).toContain('distribution_event');
+    expect(mixed.data.unknown_event_types).toEqual(['log_update']);
+  });
+
   let firstId: string;
 
   it('streams exactly the SSE events of a watched deployment, alerts on approval, and switches only for an approver', async () => {
@@ -231,6 +280,37 @@ describe('WebSocket API (GET /ws)', () => {
     expect(deploymentEvents(byService, firstId)).toEqual([]);
   });
 
+  it('sends a client at most 5 frames a second, batching a burst, and loses nothing', async () => {
+    const c = await connect('viewer');
+    await new Promise((r) => setTimeout(r, 1100)); // the connection_status frame leaves the window
+    const fromFrame = c.frames.length;
+    const from = c.messages.length;
+    // A burst: the whole history of a finished deployment, plus 9 pongs, within milliseconds.
+    c.send({ type: 'subscribe', data: { event_types: ['deployment_event'], filters: { deployment_ids: [firstId] }, since_seq: 0 } });
+    for (let i = 0; i < 9; i += 1) c.send({ type: 'ping', data: { client_time: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() } });
+    const sse = await readSse(`${served.url}/api/v1/deploy/${firstId}/events`, authHeader('viewer'), (m) => m.some((x) => x.event === 'success'));
+    const total = sse.messages.filter((m) => m.id !== undefined).length;
+    expect(total).toBeGreaterThan(5);
+    await expect.poll(() => deploymentEvents(c, firstId).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(total);
+    await expect.poll(() => c.messages.slice(from).filter((m) => m.type === 'pong').length, { timeout: 5000 }).toBe(9);
+
+    const received = deploymentEvents(c, firstId);
+    expect(received.map((m) => m.data.seq)).toEqual(received.map((_, i) => i + 1));
+    expect(received.length).toBe(total);
+    const pongs = c.messages.slice(from).filter((m) => m.type === 'pong').map((m) => m.data.client_time);
+    expect(pongs).toEqual([...Array(9).keys()].map((i) => new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString()));
+    // 1 + events + 9 messages arrived in few frames, some of them batches, and never more than 5 in any second.
+    const frames = c.frames.slice(fromFrame);
+    expect(frames.some((f) => f.message.type === 'batch')).toBe(true);
+    // (Measured on arrival: 50 ms of slack for delivery jitter on a loaded machine.)
+    for (const frame of frames) {
+      expect(frames.filter((f) => f.at >= frame.at && f.at < frame.at + 950).length).toBeLessThanOrEqual(5);
+    }
+    expect(frames.length).toBeLessThan(1 + total + 9);
+    const batch = frames.find((f) => f.message.type === 'batch')!.message;
+    expect(batch.data.count).toBe(batch.data.messages.length);
+  });
+
   it('streams a distribution by event id, and retry/cancel need a deployer key', async () => {
     const eventId = `evt-ws-${Date.now().toString(36)}`;
     const watcher = await connect('viewer');
@@ -253,6 +333,46 @@ describe('WebSocket API (GET /ws)', () => {
     expect(refused.data).toMatchObject({ success: false, status: 400, event_id: eventId, action: 'retry' });
     const unknown = await deployer.request({ type: 'distribution_control', data: { event_id: 'evt-none', action: 'cancel' } }, (m) => m.type === 'control_result', 20_000);
     expect(unknown.data).toMatchObject({ success: false, status: 404 });
+  });
+
+  it('checks Origin before the upgrade: same-origin or none by default, else SWITCHYARD_ALLOWED_ORIGINS; refused → 403', async () => {
+    const host = new URL(served.url).host;
+    const refused = (url: string, headers: Record<string, string>) =>
+      expect(WsTestClient.connect(url, headers)).rejects.toThrow(/Unexpected server response: 403/);
+    // No Origin (non-browser client), and the same origin: accepted.
+    await connect('viewer');
+    const same = await WsTestClient.connect(served.wsUrl, { ...authHeader('viewer'), Origin: `http://${host}` });
+    clients.push(same);
+    expect((await same.waitFor((m) => m.type === 'connection_status')).data.status).toBe('connected');
+    await refused(served.wsUrl, { ...authHeader('viewer'), Origin: 'https://evil.example' });
+    await refused(`${served.wsUrl}?token=${TEST_KEYS.viewer}`, { Origin: `http://${host}.evil.example` });
+
+    const listed = buildTestApp(temporal.client, taskQueue, { allowedOrigins: ['https://console.example.com'] }, worker);
+    const listedServed = await serveWithWebSocket(listed.fetch, listed.webSocket);
+    try {
+      const ok = await WsTestClient.connect(listedServed.wsUrl, { ...authHeader('viewer'), Origin: 'https://console.example.com' });
+      await ok.waitFor((m) => m.type === 'connection_status');
+      ok.close();
+      await ok.closed;
+      // With an allowlist, even the same origin must be listed.
+      await refused(listedServed.wsUrl, { ...authHeader('viewer'), Origin: `http://${new URL(listedServed.url).host}` });
+      // The refusal is a plain HTTP 403 before any upgrade (@hono/node-ws sends the status line only).
+      const refusal = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${listedServed.url}/ws`, {
+          headers: { ...authHeader('viewer'), Upgrade: 'websocket', Connection: 'Upgrade', Origin: 'https://evil.example', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' },
+        }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('upgrade', () => reject(new Error('upgraded despite a foreign origin')));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(refusal.status).toBe(403);
+    } finally {
+      await listedServed.close();
+    }
   });
 
   it('closes a connection that stays idle longer than the idle timeout', async () => {

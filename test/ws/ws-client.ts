@@ -24,20 +24,28 @@ export interface Closed {
 }
 
 export class WsTestClient {
+  /** Every message, batches unpacked. */
   readonly messages: Json[] = [];
+  /** Every WebSocket frame as received, with its arrival time. */
+  readonly frames: { at: number; message: Json }[] = [];
   private waiters: { predicate: (m: Json) => boolean; from: number; resolve: (m: Json) => void }[] = [];
   readonly closed: Promise<Closed>;
 
   private constructor(readonly socket: ClientSocket) {
     socket.on('message', (data) => {
-      const parsed: Json = JSON.parse(data.toString('utf8'));
-      this.messages.push(parsed);
-      const index = this.messages.length - 1;
-      this.waiters = this.waiters.filter((w) => {
-        if (index < w.from || !w.predicate(parsed)) return true;
-        w.resolve(parsed);
-        return false;
-      });
+      const frame: Json = JSON.parse(data.toString('utf8'));
+      this.frames.push({ at: Date.now(), message: frame });
+      // A `batch` frame carries messages the outbound rate held back: each is one message here.
+      const unpacked: Json[] = frame.type === 'batch' ? frame.data.messages : [frame];
+      for (const parsed of unpacked) {
+        this.messages.push(parsed);
+        const index = this.messages.length - 1;
+        this.waiters = this.waiters.filter((w) => {
+          if (index < w.from || !w.predicate(parsed)) return true;
+          w.resolve(parsed);
+          return false;
+        });
+      }
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }

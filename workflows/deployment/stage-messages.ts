@@ -7,6 +7,7 @@ export const STAGE_MESSAGES = {
   built: '[Stage 1] Docker 이미지 빌드 완료',
   pushStart: '[Stage 2] ECR에 이미지 Push 중 - ECR로 이미지 Push 중...',
   repositoryChecked: '[Stage 2] ECR 리포지토리 확인 완료',
+  ecrLoggedIn: '[Stage 2] ECR 로그인 완료',
   pushed: '[Stage 2] 이미지 Push 완료',
   ecsStart: '[Stage 3] ECS 배포 시작',
   serviceCreated: '[Stage 3] ECS 서비스 생성 완료',

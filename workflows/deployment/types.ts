@@ -80,6 +80,9 @@ export interface DeploymentSnapshot {
   taskDefinitionArn?: string;
   previousTaskDefinitionArn?: string;
   codeDeployDeploymentId?: string;
+  /** The blue (production) and green (replacement) ECS task set ARNs, from CodeDeploy's deployment target. */
+  blueServiceArn?: string;
+  greenServiceArn?: string;
   startedAt: string;
   /** When stage 4 finished (ready) or the deployment ended. */
   completedAt?: string;

@@ -170,13 +170,14 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
       if (!input.rollback) {
         const built = await stage(1, async () => {
           stageEvent(M.buildStart);
-          const source = await acts.resolveSource({ githubConnectionId: input.githubConnectionId, owner: input.owner, repo: input.repo, ref: input.version ?? input.branch });
+          const source = await acts.resolveSource({ githubConnectionId: input.githubConnectionId, owner: input.owner, repo: input.repo, ref: input.version ?? input.branch, branch: input.branch });
           state.sha = source.sha;
           stageEvent(M.cloned, { path: `${input.owner}/${input.repo}@${source.sha.slice(0, 7)}` });
           stageEvent(M.dockerfileFound, { path: source.dockerfilePath });
           const imageTag = imageTagFor(input, source.sha);
           const build = await acts.buildImage({
             githubConnectionId: input.githubConnectionId, ...aws, owner: input.owner, repo: input.repo, sha: source.sha, ref: source.ref,
+            ...(source.isCommit ? { refIsCommit: true } : {}),
             builder: input.builder, buildWorkflow: target.buildWorkflow, correlationId: input.deploymentId, ecrRepository: target.ecrRepository, imageTag, workflowId,
           });
           state.imageTag = imageTag;
@@ -187,6 +188,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
           stageEvent(M.pushStart);
           const image = await acts.ensureEcrImage({ ...aws, repository: target.ecrRepository, imageTag: built.imageTag });
           stageEvent(M.repositoryChecked, { repository: target.ecrRepository });
+          stageEvent(M.ecrLoggedIn);
           stageEvent(M.pushed, { uri: image.imageUri, digest: image.imageDigest });
           state.imageUri = image.imageUri;
           return image.imageUri;
@@ -223,7 +225,10 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
         upsertSearchAttributes([{ key: CodeDeployDeploymentId, value: codeDeployDeploymentId }]);
         stageEvent(M.blueRunning, { url: target.blueUrl });
         stageEvent(M.greenStarting, { url: target.greenUrl });
-        await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId, until: 'Ready', workflowId, stage: 4 });
+        const ready = await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId, until: 'Ready', workflowId, stage: 4 });
+        // Recorded in the activity's result (absent from older histories): replay-safe.
+        if (ready.blueServiceArn) state.blueServiceArn = ready.blueServiceArn;
+        if (ready.greenServiceArn) state.greenServiceArn = ready.greenServiceArn;
         state.greenUrl = target.greenUrl;
         stageEvent(M.greenReady, { url: target.greenUrl });
         const health = await acts.probeHealth({ blueUrl: target.blueUrl, greenUrl: target.greenUrl });
@@ -245,6 +250,8 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   setStatus('DEPLOYMENT_READY');
   log.append('stage', M.waitingForSwitch, {
     stage: 4,
+    blueServiceArn: state.blueServiceArn ?? null,
+    greenServiceArn: state.greenServiceArn ?? null,
     blueUrl: target.blueUrl,
     greenUrl: target.greenUrl,
     taskDefinitionArn: state.taskDefinitionArn,

@@ -1,0 +1,67 @@
+// Stream tokens for EventSource clients (no Authorization header): POST /api/v1/stream-tokens,
+// then `?token=` on the SSE routes. Wrong, expired and wrong-scope tokens get the seeds' 401.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamTokenSigner } from '../api/streams/stream-token.js';
+import { authHeader, buildTestApp, TEST_KEYS } from './support/api.js';
+import { connectClient } from './support/temporal.js';
+
+describe('stream tokens', () => {
+  let temporal: Awaited<ReturnType<typeof connectClient>>;
+  let app: ReturnType<typeof buildTestApp>;
+  const secret = Buffer.alloc(32, 7);
+
+  beforeAll(async () => {
+    temporal = await connectClient();
+    app = buildTestApp(temporal.client, 'no-worker-queue', { streamTokenSecret: secret });
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+
+  const issue = async (scope: unknown, headers: Record<string, string> = authHeader('viewer')) =>
+    app.request('/api/v1/stream-tokens', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ scope }) });
+
+  it('issues a scope-bound token to a viewer, and refuses bad scopes and missing keys', async () => {
+    const res = await issue('deployment:dep_missing');
+    expect(res.status).toBe(200);
+    const body = await res.json() as { data: { token: string; expiresAt: string; scope: string } };
+    expect(body.data.scope).toBe('deployment:dep_missing');
+    expect(body.data.token).toMatch(/^st1\.[\w-]+\.[\w-]+$/);
+    const ttl = Date.parse(body.data.expiresAt) - Date.now();
+    expect(ttl).toBeGreaterThan(4 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(5 * 60_000);
+    expect((await issue('nonsense')).status).toBe(400);
+    expect((await issue('deployment:x', {})).status).toBe(401);
+  });
+
+  it('opens the stream (past auth: 404 for an unknown deployment) with its token or an API key as ?token=, else 401 in the seed shape', async () => {
+    const { data } = await (await issue('deployment:dep_missing')).json() as { data: { token: string } };
+    const events = (token: string, id = 'dep_missing') => app.request(`/api/v1/deploy/${id}/events?token=${encodeURIComponent(token)}`);
+    expect((await events(data.token)).status).toBe(404);
+    expect((await events(TEST_KEYS.viewer)).status).toBe(404);
+
+    const refused = async (res: Response) => {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ status: 401, error: expect.any(String), message: expect.stringContaining('token'), timestamp: expect.any(String) });
+    };
+    await refused(await events(data.token, 'dep_other')); // another deployment's scope
+    await refused(await events(`${data.token.slice(0, -2)}xx`)); // tampered signature
+    await refused(await events('st1.e30.AAAA'));
+    await refused(await events('not-a-key'));
+    // Signed under another secret (another installation), and expired.
+    await refused(await events(new StreamTokenSigner(Buffer.alloc(32, 8)).issue('deployment:dep_missing', { role: 'viewer', label: 'x' }).token));
+    const expired = new StreamTokenSigner(secret, 5 * 60_000, () => Date.now() - 6 * 60_000).issue('deployment:dep_missing', { role: 'viewer', label: 'x' }).token;
+    await refused(await events(expired));
+    // The same secret on another replica accepts the token.
+    expect(new StreamTokenSigner(secret).verify(data.token, 'deployment:dep_missing')).toMatchObject({ role: 'viewer' });
+  });
+
+  it('guards distribution streams the same way, with the distribution error shape', async () => {
+    const { data } = await (await issue('distribution:evt_missing')).json() as { data: { token: string } };
+    const events = (token: string, id = 'evt_missing') => app.request(`/api/distribution/${id}/events?token=${encodeURIComponent(token)}`);
+    expect((await events(data.token)).status).toBe(404);
+    const wrong = await events(data.token, 'evt_other');
+    expect(wrong.status).toBe(401);
+    expect((await events((await (await issue('deployment:evt_missing')).json() as { data: { token: string } }).data.token)).status).toBe(401);
+  });
+});
