@@ -62,7 +62,15 @@ export class DistributionService {
     }
     const deadline = Date.now() + this.settings.syncWaitMs;
     for (;;) {
-      const snapshot = await this.snapshot(request.eventId);
+      let snapshot: DistributionSnapshot;
+      try {
+        snapshot = await this.snapshot(request.eventId);
+      } catch (error) {
+        // Started (Temporal has it), but no worker answered the query in time: a busy worker slows
+        // the answer, it never turns an accepted distribution into an error. 202, as it stands at start.
+        if (error instanceof ApiError && error.status === 503) return { snapshot: acceptedSnapshot(input), settled: false };
+        throw error;
+      }
       const settled = SETTLED.has(snapshot.overallStatus);
       // Channels waiting for a scheduled time will not settle within any short wait.
       const onlyScheduledLeft = snapshot.channels.every((c) => c.status !== 'IN_PROGRESS' && (c.status !== 'PENDING' || c.phase === 'SCHEDULED'));
@@ -162,4 +170,19 @@ function rejected(eventId: string, error: unknown): unknown {
   const message = error instanceof Error ? error.message : '';
   if (/completed|closed/i.test(message)) return new ApiError(400, `Distribution of ${eventId} is closed: its retry window has ended`);
   return error;
+}
+
+/** What a just-started distribution looks like before its workflow has run (every channel PENDING). */
+function acceptedSnapshot(input: DistributionInput): DistributionSnapshot {
+  return {
+    distributionId: distributionWorkflowId(input.eventId),
+    eventId: input.eventId,
+    overallStatus: 'PENDING',
+    startedAt: new Date().toISOString(),
+    channels: input.channels.map((c) => ({
+      channel: c.type, status: 'PENDING', phase: 'PREPARING', retries: 0,
+      ...(typeof c.config.scheduledTime === 'string' ? { scheduledTime: c.config.scheduledTime } : {}),
+    })),
+    eventCount: 0,
+  };
 }
