@@ -1,10 +1,14 @@
 // The AfterAllowTestTraffic hook Lambda (Node.js 20 runtime): forwards CodeDeploy's event to
 // Switchyard, which signals the deployment workflow, posts the Slack notice and reports the hook
-// Succeeded. When Switchyard cannot be reached or refuses, this function reports the hook Failed
-// itself, so CodeDeploy rolls back at once instead of waiting an hour for an answer.
+// Succeeded. When Switchyard refuses (a 4xx: wrong secret, unknown deployment), this function
+// reports the hook Failed itself, so CodeDeploy rolls back at once. When Switchyard is briefly
+// unreachable or answers 5xx/429 (a rolling restart, a Temporal node failing over), it retries
+// with backoff within its budget and never reports Failed for that: CodeDeploy's one-hour hook
+// limit is the backstop, and a blip must not fail a release.
 //
 // Environment: SWITCHYARD_HOOK_URL (https://<switchyard>/api/v1/hooks/codedeploy),
-// SWITCHYARD_HOOK_SECRET (= CODEDEPLOY_HOOK_SECRET), optional SWITCHYARD_HOOK_TIMEOUT_MS (20000).
+// SWITCHYARD_HOOK_SECRET (= CODEDEPLOY_HOOK_SECRET), optional SWITCHYARD_HOOK_TIMEOUT_MS (20000)
+// per attempt and SWITCHYARD_HOOK_RETRY_BUDGET_MS (600000; keep it below the Lambda's timeout).
 import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 
 export interface CodeDeployHookEvent {
@@ -14,7 +18,8 @@ export interface CodeDeployHookEvent {
 
 export interface HookResult {
   forwarded: boolean;
-  status: 'Succeeded' | 'Failed';
+  /** Unanswered: Switchyard stayed unreachable for the whole budget; CodeDeploy's hook limit decides. */
+  status: 'Succeeded' | 'Failed' | 'Unanswered';
   detail: string;
 }
 
@@ -23,6 +28,8 @@ export interface HandlerOptions {
   hookSecret: string | undefined;
   codedeploy: Pick<CodeDeployClient, 'send'>;
   timeoutMs?: number;
+  /** How long to keep retrying an unreachable or 5xx-answering Switchyard. Default 10 minutes. */
+  retryBudgetMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -41,20 +48,33 @@ export function createHandler(options: HandlerOptions) {
     if (!options.hookUrl || !options.hookSecret) {
       detail = 'SWITCHYARD_HOOK_URL or SWITCHYARD_HOOK_SECRET is not set';
     } else {
-      try {
-        const response = await fetch(options.hookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-switchyard-hook-secret': options.hookSecret },
-          body: JSON.stringify({ DeploymentId: deploymentId, LifecycleEventHookExecutionId: hookExecutionId }),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
-        });
-        if (response.ok) {
-          log('forwarded to Switchyard; it reported the hook', { deploymentId, status: response.status });
-          return { forwarded: true, status: 'Succeeded', detail: `Switchyard answered ${response.status}` };
+      const giveUpAt = Date.now() + (options.retryBudgetMs ?? 600_000);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const response = await fetch(options.hookUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-switchyard-hook-secret': options.hookSecret },
+            body: JSON.stringify({ DeploymentId: deploymentId, LifecycleEventHookExecutionId: hookExecutionId }),
+            signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+          });
+          if (response.ok) {
+            log('forwarded to Switchyard; it reported the hook', { deploymentId, status: response.status, attempt });
+            return { forwarded: true, status: 'Succeeded', detail: `Switchyard answered ${response.status}` };
+          }
+          detail = `Switchyard answered ${response.status}: ${(await response.text()).slice(0, 500)}`;
+          // A definite refusal: report it now. Anything else may pass: try again.
+          if (response.status < 500 && response.status !== 429 && response.status !== 408) break;
+        } catch (error) {
+          detail = `Switchyard unreachable: ${error instanceof Error ? error.message : String(error)}`;
         }
-        detail = `Switchyard answered ${response.status}: ${(await response.text()).slice(0, 500)}`;
-      } catch (error) {
-        detail = `Switchyard unreachable: ${error instanceof Error ? error.message : String(error)}`;
+        // Exponential backoff with full jitter, capped at 30 s.
+        const delayMs = Math.random() * Math.min(30_000, 500 * 2 ** (attempt - 1));
+        if (Date.now() + delayMs > giveUpAt) {
+          log('Switchyard stayed unreachable; leaving the hook to CodeDeploy\'s limit', { deploymentId, detail, attempts: attempt });
+          return { forwarded: false, status: 'Unanswered', detail };
+        }
+        log('forward failed; retrying', { deploymentId, detail, attempt });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
     log('reporting the hook Failed', { deploymentId, detail });
@@ -76,4 +96,5 @@ export const handler = createHandler({
   hookSecret: process.env.SWITCHYARD_HOOK_SECRET,
   codedeploy: new CodeDeployClient({}),
   timeoutMs: Number(process.env.SWITCHYARD_HOOK_TIMEOUT_MS ?? 20_000),
+  retryBudgetMs: Number(process.env.SWITCHYARD_HOOK_RETRY_BUDGET_MS ?? 600_000),
 });
