@@ -19,6 +19,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { startPostgres, type Postgres, type PostgresOptions } from '../support/postgres.js';
 import { forgetOnExit, reapOnExit } from '../support/exit-reaper.js';
+import { waitForExit } from '../support/processes.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const toolsDir = join(projectRoot, '.tools', 'temporal-cluster');
@@ -141,16 +142,6 @@ function run(file: string, args: string[], logFile: string): Promise<void> {
   });
 }
 
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

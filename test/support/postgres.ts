@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from './free-port.js';
 import { forgetOnExit, reapOnExit } from './exit-reaper.js';
+import { waitForExit } from './processes.js';
 
 export interface PostgresOptions {
   /** Database superuser name (not an OS user). Default `postgres`. */
@@ -157,16 +158,6 @@ function quoteLiteral(value: string): string {
 }
 
 
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 /** Starts a throwaway PostgreSQL server; call stop() when done. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {

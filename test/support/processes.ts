@@ -42,3 +42,15 @@ export async function killAll(children: Child[]): Promise<void> {
   for (const c of children) if (isRunning(c)) c.child.kill('SIGKILL');
   await Promise.all(children.map((c) => c.exited));
 }
+
+/** Resolves true once `child` has exited, false when it has not within `ms`. */
+export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
