@@ -84,6 +84,12 @@ export const configSchema = z.object({
   DEPLOY_BLUE_URL: z.url().optional(),
   DEPLOY_GREEN_URL: z.url().optional(),
   DEPLOY_BUILD_WORKFLOW: z.string().min(1).default('switchyard-build.yml'),
+  // The AfterAllowTestTraffic Lambda the AppSpec names (lambda/after-allow-test-traffic), as
+  // Lambda's Invoke accepts it: a name, a name:alias, or an ARN. Unset: no hook, no test-traffic notice.
+  DEPLOY_HOOK_FUNCTION: z.string().max(170)
+    .regex(/^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]+))?$/,
+      'must be a Lambda function name, name:alias, or function ARN')
+    .optional(),
   DEPLOY_BUILDER: z.enum(['github-actions', 'docker']).default('github-actions'),
   DEPLOY_STAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
@@ -153,6 +159,7 @@ export interface Config {
     target: {
       cluster?: string; service?: string; codeDeployApplication?: string; codeDeployGroup?: string;
       containerName: string; containerPort: number; blueUrl?: string; greenUrl?: string; buildWorkflow: string;
+      hookFunction?: string;
     };
     builder: 'github-actions' | 'docker';
     /** Deployments that may wait behind a service's running one; 0 refuses them (409). */
@@ -239,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         cluster: raw.DEPLOY_CLUSTER, service: raw.DEPLOY_SERVICE, codeDeployApplication: raw.DEPLOY_CODEDEPLOY_APPLICATION,
         codeDeployGroup: raw.DEPLOY_CODEDEPLOY_GROUP, containerName: raw.DEPLOY_CONTAINER_NAME, containerPort: raw.DEPLOY_CONTAINER_PORT,
         blueUrl: raw.DEPLOY_BLUE_URL, greenUrl: raw.DEPLOY_GREEN_URL, buildWorkflow: raw.DEPLOY_BUILD_WORKFLOW,
+        hookFunction: raw.DEPLOY_HOOK_FUNCTION,
       },
       builder: raw.DEPLOY_BUILDER,
       queueCapacity: raw.DEPLOY_QUEUE_CAPACITY,

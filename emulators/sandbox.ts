@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DeployTarget } from '../workflows/deployment/types.js';
 import { blueGreenUrls, seed as seedAws, startAwsEmulator, type RunningAwsEmulator } from './aws/index.js';
-import type { LifecycleHooks } from './aws/index.js';
 import { startChannelEmulators, type RunningChannelEmulators } from './channels/server.js';
 import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SANDBOX_REPOS, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from './github/index.js';
 import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js';
@@ -52,13 +51,24 @@ export const SANDBOX_SERVICE = {
   repository: `${SANDBOX_OWNER}-${SANDBOX_REPOS.deployable}`,
 } as const;
 
+/**
+ * The sandbox's AfterAllowTestTraffic Lambda. The `CodeDeployHook_` prefix is what the managed
+ * policy AWSCodeDeployRoleForECSLimited lets CodeDeploy invoke.
+ */
+export const SANDBOX_HOOK_FUNCTION = 'CodeDeployHook_switchyard';
+
 export interface SandboxOptions {
   /** Step of the simulated GitHub build and of CodeDeploy's lifecycle (ms). */
   stepMs?: number;
   /** Length of a CodeDeploy "minute" (ready wait, hook timeout); tests shorten it. */
   minuteMs?: number;
-  /** CodeDeploy lifecycle hooks (the AfterAllowTestTraffic Lambda's stand-in). */
-  hooks?: LifecycleHooks;
+  /**
+   * The AfterAllowTestTraffic hook function deployments to the sandbox name in their AppSpec
+   * (`target.hookFunction`). The function itself is installed by connectSandboxHook, or by a test
+   * registering one in `aws.state.lambda`; until then CodeDeploy fails the hook as AWS would.
+   * Without it deployments name no hook and AfterAllowTestTraffic passes on its own.
+   */
+  hookFunction?: string;
   /**
    * Name of the seeded ECS service (default panda-service). Sandboxes sharing one Temporal
    * server (test files running side by side) need different names: one deployment runs per service.
@@ -85,7 +95,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     region: SANDBOX_CREDENTIALS.region,
     stepMs: options.stepMs ?? 300,
     ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   seedAws(aws.state, {
     cluster: SANDBOX_SERVICE.cluster, service, containerName: SANDBOX_SERVICE.containerName,
@@ -113,6 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       codeDeployApplication: SANDBOX_SERVICE.application, codeDeployGroup: SANDBOX_SERVICE.deploymentGroup,
       containerName: SANDBOX_SERVICE.containerName, containerPort: SANDBOX_SERVICE.containerPort,
       blueUrl, greenUrl, buildWorkflow: BUILD_WORKFLOW_FILE,
+      ...(options.hookFunction ? { hookFunction: options.hookFunction } : {}),
     },
     async close() {
       await Promise.all([github.close(), aws.close(), channels.close(), slack.close()]);
@@ -152,15 +162,17 @@ export function sandboxSlackConfig(configured: SlackConfig, sandbox: Sandbox, de
 }
 
 /**
- * Points the sandbox CodeDeploy's AfterAllowTestTraffic hook at Switchyard through the real
- * forwarding Lambda handler (lambda/after-allow-test-traffic), as a real deployment group would.
+ * Installs the sandbox's AfterAllowTestTraffic function (the one its deployments name): the real
+ * forwarding Lambda handler (lambda/after-allow-test-traffic) pointed at Switchyard, as in AWS.
  */
 export function connectSandboxHook(sandbox: Sandbox, hookUrl: string, hookSecret: string): void {
+  const name = sandbox.target.hookFunction;
+  if (!name) throw new Error('connectSandboxHook: start the sandbox with a hookFunction for deployments to name');
   const codedeploy = new CodeDeployClient({
     endpoint: sandbox.awsEndpoint,
     region: SANDBOX_CREDENTIALS.region,
     credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
   });
   const lambda = createHandler({ hookUrl, hookSecret, codedeploy, log: () => undefined });
-  sandbox.aws.state.codedeploy.hooks = { AfterAllowTestTraffic: async (event) => { await lambda(event); } };
+  sandbox.aws.state.lambda.register(name, lambda);
 }

@@ -6,7 +6,7 @@ import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { apiServices } from '../api/services.js';
 import { apiKeyRingFrom, startApi } from '../api/start.js';
-import { connectSandboxHook, SANDBOX_SLACK, startSandbox, type Sandbox } from '../emulators/sandbox.js';
+import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SLACK, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { workerServices } from '../worker/services.js';
 import { startWorker } from '../worker/start.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -67,7 +67,8 @@ try {
 
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
-    sandbox = await startSandbox();
+    // Deployments name the sandbox's hook function; connectSandboxHook installs it once the API listens.
+    sandbox = await startSandbox({ hookFunction: SANDBOX_HOOK_FUNCTION });
     stoppers.push({ name: 'sandbox emulators', stop: sandbox.close });
   }
 

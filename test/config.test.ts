@@ -35,6 +35,17 @@ describe('configuration', () => {
     expect(problemsOf({ SWITCHYARD_ALLOWED_ORIGINS: 'https://ok.example,console.example.com/path' }).join()).toContain('SWITCHYARD_ALLOWED_ORIGINS');
   });
 
+  it('takes DEPLOY_HOOK_FUNCTION as Lambda names it (name, name:alias, partial or full ARN) and refuses anything else', () => {
+    expect(loadConfig({}).deploy.target.hookFunction).toBeUndefined();
+    for (const fn of ['CodeDeployHook_switchyard', 'CodeDeployHook_switchyard:live', '123456789012:function:CodeDeployHook_x',
+      'arn:aws:lambda:ap-northeast-2:123456789012:function:CodeDeployHook_switchyard', 'arn:aws-cn:lambda:cn-north-1:123456789012:function:f:$LATEST']) {
+      expect(loadConfig({ DEPLOY_HOOK_FUNCTION: fn }).deploy.target.hookFunction, fn).toBe(fn);
+    }
+    for (const fn of ['has space', 'arn:aws:lambda:ap-northeast-2:123:function:x', 'arn:aws:s3:::bucket', `f${'x'.repeat(64)}`]) {
+      expect(problemsOf({ DEPLOY_HOOK_FUNCTION: fn }).join(), fn).toContain('DEPLOY_HOOK_FUNCTION');
+    }
+  });
+
   it('turns sandbox off by default when real service configuration is present, unless forced on', () => {
     expect(loadConfig({ AWS_REGION: 'ap-northeast-2' }).sandbox).toBe(false);
     expect(loadConfig({ AWS_REGION: 'ap-northeast-2', SWITCHYARD_SANDBOX: 'true' }).sandbox).toBe(true);

@@ -2,7 +2,9 @@
 // of its own, then the production worker and API entry points (SWITCHYARD_SANDBOX=false) as
 // separate processes, configured only by the environment the sandbox printed. A client connects,
 // deploys one of the extra seeded services over HTTP, switches, and distributes to two channels;
-// the emulators' own state endpoints show each side effect exactly once.
+// the emulators' own state endpoints show each side effect exactly once. The API process is
+// killed while CodeDeploy's AfterAllowTestTraffic hook waits on it, and restarted seconds later:
+// the hook Lambda's retries carry the deployment through, as a rolling restart must.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -53,6 +55,8 @@ describe('split sandbox: emulators, worker and API as separate processes', () =>
     expect(env).toMatchObject({
       SWITCHYARD_SANDBOX: 'false', DEPLOY_SERVICE: serviceName, DEPLOY_POLL_MS: '300', AWS_REGION: 'ap-northeast-2',
       SANDBOX_EXTRA_SERVICES: `${serviceName}-1,${serviceName}-2`, SANDBOX_EXTRA_APPLICATIONS: 'panda-app-1,panda-app-2', SANDBOX_EXTRA_GROUPS: 'panda-dg-1,panda-dg-2',
+      // With a hook URL the AppSpec names the sandbox's hook function, which the sandbox installs.
+      DEPLOY_HOOK_FUNCTION: 'CodeDeployHook_switchyard',
     });
     for (const key of ['GITHUB_API_URL', 'SWITCHYARD_AWS_ENDPOINT', 'INSTAGRAM_GRAPH_URL', 'INSTAGRAM_USER_ID', 'INSTAGRAM_ACCESS_TOKEN', 'SLACK_API_URL',
       'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_CHANNEL_ID', 'SLACK_APPROVERS', 'CODEDEPLOY_HOOK_SECRET', 'DEPLOY_CLUSTER',
@@ -82,9 +86,10 @@ describe('split sandbox: emulators, worker and API as separate processes', () =>
       LOG_LEVEL: 'info',
     };
     const worker = start('worker', ['worker/main.ts'], processEnv);
-    const api = start('api', ['api/main.ts'], { ...processEnv, PORT: String(apiPort), HOST: '127.0.0.1' });
+    const startApi = (name: string) => start(name, ['api/main.ts'], { ...processEnv, PORT: String(apiPort), HOST: '127.0.0.1' });
+    let api = startApi('api');
     children.push(worker, api);
-    const all = [sandbox, worker, api];
+    let all = [sandbox, worker, api];
 
     const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
       const res = await fetch(`${apiUrl}${path}`, {
@@ -97,10 +102,11 @@ describe('split sandbox: emulators, worker and API as separate processes', () =>
     const get = async (url: string): Promise<Json> => (await fetch(url)).json();
 
     await waitFor('the worker polling', all, () => worker.output().includes('worker polling'), 120_000);
-    await waitFor('the API healthy', all, async () => {
+    const healthy = async () => {
       const health = await fetch(`${apiUrl}/healthz`).then((r) => r.json()).catch(() => undefined) as Json;
       return health?.status === 'UP';
-    }, 60_000);
+    };
+    await waitFor('the API healthy', all, healthy, 60_000);
     expect(await get(`${apiUrl}/healthz`)).toMatchObject({ status: 'UP', sandbox: false });
 
     // Connect with the sandbox's credentials, as the README walkthrough does.
@@ -114,6 +120,26 @@ describe('split sandbox: emulators, worker and API as separate processes', () =>
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const deploymentId: string = started.body.data.deploymentId;
     const status = async () => (await call('GET', `/api/v1/deploy/${deploymentId}/result`)).body.data?.status as string | undefined;
+
+    // An API outage during the hook: kill the API once CodeDeploy has this deployment, see the
+    // hook invoked and left pending while nothing answers, keep the API down for 4 s, restart it.
+    const awsStateNow = async (): Promise<Json> => get(`${env.SWITCHYARD_AWS_ENDPOINT}/_emulator/aws/state`);
+    let codeDeployOfRun: string | undefined;
+    await waitFor('the CodeDeploy deployment', all, async () => {
+      codeDeployOfRun = (await awsStateNow()).codedeploy.deployments.find((d: Json) => d.group === `${application}/${group}`)?.id;
+      return codeDeployOfRun !== undefined;
+    }, 120_000);
+    api.child.kill('SIGKILL');
+    await api.exited;
+    all = [sandbox, worker];
+    const pendingHook = async () => (await awsStateNow()).codedeploy.hookExecutions.find((h: Json) => h.deploymentId === codeDeployOfRun && h.status === 'Pending');
+    await waitFor('the hook invoked while the API is down', all, async () => (await pendingHook()) !== undefined, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(await pendingHook(), 'the hook waits for Switchyard while it is down').toBeDefined();
+    api = startApi('api-restarted');
+    children.push(api);
+    all = [sandbox, worker, api];
+    await waitFor('the restarted API healthy', all, healthy, 60_000);
     await waitFor('DEPLOYMENT_READY', all, async () => {
       const now = await status();
       if (now === 'FAILED' || now === 'ROLLED_BACK') throw new Error(`deployment ended ${now}: ${JSON.stringify((await call('GET', `/api/v1/deploy/${deploymentId}/result`)).body)}`);
@@ -159,8 +185,11 @@ describe('split sandbox: emulators, worker and API as separate processes', () =>
     // API, which reported it Succeeded once (the Lambda reports only on failure).
     const hooks = awsState.codedeploy.hookExecutions.filter((h: Json) => h.deploymentId === codeDeployId);
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', status: 'Succeeded' });
+    expect(hooks[0]).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', functionName: 'CodeDeployHook_switchyard', status: 'Succeeded' });
     expect(awsState.counters.hookStatusReports).toEqual({ [hooks[0].id]: 1 });
+    // Invoked once (its retries are inside the one invocation), and never reported Failed.
+    expect(awsState.lambda.invocations).toEqual({ CodeDeployHook_switchyard: 1 });
+    expect(codeDeployId).toBe(codeDeployOfRun);
     // The other seeded services were not touched.
     for (const untouched of [serviceName, `${serviceName}-1`]) expect(awsState.ecs.taskDefinitions[untouched]).toBe(1);
 

@@ -3,6 +3,7 @@
 // JSON or YAML; the YAML reader covers the block style AppSpec files use (maps, "- " lists,
 // scalars), not the whole YAML language.
 import { AwsError } from './aws-error.js';
+import { HOOKABLE_EVENTS } from './codedeploy-model.js';
 
 export interface EcsAppSpec {
   taskDefinition: string;
@@ -29,14 +30,30 @@ export function parseEcsAppSpec(content: string): EcsAppSpec {
   if (typeof containerName !== 'string' || !containerName) throw invalid('The AppSpec has no LoadBalancerInfo.ContainerName.');
   if (!Number.isInteger(containerPort) || containerPort <= 0) throw invalid('The AppSpec has no valid LoadBalancerInfo.ContainerPort.');
 
+  return { taskDefinition, containerName, containerPort, hooks: readHooks(field(document, 'Hooks')) };
+}
+
+/**
+ * `Hooks` is a list of `{ <lifecycle event>: <function> }`. Only the five events an ECS
+ * deployment can hook are valid, each at most once ("each hook is executed once per deployment");
+ * anything else is refused rather than silently never run.
+ */
+function readHooks(hookList: unknown): Record<string, string> {
   const hooks: Record<string, string> = {};
-  const hookList = field(document, 'Hooks');
-  for (const entry of Array.isArray(hookList) ? hookList : []) {
-    if (entry && typeof entry === 'object') {
-      for (const [event, fn] of Object.entries(entry)) if (typeof fn === 'string') hooks[event] = fn;
+  if (hookList === undefined || hookList === null) return hooks;
+  if (!Array.isArray(hookList)) throw invalid('The AppSpec Hooks section must be a list of { <lifecycle event>: <Lambda function> }.');
+  for (const entry of hookList) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw invalid('Each AppSpec hook must be { <lifecycle event>: <Lambda function> }.');
+    for (const [event, fn] of Object.entries(entry)) {
+      if (!HOOKABLE_EVENTS.has(event)) {
+        throw invalid(`The AppSpec names a hook for ${event}, which is not a lifecycle event of an Amazon ECS deployment (${[...HOOKABLE_EVENTS].join(', ')}).`);
+      }
+      if (typeof fn !== 'string' || !fn) throw invalid(`The AppSpec hook for ${event} must name a Lambda function.`);
+      if (hooks[event] !== undefined) throw invalid(`The AppSpec names more than one hook for ${event}.`);
+      hooks[event] = fn;
     }
   }
-  return { taskDefinition, containerName, containerPort, hooks };
+  return hooks;
 }
 
 const invalid = (message: string) => new AwsError('InvalidRevisionException', message);

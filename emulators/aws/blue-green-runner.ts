@@ -2,11 +2,13 @@
 // `stepMs`: Created → InProgress → BeforeInstall … AfterAllowTestTraffic → Ready (production still
 // on blue, green on the test listener) → ContinueDeployment → BeforeAllowTraffic … AfterAllowTraffic
 // → Succeeded. Waits that AWS measures in minutes (the group's ready wait, the one-hour hook limit)
-// use `minuteMs` so tests can run them quickly.
+// use `minuteMs` so tests can run them quickly. A lifecycle event runs a hook only when the
+// deployment's AppSpec names a function for it, as CodeDeploy does.
 import { AwsError } from './aws-error.js';
 import { ECS_LIFECYCLE_EVENTS, HOOKABLE_EVENTS, TERMINAL_STATUSES } from './codedeploy-model.js';
-import type { CodeDeployDeployment, HookExecution, LifecycleHookName, LifecycleHooks } from './codedeploy-model.js';
+import type { CodeDeployDeployment, HookExecution } from './codedeploy-model.js';
 import type { EcsState } from './ecs-state.js';
+import type { LambdaFunctions } from './lambda-functions.js';
 import { opaqueToken } from './random-ids.js';
 
 export interface DeploymentTiming {
@@ -28,8 +30,8 @@ export class BlueGreenRunner {
   constructor(
     private readonly ecs: EcsState,
     private readonly timing: DeploymentTiming,
-    /** Read on every event start, so tests and the sandbox can install hooks at any time. */
-    private readonly hooks: () => LifecycleHooks,
+    /** The functions AppSpec hooks name; looked up when their event starts. */
+    private readonly lambda: LambdaFunctions,
   ) {}
 
   start(deployment: CodeDeployDeployment): void {
@@ -105,23 +107,25 @@ export class BlueGreenRunner {
       deployment.greenTaskSet = this.ecs.createReplacementTaskSet(deployment.service, deployment.greenTaskDefinition, deployment.id);
     }
 
-    const hook = HOOKABLE_EVENTS.has(event.lifecycleEventName) ? this.hooks()[event.lifecycleEventName as LifecycleHookName] : undefined;
-    if (!hook) {
+    const functionName = HOOKABLE_EVENTS.has(event.lifecycleEventName) ? deployment.appSpec.hooks[event.lifecycleEventName] : undefined;
+    if (!functionName) {
+      // "If an event hook is not present, no operation is executed for that event."
       this.#schedule(deployment, () => this.#finishEvent(deployment, index));
       return;
     }
-    const execution: HookExecution = { id: opaqueToken(), deploymentId: deployment.id, lifecycleEventName: event.lifecycleEventName, status: 'Pending' };
+    const execution: HookExecution = { id: opaqueToken(), deploymentId: deployment.id, lifecycleEventName: event.lifecycleEventName, functionName, status: 'Pending' };
     this.hookExecutions.set(execution.id, execution);
     this.#deploymentOf.set(execution.id, deployment);
+    const invocation = this.lambda.invokeAsync(functionName, { DeploymentId: deployment.id, LifecycleEventHookExecutionId: execution.id });
+    if (!invocation.invoked) {
+      execution.status = 'Failed';
+      this.#schedule(deployment, () => this.#fail(deployment, 'HOOK_EXECUTION_FAILURE',
+        `The deployment failed because the ${event.lifecycleEventName} lifecycle hook could not invoke ${functionName}: ${invocation.reason}`));
+      return;
+    }
     this.#schedule(deployment, () => this.#fail(deployment, 'HOOK_EXECUTION_FAILURE',
       `The deployment failed because the ${event.lifecycleEventName} lifecycle hook did not report a status within ${HOOK_TIMEOUT_MINUTES} minutes.`),
     HOOK_TIMEOUT_MINUTES * this.timing.minuteMs);
-    // Invoked like an asynchronous Lambda: after this call returns, and its failures do not reach CodeDeploy.
-    setImmediate(() => {
-      void Promise.resolve()
-        .then(() => hook({ DeploymentId: deployment.id, LifecycleEventHookExecutionId: execution.id }))
-        .catch(() => undefined);
-    });
   }
 
   #finishEvent(deployment: CodeDeployDeployment, index: number): void {

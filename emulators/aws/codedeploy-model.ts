@@ -28,8 +28,6 @@ export interface LifecycleHookEvent {
   LifecycleEventHookExecutionId: string;
 }
 
-/** Stand-ins for hook Lambdas: called when their event starts; the event waits for PutLifecycleEventHookExecutionStatus. */
-export type LifecycleHooks = Partial<Record<LifecycleHookName, (event: LifecycleHookEvent) => void | Promise<void>>>;
 
 export interface CodeDeployApplication {
   id: string;
@@ -76,6 +74,8 @@ export interface HookExecution {
   id: string;
   deploymentId: string;
   lifecycleEventName: EcsLifecycleEventName;
+  /** The function the AppSpec named for the event, as written there. */
+  functionName: string;
   status: 'Pending' | 'Succeeded' | 'Failed';
 }
 

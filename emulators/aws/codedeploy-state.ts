@@ -8,10 +8,11 @@ import { BlueGreenRunner } from './blue-green-runner.js';
 import type { DeploymentTiming } from './blue-green-runner.js';
 import { ECS_LIFECYCLE_EVENTS, TERMINAL_STATUSES } from './codedeploy-model.js';
 import type {
-  AutoRollbackConfiguration, CodeDeployApplication, CodeDeployDeployment, DeploymentGroup, DeploymentStatus, LifecycleHooks,
+  AutoRollbackConfiguration, CodeDeployApplication, CodeDeployDeployment, DeploymentGroup, DeploymentStatus,
 } from './codedeploy-model.js';
 import type { AwsCounters } from './counters.js';
 import type { EcsState } from './ecs-state.js';
+import type { LambdaFunctions } from './lambda-functions.js';
 import { DEPLOYMENT_ID_PATTERN, deploymentId, uuid } from './random-ids.js';
 
 export interface CreateDeploymentGroupInput {
@@ -39,13 +40,10 @@ export class CodeDeployState {
   readonly applications = new Map<string, CodeDeployApplication>();
   readonly groups = new Map<string, DeploymentGroup>(); // `${application}/${group}`
   readonly deployments = new Map<string, CodeDeployDeployment>();
-  /** Stand-ins for the hook Lambdas; replace or extend at any time. */
-  hooks: LifecycleHooks;
   readonly runner: BlueGreenRunner;
 
-  constructor(private readonly ecs: EcsState, private readonly counters: AwsCounters, timing: DeploymentTiming, hooks: LifecycleHooks = {}) {
-    this.hooks = hooks;
-    this.runner = new BlueGreenRunner(ecs, timing, () => this.hooks);
+  constructor(private readonly ecs: EcsState, private readonly counters: AwsCounters, timing: DeploymentTiming, lambda: LambdaFunctions) {
+    this.runner = new BlueGreenRunner(ecs, timing, lambda);
   }
 
   createApplication(name: string, computePlatform: CodeDeployApplication['computePlatform'] = 'Server'): CodeDeployApplication {
@@ -256,8 +254,8 @@ export class CodeDeployState {
         taskDefinition: d.greenTaskDefinition,
         lifecycleEvents: d.lifecycleEvents.map((e) => `${e.lifecycleEventName}:${e.status}`),
       })),
-      hookExecutions: [...this.runner.hookExecutions.values()].map(({ id, deploymentId: dep, lifecycleEventName, status }) => ({
-        id, deploymentId: dep, lifecycleEventName, status,
+      hookExecutions: [...this.runner.hookExecutions.values()].map(({ id, deploymentId: dep, lifecycleEventName, functionName, status }) => ({
+        id, deploymentId: dep, lifecycleEventName, functionName, status,
       })),
     };
   }

@@ -1,13 +1,13 @@
 // Everything the AWS emulator knows, shared by its service handlers and readable by tests, the
 // sandbox and other emulators (a simulated CI build pushes through `state.ecr.pushImage`).
 import type { AccessKeyConfig } from './access-keys.js';
-import { DEFAULT_REGION } from './aws-identity.js';
+import { ACCOUNT_ID, DEFAULT_REGION } from './aws-identity.js';
 import type { DeploymentTiming } from './blue-green-runner.js';
 import { CodeDeployState } from './codedeploy-state.js';
-import type { LifecycleHooks } from './codedeploy-model.js';
 import { AwsCounters } from './counters.js';
 import { EcrState } from './ecr-state.js';
 import { EcsState } from './ecs-state.js';
+import { LambdaFunctions } from './lambda-functions.js';
 import { RoleSessions, SANDBOX_DEPLOY_ROLE, type EmulatedRole } from './sessions.js';
 
 export interface AwsEmulatorStateOptions {
@@ -17,7 +17,6 @@ export interface AwsEmulatorStateOptions {
   stepMs?: number;
   /** Length of one CodeDeploy "minute" for the ready wait and the hook timeout (default 60 000 ms). */
   minuteMs?: number;
-  hooks?: LifecycleHooks;
   /** IAM roles AssumeRole may assume (default: the sandbox deploy role, ExternalId required). */
   roles?: EmulatedRole[];
   /** The clock session credentials expire by (tests move it forward). */
@@ -31,6 +30,8 @@ export class AwsEmulatorState {
   readonly ecr: EcrState;
   readonly ecs: EcsState;
   readonly codedeploy: CodeDeployState;
+  /** The Lambda functions AppSpec hooks may name (register the hook forwarder here). */
+  readonly lambda: LambdaFunctions;
   readonly timing: DeploymentTiming;
   readonly sessions: RoleSessions;
 
@@ -41,7 +42,8 @@ export class AwsEmulatorState {
     this.timing = { stepMs: options.stepMs ?? 300, minuteMs: options.minuteMs ?? 60_000 };
     this.ecr = new EcrState(this.region, this.counters);
     this.ecs = new EcsState(this.region, this.counters);
-    this.codedeploy = new CodeDeployState(this.ecs, this.counters, this.timing, options.hooks);
+    this.lambda = new LambdaFunctions(this.region, ACCOUNT_ID);
+    this.codedeploy = new CodeDeployState(this.ecs, this.counters, this.timing, this.lambda);
   }
 
   /** Stops every pending deployment timer (on server close). */
@@ -55,6 +57,7 @@ export class AwsEmulatorState {
       ecr: this.ecr.summary(),
       ecs: this.ecs.summary(),
       codedeploy: this.codedeploy.summary(),
+      lambda: this.lambda.summary(),
       counters: this.counters.toJSON(),
     };
   }

@@ -52,6 +52,7 @@ export function sandboxEnvironment(input: {
     ['DEPLOY_BLUE_URL', main.blueUrl],
     ['DEPLOY_GREEN_URL', main.greenUrl],
     ['DEPLOY_BUILD_WORKFLOW', sandbox.target.buildWorkflow],
+    ...(sandbox.target.hookFunction ? [['DEPLOY_HOOK_FUNCTION', sandbox.target.hookFunction] as [string, string]] : []),
     ['DEPLOY_POLL_MS', String(input.pollMs)],
     ['INSTAGRAM_GRAPH_URL', channels.instagram.graphBaseUrl],
     ['INSTAGRAM_USER_ID', channels.instagram.igUserId],

@@ -1,7 +1,7 @@
 // The split sandbox: startSandbox()'s emulators and seeded demo service in a process of their own,
 // plus extra services, fixed ports and the CodeDeploy hook pointed at API processes elsewhere.
 import { blueGreenUrls, seed } from '../aws/index.js';
-import { connectSandboxHook, SANDBOX_SERVICE, startSandbox, type Sandbox } from '../sandbox.js';
+import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SERVICE, startSandbox, type Sandbox } from '../sandbox.js';
 import { sandboxEnvironment, type SandboxEnvironment, type SeededService, type SplitSandboxUrls } from './environment.js';
 import { startHookBalancer, type HookBalancer } from './hook-balancer.js';
 import type { SplitSandboxOptions } from './options.js';
@@ -20,7 +20,12 @@ export interface SplitSandbox {
 }
 
 export async function startSplitSandbox(options: Omit<SplitSandboxOptions, 'envFile' | 'help'>): Promise<SplitSandbox> {
-  const sandbox = await startSandbox({ serviceName: options.serviceName, ...(options.stepMs ? { stepMs: options.stepMs } : {}) });
+  // With a hook URL, deployments name the hook function (DEPLOY_HOOK_FUNCTION) and the sandbox installs it.
+  const sandbox = await startSandbox({
+    serviceName: options.serviceName,
+    ...(options.stepMs ? { stepMs: options.stepMs } : {}),
+    ...(options.hookUrls.length > 0 ? { hookFunction: SANDBOX_HOOK_FUNCTION } : {}),
+  });
   const closers: (() => Promise<void>)[] = [() => sandbox.close()];
   const close = async () => {
     // Forwarders and the balancer first, then the emulators.

@@ -20,14 +20,17 @@ beforeAll(async () => {
 });
 afterAll(async () => { await emulator.close(); });
 
-/** Seeds a service, registers a new revision with `tag` and starts a CodeDeploy deployment of it. */
-async function deploy(tag: string, seeded = seedPanda(emulator)) {
+/**
+ * Seeds a service, registers a new revision with `tag` and starts a CodeDeploy deployment of it,
+ * its AppSpec naming `hooks` when given.
+ */
+async function deploy(tag: string, seeded = seedPanda(emulator), hooks?: Record<string, unknown>[]) {
   const { options } = seeded;
   const image = `${seeded.result.repositoryUri}:${tag}`;
   const greenTaskDefinition = await registerRevision(c, options, image);
   const { deploymentId } = await c.codedeploy.send(new CreateDeploymentCommand({
     applicationName: options.application, deploymentGroupName: options.deploymentGroup,
-    description: `deploy ${tag}`, revision: revision(appSpec(greenTaskDefinition, options)),
+    description: `deploy ${tag}`, revision: revision(appSpec(greenTaskDefinition, options, hooks)),
   }));
   return { deploymentId: deploymentId!, greenTaskDefinition, blueTaskDefinition: seeded.result.taskDefinitionArn, options };
 }
@@ -156,11 +159,11 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
     await c.codedeploy.send(new StopDeploymentCommand({ deploymentId: second.deploymentId, autoRollbackEnabled: true }));
   });
 
-  it('an AfterAllowTestTraffic hook is called once; the event waits until PutLifecycleEventHookExecutionStatus reports Succeeded', async () => {
+  it('an AfterAllowTestTraffic hook the AppSpec names is invoked once; the event waits until PutLifecycleEventHookExecutionStatus reports Succeeded', async () => {
     const calls: LifecycleHookEvent[] = [];
-    emulator.state.codedeploy.hooks = { AfterAllowTestTraffic: (event) => { calls.push(event); } };
+    const arn = emulator.state.lambda.register('CodeDeployHook_held', (event) => { calls.push(event); });
     try {
-      const { deploymentId } = await deploy('hooked');
+      const { deploymentId } = await deploy('hooked', seedPanda(emulator), [{ AfterAllowTestTraffic: arn }]);
       await expect.poll(() => calls.length, { timeout: 3_000, interval: 10 }).toBe(1);
       const [event] = calls;
       expect(event!.DeploymentId).toBe(deploymentId);
@@ -186,25 +189,75 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
       expect(emulator.state.counters.hookStatusReports.get(event!.LifecycleEventHookExecutionId)).toBe(2);
       await c.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
     } finally {
-      emulator.state.codedeploy.hooks = {};
+      emulator.state.lambda.remove('CodeDeployHook_held');
+    }
+  });
+
+  it('runs only the hooks the AppSpec names: a function that exists but is not named is never invoked', async () => {
+    const calls: string[] = [];
+    emulator.state.lambda.register('CodeDeployHook_unnamed', () => { calls.push('unnamed'); });
+    const named = emulator.state.lambda.register('CodeDeployHook_named', async ({ DeploymentId, LifecycleEventHookExecutionId }) => {
+      calls.push('named');
+      await c.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: DeploymentId, lifecycleEventHookExecutionId: LifecycleEventHookExecutionId, status: 'Succeeded' }));
+    });
+    try {
+      // No Hooks section: no function runs, every hookable event passes on its own.
+      const plain = await deploy('no-hooks');
+      await waitForDeployment(c, plain.deploymentId, ['Ready']);
+      expect(emulator.state.codedeploy.summary().hookExecutions.filter((h) => h.deploymentId === plain.deploymentId)).toEqual([]);
+      await c.codedeploy.send(new StopDeploymentCommand({ deploymentId: plain.deploymentId, autoRollbackEnabled: true }));
+
+      // A hook on BeforeInstall only, named by its plain function name.
+      const hooked = await deploy('before-install', seedPanda(emulator), [{ BeforeInstall: 'CodeDeployHook_named' }]);
+      await waitForDeployment(c, hooked.deploymentId, ['Ready']);
+      expect(calls).toEqual(['named']);
+      expect(emulator.state.codedeploy.summary().hookExecutions.filter((h) => h.deploymentId === hooked.deploymentId))
+        .toEqual([expect.objectContaining({ lifecycleEventName: 'BeforeInstall', functionName: 'CodeDeployHook_named', status: 'Succeeded' })]);
+      expect(emulator.state.lambda.summary().invocations).toMatchObject({ CodeDeployHook_named: 1 });
+      expect(emulator.state.lambda.summary().invocations).not.toHaveProperty('CodeDeployHook_unnamed');
+      expect(named).toBe('arn:aws:lambda:ap-northeast-2:123456789012:function:CodeDeployHook_named');
+      await c.codedeploy.send(new StopDeploymentCommand({ deploymentId: hooked.deploymentId, autoRollbackEnabled: true }));
+    } finally {
+      emulator.state.lambda.remove('CodeDeployHook_unnamed');
+      emulator.state.lambda.remove('CodeDeployHook_named');
+    }
+  });
+
+  it('a hook naming a function Lambda does not have fails the deployment with HOOK_EXECUTION_FAILURE', async () => {
+    for (const missing of ['CodeDeployHook_nobody', 'arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_elsewhere', 'arn:aws:lambda:ap-northeast-2:210987654321:function:CodeDeployHook_otherAccount']) {
+      const { deploymentId, blueTaskDefinition, options } = await deploy('missing-fn', seedPanda(emulator), [{ AfterAllowTestTraffic: missing }]);
+      const failed = await waitForDeployment(c, deploymentId, ['Failed', 'Succeeded', 'Stopped', 'Ready']);
+      expect(failed.status, missing).toBe('Failed');
+      expect(failed.errorInformation).toMatchObject({ code: 'HOOK_EXECUTION_FAILURE', message: expect.stringContaining('ResourceNotFoundException') });
+      expect((await serviceOf(options)).taskDefinition).toBe(blueTaskDefinition);
+    }
+  });
+
+  it('refuses an AppSpec whose Hooks name an event an ECS deployment has no hook for, or two functions for one event', async () => {
+    const seeded = seedPanda(emulator);
+    const taskDefinition = await registerRevision(c, seeded.options, `${seeded.result.repositoryUri}:bad-hooks`);
+    for (const hooks of [[{ AllowTraffic: 'CodeDeployHook_x' }], [{ ApplicationStart: 'CodeDeployHook_x' }], [{ AfterAllowTestTraffic: 'a' }, { AfterAllowTestTraffic: 'b' }], [{ AfterAllowTestTraffic: 7 }]]) {
+      const refused = await rejectionOf(c.codedeploy.send(new CreateDeploymentCommand({
+        applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup,
+        revision: revision(appSpec(taskDefinition, seeded.options, hooks)),
+      })));
+      expect(refused, JSON.stringify(hooks)).toBeInstanceOf(InvalidRevisionException);
     }
   });
 
   it('a hook reporting Failed fails the deployment with HOOK_EXECUTION_FAILURE and rolls back', async () => {
-    emulator.state.codedeploy.hooks = {
-      AfterAllowTestTraffic: async ({ DeploymentId, LifecycleEventHookExecutionId }) => {
-        await c.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: DeploymentId, lifecycleEventHookExecutionId: LifecycleEventHookExecutionId, status: 'Failed' }));
-      },
-    };
+    emulator.state.lambda.register('CodeDeployHook_fails', async ({ DeploymentId, LifecycleEventHookExecutionId }) => {
+      await c.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: DeploymentId, lifecycleEventHookExecutionId: LifecycleEventHookExecutionId, status: 'Failed' }));
+    });
     try {
-      const { deploymentId, blueTaskDefinition, options } = await deploy('hook-fails');
+      const { deploymentId, blueTaskDefinition, options } = await deploy('hook-fails', seedPanda(emulator), [{ AfterAllowTestTraffic: 'CodeDeployHook_fails' }]);
       const failed = await waitForDeployment(c, deploymentId, ['Failed', 'Succeeded', 'Stopped', 'Ready']);
       expect(failed.status).toBe('Failed');
       expect(failed.errorInformation!.code).toBe('HOOK_EXECUTION_FAILURE');
       expect(failed.rollbackInfo).toBeDefined();
       expect((await serviceOf(options)).taskDefinition).toBe(blueTaskDefinition);
     } finally {
-      emulator.state.codedeploy.hooks = {};
+      emulator.state.lambda.remove('CodeDeployHook_fails');
     }
   });
 
@@ -230,7 +283,7 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
   });
 });
 
-describe('CodeDeploy ready-wait timeout', () => {
+describe('CodeDeploy waits measured in minutes', () => {
   it('a deployment left at Ready past waitTimeInMinutes stops with TIMEOUT and rolls back (STOP_DEPLOYMENT)', async () => {
     const fast = await startEmulator({ minuteMs: 20 });
     try {
@@ -247,6 +300,29 @@ describe('CodeDeploy ready-wait timeout', () => {
       expect(stopped.errorInformation!.code).toBe('TIMEOUT');
       expect(stopped.rollbackInfo).toBeDefined();
       expect(fast.state.ecs.findService(seeded.options.cluster, seeded.options.service)!.taskDefinition).toBe(seeded.result.taskDefinitionArn);
+    } finally {
+      await fast.close();
+    }
+  });
+
+  it('a hook whose function never reports fails the deployment after CodeDeploy\'s one-hour limit', async () => {
+    const fast = await startEmulator({ minuteMs: 20 });
+    try {
+      const fc = clients(fast.url);
+      const seeded = seedPanda(fast);
+      let invoked = 0;
+      fast.state.lambda.register('CodeDeployHook_silent', () => { invoked += 1; });
+      const taskDefinition = await registerRevision(fc, seeded.options, `${seeded.result.repositoryUri}:unanswered`);
+      const { deploymentId } = await fc.codedeploy.send(new CreateDeploymentCommand({
+        applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup,
+        revision: revision(appSpec(taskDefinition, seeded.options, [{ AfterAllowTestTraffic: 'CodeDeployHook_silent' }])),
+      }));
+      // 60 "minutes" of 20 ms: well past the ready wait a Ready deployment would reach first.
+      const failed = await waitForDeployment(fc, deploymentId!, ['Failed', 'Ready', 'Succeeded', 'Stopped'], 10_000);
+      expect(failed.status).toBe('Failed');
+      expect(failed.errorInformation).toMatchObject({ code: 'HOOK_EXECUTION_FAILURE', message: expect.stringContaining('did not report a status within 60 minutes') });
+      expect(invoked).toBe(1);
+      expect(fast.state.codedeploy.summary().hookExecutions).toEqual([expect.objectContaining({ status: 'Failed', functionName: 'CodeDeployHook_silent' })]);
     } finally {
       await fast.close();
     }

@@ -72,7 +72,8 @@ export async function registerRevision(c: Clients, options: AwsSeedOptions, imag
   return taskDefinition!.taskDefinitionArn!;
 }
 
-export function appSpec(taskDefinitionArn: string, options: AwsSeedOptions): string {
+/** An ECS AppSpec; `hooks` is its Hooks section, `{ <lifecycle event>: <function> }` per entry. */
+export function appSpec(taskDefinitionArn: string, options: AwsSeedOptions, hooks?: Record<string, unknown>[]): string {
   return JSON.stringify({
     version: 0.0,
     Resources: [{
@@ -81,6 +82,7 @@ export function appSpec(taskDefinitionArn: string, options: AwsSeedOptions): str
         Properties: { TaskDefinition: taskDefinitionArn, LoadBalancerInfo: { ContainerName: options.containerName, ContainerPort: options.containerPort } },
       },
     }],
+    ...(hooks ? { Hooks: hooks } : {}),
   });
 }
 

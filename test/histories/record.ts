@@ -16,7 +16,7 @@ import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { findTemporalCli } from '../../common/temporal-cli.js';
-import { connectSandboxHook, SANDBOX_SERVICE, SANDBOX_SLACK, startSandbox } from '../../emulators/sandbox.js';
+import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SERVICE, SANDBOX_SLACK, startSandbox } from '../../emulators/sandbox.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { buildActivityDeps } from '../../worker/activity-deps.js';
 import { workerServices } from '../../worker/services.js';
@@ -31,7 +31,7 @@ const env = await TestWorkflowEnvironment.createLocal({
 });
 const taskQueue = 'record';
 const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'record-')), DEPLOY_POLL_MS: '100' });
-const sandbox = await startSandbox({ stepMs: 40 });
+const sandbox = await startSandbox({ stepMs: 40, hookFunction: SANDBOX_HOOK_FUNCTION });
 const worker = await createSwitchyardWorker({
   connection: env.nativeConnection, namespace: 'default', taskQueue,
   activities: createActivities(buildActivityDeps(config, workerServices(config, sandbox), 'recorder')),

@@ -18,6 +18,7 @@ import { serveApp, type ServedApp } from '../support/http-server.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
 
 const HOOK_SECRET = 'codedeploy-hook-secret-0123456789';
+const HOOK_FUNCTION = 'CodeDeployHook_hookTest';
 
 describe('CodeDeploy AfterAllowTestTraffic hook', () => {
   const taskQueue = uniqueTaskQueue('hook');
@@ -35,9 +36,9 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
 
   beforeAll(async () => {
     temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue, {}, 'hook-test-worker', {
-      hooks: { AfterAllowTestTraffic: async (event) => { await lambda?.(event); } },
-    });
+    // Deployments name the hook function in their AppSpec; the emulator's Lambda runs what each test sets.
+    worker = await startSandboxWorker(taskQueue, {}, 'hook-test-worker', { hookFunction: HOOK_FUNCTION });
+    worker.sandbox.aws.state.lambda.register(HOOK_FUNCTION, async (event) => { await lambda?.(event); });
     const config = loadSlackConfig({ CODEDEPLOY_HOOK_SECRET: HOOK_SECRET });
     const hookDeps = { client: temporal.client, connections: worker.services.connections, config, awsEndpoint: worker.sandbox.awsEndpoint, logger: createLogger('silent'), lookupTimeoutMs: 3000 };
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
@@ -127,7 +128,7 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
 
     // CodeDeploy heard Succeeded once for the one hook execution.
     const [execution] = hookExecutionsOf(codeDeployDeploymentId);
-    expect(execution).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', status: 'Succeeded' });
+    expect(execution).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', functionName: HOOK_FUNCTION, status: 'Succeeded' });
     const counters = worker.sandbox.aws.state.counters;
     expect(counters.hookStatusReports.get(execution!.id)).toBe(1);
 

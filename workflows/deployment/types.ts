@@ -13,6 +13,11 @@ export interface DeployTarget {
   greenUrl: string;
   /** The build workflow file in the app repository (github-actions builder). */
   buildWorkflow: string;
+  /**
+   * The AfterAllowTestTraffic hook Lambda the AppSpec names (DEPLOY_HOOK_FUNCTION; configuration
+   * only, never from a request). Absent in older histories and when no hook is configured.
+   */
+  hookFunction?: string;
 }
 
 export type Builder = 'github-actions' | 'docker';

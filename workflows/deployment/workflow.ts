@@ -220,6 +220,8 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
         const { codeDeployDeploymentId } = await CancellationScope.nonCancellable(() => acts.startCodeDeploy({
           ...aws, application: target.codeDeployApplication, group: target.codeDeployGroup, taskDefinitionArn,
           containerName: target.containerName, containerPort: target.containerPort, deploymentId: input.deploymentId,
+          // Only an activity input: histories without it replay unchanged.
+          ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
         }));
         state.codeDeployDeploymentId = codeDeployDeploymentId;
         upsertSearchAttributes([{ key: CodeDeployDeploymentId, value: codeDeployDeploymentId }]);
