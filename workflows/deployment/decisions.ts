@@ -1,0 +1,45 @@
+// The rules for a person's decision at the gate, stated once. The deployment workflow's update
+// validators enforce them (the final word, race-free); the API applies the same rules to a
+// snapshot first, so that a deployment whose workflow has closed gets the same answer, worded
+// the same, as one that is still running. Pure functions: no Temporal API, safe in workflows.
+import type { Decision, DeploymentSnapshot } from './types.js';
+
+/** What the rules look at: a snapshot, plus what only the running workflow knows. */
+export type GateView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'finalService' | 'previousTaskDefinitionArn'> & {
+  /** A decision taken but not yet acted on (the workflow's own state; a snapshot may lag it). */
+  pending?: Decision['action'] | undefined;
+};
+
+export const ALREADY_SWITCHED = 'Traffic has already been switched to green';
+
+/** Why traffic cannot be switched now, in the seed's words; undefined when it can. */
+export function switchRefusal(view: GateView): string | undefined {
+  if (view.finalService === 'green' || view.status === 'SWITCHING' || view.status === 'COMPLETED' || view.pending === 'switch') return ALREADY_SWITCHED;
+  if (view.status !== 'DEPLOYMENT_READY' || view.pending !== undefined) {
+    return `Deployment is not ready for traffic switch. Current stage: ${view.stage}`;
+  }
+  return undefined;
+}
+
+/**
+ * What a rollback of this deployment means now:
+ * - `stop`: before the switch (stages 1–4 or at the gate), stop it with CodeDeploy's auto-rollback;
+ * - `redeploy-previous`: after it completed, deploy the task definition that ran before it;
+ * - `refused`: nothing to roll back, with why.
+ */
+export type RollbackPlan =
+  | { kind: 'stop' }
+  | { kind: 'redeploy-previous'; taskDefinitionArn: string }
+  | { kind: 'refused'; message: string };
+
+export function rollbackPlan(view: GateView): RollbackPlan {
+  const { deploymentId: id, status } = view;
+  if (status === 'COMPLETED') {
+    return view.previousTaskDefinitionArn
+      ? { kind: 'redeploy-previous', taskDefinitionArn: view.previousTaskDefinitionArn }
+      : { kind: 'refused', message: `Deployment ${id} has no previous task definition to roll back to` };
+  }
+  if (status === 'FAILED' || status === 'ROLLED_BACK') return { kind: 'refused', message: `Deployment ${id} has ended (${status}): nothing to roll back` };
+  if ((status === 'IN_PROGRESS' || status === 'DEPLOYMENT_READY') && view.pending === undefined) return { kind: 'stop' };
+  return { kind: 'refused', message: `Deployment ${id} cannot be rolled back in status ${status}` };
+}
