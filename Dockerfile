@@ -18,6 +18,7 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY activities ./activities
 COPY api ./api
 COPY common ./common
+COPY domain ./domain
 COPY emulators ./emulators
 COPY lambda ./lambda
 COPY launcher ./launcher

@@ -1,11 +1,26 @@
-// Lint rules that protect correctness: no floating promises anywhere, and no Node built-ins in
-// workflow code (Temporal replays workflows in a sandbox where they do not exist).
+// Lint rules that protect correctness: no floating promises anywhere, no Node built-ins in
+// workflow code (Temporal replays workflows in a sandbox where they do not exist), and imports
+// that run one way through the layers:
+//   domain/     the vocabulary (types, const lists, pure rules); imports nothing of ours
+//   common/     shared infrastructure; imports domain/ only
+//   workflows/  orchestration; imports domain/, workflow-safe common/ modules, and activities by type
+//   activities/ I/O; imports domain/, common/, and workflows/ for message definitions
+//   emulators/  stand-ins for AWS, GitHub, Slack and the channels; never import activities/
+//   api/, worker/, launcher/  entry points and wiring, on top of all of the above
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram',
   'dns', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks',
   'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
+
+/** Import patterns for our top-level folders, reached by any number of `../`. */
+const folders = (...names) => names.map((name) => `**/../${name}/**`);
+const upward = (from, names, extra = {}) => ({
+  group: folders(...names),
+  message: `Imports run one way (domain ← common ← workflows, activities ← api, worker): ${from} does not import from ${names.join(', ')}.`,
+  ...extra,
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'scripts/**', 'coverage/**', 'test-results/**', 'web/**'] },
@@ -30,7 +45,10 @@ export default tseslint.config(
           { name: `node:${name}`, message: 'Workflow code is replayed in a sandbox: no Node built-ins.' },
         ]),
         patterns: [
-          { group: ['../activities/*', '../../activities/*'], allowTypeImports: true, message: 'Workflows import activities by type only (proxyActivities).' },
+          { group: folders('activities'), allowTypeImports: true, message: 'Workflows import activities by type only (proxyActivities).' },
+          upward('workflows/', ['api', 'worker', 'emulators', 'launcher']),
+          // common/ is mostly I/O (config, stores, clients); these of its modules are safe in the sandbox.
+          { group: ['**/../common/**', '!**/../common/search-attributes.js'], message: 'Workflows import from common/ only its workflow-safe modules (search-attributes); shared vocabulary is in domain/.' },
           { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pino', '@aws-sdk/*', '@octokit/*', '@slack/*'], message: 'Not deterministic: keep I/O in activities.' },
         ],
       }],
@@ -41,5 +59,31 @@ export default tseslint.config(
         { name: 'process', message: 'No process access in workflows.' },
       ],
     },
+  },
+  // The other layers. (workflows/ has its layer patterns in its own rule above: a later block's
+  // no-restricted-imports would replace that one, not add to it.)
+  {
+    files: ['domain/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [upward('domain/', ['common', 'workflows', 'activities', 'api', 'worker', 'emulators', 'launcher'])] }] },
+  },
+  {
+    files: ['common/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [upward('common/', ['workflows', 'activities', 'api', 'worker', 'emulators', 'launcher'])] }] },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          upward('activities/', ['api', 'worker', 'emulators', 'launcher']),
+          // An activity may signal its workflow (progress), so it may import the message definitions.
+          { group: ['**/../workflows/**/*.js', '!**/../workflows/**/messages.js'], message: 'Activities import workflows/ only for message definitions (messages.ts: defineSignal/defineUpdate); shared types are in domain/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['emulators/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [upward('emulators/', ['activities'], { message: 'The emulators stand in for the outside world: they import nothing from activities/ (shared channel vocabulary is in domain/).' })] }] },
   },
 );

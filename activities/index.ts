@@ -1,6 +1,6 @@
 // The activity factory: the worker builds every activity from configured clients, so tests and
 // the sandbox run the same code against local endpoints that production runs against the real ones.
-import type { ChannelType } from '../common/channel-types.js';
+import type { ChannelType } from '../domain/channels.js';
 import type { ChannelAdapter } from './distribution/channels/types.js';
 import type { ChannelCircuitBreakers } from './distribution/circuit-breaker.js';
 import { createDeploymentActivities, type DeploymentActivityDeps } from './deployment/index.js';

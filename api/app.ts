@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Role } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
+import { VERSION } from '../common/version.js';
 import { requireRole, requireStreamRole, type ApiKeyRing, type SwitchyardEnv } from './auth.js';
 import type { Context } from 'hono';
 import { StreamTokenSigner } from './streams/stream-token.js';
@@ -16,14 +17,14 @@ import type { ConnectionStore } from '../common/connection-store.js';
 import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
-import { registerDistributionRoutes } from './distribution/routes.js';
-import { registerCodeDeployHookRoutes } from './hooks/codedeploy.js';
+import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distribution/routes.js';
+import { registerCodeDeployHookRoutes } from './hooks/routes.js';
 import { registerSlackRoutes } from './slack/routes.js';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../common/slack-config.js';
 import { DistributionService, type DistributionSettings } from './distribution/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
-import { createErrorHandler, notFoundHandler } from './errors.js';
+import { createErrorHandler, createNotFoundHandler } from './errors.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { RequestCounter, registerMetricsRoute } from './routes/metrics.js';
@@ -71,7 +72,7 @@ export type AppOptions = Omit<AppDeps, 'auth' | 'streamAuth'>;
 
 export const OPENAPI_INFO = {
   title: 'Switchyard API',
-  version: '0.1.0',
+  version: VERSION,
   description:
     'Durable deployments (GitHub → ECR → ECS → CodeDeploy blue/green with a human-approved switch) and channel distribution on Temporal. ' +
     'Authenticate with `Authorization: Bearer <key>`; roles: viewer, deployer, approver, admin.',
@@ -91,7 +92,7 @@ export function createApp(options: AppOptions) {
   app.use('*', requestId());
   app.use('*', requests.middleware());
   app.onError(createErrorHandler(deps.logger));
-  app.notFound(notFoundHandler);
+  app.notFound(createNotFoundHandler());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -118,7 +119,7 @@ export function createApp(options: AppOptions) {
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
   }
   const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution });
-  registerDistributionRoutes(app, deps, { service: distributions, hub });
+  app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
   const webSocket = createWebSocketRoutes({
     keys: deps.keys, hub, deployments, distributions, logger: deps.logger, version: deps.version,

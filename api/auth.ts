@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Role } from '../common/config.js';
-import { errorResponse } from './errors.js';
+import { ApiError } from './errors.js';
 
 export interface Principal {
   role: Role;
@@ -48,17 +48,22 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 export type AuthVariables = { principal: Principal };
 
+// Refusals are thrown, so the app the route belongs to answers in its own error shape.
+function unauthorized(c: Context, message: string): ApiError {
+  c.header('WWW-Authenticate', 'Bearer realm="switchyard"');
+  return new ApiError(401, message);
+}
+
+const forbidden = (principal: Principal, needed: Role) => new ApiError(403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
+
 /** Route middleware: 401 without a valid key, 403 when the key's role is not enough. */
 export function requireRole(keys: ApiKeyRing, needed: Role): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const principal = keys.authenticate(bearerToken(c.req.header('authorization')));
     if (!principal) {
-      c.header('WWW-Authenticate', 'Bearer realm="switchyard"');
-      return errorResponse(c, 401, 'Missing or invalid API key: send Authorization: Bearer <key>');
+      throw unauthorized(c, 'Missing or invalid API key: send Authorization: Bearer <key>');
     }
-    if (!roleAllows(principal.role, needed)) {
-      return errorResponse(c, 403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
-    }
+    if (!roleAllows(principal.role, needed)) throw forbidden(principal, needed);
     c.set('principal', principal);
     await next();
   };
@@ -84,12 +89,9 @@ export function requireStreamRole(
       ? keys.authenticate(header)
       : keys.authenticate(query) ?? tokens.verify(query, scopeOf(c));
     if (!principal) {
-      c.header('WWW-Authenticate', 'Bearer realm="switchyard"');
-      return errorResponse(c, 401, 'Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ?token=<key or stream token for this stream> (POST /api/v1/stream-tokens)');
+      throw unauthorized(c, 'Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ?token=<key or stream token for this stream> (POST /api/v1/stream-tokens)');
     }
-    if (!roleAllows(principal.role, needed)) {
-      return errorResponse(c, 403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
-    }
+    if (!roleAllows(principal.role, needed)) throw forbidden(principal, needed);
     c.set('principal', principal);
     await next();
   };

@@ -1,6 +1,8 @@
 // The two seed error shapes, and the one place that turns any failure into a response.
-//  - Panda (every path but /api/distribution): {timestamp, status, error, message, deploymentId?, stage?, errorCode?, ...}
-//  - Distribution Service (/api/distribution/*): {error: BAD_REQUEST|NOT_FOUND|..., message, timestamp, details?}
+//  - Panda (the app's own): {timestamp, status, error, message, deploymentId?, stage?, errorCode?, ...}
+//  - Distribution Service (the /api/distribution sub-app's): {error: BAD_REQUEST|NOT_FOUND|..., message, timestamp, details?}
+// Each app passes its shape to createErrorHandler / createNotFoundHandler; middleware and hooks
+// that refuse a request throw an ApiError, so the app they run in picks the shape.
 import { isGrpcServiceError } from '@temporalio/client';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -42,23 +44,23 @@ export function pandaTimestamp(date = new Date()): string {
   return date.toISOString().slice(0, 19);
 }
 
-function usesDistributionShape(path: string): boolean {
-  return path.startsWith('/api/distribution');
-}
+/** An error body of one seed shape, for an HTTP status. */
+export type ErrorShape = (status: number, message: string, extras?: ErrorExtras, title?: string) => Record<string, unknown>;
 
-export function errorBody(path: string, status: number, message: string, extras: ErrorExtras = {}, title?: string) {
-  if (usesDistributionShape(path)) {
-    const { details, ...rest } = extras;
-    const mergedDetails = { ...(details as ErrorExtras | undefined), ...rest };
-    return {
-      error: DISTRIBUTION_CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'),
-      message,
-      timestamp: new Date().toISOString(),
-      ...(Object.keys(mergedDetails).length > 0 ? { details: mergedDetails } : {}),
-    };
-  }
-  // The envelope's keys win over extras: `status` is always the HTTP status (a deployment's own
-  // status travels as `deploymentStatus`).
+/** The Distribution Service's ErrorResponse: extras travel under `details`. */
+export const distributionErrorBody: ErrorShape = (status, message, extras = {}) => {
+  const { details, ...rest } = extras;
+  const mergedDetails = { ...(details as ErrorExtras | undefined), ...rest };
+  return {
+    error: DISTRIBUTION_CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'),
+    message,
+    timestamp: new Date().toISOString(),
+    ...(Object.keys(mergedDetails).length > 0 ? { details: mergedDetails } : {}),
+  };
+};
+
+/** The Panda body. The envelope's keys win over extras: `status` is always the HTTP status (a deployment's own status travels as `deploymentStatus`). */
+export const errorBody: ErrorShape = (status, message, extras = {}, title) => {
   const { timestamp: _t, status: _s, error: _e, message: _m, ...rest } = extras;
   return {
     timestamp: pandaTimestamp(),
@@ -67,10 +69,11 @@ export function errorBody(path: string, status: number, message: string, extras:
     message,
     ...rest,
   };
-}
+};
 
+/** A Panda-shaped error response, for routes of the main app that answer without throwing. */
 export function errorResponse(c: Context, status: ContentfulStatusCode, message: string, extras: ErrorExtras = {}, title?: string) {
-  return c.json(errorBody(c.req.path, status, message, extras, title), status);
+  return c.json(errorBody(status, message, extras, title), status);
 }
 
 /**
@@ -88,26 +91,28 @@ export function clusterProblem(error: unknown): ApiError | undefined {
 }
 
 /** Hono's onError: known errors keep their status; anything else is a 500 without internals. */
-export function createErrorHandler(logger: Logger) {
+export function createErrorHandler(logger: Logger, shape: ErrorShape = errorBody) {
+  const respond = (c: Context, status: ContentfulStatusCode, message: string, extras: ErrorExtras = {}, title?: string) => c.json(shape(status, message, extras, title), status);
   return (error: Error, c: Context) => {
-    if (error instanceof ApiError) return errorResponse(c, error.status, error.message, error.extras, error.title);
+    if (error instanceof ApiError) return respond(c, error.status, error.message, error.extras, error.title);
     const cluster = clusterProblem(error);
     if (cluster) {
       logger.warn({ err: error, path: c.req.path }, 'Temporal cluster problem');
-      return errorResponse(c, cluster.status, cluster.message);
+      return respond(c, cluster.status, cluster.message);
     }
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       if (status >= 500) logger.error({ err: error, path: c.req.path }, 'HTTP exception');
-      return errorResponse(c, status, error.message || PANDA_TITLES[status] || 'Request failed');
+      return respond(c, status, error.message || PANDA_TITLES[status] || 'Request failed');
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unexpected error');
     // The seed shows "Unexpected error: <cause>" with exceptionClass; the cause itself may carry
     // internals (hosts, identifiers), so only the class goes out and the rest goes to the log.
-    return errorResponse(c, 500, 'Unexpected error', { errorCode: 'UNEXPECTED_ERROR', exceptionClass: error.name || 'Error' });
+    return respond(c, 500, 'Unexpected error', { errorCode: 'UNEXPECTED_ERROR', exceptionClass: error.name || 'Error' });
   };
 }
 
-export function notFoundHandler(c: Context) {
-  return errorResponse(c, 404, `No route for ${c.req.method} ${c.req.path}`);
+/** Hono's notFound, in the app's shape. */
+export function createNotFoundHandler(shape: ErrorShape = errorBody) {
+  return (c: Context) => c.json(shape(404, `No route for ${c.req.method} ${c.req.path}`), 404);
 }

@@ -1,16 +1,15 @@
-// Request validation failures become the seed's error shape with 400, listing every problem.
-import type { Context } from 'hono';
+// Request validation failures become a 400 in the app's error shape, listing every problem.
 import type { ZodError } from 'zod';
-import { errorResponse } from './errors.js';
+import { ApiError } from './errors.js';
 
-export function describeZodIssues(error: ZodError): { field: string; message: string }[] {
+function describeZodIssues(error: ZodError): { field: string; message: string }[] {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
 }
 
-/** `defaultHook` for OpenAPIHono: runs after every request validator. */
-export function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: Context) {
+/** `defaultHook` for OpenAPIHono: runs after every request validator; the app's onError answers. */
+export function validationHook(result: { success: boolean; error?: unknown; target?: string }): undefined {
   if (result.success) return undefined;
   const issues = describeZodIssues(result.error as ZodError);
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  return errorResponse(c, 400, `Invalid request: ${summary}`, { details: { target: result.target, errors: issues } });
+  throw new ApiError(400, `Invalid request: ${summary}`, { details: { target: result.target, errors: issues } });
 }

@@ -2,18 +2,20 @@
 // start-up with a message that names the variable, never a stack trace from deep inside.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { CHANNEL_TYPES, type ChannelType } from './channel-types.js';
+import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../domain/channels.js';
+import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from '../domain/deployment.js';
 import { ConfigError } from './config-error.js';
 import { loadSlackConfig, type SlackConfig } from './slack-config.js';
-
-type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
-const PARTNER_CHANNELS = CHANNEL_TYPES.filter((c): c is PartnerChannelType => c !== 'INSTAGRAM');
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** How often build runs and CodeDeploy are polled when DEPLOY_POLL_MS is unset. */
+const PRODUCTION_POLL_MS = 5000;
+const SANDBOX_POLL_MS = 250;
 
 /** Variables that mean "talk to the real services": any of them turns sandbox mode off by default. */
 export const REAL_SERVICE_VARIABLES = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'GITHUB_TOKEN', 'SLACK_BOT_TOKEN'] as const;
@@ -90,12 +92,13 @@ export const configSchema = z.object({
     .regex(/^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]+))?$/,
       'must be a Lambda function name, name:alias, or function ARN')
     .optional(),
-  DEPLOY_BUILDER: z.enum(['github-actions', 'docker']).default('github-actions'),
+  DEPLOY_BUILDER: z.enum(BUILDERS).default('github-actions'),
   DEPLOY_STAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   DEPLOY_QUEUE_CAPACITY: z.coerce.number().int().min(0).max(100).default(0),
-  DEPLOY_POLL_MS: z.coerce.number().int().min(10).default(5000),
+  // Unset: 5000 ms against real services, 250 ms in sandbox mode (the emulators answer at once).
+  DEPLOY_POLL_MS: z.coerce.number().int().min(10).optional(),
   DEPLOY_CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30),
   HEALTH_PROBE_SAMPLES: z.coerce.number().int().min(1).max(100).default(5),
@@ -128,6 +131,14 @@ function partnerVariables<C extends PartnerChannelType>(channel: C) {
 
 type RawConfig = z.infer<typeof configSchema>;
 
+/**
+ * The configured part of a deployment's target (domain/deployment.ts's DeployTarget): the fields
+ * with a default are always set, the service's own may be left to the request or the sandbox.
+ * ecrRepository is never configured (it defaults per repository).
+ */
+type TargetDefaults = Pick<DeployTarget, 'containerName' | 'containerPort' | 'buildWorkflow' | 'hookFunction'>
+  & Partial<Pick<DeployTarget, 'cluster' | 'service' | 'codeDeployApplication' | 'codeDeployGroup' | 'blueUrl' | 'greenUrl'>>;
+
 export interface Config {
   port: number;
   host: string;
@@ -156,15 +167,11 @@ export interface Config {
     githubApiUrl: string;
     awsEndpoint: string | undefined;
     /** Defaults for a deployment's target; the sandbox fills the ones left unset. */
-    target: {
-      cluster?: string; service?: string; codeDeployApplication?: string; codeDeployGroup?: string;
-      containerName: string; containerPort: number; blueUrl?: string; greenUrl?: string; buildWorkflow: string;
-      hookFunction?: string;
-    };
-    builder: 'github-actions' | 'docker';
+    target: TargetDefaults;
+    builder: Builder;
     /** Deployments that may wait behind a service's running one; 0 refuses them (409). */
     queueCapacity: number;
-    limits: { stageMs: number; totalMs: number; switchTimeoutMs: number; callMs: number; heartbeatMs: number };
+    limits: DeploymentLimits;
     pollMs: number;
     health: { samples: number; timeoutMs: number; maxErrorRate: number };
   };
@@ -219,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const apiKeys: Config['apiKeys'] = (raw.SWITCHYARD_API_KEYS ?? []).map((k, i) => ({ ...k, label: `SWITCHYARD_API_KEYS[${i}]` }));
   if (raw.SWITCHYARD_API_KEY) apiKeys.unshift({ role: 'admin', key: raw.SWITCHYARD_API_KEY, label: 'SWITCHYARD_API_KEY' });
   const realServiceConfigured = REAL_SERVICE_VARIABLES.some((name) => Boolean(present[name]));
+  const sandbox = raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured;
   return {
     port: raw.PORT,
     host: raw.HOST,
@@ -226,7 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(raw.SWITCHYARD_DATA_DIR),
     apiKeys,
     adminKeyFromEnv: Boolean(raw.SWITCHYARD_API_KEY),
-    sandbox: raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured,
+    sandbox,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     allowedOrigins: raw.SWITCHYARD_ALLOWED_ORIGINS ?? [],
     encryptionKey: raw.SWITCHYARD_ENCRYPTION_KEY,
@@ -257,7 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         callMs: raw.DEPLOY_CALL_TIMEOUT_SECONDS * 1000,
         heartbeatMs: raw.DEPLOY_HEARTBEAT_TIMEOUT_SECONDS * 1000,
       },
-      pollMs: raw.DEPLOY_POLL_MS,
+      pollMs: raw.DEPLOY_POLL_MS ?? (sandbox ? SANDBOX_POLL_MS : PRODUCTION_POLL_MS),
       health: { samples: raw.HEALTH_PROBE_SAMPLES, timeoutMs: 2000, maxErrorRate: raw.HEALTH_MAX_ERROR_RATE },
     },
     distribution: {
@@ -271,7 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       circuitOpenMs: raw.CHANNEL_CIRCUIT_OPEN_SECONDS * 1000,
       requestTimeoutMs: raw.CHANNEL_REQUEST_TIMEOUT_MS,
       instagram: { graphBaseUrl: raw.INSTAGRAM_GRAPH_URL, igUserId: raw.INSTAGRAM_USER_ID, accessToken: raw.INSTAGRAM_ACCESS_TOKEN },
-      partners: Object.fromEntries(PARTNER_CHANNELS.map((channel) => [channel, {
+      partners: Object.fromEntries(PARTNER_CHANNEL_TYPES.map((channel) => [channel, {
         baseUrl: raw[`${channel}_API_URL`], token: raw[`${channel}_API_TOKEN`],
       }])) as Config['channels']['partners'],
     },

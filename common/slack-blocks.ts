@@ -1,7 +1,7 @@
 // The deployment message in Block Kit: one message per deployment, updated in place as it moves
 // (stage changes, ready with the test URL and decision buttons, decision, outcome).
 import type { KnownBlock } from '@slack/web-api';
-import type { Decision, DeploymentSnapshot, DeploymentStatus } from '../workflows/deployment/types.js';
+import type { Decision, DeploymentSnapshot, DeploymentStatus } from '../domain/deployment.js';
 import type { SlackGifs } from './slack-config.js';
 
 export const SWITCH_TRAFFIC_ACTION = 'switch_traffic';

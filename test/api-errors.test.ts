@@ -123,7 +123,7 @@ describe('metrics', () => {
   });
 
   it('keeps the envelope keys: extras can never override status, timestamp, error or message', () => {
-    const body = errorBody('/api/v1/deploy/dep_x/switch', 400, 'Not ready', { status: 'IN_PROGRESS', timestamp: 'x', error: 'y', message: 'z', deploymentStatus: 'IN_PROGRESS' }, 'Deployment Error');
+    const body = errorBody(400, 'Not ready', { status: 'IN_PROGRESS', timestamp: 'x', error: 'y', message: 'z', deploymentStatus: 'IN_PROGRESS' }, 'Deployment Error');
     expect(body).toMatchObject({ status: 400, error: 'Deployment Error', message: 'Not ready', deploymentStatus: 'IN_PROGRESS' });
     expect((body as { timestamp: string }).timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   });

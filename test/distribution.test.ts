@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CHANNEL_TYPES } from '../common/channel-types.js';
+import { CHANNEL_TYPES } from '../domain/channels.js';
 import { distributionWorkflowId } from '../workflows/distribution/types.js';
 import { CONTENT_URLS } from './channels/sandbox.js';
 import { authHeader, buildTestApp } from './support/api.js';

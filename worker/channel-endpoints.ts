@@ -1,11 +1,11 @@
 // Where the channel adapters point: in sandbox mode at the channel emulators; otherwise at the
 // configured real endpoints, with channels lacking configuration failing clearly when used.
-import type { ChannelType } from '../common/channel-types.js';
+import type { ChannelType } from '../domain/channels.js';
 import type { Config } from '../common/config.js';
 import { createChannelAdapters } from '../activities/distribution/channels/registry.js';
 import type { ChannelAdapter, ChannelEndpointsConfig, PartnerChannelType } from '../activities/distribution/channels/types.js';
 import { createUnconfiguredAdapter } from '../activities/distribution/channels/unconfigured.js';
-import { sandboxChannelEndpoints } from '../emulators/channels/sandbox-endpoints.js';
+import { sandboxChannelEndpoints } from './sandbox-channel-endpoints.js';
 import type { RunningChannelEmulators } from '../emulators/channels/server.js';
 
 export interface ChannelSetup {

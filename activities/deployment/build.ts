@@ -8,11 +8,10 @@ import { spawn } from 'node:child_process';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { Context, sleep } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Builder } from '../../workflows/deployment/types.js';
+import type { Builder } from '../../domain/deployment.js';
 import type { DeployClients } from './clients.js';
 import { asActivityFailure, permanent } from './errors.js';
 import { reportProgress } from './progress.js';
-import { STAGE_MESSAGES } from '../../workflows/deployment/stage-messages.js';
 
 export interface BuildInput {
   githubConnectionId: string;
@@ -91,7 +90,7 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
         return { imageTag: input.imageTag, runUrl: run.html_url };
       } else if (!reportedRunning) {
         reportedRunning = true;
-        await reportProgress(input.workflowId, [{ key: `build:${run.id}:running`, stage: 1, message: STAGE_MESSAGES.buildRunning, details: { buildUrl: run.html_url, runId: run.id } }]);
+        await reportProgress(input.workflowId, [{ key: `build:${run.id}:running`, stage: 1, kind: 'build_running', details: { buildUrl: run.html_url, runId: run.id } }]);
       }
       Context.current().heartbeat({ dispatchedAt, runId: run?.id } satisfies BuildHeartbeat);
       await sleep(timings.pollMs);

@@ -5,7 +5,8 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { Context } from '@temporalio/activity';
 import { Octokit } from '@octokit/rest';
-import { awsCredentials, roleSessionName, type AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws-client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { permanent } from './errors.js';
 
@@ -48,13 +49,8 @@ export function createDeployClients(connections: ConnectionStore, endpoints: Dep
       if (!resolved) throw permanent('ECS_DEPLOYMENT_FAILED', 'AWS connection not found');
       const { region, accountId } = resolved.connection;
       const access = { endpoint: endpoints.awsEndpoint, baseCredentials: endpoints.baseAwsCredentials };
-      const config = {
-        region,
-        credentials: awsCredentials(resolved, access, roleSessionName(deploymentId ?? connectionId)),
-        // Temporal retries with backoff; the SDK's own retries would multiply the attempts.
-        maxAttempts: 1,
-        ...(endpoints.awsEndpoint ? { endpoint: endpoints.awsEndpoint } : {}),
-      };
+      // Temporal retries with backoff; the SDK's own retries would multiply the attempts.
+      const config = awsClientConfig(resolved, access, deploymentId ?? connectionId, 'activity');
       return { region, accountId, ecr: new ECRClient(config), ecs: new ECSClient(config), codedeploy: new CodeDeployClient(config) };
     },
   };

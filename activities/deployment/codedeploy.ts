@@ -7,7 +7,6 @@ import {
   type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import { Context, sleep } from '@temporalio/activity';
-import { STAGE_MESSAGES } from '../../workflows/deployment/stage-messages.js';
 import type { DeployClients } from './clients.js';
 import { asActivityFailure, errorName, permanent } from './errors.js';
 import { reportProgress } from './progress.js';
@@ -112,8 +111,8 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       .map((event) => ({
         key: `${input.codeDeployDeploymentId}:${event.lifecycleEventName}`,
         stage: input.stage,
-        message: STAGE_MESSAGES.lifecycleHook(event.lifecycleEventName!),
-        details: { lifecycleEvent: event.lifecycleEventName, status: event.status, taskSets },
+        kind: 'lifecycle_event' as const,
+        details: { lifecycleEvent: event.lifecycleEventName!, status: event.status!, taskSets },
       }));
     await reportProgress(input.workflowId, reports);
     for (const report of reports) reported.add(report.key);
@@ -201,7 +200,9 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
     },
 
     /** Stops with CodeDeploy's auto-rollback (blue keeps production); a no-op once finished. */
-    async stopCodeDeploy({ awsConnectionId, codeDeployDeploymentId }: { awsConnectionId: string; codeDeployDeploymentId: string; reason: string }): Promise<{ status: string }> {
+    async stopCodeDeploy({ awsConnectionId, codeDeployDeploymentId, reason }: { awsConnectionId: string; codeDeployDeploymentId: string; reason: string }): Promise<{ status: string }> {
+      // StopDeployment takes no reason: the worker's log says why Switchyard stopped it.
+      Context.current().log.info('Stopping CodeDeploy deployment', { codeDeployDeploymentId, reason });
       const { codedeploy } = await clients.aws(awsConnectionId);
       try {
         const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: codeDeployDeploymentId }));

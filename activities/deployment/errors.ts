@@ -2,7 +2,7 @@
 // (Temporal backs off); everything else is permanent and carries the stage's seed error code.
 // Messages come from AWS/GitHub error texts, which never contain our credentials.
 import { ApplicationFailure } from '@temporalio/common';
-import type { DeploymentErrorCode } from '../../workflows/deployment/types.js';
+import type { DeploymentErrorCode } from '../../domain/deployment.js';
 
 export function permanent(code: DeploymentErrorCode, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, code);

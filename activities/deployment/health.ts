@@ -1,6 +1,6 @@
 // Health probes of blue and green: a few GETs of `<url>/health` each, measuring latency and
 // error rate. Green fails the check when its error rate passes the threshold.
-import type { HealthFigures } from '../../workflows/deployment/types.js';
+import type { HealthFigures } from '../../domain/deployment.js';
 
 export interface HealthProbeSettings {
   samples: number;

@@ -1,7 +1,7 @@
 // A circuit breaker per channel, per worker process (like Resilience4j's per-instance breakers):
 // after `failureThreshold` consecutive transient failures a channel's calls fail fast for
 // `openMs`; then one call is let through, and its outcome closes or re-opens the circuit.
-import type { ChannelType } from '../../common/channel-types.js';
+import type { ChannelType } from '../../domain/channels.js';
 
 export interface CircuitBreakerOptions {
   failureThreshold: number;

@@ -3,8 +3,8 @@
 // idempotency key (or leaves an orphan draft that is never published), publish checks the
 // remote state of the recorded draft first, the webhook carries an Idempotency-Key.
 import { Context, CancelledFailure } from '@temporalio/activity';
-import type { ChannelType } from '../../common/channel-types.js';
-import type { ChannelPublishFields } from '../../workflows/distribution/types.js';
+import type { ChannelType } from '../../domain/channels.js';
+import type { ChannelPublishFields } from '../../domain/distribution.js';
 import type { ChannelCircuitBreakers } from './circuit-breaker.js';
 import { TransientChannelError } from './channels/errors.js';
 import type { ChannelAdapter, PublishInput } from './channels/types.js';

@@ -53,5 +53,3 @@ export function createSlackActivities(deps: SlackActivityDeps) {
     },
   };
 }
-
-export type SlackActivities = ReturnType<typeof createSlackActivities>;

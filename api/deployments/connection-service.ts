@@ -4,7 +4,8 @@
 // GetCallerIdentity as the assumed role: the answer is the assumed-role ARN.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Octokit } from '@octokit/rest';
-import { awsCredentials, roleSessionName, type AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws-client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { AwsConnection, AwsSecret, ConnectionStore } from '../../common/connection-store.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
@@ -19,7 +20,6 @@ export interface ConnectionServiceOptions {
 export type ConnectAwsInput =
   | { region: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }
   | { region: string; roleArn: string; externalId?: string | undefined };
-
 
 function isTimeout(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string } | undefined;
@@ -59,12 +59,8 @@ export class ConnectionService {
     const roleArn = 'roleArn' in input ? input.roleArn : undefined;
     // The connection as it will be stored (it has no id yet), to build the credentials the worker will use.
     const probe: AwsConnection = { id: 'new', kind: 'aws', region: input.region, accountId: 'unknown', createdAt: new Date().toISOString(), ...(roleArn ? { roleArn } : {}) };
-    const sts = new STSClient({
-      region: input.region,
-      credentials: awsCredentials({ connection: probe, secret }, { endpoint: this.options.awsEndpoint, baseCredentials: this.options.baseAwsCredentials }, roleSessionName('connect')),
-      maxAttempts: 1,
-      ...(this.options.awsEndpoint ? { endpoint: this.options.awsEndpoint } : {}),
-    });
+    const access = { endpoint: this.options.awsEndpoint, baseCredentials: this.options.baseAwsCredentials };
+    const sts = new STSClient(awsClientConfig({ connection: probe, secret }, access, 'connect', 'request'));
     let accountId: string;
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(this.options.timeoutMs) });

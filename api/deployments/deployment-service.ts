@@ -1,10 +1,6 @@
 // Everything the deployment routes ask of Temporal: start (one running deployment per ECS
 // service), read state (also after the workflow closed, with no worker), decide, list.
-import {
-  WithStartWorkflowOperation, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client, type WorkflowHandle,
-} from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { seedStyleId } from '../../common/ids.js';
 import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardStatus } from '../../common/search-attributes.js';
@@ -15,8 +11,10 @@ import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
   deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest,
 } from '../../workflows/deployment/messages.js';
+import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/deployment/decisions.js';
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../workflows/deployment/types.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
+import { queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { DeployRequest } from './schemas.js';
 
 export interface DeploymentDefaults {
@@ -27,7 +25,6 @@ export interface DeploymentDefaults {
   queueCapacity: number;
 }
 
-const QUERY_DEADLINE_MS = 5000;
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
 
 export class DeploymentService {
@@ -92,11 +89,11 @@ export class DeploymentService {
           }),
         });
       } catch (error) {
-        const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-        if (cause instanceof ApplicationFailure && (cause.type === ADMISSION_REFUSALS.busy || cause.type === ADMISSION_REFUSALS.queueFull)) {
-          throw conflict(cause.message, String(cause.details?.[0] ?? ''));
+        const problem = updateProblem(error);
+        if (problem?.kind === 'refused') {
+          if (problem.type === ADMISSION_REFUSALS.busy || problem.type === ADMISSION_REFUSALS.queueFull) throw conflict(problem.message, String(problem.details[0] ?? ''));
+          throw new ApiError(400, problem.message, { deploymentId }, DEPLOYMENT_ERROR);
         }
-        if (cause instanceof ApplicationFailure) throw new ApiError(400, cause.message, { deploymentId }, DEPLOYMENT_ERROR);
         if (attempt < 3 && admissionRaced(error)) continue;
         throw error;
       }
@@ -104,35 +101,17 @@ export class DeploymentService {
   }
 
   /** The deployment's state: live from the workflow, or its final snapshot once closed. */
-  async snapshot(id: string): Promise<DeploymentSnapshot> {
-    const handle = this.handle(id);
-    try {
-      return await this.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(deploymentSnapshotQuery));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notFound(id);
-      const description = await handle.describe().catch(() => undefined);
-      if (!description) throw notFound(id);
-      if (description.status.name === 'COMPLETED') return (await handle.result()) as DeploymentSnapshot;
-      if (description.status.name === 'FAILED') {
-        try {
-          await handle.result();
-        } catch (failure) {
-          const cause = failure instanceof WorkflowFailedError ? failure.cause : undefined;
-          const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as DeploymentSnapshot | undefined) : undefined;
-          if (details) return details;
-        }
-      }
-      throw new ApiError(503, `The state of ${id} cannot be read right now: no worker answered (the deployment itself is safe)`);
-    }
+  snapshot(id: string): Promise<DeploymentSnapshot> {
+    return readWorkflowState(this.client, this.handle(id), deploymentSnapshotQuery, {
+      notFound: () => notFound(id),
+      unavailable: () => new ApiError(503, `The state of ${id} cannot be read right now: no worker answered (the deployment itself is safe)`),
+      // A failed deployment's final snapshot travels as its failure's details.
+      stateInFailure: true,
+    });
   }
 
-  async events(id: string, afterSeq: number): Promise<EventsPage> {
-    try {
-      return await this.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => this.handle(id).query(deploymentEventsQuery, afterSeq));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notFound(id);
-      throw error;
-    }
+  events(id: string, afterSeq: number): Promise<EventsPage> {
+    return queryWithDeadline(this.client, this.handle(id), () => notFound(id), deploymentEventsQuery, afterSeq);
   }
 
   async switchTraffic(id: string, request: DecisionRequest): Promise<void> {
@@ -141,12 +120,12 @@ export class DeploymentService {
       if (error instanceof ApiError && error.status === 404) throw new ApiError(400, 'Deployment not found', { deploymentId: id }, DEPLOYMENT_ERROR);
       throw error;
     });
-    // The seed's answers, also for a deployment whose workflow has already closed.
-    if (snapshot.finalService === 'green' || snapshot.status === 'SWITCHING' || snapshot.status === 'COMPLETED') {
-      throw new ApiError(400, 'Traffic has already been switched to green', { deploymentId: id }, DEPLOYMENT_ERROR);
-    }
-    if (snapshot.status !== 'DEPLOYMENT_READY') {
-      throw new ApiError(400, `Deployment is not ready for traffic switch. Current stage: ${snapshot.stage}`, { deploymentId: id, stage: snapshot.stage, deploymentStatus: snapshot.status }, DEPLOYMENT_ERROR);
+    // The gate's rules (workflows/deployment/decisions.ts) on the snapshot: the same answer, in the
+    // same words, whether the workflow is still running or has already closed.
+    const refusal = switchRefusal(snapshot);
+    if (refusal) {
+      const extras = refusal === ALREADY_SWITCHED ? { deploymentId: id } : { deploymentId: id, stage: snapshot.stage, deploymentStatus: snapshot.status };
+      throw new ApiError(400, refusal, extras, DEPLOYMENT_ERROR);
     }
     try {
       await this.handle(id).executeUpdate(switchTrafficUpdate, { args: [request] });
@@ -158,20 +137,22 @@ export class DeploymentService {
   /** Before the switch: stop with auto-rollback. After completion: redeploy the previous known-good revision. */
   async rollback(id: string, request: DecisionRequest, rollbackDeploymentId?: string): Promise<{ rollbackDeploymentId: string | null }> {
     const snapshot = await this.snapshot(id);
-    if (snapshot.status === 'COMPLETED') {
-      if (!snapshot.previousTaskDefinitionArn) throw new ApiError(400, `Deployment ${id} has no previous task definition to roll back to`, {}, DEPLOYMENT_ERROR);
+    const plan = rollbackPlan(snapshot);
+    if (plan.kind === 'refused') {
+      // The seed's extras: a completed deployment without a previous revision carries none.
+      const extras = snapshot.status === 'COMPLETED' ? {} : { deploymentId: id, deploymentStatus: snapshot.status };
+      throw new ApiError(400, plan.message, extras, DEPLOYMENT_ERROR);
+    }
+    if (plan.kind === 'redeploy-previous') {
       const started = await this.describeInput(id);
       const { deploymentId: rollbackId } = await this.start(
-        { ...started, target: started.target, builder: started.builder },
+        started,
         request.by,
-        { of: id, taskDefinitionArn: snapshot.previousTaskDefinitionArn },
+        { of: id, taskDefinitionArn: plan.taskDefinitionArn },
         // A caller's own id (derived from a Slack request, say) makes a repeat answer the same rollback.
         ...(rollbackDeploymentId ? [rollbackDeploymentId] : []),
       );
       return { rollbackDeploymentId: rollbackId };
-    }
-    if (snapshot.status === 'FAILED' || snapshot.status === 'ROLLED_BACK') {
-      throw new ApiError(400, `Deployment ${id} has ended (${snapshot.status}): nothing to roll back`, { deploymentId: id, deploymentStatus: snapshot.status }, DEPLOYMENT_ERROR);
     }
     try {
       await this.handle(id).executeUpdate(rollbackUpdate, { args: [request] });
@@ -183,9 +164,8 @@ export class DeploymentService {
 
   /** The original request of a deployment, from its first history event (no secrets live there). */
   private async describeInput(id: string): Promise<DeployRequest & { target: DeployTarget; builder: Builder }> {
-    const history = await this.handle(id).fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const input = defaultPayloadConverter.fromPayload<DeploymentInput>(payload!);
+    const input = await readStartInput<DeploymentInput>(this.client, id);
+    if (!input) throw new ApiError(502, `The start input of ${id} cannot be read`, { deploymentId: id }, DEPLOYMENT_ERROR);
     return {
       githubConnectionId: input.githubConnectionId, awsConnectionId: input.awsConnectionId, owner: input.owner, repo: input.repo,
       branch: input.branch, ...(input.version ? { version: input.version } : {}), target: input.target, builder: input.builder,
@@ -239,11 +219,7 @@ function admissionRaced(error: unknown): boolean {
 
 /** An update the workflow refused (validator) is the client's 400 with the workflow's words. */
 function refused(id: string, error: unknown, closedMessage: string): unknown {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    return new ApiError(400, error.cause.message, { deploymentId: id }, DEPLOYMENT_ERROR);
-  }
+  const answer = (message: string) => new ApiError(400, message, { deploymentId: id }, DEPLOYMENT_ERROR);
   // The deployment was just read: "not found" now means its workflow has closed meanwhile.
-  if (error instanceof WorkflowNotFoundError) return new ApiError(400, closedMessage, { deploymentId: id }, DEPLOYMENT_ERROR);
-  if (/completed|closed|already/i.test(error instanceof Error ? error.message : '')) return new ApiError(400, closedMessage, { deploymentId: id }, DEPLOYMENT_ERROR);
-  return error;
+  return updateRefusal(error, { refused: answer, closed: () => answer(closedMessage) });
 }

@@ -1,5 +1,6 @@
 // The Panda seed's request and response shapes, as zod: validation, types and OpenAPI in one.
 import { z } from '@hono/zod-openapi';
+import { BUILDERS, DEPLOYMENT_STATUSES, SERVICE_COLORS } from '../../domain/deployment.js';
 import { envelopeSchema } from '../openapi-schemas.js';
 
 const name = (example: string, description: string) => z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').openapi({ example, description });
@@ -78,7 +79,7 @@ export const DeployRequestSchema = z
     branch: z.string().min(1).max(255).openapi({ example: 'main' }),
     version: z.string().min(1).max(255).optional().openapi({ example: 'v1.2.3', description: 'Tag or commit to deploy; the branch head when omitted' }),
     target: DeployTargetOverrideSchema.optional(),
-    builder: z.enum(['github-actions', 'docker']).optional(),
+    builder: z.enum(BUILDERS).optional(),
   })
   .openapi('DeployRequest');
 
@@ -89,7 +90,7 @@ export const DeploymentIdParam = z.object({
 export const DeploymentResultSchema = z
   .object({
     deploymentId: z.string(),
-    status: z.enum(['IN_PROGRESS', 'DEPLOYMENT_READY', 'SWITCHING', 'COMPLETED', 'FAILED', 'ROLLED_BACK']),
+    status: z.enum(DEPLOYMENT_STATUSES),
     stage: z.number().int(),
     owner: z.string(),
     repo: z.string(),
@@ -98,7 +99,7 @@ export const DeploymentResultSchema = z
     startedAt: z.string().openapi({ description: "The seed's form: ISO-8601 local date-time in UTC, no fraction and no zone", example: '2024-01-01T12:00:00' }),
     completedAt: z.string().nullable().openapi({ description: "When stage 4 finished (ready) or the deployment ended; the seed's form, as startedAt", example: '2024-01-01T12:08:30' }),
     durationSeconds: z.number().int(),
-    finalService: z.enum(['blue', 'green']).nullable(),
+    finalService: z.enum(SERVICE_COLORS).nullable(),
     blueUrl: z.string().nullable(),
     greenUrl: z.string().nullable(),
     errorMessage: z.string().nullable(),
@@ -134,7 +135,7 @@ export const DeploymentListItemSchema = z
   .openapi('DeploymentListItem');
 
 export const DeploymentsQuerySchema = z.object({
-  status: z.enum(['IN_PROGRESS', 'DEPLOYMENT_READY', 'SWITCHING', 'COMPLETED', 'FAILED', 'ROLLED_BACK']).optional().openapi({ param: { name: 'status', in: 'query' } }),
+  status: z.enum(DEPLOYMENT_STATUSES).optional().openapi({ param: { name: 'status', in: 'query' } }),
   service: z.string().optional().openapi({ param: { name: 'service', in: 'query' }, description: 'cluster/service or service' }),
   repository: z.string().optional().openapi({ param: { name: 'repository', in: 'query' }, description: 'owner/repo' }),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' } }),

@@ -1,8 +1,10 @@
-// The Distribution Service seed's operations, plus SSE events and cancel of scheduled channels.
-// Errors use the seed's ErrorResponse shape (api/errors.ts picks it for /api/distribution).
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+// The Distribution Service seed's operations, plus SSE events and cancel of scheduled channels:
+// a sub-app of its own, so every error under /api/distribution (validation, auth, unknown route,
+// the unexpected) answers in the seed's ErrorResponse shape.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app.js';
 import type { SwitchyardEnv } from '../auth.js';
+import { createErrorHandler, createNotFoundHandler, distributionErrorBody } from '../errors.js';
 import { distributionErrorResponses, jsonResponse } from '../openapi-schemas.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
@@ -12,6 +14,7 @@ import {
   RetryRequestSchema, RetryResponseSchema,
 } from './schemas.js';
 import type { DistributionService } from './service.js';
+import { validationHook } from '../validation.js';
 
 const eventIdParam = z.object({ eventId: EventIdSchema.openapi({ param: { name: 'eventId', in: 'path' } }) });
 const security = [{ bearerAuth: [] }];
@@ -21,11 +24,19 @@ export interface DistributionRouteDeps {
   hub: WorkflowEventHub;
 }
 
-export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps, { service, hub }: DistributionRouteDeps) {
+/** The Distribution Service's sub-app, mounted at DISTRIBUTION_BASE_PATH. */
+export const DISTRIBUTION_BASE_PATH = '/api/distribution';
+
+export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' | 'logger'>, { service, hub }: DistributionRouteDeps) {
+  const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
+  app.onError(createErrorHandler(deps.logger, distributionErrorBody));
+  const notFound = createNotFoundHandler(distributionErrorBody);
+  app.notFound(notFound);
+
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/api/distribution/distribute',
+      path: '/distribute',
       tags: ['Distribution'],
       operationId: 'distributeToChannels',
       summary: '다중 채널 배포 실행: publish one event to its channels in parallel',
@@ -49,7 +60,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/api/distribution',
+      path: '/',
       tags: ['Status'],
       operationId: 'listDistributions',
       summary: 'Recent distributions (Temporal visibility), newest first',
@@ -64,7 +75,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/api/distribution/{eventId}/status',
+      path: '/{eventId}/status',
       tags: ['Status'],
       operationId: 'getDistributionStatus',
       summary: '배포 상태 조회: per-channel status, with progress while in progress',
@@ -85,7 +96,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/api/distribution/{eventId}/retry',
+      path: '/{eventId}/retry',
       tags: ['Distribution'],
       operationId: 'retryDistribution',
       summary: '실패한 채널 재시도: re-run the named failed channels',
@@ -105,7 +116,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
   app.openapi(
     createRoute({
       method: 'delete',
-      path: '/api/distribution/{eventId}',
+      path: '/{eventId}',
       tags: ['Distribution'],
       operationId: 'cancelScheduledChannels',
       summary: 'Cancel the channels still waiting for their scheduled time',
@@ -125,7 +136,7 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/api/distribution/{eventId}/events',
+      path: '/{eventId}/events',
       tags: ['Status'],
       operationId: 'streamDistributionEvents',
       summary: 'Live events (SSE): connected, history, channel events, success/fail',
@@ -144,4 +155,9 @@ export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps
       return streamWorkflowEvents(c, hub, `distribution:${eventId}`, (after) => service.events(eventId, after));
     },
   );
+
+  // Hono does not carry a sub-app's notFound into the app it is mounted in: the last route
+  // answers whatever else comes under the mount path.
+  app.all('*', notFound);
+  return app;
 }

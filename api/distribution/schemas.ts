@@ -1,10 +1,12 @@
 // The Distribution Service seed's schemas, as zod: one source for validation, types and the
 // OpenAPI document.
 import { z } from '@hono/zod-openapi';
-import { CHANNEL_TYPES } from '../../common/channel-types.js';
+import { CHANNEL_TYPES } from '../../domain/channels.js';
+import { CHANNEL_STATUSES, OVERALL_STATUSES, RETRY_STATUSES } from '../../domain/distribution.js';
 
 export const ChannelTypeSchema = z.enum(CHANNEL_TYPES).openapi({ description: '채널 타입', example: 'INSTAGRAM' });
-const StatusEnum = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'PARTIAL_FAILURE', 'FAILED'] as const;
+/** The seed's result status: a channel's status with COMPLETED called SUCCESS (api/distribution/mapping.ts). */
+const CHANNEL_RESULT_STATUSES = ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED'] as const;
 const dateTime = () => z.string().openapi({ format: 'date-time' });
 
 export const EventIdSchema = z
@@ -62,7 +64,7 @@ const channelFields = {
 export const ChannelResultSchema = z
   .object({
     channel: ChannelTypeSchema,
-    status: z.enum(['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED']),
+    status: z.enum(CHANNEL_RESULT_STATUSES),
     ...channelFields,
     message: z.string().optional(),
   })
@@ -72,7 +74,7 @@ export const DistributionResponseSchema = z
   .object({
     distributionId: z.string().openapi({ example: 'dist-evt-12345' }),
     eventId: z.string(),
-    status: z.enum(StatusEnum),
+    status: z.enum(OVERALL_STATUSES),
     startedAt: dateTime().optional(),
     completedAt: dateTime().optional(),
     results: z.array(ChannelResultSchema),
@@ -82,7 +84,7 @@ export const DistributionResponseSchema = z
 export const ChannelStatusSchema = z
   .object({
     channel: ChannelTypeSchema,
-    status: z.enum(['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED']),
+    status: z.enum(CHANNEL_STATUSES),
     progress: z.number().int().min(0).max(100).optional(),
     ...channelFields,
     completedAt: dateTime().optional(),
@@ -92,7 +94,7 @@ export const ChannelStatusSchema = z
 export const DistributionStatusResponseSchema = z
   .object({
     eventId: z.string(),
-    overallStatus: z.enum([...StatusEnum, 'NOT_FOUND']),
+    overallStatus: z.enum([...OVERALL_STATUSES, 'NOT_FOUND']),
     startedAt: dateTime().optional(),
     completedAt: dateTime().optional(),
     channels: z.array(ChannelStatusSchema),
@@ -106,7 +108,7 @@ export const RetryRequestSchema = z
 export const RetryResponseSchema = z
   .object({
     eventId: z.string(),
-    retryStatus: z.enum(['COMPLETED', 'PARTIAL_FAILURE', 'FAILED']),
+    retryStatus: z.enum(RETRY_STATUSES),
     retriedAt: dateTime().optional(),
     results: z.array(ChannelResultSchema),
   })

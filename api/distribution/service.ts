@@ -1,10 +1,8 @@
 // Everything the distribution routes ask of Temporal: start (idempotent per event), read state,
 // retry, cancel. Reads fall back to the workflow's result once it has closed.
-import {
-  WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
-} from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
-import type { ChannelType } from '../../common/channel-types.js';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { ChannelType } from '../../domain/channels.js';
 import { DistributionEventId, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
@@ -13,7 +11,9 @@ import {
 import {
   distributionWorkflowId, type DistributionInput, type DistributionSnapshot, type OverallStatus, type RetryOutcome,
 } from '../../workflows/distribution/types.js';
+import { distributionWorkflow } from '../../workflows/distribution/workflow.js';
 import { ApiError } from '../errors.js';
+import { queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
 import type { DistributionRequest } from './schemas.js';
 
 export interface DistributionSettings {
@@ -26,7 +26,6 @@ export interface DistributionSettings {
 
 const SETTLED: ReadonlySet<OverallStatus> = new Set(['COMPLETED', 'PARTIAL_FAILURE', 'FAILED']);
 const WAIT_POLL_MS = 200;
-const QUERY_DEADLINE_MS = 5000;
 
 export class DistributionService {
   constructor(private readonly client: Client, private readonly settings: DistributionSettings) {}
@@ -46,7 +45,7 @@ export class DistributionService {
       requestedBy,
     };
     try {
-      await this.client.workflow.start('distributionWorkflow', {
+      await this.client.workflow.start(distributionWorkflow, {
         workflowId: distributionWorkflowId(request.eventId),
         taskQueue: this.settings.taskQueue,
         args: [input],
@@ -79,32 +78,16 @@ export class DistributionService {
     }
   }
 
-  async snapshot(eventId: string): Promise<DistributionSnapshot> {
-    const handle = this.handle(eventId);
-    try {
-      return await this.withQueryDeadline(() => handle.query(distributionSnapshotQuery));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notFound(eventId);
-      // A closed workflow's result is the final snapshot, readable with no worker running.
-      const description = await handle.describe().catch(() => undefined);
-      if (!description) throw notFound(eventId);
-      if (description.status.name === 'COMPLETED') return (await handle.result()) as DistributionSnapshot;
-      throw new ApiError(503, `The state of ${eventId} cannot be read right now: no worker answered (the distribution itself is safe and resumes when a worker is back)`);
-    }
+  /** The distribution's state: live from the workflow, or its result once closed (no worker needed). */
+  snapshot(eventId: string): Promise<DistributionSnapshot> {
+    return readWorkflowState(this.client, this.handle(eventId), distributionSnapshotQuery, {
+      notFound: () => notFound(eventId),
+      unavailable: () => new ApiError(503, `The state of ${eventId} cannot be read right now: no worker answered (the distribution itself is safe and resumes when a worker is back)`),
+    });
   }
 
-  /** Queries need a worker; without one they would hang, so they get a deadline. */
-  private withQueryDeadline<T>(fn: () => Promise<T>): Promise<T> {
-    return this.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
-  }
-
-  async events(eventId: string, afterSeq: number): Promise<EventsPage> {
-    try {
-      return await this.withQueryDeadline(() => this.handle(eventId).query(distributionEventsQuery, afterSeq));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notFound(eventId);
-      throw error;
-    }
+  events(eventId: string, afterSeq: number): Promise<EventsPage> {
+    return queryWithDeadline(this.client, this.handle(eventId), () => notFound(eventId), distributionEventsQuery, afterSeq);
   }
 
   /** Live progress of in-flight publishes, from their heartbeats (percent by channel). */
@@ -163,13 +146,11 @@ function notFound(eventId: string): ApiError {
 
 /** An update the workflow refused (validator) or could not take (closed) is the client's 400. */
 function rejected(eventId: string, error: unknown): unknown {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    return new ApiError(400, error.cause.message);
-  }
-  if (error instanceof WorkflowNotFoundError) return notFound(eventId);
-  const message = error instanceof Error ? error.message : '';
-  if (/completed|closed/i.test(message)) return new ApiError(400, `Distribution of ${eventId} is closed: its retry window has ended`);
-  return error;
+  return updateRefusal(error, {
+    refused: (message) => new ApiError(400, message),
+    notFound: () => notFound(eventId),
+    closed: () => new ApiError(400, `Distribution of ${eventId} is closed: its retry window has ended`),
+  });
 }
 
 /** What a just-started distribution looks like before its workflow has run (every channel PENDING). */

@@ -5,7 +5,7 @@ import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';
 import { envelopeSchema, errorResponses } from '../openapi-schemas.js';
-import type { WorkerProbeResult } from '../../workflows/worker-probe.js';
+import { workerProbeWorkflow, type WorkerProbeResult } from '../../workflows/worker-probe.js';
 
 const WorkerProbeSchema = z
   .object({
@@ -51,7 +51,7 @@ export function registerSystemRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
   });
   app.openapi(route, async (c) => {
     const started = Date.now();
-    const handle = await deps.client.workflow.start('workerProbeWorkflow', {
+    const handle = await deps.client.workflow.start(workerProbeWorkflow, {
       taskQueue: deps.taskQueue,
       workflowId: `probe-${randomUUID()}`,
       workflowExecutionTimeout: `${PROBE_TIMEOUT_MS} milliseconds`,

@@ -2,6 +2,7 @@
 // Only SLACK_APPROVERS may decide; anyone else is told why and nothing changes. Double clicks and
 // clicks on a finished deployment are answered, never acted on twice.
 import type { WebClient } from '@slack/web-api';
+import { DEPLOYMENT_ID_PATTERN } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
 import { TERMINAL_STATUSES } from '../../workflows/deployment/types.js';
@@ -37,7 +38,6 @@ export interface InteractionDeps {
   publicUrl: string | undefined;
 }
 
-const DEPLOYMENT_ID = /^dep_[a-z0-9]{10}$/;
 const ephemeral = (text: string): SlackReply => ({ response_type: 'ephemeral', replace_original: false, text });
 
 export class Interactions {
@@ -58,7 +58,7 @@ export class Interactions {
     const id = action.value ?? '';
     const verb = action.action_id === SWITCH_TRAFFIC_ACTION ? 'switch traffic' : 'roll back';
     if (!userId) return void (await reply(':x: This click carries no Slack user: nothing was changed.'));
-    if (!DEPLOYMENT_ID.test(id)) return void (await reply(':x: This button names no deployment: nothing was changed.'));
+    if (!DEPLOYMENT_ID_PATTERN.test(id)) return void (await reply(':x: This button names no deployment: nothing was changed.'));
     if (!config.approvers.includes(userId)) {
       logger.warn({ userId, deploymentId: id, action: action.action_id }, 'Slack decision refused: not an approver');
       return void (await reply(`:no_entry: <@${userId}>, you are not allowed to ${verb} for \`${id}\`: only the approvers in SLACK_APPROVERS may decide. Nothing was changed.`));

@@ -6,7 +6,8 @@ import {
   type DeploymentStatus,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { awsCredentials, roleSessionName, type AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws-client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { AwsSecret, AwsConnection } from '../../common/connection-store.js';
 import type { DeployTarget } from '../../workflows/deployment/types.js';
 
@@ -36,12 +37,7 @@ export async function readServiceStatus(
   /** Who assumes a role connection's role (the default provider chain when absent). */
   baseCredentials?: AwsCredentialIdentityProvider,
 ): Promise<ServiceStatus> {
-  const config = {
-    region: aws.connection.region,
-    credentials: awsCredentials(aws, { endpoint, baseCredentials }, roleSessionName(aws.connection.id)),
-    maxAttempts: 2,
-    ...(endpoint ? { endpoint } : {}),
-  };
+  const config = awsClientConfig(aws, { endpoint, baseCredentials }, aws.connection.id, 'request');
   const ecs = new ECSClient(config);
   const codedeploy = new CodeDeployClient(config);
   try {

@@ -22,7 +22,8 @@
 // A subscribe with no workflow filter at all (no ids, services or statuses) watches every running
 // deployment. Distributions are watched by event id only.
 import { z } from 'zod';
-import { CHANNEL_TYPES } from '../../common/channel-types.js';
+import { CHANNEL_TYPES } from '../../domain/channels.js';
+import { DEPLOYMENT_STATUSES } from '../../domain/deployment.js';
 
 export const SERVER_MESSAGE_TYPES = [
   'connection_status', 'client_info_ack', 'subscribed', 'unsubscribed', 'deployment_event', 'distribution_event',
@@ -39,8 +40,6 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export const ALERT_LEVELS = ['info', 'warning', 'error', 'critical'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
-
-export const DEPLOYMENT_STATUSES = ['IN_PROGRESS', 'DEPLOYMENT_READY', 'SWITCHING', 'COMPLETED', 'FAILED', 'ROLLED_BACK'] as const;
 
 export const ERROR_CODES = [
   'INVALID_MESSAGE_FORMAT', 'UNKNOWN_MESSAGE_TYPE', 'AUTHENTICATION_REQUIRED', 'PERMISSION_DENIED',
@@ -67,6 +66,9 @@ export function errorMessage(code: ErrorCode, text: string, details: Record<stri
   const timestamp = new Date().toISOString();
   return { type: 'error', data: { error_code: code, error_message: text, details, timestamp }, timestamp, ...(clientId ? { client_id: clientId } : {}) };
 }
+
+/** Sends one client the seed's error message (the session fills in its client_id). */
+export type ErrorSender = (code: ErrorCode, text: string, details?: Record<string, unknown>) => void;
 
 const isoTimestamp = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 timestamp');
 // Ids as the API issues them (dep_…, event ids): printable, no spaces, bounded.
@@ -101,30 +103,8 @@ export const FiltersSchema = z.strictObject({
 });
 export type Filters = z.infer<typeof FiltersSchema>;
 
-/**
- * The seed's own event type names, mapped onto Switchyard's: `status_update` (state changes) and
- * `service_event` (a service started, stopped, failed, recovered) both become `deployment_event`,
- * since a deployment's events are what a service's status changes are here. Names with no
- * equivalent (`log_update`: there is no log stream) are acknowledged with a warning, not rejected.
- */
-export const SEED_EVENT_TYPE_ALIASES: Readonly<Record<string, EventType>> = {
-  status_update: 'deployment_event',
-  service_event: 'deployment_event',
-};
-
-/** Splits requested event type names into Switchyard's event types and the names it does not know. */
-export function resolveEventTypes(names: readonly string[]): { types: EventType[]; unknown: string[] } {
-  const types = new Set<EventType>();
-  const unknown: string[] = [];
-  for (const name of names) {
-    if ((EVENT_TYPES as readonly string[]).includes(name)) types.add(name as EventType);
-    else if (Object.hasOwn(SEED_EVENT_TYPE_ALIASES, name)) types.add(SEED_EVENT_TYPE_ALIASES[name]!);
-    else if (!unknown.includes(name)) unknown.push(name);
-  }
-  return { types: [...types], unknown };
-}
-
-// Any bounded name: known and seed names are mapped, the rest are named in the ack's warnings.
+// Any bounded name: known and seed names are mapped (subscriptions.ts), the rest are named in the
+// ack's warnings.
 const eventTypeNames = z.array(z.string().min(1).max(64)).max(20);
 
 export const SubscribeSchema = z.strictObject({

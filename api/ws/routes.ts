@@ -11,45 +11,25 @@ import type { ServerType } from '@hono/node-server';
 import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Logger } from '../../common/logger.js';
 import { bearerToken, type ApiKeyRing, type Principal, type SwitchyardEnv } from '../auth.js';
-import type { DeploymentService } from '../deployments/deployment-service.js';
-import type { DistributionService } from '../distribution/service.js';
 import { errorResponse } from '../errors.js';
-import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DeploymentDiscovery } from './discovery.js';
+import { SEED_WS_LIMITS, type WsLimits } from './limits.js';
+import { originAllowed } from './origin.js';
 import { errorMessage, FEATURES, message } from './protocol.js';
-import { SEED_WS_LIMITS, WsSession, type WsLimits } from './session.js';
+import { WsSession } from './session.js';
+import type { WatchDeps } from './watches.js';
 import { WS_OPEN, type RawServer, type RawSocket } from './ws-types.js';
 
-export { SEED_WS_LIMITS, type WsLimits } from './session.js';
+export { SEED_WS_LIMITS, type WsLimits } from './limits.js';
 
-export interface WsDeps {
+/** The event hub, services and logger every session uses, and the routes' own. */
+export interface WsDeps extends WatchDeps {
   keys: ApiKeyRing;
-  hub: WorkflowEventHub;
-  deployments: DeploymentService;
-  distributions: DistributionService;
-  logger: Logger;
   version: string;
   limits?: Partial<WsLimits>;
   /** Origins allowed to open /ws (SWITCHYARD_ALLOWED_ORIGINS; `*` allows any); empty: same-origin only. */
   allowedOrigins?: readonly string[];
-}
-
-/**
- * Whether a WebSocket upgrade may proceed, by its `Origin`: no Origin (a non-browser client) always
- * may; otherwise the origin must be in the allowlist, or, with none configured, be the same
- * origin, i.e. its host equal the request's Host.
- */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
-  if (origin === undefined) return true;
-  const normalized = origin.trim().replace(/\/$/, '').toLowerCase();
-  if (allowed.length > 0) return allowed.some((entry) => entry === '*' || entry.replace(/\/$/, '').toLowerCase() === normalized);
-  try {
-    return host !== undefined && new URL(normalized).host === host.trim().toLowerCase();
-  } catch {
-    return false;
-  }
 }
 
 export interface WebSocketRoutes {

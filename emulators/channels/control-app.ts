@@ -4,7 +4,7 @@
 //   POST /_emulator/reset                         forget everything
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CHANNEL_TYPES } from '../../activities/distribution/channels/types.js';
+import { CHANNEL_TYPES } from '../../domain/channels.js';
 import type { ChannelEmulatorState } from './emulator-state.js';
 
 const faultsBody = z.object({ clear: z.boolean(), channel: z.enum(CHANNEL_TYPES).optional() });

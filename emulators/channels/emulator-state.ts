@@ -1,7 +1,7 @@
 // All channel emulators' state in one place, with the runtime switches tests and people use:
 // clear the faults ("the channel is fixed"), restore them, or start over.
-import { CHANNEL_TYPES } from '../../activities/distribution/channels/types.js';
-import type { ChannelType, PartnerChannelType } from '../../activities/distribution/channels/types.js';
+import { CHANNEL_TYPES } from '../../domain/channels.js';
+import type { ChannelType, PartnerChannelType } from '../../domain/channels.js';
 import type { InstagramEmulatorState } from './instagram-state.js';
 import type { PartnerEmulatorState } from './partner-state.js';
 

@@ -2,7 +2,7 @@
 // derived from the draft's config the way the partner would (reach from radius and time slots,
 // an impression schedule from the requested slots), with fresh ids.
 import { randomUUID } from 'node:crypto';
-import type { PartnerChannelType } from '../../activities/distribution/channels/types.js';
+import type { PartnerChannelType } from '../../domain/channels.js';
 import type { PartnerDraft } from './partner-state.js';
 
 export interface PublishContext {

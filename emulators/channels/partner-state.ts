@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { FaultSwitch, readTestValues } from './test-values.js';
 import type { TestValues } from './test-values.js';
-import type { PartnerChannelType } from '../../activities/distribution/channels/types.js';
+import type { PartnerChannelType } from '../../domain/channels.js';
 
 export interface PartnerDraft {
   draftId: string;

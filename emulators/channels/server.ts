@@ -3,7 +3,7 @@
 //   /partners/{naver-blog|kakao-channel|wooridongne-tv|ringo-biz|genie-tv}/...  partner protocol
 //   /_emulator/...                     sandbox controls (state, faults, reset)
 import { Hono } from 'hono';
-import type { PartnerChannelType } from '../../activities/distribution/channels/types.js';
+import type { PartnerChannelType } from '../../domain/channels.js';
 import { createControlApp } from './control-app.js';
 import { ChannelEmulatorState } from './emulator-state.js';
 import { createInstagramApp } from './instagram-app.js';

@@ -4,8 +4,8 @@
 // Written as KEY=value lines that `set -a; . file`, docker's --env-file and dotenv all read.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { PartnerChannelType } from '../../activities/distribution/channels/types.js';
-import { sandboxChannelEndpoints } from '../channels/sandbox-endpoints.js';
+import type { PartnerChannelType } from '../../domain/channels.js';
+import { sandboxChannelEndpoints } from '../../worker/sandbox-channel-endpoints.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, SANDBOX_SLACK, type Sandbox } from '../sandbox.js';
 
 /** A seeded ECS service with its CodeDeploy application and group and its blue/green probe URLs. */

@@ -5,7 +5,7 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOOK_SECRET_HEADER, registerCodeDeployHookRoutes } from '../../api/hooks/codedeploy.js';
+import { HOOK_SECRET_HEADER, registerCodeDeployHookRoutes } from '../../api/hooks/routes.js';
 import { createLogger } from '../../common/logger.js';
 import { loadSlackConfig } from '../../common/slack-config.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SLACK } from '../../emulators/sandbox.js';

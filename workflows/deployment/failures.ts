@@ -1,7 +1,7 @@
 // Deployment failures carry the seed's error codes. Activities throw ApplicationFailures typed
 // with a code for permanent problems; anything unclassified becomes the stage's default code.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { ERROR_CODES, type DeploymentErrorCode } from './types.js';
+import { DEPLOYMENT_ERROR_CODES as ERROR_CODES, type DeploymentErrorCode } from '../../domain/deployment.js';
 
 export class DeploymentFailure extends Error {
   constructor(

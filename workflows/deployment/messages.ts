@@ -13,16 +13,31 @@ export const switchTrafficUpdate = defineUpdate<{ activeService: 'green' }, [Dec
 /** Validated rollback before the switch: stops the deployment with CodeDeploy's auto-rollback. */
 export const rollbackUpdate = defineUpdate<{ status: string }, [DecisionRequest]>('rollback');
 
-/** Fire-and-forget forms of the same decisions (Slack buttons, hooks): ignored when not applicable. */
-export const switchSignal = defineSignal<[DecisionRequest]>('switch');
-export const rollbackSignal = defineSignal<[DecisionRequest]>('rollback');
-
-/** Progress reported by long-running activities (build run, CodeDeploy lifecycle), deduplicated by key. */
-export interface ProgressReport {
+/** Progress reported by long-running activities, deduplicated by key: facts only; the workflow words them. */
+interface ProgressFacts {
   key: string;
   stage: number;
+}
+
+/** The GitHub Actions build run is running. */
+export interface BuildRunningReport extends ProgressFacts {
+  kind: 'build_running';
+  details: { buildUrl: string; runId: number };
+}
+
+/** A CodeDeploy lifecycle event succeeded. */
+export interface LifecycleEventReport extends ProgressFacts {
+  kind: 'lifecycle_event';
+  details: { lifecycleEvent: string; status: string; taskSets: unknown[] };
+}
+
+/** The earlier form, in recorded histories and from workers not yet upgraded: the activity wrote the text. */
+export interface WordedProgressReport extends ProgressFacts {
+  kind?: undefined;
   message: string;
   details?: Record<string, unknown>;
 }
+
+export type ProgressReport = BuildRunningReport | LifecycleEventReport | WordedProgressReport;
 /** Reports travel in batches: one signal (one history event) per poll, however many lifecycle events passed. */
 export const progressSignal = defineSignal<[ProgressReport[]]>('progress');

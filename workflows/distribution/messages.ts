@@ -1,6 +1,6 @@
 // Messages of the distribution workflow, defined once for the workflow and its clients.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ChannelType } from '../../common/channel-types.js';
+import type { ChannelType } from '../../domain/channels.js';
 import type { EventsPage } from '../shared/event-log.js';
 import type { DistributionSnapshot, RetryOutcome } from './types.js';
 

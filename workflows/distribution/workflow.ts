@@ -6,7 +6,7 @@ import {
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import type { ChannelType } from '../../common/channel-types.js';
+import type { ChannelType } from '../../domain/channels.js';
 import { DistributionEventId, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import { EventLog } from '../shared/event-log.js';
 import { publishWithRetries, waitForSchedule, type ChannelRunContext } from './channel-run.js';

@@ -13,7 +13,8 @@ export interface RemoteErrorDescription {
   retryable?: boolean;
 }
 
-export interface ChannelRequest {
+/** One HTTP call to a channel's API (not a distribution's ChannelRequest, which is a channel asked for). */
+export interface ChannelHttpCall {
   channel: ChannelType;
   method: 'GET' | 'POST';
   url: string;
@@ -40,7 +41,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   return secrets.filter((secret) => secret.length > 0).reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
-export async function requestChannel(req: ChannelRequest): Promise<ChannelResponse> {
+export async function requestChannel(req: ChannelHttpCall): Promise<ChannelResponse> {
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
   let status: number;

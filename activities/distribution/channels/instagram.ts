@@ -19,14 +19,13 @@ export interface InstagramAdapterOptions {
   graphBaseUrl: string;
   igUserId: string;
   accessToken: string;
-  /** Time between container status checks (production: INSTAGRAM_DEFAULT_POLL_INTERVAL_MS). */
+  /** Time between container status checks (production: 1 s, see worker/channel-endpoints.ts). */
   pollIntervalMs: number;
   /** How long a container may stay IN_PROGRESS before this attempt gives up (transiently). */
   pollTimeoutMs: number;
   requestTimeoutMs: number;
 }
 
-export const INSTAGRAM_DEFAULT_POLL_INTERVAL_MS = 1_000;
 const CHANNEL = 'INSTAGRAM';
 const SUCCESS_MESSAGE = '게시 완료';
 /** Graph's documented caption limits; checked here so a bad caption fails before any remote call. */

@@ -15,7 +15,7 @@
 import { PermanentChannelError } from './errors.js';
 import { requestChannel } from './http.js';
 import { PARTNER_CHANNELS } from './partner-channels.js';
-import type { ChannelRequest } from './http.js';
+import type { ChannelHttpCall } from './http.js';
 import type { ChannelAdapter, ChannelPublishResult, PartnerChannelType, PreparedPublish, PublishInput } from './types.js';
 import { z } from 'zod';
 
@@ -35,8 +35,8 @@ export function createPartnerAdapter(channel: PartnerChannelType, endpoint: Part
   const spec = PARTNER_CHANNELS[channel];
   const base = endpoint.baseUrl.replace(/\/+$/, '');
 
-  const call = (method: ChannelRequest['method'], path: string, operation: string, signal: AbortSignal | undefined,
-    options: Pick<ChannelRequest, 'headers' | 'body' | 'passStatuses'> = {}) =>
+  const call = (method: ChannelHttpCall['method'], path: string, operation: string, signal: AbortSignal | undefined,
+    options: Pick<ChannelHttpCall, 'headers' | 'body' | 'passStatuses'> = {}) =>
     requestChannel({
       channel, method, operation, signal,
       url: `${base}${path}`,

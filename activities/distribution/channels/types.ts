@@ -2,11 +2,10 @@
 // publish into prepare (create a remote draft) and publish (check the draft, then publish it) so
 // that a retried activity can look at the remote state instead of publishing a second time.
 
-import type { ChannelType } from '../../../common/channel-types.js';
-import type { ChannelPublishFields } from '../../../workflows/distribution/types.js';
+import type { ChannelType, PartnerChannelType } from '../../../domain/channels.js';
+import type { ChannelPublishFields } from '../../../domain/distribution.js';
 
-export { CHANNEL_TYPES, type ChannelType } from '../../../common/channel-types.js';
-export type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
+export { CHANNEL_TYPES, type ChannelType, type PartnerChannelType } from '../../../domain/channels.js';
 
 /** What one channel publish needs. idempotencyKey is stable across retries of the same publish (e.g. "dist-evt-1/INSTAGRAM/0"). */
 export interface PublishInput {
@@ -17,7 +16,6 @@ export interface PublishInput {
   idempotencyKey: string;
 }
 
-/** The seed's per-channel success fields. */
 /** The seed's per-channel success fields (the workflow keeps them as they are), with a message. */
 export type ChannelPublishResult = ChannelPublishFields & { message: string };
 

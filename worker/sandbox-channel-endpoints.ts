@@ -1,8 +1,11 @@
-// The adapters' endpoints config for a running sandbox, so the worker and the tests point the
-// production adapters at the emulators without repeating paths and credentials.
-import type { ChannelEndpointsConfig, PartnerChannelType } from '../../activities/distribution/channels/types.js';
-import { PARTNER_PATHS } from './server.js';
-import type { RunningChannelEmulators } from './server.js';
+// The adapters' endpoints config for a running sandbox, so the worker, the split sandbox's
+// environment and the tests point the production adapters at the emulators without repeating
+// paths and credentials. Worker wiring, not an emulator: it joins the adapters' config
+// (activities) to the emulators, and the emulators import nothing from activities.
+import type { ChannelEndpointsConfig } from '../activities/distribution/channels/types.js';
+import type { PartnerChannelType } from '../domain/channels.js';
+import { PARTNER_PATHS } from '../emulators/channels/server.js';
+import type { RunningChannelEmulators } from '../emulators/channels/server.js';
 
 export interface SandboxTiming {
   pollIntervalMs?: number;

@@ -1,0 +1,136 @@
+// What the CodeDeploy hook asks of Temporal and AWS. Switchyard finds the deployment workflow by
+// its CodeDeployDeploymentId search attribute and hands the hook to it (testTrafficHook update):
+// the workflow records it, posts the seed's "ECS 배포: 테스트 대기 중" notice and reports the hook
+// Succeeded — exactly once per hook execution, because the workflow's own state is the record. A
+// repeat (Lambda retry, another API replica) is answered alreadyReported: true and does nothing.
+//
+// The AWS connection that answers CodeDeploy is the deployment's own (read from the workflow's
+// start input: ids only, no secrets), unless CODEDEPLOY_HOOK_AWS_CONNECTION_ID overrides it.
+// A deployment that has already ended stopped its CodeDeploy deployment; its hook is answered here.
+import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import type { Client } from '@temporalio/client';
+import { awsClientConfig } from '../../common/aws-client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import type { ConnectionStore } from '../../common/connection-store.js';
+import type { Logger } from '../../common/logger.js';
+import type { SlackConfig } from '../../common/slack-config.js';
+import { testTrafficHookUpdate } from '../../workflows/deployment/hook-messages.js';
+import type { DeploymentInput } from '../../workflows/deployment/types.js';
+import { ApiError } from '../errors.js';
+import { readStartInput, updateProblem } from '../temporal-reads.js';
+
+export const HOOK_ERROR = 'Hook Error';
+
+/** The stage that creates the CodeDeploy deployment (workflows/deployment/stages/release.ts). */
+const CODEDEPLOY_STAGE = 4;
+const LOOKUP_RETRY_MS = 250;
+
+export interface HookServiceDeps {
+  client: Client;
+  connections: ConnectionStore;
+  config: Pick<SlackConfig, 'hook'>;
+  awsEndpoint: string | undefined;
+  /** Who assumes role connections' roles (the default provider chain when absent). */
+  baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
+  logger: Logger;
+  /** How long to wait for the deployment to show in Temporal visibility (it is indexed just after CreateDeployment), while one could still be it. Default 10 s. */
+  lookupTimeoutMs?: number;
+}
+
+export interface HookOutcome {
+  deploymentId: string;
+  codeDeployDeploymentId: string;
+  lifecycleEventHookExecutionId: string;
+  status: 'Succeeded';
+  alreadyReported: boolean;
+}
+
+export class CodeDeployHookService {
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: HookServiceDeps) {
+    this.logger = deps.logger.child({ component: 'codedeploy-hook' });
+  }
+
+  async report(codeDeployDeploymentId: string, hookExecutionId: string): Promise<HookOutcome> {
+    const deploymentId = await this.findWorkflow(codeDeployDeploymentId);
+    const input = await readStartInput<DeploymentInput>(this.deps.client, deploymentId);
+    if (!input) throw new ApiError(502, `The start input of ${deploymentId} cannot be read`, { deploymentId }, HOOK_ERROR);
+    const awsConnectionId = this.deps.config.hook.awsConnectionId ?? input.awsConnectionId;
+    const outcome = { deploymentId, codeDeployDeploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Succeeded' as const };
+    try {
+      const { alreadyReported } = await this.deps.client.workflow.getHandle(deploymentId).executeUpdate(testTrafficHookUpdate, {
+        args: [{ codeDeployDeploymentId, hookExecutionId, awsConnectionId }],
+      });
+      this.logger.info({ deploymentId, codeDeployDeploymentId, alreadyReported }, 'AfterAllowTestTraffic hook handed to the deployment');
+      return { ...outcome, alreadyReported };
+    } catch (error) {
+      const problem = updateProblem(error);
+      if (problem?.kind === 'refused') {
+        this.logger.error({ err: error, deploymentId, codeDeployDeploymentId }, 'the deployment could not answer the hook');
+        throw new ApiError(502, `CodeDeploy refused the hook status: ${problem.message}`, { deploymentId, codeDeployDeploymentId }, HOOK_ERROR);
+      }
+      if (!problem) throw error;
+    }
+    this.logger.warn({ deploymentId }, 'test traffic hook for a deployment that has ended: answered here');
+    const alreadyReported = await this.reportSucceeded(awsConnectionId, codeDeployDeploymentId, hookExecutionId, deploymentId);
+    return { ...outcome, alreadyReported };
+  }
+
+  /**
+   * The deployment workflow of a CodeDeploy deployment: a running one first, else a closed one.
+   * Visibility may lag the workflow's CodeDeployDeploymentId by a moment, so the lookup is retried
+   * (within lookupTimeoutMs) only while some running deployment could still be it: one at the
+   * CodeDeploy stage (or just before it) with no CodeDeploy id indexed yet. Otherwise an id that
+   * is not Switchyard's is answered 404 at once.
+   */
+  private async findWorkflow(codeDeployDeploymentId: string): Promise<string> {
+    const deadline = Date.now() + (this.deps.lookupTimeoutMs ?? 10_000);
+    for (;;) {
+      const found = await this.lookUp(codeDeployDeploymentId);
+      if (found) return found;
+      if (Date.now() >= deadline || !(await this.someDeploymentAwaitsItsId())) {
+        throw new ApiError(404, `No Switchyard deployment has CodeDeploy deployment ${codeDeployDeploymentId}`, { codeDeployDeploymentId }, HOOK_ERROR);
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOOKUP_RETRY_MS));
+    }
+  }
+
+  private async lookUp(codeDeployDeploymentId: string): Promise<string | undefined> {
+    let closed: string | undefined;
+    for await (const execution of this.deps.client.workflow.list({ query: `CodeDeployDeploymentId = '${codeDeployDeploymentId}'`, pageSize: 10 })) {
+      if (execution.status.name === 'RUNNING') return execution.workflowId;
+      closed ??= execution.workflowId;
+    }
+    return closed;
+  }
+
+  /** Stage 3 counts too: the workflow's own stage-4 upsert may not be visible yet either. */
+  private async someDeploymentAwaitsItsId(): Promise<boolean> {
+    const query = `SwitchyardKind = 'deployment' AND ExecutionStatus = 'Running' AND DeployStage >= ${CODEDEPLOY_STAGE - 1} AND CodeDeployDeploymentId IS NULL`;
+    // A visibility store that cannot answer this query leaves the bounded wait as it was.
+    return this.deps.client.workflow.count(query).then(({ count }) => count > 0, () => true);
+  }
+
+  /** For a deployment that has ended only: a running one answers its hooks itself. */
+  private async reportSucceeded(awsConnectionId: string, codeDeployDeploymentId: string, hookExecutionId: string, deploymentId: string): Promise<boolean> {
+    const aws = await this.deps.connections.awsSecret(awsConnectionId);
+    if (!aws) throw new ApiError(502, `AWS connection ${awsConnectionId} of ${deploymentId} not found: the hook cannot be reported`, { deploymentId }, HOOK_ERROR);
+    const access = { endpoint: this.deps.awsEndpoint, baseCredentials: this.deps.baseAwsCredentials };
+    const codedeploy = new CodeDeployClient(awsClientConfig(aws, access, deploymentId, 'request'));
+    try {
+      await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
+        deploymentId: codeDeployDeploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Succeeded',
+      }));
+      return false;
+    } catch (error) {
+      // Reported already (by the workflow, or another replica): the outcome we want.
+      if (error instanceof LifecycleEventAlreadyCompletedException) return true;
+      const name = error instanceof Error ? error.name : 'Error';
+      this.logger.error({ err: error, deploymentId, codeDeployDeploymentId }, 'PutLifecycleEventHookExecutionStatus failed');
+      throw new ApiError(502, `CodeDeploy refused the hook status: ${name}`, { deploymentId, codeDeployDeploymentId }, HOOK_ERROR);
+    } finally {
+      codedeploy.destroy();
+    }
+  }
+}

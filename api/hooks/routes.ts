@@ -1,0 +1,76 @@
+// POST /api/v1/hooks/codedeploy: the AfterAllowTestTraffic hook Lambda forwards CodeDeploy's event
+// here, authenticated by a shared secret; CodeDeployHookService does the rest.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { SwitchyardEnv } from '../auth.js';
+import { ok } from '../envelope.js';
+import { errorResponse } from '../errors.js';
+import { envelopeSchema, errorResponses, PandaErrorSchema } from '../openapi-schemas.js';
+import { CodeDeployHookService, HOOK_ERROR, type HookServiceDeps } from './hook-service.js';
+
+export const HOOK_SECRET_HEADER = 'X-Switchyard-Hook-Secret';
+
+export const CodeDeployHookEventSchema = z
+  .object({
+    DeploymentId: z.string().regex(/^d-[A-Z0-9]{9}$/, 'must be a CodeDeploy deployment id (d-XXXXXXXXX)').openapi({ example: 'd-ABCXYZ123' }),
+    LifecycleEventHookExecutionId: z.string().min(1).max(2048).openapi({ example: 'eyJlbmNyeXB0ZWREYXRhIjoi...' }),
+  })
+  .passthrough()
+  .openapi('CodeDeployHookEvent', { description: 'The event CodeDeploy passes to a lifecycle hook Lambda' });
+
+const HookResultSchema = envelopeSchema(z.object({
+  deploymentId: z.string(),
+  codeDeployDeploymentId: z.string(),
+  lifecycleEventHookExecutionId: z.string(),
+  status: z.literal('Succeeded'),
+  alreadyReported: z.boolean().openapi({ description: 'True when this hook execution had been reported before: nothing was done again' }),
+})).openapi('CodeDeployHookResult');
+
+function sameSecret(presented: string | undefined, expected: string): boolean {
+  if (!presented) return false;
+  // Digests have equal lengths, so timingSafeEqual compares without leaking the secret's length.
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: HookServiceDeps): void {
+  const service = new CodeDeployHookService(deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'hookSecret', {
+    type: 'apiKey', in: 'header', name: HOOK_SECRET_HEADER, description: 'CODEDEPLOY_HOOK_SECRET, shared with the hook Lambda',
+  });
+
+  const requireHookSecret: MiddlewareHandler = async (c, next) => {
+    const secret = deps.config.hook.secret;
+    if (!secret) return errorResponse(c, 503, 'The CodeDeploy hook is not configured: set CODEDEPLOY_HOOK_SECRET', {}, HOOK_ERROR);
+    if (!sameSecret(c.req.header(HOOK_SECRET_HEADER), secret)) {
+      deps.logger.warn({ component: 'codedeploy-hook' }, 'CodeDeploy hook call with a missing or wrong secret');
+      return errorResponse(c, 401, `Missing or invalid ${HOOK_SECRET_HEADER} header`);
+    }
+    await next();
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/hooks/codedeploy',
+      tags: ['Hooks'],
+      summary: 'AfterAllowTestTraffic: signal the deployment, notify Slack, report the hook Succeeded (once per hook execution)',
+      security: [{ hookSecret: [] }],
+      middleware: [requireHookSecret] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: CodeDeployHookEventSchema } } } },
+      responses: {
+        200: { description: 'Reported (or reported before)', content: { 'application/json': { schema: HookResultSchema } } },
+        ...errorResponses(400, 401, 404, 500, 503),
+        502: { description: 'CodeDeploy or the connection store refused', content: { 'application/json': { schema: PandaErrorSchema } } },
+      },
+    }),
+    async (c) => {
+      const event = c.req.valid('json');
+      const outcome = await service.report(event.DeploymentId, event.LifecycleEventHookExecutionId);
+      return ok(c, outcome.alreadyReported ? 'Lifecycle hook already reported' : 'Lifecycle hook reported Succeeded', outcome, 200);
+    },
+  );
+}

@@ -1,0 +1,101 @@
+// How the API reads Temporal, written once for every feature: queries with a deadline (a query
+// needs a worker and would otherwise hang), the closed workflow's result as its final state (no
+// worker needed), the start input from the first history event, and what an update's failure
+// means for the client. Each caller supplies its own answers (messages, error shape).
+import {
+  WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter, type QueryDefinition } from '@temporalio/common';
+import { ApiError } from './errors.js';
+
+const QUERY_DEADLINE_MS = 5000;
+
+/** A query that gives up after a deadline; an unknown workflow is the caller's `notFound`. */
+export async function queryWithDeadline<T, Args extends unknown[]>(
+  client: Client, handle: WorkflowHandle, notFound: () => ApiError, query: QueryDefinition<T, Args>, ...args: Args
+): Promise<T> {
+  try {
+    return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(query, ...args));
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw notFound();
+    throw error;
+  }
+}
+
+export interface StateReadAnswers {
+  notFound: () => ApiError;
+  /** Running, but no worker answered the query in time. */
+  unavailable: () => ApiError;
+  /** The workflow fails with its final state as the ApplicationFailure's first detail. */
+  stateInFailure?: boolean;
+}
+
+/** The workflow's state: live from its query, or its result once it has closed. */
+export async function readWorkflowState<T>(client: Client, handle: WorkflowHandle, query: QueryDefinition<T, []>, answers: StateReadAnswers): Promise<T> {
+  try {
+    return await queryWithDeadline(client, handle, answers.notFound, query);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const description = await handle.describe().catch(() => undefined);
+    if (!description) throw answers.notFound();
+    if (description.status.name === 'COMPLETED') return (await handle.result()) as T;
+    if (description.status.name === 'FAILED' && answers.stateInFailure) {
+      const state = await handle.result().then(() => undefined, (failure: unknown) => {
+        const cause = failure instanceof WorkflowFailedError ? failure.cause : undefined;
+        return cause instanceof ApplicationFailure ? (cause.details?.[0] as T | undefined) : undefined;
+      });
+      if (state) return state;
+    }
+    throw answers.unavailable();
+  }
+}
+
+/** The workflow's start input (its first argument), from one page of one history event; no secrets live there. */
+export async function readStartInput<T>(client: Client, workflowId: string): Promise<T | undefined> {
+  const response = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace, execution: { workflowId }, maximumPageSize: 1,
+  });
+  const payload = response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return payload ? defaultPayloadConverter.fromPayload<T>(payload) : undefined;
+}
+
+/**
+ * Why an update did not go through, when it is the client's business:
+ * - `refused`: the workflow refused it (its validator, or its handler's ApplicationFailure);
+ * - `not-found`: there is no such workflow (or it is gone);
+ * - `closed`: the workflow has already closed.
+ * Undefined for anything else (an outage, say), which stays the caller's error.
+ */
+export type UpdateProblem =
+  | { kind: 'refused'; message: string; type: string | undefined; details: readonly unknown[] }
+  | { kind: 'not-found' }
+  | { kind: 'closed' };
+
+export function updateProblem(error: unknown): UpdateProblem | undefined {
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause;
+    const failure = cause instanceof ApplicationFailure ? cause : undefined;
+    return { kind: 'refused', message: cause?.message ?? 'unknown', type: failure?.type ?? undefined, details: failure?.details ?? [] };
+  }
+  if (error instanceof WorkflowNotFoundError) return { kind: 'not-found' };
+  if (/completed|closed|already/i.test(error instanceof Error ? error.message : '')) return { kind: 'closed' };
+  return undefined;
+}
+
+export interface RefusalAnswers {
+  refused: (message: string, type: string | undefined) => ApiError;
+  closed: () => ApiError;
+  /** Absent: a workflow not found is taken as closed meanwhile (it was read just before). */
+  notFound?: () => ApiError;
+}
+
+/** An update's failure as the client's 4xx (an ApiError), or the error itself when it is not the client's. */
+export function updateRefusal(error: unknown, answers: RefusalAnswers): unknown {
+  const problem = updateProblem(error);
+  switch (problem?.kind) {
+    case 'refused': return answers.refused(problem.message, problem.type);
+    case 'not-found': return (answers.notFound ?? answers.closed)();
+    case 'closed': return answers.closed();
+    default: return error;
+  }
+}

@@ -1,0 +1,14 @@
+// The six distribution channels (the seed's enum), and the five partner channels among them
+// (every channel but Instagram speaks the partner API). The one definition: workflows,
+// activities, configuration, the emulators and the API all read it from here.
+export const CHANNEL_TYPES = ['WOORIDONGNE_TV', 'RINGO_BIZ', 'GENIE_TV', 'INSTAGRAM', 'NAVER_BLOG', 'KAKAO_CHANNEL'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export type PartnerChannelType = Exclude<ChannelType, 'INSTAGRAM'>;
+
+export function isPartnerChannel(channel: ChannelType): channel is PartnerChannelType {
+  return channel !== 'INSTAGRAM';
+}
+
+/** The partner channels, in CHANNEL_TYPES order. */
+export const PARTNER_CHANNEL_TYPES: readonly PartnerChannelType[] = CHANNEL_TYPES.filter(isPartnerChannel);

@@ -1,0 +1,126 @@
+// A deployment's vocabulary: its input, state, result and the lists its fields take values from.
+// Pure types, const lists and functions over them, with no imports: the workflow, the
+// activities, configuration and the API all build on this file. Every list is written once, as a
+// const array, and its type is derived from it (zod schemas use `z.enum(THE_ARRAY)`).
+
+export interface DeployTarget {
+  cluster: string;
+  service: string;
+  codeDeployApplication: string;
+  codeDeployGroup: string;
+  containerName: string;
+  containerPort: number;
+  /** ECR repository for the image; default `<owner>-<repo>`. */
+  ecrRepository: string;
+  blueUrl: string;
+  greenUrl: string;
+  /** The build workflow file in the app repository (github-actions builder). */
+  buildWorkflow: string;
+  /**
+   * The AfterAllowTestTraffic hook Lambda the AppSpec names (DEPLOY_HOOK_FUNCTION; configuration
+   * only, never from a request). Absent in older histories and when no hook is configured.
+   */
+  hookFunction?: string;
+}
+
+export const BUILDERS = ['github-actions', 'docker'] as const;
+export type Builder = (typeof BUILDERS)[number];
+
+export interface DeploymentLimits {
+  stageMs: number;
+  totalMs: number;
+  /** How long DEPLOYMENT_READY waits for a decision before it stops and rolls back. */
+  switchTimeoutMs: number;
+  /** Limit of one short AWS/GitHub call; a worker crash during one is retried after this. */
+  callMs: number;
+  /** Heartbeat timeout of the long waits (build run, CodeDeploy): how fast a crashed worker is noticed. */
+  heartbeatMs: number;
+}
+
+export interface DeploymentInput {
+  deploymentId: string;
+  githubConnectionId: string;
+  awsConnectionId: string;
+  owner: string;
+  repo: string;
+  branch: string;
+  /** A tag or commit; the branch head when absent. */
+  version?: string;
+  target: DeployTarget;
+  builder: Builder;
+  limits: DeploymentLimits;
+  requestedBy: string;
+  /** A rollback deployment redeploys this known-good task definition: no build, no approval wait. */
+  rollback?: { of: string; taskDefinitionArn: string };
+}
+
+export const DEPLOYMENT_STATUSES = ['IN_PROGRESS', 'DEPLOYMENT_READY', 'SWITCHING', 'COMPLETED', 'FAILED', 'ROLLED_BACK'] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+/** Statuses a deployment never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['COMPLETED', 'FAILED', 'ROLLED_BACK']);
+
+/** The `errorCode` of a failed deployment (also the failure type an activity throws). */
+export const DEPLOYMENT_ERROR_CODES = ['DEPLOYMENT_TIMEOUT', 'DOCKER_BUILD_FAILED', 'ECS_DEPLOYMENT_FAILED', 'HEALTH_CHECK_FAILED', 'UNEXPECTED_ERROR'] as const;
+export type DeploymentErrorCode = (typeof DEPLOYMENT_ERROR_CODES)[number];
+
+/** Which side serves production: blue before the switch, green after it. */
+export const SERVICE_COLORS = ['blue', 'green'] as const;
+export type ServiceColor = (typeof SERVICE_COLORS)[number];
+
+export interface HealthFigures {
+  latencyMs: number;
+  errorRate: number;
+  samples: number;
+}
+
+export const DECISION_ACTIONS = ['switch', 'rollback', 'timeout'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+export interface Decision {
+  action: DecisionAction;
+  by: string;
+  via: 'api' | 'slack' | 'websocket' | 'workflow';
+  at: string;
+  reason?: string;
+}
+
+export interface DeploymentSnapshot {
+  deploymentId: string;
+  status: DeploymentStatus;
+  stage: number;
+  owner: string;
+  repo: string;
+  branch: string;
+  version?: string;
+  service: string;
+  cluster: string;
+  sha?: string;
+  imageUri?: string;
+  imageTag?: string;
+  taskDefinitionArn?: string;
+  previousTaskDefinitionArn?: string;
+  codeDeployDeploymentId?: string;
+  /** The blue (production) and green (replacement) ECS task set ARNs, from CodeDeploy's deployment target. */
+  blueServiceArn?: string;
+  greenServiceArn?: string;
+  startedAt: string;
+  /** When stage 4 finished (ready) or the deployment ended. */
+  completedAt?: string;
+  finalService: ServiceColor | null;
+  blueUrl: string;
+  greenUrl: string | null;
+  blue?: HealthFigures;
+  green?: HealthFigures;
+  errorMessage: string | null;
+  errorCode?: DeploymentErrorCode;
+  failedStage?: number;
+  decision?: Decision;
+  rollbackOf?: string;
+  eventCount: number;
+}
+
+export function durationSeconds(snapshot: Pick<DeploymentSnapshot, 'startedAt' | 'completedAt'>, now = Date.now()): number {
+  const end = snapshot.completedAt ? Date.parse(snapshot.completedAt) : now;
+  return Math.max(0, Math.round((end - Date.parse(snapshot.startedAt)) / 1000));
+}

@@ -1,0 +1,131 @@
+// The real deployment workflow (the run's bundle) on a worker of its own task queue, with stub
+// activities: plain async functions that answer at once, as in temporalio/samples-typescript's
+// workflows-mocks tests. A test replaces any of them for one deployment (keyed by workflow id) to
+// make a stage fail, hold or report progress, and reads which activities ran.
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { expect, inject } from 'vitest';
+import type { Activities } from '../../activities/index.js';
+import { deploymentSnapshotQuery } from '../../workflows/deployment/messages.js';
+import type { DeploymentInput, DeploymentLimits, DeploymentSnapshot } from '../../workflows/deployment/types.js';
+import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
+import { connectClient, uniqueTaskQueue } from '../support/temporal.js';
+
+const USED = [
+  'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'describeServiceTaskDefinition', 'startCodeDeploy',
+  'awaitCodeDeploy', 'continueCodeDeploy', 'stopCodeDeploy', 'reportLifecycleHookSucceeded', 'probeHealth', 'probeProduction',
+  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice',
+] as const;
+type Used = (typeof USED)[number];
+export type StubActivities = { [K in Used]: (input: Parameters<Activities[K]>[0]) => Promise<Awaited<ReturnType<Activities[K]>>> };
+
+const figures = { latencyMs: 12, errorRate: 0, samples: 5 };
+const CODEDEPLOY_ID = 'd-STUB00001';
+const defaults: StubActivities = {
+  resolveSource: async ({ ref }) => ({ sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', ref, dockerfilePath: 'Dockerfile' }),
+  buildImage: async ({ imageTag }) => ({ imageTag, runUrl: 'https://github.example/runs/1' }),
+  ensureEcrImage: async ({ repository, imageTag }) => ({
+    repositoryUri: `123456789012.dkr.ecr.test.amazonaws.com/${repository}`, imageUri: `123456789012.dkr.ecr.test.amazonaws.com/${repository}:${imageTag}`,
+    imageDigest: 'sha256:0123', repositoryCreated: false,
+  }),
+  registerTaskDefinition: async () => ({ taskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:2', previousTaskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:1', serviceCreated: false }),
+  describeServiceTaskDefinition: async () => ({ taskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:2' }),
+  startCodeDeploy: async () => ({ codeDeployDeploymentId: CODEDEPLOY_ID }),
+  awaitCodeDeploy: async () => ({ status: 'Ready', blueServiceArn: 'arn:blue', greenServiceArn: 'arn:green' }),
+  continueCodeDeploy: async () => undefined,
+  stopCodeDeploy: async () => ({ status: 'Stopped' }),
+  reportLifecycleHookSucceeded: async () => ({ alreadyCompleted: false }),
+  probeHealth: async () => ({ blue: figures, green: figures, greenHealthy: true }),
+  probeProduction: async () => figures,
+  postDeploymentMessage: async () => ({ channel: 'CSTUB', ts: '1.0' }),
+  updateDeploymentMessage: async () => undefined,
+  postTestTrafficNotice: async () => undefined,
+};
+
+/** Small limits: a test waits milliseconds, not the production minutes. */
+export const FAST_LIMITS: DeploymentLimits = { stageMs: 20_000, totalMs: 60_000, switchTimeoutMs: 60_000, callMs: 5_000, heartbeatMs: 30_000 };
+
+export function deploymentInput(deploymentId: string, patch: Partial<DeploymentInput> = {}): DeploymentInput {
+  return {
+    deploymentId, githubConnectionId: 'gh-stub', awsConnectionId: 'aws-stub', owner: 'acme', repo: 'shop', branch: 'main',
+    target: {
+      cluster: 'stub-cluster', service: 'shop', codeDeployApplication: 'shop-app', codeDeployGroup: 'shop-group', containerName: 'app',
+      containerPort: 8080, ecrRepository: 'acme-shop', blueUrl: 'http://blue.test', greenUrl: 'http://green.test', buildWorkflow: 'build.yml',
+    },
+    builder: 'github-actions', limits: FAST_LIMITS, requestedBy: 'tester', ...patch,
+  };
+}
+
+/** An activity that waits until the worker cancels it (at shutdown) or `ms` pass: a stage that is still running. */
+export function holdFor(ms = 20_000): () => Promise<never> {
+  return async () => {
+    await Context.current().sleep(ms);
+    throw new Error('held too long');
+  };
+}
+
+export type DeploymentHandle = WorkflowHandle<typeof deploymentWorkflow>;
+
+export interface StubHarness {
+  start(overrides?: Partial<StubActivities>, patch?: Partial<DeploymentInput>): Promise<DeploymentHandle>;
+  /** Activity names in the order they were called for a deployment. */
+  calls(deploymentId: string): string[];
+  /** Polls the workflow's snapshot until `until` holds; returns that snapshot. */
+  waitFor(handle: DeploymentHandle, until: (s: DeploymentSnapshot) => boolean): Promise<DeploymentSnapshot>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startStubWorker(prefix: string): Promise<StubHarness> {
+  if (!runtimeInstalled) {
+    // Failing and abandoned stub activities are the point of these tests: only errors are shown.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+    runtimeInstalled = true;
+  }
+  const taskQueue = uniqueTaskQueue(prefix);
+  const overrides = new Map<string, Partial<StubActivities>>();
+  const called = new Map<string, string[]>();
+  const activities = Object.fromEntries(USED.map((name) => [name, async (arg: never) => {
+    const id = Context.current().info.workflowExecution?.workflowId ?? '';
+    called.set(id, [...(called.get(id) ?? []), name]);
+    const fn = (overrides.get(id)?.[name] ?? defaults[name]) as (input: never) => Promise<unknown>;
+    return fn(arg);
+  }]));
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await Worker.create({
+    connection, namespace: inject('temporalNamespace'), taskQueue, activities, workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = worker.run();
+  const temporal = await connectClient();
+  return {
+    async start(stubs = {}, patch = {}) {
+      const deploymentId = `dep-${randomUUID().slice(0, 8)}`;
+      overrides.set(deploymentId, stubs);
+      return temporal.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
+        workflowId: deploymentId, taskQueue, args: [deploymentInput(deploymentId, patch)], workflowExecutionTimeout: '2 minutes',
+      });
+    },
+    calls: (deploymentId) => called.get(deploymentId) ?? [],
+    async waitFor(handle, until) {
+      let last: DeploymentSnapshot | undefined;
+      await expect.poll(async () => { last = await handle.query(deploymentSnapshotQuery); return until(last); }, { timeout: 15_000, interval: 50 }).toBe(true);
+      return last!;
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await temporal.close();
+    },
+  };
+}
+
+/** A stage held until the test lets it go: `wait` for the stub, `release` for the test. */
+export function latch(): { wait: () => Promise<void>; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => { release = resolve; });
+  return { wait: () => released, release };
+}

@@ -1,0 +1,91 @@
+// What the deployment workflow's stages share: the input, the state the queries show, the event
+// log, the activity proxies and the decisions taken so far. One object per run, made before any
+// handler is registered; building it issues no command, so it adds nothing to the history.
+import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { SwitchyardStatus } from '../../common/search-attributes.js';
+import { EventLog } from '../shared/event-log.js';
+import { deploymentActivities, slackActivities } from './activities.js';
+import type { DecisionRequest } from './messages.js';
+import type { Decision, DeploymentInput, DeploymentSnapshot, DeploymentStatus } from './types.js';
+
+export interface DeploymentContext {
+  readonly input: DeploymentInput;
+  readonly state: DeploymentSnapshot;
+  readonly log: EventLog;
+  readonly acts: ReturnType<typeof deploymentActivities>;
+  readonly slack: ReturnType<typeof slackActivities>;
+  /** Spread into every AWS activity's input. */
+  readonly aws: { awsConnectionId: string };
+  readonly workflowId: string;
+  /** When the total limit runs out (workflow clock). */
+  readonly deadline: number;
+  /** Scope of stages 1–4: a rollback requested meanwhile cancels it (also before it starts). */
+  readonly stagesScope: CancellationScope;
+  /** Progress report keys and hook executions already logged: retries and repeats log once. */
+  readonly seenProgress: Set<string>;
+  /** The decision at the gate (a switch, or a rollback while DEPLOYMENT_READY), not yet acted on. */
+  decision: Decision | undefined;
+  /** A rollback requested during stages 1–4. */
+  rollbackRequested: Decision | undefined;
+  slackMessage: { channel: string; ts: string } | null;
+}
+
+export function createContext(input: DeploymentInput): DeploymentContext {
+  const { target } = input;
+  return {
+    input,
+    state: {
+      deploymentId: input.deploymentId,
+      status: 'IN_PROGRESS',
+      stage: 0,
+      owner: input.owner,
+      repo: input.repo,
+      branch: input.branch,
+      ...(input.version ? { version: input.version } : {}),
+      service: target.service,
+      cluster: target.cluster,
+      startedAt: new Date().toISOString(),
+      finalService: null,
+      blueUrl: target.blueUrl,
+      greenUrl: null,
+      errorMessage: null,
+      ...(input.rollback ? { rollbackOf: input.rollback.of } : {}),
+      eventCount: 0,
+    },
+    log: new EventLog(),
+    acts: deploymentActivities(input.limits),
+    slack: slackActivities(),
+    aws: { awsConnectionId: input.awsConnectionId },
+    workflowId: workflowInfo().workflowId,
+    deadline: Date.now() + input.limits.totalMs,
+    stagesScope: new CancellationScope(),
+    seenProgress: new Set<string>(),
+    decision: undefined,
+    rollbackRequested: undefined,
+    slackMessage: null,
+  };
+}
+
+export function snapshot(ctx: DeploymentContext): DeploymentSnapshot {
+  return { ...ctx.state, eventCount: ctx.log.count };
+}
+
+/** A 'stage' event of the current stage. */
+export function stageEvent(ctx: DeploymentContext, message: string, details: Record<string, unknown> = {}): void {
+  ctx.log.append('stage', message, { stage: ctx.state.stage, ...details });
+}
+
+export function setStatus(ctx: DeploymentContext, status: DeploymentStatus): void {
+  ctx.state.status = status;
+  upsertSearchAttributes([{ key: SwitchyardStatus, value: status }]);
+}
+
+export function decide(action: Decision['action'], request: DecisionRequest): Decision {
+  return { action, ...request, at: new Date().toISOString() };
+}
+
+/** Keeps the deployment's Slack message current; Slack trouble never fails a deployment. */
+export async function syncSlack(ctx: DeploymentContext): Promise<void> {
+  if (!ctx.slackMessage) return;
+  await ctx.slack.updateDeploymentMessage({ ...ctx.slackMessage, ...snapshot(ctx), approvedBy: ctx.state.decision?.by }).catch(() => undefined);
+}

@@ -1,0 +1,91 @@
+// The deployment workflow's queries, signals and updates. The switch and rollback validators apply
+// the gate's rules (decisions.ts) to the workflow's own state: the final, race-free word.
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { decide, snapshot, type DeploymentContext } from './context.js';
+import { rollbackPlan, switchRefusal, type GateView } from './decisions.js';
+import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
+import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, switchTrafficUpdate, type DecisionRequest } from './messages.js';
+import { progressText } from './progress-wording.js';
+
+/** Registered in this order from the start of the run (a buffered message meets its handler here). */
+export function registerHandlers(ctx: DeploymentContext): void {
+  const { log, seenProgress } = ctx;
+  setHandler(deploymentSnapshotQuery, () => snapshot(ctx));
+  setHandler(deploymentEventsQuery, (afterSeq) => log.since(afterSeq));
+  setHandler(testTrafficReadySignal, (hook) => { recordTestTraffic(ctx, hook); });
+  /** Hook executions being answered or answered: a repeat waits for the first answer instead of sending another. */
+  const hookAnswers = new Map<string, Promise<void>>();
+  setHandler(testTrafficHookUpdate, async (hook) => {
+    const earlier = hookAnswers.get(hook.hookExecutionId);
+    if (earlier) {
+      await earlier;
+      return { alreadyReported: true };
+    }
+    const answering = answerTestTrafficHook(ctx, hook);
+    hookAnswers.set(hook.hookExecutionId, answering);
+    try {
+      await answering;
+    } catch (error) {
+      hookAnswers.delete(hook.hookExecutionId); // not answered: the Lambda's retry may try again
+      throw error;
+    }
+    return { alreadyReported: false };
+  });
+  setHandler(progressSignal, (reports) => {
+    // A handler must never throw (it would fail the workflow task): accept one report or a batch.
+    for (const report of Array.isArray(reports) ? reports : [reports]) {
+      if (seenProgress.has(report.key)) continue; // an activity retry reports again; the log keeps one
+      seenProgress.add(report.key);
+      log.append('stage', progressText(report), { stage: report.stage, ...report.details });
+    }
+  });
+  setHandler(
+    switchTrafficUpdate,
+    (request) => {
+      ctx.decision = decide('switch', request);
+      return { activeService: 'green' as const };
+    },
+    { validator: (_request) => { const problem = switchRefusal(gateView(ctx)); if (problem) throw ApplicationFailure.nonRetryable(problem, 'NotReady'); } },
+  );
+  setHandler(
+    rollbackUpdate,
+    (request) => { requestRollback(ctx, request); return { status: 'ROLLING_BACK' }; },
+    { validator: (_request) => { const problem = rollbackRefusal(gateView(ctx)); if (problem) throw ApplicationFailure.nonRetryable(problem, 'NotRollbackable'); } },
+  );
+}
+
+/** The workflow's view for the gate's rules: its state, and the decision taken but not acted on yet. */
+function gateView({ state, decision, rollbackRequested }: DeploymentContext): GateView {
+  return { ...state, pending: decision?.action ?? rollbackRequested?.action };
+}
+
+/** Only a stop can happen inside the workflow; a completed deployment is rolled back by a new one (the API starts it). */
+function rollbackRefusal(view: GateView): string | undefined {
+  const plan = rollbackPlan(view);
+  if (plan.kind === 'stop') return undefined;
+  if (plan.kind === 'refused') return plan.message;
+  return `Deployment ${view.deploymentId} completed meanwhile: ask again to redeploy its previous task definition`;
+}
+
+function requestRollback(ctx: DeploymentContext, request: DecisionRequest): void {
+  const d = decide('rollback', request);
+  if (ctx.state.status === 'DEPLOYMENT_READY') ctx.decision = d;
+  else ctx.rollbackRequested = d;
+  ctx.stagesScope.cancel();
+}
+
+/** The AfterAllowTestTraffic hook reached Switchyard: green is on the test listener. */
+function recordTestTraffic({ log, seenProgress, input }: DeploymentContext, { codeDeployDeploymentId, hookExecutionId }: TestTrafficReady): boolean {
+  if (seenProgress.has(`hook:${hookExecutionId}`)) return false;
+  seenProgress.add(`hook:${hookExecutionId}`);
+  log.append('stage', 'ECS deployment: waiting for test', { stage: 4, codeDeployDeploymentId, hookExecutionId, testUrl: input.target.greenUrl });
+  return true;
+}
+
+async function answerTestTrafficHook(ctx: DeploymentContext, hook: TestTrafficHook): Promise<void> {
+  recordTestTraffic(ctx, hook);
+  const { input, slack, acts } = ctx;
+  // The notice is a courtesy; CodeDeploy must hear back either way, or it fails the deployment in an hour.
+  await slack.postTestTrafficNotice({ deploymentId: input.deploymentId, codeDeployDeploymentId: hook.codeDeployDeploymentId, testUrl: input.target.greenUrl }).catch(() => undefined);
+  await acts.reportLifecycleHookSucceeded({ awsConnectionId: hook.awsConnectionId, codeDeployDeploymentId: hook.codeDeployDeploymentId, hookExecutionId: hook.hookExecutionId });
+}

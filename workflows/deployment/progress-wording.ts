@@ -1,0 +1,18 @@
+// Activities report facts (a build run is running, a lifecycle event succeeded); the workflow
+// alone words them, in the seed's text. Reports of the earlier form carry their own text.
+import type { ProgressReport } from './messages.js';
+import { STAGE_MESSAGES as M } from './stage-messages.js';
+
+export function progressText(report: ProgressReport): string {
+  switch (report.kind) {
+    case 'build_running':
+      return M.buildRunning;
+    case 'lifecycle_event':
+      return M.lifecycleHook(report.details.lifecycleEvent);
+    default: {
+      // A signal handler must not throw: a report of an unknown form still gets an event.
+      const { message } = report as { message?: unknown };
+      return typeof message === 'string' ? message : 'Progress';
+    }
+  }
+}

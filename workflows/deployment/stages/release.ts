@@ -1,0 +1,61 @@
+// Stages 3 and 4: the task definition green will run, then CodeDeploy's blue/green deployment
+// until green is Ready and passes its health probes.
+import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { CodeDeployDeploymentId } from '../../../common/search-attributes.js';
+import { stageEvent, type DeploymentContext } from '../context.js';
+import { DeploymentFailure } from '../failures.js';
+import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { runStage } from './run-stage.js';
+
+/** Registers green's task definition (a rollback deployment reuses the known-good one); returns its ARN. */
+export function taskDefinitionStage(ctx: DeploymentContext, imageUri: string): Promise<string> {
+  const { input, state, acts, aws } = ctx;
+  const { target } = input;
+  return runStage(ctx, 3, async () => {
+    if (input.rollback) {
+      stageEvent(ctx, M.ecsStart, { taskDefinition: input.rollback.taskDefinitionArn, rollbackOf: input.rollback.of });
+      const current = await acts.describeServiceTaskDefinition({ ...aws, cluster: target.cluster, service: target.service });
+      state.previousTaskDefinitionArn = current.taskDefinitionArn;
+      return input.rollback.taskDefinitionArn;
+    }
+    stageEvent(ctx, M.ecsStart, { image: imageUri });
+    const registered = await acts.registerTaskDefinition({
+      ...aws, cluster: target.cluster, service: target.service, containerName: target.containerName, containerPort: target.containerPort, imageUri, deploymentId: input.deploymentId,
+    });
+    state.previousTaskDefinitionArn = registered.previousTaskDefinitionArn;
+    stageEvent(ctx, registered.serviceCreated ? M.serviceCreated : M.serviceUpdated, { serviceName: target.service, clusterName: target.cluster, taskDefinitionArn: registered.taskDefinitionArn });
+    return registered.taskDefinitionArn;
+  });
+}
+
+export function codeDeployStage(ctx: DeploymentContext, imageUri: string, taskDefinitionArn: string): Promise<void> {
+  const { input, state, acts, aws, workflowId } = ctx;
+  const { target } = input;
+  return runStage(ctx, 4, async () => {
+    stageEvent(ctx, M.codeDeployStart, { image: imageUri || taskDefinitionArn });
+    // Not cancellable: once CodeDeploy has a deployment, its id must be recorded so a rollback or
+    // a failure can stop it.
+    const { codeDeployDeploymentId } = await CancellationScope.nonCancellable(() => acts.startCodeDeploy({
+      ...aws, application: target.codeDeployApplication, group: target.codeDeployGroup, taskDefinitionArn,
+      containerName: target.containerName, containerPort: target.containerPort, deploymentId: input.deploymentId,
+      // Only an activity input: histories without it replay unchanged.
+      ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
+    }));
+    state.codeDeployDeploymentId = codeDeployDeploymentId;
+    upsertSearchAttributes([{ key: CodeDeployDeploymentId, value: codeDeployDeploymentId }]);
+    stageEvent(ctx, M.blueRunning, { url: target.blueUrl });
+    stageEvent(ctx, M.greenStarting, { url: target.greenUrl });
+    const ready = await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId, until: 'Ready', workflowId, stage: 4 });
+    // Recorded in the activity's result (absent from older histories): replay-safe.
+    if (ready.blueServiceArn) state.blueServiceArn = ready.blueServiceArn;
+    if (ready.greenServiceArn) state.greenServiceArn = ready.greenServiceArn;
+    state.greenUrl = target.greenUrl;
+    stageEvent(ctx, M.greenReady, { url: target.greenUrl });
+    const health = await acts.probeHealth({ blueUrl: target.blueUrl, greenUrl: target.greenUrl });
+    state.blue = health.blue;
+    state.green = health.green;
+    if (!health.greenHealthy) {
+      throw new DeploymentFailure('HEALTH_CHECK_FAILED', `Green service failed health checks: error rate ${health.green.errorRate} over ${health.green.samples} probes`, 4);
+    }
+  });
+}
