@@ -47,6 +47,7 @@ export async function startBenchStack() {
     ...apiServices(config, sandbox),
   });
   return {
+    pollMs: config.deploy.pollMs,
     /** Answers POST /distribute when every channel settled: timing a request times the distribution. */
     app: appWaitingUpTo(30_000),
     /** Answers POST /distribute at once: streams then watch the distribution live. */

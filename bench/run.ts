@@ -1,9 +1,11 @@
 // `npm run bench`: Switchyard's speed and scale claims, as ratios taken in one run.
 //  1. Parallel distribution: six channels that each take L finish in about L, not 6 L.
 //  2. Event fan-out: 100 SSE subscribers of one workflow cost about the queries of one.
+//  3. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
 import { randomUUID } from 'node:crypto';
-import { CHANNEL_TYPES } from '../common/channel-types.js';
+import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 
 const stack = await startBenchStack();
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
@@ -44,6 +46,31 @@ async function fanOut(subscribers: number): Promise<number> {
   return stack.liveApp.eventHub.queries - before;
 }
 
+async function call(method: string, path: string, body?: unknown): Promise<{ code?: number; data?: Record<string, unknown> }> {
+  const res = await stack.liveApp.request(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return (await res.json()) as { code?: number; data?: Record<string, unknown> };
+}
+
+/** Seconds from POST /deploy to COMPLETED in the sandbox, switching the moment it is ready. */
+async function sandboxDeployment(): Promise<number> {
+  const github = await call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });
+  const aws = await call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+  const started = performance.now();
+  const deployed = await call('POST', '/api/v1/deploy', {
+    githubConnectionId: github.data?.githubConnectionId, awsConnectionId: aws.data?.awsConnectionId,
+    owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version: 'v1.2.3',
+  });
+  const id = deployed.data?.deploymentId as string;
+  if (!id) throw new Error(`deploy refused: ${JSON.stringify(deployed)}`);
+  for (let switched = false; ;) {
+    const status = (await call('GET', `/api/v1/deploy/${id}/result`)).data?.status;
+    if (status === 'COMPLETED') return (performance.now() - started) / 1000;
+    if (status === 'FAILED' || status === 'ROLLED_BACK') throw new Error(`sandbox deployment ended ${status}`);
+    if (status === 'DEPLOYMENT_READY' && !switched) switched = (await call('POST', `/api/v1/deploy/${id}/switch`)).code === 200;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 try {
   const latencyMs = 1000;
   await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
@@ -60,6 +87,10 @@ try {
   console.log('  queries, 1 subscriber     %d', queries1);
   console.log('  queries, 100 subscribers  %d', queries100);
   console.log('  ratio                     %s   (1.0 = no growth with subscribers)\n', (queries100 / Math.max(queries1, 1)).toFixed(2));
+
+  const seconds = await sandboxDeployment();
+  console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
+  console.log('  seconds                   %s\n', seconds.toFixed(1));
 } finally {
   await stack.stop();
 }

@@ -2,7 +2,7 @@
 // are (a GitHub Actions build pushes its image to ECR), seeded with a demo repository and a
 // blue/green ECS service, and known sandbox credentials for the README walkthrough.
 import { randomBytes } from 'node:crypto';
-import type { DeployTarget } from '../workflows/deployment/types.js';
+import type { DeployTarget } from '../domain/deployment.js';
 import { blueGreenUrls, seed as seedAws, startAwsEmulator, type RunningAwsEmulator } from './aws/index.js';
 import { startChannelEmulators, type RunningChannelEmulators } from './channels/server.js';
 import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SANDBOX_REPOS, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from './github/index.js';
@@ -11,6 +11,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler } from '../lambda/after-allow-test-traffic/handler.js';
 import type { ConnectionStore } from '../common/connection-store.js';
 import type { SlackConfig } from '../common/slack-config.js';
+import { keepSandboxState, readSandboxPorts, readSandboxState, writeSandboxPorts, type SandboxStateWriter } from './sandbox-state.js';
 
 /** Sandbox-only credentials: accepted by the emulators and nothing else. */
 export const SANDBOX_CREDENTIALS = {
@@ -74,6 +75,11 @@ export interface SandboxOptions {
    * server (test files running side by side) need different names: one deployment runs per service.
    */
   serviceName?: string;
+  /**
+   * A folder to keep the emulators' state and ports in (npm start: `<data folder>/sandbox`). A
+   * start finds what the last one left there (see sandbox-state.ts); without it every start is new.
+   */
+  stateDir?: string;
 }
 
 export interface Sandbox {
@@ -90,28 +96,43 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const service = options.serviceName ?? SANDBOX_SERVICE.service;
-  const aws = await startAwsEmulator({
+  const { stateDir } = options;
+  const saved = stateDir ? readSandboxState(stateDir) : undefined;
+  const ports = stateDir ? readSandboxPorts(stateDir) : {};
+  const aws = await onPreferredPort(ports.aws, (port) => startAwsEmulator({
     credentials: { accessKeyIds: [SANDBOX_CREDENTIALS.awsAccessKeyId], unauthorizedAccessKeyId: SANDBOX_CREDENTIALS.awsUnauthorizedAccessKeyId },
     region: SANDBOX_CREDENTIALS.region,
     stepMs: options.stepMs ?? 300,
     ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
-  });
-  seedAws(aws.state, {
-    cluster: SANDBOX_SERVICE.cluster, service, containerName: SANDBOX_SERVICE.containerName,
-    containerPort: SANDBOX_SERVICE.containerPort, application: SANDBOX_SERVICE.application, deploymentGroup: SANDBOX_SERVICE.deploymentGroup,
-    repository: SANDBOX_SERVICE.repository,
-  });
-  const github = await startGitHubEmulator({
+    port,
+  }));
+  if (saved) {
+    aws.state.importData(saved.aws);
+  } else {
+    seedAws(aws.state, {
+      cluster: SANDBOX_SERVICE.cluster, service, containerName: SANDBOX_SERVICE.containerName,
+      containerPort: SANDBOX_SERVICE.containerPort, application: SANDBOX_SERVICE.application, deploymentGroup: SANDBOX_SERVICE.deploymentGroup,
+      repository: SANDBOX_SERVICE.repository,
+    });
+  }
+  const github = await onPreferredPort(ports.github, (port) => startGitHubEmulator({
     tokens: [SANDBOX_CREDENTIALS.githubToken, `ghp_${randomBytes(18).toString('hex')}`],
     readOnlyTokens: [SANDBOX_CREDENTIALS.githubReadOnlyToken],
     stepMs: options.stepMs ?? 500,
     // What the build workflow's last step does for real: push the image to ECR.
     onImageBuilt: (built) => { aws.state.ecr.pushImage(built.ecrRepository, built.imageTag); },
-  });
+    port,
+  }));
   seedSandboxRepos(github.state);
   const token = () => randomBytes(16).toString('hex');
-  const channels = await startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 } });
-  const slack = await startSlackEmulator({ botToken: SANDBOX_SLACK.botToken });
+  const channels = await onPreferredPort(ports.channels, (port) => startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 }, port }));
+  const slack = await onPreferredPort(ports.slack, (port) => startSlackEmulator({ botToken: SANDBOX_SLACK.botToken, port }));
+  if (saved) slack.state.importData(saved.slack);
+  let writer: SandboxStateWriter | undefined;
+  if (stateDir) {
+    writeSandboxPorts(stateDir, { aws: portOf(aws.url), github: portOf(github.url), channels: portOf(channels.url), slack: portOf(slack.url) });
+    writer = keepSandboxState(stateDir, () => ({ version: 1, aws: aws.state.exportData(), slack: slack.state.exportData() }));
+  }
   const { blueUrl, greenUrl } = blueGreenUrls(aws.url, SANDBOX_SERVICE.cluster, service);
   return {
     github, aws, channels, slack,
@@ -125,9 +146,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.hookFunction ? { hookFunction: options.hookFunction } : {}),
     },
     async close() {
+      writer?.stop();
+      writer?.flush();
       await Promise.all([github.close(), aws.close(), channels.close(), slack.close()]);
     },
   };
+}
+
+const portOf = (url: string) => Number(new URL(url).port);
+
+/** Starts on the port an earlier start used, so that URLs it handed out still work; on a new one when that is taken. */
+async function onPreferredPort<T>(preferred: number | undefined, start: (port: number) => Promise<T>): Promise<T> {
+  if (preferred) {
+    try {
+      return await start(preferred);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      console.warn(`sandbox: port ${preferred} is taken; URLs from the last start (probe URLs of running deployments) will not answer`);
+    }
+  }
+  return start(0);
 }
 
 /**

@@ -1,6 +1,7 @@
 // `npm start`: everything on one machine. The Temporal dev server (unless TEMPORAL_ADDRESS is
 // set), the sandbox emulators (in sandbox mode), the worker and the API, stopped in reverse order
 // on Ctrl-C or SIGTERM.
+import { join } from 'node:path';
 import { loadOrCreateAdminKey } from '../common/admin-key.js';
 import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
@@ -68,7 +69,8 @@ try {
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
     // Deployments name the sandbox's hook function; connectSandboxHook installs it once the API listens.
-    sandbox = await startSandbox({ hookFunction: SANDBOX_HOOK_FUNCTION });
+    // Its state lives in the data folder: a deployment waiting at the gate survives a restart.
+    sandbox = await startSandbox({ hookFunction: SANDBOX_HOOK_FUNCTION, stateDir: join(config.dataDir, 'sandbox') });
     stoppers.push({ name: 'sandbox emulators', stop: sandbox.close });
   }
 

@@ -1,6 +1,7 @@
 // The README's first command, as a user runs it: the launcher brings up its own Temporal dev
 // server (SQLite in the data folder, UI), the worker and the API; Ctrl-C stops all of it; a
-// second start on the same data folder still has the first run's workflows and admin key.
+// second start on the same data folder still has the first run's workflows and admin key, and a
+// sandbox deployment left waiting at the gate is switched and completes after the restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/free-port.js';
 import { json } from './support/http.js';
+import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
 
 interface Launched {
   child: ChildProcess;
@@ -49,6 +51,7 @@ describe('npm start launcher', () => {
       TEMPORAL_UI_PORT: String(await freePort()),
       SWITCHYARD_DATA_DIR: dataDir,
       SWITCHYARD_API_KEY: '',
+      DEPLOY_POLL_MS: '200',
     };
     const first = await launch(env);
     running.push(first.child);
@@ -63,6 +66,20 @@ describe('npm start launcher', () => {
 
     const probe = await json(await fetch(`${first.apiUrl}/api/v1/system/worker-probe`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } }));
     expect(probe.code).toBe(200);
+
+    // A deployment of the sandbox's demo service, left waiting at the gate.
+    const call = async (apiUrl: string, method: string, path: string, body?: unknown) => json(await fetch(`${apiUrl}${path}`, {
+      method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }));
+    const connections = (await call(first.apiUrl, 'GET', '/api/v1/connections')).data;
+    const deployed = await call(first.apiUrl, 'POST', '/api/v1/deploy', {
+      githubConnectionId: connections.github[0].connectionId, awsConnectionId: connections.aws[0].connectionId,
+      owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version: 'v1.2.3',
+    });
+    expect(deployed.code, JSON.stringify(deployed)).toBe(200);
+    const deploymentId: string = deployed.data.deploymentId;
+    const statusAt = async (apiUrl: string) => (await call(apiUrl, 'GET', `/api/v1/deploy/${deploymentId}/result`)).data?.status as string | undefined;
+    await expect.poll(() => statusAt(first.apiUrl), { timeout: 60_000, interval: 300 }).toBe('DEPLOYMENT_READY');
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
@@ -84,6 +101,13 @@ describe('npm start launcher', () => {
     } finally {
       await connection.close();
     }
+
+    // The sandbox's CodeDeploy kept the deployment at Ready: the switch goes through and it completes on green.
+    expect(await statusAt(second.apiUrl)).toBe('DEPLOYMENT_READY');
+    const switched = await call(second.apiUrl, 'POST', `/api/v1/deploy/${deploymentId}/switch`);
+    expect(switched.code, JSON.stringify(switched)).toBe(200);
+    await expect.poll(() => statusAt(second.apiUrl), { timeout: 60_000, interval: 300 }).toBe('COMPLETED');
+    expect((await call(second.apiUrl, 'GET', `/api/v1/deploy/${deploymentId}/result`)).data).toMatchObject({ finalService: 'green' });
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   });

@@ -6,7 +6,7 @@
 // deployment's AppSpec names a function for it, as CodeDeploy does.
 import { AwsError } from './aws-error.js';
 import { ECS_LIFECYCLE_EVENTS, HOOKABLE_EVENTS, TERMINAL_STATUSES } from './codedeploy-model.js';
-import type { CodeDeployDeployment, HookExecution } from './codedeploy-model.js';
+import type { CodeDeployDeployment, HookExecution, RunnerStep } from './codedeploy-model.js';
 import type { EcsState } from './ecs-state.js';
 import type { LambdaFunctions } from './lambda-functions.js';
 import { opaqueToken } from './random-ids.js';
@@ -25,6 +25,8 @@ const READY_EVENT_INDEX = ECS_LIFECYCLE_EVENTS.indexOf('AfterAllowTestTraffic');
 export class BlueGreenRunner {
   readonly hookExecutions = new Map<string, HookExecution>();
   readonly #deploymentOf = new Map<string, CodeDeployDeployment>(); // hook execution id → deployment
+  /** The one pending timer of each unfinished deployment (next step, ready wait or hook limit). */
+  readonly #timers = new Map<string, NodeJS.Timeout>();
   #disposed = false;
 
   constructor(
@@ -35,12 +37,31 @@ export class BlueGreenRunner {
   ) {}
 
   start(deployment: CodeDeployDeployment): void {
-    this.#schedule(deployment, () => {
-      deployment.status = 'InProgress';
-      deployment.startTime = new Date();
-      deployment.targetStatus = 'InProgress';
-      this.#startEvent(deployment, 0);
-    });
+    this.#schedule(deployment, { kind: 'begin' });
+  }
+
+  /**
+   * After a restart from a snapshot: re-arms each unfinished deployment's pending step at the
+   * time it was due, and re-invokes the functions of hooks still pending (their invocation died
+   * with the process, as Lambda retries an asynchronous invocation whose run failed).
+   */
+  resume(deployments: Iterable<CodeDeployDeployment>, executions: Iterable<HookExecution>): void {
+    const byId = new Map<string, CodeDeployDeployment>();
+    for (const deployment of deployments) {
+      byId.set(deployment.id, deployment);
+      if (!TERMINAL_STATUSES.has(deployment.status) && deployment.next) {
+        this.#schedule(deployment, deployment.next.step, Math.max(0, deployment.next.dueAt - Date.now()));
+      }
+    }
+    for (const execution of executions) {
+      this.hookExecutions.set(execution.id, execution);
+      const deployment = byId.get(execution.deploymentId);
+      if (!deployment) continue;
+      this.#deploymentOf.set(execution.id, deployment);
+      if (execution.status === 'Pending' && !TERMINAL_STATUSES.has(deployment.status)) {
+        this.lambda.retryAsync(execution.functionName, { DeploymentId: deployment.id, LifecycleEventHookExecutionId: execution.id });
+      }
+    }
   }
 
   /** ContinueDeployment (READY_WAIT): reroute production traffic now. */
@@ -86,7 +107,7 @@ export class BlueGreenRunner {
     this.#clearTimer(deployment);
     const index = ECS_LIFECYCLE_EVENTS.indexOf(execution.lifecycleEventName);
     if (status === 'Succeeded') {
-      this.#schedule(deployment, () => this.#finishEvent(deployment, index));
+      this.#schedule(deployment, { kind: 'finishEvent', index });
     } else {
       this.#fail(deployment, 'HOOK_EXECUTION_FAILURE', `The deployment failed because a lifecycle hook for ${execution.lifecycleEventName} reported Failed.`);
     }
@@ -95,6 +116,27 @@ export class BlueGreenRunner {
   dispose(deployments: Iterable<CodeDeployDeployment>): void {
     this.#disposed = true;
     for (const deployment of deployments) this.#clearTimer(deployment);
+  }
+
+  /** Runs a scheduled step. Steps are data (not closures) so that a snapshot can carry them. */
+  #run(deployment: CodeDeployDeployment, step: RunnerStep): void {
+    switch (step.kind) {
+      case 'begin':
+        deployment.status = 'InProgress';
+        deployment.startTime = new Date();
+        deployment.targetStatus = 'InProgress';
+        this.#startEvent(deployment, 0);
+        break;
+      case 'finishEvent':
+        this.#finishEvent(deployment, step.index);
+        break;
+      case 'fail':
+        this.#fail(deployment, step.code, step.message);
+        break;
+      case 'readyTimeout':
+        this.#end(deployment, 'Stopped', { code: 'TIMEOUT', message: step.message }, true);
+        break;
+    }
   }
 
   #startEvent(deployment: CodeDeployDeployment, index: number): void {
@@ -110,7 +152,7 @@ export class BlueGreenRunner {
     const functionName = HOOKABLE_EVENTS.has(event.lifecycleEventName) ? deployment.appSpec.hooks[event.lifecycleEventName] : undefined;
     if (!functionName) {
       // "If an event hook is not present, no operation is executed for that event."
-      this.#schedule(deployment, () => this.#finishEvent(deployment, index));
+      this.#schedule(deployment, { kind: 'finishEvent', index });
       return;
     }
     const execution: HookExecution = { id: opaqueToken(), deploymentId: deployment.id, lifecycleEventName: event.lifecycleEventName, functionName, status: 'Pending' };
@@ -119,12 +161,12 @@ export class BlueGreenRunner {
     const invocation = this.lambda.invokeAsync(functionName, { DeploymentId: deployment.id, LifecycleEventHookExecutionId: execution.id });
     if (!invocation.invoked) {
       execution.status = 'Failed';
-      this.#schedule(deployment, () => this.#fail(deployment, 'HOOK_EXECUTION_FAILURE',
-        `The deployment failed because the ${event.lifecycleEventName} lifecycle hook could not invoke ${functionName}: ${invocation.reason}`));
+      this.#schedule(deployment, { kind: 'fail', code: 'HOOK_EXECUTION_FAILURE',
+        message: `The deployment failed because the ${event.lifecycleEventName} lifecycle hook could not invoke ${functionName}: ${invocation.reason}` });
       return;
     }
-    this.#schedule(deployment, () => this.#fail(deployment, 'HOOK_EXECUTION_FAILURE',
-      `The deployment failed because the ${event.lifecycleEventName} lifecycle hook did not report a status within ${HOOK_TIMEOUT_MINUTES} minutes.`),
+    this.#schedule(deployment, { kind: 'fail', code: 'HOOK_EXECUTION_FAILURE',
+      message: `The deployment failed because the ${event.lifecycleEventName} lifecycle hook did not report a status within ${HOOK_TIMEOUT_MINUTES} minutes.` },
     HOOK_TIMEOUT_MINUTES * this.timing.minuteMs);
   }
 
@@ -165,10 +207,10 @@ export class BlueGreenRunner {
     deployment.status = 'Ready';
     deployment.targetStatus = 'Ready';
     deployment.statusMessages.push(`The replacement task set is serving test traffic. Waiting up to ${minutes} minutes for traffic rerouting to be continued.`);
-    this.#schedule(deployment, () => this.#end(deployment, 'Stopped', {
-      code: 'TIMEOUT',
+    this.#schedule(deployment, {
+      kind: 'readyTimeout',
       message: `The deployment timed out while waiting for traffic rerouting to be continued (${minutes} minutes).`,
-    }, true), minutes * this.timing.minuteMs);
+    }, minutes * this.timing.minuteMs);
   }
 
   #succeed(deployment: CodeDeployDeployment): void {
@@ -223,19 +265,24 @@ export class BlueGreenRunner {
     deployment.statusMessages.push(error.message);
   }
 
-  #schedule(deployment: CodeDeployDeployment, step: () => void, delayMs = this.timing.stepMs): void {
+  #schedule(deployment: CodeDeployDeployment, step: RunnerStep, delayMs = this.timing.stepMs): void {
     this.#clearTimer(deployment);
     if (this.#disposed) return;
-    deployment.timer = setTimeout(() => {
-      deployment.timer = undefined;
-      step();
+    deployment.next = { step, dueAt: Date.now() + delayMs };
+    const timer = setTimeout(() => {
+      this.#timers.delete(deployment.id);
+      deployment.next = undefined;
+      this.#run(deployment, step);
     }, delayMs);
     // A sandbox process must be able to exit while a deployment waits for approval.
-    deployment.timer.unref();
+    timer.unref();
+    this.#timers.set(deployment.id, timer);
   }
 
   #clearTimer(deployment: CodeDeployDeployment): void {
-    if (deployment.timer) clearTimeout(deployment.timer);
-    deployment.timer = undefined;
+    const timer = this.#timers.get(deployment.id);
+    if (timer) clearTimeout(timer);
+    this.#timers.delete(deployment.id);
+    deployment.next = undefined;
   }
 }

@@ -107,6 +107,13 @@ export interface CodeDeployDeployment {
   errorInformation?: { code: string; message: string };
   rollbackInfo?: { rollbackMessage: string; rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string };
   statusMessages: string[];
-  /** The one pending timer of this deployment (next step, ready-wait timeout or hook timeout). */
-  timer?: NodeJS.Timeout;
+  /** The step the runner will take next and when (the next lifecycle step, the ready wait, a hook's limit). */
+  next?: { step: RunnerStep; dueAt: number };
 }
+
+/** A step of BlueGreenRunner, as data so that a snapshot of the emulator can carry it. */
+export type RunnerStep =
+  | { kind: 'begin' }
+  | { kind: 'finishEvent'; index: number }
+  | { kind: 'fail'; code: string; message: string }
+  | { kind: 'readyTimeout'; message: string };

@@ -20,6 +20,12 @@ export class Counter {
   clear(): void {
     this.#counts.clear();
   }
+
+  /** Replaces the counts with saved ones (a restored snapshot). */
+  load(counts: Record<string, number>): void {
+    this.#counts.clear();
+    for (const [key, count] of Object.entries(counts)) this.#counts.set(key, count);
+  }
 }
 
 export class AwsCounters {
@@ -35,6 +41,10 @@ export class AwsCounters {
   readonly stopDeploymentCalls = new Counter();
   /** PutLifecycleEventHookExecutionStatus calls received, keyed by hook execution id (repeats count too). */
   readonly hookStatusReports = new Counter();
+
+  load(saved: ReturnType<AwsCounters['toJSON']>): void {
+    for (const [name, counts] of Object.entries(saved)) this[name as keyof ReturnType<AwsCounters['toJSON']>].load(counts);
+  }
 
   toJSON() {
     return {

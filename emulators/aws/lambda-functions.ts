@@ -26,11 +26,31 @@ export class LambdaFunctions {
 
   constructor(private readonly region: string, private readonly accountId: string) {}
 
+  /**
+   * Asynchronous invocations that were in flight when a sandbox stopped, waiting for the code of
+   * their function to be registered again after the restore (Lambda retries such invocations).
+   */
+  readonly #awaitingCode = new Map<string, (() => void)[]>();
+
   /** Creates (or replaces the code of) the function `name` in the emulator's region and account. */
   register(name: string, handler: LambdaHandler): string {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(name)) throw new Error(`Invalid Lambda function name: ${name}`);
     this.#functions.set(name, handler);
+    const waiting = this.#awaitingCode.get(name) ?? [];
+    this.#awaitingCode.delete(name);
+    for (const retry of waiting) retry();
     return this.arnOf(name);
+  }
+
+  /** Retries an invocation lost with its process: now if the function is there, else once it is registered. */
+  retryAsync(identifier: string, event: LifecycleHookEvent): void {
+    const retry = () => { this.invokeAsync(identifier, event); };
+    const name = FUNCTION_IDENTIFIER.exec(identifier)?.[4];
+    if (!name || this.#functions.has(name)) {
+      retry();
+      return;
+    }
+    this.#awaitingCode.set(name, [...(this.#awaitingCode.get(name) ?? []), retry]);
   }
 
   remove(name: string): void {

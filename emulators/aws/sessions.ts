@@ -73,6 +73,18 @@ export class RoleSessions {
     return [...this.sessions.values()];
   }
 
+  /** Roles (with the ids they were given) and sessions, for a snapshot of the emulator. */
+  exportData() {
+    return { roles: new Map(this.roles), sessions: new Map(this.sessions) };
+  }
+
+  importData(data: ReturnType<RoleSessions['exportData']>): void {
+    this.roles.clear();
+    this.sessions.clear();
+    for (const [arn, role] of data.roles) this.roles.set(arn, role);
+    for (const [key, session] of data.sessions) this.sessions.set(key, session);
+  }
+
   expired(session: RoleSession): boolean {
     return this.now().getTime() >= session.expiration.getTime();
   }

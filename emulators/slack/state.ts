@@ -69,6 +69,20 @@ export class SlackEmulatorState {
 
   constructor(readonly botToken: string, readonly botUserId = 'U0SWITCHYARD', readonly teamId = 'T0SANDBOX') {}
 
+  /** Messages, ephemerals and response URLs, for a snapshot of the sandbox (API calls are not kept). */
+  exportData() {
+    return { messages: this.#messages, ephemerals: this.#ephemerals, responseUrls: this.#responseUrls, lastTs: this.#lastTs };
+  }
+
+  importData(data: ReturnType<SlackEmulatorState['exportData']>): void {
+    this.#messages.clear();
+    for (const [channel, list] of data.messages) this.#messages.set(channel, list);
+    this.#ephemerals.splice(0, this.#ephemerals.length, ...data.ephemerals);
+    this.#responseUrls.clear();
+    for (const [id, record] of data.responseUrls) this.#responseUrls.set(id, record);
+    this.#lastTs = data.lastTs;
+  }
+
   nextTs(): string {
     // Microsecond-precision and strictly increasing, like Slack's message timestamps.
     const now = Date.now() * 1000;
