@@ -3,8 +3,9 @@
 // its type). Pure: the session sends the error, and the connection stays open either way.
 import { Buffer } from 'node:buffer';
 import type { z } from 'zod';
+import { issueLines } from '../zod-issues.js';
 import {
-  ClientInfoSchema, CLIENT_MESSAGE_TYPES, DeploymentControlSchema, DistributionControlSchema, EnvelopeSchema, issuesOf,
+  ClientInfoSchema, CLIENT_MESSAGE_TYPES, DeploymentControlSchema, DistributionControlSchema, EnvelopeSchema,
   PingSchema, SubscribeSchema, UnsubscribeSchema, type ClientMessageType, type ErrorCode,
 } from './protocol.js';
 
@@ -58,14 +59,14 @@ export function readFrame(raw: unknown, maxBytes: number): FrameCheck {
   const envelope = EnvelopeSchema.safeParse(parsed);
   if (!envelope.success) {
     return refused('INVALID_MESSAGE_FORMAT', 'Message must be an object with a string "type" and an object "data"', {
-      expected_fields: EXPECTED_FIELDS, issues: issuesOf(envelope.error), received_message: raw.slice(0, ECHOED_CHARS),
+      expected_fields: EXPECTED_FIELDS, issues: issueLines(envelope.error, '(root)'), received_message: raw.slice(0, ECHOED_CHARS),
     });
   }
   // The type was checked against CLIENT_MESSAGE_TYPES above.
   const known = envelope.data.type as ClientMessageType;
   const data = DATA_SCHEMAS[known].safeParse(envelope.data.data);
   if (!data.success) {
-    return refused('INVALID_MESSAGE_FORMAT', `Invalid data for ${known}`, { received_type: known, issues: issuesOf(data.error) });
+    return refused('INVALID_MESSAGE_FORMAT', `Invalid data for ${known}`, { received_type: known, issues: issueLines(data.error, '(root)') });
   }
   const timestamp = envelope.data.timestamp;
   // TypeScript cannot pair a union key with its own schema's output: each type got its own schema.

@@ -101,7 +101,6 @@ export const FiltersSchema = z.strictObject({
   alert_levels: z.array(z.enum(ALERT_LEVELS)).max(ALERT_LEVELS.length).optional(),
   log_levels: z.array(z.string().max(16)).max(10).optional(),
 });
-export type Filters = z.infer<typeof FiltersSchema>;
 
 // Any bounded name: known and seed names are mapped (subscriptions.ts), the rest are named in the
 // ack's warnings.
@@ -137,7 +136,3 @@ export const DistributionControlSchema = z
   })
   .refine((d) => d.action !== 'retry' || (d.channels?.length ?? 0) > 0, { message: 'retry needs channels', path: ['channels'] });
 
-/** zod issues as `path: message` lines, for the error's details. */
-export function issuesOf(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
-}
