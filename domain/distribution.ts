@@ -75,8 +75,10 @@ export interface DistributionSnapshot {
   retryWindowEndsAt?: string;
 }
 
-/** How a retry ended: the settled overall statuses. */
-export const RETRY_STATUSES = ['COMPLETED', 'PARTIAL_FAILURE', 'FAILED'] as const;
+/** The overall statuses of a distribution whose channels have all settled. */
+export const SETTLED_STATUSES = ['COMPLETED', 'PARTIAL_FAILURE', 'FAILED'] as const satisfies readonly OverallStatus[];
+/** How a retry ended: a settled status. */
+export const RETRY_STATUSES = SETTLED_STATUSES;
 export type RetryStatus = (typeof RETRY_STATUSES)[number];
 
 export interface RetryOutcome {

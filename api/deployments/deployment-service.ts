@@ -12,7 +12,7 @@ import {
   deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest,
 } from '../../workflows/deployment/messages.js';
 import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/deployment/decisions.js';
-import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../workflows/deployment/types.js';
+import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../domain/deployment.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { DeployRequest } from './schemas.js';

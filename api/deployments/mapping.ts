@@ -1,6 +1,6 @@
 // From the workflow's snapshot to the seed's result shape (every seed field, plus a few more).
 import { pandaTimestamp } from '../errors.js';
-import { durationSeconds, type DeploymentSnapshot } from '../../workflows/deployment/types.js';
+import { durationSeconds, type DeploymentSnapshot } from '../../domain/deployment.js';
 
 export function toDeploymentResult(s: DeploymentSnapshot) {
   return {

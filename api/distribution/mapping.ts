@@ -1,6 +1,6 @@
 // From the workflow's state to the seed's response shapes. The seed uses SUCCESS in results and
 // COMPLETED in status views for the same outcome.
-import type { ChannelState, DistributionSnapshot, RetryOutcome } from '../../workflows/distribution/types.js';
+import type { ChannelState, DistributionSnapshot, RetryOutcome } from '../../domain/distribution.js';
 import type { ChannelResult, ChannelStatusBody } from './schemas.js';
 
 function publishFields(state: ChannelState) {

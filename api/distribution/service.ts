@@ -11,6 +11,7 @@ import {
 import {
   distributionWorkflowId, type DistributionInput, type DistributionSnapshot, type OverallStatus, type RetryOutcome,
 } from '../../workflows/distribution/types.js';
+import { SETTLED_STATUSES } from '../../domain/distribution.js';
 import { distributionWorkflow } from '../../workflows/distribution/workflow.js';
 import { ApiError } from '../errors.js';
 import { queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
@@ -24,7 +25,7 @@ export interface DistributionSettings {
   syncWaitMs: number;
 }
 
-const SETTLED: ReadonlySet<OverallStatus> = new Set(['COMPLETED', 'PARTIAL_FAILURE', 'FAILED']);
+const SETTLED: ReadonlySet<OverallStatus> = new Set(SETTLED_STATUSES);
 const WAIT_POLL_MS = 200;
 
 export class DistributionService {

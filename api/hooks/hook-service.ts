@@ -15,7 +15,7 @@ import type { ConnectionStore } from '../../common/connection-store.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
 import { testTrafficHookUpdate } from '../../workflows/deployment/hook-messages.js';
-import type { DeploymentInput } from '../../workflows/deployment/types.js';
+import type { DeploymentInput } from '../../domain/deployment.js';
 import { ApiError } from '../errors.js';
 import { readStartInput, updateProblem } from '../temporal-reads.js';
 

@@ -6,7 +6,7 @@ import type { ConnectionStore } from '../../common/connection-store.js';
 import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
-import type { DeployTarget } from '../../workflows/deployment/types.js';
+import type { DeployTarget } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import type { DeployRequest } from '../deployments/schemas.js';
 import { ApiError } from '../errors.js';

@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { DEPLOYMENT_ID_PATTERN } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
-import { TERMINAL_STATUSES } from '../../workflows/deployment/types.js';
+import { TERMINAL_STATUSES } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ApiError } from '../errors.js';
 import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
