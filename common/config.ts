@@ -4,14 +4,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../domain/channels.js';
 import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from '../domain/deployment.js';
+import { apiKeyList, booleanFlag, lambdaFunction, port, type Role } from './config-fields.js';
 import { ConfigError } from './config-error.js';
+
+export { ROLES, type Role } from './config-fields.js';
 import { loadSlackConfig, type SlackConfig } from './slack-config.js';
-
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
-const port = z.coerce.number().int().min(0).max(65535);
 
 /** How often build runs and CodeDeploy are polled when DEPLOY_POLL_MS is unset. */
 const PRODUCTION_POLL_MS = 5000;
@@ -19,26 +16,6 @@ const SANDBOX_POLL_MS = 250;
 
 /** Variables that mean "talk to the real services": any of them turns sandbox mode off by default. */
 export const REAL_SERVICE_VARIABLES = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'GITHUB_TOKEN', 'SLACK_BOT_TOKEN'] as const;
-
-export const ROLES = ['viewer', 'deployer', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-const apiKeyList = z
-  .string()
-  .transform((raw, ctx) => {
-    const keys: { role: Role; key: string }[] = [];
-    for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const separator = entry.indexOf(':');
-      const role = entry.slice(0, separator) as Role;
-      const key = entry.slice(separator + 1);
-      if (separator < 0 || !ROLES.includes(role) || key.length < 16) {
-        ctx.addIssue({ code: 'custom', message: `each entry must be role:key with role one of ${ROLES.join('|')} and a key of at least 16 characters` });
-        return z.NEVER;
-      }
-      keys.push({ role, key });
-    }
-    return keys;
-  });
 
 export const configSchema = z.object({
   PORT: port.default(8080),
@@ -88,10 +65,7 @@ export const configSchema = z.object({
   DEPLOY_BUILD_WORKFLOW: z.string().min(1).default('switchyard-build.yml'),
   // The AfterAllowTestTraffic Lambda the AppSpec names (lambda/after-allow-test-traffic), as
   // Lambda's Invoke accepts it: a name, a name:alias, or an ARN. Unset: no hook, no test-traffic notice.
-  DEPLOY_HOOK_FUNCTION: z.string().max(170)
-    .regex(/^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]+))?$/,
-      'must be a Lambda function name, name:alias, or function ARN')
-    .optional(),
+  DEPLOY_HOOK_FUNCTION: lambdaFunction.optional(),
   DEPLOY_BUILDER: z.enum(BUILDERS).default('github-actions'),
   DEPLOY_STAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
