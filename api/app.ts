@@ -24,7 +24,8 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../common/slack-config.js';
 import { DistributionService, type DistributionSettings } from './distribution/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
-import { createErrorHandler, createNotFoundHandler } from './errors.js';
+import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.js';
+import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { RequestCounter, registerMetricsRoute } from './routes/metrics.js';
@@ -92,7 +93,9 @@ export function createApp(options: AppOptions) {
   app.use('*', requestId());
   app.use('*', requests.middleware());
   app.onError(createErrorHandler(deps.logger));
-  app.notFound(createNotFoundHandler());
+  app.notFound(createNotFoundHandler(errorBody, () => app.routes));
+  // Bodies are bounded before they are read (the distribution sub-app bounds its own, in its shape).
+  for (const path of ['/api/v1/*', '/slack/*']) app.use(path, requestBodyLimit());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -35,7 +35,7 @@ const PANDA_TITLES: Record<number, string> = {
 };
 
 const DISTRIBUTION_CODES: Record<number, string> = {
-  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT',
+  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE',
 };
 
@@ -112,7 +112,42 @@ export function createErrorHandler(logger: Logger, shape: ErrorShape = errorBody
   };
 }
 
-/** Hono's notFound, in the app's shape. */
-export function createNotFoundHandler(shape: ErrorShape = errorBody) {
-  return (c: Context) => c.json(shape(404, `No route for ${c.req.method} ${c.req.path}`), 404);
+/** A route as Hono lists it (`app.routes`): its method and path pattern (`/a/:id`, `/b/*`). */
+export interface RouteEntry { method: string; path: string }
+
+function patternOf(path: string): RegExp {
+  const source = path.split('/').map((segment) => {
+    if (segment === '*') return '.*';
+    const param = /^:[^{]+(?:\{(.+)\})?$/.exec(segment);
+    if (param) return param[1] ? `(?:${param[1]})` : '[^/]+';
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }).join('/');
+  return new RegExp(`^${source}/?$`);
+}
+
+/** The methods some route declares for `path` (middleware, registered for ALL methods, does not count). */
+export function allowedMethods(routes: readonly RouteEntry[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === 'ALL' || route.path === '*' || route.path === '/*') continue;
+    if (patternOf(route.path).test(path)) methods.add(route.method.toUpperCase());
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
+/**
+ * Hono's notFound, in the app's shape: 405 with `Allow` when the path exists with other methods,
+ * else 404. `routes` are the app's own; `basePath` is where the app is mounted.
+ */
+export function createNotFoundHandler(shape: ErrorShape = errorBody, routes: () => readonly RouteEntry[] = () => [], basePath = '') {
+  return (c: Context) => {
+    const path = c.req.path.startsWith(basePath) ? c.req.path.slice(basePath.length) || '/' : c.req.path;
+    const allowed = allowedMethods(routes(), path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+      c.header('Allow', allowed.join(', '));
+      return c.json(shape(405, `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`), 405);
+    }
+    return c.json(shape(404, `No route for ${c.req.method} ${c.req.path}`), 404);
+  };
 }

@@ -25,6 +25,7 @@ export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiSe
         target: { ...sandbox?.target, ...configured },
         builder: config.deploy.builder,
         queueCapacity: config.deploy.queueCapacity,
+        probeHosts: config.deploy.probeHosts,
         limits: config.deploy.limits,
       },
     },

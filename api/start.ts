@@ -12,6 +12,7 @@ import type { Sandbox } from '../emulators/sandbox.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
 const EVENT_POLL_INTERVAL_MS = 500;
+const MAX_REQUEST_HEAD_BYTES = 64 * 1024;
 
 export interface RunningApi {
   url: string;
@@ -45,7 +46,9 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     slack: await slackServices(config, sandbox, services.connections),
   });
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    // Request heads up to 64 KiB (Node's default is 16): an over-long query value then reaches
+    // validation and gets the route's own 400, rather than a bodiless 431 from the HTTP parser.
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } }, () => resolve(s));
     s.once('error', reject);
   });
   app.webSocket.inject(server);

@@ -63,6 +63,8 @@ export const configSchema = z.object({
   DEPLOY_BLUE_URL: z.url().optional(),
   DEPLOY_GREEN_URL: z.url().optional(),
   DEPLOY_BUILD_WORKFLOW: z.string().min(1).default('switchyard-build.yml'),
+  // Hosts a request's target.blueUrl/greenUrl may name (the defaults' hosts always may).
+  DEPLOY_PROBE_HOSTS: z.string().transform((raw) => raw.split(',').map((h) => h.trim()).filter(Boolean)).optional(),
   // The AfterAllowTestTraffic Lambda the AppSpec names (lambda/after-allow-test-traffic), as
   // Lambda's Invoke accepts it: a name, a name:alias, or an ARN. Unset: no hook, no test-traffic notice.
   DEPLOY_HOOK_FUNCTION: lambdaFunction.optional(),
@@ -145,6 +147,7 @@ export interface Config {
     builder: Builder;
     /** Deployments that may wait behind a service's running one; 0 refuses them (409). */
     queueCapacity: number;
+    probeHosts: string[];
     limits: DeploymentLimits;
     pollMs: number;
     health: { samples: number; timeoutMs: number; maxErrorRate: number };
@@ -232,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       builder: raw.DEPLOY_BUILDER,
       queueCapacity: raw.DEPLOY_QUEUE_CAPACITY,
+      probeHosts: raw.DEPLOY_PROBE_HOSTS ?? [],
       limits: {
         stageMs: raw.DEPLOY_STAGE_TIMEOUT_SECONDS * 1000,
         totalMs: raw.DEPLOY_TOTAL_TIMEOUT_SECONDS * 1000,

@@ -70,6 +70,9 @@ try {
     '--header', `X-Switchyard-Hook-Secret: ${hookSecret}`,
     '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
     '--max-examples', maxExamples, '--workers', '2', '--request-timeout', '30', '--no-color',
+    // The coverage phase of schemathesis 4.32.5 dies on a KeyError of its own for some of our
+    // query schemas (an internal cache keyed by source lines); the other phases cover them.
+    '--phases', 'examples,fuzzing,stateful',
     ...(seed ? ['--seed', seed] : []),
   ], { cwd: projectRoot, env: { ...process.env, PYTHONPATH: schemathesisDir }, stdio: 'inherit' });
   exitCode = await new Promise((resolve) => st.once('exit', (code) => resolve(code ?? 1)));

@@ -9,7 +9,7 @@ import { authHeader, buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
 import { connectClient } from './support/temporal.js';
 
-const DISTRIBUTION_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
+const DISTRIBUTION_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED' };
 const HOOK_SECRET = 'error-status-hook-secret';
 
 type Case = [name: string, path: string, init: RequestInit, status: number];
@@ -38,7 +38,7 @@ const PANDA_CASES: Case[] = [
   ['streams: stream token without a key', '/api/v1/stream-tokens', post(body({})), 401],
   ['system: worker probe without a key', '/api/v1/system/worker-probe', post(), 401],
   ['unknown route', '/api/v1/does-not-exist', {}, 404],
-  ['unknown method on a known path', '/api/v1/deploy', { method: 'DELETE' }, 404],
+  ['unknown method on a known path', '/api/v1/deploy', { method: 'DELETE' }, 405],
 ];
 
 const DISTRIBUTION_CASES: Case[] = [
@@ -49,7 +49,7 @@ const DISTRIBUTION_CASES: Case[] = [
   ['retry of an unknown event', '/api/distribution/evt-unknown-0001/retry', post(as('deployer', body({ channels: ['INSTAGRAM'] }))), 404],
   ['events without credentials', '/api/distribution/evt-unknown-0001/events', {}, 401],
   ['unknown route under /api/distribution', '/api/distribution/nothing/here', {}, 404],
-  ['unknown method on a known path', '/api/distribution/distribute', { method: 'PUT' }, 404],
+  ['unknown method on a known path', '/api/distribution/distribute', { method: 'PUT' }, 405],
 ];
 
 describe('error bodies agree with the HTTP status', () => {

@@ -23,6 +23,12 @@ export interface DeploymentDefaults {
   limits: DeploymentLimits;
   /** Deployments that may wait behind a service's running one (DEPLOY_QUEUE_CAPACITY); 0 refuses with 409. */
   queueCapacity: number;
+  /**
+   * Hosts (`host` or `host:port`) a request's target.blueUrl/greenUrl may name (DEPLOY_PROBE_HOSTS):
+   * the worker fetches those URLs, so a deployer must not point it anywhere else. The hosts of the
+   * configured default URLs are always allowed.
+   */
+  probeHosts?: readonly string[];
 }
 
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
@@ -40,6 +46,12 @@ export class DeploymentService {
   }
 
   resolveTarget(request: DeployRequest): DeployTarget {
+    for (const field of ['blueUrl', 'greenUrl'] as const) {
+      const url = request.target?.[field];
+      if (url !== undefined && !this.probeHostAllowed(url)) {
+        throw new ApiError(400, `target.${field} must be on an allowed probe host (${[...this.allowedProbeHosts()].join(', ') || 'none configured'}): the worker fetches it; set DEPLOY_PROBE_HOSTS to allow more`, {}, DEPLOYMENT_ERROR);
+      }
+    }
     const merged: Partial<DeployTarget> = { ...this.defaults.target, ...request.target };
     merged.ecrRepository ??= `${request.owner}-${request.repo}`.toLowerCase();
     const missing = TARGET_FIELDS.filter((field) => merged[field] === undefined);
@@ -47,6 +59,20 @@ export class DeploymentService {
       throw new ApiError(400, `Deploy target incomplete: give target.${missing.join(', target.')} in the request or configure their DEPLOY_* defaults`, {}, DEPLOYMENT_ERROR);
     }
     return merged as DeployTarget;
+  }
+
+  private allowedProbeHosts(): Set<string> {
+    const hosts = new Set((this.defaults.probeHosts ?? []).map((h) => h.toLowerCase()));
+    for (const url of [this.defaults.target.blueUrl, this.defaults.target.greenUrl]) if (url) hosts.add(new URL(url).host.toLowerCase());
+    return hosts;
+  }
+
+  /** A URL is allowed when its `host:port` or its bare host name is listed (http and https only). */
+  private probeHostAllowed(url: string): boolean {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+    const allowed = this.allowedProbeHosts();
+    return allowed.has(parsed.host.toLowerCase()) || allowed.has(parsed.hostname.toLowerCase());
   }
 
   /**

@@ -6,7 +6,7 @@ import { ok } from '../envelope.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { errorResponses, jsonResponse } from '../openapi-schemas.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
-import { streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
+import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import type { ConnectionService } from './connection-service.js';
 import type { DeploymentService } from './deployment-service.js';
@@ -103,7 +103,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       description: 'Each event has `id: <seq>`; reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume with no gap or duplicate. `retry: 5000`, keep-alive comments, closed 5 s after success/fail and after 5 minutes at most.',
       security, middleware: [deps.streamAuth('viewer', (c) => `deployment:${c.req.param('id') ?? ''}`)] as const,
       request: { params: DeploymentIdParam, query: StreamTokenQuery },
-      responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(401, 403, 404) },
+      responses: { 200: sseResponse(DEPLOYMENT_STREAM_EVENTS, 'The deployment\'s events as server-sent events'), ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

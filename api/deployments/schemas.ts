@@ -1,5 +1,6 @@
 // The Panda seed's request and response shapes, as zod: validation, types and OpenAPI in one.
 import { z } from '@hono/zod-openapi';
+import { boundedText } from '../bounded-input.js';
 import { BUILDERS, DEPLOYMENT_STATUSES, SERVICE_COLORS } from '../../domain/deployment.js';
 import { envelopeSchema } from '../openapi-schemas.js';
 
@@ -54,18 +55,25 @@ export const ConnectionsSchema = z
   })
   .openapi('Connections');
 
+/** ECS: "up to 255 letters, numbers, underscores and hyphens", or the resource's ARN. */
+const ecsName = (resource: 'cluster' | 'service') => z.string().max(600).regex(
+  new RegExp(`^(arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\\d{12}:${resource}/([A-Za-z0-9_-]{1,255}/)?)?[A-Za-z0-9_-]{1,255}$`),
+  `must be an ECS ${resource} name (up to 255 letters, digits, "_" and "-") or its ARN`,
+);
+
 export const DeployTargetOverrideSchema = z
   .object({
-    cluster: z.string().min(1),
-    service: z.string().min(1),
-    codeDeployApplication: z.string().min(1),
-    codeDeployGroup: z.string().min(1),
-    containerName: z.string().min(1),
+    // AWS's own limits: ECS cluster/service names and ARNs, CodeDeploy names (100), ECR names (256).
+    cluster: ecsName('cluster').openapi({ description: 'ECS cluster name or ARN' }),
+    service: ecsName('service').openapi({ description: 'ECS service name or ARN' }),
+    codeDeployApplication: boundedText(100),
+    codeDeployGroup: boundedText(100),
+    containerName: boundedText(255),
     containerPort: z.number().int().min(1).max(65535),
-    ecrRepository: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/),
-    blueUrl: z.url(),
-    greenUrl: z.url(),
-    buildWorkflow: z.string().min(1),
+    ecrRepository: z.string().max(256).regex(/^[a-z0-9][a-z0-9._/-]*$/),
+    blueUrl: z.url().max(2048),
+    greenUrl: z.url().max(2048),
+    buildWorkflow: boundedText(255),
   })
   .partial()
   .openapi('DeployTarget', { description: 'Where to deploy; every field defaults from configuration' });
@@ -76,15 +84,15 @@ export const DeployRequestSchema = z
     awsConnectionId: z.string().regex(/^aws_[a-z0-9]{10}$/, 'must be an AWS connection id (aws_…)').openapi({ example: 'aws_f6g7h8i9j0' }),
     owner: name('your-org', 'GitHub organization or user'),
     repo: name('your-repo', 'GitHub repository'),
-    branch: z.string().min(1).max(255).openapi({ example: 'main' }),
-    version: z.string().min(1).max(255).optional().openapi({ example: 'v1.2.3', description: 'Tag or commit to deploy; the branch head when omitted' }),
+    branch: boundedText(255).openapi({ example: 'main' }),
+    version: boundedText(255).optional().openapi({ example: 'v1.2.3', description: 'Tag or commit to deploy; the branch head when omitted' }),
     target: DeployTargetOverrideSchema.optional(),
     builder: z.enum(BUILDERS).optional(),
   })
   .openapi('DeployRequest');
 
 export const DeploymentIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'dep_k1l2m3n4o5' }),
+  id: boundedText(128).openapi({ param: { name: 'id', in: 'path' }, example: 'dep_k1l2m3n4o5' }),
 });
 
 export const DeploymentResultSchema = z
@@ -136,8 +144,11 @@ export const DeploymentListItemSchema = z
 
 export const DeploymentsQuerySchema = z.object({
   status: z.enum(DEPLOYMENT_STATUSES).optional().openapi({ param: { name: 'status', in: 'query' } }),
-  service: z.string().optional().openapi({ param: { name: 'service', in: 'query' }, description: 'cluster/service or service' }),
-  repository: z.string().optional().openapi({ param: { name: 'repository', in: 'query' }, description: 'owner/repo' }),
+  // Checked against the names' own alphabets: these values go into a visibility query.
+  service: z.string().regex(/^([A-Za-z0-9_-]{1,255}\/)?[A-Za-z0-9_-]{1,255}$/, 'must be cluster/service or service (ECS names)').optional()
+    .openapi({ param: { name: 'service', in: 'query' }, description: 'cluster/service or service' }),
+  repository: z.string().regex(/^[A-Za-z0-9._-]{1,100}\/[A-Za-z0-9._-]{1,100}$/, 'must be owner/repo (GitHub names)').optional()
+    .openapi({ param: { name: 'repository', in: 'query' }, description: 'owner/repo' }),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' } }),
 });
 

@@ -7,7 +7,7 @@ import type { SwitchyardEnv } from '../auth.js';
 import { createErrorHandler, createNotFoundHandler, distributionErrorBody } from '../errors.js';
 import { distributionErrorResponses, jsonResponse } from '../openapi-schemas.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
-import { streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
+import { DISTRIBUTION_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import { toDistributionResponse, toRetryResponse, toStatusResponse } from './mapping.js';
 import {
   CancelResponseSchema, DistributionListSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
@@ -15,6 +15,7 @@ import {
 } from './schemas.js';
 import type { DistributionService } from './service.js';
 import { validationHook } from '../validation.js';
+import { requestBodyLimit } from '../body-limit.js';
 
 const eventIdParam = z.object({ eventId: EventIdSchema.openapi({ param: { name: 'eventId', in: 'path' } }) });
 const security = [{ bearerAuth: [] }];
@@ -30,8 +31,9 @@ export const DISTRIBUTION_BASE_PATH = '/api/distribution';
 export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' | 'logger'>, { service, hub }: DistributionRouteDeps) {
   const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(deps.logger, distributionErrorBody));
-  const notFound = createNotFoundHandler(distributionErrorBody);
+  const notFound = createNotFoundHandler(distributionErrorBody, () => app.routes, DISTRIBUTION_BASE_PATH);
   app.notFound(notFound);
+  app.use('*', requestBodyLimit());
 
   app.openapi(
     createRoute({
@@ -145,7 +147,7 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       middleware: [deps.streamAuth('viewer', (c) => `distribution:${c.req.param('eventId') ?? ''}`)] as const,
       request: { params: eventIdParam, query: StreamTokenQuery },
       responses: {
-        200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+        200: sseResponse(DISTRIBUTION_STREAM_EVENTS, 'The distribution\'s events as server-sent events'),
         ...distributionErrorResponses(400, 401, 403, 404),
       },
     }),

@@ -1,6 +1,7 @@
 // The Distribution Service seed's schemas, as zod: one source for validation, types and the
 // OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { boundedJsonObject } from '../bounded-input.js';
 import { CHANNEL_TYPES } from '../../domain/channels.js';
 import { CHANNEL_STATUSES, OVERALL_STATUSES, RETRY_STATUSES } from '../../domain/distribution.js';
 
@@ -17,8 +18,7 @@ export const EventIdSchema = z
 export const ChannelConfigSchema = z
   .object({
     type: ChannelTypeSchema,
-    config: z
-      .record(z.string(), z.unknown())
+    config: boundedJsonObject()
       .refine((config) => config.scheduledTime === undefined || (typeof config.scheduledTime === 'string' && !Number.isNaN(Date.parse(config.scheduledTime))), {
         message: 'config.scheduledTime must be an ISO-8601 date-time',
       })
@@ -36,12 +36,12 @@ export const DistributionRequestSchema = z
       .refine((channels) => new Set(channels.map((c) => c.type)).size === channels.length, { message: 'Each channel may appear only once' }),
     contentUrls: z
       .object({
-        wooridongneTV: z.string().optional(),
-        ringoBiz: z.string().optional(),
-        genieTV: z.string().optional(),
-        instagram: z.string().optional(),
-        naverBlog: z.string().optional(),
-        kakaoChannel: z.string().optional(),
+        wooridongneTV: z.string().max(2048).optional(),
+        ringoBiz: z.string().max(2048).optional(),
+        genieTV: z.string().max(2048).optional(),
+        instagram: z.string().max(2048).optional(),
+        naverBlog: z.string().max(2048).optional(),
+        kakaoChannel: z.string().max(2048).optional(),
       })
       .openapi({ description: '플랫폼별 콘텐츠 URL' }),
   })

@@ -17,6 +17,31 @@ export const StreamTokenQuery = z.object({
   lastEventId: z.string().max(32).optional().openapi({ param: { name: 'lastEventId', in: 'query' }, description: 'Resume after this seq (as the Last-Event-ID header)' }),
 });
 
+/** The events a deployment's and a distribution's stream carry besides `connected` and `error`. */
+export const DEPLOYMENT_STREAM_EVENTS = ['stage', 'success', 'fail'] as const;
+export const DISTRIBUTION_STREAM_EVENTS = ['started', 'channel', 'retry', 'cancel', 'webhook', 'success', 'fail'] as const;
+
+/**
+ * The OpenAPI description of an SSE response: `text/event-stream` whose events are described one
+ * by one (event name, JSON data, seq id), as OpenAPI 3.2's itemSchema does and schemathesis checks.
+ */
+export function sseResponse(events: readonly string[], description: string) {
+  const names = ['connected', 'error', ...events] as [string, ...string[]];
+  return {
+    description,
+    content: {
+      'text/event-stream': {
+        schema: z.object({
+          event: z.enum(names).openapi({ description: '`connected` first; `error` when the stream breaks; the workflow\'s events; the stream ends 5 s after `success` or `fail`' }),
+          data: z.string().openapi({ description: 'JSON: {message} for connected and error; {type, message, details} for the workflow\'s events' }),
+          id: z.string().regex(/^\d+$/).optional().openapi({ description: 'The event\'s seq: send it back as Last-Event-ID to resume' }),
+          retry: z.number().int().optional(),
+        }).openapi({ description: 'One server-sent event' }),
+      },
+    },
+  };
+}
+
 export interface SseTimings {
   keepAliveMs: number;
   closeAfterEndMs: number;

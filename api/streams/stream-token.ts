@@ -13,7 +13,8 @@ export const STREAM_TOKEN_TTL_MS = 5 * 60_000;
 const PREFIX = 'st1';
 
 /** `deployment:<id>` or `distribution:<eventId>`: the one stream a token opens. */
-export const StreamScopeSchema = z.string().max(220).regex(/^(deployment|distribution):[^\s\p{Cc}]{1,200}$/u, 'must be deployment:<id> or distribution:<eventId>');
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+export const StreamScopeSchema = z.string().max(220).regex(/^(deployment|distribution):[^\s\u0000-\u001f\u007f]{1,200}$/, 'must be deployment:<id> or distribution:<eventId>');
 
 const PayloadSchema = z.object({ s: z.string(), r: z.enum(['viewer', 'deployer', 'approver', 'admin']), l: z.string(), e: z.number() });
 

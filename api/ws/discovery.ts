@@ -26,17 +26,42 @@ interface Poller {
 
 const PAGE = 50;
 
+/** Thrown by watch() when an API key already watches as many distinct queries as it may. */
+export class DiscoveryLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`An API key may watch at most ${limit} service/status queries at once`);
+    this.name = 'DiscoveryLimitError';
+  }
+}
+
 export function discoveryKey(query: DiscoveryQuery): string {
   return JSON.stringify([query.service ?? null, query.status ?? null]);
 }
 
 export class DeploymentDiscovery {
   private readonly pollers = new Map<string, Poller>();
+  /** Per API key (its label): each distinct query it watches, with how many of its sessions watch it. */
+  private readonly byOwner = new Map<string, Map<string, number>>();
 
-  constructor(private readonly deployments: Pick<DeploymentService, 'list'>, private readonly intervalMs: number) {}
+  constructor(
+    private readonly deployments: Pick<DeploymentService, 'list'>,
+    private readonly intervalMs: number,
+    private readonly perOwner = Number.POSITIVE_INFINITY,
+  ) {}
 
-  watch(query: DiscoveryQuery, listener: DiscoveryListener): () => void {
+  /** Whether `owner` may start watching these queries on top of what it watches. */
+  allows(owner: string, queries: readonly DiscoveryQuery[]): boolean {
+    const watched = this.byOwner.get(owner) ?? new Map<string, number>();
+    const added = new Set(queries.map(discoveryKey).filter((key) => !watched.has(key)));
+    return watched.size + added.size <= this.perOwner;
+  }
+
+  watch(query: DiscoveryQuery, listener: DiscoveryListener, owner = ''): () => void {
     const key = discoveryKey(query);
+    const watched = this.byOwner.get(owner) ?? new Map<string, number>();
+    if (!watched.has(key) && watched.size >= this.perOwner) throw new DiscoveryLimitError(this.perOwner);
+    watched.set(key, (watched.get(key) ?? 0) + 1);
+    this.byOwner.set(owner, watched);
     let poller = this.pollers.get(key);
     if (!poller) {
       poller = { query, listeners: new Set(), startedAt: Date.now(), failing: false };
@@ -47,7 +72,15 @@ export class DeploymentDiscovery {
     }
     poller.listeners.add(listener);
     const stopped = poller;
+    let released = false;
     return () => {
+      if (!released) {
+        released = true;
+        const left = (watched.get(key) ?? 1) - 1;
+        if (left > 0) watched.set(key, left);
+        else watched.delete(key);
+        if (watched.size === 0) this.byOwner.delete(owner);
+      }
       stopped.listeners.delete(listener);
       if (stopped.listeners.size > 0) return;
       clearTimeout(stopped.timer);
@@ -76,5 +109,6 @@ export class DeploymentDiscovery {
   close(): void {
     for (const poller of this.pollers.values()) clearTimeout(poller.timer);
     this.pollers.clear();
+    this.byOwner.clear();
   }
 }

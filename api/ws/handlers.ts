@@ -36,7 +36,10 @@ const HANDLERS: { [T in ClientMessageType]: Handler<T> } = {
       client_id: ctx.clientId(),
     });
   },
-  subscribe: (ctx, { data }) => ctx.reply('subscribed', ctx.subscriptions.subscribe(data)),
+  subscribe: (ctx, { data }) => {
+    const ack = ctx.subscriptions.subscribe(data);
+    if (ack) ctx.reply('subscribed', ack);
+  },
   unsubscribe: (ctx, { data }) => ctx.reply('unsubscribed', ctx.subscriptions.unsubscribe(data)),
   deployment_control: (ctx, { data }) => deploymentControl(ctx, data),
   distribution_control: (ctx, { data }) => distributionControl(ctx, data),

@@ -23,6 +23,9 @@ export interface WsLimits {
   maxBufferedBytes: number;
   /** How often service/status subscriptions look for new deployments (one poller per query). */
   discoveryIntervalMs: number;
+  /** Distinct service/status queries one session may watch, and all sessions of one API key. */
+  discoveriesPerSession: number;
+  discoveriesPerKey: number;
   /** Frames sent to a client per `outboundWindowMs` (the seed: 5 broadcasts a second); more are batched. */
   outboundPerWindow: number;
   outboundWindowMs: number;
@@ -39,6 +42,8 @@ export const SEED_WS_LIMITS: WsLimits = {
   heartbeatMs: 30_000,
   maxBufferedBytes: 8 * 1024 * 1024,
   discoveryIntervalMs: 2000,
+  discoveriesPerSession: 10,
+  discoveriesPerKey: 20,
   outboundPerWindow: 5,
   outboundWindowMs: 1000,
 };

@@ -48,7 +48,7 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
   const startedAt = Date.now();
   const sessions = new Set<WsSession>();
   const perKey = new Map<string, number>();
-  const discovery = new DeploymentDiscovery(deps.deployments, limits.discoveryIntervalMs);
+  const discovery = new DeploymentDiscovery(deps.deployments, limits.discoveryIntervalMs, limits.discoveriesPerKey);
   const log = deps.logger;
   let node: NodeWebSocket | undefined;
   let heartbeat: NodeJS.Timeout | undefined;

@@ -36,7 +36,7 @@ export class WsSession {
     this.clientId = connectionId;
     this.rate = new InboundRate(deps.limits);
     this.outbox = new Outbox(deps.limits, socket, () => this.close(1008, 'Client too slow: messages are piling up'));
-    this.subscriptions = new Subscriptions(deps, (msg) => this.send(msg), this.fail);
+    this.subscriptions = new Subscriptions(deps, (msg) => this.send(msg), this.fail, principal.label);
     this.context = {
       connectionId,
       principal,

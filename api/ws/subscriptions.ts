@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import { alertFor } from './alerts.js';
 import { discoveryKey, type DeploymentDiscovery, type DiscoveryQuery } from './discovery.js';
+import type { WsLimits } from './limits.js';
 import {
   EVENT_TYPES, message, type AlertLevel, type ErrorSender, type EventType, type ServerMessage, type SubscribeSchema, type UnsubscribeSchema,
 } from './protocol.js';
@@ -35,6 +36,7 @@ export function resolveEventTypes(names: readonly string[]): { types: EventType[
 
 export interface SubscriptionDeps extends WatchDeps {
   discovery: DeploymentDiscovery;
+  limits: Pick<WsLimits, 'discoveriesPerSession'>;
 }
 
 interface Discovery {
@@ -48,16 +50,24 @@ export class Subscriptions {
   private readonly discoveries = new Map<string, Discovery>();
   private readonly watches: Watches;
 
-  constructor(private readonly deps: SubscriptionDeps, private readonly send: (msg: ServerMessage) => void, private readonly fail: ErrorSender) {
+  constructor(
+    private readonly deps: SubscriptionDeps,
+    private readonly send: (msg: ServerMessage) => void,
+    private readonly fail: ErrorSender,
+    /** The API key's label: discovery queries are capped per key as well as per session. */
+    private readonly owner = '',
+  ) {
     this.watches = new Watches(deps, fail, (kind, id, event) => this.emit(kind, id, event));
   }
 
-  /** Adds to the subscription; returns the `subscribed` ack's data. */
-  subscribe(data: z.infer<typeof SubscribeSchema>): Record<string, unknown> {
+  /**
+   * Adds to the subscription; returns the `subscribed` ack's data, or undefined when it asks for
+   * more service/status queries than a session or an API key may watch (then nothing changes and
+   * the client hears RATE_LIMIT_EXCEEDED with the limit).
+   */
+  subscribe(data: z.infer<typeof SubscribeSchema>): Record<string, unknown> | undefined {
     const requested = data.event_types === undefined ? { types: [...EVENT_TYPES], unknown: [] } : resolveEventTypes(data.event_types);
-    for (const type of requested.types) this.eventTypes.add(type);
     const filters = data.filters ?? {};
-    if (filters.alert_levels) this.alertLevels = new Set(filters.alert_levels);
     const services = [...new Set([...(filters.service_ids ?? []), ...(filters.services ?? [])])];
     const statuses = filters.statuses ?? [];
     const queries: DiscoveryQuery[] = [];
@@ -71,9 +81,22 @@ export class Subscriptions {
     // No workflow named anywhere in this session: watch every running deployment.
     const watchesNothing = this.watches.size + this.discoveries.size === 0;
     if (watchesNothing && queries.length === 0 && deploymentIds.length === 0 && eventIds.length === 0
-      && (this.eventTypes.has('deployment_event') || this.eventTypes.has('alert'))) {
+      && [...this.eventTypes, ...requested.types].some((type) => type === 'deployment_event' || type === 'alert')) {
       queries.push({});
     }
+    const added = new Set(queries.map(discoveryKey).filter((key) => !this.discoveries.has(key)));
+    const perSession = this.deps.limits.discoveriesPerSession;
+    if (this.discoveries.size + added.size > perSession || !this.deps.discovery.allows(this.owner, queries)) {
+      const overSession = this.discoveries.size + added.size > perSession;
+      this.fail('RATE_LIMIT_EXCEEDED', overSession
+        ? `A session may watch at most ${perSession} service/status queries; this subscribe would make it ${this.discoveries.size + added.size}`
+        : 'This API key already watches as many service/status queries as it may; unsubscribe some first', {
+        requested_queries: added.size, watched_queries: this.discoveries.size, limit: overSession ? perSession : 'per key',
+      });
+      return undefined;
+    }
+    for (const type of requested.types) this.eventTypes.add(type);
+    if (filters.alert_levels) this.alertLevels = new Set(filters.alert_levels);
     const since = data.since_seq;
     // Watches register synchronously and deliver only after the hub's first answer, so the
     // acknowledgement (which lists them) always goes out before their events.
@@ -138,7 +161,7 @@ export class Subscriptions {
         for (const id of ids) if (!this.watches.has('deployment', id)) void this.watches.start('deployment', id, undefined, key);
       },
       failed: (error) => reportStartFailure(error, described(query), this.deps.logger, this.fail),
-    });
+    }, this.owner);
     this.discoveries.set(key, { query, stop });
   }
 
