@@ -108,7 +108,7 @@ export function createApp(options: AppOptions) {
   registerSystemRoutes(app, deps);
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
   // admission workflow's, so it holds across replicas too.
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults);
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults, (id) => hub.nudge(`deployment:${id}`));
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
     connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),
@@ -121,7 +121,7 @@ export function createApp(options: AppOptions) {
     registerSlackRoutes(app, { ...shared, slack: client, deployments, publicUrl });
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
   }
-  const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution });
+  const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) => hub.nudge(`distribution:${eventId}`));
   app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
   const webSocket = createWebSocketRoutes({

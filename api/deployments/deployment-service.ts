@@ -39,6 +39,8 @@ export class DeploymentService {
     private readonly taskQueue: string,
     private readonly connections: ConnectionStore,
     private readonly defaults: DeploymentDefaults,
+    /** Told when this service changed a deployment (switch, rollback): its event feeds poll at once. */
+    private readonly changed: (deploymentId: string) => void = () => undefined,
   ) {}
 
   private handle(id: string): WorkflowHandle {
@@ -158,6 +160,7 @@ export class DeploymentService {
     } catch (error) {
       throw refused(id, error, 'Traffic switch is not possible: the deployment has ended');
     }
+    this.changed(id);
   }
 
   /** Before the switch: stop with auto-rollback. After completion: redeploy the previous known-good revision. */
@@ -185,6 +188,7 @@ export class DeploymentService {
     } catch (error) {
       throw refused(id, error, `Deployment ${id} has ended: nothing to roll back`);
     }
+    this.changed(id);
     return { rollbackDeploymentId: null };
   }
 

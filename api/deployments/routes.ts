@@ -107,7 +107,6 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      await deployments.snapshot(id);
       return streamWorkflowEvents(c, hub, `deployment:${id}`, (after) => deployments.events(id, after));
     },
   );

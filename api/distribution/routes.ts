@@ -153,7 +153,6 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');
-      await service.snapshot(eventId); // a plain 404 before the stream opens
       return streamWorkflowEvents(c, hub, `distribution:${eventId}`, (after) => service.events(eventId, after));
     },
   );

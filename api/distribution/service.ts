@@ -1,6 +1,6 @@
 // Everything the distribution routes ask of Temporal: start (idempotent per event), read state,
 // retry, cancel. Reads fall back to the workflow's result once it has closed.
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ChannelType } from '../../domain/channels.js';
 import { DistributionEventId, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
@@ -29,7 +29,12 @@ const SETTLED: ReadonlySet<OverallStatus> = new Set(SETTLED_STATUSES);
 const WAIT_POLL_MS = 200;
 
 export class DistributionService {
-  constructor(private readonly client: Client, private readonly settings: DistributionSettings) {}
+  constructor(
+    private readonly client: Client,
+    private readonly settings: DistributionSettings,
+    /** Told when this service changed a distribution (retry, cancel): its event feeds poll at once. */
+    private readonly changed: (eventId: string) => void = () => undefined,
+  ) {}
 
   private handle(eventId: string): WorkflowHandle {
     return this.client.workflow.getHandle(distributionWorkflowId(eventId));
@@ -108,7 +113,10 @@ export class DistributionService {
   async retry(eventId: string, channels: ChannelType[], requestedBy: string): Promise<RetryOutcome> {
     await this.snapshot(eventId); // 404 for an unknown event, before anything else
     try {
-      return await this.handle(eventId).executeUpdate(retryChannelsUpdate, { args: [{ channels, requestedBy }] });
+      // Accepted first, so the event feeds hear of the retry while it runs, not only when it ends.
+      const update = await this.handle(eventId).startUpdate(retryChannelsUpdate, { args: [{ channels, requestedBy }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      this.changed(eventId);
+      return await update.result();
     } catch (error) {
       throw rejected(eventId, error);
     }
@@ -134,6 +142,7 @@ export class DistributionService {
     await this.snapshot(eventId);
     try {
       const { cancelled } = await this.handle(eventId).executeUpdate(cancelScheduledUpdate, { args: [{ requestedBy }] });
+      this.changed(eventId);
       return cancelled;
     } catch (error) {
       throw rejected(eventId, error);

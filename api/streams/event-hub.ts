@@ -20,6 +20,9 @@ interface Feed {
   live: WeakSet<Subscriber>;
   timer?: NodeJS.Timeout;
   polling: boolean;
+  /** A nudge came while a poll was running: poll again as soon as it ends. */
+  nudged: boolean;
+  fetch: EventsFetcher;
   /** Resolves after the first fetch, so a subscriber's history is complete before it is sent. */
   ready: Promise<void>;
 }
@@ -64,10 +67,26 @@ export class WorkflowEventHub {
     return this.feeds.size;
   }
 
+  /**
+   * Polls a watched workflow now instead of at its next tick: this API has just changed it (a
+   * switch, a rollback, a retry), so its subscribers hear the change without waiting a poll interval.
+   * One extra query per change this API makes; nothing happens for a workflow nobody watches.
+   */
+  nudge(key: string): void {
+    const feed = this.feeds.get(key);
+    if (!feed || feed.terminal) return;
+    if (feed.polling) {
+      feed.nudged = true;
+      return;
+    }
+    clearTimeout(feed.timer);
+    void this.poll(feed, feed.fetch);
+  }
+
   private feedFor(key: string, fetch: EventsFetcher): Feed {
     const existing = this.feeds.get(key);
     if (existing) return existing;
-    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, ready: Promise.resolve() };
+    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, nudged: false, fetch, ready: Promise.resolve() };
     feed.ready = this.poll(feed, fetch, true);
     // A failed first fetch is reported to subscribe(); nothing else awaits it.
     feed.ready.catch(() => this.feeds.delete(key));
@@ -95,6 +114,11 @@ export class WorkflowEventHub {
       for (const subscriber of feed.subscribers) if (feed.live.has(subscriber)) subscriber.onError(error);
     } finally {
       feed.polling = false;
+    }
+    if (feed.nudged && !feed.terminal && this.feeds.get(feed.key) === feed) {
+      feed.nudged = false;
+      void this.poll(feed, fetch);
+      return;
     }
     this.schedule(feed, fetch);
   }

@@ -6,7 +6,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
-import type { EventsFetcher, WorkflowEventHub } from './event-hub.js';
+import type { EventsFetcher, Subscriber, WorkflowEventHub } from './event-hub.js';
 
 /** The SSE routes' query: `?token=` for EventSource clients, `?lastEventId=` to resume. */
 export const StreamTokenQuery = z.object({
@@ -59,51 +59,85 @@ export function lastEventIdOf(c: Context): number {
   return Number.isFinite(parsed) && parsed > 0 ? parsed : 0;
 }
 
-export function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = SEED_SSE_TIMINGS) {
+/**
+ * Each event's SSE frame, encoded once however many streams send it: subscribers of one feed get
+ * the same event objects, so the frame text is shared instead of re-serialised per client.
+ */
+const frames = new WeakMap<WorkflowEvent, string>();
+function frameOf(event: WorkflowEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    // JSON.stringify escapes line breaks, so the data is one `data:` line.
+    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ type: event.type, message: event.message, details: event.details })}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
+/**
+ * Streams a workflow's events. The hub subscription comes first, before any byte is sent: an
+ * unknown workflow is the route's plain 404 (from the feed's first query, or none at all when the
+ * workflow's feed is already open), with no query of its own for the check.
+ */
+export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = SEED_SSE_TIMINGS) {
   const afterSeq = lastEventIdOf(c);
+  // What the hub delivers before the stream is open (the backlog, at least) waits here.
+  let deliver: Subscriber = {
+    onEvents: (events, terminal) => { pending.push({ events, terminal }); },
+    onError: (error) => { pendingError = error; },
+  };
+  const pending: { events: WorkflowEvent[]; terminal: boolean }[] = [];
+  let pendingError: unknown;
+  const unsubscribe = await hub.subscribe(key, fetch, afterSeq, {
+    onEvents: (events, terminal) => deliver.onEvents(events, terminal),
+    onError: (error) => deliver.onError(error),
+  });
   return streamSSE(c, async (stream) => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => { finish = resolve; });
     let ending: NodeJS.Timeout | undefined;
     let writes = Promise.resolve();
-    const write = (message: Parameters<typeof stream.writeSSE>[0]) => {
+    const write = (text: string) => {
+      writes = writes.then(() => stream.write(text)).then(() => undefined, () => finish());
+      return writes;
+    };
+    const writeEvent = (message: Parameters<typeof stream.writeSSE>[0]) => {
       writes = writes.then(() => stream.writeSSE(message)).catch(() => finish());
       return writes;
     };
-
-    await stream.writeSSE({ event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS });
-
-    const send = (events: WorkflowEvent[]) => {
-      for (const event of events) {
-        void write({ id: String(event.seq), event: event.type, data: JSON.stringify({ type: event.type, message: event.message, details: event.details }) });
-        if (END_EVENT_TYPES.has(event.type) && !ending) ending = setTimeout(finish, timings.closeAfterEndMs);
-      }
+    const endSoon = () => { if (!ending) ending = setTimeout(finish, timings.closeAfterEndMs); };
+    deliver = {
+      onEvents: (events, terminal) => {
+        for (const event of events) {
+          void write(frameOf(event));
+          if (END_EVENT_TYPES.has(event.type)) endSoon();
+        }
+        // Also covers a client resuming after the final event: nothing left to send.
+        if (terminal) endSoon();
+      },
+      onError: (error) => {
+        void writeEvent({ event: 'error', data: JSON.stringify({ message: `Event stream interrupted: ${(error as Error).message ?? 'unknown error'}` }) });
+        finish();
+      },
     };
-    let unsubscribe: (() => void) | undefined;
+
+    let keepAlive: NodeJS.Timeout | undefined;
+    let limit: NodeJS.Timeout | undefined;
     try {
-      unsubscribe = await hub.subscribe(key, fetch, afterSeq, {
-        onEvents: (events, terminal) => {
-          send(events);
-          // Also covers a client resuming after the final event: nothing left to send.
-          if (terminal && !ending) ending = setTimeout(finish, timings.closeAfterEndMs);
-        },
-        onError: (error) => {
-          void write({ event: 'error', data: JSON.stringify({ message: `Event stream interrupted: ${(error as Error).message ?? 'unknown error'}` }) });
-          finish();
-        },
-      });
-    } catch (error) {
-      await write({ event: 'error', data: JSON.stringify({ message: `Event stream unavailable: ${(error as Error).message ?? 'unknown error'}` }) });
-      return;
+      stream.onAbort(finish);
+      await stream.writeSSE({ event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS });
+      for (const { events, terminal } of pending.splice(0)) deliver.onEvents(events, terminal);
+      if (pendingError !== undefined) deliver.onError(pendingError);
+      keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => finish()), timings.keepAliveMs);
+      limit = setTimeout(finish, timings.maxStreamMs);
+      await finished;
+    } finally {
+      // However the stream ends (a client gone before `connected`, too), the feed lets go of it.
+      clearInterval(keepAlive);
+      clearTimeout(limit);
+      clearTimeout(ending);
+      unsubscribe();
+      await writes;
     }
-    const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => finish()), timings.keepAliveMs);
-    const limit = setTimeout(finish, timings.maxStreamMs);
-    stream.onAbort(finish);
-    await finished;
-    clearInterval(keepAlive);
-    clearTimeout(limit);
-    clearTimeout(ending);
-    unsubscribe?.();
-    await writes;
   });
 }
