@@ -36,14 +36,15 @@ export async function startBenchStack() {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     activities: createActivities(buildActivityDeps(config, workerServices(config, sandbox), 'bench-worker')),
   });
   const running = worker.run();
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-  const appWaitingUpTo = (syncWaitMs: number) => createApp({
+  const appWaitingUpTo = (syncWaitMs: number, retryWindowMs = 60_000) => createApp({
     client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: BENCH_KEY, role: 'admin', label: 'bench' }]),
     logger: createLogger('silent'), sandbox: true, version: 'bench',
-    distribution: { retryWindowMs: 60_000, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: 200,
+    distribution: { retryWindowMs, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: 200,
     ...apiServices(config, sandbox),
   });
   return {
@@ -52,6 +53,10 @@ export async function startBenchStack() {
     app: appWaitingUpTo(30_000),
     /** Answers POST /distribute at once: streams then watch the distribution live. */
     liveApp: appWaitingUpTo(0),
+    /** Answers at once; its distributions then stay open, idle, for an hour (their retry window). */
+    idleApp: appWaitingUpTo(0, 3_600_000),
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    client,
     async stop() {
       worker.shutdown();
       await running;

@@ -2,6 +2,7 @@
 //  1. Parallel distribution: six channels that each take L finish in about L, not 6 L.
 //  2. Event fan-out: 100 SSE subscribers of one workflow cost about the queries of one.
 //  3. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
+//  4. Idle workflows: process RSS while N settled distributions wait out their retry window.
 import { randomUUID } from 'node:crypto';
 import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
@@ -71,6 +72,38 @@ async function sandboxDeployment(): Promise<number> {
   }
 }
 
+/** Distributions that settle at once and then stay open, idle; RSS sampled along the way. */
+async function idleDistributions(total: number): Promise<{ count: number; rssMiB: number }[]> {
+  const mib = () => process.memoryUsage().rss / 2 ** 20;
+  const samples: { count: number; rssMiB: number }[] = [];
+  const concurrency = 16;
+  let started = 0;
+  let finished = 0;
+  const one = async () => {
+    const eventId = `idle-${randomUUID().slice(0, 12)}`;
+    await stack.idleApp.request('/api/distribution/distribute', {
+      method: 'POST', headers, body: JSON.stringify({ eventId, channels: [{ type: 'NAVER_BLOG', config: { text: 'idle' } }], contentUrls: CONTENT }),
+    });
+    const handle = stack.client.workflow.getHandle(`dist-${eventId}`);
+    // Settled: the workflow now only waits out its window.
+    for (;;) {
+      const { overallStatus } = await handle.query<{ overallStatus: string }>('distributionSnapshot');
+      if (overallStatus !== 'PENDING' && overallStatus !== 'IN_PROGRESS') return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const checkpoints = new Set([Math.round(total / 10), Math.round(total / 2), total]);
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (started < total) {
+      started += 1;
+      await one();
+      finished += 1;
+      if (checkpoints.has(finished)) samples.push({ count: finished, rssMiB: mib() });
+    }
+  }));
+  return samples.sort((a, b) => a.count - b.count);
+}
+
 try {
   const latencyMs = 1000;
   await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
@@ -87,6 +120,14 @@ try {
   console.log('  queries, 1 subscriber     %d', queries1);
   console.log('  queries, 100 subscribers  %d', queries100);
   console.log('  ratio                     %s   (1.0 = no growth with subscribers)\n', (queries100 / Math.max(queries1, 1)).toFixed(2));
+
+  const idle = Number(process.env.BENCH_IDLE_DISTRIBUTIONS ?? 1000);
+  const samples = await idleDistributions(idle);
+  console.log('Idle workflows: %d settled distributions left open (worker cache %d workflows):', idle, stack.maxCachedWorkflows);
+  for (const { count, rssMiB } of samples) console.log('  after %s   process RSS %s MiB', String(count).padStart(5), rssMiB.toFixed(0));
+  // Once the cache is full, more idle workflows should cost no more memory.
+  const half = samples.find((sample) => sample.count === Math.round(idle / 2))!;
+  console.log('  RSS at %d / at %d            %s   (1.00 = idle workflows cost nothing once the cache is full)\n', idle, half.count, (samples.at(-1)!.rssMiB / half.rssMiB).toFixed(2));
 
   const seconds = await sandboxDeployment();
   console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);

@@ -42,6 +42,9 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
+  // Workflows a worker keeps in memory between their tasks. Idle ones (a distribution in its retry
+  // window, a deployment at the gate) beyond it are evicted and replayed from history when needed.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   DISTRIBUTION_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
@@ -136,6 +139,8 @@ export interface Config {
     address: string | undefined;
     namespace: string;
     taskQueue: string;
+    /** WORKER_MAX_CACHED_WORKFLOWS: the worker's sticky cache, sized on purpose. */
+    maxCachedWorkflows: number;
     devPort: number;
     uiPort: number;
   };
@@ -220,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       address: raw.TEMPORAL_ADDRESS,
       namespace: raw.TEMPORAL_NAMESPACE,
       taskQueue: raw.TEMPORAL_TASK_QUEUE,
+      maxCachedWorkflows: raw.WORKER_MAX_CACHED_WORKFLOWS,
       devPort: raw.TEMPORAL_DEV_PORT,
       uiPort: raw.TEMPORAL_UI_PORT,
     },

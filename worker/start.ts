@@ -29,6 +29,7 @@ export async function startWorker(config: Config, address: string, logger: Logge
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
   });
   const done = worker.run().finally(async () => {
