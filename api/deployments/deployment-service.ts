@@ -47,8 +47,13 @@ export class DeploymentService {
     return this.client.workflow.getHandle(id);
   }
 
-  resolveTarget(request: DeployRequest): DeployTarget {
-    for (const field of ['blueUrl', 'greenUrl'] as const) {
+  /**
+   * The request's target over the configured defaults. `fromClient` (the default) checks the probe
+   * URLs a client named; a rollback's target, read back from the deployment's own history, was
+   * checked when that deployment started and must not be refused because configuration moved on.
+   */
+  resolveTarget(request: DeployRequest, fromClient = true): DeployTarget {
+    for (const field of fromClient ? (['blueUrl', 'greenUrl'] as const) : []) {
       const url = request.target?.[field];
       if (url !== undefined && !this.probeHostAllowed(url)) {
         throw new ApiError(400, `target.${field} must be on an allowed probe host (${[...this.allowedProbeHosts()].join(', ') || 'none configured'}): the worker fetches it; set DEPLOY_PROBE_HOSTS to allow more`, {}, DEPLOYMENT_ERROR);
@@ -85,7 +90,7 @@ export class DeploymentService {
   async start(request: DeployRequest, requestedBy: string, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
     if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
     if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
-    const target = this.resolveTarget(request);
+    const target = this.resolveTarget(request, rollback === undefined);
     const serviceKey = canonicalServiceKey(target.cluster, target.service);
     const input: DeploymentInput = {
       deploymentId,

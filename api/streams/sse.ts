@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import type { EventsFetcher, Subscriber, WorkflowEventHub } from './event-hub.js';
+import { ApiError } from '../errors.js';
 
 /** The SSE routes' query: `?token=` for EventSource clients, `?lastEventId=` to resume. */
 export const StreamTokenQuery = z.object({
@@ -88,10 +89,28 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
   };
   const pending: { events: WorkflowEvent[]; terminal: boolean }[] = [];
   let pendingError: unknown;
-  const unsubscribe = await hub.subscribe(key, fetch, afterSeq, {
-    onEvents: (events, terminal) => deliver.onEvents(events, terminal),
-    onError: (error) => deliver.onError(error),
-  });
+  // A client may leave while the first query runs: the request's signal says so (the response
+  // stream would never be cancelled, since it has not been handed over yet).
+  const request = c.req.raw.signal;
+  let unsubscribe: () => void;
+  try {
+    unsubscribe = await hub.subscribe(key, fetch, afterSeq, {
+      onEvents: (events, terminal) => deliver.onEvents(events, terminal),
+      onError: (error) => deliver.onError(error),
+    });
+  } catch (error) {
+    // Unknown: a plain 404. Anything else (no worker answered yet, say) opens the stream with
+    // `connected` and an `error` event, so EventSource clients reconnect instead of giving up.
+    if (error instanceof ApiError && error.status === 404) throw error;
+    return streamSSE(c, async (stream) => {
+      await stream.writeSSE({ event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS });
+      await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: `Event stream unavailable: ${(error as Error).message ?? 'unknown error'}` }) });
+    });
+  }
+  if (request.aborted) {
+    unsubscribe();
+    return c.body(null, 204);
+  }
   return streamSSE(c, async (stream) => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => { finish = resolve; });
@@ -125,6 +144,7 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
     let limit: NodeJS.Timeout | undefined;
     try {
       stream.onAbort(finish);
+      request.addEventListener('abort', finish, { once: true });
       await stream.writeSSE({ event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS });
       for (const { events, terminal } of pending.splice(0)) deliver.onEvents(events, terminal);
       if (pendingError !== undefined) deliver.onError(pendingError);

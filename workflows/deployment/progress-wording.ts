@@ -8,7 +8,8 @@ export function progressText(report: ProgressReport): string {
     case 'build_running':
       return M.buildRunning;
     case 'lifecycle_event':
-      return M.lifecycleHook(report.details.lifecycleEvent);
+      // Optional chaining: a malformed report must not throw in a signal handler.
+      return M.lifecycleHook(report.details?.lifecycleEvent ?? 'unknown');
     default: {
       // A signal handler must not throw: a report of an unknown form still gets an event.
       const { message } = report as { message?: unknown };
