@@ -2,7 +2,7 @@
 // until Ready → health probes → DEPLOYMENT_READY, then wait for a person's switch (or rollback,
 // or the switch timeout, which stops and rolls back: no silent promotion). The stages live in
 // stages/; this function only orders them and decides how the run ends.
-import { isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
+import { isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import { createContext, snapshot, type DeploymentContext } from './context.js';
 import { classifyFailure } from './failures.js';
@@ -13,14 +13,20 @@ import { awaitDecision, markReady } from './stages/gate.js';
 import { codeDeployStage, taskDefinitionStage } from './stages/release.js';
 import { switchTraffic } from './stages/switch.js';
 import type { DeploymentInput, DeploymentSnapshot } from './types.js';
+import { canonicalServiceKey } from '../service/service-key.js';
 
 export async function deploymentWorkflow(input: DeploymentInput): Promise<DeploymentSnapshot> {
   const ctx = createContext(input);
   registerHandlers(ctx);
+  // DeployService holds the service's one name (ARNs reduced to names), so a deployment targeted
+  // by ARN is found by `?service=cluster/service` too. Earlier runs recorded the raw spelling.
+  const service = patched('canonical-deploy-service')
+    ? canonicalServiceKey(input.target.cluster, input.target.service)
+    : `${input.target.cluster}/${input.target.service}`;
   upsertSearchAttributes([
     { key: SwitchyardKind, value: 'deployment' },
     { key: SwitchyardStatus, value: 'IN_PROGRESS' },
-    { key: DeployService, value: `${input.target.cluster}/${input.target.service}` },
+    { key: DeployService, value: service },
     { key: DeployRepository, value: `${input.owner}/${input.repo}` },
   ]);
 
