@@ -57,6 +57,7 @@ export async function startBenchStack() {
     idleApp: appWaitingUpTo(0, 3_600_000),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     client,
+    taskQueue,
     async stop() {
       worker.shutdown();
       await running;

@@ -3,9 +3,12 @@
 //  2. Event fan-out: 100 SSE subscribers of one workflow cost about the queries of one.
 //  3. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
 //  4. Idle workflows: process RSS while N settled distributions wait out their retry window.
+//  5. Start rate: POST /api/distribution/distribute (answering at once) against raw
+//     client.workflow.start of the same workflow, 16 at a time, runs interleaved.
 import { randomUUID } from 'node:crypto';
 import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
+import { distributionWorkflow } from '../workflows/distribution/workflow.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 
 const stack = await startBenchStack();
@@ -104,6 +107,39 @@ async function idleDistributions(total: number): Promise<{ count: number; rssMiB
   return samples.sort((a, b) => a.count - b.count);
 }
 
+/** Starts per second of `start`, `total` of them, `concurrency` at a time. */
+async function startRate(total: number, concurrency: number, start: (eventId: string) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      next += 1;
+      await start(`rate-${randomUUID().slice(0, 12)}`);
+    }
+  }));
+  return total / ((performance.now() - began) / 1000);
+}
+
+const rateInput = (eventId: string) => ({
+  eventId, channels: [{ type: 'NAVER_BLOG' as const, config: { text: 'rate' } }], contentUrls: CONTENT,
+});
+
+async function startRates(total: number, concurrency: number): Promise<{ api: number; raw: number }[]> {
+  const runs: { api: number; raw: number }[] = [];
+  for (let run = 0; run < 3; run += 1) {
+    const api = await startRate(total, concurrency, async (eventId) => {
+      const res = await stack.idleApp.request('/api/distribution/distribute', { method: 'POST', headers, body: JSON.stringify(rateInput(eventId)) });
+      if (res.status !== 200 && res.status !== 202) throw new Error(`distribute answered ${res.status}`);
+    });
+    const raw = await startRate(total, concurrency, (eventId) => stack.client.workflow.start(distributionWorkflow, {
+      workflowId: `dist-${eventId}`, taskQueue: stack.taskQueue,
+      args: [{ ...rateInput(eventId), channels: [{ type: 'NAVER_BLOG', config: { text: 'rate' } }], retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
+    }));
+    runs.push({ api, raw });
+  }
+  return runs;
+}
+
 try {
   const latencyMs = 1000;
   await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
@@ -121,6 +157,9 @@ try {
   console.log('  queries, 100 subscribers  %d', queries100);
   console.log('  ratio                     %s   (1.0 = no growth with subscribers)\n', (queries100 / Math.max(queries1, 1)).toFixed(2));
 
+  const seconds = await sandboxDeployment();
+  console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
+  console.log('  seconds                   %s\n', seconds.toFixed(1));
   const idle = Number(process.env.BENCH_IDLE_DISTRIBUTIONS ?? 1000);
   const samples = await idleDistributions(idle);
   console.log('Idle workflows: %d settled distributions left open (worker cache %d workflows):', idle, stack.maxCachedWorkflows);
@@ -129,9 +168,12 @@ try {
   const half = samples.find((sample) => sample.count === Math.round(idle / 2))!;
   console.log('  RSS at %d / at %d            %s   (1.00 = idle workflows cost nothing once the cache is full)\n', idle, half.count, (samples.at(-1)!.rssMiB / half.rssMiB).toFixed(2));
 
-  const seconds = await sandboxDeployment();
-  console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
-  console.log('  seconds                   %s\n', seconds.toFixed(1));
+  const rates = await startRates(Number(process.env.BENCH_STARTS ?? 200), 16);
+  const ratios = rates.map((r) => r.api / r.raw).sort((a, b) => a - b);
+  console.log('Start rate, 16 at a time (%d starts per run, 3 runs interleaved):', Number(process.env.BENCH_STARTS ?? 200));
+  for (const { api, raw } of rates) console.log('  POST /distribute %s/s   raw start %s/s', api.toFixed(1), raw.toFixed(1));
+  console.log('  API / raw, min / median / max   %s / %s / %s   (1.0 = the API starts at engine speed)\n', ...ratios.map((r) => r.toFixed(2)));
+
 } finally {
   await stack.stop();
 }

@@ -50,21 +50,27 @@ export class DistributionService {
       retryBackoffMs: this.settings.retryBackoffMs,
       requestedBy,
     };
+    let created = false;
     try {
       await this.client.workflow.start(distributionWorkflow, {
         workflowId: distributionWorkflowId(request.eventId),
         taskQueue: this.settings.taskQueue,
         args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
+        // FAIL rather than USE_EXISTING: the start then says whether it created the workflow, and
+        // one it created needs no query to be answered (every channel PENDING, as it starts).
+        workflowIdConflictPolicy: 'FAIL',
         typedSearchAttributes: [
           { key: SwitchyardKind, value: 'distribution' },
           { key: DistributionEventId, value: request.eventId },
           { key: SwitchyardStatus, value: 'PENDING' },
         ],
       });
+      created = true;
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
+    // Not waiting for settled channels: answer at Temporal's speed, with no worker round trip.
+    if (created && this.settings.syncWaitMs === 0) return { snapshot: acceptedSnapshot(input), settled: false };
     const deadline = Date.now() + this.settings.syncWaitMs;
     for (;;) {
       let snapshot: DistributionSnapshot;
