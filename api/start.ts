@@ -11,7 +11,7 @@ import { slackServices, type ApiServices } from './services.js';
 import type { Sandbox } from '../emulators/sandbox.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
-const EVENT_POLL_INTERVAL_MS = 500;
+export const EVENT_POLL_INTERVAL_MS = 500;
 const MAX_REQUEST_HEAD_BYTES = 64 * 1024;
 
 export interface RunningApi {

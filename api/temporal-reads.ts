@@ -3,12 +3,50 @@
 // worker needed), the start input from the first history event, and what an update's failure
 // means for the client. Each caller supplies its own answers (messages, error shape).
 import {
-  WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+  isGrpcServiceError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter, type QueryDefinition } from '@temporalio/common';
 import { ApiError } from './errors.js';
 
 const QUERY_DEADLINE_MS = 5000;
+/** temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED */
+const WORKFLOW_TASK_COMPLETED = 7;
+/** One history long-poll waits at most this long; the server's own long-poll limit is about 20 s. */
+const HISTORY_WAIT_MS = 30_000;
+
+/**
+ * Waits until a workflow's history grows: Temporal's own long poll (GetWorkflowExecutionHistory
+ * with waitNewEvent), one pending call and no query. Every change of a workflow's state comes
+ * with new history events (a workflow task, a signal, an update), so this is the cheap "changed"
+ * hint that lets a feed query right after a change instead of on a timer. Resolves true on new
+ * events (the first call also returns the history so far), false once the workflow has closed.
+ */
+export function historyChanges(client: Client, workflowId: string): (signal: AbortSignal) => Promise<boolean> {
+  let nextPageToken: Uint8Array | undefined;
+  return async (signal) => {
+    for (;;) {
+      let response;
+      try {
+        response = await client.connection.withAbortSignal(signal, () => client.connection.withDeadline(Date.now() + HISTORY_WAIT_MS, () =>
+          client.workflowService.getWorkflowExecutionHistory({
+            namespace: client.options.namespace, execution: { workflowId }, waitNewEvent: true, maximumPageSize: 1000,
+            ...(nextPageToken ? { nextPageToken } : {}),
+          })));
+      } catch (error) {
+        // Our own deadline on a quiet workflow: simply wait again.
+        if (!signal.aborted && isGrpcServiceError(error) && error.code === 4) continue;
+        throw error;
+      }
+      const token = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined;
+      if (!token) return false;
+      nextPageToken = token;
+      // A query sees a change only once a workflow task has completed: an activity's completion
+      // alone (before the task that handles it) would cost a query that finds nothing new.
+      if ((response.history?.events ?? []).some((event) => event.eventType === WORKFLOW_TASK_COMPLETED)) return true;
+      // Nothing a query could see yet: wait again.
+    }
+  };
+}
 
 /** A query that gives up after a deadline; an unknown workflow is the caller's `notFound`. */
 export async function queryWithDeadline<T, Args extends unknown[]>(

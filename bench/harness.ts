@@ -16,6 +16,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiServices } from '../api/services.js';
+import { EVENT_POLL_INTERVAL_MS } from '../api/start.js';
 import { startSandbox } from '../emulators/sandbox.js';
 import { workerServices } from '../worker/services.js';
 import { createSwitchyardWorker } from '../worker/worker.js';
@@ -44,7 +45,7 @@ export async function startBenchStack() {
   const appWaitingUpTo = (syncWaitMs: number, retryWindowMs = 60_000) => createApp({
     client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: BENCH_KEY, role: 'admin', label: 'bench' }]),
     logger: createLogger('silent'), sandbox: true, version: 'bench',
-    distribution: { retryWindowMs, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: 200,
+    distribution: { retryWindowMs, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
     ...apiServices(config, sandbox),
   });
   return {

@@ -3,6 +3,8 @@
 //  2. Event fan-out: 100 SSE subscribers of one workflow cost about the queries of one.
 //  3. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
 //  4. Idle workflows: process RSS while N settled distributions wait out their retry window.
+//  6. Event latency: a workflow's state change (its event's `at`) → the SSE client, p50/p95,
+//     and the event queries each watched workflow cost.
 //  5. Start rate: POST /api/distribution/distribute (answering at once) against raw
 //     client.workflow.start of the same workflow, 16 at a time, runs interleaved.
 import { randomUUID } from 'node:crypto';
@@ -140,6 +142,41 @@ async function startRates(total: number, concurrency: number): Promise<{ api: nu
   return runs;
 }
 
+/** Latency of every event of `count` six-channel distributions, each watched by one SSE client. */
+async function eventLatency(count: number): Promise<{ p50: number; p95: number; queriesPerWorkflow: number }> {
+  const latencies: number[] = [];
+  const before = stack.liveApp.eventHub.queries;
+  await Promise.all(Array.from({ length: count }, async (_, i) => {
+    const eventId = `latency-${randomUUID().slice(0, 8)}`;
+    await stack.liveApp.request('/api/distribution/distribute', {
+      method: 'POST', headers,
+      body: JSON.stringify({ eventId, channels: CHANNEL_TYPES.map((type, c) => ({ type, config: { latencyMs: 200 + 150 * ((i + c) % 6), caption: '#processing-300' } })), contentUrls: CONTENT }),
+    });
+    const res = await stack.liveApp.request(`/api/distribution/${eventId}/events`, { headers });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (let ended = false; !ended;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const now = Date.now();
+      buffer += decoder.decode(value);
+      const frames = buffer.split('\n\n');
+      buffer = frames.pop()!;
+      for (const frame of frames) {
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        const at = data ? (JSON.parse(data) as { details?: unknown; at?: string }).at : undefined;
+        if (at) latencies.push(now - Date.parse(at));
+        if (/^event: (success|fail)$/m.test(frame)) ended = true;
+      }
+    }
+    await reader.cancel();
+  }));
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { p50: at(0.5), p95: at(0.95), queriesPerWorkflow: (stack.liveApp.eventHub.queries - before) / count };
+}
+
 try {
   const latencyMs = 1000;
   await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
@@ -156,6 +193,10 @@ try {
   console.log('  queries, 1 subscriber     %d', queries1);
   console.log('  queries, 100 subscribers  %d', queries100);
   console.log('  ratio                     %s   (1.0 = no growth with subscribers)\n', (queries100 / Math.max(queries1, 1)).toFixed(2));
+
+  const latency = await eventLatency(Number(process.env.BENCH_LATENCY_WORKFLOWS ?? 10));
+  console.log('Event latency, state change → SSE client (six-channel distributions, one client each):');
+  console.log('  p50 %d ms   p95 %d ms   event queries per workflow %s\n', latency.p50, latency.p95, latency.queriesPerWorkflow.toFixed(1));
 
   const seconds = await sandboxDeployment();
   console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);

@@ -14,7 +14,8 @@ import {
 import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/deployment/decisions.js';
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../domain/deployment.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
-import { queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
+import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
+import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DeployRequest } from './schemas.js';
 
 export interface DeploymentDefaults {
@@ -141,6 +142,11 @@ export class DeploymentService {
       // A failed deployment's final snapshot travels as its failure's details.
       stateInFailure: true,
     });
+  }
+
+  /** The deployment's events for a shared feed, with the history long poll as its change hint. */
+  eventFeed(id: string): EventsFetcher {
+    return Object.assign((afterSeq: number) => this.events(id, afterSeq), { changes: historyChanges(this.client, id) });
   }
 
   events(id: string, afterSeq: number): Promise<EventsPage> {

@@ -107,7 +107,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return streamWorkflowEvents(c, hub, `deployment:${id}`, (after) => deployments.events(id, after));
+      return streamWorkflowEvents(c, hub, `deployment:${id}`, deployments.eventFeed(id));
     },
   );
 

@@ -153,7 +153,7 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');
-      return streamWorkflowEvents(c, hub, `distribution:${eventId}`, (after) => service.events(eventId, after));
+      return streamWorkflowEvents(c, hub, `distribution:${eventId}`, service.eventFeed(eventId));
     },
   );
 

@@ -14,7 +14,8 @@ import {
 import { SETTLED_STATUSES } from '../../domain/distribution.js';
 import { distributionWorkflow } from '../../workflows/distribution/workflow.js';
 import { ApiError } from '../errors.js';
-import { queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
+import { historyChanges, queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
+import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DistributionRequest } from './schemas.js';
 
 export interface DistributionSettings {
@@ -96,6 +97,11 @@ export class DistributionService {
       notFound: () => notFound(eventId),
       unavailable: () => new ApiError(503, `The state of ${eventId} cannot be read right now: no worker answered (the distribution itself is safe and resumes when a worker is back)`),
     });
+  }
+
+  /** The distribution's events for a shared feed, with the history long poll as its change hint. */
+  eventFeed(eventId: string): EventsFetcher {
+    return Object.assign((afterSeq: number) => this.events(eventId, afterSeq), { changes: historyChanges(this.client, distributionWorkflowId(eventId)) });
   }
 
   events(eventId: string, afterSeq: number): Promise<EventsPage> {

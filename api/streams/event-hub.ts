@@ -3,7 +3,17 @@
 // starts from seq 0 and keeps what it has seen, so a late subscriber's history costs no query.
 import type { EventsPage, WorkflowEvent } from '../../workflows/shared/event-log.js';
 
-export type EventsFetcher = (afterSeq: number) => Promise<EventsPage>;
+/**
+ * Reads a workflow's events after a seq (its events query). May carry `changes`: a wait that
+ * resolves when the workflow's history grows (true) or it has closed (false), so the feed can
+ * query right after a change rather than on a timer.
+ */
+export type EventsFetcher = ((afterSeq: number) => Promise<EventsPage>) & { changes?: (signal: AbortSignal) => Promise<boolean> };
+
+/** With a change hint, the timer is only a safety net: this many poll intervals. */
+const SAFETY_POLL_FACTOR = 20;
+/** After a change, wait this long so a burst of history events costs one query. */
+const COALESCE_MS = 25;
 
 export interface Subscriber {
   onEvents(events: WorkflowEvent[], terminal: boolean): void;
@@ -23,6 +33,10 @@ interface Feed {
   /** A nudge came while a poll was running: poll again as soon as it ends. */
   nudged: boolean;
   fetch: EventsFetcher;
+  /** The pending wait for a history change, aborted when the feed polls for another reason or ends. */
+  waiting?: AbortController;
+  /** The change hint failed (no permission, say): this feed polls on its timer only. */
+  hintless: boolean;
   /** Resolves after the first fetch, so a subscriber's history is complete before it is sent. */
   ready: Promise<void>;
 }
@@ -79,14 +93,20 @@ export class WorkflowEventHub {
       feed.nudged = true;
       return;
     }
-    clearTimeout(feed.timer);
+    this.stopWaiting(feed);
     void this.poll(feed, feed.fetch);
+  }
+
+  private stopWaiting(feed: Feed): void {
+    clearTimeout(feed.timer);
+    feed.waiting?.abort();
+    feed.waiting = undefined;
   }
 
   private feedFor(key: string, fetch: EventsFetcher): Feed {
     const existing = this.feeds.get(key);
     if (existing) return existing;
-    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, nudged: false, fetch, ready: Promise.resolve() };
+    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, nudged: false, fetch, hintless: fetch.changes === undefined, ready: Promise.resolve() };
     feed.ready = this.poll(feed, fetch, true);
     // A failed first fetch is reported to subscribe(); nothing else awaits it.
     feed.ready.catch(() => this.feeds.delete(key));
@@ -127,18 +147,45 @@ export class WorkflowEventHub {
     if (feed.subscribers.size === 0 && !feed.terminal) return;
     // Terminal feeds stop polling but stay for late subscribers until the last one leaves.
     if (feed.terminal) return;
-    feed.timer = setTimeout(() => void this.poll(feed, fetch), this.options.pollIntervalMs);
+    if (feed.hintless || !fetch.changes) {
+      feed.timer = setTimeout(() => void this.poll(feed, fetch), this.options.pollIntervalMs);
+      return;
+    }
+    const waiting = new AbortController();
+    feed.waiting = waiting;
+    let woken = false;
+    const wake = (delayMs: number) => {
+      if (woken || this.feeds.get(feed.key) !== feed) return;
+      woken = true;
+      clearTimeout(feed.timer);
+      feed.timer = setTimeout(() => {
+        if (feed.waiting === waiting) feed.waiting = undefined;
+        waiting.abort();
+        void this.poll(feed, fetch);
+      }, delayMs);
+    };
+    feed.timer = setTimeout(() => wake(0), this.options.pollIntervalMs * SAFETY_POLL_FACTOR);
+    fetch.changes(waiting.signal).then(
+      () => wake(COALESCE_MS),
+      () => {
+        if (waiting.signal.aborted) return;
+        // No hint for this workflow: poll it on the timer from now on.
+        feed.hintless = true;
+        clearTimeout(feed.timer);
+        feed.timer = setTimeout(() => void this.poll(feed, fetch), this.options.pollIntervalMs);
+      },
+    );
   }
 
   private unsubscribe(feed: Feed, subscriber: Subscriber): void {
     feed.subscribers.delete(subscriber);
     if (feed.subscribers.size > 0) return;
-    clearTimeout(feed.timer);
+    this.stopWaiting(feed);
     this.feeds.delete(feed.key);
   }
 
   close(): void {
-    for (const feed of this.feeds.values()) clearTimeout(feed.timer);
+    for (const feed of this.feeds.values()) this.stopWaiting(feed);
     this.feeds.clear();
   }
 }

@@ -34,7 +34,7 @@ export function sseResponse(events: readonly string[], description: string) {
       'text/event-stream': {
         schema: z.object({
           event: z.enum(names).openapi({ description: '`connected` first; `error` when the stream breaks; the workflow\'s events; the stream ends 5 s after `success` or `fail`' }),
-          data: z.string().openapi({ description: 'JSON: {message} for connected and error; {type, message, details} for the workflow\'s events' }),
+          data: z.string().openapi({ description: 'JSON: {message} for connected and error; {type, message, details, at} for the workflow\'s events (at: when the workflow recorded it, ISO-8601 with zone)' }),
           id: z.string().regex(/^\d+$/).optional().openapi({ description: 'The event\'s seq: send it back as Last-Event-ID to resume' }),
           retry: z.number().int().optional(),
         }).openapi({ description: 'One server-sent event' }),
@@ -69,7 +69,7 @@ function frameOf(event: WorkflowEvent): string {
   let frame = frames.get(event);
   if (frame === undefined) {
     // JSON.stringify escapes line breaks, so the data is one `data:` line.
-    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ type: event.type, message: event.message, details: event.details })}\n\n`;
+    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ type: event.type, message: event.message, details: event.details, at: event.at })}\n\n`;
     frames.set(event, frame);
   }
   return frame;

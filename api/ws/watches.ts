@@ -60,8 +60,8 @@ export class Watches {
     const watch: Watch = { kind, id, lastSeq: since ?? 0, ended: false, closed: false, failing: false, ...(source ? { source } : {}) };
     map.set(id, watch);
     const fetch = kind === 'deployment'
-      ? (after: number) => this.deps.deployments.events(id, after)
-      : (after: number) => this.deps.distributions.events(id, after);
+      ? this.deps.deployments.eventFeed(id)
+      : this.deps.distributions.eventFeed(id);
     try {
       const unsubscribe = await this.deps.hub.subscribe(`${kind}:${id}`, fetch, watch.lastSeq, {
         onEvents: (events, terminal) => this.deliver(watch, events, terminal),

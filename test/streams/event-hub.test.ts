@@ -1,6 +1,8 @@
 // The shared per-workflow feed: a nudge (this API just switched, rolled back or retried the
 // workflow) polls at once instead of at the next tick, costs one query, and a nudge during a
-// poll polls again right after it; nothing happens for a workflow nobody watches.
+// poll polls again right after it; nothing happens for a workflow nobody watches. A change hint
+// (the history long poll) makes the feed poll right after a change; a failing hint falls back
+// to the timer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkflowEventHub } from '../../api/streams/event-hub.js';
 import type { EventsPage, WorkflowEvent } from '../../workflows/shared/event-log.js';
@@ -65,5 +67,32 @@ describe('event hub nudges', () => {
 
     hub.nudge('distribution:nobody-watches');
     expect(hub.queries - queriesBefore).toBe(2);
+  });
+
+  it('with a change hint, polls right after the workflow changed, not on its timer; without one it falls back to the timer', async () => {
+    const hub = hubPolling(60_000);
+    const log = workflowLog();
+    let changed: (() => void) | undefined;
+    const hinted = Object.assign(log.fetch, {
+      changes: (signal: AbortSignal) => new Promise<boolean>((resolve, reject) => {
+        changed = () => resolve(true);
+        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      }),
+    });
+    const received: string[] = [];
+    await hub.subscribe('deployment:hinted', hinted, 0, { onEvents: (events) => received.push(...events.map((e) => e.message)), onError: () => undefined });
+    log.append('stage 1');
+    await expect.poll(() => changed !== undefined).toBe(true);
+    changed!();
+    await expect.poll(() => received, { timeout: 1_000, interval: 10 }).toEqual(['stage 1']);
+
+    // A hint that fails (no permission to read history, say): the feed polls on its timer.
+    const fallback = hubPolling(50);
+    const other = workflowLog();
+    const broken = Object.assign(other.fetch, { changes: () => Promise.reject(new Error('PERMISSION_DENIED')) });
+    const seen: string[] = [];
+    await fallback.subscribe('deployment:hintless', broken, 0, { onEvents: (events) => seen.push(...events.map((e) => e.message)), onError: () => undefined });
+    other.append('stage 2');
+    await expect.poll(() => seen, { timeout: 1_000, interval: 10 }).toEqual(['stage 2']);
   });
 });
