@@ -5,11 +5,14 @@
 //  4. Idle workflows: process RSS while N settled distributions wait out their retry window.
 //  6. Event latency: a workflow's state change (its event's `at`) → the SSE client, p50/p95,
 //     and the event queries each watched workflow cost.
+//  7. SSE at scale: 1,000 subscribers of one workflow over real sockets: time to connect them
+//     all, event queries spent, and process RSS while open and after they close.
 //  5. Start rate: POST /api/distribution/distribute (answering at once) against raw
 //     client.workflow.start of the same workflow, 16 at a time, runs interleaved.
 import { randomUUID } from 'node:crypto';
 import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
+import { listen } from '../emulators/listen.js';
 import { distributionWorkflow } from '../workflows/distribution/workflow.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 
@@ -177,6 +180,38 @@ async function eventLatency(count: number): Promise<{ p50: number; p95: number; 
   return { p50: at(0.5), p95: at(0.95), queriesPerWorkflow: (stack.liveApp.eventHub.queries - before) / count };
 }
 
+/** Opens `count` SSE streams of one running distribution over HTTP and closes them again. */
+async function sseAtScale(count: number): Promise<{ connectMs: number; queries: number; openMiB: number; closedMiB: number; baseMiB: number }> {
+  const served = await listen(stack.liveApp.fetch);
+  const mib = () => process.memoryUsage().rss / 2 ** 20;
+  try {
+    const eventId = `scale-${randomUUID().slice(0, 8)}`;
+    await stack.liveApp.request('/api/distribution/distribute', {
+      method: 'POST', headers, body: JSON.stringify({ eventId, channels: [{ type: 'NAVER_BLOG', config: { latencyMs: 60_000 } }], contentUrls: CONTENT }),
+    });
+    const baseMiB = mib();
+    const queriesBefore = stack.liveApp.eventHub.queries;
+    const controllers: AbortController[] = [];
+    const began = performance.now();
+    await Promise.all(Array.from({ length: count }, async () => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const res = await fetch(`${served.url}/api/distribution/${eventId}/events`, { headers, signal: controller.signal });
+      const reader = res.body!.getReader();
+      // Connected once the first frame (`connected`) arrives.
+      await reader.read();
+    }));
+    const connectMs = performance.now() - began;
+    const queries = stack.liveApp.eventHub.queries - queriesBefore;
+    const openMiB = mib();
+    for (const controller of controllers) controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    return { connectMs, queries, openMiB, closedMiB: mib(), baseMiB };
+  } finally {
+    await served.close();
+  }
+}
+
 try {
   const latencyMs = 1000;
   await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
@@ -197,6 +232,11 @@ try {
   const latency = await eventLatency(Number(process.env.BENCH_LATENCY_WORKFLOWS ?? 10));
   console.log('Event latency, state change → SSE client (six-channel distributions, one client each):');
   console.log('  p50 %d ms   p95 %d ms   event queries per workflow %s\n', latency.p50, latency.p95, latency.queriesPerWorkflow.toFixed(1));
+
+  const scale = await sseAtScale(Number(process.env.BENCH_SSE_STREAMS ?? 1000));
+  console.log('SSE at scale: %d subscribers of one workflow over HTTP:', Number(process.env.BENCH_SSE_STREAMS ?? 1000));
+  console.log('  all connected in %d ms, with %d event queries', Math.round(scale.connectMs), scale.queries);
+  console.log('  process RSS %d MiB before, %d MiB open (+%d), %d MiB 2 s after all closed\n', Math.round(scale.baseMiB), Math.round(scale.openMiB), Math.round(scale.openMiB - scale.baseMiB), Math.round(scale.closedMiB));
 
   const seconds = await sandboxDeployment();
   console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
