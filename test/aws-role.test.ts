@@ -48,13 +48,6 @@ describe('AWS role connections', () => {
     await temporal?.close();
   });
 
-  async function waitForStatus(id: string, status: string): Promise<Json> {
-    const ends = new Set([status, 'COMPLETED', 'FAILED', 'ROLLED_BACK']);
-    let last: Json;
-    await expect.poll(async () => { last = (await api.result(id)).body.data; return ends.has(last?.status); }, { timeout: 30_000, interval: 200 }).toBe(true);
-    expect(last, JSON.stringify(last)).toMatchObject({ status });
-    return last;
-  }
 
   const connectRole = (body: Record<string, unknown>) => api.call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, ...body });
 
@@ -77,10 +70,10 @@ describe('AWS role connections', () => {
     const started = await api.deploy({ githubConnectionId: github.body.data.githubConnectionId, awsConnectionId });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const id: string = started.body.data.deploymentId;
-    await waitForStatus(id, 'DEPLOYMENT_READY');
+    await api.reach(id, 'DEPLOYMENT_READY');
     const switched = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
     expect(switched.status).toBe(200);
-    const result = await waitForStatus(id, 'COMPLETED');
+    const result = await api.reach(id, 'COMPLETED');
     expect(result).toMatchObject({ finalService: 'green', errorMessage: null });
     expect(worker.sandbox.aws.state.counters.deploymentsCreated.get(`${SANDBOX_SERVICE.application}/${SANDBOX_SERVICE.deploymentGroup}`)).toBe(1);
 

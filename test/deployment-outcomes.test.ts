@@ -35,11 +35,6 @@ describe('deployment outcomes', () => {
     await temporal?.close();
   });
 
-  async function settle(id: string, until: string[] = ['COMPLETED', 'FAILED', 'ROLLED_BACK']): Promise<Json> {
-    let last: Json;
-    await expect.poll(async () => { last = (await api.result(id)).body.data; return until.includes(last?.status); }, { timeout: 30_000, interval: 200 }).toBe(true);
-    return last;
-  }
 
   const serviceTaskDefinition = async () => {
     const ecs = new ECSClient({ endpoint: worker.sandbox.awsEndpoint, region: SANDBOX_CREDENTIALS.region, credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey } });
@@ -51,14 +46,14 @@ describe('deployment outcomes', () => {
   it('fails at stage 1 with DOCKER_BUILD_FAILED when the repository has no Dockerfile', async () => {
     const noDockerfile = await api.connect('no-dockerfile-app');
     const started = await api.deploy(noDockerfile, { repo: 'no-dockerfile-app' });
-    const result = await settle(started.body.data.deploymentId);
+    const result = await api.settle(started.body.data.deploymentId);
     expect(result).toMatchObject({ status: 'FAILED', errorCode: 'DOCKER_BUILD_FAILED', stage: 1, errorMessage: 'Dockerfile not found in repository', greenUrl: null, finalService: null });
   });
 
   it('fails with HEALTH_CHECK_FAILED when green is unhealthy, and CodeDeploy rolls back', async () => {
     const before = await serviceTaskDefinition();
     const started = await api.deploy(connection, { branch: 'unhealthy-green' });
-    const result = await settle(started.body.data.deploymentId);
+    const result = await api.settle(started.body.data.deploymentId);
     expect(result).toMatchObject({ status: 'FAILED', errorCode: 'HEALTH_CHECK_FAILED', stage: 4 });
     expect(result.greenErrorRate).toBe(1);
     await expect.poll(() => codeDeployStatus(result.codeDeployDeploymentId), { timeout: 10_000 }).toBe('Stopped');
@@ -67,7 +62,7 @@ describe('deployment outcomes', () => {
 
   it('stops and rolls back when nobody switches before the switch timeout', async () => {
     const started = await impatientApi.deploy(connection);
-    const result = await settle(started.body.data.deploymentId);
+    const result = await api.settle(started.body.data.deploymentId);
     expect(result).toMatchObject({ status: 'ROLLED_BACK', finalService: 'blue', approvedBy: 'switchyard', decidedVia: 'workflow' });
     expect(result.errorMessage).toMatch(/^Switch timed out/);
     expect(codeDeployStatus(result.codeDeployDeploymentId)).toBe('Stopped');
@@ -76,10 +71,10 @@ describe('deployment outcomes', () => {
   it('rolls back before the switch on request, naming who decided', async () => {
     const started = await api.deploy(connection);
     const id = started.body.data.deploymentId;
-    await settle(id, ['DEPLOYMENT_READY', 'FAILED']);
+    await api.settle(id, ['DEPLOYMENT_READY', 'FAILED']);
     const rolled = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
     expect(rolled).toMatchObject({ status: 200, body: { data: { deploymentId: id, rollbackDeploymentId: null } } });
-    const result = await settle(id);
+    const result = await api.settle(id);
     expect(result).toMatchObject({ status: 'ROLLED_BACK', approvedBy: 'test approver', decidedVia: 'api', finalService: 'blue' });
     expect(codeDeployStatus(result.codeDeployDeploymentId)).toBe('Stopped');
     const switchAfter = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
@@ -104,9 +99,9 @@ describe('deployment outcomes', () => {
   it('treats a cancellation from Temporal (UI, CLI) as a rollback: CodeDeploy stopped, the run ended', async () => {
     const started = await api.deploy(connection);
     const id = started.body.data.deploymentId;
-    await settle(id, ['DEPLOYMENT_READY', 'FAILED']);
+    await api.settle(id, ['DEPLOYMENT_READY', 'FAILED']);
     await temporal.client.workflow.getHandle(id).cancel();
-    const result = await settle(id);
+    const result = await api.settle(id);
     expect(result).toMatchObject({ status: 'ROLLED_BACK', approvedBy: 'temporal', decidedVia: 'workflow', finalService: 'blue' });
     expect(codeDeployStatus(result.codeDeployDeploymentId)).toBe('Stopped');
   });
@@ -120,9 +115,9 @@ describe('deployment outcomes', () => {
     expect(second.body.message).toContain(id);
 
     const previous = await serviceTaskDefinition();
-    await settle(id, ['DEPLOYMENT_READY']);
+    await api.settle(id, ['DEPLOYMENT_READY']);
     expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
-    const done = await settle(id);
+    const done = await api.settle(id);
     expect(done.status).toBe('COMPLETED');
     // COMPLETED comes once traffic is on green; CodeDeploy then finishes (termination wait) on its own.
     await expect.poll(serviceTaskDefinition, { timeout: 10_000 }).toBe(done.taskDefinitionArn);
@@ -131,7 +126,7 @@ describe('deployment outcomes', () => {
     expect(rollback.status).toBe(200);
     const rollbackId = rollback.body.data.rollbackDeploymentId;
     expect(rollbackId).toMatch(/^dep_/);
-    const rolledBack = await settle(rollbackId);
+    const rolledBack = await api.settle(rollbackId);
     expect(rolledBack).toMatchObject({ status: 'COMPLETED', rollbackOf: id, taskDefinitionArn: previous, finalService: 'green' });
     await expect.poll(serviceTaskDefinition, { timeout: 10_000 }).toBe(previous);
 

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
-import type { Json } from './support/http.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
 
 describe('deployment sources', () => {
@@ -25,11 +24,6 @@ describe('deployment sources', () => {
     await temporal?.close();
   });
 
-  async function settle(id: string, until: string[]): Promise<Json> {
-    let last: Json;
-    await expect.poll(async () => { last = (await api.result(id)).body.data; return until.includes(last?.status); }, { timeout: 30_000, interval: 200 }).toBe(true);
-    return last;
-  }
   const github = () => worker.sandbox.github.state;
   const runsOf = (deploymentId: string) => github().runs.filter((run) => run.inputs.correlation_id === deploymentId);
 
@@ -39,14 +33,14 @@ describe('deployment sources', () => {
     const started = await api.deploy(connection, { version: sha });
     expect(started.status).toBe(200);
     const id = started.body.data.deploymentId as string;
-    const ready = await settle(id, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK']);
+    const ready = await api.settle(id, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK']);
     expect(ready).toMatchObject({ status: 'DEPLOYMENT_READY', version: sha });
     const runs = runsOf(id);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ headBranch: 'main', conclusion: 'success', inputs: { sha, correlation_id: id } });
 
     expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
-    expect(await settle(id, ['COMPLETED', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'COMPLETED', finalService: 'green' });
+    expect(await api.settle(id, ['COMPLETED', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'COMPLETED', finalService: 'green' });
   });
 
   it('deploys an older commit (v1.2.3) pinned by sha, and a tag without any sha input', async () => {
@@ -55,17 +49,17 @@ describe('deployment sources', () => {
     const commit = repo.tags.get('v1.2.3')!;
     const byCommit = await api.deploy(connection, { version: commit.slice(0, 12) });
     const commitId = byCommit.body.data.deploymentId as string;
-    expect(await settle(commitId, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'DEPLOYMENT_READY' });
+    expect(await api.settle(commitId, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'DEPLOYMENT_READY' });
     expect(runsOf(commitId)[0]).toMatchObject({ headBranch: 'main', headSha: repo.branches.get('main')!.sha, inputs: { sha: commit } });
     expect((await api.call('POST', `/api/v1/deploy/${commitId}/rollback`, undefined, 'approver')).status).toBe(200);
-    await settle(commitId, ['ROLLED_BACK', 'FAILED', 'COMPLETED']);
+    await api.settle(commitId, ['ROLLED_BACK', 'FAILED', 'COMPLETED']);
 
     const byTag = await api.deploy(connection, { version: 'v1.2.3' });
     const tagId = byTag.body.data.deploymentId as string;
-    expect(await settle(tagId, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'DEPLOYMENT_READY' });
+    expect(await api.settle(tagId, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'DEPLOYMENT_READY' });
     expect(runsOf(tagId)[0]).toMatchObject({ headBranch: 'v1.2.3', headSha: commit, inputs: { sha: '' } });
     expect((await api.call('POST', `/api/v1/deploy/${tagId}/rollback`, undefined, 'approver')).status).toBe(200);
-    await settle(tagId, ['ROLLED_BACK', 'FAILED', 'COMPLETED']);
+    await api.settle(tagId, ['ROLLED_BACK', 'FAILED', 'COMPLETED']);
   });
 
   it("dispatches a commit on the deployment's branch when it contains the commit, else on the default branch", async () => {
@@ -80,17 +74,17 @@ describe('deployment sources', () => {
       const started = await api.deploy(connection, { branch, version });
       expect(started.status).toBe(200);
       const id = started.body.data.deploymentId as string;
-      expect(await settle(id, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'DEPLOYMENT_READY' });
+      expect(await api.settle(id, ['DEPLOYMENT_READY', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'DEPLOYMENT_READY' });
       expect(runsOf(id)).toMatchObject([{ headBranch: dispatchedOn, inputs: { sha: version } }]);
       expect((await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver')).status).toBe(200);
-      await settle(id, ['ROLLED_BACK', 'FAILED', 'COMPLETED']);
+      await api.settle(id, ['ROLLED_BACK', 'FAILED', 'COMPLETED']);
     }
   });
 
   it('fails at stage 1 with DOCKER_BUILD_FAILED, without retrying, when the repository has no build workflow', async () => {
     const connection = await api.connect('no-workflow-app');
     const started = await api.deploy(connection, { repo: 'no-workflow-app' });
-    const result = await settle(started.body.data.deploymentId, ['FAILED', 'COMPLETED', 'DEPLOYMENT_READY']);
+    const result = await api.settle(started.body.data.deploymentId, ['FAILED', 'COMPLETED', 'DEPLOYMENT_READY']);
     expect(result).toMatchObject({ status: 'FAILED', errorCode: 'DOCKER_BUILD_FAILED', stage: 1, finalService: null });
     expect(result.errorMessage).toBe('Build workflow .github/workflows/switchyard-build.yml not found in switchyard-demo/no-workflow-app '
       + '(copy templates/github-actions/switchyard-build.yml there, on the default branch)');
@@ -100,7 +94,7 @@ describe('deployment sources', () => {
   it('fails at stage 1 with DOCKER_BUILD_FAILED when the build workflow is disabled', async () => {
     const connection = await api.connect('disabled-workflow-app');
     const started = await api.deploy(connection, { repo: 'disabled-workflow-app' });
-    const result = await settle(started.body.data.deploymentId, ['FAILED', 'COMPLETED', 'DEPLOYMENT_READY']);
+    const result = await api.settle(started.body.data.deploymentId, ['FAILED', 'COMPLETED', 'DEPLOYMENT_READY']);
     expect(result).toMatchObject({ status: 'FAILED', errorCode: 'DOCKER_BUILD_FAILED', stage: 1 });
     expect(result.errorMessage).toContain('is disabled in switchyard-demo/disabled-workflow-app');
     expect(result.errorMessage).toContain("Cannot trigger a 'workflow_dispatch' on a disabled workflow");
@@ -111,7 +105,7 @@ describe('deployment sources', () => {
     expect(github.status).toBe(200);
     const { awsConnectionId } = await api.connect();
     const started = await api.deploy({ githubConnectionId: github.body.data.githubConnectionId as string, awsConnectionId });
-    const result = await settle(started.body.data.deploymentId, ['FAILED', 'COMPLETED', 'DEPLOYMENT_READY']);
+    const result = await api.settle(started.body.data.deploymentId, ['FAILED', 'COMPLETED', 'DEPLOYMENT_READY']);
     expect(result).toMatchObject({ status: 'FAILED', errorCode: 'DOCKER_BUILD_FAILED', stage: 1 });
     expect(result.errorMessage).toContain('Resource not accessible by personal access token');
     expect(result.errorMessage).toContain('Actions read and write permission');

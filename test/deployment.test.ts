@@ -34,12 +34,6 @@ describe('blue/green deployment', () => {
   });
 
   /** Waits until the deployment reaches `status` or ends; shows the whole result when it differs. */
-  async function waitForStatus(id: string, status: string): Promise<void> {
-    const ends = new Set([status, 'COMPLETED', 'FAILED', 'ROLLED_BACK']);
-    let last: Json;
-    await expect.poll(async () => { last = (await api.result(id)).body.data; return ends.has(last?.status); }, { timeout: 30_000, interval: 200 }).toBe(true);
-    expect(last, JSON.stringify(last)).toMatchObject({ status });
-  }
 
   it('runs stages 1–4 to DEPLOYMENT_READY, switches on approval and completes on green', async () => {
     const started = await api.deploy(connection, { version: 'v1.2.3' });
@@ -52,7 +46,7 @@ describe('blue/green deployment', () => {
     expect(early.status).toBe(400);
     expect(early.body.message).toMatch(/^Deployment is not ready for traffic switch\. Current stage: [0-4]$/);
 
-    await waitForStatus(id, 'DEPLOYMENT_READY');
+    await api.reach(id, 'DEPLOYMENT_READY');
     const ready = (await api.result(id)).body.data;
     expect(ready).toMatchObject({ status: 'DEPLOYMENT_READY', finalService: null, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, version: 'v1.2.3' });
     expect(ready.greenUrl).toContain('/green');
@@ -73,7 +67,7 @@ describe('blue/green deployment', () => {
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ status: 400, error: 'Deployment Error', message: 'Traffic has already been switched to green' });
 
-    await waitForStatus(id, 'COMPLETED');
+    await api.reach(id, 'COMPLETED');
     const result: Json = (await api.result(id)).body.data;
     expect(result).toMatchObject({ status: 'COMPLETED', finalService: 'green', errorMessage: null, approvedBy: 'test approver', decidedVia: 'api' });
     for (const field of ['blueLatencyMs', 'greenLatencyMs', 'blueErrorRate', 'greenErrorRate']) expect(typeof result[field]).toBe('number');

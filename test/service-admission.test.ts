@@ -15,7 +15,6 @@ import { canonicalServiceKey, serviceWorkflowId } from '../workflows/service/ser
 import { serviceDeploymentsQuery } from '../workflows/service/messages.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
-import type { Json } from './support/http.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
 import { APPROVER, commandBody, SIGNING_SECRET, signedHeaders, triggerId } from './slack/slack-support.js';
 
@@ -79,17 +78,12 @@ describe('one deployment per service across API replicas', () => {
   const service = () => worker.sandbox.target.service;
   const serviceKey = () => `${SANDBOX_SERVICE.cluster}/${service()}`;
 
-  async function waitForStatus(id: string, statuses: string[]): Promise<Json> {
-    let last: Json;
-    await expect.poll(async () => { last = (await replicas[0]!.result(id)).body.data; return statuses.includes(last?.status); }, { timeout: 30_000, interval: 150 }).toBe(true);
-    return last;
-  }
 
   /** Rolls a deployment back once it is at the gate, and waits for its end. */
   async function finish(id: string): Promise<void> {
-    await waitForStatus(id, ['DEPLOYMENT_READY']);
+    await replicas[0]!.settle(id, ['DEPLOYMENT_READY'], 150);
     expect((await replicas[1]!.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver')).status).toBe(200);
-    await waitForStatus(id, ['ROLLED_BACK']);
+    await replicas[0]!.settle(id, ['ROLLED_BACK'], 150);
   }
 
   it('20 concurrent requests split across two replicas: exactly one 200, the rest 409 naming it, one build', async () => {

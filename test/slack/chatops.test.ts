@@ -74,13 +74,6 @@ describe('Slack ChatOps', () => {
     await temporal?.close();
   });
 
-  async function waitForStatus(id: string, status: string): Promise<Json> {
-    const ends = new Set([status, 'COMPLETED', 'FAILED', 'ROLLED_BACK']);
-    let last: Json;
-    await expect.poll(async () => { last = (await api.result(id)).body.data; return ends.has(last?.status); }, { timeout: 30_000, interval: 150 }).toBe(true);
-    expect(last, JSON.stringify(last)).toMatchObject({ status });
-    return last;
-  }
 
   /** Sends a slash command; returns the ack and, once the work is done, the follow-ups at its response_url. */
   async function command(name: string, text: string, userId = APPROVER) {
@@ -159,7 +152,7 @@ describe('Slack ChatOps', () => {
 
     await expect.poll(async () => (await deployments.list({ service, limit: 10 })).map((d) => [d.deploymentId, d.version]), { timeout: 10_000 })
       .toEqual([[firstId, 'v1.2.3']]);
-    const ready = await waitForStatus(firstId, 'DEPLOYMENT_READY');
+    const ready = await api.reach(firstId, 'DEPLOYMENT_READY', 150);
     expect(ready).toMatchObject({ version: 'v1.2.3', owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo });
     expect(worker.sandbox.github.state.dispatchCount(firstId)).toBe(1);
     expect(await deployments.list({ service, limit: 10 })).toHaveLength(1);
@@ -200,7 +193,7 @@ describe('Slack ChatOps', () => {
     expect(slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!.history).toHaveLength(1);
 
     expect(await click(APPROVER, 'switch_traffic')).toEqual([]);
-    const done = await waitForStatus(firstId, 'COMPLETED');
+    const done = await api.reach(firstId, 'COMPLETED', 150);
     expect(done).toMatchObject({ approvedBy: `slack:${APPROVER}`, decidedVia: 'slack', finalService: 'green' });
     const message = slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!;
     expect(message.history).toHaveLength(2);
@@ -219,9 +212,9 @@ describe('Slack ChatOps', () => {
     const second = await command('/platform-deploy', 'v1.0.0');
     const secondId = deploymentIdIn(second.followUps[0].text)!;
     started.push(secondId);
-    await waitForStatus(secondId, 'DEPLOYMENT_READY');
+    await api.reach(secondId, 'DEPLOYMENT_READY', 150);
     await deployments.switchTraffic(secondId, { by: 'test', via: 'api' });
-    await waitForStatus(secondId, 'COMPLETED');
+    await api.reach(secondId, 'COMPLETED', 150);
     await expect.poll(async () => (await deployments.list({ status: 'COMPLETED', service, limit: 10 })).length, { timeout: 10_000 }).toBe(2);
     const [first, latest] = [await deployments.snapshot(firstId), await deployments.snapshot(secondId)];
     expect(latest.previousTaskDefinitionArn).toBe(first.taskDefinitionArn);
@@ -236,7 +229,7 @@ describe('Slack ChatOps', () => {
     started.push(rollbackId!);
     expect([firstId, secondId]).not.toContain(rollbackId);
     // No build and no wait at the gate: it redeploys the previous task definition and completes by itself.
-    const done = await waitForStatus(rollbackId!, 'COMPLETED');
+    const done = await api.reach(rollbackId!, 'COMPLETED', 150);
     expect(done).toMatchObject({ rollbackOf: secondId, taskDefinitionArn: first.taskDefinitionArn, imageUri: null, finalService: 'green' });
     expect((await temporal.client.workflow.getHandle(rollbackId!).describe()).memo).toMatchObject({ requestedBy: `slack:${APPROVER}` });
   });

@@ -73,13 +73,6 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     body: JSON.stringify(body),
   });
 
-  async function waitForEnd(id: string, status: string): Promise<Json> {
-    const ends = new Set([status, 'COMPLETED', 'FAILED', 'ROLLED_BACK']);
-    let last: Json;
-    await expect.poll(async () => { last = (await api.result(id)).body.data; return ends.has(last?.status); }, { timeout: 30_000, interval: 150 }).toBe(true);
-    expect(last, JSON.stringify(last)).toMatchObject({ status });
-    return last;
-  }
 
   const hookExecutionsOf = (codeDeployDeploymentId: string) =>
     worker.sandbox.aws.state.codedeploy.summary().hookExecutions.filter((h) => h.deploymentId === codeDeployDeploymentId);
@@ -120,7 +113,7 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     const started = await api.deploy(connection, { version: 'v1.2.3' });
     expect(started.status).toBe(200);
     const id: string = started.body.data.deploymentId;
-    const ready = await waitForEnd(id, 'DEPLOYMENT_READY');
+    const ready = await api.reach(id, 'DEPLOYMENT_READY', 150);
     const codeDeployDeploymentId: string = ready.codeDeployDeploymentId;
 
     // The workflow received the hook (its history records the update).
@@ -150,7 +143,7 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
 
     const rolledBack = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
     expect(rolledBack.status).toBe(200);
-    await waitForEnd(id, 'ROLLED_BACK');
+    await api.reach(id, 'ROLLED_BACK', 150);
   });
 
   it('the Lambda reports the hook Failed itself when Switchyard refuses it, and the deployment fails fast', async () => {
@@ -158,7 +151,7 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     const started = await api.deploy(connection, { version: 'v1.0.0' });
     expect(started.status).toBe(200);
     const id: string = started.body.data.deploymentId;
-    const failed = await waitForEnd(id, 'FAILED');
+    const failed = await api.reach(id, 'FAILED', 150);
     expect(failed.errorCode).toBe('ECS_DEPLOYMENT_FAILED');
     const [execution] = hookExecutionsOf(failed.codeDeployDeploymentId);
     expect(execution).toMatchObject({ lifecycleEventName: 'AfterAllowTestTraffic', status: 'Failed' });

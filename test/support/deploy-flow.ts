@@ -1,4 +1,6 @@
-// The steps a client takes to deploy in sandbox mode: connect GitHub and AWS, then deploy.
+// The steps a client takes to deploy in sandbox mode: connect GitHub and AWS, deploy, and wait
+// for the deployment's result to reach a status.
+import { expect } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../../emulators/sandbox.js';
 import type { buildTestApp } from './api.js';
 import { authHeader } from './api.js';
@@ -29,5 +31,19 @@ export function client(app: App) {
     async result(id: string) {
       return call('GET', `/api/v1/deploy/${id}/result`, undefined, 'viewer');
     },
+    /** Polls the result until its status is one of `until` (30 s at most); returns that result. */
+    async settle(id: string, until: readonly string[] = ENDED, intervalMs = 200): Promise<Json> {
+      let last: Json;
+      await expect.poll(async () => { last = (await this.result(id)).body.data; return until.includes(last?.status); }, { timeout: 30_000, interval: intervalMs }).toBe(true);
+      return last;
+    },
+    /** Waits until the deployment reaches `status` or ends, and expects `status`; returns the result. */
+    async reach(id: string, status: string, intervalMs = 200): Promise<Json> {
+      const last = await this.settle(id, [status, ...ENDED], intervalMs);
+      expect(last, JSON.stringify(last)).toMatchObject({ status });
+      return last;
+    },
   };
 }
+
+const ENDED = ['COMPLETED', 'FAILED', 'ROLLED_BACK'];
