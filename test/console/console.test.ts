@@ -1,45 +1,23 @@
 // The web console in a real browser (Debian's headless Chromium driven by playwright-core): sign
 // in, start a sandbox deployment, watch it reach DEPLOYMENT_READY, click Switch, see COMPLETED.
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, TEST_KEYS } from '../support/api.js';
-import { client } from '../support/deploy-flow.js';
-import { serveApp, type ServedApp } from '../support/http-server.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
-
-const CHROMIUM = process.env.SWITCHYARD_CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Flags for a closed network: no background connections Chromium would try at every start.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { TEST_KEYS } from '../support/api.js';
+import { startBrowserStack, type BrowserStack } from './browser-stack.js';
 
 describe('web console', () => {
-  const taskQueue = uniqueTaskQueue('console');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let served: ServedApp;
-  let browser: Browser;
-
+  let stack: BrowserStack;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npm run setup:test\` (installs Debian's chromium)`);
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    const app = buildTestApp(temporal.client, taskQueue, {}, worker);
-    await client(app).connect();
-    served = await serveApp(app.fetch);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    stack = await startBrowserStack('console');
+    await stack.api.connect();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-    await worker?.stop();
-    await temporal?.close();
-  });
+  afterAll(async () => { await stack?.close(); });
 
   it('deploys from the page, shows DEPLOYMENT_READY, switches and shows COMPLETED', { timeout: 90_000 }, async () => {
-    const page = await browser.newPage();
+    const page = await stack.browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${served.url}/`);
+    await page.goto(`${stack.served.url}/`);
     await expect.poll(() => page.locator('#sign-in').isVisible()).toBe(true);
 
     await page.fill('#key-input', TEST_KEYS.approver);

@@ -1,41 +1,18 @@
 // The Panda seed's browser client as it is: `new EventSource(url)` cannot send Authorization, so
 // a page served by the app asks for a stream token and opens the SSE stream with `?token=`.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authHeader, buildTestApp, TEST_KEYS } from '../support/api.js';
-import { client } from '../support/deploy-flow.js';
-import { serveApp, type ServedApp } from '../support/http-server.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
-
-const CHROMIUM = process.env.SWITCHYARD_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { authHeader, TEST_KEYS } from '../support/api.js';
+import { startBrowserStack, type BrowserStack } from './browser-stack.js';
 
 interface Collected { type: string; data: string; lastEventId: string }
 
 describe('SSE from a browser EventSource (?token=)', () => {
-  const taskQueue = uniqueTaskQueue('eventsource');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let served: ServedApp;
-  let browser: Browser;
-  let api: ReturnType<typeof client>;
-
+  let stack: BrowserStack;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npm run setup:test\` (installs Debian's chromium)`);
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    const app = buildTestApp(temporal.client, taskQueue, {}, worker);
-    api = client(app);
-    served = await serveApp(app.fetch);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    stack = await startBrowserStack('eventsource');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
-    await worker?.stop();
-    await temporal?.close();
-  });
+  afterAll(async () => { await stack?.close(); });
 
   /** Runs the seed's client in the page: EventSource on `path`, collecting until `stages` stage events. */
   const collect = (page: Awaited<ReturnType<Browser['newPage']>>, path: string, stages: number) => page.evaluate(
@@ -58,13 +35,13 @@ describe('SSE from a browser EventSource (?token=)', () => {
   );
 
   it('receives connected and stage events with a stream token, and with an API key as ?token=', { timeout: 90_000 }, async () => {
-    const connection = await api.connect();
-    const started = await api.deploy(connection, { version: 'v1.0.0' });
+    const connection = await stack.api.connect();
+    const started = await stack.api.deploy(connection, { version: 'v1.0.0' });
     expect(started.status).toBe(200);
     const id = started.body.data.deploymentId as string;
 
-    const page = await browser.newPage();
-    await page.goto(`${served.url}/`);
+    const page = await stack.browser.newPage();
+    await page.goto(`${stack.served.url}/`);
     // The page asks for a token with its key (fetch can send headers), then EventSource uses it.
     const token = await page.evaluate(async ({ header, scope }) => {
       const res = await fetch('/api/v1/stream-tokens', { method: 'POST', headers: { ...header, 'content-type': 'application/json' }, body: JSON.stringify({ scope }) });
