@@ -5,13 +5,11 @@
 // clear, or workflow history.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { roleArn, SANDBOX_DEPLOY_ROLE } from '../emulators/aws/index.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
-import { buildTestApp } from './support/api.js';
-import { client } from './support/deploy-flow.js';
 import type { Json } from './support/http.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 const ROLE_ARN = roleArn(SANDBOX_DEPLOY_ROLE.name);
 
@@ -33,49 +31,36 @@ function historyText(history: unknown): string {
 }
 
 describe('AWS role connections', () => {
-  const taskQueue = uniqueTaskQueue('aws-role');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let api: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
+  const suite = sandboxSuite('aws-role');
 
 
-  const connectRole = (body: Record<string, unknown>) => api.call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, ...body });
+  const connectRole = (body: Record<string, unknown>) => suite.api.call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, ...body });
 
   it('connects with { region, roleArn, externalId }, lists the role without secrets, deploys, switches and completes', async () => {
-    const github = await api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });
+    const github = await suite.api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });
     expect(github.status).toBe(200);
     const connected = await connectRole({ roleArn: ROLE_ARN, externalId: SANDBOX_DEPLOY_ROLE.externalId });
     expect(connected.status, JSON.stringify(connected.body)).toBe(200);
     const awsConnectionId: string = connected.body.data.awsConnectionId;
     expect(awsConnectionId).toMatch(/^aws_[a-z0-9]{10}$/);
     // Validation assumed the role: GetCallerIdentity answered as the assumed role.
-    const sessions = () => worker.sandbox.aws.state.sessions.list();
+    const sessions = () => suite.worker.sandbox.aws.state.sessions.list();
     expect(sessions().map((s) => `${s.roleName}/${s.sessionName}`)).toContain(`${SANDBOX_DEPLOY_ROLE.name}/switchyard-connect`);
 
-    const listed = await api.call('GET', '/api/v1/connections', undefined, 'viewer');
+    const listed = await suite.api.call('GET', '/api/v1/connections', undefined, 'viewer');
     expect(listed.body.data.aws).toEqual(expect.arrayContaining([{ connectionId: awsConnectionId, region: SANDBOX_CREDENTIALS.region, roleArn: ROLE_ARN }]));
-    const stored = readFileSync(join(worker.config.dataDir, 'connections.json'), 'utf8');
+    const stored = readFileSync(join(suite.worker.config.dataDir, 'connections.json'), 'utf8');
     for (const text of [JSON.stringify(listed.body), stored]) expect(text).not.toContain(SANDBOX_DEPLOY_ROLE.externalId);
 
-    const started = await api.deploy({ githubConnectionId: github.body.data.githubConnectionId, awsConnectionId });
+    const started = await suite.api.deploy({ githubConnectionId: github.body.data.githubConnectionId, awsConnectionId });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const id: string = started.body.data.deploymentId;
-    await api.reach(id, 'DEPLOYMENT_READY');
-    const switched = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    await suite.api.reach(id, 'DEPLOYMENT_READY');
+    const switched = await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
     expect(switched.status).toBe(200);
-    const result = await api.reach(id, 'COMPLETED');
+    const result = await suite.api.reach(id, 'COMPLETED');
     expect(result).toMatchObject({ finalService: 'green', errorMessage: null });
-    expect(worker.sandbox.aws.state.counters.deploymentsCreated.get(`${SANDBOX_SERVICE.application}/${SANDBOX_SERVICE.deploymentGroup}`)).toBe(1);
+    expect(suite.worker.sandbox.aws.state.counters.deploymentsCreated.get(`${SANDBOX_SERVICE.application}/${SANDBOX_SERVICE.deploymentGroup}`)).toBe(1);
 
     // The activities assumed the role as the deployment's session.
     const deploymentSessions = sessions().filter((s) => s.sessionName === `switchyard-${id}`);
@@ -83,7 +68,7 @@ describe('AWS role connections', () => {
     expect(deploymentSessions.every((s) => s.roleName === SANDBOX_DEPLOY_ROLE.name)).toBe(true);
 
     // No secret in history (payloads decoded): not the ExternalId, not the base keys, not any session credential.
-    const history = historyText(await temporal.client.workflow.getHandle(id).fetchHistory());
+    const history = historyText(await suite.temporal.client.workflow.getHandle(id).fetchHistory());
     expect(history.includes(awsConnectionId)).toBe(true);
     const secrets = [SANDBOX_DEPLOY_ROLE.externalId, SANDBOX_CREDENTIALS.awsSecretAccessKey, ...sessions().flatMap((s) => [s.accessKeyId, s.secretAccessKey, s.sessionToken])];
     expect(secrets.filter((secret) => history.includes(secret))).toEqual([]);
@@ -109,7 +94,7 @@ describe('AWS role connections', () => {
     expect(badExternalId.status).toBe(400);
 
     // Nothing refused was stored.
-    const listed = await api.call('GET', '/api/v1/connections', undefined, 'viewer');
+    const listed = await suite.api.call('GET', '/api/v1/connections', undefined, 'viewer');
     expect(listed.body.data.aws.filter((a: Json) => a.roleArn && a.roleArn !== ROLE_ARN)).toEqual([]);
   });
 });
