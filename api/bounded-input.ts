@@ -34,9 +34,11 @@ export function jsonDepth(value: unknown): number {
   return deepest;
 }
 
-/** A JSON object of bounded depth and size (checked in that order: the depth walk bounds stringify). */
-export const boundedJsonObject = () => z.record(z.string(), z.unknown())
-  .refine((value) => jsonDepth(value) <= MAX_JSON_DEPTH, { message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` })
-  .refine((value) => jsonDepth(value) > MAX_JSON_DEPTH || Buffer.byteLength(JSON.stringify(value)) <= MAX_JSON_BYTES, {
-    message: `must be at most ${MAX_JSON_BYTES} bytes as JSON`,
-  });
+/** A JSON object of bounded depth and size: depth first, walked once, so stringify never meets a deep value. */
+export const boundedJsonObject = () => z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  if (jsonDepth(value) > MAX_JSON_DEPTH) {
+    ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
+  } else if (Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_JSON_BYTES} bytes as JSON` });
+  }
+});

@@ -138,7 +138,7 @@ async function startRates(total: number, concurrency: number): Promise<{ api: nu
     });
     const raw = await startRate(total, concurrency, (eventId) => stack.client.workflow.start(distributionWorkflow, {
       workflowId: `dist-${eventId}`, taskQueue: stack.taskQueue,
-      args: [{ ...rateInput(eventId), channels: [{ type: 'NAVER_BLOG', config: { text: 'rate' } }], retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
+      args: [{ ...rateInput(eventId), retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
     }));
     runs.push({ api, raw });
   }

@@ -42,7 +42,13 @@ export class DeploymentService {
     private readonly defaults: DeploymentDefaults,
     /** Told when this service changed a deployment (switch, rollback): its event feeds poll at once. */
     private readonly changed: (deploymentId: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.probeHosts = new Set((defaults.probeHosts ?? []).map((h) => h.toLowerCase()));
+    for (const url of [defaults.target.blueUrl, defaults.target.greenUrl]) if (url) this.probeHosts.add(new URL(url).host.toLowerCase());
+  }
+
+  /** Hosts a request's probe URLs may name: DEPLOY_PROBE_HOSTS and the default URLs' hosts. */
+  private readonly probeHosts: Set<string>;
 
   private handle(id: string): WorkflowHandle {
     return this.client.workflow.getHandle(id);
@@ -57,7 +63,7 @@ export class DeploymentService {
     for (const field of fromClient ? (['blueUrl', 'greenUrl'] as const) : []) {
       const url = request.target?.[field];
       if (url !== undefined && !this.probeHostAllowed(url)) {
-        throw new ApiError(400, `target.${field} must be on an allowed probe host (${[...this.allowedProbeHosts()].join(', ') || 'none configured'}): the worker fetches it; set DEPLOY_PROBE_HOSTS to allow more`, {}, DEPLOYMENT_ERROR);
+        throw new ApiError(400, `target.${field} must be on an allowed probe host (${[...this.probeHosts].join(', ') || 'none configured'}): the worker fetches it; set DEPLOY_PROBE_HOSTS to allow more`, {}, DEPLOYMENT_ERROR);
       }
     }
     const merged: Partial<DeployTarget> = { ...this.defaults.target, ...request.target };
@@ -69,18 +75,11 @@ export class DeploymentService {
     return merged as DeployTarget;
   }
 
-  private allowedProbeHosts(): Set<string> {
-    const hosts = new Set((this.defaults.probeHosts ?? []).map((h) => h.toLowerCase()));
-    for (const url of [this.defaults.target.blueUrl, this.defaults.target.greenUrl]) if (url) hosts.add(new URL(url).host.toLowerCase());
-    return hosts;
-  }
-
   /** A URL is allowed when its `host:port` or its bare host name is listed (http and https only). */
   private probeHostAllowed(url: string): boolean {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
-    const allowed = this.allowedProbeHosts();
-    return allowed.has(parsed.host.toLowerCase()) || allowed.has(parsed.hostname.toLowerCase());
+    return this.probeHosts.has(parsed.host.toLowerCase()) || this.probeHosts.has(parsed.hostname.toLowerCase());
   }
 
   /**

@@ -52,6 +52,8 @@ export interface SseTimings {
 export const SEED_SSE_TIMINGS: SseTimings = { keepAliveMs: 15_000, closeAfterEndMs: 5_000, maxStreamMs: 5 * 60_000 };
 const RECONNECT_MS = 5000;
 const END_EVENT_TYPES = new Set(['success', 'fail']);
+/** The seed's first event of every stream. */
+const CONNECTED = { event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS };
 
 /** The resume point: the Last-Event-ID header, or `?lastEventId=` for clients that cannot set headers. */
 export function lastEventIdOf(c: Context): number {
@@ -103,7 +105,7 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
     // `connected` and an `error` event, so EventSource clients reconnect instead of giving up.
     if (error instanceof ApiError && error.status === 404) throw error;
     return streamSSE(c, async (stream) => {
-      await stream.writeSSE({ event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS });
+      await stream.writeSSE(CONNECTED);
       await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: `Event stream unavailable: ${(error as Error).message ?? 'unknown error'}` }) });
     });
   }
@@ -145,7 +147,7 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
     try {
       stream.onAbort(finish);
       request.addEventListener('abort', finish, { once: true });
-      await stream.writeSSE({ event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS });
+      await stream.writeSSE(CONNECTED);
       for (const { events, terminal } of pending.splice(0)) deliver.onEvents(events, terminal);
       if (pendingError !== undefined) deliver.onError(pendingError);
       keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => finish()), timings.keepAliveMs);
