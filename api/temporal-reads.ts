@@ -19,7 +19,7 @@ const HISTORY_WAIT_MS = 30_000;
  * with waitNewEvent), one pending call and no query. Every change of a workflow's state comes
  * with new history events (a workflow task, a signal, an update), so this is the cheap "changed"
  * hint that lets a feed query right after a change instead of on a timer. Resolves true on new
- * events (the first call also returns the history so far), false once the workflow has closed.
+ * events (the first call also returns the history so far), false once the run has closed.
  */
 export function historyChanges(client: Client, workflowId: string): (signal: AbortSignal) => Promise<boolean> {
   let nextPageToken: Uint8Array | undefined;
@@ -38,7 +38,12 @@ export function historyChanges(client: Client, workflowId: string): (signal: Abo
         throw error;
       }
       const token = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : undefined;
-      if (!token) return false;
+      // That run has closed. The token named it, so the next wait starts from the workflow id
+      // again: the run it continued as, if any (whose history so far counts as a change).
+      if (!token) {
+        nextPageToken = undefined;
+        return false;
+      }
       nextPageToken = token;
       // A query sees a change only once a workflow task has completed: an activity's completion
       // alone (before the task that handles it) would cost a query that finds nothing new.

@@ -20,6 +20,11 @@ export interface DistributionInput {
   retryBackoffMs: number;
   /** Who asked (API key label): audit, never a secret. */
   requestedBy: string;
+  /**
+   * Continue as new at a settle once the history has this many events (default 500): retries
+   * within the window grow the history, a new run starts small with the state carried over.
+   */
+  continueAsNewAfterEvents?: number;
 }
 
 /** The seed's per-channel publish fields. */

@@ -24,6 +24,8 @@ export interface DistributionSettings {
   retryBackoffMs: number;
   /** How long POST /distribute waits for every channel to settle before answering 202. */
   syncWaitMs: number;
+  /** History length at which a settled distribution continues as new (the workflow's default when absent). */
+  continueAsNewAfterEvents?: number;
 }
 
 const SETTLED: ReadonlySet<OverallStatus> = new Set(SETTLED_STATUSES);
@@ -50,6 +52,7 @@ export class DistributionService {
       retryWindowMs: this.settings.retryWindowMs,
       retryBackoffMs: this.settings.retryBackoffMs,
       requestedBy,
+      ...(this.settings.continueAsNewAfterEvents ? { continueAsNewAfterEvents: this.settings.continueAsNewAfterEvents } : {}),
     };
     let created = false;
     try {

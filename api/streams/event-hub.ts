@@ -37,6 +37,8 @@ interface Feed {
   waiting?: AbortController;
   /** The change hint failed (no permission, say): this feed polls on its timer only. */
   hintless: boolean;
+  /** Hints in a row that said "closed" (see schedule). */
+  closedHints: number;
   /** Resolves after the first fetch, so a subscriber's history is complete before it is sent. */
   ready: Promise<void>;
 }
@@ -106,7 +108,7 @@ export class WorkflowEventHub {
   private feedFor(key: string, fetch: EventsFetcher): Feed {
     const existing = this.feeds.get(key);
     if (existing) return existing;
-    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, nudged: false, fetch, hintless: fetch.changes === undefined, ready: Promise.resolve() };
+    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, nudged: false, fetch, hintless: fetch.changes === undefined, closedHints: 0, ready: Promise.resolve() };
     feed.ready = this.poll(feed, fetch, true);
     // A failed first fetch is reported to subscribe(); nothing else awaits it.
     feed.ready.catch(() => this.feeds.delete(key));
@@ -166,7 +168,14 @@ export class WorkflowEventHub {
     };
     feed.timer = setTimeout(() => wake(0), this.options.pollIntervalMs * SAFETY_POLL_FACTOR);
     fetch.changes(waiting.signal).then(
-      () => wake(COALESCE_MS),
+      (changed) => {
+        // "Closed" is that run closing: a workflow that continued as new has a successor with its
+        // own hint, found by the next wait. One closed for good without a terminal event (say,
+        // terminated) would answer "closed" at once every time: poll it on the timer instead.
+        feed.closedHints = changed ? 0 : feed.closedHints + 1;
+        if (feed.closedHints > 1) feed.hintless = true;
+        wake(COALESCE_MS);
+      },
       () => {
         if (waiting.signal.aborted) return;
         // No hint for this workflow: poll it on the timer from now on.

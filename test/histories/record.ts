@@ -78,6 +78,25 @@ try {
     await save('distribution', 'dist-evt-record');
   }
 
+  // A distribution whose settle continues as new (a limit of 10 events, so the first settle does):
+  // the run that continues ('distribution-continuing', with the patch marker) and the run it
+  // continued as ('distribution-continued', started with the carried state), closing after its window.
+  const continuedNames = ['distribution-continuing', 'distribution-continued'].filter(wanted);
+  if (continuedNames.length > 0) {
+    const workflowId = 'dist-evt-record-continued';
+    const first = await env.client.workflow.start('distributionWorkflow', { taskQueue, workflowId, args: [{
+      eventId: 'evt-record-continued', contentUrls: { kakaoChannel: 'https://cdn.example.com/k.jpg' },
+      channels: [{ type: 'KAKAO_CHANNEL', config: { text: 'recorded' } }],
+      retryWindowMs: 1000, retryBackoffMs: 100, requestedBy: 'recorder', continueAsNewAfterEvents: 10,
+    }] });
+    await env.client.workflow.getHandle(workflowId).result();
+    if (continuedNames.includes('distribution-continuing')) {
+      writeFileSync(new URL('./distribution-continuing.json', import.meta.url), JSON.stringify(await env.client.workflow.getHandle(workflowId, first.firstExecutionRunId).fetchHistory()));
+      console.log(`recorded distribution-continuing (${workflowId})`);
+    }
+    if (continuedNames.includes('distribution-continued')) await save('distribution-continued', workflowId);
+  }
+
   // One deployment, switched: its own history ('deployment', before the hook moved into the
   // workflow; 'deployment-hook', with the testTrafficHook update) and its service's admission run.
   const deploymentNames = ['deployment', 'deployment-hook', 'service-deployments'].filter(wanted);

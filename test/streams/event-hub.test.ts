@@ -95,4 +95,32 @@ describe('event hub nudges', () => {
     other.append('stage 2');
     await expect.poll(() => seen, { timeout: 1_000, interval: 10 }).toEqual(['stage 2']);
   });
+
+  it('after a run closes, the next wait follows the run it continued as; a workflow closed for good goes to the timer', async () => {
+    const hub = hubPolling(200);
+    const log = workflowLog();
+    // The hint answers as historyChanges does: "closed" when the run ends, then (a continued
+    // run) "changed"; later "closed" every time, at once (a workflow terminated for good).
+    const answers = [false, true];
+    let waits = 0;
+    const hinted = Object.assign(log.fetch, {
+      changes: async () => {
+        waits += 1;
+        const next = answers.shift();
+        if (next === undefined) return false;
+        return next;
+      },
+    });
+    const received: string[] = [];
+    await hub.subscribe('distribution:continued', hinted, 0, { onEvents: (events) => received.push(...events.map((e) => e.message)), onError: () => undefined });
+    log.append('retry of the continued run');
+    await expect.poll(() => received, { timeout: 1_000, interval: 10 }).toEqual(['retry of the continued run']);
+    // Closed for good: two "closed" in a row, then the feed polls on its 200 ms timer, not in a loop.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const queries = hub.queries;
+    const hintWaits = waits;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(waits).toBe(hintWaits);
+    expect(hub.queries - queries).toBeLessThanOrEqual(6);
+  });
 });

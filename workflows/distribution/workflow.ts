@@ -1,8 +1,10 @@
 // One workflow per event (id `dist-<eventId>`): every channel in parallel, each with its own
 // schedule and retries; then the completion webhook; then open for a retry window so status and
-// retries work on this one execution.
+// retries work on this one workflow id. Retries grow the history, so at a settle where the history
+// has grown long the workflow continues as new, carrying its state (channels, event log, settle
+// count, the window's end) into a small new run.
 import {
-  allHandlersFinished, ApplicationFailure, condition, log as workflowLog, proxyActivities, setHandler,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log as workflowLog, patched, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
@@ -12,8 +14,8 @@ import { EventLog } from '../shared/event-log.js';
 import { publishWithRetries, waitForSchedule, type ChannelRunContext } from './channel-run.js';
 import { cancelScheduledUpdate, distributionEventsQuery, distributionSnapshotQuery, retryChannelsUpdate } from './messages.js';
 import {
-  isSettled, overallStatusOf, settledStatusOf, type ChannelRequest, type ChannelState, type DistributionInput,
-  type DistributionSnapshot,
+  isSettled, overallStatusOf, settledStatusOf, type ChannelRequest, type ChannelState, type DistributionContinuation,
+  type DistributionInput, type DistributionSnapshot,
 } from './types.js';
 
 const { notifyDistributionWebhook } = proxyActivities<Activities>({
@@ -23,11 +25,17 @@ const { notifyDistributionWebhook } = proxyActivities<Activities>({
 
 type RunState = ChannelState & { cancelRequested?: boolean };
 
-export async function distributionWorkflow(input: DistributionInput): Promise<DistributionSnapshot> {
-  const log = new EventLog();
-  const startedAt = new Date().toISOString();
+/** History length at which a settled distribution continues as new, unless its input says otherwise. */
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 500;
+/** Marks the runs that may continue as new: older histories replay without it. */
+const CONTINUE_AS_NEW_PATCH = 'distribution-continue-as-new';
+
+/** `continued` is what the previous run of the same distribution carried over; absent on the first run. */
+export async function distributionWorkflow(input: DistributionInput, continued?: DistributionContinuation): Promise<DistributionSnapshot> {
+  const log = new EventLog(continued?.events);
+  const startedAt = continued?.startedAt ?? new Date().toISOString();
   const requests = new Map<ChannelType, ChannelRequest>(input.channels.map((c) => [c.type, c]));
-  const channels: RunState[] = input.channels.map((c) => ({
+  const channels: RunState[] = continued ? continued.channels.map((c) => ({ ...c })) : input.channels.map((c) => ({
     channel: c.type,
     status: 'PENDING',
     phase: 'PREPARING',
@@ -37,12 +45,12 @@ export async function distributionWorkflow(input: DistributionInput): Promise<Di
   const byChannel = new Map(channels.map((c) => [c.channel, c]));
   let activityCalls = 0;
   const context: ChannelRunContext = { input, log, nextActivityId: (channel, kind) => `${channel}/${kind}/${++activityCalls}` };
-  let completedAt: string | undefined;
-  let retryWindowEndsAt: string | undefined;
+  let completedAt = continued?.completedAt;
+  let retryWindowEndsAt = continued?.retryWindowEndsAt;
   let activeRuns = 0;
-  /** Channel runs ever started: tells whether a retry happened since the last settle. */
+  /** Channel runs ever started in this run: tells whether a retry happened since the last settle. */
   let runsStarted = 0;
-  let settleCount = 0;
+  let settleCount = continued?.settleCount ?? 0;
 
   const publicState = (c: RunState): ChannelState => {
     const { cancelRequested: _ignored, ...rest } = c;
@@ -114,28 +122,55 @@ export async function distributionWorkflow(input: DistributionInput): Promise<Di
   upsertSearchAttributes([
     { key: SwitchyardKind, value: 'distribution' },
     { key: DistributionEventId, value: input.eventId },
-    { key: SwitchyardStatus, value: 'IN_PROGRESS' },
+    { key: SwitchyardStatus, value: continued ? overallStatusOf(channels) : 'IN_PROGRESS' },
   ]);
-  log.append('started', `Distribution of ${input.eventId} to ${channels.length} channel(s) started by ${input.requestedBy}`, {
-    channels: channels.map((c) => c.channel),
-  });
+  if (!continued) {
+    log.append('started', `Distribution of ${input.eventId} to ${channels.length} channel(s) started by ${input.requestedBy}`, {
+      channels: channels.map((c) => c.channel),
+    });
+    await Promise.all(channels.map((channel) => run(channel, true)));
+  }
 
-  await Promise.all(channels.map((channel) => run(channel, true)));
+  let settledAt = 0;
+  // A continued run starts settled, inside the window its previous run opened.
+  let windowMs = continued ? Math.max(1, Date.parse(continued.retryWindowEndsAt) - Date.now()) : undefined;
   for (;;) {
-    // Settle only when nothing runs (a retry may have started before the first runs ended), and
-    // settle again whenever a run started since the last settle, even one that already ended.
-    await condition(() => activeRuns === 0 && channels.every(isSettled));
-    const settledAt = runsStarted;
-    await settle();
-    if (runsStarted !== settledAt) continue;
-    // Open for retries until the window passes with no retry; each retry restarts the window.
-    retryWindowEndsAt = new Date(Date.now() + input.retryWindowMs).toISOString();
-    const retried = await condition(() => runsStarted !== settledAt, input.retryWindowMs);
+    if (windowMs === undefined) {
+      // Settle only when nothing runs (a retry may have started before the first runs ended), and
+      // settle again whenever a run started since the last settle, even one that already ended.
+      await condition(() => activeRuns === 0 && channels.every(isSettled));
+      settledAt = runsStarted;
+      await settle();
+      if (runsStarted !== settledAt) continue;
+      // Open for retries until the window passes with no retry; each retry restarts the window.
+      retryWindowEndsAt = new Date(Date.now() + input.retryWindowMs).toISOString();
+      if (historyHasGrown() && patched(CONTINUE_AS_NEW_PATCH)) {
+        // Only with no update in flight: its caller waits for this run's answer.
+        await condition(allHandlersFinished);
+        if (runsStarted === settledAt) return await continueAsNew<typeof distributionWorkflow>(input, carriedState(retryWindowEndsAt));
+        continue; // a retry came in meanwhile: settle it first
+      }
+      windowMs = input.retryWindowMs;
+    }
+    const retried = await condition(() => runsStarted !== settledAt, windowMs);
+    windowMs = undefined;
     if (!retried) break;
     upsertSearchAttributes([{ key: SwitchyardStatus, value: 'IN_PROGRESS' }]);
   }
   await condition(allHandlersFinished);
   return snapshot();
+
+  function historyHasGrown(): boolean {
+    const info = workflowInfo();
+    return info.historyLength >= (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS) || info.continueAsNewSuggested;
+  }
+
+  function carriedState(windowEndsAt: string): DistributionContinuation {
+    return {
+      startedAt, ...(completedAt ? { completedAt } : {}), channels: channels.map(publicState), events: log.state(), settleCount,
+      retryWindowEndsAt: windowEndsAt,
+    };
+  }
 
   async function settle(): Promise<void> {
     completedAt = new Date().toISOString();

@@ -19,10 +19,29 @@ export interface EventsPage {
 
 export const MAX_RETAINED_EVENTS = 500;
 
+/** What a log carries into the next run when its workflow continues as new: seqs go on from there. */
+export interface EventLogState {
+  events: WorkflowEvent[];
+  lastSeq: number;
+  terminal: boolean;
+}
+
 export class EventLog {
   private readonly events: WorkflowEvent[] = [];
   private seq = 0;
   terminal = false;
+
+  constructor(carried?: EventLogState) {
+    if (!carried) return;
+    this.events.push(...carried.events.slice(-MAX_RETAINED_EVENTS));
+    this.seq = carried.lastSeq;
+    this.terminal = carried.terminal;
+  }
+
+  /** The log as the next run's constructor takes it. */
+  state(): EventLogState {
+    return { events: [...this.events], lastSeq: this.seq, terminal: this.terminal };
+  }
 
   /** `at` comes from the workflow clock, which is deterministic under replay. */
   append(type: string, message: string, details: Record<string, unknown> = {}): WorkflowEvent {
