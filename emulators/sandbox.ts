@@ -11,6 +11,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler } from '../lambda/after-allow-test-traffic/handler.js';
 import type { ConnectionStore } from '../common/connection-store.js';
 import type { SlackConfig } from '../common/slack-config.js';
+import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';
 import { keepSandboxState, readSandboxPorts, readSandboxState, writeSandboxPorts, type SandboxStateWriter } from './sandbox-state.js';
 
 /** Sandbox-only credentials: accepted by the emulators and nothing else. */
@@ -80,6 +81,11 @@ export interface SandboxOptions {
    * start finds what the last one left there (see sandbox-state.ts); without it every start is new.
    */
   stateDir?: string;
+  /**
+   * Faults to inject into every emulator's service APIs (throttling, 5xx, dropped connections),
+   * from one shared injector: the fault suite's sandbox. Without it nothing is injected.
+   */
+  faults?: FaultPlan;
 }
 
 export interface Sandbox {
@@ -91,6 +97,8 @@ export interface Sandbox {
   awsEndpoint: string;
   /** Defaults for deployments to the seeded service. */
   target: Omit<DeployTarget, 'ecrRepository'>;
+  /** The injector all four emulators share, when started with `faults`. */
+  faults?: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -99,11 +107,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const { stateDir } = options;
   const saved = stateDir ? readSandboxState(stateDir) : undefined;
   const ports = stateDir ? readSandboxPorts(stateDir) : {};
+  const faults = options.faults ? createFaultInjector(options.faults) : undefined;
+  const sharedFaults = faults ? { faults } : {};
   const aws = await onPreferredPort(ports.aws, (port) => startAwsEmulator({
     credentials: { accessKeyIds: [SANDBOX_CREDENTIALS.awsAccessKeyId], unauthorizedAccessKeyId: SANDBOX_CREDENTIALS.awsUnauthorizedAccessKeyId },
     region: SANDBOX_CREDENTIALS.region,
     stepMs: options.stepMs ?? 300,
     ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
+    ...sharedFaults,
     port,
   }));
   if (saved) {
@@ -121,12 +132,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stepMs: options.stepMs ?? 500,
     // What the build workflow's last step does for real: push the image to ECR.
     onImageBuilt: (built) => { aws.state.ecr.pushImage(built.ecrRepository, built.imageTag); },
+    ...sharedFaults,
     port,
   }));
   seedSandboxRepos(github.state);
   const token = () => randomBytes(16).toString('hex');
-  const channels = await onPreferredPort(ports.channels, (port) => startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 }, port }));
-  const slack = await onPreferredPort(ports.slack, (port) => startSlackEmulator({ botToken: SANDBOX_SLACK.botToken, port }));
+  const channels = await onPreferredPort(ports.channels, (port) => startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 }, ...sharedFaults, port }));
+  const slack = await onPreferredPort(ports.slack, (port) => startSlackEmulator({ botToken: SANDBOX_SLACK.botToken, ...sharedFaults, port }));
   if (saved) slack.state.importData(saved.slack);
   let writer: SandboxStateWriter | undefined;
   if (stateDir) {
@@ -136,6 +148,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const { blueUrl, greenUrl } = blueGreenUrls(aws.url, SANDBOX_SERVICE.cluster, service);
   return {
     github, aws, channels, slack,
+    ...sharedFaults,
     githubApiUrl: github.url,
     awsEndpoint: aws.url,
     target: {

@@ -5,8 +5,8 @@ export class AwsError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    /** HTTP status; AWS answers client mistakes with 400 and its own failures with 500. */
-    readonly status: 400 | 403 | 404 | 500 = 400,
+    /** HTTP status; AWS answers client mistakes with 400 and its own failures with 500 (503 when it is overloaded). */
+    readonly status: 400 | 403 | 404 | 500 | 503 = 400,
   ) {
     super(message);
     this.name = code;

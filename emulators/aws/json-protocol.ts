@@ -35,8 +35,13 @@ export async function handleJsonRequest(c: Context, state: AwsEmulatorState, ser
   } catch (error) {
     const awsError = error instanceof AwsError ? error : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
     if (!(error instanceof AwsError)) console.error('[aws-emulator]', error);
-    return respond(awsError.status, { __type: awsError.code, message: awsError.message }, awsError.code);
+    return jsonErrorResponse(awsError);
   }
+}
+
+/** An error as awsJson1_1 encodes it: the status, `__type` and message, and `x-amzn-errortype`. */
+export function jsonErrorResponse(error: AwsError): Response {
+  return respond(error.status, { __type: error.code, message: error.message }, error.code);
 }
 
 async function readJsonBody(c: Context): Promise<JsonInput> {

@@ -14,6 +14,9 @@ import type { AwsEmulatorStateOptions } from './emulator-state.js';
 import { handleJsonRequest } from './json-protocol.js';
 import type { JsonService } from './json-protocol.js';
 import { handleStsRequest } from './sts-handler.js';
+import { awsFaultAnswers } from './fault-answers.js';
+import { withFaults } from '../fault-handler.js';
+import type { FaultInjector } from '../faults.js';
 import { listen } from '../listen.js';
 
 export { blueGreenUrls } from './bluegreen-app.js';
@@ -24,6 +27,8 @@ export interface AwsEmulatorOptions extends AwsEmulatorStateOptions {
   hostname?: string;
   /** Base latency of the blue/green health endpoints (default 20 ms). */
   probeLatencyMs?: number;
+  /** Injected throttling, 5xx and timeouts on the service APIs (fault suite). */
+  faults?: FaultInjector;
 }
 
 export interface RunningAwsEmulator {
@@ -61,7 +66,7 @@ export function createAwsEmulatorApp(state: AwsEmulatorState, probeLatencyMs = 2
 export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<RunningAwsEmulator> {
   const state = new AwsEmulatorState(options);
   const app = createAwsEmulatorApp(state, options.probeLatencyMs);
-  const listening = await listen(app.fetch, options);
+  const listening = await listen(withFaults(app.fetch, 'aws', options.faults, awsFaultAnswers), options);
   return {
     url: listening.url,
     state,

@@ -33,9 +33,14 @@ export function handleStsRequest(state: AwsEmulatorState, form: URLSearchParams,
       + `</GetCallerIdentityResult><ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
   } catch (error) {
     const awsError = error instanceof AwsError ? error : new AwsError('InternalFailure', 'An internal error occurred.', 500);
-    return xml(awsError.status, id, `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${awsError.fault}</Type><Code>${escapeXml(awsError.code)}</Code>`
-      + `<Message>${escapeXml(awsError.message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`);
+    return queryErrorResponse(awsError, id);
   }
+}
+
+/** An error as awsQuery encodes it: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`. */
+export function queryErrorResponse(error: AwsError, id = requestId()): Response {
+  return xml(error.status, id, `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.code)}</Code>`
+    + `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`);
 }
 
 const SESSION_NAME = /^[\w+=,.@-]*$/;

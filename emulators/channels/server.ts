@@ -11,6 +11,9 @@ import { InstagramEmulatorState } from './instagram-state.js';
 import type { InstagramEmulatorOptions } from './instagram-state.js';
 import { createPartnerApp } from './partner-app.js';
 import { PartnerEmulatorState } from './partner-state.js';
+import { channelFaultAnswers } from './fault-answers.js';
+import { withFaults } from '../fault-handler.js';
+import type { FaultInjector } from '../faults.js';
 import { listen } from '../listen.js';
 
 export const PARTNER_PATHS: Record<PartnerChannelType, string> = {
@@ -28,6 +31,8 @@ export interface ChannelEmulatorOptions {
   /** The credentials the emulated channels accept; one string gives every partner the same token. */
   tokens: { instagram: string; partners: string | Record<PartnerChannelType, string> };
   instagram?: Omit<InstagramEmulatorOptions, 'accessToken' | 'igUserId'> & { igUserId?: string };
+  /** Injected throttling, 5xx and timeouts on the channel APIs (fault suite). */
+  faults?: FaultInjector;
 }
 
 export interface RunningChannelEmulators {
@@ -58,6 +63,6 @@ export async function startChannelEmulators(options: ChannelEmulatorOptions): Pr
     app.route(`/partners/${path}`, createPartnerApp(partners[channel as PartnerChannelType]));
   }
 
-  const listening = await listen(app.fetch, options);
+  const listening = await listen(withFaults(app.fetch, 'channels', options.faults, channelFaultAnswers(app)), options);
   return { url: listening.url, state, close: listening.close };
 }

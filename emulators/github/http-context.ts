@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { githubError } from './errors.js';
+import { primaryRateLimitMessage, rateLimitHeaders } from './rate-limits.js';
 import type { Urls } from './serializers.js';
 import type { GitHubEmulatorState } from './state.js';
 
@@ -13,7 +14,7 @@ const SUPPORTED_API_VERSIONS = ['2022-11-28', '2026-03-10'];
 
 export function githubRestMiddleware(state: GitHubEmulatorState): MiddlewareHandler<GitHubEnv> {
   return async (c, next) => {
-    c.header('x-github-request-id', randomBytes(10).toString('hex').toUpperCase().replace(/(.{4})(.{4})(.{4})(.{8})/, '$1:$2:$3:$4'));
+    c.header('x-github-request-id', githubRequestId());
     c.header('x-github-media-type', 'github.v3; format=json');
     const version = c.req.header('x-github-api-version') ?? SUPPORTED_API_VERSIONS[0]!;
     if (!SUPPORTED_API_VERSIONS.includes(version)) {
@@ -28,17 +29,18 @@ export function githubRestMiddleware(state: GitHubEmulatorState): MiddlewareHand
     c.set('token', presented);
 
     const limit = state.rateLimits.take(presented);
-    c.header('x-ratelimit-limit', String(limit.limit));
-    c.header('x-ratelimit-remaining', String(Math.max(0, limit.remaining)));
-    c.header('x-ratelimit-used', String(Math.min(limit.used, limit.limit)));
-    c.header('x-ratelimit-reset', String(limit.reset));
-    c.header('x-ratelimit-resource', 'core');
+    for (const [name, value] of Object.entries(rateLimitHeaders(limit))) c.header(name, value);
     if (limit.remaining < 0) {
-      const who = presented === undefined ? 'this client (anonymous)' : `user ${state.loginFor(presented)}`;
-      return githubError(c, 403, `API rate limit exceeded for ${who}.`, 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
+      const login = presented === undefined ? undefined : state.loginFor(presented);
+      return githubError(c, 403, primaryRateLimitMessage(login), 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
     }
     await next();
   };
+}
+
+/** GitHub's request id format, e.g. `A1B2:C3D4:E5F6:0123456789AB`. */
+export function githubRequestId(): string {
+  return randomBytes(10).toString('hex').toUpperCase().replace(/(.{4})(.{4})(.{4})(.{8})/, '$1:$2:$3:$4');
 }
 
 /** undefined: no credentials (anonymous); null: an Authorization header GitHub cannot read. */

@@ -20,3 +20,19 @@ export class RateLimits {
     return { limit, remaining: limit - window.used, used: window.used, reset: Math.ceil((window.start + WINDOW_MS) / 1000) };
   }
 }
+
+/** The x-ratelimit-* headers GitHub sends with every REST answer. */
+export function rateLimitHeaders(status: RateLimitStatus): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(status.limit),
+    'x-ratelimit-remaining': String(Math.max(0, status.remaining)),
+    'x-ratelimit-used': String(Math.min(status.used, status.limit)),
+    'x-ratelimit-reset': String(status.reset),
+    'x-ratelimit-resource': 'core',
+  };
+}
+
+/** The 403 message of an exhausted primary limit; `login` undefined for anonymous callers. */
+export function primaryRateLimitMessage(login: string | undefined): string {
+  return `API rate limit exceeded for ${login === undefined ? 'this client (anonymous)' : `user ${login}`}.`;
+}

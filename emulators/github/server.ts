@@ -3,12 +3,17 @@
 import { createGitHubApp } from './app.js';
 import { GitHubEmulatorState } from './state.js';
 import type { GitHubEmulatorOptions } from './state.js';
+import { githubFaultAnswers } from './fault-answers.js';
+import { withFaults } from '../fault-handler.js';
+import type { FaultInjector } from '../faults.js';
 import { listen } from '../listen.js';
 
 export interface StartGitHubEmulatorOptions extends GitHubEmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   hostname?: string;
+  /** Injected throttling, 5xx and timeouts on the REST API (fault suite). */
+  faults?: FaultInjector;
 }
 
 export interface RunningGitHubEmulator {
@@ -21,7 +26,7 @@ export interface RunningGitHubEmulator {
 export async function startGitHubEmulator(options: StartGitHubEmulatorOptions): Promise<RunningGitHubEmulator> {
   const state = new GitHubEmulatorState(options);
   const app = createGitHubApp(state);
-  const listening = await listen(app.fetch, options);
+  const listening = await listen(withFaults(app.fetch, 'github', options.faults, githubFaultAnswers(state, app)), options);
   return {
     url: listening.url,
     state,
