@@ -10,7 +10,7 @@ import { Context, sleep } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Builder } from '../../domain/deployment.js';
 import type { DeployClients } from './clients.js';
-import { asActivityFailure, permanent } from './errors.js';
+import { asActivityFailure, isGitHubRateLimit, permanent } from './errors.js';
 import { reportProgress } from './progress.js';
 
 export interface BuildInput {
@@ -140,7 +140,7 @@ function githubBuildFailure(error: unknown, repository: string, workflowFile: st
     case 404:
       return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} not found in ${repository} (${template}, on the default branch)`);
     case 403:
-      if (/rate limit/i.test(said) || e.response?.headers?.['x-ratelimit-remaining'] === '0') return ApplicationFailure.retryable(`GitHub ${repository}: ${said}`, 'TransientRateLimit');
+      if (isGitHubRateLimit(error)) return ApplicationFailure.retryable(`GitHub ${repository}: ${said}`, 'TransientRateLimit');
       return permanent('DOCKER_BUILD_FAILED', `The GitHub token may not run ${workflowFile} in ${repository}: ${said} (a fine-grained token needs the Actions read and write permission, a classic token the repo and workflow scopes)`);
     case 422:
       if (/disabled workflow/i.test(said)) return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} is disabled in ${repository} (enable it in the repository's Actions tab): ${said}`);

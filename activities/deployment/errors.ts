@@ -15,13 +15,29 @@ interface SdkLikeError {
   $retryable?: unknown;
   $metadata?: { httpStatusCode?: number };
   code?: string;
+  /** Octokit's RequestError. */
+  response?: { headers?: Record<string, string | undefined> };
+}
+
+/**
+ * GitHub's rate limits come as 403 (or 429): the primary limit with `x-ratelimit-remaining: 0`,
+ * the secondary one with its "secondary rate limit" message and a `retry-after`.
+ */
+export function isGitHubRateLimit(error: unknown): boolean {
+  const e = (error ?? {}) as SdkLikeError;
+  if (e.status !== 403 && e.status !== 429) return false;
+  const headers = e.response?.headers ?? {};
+  return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(e.message ?? '');
 }
 
 function isTransient(error: SdkLikeError): boolean {
   const status = error.$metadata?.httpStatusCode ?? error.status;
   if (error.$retryable) return true;
+  // Throttling is a matter of time, whatever its status: AWS answers it with a 400
+  // (ThrottlingException, and no $retryable when the SDK makes one attempt), GitHub with a 403.
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(error.name ?? '')) return true;
+  if (isGitHubRateLimit(error)) return true;
   if (status !== undefined) return status >= 500 || status === 429 || status === 408;
-  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(error.name ?? '')) return true;
   // No HTTP status at all: the request never got an answer (connection refused, reset, timeout).
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'].includes(error.code ?? '') || error.name === 'TimeoutError' || error.name === 'AbortError' || /fetch failed|socket hang up/i.test(error.message ?? '');
 }
