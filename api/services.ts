@@ -26,6 +26,7 @@ export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiSe
         builder: config.deploy.builder,
         queueCapacity: config.deploy.queueCapacity,
         probeHosts: config.deploy.probeHosts,
+        approvalPolicies: config.deploy.approvalPolicies,
         limits: config.deploy.limits,
       },
     },

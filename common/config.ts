@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../domain/channels.js';
 import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from '../domain/deployment.js';
 import { apiKeyList, booleanFlag, lambdaFunction, port, type Role } from './config-fields.js';
+import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { ConfigError } from './config-error.js';
 
 export { ROLES, type Role } from './config-fields.js';
@@ -76,6 +77,7 @@ export const configSchema = z.object({
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   DEPLOY_QUEUE_CAPACITY: z.coerce.number().int().min(0).max(100).default(0),
+  DEPLOY_APPROVAL_POLICIES: approvalPoliciesField.optional(),
   // Unset: 5000 ms against real services, 250 ms in sandbox mode (the emulators answer at once).
   DEPLOY_POLL_MS: z.coerce.number().int().min(10).optional(),
   DEPLOY_CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -153,6 +155,8 @@ export interface Config {
     /** Deployments that may wait behind a service's running one; 0 refuses them (409). */
     queueCapacity: number;
     probeHosts: string[];
+    /** DEPLOY_APPROVAL_POLICIES: who approves each service's switch, and how many must. */
+    approvalPolicies: ApprovalPolicies;
     limits: DeploymentLimits;
     pollMs: number;
     health: { samples: number; timeoutMs: number; maxErrorRate: number };
@@ -242,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       builder: raw.DEPLOY_BUILDER,
       queueCapacity: raw.DEPLOY_QUEUE_CAPACITY,
       probeHosts: raw.DEPLOY_PROBE_HOSTS ?? [],
+      approvalPolicies: approvalPolicies(raw.DEPLOY_APPROVAL_POLICIES),
       limits: {
         stageMs: raw.DEPLOY_STAGE_TIMEOUT_SECONDS * 1000,
         totalMs: raw.DEPLOY_TOTAL_TIMEOUT_SECONDS * 1000,

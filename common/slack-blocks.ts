@@ -10,7 +10,7 @@ export const DECISION_BLOCK_ID = 'deployment_decision';
 
 /** What the deployment message shows: fields of the workflow's snapshot, plus who approved. */
 export type SlackDeploymentView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'owner' | 'repo' | 'branch'>
-  & Partial<Pick<DeploymentSnapshot, 'version' | 'service' | 'cluster' | 'greenUrl' | 'blueUrl' | 'errorMessage' | 'errorCode' | 'decision' | 'rollbackOf' | 'codeDeployDeploymentId'>>
+  & Partial<Pick<DeploymentSnapshot, 'version' | 'service' | 'cluster' | 'greenUrl' | 'blueUrl' | 'errorMessage' | 'errorCode' | 'decision' | 'rollbackOf' | 'codeDeployDeploymentId' | 'approvals' | 'approvalsRequired'>>
   & { approvedBy?: string };
 
 export interface MessageOptions {
@@ -74,6 +74,15 @@ export function decisionText(view: SlackDeploymentView): string | undefined {
   return `:twisted_rightwards_arrows: Traffic switch approved by ${who}`;
 }
 
+/** "Approvals: 1 of 2 — @alice (api)", while a policy needs more than one; undefined otherwise. */
+function approvalsText(view: SlackDeploymentView): string | undefined {
+  const required = view.approvalsRequired ?? 1;
+  if (required <= 1) return undefined;
+  const given = view.approvals ?? [];
+  const who = given.map((a) => `${personLabel(a.who)} (${a.via})`).join(', ');
+  return `:ballot_box_with_check: *Approvals:* ${given.length} of ${required}${who ? ` — ${who}` : ''}`;
+}
+
 /** The message for a deployment in its current state; buttons only while DEPLOYMENT_READY and undecided. */
 export function deploymentMessage(view: SlackDeploymentView, options: MessageOptions = {}): SlackMessageContent {
   const repository = `${view.owner}/${view.repo}`;
@@ -100,6 +109,8 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   if (view.status === 'DEPLOYMENT_READY' && view.greenUrl) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:test_tube: *Test URL:* <${view.greenUrl}|${esc(view.greenUrl)}>\nTest green, then switch production traffic or roll back.` } });
   }
+  const approvals = approvalsText(view);
+  if (view.status === 'DEPLOYMENT_READY' && !decided && approvals) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: approvals } });
   if (view.status === 'DEPLOYMENT_READY' && !decided) {
     blocks.push({
       type: 'actions',

@@ -4,6 +4,8 @@
 export const DEPLOYMENT_MILESTONES = [
   /** Green is up and probed: the deployment waits at the gate for a person's switch or rollback. */
   'awaiting_decision',
+  /** An approval was recorded at the gate (`details.approval`, and the count against the policy). */
+  'approval_recorded',
   /** Production traffic moved to green. */
   'switched',
   /** The deployment was stopped and production stayed on (or returned to) blue. */

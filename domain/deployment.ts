@@ -1,7 +1,8 @@
 // A deployment's vocabulary: its input, state, result and the lists its fields take values from.
-// Pure types, const lists and functions over them, with no imports: the workflow, the
+// Pure types, const lists and functions over them, importing only domain/: the workflow, the
 // activities, configuration and the API all build on this file. Every list is written once, as a
 // const array, and its type is derived from it (zod schemas use `z.enum(THE_ARRAY)`).
+import type { Approval, ApprovalPolicy } from './approval-policy.js';
 
 export interface DeployTarget {
   cluster: string;
@@ -52,6 +53,8 @@ export interface DeploymentInput {
   requestedBy: string;
   /** A rollback deployment redeploys this known-good task definition: no build, no approval wait. */
   rollback?: { of: string; taskDefinitionArn: string };
+  /** The service's approval policy when the deployment started; absent: DEFAULT_APPROVAL_POLICY. */
+  approvalPolicy?: ApprovalPolicy;
 }
 
 export const DEPLOYMENT_STATUSES = ['IN_PROGRESS', 'DEPLOYMENT_READY', 'SWITCHING', 'COMPLETED', 'FAILED', 'ROLLED_BACK'] as const;
@@ -116,6 +119,11 @@ export interface DeploymentSnapshot {
   errorCode?: DeploymentErrorCode;
   failedStage?: number;
   decision?: Decision;
+  /** Approvals given at the gate so far, and how many the policy needs. */
+  approvals?: Approval[];
+  approvalsRequired?: number;
+  /** The policy it started under: the API words its refusals from it too. */
+  approvalPolicy?: ApprovalPolicy;
   rollbackOf?: string;
   eventCount: number;
 }

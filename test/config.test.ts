@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../common/config.js';
+import { DEFAULT_APPROVAL_POLICY } from '../domain/approval-policy.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -43,6 +47,34 @@ describe('configuration', () => {
     }
     for (const fn of ['has space', 'arn:aws:lambda:ap-northeast-2:123:function:x', 'arn:aws:s3:::bucket', `f${'x'.repeat(64)}`]) {
       expect(problemsOf({ DEPLOY_HOOK_FUNCTION: fn }).join(), fn).toContain('DEPLOY_HOOK_FUNCTION');
+    }
+  });
+
+  it('takes DEPLOY_APPROVAL_POLICIES as JSON or @file: a default and per-service policies over DEFAULT_APPROVAL_POLICY', () => {
+    expect(loadConfig({}).deploy.approvalPolicies.for('c/s')).toEqual(DEFAULT_APPROVAL_POLICY);
+    const policies = loadConfig({ DEPLOY_APPROVAL_POLICIES: JSON.stringify({
+      default: { deployerMayApprove: false },
+      services: { 'prod/payments': { approvals: 2, roles: ['approver'], slackGroups: ['S0PAYMENTS'], rollbackReasonRequired: true } },
+    }) }).deploy.approvalPolicies;
+    expect(policies.for('prod/shop')).toEqual({ ...DEFAULT_APPROVAL_POLICY, deployerMayApprove: false });
+    expect(policies.for('prod/payments')).toEqual({
+      ...DEFAULT_APPROVAL_POLICY, deployerMayApprove: false, approvals: 2, roles: ['approver'], slackGroups: ['S0PAYMENTS'], rollbackReasonRequired: true,
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'policies-')), 'policies.json');
+    writeFileSync(file, JSON.stringify({ default: { approvals: 3 } }));
+    expect(loadConfig({ DEPLOY_APPROVAL_POLICIES: `@${file}` }).deploy.approvalPolicies.for('a/b').approvals).toBe(3);
+    for (const [raw, says] of [
+      ['not json', 'must be JSON'],
+      [JSON.stringify({ default: { approvals: 0 } }), 'default.approvals'],
+      [JSON.stringify({ services: { payments: {} } }), 'cluster/service'],
+      [JSON.stringify({ default: { roles: ['root'] } }), 'default.roles.0'],
+      [JSON.stringify({ default: { slackGroups: ['U123'] } }), 'Slack id starting with S'],
+      [JSON.stringify({ default: { approval: 2 } }), 'approval'],
+      ['@/nonexistent/policies.json', 'cannot read'],
+    ] as const) {
+      const problems = problemsOf({ DEPLOY_APPROVAL_POLICIES: raw }).join();
+      expect(problems, raw).toContain('DEPLOY_APPROVAL_POLICIES');
+      expect(problems, raw).toContain(says);
     }
   });
 

@@ -9,10 +9,11 @@ import { canonicalServiceKey, serviceWorkflowId } from '../../workflows/service/
 import { serviceDeploymentsWorkflow } from '../../workflows/service/workflow.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
-  deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest,
+  deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome,
 } from '../../workflows/deployment/messages.js';
 import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/deployment/decisions.js';
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../domain/deployment.js';
+import type { ApprovalPolicies } from '../../common/approval-policies.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { EventsFetcher } from '../streams/event-hub.js';
@@ -30,6 +31,8 @@ export interface DeploymentDefaults {
    * configured default URLs are always allowed.
    */
   probeHosts?: readonly string[];
+  /** Each service's approval policy; absent: DEFAULT_APPROVAL_POLICY for all. */
+  approvalPolicies?: ApprovalPolicies;
 }
 
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
@@ -105,6 +108,8 @@ export class DeploymentService {
       limits: this.defaults.limits,
       requestedBy,
       ...(rollback ? { rollback } : {}),
+      // Resolved now, so the workflow enforces the policy this deployment started under.
+      ...(this.defaults.approvalPolicies ? { approvalPolicy: this.defaults.approvalPolicies.for(serviceKey) } : {}),
     };
     const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
     // The admission workflow closes when idle; an update that reaches it just as it closes is
@@ -152,7 +157,8 @@ export class DeploymentService {
     return queryWithDeadline(this.client, this.handle(id), () => notFound(id), deploymentEventsQuery, afterSeq);
   }
 
-  async switchTraffic(id: string, request: DecisionRequest): Promise<void> {
+  /** Records an approval; traffic switches once the deployment's approval policy is met (the outcome says which). */
+  async switchTraffic(id: string, request: DecisionRequest): Promise<SwitchOutcome> {
     // The seed lists "Deployment not found" among the switch's 400s.
     const snapshot = await this.snapshot(id).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404) throw new ApiError(400, 'Deployment not found', { deploymentId: id }, DEPLOYMENT_ERROR);
@@ -165,12 +171,14 @@ export class DeploymentService {
       const extras = refusal === ALREADY_SWITCHED ? { deploymentId: id } : { deploymentId: id, stage: snapshot.stage, deploymentStatus: snapshot.status };
       throw new ApiError(400, refusal, extras, DEPLOYMENT_ERROR);
     }
+    let outcome: SwitchOutcome;
     try {
-      await this.handle(id).executeUpdate(switchTrafficUpdate, { args: [request] });
+      outcome = await this.handle(id).executeUpdate(switchTrafficUpdate, { args: [request] });
     } catch (error) {
       throw refused(id, error, 'Traffic switch is not possible: the deployment has ended');
     }
     this.changed(id);
+    return outcome;
   }
 
   /** Before the switch: stop with auto-rollback. After completion: redeploy the previous known-good revision. */
@@ -259,7 +267,8 @@ function admissionRaced(error: unknown): boolean {
 
 /** An update the workflow refused (validator) is the client's 400 with the workflow's words. */
 function refused(id: string, error: unknown, closedMessage: string): unknown {
-  const answer = (message: string) => new ApiError(400, message, { deploymentId: id }, DEPLOYMENT_ERROR);
+  // The approval policy not counting this person is theirs to hear as a 403; the rest are the seed's 400s.
+  const answer = (message: string, type?: string) => new ApiError(type === 'NotApproved' ? 403 : 400, message, { deploymentId: id }, DEPLOYMENT_ERROR);
   // The deployment was just read: "not found" now means its workflow has closed meanwhile.
   return updateRefusal(error, { refused: answer, closed: () => answer(closedMessage) });
 }

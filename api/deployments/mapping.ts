@@ -34,6 +34,8 @@ export function toDeploymentResult(s: DeploymentSnapshot) {
     blueServiceArn: s.blueServiceArn ?? null,
     greenServiceArn: s.greenServiceArn ?? null,
     decidedAt: s.decision?.at ?? null,
+    approvals: s.approvals ?? (s.decision?.action === 'switch' ? [{ who: s.decision.by, via: s.decision.via, at: s.decision.at }] : []),
+    approvalsRequired: s.approvalsRequired ?? 1,
   };
 }
 

@@ -116,12 +116,22 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       method: 'post', path: '/api/v1/deploy/{id}/switch', tags: ['Deployment'], summary: '배포 전환 실행: switch production traffic from blue to green',
       description: 'As the seed: an unknown id, a deployment not ready, or one already switched is 400 ("Deployment not found", "Deployment is not ready for traffic switch. Current stage: N", "Traffic has already been switched to green").',
       security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
-      responses: { 200: jsonResponse(envelopes.switch, 'Switching'), ...errorResponses(400, 401, 403) },
+      responses: {
+        200: jsonResponse(envelopes.switch, 'Switching: the approval policy is met'),
+        202: jsonResponse(envelopes.switch, 'Approval recorded; the policy needs more before traffic switches'),
+        ...errorResponses(400, 401, 403),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      await deployments.switchTraffic(id, { by: c.get('principal').label, via: 'api' });
-      return ok(c, '배포 전환이 시작되었습니다.', { deploymentId: id, message: 'Traffic switching from blue to green in progress', activeService: 'green' as const });
+      const principal = c.get('principal');
+      const outcome = await deployments.switchTraffic(id, { by: principal.label, via: 'api', role: principal.role });
+      const approvals = { approvals: outcome.approvals ?? [], approvalsRequired: outcome.approvalsRequired ?? 1 };
+      if (outcome.activeService === 'green') {
+        return ok(c, '배포 전환이 시작되었습니다.', { deploymentId: id, message: 'Traffic switching from blue to green in progress', activeService: 'green' as const, ...approvals });
+      }
+      const waiting = `Approval recorded: ${approvals.approvals.length} of ${approvals.approvalsRequired}; traffic stays on blue until the policy is met`;
+      return ok(c, waiting, { deploymentId: id, message: waiting, activeService: 'blue' as const, ...approvals }, 202);
     },
   );
 

@@ -95,6 +95,15 @@ export const DeploymentIdParam = z.object({
   id: boundedText(128).openapi({ param: { name: 'id', in: 'path' }, example: 'dep_k1l2m3n4o5' }),
 });
 
+export const ApprovalSchema = z
+  .object({
+    who: z.string().openapi({ description: "The approver: an API key's label, or slack:<user id>" }),
+    via: z.enum(['api', 'slack', 'websocket', 'workflow']),
+    at: z.string().openapi({ description: 'ISO-8601 with milliseconds and zone (Z)' }),
+    reason: z.string().optional(),
+  })
+  .openapi('Approval');
+
 export const DeploymentResultSchema = z
   .object({
     deploymentId: z.string(),
@@ -126,6 +135,10 @@ export const DeploymentResultSchema = z
     blueServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of blue (production before the switch), from CodeDeploy' }),
     greenServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of green (the replacement), from CodeDeploy' }),
     decidedAt: z.string().nullable().openapi({ description: 'When the switch/rollback decision was taken. Not a seed field: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:08:45.123Z' }),
+  })
+  .extend({
+    approvals: z.array(ApprovalSchema).openapi({ description: 'Approvals given at the gate, in order (not a seed field)' }),
+    approvalsRequired: z.number().int().min(1).openapi({ description: "How many distinct approvals the service's policy needs before traffic switches" }),
   })
   .openapi('DeploymentResult');
 
@@ -164,7 +177,13 @@ export const envelopes = {
     position: z.number().int().min(1).optional().openapi({ description: 'Place in the service\'s queue; 1 starts next' }),
     runningDeploymentId: z.string().optional().openapi({ description: 'The deployment the queue waits behind' }),
   })),
-  switch: envelopeSchema(z.object({ deploymentId: z.string(), message: z.string(), activeService: z.literal('green') })),
+  switch: envelopeSchema(z.object({
+    deploymentId: z.string(),
+    message: z.string(),
+    activeService: z.enum(SERVICE_COLORS).openapi({ description: 'green once switching (200); blue while more approvals are needed (202)' }),
+    approvals: z.array(ApprovalSchema).optional(),
+    approvalsRequired: z.number().int().min(1).optional(),
+  })),
   rollback: envelopeSchema(z.object({ deploymentId: z.string(), message: z.string(), rollbackDeploymentId: z.string().nullable() })),
   result: envelopeSchema(DeploymentResultSchema),
   list: envelopeSchema(z.object({ deployments: z.array(DeploymentListItemSchema) })),

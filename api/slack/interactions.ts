@@ -8,6 +8,7 @@ import type { SlackConfig } from '../../common/slack-config.js';
 import { TERMINAL_STATUSES } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ApiError } from '../errors.js';
+import { DEFAULT_APPROVAL_POLICY } from '../../domain/approval-policy.js';
 import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
 import type { SlackGifs } from '../../common/slack-config.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
@@ -59,19 +60,29 @@ export class Interactions {
     const verb = action.action_id === SWITCH_TRAFFIC_ACTION ? 'switch traffic' : 'roll back';
     if (!userId) return void (await reply(':x: This click carries no Slack user: nothing was changed.'));
     if (!DEPLOYMENT_ID_PATTERN.test(id)) return void (await reply(':x: This button names no deployment: nothing was changed.'));
-    if (!config.approvers.includes(userId)) {
+    const current = await deployments.snapshot(id).catch(() => undefined);
+    const policy = current?.approvalPolicy ?? DEFAULT_APPROVAL_POLICY;
+    // A policy naming Slack users or groups says who may approve its switch; otherwise (and for
+    // every rollback) SLACK_APPROVERS does.
+    const policyNamesSlack = action.action_id === SWITCH_TRAFFIC_ACTION && (policy.slackUsers.length > 0 || policy.slackGroups.length > 0);
+    if (!policyNamesSlack && !config.approvers.includes(userId)) {
       logger.warn({ userId, deploymentId: id, action: action.action_id }, 'Slack decision refused: not an approver');
       return void (await reply(`:no_entry: <@${userId}>, you are not allowed to ${verb} for \`${id}\`: only the approvers in SLACK_APPROVERS may decide. Nothing was changed.`));
     }
     const decision = { by: `slack:${userId}`, via: 'slack' as const };
     try {
       if (action.action_id === SWITCH_TRAFFIC_ACTION) {
-        await deployments.switchTraffic(id, decision);
+        const slackGroups = await this.groupsOf(userId, policy.slackGroups);
+        const outcome = await deployments.switchTraffic(id, { ...decision, slackUserId: userId, slackGroups });
+        if (outcome.activeService === 'blue') {
+          // The workflow has updated the message with the count; its buttons stay for the next approver.
+          logger.info({ deploymentId: id, by: userId, approvals: outcome.approvals?.length }, 'approval from Slack');
+          return void (await reply(`:ballot_box_with_check: Approval recorded for \`${id}\`: ${outcome.approvals?.length ?? 1} of ${outcome.approvalsRequired ?? 1}. Traffic stays on blue until the policy is met.`));
+        }
       } else {
         // A stale button must not start a redeploy: after completion, rollback is /platform-rollback's job.
-        const current = await deployments.snapshot(id);
-        if (TERMINAL_STATUSES.has(current.status) || current.status === 'SWITCHING') {
-          return void (await reply(`:information_source: \`${id}\` has already ended (${current.status}); nothing was changed. To return to an earlier version use \`/platform-rollback\`.`));
+        if (!current || TERMINAL_STATUSES.has(current.status) || current.status === 'SWITCHING') {
+          return void (await reply(`:information_source: \`${id}\` has already ended (${current?.status ?? 'unknown'}); nothing was changed. To return to an earlier version use \`/platform-rollback\`.`));
         }
         await deployments.rollback(id, { ...decision, reason: `rejected in Slack by ${userId}` });
       }
@@ -82,6 +93,25 @@ export class Interactions {
     }
     logger.info({ deploymentId: id, by: userId, action: action.action_id }, 'decision from Slack');
     await this.refreshMessage(payload, id, decision.by);
+  }
+
+  /**
+   * Which of the policy's user groups the user is in (usergroups.users.list, scope
+   * usergroups:read). A group Slack cannot list counts as not a member: the refusal then names the user.
+   */
+  private async groupsOf(userId: string, groups: readonly string[]): Promise<string[]> {
+    const { slack, logger } = this.deps;
+    if (!slack || groups.length === 0) return [];
+    const member: string[] = [];
+    for (const usergroup of groups) {
+      try {
+        const { users } = await slack.usergroups.users.list({ usergroup });
+        if (users?.includes(userId)) member.push(usergroup);
+      } catch (error) {
+        logger.warn({ err: error, usergroup }, 'Slack user group could not be listed');
+      }
+    }
+    return member;
   }
 
   /** Rewrites the clicked message: outcome and who decided, no buttons. */

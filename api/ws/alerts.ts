@@ -28,6 +28,8 @@ const MILESTONE_ALERTS: Readonly<Record<DeploymentMilestone, AlertTemplate | und
     title: (id) => `Deployment ${id} is waiting for approval`,
     actions: [{ label: 'Switch traffic', action: 'switch' }, { label: 'Roll back', action: 'rollback' }],
   },
+  // An approval short of the policy: the gate's alert still stands, the event shows the count.
+  approval_recorded: undefined,
   switched: undefined,
   rolled_back: undefined,
 };

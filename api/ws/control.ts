@@ -31,11 +31,15 @@ type Outcome = Record<string, unknown>;
 
 export async function deploymentControl(ctx: ControlContext, data: z.infer<typeof DeploymentControlSchema>): Promise<void> {
   const id = data.deployment_id;
-  const decision = { by: ctx.principal.label, via: 'websocket' as const, ...(data.reason ? { reason: data.reason } : {}) };
+  const decision = { by: ctx.principal.label, via: 'websocket' as const, role: ctx.principal.role, ...(data.reason ? { reason: data.reason } : {}) };
   await decide(ctx, data, { deployment_id: id }, async (): Promise<Outcome> => {
     if (data.action === 'switch') {
-      await ctx.deployments.switchTraffic(id, decision);
-      return { message: 'Traffic switching from blue to green in progress', active_service: 'green' };
+      const outcome = await ctx.deployments.switchTraffic(id, decision);
+      const approvals = { approvals: outcome.approvals ?? [], approvals_required: outcome.approvalsRequired ?? 1 };
+      if (outcome.activeService === 'blue') {
+        return { message: `Approval recorded: ${approvals.approvals.length} of ${approvals.approvals_required}; traffic stays on blue until the policy is met`, active_service: 'blue', ...approvals };
+      }
+      return { message: 'Traffic switching from blue to green in progress', active_service: 'green', ...approvals };
     }
     const { rollbackDeploymentId } = await ctx.deployments.rollback(id, decision);
     return {

@@ -134,6 +134,14 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
         const ephemeral = state.postEphemeral({ channel, user, text: str(args.text), blocks: list(args.blocks) });
         return done({ message_ts: ephemeral.messageTs });
       }
+      case 'usergroups.users.list': {
+        // Slack answers no_such_subteam for an id the workspace does not have (or a disabled group).
+        const usergroup = str(args.usergroup);
+        if (!usergroup) return fail('invalid_arguments');
+        const users = state.userGroups.get(usergroup);
+        if (!users) return fail('no_such_subteam');
+        return done({ users: [...users] });
+      }
       default:
         return fail('unknown_method');
     }

@@ -45,7 +45,7 @@ export interface ResponseUrlRecord {
   refused: number;
 }
 
-export type SlackApiMethod = 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral' | 'auth.test';
+export type SlackApiMethod = 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral' | 'auth.test' | 'usergroups.users.list';
 
 export interface SlackApiCall {
   method: SlackApiMethod | string;
@@ -63,6 +63,8 @@ export class SlackEmulatorState {
   readonly #ephemerals: SlackEphemeral[] = [];
   readonly #responseUrls = new Map<string, ResponseUrlRecord>();
   readonly calls: SlackApiCall[] = [];
+  /** The workspace's user groups (S… id → member user ids), as an admin set them up; tests set them. */
+  readonly userGroups = new Map<string, string[]>();
   #lastTs = 0;
   /** Set by the server once it listens; response URLs are built from it. */
   baseUrl = '';

@@ -36,7 +36,7 @@ describe('deployment workflow at the gate (stub activities)', () => {
     const waiting = (await events(handle)).filter((e) => e.details['milestone'] === 'awaiting_decision');
     expect(waiting.map((e) => e.message)).toEqual([STAGE_MESSAGES.waitingForSwitch]);
 
-    await expect(handle.executeUpdate(switchTrafficUpdate, { args: [byApi] })).resolves.toEqual({ activeService: 'green' });
+    await expect(handle.executeUpdate(switchTrafficUpdate, { args: [byApi] })).resolves.toMatchObject({ activeService: 'green', approvalsRequired: 1 });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'COMPLETED', stage: 5, finalService: 'green', decision: { action: 'switch', by: 'tester', via: 'api' } });
     const log = await events(handle);

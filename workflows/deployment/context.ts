@@ -3,6 +3,7 @@
 // handler is registered; building it issues no command, so it adds nothing to the history.
 import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SwitchyardStatus } from '../../common/search-attributes.js';
+import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import { EventLog } from '../shared/event-log.js';
 import { deploymentActivities, slackActivities } from './activities.js';
 import type { DecisionRequest } from './messages.js';
@@ -10,6 +11,8 @@ import type { Decision, DeploymentInput, DeploymentSnapshot, DeploymentStatus } 
 
 export interface DeploymentContext {
   readonly input: DeploymentInput;
+  /** The approval policy the deployment started under. */
+  readonly policy: ApprovalPolicy;
   readonly state: DeploymentSnapshot;
   readonly log: EventLog;
   readonly acts: ReturnType<typeof deploymentActivities>;
@@ -32,8 +35,10 @@ export interface DeploymentContext {
 
 export function createContext(input: DeploymentInput): DeploymentContext {
   const { target } = input;
+  const policy = input.approvalPolicy ?? DEFAULT_APPROVAL_POLICY;
   return {
     input,
+    policy,
     state: {
       deploymentId: input.deploymentId,
       status: 'IN_PROGRESS',
@@ -50,6 +55,9 @@ export function createContext(input: DeploymentInput): DeploymentContext {
       greenUrl: null,
       errorMessage: null,
       ...(input.rollback ? { rollbackOf: input.rollback.of } : {}),
+      approvals: [],
+      approvalsRequired: policy.approvals,
+      approvalPolicy: policy,
       eventCount: 0,
     },
     log: new EventLog(),

@@ -2,6 +2,7 @@
 // validators enforce them (the final word, race-free); the API applies the same rules to a
 // snapshot first, so that a deployment whose workflow has closed gets the same answer, worded
 // the same, as one that is still running. Pure functions: no Temporal API, safe in workflows.
+import type { ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { Decision, DeploymentSnapshot } from './types.js';
 
 /** What the rules look at: a snapshot, plus what only the running workflow knows. */
@@ -42,4 +43,10 @@ export function rollbackPlan(view: GateView): RollbackPlan {
   if (status === 'FAILED' || status === 'ROLLED_BACK') return { kind: 'refused', message: `Deployment ${id} has ended (${status}): nothing to roll back` };
   if ((status === 'IN_PROGRESS' || status === 'DEPLOYMENT_READY') && view.pending === undefined) return { kind: 'stop' };
   return { kind: 'refused', message: `Deployment ${id} cannot be rolled back in status ${status}` };
+}
+
+/** A rollback without a reason where the service's policy asks for one; the workflow's own rollbacks need none. */
+export function rollbackReasonRefusal(policy: ApprovalPolicy, request: Pick<Decision, 'via' | 'reason'>, service: string): string | undefined {
+  if (!policy.rollbackReasonRequired || request.via === 'workflow' || (request.reason ?? '').trim() !== '') return undefined;
+  return `A reason is required to roll back deployments of ${service}`;
 }

@@ -1,10 +1,12 @@
 // The deployment workflow's queries, signals and updates. The switch and rollback validators apply
 // the gate's rules (decisions.ts) to the workflow's own state: the final, race-free word.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { decide, snapshot, type DeploymentContext } from './context.js';
-import { rollbackPlan, switchRefusal, type GateView } from './decisions.js';
+import { approvalCount, approvalMet, approverRefusal, type Approval } from '../../domain/approval-policy.js';
+import type { DeploymentMilestone } from '../../domain/deployment-milestones.js';
+import { decide, snapshot, syncSlack, type DeploymentContext } from './context.js';
+import { rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
 import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
-import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, switchTrafficUpdate, type DecisionRequest } from './messages.js';
+import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome } from './messages.js';
 import { progressText } from './progress-wording.js';
 
 /** Registered in this order from the start of the run (a buffered message meets its handler here). */
@@ -41,17 +43,53 @@ export function registerHandlers(ctx: DeploymentContext): void {
   });
   setHandler(
     switchTrafficUpdate,
-    (request) => {
-      ctx.decision = decide('switch', request);
-      return { activeService: 'green' as const };
+    async (request) => approve(ctx, request),
+    {
+      validator: (request) => {
+        const notReady = switchRefusal(gateView(ctx));
+        if (notReady) throw ApplicationFailure.nonRetryable(notReady, 'NotReady');
+        const notCounted = approverRefusal(ctx.policy, approvalView(ctx), request);
+        if (notCounted) throw ApplicationFailure.nonRetryable(notCounted, 'NotApproved');
+      },
     },
-    { validator: (_request) => { const problem = switchRefusal(gateView(ctx)); if (problem) throw ApplicationFailure.nonRetryable(problem, 'NotReady'); } },
   );
   setHandler(
     rollbackUpdate,
     (request) => { requestRollback(ctx, request); return { status: 'ROLLING_BACK' }; },
-    { validator: (_request) => { const problem = rollbackRefusal(gateView(ctx)); if (problem) throw ApplicationFailure.nonRetryable(problem, 'NotRollbackable'); } },
+    {
+      validator: (request) => {
+        const problem = rollbackRefusal(gateView(ctx)) ?? rollbackReasonRefusal(ctx.policy, request, ctx.state.service);
+        if (problem) throw ApplicationFailure.nonRetryable(problem, 'NotRollbackable');
+      },
+    },
   );
+}
+
+/** What the approval rules look at: the service, who started the deployment, the approvals so far. */
+function approvalView({ state, input }: DeploymentContext) {
+  return { service: state.service, requestedBy: input.requestedBy, approvals: state.approvals ?? [] };
+}
+
+/** Records an approval; traffic switches once the policy's approvals are met. */
+async function approve(ctx: DeploymentContext, request: DecisionRequest): Promise<SwitchOutcome> {
+  const { state, policy, log } = ctx;
+  const approvals = (state.approvals ??= []);
+  const approval: Approval = { who: request.by, via: request.via, at: new Date().toISOString(), ...(request.reason ? { reason: request.reason } : {}) };
+  approvals.push(approval);
+  const met = approvalMet(policy, approvals);
+  const outcome = { approvals: [...approvals], approvalsRequired: policy.approvals };
+  // One approval of one: the switch itself says who approved (as before policies), no event of its own.
+  if (policy.approvals > 1) {
+    log.append('stage', `Approved by ${approval.who} via ${approval.via}: ${approvalCount(policy, approvals)}`, {
+      stage: state.stage, milestone: 'approval_recorded' satisfies DeploymentMilestone, approval, ...outcome,
+    });
+  }
+  if (met) {
+    ctx.decision = decide('switch', request);
+    return { activeService: 'green', ...outcome };
+  }
+  await syncSlack(ctx);
+  return { activeService: 'blue', ...outcome };
 }
 
 /** The workflow's view for the gate's rules: its state, and the decision taken but not acted on yet. */

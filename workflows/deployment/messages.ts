@@ -1,15 +1,27 @@
 // Messages of the deployment workflow, defined once for the workflow and its clients.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Approval, Approver } from '../../domain/approval-policy.js';
 import type { EventsPage } from '../shared/event-log.js';
 import type { Decision, DeploymentSnapshot } from './types.js';
 
 export const deploymentSnapshotQuery = defineQuery<DeploymentSnapshot>('deploymentSnapshot');
 export const deploymentEventsQuery = defineQuery<EventsPage, [afterSeq: number]>('deploymentEvents');
 
-export type DecisionRequest = Pick<Decision, 'by' | 'via' | 'reason'>;
+/** A decision as the API authenticated its maker (role, Slack user and groups: what the approval policy looks at). */
+export type DecisionRequest = Pick<Decision, 'by' | 'via' | 'reason'> & Pick<Approver, 'role' | 'slackUserId' | 'slackGroups'>;
 
-/** Validated switch: refused unless DEPLOYMENT_READY ("not ready … Current stage: N", "already switched"). */
-export const switchTrafficUpdate = defineUpdate<{ activeService: 'green' }, [DecisionRequest]>('switchTraffic');
+/**
+ * An approval of the switch. Refused unless DEPLOYMENT_READY ("not ready … Current stage: N",
+ * "already switched") or when the approval policy does not count this approver; traffic switches
+ * once the policy's approvals are met (`activeService` green), until then it stays blue.
+ */
+export const switchTrafficUpdate = defineUpdate<SwitchOutcome, [DecisionRequest]>('switchTraffic');
+
+export interface SwitchOutcome {
+  activeService: 'green' | 'blue';
+  approvals?: Approval[];
+  approvalsRequired?: number;
+}
 /** Validated rollback before the switch: stops the deployment with CodeDeploy's auto-rollback. */
 export const rollbackUpdate = defineUpdate<{ status: string }, [DecisionRequest]>('rollback');
 

@@ -1,0 +1,71 @@
+// DEPLOY_APPROVAL_POLICIES: the approval policy of each service, and a default for the rest, as
+// JSON in one variable (or `@path/to/file.json`). A service is named as `cluster/service` with
+// the cluster's name (an ARN's last part), the same canonical key the one-per-service rule uses.
+//
+//   {"default": {"approvals": 1},
+//    "services": {"prod-cluster/payments": {"approvals": 2, "roles": ["approver"], "deployerMayApprove": false,
+//                                          "slackGroups": ["S0PAYMENTS"], "rollbackReasonRequired": true}}}
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../domain/approval-policy.js';
+import { ROLES } from './config-fields.js';
+
+const slackId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,20}$`), `must be a Slack id starting with ${prefix}`);
+
+/** A policy as written: every field optional, the default policy's value where absent. */
+const policySchema = z.object({
+  approvals: z.number().int().min(1).max(10).optional(),
+  roles: z.array(z.enum(ROLES)).max(10).optional(),
+  labels: z.array(z.string().min(1).max(200)).max(100).optional(),
+  slackUsers: z.array(slackId('[UW]')).max(500).optional(),
+  slackGroups: z.array(slackId('S')).max(50).optional(),
+  deployerMayApprove: z.boolean().optional(),
+  rollbackReasonRequired: z.boolean().optional(),
+}).strict();
+
+const policiesSchema = z.object({
+  default: policySchema.optional(),
+  services: z.record(z.string(), policySchema).superRefine((services, ctx) => {
+    for (const key of Object.keys(services)) {
+      if (!/^[^/\s]+\/[^/\s]+$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `service keys are cluster/service, not ${key}` });
+    }
+  }).optional(),
+}).strict();
+
+export interface ApprovalPolicies {
+  /** The policy of a service, by its canonical `cluster/service` key. */
+  for(serviceKey: string): ApprovalPolicy;
+}
+
+export const approvalPoliciesField = z.string().transform((raw, ctx) => {
+  let text = raw.trim();
+  if (text.startsWith('@')) {
+    try {
+      text = readFileSync(text.slice(1), 'utf8');
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `cannot read ${text.slice(1)}: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON ({"default": {...}, "services": {"cluster/service": {...}}}) or @file.json' });
+    return z.NEVER;
+  }
+  const parsed = policiesSchema.safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(top)'}: ${issue.message}` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+type WrittenPolicies = z.output<typeof policiesSchema>;
+
+export function approvalPolicies(written: WrittenPolicies = {}): ApprovalPolicies {
+  const base: ApprovalPolicy = { ...DEFAULT_APPROVAL_POLICY, ...written.default };
+  const services = new Map(Object.entries(written.services ?? {}).map(([key, policy]) => [key, { ...base, ...policy }]));
+  return { for: (serviceKey) => services.get(serviceKey) ?? base };
+}

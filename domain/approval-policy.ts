@@ -1,0 +1,81 @@
+// Who may approve a deployment's traffic switch, and how many must: a service's approval policy.
+// The API resolves the policy for a service when the deployment starts and puts it in the
+// workflow's input, so the workflow enforces the policy that applied at start and its history
+// records it. Pure vocabulary and rules (no I/O), shared by the workflow and the API.
+
+export interface ApprovalPolicy {
+  /** Distinct approvers needed before traffic switches (N of the allowed set). */
+  approvals: number;
+  /** API-key roles that may approve; empty: any role the switch route lets through (approver, admin). */
+  roles: string[];
+  /** API-key labels that may approve; empty: any label. */
+  labels: string[];
+  /** Slack user ids that may approve; with `slackGroups` both empty, any of SLACK_APPROVERS. */
+  slackUsers: string[];
+  /** Slack user-group ids (S…) whose members may approve. */
+  slackGroups: string[];
+  /** Whether the person who started the deployment may approve it. */
+  deployerMayApprove: boolean;
+  /** A rollback must say why. */
+  rollbackReasonRequired: boolean;
+}
+
+/** What a deployment started without a policy (or before policies existed) follows: one approval, from anyone allowed to switch. */
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
+  approvals: 1, roles: [], labels: [], slackUsers: [], slackGroups: [], deployerMayApprove: true, rollbackReasonRequired: false,
+};
+
+export type ApprovalChannel = 'api' | 'slack' | 'websocket' | 'workflow';
+
+/** One recorded approval: in the result (`approvals`), the event stream, Slack and the console. */
+export interface Approval {
+  who: string;
+  via: ApprovalChannel;
+  at: string;
+  reason?: string;
+}
+
+/**
+ * Who asks to switch, as the API authenticated them: the name decisions are recorded under
+ * (`by`: an API key's label, or `slack:<user id>`), the key's role, or the Slack user and the
+ * user groups the API found them in.
+ */
+export interface Approver {
+  by: string;
+  via: ApprovalChannel;
+  role?: string;
+  slackUserId?: string;
+  slackGroups?: string[];
+}
+
+/** Why this approver's approval does not count for this deployment; undefined when it does. */
+export function approverRefusal(policy: ApprovalPolicy, deployment: { service: string; requestedBy: string; approvals: readonly Approval[] }, approver: Approver): string | undefined {
+  // A rollback deployment is switched by the workflow itself: the target is known good.
+  if (approver.via === 'workflow') return undefined;
+  const have = deployment.approvals.length;
+  if (deployment.approvals.some((a) => a.who === approver.by)) {
+    return `${policy.approvals} approvals needed, ${have} given: you (${approver.by}) already approved`;
+  }
+  if (!policy.deployerMayApprove && approver.by === deployment.requestedBy) return 'The deployer may not approve their own deployment';
+  if (approver.via === 'slack') {
+    const restricted = policy.slackUsers.length > 0 || policy.slackGroups.length > 0;
+    const allowed = policy.slackUsers.includes(approver.slackUserId ?? '') || (approver.slackGroups ?? []).some((g) => policy.slackGroups.includes(g));
+    if (restricted && !allowed) return `Slack user ${approver.slackUserId ?? approver.by} is not among the approvers of ${deployment.service}`;
+    return undefined;
+  }
+  if (policy.roles.length > 0 && !policy.roles.includes(approver.role ?? '')) {
+    return `Role ${approver.role ?? 'unknown'} may not approve deployments of ${deployment.service} (allowed: ${policy.roles.join(', ')})`;
+  }
+  if (policy.labels.length > 0 && !policy.labels.includes(approver.by)) return `${approver.by} is not among the approvers of ${deployment.service}`;
+  return undefined;
+}
+
+/** True once the approvals meet the policy. */
+export function approvalMet(policy: ApprovalPolicy, approvals: readonly Approval[]): boolean {
+  return approvals.length >= policy.approvals;
+}
+
+/** "1 of 2 approvals": for messages, Slack and the console. */
+export function approvalCount(policy: ApprovalPolicy, approvals: readonly Approval[]): string {
+  return `${approvals.length} of ${policy.approvals} approval${policy.approvals === 1 ? '' : 's'}`;
+}
