@@ -1,7 +1,7 @@
 // The deployment message in Block Kit: one message per deployment, updated in place as it moves
 // (stage changes, ready with the test URL and decision buttons, decision, outcome).
 import type { KnownBlock } from '@slack/web-api';
-import type { Decision, DeploymentSnapshot, DeploymentStatus } from '../domain/deployment.js';
+import type { Decision, DeploymentSnapshot, DeploymentStatus, HealthFigures } from '../domain/deployment.js';
 import type { SlackGifs } from './slack-config.js';
 
 export const SWITCH_TRAFFIC_ACTION = 'switch_traffic';
@@ -10,13 +10,15 @@ export const DECISION_BLOCK_ID = 'deployment_decision';
 
 /** What the deployment message shows: fields of the workflow's snapshot, plus who approved. */
 export type SlackDeploymentView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'owner' | 'repo' | 'branch'>
-  & Partial<Pick<DeploymentSnapshot, 'version' | 'service' | 'cluster' | 'greenUrl' | 'blueUrl' | 'errorMessage' | 'errorCode' | 'decision' | 'rollbackOf' | 'codeDeployDeploymentId' | 'approvals' | 'approvalsRequired'>>
+  & Partial<Pick<DeploymentSnapshot, 'version' | 'service' | 'cluster' | 'greenUrl' | 'blueUrl' | 'errorMessage' | 'errorCode' | 'decision' | 'rollbackOf' | 'codeDeployDeploymentId' | 'approvals' | 'approvalsRequired' | 'blue' | 'green' | 'testTrafficSince'>>
   & { approvedBy?: string };
 
 export interface MessageOptions {
   gifs?: SlackGifs;
   /** Switchyard's public URL, for a link to the deployment's result. */
   publicUrl?: string;
+  /** The clock "green on test traffic for …" is measured against (tests fix it). */
+  now?: number;
 }
 
 export interface SlackMessageContent {
@@ -74,6 +76,20 @@ export function decisionText(view: SlackDeploymentView): string | undefined {
   return `:twisted_rightwards_arrows: Traffic switch approved by ${who}`;
 }
 
+function figuresText(name: string, f: HealthFigures | undefined): string {
+  if (!f) return `*${name}:* not probed`;
+  const latency = f.p50Ms !== undefined ? `p50 ${f.p50Ms} ms · p95 ${f.p95Ms ?? f.p50Ms} ms` : `${f.latencyMs} ms`;
+  return `*${name}:* ${latency} · errors ${(f.errorRate * 100).toFixed(1)}% · ${f.samples} samples`;
+}
+
+/** Green against blue, and how long green has been on test traffic: the evidence at the gate. */
+export function evidenceText(view: Pick<SlackDeploymentView, 'blue' | 'green' | 'testTrafficSince'>, now: number): string | undefined {
+  if (!view.blue && !view.green) return undefined;
+  const since = view.testTrafficSince ? Math.max(0, Math.round((now - Date.parse(view.testTrafficSince)) / 1000)) : undefined;
+  const onTest = since === undefined ? '' : `\n:stopwatch: Green on test traffic for ${since < 120 ? `${since} s` : `${Math.round(since / 60)} min`}`;
+  return `${figuresText('Green', view.green)}\n${figuresText('Blue', view.blue)}${onTest}`;
+}
+
 /** "Approvals: 1 of 2 — @alice (api)", while a policy needs more than one; undefined otherwise. */
 function approvalsText(view: SlackDeploymentView): string | undefined {
   const required = view.approvalsRequired ?? 1;
@@ -109,6 +125,8 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   if (view.status === 'DEPLOYMENT_READY' && view.greenUrl) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:test_tube: *Test URL:* <${view.greenUrl}|${esc(view.greenUrl)}>\nTest green, then switch production traffic or roll back.` } });
   }
+  const evidence = view.status === 'DEPLOYMENT_READY' && !decided ? evidenceText(view, options.now ?? Date.now()) : undefined;
+  if (evidence) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: evidence } });
   const approvals = approvalsText(view);
   if (view.status === 'DEPLOYMENT_READY' && !decided && approvals) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: approvals } });
   if (view.status === 'DEPLOYMENT_READY' && !decided) {
@@ -119,9 +137,10 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
         {
           type: 'button', action_id: SWITCH_TRAFFIC_ACTION, style: 'primary', value: view.deploymentId,
           text: { type: 'plain_text', text: 'Switch traffic', emoji: true },
+          // The dialog restates the evidence: a switch is never a blind (or fat-fingered) click.
           confirm: {
             title: { type: 'plain_text', text: 'Switch traffic?' },
-            text: { type: 'mrkdwn', text: `Send production traffic of ${esc(repository)} to green (\`${esc(version)}\`).` },
+            text: { type: 'mrkdwn', text: `Send production traffic of ${esc(repository)} to green (\`${esc(version)}\`).${evidence ? `\n${evidence}` : ''}`.slice(0, 300) },
             confirm: { type: 'plain_text', text: 'Switch' }, deny: { type: 'plain_text', text: 'Cancel' },
           },
         },

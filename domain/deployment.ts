@@ -72,9 +72,20 @@ export const SERVICE_COLORS = ['blue', 'green'] as const;
 export type ServiceColor = (typeof SERVICE_COLORS)[number];
 
 export interface HealthFigures {
+  /** Mean latency of the samples. */
   latencyMs: number;
   errorRate: number;
   samples: number;
+  /** Latency percentiles of the samples (absent in figures taken before they were measured). */
+  p50Ms?: number;
+  p95Ms?: number;
+}
+
+/** The p-th percentile (nearest rank) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 export const DECISION_ACTIONS = ['switch', 'rollback', 'timeout'] as const;
@@ -115,6 +126,8 @@ export interface DeploymentSnapshot {
   greenUrl: string | null;
   blue?: HealthFigures;
   green?: HealthFigures;
+  /** Since when green has served the test listener: CodeDeploy's AfterAllowTestTraffic hook, or the gate's opening without one. */
+  testTrafficSince?: string;
   errorMessage: string | null;
   errorCode?: DeploymentErrorCode;
   failedStage?: number;

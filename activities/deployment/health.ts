@@ -1,6 +1,6 @@
 // Health probes of blue and green: a few GETs of `<url>/health` each, measuring latency and
 // error rate. Green fails the check when its error rate passes the threshold.
-import type { HealthFigures } from '../../domain/deployment.js';
+import { percentile, type HealthFigures } from '../../domain/deployment.js';
 
 export interface HealthProbeSettings {
   samples: number;
@@ -10,7 +10,7 @@ export interface HealthProbeSettings {
 
 async function probe(url: string, settings: HealthProbeSettings): Promise<HealthFigures> {
   let failures = 0;
-  let totalMs = 0;
+  const latencies: number[] = [];
   for (let i = 0; i < settings.samples; i++) {
     const started = performance.now();
     try {
@@ -20,9 +20,13 @@ async function probe(url: string, settings: HealthProbeSettings): Promise<Health
     } catch {
       failures += 1;
     }
-    totalMs += performance.now() - started;
+    latencies.push(performance.now() - started);
   }
-  return { latencyMs: Math.round(totalMs / settings.samples), errorRate: failures / settings.samples, samples: settings.samples };
+  const meanMs = latencies.reduce((sum, ms) => sum + ms, 0) / settings.samples;
+  return {
+    latencyMs: Math.round(meanMs), errorRate: failures / settings.samples, samples: settings.samples,
+    p50Ms: Math.round(percentile(latencies, 50)), p95Ms: Math.round(percentile(latencies, 95)),
+  };
 }
 
 export function createHealthActivities(settings: HealthProbeSettings) {

@@ -1,6 +1,6 @@
 // From the workflow's snapshot to the seed's result shape (every seed field, plus a few more).
 import { pandaTimestamp } from '../errors.js';
-import { durationSeconds, type DeploymentSnapshot } from '../../domain/deployment.js';
+import { durationSeconds, type DeploymentSnapshot, type HealthFigures } from '../../domain/deployment.js';
 
 export function toDeploymentResult(s: DeploymentSnapshot) {
   return {
@@ -36,7 +36,12 @@ export function toDeploymentResult(s: DeploymentSnapshot) {
     decidedAt: s.decision?.at ?? null,
     approvals: s.approvals ?? (s.decision?.action === 'switch' ? [{ who: s.decision.by, via: s.decision.via, at: s.decision.at }] : []),
     approvalsRequired: s.approvalsRequired ?? 1,
+    evidence: { blue: figures(s.blue), green: figures(s.green), testTrafficSince: s.testTrafficSince ?? null },
   };
+}
+
+function figures(f: HealthFigures | undefined) {
+  return f ? { latencyMs: f.latencyMs, p50Ms: f.p50Ms ?? null, p95Ms: f.p95Ms ?? null, errorRate: f.errorRate, samples: f.samples } : null;
 }
 
 function seedTime(iso: string): string {

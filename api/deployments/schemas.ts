@@ -95,6 +95,12 @@ export const DeploymentIdParam = z.object({
   id: boundedText(128).openapi({ param: { name: 'id', in: 'path' }, example: 'dep_k1l2m3n4o5' }),
 });
 
+export const HealthFiguresSchema = z
+  .object({
+    latencyMs: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), errorRate: z.number(), samples: z.number().int(),
+  })
+  .openapi('HealthFigures');
+
 export const ApprovalSchema = z
   .object({
     who: z.string().openapi({ description: "The approver: an API key's label, or slack:<user id>" }),
@@ -139,6 +145,11 @@ export const DeploymentResultSchema = z
   .extend({
     approvals: z.array(ApprovalSchema).openapi({ description: 'Approvals given at the gate, in order (not a seed field)' }),
     approvalsRequired: z.number().int().min(1).openapi({ description: "How many distinct approvals the service's policy needs before traffic switches" }),
+    evidence: z.object({
+      blue: HealthFiguresSchema.nullable(),
+      green: HealthFiguresSchema.nullable(),
+      testTrafficSince: z.string().nullable().openapi({ description: 'Since when green has served the test listener (ISO-8601, Z)' }),
+    }).openapi({ description: 'Green against blue at the gate: what an approver decides on (not a seed field)' }),
   })
   .openapi('DeploymentResult');
 

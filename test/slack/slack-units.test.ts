@@ -164,6 +164,33 @@ describe('Slack emulator and activities', () => {
     expect((message.blocks as Block[]).find((b) => b.type === 'image')?.image_url).toBe(`${gifs.url}/ok.gif`);
   });
 
+  it('shows green against blue at the gate and in the switch confirm dialog, and the approvals against the policy, as the emulator stores them', async () => {
+    const activities = createSlackActivities({ client: web, channelId: 'CGATE', gifs: {}, publicUrl: undefined });
+    const atGate: SlackDeploymentView = {
+      ...view, approvalsRequired: 2, approvals: [],
+      blue: { latencyMs: 14, p50Ms: 12, p95Ms: 20, errorRate: 0, samples: 5 },
+      green: { latencyMs: 31, p50Ms: 25, p95Ms: 88, errorRate: 0.2, samples: 5 },
+      testTrafficSince: new Date(Date.now() - 180_000).toISOString(),
+    };
+    const ref = (await activities.postDeploymentMessage(atGate))!;
+    const posted = JSON.stringify(slack.state.messages('CGATE')[0]!.blocks);
+    expect(posted).toContain('*Green:* p50 25 ms · p95 88 ms · errors 20.0% · 5 samples');
+    expect(posted).toContain('*Blue:* p50 12 ms · p95 20 ms · errors 0.0% · 5 samples');
+    expect(posted).toContain('Green on test traffic for 3 min');
+    expect(posted).toContain('*Approvals:* 0 of 2');
+    const actions = (slack.state.messages('CGATE')[0]!.blocks as { type: string; elements?: { action_id?: string; confirm?: { text: { text: string } } }[] }[]).find((b) => b.type === 'actions')!;
+    const confirm = actions.elements!.find((e) => e.action_id === SWITCH_TRAFFIC_ACTION)!.confirm!.text.text;
+    expect(confirm).toContain('p95 88 ms');
+    expect(confirm).toContain('errors 20.0%');
+
+    // An approval given through the API: the workflow updates the message, the buttons stay for the second approver.
+    await activities.updateDeploymentMessage({ ...ref, ...atGate, approvals: [{ who: 'alice', via: 'api', at: new Date().toISOString() }] });
+    const updated = slack.state.messages('CGATE')[0]!;
+    expect(updated.history).toHaveLength(2);
+    expect(JSON.stringify(updated.blocks)).toContain('*Approvals:* 1 of 2 — alice (api)');
+    expect((updated.blocks as Block[]).some((b) => b.type === 'actions')).toBe(true);
+  });
+
   it('does nothing without Slack configured', async () => {
     const off = createSlackActivities({ client: undefined, channelId: undefined, gifs: {}, publicUrl: undefined });
     await expect(off.postDeploymentMessage(view)).resolves.toBeNull();

@@ -113,9 +113,10 @@ function requestRollback(ctx: DeploymentContext, request: DecisionRequest): void
 }
 
 /** The AfterAllowTestTraffic hook reached Switchyard: green is on the test listener. */
-function recordTestTraffic({ log, seenProgress, input }: DeploymentContext, { codeDeployDeploymentId, hookExecutionId }: TestTrafficReady): boolean {
+function recordTestTraffic({ log, seenProgress, input, state }: DeploymentContext, { codeDeployDeploymentId, hookExecutionId }: TestTrafficReady): boolean {
   if (seenProgress.has(`hook:${hookExecutionId}`)) return false;
   seenProgress.add(`hook:${hookExecutionId}`);
+  state.testTrafficSince ??= new Date().toISOString();
   log.append('stage', 'ECS deployment: waiting for test', { stage: 4, codeDeployDeploymentId, hookExecutionId, testUrl: input.target.greenUrl });
   return true;
 }

@@ -10,6 +10,8 @@ import { cancelledByTemporal } from './endings.js';
 export async function markReady(ctx: DeploymentContext): Promise<void> {
   const { input, state } = ctx;
   state.completedAt = new Date().toISOString();
+  // Without a hook the gate's opening is the best known start of green's test traffic.
+  state.testTrafficSince ??= state.completedAt;
   setStatus(ctx, 'DEPLOYMENT_READY');
   ctx.log.append('stage', M.waitingForSwitch, {
     stage: 4,
