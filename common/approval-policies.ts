@@ -4,13 +4,31 @@
 //
 //   {"default": {"approvals": 1},
 //    "services": {"prod-cluster/payments": {"approvals": 2, "roles": ["approver"], "deployerMayApprove": false,
-//                                          "slackGroups": ["S0PAYMENTS"], "rollbackReasonRequired": true}}}
+//                                          "slackGroups": ["S0PAYMENTS"], "rollbackReasonRequired": true,
+//                                          "watch": {"intervalSeconds": 30, "maxErrorRate": 0.05, "maxP95Ms": 800, "windows": 3},
+//                                          "onTimeout": {"action": "escalate", "slackGroup": "S0ONCALL", "hardLimitSeconds": 7200}}}}
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../domain/approval-policy.js';
 import { ROLES } from './config-fields.js';
 
 const slackId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,20}$`), `must be a Slack id starting with ${prefix}`);
+
+const watchSchema = z.object({
+  intervalSeconds: z.number().min(1).max(3600),
+  maxErrorRate: z.number().min(0).max(1),
+  maxP95Ms: z.number().int().min(1).optional(),
+  windows: z.number().int().min(1).max(100).default(3),
+  dryRun: z.boolean().default(false),
+}).strict().transform(({ intervalSeconds, ...rest }) => ({ intervalMs: intervalSeconds * 1000, ...rest }));
+
+const timeoutSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('rollback') }).strict(),
+  z.object({ action: z.literal('extend'), extendSeconds: z.number().int().min(1).max(7 * 24 * 3600) }).strict()
+    .transform(({ extendSeconds }) => ({ action: 'extend' as const, extendMs: extendSeconds * 1000 })),
+  z.object({ action: z.literal('escalate'), slackGroup: slackId('S'), hardLimitSeconds: z.number().int().min(1).max(7 * 24 * 3600) }).strict()
+    .transform(({ slackGroup, hardLimitSeconds }) => ({ action: 'escalate' as const, slackGroup, hardLimitMs: hardLimitSeconds * 1000 })),
+]);
 
 /** A policy as written: every field optional, the default policy's value where absent. */
 const policySchema = z.object({
@@ -21,6 +39,8 @@ const policySchema = z.object({
   slackGroups: z.array(slackId('S')).max(50).optional(),
   deployerMayApprove: z.boolean().optional(),
   rollbackReasonRequired: z.boolean().optional(),
+  watch: watchSchema.optional(),
+  onTimeout: timeoutSchema.optional(),
 }).strict();
 
 const policiesSchema = z.object({

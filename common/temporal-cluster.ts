@@ -17,7 +17,8 @@ type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 /** The gRPC status codes this module tells apart (google.rpc.Code). */
 const grpcStatus = { NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, UNIMPLEMENTED: 12, UNAUTHENTICATED: 16 } as const;
 
-const INDEXED_TYPES: Partial<Record<SearchAttributeType, IndexedValueType>> = {
+/** The operator service's value type of each search attribute type Switchyard uses. */
+export const INDEXED_VALUE_TYPES: Partial<Record<SearchAttributeType, IndexedValueType>> = {
   [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SearchAttributeType.INT]: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
@@ -62,7 +63,7 @@ async function missingSearchAttributes(connection: Connection, namespace: string
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
   const known = { ...listed.systemAttributes, ...listed.customAttributes };
   const missing = SEARCH_ATTRIBUTES.filter((key) => known[key.name] === undefined);
-  const wrongType = SEARCH_ATTRIBUTES.filter((key) => known[key.name] !== undefined && known[key.name] !== INDEXED_TYPES[key.type]);
+  const wrongType = SEARCH_ATTRIBUTES.filter((key) => known[key.name] !== undefined && known[key.name] !== INDEXED_VALUE_TYPES[key.type]);
   return { missing, wrongType };
 }
 
@@ -117,7 +118,7 @@ export async function prepareTemporalCluster(connection: Connection, options: Cl
   try {
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_TYPES[key.type]!])),
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]!])),
     });
   } catch (error) {
     const code = grpcCode(error);

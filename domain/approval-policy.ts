@@ -18,7 +18,32 @@ export interface ApprovalPolicy {
   deployerMayApprove: boolean;
   /** A rollback must say why. */
   rollbackReasonRequired: boolean;
+  /** Keep probing green against blue while the gate is open; absent: no watch. */
+  watch?: WatchPolicy;
+  /** What happens when nobody decides within the switch timeout; absent: roll back. */
+  onTimeout?: TimeoutPolicy;
 }
+
+/**
+ * The watched hold: every `intervalMs` a window of probes of green and blue; `windows` windows in
+ * a row over a threshold roll the deployment back by itself (reason `analysis`), or with `dryRun`
+ * only record the verdict.
+ */
+export interface WatchPolicy {
+  intervalMs: number;
+  /** Green's error rate above this is a bad window. */
+  maxErrorRate: number;
+  /** Green's p95 latency above this (ms) is a bad window. */
+  maxP95Ms?: number;
+  windows: number;
+  dryRun: boolean;
+}
+
+/** Never a silent promotion: roll back, wait once more, or call others and wait up to a hard limit. */
+export type TimeoutPolicy =
+  | { action: 'rollback' }
+  | { action: 'extend'; extendMs: number }
+  | { action: 'escalate'; slackGroup: string; hardLimitMs: number };
 
 /** What a deployment started without a policy (or before policies existed) follows: one approval, from anyone allowed to switch. */
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {

@@ -6,6 +6,14 @@ export const DEPLOYMENT_MILESTONES = [
   'awaiting_decision',
   /** An approval was recorded at the gate (`details.approval`, and the count against the policy). */
   'approval_recorded',
+  /** The watched hold began: green and blue are probed every interval while the gate is open. */
+  'watch_started',
+  /** The watch found green over a threshold for the set number of windows (`details.windows`); `details.dryRun` when only recorded. */
+  'analysis_breach',
+  /** Nobody decided within the switch timeout: the gate stays open once more (timeout action `extend`). */
+  'gate_extended',
+  /** Nobody decided within the switch timeout: another Slack group was called in (timeout action `escalate`). */
+  'gate_escalated',
   /** Production traffic moved to green. */
   'switched',
   /** The deployment was stopped and production stayed on (or returned to) blue. */

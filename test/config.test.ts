@@ -60,6 +60,14 @@ describe('configuration', () => {
     expect(policies.for('prod/payments')).toEqual({
       ...DEFAULT_APPROVAL_POLICY, deployerMayApprove: false, approvals: 2, roles: ['approver'], slackGroups: ['S0PAYMENTS'], rollbackReasonRequired: true,
     });
+    const gate = loadConfig({ DEPLOY_APPROVAL_POLICIES: JSON.stringify({ default: {
+      watch: { intervalSeconds: 30, maxErrorRate: 0.05, maxP95Ms: 800 },
+      onTimeout: { action: 'escalate', slackGroup: 'S0ONCALL', hardLimitSeconds: 7200 },
+    } }) }).deploy.approvalPolicies.for('a/b');
+    expect(gate.watch).toEqual({ intervalMs: 30_000, maxErrorRate: 0.05, maxP95Ms: 800, windows: 3, dryRun: false });
+    expect(gate.onTimeout).toEqual({ action: 'escalate', slackGroup: 'S0ONCALL', hardLimitMs: 7_200_000 });
+    expect(problemsOf({ DEPLOY_APPROVAL_POLICIES: JSON.stringify({ default: { onTimeout: { action: 'promote' } } }) }).join()).toContain('default.onTimeout');
+    expect(problemsOf({ DEPLOY_APPROVAL_POLICIES: JSON.stringify({ default: { onTimeout: { action: 'extend' } } }) }).join()).toContain('extendSeconds');
     const file = join(mkdtempSync(join(tmpdir(), 'policies-')), 'policies.json');
     writeFileSync(file, JSON.stringify({ default: { approvals: 3 } }));
     expect(loadConfig({ DEPLOY_APPROVAL_POLICIES: `@${file}` }).deploy.approvalPolicies.for('a/b').approvals).toBe(3);

@@ -8,7 +8,7 @@ export interface HealthProbeSettings {
   maxErrorRate: number;
 }
 
-async function probe(url: string, settings: HealthProbeSettings): Promise<HealthFigures> {
+export async function probe(url: string, settings: HealthProbeSettings): Promise<HealthFigures> {
   let failures = 0;
   const latencies: number[] = [];
   for (let i = 0; i < settings.samples; i++) {

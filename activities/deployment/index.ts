@@ -7,6 +7,7 @@ import { createEcrActivities } from './ecr.js';
 import { createEcsActivities } from './ecs.js';
 import { createHealthActivities, type HealthProbeSettings } from './health.js';
 import { createSourceActivities } from './source.js';
+import { createWatchActivities } from './watch.js';
 
 export interface DeploymentActivityDeps {
   connections: ConnectionStore;
@@ -25,5 +26,6 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     ...createEcsActivities(clients),
     ...createCodeDeployActivities(clients, { pollMs: deps.pollMs }),
     ...createHealthActivities(deps.health),
+    ...createWatchActivities(deps.health),
   };
 }

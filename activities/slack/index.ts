@@ -43,6 +43,20 @@ export function createSlackActivities(deps: SlackActivityDeps) {
       await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.postMessage({ channel: channelId, text, blocks: b, unfurl_links: false, unfurl_media: false }));
     },
 
+    /**
+     * The gate's escalation: the policy's Slack user group is called in, in the deployment
+     * message's thread when there is one, because nobody decided within the switch timeout.
+     */
+    async postEscalation(input: { deploymentId: string; slackGroup: string; waitedMs: number; hardLimitAt: string; threadTs?: string }): Promise<void> {
+      if (!deps.client || !deps.channelId) return;
+      const minutes = Math.round(input.waitedMs / 60_000);
+      const text = `<!subteam^${input.slackGroup}> Deployment \`${input.deploymentId}\` has waited ${minutes} min for a decision at the gate. Switch traffic or roll back before ${input.hardLimitAt}; then it rolls back by itself.`;
+      const channel = deps.channelId;
+      await (input.threadTs
+        ? deps.client.chat.postMessage({ channel, text, thread_ts: input.threadTs, reply_broadcast: true })
+        : deps.client.chat.postMessage({ channel, text }));
+    },
+
     /** Rewrites the message in place with the deployment's current state (idempotent). */
     async updateDeploymentMessage(input: SlackMessageRef & SlackDeploymentView): Promise<void> {
       if (!deps.client) return;

@@ -30,6 +30,11 @@ const MILESTONE_ALERTS: Readonly<Record<DeploymentMilestone, AlertTemplate | und
   },
   // An approval short of the policy: the gate's alert still stands, the event shows the count.
   approval_recorded: undefined,
+  // The watch, the extension and the escalation change the gate's timing, not the decision it asks for.
+  watch_started: undefined,
+  analysis_breach: undefined,
+  gate_extended: undefined,
+  gate_escalated: undefined,
   switched: undefined,
   rolled_back: undefined,
 };

@@ -16,7 +16,7 @@ import { connectClient, uniqueTaskQueue } from '../support/temporal.js';
 const USED = [
   'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'describeServiceTaskDefinition', 'startCodeDeploy',
   'awaitCodeDeploy', 'continueCodeDeploy', 'stopCodeDeploy', 'reportLifecycleHookSucceeded', 'probeHealth', 'probeProduction',
-  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice',
+  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'postEscalation', 'watchGreen',
 ] as const;
 type Used = (typeof USED)[number];
 export type StubActivities = { [K in Used]: (input: Parameters<Activities[K]>[0]) => Promise<Awaited<ReturnType<Activities[K]>>> };
@@ -42,7 +42,16 @@ const defaults: StubActivities = {
   postDeploymentMessage: async () => ({ channel: 'CSTUB', ts: '1.0' }),
   updateDeploymentMessage: async () => undefined,
   postTestTrafficNotice: async () => undefined,
+  postEscalation: async () => undefined,
+  // A watch that finds nothing: it holds until the workflow cancels it (a decision came).
+  watchGreen: async () => {
+    await Context.current().sleep(3_600_000);
+    throw new Error('watched too long');
+  },
 };
+
+/** The stub activities every deployment gets unless a test replaces some (for other test servers too). */
+export const STUB_ACTIVITIES: Readonly<StubActivities> = defaults;
 
 /** Small limits: a test waits milliseconds, not the production minutes. */
 export const FAST_LIMITS: DeploymentLimits = { stageMs: 20_000, totalMs: 60_000, switchTimeoutMs: 60_000, callMs: 5_000, heartbeatMs: 30_000 };

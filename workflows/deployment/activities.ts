@@ -28,13 +28,27 @@ export function deploymentActivities({ stageMs, callMs, heartbeatMs }: Pick<Depl
 }
 
 /**
+ * The watched hold's one activity: it runs as long as the gate may stay open (`holdMs`), and its
+ * heartbeats (every window) let a crashed worker be noticed within three windows.
+ */
+export function watchActivity(holdMs: number, intervalMs: number) {
+  const { watchGreen } = proxyActivities<Activities>({
+    startToCloseTimeout: holdMs + 60_000,
+    heartbeatTimeout: Math.max(3 * intervalMs, 30_000),
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+    summary: 'watch green against blue',
+  });
+  return watchGreen;
+}
+
+/**
  * Slack notices: short, a few attempts, never on the deployment's critical path. Local activities,
  * so each update costs the history one marker instead of three events and a workflow task.
  */
 export function slackActivities() {
-  const { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice } = proxyLocalActivities<Activities>({
+  const { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice, postEscalation } = proxyLocalActivities<Activities>({
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 3 },
   });
-  return { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice };
+  return { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice, postEscalation };
 }

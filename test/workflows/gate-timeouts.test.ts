@@ -1,0 +1,100 @@
+// The gate's timeout action over an hour of workflow time, on Temporal's time-skipping test server
+// (the real deployment workflow, stub activities): `rollback` (the default), `extend` once, and
+// `escalate` to another Slack group until a hard limit. Never a silent promotion. Each case also
+// states the history it costs: an hour's wait at the gate is a timer, not a growing history.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { INDEXED_VALUE_TYPES } from '../../common/temporal-cluster.js';
+import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
+import { DEFAULT_APPROVAL_POLICY, type TimeoutPolicy } from '../../domain/approval-policy.js';
+import { deploymentEventsQuery, deploymentSnapshotQuery, switchTrafficUpdate } from '../../workflows/deployment/messages.js';
+import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
+import { findTemporalTestServer } from '../../scripts/temporal-binaries.mjs';
+import { deploymentInput, FAST_LIMITS, STUB_ACTIVITIES } from './stub-worker.js';
+
+const HOUR = 3_600_000;
+/** The deployment's history budget (test/deployment.test.ts): an hour at the gate stays within it. */
+const DEPLOYMENT_HISTORY_BUDGET = 150;
+const limits = { ...FAST_LIMITS, switchTimeoutMs: HOUR, totalMs: 4 * HOUR };
+
+describe('the gate\'s timeout action over an hour (time-skipping test server)', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const escalations: { slackGroup: string; waitedMs: number }[] = [];
+  const taskQueue = 'gate-timeouts';
+
+  beforeAll(async () => {
+    const path = findTemporalTestServer();
+    if (!path) throw new Error('the time-skipping test server is missing: npm run setup:test');
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+    // The test server lists no search attributes (ListSearchAttributes is unimplemented) but takes new ones.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]!])),
+    });
+    worker = await Worker.create({
+      connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: { ...STUB_ACTIVITIES, postEscalation: async (input: { slackGroup: string; waitedMs: number }) => { escalations.push(input); } },
+    });
+    running = worker.run();
+  }, 60_000);
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  let n = 0;
+  const start = (onTimeout?: TimeoutPolicy) => {
+    const id = `dep-timeout-${++n}`;
+    return env.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
+      taskQueue, workflowId: id, args: [deploymentInput(id, { limits, approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, ...(onTimeout ? { onTimeout } : {}) } })],
+    });
+  };
+  const historyLength = async (handle: Awaited<ReturnType<typeof start>>) => {
+    const length = (await handle.fetchHistory()).events?.length ?? 0;
+    console.log(`[gate-timeouts] ${handle.workflowId}: ${length} history events`);
+    return length;
+  };
+  const milestones = async (handle: Awaited<ReturnType<typeof start>>) =>
+    (await handle.query(deploymentEventsQuery, 0)).events.map((e) => e.details['milestone']).filter(Boolean);
+
+  it('rollback (the default): nobody decides within the hour, so it rolls back; an hour at the gate is one timer', async () => {
+    const handle = await start();
+    const startedAt = await env.currentTimeMs();
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout', reason: 'no switch within 3600 s' } });
+    expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(HOUR);
+    expect(await historyLength(handle)).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
+  });
+
+  it('extend: the gate stays open once more, and a switch within the extension completes', async () => {
+    const handle = await start({ action: 'extend', extendMs: 30 * 60_000 });
+    await env.sleep(HOUR + 5 * 60_000);
+    expect((await handle.query(deploymentSnapshotQuery)).status).toBe('DEPLOYMENT_READY');
+    expect(await milestones(handle)).toContain('gate_extended');
+    await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
+    await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', decision: { action: 'switch', by: 'alice' } });
+    expect(await historyLength(handle)).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
+  });
+
+  it('extend: without a decision in the extension either, it rolls back after an hour and a half', async () => {
+    const handle = await start({ action: 'extend', extendMs: 30 * 60_000 });
+    const startedAt = await env.currentTimeMs();
+    await expect(handle.result()).resolves.toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout', reason: 'no switch within 5400 s (extended once)' } });
+    expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(HOUR * 1.5);
+  });
+
+  it('escalate: calls the other Slack group at the hour and keeps waiting until the hard limit, then rolls back', async () => {
+    const handle = await start({ action: 'escalate', slackGroup: 'S0ONCALL', hardLimitMs: 2 * HOUR });
+    const startedAt = await env.currentTimeMs();
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout', reason: 'no switch within the hard limit of 7200 s, after escalating to S0ONCALL' } });
+    expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(2 * HOUR);
+    expect(escalations).toEqual([expect.objectContaining({ slackGroup: 'S0ONCALL', waitedMs: HOUR })]);
+    expect(await milestones(handle)).toContain('gate_escalated');
+    expect(await historyLength(handle)).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
+  });
+});
