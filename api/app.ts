@@ -18,6 +18,8 @@ import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
 import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distribution/routes.js';
+import { FreezeService } from './freezes/freeze-service.js';
+import { registerFreezeRoutes } from './freezes/routes.js';
 import { registerCodeDeployHookRoutes } from './hooks/routes.js';
 import { registerSlackRoutes } from './slack/routes.js';
 import type { WebClient } from '@slack/web-api';
@@ -108,7 +110,9 @@ export function createApp(options: AppOptions) {
   registerSystemRoutes(app, deps);
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
   // admission workflow's, so it holds across replicas too.
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults, (id) => hub.nudge(`deployment:${id}`));
+  const freezes = new FreezeService(deps.client, deps.taskQueue);
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults, (id) => hub.nudge(`deployment:${id}`), freezes);
+  registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
     connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),

@@ -38,7 +38,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request', 401: 'Missing or invalid API key', 403: 'The key\'s role does not allow this',
-  404: 'Not found', 408: 'Timed out', 409: 'Conflict with a running workflow', 500: 'Unexpected error', 503: 'Temporal or the worker unavailable',
+  404: 'Not found', 408: 'Timed out', 409: 'Conflict with a running workflow', 423: 'Frozen: a freeze covers the service', 500: 'Unexpected error', 503: 'Temporal or the worker unavailable',
 };
 
 export function errorResponses(...statuses: number[]) {

@@ -58,6 +58,8 @@ export interface Approval {
   via: ApprovalChannel;
   at: string;
   reason?: string;
+  /** The freeze an admin overrode with this approval. */
+  overrodeFreeze?: string;
 }
 
 /**

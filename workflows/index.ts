@@ -4,3 +4,4 @@ export { workerProbeWorkflow } from './worker-probe.js';
 export { distributionWorkflow } from './distribution/workflow.js';
 export { deploymentWorkflow } from './deployment/workflow.js';
 export { serviceDeploymentsWorkflow } from './service/workflow.js';
+export { freezesWorkflow } from './freeze/workflow.js';

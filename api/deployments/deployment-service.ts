@@ -14,6 +14,8 @@ import {
 import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/deployment/decisions.js';
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../domain/deployment.js';
 import type { ApprovalPolicies } from '../../common/approval-policies.js';
+import { frozenMessage } from '../../domain/freeze.js';
+import type { FreezeService } from '../freezes/freeze-service.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { EventsFetcher } from '../streams/event-hub.js';
@@ -45,6 +47,8 @@ export class DeploymentService {
     private readonly defaults: DeploymentDefaults,
     /** Told when this service changed a deployment (switch, rollback): its event feeds poll at once. */
     private readonly changed: (deploymentId: string) => void = () => undefined,
+    /** The freezes; absent, nothing is ever frozen. */
+    private readonly freezes?: FreezeService,
   ) {
     this.probeHosts = new Set((defaults.probeHosts ?? []).map((h) => h.toLowerCase()));
     for (const url of [defaults.target.blueUrl, defaults.target.greenUrl]) if (url) this.probeHosts.add(new URL(url).host.toLowerCase());
@@ -91,10 +95,18 @@ export class DeploymentService {
    * caller (derived from a Slack trigger, say): a repeat of the same id is answered, not re-run.
    */
   async start(request: DeployRequest, requestedBy: string, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
-    if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
-    if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
+    // Frozen comes first, before anything else about the request is judged. A rollback restores a
+    // known-good revision: a freeze stops change, not its undoing.
+    const named = { cluster: request.target?.cluster ?? this.defaults.target.cluster, service: request.target?.service ?? this.defaults.target.service };
+    if (!rollback && named.cluster && named.service) {
+      const namedKey = canonicalServiceKey(named.cluster, named.service);
+      const freeze = await this.freezes?.covering(namedKey);
+      if (freeze) throw new ApiError(423, frozenMessage(freeze, namedKey), { freezeId: freeze.id, frozenUntil: freeze.endsAt }, DEPLOYMENT_ERROR);
+    }
     const target = this.resolveTarget(request, rollback === undefined);
     const serviceKey = canonicalServiceKey(target.cluster, target.service);
+    if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
+    if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
     const input: DeploymentInput = {
       deploymentId,
       githubConnectionId: request.githubConnectionId,
@@ -171,9 +183,11 @@ export class DeploymentService {
       const extras = refusal === ALREADY_SWITCHED ? { deploymentId: id } : { deploymentId: id, stage: snapshot.stage, deploymentStatus: snapshot.status };
       throw new ApiError(400, refusal, extras, DEPLOYMENT_ERROR);
     }
+    // The freeze in force is a fact the workflow's validator weighs (only an admin's override passes it).
+    const freeze = await this.freezes?.covering(canonicalServiceKey(snapshot.cluster, snapshot.service));
     let outcome: SwitchOutcome;
     try {
-      outcome = await this.handle(id).executeUpdate(switchTrafficUpdate, { args: [request] });
+      outcome = await this.handle(id).executeUpdate(switchTrafficUpdate, { args: [{ ...request, ...(freeze ? { frozen: { id: freeze.id, reason: freeze.reason, endsAt: freeze.endsAt } } : {}) }] });
     } catch (error) {
       throw refused(id, error, 'Traffic switch is not possible: the deployment has ended');
     }
@@ -182,9 +196,11 @@ export class DeploymentService {
   }
 
   /** Before the switch: stop with auto-rollback. After completion: redeploy the previous known-good revision. */
-  async rollback(id: string, request: DecisionRequest, rollbackDeploymentId?: string): Promise<{ rollbackDeploymentId: string | null }> {
+  async rollback(id: string, request: DecisionRequest, rollbackDeploymentId?: string, options: { stopOnly?: boolean } = {}): Promise<{ rollbackDeploymentId: string | null }> {
     const snapshot = await this.snapshot(id);
     const plan = rollbackPlan(snapshot);
+    // An emergency stop stops what is not yet switched; it never redeploys what completed meanwhile.
+    if (options.stopOnly && plan.kind === 'redeploy-previous') throw new ApiError(400, `Deployment ${id} completed meanwhile: traffic is on green, nothing was stopped`, { deploymentId: id }, DEPLOYMENT_ERROR);
     if (plan.kind === 'refused') {
       // The seed's extras: a completed deployment without a previous revision carries none.
       const extras = snapshot.status === 'COMPLETED' ? {} : { deploymentId: id, deploymentStatus: snapshot.status };
@@ -218,6 +234,18 @@ export class DeploymentService {
       githubConnectionId: input.githubConnectionId, awsConnectionId: input.awsConnectionId, owner: input.owner, repo: input.repo,
       branch: input.branch, ...(input.version ? { version: input.version } : {}), target: input.target, builder: input.builder,
     };
+  }
+
+  /** Running deployments not yet switched (stages 1–4 or at the gate), from visibility: what an emergency stop stops. */
+  async unswitched(limit = 1000): Promise<string[]> {
+    const ids: string[] = [];
+    // This Switchyard's deployments: those on its task queue (other installations may share the namespace).
+    const query = `SwitchyardKind = 'deployment' AND ExecutionStatus = 'Running' AND SwitchyardStatus IN ('IN_PROGRESS', 'DEPLOYMENT_READY') AND TaskQueue = '${this.taskQueue.replace(/['\\]/g, '')}'`;
+    for await (const execution of this.client.workflow.list({ query, pageSize: 100 })) {
+      ids.push(execution.workflowId);
+      if (ids.length >= limit) break;
+    }
+    return ids;
   }
 
   async list(filter: { status?: string; service?: string; repository?: string; limit: number }) {
@@ -268,7 +296,8 @@ function admissionRaced(error: unknown): boolean {
 /** An update the workflow refused (validator) is the client's 400 with the workflow's words. */
 function refused(id: string, error: unknown, closedMessage: string): unknown {
   // The approval policy not counting this person is theirs to hear as a 403; the rest are the seed's 400s.
-  const answer = (message: string, type?: string) => new ApiError(type === 'NotApproved' ? 403 : 400, message, { deploymentId: id }, DEPLOYMENT_ERROR);
+  const status = (type?: string) => (type === 'NotApproved' ? 403 : type === 'Frozen' ? 423 : 400);
+  const answer = (message: string, type?: string) => new ApiError(status(type), message, { deploymentId: id }, DEPLOYMENT_ERROR);
   // The deployment was just read: "not found" now means its workflow has closed meanwhile.
   return updateRefusal(error, { refused: answer, closed: () => answer(closedMessage) });
 }

@@ -5,6 +5,7 @@ import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { errorResponses, jsonResponse } from '../openapi-schemas.js';
+import { emptyJsonBodyAsObject } from '../optional-json-body.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
@@ -12,7 +13,7 @@ import type { ConnectionService } from './connection-service.js';
 import type { DeploymentService } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
 import {
-  ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes,
+  ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, SwitchRequestSchema,
 } from './schemas.js';
 
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
@@ -81,7 +82,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       responses: {
         200: jsonResponse(envelopes.deploy, 'Started'),
         202: jsonResponse(envelopes.deploy, 'Queued behind the running deployment of the same service'),
-        ...errorResponses(400, 401, 403, 409),
+        ...errorResponses(400, 401, 403, 409, 423),
       },
     }),
     async (c) => {
@@ -115,17 +116,20 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/deploy/{id}/switch', tags: ['Deployment'], summary: '배포 전환 실행: switch production traffic from blue to green',
       description: 'As the seed: an unknown id, a deployment not ready, or one already switched is 400 ("Deployment not found", "Deployment is not ready for traffic switch. Current stage: N", "Traffic has already been switched to green").',
-      security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
+      security, middleware: [deps.auth('approver'), emptyJsonBodyAsObject] as const,
+      request: { params: DeploymentIdParam, body: { required: false, content: { 'application/json': { schema: SwitchRequestSchema } } } },
       responses: {
         200: jsonResponse(envelopes.switch, 'Switching: the approval policy is met'),
         202: jsonResponse(envelopes.switch, 'Approval recorded; the policy needs more before traffic switches'),
-        ...errorResponses(400, 401, 403),
+        ...errorResponses(400, 401, 403, 423),
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const principal = c.get('principal');
-      const outcome = await deployments.switchTraffic(id, { by: principal.label, via: 'api', role: principal.role });
+      // The seed's clients send no body; an approver may give a reason, an admin an override of a freeze.
+      const { reason, override } = c.req.valid('json') ?? {};
+      const outcome = await deployments.switchTraffic(id, { by: principal.label, via: 'api', role: principal.role, ...(reason ? { reason } : {}), ...(override ? { override } : {}) });
       const approvals = { approvals: outcome.approvals ?? [], approvalsRequired: outcome.approvalsRequired ?? 1 };
       if (outcome.activeService === 'green') {
         return ok(c, '배포 전환이 시작되었습니다.', { deploymentId: id, message: 'Traffic switching from blue to green in progress', activeService: 'green' as const, ...approvals });

@@ -101,12 +101,21 @@ export const HealthFiguresSchema = z
   })
   .openapi('HealthFigures');
 
+export const SwitchRequestSchema = z
+  .object({
+    reason: z.string().min(1).max(500).optional().openapi({ description: 'Recorded with the approval' }),
+    override: z.boolean().optional().openapi({ description: 'Admin only: switch although a freeze covers the service (recorded)' }),
+  })
+  .strict()
+  .openapi('SwitchRequest');
+
 export const ApprovalSchema = z
   .object({
     who: z.string().openapi({ description: "The approver: an API key's label, or slack:<user id>" }),
     via: z.enum(['api', 'slack', 'websocket', 'workflow']),
     at: z.string().openapi({ description: 'ISO-8601 with milliseconds and zone (Z)' }),
     reason: z.string().optional(),
+    overrodeFreeze: z.string().optional().openapi({ description: 'The freeze an admin overrode with this approval' }),
   })
   .openapi('Approval');
 

@@ -17,6 +17,7 @@ import { createLogger } from '../../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { findTemporalCli } from '../../common/temporal-cli.js';
 import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SERVICE, SANDBOX_SLACK, startSandbox } from '../../emulators/sandbox.js';
+import { freezesWorkflowId } from '../../workflows/freeze/workflow.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { buildActivityDeps } from '../../worker/activity-deps.js';
 import { workerServices } from '../../worker/services.js';
@@ -95,6 +96,16 @@ try {
       console.log(`recorded distribution-continuing (${workflowId})`);
     }
     if (continuedNames.includes('distribution-continued')) await save('distribution-continued', workflowId);
+  }
+
+  // The freezes workflow never ends: recorded while open, after a freeze was set and lifted.
+  if (wanted('freezes')) {
+    const set = await request('/api/v1/freezes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'all', reason: 'recorded', endsAt: new Date(Date.now() + 3_600_000).toISOString() }) });
+    const { data } = await set.json() as { data: { id: string } };
+    await request(`/api/v1/freezes/${data.id}`, { method: 'DELETE' });
+    const workflowId = freezesWorkflowId(taskQueue);
+    writeFileSync(new URL('./freezes.json', import.meta.url), JSON.stringify(await env.client.workflow.getHandle(workflowId).fetchHistory()));
+    console.log(`recorded freezes (${workflowId})`);
   }
 
   // One deployment, switched: its own history ('deployment', before the hook moved into the

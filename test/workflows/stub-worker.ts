@@ -78,6 +78,8 @@ export function holdFor(ms = 20_000): () => Promise<never> {
 export type DeploymentHandle = WorkflowHandle<typeof deploymentWorkflow>;
 
 export interface StubHarness {
+  /** The task queue its worker polls (an API for these deployments uses it too). */
+  taskQueue: string;
   start(overrides?: Partial<StubActivities>, patch?: Partial<DeploymentInput>): Promise<DeploymentHandle>;
   /** Activity names in the order they were called for a deployment. */
   calls(deploymentId: string): string[];
@@ -110,6 +112,7 @@ export async function startStubWorker(prefix: string): Promise<StubHarness> {
   const running = worker.run();
   const temporal = await connectClient();
   return {
+    taskQueue,
     async start(stubs = {}, patch = {}) {
       const deploymentId = `dep-${randomUUID().slice(0, 8)}`;
       overrides.set(deploymentId, stubs);

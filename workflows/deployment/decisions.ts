@@ -50,3 +50,11 @@ export function rollbackReasonRefusal(policy: ApprovalPolicy, request: Pick<Deci
   if (!policy.rollbackReasonRequired || request.via === 'workflow' || (request.reason ?? '').trim() !== '') return undefined;
   return `A reason is required to roll back deployments of ${service}`;
 }
+
+/** A switch while a freeze covers the service: refused unless an admin overrides it. */
+export function freezeRefusal(request: { frozen?: { id: string; reason: string; endsAt: string }; override?: boolean; role?: string; via: string }, service: string): string | undefined {
+  if (!request.frozen || request.via === 'workflow') return undefined;
+  if (request.override && request.role === 'admin') return undefined;
+  const { id, reason, endsAt } = request.frozen;
+  return `Deployments of ${service} are frozen until ${endsAt}: ${reason} (freeze ${id}). Only an admin may override, with {"override": true}`;
+}

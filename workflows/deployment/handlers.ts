@@ -4,7 +4,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { approvalCount, approvalMet, approverRefusal, type Approval } from '../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../domain/deployment-milestones.js';
 import { decide, snapshot, syncSlack, type DeploymentContext } from './context.js';
-import { rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
+import { freezeRefusal, rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
 import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome } from './messages.js';
 import { progressText } from './progress-wording.js';
@@ -48,6 +48,8 @@ export function registerHandlers(ctx: DeploymentContext): void {
       validator: (request) => {
         const notReady = switchRefusal(gateView(ctx));
         if (notReady) throw ApplicationFailure.nonRetryable(notReady, 'NotReady');
+        const frozen = freezeRefusal(request, ctx.state.service);
+        if (frozen) throw ApplicationFailure.nonRetryable(frozen, 'Frozen');
         const notCounted = approverRefusal(ctx.policy, approvalView(ctx), request);
         if (notCounted) throw ApplicationFailure.nonRetryable(notCounted, 'NotApproved');
       },
@@ -74,12 +76,16 @@ function approvalView({ state, input }: DeploymentContext) {
 async function approve(ctx: DeploymentContext, request: DecisionRequest): Promise<SwitchOutcome> {
   const { state, policy, log } = ctx;
   const approvals = (state.approvals ??= []);
-  const approval: Approval = { who: request.by, via: request.via, at: new Date().toISOString(), ...(request.reason ? { reason: request.reason } : {}) };
+  const approval: Approval = {
+    who: request.by, via: request.via, at: new Date().toISOString(), ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.frozen && request.override ? { overrodeFreeze: request.frozen.id } : {}),
+  };
   approvals.push(approval);
   const met = approvalMet(policy, approvals);
   const outcome = { approvals: [...approvals], approvalsRequired: policy.approvals };
-  // One approval of one: the switch itself says who approved (as before policies), no event of its own.
-  if (policy.approvals > 1) {
+  // One approval of one: the switch itself says who approved (as before policies), no event of its
+  // own; an override of a freeze always gets one, for the audit.
+  if (policy.approvals > 1 || approval.overrodeFreeze) {
     log.append('stage', `Approved by ${approval.who} via ${approval.via}: ${approvalCount(policy, approvals)}`, {
       stage: state.stage, milestone: 'approval_recorded' satisfies DeploymentMilestone, approval, ...outcome,
     });

@@ -1,0 +1,70 @@
+// The API's side of freezes: it sets, lifts and reads them through the freeze workflow (started on
+// first use, update-with-start), and answers "is this service frozen now" for deploy and switch.
+// Reads go through a short cache: every deploy and switch asks, and freezes change rarely.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { freezeCovering, type Freeze, type FreezeRequest } from '../../domain/freeze.js';
+import { freezesQuery, liftFreezeUpdate, setFreezeUpdate } from '../../workflows/freeze/messages.js';
+import { freezesWorkflow, freezesWorkflowId } from '../../workflows/freeze/workflow.js';
+import { ApiError } from '../errors.js';
+import { queryWithDeadline, updateRefusal } from '../temporal-reads.js';
+
+/** How long a read of the freezes is reused; a freeze set on another replica counts within this. */
+const CACHE_MS = 1000;
+
+export class FreezeService {
+  private cached: { at: number; freezes: Freeze[] } | undefined;
+  private readonly workflowId: string;
+
+  constructor(private readonly client: Client, private readonly taskQueue: string) {
+    this.workflowId = freezesWorkflowId(taskQueue);
+  }
+
+  private startOperation() {
+    return new WithStartWorkflowOperation(freezesWorkflow, {
+      workflowId: this.workflowId, taskQueue: this.taskQueue, args: [{ freezes: [] }], workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  }
+
+  async set(request: FreezeRequest): Promise<Freeze> {
+    const id = `frz_${randomBytes(5).toString('hex')}`;
+    try {
+      const freeze = await this.client.workflow.executeUpdateWithStart(setFreezeUpdate, { args: [{ ...request, id }], startWorkflowOperation: this.startOperation() });
+      this.cached = undefined;
+      return freeze;
+    } catch (error) {
+      throw updateRefusal(error, { refused: (message) => new ApiError(400, message), closed: () => new ApiError(503, 'The freeze workflow is restarting: try again') });
+    }
+  }
+
+  async lift(id: string, by: string): Promise<Freeze> {
+    try {
+      const freeze = await this.client.workflow.getHandle(this.workflowId).executeUpdate(liftFreezeUpdate, { args: [{ id, by }] });
+      this.cached = undefined;
+      return freeze;
+    } catch (error) {
+      const notFound = () => new ApiError(404, `No freeze ${id} in force or planned`);
+      throw updateRefusal(error, { refused: notFound, closed: notFound, notFound });
+    }
+  }
+
+  /** Every freeze not yet over; none while the freeze workflow has never run. */
+  async list(): Promise<Freeze[]> {
+    if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.freezes;
+    const handle = this.client.workflow.getHandle(this.workflowId);
+    let freezes: Freeze[];
+    try {
+      freezes = await queryWithDeadline(this.client, handle, () => new ApiError(404, 'no freezes'), freezesQuery);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      freezes = [];
+    }
+    this.cached = { at: Date.now(), freezes };
+    return freezes;
+  }
+
+  /** The freeze covering this service now, if any. */
+  async covering(serviceKey: string): Promise<Freeze | undefined> {
+    return freezeCovering(await this.list(), serviceKey, Date.now());
+  }
+}

@@ -1,0 +1,10 @@
+// For routes whose JSON body is optional: the seed's clients call them with
+// `Content-Type: application/json` and no body at all, which Hono's JSON validator would refuse as
+// malformed. An empty body is read as `{}`; any other body is validated as usual.
+import type { MiddlewareHandler } from 'hono';
+
+export const emptyJsonBodyAsObject: MiddlewareHandler = async (c, next) => {
+  // Hono reads JSON from its cached text: an empty text becomes the text of `{}`.
+  if ((await c.req.text()).trim() === '') c.req.bodyCache.text = Promise.resolve('{}');
+  await next();
+};
