@@ -4,7 +4,8 @@
 import type { MiddlewareHandler } from 'hono';
 
 export const emptyJsonBodyAsObject: MiddlewareHandler = async (c, next) => {
-  // Hono reads JSON from its cached text: an empty text becomes the text of `{}`.
-  if ((await c.req.text()).trim() === '') c.req.bodyCache.text = Promise.resolve('{}');
+  // Hono reads JSON from its cached text (a promise of it, whatever BodyCache's type says): an
+  // empty text becomes the text of `{}`.
+  if ((await c.req.text()).trim() === '') (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
   await next();
 };

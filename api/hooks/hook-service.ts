@@ -81,16 +81,22 @@ export class CodeDeployHookService {
    * The deployment workflow of a CodeDeploy deployment: a running one first, else a closed one.
    * Visibility may lag the workflow's CodeDeployDeploymentId by a moment, so the lookup is retried
    * (within lookupTimeoutMs) only while some running deployment could still be it: one at the
-   * CodeDeploy stage (or just before it) with no CodeDeploy id indexed yet. Otherwise an id that
-   * is not Switchyard's is answered 404 at once.
+   * CodeDeploy stage (or just before it) with no CodeDeploy id indexed yet; past the deadline that
+   * is a 503 (the Lambda retries), since the deployment may be waiting for a restarted worker to
+   * record its id. Otherwise an id that is not Switchyard's is answered 404 at once.
    */
   private async findWorkflow(codeDeployDeploymentId: string): Promise<string> {
     const deadline = Date.now() + (this.deps.lookupTimeoutMs ?? 10_000);
     for (;;) {
       const found = await this.lookUp(codeDeployDeploymentId);
       if (found) return found;
-      if (Date.now() >= deadline || !(await this.someDeploymentAwaitsItsId())) {
+      if (!(await this.someDeploymentAwaitsItsId())) {
         throw new ApiError(404, `No Switchyard deployment has CodeDeploy deployment ${codeDeployDeploymentId}`, { codeDeployDeploymentId }, HOOK_ERROR);
+      }
+      // Still a candidate, but its workflow has not recorded the id: its worker may be restarting
+      // (a crash right around CreateDeployment). Not a refusal: a 503 has the Lambda try again.
+      if (Date.now() >= deadline) {
+        throw new ApiError(503, `A deployment at the CodeDeploy stage has not recorded its CodeDeploy id yet (is its worker restarting?): try ${codeDeployDeploymentId} again`, { codeDeployDeploymentId }, HOOK_ERROR);
       }
       await new Promise((resolve) => setTimeout(resolve, LOOKUP_RETRY_MS));
     }
