@@ -1,20 +1,25 @@
-// `npm run bench`: Switchyard's speed and scale claims, as ratios taken in one run.
+// `npm run bench`: Switchyard's speed and scale claims, as ratios and figures taken in one run.
 //  1. Parallel distribution: six channels that each take L finish in about L, not 6 L.
 //  2. Event fan-out: 100 SSE subscribers of one workflow cost about the queries of one.
-//  3. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
-//  4. Idle workflows: process RSS while N settled distributions wait out their retry window.
-//  6. Event latency: a workflow's state change (its event's `at`) → the SSE client, p50/p95,
+//  3. Event latency: a workflow's state change (its event's `at`) → the SSE client, p50/p95,
 //     and the event queries each watched workflow cost.
-//  7. SSE at scale: 1,000 subscribers of one workflow over real sockets: time to connect them
-//     all, event queries spent, and process RSS while open and after they close.
-//  5. Start rate: POST /api/distribution/distribute (answering at once) against raw
-//     client.workflow.start of the same workflow, 16 at a time, runs interleaved.
+//  4. SSE at scale (API, SSE clients in processes of their own): 10,000 streams of one workflow,
+//     one event to all of them, and the API process's RSS before, open and after close.
+//  5. Slack: signed /platform-status commands to the API process, acknowledgement p50/p99.
+//  6. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
+//  7. Start rates: POST /api/distribution/distribute and POST /api/v1/deploy against raw
+//     client.workflow.start of the same workflow with the same input, 16 and 64 at a time.
+//  8. A burst: 200 six-channel distributions posted at once, against a trivial workflow's rate.
+//  9. Idle workflows: a worker process's RSS while 5,000 settled distributions wait out their window.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
-import { listen } from '../emulators/listen.js';
-import { distributionWorkflow } from '../workflows/distribution/workflow.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { startApiProcess, startWorkerProcess } from './processes.js';
+import { idleWorker, printSseFanOut, slackAcks, sseFanOut } from './separate-processes.js';
+import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
 
 const stack = await startBenchStack();
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
@@ -80,71 +85,6 @@ async function sandboxDeployment(): Promise<number> {
   }
 }
 
-/** Distributions that settle at once and then stay open, idle; RSS sampled along the way. */
-async function idleDistributions(total: number): Promise<{ count: number; rssMiB: number }[]> {
-  const mib = () => process.memoryUsage().rss / 2 ** 20;
-  const samples: { count: number; rssMiB: number }[] = [];
-  const concurrency = 16;
-  let started = 0;
-  let finished = 0;
-  const one = async () => {
-    const eventId = `idle-${randomUUID().slice(0, 12)}`;
-    await stack.idleApp.request('/api/distribution/distribute', {
-      method: 'POST', headers, body: JSON.stringify({ eventId, channels: [{ type: 'NAVER_BLOG', config: { text: 'idle' } }], contentUrls: CONTENT }),
-    });
-    const handle = stack.client.workflow.getHandle(`dist-${eventId}`);
-    // Settled: the workflow now only waits out its window.
-    for (;;) {
-      const { overallStatus } = await handle.query<{ overallStatus: string }>('distributionSnapshot');
-      if (overallStatus !== 'PENDING' && overallStatus !== 'IN_PROGRESS') return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-  const checkpoints = new Set([Math.round(total / 10), Math.round(total / 2), total]);
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (started < total) {
-      started += 1;
-      await one();
-      finished += 1;
-      if (checkpoints.has(finished)) samples.push({ count: finished, rssMiB: mib() });
-    }
-  }));
-  return samples.sort((a, b) => a.count - b.count);
-}
-
-/** Starts per second of `start`, `total` of them, `concurrency` at a time. */
-async function startRate(total: number, concurrency: number, start: (eventId: string) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      next += 1;
-      await start(`rate-${randomUUID().slice(0, 12)}`);
-    }
-  }));
-  return total / ((performance.now() - began) / 1000);
-}
-
-const rateInput = (eventId: string) => ({
-  eventId, channels: [{ type: 'NAVER_BLOG' as const, config: { text: 'rate' } }], contentUrls: CONTENT,
-});
-
-async function startRates(total: number, concurrency: number): Promise<{ api: number; raw: number }[]> {
-  const runs: { api: number; raw: number }[] = [];
-  for (let run = 0; run < 3; run += 1) {
-    const api = await startRate(total, concurrency, async (eventId) => {
-      const res = await stack.idleApp.request('/api/distribution/distribute', { method: 'POST', headers, body: JSON.stringify(rateInput(eventId)) });
-      if (res.status !== 200 && res.status !== 202) throw new Error(`distribute answered ${res.status}`);
-    });
-    const raw = await startRate(total, concurrency, (eventId) => stack.client.workflow.start(distributionWorkflow, {
-      workflowId: `dist-${eventId}`, taskQueue: stack.taskQueue,
-      args: [{ ...rateInput(eventId), retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
-    }));
-    runs.push({ api, raw });
-  }
-  return runs;
-}
-
 /** Latency of every event of `count` six-channel distributions, each watched by one SSE client. */
 async function eventLatency(count: number): Promise<{ p50: number; p95: number; queriesPerWorkflow: number }> {
   const latencies: number[] = [];
@@ -180,81 +120,116 @@ async function eventLatency(count: number): Promise<{ p50: number; p95: number; 
   return { p50: at(0.5), p95: at(0.95), queriesPerWorkflow: (stack.liveApp.eventHub.queries - before) / count };
 }
 
-/** Opens `count` SSE streams of one running distribution over HTTP and closes them again. */
-async function sseAtScale(count: number): Promise<{ connectMs: number; queries: number; openMiB: number; closedMiB: number; baseMiB: number }> {
-  const served = await listen(stack.liveApp.fetch);
-  const mib = () => process.memoryUsage().rss / 2 ** 20;
-  try {
-    const eventId = `scale-${randomUUID().slice(0, 8)}`;
-    await stack.liveApp.request('/api/distribution/distribute', {
-      method: 'POST', headers, body: JSON.stringify({ eventId, channels: [{ type: 'NAVER_BLOG', config: { latencyMs: 60_000 } }], contentUrls: CONTENT }),
-    });
-    const baseMiB = mib();
-    const queriesBefore = stack.liveApp.eventHub.queries;
-    const controllers: AbortController[] = [];
-    const began = performance.now();
-    await Promise.all(Array.from({ length: count }, async () => {
-      const controller = new AbortController();
-      controllers.push(controller);
-      const res = await fetch(`${served.url}/api/distribution/${eventId}/events`, { headers, signal: controller.signal });
-      const reader = res.body!.getReader();
-      // Connected once the first frame (`connected`) arrives.
-      await reader.read();
-    }));
-    const connectMs = performance.now() - began;
-    const queries = stack.liveApp.eventHub.queries - queriesBefore;
-    const openMiB = mib();
-    for (const controller of controllers) controller.abort();
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    return { connectMs, queries, openMiB, closedMiB: mib(), baseMiB };
-  } finally {
-    await served.close();
-  }
-}
+const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+// BENCH_ROWS=sse,slack runs only those rows (names below); all of them by default.
+const only = process.env.BENCH_ROWS?.split(',').map((row) => row.trim());
+const want = (row: string) => !only || only.includes(row);
+const processes: { stop(): Promise<void> }[] = [];
+
+console.log('Machine: %d CPUs (%s), %s GiB memory, Node %s, ulimit -n %s', cpus().length, cpus()[0]?.model.trim() ?? '?', (totalmem() / 2 ** 30).toFixed(1), process.version, openFilesLimit());
 
 try {
-  const latencyMs = 1000;
-  await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
-  const one = await distribute(['NAVER_BLOG'], latencyMs);
-  const six = await distribute([...CHANNEL_TYPES], latencyMs);
-  console.log('\nParallel distribution (each channel takes ~%d ms):', latencyMs);
-  console.log('  one channel           %s ms', one.toFixed(0));
-  console.log('  six channels          %s ms', six.toFixed(0));
-  console.log('  six / one             %s   (1.0 = perfectly parallel, 6.0 = sequential)', (six / one).toFixed(2));
+  if (want('parallel')) {
+    const latencyMs = 1000;
+    await distribute(['NAVER_BLOG'], 50); // warm-up: bundles, connections
+    const one = await distribute(['NAVER_BLOG'], latencyMs);
+    const six = await distribute([...CHANNEL_TYPES], latencyMs);
+    console.log('\nParallel distribution (each channel takes ~%d ms):', latencyMs);
+    console.log('  one channel           %s ms', one.toFixed(0));
+    console.log('  six channels          %s ms', six.toFixed(0));
+    console.log('  six / one             %s   (1.0 = perfectly parallel, 6.0 = sequential)', (six / one).toFixed(2));
+  }
 
-  const queries1 = await fanOut(1);
-  const queries100 = await fanOut(100);
-  console.log('\nSSE fan-out on one workflow (shared poller):');
-  console.log('  queries, 1 subscriber     %d', queries1);
-  console.log('  queries, 100 subscribers  %d', queries100);
-  console.log('  ratio                     %s   (1.0 = no growth with subscribers)\n', (queries100 / Math.max(queries1, 1)).toFixed(2));
+  if (want('fanout')) {
+    const queries1 = await fanOut(1);
+    const queries100 = await fanOut(100);
+    console.log('\nSSE fan-out on one workflow (shared poller):');
+    console.log('  queries, 1 subscriber     %d', queries1);
+    console.log('  queries, 100 subscribers  %d', queries100);
+    console.log('  ratio                     %s   (1.0 = no growth with subscribers)', (queries100 / Math.max(queries1, 1)).toFixed(2));
+  }
 
-  const latency = await eventLatency(Number(process.env.BENCH_LATENCY_WORKFLOWS ?? 10));
-  console.log('Event latency, state change → SSE client (six-channel distributions, one client each):');
-  console.log('  p50 %d ms   p95 %d ms   event queries per workflow %s\n', latency.p50, latency.p95, latency.queriesPerWorkflow.toFixed(1));
+  if (want('latency')) {
+    const latency = await eventLatency(size('BENCH_LATENCY_WORKFLOWS', 10));
+    console.log('\nEvent latency, state change → SSE client (six-channel distributions, one client each):');
+    console.log('  p50 %d ms   p95 %d ms   event queries per workflow %s', latency.p50, latency.p95, latency.queriesPerWorkflow.toFixed(1));
+  }
+  console.log();
 
-  const scale = await sseAtScale(Number(process.env.BENCH_SSE_STREAMS ?? 1000));
-  console.log('SSE at scale: %d subscribers of one workflow over HTTP:', Number(process.env.BENCH_SSE_STREAMS ?? 1000));
-  console.log('  all connected in %d ms, with %d event queries', Math.round(scale.connectMs), scale.queries);
-  console.log('  process RSS %d MiB before, %d MiB open (+%d), %d MiB 2 s after all closed\n', Math.round(scale.baseMiB), Math.round(scale.openMiB), Math.round(scale.openMiB - scale.baseMiB), Math.round(scale.closedMiB));
+  if (want('sse') || want('slack')) {
+    // The production API entry in a process of its own, on the bench's server and worker.
+    const api = await startApiProcess(stack, stack.taskQueue, BENCH_KEY);
+    processes.push(api);
+    if (want('sse')) printSseFanOut(await sseFanOut(api, BENCH_KEY, size('BENCH_SSE_STREAMS', 10_000)));
+    if (want('slack')) {
+      const commands = size('BENCH_SLACK_COMMANDS', 500);
+      const concurrency = size('BENCH_SLACK_CONCURRENCY', 8);
+      const acks = await slackAcks(api, commands, concurrency);
+      console.log('Slack: %d signed /platform-status commands to the API process, %d in flight:', commands, concurrency);
+      console.log('  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 500; Slack gives up at 3 s)', Math.round(acks.p50), Math.round(acks.p99), Math.round(acks.max));
+      console.log('  not acknowledged with 200: %d; replies posted to response_url afterwards: %d of %d\n', acks.non200, acks.worked, commands);
+    }
+    await api.stop();
+  }
 
-  const seconds = await sandboxDeployment();
-  console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
-  console.log('  seconds                   %s\n', seconds.toFixed(1));
-  const idle = Number(process.env.BENCH_IDLE_DISTRIBUTIONS ?? 1000);
-  const samples = await idleDistributions(idle);
-  console.log('Idle workflows: %d settled distributions left open (worker cache %d workflows):', idle, stack.maxCachedWorkflows);
-  for (const { count, rssMiB } of samples) console.log('  after %s   process RSS %s MiB', String(count).padStart(5), rssMiB.toFixed(0));
-  // Once the cache is full, more idle workflows should cost no more memory.
-  const half = samples.find((sample) => sample.count === Math.round(idle / 2))!;
-  console.log('  RSS at %d / at %d            %s   (1.00 = idle workflows cost nothing once the cache is full)\n', idle, half.count, (samples.at(-1)!.rssMiB / half.rssMiB).toFixed(2));
+  if (want('deployment')) {
+    const seconds = await sandboxDeployment();
+    console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
+    console.log('  seconds                   %s\n', seconds.toFixed(1));
+  }
 
-  const rates = await startRates(Number(process.env.BENCH_STARTS ?? 200), 16);
-  const ratios = rates.map((r) => r.api / r.raw).sort((a, b) => a - b);
-  console.log('Start rate, 16 at a time (%d starts per run, 3 runs interleaved):', Number(process.env.BENCH_STARTS ?? 200));
-  for (const { api, raw } of rates) console.log('  POST /distribute %s/s   raw start %s/s', api.toFixed(1), raw.toFixed(1));
-  console.log('  API / raw, min / median / max   %s / %s / %s   (1.0 = the API starts at engine speed)\n', ...ratios.map((r) => r.toFixed(2)));
+  if (want('burst')) {
+    const result = await burst(stack, size('BENCH_BURST', 200));
+    console.log('Burst: %d six-channel distributions posted at once (answering at once), against %d worker probes (one activity each) at once:', result.count, result.count);
+    console.log('  non-2xx answers %d (goal 0); distributions not COMPLETED %d (%s); probe non-200 %d', result.non2xx, result.notCompleted,
+      Object.entries(result.outcomes).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`).join(', '), result.probeNon2xx);
+    console.log('  distributions completed %s/s   probes completed %s/s   ratio %s   (6 activities each against 1)\n', result.distributionsPerSecond.toFixed(1), result.probesPerSecond.toFixed(1), (result.distributionsPerSecond / result.probesPerSecond).toFixed(2));
+  }
 
+  if (want('starts')) {
+    const total = size('BENCH_STARTS', 200);
+    for (const concurrency of [16, 64]) {
+      const runs = await distributionStartRates(stack, total, concurrency);
+      console.log('Start rate, POST /api/distribution/distribute (answering at once) vs raw start, %d at a time (%d starts per run, 3 runs a side, interleaved, alternating which goes first):', concurrency, total);
+      for (const { api, raw, apiNon2xx } of runs) console.log('  POST /distribute %s/s   raw start %s/s   non-2xx %d', api.toFixed(1), raw.toFixed(1), apiNon2xx);
+      console.log('  API / raw, min / median / max   %s   (1.0 = the API starts at engine speed); non-2xx in all: %d (goal 0)\n', ratioSpread(runs), runs.reduce((n, r) => n + r.apiNon2xx, 0));
+    }
+  }
+
+  if (want('deploy-starts')) {
+    const total = size('BENCH_DEPLOY_STARTS', 100);
+    for (const concurrency of [16, 64]) {
+      const runs = await deployStartRates(stack, total, concurrency);
+      console.log('Start rate, POST /api/v1/deploy (a service of its own each) vs raw start of deploymentWorkflow, %d at a time (%d starts per run, 3 runs a side, interleaved, alternating which goes first):', concurrency, total);
+      for (const { api, raw, apiNon2xx } of runs) console.log('  POST /deploy %s/s   raw start %s/s   non-200 %d', api.toFixed(1), raw.toFixed(1), apiNon2xx);
+      console.log('  API / raw, min / median / max   %s   (1.0 = admission costs nothing)\n', ratioSpread(runs));
+    }
+  }
+
+  if (want('idle')) {
+    const total = size('BENCH_IDLE_DISTRIBUTIONS', 5000);
+    const first = Math.min(1000, Math.round(total / 5));
+    const taskQueue = 'bench-idle';
+    // worker/main.ts in its own process, on a task queue of its own: its RSS is its workflows'.
+    const worker = await startWorkerProcess(stack, taskQueue, stack.client);
+    processes.push(worker);
+    const { samples, seconds } = await idleWorker(worker, stack.client, taskQueue, total, [first, Math.round(total / 2), total]);
+    console.log('Idle workflows: %d one-channel distributions settled and left open (hour-long retry window), worker process alone (cache %d workflows), %s s:', total, stack.maxCachedWorkflows, seconds.toFixed(0));
+    for (const { count, rssMiB, heapMiB } of samples) console.log('  after %s   worker RSS %s MiB   heap %s MiB  (after a full GC)', String(count).padStart(5), rssMiB.toFixed(0), heapMiB.toFixed(0));
+    const at = (count: number) => samples.find((sample) => sample.count === count)!;
+    // Once the cache is full, more idle workflows should cost no more memory.
+    console.log('  RSS at %d / at %d            %s   (1.00 = idle workflows cost nothing once the cache is full)\n', total, first, (at(total).rssMiB / at(first).rssMiB).toFixed(2));
+    await worker.stop();
+  }
 } finally {
+  for (const child of processes) await child.stop();
   await stack.stop();
+}
+
+function openFilesLimit(): string {
+  try {
+    return /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? '?';
+  } catch {
+    return '?';
+  }
 }
