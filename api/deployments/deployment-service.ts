@@ -4,7 +4,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateRPCTimeoutOrCancelledError, t
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { seedStyleId } from '../../common/ids.js';
 import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardStatus } from '../../common/search-attributes.js';
-import { ADMISSION_REFUSALS, admitDeploymentUpdate, type AdmissionOutcome } from '../../workflows/service/messages.js';
+import { ADMISSION_REFUSALS, deploymentClosedSignal, admitDeploymentUpdate, type AdmissionOutcome } from '../../workflows/service/messages.js';
 import { canonicalServiceKey, serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { serviceDeploymentsWorkflow } from '../../workflows/service/workflow.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
@@ -141,7 +141,11 @@ export class DeploymentService {
       } catch (error) {
         const problem = updateProblem(error);
         if (problem?.kind === 'refused') {
-          if (problem.type === ADMISSION_REFUSALS.busy || problem.type === ADMISSION_REFUSALS.queueFull) throw conflict(problem.message, String(problem.details[0] ?? ''));
+          const running = String(problem.details[0] ?? '');
+          // A deployment that has closed but still holds its service (the admission workflow has
+          // not heard yet, say after a Temporal restart): tell it, and ask again.
+          if (problem.type === ADMISSION_REFUSALS.busy && attempt < 3 && await this.releaseIfClosed(serviceKey, running)) continue;
+          if (problem.type === ADMISSION_REFUSALS.busy || problem.type === ADMISSION_REFUSALS.queueFull) throw conflict(problem.message, running);
           throw new ApiError(400, problem.message, { deploymentId }, DEPLOYMENT_ERROR);
         }
         if (attempt < 3 && admissionRaced(error)) continue;
@@ -234,6 +238,16 @@ export class DeploymentService {
       githubConnectionId: input.githubConnectionId, awsConnectionId: input.awsConnectionId, owner: input.owner, repo: input.repo,
       branch: input.branch, ...(input.version ? { version: input.version } : {}), target: input.target, builder: input.builder,
     };
+  }
+
+  /** True when `deploymentId` has closed: its service's admission workflow is then told so. */
+  private async releaseIfClosed(serviceKey: string, deploymentId: string): Promise<boolean> {
+    if (!deploymentId) return false;
+    const description = await this.client.workflow.getHandle(deploymentId).describe().catch(() => undefined);
+    if (!description || description.status.name === 'RUNNING') return false;
+    await this.client.workflow.getHandle(serviceWorkflowId(serviceKey)).signal(deploymentClosedSignal, { deploymentId });
+    // The signal is handled in the admission workflow's next task; the retried update queues behind it.
+    return true;
   }
 
   /** Running deployments not yet switched (stages 1–4 or at the gate), from visibility: what an emergency stop stops. */

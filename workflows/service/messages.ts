@@ -1,5 +1,5 @@
 // Messages of the per-service admission workflow, defined once for the workflow and the API.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeploymentInput } from '../deployment/types.js';
 
 /** What a deployment start carries to the admission workflow; ids only, no secrets. */
@@ -32,3 +32,9 @@ export interface ServiceDeploymentsState {
 }
 
 export const serviceDeploymentsQuery = defineQuery<ServiceDeploymentsState>('serviceDeployments');
+
+/**
+ * The running deployment has closed, as the API read it from Temporal: the admission goes on
+ * without waiting for the child-completion notice (which a server restart can delay).
+ */
+export const deploymentClosedSignal = defineSignal<[{ deploymentId: string }]>('deploymentClosed');

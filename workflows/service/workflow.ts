@@ -12,7 +12,7 @@ import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } fro
 import { deploymentWorkflow } from '../deployment/workflow.js';
 import { decideAdmission } from './admission.js';
 import {
-  ADMISSION_REFUSALS, admitDeploymentUpdate, serviceDeploymentsQuery, type AdmissionOutcome, type AdmissionRequest,
+  ADMISSION_REFUSALS, admitDeploymentUpdate, deploymentClosedSignal, serviceDeploymentsQuery, type AdmissionOutcome, type AdmissionRequest,
 } from './messages.js';
 
 export interface ServiceDeploymentsInput {
@@ -35,14 +35,19 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
   const startFailures = new Map<string, string>();
   const deployments: string[] = [];
   let running: string | null = null;
+  /** Deployments the API has seen closed, possibly before this workflow heard of it. */
+  const closed = new Set<string>();
 
   /** Between its admission and its start, the head of an idle service's queue counts as running. */
   const view = () => {
     const ids = queue.map((q) => q.input.deploymentId);
-    return running !== null ? { running, queued: ids } : { running: ids[0] ?? null, queued: ids.slice(1) };
+    // A running deployment the API has seen closed no longer holds the service.
+    const current = running !== null && !closed.has(running) ? running : null;
+    return current !== null ? { running: current, queued: ids } : { running: ids[0] ?? null, queued: ids.slice(1) };
   };
   const state = () => ({ ...view(), admitted });
   setHandler(serviceDeploymentsQuery, () => ({ serviceKey, ...view() }));
+  setHandler(deploymentClosedSignal, ({ deploymentId }) => { closed.add(deploymentId); });
   setHandler(
     admitDeploymentUpdate,
     async (request) => {
@@ -103,8 +108,10 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
     }
     admitted.set(id, { outcome: 'started', deploymentId: id });
     deployments.push(id);
-    // How the deployment ends is its own business (its result, its history); this only waits.
-    await child.result().catch(() => undefined);
+    // How the deployment ends is its own business (its result, its history); this only waits,
+    // for its result or for the API's word that it has closed, whichever comes first.
+    await Promise.race([child.result().catch(() => undefined), condition(() => closed.has(id))]);
+    closed.delete(id);
     running = null;
     if (queue.length > 0 && workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
