@@ -90,6 +90,12 @@ export interface WatchWindow {
   breach?: string;
 }
 
+/** The watch activity's heartbeat details: its latest windows, and the bad ones in a row so far. */
+export interface WatchHeartbeat {
+  windows: WatchWindow[];
+  consecutive: number;
+}
+
 /** What the watch found: `windows` bad windows in a row (the latest last). */
 export interface WatchVerdict {
   breached: true;

@@ -6,7 +6,7 @@
 // count of bad windows from the last heartbeat.
 import { Context } from '@temporalio/activity';
 import type { WatchPolicy } from '../../domain/approval-policy.js';
-import type { HealthFigures, WatchVerdict, WatchWindow } from '../../domain/deployment.js';
+import type { HealthFigures, WatchHeartbeat, WatchVerdict, WatchWindow } from '../../domain/deployment.js';
 import { probe, type HealthProbeSettings } from './health.js';
 
 /** Windows kept in the heartbeat: enough to show a trend, small enough for every heartbeat. */
@@ -16,12 +16,6 @@ export interface WatchInput {
   blueUrl: string;
   greenUrl: string;
   watch: WatchPolicy;
-}
-
-export interface WatchHeartbeat {
-  windows: WatchWindow[];
-  /** Bad windows in a row so far. */
-  consecutive: number;
 }
 
 /** Why green's window is bad, in words with the figures; undefined when it is good. */

@@ -12,7 +12,8 @@ import {
   deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome,
 } from '../../workflows/deployment/messages.js';
 import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/deployment/decisions.js';
-import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget } from '../../domain/deployment.js';
+import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget, WatchHeartbeat, WatchWindow } from '../../domain/deployment.js';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { ApprovalPolicies } from '../../common/approval-policies.js';
 import { frozenMessage } from '../../domain/freeze.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
@@ -238,6 +239,18 @@ export class DeploymentService {
       githubConnectionId: input.githubConnectionId, awsConnectionId: input.awsConnectionId, owner: input.owner, repo: input.repo,
       branch: input.branch, ...(input.version ? { version: input.version } : {}), target: input.target, builder: input.builder,
     };
+  }
+
+  /**
+   * The watched hold's latest windows, from its activity's heartbeat details (no query, no
+   * history): what the result shows while the gate is open. Empty when nothing watches.
+   */
+  async watchWindows(id: string): Promise<WatchWindow[]> {
+    const description = await this.handle(id).describe().catch(() => undefined);
+    const watch = description?.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchGreen');
+    const payload = watch?.heartbeatDetails?.payloads?.[0];
+    if (!payload) return [];
+    return defaultPayloadConverter.fromPayload<WatchHeartbeat>(payload)?.windows ?? [];
   }
 
   /** True when `deploymentId` has closed: its service's admission workflow is then told so. */

@@ -1,8 +1,9 @@
 // From the workflow's snapshot to the seed's result shape (every seed field, plus a few more).
 import { pandaTimestamp } from '../errors.js';
-import { durationSeconds, type DeploymentSnapshot, type HealthFigures } from '../../domain/deployment.js';
+import { durationSeconds, type DeploymentSnapshot, type HealthFigures, type WatchWindow } from '../../domain/deployment.js';
 
-export function toDeploymentResult(s: DeploymentSnapshot) {
+/** `watchWindows`: the watched hold's latest windows, while the gate is open (from its heartbeat). */
+export function toDeploymentResult(s: DeploymentSnapshot, watchWindows: readonly WatchWindow[] = []) {
   return {
     deploymentId: s.deploymentId,
     status: s.status,
@@ -36,7 +37,7 @@ export function toDeploymentResult(s: DeploymentSnapshot) {
     decidedAt: s.decision?.at ?? null,
     approvals: s.approvals ?? (s.decision?.action === 'switch' ? [{ who: s.decision.by, via: s.decision.via, at: s.decision.at }] : []),
     approvalsRequired: s.approvalsRequired ?? 1,
-    evidence: { blue: figures(s.blue), green: figures(s.green), testTrafficSince: s.testTrafficSince ?? null },
+    evidence: { blue: figures(s.blue), green: figures(s.green), testTrafficSince: s.testTrafficSince ?? null, watch: watchWindows.map((w) => ({ at: w.at, blue: figures(w.blue)!, green: figures(w.green)!, breach: w.breach ?? null })) },
   };
 }
 

@@ -165,7 +165,10 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     async (c) => {
       const { id } = c.req.valid('param');
       try {
-        return ok(c, '배포 결과 조회 성공', toDeploymentResult(await deployments.snapshot(id)));
+        const snapshot = await deployments.snapshot(id);
+        // At the gate, the watch's latest windows come from its heartbeat (no query of their own).
+        const windows = snapshot.status === 'DEPLOYMENT_READY' && snapshot.approvalPolicy?.watch ? await deployments.watchWindows(id) : [];
+        return ok(c, '배포 결과 조회 성공', toDeploymentResult(snapshot, windows));
       } catch (error) {
         // The seed answers an unknown id here with 400 "Deployment result not found".
         if (error instanceof ApiError && error.status === 404) throw new ApiError(400, `Deployment result not found: ${id}`, {}, DEPLOYMENT_ERROR);

@@ -158,6 +158,8 @@ export const DeploymentResultSchema = z
       blue: HealthFiguresSchema.nullable(),
       green: HealthFiguresSchema.nullable(),
       testTrafficSince: z.string().nullable().openapi({ description: 'Since when green has served the test listener (ISO-8601, Z)' }),
+      watch: z.array(z.object({ at: z.string(), blue: HealthFiguresSchema, green: HealthFiguresSchema, breach: z.string().nullable() }))
+        .openapi({ description: "The watched hold's latest windows while the gate is open (its activity's heartbeat); empty otherwise" }),
     }).openapi({ description: 'Green against blue at the gate: what an approver decides on (not a seed field)' }),
   })
   .openapi('DeploymentResult');

@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWatchActivities } from '../../activities/deployment/watch.js';
 import { DEFAULT_APPROVAL_POLICY, type WatchPolicy } from '../../domain/approval-policy.js';
 import { deploymentEventsQuery, switchTrafficUpdate } from '../../workflows/deployment/messages.js';
+import { authHeader, buildTestApp } from '../support/api.js';
+import { json } from '../support/http.js';
+import { connectClient } from '../support/temporal.js';
 import { deploymentInput, startStubWorker, type DeploymentHandle, type StubHarness } from './stub-worker.js';
 
 /** A service's /health: 200 until told to fail. Counts the probes it answered. */
@@ -80,6 +83,16 @@ describe('the watched hold (real watch activity, stub stages)', () => {
   it('in dry run records the verdict and keeps waiting; a switch then completes and ends the watch', async () => {
     green.recover();
     const handle = await atGate(watch({ dryRun: true }));
+    // While it watches, the result shows the latest windows from the watch's heartbeat.
+    const temporal = await connectClient();
+    const app = buildTestApp(temporal.client, harness.taskQueue);
+    await expect.poll(async () => {
+      const body = await json(await app.request(`/api/v1/deploy/${handle.workflowId}/result`, { headers: authHeader('viewer') })) as { data: { evidence: { watch: unknown[] } } };
+      return body.data.evidence.watch.length;
+    }, { timeout: 10_000 }).toBeGreaterThan(0);
+    const shown = (await json(await app.request(`/api/v1/deploy/${handle.workflowId}/result`, { headers: authHeader('viewer') })) as { data: { evidence: { watch: { green: { errorRate: number; samples: number } }[] } } }).data.evidence.watch;
+    expect(shown[0]).toMatchObject({ green: { errorRate: 0, samples: 2 } });
+    await temporal.close();
     green.degrade();
     await expect.poll(async () => (await events(handle)).some((e) => e.details['milestone'] === 'analysis_breach'), { timeout: 20_000 }).toBe(true);
     const verdict = (await events(handle)).find((e) => e.details['milestone'] === 'analysis_breach')!;
