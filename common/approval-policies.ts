@@ -41,6 +41,7 @@ const policySchema = z.object({
   rollbackReasonRequired: z.boolean().optional(),
   watch: watchSchema.optional(),
   onTimeout: timeoutSchema.optional(),
+  onNewerDeployment: z.enum(['queue', 'supersede']).optional(),
 }).strict();
 
 const policiesSchema = z.object({

@@ -22,6 +22,12 @@ export interface ApprovalPolicy {
   watch?: WatchPolicy;
   /** What happens when nobody decides within the switch timeout; absent: roll back. */
   onTimeout?: TimeoutPolicy;
+  /**
+   * A newer deployment of the service while one waits at the gate: `queue` behind it (as
+   * DEPLOY_QUEUE_CAPACITY allows), or `supersede` it: the newer one queues and the older one is
+   * rolled back (reason `superseded by dep_…`) once it is at the gate. Absent: queue.
+   */
+  onNewerDeployment?: 'queue' | 'supersede';
 }
 
 /**

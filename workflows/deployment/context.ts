@@ -30,6 +30,8 @@ export interface DeploymentContext {
   decision: Decision | undefined;
   /** A rollback requested during stages 1–4. */
   rollbackRequested: Decision | undefined;
+  /** The newer deployment that supersedes this one, when it came before the gate. */
+  supersededBy: string | undefined;
   slackMessage: { channel: string; ts: string } | null;
 }
 
@@ -70,6 +72,7 @@ export function createContext(input: DeploymentInput): DeploymentContext {
     seenProgress: new Set<string>(),
     decision: undefined,
     rollbackRequested: undefined,
+    supersededBy: undefined,
     slackMessage: null,
   };
 }
@@ -90,6 +93,11 @@ export function setStatus(ctx: DeploymentContext, status: DeploymentStatus): voi
 
 export function decide(action: Decision['action'], request: DecisionRequest): Decision {
   return { action, ...request, at: new Date().toISOString() };
+}
+
+/** The rollback of a deployment a newer one of its service supersedes. */
+export function supersededDecision(by: string): Decision {
+  return decide('rollback', { by: 'switchyard', via: 'workflow', reason: `superseded by ${by}` });
 }
 
 /** Keeps the deployment's Slack message current; Slack trouble never fails a deployment. */

@@ -3,10 +3,10 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { approvalCount, approvalMet, approverRefusal, type Approval } from '../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../domain/deployment-milestones.js';
-import { decide, snapshot, syncSlack, type DeploymentContext } from './context.js';
+import { decide, snapshot, supersededDecision, syncSlack, type DeploymentContext } from './context.js';
 import { freezeRefusal, rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
 import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
-import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome } from './messages.js';
+import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, supersededSignal, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome } from './messages.js';
 import { progressText } from './progress-wording.js';
 
 /** Registered in this order from the start of the run (a buffered message meets its handler here). */
@@ -32,6 +32,12 @@ export function registerHandlers(ctx: DeploymentContext): void {
       throw error;
     }
     return { alreadyReported: false };
+  });
+  setHandler(supersededSignal, ({ by }) => {
+    if (ctx.decision || ctx.input.rollback || ctx.supersededBy) return;
+    ctx.supersededBy = by;
+    // At the gate it steps aside now; before it, when it gets there (awaitDecision).
+    if (ctx.state.status === 'DEPLOYMENT_READY') ctx.decision = supersededDecision(by);
   });
   setHandler(progressSignal, (reports) => {
     // A handler must never throw (it would fail the workflow task): accept one report or a batch.

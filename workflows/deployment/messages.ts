@@ -30,6 +30,9 @@ export interface SwitchOutcome {
 /** Validated rollback before the switch: stops the deployment with CodeDeploy's auto-rollback. */
 export const rollbackUpdate = defineUpdate<{ status: string }, [DecisionRequest]>('rollback');
 
+/** A newer deployment of the service supersedes this one (its service's policy says so): rolled back at the gate. */
+export const supersededSignal = defineSignal<[{ by: string }]>('superseded');
+
 /** Progress reported by long-running activities, deduplicated by key: facts only; the workflow words them. */
 interface ProgressFacts {
   key: string;

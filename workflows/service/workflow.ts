@@ -5,10 +5,11 @@
 // queued one, and closes once idle: the next request starts a new run (update-with-start).
 import {
   ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, allHandlersFinished,
-  condition, continueAsNew, setHandler, startChild, workflowInfo,
+  condition, continueAsNew, getExternalWorkflowHandle, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import { supersededSignal } from '../deployment/messages.js';
 import { deploymentWorkflow } from '../deployment/workflow.js';
 import { decideAdmission } from './admission.js';
 import {
@@ -46,19 +47,25 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
     return current !== null ? { running: current, queued: ids } : { running: ids[0] ?? null, queued: ids.slice(1) };
   };
   const state = () => ({ ...view(), admitted });
+  /** A deployment whose policy supersedes waits behind the running one even with no queue configured. */
+  const supersedes = (request: AdmissionRequest) => request.input.approvalPolicy?.onNewerDeployment === 'supersede';
+  const capacityFor = (request: AdmissionRequest) => (supersedes(request) ? Math.max(queueCapacity, 1) : queueCapacity);
   setHandler(serviceDeploymentsQuery, () => ({ serviceKey, ...view() }));
   setHandler(deploymentClosedSignal, ({ deploymentId }) => { closed.add(deploymentId); });
   setHandler(
     admitDeploymentUpdate,
     async (request) => {
       const id = request.input.deploymentId;
-      const decision = decideAdmission(state(), id, queueCapacity, serviceKey);
+      const decision = decideAdmission(state(), id, capacityFor(request), serviceKey);
       if (decision.kind === 'repeat') return decision.outcome;
       if (decision.kind === 'refuse') throw refusal(decision.reason, decision.message, decision.runningDeploymentId);
       queue.push(request);
       if (decision.kind === 'queue') {
-        const outcome: AdmissionOutcome = { outcome: 'queued', deploymentId: id, position: decision.position, runningDeploymentId: view().running! };
+        const runningId = view().running!;
+        const outcome: AdmissionOutcome = { outcome: 'queued', deploymentId: id, position: decision.position, runningDeploymentId: runningId };
         admitted.set(id, outcome);
+        // The older one steps aside at (or once at) its gate; this one starts when it has ended.
+        if (supersedes(request)) await getExternalWorkflowHandle(runningId).signal(supersededSignal, { by: id }).catch(() => undefined);
         return outcome;
       }
       // The main loop starts it at once; answer when the deployment's workflow exists.
@@ -69,7 +76,7 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
     },
     {
       validator: (request) => {
-        const decision = decideAdmission(state(), request.input.deploymentId, queueCapacity, serviceKey);
+        const decision = decideAdmission(state(), request.input.deploymentId, capacityFor(request), serviceKey);
         if (decision.kind === 'refuse') throw refusal(decision.reason, decision.message, decision.runningDeploymentId);
       },
     },

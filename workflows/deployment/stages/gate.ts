@@ -4,7 +4,7 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import type { TimeoutPolicy, WatchPolicy } from '../../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import { watchActivity } from '../activities.js';
-import { decide, setStatus, stageEvent, syncSlack, type DeploymentContext } from '../context.js';
+import { decide, setStatus, stageEvent, supersededDecision, syncSlack, type DeploymentContext } from '../context.js';
 import { STAGE_MESSAGES as M } from '../stage-messages.js';
 import type { Decision } from '../types.js';
 import { cancelledByTemporal } from './endings.js';
@@ -38,6 +38,8 @@ export async function awaitDecision(ctx: DeploymentContext): Promise<Decision> {
   const { input, policy } = ctx;
   // A rollback deployment goes straight on: the target is known good.
   if (input.rollback) ctx.decision = decide('switch', { by: input.requestedBy, via: 'workflow', reason: `rollback of ${input.rollback.of}` });
+  // Superseded before it got here: it steps aside at once.
+  if (ctx.supersededBy && !ctx.decision) ctx.decision = supersededDecision(ctx.supersededBy);
   const onTimeout = policy.onTimeout ?? { action: 'rollback' as const };
   const watching = policy.watch && ctx.decision === undefined ? watchHold(ctx, policy.watch, holdLimitMs(input.limits.switchTimeoutMs, onTimeout)) : undefined;
   try {
