@@ -15,7 +15,7 @@ import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/d
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget, WatchHeartbeat, WatchWindow } from '../../domain/deployment.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ApprovalPolicies } from '../../common/approval-policies.js';
-import { frozenMessage } from '../../domain/freeze.js';
+import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
@@ -251,6 +251,11 @@ export class DeploymentService {
     const payload = watch?.heartbeatDetails?.payloads?.[0];
     if (!payload) return [];
     return defaultPayloadConverter.fromPayload<WatchHeartbeat>(payload)?.windows ?? [];
+  }
+
+  /** The freeze covering this service now, if any (for /platform-status and the console). */
+  async activeFreeze(serviceKey: string): Promise<Freeze | undefined> {
+    return this.freezes?.covering(serviceKey);
   }
 
   /** True when `deploymentId` has closed: its service's admission workflow is then told so. */

@@ -134,12 +134,15 @@ export class SlashCommands {
         try {
           const aws = await this.deps.connections.awsSecret(request.awsConnectionId);
           if (!aws) throw new ApiError(400, 'AWS connection not found');
-          const [status, listed] = await Promise.all([
+          const serviceKey = `${target.cluster}/${target.service}`;
+          const [status, listed, freeze] = await Promise.all([
             readServiceStatus(aws, this.deps.awsEndpoint, target, this.deps.baseAwsCredentials),
-            this.deps.deployments.list({ service: `${target.cluster}/${target.service}`, limit: 20 }),
+            this.deps.deployments.list({ service: serviceKey, limit: 20 }),
+            this.deps.deployments.activeFreeze(serviceKey).catch(() => undefined),
           ]);
           const running = listed.filter((d) => d.closedAt === null);
-          text = formatServiceStatus(target, status, running);
+          const frozen = freeze ? `:snowflake: *Frozen* until ${freeze.endsAt}: ${freeze.reason} (\`${freeze.id}\`, set by ${freeze.by}). Deploys wait; a switch needs an admin's override.\n` : '';
+          text = frozen + formatServiceStatus(target, status, running);
         } catch (error) {
           this.deps.logger.warn({ err: error }, 'Slack status failed');
           const reason = error instanceof Error && 'name' in error ? `${error.name}: ${error.message}` : 'unexpected error';

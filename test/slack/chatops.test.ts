@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackActivities } from '../../activities/slack/index.js';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
+import { FreezeService } from '../../api/freezes/freeze-service.js';
 import { apiServices } from '../../api/services.js';
 import { viewOfSnapshot } from '../../common/slack-blocks.js';
 import { SlashCommands } from '../../api/slack/commands.js';
@@ -36,6 +37,7 @@ describe('Slack ChatOps', () => {
   let config: SlackConfig;
   let connections: ConnectionStore;
   let deployments: DeploymentService;
+  let freezes: FreezeService;
   let app: ReturnType<typeof buildTestApp>;
   let routes: SlackRoutes;
   let api: ReturnType<typeof client>;
@@ -61,7 +63,8 @@ describe('Slack ChatOps', () => {
     });
     web = createSlackWebClient(config, { retries: 0 })!;
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
-    deployments = new DeploymentService(temporal.client, taskQueue, connections, services.deploy.defaults);
+    freezes = new FreezeService(temporal.client, taskQueue);
+    deployments = new DeploymentService(temporal.client, taskQueue, connections, services.deploy.defaults, undefined, freezes);
     routes = registerSlackRoutes(app, { deployments, connections, slack: web, config, awsEndpoint: services.deploy.awsEndpoint, logger, publicUrl: 'http://switchyard.test' });
     api = client(app);
     service = `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`;
@@ -169,6 +172,16 @@ describe('Slack ChatOps', () => {
     expect(text).toContain(`\`${snapshot.codeDeployDeploymentId}\` Ready`);
     expect(text).toMatch(/traffic Blue \d+% \([A-Z_]+\), Green \d+%/);
     expect(text).toContain(`\`${firstId}\` DEPLOYMENT_READY`);
+  });
+
+  it('/platform-status shows a freeze over the service', async () => {
+    const freeze = await freezes.set({ scope: [service], reason: 'Black Friday', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), by: 'test admin' });
+    try {
+      const { followUps } = await command('/platform-status', '');
+      expect(followUps[0].text).toContain(`:snowflake: *Frozen* until ${freeze.endsAt}: Black Friday (\`${freeze.id}\`, set by test admin)`);
+    } finally {
+      await freezes.lift(freeze.id, 'test admin');
+    }
   });
 
   it('buttons: a non-approver is refused and changes nothing; an approver\'s switch completes; a second click is harmless', async () => {
