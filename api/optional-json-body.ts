@@ -6,6 +6,9 @@ import type { MiddlewareHandler } from 'hono';
 export const emptyJsonBodyAsObject: MiddlewareHandler = async (c, next) => {
   // Hono reads JSON from its cached text (a promise of it, whatever BodyCache's type says): an
   // empty text becomes the text of `{}`.
-  if ((await c.req.text()).trim() === '') (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
+  // Only with a JSON content type: without one the validators skip the body (and an empty one must
+  // stay empty, or the media-type gate would see a body and answer 415).
+  const json = /^application\/([\w.-]+\+)?json\b/i.test(c.req.header('content-type') ?? '');
+  if (json && (await c.req.text()).trim() === '') (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
   await next();
 };

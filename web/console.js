@@ -164,9 +164,39 @@ async function showDeployment(id) {
     'Final service': r.finalService, 'Blue latency (ms)': r.blueLatencyMs, 'Green latency (ms)': r.greenLatencyMs,
     'Blue error rate': r.blueErrorRate, 'Green error rate': r.greenErrorRate, 'Decided by': r.approvedBy, Error: r.errorMessage,
   });
+  showPipeline(r);
+  showGate(r);
   $('switch-btn').hidden = !(may('approver') && r.status === 'DEPLOYMENT_READY');
   $('rollback-btn').hidden = !(may('approver') && ['IN_PROGRESS', 'DEPLOYMENT_READY', 'COMPLETED'].includes(r.status));
   $('detail').dataset.status = r.status;
+}
+
+// The five stages with the current one marked (the seed's stage numbers).
+const STAGES = ['Build', 'Image', 'Task definition', 'Blue/green', 'Switch'];
+function showPipeline(r) {
+  const ended = ['COMPLETED', 'FAILED', 'ROLLED_BACK'].includes(r.status);
+  $('pipeline').hidden = false;
+  $('pipeline').replaceChildren(...STAGES.map((name, i) => {
+    const n = i + 1;
+    const className = r.status === 'COMPLETED' || n < r.stage ? 'done' : n === r.stage ? (ended ? 'failed' : 'current') : '';
+    return el('li', { className, textContent: `${n} · ${name}` });
+  }));
+}
+
+// At the gate and after: green against blue, the approvals against the policy, and every decision.
+function showGate(r) {
+  const { blue, green, testTrafficSince, watch } = r.evidence ?? {};
+  $('gate').hidden = !(blue || green || (r.approvals ?? []).length > 0);
+  const row = (name, f) => el('tr', {}, [name, f?.p50Ms ?? f?.latencyMs, f?.p95Ms, f ? `${(f.errorRate * 100).toFixed(1)}%` : null, f?.samples]
+    .map((value, i) => el('td', { textContent: i === 0 || value !== undefined ? text(value) : '—' })));
+  $('figures').querySelector('tbody').replaceChildren(row('Green', green), row('Blue', blue));
+  const facts = [`Approvals ${(r.approvals ?? []).length} of ${r.approvalsRequired ?? 1}`];
+  if (testTrafficSince && r.status === 'DEPLOYMENT_READY') facts.push(`green on test traffic for ${Math.round((Date.now() - Date.parse(testTrafficSince)) / 60000)} min`);
+  if (watch?.length) facts.push(`watched: last window ${watch[watch.length - 1].breach ?? 'healthy'}`);
+  $('gate-facts').textContent = facts.join(' · ');
+  const decisions = (r.approvals ?? []).map((a) => `${a.at} — approved by ${a.who} (${a.via})${a.reason ? `: ${a.reason}` : ''}${a.overrodeFreeze ? ` overriding freeze ${a.overrodeFreeze}` : ''}`);
+  if (r.decidedAt && r.status !== 'DEPLOYMENT_READY' && r.status !== 'COMPLETED' && r.approvedBy) decisions.push(`${r.decidedAt} — ${r.status} by ${r.approvedBy} (${r.decidedVia})`);
+  $('decisions').replaceChildren(...decisions.map((line) => el('li', { textContent: line })));
 }
 
 async function selectDeployment(id) {

@@ -1,5 +1,6 @@
 // The web console in a real browser (Debian's headless Chromium driven by playwright-core): sign
-// in, start a sandbox deployment, watch it reach DEPLOYMENT_READY, click Switch, see COMPLETED.
+// in, start a sandbox deployment, watch it reach DEPLOYMENT_READY (the stage pipeline, green
+// against blue, the approvals against the policy), click Switch, see COMPLETED and the decision.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_KEYS } from '../support/api.js';
@@ -35,11 +36,21 @@ describe('web console', () => {
 
     await page.waitForSelector('#detail[data-status="DEPLOYMENT_READY"]', { timeout: 60_000 });
     expect(await page.locator('#events li').count()).toBeGreaterThan(5);
+    // The gate: stage 4 of 5 current, green against blue side by side, the approvals against the policy.
+    expect(await page.locator('#pipeline li.current').innerText()).toBe('4 · Blue/green');
+    expect(await page.locator('#pipeline li.done').count()).toBe(3);
+    const figures = await page.locator('#figures tbody').innerText();
+    expect(figures).toMatch(/Green\s+\d+\s+\d+\s+\d+\.\d%\s+\d+/);
+    expect(figures).toMatch(/Blue\s+\d+\s+\d+\s+\d+\.\d%\s+\d+/);
+    expect(await page.locator('#gate-facts').innerText()).toContain('Approvals 0 of 1');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/console-gate.png', fullPage: true });
     await page.click('#switch-btn');
     await page.waitForSelector('#detail[data-status="COMPLETED"]', { timeout: 60_000 });
     expect(await page.locator('#detail-summary').innerText()).toContain('green');
+    await expect.poll(() => page.locator('#decisions').innerText()).toContain('approved by test admin (api)');
+    expect(await page.locator('#pipeline li.done').count()).toBe(5);
 
-    mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/console-completed.png', fullPage: true });
     expect(pageErrors).toEqual([]);
   });
