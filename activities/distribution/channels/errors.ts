@@ -29,6 +29,10 @@ export class PermanentChannelError extends ChannelError {
 export class TransientChannelError extends ChannelError {
   override readonly name = 'TransientChannelError';
   readonly retryable = true;
+  /** The remote's `Retry-After`, in ms, when it sent one (429/503). */
+  retryAfterMs: number | undefined;
+  /** No response arrived (network error, timeout): the call may or may not have taken effect. */
+  noResponse = false;
 }
 
 /** Classifies an HTTP failure status the way every channel here agrees on. */

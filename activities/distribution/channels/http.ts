@@ -2,6 +2,15 @@
 // timeout combined with the activity's cancellation signal, network failures and timeouts as
 // TransientChannelError, HTTP failures classified by status, and secrets scrubbed from anything
 // the remote (or the network stack) says before it can reach an error message.
+//
+// Transient failures (429, 5xx, 408, network errors, timeouts) are retried within the call, up to
+// RETRY.maxTries tries with a short jittered backoff that honours `Retry-After` up to a cap, so one
+// faulted request does not fail a whole publish attempt (and so does not count toward the
+// channel's circuit breaker, which only sees an activity that still failed). Only calls that are
+// safe to repeat are retried: a GET always, a POST only when its caller says so (`retry`), i.e.
+// when it carries an idempotency key the API honours or repeating it cannot take effect twice.
+// Permanent failures (other 4xx) are never retried.
+import { setTimeout as delay } from 'node:timers/promises';
 import { PermanentChannelError, TransientChannelError, channelErrorForStatus } from './errors.js';
 import type { ChannelType } from './types.js';
 
@@ -30,6 +39,75 @@ export interface ChannelHttpCall {
   describeError?: (status: number, body: unknown) => RemoteErrorDescription;
   /** Non-2xx statuses the caller handles itself instead of getting an error. */
   passStatuses?: readonly number[];
+  /**
+   * Whether a transient failure of this call may be retried here. Default: yes for GET, no for
+   * POST. A function decides per failure (e.g. only when the remote refused the call unprocessed).
+   */
+  retry?: boolean | ((error: TransientChannelError) => boolean);
+  /** Called before each retry (e.g. to heartbeat while waiting). */
+  onRetry?: (error: TransientChannelError, nextTry: number) => void;
+}
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  maxTries: number;
+  /** Backoff before the second try; doubles for each further try, with ±25 % jitter. */
+  baseDelayMs: number;
+  /** Cap on one wait, `Retry-After` included: a longer Retry-After is cut to this. */
+  maxDelayMs: number;
+}
+
+export const RETRY: RetryPolicy = { maxTries: 3, baseDelayMs: 250, maxDelayMs: 3_000 };
+
+/**
+ * Whether a failed write that is re-checked before it is repeated (read the remote state first)
+ * may be retried within the attempt: its answer was lost (no response: the state read tells
+ * whether it took effect), or the remote refused it as throttled/unavailable (408, 429, 503).
+ * A plain 500 from a write is left to the attempt's caller: the remote processed and failed it,
+ * and the workflow's backoff (not an immediate repeat) is the right answer to that.
+ */
+export function lostOrRefused(error: TransientChannelError): boolean {
+  return error.noResponse || error.status === 408 || error.status === 429 || error.status === 503;
+}
+
+/** How long to wait before try `nextTry` (2, 3, …) after `error`. */
+export function retryDelayMs(error: TransientChannelError, nextTry: number, policy: RetryPolicy = RETRY): number {
+  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, policy.maxDelayMs);
+  const backoff = policy.baseDelayMs * 2 ** (nextTry - 2);
+  return Math.min(Math.round(backoff * (0.75 + Math.random() * 0.5)), policy.maxDelayMs);
+}
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+export async function waitBeforeRetry(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (err) {
+    throw signal?.aborted ? (signal.reason ?? err) : err;
+  }
+}
+
+/**
+ * Runs `attempt` up to `policy.maxTries` times while it fails with a TransientChannelError that
+ * `shouldRetry` accepts; any other error (permanent, cancellation) is thrown at once.
+ */
+export async function withTransientRetries<T>(attempt: (tryNumber: number) => Promise<T>, options: {
+  shouldRetry?: (error: TransientChannelError) => boolean;
+  onRetry?: (error: TransientChannelError, nextTry: number) => void;
+  signal?: AbortSignal;
+  policy?: RetryPolicy;
+} = {}): Promise<T> {
+  const policy = options.policy ?? RETRY;
+  for (let tryNumber = 1; ; tryNumber++) {
+    try {
+      return await attempt(tryNumber);
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason ?? err;
+      const retryable = err instanceof TransientChannelError && tryNumber < policy.maxTries && (options.shouldRetry?.(err) ?? true);
+      if (!retryable) throw err;
+      options.onRetry?.(err, tryNumber + 1);
+      await waitBeforeRetry(retryDelayMs(err, tryNumber + 1, policy), options.signal);
+    }
+  }
 }
 
 export interface ChannelResponse {
@@ -42,21 +120,34 @@ export function redact(text: string, secrets: readonly string[]): string {
 }
 
 export async function requestChannel(req: ChannelHttpCall): Promise<ChannelResponse> {
+  const retry = req.retry ?? req.method === 'GET';
+  if (retry === false) return requestOnce(req);
+  return withTransientRetries(() => requestOnce(req), {
+    shouldRetry: typeof retry === 'function' ? retry : undefined,
+    onRetry: req.onRetry,
+    signal: req.signal,
+  });
+}
+
+async function requestOnce(req: ChannelHttpCall): Promise<ChannelResponse> {
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
   let status: number;
   let text: string;
+  let retryAfter: string | null;
   try {
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
     status = res.status;
+    retryAfter = res.headers.get('retry-after');
     text = await res.text();
   } catch (err) {
     // The caller's cancellation is not a channel failure: hand its reason back unchanged.
     if (req.signal?.aborted) throw req.signal.reason ?? err;
-    if (timeout.aborted) {
-      throw new TransientChannelError(req.channel, `${req.operation} timed out after ${req.timeoutMs} ms`);
-    }
-    throw new TransientChannelError(req.channel, `${req.operation} failed: ${redact(networkReason(err), req.secrets)}`);
+    const error = timeout.aborted
+      ? new TransientChannelError(req.channel, `${req.operation} timed out after ${req.timeoutMs} ms`)
+      : new TransientChannelError(req.channel, `${req.operation} failed: ${redact(networkReason(err), req.secrets)}`);
+    error.noResponse = true;
+    throw error;
   }
 
   const body = parseJson(text);
@@ -70,10 +161,22 @@ export async function requestChannel(req: ChannelHttpCall): Promise<ChannelRespo
 
   const described = (req.describeError ?? describePlainError)(status, body);
   const message = `${req.operation} failed (HTTP ${status}): ${redact(described.message, req.secrets)}`;
-  if (described.retryable === undefined) throw channelErrorForStatus(req.channel, status, message, described.code);
-  throw described.retryable
-    ? new TransientChannelError(req.channel, message, status, described.code)
-    : new PermanentChannelError(req.channel, message, status, described.code);
+  const error = described.retryable === undefined
+    ? channelErrorForStatus(req.channel, status, message, described.code)
+    : described.retryable
+      ? new TransientChannelError(req.channel, message, status, described.code)
+      : new PermanentChannelError(req.channel, message, status, described.code);
+  if (error instanceof TransientChannelError) error.retryAfterMs = parseRetryAfter(retryAfter);
+  throw error;
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function parseJson(text: string): unknown {

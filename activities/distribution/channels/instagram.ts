@@ -7,10 +7,24 @@
 // A container that is already PUBLISHED is never published again: that is what keeps a retried
 // activity from posting twice. The access token travels in the form body (POST) or the query
 // (GET) as Graph expects, and error messages are built from operation names, never from URLs.
+//
+// Retries of transient failures within one attempt (see http.ts), decided per call:
+//   GETs (container status, publishing limit, media permalink): reads, always retried.
+//   POST /media (create container): Graph has no idempotency key and no way to look a container
+//     up by its content, so a create whose answer was lost (network error, timeout, 5xx) is not
+//     repeated here; only a rate-limit refusal (codes 4/17/32/341/613, HTTP 429), which Graph
+//     answers without creating anything, is retried. Other transient failures fail the attempt
+//     as before (the next attempt creates a fresh container; an orphan is never published).
+//   POST /media_publish: not repeated blindly. Only when its answer was lost (dropped connection,
+//     timeout) or it was refused as throttled/unavailable (rate-limit codes, 429, 503) is it tried
+//     again, and then the container is read first: PUBLISHED means the lost call took effect and
+//     its post is returned; only a container still FINISHED is published again. A 500 from
+//     media_publish is left to the workflow's next attempt.
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { PermanentChannelError, TransientChannelError } from './errors.js';
-import { requestChannel } from './http.js';
+import { lostOrRefused, requestChannel, withTransientRetries } from './http.js';
+import type { ChannelHttpCall } from './http.js';
 import { INVALID_PARAMETER_CODE, describeGraphError } from './instagram-graph-errors.js';
 import type { ChannelAdapter, ChannelPublishResult, PreparedPublish, PublishInput } from './types.js';
 
@@ -44,13 +58,19 @@ const publishingLimit = z.object({
 });
 
 type GraphParams = Record<string, string>;
+type GraphRetry = Pick<ChannelHttpCall, 'retry' | 'onRetry'>;
+
+/** Graph's rate-limit codes: the request was refused before it was processed. */
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613]);
+const refusedUnprocessed = (error: TransientChannelError) =>
+  error.status === 429 || (typeof error.remoteCode === 'number' && RATE_LIMIT_CODES.has(error.remoteCode));
 
 export function createInstagramAdapter(options: InstagramAdapterOptions): ChannelAdapter {
   const base = options.graphBaseUrl.replace(/\/+$/, '');
   const user = encodeURIComponent(options.igUserId);
 
   const graph = async <T>(method: 'GET' | 'POST', path: string, params: GraphParams, schema: z.ZodType<T>,
-    operation: string, signal?: AbortSignal): Promise<T> => {
+    operation: string, signal?: AbortSignal, retry: GraphRetry = {}): Promise<T> => {
     const withToken = new URLSearchParams({ ...params, access_token: options.accessToken });
     const res = await requestChannel({
       channel: CHANNEL, method, operation, signal,
@@ -60,6 +80,7 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
       timeoutMs: options.requestTimeoutMs,
       secrets: [options.accessToken],
       describeError: describeGraphError,
+      ...retry,
     });
     const parsed = schema.safeParse(res.body);
     if (!parsed.success) {
@@ -68,8 +89,9 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
     return parsed.data;
   };
 
-  const readContainer = (containerId: string, signal?: AbortSignal) =>
-    graph('GET', `/${encodeURIComponent(containerId)}`, { fields: 'status_code,status' }, containerStatus, 'read container status', signal);
+  const readContainer = (containerId: string, signal?: AbortSignal, onRetry?: () => void) =>
+    graph('GET', `/${encodeURIComponent(containerId)}`, { fields: 'status_code,status' }, containerStatus, 'read container status', signal,
+      { onRetry });
 
   const resultForMedia = async (mediaId: string, signal?: AbortSignal): Promise<ChannelPublishResult> => {
     const { permalink } = await graph('GET', `/${encodeURIComponent(mediaId)}`, { fields: 'permalink' }, media, 'read media permalink', signal);
@@ -90,24 +112,43 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
     return { message: `${SUCCESS_MESSAGE} (already published; post id not available from the Graph API)` };
   };
 
-  const publishFinishedContainer = async (containerId: string, signal?: AbortSignal): Promise<ChannelPublishResult> => {
-    const limit = await graph('GET', `/${user}/content_publishing_limit`, { fields: 'quota_usage,config' }, publishingLimit,
-      'read content publishing limit', signal);
-    const { quota_usage: used, config: { quota_total: total } } = limit.data[0]!;
-    if (used >= total) {
-      throw new PermanentChannelError(CHANNEL, `content publishing quota exhausted: ${used} of ${total} posts used in the last 24 hours`);
-    }
-    let mediaId: string;
-    try {
-      ({ id: mediaId } = await graph('POST', `/${user}/media_publish`, { creation_id: containerId }, createdObject, 'media_publish', signal));
-    } catch (err) {
-      // A refused publish may mean another attempt published this container meanwhile.
-      if (err instanceof PermanentChannelError && (await readContainer(containerId, signal)).status_code === 'PUBLISHED') {
-        return resultForPublishedContainer(containerId, signal);
+  const publishFinishedContainer = async (containerId: string, signal: AbortSignal | undefined,
+    keepAlive: () => void): Promise<ChannelPublishResult> => {
+    // Only a failed media_publish goes round again (the reads have their own retries), and every
+    // further try reads the container first: never publish a container a lost call published.
+    let publishFailed = false;
+    return withTransientRetries(async (tryNumber) => {
+      publishFailed = false;
+      if (tryNumber > 1) {
+        const { status_code: code, status } = await readContainer(containerId, signal, keepAlive);
+        if (code === 'PUBLISHED') return resultForPublishedContainer(containerId, signal);
+        if (code !== 'FINISHED') {
+          const message = `media container ${containerId} is ${code} after a failed publish${status ? `: ${status}` : ''}`;
+          throw code === 'ERROR' || code === 'EXPIRED' ? new PermanentChannelError(CHANNEL, message) : new TransientChannelError(CHANNEL, message);
+        }
       }
-      throw err;
-    }
-    return resultForMedia(mediaId, signal);
+      const limit = await graph('GET', `/${user}/content_publishing_limit`, { fields: 'quota_usage,config' }, publishingLimit,
+        'read content publishing limit', signal, { onRetry: keepAlive });
+      const { quota_usage: used, config: { quota_total: total } } = limit.data[0]!;
+      if (used >= total) {
+        throw new PermanentChannelError(CHANNEL, `content publishing quota exhausted: ${used} of ${total} posts used in the last 24 hours`);
+      }
+      let mediaId: string;
+      try {
+        publishFailed = true;
+        ({ id: mediaId } = await graph('POST', `/${user}/media_publish`, { creation_id: containerId }, createdObject, 'media_publish', signal,
+          { retry: false }));
+        publishFailed = false;
+      } catch (err) {
+        // A refused publish may mean another attempt published this container meanwhile.
+        if (err instanceof PermanentChannelError && (await readContainer(containerId, signal, keepAlive)).status_code === 'PUBLISHED') {
+          publishFailed = false;
+          return resultForPublishedContainer(containerId, signal);
+        }
+        throw err;
+      }
+      return resultForMedia(mediaId, signal);
+    }, { signal, onRetry: keepAlive, shouldRetry: (error) => publishFailed && (lostOrRefused(error) || refusedUnprocessed(error)) });
   };
 
   return {
@@ -117,7 +158,9 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
       const imageUrl = input.contentUrls.instagram;
       if (!imageUrl) throw new PermanentChannelError(CHANNEL, 'no image URL to publish (contentUrls.instagram is missing)');
       const params: GraphParams = { image_url: imageUrl, caption: buildCaption(input.config) };
-      const { id } = await graph('POST', `/${user}/media`, params, createdObject, 'create media container', signal);
+      // No idempotency key in Graph: retried only when refused unprocessed (see the top comment).
+      const { id } = await graph('POST', `/${user}/media`, params, createdObject, 'create media container', signal,
+        { retry: refusedUnprocessed });
       return { channel: CHANNEL, remoteId: id };
     },
 
@@ -125,8 +168,12 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
       signal?: AbortSignal): Promise<ChannelPublishResult> {
       const containerId = prepared.remoteId;
       const startedAt = Date.now();
+      let progress = 0;
+      const report = (percent: number) => { progress = percent; onProgress(percent); };
+      // Heartbeats while a call waits to retry, so the activity is not taken for dead.
+      const keepAlive = () => onProgress(progress);
       for (let polls = 0; ; polls++) {
-        const { status_code: code, status } = await readContainer(containerId, signal);
+        const { status_code: code, status } = await readContainer(containerId, signal, keepAlive);
         switch (code) {
           case 'PUBLISHED':
             return resultForPublishedContainer(containerId, signal);
@@ -134,8 +181,8 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
           case 'EXPIRED':
             throw new PermanentChannelError(CHANNEL, `media container ${containerId} is ${code}${status ? `: ${status}` : ''}`);
           case 'FINISHED': {
-            const result = await publishFinishedContainer(containerId, signal);
-            onProgress(100);
+            const result = await publishFinishedContainer(containerId, signal, keepAlive);
+            report(100);
             return result;
           }
           case 'IN_PROGRESS': {
@@ -143,7 +190,7 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
             if (waited >= options.pollTimeoutMs) {
               throw new TransientChannelError(CHANNEL, `media container ${containerId} still IN_PROGRESS after ${waited} ms`);
             }
-            onProgress(processingProgress(polls));
+            report(processingProgress(polls));
             await sleep(options.pollIntervalMs, signal);
           }
         }
