@@ -1,8 +1,10 @@
 // What the CodeDeploy hook asks of Temporal and AWS. Switchyard finds the deployment workflow by
 // its CodeDeployDeploymentId search attribute and hands the hook to it (testTrafficHook update):
 // the workflow records it, posts the seed's "ECS 배포: 테스트 대기 중" notice and reports the hook
-// Succeeded — exactly once per hook execution, because the workflow's own state is the record. A
-// repeat (Lambda retry, another API replica) is answered alreadyReported: true and does nothing.
+// Succeeded, once per hook execution, because the workflow's own state is the record: a repeat
+// (Lambda retry, another API replica) is answered alreadyReported: true and does nothing. (The
+// report activity itself may be retried after a lost answer; CodeDeploy refuses that repeat as
+// LifecycleEventAlreadyCompletedException, which the activity takes as done.)
 //
 // The AWS connection that answers CodeDeploy is the deployment's own (read from the workflow's
 // start input: ids only, no secrets), unless CODEDEPLOY_HOOK_AWS_CONNECTION_ID overrides it.

@@ -200,6 +200,7 @@ export class CodeDeployState {
     const deployment = this.deployment(deploymentId);
     if (!executionId) throw new AwsError('InvalidLifecycleEventHookExecutionIdException', 'A lifecycle event hook execution id is required.');
     this.runner.reportHookStatus(deployment.id, executionId, status ?? '');
+    this.counters.hookStatusAccepted.increment(executionId);
     return executionId;
   }
 

@@ -41,6 +41,8 @@ export class AwsCounters {
   readonly stopDeploymentCalls = new Counter();
   /** PutLifecycleEventHookExecutionStatus calls received, keyed by hook execution id (repeats count too). */
   readonly hookStatusReports = new Counter();
+  /** Of those, the ones that set the hook's status (a repeat is refused: LifecycleEventAlreadyCompletedException). */
+  readonly hookStatusAccepted = new Counter();
 
   load(saved: ReturnType<AwsCounters['toJSON']>): void {
     for (const [name, counts] of Object.entries(saved)) this[name as keyof ReturnType<AwsCounters['toJSON']>].load(counts);
@@ -54,6 +56,7 @@ export class AwsCounters {
       continueDeploymentCalls: this.continueDeploymentCalls.toJSON(),
       stopDeploymentCalls: this.stopDeploymentCalls.toJSON(),
       hookStatusReports: this.hookStatusReports.toJSON(),
+      hookStatusAccepted: this.hookStatusAccepted.toJSON(),
     };
   }
 }
