@@ -76,6 +76,6 @@ describe('blue/green health endpoints', () => {
     expect(res.status).toBe(200);
     expect(summary.ecs.services.length).toBeGreaterThan(0);
     expect(summary.codedeploy.deployments.length).toBeGreaterThan(0);
-    expect(Object.keys(summary.counters)).toEqual(['ecrPushes', 'taskDefinitionRevisions', 'deploymentsCreated', 'continueDeploymentCalls', 'stopDeploymentCalls', 'hookStatusReports']);
+    expect(Object.keys(summary.counters)).toEqual(['ecrPushes', 'taskDefinitionRevisions', 'deploymentsCreated', 'continueDeploymentCalls', 'stopDeploymentCalls', 'hookStatusReports', 'hookStatusAccepted']);
   });
 });

@@ -187,6 +187,7 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
       })));
       expect(repeat).toBeInstanceOf(LifecycleEventAlreadyCompletedException);
       expect(emulator.state.counters.hookStatusReports.get(event!.LifecycleEventHookExecutionId)).toBe(2);
+      expect(emulator.state.counters.hookStatusAccepted.get(event!.LifecycleEventHookExecutionId)).toBe(1); // the repeat set nothing
       await c.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
     } finally {
       emulator.state.lambda.remove('CodeDeployHook_held');
