@@ -56,10 +56,16 @@ $('sign-out').addEventListener('click', () => {
 
 // ---- lists ---------------------------------------------------------------------------------
 async function refreshLists() {
-  const [deployments, distributions] = await Promise.all([
+  const [deployments, distributions, freezes] = await Promise.all([
     api('/api/v1/deployments?limit=20').then((b) => b.data.deployments).catch(() => []),
     api('/api/distribution?limit=20').then((b) => b.distributions).catch(() => []),
+    api('/api/v1/freezes').then((b) => b.data.active).catch(() => []),
   ]);
+  // Freezes in force: deploys in scope are refused, switches need an admin's override.
+  $('freezes').hidden = freezes.length === 0;
+  $('freezes').replaceChildren(...freezes.map((f) => el('div', {
+    textContent: `Frozen until ${f.endsAt}: ${f.reason} (${f.scope === 'all' ? 'all services' : f.scope.join(', ')}; ${f.id}, set by ${f.by})`,
+  })));
   $('deployments').replaceChildren(...deployments.map((d) => el('li', { onclick: () => void selectDeployment(d.deploymentId) }, [
     el('span', { textContent: `${d.deploymentId} · ${text(d.repository)} ${text(d.version)}` }),
     el('span', { className: `status status-${d.status}`, textContent: d.status }),

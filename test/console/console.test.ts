@@ -27,9 +27,14 @@ describe('web console', () => {
     // An approver may not deploy: the form is not offered.
     expect(await page.locator('#new-deploy').isVisible()).toBe(false);
 
+    // A freeze over another service: shown on the console, this deployment goes on.
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const freeze = await stack.api.call('POST', '/api/v1/freezes', { scope: ['other-cluster/other-service'], reason: 'Black Friday', endsAt }, 'admin');
+    expect(freeze.status).toBe(201);
     await page.click('#sign-out');
     await page.fill('#key-input', TEST_KEYS.admin);
     await page.click('#key-submit');
+    await expect.poll(() => page.locator('#freezes').innerText()).toContain(`Frozen until ${endsAt}: Black Friday (other-cluster/other-service;`);
     await page.waitForSelector('#deploy-github option', { state: 'attached' });
     await page.fill('#deploy-version', 'v1.2.3');
     await page.click('#deploy-submit');
