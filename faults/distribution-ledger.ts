@@ -4,16 +4,8 @@
 import { CHANNEL_TYPES, PARTNER_CHANNEL_TYPES } from '../domain/channels.js';
 import type { Sandbox } from '../emulators/sandbox.js';
 import type { ApiClient, Json } from './api-client.js';
+import { CONTENT_URLS } from '../test/channels/sandbox.js';
 import { sleep } from './processes.js';
-
-export const CONTENT_URLS = {
-  wooridongneTV: 'https://cdn.example.com/videos/event-15s.mp4',
-  ringoBiz: 'https://cdn.example.com/audio/ringtone.mp3',
-  genieTV: 'https://cdn.example.com/videos/event-ad.mp4',
-  instagram: 'https://cdn.example.com/images/event-instagram.jpg',
-  naverBlog: 'https://cdn.example.com/images/event-naver.jpg',
-  kakaoChannel: 'https://cdn.example.com/images/event-kakao.jpg',
-};
 
 /** All six channels; the event id in every caption, so the emulators' records can be told apart. */
 export async function distribute(api: ApiClient, eventId: string, latencyMs: number): Promise<void> {
