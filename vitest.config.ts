@@ -1,17 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
-// One real Temporal dev server for the whole run (test/global-setup.ts); test files run in
-// forked processes, at most two at a time on the 2-core machines this project targets.
+// One `vitest run` for the whole suite, so the README's test command ends with one summary that
+// counts every file. Two projects, run one after the other (sequence.groupOrder):
+// - main: one real Temporal dev server for all its files (test/global-setup.ts); files run in
+//   forked processes, at most two at a time on the 2-core machines this project targets;
+// - cluster: a real two-node Temporal server on PostgreSQL per file (test/cluster/temporal-cluster.ts),
+//   so one file at a time, after main has finished and freed the cores.
+// `npm run test:unit` runs main alone, `npm run test:cluster` the cluster suite alone.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The cluster suite has its own config (test/cluster/vitest.config.ts): its own servers, one file at a time.
-    exclude: ['test/cluster/**', 'node_modules/**'],
-    globalSetup: ['test/global-setup.ts'],
-    pool: 'forks',
-    maxWorkers: 2,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    teardownTimeout: 30_000,
+    teardownTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/cluster/**', 'node_modules/**'],
+          globalSetup: ['test/global-setup.ts'],
+          pool: 'forks',
+          maxWorkers: 2,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
