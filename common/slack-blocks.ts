@@ -162,9 +162,20 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
 }
 
 /** The seed's "ECS 배포: 테스트 대기 중" notice, sent when CodeDeploy opens test traffic to green. */
-export function waitingForTestMessage(input: { deploymentId: string; codeDeployDeploymentId: string; testUrl: string | undefined; gif?: string }): SlackMessageContent {
+export interface TestNoticeInput {
+  deploymentId: string;
+  codeDeployDeploymentId: string;
+  testUrl: string | undefined;
+  gif?: string;
+  /** Once the gate is decided (or the deployment ended): what happened, instead of how to approve. */
+  outcome?: string;
+}
+
+export function waitingForTestMessage(input: TestNoticeInput): SlackMessageContent {
   const testUrl = input.testUrl ? `<${input.testUrl}|${esc(input.testUrl)}>` : '(no test URL configured)';
-  const approve = `After testing, approve with the *Switch traffic* button on the deployment message (or \`POST /api/v1/deploy/${input.deploymentId}/switch\`); reject with *Roll back*.`;
+  const approve = input.outcome
+    ? `*Decided:* ${esc(input.outcome)}`
+    : `After testing, approve with the *Switch traffic* button on the deployment message (or \`POST /api/v1/deploy/${input.deploymentId}/switch\`); reject with *Roll back*.`;
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: '✅ ECS 배포: 테스트 대기 중 (ECS deployment: waiting for test)', emoji: true } },
     {
@@ -177,9 +188,10 @@ export function waitingForTestMessage(input: { deploymentId: string; codeDeployD
     },
     { type: 'section', text: { type: 'mrkdwn', text: approve } },
   ];
-  if (input.gif) blocks.push({ type: 'image', image_url: input.gif, alt_text: 'waiting for test' });
+  if (input.gif && !input.outcome) blocks.push({ type: 'image', image_url: input.gif, alt_text: 'waiting for test' });
+  const next = input.outcome ? `Decided: ${input.outcome}` : `Approve with Switch traffic or POST /api/v1/deploy/${input.deploymentId}/switch`;
   return {
-    text: `✅ ECS 배포: 테스트 대기 중 — ${input.deploymentId} (CodeDeploy ${input.codeDeployDeploymentId}), test URL: ${input.testUrl ?? 'n/a'}. Approve with Switch traffic or POST /api/v1/deploy/${input.deploymentId}/switch`,
+    text: `✅ ECS 배포: 테스트 대기 중 — ${input.deploymentId} (CodeDeploy ${input.codeDeployDeploymentId}), test URL: ${input.testUrl ?? 'n/a'}. ${next}`,
     blocks: blocks as unknown as KnownBlock[],
   };
 }

@@ -8,7 +8,7 @@ import { startChannelEmulators, type RunningChannelEmulators } from './channels/
 import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SANDBOX_REPOS, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from './github/index.js';
 import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { createHandler } from '../lambda/after-allow-test-traffic/handler.js';
+import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
 import type { ConnectionStore } from '../common/connection-store.js';
 import type { SlackConfig } from '../common/slack-config.js';
 import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';
@@ -216,7 +216,7 @@ export function sandboxSlackConfig(configured: SlackConfig, sandbox: Sandbox, de
  * Installs the sandbox's AfterAllowTestTraffic function (the one its deployments name): the real
  * forwarding Lambda handler (lambda/after-allow-test-traffic) pointed at Switchyard, as in AWS.
  */
-export function connectSandboxHook(sandbox: Sandbox, hookUrl: string, hookSecret: string): void {
+export function connectSandboxHook(sandbox: Sandbox, hookUrl: string, hookSecret: string, log: HandlerOptions['log'] = () => undefined): void {
   const name = sandbox.target.hookFunction;
   if (!name) throw new Error('connectSandboxHook: start the sandbox with a hookFunction for deployments to name');
   const codedeploy = new CodeDeployClient({
@@ -224,6 +224,6 @@ export function connectSandboxHook(sandbox: Sandbox, hookUrl: string, hookSecret
     region: SANDBOX_CREDENTIALS.region,
     credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
   });
-  const lambda = createHandler({ hookUrl, hookSecret, codedeploy, log: () => undefined });
+  const lambda = createHandler({ hookUrl, hookSecret, codedeploy, log });
   sandbox.aws.state.lambda.register(name, lambda);
 }

@@ -11,7 +11,7 @@ const fixtures = readdirSync(folder).filter((file) => file.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
   it('has a recorded history for every workflow', () => {
-    expect(fixtures.sort()).toEqual(['deployment-hook.json', 'deployment.json', 'distribution-continued.json', 'distribution-continuing.json', 'distribution.json', 'freezes.json', 'service-deployments.json', 'worker-probe.json']);
+    expect(fixtures.sort()).toEqual(['deployment-hook.json', 'deployment-notice.json', 'deployment.json', 'distribution-continued.json', 'distribution-continuing.json', 'distribution.json', 'freezes.json', 'service-deployments.json', 'worker-probe.json']);
   });
 
   for (const file of fixtures) {

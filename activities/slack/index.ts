@@ -33,14 +33,27 @@ export function createSlackActivities(deps: SlackActivityDeps) {
       return { channel: result.channel, ts: result.ts };
     },
 
-    /** The seed's "ECS 배포: 테스트 대기 중" notice when CodeDeploy opens the test listener to green. */
-    async postTestTrafficNotice(input: { deploymentId: string; codeDeployDeploymentId: string; testUrl: string }): Promise<void> {
-      if (!deps.client || !deps.channelId) return;
+    /**
+     * The seed's "ECS 배포: 테스트 대기 중" notice when CodeDeploy opens the test listener to green;
+     * returns where it is, so that it can say how the gate was decided (null when Slack is off).
+     */
+    async postTestTrafficNotice(input: { deploymentId: string; codeDeployDeploymentId: string; testUrl: string }): Promise<SlackMessageRef | null> {
+      if (!deps.client || !deps.channelId) return null;
       // Green is deployed and waits for its test: still the seed's "deploying" GIF.
       const gif = deps.gifs.deploying;
       const { text, blocks } = waitingForTestMessage({ ...input, ...(gif ? { gif } : {}) });
       const { client, channelId } = deps;
-      await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.postMessage({ channel: channelId, text, blocks: b, unfurl_links: false, unfurl_media: false }));
+      const result = await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.postMessage({ channel: channelId, text, blocks: b, unfurl_links: false, unfurl_media: false }));
+      return result.channel && result.ts ? { channel: result.channel, ts: result.ts } : null;
+    },
+
+    /** Rewrites the notice once the gate is decided, wherever that happened: no stale "approve with…" (idempotent). */
+    async updateTestTrafficNotice(input: SlackMessageRef & { deploymentId: string; codeDeployDeploymentId: string; testUrl: string; outcome: string }): Promise<void> {
+      if (!deps.client) return;
+      const { channel, ts, ...notice } = input;
+      const { text, blocks } = waitingForTestMessage(notice);
+      const client = deps.client;
+      await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.update({ channel, ts, text, blocks: b }));
     },
 
     /**

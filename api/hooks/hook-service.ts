@@ -10,13 +10,14 @@
 // start input: ids only, no secrets), unless CODEDEPLOY_HOOK_AWS_CONNECTION_ID overrides it.
 // A deployment that has already ended stopped its CodeDeploy deployment; its hook is answered here.
 import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
 import { testTrafficHookUpdate } from '../../workflows/deployment/hook-messages.js';
+import { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import type { DeploymentInput } from '../../domain/deployment.js';
 import { ApiError } from '../errors.js';
 import { readStartInput, updateProblem } from '../temporal-reads.js';
@@ -54,8 +55,15 @@ export class CodeDeployHookService {
     this.logger = deps.logger.child({ component: 'codedeploy-hook' });
   }
 
-  async report(codeDeployDeploymentId: string, hookExecutionId: string): Promise<HookOutcome> {
-    const deploymentId = await this.findWorkflow(codeDeployDeploymentId);
+  /**
+   * `switchyardDeploymentId` is what the Lambda read from the CodeDeploy deployment's description:
+   * the workflow is then addressed by its id (read-your-writes), and the workflow itself refuses a
+   * hook for a CodeDeploy deployment other than its own. Without it (or when no such workflow
+   * exists) the deployment is found through visibility.
+   */
+  async report(codeDeployDeploymentId: string, hookExecutionId: string, switchyardDeploymentId?: string): Promise<HookOutcome> {
+    const deploymentId = (switchyardDeploymentId && await this.deploymentWorkflow(switchyardDeploymentId))
+      || await this.findWorkflow(codeDeployDeploymentId);
     const input = await readStartInput<DeploymentInput>(this.deps.client, deploymentId);
     if (!input) throw new ApiError(502, `The start input of ${deploymentId} cannot be read`, { deploymentId }, HOOK_ERROR);
     const awsConnectionId = this.deps.config.hook.awsConnectionId ?? input.awsConnectionId;
@@ -68,6 +76,10 @@ export class CodeDeployHookService {
       return { ...outcome, alreadyReported };
     } catch (error) {
       const problem = updateProblem(error);
+      if (problem?.kind === 'refused' && problem.type === 'NotThisDeployment') {
+        this.logger.warn({ deploymentId, codeDeployDeploymentId }, 'hook for a CodeDeploy deployment the workflow does not follow');
+        throw new ApiError(409, problem.message, { deploymentId, codeDeployDeploymentId }, HOOK_ERROR);
+      }
       if (problem?.kind === 'refused') {
         this.logger.error({ err: error, deploymentId, codeDeployDeploymentId }, 'the deployment could not answer the hook');
         throw new ApiError(502, `CodeDeploy refused the hook status: ${problem.message}`, { deploymentId, codeDeployDeploymentId }, HOOK_ERROR);
@@ -77,6 +89,17 @@ export class CodeDeployHookService {
     this.logger.warn({ deploymentId }, 'test traffic hook for a deployment that has ended: answered here');
     const alreadyReported = await this.reportSucceeded(awsConnectionId, codeDeployDeploymentId, hookExecutionId, deploymentId);
     return { ...outcome, alreadyReported };
+  }
+
+  /** The workflow id when a deployment workflow of that id exists (running or closed). */
+  private async deploymentWorkflow(workflowId: string): Promise<string | undefined> {
+    try {
+      const description = await this.deps.client.workflow.getHandle(workflowId).describe();
+      return description.type === deploymentWorkflow.name ? workflowId : undefined;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /**

@@ -15,6 +15,10 @@ export const CodeDeployHookEventSchema = z
   .object({
     DeploymentId: z.string().regex(/^d-[A-Z0-9]{9}$/, 'must be a CodeDeploy deployment id (d-XXXXXXXXX)').openapi({ example: 'd-ABCXYZ123' }),
     LifecycleEventHookExecutionId: z.string().min(1).max(2048).openapi({ example: 'eyJlbmNyeXB0ZWREYXRhIjoi...' }),
+    SwitchyardDeploymentId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a Switchyard deployment id').optional().openapi({
+      example: 'dep_k3m9x2p7qa',
+      description: "Added by Switchyard's hook Lambda: the deployment named in the CodeDeploy deployment's description. The workflow is then addressed by its id, not found through visibility",
+    }),
   })
   .passthrough()
   .openapi('CodeDeployHookEvent', { description: 'The event CodeDeploy passes to a lifecycle hook Lambda' });
@@ -63,13 +67,13 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
       request: { body: { required: true, content: { 'application/json': { schema: CodeDeployHookEventSchema } } } },
       responses: {
         200: { description: 'Reported (or reported before)', content: { 'application/json': { schema: HookResultSchema } } },
-        ...errorResponses(400, 401, 404, 500, 503),
+        ...errorResponses(400, 401, 404, 409, 500, 503),
         502: { description: 'CodeDeploy or the connection store refused', content: { 'application/json': { schema: PandaErrorSchema } } },
       },
     }),
     async (c) => {
       const event = c.req.valid('json');
-      const outcome = await service.report(event.DeploymentId, event.LifecycleEventHookExecutionId);
+      const outcome = await service.report(event.DeploymentId, event.LifecycleEventHookExecutionId, event.SwitchyardDeploymentId);
       return ok(c, outcome.alreadyReported ? 'Lifecycle hook already reported' : 'Lifecycle hook reported Succeeded', outcome, 200);
     },
   );

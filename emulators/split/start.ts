@@ -62,7 +62,8 @@ export async function startSplitSandbox(options: Omit<SplitSandboxOptions, 'envF
     }
     // The real forwarding Lambda handler, as in `npm start`; without a URL the hook is not installed
     // and CodeDeploy's AfterAllowTestTraffic passes on its own.
-    if (hookTarget) connectSandboxHook(sandbox, hookTarget, options.hookSecret);
+    // Its log lines go to stderr, as a Lambda's go to CloudWatch: why a hook failed shows there.
+    if (hookTarget) connectSandboxHook(sandbox, hookTarget, options.hookSecret, (message, fields = {}) => console.error(JSON.stringify({ lambda: SANDBOX_HOOK_FUNCTION, message, ...fields })));
 
     const env = sandboxEnvironment({ sandbox, urls, main, extras, hookSecret: options.hookSecret, pollMs: options.pollMs });
     return { sandbox, urls, main, extras, hookTarget, balancer, env, close };

@@ -6,10 +6,17 @@
 // with backoff within its budget and never reports Failed for that: CodeDeploy's one-hour hook
 // limit is the backstop, and a blip must not fail a release.
 //
+// The event names only the CodeDeploy deployment. The function reads that deployment's description
+// (GetDeployment), where Switchyard writes `switchyard:<deployment id>` when it creates it, and
+// forwards the id as SwitchyardDeploymentId: Switchyard then addresses the workflow by its id, which
+// is read-your-writes, instead of finding it through Temporal visibility, which may lag (a Temporal
+// node failing over delays indexing) or not yet hold the id (its worker crashed around
+// CreateDeployment). Without the permission or the marker it forwards the event alone.
+//
 // Environment: SWITCHYARD_HOOK_URL (https://<switchyard>/api/v1/hooks/codedeploy),
 // SWITCHYARD_HOOK_SECRET (= CODEDEPLOY_HOOK_SECRET), optional SWITCHYARD_HOOK_TIMEOUT_MS (20000)
 // per attempt and SWITCHYARD_HOOK_RETRY_BUDGET_MS (600000; keep it below the Lambda's timeout).
-import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, GetDeploymentCommand, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 
 export interface CodeDeployHookEvent {
   DeploymentId: string;
@@ -33,6 +40,20 @@ export interface HandlerOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
+/** Switchyard's marker in a CodeDeploy deployment's description (activities/deployment/codedeploy.ts). */
+const SWITCHYARD_MARKER = /(?:^|\s)switchyard:([A-Za-z0-9_.-]{1,128})(?:\s|$)/;
+
+/** The Switchyard deployment that created a CodeDeploy deployment, from its description; undefined when it cannot be read. */
+async function switchyardDeploymentOf(codedeploy: Pick<CodeDeployClient, 'send'>, deploymentId: string, log: NonNullable<HandlerOptions['log']>): Promise<string | undefined> {
+  try {
+    const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+    return SWITCHYARD_MARKER.exec(deploymentInfo?.description ?? '')?.[1];
+  } catch (error) {
+    log('GetDeployment failed; forwarding the event alone', { deploymentId, error: error instanceof Error ? error.name : String(error) });
+    return undefined;
+  }
+}
+
 const defaultLog = (message: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ message, ...fields }));
 
 export function createHandler(options: HandlerOptions) {
@@ -49,12 +70,17 @@ export function createHandler(options: HandlerOptions) {
       detail = 'SWITCHYARD_HOOK_URL or SWITCHYARD_HOOK_SECRET is not set';
     } else {
       const giveUpAt = Date.now() + (options.retryBudgetMs ?? 600_000);
+      const switchyardDeploymentId = await switchyardDeploymentOf(options.codedeploy, deploymentId, log);
+      const body = JSON.stringify({
+        DeploymentId: deploymentId, LifecycleEventHookExecutionId: hookExecutionId,
+        ...(switchyardDeploymentId ? { SwitchyardDeploymentId: switchyardDeploymentId } : {}),
+      });
       for (let attempt = 1; ; attempt += 1) {
         try {
           const response = await fetch(options.hookUrl, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-switchyard-hook-secret': options.hookSecret },
-            body: JSON.stringify({ DeploymentId: deploymentId, LifecycleEventHookExecutionId: hookExecutionId }),
+            body,
             signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
           });
           if (response.ok) {

@@ -166,7 +166,11 @@ describe('scale-out on a two-node Temporal cluster: 2 workers, 2 APIs, PostgreSQ
     await waitFor('every deployment at DEPLOYMENT_READY', alive(), async () => {
       const statuses = await Promise.all(deploymentIds.map((d, i) => result(d, i).then((r) => r?.status)));
       const ended = statuses.find((s) => s === 'FAILED' || s === 'ROLLED_BACK');
-      if (ended) throw new Error(`a deployment ended ${ended}: ${JSON.stringify(await Promise.all(deploymentIds.map((d, i) => result(d, i))))}`);
+      if (ended) {
+        // The hook Lambda logs why it reported Failed (the sandbox's stderr), the APIs why they refused.
+        const lambdaLines = children.find((c) => c.name === 'sandbox')?.output().split('\n').filter((l) => l.includes('"lambda"') && !l.includes('forwarded to Switchyard')) ?? [];
+        throw new Error(`a deployment ended ${ended}: ${JSON.stringify(await Promise.all(deploymentIds.map((d, i) => result(d, i))))}\n--- hook Lambda ---\n${lambdaLines.slice(-40).join('\n')}`);
+      }
       return statuses.every((s) => s === 'DEPLOYMENT_READY');
     }, 300_000);
     const switched = await Promise.all(deploymentIds.map((d, i) => call(apiUrls[(i + 1) % 2]!, 'POST', `/api/v1/deploy/${d}/switch`)));

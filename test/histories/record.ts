@@ -109,8 +109,9 @@ try {
   }
 
   // One deployment, switched: its own history ('deployment', before the hook moved into the
-  // workflow; 'deployment-hook', with the testTrafficHook update) and its service's admission run.
-  const deploymentNames = ['deployment', 'deployment-hook', 'service-deployments'].filter(wanted);
+  // workflow; 'deployment-hook', with the testTrafficHook update; 'deployment-notice', whose
+  // "waiting for test" notice is rewritten with the decision) and its service's admission run.
+  const deploymentNames = ['deployment', 'deployment-hook', 'deployment-notice', 'service-deployments'].filter(wanted);
   if (deploymentNames.length > 0) {
     const connection = await api.connect();
     const id = (await api.deploy(connection, { version: 'v1.2.3' })).body.data.deploymentId as string;

@@ -146,6 +146,36 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     await api.reach(id, 'ROLLED_BACK', 150);
   });
 
+  it('after an approval through the API, both Slack messages of the deployment say so: the deployment message and the notice', async () => {
+    lambda = lambdaWith(HOOK_SECRET);
+    const started = await api.deploy(connection, { version: 'v1.2.3' });
+    expect(started.status).toBe(200);
+    const id: string = started.body.data.deploymentId;
+    await api.reach(id, 'DEPLOYMENT_READY', 150);
+    const channel = SANDBOX_SLACK.channelId;
+    const deploymentMessageOf = () => worker.sandbox.slack.state.messages(channel).find((m) => m.text?.includes(id) && !m.text.includes('테스트 대기 중'));
+    // At the gate: the Switch button (with its confirm dialog) and, in the notice, how to approve.
+    expect(JSON.stringify(deploymentMessageOf()?.blocks)).toContain('"confirm"');
+    expect(noticesOf(id)[0]?.text).toContain(`POST /api/v1/deploy/${id}/switch`);
+
+    const switched = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    expect(switched.status).toBe(200);
+    const done = await api.reach(id, 'COMPLETED', 150);
+    const approver = done.approvals[0].who as string;
+
+    // Neither message offers a button or an instruction any more; each names the API approval.
+    const message = deploymentMessageOf()!;
+    expect(message.edited).toBe(true);
+    expect(JSON.stringify(message.blocks)).not.toContain('"actions"');
+    expect(JSON.stringify(message.blocks)).toContain(approver);
+    const [notice] = noticesOf(id);
+    expect(notice!.edited).toBe(true);
+    expect(notice!.text).toContain(`Decided: switched to green by ${approver} (api)`);
+    expect(notice!.text).not.toContain(`POST /api/v1/deploy/${id}/switch`);
+    expect(JSON.stringify(notice!.blocks)).not.toContain('After testing, approve');
+    expect(noticesOf(id)).toHaveLength(1);
+  });
+
   it('the Lambda reports the hook Failed itself when Switchyard refuses it, and the deployment fails fast', async () => {
     lambda = lambdaWith('not-the-configured-secret');
     const started = await api.deploy(connection, { version: 'v1.0.0' });

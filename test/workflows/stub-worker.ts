@@ -16,7 +16,7 @@ import { connectClient, uniqueTaskQueue } from '../support/temporal.js';
 const USED = [
   'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'describeServiceTaskDefinition', 'startCodeDeploy',
   'awaitCodeDeploy', 'continueCodeDeploy', 'stopCodeDeploy', 'reportLifecycleHookSucceeded', 'probeHealth', 'probeProduction',
-  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'postEscalation', 'watchGreen',
+  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'updateTestTrafficNotice', 'postEscalation', 'watchGreen',
 ] as const;
 type Used = (typeof USED)[number];
 export type StubActivities = { [K in Used]: (input: Parameters<Activities[K]>[0]) => Promise<Awaited<ReturnType<Activities[K]>>> };
@@ -41,7 +41,8 @@ const defaults: StubActivities = {
   probeProduction: async () => figures,
   postDeploymentMessage: async () => ({ channel: 'CSTUB', ts: '1.0' }),
   updateDeploymentMessage: async () => undefined,
-  postTestTrafficNotice: async () => undefined,
+  postTestTrafficNotice: async () => null,
+  updateTestTrafficNotice: async () => undefined,
   postEscalation: async () => undefined,
   // A watch that finds nothing: it holds until the workflow cancels it (a decision came).
   watchGreen: async () => {

@@ -3,6 +3,7 @@
 // handler is registered; building it issues no command, so it adds nothing to the history.
 import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SwitchyardStatus } from '../../common/search-attributes.js';
+import { gateOutcome } from '../../domain/gate-outcome.js';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import { EventLog } from '../shared/event-log.js';
 import { deploymentActivities, slackActivities } from './activities.js';
@@ -33,6 +34,8 @@ export interface DeploymentContext {
   /** The newer deployment that supersedes this one, when it came before the gate. */
   supersededBy: string | undefined;
   slackMessage: { channel: string; ts: string } | null;
+  /** The "waiting for test" notice, until it has been rewritten with the gate's outcome. */
+  testNotice: { channel: string; ts: string; codeDeployDeploymentId: string } | null;
 }
 
 export function createContext(input: DeploymentInput): DeploymentContext {
@@ -74,6 +77,7 @@ export function createContext(input: DeploymentInput): DeploymentContext {
     rollbackRequested: undefined,
     supersededBy: undefined,
     slackMessage: null,
+    testNotice: null,
   };
 }
 
@@ -102,6 +106,18 @@ export function supersededDecision(by: string): Decision {
 
 /** Keeps the deployment's Slack message current; Slack trouble never fails a deployment. */
 export async function syncSlack(ctx: DeploymentContext): Promise<void> {
-  if (!ctx.slackMessage) return;
-  await ctx.slack.updateDeploymentMessage({ ...ctx.slackMessage, ...snapshot(ctx), approvedBy: ctx.state.decision?.by }).catch(() => undefined);
+  if (ctx.slackMessage) {
+    await ctx.slack.updateDeploymentMessage({ ...ctx.slackMessage, ...snapshot(ctx), approvedBy: ctx.state.decision?.by }).catch(() => undefined);
+  }
+  // Once decided (or ended), the notice says so instead of how to approve. Runs that posted their
+  // notice with older code recorded no ref for it, so they replay without this update.
+  const notice = ctx.testNotice;
+  if (notice && (ctx.state.decision || ctx.log.terminal)) {
+    ctx.testNotice = null;
+    const { state, input } = ctx;
+    await ctx.slack.updateTestTrafficNotice({
+      ...notice, deploymentId: input.deploymentId, testUrl: input.target.greenUrl,
+      outcome: gateOutcome({ status: state.status, decision: state.decision, errorMessage: state.errorMessage }),
+    }).catch(() => undefined);
+  }
 }

@@ -32,6 +32,16 @@ export function registerHandlers(ctx: DeploymentContext): void {
       throw error;
     }
     return { alreadyReported: false };
+  }, {
+    // The API may address this workflow by the id the hook Lambda read from the CodeDeploy
+    // deployment's description: a hook for another CodeDeploy deployment than the one recorded is
+    // not this deployment's. (Not recorded yet, after a crash around CreateDeployment: it is ours.)
+    validator: (hook) => {
+      const recorded = ctx.state.codeDeployDeploymentId;
+      if (recorded && recorded !== hook.codeDeployDeploymentId) {
+        throw ApplicationFailure.nonRetryable(`${ctx.input.deploymentId} follows CodeDeploy deployment ${recorded}, not ${hook.codeDeployDeploymentId}`, 'NotThisDeployment');
+      }
+    },
   });
   setHandler(supersededSignal, ({ by }) => {
     if (ctx.decision || ctx.input.rollback || ctx.supersededBy) return;
@@ -137,6 +147,8 @@ async function answerTestTrafficHook(ctx: DeploymentContext, hook: TestTrafficHo
   recordTestTraffic(ctx, hook);
   const { input, slack, acts } = ctx;
   // The notice is a courtesy; CodeDeploy must hear back either way, or it fails the deployment in an hour.
-  await slack.postTestTrafficNotice({ deploymentId: input.deploymentId, codeDeployDeploymentId: hook.codeDeployDeploymentId, testUrl: input.target.greenUrl }).catch(() => undefined);
+  const notice = await slack.postTestTrafficNotice({ deploymentId: input.deploymentId, codeDeployDeploymentId: hook.codeDeployDeploymentId, testUrl: input.target.greenUrl }).catch(() => null);
+  // Histories from before the notice had a ref record none (undefined): nothing to rewrite then.
+  if (notice) ctx.testNotice = { ...notice, codeDeployDeploymentId: hook.codeDeployDeploymentId };
   await acts.reportLifecycleHookSucceeded({ awsConnectionId: hook.awsConnectionId, codeDeployDeploymentId: hook.codeDeployDeploymentId, hookExecutionId: hook.hookExecutionId });
 }
