@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 //   forked processes, at most two at a time on the 2-core machines this project targets;
 // - cluster: a real two-node Temporal server on PostgreSQL per file (test/cluster/temporal-cluster.ts),
 //   so one file at a time, after main has finished and freed the cores.
-// `npm run test:unit` runs main alone, `npm run test:cluster` the cluster suite alone.
+// `npm run test:unit` runs main alone, `npm run test:cluster` the cluster suite alone, and
+// `npm run test:hour` the hour-long real-time holds, which `npm test` leaves out.
 export default defineConfig({
   test: {
     teardownTimeout: 60_000,
@@ -15,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/cluster/**', 'node_modules/**'],
+          exclude: ['test/cluster/**', 'test/hour/**', 'node_modules/**'],
           globalSetup: ['test/global-setup.ts'],
           pool: 'forks',
           maxWorkers: 2,
@@ -36,6 +37,17 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      // Real-time holds of an hour (test/hour/), only with `npm run test:hour`.
+      ...(process.env['SWITCHYARD_HOUR_TESTS'] ? [{
+        test: {
+          name: 'hour',
+          include: ['test/hour/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          pool: 'forks' as const,
+          testTimeout: 90 * 60_000,
+          hookTimeout: 120_000,
+        },
+      }] : []),
     ],
   },
 });

@@ -118,7 +118,8 @@ export async function startStubWorker(prefix: string): Promise<StubHarness> {
       const deploymentId = `dep-${randomUUID().slice(0, 8)}`;
       overrides.set(deploymentId, stubs);
       return temporal.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
-        workflowId: deploymentId, taskQueue, args: [deploymentInput(deploymentId, patch)], workflowExecutionTimeout: '2 minutes',
+        // A stuck test ends in minutes; a deployment given longer limits gets them.
+        workflowId: deploymentId, taskQueue, args: [deploymentInput(deploymentId, patch)], workflowExecutionTimeout: Math.max(2 * 60_000, (patch.limits?.totalMs ?? 0) + 60_000),
       });
     },
     calls: (deploymentId) => called.get(deploymentId) ?? [],
