@@ -2,12 +2,17 @@
 // live events, each with `id: <seq>` so `Last-Event-ID` resumes with no gap and no duplicate;
 // `retry: 5000`; keep-alive comments; the stream closes 5 s after `success`/`fail`, and after
 // 5 minutes at most (clients reconnect with Last-Event-ID).
+//
+// Fan-out is the hot path: one event of a feed goes to every stream of it in one pass. Each
+// event's frame is encoded once, as bytes, and written as is to every stream (sse-sink.ts: straight
+// to the Node response where there is one); keep-alives come from one timer per interval, not one
+// per stream.
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
-import type { EventsFetcher, Subscriber, WorkflowEventHub } from './event-hub.js';
 import { ApiError } from '../errors.js';
+import type { EventsFetcher, Subscriber, WorkflowEventHub } from './event-hub.js';
+import { openSseSink, type SseSink } from './sse-sink.js';
 
 /** The SSE routes' query: `?token=` for EventSource clients, `?lastEventId=` to resume. */
 export const StreamTokenQuery = z.object({
@@ -52,8 +57,17 @@ export interface SseTimings {
 export const SEED_SSE_TIMINGS: SseTimings = { keepAliveMs: 15_000, closeAfterEndMs: 5_000, maxStreamMs: 5 * 60_000 };
 const RECONNECT_MS = 5000;
 const END_EVENT_TYPES = new Set(['success', 'fail']);
+const encoder = new TextEncoder();
+
+/** One SSE frame, as Hono's writeSSE lays it out: event, data, id, retry. */
+function sseFrame(event: string, data: string, id?: number, retry?: number): Uint8Array {
+  return encoder.encode(`event: ${event}\ndata: ${data}\n${id === undefined ? '' : `id: ${id}\n`}${retry === undefined ? '' : `retry: ${retry}\n`}\n`);
+}
+
 /** The seed's first event of every stream. */
-const CONNECTED = { event: 'connected', data: JSON.stringify({ message: 'SSE connection established' }), retry: RECONNECT_MS };
+const CONNECTED = sseFrame('connected', JSON.stringify({ message: 'SSE connection established' }), undefined, RECONNECT_MS);
+const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
+const errorFrame = (message: string) => sseFrame('error', JSON.stringify({ message }));
 
 /** The resume point: the Last-Event-ID header, or `?lastEventId=` for clients that cannot set headers. */
 export function lastEventIdOf(c: Context): number {
@@ -64,17 +78,39 @@ export function lastEventIdOf(c: Context): number {
 
 /**
  * Each event's SSE frame, encoded once however many streams send it: subscribers of one feed get
- * the same event objects, so the frame text is shared instead of re-serialised per client.
+ * the same event objects, so the frame bytes are shared instead of re-serialised per client.
  */
-const frames = new WeakMap<WorkflowEvent, string>();
-function frameOf(event: WorkflowEvent): string {
+const frames = new WeakMap<WorkflowEvent, Uint8Array>();
+function frameOf(event: WorkflowEvent): Uint8Array {
   let frame = frames.get(event);
   if (frame === undefined) {
     // JSON.stringify escapes line breaks, so the data is one `data:` line.
-    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ type: event.type, message: event.message, details: event.details, at: event.at })}\n\n`;
+    frame = sseFrame(event.type, JSON.stringify({ type: event.type, message: event.message, details: event.details, at: event.at }), event.seq);
     frames.set(event, frame);
   }
   return frame;
+}
+
+/** Keep-alive comments: one timer per interval for all streams open with it. */
+const keepAlives = new Map<number, { timer: NodeJS.Timeout; sinks: Set<SseSink> }>();
+function keepAlive(sink: SseSink, intervalMs: number): () => void {
+  let group = keepAlives.get(intervalMs);
+  if (!group) {
+    const sinks = new Set<SseSink>();
+    const timer = setInterval(() => { for (const s of sinks) s.write(KEEP_ALIVE); }, intervalMs);
+    timer.unref();
+    group = { timer, sinks };
+    keepAlives.set(intervalMs, group);
+  }
+  const { sinks, timer } = group;
+  sinks.add(sink);
+  return () => {
+    sinks.delete(sink);
+    if (sinks.size === 0) {
+      clearInterval(timer);
+      keepAlives.delete(intervalMs);
+    }
+  };
 }
 
 /**
@@ -82,17 +118,17 @@ function frameOf(event: WorkflowEvent): string {
  * unknown workflow is the route's plain 404 (from the feed's first query, or none at all when the
  * workflow's feed is already open), with no query of its own for the check.
  */
-export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = SEED_SSE_TIMINGS) {
+export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = SEED_SSE_TIMINGS): Promise<Response> {
   const afterSeq = lastEventIdOf(c);
   // What the hub delivers before the stream is open (the backlog, at least) waits here.
+  const pending: { events: WorkflowEvent[]; terminal: boolean }[] = [];
+  let pendingError: unknown;
   let deliver: Subscriber = {
     onEvents: (events, terminal) => { pending.push({ events, terminal }); },
     onError: (error) => { pendingError = error; },
   };
-  const pending: { events: WorkflowEvent[]; terminal: boolean }[] = [];
-  let pendingError: unknown;
   // A client may leave while the first query runs: the request's signal says so (the response
-  // stream would never be cancelled, since it has not been handed over yet).
+  // has not been handed over yet).
   const request = c.req.raw.signal;
   let unsubscribe: () => void;
   try {
@@ -104,62 +140,48 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
     // Unknown: a plain 404. Anything else (no worker answered yet, say) opens the stream with
     // `connected` and an `error` event, so EventSource clients reconnect instead of giving up.
     if (error instanceof ApiError && error.status === 404) throw error;
-    return streamSSE(c, async (stream) => {
-      await stream.writeSSE(CONNECTED);
-      await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: `Event stream unavailable: ${(error as Error).message ?? 'unknown error'}` }) });
+    return openSseSink(c, (sink) => {
+      sink.write(CONNECTED);
+      sink.write(errorFrame(`Event stream unavailable: ${(error as Error).message ?? 'unknown error'}`));
+      sink.end();
+      return Promise.resolve();
     });
   }
   if (request.aborted) {
     unsubscribe();
     return c.body(null, 204);
   }
-  return streamSSE(c, async (stream) => {
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => { finish = resolve; });
+  return openSseSink(c, async (sink) => {
     let ending: NodeJS.Timeout | undefined;
-    let writes = Promise.resolve();
-    const write = (text: string) => {
-      writes = writes.then(() => stream.write(text)).then(() => undefined, () => finish());
-      return writes;
-    };
-    const writeEvent = (message: Parameters<typeof stream.writeSSE>[0]) => {
-      writes = writes.then(() => stream.writeSSE(message)).catch(() => finish());
-      return writes;
-    };
-    const endSoon = () => { if (!ending) ending = setTimeout(finish, timings.closeAfterEndMs); };
+    const endSoon = () => { ending ??= setTimeout(() => sink.end(), timings.closeAfterEndMs); };
     deliver = {
       onEvents: (events, terminal) => {
         for (const event of events) {
-          void write(frameOf(event));
+          sink.write(frameOf(event));
           if (END_EVENT_TYPES.has(event.type)) endSoon();
         }
         // Also covers a client resuming after the final event: nothing left to send.
         if (terminal) endSoon();
       },
       onError: (error) => {
-        void writeEvent({ event: 'error', data: JSON.stringify({ message: `Event stream interrupted: ${(error as Error).message ?? 'unknown error'}` }) });
-        finish();
+        sink.write(errorFrame(`Event stream interrupted: ${(error as Error).message ?? 'unknown error'}`));
+        sink.end();
       },
     };
-
-    let keepAlive: NodeJS.Timeout | undefined;
-    let limit: NodeJS.Timeout | undefined;
+    const stopKeepAlive = keepAlive(sink, timings.keepAliveMs);
+    const limit = setTimeout(() => sink.end(), timings.maxStreamMs);
     try {
-      stream.onAbort(finish);
-      request.addEventListener('abort', finish, { once: true });
-      await stream.writeSSE(CONNECTED);
+      request.addEventListener('abort', () => sink.end(), { once: true });
+      sink.write(CONNECTED);
       for (const { events, terminal } of pending.splice(0)) deliver.onEvents(events, terminal);
       if (pendingError !== undefined) deliver.onError(pendingError);
-      keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => finish()), timings.keepAliveMs);
-      limit = setTimeout(finish, timings.maxStreamMs);
-      await finished;
+      await sink.closed;
     } finally {
       // However the stream ends (a client gone before `connected`, too), the feed lets go of it.
-      clearInterval(keepAlive);
+      stopKeepAlive();
       clearTimeout(limit);
       clearTimeout(ending);
       unsubscribe();
-      await writes;
     }
   });
 }
