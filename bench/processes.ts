@@ -145,7 +145,8 @@ export async function startApiProcess(stack: Stack, taskQueue: string, apiKey: s
   const api = startNodeProcess(here('../api/main.ts'), {
     ...env, PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_API_KEY: apiKey,
     SLACK_DEFAULT_GITHUB_CONNECTION_ID: githubConnectionId, SLACK_DEFAULT_AWS_CONNECTION_ID: awsConnectionId,
-  });
+  // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API process.
+  }, process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 60_000; ;) {
     if (api.child.exitCode !== null) throw new Error(`the API process exited: ${api.output()}`);

@@ -23,7 +23,8 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-
 /** Opens the event stream and runs `feed` on it until it returns; the response is the handler's answer. */
 export function openSseSink(c: Context, feed: (sink: SseSink) => Promise<void>): Response | Promise<Response> {
   const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
-  if (outgoing instanceof ServerResponse) {
+  // HEAD has no body: Hono and the Node server answer it (the head alone) through the stream helper.
+  if (outgoing instanceof ServerResponse && c.req.method !== 'HEAD') {
     const sink = nodeSink(outgoing, c.res.headers);
     void feed(sink).catch(() => undefined).finally(() => sink.end());
     return RESPONSE_ALREADY_SENT;
@@ -51,6 +52,18 @@ export function openSseSink(c: Context, feed: (sink: SseSink) => Promise<void>):
   });
 }
 
+const CRLF = Buffer.from('\r\n');
+/** Frames in HTTP/1.1 chunked framing, made once per frame for every stream that sends it. */
+const chunked = new WeakMap<Uint8Array, Buffer>();
+function chunkOf(frame: Uint8Array): Buffer {
+  let chunk = chunked.get(frame);
+  if (chunk === undefined) {
+    chunk = Buffer.concat([Buffer.from(`${frame.byteLength.toString(16)}\r\n`, 'latin1'), frame, CRLF]);
+    chunked.set(frame, chunk);
+  }
+  return chunk;
+}
+
 function nodeSink(res: ServerResponse, headers: Headers): SseSink {
   // Headers the middleware set (X-Request-Id), then the stream's own.
   const head: Record<string, string> = {};
@@ -59,11 +72,25 @@ function nodeSink(res: ServerResponse, headers: Headers): SseSink {
   let close!: () => void;
   const closed = new Promise<void>((resolve) => { close = resolve; });
   res.once('close', close);
+  // writeHead only stores the head (headersSent is already true): it leaves with the first write.
+  let headSent = false;
   return {
     write(frame) {
       if (res.writableEnded || res.destroyed) return;
-      res.write(frame);
-      if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
+      // The first frame goes through the response, which sends the head with it. Later ones go to
+      // the socket in the response's own framing, made once: the same bytes for every stream, one
+      // socket write each (res.write adds four writes, a cork and a tick per stream: 10,000 streams
+      // took 200–350 ms that way, 160 ms this way, measured on the 2-core machine). A response
+      // holds res.socket only while it is the socket's current message (a pipelined one waits
+      // without), so these bytes never interleave with another response's.
+      const socket = res.socket;
+      if (!headSent || !socket) {
+        res.write(frame);
+        headSent = true;
+      } else {
+        socket.write(res.chunkedEncoding ? chunkOf(frame) : frame);
+      }
+      if ((socket?.writableLength ?? 0) + res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
     },
     end() {
       if (!res.writableEnded && !res.destroyed) res.end();
