@@ -136,8 +136,8 @@ export interface ApiProcess extends BenchProcess {
  * api/main.ts alone in its process, with the bench's key and the Slack settings ChatOps needs
  * (stored sandbox connections as its defaults, written to its data folder before it starts).
  */
-export async function startApiProcess(stack: Stack, taskQueue: string, apiKey: string): Promise<ApiProcess> {
-  const env = productionEnvironment(stack, taskQueue);
+export async function startApiProcess(stack: Stack, taskQueue: string, apiKey: string, extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
+  const env = { ...productionEnvironment(stack, taskQueue), ...extraEnv };
   const store = openConnectionStore(loadConfig({ ...env }));
   const { githubConnectionId, awsConnectionId } = await ensureSandboxConnections(store);
   await store.close();
