@@ -29,6 +29,7 @@ export interface DistributionSettings {
 }
 
 const SETTLED: ReadonlySet<OverallStatus> = new Set(SETTLED_STATUSES);
+/** Between reads of a settling distribution when the history long poll is not available. */
 const WAIT_POLL_MS = 200;
 
 export class DistributionService {
@@ -76,6 +77,12 @@ export class DistributionService {
     // Not waiting for settled channels: answer at Temporal's speed, with no worker round trip.
     if (created && this.settings.syncWaitMs === 0) return { snapshot: acceptedSnapshot(input), settled: false };
     const deadline = Date.now() + this.settings.syncWaitMs;
+    // Between reads, Temporal's history long poll says when the workflow has moved (a workflow
+    // task completed), so the answer leaves as soon as the channels settle, not up to a poll
+    // interval later; without the long poll (an error), a short timer.
+    const changes = historyChanges(this.client, distributionWorkflowId(request.eventId));
+    const changed = (): Promise<unknown> => changes(AbortSignal.timeout(Math.max(1, deadline - Date.now())))
+      .catch(() => (Date.now() < deadline ? new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS)) : undefined));
     for (;;) {
       let snapshot: DistributionSnapshot;
       try {
@@ -90,7 +97,7 @@ export class DistributionService {
       // Channels waiting for a scheduled time will not settle within any short wait.
       const onlyScheduledLeft = snapshot.channels.every((c) => c.status !== 'IN_PROGRESS' && (c.status !== 'PENDING' || c.phase === 'SCHEDULED'));
       if (settled || onlyScheduledLeft || Date.now() >= deadline) return { snapshot, settled };
-      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+      await changed();
     }
   }
 
