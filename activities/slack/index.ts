@@ -60,14 +60,21 @@ export function createSlackActivities(deps: SlackActivityDeps) {
      * The gate's escalation: the policy's Slack user group is called in, in the deployment
      * message's thread when there is one, because nobody decided within the switch timeout.
      */
-    async postEscalation(input: { deploymentId: string; slackGroup: string; waitedMs: number; hardLimitAt: string; threadTs?: string }): Promise<void> {
-      if (!deps.client || !deps.channelId) return;
+    async postEscalation(input: { deploymentId: string; slackGroup: string; waitedMs: number; hardLimitAt: string; threadTs?: string }): Promise<SlackMessageRef | null> {
+      if (!deps.client || !deps.channelId) return null;
       const minutes = Math.round(input.waitedMs / 60_000);
       const text = `<!subteam^${input.slackGroup}> Deployment \`${input.deploymentId}\` has waited ${minutes} min for a decision at the gate. Switch traffic or roll back before ${input.hardLimitAt}; then it rolls back by itself.`;
       const channel = deps.channelId;
-      await (input.threadTs
+      const result = await (input.threadTs
         ? deps.client.chat.postMessage({ channel, text, thread_ts: input.threadTs, reply_broadcast: true })
         : deps.client.chat.postMessage({ channel, text }));
+      return result.channel && result.ts ? { channel: result.channel, ts: result.ts } : null;
+    },
+
+    /** Rewrites the escalation once the gate is decided: the group is no longer asked to act (idempotent). */
+    async updateEscalation(input: SlackMessageRef & { deploymentId: string; outcome: string }): Promise<void> {
+      if (!deps.client) return;
+      await deps.client.chat.update({ channel: input.channel, ts: input.ts, text: `Deployment \`${input.deploymentId}\` was escalated at the gate; decided: ${input.outcome}` });
     },
 
     /** Rewrites the message in place with the deployment's current state (idempotent). */

@@ -23,6 +23,7 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
   let worker: Worker;
   let running: Promise<void>;
   const escalations: { slackGroup: string; waitedMs: number }[] = [];
+  const escalationUpdates: { ts: string; outcome: string }[] = [];
   const taskQueue = 'gate-timeouts';
 
   beforeAll(async () => {
@@ -36,7 +37,11 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
     });
     worker = await Worker.create({
       connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: { ...STUB_ACTIVITIES, postEscalation: async (input: { slackGroup: string; waitedMs: number }) => { escalations.push(input); } },
+      activities: {
+        ...STUB_ACTIVITIES,
+        postEscalation: async (input: { slackGroup: string; waitedMs: number }) => { escalations.push(input); return { channel: 'CSTUB', ts: `${escalations.length}.0` }; },
+        updateEscalation: async (input: { ts: string; outcome: string }) => { escalationUpdates.push(input); },
+      },
     });
     running = worker.run();
   }, 60_000);
@@ -94,6 +99,8 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
     expect(result).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout', reason: 'no switch within the hard limit of 7200 s, after escalating to S0ONCALL' } });
     expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(2 * HOUR);
     expect(escalations).toEqual([expect.objectContaining({ slackGroup: 'S0ONCALL', waitedMs: HOUR })]);
+    // The escalation no longer asks the group to act: it says how the gate ended.
+    expect(escalationUpdates).toEqual([expect.objectContaining({ ts: '1.0', outcome: expect.stringMatching(/^rolled back by switchyard \(workflow\) at .*: no switch within the hard limit/) })]);
     expect(await milestones(handle)).toContain('gate_escalated');
     expect(await historyLength(handle)).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
   });

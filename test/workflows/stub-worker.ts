@@ -16,7 +16,7 @@ import { connectClient, uniqueTaskQueue } from '../support/temporal.js';
 const USED = [
   'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'describeServiceTaskDefinition', 'startCodeDeploy',
   'awaitCodeDeploy', 'continueCodeDeploy', 'stopCodeDeploy', 'reportLifecycleHookSucceeded', 'probeHealth', 'probeProduction',
-  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'updateTestTrafficNotice', 'postEscalation', 'watchGreen',
+  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'updateTestTrafficNotice', 'postEscalation', 'updateEscalation', 'watchGreen',
 ] as const;
 type Used = (typeof USED)[number];
 export type StubActivities = { [K in Used]: (input: Parameters<Activities[K]>[0]) => Promise<Awaited<ReturnType<Activities[K]>>> };
@@ -43,7 +43,8 @@ const defaults: StubActivities = {
   updateDeploymentMessage: async () => undefined,
   postTestTrafficNotice: async () => null,
   updateTestTrafficNotice: async () => undefined,
-  postEscalation: async () => undefined,
+  postEscalation: async () => null,
+  updateEscalation: async () => undefined,
   // A watch that finds nothing: it holds until the workflow cancels it (a decision came).
   watchGreen: async () => {
     await Context.current().sleep(3_600_000);

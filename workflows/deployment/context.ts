@@ -36,6 +36,8 @@ export interface DeploymentContext {
   slackMessage: { channel: string; ts: string } | null;
   /** The "waiting for test" notice, until it has been rewritten with the gate's outcome. */
   testNotice: { channel: string; ts: string; codeDeployDeploymentId: string } | null;
+  /** The escalation to another Slack group, until it has been rewritten with the gate's outcome. */
+  escalation: { channel: string; ts: string } | null;
 }
 
 export function createContext(input: DeploymentInput): DeploymentContext {
@@ -78,6 +80,7 @@ export function createContext(input: DeploymentInput): DeploymentContext {
     supersededBy: undefined,
     slackMessage: null,
     testNotice: null,
+    escalation: null,
   };
 }
 
@@ -109,15 +112,17 @@ export async function syncSlack(ctx: DeploymentContext): Promise<void> {
   if (ctx.slackMessage) {
     await ctx.slack.updateDeploymentMessage({ ...ctx.slackMessage, ...snapshot(ctx), approvedBy: ctx.state.decision?.by }).catch(() => undefined);
   }
-  // Once decided (or ended), the notice says so instead of how to approve. Runs that posted their
-  // notice with older code recorded no ref for it, so they replay without this update.
-  const notice = ctx.testNotice;
-  if (notice && (ctx.state.decision || ctx.log.terminal)) {
+  // Once decided (or ended), the notice and the escalation say so instead of asking for a
+  // decision. Runs that posted them with older code recorded no ref, so they replay without these.
+  if (!ctx.state.decision && !ctx.log.terminal) return;
+  const { state, input, testNotice, escalation } = ctx;
+  const outcome = () => gateOutcome({ status: state.status, decision: state.decision, errorMessage: state.errorMessage });
+  if (testNotice) {
     ctx.testNotice = null;
-    const { state, input } = ctx;
-    await ctx.slack.updateTestTrafficNotice({
-      ...notice, deploymentId: input.deploymentId, testUrl: input.target.greenUrl,
-      outcome: gateOutcome({ status: state.status, decision: state.decision, errorMessage: state.errorMessage }),
-    }).catch(() => undefined);
+    await ctx.slack.updateTestTrafficNotice({ ...testNotice, deploymentId: input.deploymentId, testUrl: input.target.greenUrl, outcome: outcome() }).catch(() => undefined);
+  }
+  if (escalation) {
+    ctx.escalation = null;
+    await ctx.slack.updateEscalation({ ...escalation, deploymentId: input.deploymentId, outcome: outcome() }).catch(() => undefined);
   }
 }

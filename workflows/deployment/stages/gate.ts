@@ -79,10 +79,12 @@ async function decisionOrTimeout(ctx: DeploymentContext, onTimeout: TimeoutPolic
     stageEvent(ctx, `No decision within ${seconds(switchTimeoutMs)}: escalated to Slack group ${onTimeout.slackGroup}; rolls back at ${hardLimitAt}`, {
       milestone: 'gate_escalated' satisfies DeploymentMilestone, slackGroup: onTimeout.slackGroup, hardLimitAt,
     });
-    await ctx.slack.postEscalation({
+    const escalation = await ctx.slack.postEscalation({
       deploymentId: ctx.input.deploymentId, slackGroup: onTimeout.slackGroup, waitedMs: switchTimeoutMs, hardLimitAt,
       ...(ctx.slackMessage ? { threadTs: ctx.slackMessage.ts } : {}),
-    }).catch(() => undefined);
+    }).catch(() => null);
+    // Histories from before the escalation had a ref record none (undefined): nothing to rewrite then.
+    if (escalation) ctx.escalation = escalation;
     if (remainingMs > 0 && await condition(decided(ctx), remainingMs)) return ctx.decision!;
     return timedOut(`no switch within the hard limit of ${seconds(Math.max(switchTimeoutMs, onTimeout.hardLimitMs))}, after escalating to ${onTimeout.slackGroup}`);
   }
