@@ -13,7 +13,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 # What the entry points load (test/deploy-artifacts.test.ts follows their imports):
-# api/main.ts, worker/main.ts (it bundles workflows/ at start), launcher/cluster-init.ts;
+# api/main.ts, worker/main.ts (it loads the bundle built below), launcher/cluster-init.ts;
 # emulators/, lambda/ and templates/ for sandbox mode; web/ is the console the API serves.
 COPY activities ./activities
 COPY api ./api
@@ -26,6 +26,11 @@ COPY templates ./templates
 COPY web ./web
 COPY worker ./worker
 COPY workflows ./workflows
+# The workflow code bundled once, here: a worker starts (and a crashed one is back) without
+# bundling for seconds first. WORKFLOW_BUNDLE_PATH names it; it is rebuilt with the code.
+COPY scripts/bundle-workflows.ts ./scripts/bundle-workflows.ts
+RUN node --import tsx scripts/bundle-workflows.ts /app/dist/workflow-bundle.js
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # The data folder (generated keys, file stores when DATABASE_URL is unset) must be writable by node.
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node

@@ -1,5 +1,6 @@
 // Configuration is parsed once, at start, from the environment. A wrong or missing value stops
 // start-up with a message that names the variable, never a stack trace from deep inside.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../domain/channels.js';
@@ -46,6 +47,9 @@ export const configSchema = z.object({
   // Workflows a worker keeps in memory between their tasks. Idle ones (a distribution in its retry
   // window, a deployment at the gate) beyond it are evicted and replayed from history when needed.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  // The workflow code bundled ahead of time (npm run bundle:workflows; the image builds it), so a
+  // worker starts, and a crashed one comes back, without bundling for seconds first.
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).refine((path) => existsSync(path), 'no such file: build it with npm run bundle:workflows').optional(),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   DISTRIBUTION_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
@@ -143,6 +147,8 @@ export interface Config {
     taskQueue: string;
     /** WORKER_MAX_CACHED_WORKFLOWS: the worker's sticky cache, sized on purpose. */
     maxCachedWorkflows: number;
+    /** WORKFLOW_BUNDLE_PATH: prebuilt workflow code; the worker bundles workflows/ itself when unset. */
+    workflowBundlePath: string | undefined;
     devPort: number;
     uiPort: number;
   };
@@ -230,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       namespace: raw.TEMPORAL_NAMESPACE,
       taskQueue: raw.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: raw.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowBundlePath: raw.WORKFLOW_BUNDLE_PATH,
       devPort: raw.TEMPORAL_DEV_PORT,
       uiPort: raw.TEMPORAL_UI_PORT,
     },

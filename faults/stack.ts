@@ -14,6 +14,18 @@ import { startAwsTap, type AwsTap } from './aws-tap.js';
 import { startHookRecorder, type HookRecorder } from './hook-recorder.js';
 import { sleep, startNode, waitUntil, type Child } from './processes.js';
 import type { TemporalServer } from './temporal-server.js';
+import { writeWorkflowBundle } from '../worker/workflow-bundle.js';
+
+let bundled: Promise<string> | undefined;
+/** The workflow bundle every worker process of this run starts from (WORKFLOW_BUNDLE_PATH). */
+function workflowBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'faults-bundle-')), 'workflow-bundle.js');
+    await writeWorkflowBundle(path);
+    return path;
+  })();
+  return bundled;
+}
 
 export interface StackOptions {
   /** Names the seeded service and the task queue: one deployment per service at a time. */
@@ -138,6 +150,8 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
       // distribute answers at once (202); the suite follows the status itself.
       DISTRIBUTION_SYNC_WAIT_MS: '0',
       LOG_LEVEL: 'info',
+      // Bundled once per run: a killed worker is back in about a second, as a production image's is.
+      WORKFLOW_BUNDLE_PATH: await workflowBundle(),
       ...options.env,
     };
     if (options.tap) tap = await startAwsTap(box.awsEndpoint);

@@ -31,6 +31,14 @@ describe('configuration', () => {
     expect(problems).toHaveLength(4);
   });
 
+  it('takes WORKFLOW_BUNDLE_PATH only when the file is there, naming the command that builds it', () => {
+    expect(problemsOf({ WORKFLOW_BUNDLE_PATH: join(tmpdir(), 'no-such-bundle.js') })).toEqual([expect.stringMatching(/^WORKFLOW_BUNDLE_PATH.*npm run bundle:workflows/)]);
+    const path = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'workflow-bundle.js');
+    writeFileSync(path, '// bundle');
+    expect(loadConfig({ WORKFLOW_BUNDLE_PATH: path }).temporal.workflowBundlePath).toBe(path);
+    expect(loadConfig({}).temporal.workflowBundlePath).toBeUndefined();
+  });
+
   it('reads SWITCHYARD_ALLOWED_ORIGINS as a comma-separated origin list, empty (same-origin) by default', () => {
     expect(loadConfig({}).allowedOrigins).toEqual([]);
     expect(loadConfig({ SWITCHYARD_ALLOWED_ORIGINS: 'https://console.example.com, http://localhost:3000 ,' }).allowedOrigins)

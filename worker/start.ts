@@ -30,6 +30,7 @@ export async function startWorker(config: Config, address: string, logger: Logge
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : {}),
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
   });
   const done = worker.run().finally(async () => {

@@ -22,6 +22,7 @@ import { CONTENT_URLS } from '../channels/sandbox.js';
 import { freePort } from '../support/free-port.js';
 import type { Json } from '../support/http.js';
 import { isRunning, killAll, startProcess, waitFor, type Child } from '../support/processes.js';
+import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster.js';
 
 const DEPLOYMENTS = 20;
@@ -61,6 +62,8 @@ describe('scale-out on a two-node Temporal cluster: 2 workers, 2 APIs, PostgreSQ
   };
 
   beforeAll(async () => {
+    const bundlePath = join(dir, 'workflow-bundle.js');
+    await writeWorkflowBundle(bundlePath);
     cluster = await startTemporalCluster();
     await cluster.createDatabase('switchyard');
     const databaseUrl = cluster.databaseUrl('switchyard');
@@ -99,6 +102,8 @@ describe('scale-out on a two-node Temporal cluster: 2 workers, 2 APIs, PostgreSQ
       DISTRIBUTION_SYNC_WAIT_MS: '0',
       DISTRIBUTION_RETRY_WINDOW_SECONDS: '60',
       LOG_LEVEL: 'info',
+      // Prebuilt, as in the image: the worker started after the SIGKILL polls within a second or two.
+      WORKFLOW_BUNDLE_PATH: bundlePath,
     };
   }, 300_000);
 

@@ -1,0 +1,14 @@
+// The workflow code bundled ahead of time, for WORKFLOW_BUNDLE_PATH (scripts/bundle-workflows.ts,
+// the image, and the suites that start and kill worker processes).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from './worker.js';
+
+/** Writes the bundle of workflows/ to `path`; returns its size in bytes. */
+export async function writeWorkflowBundle(path: string): Promise<number> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, code);
+  return code.length;
+}
