@@ -150,7 +150,7 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
       // distribute answers at once (202); the suite follows the status itself.
       DISTRIBUTION_SYNC_WAIT_MS: '0',
       LOG_LEVEL: 'info',
-      // Bundled once per run: a killed worker is back in about a second, as a production image's is.
+      // Bundled once per run, as the image does: a killed worker is back without bundling again.
       WORKFLOW_BUNDLE_PATH: await workflowBundle(),
       ...options.env,
     };

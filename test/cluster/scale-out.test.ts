@@ -102,7 +102,7 @@ describe('scale-out on a two-node Temporal cluster: 2 workers, 2 APIs, PostgreSQ
       DISTRIBUTION_SYNC_WAIT_MS: '0',
       DISTRIBUTION_RETRY_WINDOW_SECONDS: '60',
       LOG_LEVEL: 'info',
-      // Prebuilt, as in the image: the worker started after the SIGKILL polls within a second or two.
+      // Prebuilt, as in the image: the worker started after the SIGKILL does not bundle again.
       WORKFLOW_BUNDLE_PATH: bundlePath,
     };
   }, 300_000);
