@@ -49,16 +49,25 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     replica = await serveApp(other.fetch);
     api = client(app);
     connection = await api.connect();
+    recorder = await serveApp(async (request) => {
+      const body = await request.text();
+      forwarded.push(JSON.parse(body) as Record<string, string>);
+      return fetch(hookUrl(), { method: 'POST', headers: request.headers, body });
+    });
   });
   afterAll(async () => {
+    await recorder?.close();
     await served?.close();
     await replica?.close();
     await worker?.stop();
     await temporal?.close();
   });
 
+  /** What the Lambda sent, seen between it and the API (a recording pass-through). */
+  const forwarded: Record<string, string>[] = [];
+  let recorder: ServedApp;
   const lambdaWith = (secret: string) => createHandler({
-    hookUrl: hookUrl(),
+    hookUrl: `${recorder.url}/api/v1/hooks/codedeploy`,
     hookSecret: secret,
     codedeploy: new CodeDeployClient({
       endpoint: worker.sandbox.awsEndpoint, region: SANDBOX_CREDENTIALS.region, maxAttempts: 1,
@@ -116,8 +125,10 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     const ready = await api.reach(id, 'DEPLOYMENT_READY', 150);
     const codeDeployDeploymentId: string = ready.codeDeployDeploymentId;
 
-    // The workflow received the hook (its history records the update).
+    // The workflow received the hook (its history records the update), addressed by the id the
+    // Lambda read from the CodeDeploy deployment's description.
     expect(await hookUpdates(id)).toHaveLength(1);
+    expect(forwarded.find((body) => body.DeploymentId === ready.codeDeployDeploymentId)).toMatchObject({ SwitchyardDeploymentId: id });
 
     // CodeDeploy heard Succeeded once for the one hook execution.
     const [execution] = hookExecutionsOf(codeDeployDeploymentId);
