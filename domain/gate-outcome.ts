@@ -5,7 +5,8 @@ import type { Decision, DeploymentStatus } from './deployment.js';
 
 export function gateOutcome(view: { status: DeploymentStatus; decision?: Decision | undefined; errorMessage?: string | null | undefined }): string {
   const d = view.decision;
-  if (d?.action === 'switch') return `switched to green by ${d.by} (${d.via}) at ${d.at}: ${view.status}`;
+  // The switch is decided when traffic starts to move (SWITCHING): the decision, not that moment's status.
+  if (d?.action === 'switch') return `switched to green by ${d.by} (${d.via}) at ${d.at}`;
   if (d) return `rolled back by ${d.by} (${d.via}) at ${d.at}${d.reason ? `: ${d.reason}` : ''}`;
   return `${view.status}${view.errorMessage ? `: ${view.errorMessage}` : ''}`;
 }
