@@ -3,18 +3,16 @@
 // workflows already running fails here, and needs `patched()`.
 import { readdirSync, readFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { installQuietRuntime } from './support/quiet-runtime.js';
 
 const folder = new URL('./histories/', import.meta.url);
 const fixtures = readdirSync(folder).filter((file) => file.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
-  // Each replay starts and stops a worker; at the default level that is five INFO lines per
-  // fixture in the test log. Only errors are shown (this file runs in its own process).
-  beforeAll(() => {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  });
+  // Each replay starts and stops a worker: five INFO lines per fixture at the default level.
+  beforeAll(installQuietRuntime);
 
   it('has a recorded history for every workflow', () => {
     expect(fixtures.sort()).toEqual(['deployment-hook.json', 'deployment-notice.json', 'deployment.json', 'distribution-continued.json', 'distribution-continuing.json', 'distribution.json', 'freezes.json', 'service-deployments.json', 'worker-probe.json']);

@@ -7,7 +7,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/app.js';
 import { ApiKeyRing } from '../../api/auth.js';
@@ -24,9 +23,10 @@ import { workerServices } from '../../worker/services.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
 import { client as apiClient } from '../support/deploy-flow.js';
 import { serveApp } from '../support/http-server.js';
+import { installQuietRuntime } from '../support/quiet-runtime.js';
 
 const KEY = 'record-histories-admin-key';
-Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+installQuietRuntime();
 const env = await TestWorkflowEnvironment.createLocal({
   server: { executable: { type: 'existing-path', path: findTemporalCli()!.path }, searchAttributes: SEARCH_ATTRIBUTES },
 });

@@ -2,7 +2,7 @@
 // running the bundled workflows and real activities.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import { loadConfig, type Config } from '../../common/config.js';
@@ -13,14 +13,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../emulators
 import { buildActivityDeps, type WorkerServices } from '../../worker/activity-deps.js';
 import { workerServices } from '../../worker/services.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
-
-let runtimeInstalled = false;
-function installQuietRuntime() {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  // Activity failures are expected in these tests (sandbox test values); only errors are shown.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-}
+import { installQuietRuntime } from './quiet-runtime.js';
 
 export function temporalAddress(): string {
   return inject('temporalAddress');

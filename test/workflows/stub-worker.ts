@@ -5,13 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { expect, inject } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import { deploymentSnapshotQuery } from '../../workflows/deployment/messages.js';
 import type { DeploymentInput, DeploymentLimits, DeploymentSnapshot } from '../../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import { connectClient, uniqueTaskQueue } from '../support/temporal.js';
+import { installQuietRuntime } from '../support/quiet-runtime.js';
 
 const USED = [
   'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'describeServiceTaskDefinition', 'startCodeDeploy',
@@ -90,14 +91,8 @@ export interface StubHarness {
   close(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
 export async function startStubWorker(prefix: string): Promise<StubHarness> {
-  if (!runtimeInstalled) {
-    // Failing and abandoned stub activities are the point of these tests: only errors are shown.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const taskQueue = uniqueTaskQueue(prefix);
   const overrides = new Map<string, Partial<StubActivities>>();
   const called = new Map<string, string[]>();
