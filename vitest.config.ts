@@ -11,6 +11,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     teardownTimeout: 60_000,
+    // vitest's own report, then one plain "N passed, N failed, N skipped" line for CI log readers.
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
