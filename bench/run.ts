@@ -12,7 +12,8 @@
 //  8. A burst: 200 six-channel distributions posted at once, against a trivial workflow's rate.
 //  9. Idle workflows: a worker process's RSS while 5,000 settled distributions wait out their window.
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
+import proto from '@temporalio/proto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { CHANNEL_TYPES } from '../domain/channels.js';
@@ -46,7 +47,7 @@ async function printTimeline(workflowId: string, requestMs: number): Promise<voi
   const t0 = Number(events[0]?.eventTime?.seconds ?? 0) * 1000 + (events[0]?.eventTime?.nanos ?? 0) / 1e6;
   const line = events.map((e) => {
     const t = Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6 - t0;
-    const type = String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', '').toLowerCase();
+    const type = String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', '').toLowerCase();
     const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
     return `${t.toFixed(0)} ${type}${name ? `(${name})` : ''}`;
   });
