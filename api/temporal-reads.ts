@@ -9,16 +9,16 @@ import { ApplicationFailure, defaultPayloadConverter, type QueryDefinition } fro
 import { ApiError } from './errors.js';
 
 const QUERY_DEADLINE_MS = 5000;
-/** temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED */
-const WORKFLOW_TASK_COMPLETED = 7;
+/** temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED */
+const WORKFLOW_TASK_SCHEDULED = 5;
 /** One history long-poll waits at most this long; the server's own long-poll limit is about 20 s. */
 const HISTORY_WAIT_MS = 30_000;
 
 /**
  * Waits until a workflow's history grows: Temporal's own long poll (GetWorkflowExecutionHistory
  * with waitNewEvent), one pending call and no query. Every change of a workflow's state comes
- * with new history events (a workflow task, a signal, an update), so this is the cheap "changed"
- * hint that lets a feed query right after a change instead of on a timer. Resolves true on new
+ * with a scheduled workflow task in its history, so this is the cheap "changed" hint that lets a
+ * feed query right as a change happens instead of on a timer. Resolves true on new
  * events (the first call also returns the history so far), false once the run has closed.
  */
 export function historyChanges(client: Client, workflowId: string): (signal: AbortSignal) => Promise<boolean> {
@@ -45,10 +45,14 @@ export function historyChanges(client: Client, workflowId: string): (signal: Abo
         return false;
       }
       nextPageToken = token;
-      // A query sees a change only once a workflow task has completed: an activity's completion
-      // alone (before the task that handles it) would cost a query that finds nothing new.
-      if ((response.history?.events ?? []).some((event) => event.eventType === WORKFLOW_TASK_COMPLETED)) return true;
-      // Nothing a query could see yet: wait again.
+      // Every change of state starts with new input for the workflow (an activity's result, a
+      // signal, a timer, an update), and every such input schedules a workflow task. Query at
+      // once: Temporal holds a query sent while a workflow task is pending and answers it with
+      // that task's completion (its queries ride on the task), so the answer already has the
+      // change, without waiting for the completed task's events to wake this long poll and for
+      // a query round trip after it. The completed task's own events (WorkflowTaskCompleted and
+      // the commands it made) carry nothing that query has not seen: wait again.
+      if ((response.history?.events ?? []).some((event) => event.eventType === WORKFLOW_TASK_SCHEDULED)) return true;
     }
   };
 }
