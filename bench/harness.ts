@@ -11,6 +11,7 @@ import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
+import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
 import { buildActivityDeps } from '../worker/activity-deps.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ export async function startBenchStack() {
   // core WARNs each "task not found" on completing one, which is expected there and only noise.
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTES, extraArgs: devServerDynamicConfigArgs(), log: { format: 'pretty', level: 'error' } },
   });
   const taskQueue = 'bench';
   const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-')) });

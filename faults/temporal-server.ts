@@ -6,6 +6,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devServerSearchAttributeArgs } from '../common/search-attributes.js';
+import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
 import { freePort } from '../test/support/free-port.js';
 import { startChild, waitUntil, type Child } from './processes.js';
@@ -29,6 +30,7 @@ export async function startTemporalServer(): Promise<TemporalServer> {
     '--db-filename', join(dir, 'temporal.sqlite'),
     '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
     ...devServerSearchAttributeArgs(),
+    ...devServerDynamicConfigArgs(),
   ];
   let child: Child | undefined;
   const start = async () => {

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { devServerSearchAttributeArgs } from '../common/search-attributes.js';
+import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
 
 export interface DevServerOptions {
@@ -35,6 +36,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--namespace', options.namespace,
     '--log-level', 'warn',
     ...devServerSearchAttributeArgs(),
+    ...devServerDynamicConfigArgs(),
   ];
   const child = spawn(cli.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

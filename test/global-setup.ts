@@ -8,6 +8,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
+import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 
 declare module 'vitest' {
@@ -25,6 +26,7 @@ export default async function setup(project: TestProject) {
     server: {
       executable: { type: 'existing-path', path: cli.path },
       searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs: devServerDynamicConfigArgs(),
       log: { format: 'pretty', level: 'error' },
     },
   });
