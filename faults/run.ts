@@ -61,5 +61,7 @@ try {
   await killAll();
   await temporal?.stop().catch(() => undefined);
 }
-console.log(`${failed ? 'FAILED' : 'passed'} in ${seconds(started)} (seed ${args.seed})`);
+// Worded apart from test runners' closing lines ("5 passed in 0.12s"): CI's log reader would take
+// this for a test run of its own.
+console.log(`fault suite ${failed ? 'FAILED' : 'held: every fault 0 lost'}, ${seconds(started)} (seed ${args.seed})`);
 process.exit(failed ? 1 : 0);

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { projectRoot } from './temporal-binaries.mjs';
 import { schemathesisDir } from './setup-schemathesis.mjs';
 
@@ -56,6 +57,15 @@ async function stopLauncher() {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+// schemathesis closes with a pytest-style banner ("===== 2 warnings in 146.28s ====="). In CI's log
+// that reads as a pytest run that executed no test, ahead of the README's test command, so every
+// line is relayed with a "schemathesis | " prefix and its banners' "=" rules become "-".
+function relayPrefixed(from, to) {
+  const lines = createInterface({ input: from, crlfDelay: Infinity });
+  lines.on('line', (line) => { to.write(`schemathesis | ${line.replace(/^=+ (.*?) =+$/, '--- $1 ---')}\n`); });
+  return new Promise((resolve) => lines.once('close', resolve));
+}
+
 let exitCode = 1;
 try {
   const deadline = Date.now() + 120_000;
@@ -74,8 +84,11 @@ try {
     // query schemas (an internal cache keyed by source lines); the other phases cover them.
     '--phases', 'examples,fuzzing,stateful',
     ...(seed ? ['--seed', seed] : []),
-  ], { cwd: projectRoot, env: { ...process.env, PYTHONPATH: schemathesisDir }, stdio: 'inherit' });
-  exitCode = await new Promise((resolve) => st.once('exit', (code) => resolve(code ?? 1)));
+  ], { cwd: projectRoot, env: { ...process.env, PYTHONPATH: schemathesisDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdoutDone = relayPrefixed(st.stdout, process.stdout);
+  const stderrDone = relayPrefixed(st.stderr, process.stderr);
+  exitCode = await new Promise((resolve) => st.once('close', (code) => resolve(code ?? 1)));
+  await Promise.all([stdoutDone, stderrDone]);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
 } finally {
