@@ -1,6 +1,7 @@
 // Start rates (the API's start path against raw client.workflow.start of the same workflow with
 // the same input) and a burst of distributions against a trivial workflow's, on one server.
 import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { seedStyleId } from '../common/ids.js';
 import { DeployRepository, DistributionEventId, DeployService, SwitchyardKind, SwitchyardStatus } from '../common/search-attributes.js';
 import { CHANNEL_TYPES } from '../domain/channels.js';
@@ -8,13 +9,18 @@ import type { DeploymentInput } from '../domain/deployment.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { deploymentWorkflow } from '../workflows/deployment/workflow.js';
 import { distributionWorkflow } from '../workflows/distribution/workflow.js';
-import { canonicalServiceKey } from '../workflows/service/service-key.js';
+import { admitDeploymentUpdate } from '../workflows/service/messages.js';
+import { canonicalServiceKey, serviceWorkflowId } from '../workflows/service/service-key.js';
+import { serviceDeploymentsWorkflow } from '../workflows/service/workflow.js';
 import { BENCH_KEY, type startBenchStack } from './harness.js';
 
 type Stack = Awaited<ReturnType<typeof startBenchStack>>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RateRun { api: number; raw: number; apiNon2xx: number }
+
+/** A deploy-start run: the API, raw start of the deployment, and raw update-with-start of the admission the API sends. */
+export interface DeployRateRun extends RateRun { admission: number }
 
 /** Starts per second of `start`, `total` of them, `concurrency` at a time; `start` says whether it was answered 2xx. */
 export async function startRate(total: number, concurrency: number, start: (n: number) => Promise<boolean>): Promise<{ perSecond: number; failed: number }> {
@@ -44,13 +50,19 @@ type Side = () => Promise<{ perSecond: number; failed: number }>;
  * worker still executes the first side's workflows, a bias against whichever goes second.
  */
 async function bothSides(run: number, api: Side, raw: Side, cleanUp: () => Promise<void>) {
-  const first = run % 2 === 0 ? api : raw;
-  const second = first === api ? raw : api;
-  const a = await first();
-  await cleanUp();
-  const b = await second();
-  await cleanUp();
-  return first === api ? { api: a, raw: b } : { api: b, raw: a };
+  const [a, b] = await interleaved(run, [api, raw], cleanUp);
+  return { api: a!, raw: b! };
+}
+
+/** The sides of one run, each after the one before it was cleaned up, starting with side `run % n`; results in the sides' order. */
+async function interleaved(run: number, sides: Side[], cleanUp: () => Promise<void>): Promise<Awaited<ReturnType<Side>>[]> {
+  const results = new Array<Awaited<ReturnType<Side>>>(sides.length);
+  for (let k = 0; k < sides.length; k += 1) {
+    const at = (run + k) % sides.length;
+    results[at] = await sides[at]!();
+    await cleanUp();
+  }
+  return results;
 }
 
 /** Terminates what a run started (outside its timing), so runs do not pile up work on the worker. */
@@ -70,14 +82,16 @@ async function terminateAll(stack: Stack, workflowIds: string[]): Promise<void> 
  * (target.service): each API start then goes the whole admission path (connections read, target
  * resolved, update-with-start of a fresh per-service workflow, which starts the deployment as its
  * child and answers once it exists). The raw side starts the same workflow type directly, with
- * the same input, memo and search attributes: the ratio is what admission and the API cost.
+ * the same input, memo and search attributes: the ratio is what admission and the API cost. A
+ * third side sends the admission's update-with-start itself, as DeploymentService does after
+ * HTTP, auth, validation and the connection reads: API / that side is what the API adds.
  * Every start names a version the sandbox repository does not have, so each deployment, from
  * either side, fails at its first GitHub call (a permanent "ref not found") instead of building:
  * the start path is the same, and hundreds of sandbox builds would otherwise load the worker (and
  * spend the emulated GitHub token's 5,000 requests an hour) long after the row. Each side's
  * deployments are terminated after it ran, in case (see bothSides).
  */
-export async function deployStartRates(stack: Stack, total: number, concurrency: number, runs = 3): Promise<RateRun[]> {
+export async function deployStartRates(stack: Stack, total: number, concurrency: number, runs = 3): Promise<DeployRateRun[]> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
   const call = async (path: string, body: unknown) => (await (await stack.idleApp.request(path, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { data?: Record<string, string> };
   const githubConnectionId = (await call('/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken })).data!.githubConnectionId!;
@@ -103,7 +117,7 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
     setTimeout(() => { console.error = logError; }, 10_000).unref();
   }
 
-  async function measureDeployStarts(): Promise<RateRun[]> {
+  async function measureDeployStarts(): Promise<DeployRateRun[]> {
     // Warm-up, not counted: the admission and deployment workflows' first tasks on this worker.
     const warm: string[] = [];
     await startRate(concurrency, concurrency, async () => {
@@ -113,7 +127,7 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
       return res.status === 200;
     });
     await terminateAll(stack, warm);
-    const results: RateRun[] = [];
+    const results: DeployRateRun[] = [];
     for (let run = 0; run < runs; run += 1) {
       const started: string[] = [];
       const apiSide = () => startRate(total, concurrency, async () => {
@@ -123,14 +137,8 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
         return res.status === 200;
       });
       const rawSide = () => startRate(total, concurrency, async () => {
-        const { target: { service: name } } = request(service());
-        const deploymentId = seedStyleId('dep_');
-        // What DeploymentService.start builds and the admission workflow starts its child with.
-        const target = { ...stack.sandbox.target, ...configured, ecrRepository: `${SANDBOX_SERVICE.owner}-${SANDBOX_SERVICE.repo}`.toLowerCase(), service: name };
-        const input: DeploymentInput = {
-          deploymentId, githubConnectionId, awsConnectionId, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version,
-          target, builder: stack.config.deploy.builder, limits: stack.config.deploy.limits, requestedBy: 'bench',
-        };
+        const input = deploymentInput();
+        const { deploymentId, target } = input;
         await stack.client.workflow.start(deploymentWorkflow, {
           workflowId: deploymentId, taskQueue: stack.taskQueue, args: [input],
           memo: { version, branch: 'main', requestedBy: 'bench' },
@@ -145,10 +153,37 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
         started.push(deploymentId);
         return true;
       });
-      const { api, raw } = await bothSides(run, apiSide, rawSide, () => terminateAll(stack, started.splice(0)));
-      results.push({ api: api.perSecond, raw: raw.perSecond, apiNon2xx: api.failed });
+      // What DeploymentService.start sends after HTTP, auth, validation and the connection reads:
+      // the engine's own cost of admission, so API / this ratio is what the API adds.
+      const admissionSide = () => startRate(total, concurrency, async () => {
+        const input = deploymentInput();
+        const serviceKey = canonicalServiceKey(input.target.cluster, input.target.service);
+        started.push(serviceWorkflowId(serviceKey), input.deploymentId);
+        const outcome = await stack.client.workflow.executeUpdateWithStart(admitDeploymentUpdate, {
+          args: [{ input, memo: { version, branch: 'main', requestedBy: 'bench' } }],
+          updateId: input.deploymentId,
+          startWorkflowOperation: new WithStartWorkflowOperation(serviceDeploymentsWorkflow, {
+            workflowId: serviceWorkflowId(serviceKey), taskQueue: stack.taskQueue,
+            args: [{ serviceKey, queueCapacity: stack.config.deploy.queueCapacity }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        });
+        return outcome.outcome === 'started' && outcome.deploymentId === input.deploymentId;
+      });
+      const [api, raw, admission] = await interleaved(run, [apiSide, rawSide, admissionSide], () => terminateAll(stack, started.splice(0)));
+      results.push({ api: api!.perSecond, raw: raw!.perSecond, admission: admission!.perSecond, apiNon2xx: api!.failed });
     }
     return results;
+  }
+
+  /** What DeploymentService.start builds for a service of its own, and the admission workflow starts its child with. */
+  function deploymentInput(): DeploymentInput {
+    const { target: { service: name } } = request(service());
+    const target = { ...stack.sandbox.target, ...configured, ecrRepository: `${SANDBOX_SERVICE.owner}-${SANDBOX_SERVICE.repo}`.toLowerCase(), service: name };
+    return {
+      deploymentId: seedStyleId('dep_'), githubConnectionId, awsConnectionId, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version,
+      target, builder: stack.config.deploy.builder, limits: stack.config.deploy.limits, requestedBy: 'bench',
+    };
   }
 }
 
