@@ -1,7 +1,7 @@
 // Start rates (the API's start path against raw client.workflow.start of the same workflow with
 // the same input) and a burst of distributions against a trivial workflow's, on one server.
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { sendAdmission } from '../api/deployments/admission-update.js';
 import { seedStyleId } from '../common/ids.js';
 import { DeployRepository, DistributionEventId, DeployService, SwitchyardKind, SwitchyardStatus } from '../common/search-attributes.js';
 import { CHANNEL_TYPES } from '../domain/channels.js';
@@ -9,9 +9,7 @@ import type { DeploymentInput } from '../domain/deployment.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { deploymentWorkflow } from '../workflows/deployment/workflow.js';
 import { distributionWorkflow } from '../workflows/distribution/workflow.js';
-import { admitDeploymentUpdate } from '../workflows/service/messages.js';
 import { canonicalServiceKey, serviceWorkflowId } from '../workflows/service/service-key.js';
-import { serviceDeploymentsWorkflow } from '../workflows/service/workflow.js';
 import { BENCH_KEY, type startBenchStack } from './harness.js';
 
 type Stack = Awaited<ReturnType<typeof startBenchStack>>;
@@ -159,15 +157,7 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
         const input = deploymentInput();
         const serviceKey = canonicalServiceKey(input.target.cluster, input.target.service);
         started.push(serviceWorkflowId(serviceKey), input.deploymentId);
-        const outcome = await stack.client.workflow.executeUpdateWithStart(admitDeploymentUpdate, {
-          args: [{ input, memo: { version, branch: 'main', requestedBy: 'bench' } }],
-          updateId: input.deploymentId,
-          startWorkflowOperation: new WithStartWorkflowOperation(serviceDeploymentsWorkflow, {
-            workflowId: serviceWorkflowId(serviceKey), taskQueue: stack.taskQueue,
-            args: [{ serviceKey, queueCapacity: stack.config.deploy.queueCapacity }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
-        });
+        const outcome = await sendAdmission(stack.client, { input, memo: { version, branch: 'main', requestedBy: 'bench' } }, serviceKey, stack.taskQueue, stack.config.deploy.queueCapacity);
         return outcome.outcome === 'started' && outcome.deploymentId === input.deploymentId;
       });
       const [api, raw, admission] = await interleaved(run, [apiSide, rawSide, admissionSide], () => terminateAll(stack, started.splice(0)));

@@ -1,12 +1,11 @@
 // Everything the deployment routes ask of Temporal: start (one running deployment per ECS
 // service), read state (also after the workflow closed, with no worker), decide, list.
-import { WithStartWorkflowOperation, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { seedStyleId } from '../../common/ids.js';
 import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardStatus } from '../../common/search-attributes.js';
-import { ADMISSION_REFUSALS, deploymentClosedSignal, admitDeploymentUpdate, type AdmissionOutcome } from '../../workflows/service/messages.js';
+import { ADMISSION_REFUSALS, deploymentClosedSignal, type AdmissionOutcome } from '../../workflows/service/messages.js';
 import { canonicalServiceKey, serviceWorkflowId } from '../../workflows/service/service-key.js';
-import { serviceDeploymentsWorkflow } from '../../workflows/service/workflow.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
   deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome,
@@ -18,6 +17,7 @@ import type { ApprovalPolicies } from '../../common/approval-policies.js';
 import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
+import { sendAdmission } from './admission-update.js';
 import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DeployRequest } from './schemas.js';
@@ -129,16 +129,7 @@ export class DeploymentService {
     // answered "completed", and the next attempt starts a fresh run.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.client.workflow.executeUpdateWithStart(admitDeploymentUpdate, {
-          args: [admission],
-          updateId: deploymentId,
-          startWorkflowOperation: new WithStartWorkflowOperation(serviceDeploymentsWorkflow, {
-            workflowId: serviceWorkflowId(serviceKey),
-            taskQueue: this.taskQueue,
-            args: [{ serviceKey, queueCapacity: this.defaults.queueCapacity }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
-        });
+        return await sendAdmission(this.client, admission, serviceKey, this.taskQueue, this.defaults.queueCapacity);
       } catch (error) {
         const problem = updateProblem(error);
         if (problem?.kind === 'refused') {
