@@ -4,6 +4,7 @@ import type { ChannelType } from '../domain/channels.js';
 import type { ChannelAdapter } from './distribution/channels/types.js';
 import type { ChannelCircuitBreakers } from './distribution/circuit-breaker.js';
 import { createDeploymentActivities, type DeploymentActivityDeps } from './deployment/index.js';
+import { createGovernanceActivities } from './governance/freezes.js';
 import { createDistributionActivities } from './distribution/publish-activities.js';
 import { createWebhookActivities, type WebhookConfig } from './distribution/webhook-activity.js';
 import { createSlackActivities, type SlackActivityDeps } from './slack/index.js';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities(deps.distributionWebhook),
     ...createDeploymentActivities(deps.deployment),
     ...createSlackActivities(deps.slack),
+    ...createGovernanceActivities(),
   };
 }
 

@@ -111,7 +111,9 @@ export function createApp(options: AppOptions) {
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
   // admission workflow's, so it holds across replicas too.
   const freezes = new FreezeService(deps.client, deps.taskQueue);
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults, (id) => hub.nudge(`deployment:${id}`), freezes);
+  // Slack's approvers and deployers are resolved into each deployment's policy at its start.
+  const slackAudience = deps.slack ? { approvers: deps.slack.config.approvers, deployers: deps.slack.config.deployers } : undefined;
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes);
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,

@@ -5,6 +5,7 @@
 //   {"default": {"approvals": 1},
 //    "services": {"prod-cluster/payments": {"approvals": 2, "roles": ["approver"], "deployerMayApprove": false,
 //                                          "slackGroups": ["S0PAYMENTS"], "rollbackReasonRequired": true,
+//                                          "deployers": {"slackUsers": ["U0RELEASER"], "slackGroups": ["S0PAYDEV"]},
 //                                          "watch": {"intervalSeconds": 30, "maxErrorRate": 0.05, "maxP95Ms": 800, "windows": 3},
 //                                          "onTimeout": {"action": "escalate", "slackGroup": "S0ONCALL", "hardLimitSeconds": 7200}}}}
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,11 @@ const policySchema = z.object({
   labels: z.array(z.string().min(1).max(200)).max(100).optional(),
   slackUsers: z.array(slackId('[UW]')).max(500).optional(),
   slackGroups: z.array(slackId('S')).max(50).optional(),
+  /** Who may `/platform-deploy` the service; absent: SLACK_APPROVERS and SLACK_DEPLOYERS. */
+  deployers: z.object({
+    slackUsers: z.array(slackId('[UW]')).max(500).default([]),
+    slackGroups: z.array(slackId('S')).max(50).default([]),
+  }).strict().optional(),
   deployerMayApprove: z.boolean().optional(),
   rollbackReasonRequired: z.boolean().optional(),
   watch: watchSchema.optional(),

@@ -12,6 +12,8 @@ export const slackConfigSchema = z.object({
   SLACK_CHANNEL_ID: text.optional(),
   /** Comma-separated Slack user ids allowed to switch traffic or roll back from a button. */
   SLACK_APPROVERS: z.string().optional(),
+  /** Comma-separated Slack user ids who may also `/platform-deploy` (besides SLACK_APPROVERS) where a policy names no deployers. */
+  SLACK_DEPLOYERS: z.string().optional(),
   /** The Web API base URL: the sandbox's Slack emulator; Slack itself when unset. */
   SLACK_API_URL: z.url().optional(),
   SLACK_DEFAULT_GITHUB_CONNECTION_ID: z.string().regex(/^gh_[a-z0-9]{10}$/, 'must be a GitHub connection id (gh_…)').optional(),
@@ -43,6 +45,8 @@ export interface SlackConfig {
   channelId: string | undefined;
   apiUrl: string | undefined;
   approvers: string[];
+  /** Who may `/platform-deploy` besides the approvers, where a service's policy names no deployers. */
+  deployers: string[];
   /** What `/platform-deploy`, `/platform-status` and `/platform-rollback` act on. */
   defaults: {
     githubConnectionId: string | undefined;
@@ -56,6 +60,8 @@ export interface SlackConfig {
   hook: { secret: string | undefined; awsConnectionId: string | undefined };
 }
 
+const idList = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
 export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key in slackConfigSchema.shape && value !== undefined && value !== ''));
   const parsed = slackConfigSchema.safeParse(present);
@@ -68,7 +74,8 @@ export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
     botToken: raw.SLACK_BOT_TOKEN,
     channelId: raw.SLACK_CHANNEL_ID,
     apiUrl: raw.SLACK_API_URL,
-    approvers: (raw.SLACK_APPROVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    approvers: idList(raw.SLACK_APPROVERS),
+    deployers: idList(raw.SLACK_DEPLOYERS),
     defaults: {
       githubConnectionId: raw.SLACK_DEFAULT_GITHUB_CONNECTION_ID,
       awsConnectionId: raw.SLACK_DEFAULT_AWS_CONNECTION_ID,

@@ -14,6 +14,12 @@ export interface ApprovalPolicy {
   slackUsers: string[];
   /** Slack user-group ids (S…) whose members may approve. */
   slackGroups: string[];
+  /**
+   * Who may start a deployment of the service from Slack (`/platform-deploy`); absent in policies
+   * resolved before it existed. Resolved at start from the policy, else SLACK_APPROVERS and
+   * SLACK_DEPLOYERS: an empty list lets nobody deploy from Slack.
+   */
+  deployers?: SlackAudience;
   /** Whether the person who started the deployment may approve it. */
   deployerMayApprove: boolean;
   /** A rollback must say why. */
@@ -43,6 +49,12 @@ export interface WatchPolicy {
   maxP95Ms?: number;
   windows: number;
   dryRun: boolean;
+}
+
+/** Slack users and user groups (S…), as a policy names them. */
+export interface SlackAudience {
+  slackUsers: string[];
+  slackGroups: string[];
 }
 
 /** Never a silent promotion: roll back, wait once more, or call others and wait up to a hard limit. */
@@ -90,17 +102,64 @@ export function approverRefusal(policy: ApprovalPolicy, deployment: { service: s
     return `${policy.approvals} approvals needed, ${have} given: you (${approver.by}) already approved`;
   }
   if (!policy.deployerMayApprove && approver.by === deployment.requestedBy) return 'The deployer may not approve their own deployment';
+  return eligibilityRefusal(policy, deployment.service, approver, 'approve deployments of');
+}
+
+/**
+ * Who may roll a service back: those whose approval would count under its policy (role, label,
+ * Slack user or group), and admins, whose stop is the emergency brake. The same rule at every
+ * door: the API, Slack's command and button, the WebSocket and the console.
+ */
+export function rollbackActorRefusal(policy: ApprovalPolicy, service: string, actor: Approver): string | undefined {
+  if (actor.via === 'workflow') return undefined;
+  if (actor.via !== 'slack' && actor.role === 'admin') return undefined;
+  return eligibilityRefusal(policy, service, actor, 'roll back');
+}
+
+/** Who may start a deployment from Slack: the policy's deployers (resolved with SLACK_APPROVERS and SLACK_DEPLOYERS). */
+export function slackDeployerRefusal(policy: ApprovalPolicy, service: string, actor: { slackUserId: string; slackGroups?: readonly string[] }): string | undefined {
+  const audience = policy.deployers ?? { slackUsers: [], slackGroups: [] };
+  if (inAudience(audience, actor)) return undefined;
+  if (audience.slackUsers.length === 0 && audience.slackGroups.length === 0) {
+    return `Nobody may deploy ${service} from Slack: name deployers in the service's approval policy or SLACK_DEPLOYERS`;
+  }
+  return `Slack user ${actor.slackUserId} is not among the deployers of ${service}`;
+}
+
+/** The Slack users and groups a policy names (plus whoever is listed by default) include this one. */
+function inAudience(audience: SlackAudience, actor: { slackUserId?: string | undefined; slackGroups?: readonly string[] | undefined }): boolean {
+  return audience.slackUsers.includes(actor.slackUserId ?? '') || (actor.slackGroups ?? []).some((g) => audience.slackGroups.includes(g));
+}
+
+/** The part of the approver rule about who the person is: role, label, Slack user or group. */
+function eligibilityRefusal(policy: ApprovalPolicy, service: string, approver: Approver, verb: string): string | undefined {
   if (approver.via === 'slack') {
-    const restricted = policy.slackUsers.length > 0 || policy.slackGroups.length > 0;
-    const allowed = policy.slackUsers.includes(approver.slackUserId ?? '') || (approver.slackGroups ?? []).some((g) => policy.slackGroups.includes(g));
-    if (restricted && !allowed) return `Slack user ${approver.slackUserId ?? approver.by} is not among the approvers of ${deployment.service}`;
-    return undefined;
+    if (inAudience(policy, approver)) return undefined;
+    // A policy resolved before Slack defaults were resolved into it names nobody: nobody from Slack then.
+    if (policy.slackUsers.length === 0 && policy.slackGroups.length === 0) {
+      return `No Slack user may ${verb} ${service}: name them in the service's approval policy (slackUsers, slackGroups) or SLACK_APPROVERS`;
+    }
+    return `Slack user ${approver.slackUserId ?? approver.by} is not among the approvers of ${service}`;
   }
   if (policy.roles.length > 0 && !policy.roles.includes(approver.role ?? '')) {
-    return `Role ${approver.role ?? 'unknown'} may not approve deployments of ${deployment.service} (allowed: ${policy.roles.join(', ')})`;
+    return `Role ${approver.role ?? 'unknown'} may not ${verb} ${service} (allowed: ${policy.roles.join(', ')})`;
   }
-  if (policy.labels.length > 0 && !policy.labels.includes(approver.by)) return `${approver.by} is not among the approvers of ${deployment.service}`;
+  if (policy.labels.length > 0 && !policy.labels.includes(approver.by)) return `${approver.by} is not among the approvers of ${service}`;
   return undefined;
+}
+
+/**
+ * The policy a deployment starts under: as written for its service, with Slack's defaults resolved
+ * into it, so the workflow's validators decide alone. A policy naming no Slack approver takes
+ * SLACK_APPROVERS; deployers default to SLACK_APPROVERS plus SLACK_DEPLOYERS.
+ */
+export function resolveSlackDefaults(policy: ApprovalPolicy, slack: { approvers: readonly string[]; deployers: readonly string[] }): ApprovalPolicy {
+  const namesApprovers = policy.slackUsers.length > 0 || policy.slackGroups.length > 0;
+  return {
+    ...policy,
+    ...(namesApprovers ? {} : { slackUsers: [...slack.approvers] }),
+    deployers: policy.deployers ?? { slackUsers: [...new Set([...slack.approvers, ...slack.deployers])], slackGroups: [] },
+  };
 }
 
 /** True once the approvals meet the policy. */

@@ -52,7 +52,14 @@ export interface DeploymentInput {
   limits: DeploymentLimits;
   requestedBy: string;
   /** A rollback deployment redeploys this known-good task definition: no build, no approval wait. */
-  rollback?: { of: string; taskDefinitionArn: string };
+  rollback?: {
+    of: string;
+    taskDefinitionArn: string;
+    /** The door it was asked at, why, and the freeze in force then (a rollback may pass a freeze; the record says so). */
+    via?: string;
+    reason?: string;
+    duringFreeze?: string;
+  };
   /** The service's approval policy when the deployment started; absent: DEFAULT_APPROVAL_POLICY. */
   approvalPolicy?: ApprovalPolicy;
 }

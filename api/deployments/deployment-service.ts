@@ -4,7 +4,7 @@ import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHan
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { seedStyleId } from '../../common/ids.js';
 import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardStatus } from '../../common/search-attributes.js';
-import { ADMISSION_REFUSALS, deploymentClosedSignal, type AdmissionOutcome } from '../../workflows/service/messages.js';
+import { ADMISSION_FROZEN, ADMISSION_REFUSALS, deploymentClosedSignal, type AdmissionOutcome } from '../../workflows/service/messages.js';
 import { canonicalServiceKey, serviceWorkflowId } from '../../workflows/service/service-key.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
@@ -14,6 +14,8 @@ import { ALREADY_SWITCHED, rollbackPlan, switchRefusal } from '../../workflows/d
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget, WatchHeartbeat, WatchWindow } from '../../domain/deployment.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ApprovalPolicies } from '../../common/approval-policies.js';
+import { DEFAULT_APPROVAL_POLICY, resolveSlackDefaults, rollbackActorRefusal, type ApprovalPolicy } from '../../domain/approval-policy.js';
+import { rollbackReasonRefusal } from '../../workflows/deployment/decisions.js';
 import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
@@ -36,6 +38,8 @@ export interface DeploymentDefaults {
   probeHosts?: readonly string[];
   /** Each service's approval policy; absent: DEFAULT_APPROVAL_POLICY for all. */
   approvalPolicies?: ApprovalPolicies;
+  /** SLACK_APPROVERS and SLACK_DEPLOYERS, resolved into every policy that names no Slack users. */
+  slack?: { approvers: readonly string[]; deployers: readonly string[] };
 }
 
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
@@ -122,7 +126,7 @@ export class DeploymentService {
       requestedBy,
       ...(rollback ? { rollback } : {}),
       // Resolved now, so the workflow enforces the policy this deployment started under.
-      ...(this.defaults.approvalPolicies ? { approvalPolicy: this.defaults.approvalPolicies.for(serviceKey) } : {}),
+      approvalPolicy: this.policyFor(serviceKey),
     };
     const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
     // The admission workflow closes when idle; an update that reaches it just as it closes is
@@ -138,12 +142,22 @@ export class DeploymentService {
           // not heard yet, say after a Temporal restart): tell it, and ask again.
           if (problem.type === ADMISSION_REFUSALS.busy && attempt < 3 && await this.releaseIfClosed(serviceKey, running)) continue;
           if (problem.type === ADMISSION_REFUSALS.busy || problem.type === ADMISSION_REFUSALS.queueFull) throw conflict(problem.message, running);
+          if (problem.type === ADMISSION_FROZEN) {
+            const freeze = problem.details[0] as Freeze | undefined;
+            throw new ApiError(423, problem.message, { ...(freeze ? { freezeId: freeze.id, frozenUntil: freeze.endsAt } : {}) }, DEPLOYMENT_ERROR);
+          }
           throw new ApiError(400, problem.message, { deploymentId }, DEPLOYMENT_ERROR);
         }
         if (attempt < 3 && admissionRaced(error)) continue;
         throw error;
       }
     }
+  }
+
+  /** The policy a deployment of this service starts under now, Slack's defaults resolved into it. */
+  policyFor(serviceKey: string): ApprovalPolicy {
+    const written = this.defaults.approvalPolicies?.for(serviceKey) ?? DEFAULT_APPROVAL_POLICY;
+    return resolveSlackDefaults(written, this.defaults.slack ?? { approvers: [], deployers: [] });
   }
 
   /** The deployment's state: live from the workflow, or its final snapshot once closed. */
@@ -191,7 +205,13 @@ export class DeploymentService {
     return outcome;
   }
 
-  /** Before the switch: stop with auto-rollback. After completion: redeploy the previous known-good revision. */
+  /**
+   * Before the switch: stop with auto-rollback (the workflow's validator judges who may). After
+   * completion: undo the service's current release by redeploying the task definition it
+   * replaced; only the current release, never a rollback (going back further is a deployment of
+   * the older version, through the gate), and only by those the service's policy allows. Allowed
+   * during a freeze, and recorded as such.
+   */
   async rollback(id: string, request: DecisionRequest, rollbackDeploymentId?: string, options: { stopOnly?: boolean } = {}): Promise<{ rollbackDeploymentId: string | null }> {
     const snapshot = await this.snapshot(id);
     const plan = rollbackPlan(snapshot);
@@ -203,11 +223,17 @@ export class DeploymentService {
       throw new ApiError(400, plan.message, extras, DEPLOYMENT_ERROR);
     }
     if (plan.kind === 'redeploy-previous') {
+      const serviceKey = canonicalServiceKey(snapshot.cluster, snapshot.service);
+      await this.checkUndo(snapshot, serviceKey, request);
       const started = await this.describeInput(id);
+      const freeze = await this.freezes?.covering(serviceKey);
       const { deploymentId: rollbackId } = await this.start(
         started,
         request.by,
-        { of: id, taskDefinitionArn: plan.taskDefinitionArn },
+        {
+          of: id, taskDefinitionArn: plan.taskDefinitionArn, via: request.via,
+          ...(request.reason ? { reason: request.reason } : {}), ...(freeze ? { duringFreeze: freeze.id } : {}),
+        },
         // A caller's own id (derived from a Slack request, say) makes a repeat answer the same rollback.
         ...(rollbackDeploymentId ? [rollbackDeploymentId] : []),
       );
@@ -220,6 +246,43 @@ export class DeploymentService {
     }
     this.changed(id);
     return { rollbackDeploymentId: null };
+  }
+
+  /** Undoing a completed release: who may (the service's policy now), and that it is the current one. */
+  private async checkUndo(snapshot: DeploymentSnapshot, serviceKey: string, request: DecisionRequest): Promise<void> {
+    const id = snapshot.deploymentId;
+    const policy = this.policyFor(serviceKey);
+    const notAllowed = rollbackActorRefusal(policy, serviceKey, request);
+    if (notAllowed) throw new ApiError(403, notAllowed, { deploymentId: id }, DEPLOYMENT_ERROR);
+    const noReason = rollbackReasonRefusal(policy, request, serviceKey);
+    if (noReason) throw new ApiError(400, noReason, { deploymentId: id }, DEPLOYMENT_ERROR);
+    if (snapshot.rollbackOf) {
+      throw new ApiError(400, `Deployment ${id} is itself a rollback of ${snapshot.rollbackOf}: to run that release again, deploy its version through the gate (POST /api/v1/deploy/${snapshot.rollbackOf}/redeploy)`, { deploymentId: id }, DEPLOYMENT_ERROR);
+    }
+    const current = await this.currentRelease(serviceKey);
+    if (current !== id) {
+      throw new ApiError(400, `Only the current release of ${serviceKey} can be rolled back, and that is ${current ?? 'unknown'}, not ${id}. To go back further, deploy the older version through the gate (POST /api/v1/deploy/${id}/redeploy, or POST /api/v1/deploy with its version)`, { deploymentId: id, currentDeploymentId: current ?? null }, DEPLOYMENT_ERROR);
+    }
+  }
+
+  /** The service's current release: its deployment that completed last (visibility). */
+  async currentRelease(serviceKey: string): Promise<string | undefined> {
+    const completed = await this.list({ status: 'COMPLETED', service: serviceKey, limit: 100 });
+    return completed.sort((a, b) => Date.parse(b.closedAt ?? b.startedAt) - Date.parse(a.closedAt ?? a.startedAt))[0]?.deploymentId;
+  }
+
+  /**
+   * A new deployment of the version an earlier one deployed (its commit when known): the way back
+   * to any older release, through the gate, the policy and the freezes like every deployment.
+   */
+  async redeploy(id: string, requestedBy: string): Promise<AdmissionOutcome> {
+    const snapshot = await this.snapshot(id);
+    const started = await this.describeInput(id);
+    const version = (snapshot as { commitSha?: string }).commitSha ?? started.version;
+    if (!version) {
+      throw new ApiError(400, `Deployment ${id} deployed the head of ${started.branch}, which has moved on: deploy a tag or commit instead`, { deploymentId: id }, DEPLOYMENT_ERROR);
+    }
+    return this.start({ ...started, version }, requestedBy);
   }
 
   /** The original request of a deployment, from its first history event (no secrets live there). */

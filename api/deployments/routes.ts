@@ -1,6 +1,8 @@
 // The Panda seed's connection and deployment endpoints, plus rollback and listing.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AppDeps } from '../app.js';
+import type { AdmissionOutcome } from '../../workflows/service/messages.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
@@ -13,8 +15,20 @@ import type { ConnectionService } from './connection-service.js';
 import type { DeploymentService } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
 import {
-  ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, SwitchRequestSchema,
+  ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, RollbackRequestSchema, SwitchRequestSchema,
 } from './schemas.js';
+
+/** Started (200) or queued (202): the seed's deploy answer. */
+function deployAnswer(c: Context<SwitchyardEnv>, admitted: AdmissionOutcome) {
+  const { deploymentId } = admitted;
+  if (admitted.outcome === 'queued') {
+    return ok(c, '배포가 대기열에 추가되었습니다.', {
+      deploymentId, queued: true as const, position: admitted.position, runningDeploymentId: admitted.runningDeploymentId,
+      message: `Deployment queued at position ${admitted.position} behind ${admitted.runningDeploymentId}. Listen to /api/v1/deploy/${deploymentId}/events once it starts`,
+    }, 202);
+  }
+  return ok(c, '배포가 시작되었습니다.', { deploymentId, message: `Deployment started. Listen to /api/v1/deploy/${deploymentId}/events` });
+}
 
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const security = [{ bearerAuth: [] }];
@@ -85,17 +99,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
         ...errorResponses(400, 401, 403, 409, 423),
       },
     }),
-    async (c) => {
-      const admitted = await deployments.start(c.req.valid('json'), c.get('principal').label);
-      const { deploymentId } = admitted;
-      if (admitted.outcome === 'queued') {
-        return ok(c, '배포가 대기열에 추가되었습니다.', {
-          deploymentId, queued: true as const, position: admitted.position, runningDeploymentId: admitted.runningDeploymentId,
-          message: `Deployment queued at position ${admitted.position} behind ${admitted.runningDeploymentId}. Listen to /api/v1/deploy/${deploymentId}/events once it starts`,
-        }, 202);
-      }
-      return ok(c, '배포가 시작되었습니다.', { deploymentId, message: `Deployment started. Listen to /api/v1/deploy/${deploymentId}/events` });
-    },
+    async (c) => deployAnswer(c, await deployments.start(c.req.valid('json'), c.get('principal').label)),
   );
 
   app.openapi(
@@ -141,19 +145,36 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/deploy/{id}/rollback', tags: ['Deployment'], summary: 'Roll back: before the switch, stop with auto-rollback; after completion, redeploy the previous known-good task definition',
-      description: 'A deployment that has already ended without completing (FAILED, ROLLED_BACK) is 400 with why (nothing to roll back); an unknown id is 404.',
-      security, middleware: [deps.auth('approver')] as const, request: { params: DeploymentIdParam },
+      method: 'post', path: '/api/v1/deploy/{id}/rollback', tags: ['Deployment'], summary: 'Roll back: before the switch, stop with auto-rollback; after completion, undo the service\'s current release by redeploying the task definition it replaced',
+      description: 'Only the service\'s current release can be undone: any other completed deployment, or a rollback deployment, is 400 naming the current release (`currentDeploymentId`); going back further is a new deployment through the gate (POST /api/v1/deploy/{id}/redeploy). Who may roll back, and whether a reason is required, is the service\'s approval policy (403 / 400). A rollback is allowed during a freeze and recorded with it. A deployment that has already ended without completing (FAILED, ROLLED_BACK) is 400 with why; an unknown id is 404.',
+      security, middleware: [deps.auth('approver'), emptyJsonBodyAsObject] as const,
+      request: { params: DeploymentIdParam, body: { required: false, content: { 'application/json': { schema: RollbackRequestSchema } } } },
       responses: { 200: jsonResponse(envelopes.rollback, 'Rolling back'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { rollbackDeploymentId } = await deployments.rollback(id, { by: c.get('principal').label, via: 'api' });
+      const principal = c.get('principal');
+      const { reason } = c.req.valid('json') ?? {};
+      const { rollbackDeploymentId } = await deployments.rollback(id, { by: principal.label, via: 'api', role: principal.role, ...(reason ? { reason } : {}) });
       const message = rollbackDeploymentId
         ? `Redeploying the previous task definition as ${rollbackDeploymentId}`
         : 'Stopping the deployment; CodeDeploy rolls back to blue';
       return ok(c, '롤백이 시작되었습니다.', { deploymentId: id, message, rollbackDeploymentId });
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/deploy/{id}/redeploy', tags: ['Deployment'], summary: 'Deploy again the version an earlier deployment deployed (its commit when known): the way back to an older release, through the gate',
+      description: 'A new deployment like POST /api/v1/deploy, with the earlier deployment\'s repository, target and version: the freezes, the approval policy and one-deployment-per-service apply. A deployment of a branch head with no recorded commit is 400.',
+      security, middleware: [deps.auth('deployer')] as const, request: { params: DeploymentIdParam },
+      responses: {
+        200: jsonResponse(envelopes.deploy, 'Started'),
+        202: jsonResponse(envelopes.deploy, 'Queued behind the running deployment of the same service'),
+        ...errorResponses(400, 401, 403, 404, 409, 423),
+      },
+    }),
+    async (c) => deployAnswer(c, await deployments.redeploy(c.req.valid('param').id, c.get('principal').label)),
   );
 
   app.openapi(

@@ -109,6 +109,13 @@ export const SwitchRequestSchema = z
   .strict()
   .openapi('SwitchRequest');
 
+export const RollbackRequestSchema = z
+  .object({
+    reason: z.string().min(1).max(500).optional().openapi({ description: 'Why: recorded with the rollback; required where the service\'s policy says rollbackReasonRequired' }),
+  })
+  .strict()
+  .openapi('RollbackRequest');
+
 export const ApprovalSchema = z
   .object({
     who: z.string().openapi({ description: "The approver: an API key's label, or slack:<user id>" }),

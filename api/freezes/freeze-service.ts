@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { freezeCovering, type Freeze, type FreezeRequest } from '../../domain/freeze.js';
 import { freezesQuery, liftFreezeUpdate, setFreezeUpdate } from '../../workflows/freeze/messages.js';
 import { freezesWorkflow, freezesWorkflowId } from '../../workflows/freeze/workflow.js';
+import { freezesChangedSignal } from '../../workflows/service/messages.js';
 import { ApiError } from '../errors.js';
 import { queryWithDeadline, updateRefusal } from '../temporal-reads.js';
 
@@ -41,10 +42,28 @@ export class FreezeService {
     try {
       const freeze = await this.client.workflow.getHandle(this.workflowId).executeUpdate(liftFreezeUpdate, { args: [{ id, by }] });
       this.cached = undefined;
+      await this.tellHeldQueues();
       return freeze;
     } catch (error) {
       const notFound = () => new ApiError(404, `No freeze ${id} in force or planned`);
       throw updateRefusal(error, { refused: notFound, closed: notFound, notFound });
+    }
+  }
+
+  /**
+   * Service queues held by a freeze look again now, not at the freeze's planned end. Best effort:
+   * a queue that misses this wakes at that end and looks then.
+   */
+  private async tellHeldQueues(): Promise<void> {
+    const query = `WorkflowType = 'serviceDeploymentsWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.taskQueue.replace(/['\\]/g, '')}'`;
+    try {
+      const signals: Promise<void>[] = [];
+      for await (const execution of this.client.workflow.list({ query, pageSize: 200 })) {
+        signals.push(this.client.workflow.getHandle(execution.workflowId).signal(freezesChangedSignal).catch(() => undefined));
+      }
+      await Promise.all(signals);
+    } catch {
+      // Visibility unavailable: the held queues wake at the freeze's end.
     }
   }
 

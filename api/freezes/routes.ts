@@ -98,7 +98,7 @@ export function registerFreezeRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
       const failed: { deploymentId: string; message: string }[] = [];
       await Promise.all((await deployments.unswitched()).map(async (id) => {
         try {
-          await deployments.rollback(id, { by, via: 'api', reason: `emergency stop: ${reason}` }, undefined, { stopOnly: true });
+          await deployments.rollback(id, { by, via: 'api', role: 'admin', reason: `emergency stop: ${reason}` }, undefined, { stopOnly: true });
           stopped.push(id);
         } catch (error) {
           failed.push({ deploymentId: id, message: error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)' });

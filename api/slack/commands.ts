@@ -1,6 +1,9 @@
-// The slash commands: /platform-deploy [version], /platform-status, /platform-rollback, help.
-// Each answers Slack at once with an ephemeral acknowledgement; the work runs afterwards and
-// reports through the command's response_url.
+// The slash commands: /platform-deploy [version], /platform-status, /platform-rollback [reason], help.
+// A command that changes production is judged by the service's approval policy and made durable
+// in Temporal (the admission's update-with-start, keyed by the request) before Slack hears back,
+// so a crash after the acknowledgement loses nothing and a refusal starts nothing. Only reads
+// (/platform-status) run after the acknowledgement and report through the response_url.
+import type { WebClient } from '@slack/web-api';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
 import { derivedDeploymentId } from '../../common/ids.js';
@@ -11,6 +14,10 @@ import type { DeploymentService } from '../deployments/deployment-service.js';
 import type { DeployRequest } from '../deployments/schemas.js';
 import { ApiError } from '../errors.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
+import { slackGroupsOf } from './user-groups.js';
+import { rollbackActorRefusal, slackDeployerRefusal } from '../../domain/approval-policy.js';
+import { canonicalServiceKey } from '../../workflows/service/service-key.js';
+import type { DecisionRequest } from '../../workflows/deployment/messages.js';
 import { formatServiceStatus, readServiceStatus } from './status.js';
 
 export interface SlashCommand {
@@ -27,6 +34,8 @@ export interface SlashCommand {
 
 export interface CommandDeps {
   deployments: DeploymentService;
+  /** The bot's Web API client, to see whether a user is in a policy's user groups. */
+  slack?: WebClient | undefined;
   connections: ConnectionStore;
   config: SlackConfig;
   awsEndpoint: string | undefined;
@@ -43,9 +52,9 @@ export interface CommandOutcome {
 
 export const USAGE = [
   '*Switchyard ChatOps*',
-  '• `/platform-deploy [version]` — deploy a tag or commit of the default repository (the branch head when omitted)',
+  '• `/platform-deploy [version]` — deploy a tag or commit of the default repository (the branch head when omitted); for the deployers the service\'s policy names',
   '• `/platform-status` — ECS service, CodeDeploy deployment in progress and running Switchyard deployments',
-  '• `/platform-rollback` — roll the service\'s last completed deployment back: redeploy the task definition that ran before it (no build, no approval wait), as `POST /api/v1/deploy/{id}/rollback`',
+  '• `/platform-rollback [reason]` — undo the service\'s current release: redeploy the task definition it replaced (no build, no approval wait), as `POST /api/v1/deploy/{id}/rollback`; for those the service\'s policy lets approve, also during a freeze',
   'Approve or roll back a deployment that is ready for test with the buttons on its message.',
 ].join('\n');
 
@@ -65,7 +74,7 @@ export class SlashCommands {
     switch (name) {
       case 'deploy': return this.deploy(command, text);
       case 'status': return this.status(command);
-      case 'rollback': return this.rollback(command);
+      case 'rollback': return this.rollback(command, text);
       default: return { ack: ephemeral(`Unknown command \`${command.command}\`.\n${USAGE}`) };
     }
   }
@@ -99,23 +108,30 @@ export class SlashCommands {
     if (version && !VERSION_PATTERN.test(version)) return { ack: ephemeral(`\`${version.slice(0, 80)}\` is not a tag or commit. Usage: \`/platform-deploy [version]\``) };
     const defaults = await this.defaults();
     if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
-    const { request } = defaults;
+    const { request, target } = defaults;
+    const serviceKey = canonicalServiceKey(target.cluster, target.service);
+    const policy = this.deps.deployments.policyFor(serviceKey);
+    const slackGroups = await slackGroupsOf(this.deps.slack, command.userId, policy.deployers?.slackGroups ?? [], this.deps.logger);
+    const refusal = slackDeployerRefusal(policy, serviceKey, { slackUserId: command.userId, slackGroups });
+    if (refusal) return this.refused(command, 'deploy', refusal);
     const what = `${request.owner}/${request.repo} \`${version ?? `${request.branch} (branch head)`}\``;
-    return {
-      ack: ephemeral(`:rocket: Starting a deployment of ${what}…`),
-      work: async () => {
-        const reply = await this.startDeployment({ ...request, ...(version ? { version } : {}) }, command, what);
-        await postToResponseUrl(command.responseUrl, reply, this.deps.logger);
-      },
-    };
+    return { ack: await this.startDeployment({ ...request, ...(version ? { version } : {}) }, command, what) };
+  }
+
+  /** A command the policy refuses: the rule, to the user alone, and nothing started. */
+  private refused(command: SlashCommand, verb: string, rule: string): CommandOutcome {
+    this.deps.logger.warn({ userId: command.userId, command: command.command }, `Slack ${verb} refused by the approval policy`);
+    return { ack: ephemeral(`:no_entry: <@${command.userId}>, you may not ${verb} from Slack: ${rule}. Nothing was started.`) };
   }
 
   private async startDeployment(request: DeployRequest, command: SlashCommand, what: string): Promise<SlackReply> {
     try {
       // The id comes from the request itself, so a retry or replay at any replica starts nothing new.
-      const { deploymentId: id } = await this.deps.deployments.start(request, `slack:${command.userId}`, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
+      const admitted = await this.deps.deployments.start(request, `slack:${command.userId}`, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
+      const id = admitted.deploymentId;
       this.deps.logger.info({ deploymentId: id, by: command.userId, version: request.version ?? request.branch }, 'deployment started from Slack');
-      return { response_type: 'ephemeral', text: `:rocket: Deployment \`${id}\` of ${what} started by <@${command.userId}>. Follow it with \`/platform-status\` or GET /api/v1/deploy/${id}/events.` };
+      const queued = admitted.outcome === 'queued' ? ` It waits at position ${admitted.position} behind \`${admitted.runningDeploymentId}\`.` : '';
+      return ephemeral(`:rocket: Deployment \`${id}\` of ${what} started by <@${command.userId}>.${queued} Follow it with \`/platform-status\` or GET /api/v1/deploy/${id}/events.`);
     } catch (error) {
       if (error instanceof ApiError) return ephemeral(`:x: Could not start a deployment of ${what}: ${error.message}`);
       this.deps.logger.error({ err: error }, 'Slack deploy failed');
@@ -153,49 +169,37 @@ export class SlashCommands {
     };
   }
 
-  private async rollback(command: SlashCommand): Promise<CommandOutcome> {
+  private async rollback(command: SlashCommand, reason: string): Promise<CommandOutcome> {
     const defaults = await this.defaults();
     if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
     const { target } = defaults;
-    return {
-      ack: ephemeral(`:leftwards_arrow_with_hook: Looking for the last completed deployment of \`${target.cluster}/${target.service}\`…`),
-      work: async () => {
-        let reply: SlackReply;
-        try {
-          reply = await this.rollbackLast(target, command);
-        } catch (error) {
-          this.deps.logger.error({ err: error }, 'Slack rollback failed');
-          reply = ephemeral(`:x: Rollback failed: ${error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)'}`);
-        }
-        await postToResponseUrl(command.responseUrl, reply, this.deps.logger);
-      },
-    };
+    const service = canonicalServiceKey(target.cluster, target.service);
+    const policy = this.deps.deployments.policyFor(service);
+    const slackGroups = await slackGroupsOf(this.deps.slack, command.userId, policy.slackGroups, this.deps.logger);
+    const actor = { by: `slack:${command.userId}`, via: 'slack' as const, slackUserId: command.userId, slackGroups };
+    const refusal = rollbackActorRefusal(policy, service, actor);
+    if (refusal) return this.refused(command, 'roll back', refusal);
+    let reply: SlackReply;
+    try {
+      reply = await this.rollbackCurrent(service, { ...actor, ...(reason ? { reason } : {}) }, command);
+    } catch (error) {
+      if (!(error instanceof ApiError)) this.deps.logger.error({ err: error }, 'Slack rollback failed');
+      reply = ephemeral(`:x: Rollback failed: ${error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)'}`);
+    }
+    return { ack: reply };
   }
 
   /**
-   * The same rollback as `POST /api/v1/deploy/{id}/rollback` on the service's last COMPLETED
-   * deployment (what runs now): its previous known-good task definition is redeployed, with no
+   * The same rollback as `POST /api/v1/deploy/{id}/rollback` on the service's current release
+   * (its deployment that completed last): the task definition it replaced is redeployed, with no
    * build and no wait at the gate. The rollback's id comes from the Slack request, so a retry or
    * a replay at any replica starts nothing new.
    */
-  private async rollbackLast(target: DeployTarget, command: SlashCommand): Promise<SlackReply> {
-    const service = `${target.cluster}/${target.service}`;
-    const completed = (await this.deps.deployments.list({ status: 'COMPLETED', service, limit: 50 }))
-      .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
-    const current = completed[0];
-    if (!current) return ephemeral(`:information_source: Nothing to roll back to: Switchyard knows no completed deployment of \`${service}\`.`);
-    const what = `\`${current.deploymentId}\`${current.version ? ` (\`${current.version}\`)` : ''}`;
-    try {
-      const { rollbackDeploymentId: id } = await this.deps.deployments.rollback(
-        current.deploymentId,
-        { by: `slack:${command.userId}`, via: 'slack', reason: `/platform-rollback by ${command.userId}` },
-        derivedDeploymentId(`slack:${command.requestKey}`),
-      );
-      this.deps.logger.info({ deploymentId: id, rollbackOf: current.deploymentId, by: command.userId }, 'rollback started from Slack');
-      return ephemeral(`:leftwards_arrow_with_hook: Rolling back \`${service}\`: ${what} is rolled back to the task definition that ran before it; deployment \`${id}\` started by <@${command.userId}>.`);
-    } catch (error) {
-      if (error instanceof ApiError) return ephemeral(`:x: Could not roll back ${what}: ${error.message}`);
-      throw error;
-    }
+  private async rollbackCurrent(service: string, decision: DecisionRequest, command: SlashCommand): Promise<SlackReply> {
+    const current = await this.deps.deployments.currentRelease(service);
+    if (!current) return ephemeral(`:information_source: Nothing to roll back: Switchyard knows no completed deployment of \`${service}\`.`);
+    const { rollbackDeploymentId: id } = await this.deps.deployments.rollback(current, decision, derivedDeploymentId(`slack:${command.requestKey}`));
+    this.deps.logger.info({ deploymentId: id, rollbackOf: current, by: command.userId }, 'rollback started from Slack');
+    return ephemeral(`:leftwards_arrow_with_hook: Rolling back \`${service}\`: the current release \`${current}\` is undone by redeploying the task definition it replaced; deployment \`${id}\` started by <@${command.userId}>.`);
   }
 }

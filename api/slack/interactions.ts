@@ -1,5 +1,6 @@
 // Button clicks (block_actions) on the deployment message: "Switch traffic" and "Roll back".
-// Only SLACK_APPROVERS may decide; anyone else is told why and nothing changes. Double clicks and
+// Only those the deployment's approval policy counts may decide (SLACK_APPROVERS where it names no
+// Slack user); anyone else is told why and nothing changes. Double clicks and
 // clicks on a finished deployment are answered, never acted on twice.
 import type { WebClient } from '@slack/web-api';
 import { DEPLOYMENT_ID_PATTERN } from '../../common/ids.js';
@@ -12,6 +13,7 @@ import { DEFAULT_APPROVAL_POLICY } from '../../domain/approval-policy.js';
 import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
 import type { SlackGifs } from '../../common/slack-config.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
+import { slackGroupsOf } from './user-groups.js';
 
 export interface BlockAction {
   action_id: string;
@@ -53,7 +55,7 @@ export class Interactions {
   }
 
   private async decide(payload: InteractionPayload, action: BlockAction): Promise<void> {
-    const { deployments, config, logger } = this.deps;
+    const { deployments, logger } = this.deps;
     const reply = (text: string) => postToResponseUrl(payload.response_url, ephemeral(text), logger);
     const userId = payload.user?.id;
     const id = action.value ?? '';
@@ -62,18 +64,13 @@ export class Interactions {
     if (!DEPLOYMENT_ID_PATTERN.test(id)) return void (await reply(':x: This button names no deployment: nothing was changed.'));
     const current = await deployments.snapshot(id).catch(() => undefined);
     const policy = current?.approvalPolicy ?? DEFAULT_APPROVAL_POLICY;
-    // A policy naming Slack users or groups says who may approve its switch; otherwise (and for
-    // every rollback) SLACK_APPROVERS does.
-    const policyNamesSlack = action.action_id === SWITCH_TRAFFIC_ACTION && (policy.slackUsers.length > 0 || policy.slackGroups.length > 0);
-    if (!policyNamesSlack && !config.approvers.includes(userId)) {
-      logger.warn({ userId, deploymentId: id, action: action.action_id }, 'Slack decision refused: not an approver');
-      return void (await reply(`:no_entry: <@${userId}>, you are not allowed to ${verb} for \`${id}\`: only the approvers in SLACK_APPROVERS may decide. Nothing was changed.`));
-    }
-    const decision = { by: `slack:${userId}`, via: 'slack' as const };
+    // Who may decide is the deployment's policy, judged by its workflow's validators (the final
+    // word at every door); the user's groups are what it needs to count a group member.
+    const slackGroups = await slackGroupsOf(this.deps.slack, userId, policy.slackGroups, logger);
+    const decision = { by: `slack:${userId}`, via: 'slack' as const, slackUserId: userId, slackGroups };
     try {
       if (action.action_id === SWITCH_TRAFFIC_ACTION) {
-        const slackGroups = await this.groupsOf(userId, policy.slackGroups);
-        const outcome = await deployments.switchTraffic(id, { ...decision, slackUserId: userId, slackGroups });
+        const outcome = await deployments.switchTraffic(id, decision);
         if (outcome.activeService === 'blue') {
           // The workflow has updated the message with the count; its buttons stay for the next approver.
           logger.info({ deploymentId: id, by: userId, approvals: outcome.approvals?.length }, 'approval from Slack');
@@ -82,36 +79,21 @@ export class Interactions {
       } else {
         // A stale button must not start a redeploy: after completion, rollback is /platform-rollback's job.
         if (!current || TERMINAL_STATUSES.has(current.status) || current.status === 'SWITCHING') {
-          return void (await reply(`:information_source: \`${id}\` has already ended (${current?.status ?? 'unknown'}); nothing was changed. To return to an earlier version use \`/platform-rollback\`.`));
+          return void (await reply(`:information_source: \`${id}\` has already ended (${current?.status ?? 'unknown'}); nothing was changed. To undo the current release use \`/platform-rollback\`.`));
         }
         await deployments.rollback(id, { ...decision, reason: `rejected in Slack by ${userId}` });
       }
     } catch (error) {
+      if (error instanceof ApiError && error.status === 403) {
+        logger.warn({ userId, deploymentId: id, action: action.action_id }, 'Slack decision refused by the approval policy');
+        return void (await reply(`:no_entry: <@${userId}>, you may not ${verb} for \`${id}\`: ${error.message}. Nothing was changed.`));
+      }
       if (error instanceof ApiError && error.status < 500) return void (await reply(`:information_source: ${error.message} (\`${id}\`). Nothing was changed.`));
       logger.error({ err: error, deploymentId: id }, 'Slack decision failed');
       return void (await reply(`:x: Could not ${verb} for \`${id}\`: ${error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)'}`));
     }
     logger.info({ deploymentId: id, by: userId, action: action.action_id }, 'decision from Slack');
     await this.refreshMessage(payload, id, decision.by);
-  }
-
-  /**
-   * Which of the policy's user groups the user is in (usergroups.users.list, scope
-   * usergroups:read). A group Slack cannot list counts as not a member: the refusal then names the user.
-   */
-  private async groupsOf(userId: string, groups: readonly string[]): Promise<string[]> {
-    const { slack, logger } = this.deps;
-    if (!slack || groups.length === 0) return [];
-    const member: string[] = [];
-    for (const usergroup of groups) {
-      try {
-        const { users } = await slack.usergroups.users.list({ usergroup });
-        if (users?.includes(userId)) member.push(usergroup);
-      } catch (error) {
-        logger.warn({ err: error, usergroup }, 'Slack user group could not be listed');
-      }
-    }
-    return member;
   }
 
   /** Rewrites the clicked message: outcome and who decided, no buttons. */

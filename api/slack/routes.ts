@@ -1,7 +1,9 @@
 // Slack's request URL: POST /slack/events (and /slack/commands, /slack/interactions, the same
-// handler). Every request is checked against its signature on the raw body before anything else;
-// slash commands and clicks are acknowledged at once and worked on afterwards, so Slack always
-// gets its answer within 3 seconds. Slack's retries and repeated trigger ids are answered, not re-run.
+// handler). Every request is checked against its signature on the raw body before anything else.
+// A command's or a click's decision is taken, and made durable in Temporal, before Slack gets its
+// 200, so a crash after it loses nothing; past ACK_DEADLINE_MS Slack is answered anyway (it allows
+// 3 seconds) and the outcome follows through the response_url. Slack's retries and repeated
+// trigger ids are answered, not re-run.
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -15,11 +17,13 @@ import type { DeploymentService } from '../deployments/deployment-service.js';
 import { errorResponse } from '../errors.js';
 import { SlashCommands, type SlashCommand } from './commands.js';
 import { Interactions, type InteractionPayload } from './interactions.js';
-import { RecentKeys } from './respond.js';
+import { postToResponseUrl, RecentKeys } from './respond.js';
 import { verifySlackSignature } from './signature.js';
 
 export const SLACK_PATHS = ['/slack/events', '/slack/commands', '/slack/interactions'] as const;
 const MAX_BODY_BYTES = 256 * 1024;
+/** How long a request's decision may take before Slack is answered without it (Slack allows 3 s). */
+export const ACK_DEADLINE_MS = 2500;
 /** Identical commands (same trigger_id, or the same body) within this window run once. */
 export const SLACK_DEDUPE_WINDOW_MS = 5 * 60_000;
 
@@ -48,19 +52,21 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
   const commands = new SlashCommands({ ...deps, logger });
   const interactions = new Interactions({ ...deps, logger, gifs: deps.config.gifs, publicUrl: deps.publicUrl });
   const recent = new RecentKeys(SLACK_DEDUPE_WINDOW_MS);
-  const pending = new Set<Promise<void>>();
+  const pending = new Set<Promise<unknown>>();
 
-  const runLater = (name: string, work: () => Promise<void>) => {
-    const task = (async () => {
-      try {
-        await work();
-      } catch (error) {
-        logger.error({ err: error, task: name }, 'Slack background work failed');
-      }
-    })();
+  /** Logged and counted in `pending` until settled; undefined when it failed (already logged). */
+  const track = <T>(name: string, work: Promise<T>): Promise<T | undefined> => {
+    const task = work.catch((error: unknown) => {
+      logger.error({ err: error, task: name }, 'Slack work failed');
+      return undefined;
+    });
     pending.add(task);
     void task.finally(() => pending.delete(task));
+    return task;
   };
+
+  /** Work after the acknowledgement: reads and follow-ups only, never a decision. */
+  const runLater = (name: string, work: () => Promise<void>) => { void track(name, work()); };
 
   const handler = async (c: Context) => {
     const declared = Number(c.req.header('content-length') ?? 0);
@@ -109,7 +115,7 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
     return c.body(null, 200);
   };
 
-  const handleInteraction = (c: Context, raw: string) => {
+  const handleInteraction = async (c: Context, raw: string) => {
     let payload: InteractionPayload;
     try {
       payload = JSON.parse(raw) as InteractionPayload;
@@ -118,7 +124,7 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
     }
     if (payload.trigger_id && !recent.add(`interaction:${payload.trigger_id}`)) return c.body(null, 200);
     const work = interactions.handle(payload);
-    if (work) runLater('interaction', work);
+    if (work) await withinAckDeadline(track('interaction', work()));
     return c.body(null, 200);
   };
 
@@ -143,7 +149,19 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
       requestKey,
     };
     if (!command.userId) return errorResponse(c, 400, 'Slash command without user_id');
-    const outcome = await commands.handle(command);
+    const handling = track(command.command, commands.handle(command));
+    const outcome = await withinAckDeadline(handling);
+    if (outcome === LATE) {
+      // Still deciding (Temporal slow): Slack hears now, the outcome follows through the response_url.
+      runLater(command.command, async () => {
+        const late = await handling;
+        if (late === undefined) return;
+        await postToResponseUrl(command.responseUrl, late.ack, logger);
+        if (late.work) await late.work();
+      });
+      return c.json({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: the outcome follows here.' }, 200);
+    }
+    if (outcome === undefined) return c.json({ response_type: 'ephemeral', text: ':x: Unexpected error (see the Switchyard log). Nothing was started.' }, 200);
     if (outcome.work) runLater(command.command, outcome.work);
     return c.json(outcome.ack, 200);
   };
@@ -155,4 +173,17 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
+}
+
+const LATE = Symbol('late');
+
+/** The work's result, or LATE once ACK_DEADLINE_MS has passed (the work goes on). */
+async function withinAckDeadline<T>(work: Promise<T>): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => { timer = setTimeout(() => resolve(LATE), ACK_DEADLINE_MS); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

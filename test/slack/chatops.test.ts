@@ -19,6 +19,7 @@ import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/s
 import { buildTestApp } from '../support/api.js';
 import { client } from '../support/deploy-flow.js';
 import { serveApp, type ServedApp } from '../support/http-server.js';
+import { sideEffects } from '../support/side-effects.js';
 import type { Json } from '../support/http.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
 import {
@@ -64,7 +65,8 @@ describe('Slack ChatOps', () => {
     web = createSlackWebClient(config, { retries: 0 })!;
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
     freezes = new FreezeService(temporal.client, taskQueue);
-    deployments = new DeploymentService(temporal.client, taskQueue, connections, services.deploy.defaults, undefined, freezes);
+    // As the app wires it: SLACK_APPROVERS and SLACK_DEPLOYERS are resolved into each deployment's policy.
+    deployments = new DeploymentService(temporal.client, taskQueue, connections, { ...services.deploy.defaults, slack: config }, undefined, freezes);
     routes = registerSlackRoutes(app, { deployments, connections, slack: web, config, awsEndpoint: services.deploy.awsEndpoint, logger, publicUrl: 'http://switchyard.test' });
     api = client(app);
     service = `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`;
@@ -129,15 +131,23 @@ describe('Slack ChatOps', () => {
 
   let firstId: string;
 
-  it('/platform-deploy v1.2.3 acknowledges at once and starts exactly one deployment, also when Slack retries', async () => {
+  it('/platform-deploy v1.2.3 starts exactly one deployment, durable in Temporal before Slack hears back, also when Slack retries', async () => {
     const responseUrl = slack.state.newResponseUrl();
     const body = commandBody('/platform-deploy', 'v1.2.3', { responseUrl });
     const t0 = Date.now();
     const res = await postSlack(app, '/slack/events', body);
     const elapsed = Date.now() - t0;
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('Starting a deployment of') });
+    const ack = await res.json() as Json;
+    expect(ack).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('started by') });
     expect(elapsed).toBeLessThan(3000);
+    firstId = deploymentIdIn(ack.text)!;
+    expect(firstId, ack.text).toBeDefined();
+    started.push(firstId);
+    expect(ack.text).toContain(`<@${APPROVER}>`);
+    // Durable at the acknowledgement: the workflow exists in Temporal, and nothing of it is left
+    // to this process (a crash now loses nothing).
+    await expect(temporal.client.workflow.getHandle(firstId).describe()).resolves.toMatchObject({ workflowId: firstId });
     // Slack's retry of the same request, and the same body again (same trigger_id): answered, not re-run.
     const retry = await postSlack(app, '/slack/events', body, undefined, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     expect(retry.status).toBe(200);
@@ -145,13 +155,7 @@ describe('Slack ChatOps', () => {
     expect(again.status).toBe(200);
     expect(await again.text()).toBe('');
     await routes.idle();
-
-    const followUps = slack.state.responses(responseUrl) as Json[];
-    expect(followUps).toHaveLength(1);
-    firstId = deploymentIdIn(followUps[0].text)!;
-    expect(firstId, followUps[0].text).toBeDefined();
-    started.push(firstId);
-    expect(followUps[0].text).toContain(`<@${APPROVER}>`);
+    expect(slack.state.responses(responseUrl)).toEqual([]);
 
     await expect.poll(async () => (await deployments.list({ service, limit: 10 })).map((d) => [d.deploymentId, d.version]), { timeout: 10_000 })
       .toEqual([[firstId, 'v1.2.3']]);
@@ -199,9 +203,9 @@ describe('Slack ChatOps', () => {
     };
 
     const refused = await click(INTRUDER, 'switch_traffic');
-    expect(refused).toEqual([{ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('not allowed to switch traffic') }]);
+    expect(refused).toEqual([{ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining(`you may not switch traffic for \`${firstId}\`: Slack user ${INTRUDER} is not among the approvers`) }]);
     const refusedRollback = await click(INTRUDER, 'roll_back');
-    expect(refusedRollback[0].text).toContain('not allowed to roll back');
+    expect(refusedRollback[0].text).toContain(`you may not roll back for \`${firstId}\`: Slack user ${INTRUDER} is not among the approvers`);
     expect((await deployments.snapshot(firstId)).status).toBe('DEPLOYMENT_READY');
     expect(slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!.history).toHaveLength(1);
 
@@ -221,9 +225,21 @@ describe('Slack ChatOps', () => {
     expect(await deployments.list({ service, limit: 10 })).toHaveLength(1);
   });
 
-  it('/platform-rollback rolls the last completed deployment back as POST /api/v1/deploy/{id}/rollback does: previous task definition, no gate', async () => {
+  it('/platform-deploy and /platform-rollback from a Slack user on no list are refused with the rule, and start nothing', async () => {
+    const before = await deployments.list({ service, limit: 50 });
+    const effects = sideEffects(worker.sandbox);
+    const deploy = await command('/platform-deploy', 'v6.6.6', INTRUDER);
+    expect(deploy.ack).toEqual({ response_type: 'ephemeral', text: `:no_entry: <@${INTRUDER}>, you may not deploy from Slack: Slack user ${INTRUDER} is not among the deployers of ${service}. Nothing was started.` });
+    const rollback = await command('/platform-rollback', 'because I can', INTRUDER);
+    expect(rollback.ack).toEqual({ response_type: 'ephemeral', text: `:no_entry: <@${INTRUDER}>, you may not roll back from Slack: Slack user ${INTRUDER} is not among the approvers of ${service}. Nothing was started.` });
+    expect([...deploy.followUps, ...rollback.followUps]).toEqual([]);
+    expect(await deployments.list({ service, limit: 50 })).toEqual(before);
+    expect(sideEffects(worker.sandbox)).toEqual(effects);
+  });
+
+  it('/platform-rollback undoes the current release as POST /api/v1/deploy/{id}/rollback does (previous task definition, no gate), and will not undo its own rollback', async () => {
     const second = await command('/platform-deploy', 'v1.0.0');
-    const secondId = deploymentIdIn(second.followUps[0].text)!;
+    const secondId = deploymentIdIn(second.ack.text)!;
     started.push(secondId);
     await api.reach(secondId, 'DEPLOYMENT_READY', 150);
     await deployments.switchTraffic(secondId, { by: 'test', via: 'api' });
@@ -232,11 +248,10 @@ describe('Slack ChatOps', () => {
     const [first, latest] = [await deployments.snapshot(firstId), await deployments.snapshot(secondId)];
     expect(latest.previousTaskDefinitionArn).toBe(first.taskDefinitionArn);
 
-    const { ack, followUps } = await command('/platform-rollback', '');
-    expect(ack.text).toContain('Looking for the last completed deployment');
-    expect(followUps).toHaveLength(1);
-    const text: string = followUps[0].text;
-    expect(text).toContain(`\`${secondId}\` (\`v1.0.0\`) is rolled back`);
+    const { ack, followUps } = await command('/platform-rollback', 'v1.0.0 breaks checkout');
+    expect(followUps).toEqual([]);
+    const text: string = ack.text;
+    expect(text).toContain(`the current release \`${secondId}\` is undone`);
     const rollbackId = text.match(/deployment `(dep_[a-z0-9]{10})` started/)?.[1];
     expect(rollbackId, text).toBeDefined();
     started.push(rollbackId!);
@@ -245,17 +260,22 @@ describe('Slack ChatOps', () => {
     const done = await api.reach(rollbackId!, 'COMPLETED', 150);
     expect(done).toMatchObject({ rollbackOf: secondId, taskDefinitionArn: first.taskDefinitionArn, imageUri: null, finalService: 'green' });
     expect((await temporal.client.workflow.getHandle(rollbackId!).describe()).memo).toMatchObject({ requestedBy: `slack:${APPROVER}` });
+
+    // Typed again, it does not flip production back: the current release is now the rollback itself.
+    await expect.poll(async () => deployments.currentRelease(service), { timeout: 10_000 }).toBe(rollbackId);
+    const again = await command('/platform-rollback', 'flip it back');
+    expect(again.ack.text).toContain(`Deployment ${rollbackId} is itself a rollback of ${secondId}`);
+    expect((await deployments.list({ service, limit: 50 })).filter((d) => d.closedAt === null)).toEqual([]);
   });
 
   it('/platform-rollback with nothing to roll back to says so', async () => {
     // A service Switchyard has never deployed has no successful version on record.
     const lonely = new SlashCommands({
-      deployments: new DeploymentService(temporal.client, taskQueue, connections, { ...apiServices(worker.config, worker.sandbox).deploy.defaults, target: { ...worker.sandbox.target, service: 'svc-never-deployed' } }),
+      deployments: new DeploymentService(temporal.client, taskQueue, connections, { ...apiServices(worker.config, worker.sandbox).deploy.defaults, slack: config, target: { ...worker.sandbox.target, service: 'svc-never-deployed' } }),
       connections, config, awsEndpoint: undefined, logger,
     });
-    const responseUrl = slack.state.newResponseUrl();
-    const outcome = await lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl, triggerId: undefined, requestKey: 'test-lonely-rollback' });
-    await outcome.work!();
-    expect((slack.state.responses(responseUrl)[0] as Json).text).toContain('Nothing to roll back to');
+    const outcome = await lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined, requestKey: 'test-lonely-rollback' });
+    expect(outcome.work).toBeUndefined();
+    expect(outcome.ack.text).toContain('Nothing to roll back');
   });
 });

@@ -43,7 +43,7 @@ describe('deployment workflow at the gate (stub activities)', () => {
     expect(log.filter((e) => e.details['milestone'] === 'switched').map((e) => e.message)).toEqual([STAGE_MESSAGES.switched]);
     expect(log.some((e) => e.details['milestone'] === 'rolled_back')).toBe(false);
     expect(harness.calls(handle.workflowId).filter((name) => !name.includes('Message'))).toEqual([
-      'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'startCodeDeploy', 'awaitCodeDeploy', 'probeHealth',
+      'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'freezeCovering', 'startCodeDeploy', 'awaitCodeDeploy', 'probeHealth',
       'probeHealth', 'continueCodeDeploy', 'awaitCodeDeploy', 'probeProduction',
     ]);
   });

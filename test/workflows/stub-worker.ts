@@ -17,7 +17,7 @@ import { installQuietRuntime } from '../support/quiet-runtime.js';
 const USED = [
   'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'describeServiceTaskDefinition', 'startCodeDeploy',
   'awaitCodeDeploy', 'continueCodeDeploy', 'stopCodeDeploy', 'reportLifecycleHookSucceeded', 'probeHealth', 'probeProduction',
-  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'updateTestTrafficNotice', 'postEscalation', 'updateEscalation', 'watchGreen',
+  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'updateTestTrafficNotice', 'postEscalation', 'updateEscalation', 'watchGreen', 'freezeCovering',
 ] as const;
 type Used = (typeof USED)[number];
 export type StubActivities = { [K in Used]: (input: Parameters<Activities[K]>[0]) => Promise<Awaited<ReturnType<Activities[K]>>> };
@@ -46,6 +46,7 @@ const defaults: StubActivities = {
   updateTestTrafficNotice: async () => undefined,
   postEscalation: async () => null,
   updateEscalation: async () => undefined,
+  freezeCovering: async () => null,
   // A watch that finds nothing: it holds until the workflow cancels it (a decision came).
   watchGreen: async () => {
     await Context.current().sleep(3_600_000);

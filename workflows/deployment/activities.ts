@@ -52,3 +52,15 @@ export function slackActivities() {
   });
   return { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice, updateTestTrafficNotice, postEscalation, updateEscalation };
 }
+
+/**
+ * Governance reads: the freeze in force over a service. A local activity (one marker in the
+ * history); retried for a while, then the caller fails closed.
+ */
+export function governanceActivities() {
+  const { freezeCovering } = proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
+  });
+  return { freezeCovering };
+}

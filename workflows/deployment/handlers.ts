@@ -1,7 +1,7 @@
 // The deployment workflow's queries, signals and updates. The switch and rollback validators apply
 // the gate's rules (decisions.ts) to the workflow's own state: the final, race-free word.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { approvalCount, approvalMet, approverRefusal, type Approval } from '../../domain/approval-policy.js';
+import { approvalCount, approvalMet, approverRefusal, rollbackActorRefusal, type Approval } from '../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../domain/deployment-milestones.js';
 import { decide, snapshot, supersededDecision, syncSlack, type DeploymentContext } from './context.js';
 import { freezeRefusal, rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
@@ -78,6 +78,8 @@ export function registerHandlers(ctx: DeploymentContext): void {
       validator: (request) => {
         const problem = rollbackRefusal(gateView(ctx)) ?? rollbackReasonRefusal(ctx.policy, request, ctx.state.service);
         if (problem) throw ApplicationFailure.nonRetryable(problem, 'NotRollbackable');
+        const notAllowed = rollbackActorRefusal(ctx.policy, ctx.state.service, request);
+        if (notAllowed) throw ApplicationFailure.nonRetryable(notAllowed, 'NotApproved');
       },
     },
   );

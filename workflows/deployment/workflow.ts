@@ -11,6 +11,7 @@ import { buildStage, pushStage } from './stages/build.js';
 import { cancelledByTemporal, fail, rollBack } from './stages/endings.js';
 import { awaitDecision, markReady } from './stages/gate.js';
 import { codeDeployStage, taskDefinitionStage } from './stages/release.js';
+import { frozenBeforeRelease } from './stages/freeze-check.js';
 import { switchTraffic } from './stages/switch.js';
 import type { DeploymentInput, DeploymentSnapshot } from './types.js';
 import { canonicalServiceKey } from '../service/service-key.js';
@@ -55,5 +56,13 @@ async function runStages(ctx: DeploymentContext): Promise<void> {
   }
   const taskDefinitionArn = await taskDefinitionStage(ctx, imageUri);
   ctx.state.taskDefinitionArn = taskDefinitionArn;
+  // CodeDeploy is what first puts new code behind a listener: a freeze set since admission stops it here.
+  if (!ctx.input.rollback && patched('freeze-before-release')) {
+    const stopped = await frozenBeforeRelease(ctx);
+    if (stopped) {
+      ctx.rollbackRequested = stopped;
+      return;
+    }
+  }
   await codeDeployStage(ctx, imageUri, taskDefinitionArn);
 }

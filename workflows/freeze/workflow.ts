@@ -8,9 +8,7 @@ import { SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes
 import { activeFreezes, freezeRequestProblem, type Freeze } from '../../domain/freeze.js';
 import { freezesQuery, liftFreezeUpdate, setFreezeUpdate } from './messages.js';
 
-export function freezesWorkflowId(taskQueue: string): string {
-  return `switchyard-freezes:${taskQueue}`;
-}
+export { freezesWorkflowId } from './messages.js';
 const CONTINUE_AS_NEW_AFTER_EVENTS = 1000;
 
 export async function freezesWorkflow(carried: { freezes: Freeze[] } = { freezes: [] }): Promise<void> {

@@ -18,6 +18,9 @@ export type AdmissionOutcome =
 /** Refusal types of the admission update's validator (ApplicationFailure.type), with details [runningDeploymentId]. */
 export const ADMISSION_REFUSALS = { busy: 'ServiceBusy', queueFull: 'DeploymentQueueFull' } as const;
 
+/** A deployment that was to start now, refused because a freeze covers the service; details [freeze]. */
+export const ADMISSION_FROZEN = 'DeploymentFrozen';
+
 /**
  * Admit a deployment for this service: start it when the service is free, queue it when the
  * queue has room, refuse otherwise. The update id is the deployment id, so a repeated request
@@ -29,6 +32,8 @@ export interface ServiceDeploymentsState {
   serviceKey: string;
   running: string | null;
   queued: string[];
+  /** The freeze holding the queue (nothing but rollbacks starts while it is in force). */
+  heldBy?: string;
 }
 
 export const serviceDeploymentsQuery = defineQuery<ServiceDeploymentsState>('serviceDeployments');
@@ -38,3 +43,6 @@ export const serviceDeploymentsQuery = defineQuery<ServiceDeploymentsState>('ser
  * without waiting for the child-completion notice (which a server restart can delay).
  */
 export const deploymentClosedSignal = defineSignal<[{ deploymentId: string }]>('deploymentClosed');
+
+/** A freeze was set or lifted: a queue held by a freeze looks again (its timer to the freeze's end bounds the wait otherwise). */
+export const freezesChangedSignal = defineSignal('freezesChanged');

@@ -5,15 +5,18 @@
 // queued one, and closes once idle: the next request starts a new run (update-with-start).
 import {
   ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, allHandlersFinished,
-  condition, continueAsNew, getExternalWorkflowHandle, setHandler, startChild, workflowInfo,
+  condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import { supersededSignal } from '../deployment/messages.js';
 import { deploymentWorkflow } from '../deployment/workflow.js';
 import { decideAdmission } from './admission.js';
+import { governanceActivities } from '../deployment/activities.js';
+import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import {
-  ADMISSION_REFUSALS, admitDeploymentUpdate, deploymentClosedSignal, serviceDeploymentsQuery, type AdmissionOutcome, type AdmissionRequest,
+  ADMISSION_FROZEN, ADMISSION_REFUSALS, admitDeploymentUpdate, deploymentClosedSignal, freezesChangedSignal, serviceDeploymentsQuery,
+  type AdmissionOutcome, type AdmissionRequest,
 } from './messages.js';
 
 export interface ServiceDeploymentsInput {
@@ -34,6 +37,10 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
   const queue: AdmissionRequest[] = [...(params.queued ?? [])];
   const admitted = new Map<string, AdmissionOutcome>();
   const startFailures = new Map<string, string>();
+  /** Deployments that were to start now, refused because a freeze covers the service. */
+  const frozenRefusals = new Map<string, Freeze>();
+  let heldBy: Freeze | undefined;
+  let freezesChanged = 0;
   const deployments: string[] = [];
   let running: string | null = null;
   /** Deployments the API has seen closed, possibly before this workflow heard of it. */
@@ -50,8 +57,35 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
   /** A deployment whose policy supersedes waits behind the running one even with no queue configured. */
   const supersedes = (request: AdmissionRequest) => request.input.approvalPolicy?.onNewerDeployment === 'supersede';
   const capacityFor = (request: AdmissionRequest) => (supersedes(request) ? Math.max(queueCapacity, 1) : queueCapacity);
-  setHandler(serviceDeploymentsQuery, () => ({ serviceKey, ...view() }));
+  setHandler(serviceDeploymentsQuery, () => ({ serviceKey, ...view(), ...(heldBy ? { heldBy: heldBy.id } : {}) }));
   setHandler(deploymentClosedSignal, ({ deploymentId }) => { closed.add(deploymentId); });
+  setHandler(freezesChangedSignal, () => { freezesChanged += 1; });
+
+  /**
+   * Which queued request may start now: the head, unless a freeze covers the service; then the
+   * first rollback (undoing is what a freeze allows), and none otherwise. A request that was to
+   * start at once is refused (its caller hears why); the queued ones are held until the freeze
+   * ends or changes. Undefined: nothing starts now (look again).
+   */
+  const nextStartable = async (): Promise<number | undefined> => {
+    if (queue.every((request) => request.input.rollback)) return 0;
+    const freeze = await governanceActivities().freezeCovering({ serviceKey });
+    if (!freeze) return 0;
+    const rollback = queue.findIndex((request) => request.input.rollback);
+    if (rollback >= 0) return rollback;
+    for (let i = queue.length - 1; i >= 0; i -= 1) {
+      const id = queue[i]!.input.deploymentId;
+      if (admitted.has(id)) continue;
+      frozenRefusals.set(id, freeze);
+      queue.splice(i, 1);
+    }
+    if (queue.length === 0) return undefined;
+    heldBy = freeze;
+    const [seenChanges, seenLength] = [freezesChanged, queue.length];
+    await condition(() => freezesChanged !== seenChanges || queue.length !== seenLength, Math.max(Date.parse(freeze.endsAt) - Date.now(), 1000));
+    heldBy = undefined;
+    return undefined;
+  };
   setHandler(
     admitDeploymentUpdate,
     async (request) => {
@@ -69,7 +103,9 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
         return outcome;
       }
       // The main loop starts it at once; answer when the deployment's workflow exists.
-      await condition(() => admitted.has(id) || startFailures.has(id));
+      await condition(() => admitted.has(id) || startFailures.has(id) || frozenRefusals.has(id));
+      const freeze = frozenRefusals.get(id);
+      if (freeze) throw ApplicationFailure.create({ type: ADMISSION_FROZEN, message: frozenMessage(freeze, serviceKey), nonRetryable: true, details: [freeze] });
       const failure = startFailures.get(id);
       if (failure) throw ApplicationFailure.nonRetryable(failure, 'DeploymentStartFailed');
       return admitted.get(id)!;
@@ -85,10 +121,13 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
   for (;;) {
     await condition(() => queue.length > 0 || allHandlersFinished());
     if (queue.length === 0) break;
-    const next = queue[0]!;
+    // A freeze holds the queue: nothing but a rollback starts while it is in force.
+    const index = patched('admission-holds-for-freezes') ? await nextStartable() : 0;
+    if (index === undefined) continue;
+    const next = queue[index]!;
     const id = next.input.deploymentId;
     running = id;
-    queue.shift();
+    queue.splice(index, 1);
     let child;
     try {
       child = await startChild(deploymentWorkflow, {

@@ -13,7 +13,9 @@ export function taskDefinitionStage(ctx: DeploymentContext, imageUri: string): P
   const { target } = input;
   return runStage(ctx, 3, async () => {
     if (input.rollback) {
-      stageEvent(ctx, M.ecsStart, { taskDefinition: input.rollback.taskDefinitionArn, rollbackOf: input.rollback.of });
+      const { of: rollbackOf, taskDefinitionArn, via, reason, duringFreeze } = input.rollback;
+      // Who undid what, how and why, and past which freeze: the audit of a rollback.
+      stageEvent(ctx, M.ecsStart, { taskDefinition: taskDefinitionArn, rollbackOf, requestedBy: input.requestedBy, ...(via ? { via } : {}), ...(reason ? { reason } : {}), ...(duringFreeze ? { duringFreeze } : {}) });
       const current = await acts.describeServiceTaskDefinition({ ...aws, cluster: target.cluster, service: target.service });
       state.previousTaskDefinitionArn = current.taskDefinitionArn;
       return input.rollback.taskDefinitionArn;
