@@ -3,7 +3,7 @@
 import type { Logger } from '../../common/logger.js';
 import { deploymentControl, distributionControl, type ControlContext } from './control.js';
 import type { ClientMessage, ClientMessageOf } from './frames.js';
-import type { ClientMessageType, ServerMessage } from './protocol.js';
+import { CLIENT_CAPABILITIES, type ClientMessageType, type ServerMessage } from './protocol.js';
 import type { Subscriptions } from './subscriptions.js';
 
 export interface HandlerContext extends ControlContext {
@@ -11,6 +11,8 @@ export interface HandlerContext extends ControlContext {
   /** The id the client goes by: its connection id until client_info names another. */
   clientId(): string;
   identify(clientId: string): void;
+  /** Whether broadcasts waiting for the outbound rate may go together in `batch` frames. */
+  acceptBatches(on: boolean): void;
   send(msg: ServerMessage): void;
   subscriptions: Subscriptions;
   logger: Logger;
@@ -21,8 +23,12 @@ type Handler<T extends ClientMessageType> = (ctx: HandlerContext, msg: ClientMes
 const HANDLERS: { [T in ClientMessageType]: Handler<T> } = {
   client_info: (ctx, { data }) => {
     if (data.client_id) ctx.identify(data.client_id);
-    ctx.logger.info({ client: ctx.connectionId, clientId: ctx.clientId(), clientType: data.client_type }, 'websocket client info');
-    ctx.reply('client_info_ack', { client_id: ctx.clientId(), connection_id: ctx.connectionId, role: ctx.principal.role });
+    // Each client_info describes the client anew: batching is on only while its latest asks for it.
+    const announced = new Set([...(data.capabilities ?? []), ...(data.features ?? [])]);
+    const capabilities = CLIENT_CAPABILITIES.filter((c) => announced.has(c));
+    ctx.acceptBatches(capabilities.includes('batch'));
+    ctx.logger.info({ client: ctx.connectionId, clientId: ctx.clientId(), clientType: data.client_type, capabilities }, 'websocket client info');
+    ctx.reply('client_info_ack', { client_id: ctx.clientId(), connection_id: ctx.connectionId, role: ctx.principal.role, capabilities });
   },
   ping: (ctx, { data, timestamp }) => {
     const now = new Date();

@@ -1,8 +1,8 @@
-// What one WebSocket client may send and be sent, and the sliding windows that hold it to that:
-// incoming messages over the rate are dropped (one RATE_LIMIT_EXCEEDED a window says so), outgoing
-// frames over the seed's 5 a second are held and go out together as one `batch`, in order.
-import { message, type ErrorSender, type ServerMessage } from './protocol.js';
-import { WS_OPEN, type RawSocket } from './ws-types.js';
+// What one WebSocket client may send and be sent. Incoming messages over the rate are dropped (one
+// RATE_LIMIT_EXCEEDED a window says so); outgoing broadcasts over the seed's 5 a second wait in a
+// bounded queue (broadcast-queue.ts, sent by outbox.ts); replies are never held.
+import type { ErrorSender } from './protocol.js';
+import { SlidingWindow } from './sliding-window.js';
 
 export interface WsLimits {
   /** Largest accepted message (the seed: 1 MB). Larger ones get INVALID_MESSAGE_FORMAT. */
@@ -26,9 +26,14 @@ export interface WsLimits {
   /** Distinct service/status queries one session may watch, and all sessions of one API key. */
   discoveriesPerSession: number;
   discoveriesPerKey: number;
-  /** Frames sent to a client per `outboundWindowMs` (the seed: 5 broadcasts a second); more are batched. */
+  /**
+   * Broadcast frames (events, alerts) sent to a client per `outboundWindowMs` (the seed: 5
+   * broadcasts a second); more wait in order. Replies to the client's own messages do not count.
+   */
   outboundPerWindow: number;
   outboundWindowMs: number;
+  /** Broadcasts that may wait for the outbound window; one more closes the client (1008). */
+  maxQueuedBroadcasts: number;
 }
 
 export const SEED_WS_LIMITS: WsLimits = {
@@ -46,29 +51,9 @@ export const SEED_WS_LIMITS: WsLimits = {
   discoveriesPerKey: 20,
   outboundPerWindow: 5,
   outboundWindowMs: 1000,
+  // 200 s of backlog at 5 a second: a client that far behind is watching more than it can read.
+  maxQueuedBroadcasts: 1000,
 };
-
-/** The times of the last `max` events that lie within `windowMs` of now. */
-class SlidingWindow {
-  private readonly times: number[] = [];
-
-  constructor(private readonly max: number, private readonly windowMs: number) {}
-
-  /** Forgets the events that have left the window; true when one more fits. */
-  hasRoom(now: number): boolean {
-    while (this.times.length > 0 && now - this.times[0]! >= this.windowMs) this.times.shift();
-    return this.times.length < this.max;
-  }
-
-  record(now: number): void {
-    this.times.push(now);
-  }
-
-  /** How long until the oldest event leaves the window (when hasRoom said no). */
-  msUntilRoom(now: number): number {
-    return this.times[0]! + this.windowMs - now;
-  }
-}
 
 /** The incoming rate: one RATE_LIMIT_EXCEEDED per window, however long the burst. */
 export class InboundRate {
@@ -94,56 +79,5 @@ export class InboundRate {
       });
     }
     return false;
-  }
-}
-
-/** The outgoing rate: a message goes now if the window allows, else waits for the next batch (order kept). */
-export class Outbox {
-  private readonly window: SlidingWindow;
-  /** Messages held back by the outbound rate, sent as one `batch` when the window allows. */
-  private pending: ServerMessage[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-
-  constructor(
-    private readonly limits: Pick<WsLimits, 'outboundPerWindow' | 'outboundWindowMs' | 'maxBufferedBytes'>,
-    private readonly socket: RawSocket,
-    /** A client that does not read what it is sent: the session closes it. */
-    private readonly tooSlow: () => void,
-  ) {
-    this.window = new SlidingWindow(limits.outboundPerWindow, limits.outboundWindowMs);
-  }
-
-  send(msg: ServerMessage): void {
-    if (this.stopped || this.socket.readyState !== WS_OPEN) return;
-    this.pending.push(msg);
-    this.flush();
-  }
-
-  /** Drops what is held; nothing more is sent. */
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.pending = [];
-  }
-
-  private flush(fromTimer = false): void {
-    if (fromTimer) this.timer = undefined;
-    else if (this.timer) return; // already waiting for the window: the timer sends everything held
-    if (this.stopped || this.socket.readyState !== WS_OPEN || this.pending.length === 0) return;
-    const now = Date.now();
-    if (!this.window.hasRoom(now)) {
-      this.timer ??= setTimeout(() => this.flush(true), Math.max(1, this.window.msUntilRoom(now)));
-      return;
-    }
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      this.tooSlow();
-      return;
-    }
-    const held = this.pending;
-    this.pending = [];
-    const frame = held.length === 1 ? held[0]! : message('batch', { count: held.length, messages: held });
-    this.window.record(now);
-    this.socket.send(JSON.stringify(frame));
   }
 }

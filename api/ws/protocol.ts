@@ -5,10 +5,23 @@
 // Client → server: client_info, subscribe, unsubscribe, ping, deployment_control,
 //   distribution_control (the seed's `service_control`, split by workflow kind).
 // Server → client: connection_status, client_info_ack, subscribed, unsubscribed, deployment_event,
-//   distribution_event, alert, pong, control_result, error; and `batch`
-//   `{type: 'batch', data: {count, messages: [<envelope>, …]}, timestamp}`: the seed allows a
-//   client at most 5 server messages per second, so messages that would exceed it are held and
-//   sent together, in order, in one batch (the seed defines no batch envelope; this is ours).
+//   distribution_event, alert, pong, control_result, error; and `batch` (below), only to a client
+//   that asked for it.
+//
+// Outbound rate (the seed: "server broadcast frequency: 5 a second"):
+// - Replies to the client's own messages (connection_status, client_info_ack, subscribed,
+//   unsubscribed, pong, control_result, error) go at once as plain frames and are not counted:
+//   the inbound limit (10 messages a second, one RATE_LIMIT_EXCEEDED a window) already bounds them,
+//   and a client must see the answer, above all the error, that it is waiting for.
+// - Broadcasts (deployment_event, distribution_event, alert: what subscriptions deliver) go at
+//   most 5 a second. More wait, in order, and leave as the window allows, each as its own plain
+//   frame. A client with more than 1000 waiting is too slow: RATE_LIMIT_EXCEEDED, then closed 1008.
+// - The `batch` capability: a client that sends `client_info` with `"capabilities": ["batch"]`
+//   (or `"batch"` in the seed's `features` list) gets the waiting broadcasts together instead, as
+//   `{type: 'batch', data: {count, messages: [<envelope>, …]}, timestamp}`, in order, at most 5
+//   frames a second. The seed has no batch type (its client drops unknown types, and everything
+//   inside), so no one gets one without asking; the client_info_ack's `capabilities` says whether
+//   batching is on, and a later client_info without it turns it off.
 //
 // Subscribe filters, mapped from the seed's names onto Switchyard's workflows:
 //   seed `service_ids` (also accepted as `services`) → ECS services (`cluster/service`, or a bare
@@ -47,7 +60,16 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const FEATURES = ['deployment_events', 'distribution_events', 'alerts', 'deployment_control', 'distribution_control', 'history_replay'];
+/** The server's features (connection_status): `batch` says a client may ask for batch frames. */
+export const FEATURES = ['deployment_events', 'distribution_events', 'alerts', 'deployment_control', 'distribution_control', 'history_replay', 'batch'];
+
+/** Client capabilities the server acts on (client_info `capabilities`, or the seed's `features`). */
+export const CLIENT_CAPABILITIES = ['batch'] as const;
+
+/** Broadcasts are the messages subscriptions deliver; only they are held by the outbound rate. */
+export function isBroadcast(type: ServerMessageType): boolean {
+  return (EVENT_TYPES as readonly string[]).includes(type);
+}
 
 export interface ServerMessage {
   type: ServerMessageType;
@@ -90,6 +112,8 @@ export const ClientInfoSchema = z.looseObject({
   client_type: z.string().max(128).optional(),
   user_agent: z.string().max(512).optional(),
   features: z.array(z.string().max(64)).max(50).optional(),
+  /** What the client can take beyond the seed: `batch` (see the header). Unknown names are ignored. */
+  capabilities: z.array(z.string().max(64)).max(50).optional(),
 });
 
 export const FiltersSchema = z.strictObject({

@@ -1,11 +1,13 @@
 // One WebSocket client. Every message is checked (rate, then the frame: size, JSON, envelope, type,
 // data schema) and handed to its type's handler; a bad one only ever earns an `error` message: the
-// connection stays open. The parts: limits.ts (rates, batching), frames.ts, handlers.ts,
-// subscriptions.ts (with watches.ts and alerts.ts), control.ts.
+// connection stays open. The parts: limits.ts (rates), outbox.ts (replies at once, broadcasts
+// paced; broadcast-queue.ts), frames.ts, handlers.ts, subscriptions.ts (with watches.ts and
+// alerts.ts), control.ts.
 import type { Principal } from '../auth.js';
 import { readFrame } from './frames.js';
 import { dispatch, type HandlerContext } from './handlers.js';
-import { InboundRate, Outbox, type WsLimits } from './limits.js';
+import { InboundRate, type WsLimits } from './limits.js';
+import { Outbox } from './outbox.js';
 import { errorMessage, message, type ErrorSender, type ServerMessage } from './protocol.js';
 import { Subscriptions, type SubscriptionDeps } from './subscriptions.js';
 import { WS_OPEN, type RawSocket } from './ws-types.js';
@@ -35,7 +37,7 @@ export class WsSession {
   ) {
     this.clientId = connectionId;
     this.rate = new InboundRate(deps.limits);
-    this.outbox = new Outbox(deps.limits, socket, () => this.close(1008, 'Client too slow: messages are piling up'));
+    this.outbox = new Outbox(deps.limits, socket, () => this.close(1008, 'Client too slow: messages are piling up'), () => this.clientId);
     this.subscriptions = new Subscriptions(deps, (msg) => this.send(msg), this.fail, principal.label);
     this.context = {
       connectionId,
@@ -46,6 +48,7 @@ export class WsSession {
       logger: deps.logger,
       clientId: () => this.clientId,
       identify: (clientId) => { this.clientId = clientId; },
+      acceptBatches: (on) => { this.outbox.batching = on; },
       send: (msg) => this.send(msg),
       reply: (type, data) => this.send(message(type, data, { client_id: this.clientId })),
       fail: this.fail,
@@ -54,7 +57,7 @@ export class WsSession {
     this.idleTimer.unref();
   }
 
-  /** Sends now if the outbound rate allows, else holds it for the next batch (order kept). */
+  /** A reply goes now; a broadcast goes when the outbound rate allows (order kept). */
   send(msg: ServerMessage): void {
     if (this.disposed) return;
     this.outbox.send(msg);

@@ -284,35 +284,95 @@ describe('WebSocket API (GET /ws)', () => {
     expect(deploymentEvents(byService, firstId)).toEqual([]);
   });
 
-  it('sends a client at most 5 frames a second, batching a burst, and loses nothing', async () => {
-    const c = await connect('viewer');
-    await new Promise((r) => setTimeout(r, 1100)); // the connection_status frame leaves the window
-    const fromFrame = c.frames.length;
-    const from = c.messages.length;
-    // A burst: the whole history of a finished deployment, plus 9 pongs, within milliseconds.
-    c.send({ type: 'subscribe', data: { event_types: ['deployment_event'], filters: { deployment_ids: [firstId] }, since_seq: 0 } });
-    for (let i = 0; i < 9; i += 1) c.send({ type: 'ping', data: { client_time: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() } });
+  /** The whole history of the first deployment, as SSE tells it: how many events a replay sends. */
+  const historyLength = async () => {
     const sse = await readSse(`${served.url}/api/v1/deploy/${firstId}/events`, authHeader('viewer'), (m) => m.some((x) => x.event === 'success'));
-    const total = sse.messages.filter((m) => m.id !== undefined).length;
+    return sse.messages.filter((m) => m.id !== undefined).length;
+  };
+  const replayHistory = (c: WsTestClient) =>
+    c.send({ type: 'subscribe', data: { event_types: ['deployment_event'], filters: { deployment_ids: [firstId] }, since_seq: 0 } });
+  const isEvent = (m: Json) => m.type === 'deployment_event' || m.type === 'batch';
+  /** No more than 5 broadcast frames in any second (on arrival: 50 ms of slack for delivery jitter). */
+  const atMostFivePerSecond = (frames: { at: number; message: Json }[]) => {
+    const broadcasts = frames.filter((f) => isEvent(f.message));
+    for (const frame of broadcasts) {
+      expect(broadcasts.filter((f) => f.at >= frame.at && f.at < frame.at + 950).length).toBeLessThanOrEqual(5);
+    }
+  };
+
+  it('sends a seed client a broadcast burst as plain frames, in order, at most 5 a second, with its pongs not held behind them', async () => {
+    const total = await historyLength();
     expect(total).toBeGreaterThan(5);
-    await expect.poll(() => deploymentEvents(c, firstId).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(total);
-    await expect.poll(() => c.messages.slice(from).filter((m) => m.type === 'pong').length, { timeout: 5000 }).toBe(9);
+    const c = await connect('viewer');
+    const fromFrame = c.frames.length;
+    replayHistory(c);
+    // Once the first events are out, the rest wait for the window; pings sent now are answered at once.
+    await c.waitFor((m) => m.type === 'deployment_event' && m.data.deployment_id === firstId, 10_000);
+    const pingedAt = Date.now();
+    for (let i = 0; i < 9; i += 1) c.send({ type: 'ping', data: { client_time: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString() } });
+    await expect.poll(() => deploymentEvents(c, firstId).length, { timeout: 15_000 }).toBe(total);
+
+    const frames = c.frames.slice(fromFrame);
+    expect(frames.filter((f) => f.message.type === 'batch')).toEqual([]);
+    const received = deploymentEvents(c, firstId);
+    expect(received.map((m) => m.data.seq)).toEqual(received.map((_, i) => i + 1));
+    atMostFivePerSecond(frames);
+    // Every event in its own frame, so at least ceil(total / 5) - 1 seconds from first to last.
+    const events = frames.filter((f) => f.message.type === 'deployment_event');
+    expect(events).toHaveLength(total);
+    expect(events.at(-1)!.at - events[0]!.at).toBeGreaterThanOrEqual((Math.ceil(total / 5) - 1) * 1000 - 50);
+
+    const pongs = frames.filter((f) => f.message.type === 'pong');
+    expect(pongs.map((f) => f.message.data.client_time)).toEqual([...Array(9).keys()].map((i) => new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString()));
+    // The 6th event waited for the window; the pongs, sent after the 1st, did not wait behind it.
+    const sixth = events[5]!;
+    for (const pong of pongs) expect(pong.at).toBeLessThanOrEqual(sixth.at);
+    expect(Math.max(...pongs.map((f) => f.at)) - pingedAt).toBeLessThan(700);
+  });
+
+  it('sends the waiting broadcasts in batch frames to a client that announced the batch capability', async () => {
+    const total = await historyLength();
+    const c = await connect('viewer');
+    const ack = await c.request({ type: 'client_info', data: { client_id: 'batcher', capabilities: ['batch'] } }, (m) => m.type === 'client_info_ack');
+    expect(ack.data.capabilities).toEqual(['batch']);
+    const fromFrame = c.frames.length;
+    replayHistory(c);
+    await expect.poll(() => deploymentEvents(c, firstId).length, { timeout: 15_000 }).toBe(total);
 
     const received = deploymentEvents(c, firstId);
     expect(received.map((m) => m.data.seq)).toEqual(received.map((_, i) => i + 1));
-    expect(received.length).toBe(total);
-    const pongs = c.messages.slice(from).filter((m) => m.type === 'pong').map((m) => m.data.client_time);
-    expect(pongs).toEqual([...Array(9).keys()].map((i) => new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString()));
-    // 1 + events + 9 messages arrived in few frames, some of them batches, and never more than 5 in any second.
     const frames = c.frames.slice(fromFrame);
-    expect(frames.some((f) => f.message.type === 'batch')).toBe(true);
-    // (Measured on arrival: 50 ms of slack for delivery jitter on a loaded machine.)
-    for (const frame of frames) {
-      expect(frames.filter((f) => f.at >= frame.at && f.at < frame.at + 950).length).toBeLessThanOrEqual(5);
+    const batches = frames.filter((f) => f.message.type === 'batch').map((f) => f.message);
+    expect(batches.length).toBeGreaterThan(0);
+    for (const batch of batches) {
+      expect(batch.data.count).toBe(batch.data.messages.length);
+      expect(batch.data.messages.every((m: Json) => m.type === 'deployment_event')).toBe(true);
     }
-    expect(frames.length).toBeLessThan(1 + total + 9);
-    const batch = frames.find((f) => f.message.type === 'batch')!.message;
-    expect(batch.data.count).toBe(batch.data.messages.length);
+    atMostFivePerSecond(frames);
+    expect(frames.filter((f) => isEvent(f.message)).length).toBeLessThan(total);
+  });
+
+  it('closes a seed client that lets more broadcasts wait than allowed: RATE_LIMIT_EXCEEDED, then 1008', async () => {
+    const total = await historyLength();
+    // One broadcast a second and 2 may wait: the history (more than 5 events) overflows at once.
+    const { app: slowApp, ws: slowWs } = appWithWebSocket({ outboundPerWindow: 1, maxQueuedBroadcasts: 2 });
+    const slowServed = await serveWithWebSocket(slowApp.fetch, slowWs);
+    try {
+      const c = await WsTestClient.connect(slowServed.wsUrl, authHeader('viewer'));
+      await c.waitFor((m) => m.type === 'connection_status');
+      replayHistory(c);
+      expect(await c.closed).toEqual({ code: 1008, reason: 'Client too slow: messages are piling up' });
+      const error = c.messages.find((m) => m.type === 'error');
+      expect(error?.data).toMatchObject({ error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 'queued_broadcasts', max: 2 } });
+      // What it did get was plain and in order, and far less than the history.
+      const events = c.frames.filter((f) => f.message.type === 'deployment_event').map((f) => f.message.data.seq);
+      expect(events).toEqual(events.map((_, i) => i + 1));
+      expect(events.length).toBeLessThan(total);
+      expect(c.frames.some((f) => f.message.type === 'batch')).toBe(false);
+      await expect.poll(() => slowWs.clientCount(), { timeout: 2000 }).toBe(0);
+    } finally {
+      await slowServed.close();
+    }
   });
 
   it('streams a distribution by event id, and retry/cancel need a deployer key', async () => {

@@ -35,7 +35,8 @@ export class WsTestClient {
     socket.on('message', (data) => {
       const frame: Json = JSON.parse(data.toString('utf8'));
       this.frames.push({ at: Date.now(), message: frame });
-      // A `batch` frame carries messages the outbound rate held back: each is one message here.
+      // A `batch` frame (only to a client that announced the capability) carries broadcasts the
+      // outbound rate held back: each is one message here; `frames` shows how they arrived.
       const unpacked: Json[] = frame.type === 'batch' ? frame.data.messages : [frame];
       for (const parsed of unpacked) {
         this.messages.push(parsed);
