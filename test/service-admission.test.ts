@@ -64,7 +64,7 @@ describe('one deployment per service across API replicas', () => {
     });
     slackApps = [0, 1].map(() => {
       const app = buildTestApp(temporal.client, taskQueue, {}, worker);
-      const deployments = new DeploymentService(temporal.client, taskQueue, services.connections, services.deploy.defaults);
+      const deployments = new DeploymentService(temporal.client, taskQueue, services.connections, { ...services.deploy.defaults, slack: slackConfig });
       registerSlackRoutes(app, { deployments, connections: services.connections, slack: undefined, config: slackConfig, awsEndpoint: services.deploy.awsEndpoint, logger: createLogger('silent'), publicUrl: 'http://switchyard.test' });
       return app;
     });
