@@ -8,6 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { expect, inject } from 'vitest';
 import type { Activities } from '../../activities/index.js';
+import { createGovernanceActivities } from '../../activities/governance/freezes.js';
 import { deploymentSnapshotQuery } from '../../workflows/deployment/messages.js';
 import type { DeploymentInput, DeploymentLimits, DeploymentSnapshot } from '../../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
@@ -46,7 +47,8 @@ const defaults: StubActivities = {
   updateTestTrafficNotice: async () => undefined,
   postEscalation: async () => null,
   updateEscalation: async () => undefined,
-  freezeCovering: async () => null,
+  // The real read of the freeze workflow on the stub's task queue: no freeze unless a test sets one.
+  freezeCovering: createGovernanceActivities().freezeCovering,
   // A watch that finds nothing: it holds until the workflow cancels it (a decision came).
   watchGreen: async () => {
     await Context.current().sleep(3_600_000);
