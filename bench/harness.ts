@@ -57,6 +57,8 @@ export async function startBenchStack() {
   });
   return {
     pollMs: config.deploy.pollMs,
+    /** The in-process worker's data folder (connections, key): an API process given it shares them. */
+    dataDir: config.dataDir,
     /** Answers POST /distribute when every channel settled: timing a request times the distribution. */
     app: appWaitingUpTo(30_000),
     /** Answers POST /distribute at once: streams then watch the distribution live. */

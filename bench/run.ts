@@ -5,7 +5,8 @@
 //     and the event queries each watched workflow cost.
 //  4. SSE at scale (API, SSE clients in processes of their own): 10,000 streams of one workflow,
 //     one event to all of them, and the API process's RSS before, open and after close.
-//  5. Slack: signed /platform-status commands to the API process, acknowledgement p50/p99.
+//  5. Slack: signed /platform-status commands (work after the ack) and /platform-deploy commands
+//     (policy and durable start before the ack) to the API process, acknowledgement p50/p99.
 //  6. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
 //  7. Start rates: POST /api/distribution/distribute and POST /api/v1/deploy against raw
 //     client.workflow.start of the same workflow with the same input, 16 and 64 at a time.
@@ -20,7 +21,7 @@ import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
-import { idleWorker, metric, printSseFanOut, slackAcks, sseFanOut } from './separate-processes.js';
+import { idleWorker, metric, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
 
 const stack = await startBenchStack();
@@ -206,9 +207,10 @@ try {
   }
   console.log();
 
-  if (want('sse') || want('slack')) {
+  if (want('sse') || want('slack') || want('slack-deploy')) {
     // The production API entry in a process of its own, on the bench's server and worker.
-    const api = await startApiProcess(stack, stack.taskQueue, BENCH_KEY);
+    // The worker's data folder: the deployments Slack starts read their connections there.
+    const api = await startApiProcess(stack, stack.taskQueue, BENCH_KEY, { SWITCHYARD_DATA_DIR: stack.dataDir });
     processes.push(api);
     if (want('sse')) printSseFanOut(await sseFanOut(api, BENCH_KEY, size('BENCH_SSE_STREAMS', 10_000)));
     if (want('slack')) {
@@ -218,6 +220,14 @@ try {
       console.log('Slack: %d signed /platform-status commands to the API process, %d in flight:', commands, concurrency);
       console.log('  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 500; Slack gives up at 3 s)', Math.round(acks.p50), Math.round(acks.p99), Math.round(acks.max));
       console.log('  not acknowledged with 200: %d; replies posted to response_url afterwards: %d of %d\n', acks.non200, acks.worked, commands);
+    }
+    if (want('slack-deploy')) {
+      const commands = size('BENCH_SLACK_COMMANDS', 500);
+      const concurrency = size('BENCH_SLACK_CONCURRENCY', 8);
+      const acks = await slackAcks(api, commands, concurrency, SLACK_DEPLOY);
+      console.log('Slack: %d signed /platform-deploy commands to the API process, %d in flight (policy checked and the admission update-with-start durable before each ack; one starts, the rest are refused as the service is busy):', commands, concurrency);
+      console.log('  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 1000; Slack gives up at 3 s)', Math.round(acks.p50), Math.round(acks.p99), Math.round(acks.max));
+      console.log('  not acknowledged as decided: %d; answers: %s\n', acks.non200, JSON.stringify(acks.answers));
     }
     await api.stop();
   }

@@ -141,14 +141,22 @@ export function printSseFanOut(r: SseFanOut): void {
     per1000(r.base, r.closed), per1000(r.base, r.later), ((r.closed.heapUsed - r.base.heapUsed) / MiB / (r.streams / 1000)).toFixed(1), r.feedsAfterClose);
 }
 
-export interface SlackAcks { count: number; p50: number; p99: number; max: number; non200: number; worked: number }
+export interface SlackAcks { count: number; p50: number; p99: number; max: number; non200: number; worked: number; answers: Record<string, number> }
+
+/** A slash command to send, and what its acknowledgement says when it was answered as meant. */
+export interface SlackCommandCase { command: string; text: string; acknowledged: RegExp; replies: boolean }
+
+export const SLACK_STATUS: SlackCommandCase = { command: '/platform-status', text: '', acknowledged: /Reading the state/, replies: true };
+/** Deploys decide and start durably before the ack: one starts, the rest are refused by the admission workflow (one per service). */
+export const SLACK_DEPLOY: SlackCommandCase = { command: '/platform-deploy', text: 'v1.2.3', acknowledged: /started by|already running|queue is full/, replies: false };
 
 /**
- * Signed `/platform-status` commands to the API process, `concurrency` in flight: the time to each
- * acknowledgement (Slack's 3-second clock). Each command's work (ECS and Temporal reads, then a
- * reply to its response_url) runs after the ack, as it does for Slack; the replies land here.
+ * Signed commands to the API process, `concurrency` in flight: the time to each acknowledgement
+ * (Slack's 3-second clock). A read's work (ECS and Temporal reads, then a reply to its
+ * response_url) runs after the ack, as it does for Slack, and the replies land here; a deploy's
+ * decision and durable start come before the ack.
  */
-export async function slackAcks(api: ApiProcess, count: number, concurrency: number): Promise<SlackAcks> {
+export async function slackAcks(api: ApiProcess, count: number, concurrency: number, what: SlackCommandCase = SLACK_STATUS): Promise<SlackAcks> {
   let worked = 0;
   const replies = createServer((req, res) => { req.resume(); req.on('end', () => { worked += 1; res.end('ok'); }); });
   await new Promise<void>((resolve) => replies.listen(0, '127.0.0.1', resolve));
@@ -156,11 +164,12 @@ export async function slackAcks(api: ApiProcess, count: number, concurrency: num
   const times: number[] = [];
   let non200 = 0;
   let next = 0;
+  const answers: Record<string, number> = {};
   try {
     const one = async (n: number) => {
       const body = new URLSearchParams({
         token: 'unused', team_id: 'T0SANDBOX', channel_id: SANDBOX_SLACK.channelId, user_id: SANDBOX_SLACK.approver, user_name: 'bench',
-        command: '/platform-status', text: '', response_url: responseUrl, trigger_id: `${Date.now()}.${n}.${randomUUID().slice(0, 8)}`,
+        command: what.command, text: what.text, response_url: responseUrl, trigger_id: `${Date.now()}.${n}.${randomUUID().slice(0, 8)}`,
       }).toString();
       const timestamp = String(Math.floor(Date.now() / 1000));
       const began = performance.now();
@@ -170,7 +179,10 @@ export async function slackAcks(api: ApiProcess, count: number, concurrency: num
       });
       const ack = await res.text();
       times.push(performance.now() - began);
-      if (res.status !== 200 || !ack.includes('Reading the state')) non200 += 1;
+      if (res.status !== 200 || !what.acknowledged.test(ack)) non200 += 1;
+      // The gist of each answer (ids and times left out), counted: what the acks decided.
+      const gist = ack.replace(/dep_[a-z0-9]+|\d[\d:.TZ-]*/g, '…').slice(0, 100);
+      answers[gist] = (answers[gist] ?? 0) + 1;
     };
     await one(-1); // warm-up, not counted
     times.length = 0;
@@ -181,13 +193,13 @@ export async function slackAcks(api: ApiProcess, count: number, concurrency: num
       }
     }));
     // The work after the acks: give it a moment to land, so the count says it ran.
-    for (const deadline = Date.now() + 30_000; worked < count + 1 && Date.now() < deadline;) await sleep(100);
+    for (const deadline = Date.now() + 30_000; what.replies && worked < count + 1 && Date.now() < deadline;) await sleep(100);
   } finally {
     await new Promise((resolve) => replies.close(resolve));
   }
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
-  return { count, p50: at(0.5), p99: at(0.99), max: times.at(-1)!, non200, worked: worked - 1 };
+  return { count, p50: at(0.5), p99: at(0.99), max: times.at(-1)!, non200, worked: worked - 1, answers };
 }
 
 export interface IdleSample { count: number; rssMiB: number; heapMiB: number }
