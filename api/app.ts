@@ -17,6 +17,7 @@ import type { ConnectionStore } from '../common/connection-store.js';
 import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
+import { createSourceGate } from './deployments/source-gate.js';
 import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distribution/routes.js';
 import { FreezeService } from './freezes/freeze-service.js';
 import { registerFreezeRoutes } from './freezes/routes.js';
@@ -111,7 +112,7 @@ export function createApp(options: AppOptions) {
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
   // admission workflow's, so it holds across replicas too.
   const freezes = new FreezeService(deps.client, deps.taskQueue);
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults, (id) => hub.nudge(`deployment:${id}`), freezes);
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, deps.deploy.defaults, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl));
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
