@@ -80,7 +80,13 @@ export class BuildSimulator {
     run.image = `${event.ecrRepository}:${event.imageTag}`;
     // Test value: someone else pushes other content to the same tag right after the build. A
     // mutable repository moves the tag; an immutable one refuses that push (not the build's).
-    if (event.imageTag.includes(RETAG_AFTER_PUSH_MARKER)) await Promise.resolve(this.onImageBuilt?.(event)).catch(() => undefined);
+    if (event.imageTag.includes(RETAG_AFTER_PUSH_MARKER)) {
+      try {
+        await this.onImageBuilt?.(event);
+      } catch {
+        // refused: the tag is immutable
+      }
+    }
     this.onImagePushed(run);
     // A cancel that arrived while the push was under way wins, as on GitHub; the image exists anyway.
     if (!isCompleted(run)) this.#complete(run, 'success');
