@@ -1,21 +1,24 @@
 // Provenance from commit to running task, against real Temporal and the emulators: a commit that
 // only a fork has is refused (at the API with a 400, and by the worker when the API's check is
 // bypassed), before anything is built; an image whose tag was re-pushed is refused before any task
-// definition exists; a repository with immutable tags refuses the re-push; and a deployment's
+// definition exists; a build run of another revision carrying the deployment's title is refused;
+// a repository with immutable tags refuses the re-push; and a deployment's
 // result, events, search attributes and task definition carry the commit SHA and image digest.
+import { Octokit } from '@octokit/rest';
 import { describe, expect, it } from 'vitest';
 import { apiServices } from '../api/services.js';
 import { DeploymentService } from '../api/deployments/deployment-service.js';
 import { DeployCommitSha, DeployImageDigest } from '../common/search-attributes.js';
 import { deploymentEventsQuery } from '../workflows/deployment/messages.js';
 import { RETAG_AFTER_PUSH_MARKER } from '../emulators/github/test-values.js';
-import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { sandboxSuite } from './support/sandbox-suite.js';
 
 const ENDED = ['COMPLETED', 'FAILED', 'ROLLED_BACK'];
 
 describe('provenance from commit to running task', () => {
-  const suite = sandboxSuite('provenance');
+  // A queue of one: a queued deployment's id is known before its build is looked for.
+  const suite = sandboxSuite('provenance', { env: { DEPLOY_QUEUE_CAPACITY: '1' } });
 
   const sandbox = () => suite.worker.sandbox;
   const pandaApi = () => sandbox().github.state.repository(SANDBOX_SERVICE.owner, SANDBOX_SERVICE.repo)!;
@@ -84,6 +87,37 @@ describe('provenance from commit to running task', () => {
     expect(result.errorMessage).toBe(`Image ${run.inputs.ecr_repository}:${run.inputs.image_tag} in ECR is ${inEcr}, but the build pushed ${run.imageDigest}: `
       + 'the tag was moved to other content after the build, and is not deployed');
     expect(effects()).toEqual({ ...before, runs: before.runs + 1 });
+  });
+
+  it("refuses a run found by the deployment's title that ran another revision: FAILED at stage 1, nothing registered", async () => {
+    const connection = await suite.api.connect();
+    const first = await suite.api.deploy(connection);
+    expect(first.status).toBe(200);
+    const firstId = first.body.data.deploymentId as string;
+    const queued = await suite.api.deploy(connection);
+    expect(queued.status).toBe(202);
+    const id = queued.body.data.deploymentId as string;
+    // Someone who may run workflows dispatches the build on develop with this deployment's id first.
+    const octokit = new Octokit({ auth: SANDBOX_CREDENTIALS.githubToken, baseUrl: sandbox().github.url });
+    await octokit.actions.createWorkflowDispatch({
+      owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, workflow_id: 'switchyard-build.yml', ref: 'develop',
+      inputs: { correlation_id: id, ecr_repository: 'impostor', image_tag: 'impostor', aws_region: SANDBOX_CREDENTIALS.region },
+    });
+    await suite.api.reach(firstId, 'DEPLOYMENT_READY');
+    expect((await suite.api.call('POST', `/api/v1/deploy/${firstId}/rollback`, undefined, 'approver')).status).toBe(200);
+    await suite.api.settle(firstId, ENDED);
+    const before = effects();
+
+    const result = await suite.api.settle(id, ENDED);
+    const impostor = sandbox().github.state.runs.find((run) => run.inputs.correlation_id === id)!;
+    const main = pandaApi().branches.get('main')!.sha;
+    expect(impostor.headSha).toBe(pandaApi().branches.get('develop')!.sha);
+    expect(result).toMatchObject({ status: 'FAILED', stage: 1, errorCode: 'DOCKER_BUILD_FAILED', commitSha: main, imageDigest: null, taskDefinitionArn: null });
+    expect(result.errorMessage).toBe(`GitHub Actions run ${impostor.id} built ${impostor.headSha.slice(0, 12)}, not the resolved commit ${main.slice(0, 12)} `
+      + '(the ref moved between resolving and dispatching): its image is not deployed; deploy again');
+    // Ours was never dispatched (a run with its title existed), and nothing reached ECS or CodeDeploy.
+    expect(sandbox().github.state.dispatchCount(id)).toBe(1);
+    expect(effects()).toEqual(before);
   });
 
   it('in a repository with immutable tags the re-push is refused, and the deployment runs the digest the build pushed', async () => {
