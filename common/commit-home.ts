@@ -22,8 +22,11 @@ async function contains(octokit: Octokit, owner: string, repo: string, base: str
 export async function findCommitHome(octokit: Octokit, { owner, repo, branch, sha }: Where): Promise<{ home?: CommitHome; tagsChecked: number }> {
   if (await contains(octokit, owner, repo, branch, sha)) return { home: { kind: 'branch', name: branch }, tagsChecked: 0 };
   const { data: tags } = await octokit.repos.listTags({ owner, repo, per_page: TAGS_SEARCHED });
+  // A tag on the commit itself needs no further call; otherwise newest first, one compare each.
+  const exact = tags.find((tag) => tag.commit.sha === sha);
+  if (exact) return { home: { kind: 'tag', name: exact.name }, tagsChecked: 0 };
   for (const tag of tags) {
-    if (tag.commit.sha === sha || await contains(octokit, owner, repo, tag.name, sha)) return { home: { kind: 'tag', name: tag.name }, tagsChecked: 0 };
+    if (await contains(octokit, owner, repo, tag.name, sha)) return { home: { kind: 'tag', name: tag.name }, tagsChecked: 0 };
   }
   return { tagsChecked: tags.length };
 }

@@ -53,8 +53,9 @@ describe('deployment sources', () => {
     const repo = github().repository(SANDBOX_SERVICE.owner, SANDBOX_SERVICE.repo)!;
     const cases = [
       { branch: 'develop', version: repo.tags.get('v1.2.3')!, dispatchedOn: 'develop' }, // develop descends from v1.2.3
-      // Tags are searched newest first: v1.2.3 contains v1.0.0.
-      { branch: 'no-such-branch', version: repo.tags.get('v1.0.0')!, dispatchedOn: 'v1.2.3' },
+      { branch: 'no-such-branch', version: repo.tags.get('v1.0.0')!, dispatchedOn: 'v1.0.0' }, // the tag on the commit itself
+      // An untagged commit: tags are searched newest first, and v1.2.3 contains the initial commit.
+      { branch: 'no-such-branch', version: repo.commit(repo.tags.get('v1.0.0')!).parents[0]!, dispatchedOn: 'v1.2.3' },
       { branch: 'unhealthy-green', version: repo.tags.get('v1.0.0')!, dispatchedOn: 'unhealthy-green' },
     ];
     // develop's head is on no tag and not on unhealthy-green: a 400 before anything starts.
