@@ -17,6 +17,7 @@ import type { ConnectionStore } from '../common/connection-store.js';
 import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
+import { createSourceGate } from './deployments/source-gate.js';
 import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distribution/routes.js';
 import { FreezeService } from './freezes/freeze-service.js';
 import { registerFreezeRoutes } from './freezes/routes.js';
@@ -113,7 +114,7 @@ export function createApp(options: AppOptions) {
   const freezes = new FreezeService(deps.client, deps.taskQueue);
   // Slack's approvers and deployers are resolved into each deployment's policy at its start.
   const slackAudience = deps.slack ? { approvers: deps.slack.config.approvers, deployers: deps.slack.config.deployers } : undefined;
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes);
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl));
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,

@@ -8,10 +8,14 @@ export const DeployService = defineSearchAttributeKey('DeployService', SearchAtt
 export const DeployRepository = defineSearchAttributeKey('DeployRepository', SearchAttributeType.KEYWORD);
 export const CodeDeployDeploymentId = defineSearchAttributeKey('CodeDeployDeploymentId', SearchAttributeType.KEYWORD);
 export const DistributionEventId = defineSearchAttributeKey('DistributionEventId', SearchAttributeType.KEYWORD);
+/** The commit a deployment builds, and the digest of the image its task definition names. */
+export const DeployCommitSha = defineSearchAttributeKey('DeployCommitSha', SearchAttributeType.KEYWORD);
+export const DeployImageDigest = defineSearchAttributeKey('DeployImageDigest', SearchAttributeType.KEYWORD);
 export const DeployStage = defineSearchAttributeKey('DeployStage', SearchAttributeType.INT);
 
 export const SEARCH_ATTRIBUTES = [
   SwitchyardKind, SwitchyardStatus, DeployService, DeployRepository, CodeDeployDeploymentId, DistributionEventId, DeployStage,
+  DeployCommitSha, DeployImageDigest,
 ];
 
 const CLI_TYPE_NAMES: Record<string, string> = { [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int' };

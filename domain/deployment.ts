@@ -138,8 +138,12 @@ export interface DeploymentSnapshot {
   version?: string;
   service: string;
   cluster: string;
+  /** The commit built (resolved from the version or branch). */
   sha?: string;
+  /** `repository@sha256:…`: what the task definition names. */
   imageUri?: string;
+  /** The image's digest in ECR (sha256:…). */
+  imageDigest?: string;
   imageTag?: string;
   taskDefinitionArn?: string;
   previousTaskDefinitionArn?: string;

@@ -131,7 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     readOnlyTokens: [SANDBOX_CREDENTIALS.githubReadOnlyToken],
     stepMs: options.stepMs ?? 500,
     // What the build workflow's last step does for real: push the image to ECR.
-    onImageBuilt: (built) => { aws.state.ecr.pushImage(built.ecrRepository, built.imageTag); },
+    onImageBuilt: (built) => aws.state.ecr.pushImage(built.ecrRepository, built.imageTag).digest,
     ...sharedFaults,
     port,
   }));

@@ -1,6 +1,7 @@
 // What a deployment's `version` may be and how GitHub's refusals end it: a commit SHA deploys
-// (dispatched on the deployment's branch with the SHA as the `sha` input, since workflow_dispatch
-// takes only branches and tags), and a missing or disabled build workflow or a token that may not
+// (dispatched on the deployment's branch, or a tag, that contains it, with the SHA as the `sha`
+// input, since workflow_dispatch takes only branches and tags; test/provenance.test.ts covers
+// commits that neither contains), and a missing or disabled build workflow or a token that may not
 // run it end at stage 1 with DOCKER_BUILD_FAILED, at once and with a message saying what to fix.
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
@@ -47,14 +48,22 @@ describe('deployment sources', () => {
     await suite.api.settle(tagId, ['ROLLED_BACK', 'FAILED', 'COMPLETED']);
   });
 
-  it("dispatches a commit on the deployment's branch when it contains the commit, else on the default branch", async () => {
+  it("dispatches a commit on the deployment's branch when it contains the commit, else on a tag that does; refuses it when neither does", async () => {
     const connection = await suite.api.connect();
     const repo = github().repository(SANDBOX_SERVICE.owner, SANDBOX_SERVICE.repo)!;
     const cases = [
       { branch: 'develop', version: repo.tags.get('v1.2.3')!, dispatchedOn: 'develop' }, // develop descends from v1.2.3
-      { branch: 'unhealthy-green', version: repo.branches.get('develop')!.sha, dispatchedOn: 'main' }, // not on unhealthy-green
-      { branch: 'no-such-branch', version: repo.tags.get('v1.0.0')!, dispatchedOn: 'main' },
+      { branch: 'no-such-branch', version: repo.tags.get('v1.0.0')!, dispatchedOn: 'v1.0.0' }, // the tag on the commit itself
+      // An untagged commit: tags are searched newest first, and v1.2.3 contains the initial commit.
+      { branch: 'no-such-branch', version: repo.commit(repo.tags.get('v1.0.0')!).parents[0]!, dispatchedOn: 'v1.2.3' },
+      { branch: 'unhealthy-green', version: repo.tags.get('v1.0.0')!, dispatchedOn: 'unhealthy-green' },
     ];
+    // develop's head is on no tag and not on unhealthy-green: a 400 before anything starts.
+    const runsBefore = github().runs.length;
+    const refused = await suite.api.deploy(connection, { branch: 'unhealthy-green', version: repo.branches.get('develop')!.sha });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('is not on branch unhealthy-green of switchyard-demo/panda-api nor in any of its 2 newest tags');
+    expect(github().runs.length).toBe(runsBefore);
     for (const { branch, version, dispatchedOn } of cases) {
       const started = await suite.api.deploy(connection, { branch, version });
       expect(started.status).toBe(200);

@@ -10,6 +10,7 @@ import { Context, sleep } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Builder } from '../../domain/deployment.js';
 import type { DeployClients } from './clients.js';
+import { refContainsCommit, runRevisionRefusal } from '../../domain/source-provenance.js';
 import { asActivityFailure, isGitHubRateLimit, permanent } from './errors.js';
 import { reportProgress } from './progress.js';
 
@@ -33,6 +34,8 @@ export interface BuildInput {
 
 export interface BuildResult {
   imageTag: string;
+  /** The digest the build reported pushing (sha256:…), when its workflow reports one. */
+  imageDigest?: string;
   runUrl?: string;
 }
 
@@ -41,6 +44,9 @@ export interface BuildTimings {
   /** How long a dispatched run may take to appear in the runs list before dispatching again. */
   runAppearTimeoutMs: number;
 }
+
+/** The artifact the template's "Report the image digest" step uploads. */
+const DIGEST_ARTIFACT = /^switchyard-image-sha256-([0-9a-f]{64})$/;
 
 interface BuildHeartbeat { dispatchedAt?: number; runId?: number }
 
@@ -57,6 +63,35 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
       try {
         const { data } = await octokit.actions.listWorkflowRuns({ owner, repo, workflow_id: input.buildWorkflow, event: 'workflow_dispatch', per_page: 50 });
         return data.workflow_runs.find((run) => run.display_title === runName);
+      } catch (error) {
+        throw githubBuildFailure(error, `${owner}/${repo}`, workflowFile);
+      }
+    };
+
+    // The run must be of the revision asked for (see runRevisionRefusal): checked once it is found.
+    type Run = NonNullable<Awaited<ReturnType<typeof findRun>>>;
+    const checkRevision = async (found: Run): Promise<void> => {
+      let headContainsCommit: boolean | undefined;
+      if (input.refIsCommit && found.head_sha !== input.sha) {
+        try {
+          const { data } = await octokit.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${found.head_sha}...${input.sha}`, per_page: 1 });
+          headContainsCommit = refContainsCommit(data.status);
+        } catch (error) {
+          if ((error as { status?: number }).status !== 404) throw githubBuildFailure(error, `${owner}/${repo}`, workflowFile);
+          headContainsCommit = false;
+        }
+      }
+      const refusal = runRevisionRefusal({ expectedSha: input.sha, headSha: found.head_sha, isCommit: input.refIsCommit === true, headContainsCommit: headContainsCommit ?? found.head_sha === input.sha, runId: found.id });
+      if (refusal) throw permanent('DOCKER_BUILD_FAILED', refusal);
+    };
+
+    // The template's last step uploads an artifact named after the pushed digest; a workflow copied
+    // before that step reports none, and the image is then pinned by ECR's digest alone.
+    const reportedDigest = async (runId: number): Promise<string | undefined> => {
+      try {
+        const { data } = await octokit.actions.listWorkflowRunArtifacts({ owner, repo, run_id: runId, per_page: 100 });
+        const name = data.artifacts.map((a) => DIGEST_ARTIFACT.exec(a.name)).find(Boolean);
+        return name ? `sha256:${name[1]}` : undefined;
       } catch (error) {
         throw githubBuildFailure(error, `${owner}/${repo}`, workflowFile);
       }
@@ -81,13 +116,19 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
       Context.current().heartbeat({ dispatchedAt } satisfies BuildHeartbeat);
     }
     let reportedRunning = false;
+    let checked = false;
     for (;;) {
       run ??= await findRun();
+      if (run && !checked) {
+        await checkRevision(run);
+        checked = true;
+      }
       if (!run) {
         if (Date.now() - (dispatchedAt ?? 0) > timings.runAppearTimeoutMs) throw permanent('DOCKER_BUILD_FAILED', `The build run "${runName}" never appeared in ${owner}/${repo}`);
       } else if (run.status === 'completed') {
         if (run.conclusion !== 'success') throw permanent('DOCKER_BUILD_FAILED', `Docker build failed: GitHub Actions run ${run.id} concluded ${run.conclusion}`);
-        return { imageTag: input.imageTag, runUrl: run.html_url };
+        const imageDigest = await reportedDigest(run.id);
+        return { imageTag: input.imageTag, runUrl: run.html_url, ...(imageDigest ? { imageDigest } : {}) };
       } else if (!reportedRunning) {
         reportedRunning = true;
         await reportProgress(input.workflowId, [{ key: `build:${run.id}:running`, stage: 1, kind: 'build_running', details: { buildUrl: run.html_url, runId: run.id } }]);

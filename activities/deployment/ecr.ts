@@ -1,18 +1,24 @@
-// Stage 2: the ECR repository exists and holds the built image tag.
+// Stage 2: the ECR repository exists and holds the built image tag. The image is named by its
+// digest from here on (a tag can be moved to other content; a digest cannot), and a repository
+// Switchyard creates has immutable tags.
 import {
   CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, type Repository,
 } from '@aws-sdk/client-ecr';
 import type { DeployClients } from './clients.js';
+import { digestMismatchMessage, imageByDigest } from '../../domain/source-provenance.js';
 import { asActivityFailure, errorName, permanent } from './errors.js';
 
 export interface EnsureImageInput {
   awsConnectionId: string;
   repository: string;
   imageTag: string;
+  /** The digest the build reported pushing, when it reports one: ECR must hold exactly that under the tag. */
+  expectedDigest?: string;
 }
 
 export interface EcrImage {
   repositoryUri: string;
+  /** `repository@sha256:…`: what the task definition names. */
   imageUri: string;
   imageDigest: string;
   repositoryCreated: boolean;
@@ -20,7 +26,7 @@ export interface EcrImage {
 
 export function createEcrActivities(clients: DeployClients) {
   return {
-    async ensureEcrImage({ awsConnectionId, repository, imageTag }: EnsureImageInput): Promise<EcrImage> {
+    async ensureEcrImage({ awsConnectionId, repository, imageTag, expectedDigest }: EnsureImageInput): Promise<EcrImage> {
       const { ecr } = await clients.aws(awsConnectionId);
       try {
         let repositoryCreated = false;
@@ -32,7 +38,7 @@ export function createEcrActivities(clients: DeployClients) {
         }
         if (!found) {
           try {
-            found = (await ecr.send(new CreateRepositoryCommand({ repositoryName: repository }))).repository;
+            found = (await ecr.send(new CreateRepositoryCommand({ repositoryName: repository, imageTagMutability: 'IMMUTABLE' }))).repository;
             repositoryCreated = true;
           } catch (error) {
             // Created by an earlier attempt of this activity, or by someone else: either is fine.
@@ -50,7 +56,9 @@ export function createEcrActivities(clients: DeployClients) {
           if (errorName(error) !== 'ImageNotFoundException') throw error;
         }
         if (!digest) throw permanent('DOCKER_BUILD_FAILED', `Image ${repository}:${imageTag} not found in ECR after the build`);
-        return { repositoryUri, imageUri: `${repositoryUri}:${imageTag}`, imageDigest: digest, repositoryCreated };
+        const mismatch = expectedDigest ? digestMismatchMessage({ repository, imageTag, reported: expectedDigest, inEcr: digest }) : undefined;
+        if (mismatch) throw permanent('DOCKER_BUILD_FAILED', mismatch);
+        return { repositoryUri, imageUri: imageByDigest(repositoryUri, digest), imageDigest: digest, repositoryCreated };
       } catch (error) {
         throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', 'ECR');
       }

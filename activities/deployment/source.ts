@@ -1,7 +1,10 @@
 // Stage 1, first half: the ref exists and has a Dockerfile. A version that is a commit (not a
-// branch or tag) cannot be a workflow_dispatch ref, so the build is dispatched on the deployment's
-// branch (or the default branch when that does not exist or does not contain the commit) and
-// pinned to the commit.
+// branch or tag) cannot be a workflow_dispatch ref, so the build is dispatched on the ref that
+// contains it (the deployment's branch, else a tag) and pinned to the commit. A commit that no
+// branch or tag of the repository contains (a fork's commit, which GitHub serves through the
+// parent repository) is refused here, before any build is dispatched.
+import { findCommitHome } from '../../common/commit-home.js';
+import { commitNotInRepositoryMessage, isCommitRef } from '../../domain/source-provenance.js';
 import type { DeployClients } from './clients.js';
 import { asActivityFailure, permanent } from './errors.js';
 
@@ -17,7 +20,7 @@ export interface ResolveSourceInput {
 
 export interface ResolvedSource {
   sha: string;
-  /** The branch or tag to dispatch the build on: `ref` itself, or for a commit a branch. */
+  /** The branch or tag to dispatch the build on: `ref` itself, or for a commit the ref containing it. */
   ref: string;
   /** True when the requested ref was a commit: the build must check out `sha`, not the ref's head. */
   isCommit?: boolean;
@@ -25,22 +28,6 @@ export interface ResolvedSource {
 }
 
 const DOCKERFILE = 'Dockerfile';
-
-type GitHub = Awaited<ReturnType<DeployClients['github']>>;
-
-/** The deployment's branch when it exists and contains the commit, else the repository's default branch. */
-async function dispatchBranch(octokit: GitHub, owner: string, repo: string, sha: string, branch: string | undefined): Promise<string> {
-  if (branch) {
-    try {
-      const { data } = await octokit.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${sha}...${branch}`, per_page: 1 });
-      if (data.status === 'ahead' || data.status === 'identical') return branch;
-    } catch (error) {
-      // 404: the branch does not exist.
-      if ((error as { status?: number }).status !== 404) throw error;
-    }
-  }
-  return (await octokit.repos.get({ owner, repo })).data.default_branch;
-}
 
 export function createSourceActivities(clients: DeployClients) {
   return {
@@ -54,19 +41,29 @@ export function createSourceActivities(clients: DeployClients) {
         if (status === 404 || status === 422) throw permanent('DOCKER_BUILD_FAILED', `Ref not found in ${owner}/${repo}: ${ref}`);
         throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${owner}/${repo}`);
       }
+      // getCommit prefers branches and tags; a ref that is a prefix of the commit it resolved to is a SHA.
+      const isCommit = isCommitRef(ref, sha);
+      let dispatchRef = ref;
+      if (isCommit) {
+        // Older histories carry no branch: the repository's default branch stands in for it.
+        let found: Awaited<ReturnType<typeof findCommitHome>>;
+        let onBranch = branch;
+        try {
+          onBranch ??= (await octokit.repos.get({ owner, repo })).data.default_branch;
+          found = await findCommitHome(octokit, { owner, repo, branch: onBranch, sha });
+        } catch (error) {
+          throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${owner}/${repo}`);
+        }
+        if (!found.home) throw permanent('DOCKER_BUILD_FAILED', commitNotInRepositoryMessage({ sha, owner, repo, branch: onBranch, tagsChecked: found.tagsChecked }));
+        dispatchRef = found.home.name;
+      }
       try {
         await octokit.repos.getContent({ owner, repo, path: DOCKERFILE, ref: sha });
       } catch (error) {
         if ((error as { status?: number }).status === 404) throw permanent('DOCKER_BUILD_FAILED', 'Dockerfile not found in repository');
         throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${owner}/${repo}`);
       }
-      // getCommit prefers branches and tags; a ref that is a prefix of the commit it resolved to is a SHA.
-      if (!/^[0-9a-f]{7,40}$/i.test(ref) || !sha.startsWith(ref.toLowerCase())) return { sha, ref, dockerfilePath: DOCKERFILE };
-      try {
-        return { sha, ref: await dispatchBranch(octokit, owner, repo, sha, branch), isCommit: true, dockerfilePath: DOCKERFILE };
-      } catch (error) {
-        throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${owner}/${repo}`);
-      }
+      return { sha, ref: dispatchRef, ...(isCommit ? { isCommit: true } : {}), dockerfilePath: DOCKERFILE };
     },
   };
 }

@@ -23,6 +23,7 @@ import { sendAdmission } from './admission-update.js';
 import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DeployRequest } from './schemas.js';
+import type { SourceGate } from './source-gate.js';
 
 export interface DeploymentDefaults {
   target: Partial<DeployTarget>;
@@ -54,6 +55,8 @@ export class DeploymentService {
     private readonly changed: (deploymentId: string) => void = () => undefined,
     /** The freezes; absent, nothing is ever frozen. */
     private readonly freezes?: FreezeService,
+    /** Refuses a commit its repository's branch and tags do not contain; absent, only the worker checks. */
+    private readonly sourceGate?: SourceGate,
   ) {
     this.probeHosts = new Set((defaults.probeHosts ?? []).map((h) => h.toLowerCase()));
     for (const url of [defaults.target.blueUrl, defaults.target.greenUrl]) if (url) this.probeHosts.add(new URL(url).host.toLowerCase());
@@ -112,6 +115,8 @@ export class DeploymentService {
     const serviceKey = canonicalServiceKey(target.cluster, target.service);
     if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
     if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
+    // A rollback builds nothing: it redeploys a task definition.
+    if (!rollback) await this.sourceGate?.(request);
     const input: DeploymentInput = {
       deploymentId,
       githubConnectionId: request.githubConnectionId,
@@ -278,7 +283,7 @@ export class DeploymentService {
   async redeploy(id: string, requestedBy: string): Promise<AdmissionOutcome> {
     const snapshot = await this.snapshot(id);
     const started = await this.describeInput(id);
-    const version = (snapshot as { commitSha?: string }).commitSha ?? started.version;
+    const version = snapshot.sha ?? started.version;
     if (!version) {
       throw new ApiError(400, `Deployment ${id} deployed the head of ${started.branch}, which has moved on: deploy a tag or commit instead`, { deploymentId: id }, DEPLOYMENT_ERROR);
     }

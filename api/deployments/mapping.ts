@@ -29,6 +29,8 @@ export function toDeploymentResult(s: DeploymentSnapshot, watchWindows: readonly
     approvedBy: s.decision?.by ?? null,
     decidedVia: s.decision?.via ?? null,
     imageUri: s.imageUri ?? null,
+    commitSha: s.sha ?? null,
+    imageDigest: s.imageDigest ?? null,
     taskDefinitionArn: s.taskDefinitionArn ?? null,
     codeDeployDeploymentId: s.codeDeployDeploymentId ?? null,
     rollbackOf: s.rollbackOf ?? null,

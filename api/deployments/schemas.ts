@@ -159,6 +159,8 @@ export const DeploymentResultSchema = z
     decidedAt: z.string().nullable().openapi({ description: 'When the switch/rollback decision was taken. Not a seed field: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:08:45.123Z' }),
   })
   .extend({
+    commitSha: z.string().nullable().openapi({ description: 'The commit built: the version or branch resolved to a full SHA, on the branch or a tag of the repository (not a seed field)' }),
+    imageDigest: z.string().nullable().openapi({ description: "The image's ECR digest (sha256:…); imageUri names the image by it (not a seed field)" }),
     approvals: z.array(ApprovalSchema).openapi({ description: 'Approvals given at the gate, in order (not a seed field)' }),
     approvalsRequired: z.number().int().min(1).openapi({ description: "How many distinct approvals the service's policy needs before traffic switches" }),
     evidence: z.object({

@@ -2,7 +2,8 @@
 // probes a deployment runs before and after the traffic switch:
 //   GET /bluegreen/<cluster>/<service>/blue/health   the production task definition (the service's)
 //   GET /bluegreen/<cluster>/<service>/green/health  the replacement of the deployment in progress
-// Test value: an image containing `unhealthy` answers 500, so a bad build fails its health check.
+// Test value: an image containing `unhealthy` answers 500, so a bad build fails its health check
+// (an image named by digest is looked up in ECR: its tags count).
 import { Hono } from 'hono';
 import { TERMINAL_STATUSES } from './codedeploy-model.js';
 import type { EcsService } from './ecs-state.js';
@@ -54,7 +55,12 @@ function greenTarget(state: AwsEmulatorState, service: EcsService): ProbeTarget 
 function imageOf(state: AwsEmulatorState, taskDefinitionArn: string, containerName: string | undefined): string {
   const containers = state.ecs.findTaskDefinition(taskDefinitionArn)?.containerDefinitions ?? [];
   const container = containers.find((c) => c.name === containerName) ?? containers[0];
-  return container?.image ?? '';
+  const image = container?.image ?? '';
+  // `repository@sha256:…`: what the tasks run is that image, with whatever tags ECR gives it.
+  const [uri, digest] = image.split('@');
+  const repository = digest ? [...state.ecr.repositories.values()].find((r) => r.uri === uri) : undefined;
+  const tags = repository?.images.get(digest!)?.tags;
+  return tags ? `${image} ${[...tags].join(' ')}` : image;
 }
 
 /** Base URLs of a service's blue and green apps; append `/health` to probe. */

@@ -9,7 +9,7 @@ import type { GitHubEnv } from './http-context.js';
 import { paginate } from './pagination.js';
 import { visibleRepository } from './repos-app.js';
 import type { EmulatedRepository } from './repository.js';
-import { workflowJson, workflowRunJson } from './serializers.js';
+import { artifactJson, workflowJson, workflowRunJson } from './serializers.js';
 import type { GitHubEmulatorState } from './state.js';
 import { dispatchWorkflow } from './workflow-dispatch.js';
 import type { WorkflowRun } from './workflow-run.js';
@@ -20,6 +20,7 @@ const DOC = {
   dispatch: 'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event',
   run: 'https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run',
   cancel: 'https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run',
+  artifacts: 'https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts',
 };
 
 /** GitHub's answer to a write with a token that may only read. */
@@ -76,6 +77,14 @@ export function createActionsApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
     const run = findRun(c, state);
     if (!run) return notFound(c, DOC.run);
     return c.json(workflowRunJson(run, urlsFor(c, state)));
+  });
+
+  // The template's last step uploads one artifact whose name carries the pushed digest.
+  app.get('/repos/:owner/:repo/actions/runs/:run_id/artifacts', (c) => {
+    const run = findRun(c, state);
+    if (!run) return notFound(c, DOC.artifacts);
+    const artifacts = run.imageDigest ? [artifactJson(run, urlsFor(c, state))] : [];
+    return c.json({ total_count: artifacts.length, artifacts: paginate(c, artifacts) });
   });
 
   app.post('/repos/:owner/:repo/actions/runs/:run_id/cancel', (c) => {

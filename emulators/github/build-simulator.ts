@@ -1,8 +1,9 @@
 // Plays a dispatched run through GitHub's lifecycle on a timer: queued → in_progress →
 // completed. At the end it does what the template workflow's last step does — push the image —
 // by calling onImageBuilt (the sandbox wires that to the ECR emulator). If the push throws, the
-// run fails, as a failed `docker push` fails the job.
-import { buildFailure, checkedOutSha } from './test-values.js';
+// run fails, as a failed `docker push` fails the job. The digest it returns is what the template's
+// "Report the image digest" step uploads as an artifact name.
+import { buildFailure, checkedOutSha, RETAG_AFTER_PUSH_MARKER } from './test-values.js';
 import type { WorkflowRun } from './workflow-run.js';
 
 export interface ImageBuiltEvent {
@@ -14,7 +15,8 @@ export interface ImageBuiltEvent {
   sha: string;
 }
 
-export type OnImageBuilt = (event: ImageBuiltEvent) => void | Promise<void>;
+/** Pushes the image; returns its digest (sha256:…) when the registry told one. */
+export type OnImageBuilt = (event: ImageBuiltEvent) => void | string | Promise<void | string>;
 
 export class BuildSimulator {
   readonly #timers = new Map<number, NodeJS.Timeout>();
@@ -70,11 +72,21 @@ export class BuildSimulator {
       owner: run.repository.owner, repo: run.repository.name, sha: checkedOutSha(run),
     };
     try {
-      await this.onImageBuilt?.(event);
+      const digest = await this.onImageBuilt?.(event);
+      if (typeof digest === 'string') run.imageDigest = digest;
     } catch (err) {
       return this.#complete(run, 'failure', `docker push failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     run.image = `${event.ecrRepository}:${event.imageTag}`;
+    // Test value: someone else pushes other content to the same tag right after the build. A
+    // mutable repository moves the tag; an immutable one refuses that push (not the build's).
+    if (event.imageTag.includes(RETAG_AFTER_PUSH_MARKER)) {
+      try {
+        await this.onImageBuilt?.(event);
+      } catch {
+        // refused: the tag is immutable
+      }
+    }
     this.onImagePushed(run);
     // A cancel that arrived while the push was under way wins, as on GitHub; the image exists anyway.
     if (!isCompleted(run)) this.#complete(run, 'success');

@@ -41,6 +41,12 @@ export class EmulatedRepository {
   readonly blobs = new Map<string, Buffer>();
   readonly branches = new Map<string, { sha: string; protected: boolean }>();
   readonly tags = new Map<string, string>();
+  /**
+   * Commits pushed only to a fork. GitHub serves a fork network's commits through the parent
+   * repository too (GET commits/{sha}, contents?ref={sha}), but no branch or tag of the parent
+   * contains them: compare against a branch says `ahead` or `diverged`.
+   */
+  readonly forkNetworkCommits = new Set<string>();
 
   constructor(init: RepositoryInit) {
     this.owner = init.owner;
@@ -73,6 +79,13 @@ export class EmulatedRepository {
     };
     const sha = commitSha(object);
     this.commits.set(sha, { ...object, sha });
+    return sha;
+  }
+
+  /** A commit of a fork of this repository: readable by SHA here, on none of its refs. */
+  addForkNetworkCommit(init: CommitInit): string {
+    const sha = this.addCommit(init);
+    this.forkNetworkCommits.add(sha);
     return sha;
   }
 

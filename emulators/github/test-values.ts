@@ -7,6 +7,12 @@ export const FAIL_BUILD_REF = 'fail-build';
 /** An `image_tag` input containing this makes the build take SLOW_BUILD_STEPS steps. */
 export const SLOW_BUILD_MARKER = 'slow-build';
 
+/**
+ * An `image_tag` containing this (a deployment of the branch of that name): right after the
+ * build's push, another push of other content to the same tag follows, as if someone re-pushed it.
+ */
+export const RETAG_AFTER_PUSH_MARKER = 'retag-after-push';
+
 /** Steps from dispatch to completion: one queued, the rest in progress. */
 export const NORMAL_BUILD_STEPS = 3;
 export const SLOW_BUILD_STEPS = 20;

@@ -30,4 +30,6 @@ export interface WorkflowRun {
   failureReason?: string;
   /** The image reference pushed on success. */
   image?: string;
+  /** The pushed image's digest, reported as the artifact `switchyard-image-sha256-<hex>`. */
+  imageDigest?: string;
 }

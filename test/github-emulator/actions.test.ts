@@ -3,6 +3,7 @@
 import { RequestError } from '@octokit/request-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SLOW_BUILD_MARKER } from '../../emulators/github/index.js';
+import { RETAG_AFTER_PUSH_MARKER } from '../../emulators/github/test-values.js';
 import { PRIVATE_REPO_TOKEN, READ_ONLY_TOKEN, STEP_MS, startTestEmulator, waitForRunToComplete } from './emulator.js';
 import type { TestEmulator } from './emulator.js';
 
@@ -122,6 +123,30 @@ describe('workflow dispatch and the simulated build', () => {
     const again = await requestError(gh.actions.cancelWorkflowRun({ ...panda, run_id: found.id }));
     expect(again.status).toBe(409);
     expect(t.emulator.state.imagesBuiltCount(inputs.correlation_id)).toBe(0);
+  });
+
+  it("reports the pushed digest as the run's artifact (the template's last step); a failed run has none", async () => {
+    const gh = t.octokit();
+    const ok = await dispatchAndFind(panda, 'main', buildInputs());
+    await waitForRunToComplete(gh, panda, ok.id);
+    const { data } = await gh.actions.listWorkflowRunArtifacts({ ...panda, run_id: ok.id });
+    const digest = t.emulator.state.runs.find((r) => r.id === ok.id)!.imageDigest!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(data).toMatchObject({ total_count: 1, artifacts: [{ name: `switchyard-image-${digest.replace(':', '-')}`, expired: false, workflow_run: { id: ok.id, head_sha: ok.head_sha } }] });
+
+    const failed = await dispatchAndFind(panda, 'fail-build', buildInputs());
+    await waitForRunToComplete(gh, panda, failed.id);
+    expect((await gh.actions.listWorkflowRunArtifacts({ ...panda, run_id: failed.id })).data).toMatchObject({ total_count: 0, artifacts: [] });
+    expect((await requestError(gh.actions.listWorkflowRunArtifacts({ ...panda, run_id: 1 }))).status).toBe(404);
+  });
+
+  it('re-pushes the tag after the build when the image tag carries the retag-after-push marker', async () => {
+    const inputs = buildInputs({ image_tag: `main-${RETAG_AFTER_PUSH_MARKER}-${nextId}` });
+    const found = await dispatchAndFind(panda, 'main', inputs);
+    expect((await waitForRunToComplete(t.octokit(), panda, found.id)).run.conclusion).toBe('success');
+    // The build's push, then someone else's push of the same tag.
+    expect(t.imagesBuilt.filter((e) => e.imageTag === inputs.image_tag)).toHaveLength(2);
+    expect(t.emulator.state.imagesBuiltCount(inputs.correlation_id)).toBe(1);
   });
 
   it('counts every dispatch and every image per correlation id (a retried dispatch builds twice)', async () => {
@@ -257,7 +282,7 @@ describe('emulator state', () => {
       runs: { id: number; status: string }[]; dispatchesByCorrelationId: Record<string, number>; imagesBuiltByCorrelationId: Record<string, number>;
     };
     const pandaSummary = body.repositories.find((r) => r.fullName === 'switchyard-demo/panda-api');
-    expect(Object.keys(pandaSummary!.branches).sort()).toEqual(['develop', 'fail-build', 'main', 'slow-build', 'unhealthy-green']);
+    expect(Object.keys(pandaSummary!.branches).sort()).toEqual(['develop', 'fail-build', 'main', 'retag-after-push', 'slow-build', 'unhealthy-green']);
     expect(pandaSummary!.workflows.map((w) => w.path)).toEqual(['.github/workflows/switchyard-build.yml']);
     expect(body.runs.length).toBe(t.emulator.state.runs.length);
     expect(body.dispatchesByCorrelationId).toEqual(Object.fromEntries(t.emulator.state.dispatchesByCorrelationId));

@@ -1,4 +1,5 @@
 // A seeded GitHub emulator with fast builds and Octokit clients for the two sandbox tokens.
+import { createHash } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import type { ImageBuiltEvent } from '../../emulators/github/index.js';
 import { seedSandboxRepos, startGitHubEmulator } from '../../emulators/github/index.js';
@@ -29,6 +30,8 @@ export async function startTestEmulator(options: { failPushFor?: string } = {}):
       // Stands in for the ECR emulator, which rejects pushes to repositories it does not have.
       if (event.ecrRepository === options.failPushFor) throw new Error(`name unknown: repository ${event.ecrRepository} does not exist`);
       imagesBuilt.push(event);
+      // What a registry answers a push with: the digest of what was pushed (each push is new content).
+      return `sha256:${createHash('sha256').update(`${JSON.stringify(event)}:${imagesBuilt.length}`).digest('hex')}`;
     },
   });
   const repos = seedSandboxRepos(emulator.state);

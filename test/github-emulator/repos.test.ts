@@ -86,12 +86,13 @@ describe('branches, commits and tags', () => {
     expect(err.message).toContain('Branch not found');
   });
 
-  it('lists every seeded branch, each with its own sha but slow-build (main\'s code, slow build)', async () => {
+  it('lists every seeded branch, each with its own sha but slow-build and retag-after-push (main\'s code)', async () => {
     const branches = await t.octokit().paginate(t.octokit().repos.listBranches, { ...panda, per_page: 2 });
-    expect(branches.map((b) => b.name).sort()).toEqual(['develop', 'fail-build', 'main', 'slow-build', 'unhealthy-green']);
+    expect(branches.map((b) => b.name).sort()).toEqual(['develop', 'fail-build', 'main', 'retag-after-push', 'slow-build', 'unhealthy-green']);
     expect(new Set(branches.map((b) => b.commit.sha)).size).toBe(4);
     const sha = (name: string) => branches.find((b) => b.name === name)!.commit.sha;
     expect(sha('slow-build')).toBe(sha('main'));
+    expect(sha('retag-after-push')).toBe(sha('main'));
   });
 
   it('gets a commit by tag, by branch, by full and by short sha', async () => {
@@ -185,5 +186,26 @@ describe('compare two commits', () => {
     });
     expect((await requestError(compare('main...no-such-branch'))).status).toBe(404);
     expect((await requestError(compare('main'))).status).toBe(404);
+  });
+});
+
+describe('a commit of the fork network', () => {
+  it('is served by SHA (commit and contents) like any commit, but no branch or tag contains it: compare says diverged', async () => {
+    const gh = t.octokit();
+    const [fork] = [...t.repos.pandaApi.forkNetworkCommits];
+    expect(fork).toMatch(/^[0-9a-f]{40}$/);
+    expect((await gh.repos.getCommit({ ...panda, ref: fork! })).data).toMatchObject({ sha: fork, commit: { author: { email: 'fork@attacker.invalid' } } });
+    const { data: dockerfile } = await gh.repos.getContent({ ...panda, path: 'Dockerfile', ref: fork! });
+    if (Array.isArray(dockerfile) || dockerfile.type !== 'file') throw new Error('expected a file');
+    expect(Buffer.from(dockerfile.content, 'base64').toString('utf8')).toContain('attacker.invalid');
+
+    const branches = (await gh.repos.listBranches({ ...panda, per_page: 100 })).data;
+    const tags = (await gh.repos.listTags({ ...panda, per_page: 100 })).data;
+    expect([...branches, ...tags].map((ref) => ref.commit.sha)).not.toContain(fork);
+    // Base = the ref, head = the commit: contained would be identical or behind.
+    expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `main...${fork!}` })).data).toMatchObject({ status: 'diverged', ahead_by: 1, behind_by: 1 });
+    expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `v1.2.3...${fork!}` })).data).toMatchObject({ status: 'ahead', ahead_by: 1, behind_by: 0 });
+    const v123 = t.repos.pandaApi.tags.get('v1.2.3')!;
+    expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `main...${v123}` })).data).toMatchObject({ status: 'behind' });
   });
 });

@@ -126,16 +126,32 @@ describe('ensureEcrImage against moto', () => {
     const { repositories } = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['orders'] }));
     expect(repositories).toHaveLength(1);
     expect(repositories![0]!.repositoryUri).toBe(repositoryUri('orders'));
+    // A repository Switchyard creates never lets a tag move to other content.
+    expect(repositories![0]!.imageTagMutability).toBe('IMMUTABLE');
   });
 
-  it('returns the image URI and the digest of a pushed tag', async () => {
+  it('returns the image URI by digest and the digest of a pushed tag', async () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'billing' }));
     const digest = await pushImage('billing', 'v1');
     await pushImage('billing', 'v2');
-    const image = await ecrActivities.ensureEcrImage({ awsConnectionId, repository: 'billing', imageTag: 'v1' });
+    const image = await ecrActivities.ensureEcrImage({ awsConnectionId, repository: 'billing', imageTag: 'v1', expectedDigest: digest });
     expect(image).toEqual({
-      repositoryUri: repositoryUri('billing'), imageUri: `${repositoryUri('billing')}:v1`, imageDigest: digest, repositoryCreated: false,
+      repositoryUri: repositoryUri('billing'), imageUri: `${repositoryUri('billing')}@${digest}`, imageDigest: digest, repositoryCreated: false,
     });
+  });
+
+  it('refuses a tag that no longer holds the digest the build reported (moved to other content)', async () => {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ledger' }));
+    const built = await pushImage('ledger', 'v1');
+    // Someone else's push of other content to the same tag (the repository's tags are mutable).
+    const { image } = await ecr.send(new PutImageCommand({
+      repositoryName: 'ledger', imageTag: 'v1', imageManifest: manifestFor('someone-else'), imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    }));
+    const other = image!.imageId!.imageDigest!;
+    expect(other).not.toBe(built);
+    const failure = await rejectionOf(ecrActivities.ensureEcrImage({ awsConnectionId, repository: 'ledger', imageTag: 'v1', expectedDigest: built }));
+    expect(failure).toMatchObject({ type: 'DOCKER_BUILD_FAILED', nonRetryable: true });
+    expect(failure.message).toBe(`Image ledger:v1 in ECR is ${other}, but the build pushed ${built}: the tag was moved to other content after the build, and is not deployed`);
   });
 
   it('an absent tag in an existing repository with other images is DOCKER_BUILD_FAILED, not retried', async () => {

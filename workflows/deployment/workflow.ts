@@ -52,7 +52,7 @@ async function runStages(ctx: DeploymentContext): Promise<void> {
   let imageUri = '';
   if (!ctx.input.rollback) {
     const built = await buildStage(ctx);
-    imageUri = await pushStage(ctx, built.imageTag);
+    imageUri = await pushStage(ctx, built.imageTag, built.imageDigest);
   }
   const taskDefinitionArn = await taskDefinitionStage(ctx, imageUri);
   ctx.state.taskDefinitionArn = taskDefinitionArn;
