@@ -102,6 +102,16 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     await api.reach(redeployId, 'ROLLED_BACK', 150);
   }, 180_000);
 
+  it('a rollback sent the moment a deployment starts is answered, not a 500', async () => {
+    // The update can race the deployment's early workflow tasks (the server fails that task with
+    // UnhandledCommand and the update with it); the API asks again.
+    const started = await api.deploy(connection, { version: 'v1.0.0' });
+    const id: string = started.body.data.deploymentId;
+    const stop = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
+    expect(stop, JSON.stringify(stop.body)).toMatchObject({ status: 200, body: { data: { rollbackDeploymentId: null } } });
+    await api.reach(id, 'ROLLED_BACK', 150);
+  });
+
   it('an emergency stop holds the queue: the queued deployment starts nothing until the freeze is lifted', async () => {
     const a = await queueing.deploy(connection, { version: 'v1.0.0' });
     expect(a.status).toBe(200);

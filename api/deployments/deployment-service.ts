@@ -20,7 +20,7 @@ import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import { sendAdmission } from './admission-update.js';
-import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
+import { executeUpdateRetrying, historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DeployRequest } from './schemas.js';
 import type { SourceGate } from './source-gate.js';
@@ -202,7 +202,7 @@ export class DeploymentService {
     const freeze = await this.freezes?.covering(canonicalServiceKey(snapshot.cluster, snapshot.service));
     let outcome: SwitchOutcome;
     try {
-      outcome = await this.handle(id).executeUpdate(switchTrafficUpdate, { args: [{ ...request, ...(freeze ? { frozen: { id: freeze.id, reason: freeze.reason, endsAt: freeze.endsAt } } : {}) }] });
+      outcome = await executeUpdateRetrying(this.handle(id), switchTrafficUpdate, [{ ...request, ...(freeze ? { frozen: { id: freeze.id, reason: freeze.reason, endsAt: freeze.endsAt } } : {}) }]);
     } catch (error) {
       throw refused(id, error, 'Traffic switch is not possible: the deployment has ended');
     }
@@ -245,7 +245,7 @@ export class DeploymentService {
       return { rollbackDeploymentId: rollbackId };
     }
     try {
-      await this.handle(id).executeUpdate(rollbackUpdate, { args: [request] });
+      await executeUpdateRetrying(this.handle(id), rollbackUpdate, [request]);
     } catch (error) {
       throw refused(id, error, `Deployment ${id} has ended: nothing to roll back`);
     }
