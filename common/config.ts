@@ -8,6 +8,7 @@ import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from
 import { apiKeyList, booleanFlag, lambdaFunction, port, type Role } from './config-fields.js';
 import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { ConfigError } from './config-error.js';
+import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from './probe-addresses.js';
 
 export { ROLES, type Role } from './config-fields.js';
 import { loadSlackConfig, type SlackConfig } from './slack-config.js';
@@ -72,7 +73,9 @@ export const configSchema = z.object({
   DEPLOY_GREEN_URL: z.url().optional(),
   DEPLOY_BUILD_WORKFLOW: z.string().min(1).default('switchyard-build.yml'),
   // Hosts a request's target.blueUrl/greenUrl may name (the defaults' hosts always may).
-  DEPLOY_PROBE_HOSTS: z.string().transform((raw) => raw.split(',').map((h) => h.trim()).filter(Boolean)).optional(),
+  DEPLOY_PROBE_HOSTS: z.string().transform((raw) => raw.split(',').map((h) => h.trim()).filter(Boolean))
+    .refine((hosts) => !hosts.some((h) => isForbiddenProbeAddress(hostOf(h))), `must not name ${FORBIDDEN_PROBE_ADDRESSES}: probes never reach them`)
+    .optional(),
   // The AfterAllowTestTraffic Lambda the AppSpec names (lambda/after-allow-test-traffic), as
   // Lambda's Invoke accepts it: a name, a name:alias, or an ARN. Unset: no hook, no test-traffic notice.
   DEPLOY_HOOK_FUNCTION: lambdaFunction.optional(),
@@ -97,6 +100,13 @@ export const configSchema = z.object({
   ...partnerVariables('RINGO_BIZ'),
   ...partnerVariables('GENIE_TV'),
 });
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port` without the port. */
+function hostOf(entry: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  return entry.split(':').length === 2 ? entry.split(':')[0]! : entry;
+}
 
 function isPostgresUrl(value: string): boolean {
   try {

@@ -79,6 +79,8 @@ export interface HealthFigures {
   /** Latency percentiles of the samples (absent in figures taken before they were measured). */
   p50Ms?: number;
   p95Ms?: number;
+  /** What made probes fail (a redirect and its Location, a refused address, a status), distinct, a few at most. */
+  problems?: string[];
 }
 
 /** One window of the watched hold: green and blue probed side by side, and whether green crossed a threshold. */

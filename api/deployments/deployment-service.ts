@@ -21,6 +21,7 @@ import { sendAdmission } from './admission-update.js';
 import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState, updateProblem, updateRefusal } from '../temporal-reads.js';
 import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DeployRequest } from './schemas.js';
+import { isForbiddenProbeAddress } from '../../common/probe-addresses.js';
 
 export interface DeploymentDefaults {
   target: Partial<DeployTarget>;
@@ -87,6 +88,8 @@ export class DeploymentService {
   private probeHostAllowed(url: string): boolean {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+    // Link-local and metadata addresses never, listed or not (the probe activity refuses them too).
+    if (isForbiddenProbeAddress(parsed.hostname)) return false;
     return this.probeHosts.has(parsed.host.toLowerCase()) || this.probeHosts.has(parsed.hostname.toLowerCase());
   }
 
