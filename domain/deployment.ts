@@ -118,6 +118,8 @@ export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 export interface Decision {
   action: DecisionAction;
   by: string;
+  /** The person behind `by`, when known (SWITCHYARD_IDENTITIES). */
+  person?: string;
   via: 'api' | 'slack' | 'websocket' | 'workflow';
   at: string;
   reason?: string;

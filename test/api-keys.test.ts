@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing } from '../api/auth.js';
 import { keyEntry, sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
 import { loadConfig } from '../common/config.js';
+import { approverRefusal, DEFAULT_APPROVAL_POLICY, type ApprovalPolicy, type Approver } from '../domain/approval-policy.js';
 import { buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
 import { connectClient } from './support/temporal.js';
@@ -18,6 +19,9 @@ const keys: ApiKeyEntry[] = [
   { id: 'alice-2026', label: 'alice', role: 'approver', person: 'alice', sha256: sha256Hex(NEW) },
   { id: 'carol-2025', label: 'carol', role: 'admin', expiresAt: '2026-12-01T00:00:00.000Z', sha256: sha256Hex(GONE) },
 ];
+
+const onlyAlice: ApprovalPolicy = { ...DEFAULT_APPROVAL_POLICY, labels: ['alice'] };
+const gate = { service: 'payments', requestedBy: 'ci', approvals: [] };
 
 describe('API keys with stable labels, rotation and expiry', () => {
   let temporal: Awaited<ReturnType<typeof connectClient>>;
@@ -73,6 +77,12 @@ describe('API keys with stable labels, rotation and expiry', () => {
       // The policy's `labels: ["alice"]` matches alice's key and never mallory's, in either order.
       expect(ring.authenticate('a'.repeat(24))?.label).toBe('alice');
       expect(ring.authenticate('m'.repeat(24))?.label).toBe('mallory');
+      const asApprover = (key: string): Approver => {
+        const principal = ring.authenticate(key)!;
+        return { by: principal.label, via: 'api', role: principal.role };
+      };
+      expect(approverRefusal(onlyAlice, gate, asApprover('m'.repeat(24)))).toBe('mallory is not among the approvers of payments');
+      expect(approverRefusal(onlyAlice, gate, asApprover('a'.repeat(24)))).toBeUndefined();
     }
     expect(new ApiKeyRing([keyEntry('alice', 'approver', 'a'.repeat(24))]).authenticate('m'.repeat(24))).toBeUndefined();
   });

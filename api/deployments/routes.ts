@@ -129,7 +129,10 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       const principal = c.get('principal');
       // The seed's clients send no body; an approver may give a reason, an admin an override of a freeze.
       const { reason, override } = c.req.valid('json') ?? {};
-      const outcome = await deployments.switchTraffic(id, { by: principal.label, via: 'api', role: principal.role, ...(reason ? { reason } : {}), ...(override ? { override } : {}) });
+      const outcome = await deployments.switchTraffic(id, {
+        by: principal.label, via: 'api', role: principal.role, ...(principal.person ? { person: principal.person } : {}),
+        ...(reason ? { reason } : {}), ...(override ? { override } : {}),
+      });
       const approvals = { approvals: outcome.approvals ?? [], approvalsRequired: outcome.approvalsRequired ?? 1 };
       if (outcome.activeService === 'green') {
         return ok(c, '배포 전환이 시작되었습니다.', { deploymentId: id, message: 'Traffic switching from blue to green in progress', activeService: 'green' as const, ...approvals });
@@ -148,7 +151,8 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { rollbackDeploymentId } = await deployments.rollback(id, { by: c.get('principal').label, via: 'api' });
+      const { label, person } = c.get('principal');
+      const { rollbackDeploymentId } = await deployments.rollback(id, { by: label, via: 'api', ...(person ? { person } : {}) });
       const message = rollbackDeploymentId
         ? `Redeploying the previous task definition as ${rollbackDeploymentId}`
         : 'Stopping the deployment; CodeDeploy rolls back to blue';

@@ -69,7 +69,8 @@ export class Interactions {
       logger.warn({ userId, deploymentId: id, action: action.action_id }, 'Slack decision refused: not an approver');
       return void (await reply(`:no_entry: <@${userId}>, you are not allowed to ${verb} for \`${id}\`: only the approvers in SLACK_APPROVERS may decide. Nothing was changed.`));
     }
-    const decision = { by: `slack:${userId}`, via: 'slack' as const };
+    const person = config.people?.[userId];
+    const decision = { by: `slack:${userId}`, via: 'slack' as const, ...(person ? { person } : {}) };
     try {
       if (action.action_id === SWITCH_TRAFFIC_ACTION) {
         const slackGroups = await this.groupsOf(userId, policy.slackGroups);

@@ -72,6 +72,23 @@ describe('approval policy in the deployment workflow (stub activities)', () => {
     });
   });
 
+  it('counts one person once across doors: the same person by Slack or another key is "already approved"', async () => {
+    const handle = await atGate(policy({ approvals: 2 }));
+    await expect(approve(handle, { by: 'alice-key', person: 'alice', via: 'api', role: 'approver' })).resolves.toMatchObject({
+      activeService: 'blue', approvals: [{ who: 'alice-key', person: 'alice', via: 'api' }],
+    });
+    expect(await refusal(approve(handle, { by: 'slack:U0ALICE', person: 'alice', via: 'slack', slackUserId: 'U0ALICE' })))
+      .toEqual({ type: 'NotApproved', message: '2 approvals needed, 1 given: you (alice, as alice-key via api) already approved' });
+    expect(await refusal(approve(handle, { by: 'alice-laptop', person: 'alice', via: 'websocket', role: 'approver' })))
+      .toEqual({ type: 'NotApproved', message: '2 approvals needed, 1 given: you (alice, as alice-key via api) already approved' });
+    // Without a known person, distinct names stay distinct approvers (as before identities existed).
+    await expect(approve(handle, { by: 'slack:U0BOB', via: 'slack', slackUserId: 'U0BOB' })).resolves.toMatchObject({ activeService: 'green' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'COMPLETED', approvals: [{ who: 'alice-key', person: 'alice' }, { who: 'slack:U0BOB' }] });
+    const recorded = (await handle.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'approval_recorded');
+    expect(recorded.map((e) => e.message)).toEqual(['Approved by alice (alice-key) via api: 1 of 2 approvals', 'Approved by slack:U0BOB via slack: 2 of 2 approvals']);
+  });
+
   it('asks for a reason to roll back when the policy requires one', async () => {
     const handle = await atGate(policy({ rollbackReasonRequired: true }));
     expect(await refusal(handle.executeUpdate(rollbackUpdate, { args: [alice] }))).toEqual({ type: 'NotRollbackable', message: 'A reason is required to roll back deployments of shop' });
