@@ -86,7 +86,9 @@ export interface Approver {
 }
 
 /** Why this approver's approval does not count for this deployment; undefined when it does. */
-export function approverRefusal(policy: ApprovalPolicy, deployment: { service: string; requestedBy: string; approvals: readonly Approval[] }, approver: Approver): string | undefined {
+export function approverRefusal(
+  policy: ApprovalPolicy, deployment: { service: string; requestedBy: string; requestedByPerson?: string | undefined; approvals: readonly Approval[] }, approver: Approver,
+): string | undefined {
   // A rollback deployment is switched by the workflow itself: the target is known good.
   if (approver.via === 'workflow') return undefined;
   const have = deployment.approvals.length;
@@ -95,7 +97,8 @@ export function approverRefusal(policy: ApprovalPolicy, deployment: { service: s
     const as = earlier.who === approver.by ? '' : `, as ${earlier.who} via ${earlier.via}`;
     return `${policy.approvals} approvals needed, ${have} given: you (${approver.person ?? approver.by}${as}) already approved`;
   }
-  if (!policy.deployerMayApprove && approver.by === deployment.requestedBy) return 'The deployer may not approve their own deployment';
+  const isDeployer = approver.by === deployment.requestedBy || (approver.person !== undefined && approver.person === deployment.requestedByPerson);
+  if (!policy.deployerMayApprove && isDeployer) return 'The deployer may not approve their own deployment';
   if (approver.via === 'slack') {
     const restricted = policy.slackUsers.length > 0 || policy.slackGroups.length > 0;
     const allowed = policy.slackUsers.includes(approver.slackUserId ?? '') || (approver.slackGroups ?? []).some((g) => policy.slackGroups.includes(g));

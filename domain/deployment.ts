@@ -51,6 +51,8 @@ export interface DeploymentInput {
   builder: Builder;
   limits: DeploymentLimits;
   requestedBy: string;
+  /** The person behind `requestedBy`, when known: a policy separating duties refuses their approval by any door. */
+  requestedByPerson?: string;
   /** A rollback deployment redeploys this known-good task definition: no build, no approval wait. */
   rollback?: { of: string; taskDefinitionArn: string };
   /** The service's approval policy when the deployment started; absent: DEFAULT_APPROVAL_POLICY. */

@@ -41,6 +41,12 @@ export interface DeploymentDefaults {
 
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
 
+/** Who starts a deployment: the name it is recorded under, and the person behind it when known. */
+export interface Requester {
+  by: string;
+  person?: string | undefined;
+}
+
 export class DeploymentService {
   constructor(
     private readonly client: Client,
@@ -98,7 +104,8 @@ export class DeploymentService {
    * deployment per service" holds across every API replica. `deploymentId` may be given by the
    * caller (derived from a Slack trigger, say): a repeat of the same id is answered, not re-run.
    */
-  async start(request: DeployRequest, requestedBy: string, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
+  async start(request: DeployRequest, requester: string | Requester, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
+    const { by: requestedBy, person } = typeof requester === 'string' ? { by: requester, person: undefined } : requester;
     // Frozen comes first, before anything else about the request is judged. A rollback restores a
     // known-good revision: a freeze stops change, not its undoing.
     const named = { cluster: request.target?.cluster ?? this.defaults.target.cluster, service: request.target?.service ?? this.defaults.target.service };
@@ -123,6 +130,7 @@ export class DeploymentService {
       builder: request.builder ?? this.defaults.builder,
       limits: this.defaults.limits,
       requestedBy,
+      ...(person ? { requestedByPerson: person } : {}),
       ...(rollback ? { rollback } : {}),
       // Resolved now, so the workflow enforces the policy this deployment started under.
       ...(this.defaults.approvalPolicies ? { approvalPolicy: this.defaults.approvalPolicies.for(serviceKey) } : {}),
@@ -209,7 +217,7 @@ export class DeploymentService {
       const started = await this.describeInput(id);
       const { deploymentId: rollbackId } = await this.start(
         started,
-        request.by,
+        { by: request.by, ...(request.person ? { person: request.person } : {}) },
         { of: id, taskDefinitionArn: plan.taskDefinitionArn },
         // A caller's own id (derived from a Slack request, say) makes a repeat answer the same rollback.
         ...(rollbackDeploymentId ? [rollbackDeploymentId] : []),

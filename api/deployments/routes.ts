@@ -86,7 +86,8 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       },
     }),
     async (c) => {
-      const admitted = await deployments.start(c.req.valid('json'), c.get('principal').label);
+      const { label, person } = c.get('principal');
+      const admitted = await deployments.start(c.req.valid('json'), { by: label, person });
       const { deploymentId } = admitted;
       if (admitted.outcome === 'queued') {
         return ok(c, '배포가 대기열에 추가되었습니다.', {

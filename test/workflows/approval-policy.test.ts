@@ -52,6 +52,15 @@ describe('approval policy in the deployment workflow (stub activities)', () => {
     await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', approvals: [{ who: 'bob' }] });
   });
 
+  it('separates duties by person: the deployer may not approve through another door either', async () => {
+    const handle = await harness.start({}, { approvalPolicy: policy({ deployerMayApprove: false }), requestedBy: 'alice-ci', requestedByPerson: 'alice' });
+    await harness.waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
+    expect(await refusal(approve(handle, { by: 'slack:U0ALICE', person: 'alice', via: 'slack', slackUserId: 'U0ALICE' })))
+      .toEqual({ type: 'NotApproved', message: 'The deployer may not approve their own deployment' });
+    await expect(approve(handle, bob)).resolves.toMatchObject({ activeService: 'green' });
+    await handle.result();
+  });
+
   it('refuses a role, a label and a Slack user outside the policy', async () => {
     const handle = await atGate(policy({ roles: ['admin'], labels: ['carol'], slackUsers: ['U0APPROVER'] }));
     expect(await refusal(approve(handle, alice))).toEqual({ type: 'NotApproved', message: 'Role approver may not approve deployments of shop (allowed: admin)' });

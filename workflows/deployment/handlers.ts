@@ -85,7 +85,7 @@ export function registerHandlers(ctx: DeploymentContext): void {
 
 /** What the approval rules look at: the service, who started the deployment, the approvals so far. */
 function approvalView({ state, input }: DeploymentContext) {
-  return { service: state.service, requestedBy: input.requestedBy, approvals: state.approvals ?? [] };
+  return { service: state.service, requestedBy: input.requestedBy, requestedByPerson: input.requestedByPerson, approvals: state.approvals ?? [] };
 }
 
 /** Records an approval; traffic switches once the policy's approvals are met. */
