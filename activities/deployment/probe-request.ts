@@ -50,8 +50,10 @@ export function probeRequest(url: string, timeoutMs: number): Promise<ProbeProbl
   return new Promise((resolve) => {
     const req = send(target, { method: 'GET', lookup: guardedLookup, signal: AbortSignal.timeout(timeoutMs), headers: { accept: '*/*' } }, (res) => {
       const problem = judge(res);
-      res.on('error', () => resolve(problem ?? 'response aborted'));
+      // A body that never ends is cut by the timeout: the response closes incomplete.
+      res.on('error', () => resolve(problem ?? `no complete answer within ${timeoutMs} ms`));
       res.on('end', () => resolve(problem));
+      res.on('close', () => resolve(res.complete ? problem : problem ?? `no complete answer within ${timeoutMs} ms`));
       res.resume();
     });
     req.on('error', (error: Error & { code?: string }) => {

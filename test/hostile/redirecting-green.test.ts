@@ -57,6 +57,24 @@ describe('a redirecting green (real probe activity)', () => {
     }
   });
 
+  it('fails a probe whose answer never ends, within its timeout', async () => {
+    const trickle = createServer((_req, res) => {
+      res.writeHead(200);
+      const timer = setInterval(() => res.write('.'), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const figures = await probe(`http://127.0.0.1:${(trickle.address() as AddressInfo).port}`, { ...settings, samples: 1, timeoutMs: 300 });
+      expect(figures).toMatchObject({ errorRate: 1, problems: ['no answer within 300 ms'] });
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      trickle.closeAllConnections();
+      trickle.close();
+    }
+  });
+
   it('fails the deployment at its health check, before any traffic moves, and the target is never hit', async () => {
     const { probeHealth } = createHealthActivities(settings);
     const handle = await harness.start({ probeHealth }, { target: { ...deploymentInput('x').target, blueUrl: blue.url(), greenUrl: green.url() } });
