@@ -3,7 +3,7 @@
 // reported), and no connection is made to a link-local or metadata address, whether the URL names
 // one or its host name resolves to one. The check sits in the connection's own DNS lookup, so a
 // name that resolves differently between a check and the connect cannot slip past it.
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -12,20 +12,28 @@ import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from '../../common
 /** Undefined: the probe passed (2xx). Otherwise what went wrong, in words for the probe's detail. */
 export type ProbeProblem = string | undefined;
 
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 0);
-    const forbidden = addresses.find((a) => isForbiddenProbeAddress(a.address));
-    if (forbidden) {
-      const refused = Object.assign(new Error(`refused: ${hostname} resolves to ${forbidden.address}; probes never reach ${FORBIDDEN_PROBE_ADDRESSES}`), { code: 'EPROBEREFUSED' });
-      return callback(refused, '', 0);
-    }
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const first = addresses[0];
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
-    return callback(null, first.address, first.family);
-  });
-};
+/** The resolver a probe's connection uses: the system's, as `dns.lookup` answers it. */
+type Resolver = (hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/** A connection's DNS lookup that refuses any name resolving to a forbidden address (any of them, not just the first). */
+export function guardLookup(resolve: Resolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const forbidden = addresses.find((a) => isForbiddenProbeAddress(a.address));
+      if (forbidden) {
+        const refused = Object.assign(new Error(`refused: ${hostname} resolves to ${forbidden.address}; probes never reach ${FORBIDDEN_PROBE_ADDRESSES}`), { code: 'EPROBEREFUSED' });
+        return callback(refused, '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
+      return callback(null, first.address, first.family);
+    });
+  };
+}
+
+const guardedLookup = guardLookup((hostname, options, callback) => dnsLookup(hostname, options, callback));
 
 function judge(res: IncomingMessage): ProbeProblem {
   const status = res.statusCode ?? 0;
