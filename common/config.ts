@@ -145,8 +145,6 @@ export interface Config {
   dataDir: string;
   /** Every configured key (digests only), each with its person when known (common/api-keys.ts). */
   apiKeys: ApiKeyEntry[];
-  /** SWITCHYARD_IDENTITIES: the person behind each Slack user id it names. */
-  slackPeople: Record<string, string>;
   /** True when SWITCHYARD_API_KEY was not given: the launcher generates and stores one. */
   adminKeyFromEnv: boolean;
   sandbox: boolean;
@@ -248,7 +246,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: raw.LOG_LEVEL,
     dataDir: resolve(raw.SWITCHYARD_DATA_DIR),
     apiKeys,
-    slackPeople: identities.slackUsers,
     adminKeyFromEnv: Boolean(raw.SWITCHYARD_API_KEY),
     sandbox,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
@@ -264,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: raw.TEMPORAL_DEV_PORT,
       uiPort: raw.TEMPORAL_UI_PORT,
     },
+    // SWITCHYARD_IDENTITIES' Slack users travel with the Slack settings, to the Slack routes that decide.
     slack: { ...slack, people: identities.slackUsers },
     deploy: {
       githubApiUrl: raw.GITHUB_API_URL,

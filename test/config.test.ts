@@ -174,12 +174,11 @@ describe('configuration', () => {
     const keys = `alice:approver:${'a'.repeat(20)},alice-laptop:approver:${'l'.repeat(20)},bob:approver:${'b'.repeat(20)}`;
     const config = loadConfig({ SWITCHYARD_API_KEYS: keys, SWITCHYARD_IDENTITIES: JSON.stringify({ alice: { apiKeys: ['alice', 'alice-laptop'], slackUsers: ['U0ALICE'] } }) });
     expect(config.apiKeys.map((k) => [k.label, k.person])).toEqual([['alice', 'alice'], ['alice-laptop', 'alice'], ['bob', undefined]]);
-    expect(config.slackPeople).toEqual({ U0ALICE: 'alice' });
     expect(config.slack.people).toEqual({ U0ALICE: 'alice' });
 
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-identities-'));
     writeFileSync(join(dir, 'people.json'), JSON.stringify({ bob: { slackUsers: ['U0BOB'] } }));
-    expect(loadConfig({ SWITCHYARD_IDENTITIES: `@${join(dir, 'people.json')}` }).slackPeople).toEqual({ U0BOB: 'bob' });
+    expect(loadConfig({ SWITCHYARD_IDENTITIES: `@${join(dir, 'people.json')}` }).slack.people).toEqual({ U0BOB: 'bob' });
 
     const problems = (identities: unknown) => problemsOf({ SWITCHYARD_API_KEYS: keys, SWITCHYARD_IDENTITIES: typeof identities === 'string' ? identities : JSON.stringify(identities) });
     expect(problems('{alice')[0]).toMatch(/^SWITCHYARD_IDENTITIES: must be JSON/);
