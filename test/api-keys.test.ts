@@ -1,6 +1,6 @@
 // API keys by who holds them: a key's principal is its configured label (and person), whatever
 // its place in the list; an expired key is refused with 401 saying so, at every door that takes
-// keys; two keys of one label (a rotation) both work, as the same identity.
+// keys (HTTP, SSE, WebSocket); two keys of one label (a rotation) both work, as the same identity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing } from '../api/auth.js';
 import { keyEntry, sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
@@ -9,6 +9,8 @@ import { approverRefusal, DEFAULT_APPROVAL_POLICY, type ApprovalPolicy, type App
 import { buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
 import { connectClient } from './support/temporal.js';
+import { serveWithWebSocket } from './ws/serve.js';
+import { WsTestClient } from './ws/ws-client.js';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const OLD = 'alice-old-key-0123456789';
@@ -52,6 +54,23 @@ describe('API keys with stable labels, rotation and expiry', () => {
     expect((await json(stream)).message).toMatch(/expired at 2026-12-01/);
     // Nothing about an expired key is a principal, wherever keys are read (the WebSocket too).
     expect(new ApiKeyRing(keys, () => NOW).authenticate(GONE)).toBeUndefined();
+  });
+
+  it('refuses an expired key on the WebSocket too, saying it expired, and keeps the rotated key working', async () => {
+    const served = await serveWithWebSocket(app.fetch, app.webSocket);
+    try {
+      const expired = await WsTestClient.connect(served.wsUrl, { authorization: `Bearer ${GONE}` });
+      expect((await expired.closed).code).toBe(1008);
+      expect(expired.messages).toEqual([expect.objectContaining({
+        type: 'error', data: expect.objectContaining({ error_code: 'AUTHENTICATION_REQUIRED', error_message: 'This API key expired at 2026-12-01T00:00:00.000Z: ask for a new one' }),
+      })]);
+      const rotated = await WsTestClient.connect(`${served.wsUrl}?token=${NEW}`);
+      await rotated.waitFor((m) => m.type === 'connection_status');
+      rotated.close();
+      await rotated.closed;
+    } finally {
+      await served.close();
+    }
   });
 
   it('refuses an unknown key as before', async () => {
