@@ -1,14 +1,19 @@
 // API keys as `Authorization: Bearer <key>`, each with one role. Keys are compared by their
-// SHA-256 digest through a map lookup, so the comparison time does not depend on the key.
-import { createHash } from 'node:crypto';
+// SHA-256 digest through a map lookup, so the comparison time does not depend on the key. Each
+// key's principal names who holds it (its label, and its person when known), never its position.
 import type { Context, MiddlewareHandler } from 'hono';
+import { sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
 import type { Role } from '../common/config.js';
 import { ApiError } from './errors.js';
 
 export interface Principal {
   role: Role;
-  /** Which configured key matched, for audit ("approved by …"); never the key itself. */
+  /** Whose key matched (its configured label), for policies and audit ("approved by …"); never the key itself. */
   label: string;
+  /** Which key of that label (rotations share a label). */
+  keyId?: string;
+  /** The person behind the key (SWITCHYARD_IDENTITIES or the key entry): one person counts once. */
+  person?: string;
 }
 
 /** What each role may do, besides admin which may do everything. */
@@ -22,22 +27,40 @@ export function roleAllows(role: Role, needed: Role): boolean {
   return role === 'admin' || (needed !== 'admin' && GRANTS[role].includes(needed));
 }
 
-const digest = (key: string) => createHash('sha256').update(key).digest('base64');
+/** A key the ring knows but refuses: it expired at `expiredAt`. */
+export interface ExpiredKey {
+  expiredAt: string;
+}
 
 export class ApiKeyRing {
-  private readonly byDigest = new Map<string, Principal>();
+  private readonly byDigest = new Map<string, { principal: Principal; expiresAt?: number }>();
 
-  constructor(keys: { key: string; role: Role; label: string }[]) {
-    for (const { key, role, label } of keys) this.byDigest.set(digest(key), { role, label });
+  constructor(keys: readonly ApiKeyEntry[], private readonly now: () => number = Date.now) {
+    for (const { sha256, role, label, id, person, expiresAt } of keys) {
+      this.byDigest.set(sha256, {
+        principal: { role, label, keyId: id, ...(person ? { person } : {}) },
+        ...(expiresAt ? { expiresAt: Date.parse(expiresAt) } : {}),
+      });
+    }
   }
 
   get size(): number {
     return this.byDigest.size;
   }
 
-  authenticate(presented: string | undefined): Principal | undefined {
+  /** The key's principal; an expired key is told apart from an unknown one, so the 401 can say so. */
+  identify(presented: string | undefined): Principal | ExpiredKey | undefined {
     if (!presented) return undefined;
-    return this.byDigest.get(digest(presented));
+    const known = this.byDigest.get(sha256Hex(presented));
+    if (!known) return undefined;
+    if (known.expiresAt !== undefined && this.now() >= known.expiresAt) return { expiredAt: new Date(known.expiresAt).toISOString() };
+    return known.principal;
+  }
+
+  /** The principal of a valid, unexpired key. */
+  authenticate(presented: string | undefined): Principal | undefined {
+    const found = this.identify(presented);
+    return found && 'role' in found ? found : undefined;
   }
 }
 
@@ -54,12 +77,16 @@ function unauthorized(c: Context, message: string): ApiError {
   return new ApiError(401, message);
 }
 
+const expiredMessage = ({ expiredAt }: ExpiredKey) => `This API key expired at ${expiredAt}: ask for a new one`;
+
 const forbidden = (principal: Principal, needed: Role) => new ApiError(403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
 
 /** Route middleware: 401 without a valid key, 403 when the key's role is not enough. */
 export function requireRole(keys: ApiKeyRing, needed: Role): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const principal = keys.authenticate(bearerToken(c.req.header('authorization')));
+    const found = keys.identify(bearerToken(c.req.header('authorization')));
+    if (found && 'expiredAt' in found) throw unauthorized(c, expiredMessage(found));
+    const principal = found;
     if (!principal) {
       throw unauthorized(c, 'Missing or invalid API key: send Authorization: Bearer <key>');
     }
@@ -85,9 +112,9 @@ export function requireStreamRole(
   return async (c, next) => {
     const header = bearerToken(c.req.header('authorization'));
     const query = c.req.query('token');
-    const principal = header !== undefined
-      ? keys.authenticate(header)
-      : keys.authenticate(query) ?? tokens.verify(query, scopeOf(c));
+    const found = keys.identify(header ?? query);
+    if (found && 'expiredAt' in found) throw unauthorized(c, expiredMessage(found));
+    const principal = found ?? (header === undefined ? tokens.verify(query, scopeOf(c)) : undefined);
     if (!principal) {
       throw unauthorized(c, 'Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ?token=<key or stream token for this stream> (POST /api/v1/stream-tokens)');
     }

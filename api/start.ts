@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
 import { slackServices, type ApiServices } from './services.js';
 import type { Sandbox } from '../emulators/sandbox.js';
+import { keyEntry } from '../common/api-keys.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
 export const EVENT_POLL_INTERVAL_MS = 500;
@@ -72,6 +73,6 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
 
 export function apiKeyRingFrom(config: Config, generatedAdminKey?: string): ApiKeyRing {
   const keys = [...config.apiKeys];
-  if (generatedAdminKey) keys.unshift({ role: 'admin', key: generatedAdminKey, label: 'generated admin key' });
+  if (generatedAdminKey) keys.unshift(keyEntry('generated admin key', 'admin', generatedAdminKey));
   return new ApiKeyRing(keys);
 }

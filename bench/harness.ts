@@ -21,6 +21,7 @@ import { EVENT_POLL_INTERVAL_MS } from '../api/start.js';
 import { startSandbox } from '../emulators/sandbox.js';
 import { workerServices } from '../worker/services.js';
 import { createSwitchyardWorker } from '../worker/worker.js';
+import { keyEntry } from '../common/api-keys.js';
 
 export const BENCH_KEY = `bench-${randomUUID()}`;
 
@@ -50,7 +51,7 @@ export async function startBenchStack() {
   const running = worker.run();
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   const appWaitingUpTo = (syncWaitMs: number, retryWindowMs = 60_000) => createApp({
-    client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: BENCH_KEY, role: 'admin', label: 'bench' }]),
+    client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([keyEntry('bench', 'admin', BENCH_KEY)]),
     logger: createLogger('silent'), sandbox: true, version: 'bench',
     distribution: { retryWindowMs, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
     ...apiServices(config, sandbox),

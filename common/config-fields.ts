@@ -10,23 +10,6 @@ export const port = z.coerce.number().int().min(0).max(65535);
 export const ROLES = ['viewer', 'deployer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const apiKeyList = z
-  .string()
-  .transform((raw, ctx) => {
-    const keys: { role: Role; key: string }[] = [];
-    for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const separator = entry.indexOf(':');
-      const role = entry.slice(0, separator) as Role;
-      const key = entry.slice(separator + 1);
-      if (separator < 0 || !ROLES.includes(role) || key.length < 16) {
-        ctx.addIssue({ code: 'custom', message: `each entry must be role:key with role one of ${ROLES.join('|')} and a key of at least 16 characters` });
-        return z.NEVER;
-      }
-      keys.push({ role, key });
-    }
-    return keys;
-  });
-
 /** A Lambda function as Invoke accepts it: a name, `name:alias`, a partial ARN or a function ARN. */
 export const lambdaFunction = z.string().max(170)
   .regex(/^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]+))?$/,

@@ -5,9 +5,12 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../domain/channels.js';
 import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from '../domain/deployment.js';
-import { apiKeyList, booleanFlag, lambdaFunction, port, type Role } from './config-fields.js';
+import { booleanFlag, lambdaFunction, port } from './config-fields.js';
+import { apiKeyList, apiKeysFile, keyEntry, keyListProblems, reservedLabelProblems, type ApiKeyEntry } from './api-keys.js';
+import { identitiesField, resolveIdentities } from './identities.js';
 import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { ConfigError } from './config-error.js';
+import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from './probe-addresses.js';
 
 export { ROLES, type Role } from './config-fields.js';
 import { loadSlackConfig, type SlackConfig } from './slack-config.js';
@@ -26,6 +29,8 @@ export const configSchema = z.object({
   SWITCHYARD_DATA_DIR: z.string().min(1).default('.data'),
   SWITCHYARD_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SWITCHYARD_API_KEYS: apiKeyList.optional(),
+  SWITCHYARD_API_KEYS_FILE: apiKeysFile.optional(),
+  SWITCHYARD_IDENTITIES: identitiesField.optional(),
   SWITCHYARD_SANDBOX: booleanFlag.optional(),
   SWITCHYARD_PUBLIC_URL: z.url().optional(),
   SWITCHYARD_ALLOWED_ORIGINS: z
@@ -72,7 +77,9 @@ export const configSchema = z.object({
   DEPLOY_GREEN_URL: z.url().optional(),
   DEPLOY_BUILD_WORKFLOW: z.string().min(1).default('switchyard-build.yml'),
   // Hosts a request's target.blueUrl/greenUrl may name (the defaults' hosts always may).
-  DEPLOY_PROBE_HOSTS: z.string().transform((raw) => raw.split(',').map((h) => h.trim()).filter(Boolean)).optional(),
+  DEPLOY_PROBE_HOSTS: z.string().transform((raw) => raw.split(',').map((h) => h.trim()).filter(Boolean))
+    .refine((hosts) => !hosts.some((h) => isForbiddenProbeAddress(hostOf(h))), `must not name ${FORBIDDEN_PROBE_ADDRESSES}: probes never reach them`)
+    .optional(),
   // The AfterAllowTestTraffic Lambda the AppSpec names (lambda/after-allow-test-traffic), as
   // Lambda's Invoke accepts it: a name, a name:alias, or an ARN. Unset: no hook, no test-traffic notice.
   DEPLOY_HOOK_FUNCTION: lambdaFunction.optional(),
@@ -97,6 +104,13 @@ export const configSchema = z.object({
   ...partnerVariables('RINGO_BIZ'),
   ...partnerVariables('GENIE_TV'),
 });
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port` without the port. */
+function hostOf(entry: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  return entry.split(':').length === 2 ? entry.split(':')[0]! : entry;
+}
 
 function isPostgresUrl(value: string): boolean {
   try {
@@ -129,7 +143,8 @@ export interface Config {
   host: string;
   logLevel: RawConfig['LOG_LEVEL'];
   dataDir: string;
-  apiKeys: { role: Role; key: string; label: string }[];
+  /** Every configured key (digests only), each with its person when known (common/api-keys.ts). */
+  apiKeys: ApiKeyEntry[];
   /** True when SWITCHYARD_API_KEY was not given: the launcher generates and stores one. */
   adminKeyFromEnv: boolean;
   sandbox: boolean;
@@ -215,8 +230,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!parsed.success || !slack || problems.length > 0) throw new ConfigError(problems);
   const raw = parsed.data;
-  const apiKeys: Config['apiKeys'] = (raw.SWITCHYARD_API_KEYS ?? []).map((k, i) => ({ ...k, label: `SWITCHYARD_API_KEYS[${i}]` }));
-  if (raw.SWITCHYARD_API_KEY) apiKeys.unshift({ role: 'admin', key: raw.SWITCHYARD_API_KEY, label: 'SWITCHYARD_API_KEY' });
+  const listed = [...(raw.SWITCHYARD_API_KEYS ?? []), ...(raw.SWITCHYARD_API_KEYS_FILE ?? [])];
+  problems.push(...[...reservedLabelProblems(listed), ...keyListProblems(listed)].map((p) => `SWITCHYARD_API_KEYS: ${p}`));
+  const admin = raw.SWITCHYARD_API_KEY ? [keyEntry('SWITCHYARD_API_KEY', 'admin', raw.SWITCHYARD_API_KEY)] : [];
+  if (admin[0] && listed.some((k) => k.sha256 === admin[0]!.sha256)) problems.push('SWITCHYARD_API_KEYS: the admin key SWITCHYARD_API_KEY is listed again');
+  const { identities, problems: identityProblems } = resolveIdentities([...admin, ...listed], raw.SWITCHYARD_IDENTITIES);
+  problems.push(...identityProblems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const apiKeys = identities.keys;
   const realServiceConfigured = REAL_SERVICE_VARIABLES.some((name) => Boolean(present[name]));
   const sandbox = raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured;
   return {
@@ -240,7 +261,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: raw.TEMPORAL_DEV_PORT,
       uiPort: raw.TEMPORAL_UI_PORT,
     },
-    slack,
+    // SWITCHYARD_IDENTITIES' Slack users travel with the Slack settings, to the Slack routes that decide.
+    slack: { ...slack, people: identities.slackUsers },
     deploy: {
       githubApiUrl: raw.GITHUB_API_URL,
       awsEndpoint: raw.SWITCHYARD_AWS_ENDPOINT,

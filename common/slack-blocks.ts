@@ -59,7 +59,7 @@ function gifFor(status: DeploymentStatus, gifs: SlackGifs | undefined): string |
   return gifs.deploying;
 }
 
-function decisionOf(view: SlackDeploymentView): Pick<Decision, 'action' | 'by' | 'via' | 'reason'> | undefined {
+function decisionOf(view: SlackDeploymentView): Pick<Decision, 'action' | 'by' | 'person' | 'via' | 'reason'> | undefined {
   if (view.decision) return view.decision;
   if (view.approvedBy) return { action: view.status === 'ROLLED_BACK' ? 'rollback' : 'switch', by: view.approvedBy, via: 'slack' };
   return undefined;
@@ -68,7 +68,7 @@ function decisionOf(view: SlackDeploymentView): Pick<Decision, 'action' | 'by' |
 export function decisionText(view: SlackDeploymentView): string | undefined {
   const decision = decisionOf(view);
   if (!decision) return undefined;
-  const who = `${personLabel(decision.by)}${decision.via ? ` (${decision.via})` : ''}`;
+  const who = `${decision.person ? `${esc(decision.person)} as ` : ''}${personLabel(decision.by)}${decision.via ? ` (${decision.via})` : ''}`;
   if (decision.action === 'timeout') return `:alarm_clock: No decision in time: stopped and rolled back to blue${decision.reason ? ` (${esc(decision.reason)})` : ''}`;
   if (decision.action === 'rollback') return `:leftwards_arrow_with_hook: Rolled back by ${who}${decision.reason ? `: ${esc(decision.reason)}` : ''}`;
   if (view.status === 'COMPLETED') return `:white_check_mark: Traffic switched to green — approved by ${who}`;
@@ -95,7 +95,7 @@ function approvalsText(view: SlackDeploymentView): string | undefined {
   const required = view.approvalsRequired ?? 1;
   if (required <= 1) return undefined;
   const given = view.approvals ?? [];
-  const who = given.map((a) => `${personLabel(a.who)} (${a.via})`).join(', ');
+  const who = given.map((a) => `${a.person ? `${esc(a.person)} as ` : ''}${personLabel(a.who)} (${a.via})`).join(', ');
   return `:ballot_box_with_check: *Approvals:* ${given.length} of ${required}${who ? ` — ${who}` : ''}`;
 }
 

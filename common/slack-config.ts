@@ -58,6 +58,8 @@ export interface SlackConfig {
   };
   gifs: SlackGifs;
   hook: { secret: string | undefined; awsConnectionId: string | undefined };
+  /** SWITCHYARD_IDENTITIES: Slack user id → person, so a person's Slack approval and API approval count once. */
+  people?: Record<string, string>;
 }
 
 const idList = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);

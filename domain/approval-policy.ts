@@ -73,6 +73,8 @@ export type ApprovalChannel = 'api' | 'slack' | 'websocket' | 'workflow';
 /** One recorded approval: in the result (`approvals`), the event stream, Slack and the console. */
 export interface Approval {
   who: string;
+  /** The person behind `who` (SWITCHYARD_IDENTITIES), when known: the same person approves once. */
+  person?: string;
   via: ApprovalChannel;
   at: string;
   reason?: string;
@@ -87,6 +89,8 @@ export interface Approval {
  */
 export interface Approver {
   by: string;
+  /** The person the API resolved `by` to (an API key's or a Slack user's), when known. */
+  person?: string;
   via: ApprovalChannel;
   role?: string;
   slackUserId?: string;
@@ -94,14 +98,19 @@ export interface Approver {
 }
 
 /** Why this approver's approval does not count for this deployment; undefined when it does. */
-export function approverRefusal(policy: ApprovalPolicy, deployment: { service: string; requestedBy: string; approvals: readonly Approval[] }, approver: Approver): string | undefined {
+export function approverRefusal(
+  policy: ApprovalPolicy, deployment: { service: string; requestedBy: string; requestedByPerson?: string | undefined; approvals: readonly Approval[] }, approver: Approver,
+): string | undefined {
   // A rollback deployment is switched by the workflow itself: the target is known good.
   if (approver.via === 'workflow') return undefined;
   const have = deployment.approvals.length;
-  if (deployment.approvals.some((a) => a.who === approver.by)) {
-    return `${policy.approvals} approvals needed, ${have} given: you (${approver.by}) already approved`;
+  const earlier = deployment.approvals.find((a) => sameApprover(a, approver));
+  if (earlier) {
+    const as = earlier.who === approver.by ? '' : `, as ${earlier.who} via ${earlier.via}`;
+    return `${policy.approvals} approvals needed, ${have} given: you (${approver.person ?? approver.by}${as}) already approved`;
   }
-  if (!policy.deployerMayApprove && approver.by === deployment.requestedBy) return 'The deployer may not approve their own deployment';
+  const isDeployer = approver.by === deployment.requestedBy || (approver.person !== undefined && approver.person === deployment.requestedByPerson);
+  if (!policy.deployerMayApprove && isDeployer) return 'The deployer may not approve their own deployment';
   return eligibilityRefusal(policy, deployment.service, approver, 'approve deployments of');
 }
 
@@ -160,6 +169,19 @@ export function resolveSlackDefaults(policy: ApprovalPolicy, slack: { approvers:
     ...(namesApprovers ? {} : { slackUsers: [...slack.approvers] }),
     deployers: policy.deployers ?? { slackUsers: [...new Set([...slack.approvers, ...slack.deployers])], slackGroups: [] },
   };
+}
+
+/**
+ * One approver, whichever door: the same recorded name, or the same person when both are known
+ * (alice's API key and alice's Slack user are one approval, not two).
+ */
+export function sameApprover(approval: Approval, approver: Pick<Approver, 'by' | 'person'>): boolean {
+  return approval.who === approver.by || (approver.person !== undefined && approval.person === approver.person);
+}
+
+/** Who an approval names for people: the person, with the door they used when it says more. */
+export function approvalName(approval: Pick<Approval, 'who' | 'person'>): string {
+  return approval.person && approval.person !== approval.who ? `${approval.person} (${approval.who})` : approval.who;
 }
 
 /** True once the approvals meet the policy. */

@@ -51,6 +51,8 @@ export interface DeploymentInput {
   builder: Builder;
   limits: DeploymentLimits;
   requestedBy: string;
+  /** The person behind `requestedBy`, when known: a policy separating duties refuses their approval by any door. */
+  requestedByPerson?: string;
   /** A rollback deployment redeploys this known-good task definition: no build, no approval wait. */
   rollback?: {
     of: string;
@@ -86,6 +88,8 @@ export interface HealthFigures {
   /** Latency percentiles of the samples (absent in figures taken before they were measured). */
   p50Ms?: number;
   p95Ms?: number;
+  /** What made probes fail (a redirect and its Location, a refused address, a status), distinct, a few at most. */
+  problems?: string[];
 }
 
 /** One window of the watched hold: green and blue probed side by side, and whether green crossed a threshold. */
@@ -123,6 +127,8 @@ export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 export interface Decision {
   action: DecisionAction;
   by: string;
+  /** The person behind `by`, when known (SWITCHYARD_IDENTITIES). */
+  person?: string;
   via: 'api' | 'slack' | 'websocket' | 'workflow';
   at: string;
   reason?: string;

@@ -200,7 +200,7 @@ function showGate(r) {
   if (testTrafficSince && r.status === 'DEPLOYMENT_READY') facts.push(`green on test traffic for ${Math.round((Date.now() - Date.parse(testTrafficSince)) / 60000)} min`);
   if (watch?.length) facts.push(`watched: last window ${watch[watch.length - 1].breach ?? 'healthy'}`);
   $('gate-facts').textContent = facts.join(' · ');
-  const decisions = (r.approvals ?? []).map((a) => `${a.at} — approved by ${a.who} (${a.via})${a.reason ? `: ${a.reason}` : ''}${a.overrodeFreeze ? ` overriding freeze ${a.overrodeFreeze}` : ''}`);
+  const decisions = (r.approvals ?? []).map((a) => `${a.at} — approved by ${a.person ? `${a.person} (${a.who})` : a.who} (${a.via})${a.reason ? `: ${a.reason}` : ''}${a.overrodeFreeze ? ` overriding freeze ${a.overrodeFreeze}` : ''}`);
   if (r.decidedAt && r.status !== 'DEPLOYMENT_READY' && r.status !== 'COMPLETED' && r.approvedBy) decisions.push(`${r.decidedAt} — ${r.status} by ${r.approvedBy} (${r.decidedVia})`);
   $('decisions').replaceChildren(...decisions.map((line) => el('li', { textContent: line })));
 }

@@ -24,6 +24,7 @@ import { executeUpdateRetrying, historyChanges, queryWithDeadline, readStartInpu
 import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DeployRequest } from './schemas.js';
 import type { SourceGate } from './source-gate.js';
+import { isForbiddenProbeAddress } from '../../common/probe-addresses.js';
 
 export interface DeploymentDefaults {
   target: Partial<DeployTarget>;
@@ -44,6 +45,12 @@ export interface DeploymentDefaults {
 }
 
 const TARGET_FIELDS: (keyof DeployTarget)[] = ['cluster', 'service', 'codeDeployApplication', 'codeDeployGroup', 'containerName', 'containerPort', 'blueUrl', 'greenUrl', 'buildWorkflow'];
+
+/** Who starts a deployment: the name it is recorded under, and the person behind it when known. */
+export interface Requester {
+  by: string;
+  person?: string | undefined;
+}
 
 export class DeploymentService {
   constructor(
@@ -94,6 +101,8 @@ export class DeploymentService {
   private probeHostAllowed(url: string): boolean {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+    // Link-local and metadata addresses never, listed or not (the probe activity refuses them too).
+    if (isForbiddenProbeAddress(parsed.hostname)) return false;
     return this.probeHosts.has(parsed.host.toLowerCase()) || this.probeHosts.has(parsed.hostname.toLowerCase());
   }
 
@@ -102,7 +111,8 @@ export class DeploymentService {
    * deployment per service" holds across every API replica. `deploymentId` may be given by the
    * caller (derived from a Slack trigger, say): a repeat of the same id is answered, not re-run.
    */
-  async start(request: DeployRequest, requestedBy: string, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
+  async start(request: DeployRequest, requester: string | Requester, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
+    const { by: requestedBy, person } = typeof requester === 'string' ? { by: requester, person: undefined } : requester;
     // Frozen comes first, before anything else about the request is judged. A rollback restores a
     // known-good revision: a freeze stops change, not its undoing.
     const named = { cluster: request.target?.cluster ?? this.defaults.target.cluster, service: request.target?.service ?? this.defaults.target.service };
@@ -129,6 +139,7 @@ export class DeploymentService {
       builder: request.builder ?? this.defaults.builder,
       limits: this.defaults.limits,
       requestedBy,
+      ...(person ? { requestedByPerson: person } : {}),
       ...(rollback ? { rollback } : {}),
       // Resolved now, so the workflow enforces the policy this deployment started under.
       approvalPolicy: this.policyFor(serviceKey),
@@ -234,7 +245,7 @@ export class DeploymentService {
       const freeze = await this.freezes?.covering(serviceKey);
       const { deploymentId: rollbackId } = await this.start(
         started,
-        request.by,
+        { by: request.by, ...(request.person ? { person: request.person } : {}) },
         {
           of: id, taskDefinitionArn: plan.taskDefinitionArn, via: request.via,
           ...(request.reason ? { reason: request.reason } : {}), ...(freeze ? { duringFreeze: freeze.id } : {}),
@@ -280,7 +291,7 @@ export class DeploymentService {
    * A new deployment of the version an earlier one deployed (its commit when known): the way back
    * to any older release, through the gate, the policy and the freezes like every deployment.
    */
-  async redeploy(id: string, requestedBy: string): Promise<AdmissionOutcome> {
+  async redeploy(id: string, requestedBy: string | Requester): Promise<AdmissionOutcome> {
     const snapshot = await this.snapshot(id);
     const started = await this.describeInput(id);
     const version = snapshot.sha ?? started.version;

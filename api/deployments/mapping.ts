@@ -37,7 +37,7 @@ export function toDeploymentResult(s: DeploymentSnapshot, watchWindows: readonly
     blueServiceArn: s.blueServiceArn ?? null,
     greenServiceArn: s.greenServiceArn ?? null,
     decidedAt: s.decision?.at ?? null,
-    approvals: s.approvals ?? (s.decision?.action === 'switch' ? [{ who: s.decision.by, via: s.decision.via, at: s.decision.at }] : []),
+    approvals: s.approvals ?? (s.decision?.action === 'switch' ? [{ who: s.decision.by, ...(s.decision.person ? { person: s.decision.person } : {}), via: s.decision.via, at: s.decision.at }] : []),
     approvalsRequired: s.approvalsRequired ?? 1,
     evidence: { blue: figures(s.blue), green: figures(s.green), testTrafficSince: s.testTrafficSince ?? null, watch: watchWindows.map((w) => ({ at: w.at, blue: figures(w.blue)!, green: figures(w.green)!, breach: w.breach ?? null })) },
   };

@@ -99,7 +99,10 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
         ...errorResponses(400, 401, 403, 409, 423),
       },
     }),
-    async (c) => deployAnswer(c, await deployments.start(c.req.valid('json'), c.get('principal').label)),
+    async (c) => {
+      const { label, person } = c.get('principal');
+      return deployAnswer(c, await deployments.start(c.req.valid('json'), { by: label, person }));
+    },
   );
 
   app.openapi(
@@ -133,7 +136,10 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       const principal = c.get('principal');
       // The seed's clients send no body; an approver may give a reason, an admin an override of a freeze.
       const { reason, override } = c.req.valid('json') ?? {};
-      const outcome = await deployments.switchTraffic(id, { by: principal.label, via: 'api', role: principal.role, ...(reason ? { reason } : {}), ...(override ? { override } : {}) });
+      const outcome = await deployments.switchTraffic(id, {
+        by: principal.label, via: 'api', role: principal.role, ...(principal.person ? { person: principal.person } : {}),
+        ...(reason ? { reason } : {}), ...(override ? { override } : {}),
+      });
       const approvals = { approvals: outcome.approvals ?? [], approvalsRequired: outcome.approvalsRequired ?? 1 };
       if (outcome.activeService === 'green') {
         return ok(c, '배포 전환이 시작되었습니다.', { deploymentId: id, message: 'Traffic switching from blue to green in progress', activeService: 'green' as const, ...approvals });
@@ -153,9 +159,9 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const principal = c.get('principal');
+      const { label, person, role } = c.get('principal');
       const { reason } = c.req.valid('json') ?? {};
-      const { rollbackDeploymentId } = await deployments.rollback(id, { by: principal.label, via: 'api', role: principal.role, ...(reason ? { reason } : {}) });
+      const { rollbackDeploymentId } = await deployments.rollback(id, { by: label, via: 'api', role, ...(person ? { person } : {}), ...(reason ? { reason } : {}) });
       const message = rollbackDeploymentId
         ? `Redeploying the previous task definition as ${rollbackDeploymentId}`
         : 'Stopping the deployment; CodeDeploy rolls back to blue';
@@ -174,7 +180,10 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
         ...errorResponses(400, 401, 403, 404, 409, 423),
       },
     }),
-    async (c) => deployAnswer(c, await deployments.redeploy(c.req.valid('param').id, c.get('principal').label)),
+    async (c) => {
+      const { label, person } = c.get('principal');
+      return deployAnswer(c, await deployments.redeploy(c.req.valid('param').id, { by: label, person }));
+    },
   );
 
   app.openapi(

@@ -119,6 +119,7 @@ export const RollbackRequestSchema = z
 export const ApprovalSchema = z
   .object({
     who: z.string().openapi({ description: "The approver: an API key's label, or slack:<user id>" }),
+    person: z.string().optional().openapi({ description: 'The person behind `who` (SWITCHYARD_IDENTITIES), when known: one person approves once, whichever door' }),
     via: z.enum(['api', 'slack', 'websocket', 'workflow']),
     at: z.string().openapi({ description: 'ISO-8601 with milliseconds and zone (Z)' }),
     reason: z.string().optional(),

@@ -30,7 +30,7 @@ export function registerSystemRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
       security: [{ bearerAuth: [] }],
       middleware: [deps.auth('viewer')] as const,
       responses: {
-        200: { description: 'The key', content: { 'application/json': { schema: envelopeSchema(z.object({ label: z.string(), role: z.enum(['viewer', 'deployer', 'approver', 'admin']) })) } } },
+        200: { description: 'The key', content: { 'application/json': { schema: envelopeSchema(z.object({ label: z.string(), role: z.enum(['viewer', 'deployer', 'approver', 'admin']), keyId: z.string().optional(), person: z.string().optional() })) } } },
         ...errorResponses(401),
       },
     }),

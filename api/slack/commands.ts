@@ -127,7 +127,8 @@ export class SlashCommands {
   private async startDeployment(request: DeployRequest, command: SlashCommand, what: string): Promise<SlackReply> {
     try {
       // The id comes from the request itself, so a retry or replay at any replica starts nothing new.
-      const admitted = await this.deps.deployments.start(request, `slack:${command.userId}`, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
+      const person = this.deps.config.people?.[command.userId];
+      const admitted = await this.deps.deployments.start(request, { by: `slack:${command.userId}`, ...(person ? { person } : {}) }, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
       const id = admitted.deploymentId;
       this.deps.logger.info({ deploymentId: id, by: command.userId, version: request.version ?? request.branch }, 'deployment started from Slack');
       const queued = admitted.outcome === 'queued' ? ` It waits at position ${admitted.position} behind \`${admitted.runningDeploymentId}\`.` : '';
@@ -176,7 +177,8 @@ export class SlashCommands {
     const service = canonicalServiceKey(target.cluster, target.service);
     const policy = this.deps.deployments.policyFor(service);
     const slackGroups = await slackGroupsOf(this.deps.slack, command.userId, policy.slackGroups, this.deps.logger);
-    const actor = { by: `slack:${command.userId}`, via: 'slack' as const, slackUserId: command.userId, slackGroups };
+    const person = this.deps.config.people?.[command.userId];
+    const actor = { by: `slack:${command.userId}`, via: 'slack' as const, slackUserId: command.userId, slackGroups, ...(person ? { person } : {}) };
     const refusal = rollbackActorRefusal(policy, service, actor);
     if (refusal) return this.refused(command, 'roll back', refusal);
     let reply: SlackReply;

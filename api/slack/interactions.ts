@@ -67,7 +67,8 @@ export class Interactions {
     // Who may decide is the deployment's policy, judged by its workflow's validators (the final
     // word at every door); the user's groups are what it needs to count a group member.
     const slackGroups = await slackGroupsOf(this.deps.slack, userId, policy.slackGroups, logger);
-    const decision = { by: `slack:${userId}`, via: 'slack' as const, slackUserId: userId, slackGroups };
+    const person = this.deps.config.people?.[userId];
+    const decision = { by: `slack:${userId}`, via: 'slack' as const, slackUserId: userId, slackGroups, ...(person ? { person } : {}) };
     try {
       if (action.action_id === SWITCH_TRAFFIC_ACTION) {
         const outcome = await deployments.switchTraffic(id, decision);

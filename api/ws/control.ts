@@ -31,7 +31,8 @@ type Outcome = Record<string, unknown>;
 
 export async function deploymentControl(ctx: ControlContext, data: z.infer<typeof DeploymentControlSchema>): Promise<void> {
   const id = data.deployment_id;
-  const decision = { by: ctx.principal.label, via: 'websocket' as const, role: ctx.principal.role, ...(data.reason ? { reason: data.reason } : {}) };
+  const { label, role, person } = ctx.principal;
+  const decision = { by: label, via: 'websocket' as const, role, ...(person ? { person } : {}), ...(data.reason ? { reason: data.reason } : {}) };
   await decide(ctx, data, { deployment_id: id }, async (): Promise<Outcome> => {
     if (data.action === 'switch') {
       const outcome = await ctx.deployments.switchTraffic(id, decision);

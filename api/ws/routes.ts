@@ -11,7 +11,7 @@ import type { ServerType } from '@hono/node-server';
 import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bearerToken, type ApiKeyRing, type Principal, type SwitchyardEnv } from '../auth.js';
+import { bearerToken, type ApiKeyRing, type ExpiredKey, type Principal, type SwitchyardEnv } from '../auth.js';
 import { errorResponse } from '../errors.js';
 import { DeploymentDiscovery } from './discovery.js';
 import { SEED_WS_LIMITS, type WsLimits } from './limits.js';
@@ -54,8 +54,8 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
   let heartbeat: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const principalOf = (c: Context): Principal | undefined =>
-    deps.keys.authenticate(bearerToken(c.req.header('authorization')) ?? c.req.query('token'));
+  const principalOf = (c: Context): Principal | ExpiredKey | undefined =>
+    deps.keys.identify(bearerToken(c.req.header('authorization')) ?? c.req.query('token'));
 
   function startHeartbeat(): void {
     if (heartbeat) return;
@@ -80,7 +80,7 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
   }
   const rawOf = new WeakMap<WsSession, RawSocket>();
 
-  function open(principal: Principal | undefined, socket: RawSocket, remote: string | undefined): WsSession | undefined {
+  function open(principal: Principal | ExpiredKey | undefined, socket: RawSocket, remote: string | undefined): WsSession | undefined {
     const reject = (code: number, reason: string, error: ReturnType<typeof errorMessage>) => {
       if (socket.readyState === WS_OPEN) {
         socket.send(JSON.stringify(error));
@@ -89,6 +89,10 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
       return undefined;
     };
     if (closed) return reject(1001, 'Server shutting down', errorMessage('INTERNAL_SERVER_ERROR', 'The server is shutting down'));
+    if (principal && 'expiredAt' in principal) {
+      log.info({ remote }, 'websocket connection with an expired API key');
+      return reject(1008, 'Authentication required', errorMessage('AUTHENTICATION_REQUIRED', `This API key expired at ${principal.expiredAt}: ask for a new one`));
+    }
     if (!principal) {
       log.info({ remote }, 'websocket connection without a valid API key');
       return reject(1008, 'Authentication required', errorMessage('AUTHENTICATION_REQUIRED',

@@ -24,6 +24,7 @@ import { createSwitchyardWorker } from '../../worker/worker.js';
 import { client as apiClient } from '../support/deploy-flow.js';
 import { serveApp } from '../support/http-server.js';
 import { installQuietRuntime } from '../support/quiet-runtime.js';
+import { keyEntry } from '../../common/api-keys.js';
 
 const KEY = 'record-histories-admin-key';
 installQuietRuntime();
@@ -40,7 +41,7 @@ const worker = await createSwitchyardWorker({
 const running = worker.run();
 const services = apiServices(config, sandbox);
 const app = createApp({
-  client: env.client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([{ key: KEY, role: 'admin', label: 'recorder' }]),
+  client: env.client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([keyEntry('recorder', 'admin', KEY)]),
   logger: createLogger('silent'), sandbox: true, version: 'record',
   distribution: { retryWindowMs: 1000, retryBackoffMs: 100, syncWaitMs: 10_000 }, eventPollIntervalMs: 100,
   ...services,

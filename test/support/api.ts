@@ -9,6 +9,7 @@ import { loadConfig } from '../../common/config.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { createLogger } from '../../common/logger.js';
 import { temporalAddress, type SandboxWorker } from './temporal.js';
+import { keyEntry } from '../../common/api-keys.js';
 
 export const TEST_KEYS = {
   admin: 'test-admin-key-0123456789',
@@ -22,7 +23,7 @@ export function authHeader(role: keyof typeof TEST_KEYS): Record<string, string>
 }
 
 export function testKeyRing(): ApiKeyRing {
-  return new ApiKeyRing(Object.entries(TEST_KEYS).map(([role, key]) => ({ role: role as keyof typeof TEST_KEYS, key, label: `test ${role}` })));
+  return new ApiKeyRing(Object.entries(TEST_KEYS).map(([role, key]) => keyEntry(`test ${role}`, role as keyof typeof TEST_KEYS, key)));
 }
 
 /** The app as `npm start` builds it; with `worker`, it shares that worker's sandbox and data folder. */

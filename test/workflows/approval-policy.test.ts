@@ -52,6 +52,15 @@ describe('approval policy in the deployment workflow (stub activities)', () => {
     await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', approvals: [{ who: 'bob' }] });
   });
 
+  it('separates duties by person: the deployer may not approve through another door either', async () => {
+    const handle = await harness.start({}, { approvalPolicy: policy({ deployerMayApprove: false }), requestedBy: 'alice-ci', requestedByPerson: 'alice' });
+    await harness.waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
+    expect(await refusal(approve(handle, { by: 'slack:U0ALICE', person: 'alice', via: 'slack', slackUserId: 'U0ALICE' })))
+      .toEqual({ type: 'NotApproved', message: 'The deployer may not approve their own deployment' });
+    await expect(approve(handle, bob)).resolves.toMatchObject({ activeService: 'green' });
+    await handle.result();
+  });
+
   it('refuses a role, a label and a Slack user outside the policy', async () => {
     const handle = await atGate(policy({ roles: ['admin'], labels: ['carol'], slackUsers: ['U0APPROVER'] }));
     expect(await refusal(approve(handle, alice))).toEqual({ type: 'NotApproved', message: 'Role approver may not approve deployments of shop (allowed: admin)' });
@@ -70,6 +79,23 @@ describe('approval policy in the deployment workflow (stub activities)', () => {
     await expect(handle.result()).resolves.toMatchObject({
       status: 'COMPLETED', approvals: [{ who: 'slack:U0MEMBER', via: 'slack' }, { who: 'alice', via: 'api' }],
     });
+  });
+
+  it('counts one person once across doors: the same person by Slack or another key is "already approved"', async () => {
+    const handle = await atGate(policy({ approvals: 2 }));
+    await expect(approve(handle, { by: 'alice-key', person: 'alice', via: 'api', role: 'approver' })).resolves.toMatchObject({
+      activeService: 'blue', approvals: [{ who: 'alice-key', person: 'alice', via: 'api' }],
+    });
+    expect(await refusal(approve(handle, { by: 'slack:U0ALICE', person: 'alice', via: 'slack', slackUserId: 'U0ALICE' })))
+      .toEqual({ type: 'NotApproved', message: '2 approvals needed, 1 given: you (alice, as alice-key via api) already approved' });
+    expect(await refusal(approve(handle, { by: 'alice-laptop', person: 'alice', via: 'websocket', role: 'approver' })))
+      .toEqual({ type: 'NotApproved', message: '2 approvals needed, 1 given: you (alice, as alice-key via api) already approved' });
+    // Without a known person, distinct names stay distinct approvers (as before identities existed).
+    await expect(approve(handle, { by: 'slack:U0BOB', via: 'slack', slackUserId: 'U0BOB' })).resolves.toMatchObject({ activeService: 'green' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'COMPLETED', approvals: [{ who: 'alice-key', person: 'alice' }, { who: 'slack:U0BOB' }] });
+    const recorded = (await handle.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'approval_recorded');
+    expect(recorded.map((e) => e.message)).toEqual(['Approved by alice (alice-key) via api: 1 of 2 approvals', 'Approved by slack:U0BOB via slack: 2 of 2 approvals']);
   });
 
   it('asks for a reason to roll back when the policy requires one', async () => {

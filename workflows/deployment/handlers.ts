@@ -1,7 +1,7 @@
 // The deployment workflow's queries, signals and updates. The switch and rollback validators apply
 // the gate's rules (decisions.ts) to the workflow's own state: the final, race-free word.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { approvalCount, approvalMet, approverRefusal, rollbackActorRefusal, type Approval } from '../../domain/approval-policy.js';
+import { approvalCount, approvalMet, approvalName, approverRefusal, rollbackActorRefusal, type Approval } from '../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../domain/deployment-milestones.js';
 import { decide, snapshot, supersededDecision, syncSlack, type DeploymentContext } from './context.js';
 import { freezeRefusal, rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
@@ -87,7 +87,7 @@ export function registerHandlers(ctx: DeploymentContext): void {
 
 /** What the approval rules look at: the service, who started the deployment, the approvals so far. */
 function approvalView({ state, input }: DeploymentContext) {
-  return { service: state.service, requestedBy: input.requestedBy, approvals: state.approvals ?? [] };
+  return { service: state.service, requestedBy: input.requestedBy, requestedByPerson: input.requestedByPerson, approvals: state.approvals ?? [] };
 }
 
 /** Records an approval; traffic switches once the policy's approvals are met. */
@@ -95,7 +95,8 @@ async function approve(ctx: DeploymentContext, request: DecisionRequest): Promis
   const { state, policy, log } = ctx;
   const approvals = (state.approvals ??= []);
   const approval: Approval = {
-    who: request.by, via: request.via, at: new Date().toISOString(), ...(request.reason ? { reason: request.reason } : {}),
+    who: request.by, ...(request.person ? { person: request.person } : {}), via: request.via, at: new Date().toISOString(),
+    ...(request.reason ? { reason: request.reason } : {}),
     ...(request.frozen && request.override ? { overrodeFreeze: request.frozen.id } : {}),
   };
   approvals.push(approval);
@@ -104,7 +105,7 @@ async function approve(ctx: DeploymentContext, request: DecisionRequest): Promis
   // One approval of one: the switch itself says who approved (as before policies), no event of its
   // own; an override of a freeze always gets one, for the audit.
   if (policy.approvals > 1 || approval.overrodeFreeze) {
-    log.append('stage', `Approved by ${approval.who} via ${approval.via}: ${approvalCount(policy, approvals)}`, {
+    log.append('stage', `Approved by ${approvalName(approval)} via ${approval.via}: ${approvalCount(policy, approvals)}`, {
       stage: state.stage, milestone: 'approval_recorded' satisfies DeploymentMilestone, approval, ...outcome,
     });
   }

@@ -57,7 +57,12 @@ export function codeDeployStage(ctx: DeploymentContext, imageUri: string, taskDe
     state.blue = health.blue;
     state.green = health.green;
     if (!health.greenHealthy) {
-      throw new DeploymentFailure('HEALTH_CHECK_FAILED', `Green service failed health checks: error rate ${health.green.errorRate} over ${health.green.samples} probes`, 4);
+      throw new DeploymentFailure('HEALTH_CHECK_FAILED', `Green service failed health checks: error rate ${health.green.errorRate} over ${health.green.samples} probes${problemsText(health.green)}`, 4);
     }
   });
+}
+
+/** The probes' own words, when they gave any (figures recorded before they did have none). */
+function problemsText(figures: { problems?: string[] }): string {
+  return figures.problems?.length ? ` (${figures.problems.join('; ')})` : '';
 }
