@@ -82,7 +82,7 @@ describe('approval policy in the deployment workflow (stub activities)', () => {
   });
 
   it('counts one person once across doors: the same person by Slack or another key is "already approved"', async () => {
-    const handle = await atGate(policy({ approvals: 2 }));
+    const handle = await atGate(policy({ approvals: 2, slackUsers: ['U0ALICE', 'U0BOB'] }));
     await expect(approve(handle, { by: 'alice-key', person: 'alice', via: 'api', role: 'approver' })).resolves.toMatchObject({
       activeService: 'blue', approvals: [{ who: 'alice-key', person: 'alice', via: 'api' }],
     });
