@@ -130,6 +130,8 @@ function productionEnvironment(stack: Stack, taskQueue: string): Record<string, 
 
 export interface ApiProcess extends BenchProcess {
   url: string;
+  /** The process itself, for a test that kills it. */
+  child: ChildProcess;
 }
 
 /**
