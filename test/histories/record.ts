@@ -18,6 +18,7 @@ import { findTemporalCli } from '../../common/temporal-cli.js';
 import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SERVICE, SANDBOX_SLACK, startSandbox } from '../../emulators/sandbox.js';
 import { freezesWorkflowId } from '../../workflows/freeze/workflow.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
+import { serviceDeploymentsQuery } from '../../workflows/service/messages.js';
 import { buildActivityDeps } from '../../worker/activity-deps.js';
 import { workerServices } from '../../worker/services.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
@@ -32,7 +33,8 @@ const env = await TestWorkflowEnvironment.createLocal({
   server: { executable: { type: 'existing-path', path: findTemporalCli()!.path }, searchAttributes: SEARCH_ATTRIBUTES },
 });
 const taskQueue = 'record';
-const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'record-')), DEPLOY_POLL_MS: '100' });
+// A queue of 1 behind a running deployment (the held-queue fixture); the others queue nothing.
+const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'record-')), DEPLOY_POLL_MS: '100', DEPLOY_QUEUE_CAPACITY: '1' });
 const sandbox = await startSandbox({ stepMs: 40, hookFunction: SANDBOX_HOOK_FUNCTION });
 const worker = await createSwitchyardWorker({
   connection: env.nativeConnection, namespace: 'default', taskQueue,
@@ -120,6 +122,29 @@ try {
     await request(`/api/v1/deploy/${id}/switch`, { method: 'POST' });
     for (const name of deploymentNames.filter((n) => n !== 'service-deployments')) await save(name, id);
     if (deploymentNames.includes('service-deployments')) await save('service-deployments', serviceWorkflowId(`${SANDBOX_SERVICE.cluster}/${SANDBOX_SERVICE.service}`));
+  }
+
+  // A queue held by a freeze ('service-deployments-held': the admission run reads the freeze before
+  // each start, holds the queued deployment while it is in force and starts it when lifted) and
+  // the deployment it then started ('deployment-governed': commit and digest recorded, the freeze
+  // read again before CodeDeploy).
+  const heldNames = ['service-deployments-held', 'deployment-governed'].filter(wanted);
+  if (heldNames.length > 0) {
+    const json = { 'content-type': 'application/json' };
+    const connection = await api.connect();
+    const running = (await api.deploy(connection, { version: 'v1.0.0' })).body.data.deploymentId as string;
+    while ((await api.result(running)).body.data?.status !== 'DEPLOYMENT_READY') await new Promise((r) => setTimeout(r, 200));
+    const queued = (await api.deploy(connection, { version: 'v1.2.3' })).body.data.deploymentId as string;
+    const set = await request('/api/v1/freezes', { method: 'POST', headers: json, body: JSON.stringify({ scope: 'all', reason: 'recorded hold', endsAt: new Date(Date.now() + 3_600_000).toISOString() }) });
+    const { data: freeze } = await set.json() as { data: { id: string } };
+    await request(`/api/v1/deploy/${running}/rollback`, { method: 'POST' });
+    const admission = env.client.workflow.getHandle(serviceWorkflowId(`${SANDBOX_SERVICE.cluster}/${SANDBOX_SERVICE.service}`));
+    while ((await admission.query(serviceDeploymentsQuery)).heldBy !== freeze.id) await new Promise((r) => setTimeout(r, 200));
+    await request(`/api/v1/freezes/${freeze.id}`, { method: 'DELETE' });
+    while ((await api.result(queued)).body.data?.status !== 'DEPLOYMENT_READY') await new Promise((r) => setTimeout(r, 200));
+    await request(`/api/v1/deploy/${queued}/switch`, { method: 'POST' });
+    if (heldNames.includes('deployment-governed')) await save('deployment-governed', queued);
+    if (heldNames.includes('service-deployments-held')) await save('service-deployments-held', admission.workflowId);
   }
 } finally {
   await served.close();
