@@ -15,7 +15,7 @@ import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, De
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ApprovalPolicies } from '../../common/approval-policies.js';
 import { DEFAULT_APPROVAL_POLICY, resolveSlackDefaults, rollbackActorRefusal, type ApprovalPolicy } from '../../domain/approval-policy.js';
-import { rollbackReasonRefusal } from '../../workflows/deployment/decisions.js';
+import { rollbackReasonRefusal, undoRefusal } from '../../workflows/deployment/decisions.js';
 import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
@@ -272,13 +272,8 @@ export class DeploymentService {
     if (notAllowed) throw new ApiError(403, notAllowed, { deploymentId: id }, DEPLOYMENT_ERROR);
     const noReason = rollbackReasonRefusal(policy, request, serviceKey);
     if (noReason) throw new ApiError(400, noReason, { deploymentId: id }, DEPLOYMENT_ERROR);
-    if (snapshot.rollbackOf) {
-      throw new ApiError(400, `Deployment ${id} is itself a rollback of ${snapshot.rollbackOf}: to run that release again, deploy its version through the gate (POST /api/v1/deploy/${snapshot.rollbackOf}/redeploy)`, { deploymentId: id }, DEPLOYMENT_ERROR);
-    }
-    const current = await this.currentRelease(serviceKey);
-    if (current !== id) {
-      throw new ApiError(400, `Only the current release of ${serviceKey} can be rolled back, and that is ${current ?? 'unknown'}, not ${id}. To go back further, deploy the older version through the gate (POST /api/v1/deploy/${id}/redeploy, or POST /api/v1/deploy with its version)`, { deploymentId: id, currentDeploymentId: current ?? null }, DEPLOYMENT_ERROR);
-    }
+    const refusal = undoRefusal(snapshot, await this.currentRelease(serviceKey), serviceKey);
+    if (refusal) throw new ApiError(400, refusal.message, { deploymentId: id, currentDeploymentId: refusal.currentDeploymentId }, DEPLOYMENT_ERROR);
   }
 
   /** The service's current release: its deployment that completed last (visibility). */

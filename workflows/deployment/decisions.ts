@@ -45,6 +45,24 @@ export function rollbackPlan(view: GateView): RollbackPlan {
   return { kind: 'refused', message: `Deployment ${id} cannot be rolled back in status ${status}` };
 }
 
+/**
+ * Why a completed deployment may not be undone by a rollback; undefined when it may. "Roll back"
+ * undoes the service's current release (its deployment that completed last) by redeploying the
+ * revision it replaced: never an older release (that is a deployment of old code, through the
+ * gate), and never a rollback itself (typed twice, production would flip back and forth).
+ */
+export function undoRefusal(view: { deploymentId: string; rollbackOf?: string | undefined }, currentRelease: string | undefined, serviceKey: string): { message: string; currentDeploymentId: string | null } | undefined {
+  const id = view.deploymentId;
+  if (view.rollbackOf) {
+    return { message: `Deployment ${id} is itself a rollback of ${view.rollbackOf}: to run that release again, deploy its version through the gate (POST /api/v1/deploy/${view.rollbackOf}/redeploy)`, currentDeploymentId: currentRelease ?? null };
+  }
+  if (currentRelease === id) return undefined;
+  return {
+    message: `Only the current release of ${serviceKey} can be rolled back, and that is ${currentRelease ?? 'unknown'}, not ${id}. To go back further, deploy the older version through the gate (POST /api/v1/deploy/${id}/redeploy, or POST /api/v1/deploy with its version)`,
+    currentDeploymentId: currentRelease ?? null,
+  };
+}
+
 /** A rollback without a reason where the service's policy asks for one; the workflow's own rollbacks need none. */
 export function rollbackReasonRefusal(policy: ApprovalPolicy, request: Pick<Decision, 'via' | 'reason'>, service: string): string | undefined {
   if (!policy.rollbackReasonRequired || request.via === 'workflow' || (request.reason ?? '').trim() !== '') return undefined;
