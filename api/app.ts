@@ -62,10 +62,11 @@ export interface AppDeps {
   /** How often the shared per-workflow pollers query for new events. */
   eventPollIntervalMs: number;
   /**
-   * The key stream tokens are signed under (derived from it): the encryption key every replica
-   * shares (SWITCHYARD_ENCRYPTION_KEY or the data folder's); absent, a random one (one process only).
+   * The keys stream tokens are signed under (derived from them): the encryption key ring every
+   * replica shares, current first (SWITCHYARD_ENCRYPTION_KEYS, SWITCHYARD_ENCRYPTION_KEY or the
+   * data folder's); tokens name their key and verify under any of them. Absent, a random key (one process only).
    */
-  streamTokenSecret?: Buffer;
+  streamTokenSecret?: Buffer | readonly Buffer[];
   /** Route middleware for a role; set by createApp from `keys`. */
   auth: (role: Role) => MiddlewareHandler;
   /** For SSE routes: also `?token=` (an API key, or a stream token for the route's scope). */

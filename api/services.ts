@@ -1,7 +1,7 @@
 // What the API talks to besides Temporal: the connection store, and GitHub/AWS for validating
 // connections (the sandbox's emulators, or the real services), plus deployment defaults.
 import { openConnectionStore } from '../common/connection-store.js';
-import { loadOrCreateEncryptionKey } from '../common/secret-box.js';
+import { loadEncryptionKeys } from '../common/secret-box.js';
 import type { Config } from '../common/config.js';
 import { createSlackWebClient } from '../common/slack-config.js';
 import { ensureSandboxConnections, sandboxBaseAwsCredentials, sandboxSlackConfig, type Sandbox } from '../emulators/sandbox.js';
@@ -13,8 +13,8 @@ export function apiServices(config: Config, sandbox: Sandbox | undefined): ApiSe
   const configured = Object.fromEntries(Object.entries(config.deploy.target).filter(([, value]) => value !== undefined));
   return {
     connections: openConnectionStore(config),
-    // Stream tokens are signed under a key derived from the shared encryption key: valid on every replica.
-    streamTokenSecret: loadOrCreateEncryptionKey(config.dataDir, config.encryptionKey),
+    // Stream tokens are signed under a key derived from the shared encryption keys: valid on every replica.
+    streamTokenSecret: loadEncryptionKeys(config.dataDir, config.encryptionKeys),
     deploy: {
       githubApiUrl: sandbox?.githubApiUrl ?? config.deploy.githubApiUrl,
       awsEndpoint: sandbox?.awsEndpoint ?? config.deploy.awsEndpoint,

@@ -10,6 +10,7 @@ import { apiKeyList, apiKeysFile, keyEntry, keyListProblems, reservedLabelProble
 import { identitiesField, resolveIdentities } from './identities.js';
 import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { ConfigError } from './config-error.js';
+import { encryptionKeyField, encryptionKeyList, resolveEncryptionKeys } from './encryption-keys.js';
 import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from './probe-addresses.js';
 
 export { ROLES, type Role } from './config-fields.js';
@@ -38,10 +39,9 @@ export const configSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
     .refine((origins) => origins.every((origin) => origin === '*' || isOrigin(origin)), 'must be comma-separated origins like https://console.example.com (scheme://host[:port]), or *')
     .optional(),
-  SWITCHYARD_ENCRYPTION_KEY: z
-    .string()
-    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
-    .optional(),
+  SWITCHYARD_ENCRYPTION_KEY: encryptionKeyField.optional(),
+  // The key ring for rotation: current key first, then earlier ones still needed to open (common/encryption-keys.ts).
+  SWITCHYARD_ENCRYPTION_KEYS: encryptionKeyList.optional(),
   DATABASE_URL: z
     .string()
     .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/database)')
@@ -151,8 +151,10 @@ export interface Config {
   publicUrl: string;
   /** Browser origins allowed to open GET /ws; empty means same-origin only (Origin's host = Host). */
   allowedOrigins: string[];
-  /** Base64 AES-256 key for secrets at rest; generated into the data folder when unset. */
+  /** The current base64 AES-256 key for secrets at rest (encryptionKeys[0]); generated into the data folder when unset. */
   encryptionKey: string | undefined;
+  /** The key ring, current first (SWITCHYARD_ENCRYPTION_KEYS, or SWITCHYARD_ENCRYPTION_KEY alone); empty when unset. */
+  encryptionKeys: string[];
   /** PostgreSQL for shared state (the connection store) instead of files in the data folder. */
   databaseUrl: string | undefined;
   temporal: {
@@ -223,13 +225,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
-  if (present.DATABASE_URL && !present.SWITCHYARD_ENCRYPTION_KEY) {
-    problems.push('SWITCHYARD_ENCRYPTION_KEY: required when DATABASE_URL is set: every API and worker replica seals and opens '
+  if (present.DATABASE_URL && !present.SWITCHYARD_ENCRYPTION_KEY && !present.SWITCHYARD_ENCRYPTION_KEYS) {
+    problems.push('SWITCHYARD_ENCRYPTION_KEY: required when DATABASE_URL is set (or SWITCHYARD_ENCRYPTION_KEYS): every API and worker replica seals and opens '
       + 'the stored secrets with this key, and a key generated on each machine would leave the replicas unable to read each '
       + "other's. Generate one with `openssl rand -base64 32` and give the same value to every replica.");
   }
   if (!parsed.success || !slack || problems.length > 0) throw new ConfigError(problems);
   const raw = parsed.data;
+  const encryption = resolveEncryptionKeys(raw.SWITCHYARD_ENCRYPTION_KEYS, raw.SWITCHYARD_ENCRYPTION_KEY);
+  problems.push(...encryption.problems);
   const listed = [...(raw.SWITCHYARD_API_KEYS ?? []), ...(raw.SWITCHYARD_API_KEYS_FILE ?? [])];
   problems.push(...[...reservedLabelProblems(listed), ...keyListProblems(listed)].map((p) => `SWITCHYARD_API_KEYS: ${p}`));
   const admin = raw.SWITCHYARD_API_KEY ? [keyEntry('SWITCHYARD_API_KEY', 'admin', raw.SWITCHYARD_API_KEY)] : [];
@@ -250,7 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     allowedOrigins: raw.SWITCHYARD_ALLOWED_ORIGINS ?? [],
-    encryptionKey: raw.SWITCHYARD_ENCRYPTION_KEY,
+    encryptionKey: encryption.keys[0],
+    encryptionKeys: encryption.keys,
     databaseUrl: raw.DATABASE_URL,
     temporal: {
       address: raw.TEMPORAL_ADDRESS,

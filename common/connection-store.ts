@@ -1,5 +1,6 @@
 // The store for what must never enter workflow history: GitHub tokens and AWS keys. Public
-// fields in clear, secrets sealed with AES-256-GCM (SecretBox, bound to the connection's id).
+// fields in clear, secrets sealed with AES-256-GCM (SecretBox, bound to the fields that give them
+// their meaning: common/connection-binding.ts).
 // Two implementations behind one async interface, both safe for several API and worker replicas:
 // - FileConnectionStore (common/file-connection-store.ts), the embedded default: one JSON file in
 //   the data folder, every read-modify-write under a cross-process lock;
@@ -7,7 +8,10 @@
 import type { Config } from './config.js';
 import { FileConnectionStore } from './file-connection-store.js';
 import { PostgresConnectionStore } from './postgres-connection-store.js';
-import { loadOrCreateEncryptionKey, SecretBox } from './secret-box.js';
+import { loadEncryptionKeys, SecretBox } from './secret-box.js';
+import type { ResealReport } from './connection-binding.js';
+
+export type { ResealReport } from './connection-binding.js';
 
 export interface GitHubConnection {
   id: string;
@@ -50,6 +54,11 @@ export interface ConnectionStore {
   githubSecret(id: string): Promise<{ connection: GitHubConnection; secret: GitHubSecret } | undefined>;
   awsSecret(id: string): Promise<{ connection: AwsConnection; secret: AwsSecret } | undefined>;
   /**
+   * Re-seals every stored secret not yet under the current key and binding (`npm run
+   * keys:rotate`); idempotent. A secret that does not open is reported and left as it was.
+   */
+  reseal(): Promise<ResealReport>;
+  /**
    * Resolves once the store can be used (PostgreSQL: reachable, tables migrated). Every operation
    * waits for it anyway; start-up awaits it so a wrong DATABASE_URL stops start-up, not a request.
    */
@@ -61,16 +70,16 @@ export interface ConnectionStore {
 export { CONNECTIONS_FILE, FileConnectionStore } from './file-connection-store.js';
 export { PostgresConnectionStore } from './postgres-connection-store.js';
 
-export type ConnectionStoreOptions = Pick<Config, 'dataDir'> & Partial<Pick<Config, 'encryptionKey' | 'databaseUrl'>>;
+export type ConnectionStoreOptions = Pick<Config, 'dataDir'> & Partial<Pick<Config, 'encryptionKeys' | 'databaseUrl'>>;
 
 /**
- * PostgreSQL when DATABASE_URL is set (it needs SWITCHYARD_ENCRYPTION_KEY: every replica must
- * share the key), otherwise the JSON file in the data folder with the configured or generated key.
+ * PostgreSQL when DATABASE_URL is set (it needs SWITCHYARD_ENCRYPTION_KEY(S): every replica must
+ * share the keys), otherwise the JSON file in the data folder with the configured or generated key.
  */
 export function openConnectionStore(options: ConnectionStoreOptions): ConnectionStore {
   if (options.databaseUrl) {
-    if (!options.encryptionKey) throw new Error('DATABASE_URL needs SWITCHYARD_ENCRYPTION_KEY, the key every replica shares');
-    return new PostgresConnectionStore(options.databaseUrl, new SecretBox(Buffer.from(options.encryptionKey, 'base64')));
+    if (!options.encryptionKeys?.length) throw new Error('DATABASE_URL needs SWITCHYARD_ENCRYPTION_KEY(S), the keys every replica shares');
+    return new PostgresConnectionStore(options.databaseUrl, new SecretBox(loadEncryptionKeys(options.dataDir, options.encryptionKeys)));
   }
-  return new FileConnectionStore(options.dataDir, new SecretBox(loadOrCreateEncryptionKey(options.dataDir, options.encryptionKey)));
+  return new FileConnectionStore(options.dataDir, new SecretBox(loadEncryptionKeys(options.dataDir, options.encryptionKeys)));
 }

@@ -11,6 +11,7 @@ import { lock } from 'proper-lockfile';
 import type {
   AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret,
 } from './connection-store.js';
+import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret, type ResealReport } from './connection-binding.js';
 import { seedStyleId } from './ids.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -55,7 +56,7 @@ export class FileConnectionStore implements ConnectionStore {
   }
 
   private add<C extends Connection>(connection: C, secret: object): Promise<C> {
-    const record = { connection, sealed: this.box.seal(JSON.stringify(secret), connection.id) };
+    const record = { connection, sealed: sealConnectionSecret(this.box, connection, secret) };
     return this.update((file) => ({ write: { ...file, records: [...file.records, record] }, result: connection }));
   }
 
@@ -85,7 +86,28 @@ export class FileConnectionStore implements ConnectionStore {
   private async resolve<C extends Connection, S>(id: string, kind: C['kind']): Promise<{ connection: C; secret: S } | undefined> {
     const record = (await this.read()).records.find((r) => r.connection.id === id && r.connection.kind === kind);
     if (!record) return undefined;
-    return { connection: record.connection as C, secret: JSON.parse(this.box.open(record.sealed, id)) as S };
+    return { connection: record.connection as C, secret: openConnectionSecret<S>(this.box, record.connection, record.sealed) };
+  }
+
+  /** Re-seals, in one locked write, every record not yet under the current key and binding. */
+  reseal(): Promise<ResealReport> {
+    return this.update((file) => {
+      const failed: ResealReport['failed'] = [];
+      let resealed = 0;
+      const records = file.records.map((record) => {
+        try {
+          const sealed = resealConnectionSecret(this.box, record.connection, record.sealed);
+          if (sealed === undefined) return record;
+          resealed += 1;
+          return { ...record, sealed };
+        } catch (error) {
+          failed.push({ id: record.connection.id, error: (error as Error).message });
+          return record;
+        }
+      });
+      const result = { total: file.records.length, resealed, failed };
+      return resealed > 0 ? { write: { ...file, records }, result } : { result };
+    });
   }
 
   private async read(): Promise<StoreFile> {

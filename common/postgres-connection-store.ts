@@ -2,12 +2,14 @@
 // several machines. Switchyard owns its tables in an existing database: on first use it applies
 // its migrations in order, recorded in switchyard_schema_migrations, in one transaction under a
 // PostgreSQL advisory lock, so replicas starting at once migrate once. Secrets are sealed here,
-// before they leave the process (SecretBox, bound to the connection's id): the database only
-// ever holds ciphertext, and every replica needs the same SWITCHYARD_ENCRYPTION_KEY.
+// before they leave the process (SecretBox, bound to the connection's id, kind and public fields:
+// common/connection-binding.ts): the database only ever holds ciphertext, and every replica needs
+// the same key ring (SWITCHYARD_ENCRYPTION_KEYS or SWITCHYARD_ENCRYPTION_KEY).
 import pg from 'pg';
 import type {
   AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret,
 } from './connection-store.js';
+import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret, type ResealReport } from './connection-binding.js';
 import { seedStyleId } from './ids.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -119,7 +121,7 @@ export class PostgresConnectionStore implements ConnectionStore {
     const { id, kind, createdAt, ...fields } = connection;
     await this.query(
       `INSERT INTO ${CONNECTIONS_TABLE} (id, kind, public, sealed, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [id, kind, JSON.stringify(fields), this.box.seal(JSON.stringify(secret), id), createdAt],
+      [id, kind, JSON.stringify(fields), sealConnectionSecret(this.box, connection, secret), createdAt],
     );
     return connection;
   }
@@ -154,7 +156,51 @@ export class PostgresConnectionStore implements ConnectionStore {
     );
     const row = rows[0];
     if (!row?.sealed) return undefined;
-    return { connection: toConnection(row) as C, secret: JSON.parse(this.box.open(row.sealed, id)) as S };
+    const connection = toConnection(row);
+    return { connection: connection as C, secret: openConnectionSecret<S>(this.box, connection, row.sealed) };
+  }
+
+  /**
+   * Re-seals every row not yet under the current key and binding, one row at a time (a short
+   * transaction each, the row locked), so replicas keep working and a re-run picks up where an
+   * interrupted one stopped.
+   */
+  async reseal(): Promise<ResealReport> {
+    const { rows: ids } = await this.query<{ id: string }>(`SELECT id FROM ${CONNECTIONS_TABLE} ORDER BY seq`, []);
+    const report: ResealReport = { total: 0, resealed: 0, failed: [] };
+    for (const { id } of ids) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<Row>(
+          `SELECT id, kind, public, created_at, sealed FROM ${CONNECTIONS_TABLE} WHERE id = $1 FOR UPDATE`, [id],
+        );
+        const row = rows[0];
+        if (row?.sealed) {
+          report.total += 1;
+          const sealed = resealOrReport(this.box, toConnection(row), row.sealed, report);
+          if (sealed !== undefined) await client.query(`UPDATE ${CONNECTIONS_TABLE} SET sealed = $1 WHERE id = $2`, [sealed, id]);
+        }
+        await client.query('COMMIT');
+        client.release();
+      } catch (error) {
+        await client.query('ROLLBACK').then(() => client.release(), (rollbackError: Error) => client.release(rollbackError));
+        throw error;
+      }
+    }
+    return report;
+  }
+}
+
+/** The re-sealed value (counted), undefined when current, or undefined with the failure recorded. */
+function resealOrReport(box: SecretBox, connection: Connection, sealed: string, report: ResealReport): string | undefined {
+  try {
+    const resealed = resealConnectionSecret(box, connection, sealed);
+    if (resealed !== undefined) report.resealed += 1;
+    return resealed;
+  } catch (error) {
+    report.failed.push({ id: connection.id, error: (error as Error).message });
+    return undefined;
   }
 }
 

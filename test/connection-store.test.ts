@@ -14,6 +14,8 @@ import {
 import { freePort } from './support/free-port.js';
 import { startPostgres, type Postgres } from './support/postgres.js';
 import { ENCRYPTION_KEY_FILE, loadOrCreateEncryptionKey, SecretBox } from '../common/secret-box.js';
+import { openConnectionSecret } from '../common/connection-binding.js';
+import { legacySeal } from './support/legacy-seal.js';
 
 const WRITER = fileURLToPath(new URL('./support/connection-store-writer.ts', import.meta.url));
 
@@ -108,16 +110,19 @@ describe('FileConnectionStore', () => {
 
   it('reads and writes the file format of before (version 1, records of connection and sealed secret)', async () => {
     const dataDir = newDataDir();
-    const box = new SecretBox(loadOrCreateEncryptionKey(dataDir, undefined));
+    const key = loadOrCreateEncryptionKey(dataDir, undefined);
+    const box = new SecretBox(key);
     const old: Connection = { id: 'gh_0ld0ld0ld0', kind: 'github', owner: 'acme', repo: 'legacy', branch: 'main', createdAt: '2025-01-02T03:04:05.000Z' };
-    writeFileSync(join(dataDir, CONNECTIONS_FILE), JSON.stringify({ version: 1, records: [{ connection: old, sealed: box.seal(JSON.stringify({ token: 'ghp_old' }), old.id) }] }, null, 2));
+    // Sealed as before key ids: bound to the id alone, no key id.
+    writeFileSync(join(dataDir, CONNECTIONS_FILE), JSON.stringify({ version: 1, records: [{ connection: old, sealed: legacySeal(key, JSON.stringify({ token: 'ghp_old' }), old.id) }] }, null, 2));
     const store = openConnectionStore({ dataDir });
     expect(await store.githubSecret(old.id)).toEqual({ connection: old, secret: { token: 'ghp_old' } });
     const aws = await store.addAws({ region: 'us-east-1', accountId: '1' }, { accessKeyId: 'a', secretAccessKey: 'b' });
     const file = JSON.parse(readFileSync(join(dataDir, CONNECTIONS_FILE), 'utf8')) as { version: number; records: { connection: Connection; sealed: string }[] };
     expect(file.version).toBe(1);
     expect(file.records.map((r) => r.connection)).toEqual([old, aws]);
-    expect(JSON.parse(box.open(file.records[1]!.sealed, aws.id))).toEqual({ accessKeyId: 'a', secretAccessKey: 'b' });
+    expect(file.records[1]!.sealed).toMatch(new RegExp(`^v2\\.${box.currentKeyId}\\.`));
+    expect(openConnectionSecret(box, aws, file.records[1]!.sealed)).toEqual({ accessKeyId: 'a', secretAccessKey: 'b' });
     expect(JSON.stringify(file)).not.toContain('ghp_old');
   });
 
@@ -149,7 +154,7 @@ describe('PostgresConnectionStore', () => {
   }
 
   function open(url: string): ConnectionStore {
-    const store = openConnectionStore({ dataDir: newDataDir(), databaseUrl: url, encryptionKey: key });
+    const store = openConnectionStore({ dataDir: newDataDir(), databaseUrl: url, encryptionKeys: [key] });
     opened.push(store);
     return store;
   }
@@ -203,10 +208,10 @@ describe('PostgresConnectionStore', () => {
     expect(row).toMatchObject({ kind: 'github', public: { owner: 'acme', repo: 'shop', branch: 'main' } });
     expect(row.created_at.toISOString()).toBe(github.createdAt);
     const box = new SecretBox(Buffer.from(key, 'base64'));
-    expect(JSON.parse(box.open(row.sealed, github.id))).toEqual({ token: 'ghp_must_not_be_in_the_database' });
+    expect(openConnectionSecret(box, github, row.sealed)).toEqual({ token: 'ghp_must_not_be_in_the_database' });
     // A ciphertext copied onto another record does not open.
     await db.query('UPDATE switchyard_connections SET sealed = $1 WHERE id = $2', [row.sealed, aws.id]);
-    await expect(store.awsSecret(aws.id)).rejects.toThrow();
+    await expect(store.awsSecret(aws.id)).rejects.toThrow(new RegExp(`The secret of connection ${aws.id} \\(aws\\) does not open`));
   });
 
   it('two replicas (two pools) see each other\'s writes at once, and lose none when writing together', async () => {

@@ -2,6 +2,7 @@
 // then `?token=` on the SSE routes. Wrong, expired and wrong-scope tokens get the seeds' 401.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamTokenSigner } from '../api/streams/stream-token.js';
+import { encryptionKeyId } from '../common/encryption-keys.js';
 import { authHeader, buildTestApp, TEST_KEYS } from './support/api.js';
 import { connectClient } from './support/temporal.js';
 
@@ -26,7 +27,8 @@ describe('stream tokens', () => {
     expect(res.status).toBe(200);
     const body = await res.json() as { data: { token: string; expiresAt: string; scope: string } };
     expect(body.data.scope).toBe('deployment:dep_missing');
-    expect(body.data.token).toMatch(/^st1\.[\w-]+\.[\w-]+$/);
+    // Named after the key it is signed under (its id, never the key), so a rotated ring finds it.
+    expect(body.data.token).toMatch(new RegExp(`^st2\\.${encryptionKeyId(secret)}\\.[\\w-]+\\.[\\w-]+$`));
     const ttl = Date.parse(body.data.expiresAt) - Date.now();
     expect(ttl).toBeGreaterThan(4 * 60_000);
     expect(ttl).toBeLessThanOrEqual(5 * 60_000);
@@ -63,5 +65,22 @@ describe('stream tokens', () => {
     const wrong = await events(data.token, 'evt_other');
     expect(wrong.status).toBe(401);
     expect((await events((await (await issue('deployment:evt_missing')).json() as { data: { token: string } }).data.token)).status).toBe(401);
+  });
+
+  it('after a key rotation, accepts tokens of the old key while it is listed, and refuses them once it is dropped', async () => {
+    const { data } = await (await issue('deployment:dep_missing')).json() as { data: { token: string } };
+    const newKey = Buffer.alloc(32, 9);
+    const rotated = buildTestApp(temporal.client, 'no-worker-queue', { streamTokenSecret: [newKey, secret] });
+    const dropped = buildTestApp(temporal.client, 'no-worker-queue', { streamTokenSecret: [newKey] });
+    const events = (on: typeof app, token: string) => on.request(`/api/v1/deploy/dep_missing/events?token=${encodeURIComponent(token)}`);
+    expect((await events(rotated, data.token)).status).toBe(404); // past auth
+    expect((await events(dropped, data.token)).status).toBe(401);
+    // The rotated ring signs new tokens with the new key; the old ring does not know it.
+    const fresh = await (await rotated.request('/api/v1/stream-tokens', {
+      method: 'POST', headers: { ...authHeader('viewer'), 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'deployment:dep_missing' }),
+    })).json() as { data: { token: string } };
+    expect(fresh.data.token.split('.')[1]).toBe(encryptionKeyId(newKey));
+    expect((await events(dropped, fresh.data.token)).status).toBe(404);
+    expect((await events(app, fresh.data.token)).status).toBe(401);
   });
 });

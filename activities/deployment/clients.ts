@@ -8,6 +8,8 @@ import { Octokit } from '@octokit/rest';
 import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
+import { SealedValueError } from '../../common/secret-box.js';
+import type { DeploymentErrorCode } from '../../domain/deployment.js';
 import { permanent } from './errors.js';
 
 export interface DeployEndpoints {
@@ -27,6 +29,20 @@ function currentDeploymentId(): string | undefined {
   }
 }
 
+/**
+ * A secret that does not open because its record was edited (a repointed role ARN) fails the
+ * deployment at once: retrying cannot heal it. One sealed under a key not (yet) in the ring is
+ * retried, as listing that key and restarting the worker heals it.
+ */
+async function openedSecret<T>(resolve: () => Promise<T>, code: DeploymentErrorCode): Promise<T> {
+  try {
+    return await resolve();
+  } catch (error) {
+    if (error instanceof SealedValueError && error.reason !== 'unknown-key') throw permanent(code, error.message);
+    throw error;
+  }
+}
+
 export interface AwsClients {
   region: string;
   accountId: string;
@@ -38,14 +54,14 @@ export interface AwsClients {
 export function createDeployClients(connections: ConnectionStore, endpoints: DeployEndpoints) {
   return {
     async github(connectionId: string): Promise<Octokit> {
-      const resolved = await connections.githubSecret(connectionId);
+      const resolved = await openedSecret(() => connections.githubSecret(connectionId), 'DOCKER_BUILD_FAILED');
       if (!resolved) throw permanent('DOCKER_BUILD_FAILED', 'GitHub connection not found');
       return new Octokit({ auth: resolved.secret.token, baseUrl: endpoints.githubApiUrl, request: { retries: 0 } });
     },
 
     /** Role connections assume their role as session `switchyard-<deploymentId>` (default: the current activity's deployment). */
     async aws(connectionId: string, deploymentId: string | undefined = currentDeploymentId()): Promise<AwsClients> {
-      const resolved = await connections.awsSecret(connectionId);
+      const resolved = await openedSecret(() => connections.awsSecret(connectionId), 'ECS_DEPLOYMENT_FAILED');
       if (!resolved) throw permanent('ECS_DEPLOYMENT_FAILED', 'AWS connection not found');
       const { region, accountId } = resolved.connection;
       const access = { endpoint: endpoints.awsEndpoint, baseCredentials: endpoints.baseAwsCredentials };

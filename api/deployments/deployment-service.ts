@@ -24,6 +24,7 @@ import { executeUpdateRetrying, historyChanges, queryWithDeadline, readStartInpu
 import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DeployRequest } from './schemas.js';
 import type { SourceGate } from './source-gate.js';
+import { requireUsableSecrets } from './secret-gate.js';
 import { isForbiddenProbeAddress } from '../../common/probe-addresses.js';
 
 export interface DeploymentDefaults {
@@ -125,6 +126,7 @@ export class DeploymentService {
     const serviceKey = canonicalServiceKey(target.cluster, target.service);
     if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
     if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
+    await requireUsableSecrets(this.connections, request, rollback !== undefined);
     // A rollback builds nothing: it redeploys a task definition.
     if (!rollback) await this.sourceGate?.(request);
     const input: DeploymentInput = {
