@@ -38,6 +38,14 @@ export const configSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
     .refine((origins) => origins.every((origin) => origin === '*' || isOrigin(origin)), 'must be comma-separated origins like https://console.example.com (scheme://host[:port]), or *')
     .optional(),
+  // Limits per API key (api/limits/): requests a minute by route class, open SSE streams, ids one
+  // WebSocket session names, and whether `?token=` may carry a key itself. 0 turns a limit off.
+  SWITCHYARD_RATE_LIMIT_READS: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  SWITCHYARD_RATE_LIMIT_WRITES: z.coerce.number().int().min(0).max(1_000_000).default(300),
+  SWITCHYARD_RATE_LIMIT_STARTS: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  SWITCHYARD_SSE_STREAMS_PER_KEY: z.coerce.number().int().min(0).max(1_000_000).default(200),
+  SWITCHYARD_WS_WATCHED_IDS: z.coerce.number().int().min(1).max(10_000).default(100),
+  SWITCHYARD_KEYS_IN_URLS: booleanFlag.default(true),
   SWITCHYARD_ENCRYPTION_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -151,6 +159,15 @@ export interface Config {
   publicUrl: string;
   /** Browser origins allowed to open GET /ws; empty means same-origin only (Origin's host = Host). */
   allowedOrigins: string[];
+  /** What one API key may do (api/limits/key-limits.ts, api/ws/limits.ts). */
+  keyLimits: {
+    /** Requests a minute per key and route class; 0: no limit. */
+    ratePerMinute: { read: number; write: number; start: number };
+    sseStreamsPerKey: number;
+    wsWatchedIds: number;
+    /** Whether `?token=` on SSE routes and /ws may be an API key (else only stream tokens). */
+    keysInUrls: boolean;
+  };
   /** Base64 AES-256 key for secrets at rest; generated into the data folder when unset. */
   encryptionKey: string | undefined;
   /** PostgreSQL for shared state (the connection store) instead of files in the data folder. */
@@ -250,6 +267,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     allowedOrigins: raw.SWITCHYARD_ALLOWED_ORIGINS ?? [],
+    keyLimits: {
+      ratePerMinute: { read: raw.SWITCHYARD_RATE_LIMIT_READS, write: raw.SWITCHYARD_RATE_LIMIT_WRITES, start: raw.SWITCHYARD_RATE_LIMIT_STARTS },
+      sseStreamsPerKey: raw.SWITCHYARD_SSE_STREAMS_PER_KEY,
+      wsWatchedIds: raw.SWITCHYARD_WS_WATCHED_IDS,
+      keysInUrls: raw.SWITCHYARD_KEYS_IN_URLS,
+    },
     encryptionKey: raw.SWITCHYARD_ENCRYPTION_KEY,
     databaseUrl: raw.DATABASE_URL,
     temporal: {
