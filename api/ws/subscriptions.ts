@@ -36,7 +36,7 @@ export function resolveEventTypes(names: readonly string[]): { types: EventType[
 
 export interface SubscriptionDeps extends WatchDeps {
   discovery: DeploymentDiscovery;
-  limits: Pick<WsLimits, 'discoveriesPerSession'>;
+  limits: Pick<WsLimits, 'discoveriesPerSession' | 'maxWatchedIds'>;
 }
 
 interface Discovery {
@@ -92,6 +92,16 @@ export class Subscriptions {
         ? `A session may watch at most ${perSession} service/status queries; this subscribe would make it ${this.discoveries.size + added.size}`
         : 'This API key already watches as many service/status queries as it may; unsubscribe some first', {
         requested_queries: added.size, watched_queries: this.discoveries.size, limit: overSession ? perSession : 'per key',
+      });
+      return undefined;
+    }
+    const newIds = deploymentIds.filter((id) => !this.watches.named('deployment', id)).length
+      + eventIds.filter((id) => !this.watches.named('distribution', id)).length;
+    const maxIds = this.deps.limits.maxWatchedIds;
+    if (this.watches.namedCount + newIds > maxIds) {
+      // Each id named is a feed to read (a history to replay for a closed one): the total is bounded.
+      this.fail('RATE_LIMIT_EXCEEDED', `A session may watch at most ${maxIds} deployment and event ids; this subscribe would make it ${this.watches.namedCount + newIds}: unsubscribe some first`, {
+        requested_ids: newIds, watched_ids: this.watches.namedCount, limit: 'max_watched_ids', max: maxIds,
       });
       return undefined;
     }
