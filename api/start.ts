@@ -45,7 +45,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     allowedOrigins: config.allowedOrigins,
     limits: { ratePerMinute: config.keyLimits.ratePerMinute, sseStreamsPerKey: config.keyLimits.sseStreamsPerKey },
     keysInUrls: config.keyLimits.keysInUrls,
-    webSocketLimits: { maxWatchedIds: config.keyLimits.wsWatchedIds },
+    webSocketLimits: { maxWatchedIds: config.keyLimits.wsWatchedIds, newIdsPerMinute: config.keyLimits.wsNewIdsPerMinute },
     ...services,
     slack: await slackServices(config, sandbox, services.connections),
   });

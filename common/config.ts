@@ -45,6 +45,7 @@ export const configSchema = z.object({
   SWITCHYARD_RATE_LIMIT_STARTS: z.coerce.number().int().min(0).max(1_000_000).default(60),
   SWITCHYARD_SSE_STREAMS_PER_KEY: z.coerce.number().int().min(0).max(1_000_000).default(200),
   SWITCHYARD_WS_WATCHED_IDS: z.coerce.number().int().min(1).max(10_000).default(100),
+  SWITCHYARD_WS_NEW_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   SWITCHYARD_KEYS_IN_URLS: booleanFlag.default(true),
   SWITCHYARD_ENCRYPTION_KEY: z
     .string()
@@ -165,6 +166,8 @@ export interface Config {
     ratePerMinute: { read: number; write: number; start: number };
     sseStreamsPerKey: number;
     wsWatchedIds: number;
+    /** Ids one WebSocket session may start watching a minute. */
+    wsNewIdsPerMinute: number;
     /** Whether `?token=` on SSE routes and /ws may be an API key (else only stream tokens). */
     keysInUrls: boolean;
   };
@@ -271,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerMinute: { read: raw.SWITCHYARD_RATE_LIMIT_READS, write: raw.SWITCHYARD_RATE_LIMIT_WRITES, start: raw.SWITCHYARD_RATE_LIMIT_STARTS },
       sseStreamsPerKey: raw.SWITCHYARD_SSE_STREAMS_PER_KEY,
       wsWatchedIds: raw.SWITCHYARD_WS_WATCHED_IDS,
+      wsNewIdsPerMinute: raw.SWITCHYARD_WS_NEW_IDS_PER_MINUTE,
       keysInUrls: raw.SWITCHYARD_KEYS_IN_URLS,
     },
     encryptionKey: raw.SWITCHYARD_ENCRYPTION_KEY,

@@ -78,8 +78,23 @@ describe('per-key limits on WebSocket and URLs', () => {
     expect(more.data.event_ids).toHaveLength(5);
   });
 
+  it('bounds how fast a session cycles through ids: new ones a minute, replays of watched ones free', async () => {
+    const { served: s } = await serve({ webSocketLimits: { maxWatchedIds: 5, newIdsPerMinute: 6 } });
+    const c = await connect(s.wsUrl);
+    await c.waitFor((m) => m.type === 'connection_status');
+    expect((await subscribe(c, settled.slice(0, 4))).type).toBe('subscribed');
+    for (let i = 0; i < 5; i += 1) expect((await subscribe(c, settled.slice(0, 4), [], 0)).type).toBe('subscribed');
+    await c.request({ type: 'unsubscribe', data: {} }, (m) => m.type === 'unsubscribed');
+    const refused = await subscribe(c, settled.slice(4, 7));
+    expect(refused).toMatchObject({ type: 'error', data: { error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 'new_ids_per_minute', max: 6, requested_ids: 3, retry_after_ms: expect.any(Number) } } });
+    const fits = await subscribe(c, settled.slice(4, 6));
+    expect(fits.type).toBe('subscribed');
+    expect(fits.data.event_ids).toEqual(settled.slice(4, 6));
+  });
+
   it('bounds the event queries of 5 sockets re-subscribing 200 ids with since_seq 10 times a second', async () => {
-    const { app, served: s } = await serve({ webSocketLimits: { maxWatchedIds: 200 } });
+    // Every subscribe may name its 200 ids anew: only the coalescing is measured here.
+    const { app, served: s } = await serve({ webSocketLimits: { maxWatchedIds: 200, newIdsPerMinute: 1_000_000 } });
     // 10 closed histories, 90 unknown distributions, 100 unknown deployments: 200 ids.
     const eventIds = [...settled, ...Array.from({ length: 90 }, (_, i) => `evt-unknown-${i}`)];
     const deploymentIds = Array.from({ length: 100 }, (_, i) => `dep_unknown${i}`);
@@ -113,6 +128,17 @@ describe('per-key limits on WebSocket and URLs', () => {
     const replayBefore = app.eventHub.queries;
     await Promise.all(sockets.map((c) => subscribe(c, settled, [], 0).then((ack) => expect(ack.type).toBe('subscribed'))));
     expect(app.eventHub.queries - replayBefore).toBe(0);
+  });
+
+  it('with the default limits, refuses the 200-id subscribe whole, at no query', async () => {
+    const { app, served: s } = await serve({});
+    const c = await connect(s.wsUrl);
+    await c.waitFor((m) => m.type === 'connection_status');
+    const before = app.eventHub.queries;
+    const ids = Array.from({ length: 100 }, (_, i) => `x${i}`);
+    const refused = await subscribe(c, ids, ids, 0);
+    expect(refused.data).toMatchObject({ error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 'max_watched_ids', max: 100, requested_ids: 200 } });
+    expect(app.eventHub.queries).toBe(before);
   });
 
   it('opens /ws with a stream token of scope ws; with keys in URLs off, refuses raw keys there', async () => {
