@@ -35,6 +35,8 @@ import { RequestCounter, registerMetricsRoute } from './routes/metrics.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
 import { createWebSocketRoutes, type WsLimits } from './ws/routes.js';
+import { KeyLimiter, type KeyLimits } from './limits/key-limits.js';
+import type { RouteClass } from './limits/token-bucket.js';
 
 export interface AppDeps {
   client: Client;
@@ -67,8 +69,15 @@ export interface AppDeps {
    * data folder's); tokens name their key and verify under any of them. Absent, a random key (one process only).
    */
   streamTokenSecret?: Buffer | readonly Buffer[];
-  /** Route middleware for a role; set by createApp from `keys`. */
-  auth: (role: Role) => MiddlewareHandler;
+  /**
+   * Per-key limits (SWITCHYARD_RATE_LIMIT_*, SWITCHYARD_SSE_STREAMS_PER_KEY): the entry points
+   * always pass the configured ones; absent (tests, the bench's in-process apps), none apply.
+   */
+  limits?: KeyLimits;
+  /** SWITCHYARD_KEYS_IN_URLS: whether `?token=` on SSE routes and /ws may be an API key (else only stream tokens). Default true. */
+  keysInUrls?: boolean;
+  /** Route middleware for a role (and the route's class for the rate limit: by default, GET reads and the rest writes); set by createApp. */
+  auth: (role: Role, routeClass?: RouteClass) => MiddlewareHandler;
   /** For SSE routes: also `?token=` (an API key, or a stream token for the route's scope). */
   streamAuth: (role: Role, scopeOf: (c: Context) => string) => MiddlewareHandler;
 }
@@ -85,10 +94,12 @@ export const OPENAPI_INFO = {
 
 export function createApp(options: AppOptions) {
   const streamTokens = new StreamTokenSigner(options.streamTokenSecret);
+  const limiter = options.limits ? new KeyLimiter(options.limits) : undefined;
+  const url = { keysInUrls: options.keysInUrls ?? true };
   const deps: AppDeps = {
     ...options,
-    auth: (role) => requireRole(options.keys, role),
-    streamAuth: (role, scopeOf) => requireStreamRole(options.keys, streamTokens, role, scopeOf),
+    auth: (role, routeClass) => requireRole(options.keys, role, { limiter, routeClass }),
+    streamAuth: (role, scopeOf) => requireStreamRole(options.keys, streamTokens, role, scopeOf, url, limiter),
   };
   const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
   const hub = new WorkflowEventHub({ pollIntervalMs: options.eventPollIntervalMs });
@@ -133,7 +144,7 @@ export function createApp(options: AppOptions) {
   app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
   const webSocket = createWebSocketRoutes({
-    keys: deps.keys, hub, deployments, distributions, logger: deps.logger, version: deps.version,
+    keys: deps.keys, streamTokens, keysInUrls: url.keysInUrls, hub, deployments, distributions, logger: deps.logger, version: deps.version,
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
@@ -144,7 +155,7 @@ export function createApp(options: AppOptions) {
     path: '/ws',
     tags: ['Live'],
     summary: 'WebSocket API (WatchHamster seed): subscribe to deployment and distribution events, ping, control',
-    description: 'Authenticate with `Authorization: Bearer <key>` or `?token=<key>`. Messages use the envelope `{type, data, timestamp, client_id?}`; see the README for message types, filters, errors and limits.',
+    description: 'Authenticate with `Authorization: Bearer <key>`, or `?token=` holding a stream token of scope `ws` (POST /api/v1/stream-tokens) or, unless SWITCHYARD_KEYS_IN_URLS=false, the key itself. Messages use the envelope `{type, data, timestamp, client_id?}`; see the README for message types, filters, errors and limits.',
     security: [{ bearerAuth: [] }],
     responses: { 101: { description: 'Switching Protocols: the WebSocket session' }, 426: { description: 'Upgrade Required: a plain HTTP request' } },
   });
@@ -153,7 +164,7 @@ export function createApp(options: AppOptions) {
   registerMetricsRoute(app, { version: deps.version, requests, hub, webSocketClients: () => webSocket.clientCount() });
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
-  return Object.assign(app, { eventHub: hub, webSocket });
+  return Object.assign(app, { eventHub: hub, webSocket, keyLimiter: limiter });
 }
 
 export type SwitchyardApp = ReturnType<typeof createApp>;

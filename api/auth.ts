@@ -5,6 +5,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
 import type { Role } from '../common/config.js';
 import { ApiError } from './errors.js';
+import { routeClassOf, type KeyLimiter } from './limits/key-limits.js';
+import type { RouteClass } from './limits/token-bucket.js';
 
 export interface Principal {
   role: Role;
@@ -14,6 +16,8 @@ export interface Principal {
   keyId?: string;
   /** The person behind the key (SWITCHYARD_IDENTITIES or the key entry): one person counts once. */
   person?: string;
+  /** Set when a stream token (not the key itself) was presented; the label is still the key's, so its limits apply. */
+  via?: 'stream token';
 }
 
 /** What each role may do, besides admin which may do everything. */
@@ -81,8 +85,15 @@ const expiredMessage = ({ expiredAt }: ExpiredKey) => `This API key expired at $
 
 const forbidden = (principal: Principal, needed: Role) => new ApiError(403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
 
-/** Route middleware: 401 without a valid key, 403 when the key's role is not enough. */
-export function requireRole(keys: ApiKeyRing, needed: Role): MiddlewareHandler<{ Variables: AuthVariables }> {
+/** The per-key limits a route's middleware applies after authentication; absent, none. */
+export interface RouteLimits {
+  limiter?: KeyLimiter | undefined;
+  /** The route's class for the rate limit; by default from its method (GET/HEAD read, else write). */
+  routeClass?: RouteClass | undefined;
+}
+
+/** Route middleware: 401 without a valid key, 403 when the key's role is not enough, 429 over the key's rate. */
+export function requireRole(keys: ApiKeyRing, needed: Role, limits: RouteLimits = {}): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const found = keys.identify(bearerToken(c.req.header('authorization')));
     if (found && 'expiredAt' in found) throw unauthorized(c, expiredMessage(found));
@@ -91,6 +102,7 @@ export function requireRole(keys: ApiKeyRing, needed: Role): MiddlewareHandler<{
       throw unauthorized(c, 'Missing or invalid API key: send Authorization: Bearer <key>');
     }
     if (!roleAllows(principal.role, needed)) throw forbidden(principal, needed);
+    limits.limiter?.admit(c, principal.label, routeClassOf(c.req.method, limits.routeClass));
     c.set('principal', principal);
     await next();
   };
@@ -101,26 +113,54 @@ export interface StreamTokenVerifier {
   verify(token: string | undefined, scope: string): Principal | undefined;
 }
 
+/** Whether `?token=` may hold an API key itself (SWITCHYARD_KEYS_IN_URLS), besides stream tokens. */
+export interface UrlCredentials {
+  keysInUrls: boolean;
+}
+
+/**
+ * The principal of a request that may carry its credentials in the URL (SSE, /ws): the
+ * Authorization header; or `?token=` holding a stream token for `scope`, or an API key where keys
+ * in URLs are allowed. The token is never logged: request logs carry the path, not the query.
+ */
+export function urlPrincipal(
+  keys: ApiKeyRing, tokens: StreamTokenVerifier, url: UrlCredentials, header: string | undefined, query: string | undefined, scope: string,
+): Principal | ExpiredKey | undefined {
+  if (header !== undefined) return keys.identify(header);
+  const found = url.keysInUrls ? keys.identify(query) : undefined;
+  return found ?? tokens.verify(query, scope);
+}
+
+const URL_CREDENTIALS_HINT = (url: UrlCredentials) => url.keysInUrls
+  ? '?token=<key or stream token for this stream>'
+  : '?token=<stream token for this stream> (API keys are not accepted in URLs here)';
+
 /**
  * For SSE routes, which browsers open with EventSource (no headers): the Authorization header,
- * or `?token=` holding either an API key (as GET /ws accepts) or a stream token for this route's
- * scope. The token is never logged: request logs carry the path, not the query.
+ * or `?token=` (urlPrincipal). Then the key's read rate, and one of its open-stream slots, which
+ * the stream keeps until it closes (api/limits/stream-slots.ts).
  */
 export function requireStreamRole(
   keys: ApiKeyRing, tokens: StreamTokenVerifier, needed: Role, scopeOf: (c: Context) => string,
+  url: UrlCredentials = { keysInUrls: true }, limiter?: KeyLimiter,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const header = bearerToken(c.req.header('authorization'));
-    const query = c.req.query('token');
-    const found = keys.identify(header ?? query);
+    const found = urlPrincipal(keys, tokens, url, bearerToken(c.req.header('authorization')), c.req.query('token'), scopeOf(c));
     if (found && 'expiredAt' in found) throw unauthorized(c, expiredMessage(found));
-    const principal = found ?? (header === undefined ? tokens.verify(query, scopeOf(c)) : undefined);
+    const principal = found;
     if (!principal) {
-      throw unauthorized(c, 'Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ?token=<key or stream token for this stream> (POST /api/v1/stream-tokens)');
+      throw unauthorized(c, `Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ${URL_CREDENTIALS_HINT(url)} (POST /api/v1/stream-tokens)`);
     }
     if (!roleAllows(principal.role, needed)) throw forbidden(principal, needed);
+    limiter?.admit(c, principal.label, 'read');
+    const slot = limiter?.holdStream(c, principal.label);
     c.set('principal', principal);
-    await next();
+    try {
+      await next();
+    } finally {
+      // No stream took the slot (a 404, a client gone before it opened): it is free again.
+      if (slot && !slot.taken) slot.release();
+    }
   };
 }
 

@@ -38,8 +38,12 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request', 401: 'Missing or invalid API key', 403: 'The key\'s role does not allow this',
-  404: 'Not found', 408: 'Timed out', 409: 'Conflict with a running workflow', 423: 'Frozen: a freeze covers the service', 500: 'Unexpected error', 503: 'Temporal or the worker unavailable',
+  404: 'Not found', 408: 'Timed out', 409: 'Conflict with a running workflow', 423: 'Frozen: a freeze covers the service',
+  429: 'Too many requests for this API key (its rate for the route\'s class, or its open event streams): retry after `Retry-After` seconds',
+  500: 'Unexpected error', 503: 'Temporal or the worker unavailable',
 };
+
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const, minimum: 1 } } };
 
 export function errorResponses(...statuses: number[]) {
   return errorResponsesOf(PandaErrorSchema, statuses);
@@ -49,8 +53,15 @@ export function distributionErrorResponses(...statuses: number[]) {
   return errorResponsesOf(DistributionErrorSchema, statuses);
 }
 
+// Every route that takes an API key (declares 401) is under that key's limits (api/limits/), so it
+// may also answer 429: declared here once rather than at each route.
 function errorResponsesOf(schema: z.ZodType, statuses: number[]) {
+  const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses;
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema } } }]),
+    all.map((status) => [status, {
+      description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+      ...(status === 429 ? { headers: RETRY_AFTER } : {}),
+      content: { 'application/json': { schema } },
+    }]),
   );
 }

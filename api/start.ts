@@ -43,6 +43,9 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     },
     eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
     allowedOrigins: config.allowedOrigins,
+    limits: { ratePerMinute: config.keyLimits.ratePerMinute, sseStreamsPerKey: config.keyLimits.sseStreamsPerKey },
+    keysInUrls: config.keyLimits.keysInUrls,
+    webSocketLimits: { maxWatchedIds: config.keyLimits.wsWatchedIds, newIdsPerMinute: config.keyLimits.wsNewIdsPerMinute },
     ...services,
     slack: await slackServices(config, sandbox, services.connections),
   });

@@ -210,9 +210,14 @@ try {
   if (want('sse') || want('slack') || want('slack-deploy')) {
     // The production API entry in a process of its own, on the bench's server and worker.
     // The worker's data folder: the deployments Slack starts read their connections there.
-    const api = await startApiProcess(stack, stack.taskQueue, BENCH_KEY, { SWITCHYARD_DATA_DIR: stack.dataDir });
+    // The bench's one key stands for 10,000 viewers: it gets their budget, configured as an
+    // operator would for such a client (the defaults bound one real client: 200 streams, 1200 reads a minute).
+    const sseStreams = size('BENCH_SSE_STREAMS', 10_000);
+    const api = await startApiProcess(stack, stack.taskQueue, BENCH_KEY, {
+      SWITCHYARD_DATA_DIR: stack.dataDir, SWITCHYARD_SSE_STREAMS_PER_KEY: String(sseStreams + 100), SWITCHYARD_RATE_LIMIT_READS: '0',
+    });
     processes.push(api);
-    if (want('sse')) printSseFanOut(await sseFanOut(api, BENCH_KEY, size('BENCH_SSE_STREAMS', 10_000)));
+    if (want('sse')) printSseFanOut(await sseFanOut(api, BENCH_KEY, sseStreams));
     if (want('slack')) {
       const commands = size('BENCH_SLACK_COMMANDS', 500);
       const concurrency = size('BENCH_SLACK_CONCURRENCY', 8);

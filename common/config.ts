@@ -39,6 +39,15 @@ export const configSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
     .refine((origins) => origins.every((origin) => origin === '*' || isOrigin(origin)), 'must be comma-separated origins like https://console.example.com (scheme://host[:port]), or *')
     .optional(),
+  // Limits per API key (api/limits/): requests a minute by route class, open SSE streams, ids one
+  // WebSocket session names, and whether `?token=` may carry a key itself. 0 turns a limit off.
+  SWITCHYARD_RATE_LIMIT_READS: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  SWITCHYARD_RATE_LIMIT_WRITES: z.coerce.number().int().min(0).max(1_000_000).default(300),
+  SWITCHYARD_RATE_LIMIT_STARTS: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  SWITCHYARD_SSE_STREAMS_PER_KEY: z.coerce.number().int().min(0).max(1_000_000).default(200),
+  SWITCHYARD_WS_WATCHED_IDS: z.coerce.number().int().min(1).max(10_000).default(100),
+  SWITCHYARD_WS_NEW_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  SWITCHYARD_KEYS_IN_URLS: booleanFlag.default(true),
   SWITCHYARD_ENCRYPTION_KEY: encryptionKeyField.optional(),
   // The key ring for rotation: current key first, then earlier ones still needed to open (common/encryption-keys.ts).
   SWITCHYARD_ENCRYPTION_KEYS: encryptionKeyList.optional(),
@@ -151,6 +160,17 @@ export interface Config {
   publicUrl: string;
   /** Browser origins allowed to open GET /ws; empty means same-origin only (Origin's host = Host). */
   allowedOrigins: string[];
+  /** What one API key may do (api/limits/key-limits.ts, api/ws/limits.ts). */
+  keyLimits: {
+    /** Requests a minute per key and route class; 0: no limit. */
+    ratePerMinute: { read: number; write: number; start: number };
+    sseStreamsPerKey: number;
+    wsWatchedIds: number;
+    /** Ids one WebSocket session may start watching a minute. */
+    wsNewIdsPerMinute: number;
+    /** Whether `?token=` on SSE routes and /ws may be an API key (else only stream tokens). */
+    keysInUrls: boolean;
+  };
   /** The current base64 AES-256 key for secrets at rest (encryptionKeys[0]); generated into the data folder when unset. */
   encryptionKey: string | undefined;
   /** The key ring, current first (SWITCHYARD_ENCRYPTION_KEYS, or SWITCHYARD_ENCRYPTION_KEY alone); empty when unset. */
@@ -254,6 +274,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     allowedOrigins: raw.SWITCHYARD_ALLOWED_ORIGINS ?? [],
+    keyLimits: {
+      ratePerMinute: { read: raw.SWITCHYARD_RATE_LIMIT_READS, write: raw.SWITCHYARD_RATE_LIMIT_WRITES, start: raw.SWITCHYARD_RATE_LIMIT_STARTS },
+      sseStreamsPerKey: raw.SWITCHYARD_SSE_STREAMS_PER_KEY,
+      wsWatchedIds: raw.SWITCHYARD_WS_WATCHED_IDS,
+      wsNewIdsPerMinute: raw.SWITCHYARD_WS_NEW_IDS_PER_MINUTE,
+      keysInUrls: raw.SWITCHYARD_KEYS_IN_URLS,
+    },
     encryptionKey: encryption.keys[0],
     encryptionKeys: encryption.keys,
     databaseUrl: raw.DATABASE_URL,

@@ -150,6 +150,9 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
       // distribute answers at once (202); the suite follows the status itself.
       DISTRIBUTION_SYNC_WAIT_MS: '0',
       LOG_LEVEL: 'info',
+      // The suite's one key drives every client of a scenario, polling as fast as it can: the
+      // per-key rates (which bound one real client) are not what it measures.
+      SWITCHYARD_RATE_LIMIT_READS: '0', SWITCHYARD_RATE_LIMIT_WRITES: '0', SWITCHYARD_RATE_LIMIT_STARTS: '0',
       // Bundled once per run, as the image does: a killed worker is back without bundling again.
       WORKFLOW_BUNDLE_PATH: await workflowBundle(),
       ...options.env,

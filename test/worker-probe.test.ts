@@ -40,7 +40,7 @@ describe('worker probe workflow', () => {
 
   it('is reachable through the API, and /healthz sees the worker polling', async () => {
     const app = buildTestApp(temporal.client, taskQueue);
-    const probe = await app.request('/api/v1/system/worker-probe', { method: 'POST', headers: authHeader('viewer') });
+    const probe = await app.request('/api/v1/system/worker-probe', { method: 'POST', headers: authHeader('admin') });
     expect(probe.status).toBe(200);
     const body = await json(probe);
     expect(body).toMatchObject({ code: 200, data: { workerIdentity: 'probe-test-worker', taskQueue } });

@@ -91,7 +91,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/deploy', tags: ['Deployment'], summary: '배포 시작: build, push, ECS task definition, CodeDeploy blue/green, then wait for the switch',
-      security, middleware: [deps.auth('deployer')] as const, request: body(DeployRequestSchema),
+      security, middleware: [deps.auth('deployer', 'start')] as const, request: body(DeployRequestSchema),
       description: 'One deployment runs per ECS service, across every API replica. A second request for a busy service is refused with 409 naming the running deployment, or queued behind it (202) when DEPLOY_QUEUE_CAPACITY allows; a full queue is 409 "Deployment queue is full".',
       responses: {
         200: jsonResponse(envelopes.deploy, 'Started'),
@@ -173,7 +173,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     createRoute({
       method: 'post', path: '/api/v1/deploy/{id}/redeploy', tags: ['Deployment'], summary: 'Deploy again the version an earlier deployment deployed (its commit when known): the way back to an older release, through the gate',
       description: 'A new deployment like POST /api/v1/deploy, with the earlier deployment\'s repository, target and version: the freezes, the approval policy and one-deployment-per-service apply. A deployment of a branch head with no recorded commit is 400.',
-      security, middleware: [deps.auth('deployer')] as const, request: { params: DeploymentIdParam },
+      security, middleware: [deps.auth('deployer', 'start')] as const, request: { params: DeploymentIdParam },
       responses: {
         200: jsonResponse(envelopes.deploy, 'Started'),
         202: jsonResponse(envelopes.deploy, 'Queued behind the running deployment of the same service'),

@@ -44,7 +44,7 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       summary: '다중 채널 배포 실행: publish one event to its channels in parallel',
       description: 'Starts (or joins, for an eventId already open) the event\'s distribution workflow. Answers 200 with final results when every channel settles within a short wait, otherwise 202 with the current PENDING/IN_PROGRESS state.',
       security,
-      middleware: [deps.auth('deployer')] as const,
+      middleware: [deps.auth('deployer', 'start')] as const,
       request: { body: { required: true, content: { 'application/json': { schema: DistributionRequestSchema } } } },
       responses: {
         200: jsonResponse(DistributionResponseSchema, '배포 완료: every channel settled'),

@@ -42,8 +42,10 @@ export function registerSystemRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
     path: '/api/v1/system/worker-probe',
     tags: ['System'],
     summary: 'Run a probe workflow end to end (client → server → worker → activity → result)',
+    description: 'Admin only: each call starts a workflow, so it is no viewer\'s to repeat (GET /healthz tells anyone whether a worker polls).',
     security: [{ bearerAuth: [] }],
-    middleware: [deps.auth('viewer')] as const,
+    // Each call starts a workflow: admins only, and counted as a start for the key's rate.
+    middleware: [deps.auth('admin', 'start')] as const,
     responses: {
       200: { description: 'A worker ran the probe', content: { 'application/json': { schema: envelopeSchema(WorkerProbeSchema) } } },
       ...errorResponses(401, 403, 503),

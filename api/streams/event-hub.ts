@@ -1,7 +1,11 @@
 // One poller per workflow per API process feeds every subscriber of that workflow's events, so
 // the query rate does not grow with the number of clients (SSE and WebSocket alike). The poller
 // starts from seq 0 and keeps what it has seen, so a late subscriber's history costs no query.
+// A feed that has ended (terminal) stays a while after its last subscriber leaves, and an unknown
+// workflow's 404 is remembered briefly: re-subscribing (a WebSocket since_seq replay, an SSE
+// reconnect) then costs no query, however often a client asks.
 import type { EventsPage, WorkflowEvent } from '../../workflows/shared/event-log.js';
+import { ApiError } from '../errors.js';
 
 /**
  * Reads a workflow's events after a seq (its events query). May carry `changes`: a wait that
@@ -41,16 +45,32 @@ interface Feed {
   closedHints: number;
   /** Resolves after the first fetch, so a subscriber's history is complete before it is sent. */
   ready: Promise<void>;
+  /** The first fetch failed: the feed only answers that failure until it is dropped. */
+  failed?: boolean;
+  /** Set while the feed outlives its last subscriber (terminal, or a remembered 404). */
+  expiry?: NodeJS.Timeout;
 }
 
 export interface EventHubOptions {
   pollIntervalMs: number;
   /** Events kept per workflow for late subscribers (the workflows keep at most 500 themselves). */
   maxBuffered?: number;
+  /** How long an ended feed stays after its last subscriber leaves (default 10 s; 0: dropped at once). */
+  terminalLingerMs?: number;
+  /** How long an unknown workflow's 404 is answered without a new query (default 1 s). */
+  notFoundMs?: number;
+  /** Feeds kept without subscribers at most; the oldest goes first (default 1000). */
+  maxLingering?: number;
 }
+
+const DEFAULT_TERMINAL_LINGER_MS = 10_000;
+const DEFAULT_NOT_FOUND_MS = 1000;
+const DEFAULT_MAX_LINGERING = 1000;
 
 export class WorkflowEventHub {
   private readonly feeds = new Map<string, Feed>();
+  /** Feeds kept without subscribers, oldest first. */
+  private readonly lingering = new Set<Feed>();
   /** Total queries sent, for metrics and for the "no more queries than one" guarantee. */
   queries = 0;
 
@@ -90,6 +110,11 @@ export class WorkflowEventHub {
    */
   nudge(key: string): void {
     const feed = this.feeds.get(key);
+    // A kept feed nobody watches is stale now (a retry reopens a settled distribution): drop it.
+    if (feed && feed.subscribers.size === 0) {
+      this.drop(feed);
+      return;
+    }
     if (!feed || feed.terminal) return;
     if (feed.polling) {
       feed.nudged = true;
@@ -107,11 +132,20 @@ export class WorkflowEventHub {
 
   private feedFor(key: string, fetch: EventsFetcher): Feed {
     const existing = this.feeds.get(key);
-    if (existing) return existing;
+    if (existing) {
+      this.keep(existing);
+      return existing;
+    }
     const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, nudged: false, fetch, hintless: fetch.changes === undefined, closedHints: 0, ready: Promise.resolve() };
     feed.ready = this.poll(feed, fetch, true);
-    // A failed first fetch is reported to subscribe(); nothing else awaits it.
-    feed.ready.catch(() => this.feeds.delete(key));
+    // A failed first fetch is reported to subscribe(); nothing else awaits it. An unknown
+    // workflow's answer is kept briefly, so asking again and again costs one query per period.
+    feed.ready.catch((error: unknown) => {
+      feed.failed = true;
+      const notFound = error instanceof ApiError && error.status === 404;
+      if (notFound) this.linger(feed, this.options.notFoundMs ?? DEFAULT_NOT_FOUND_MS);
+      else this.drop(feed);
+    });
     this.feeds.set(key, feed);
     return feed;
   }
@@ -190,11 +224,51 @@ export class WorkflowEventHub {
     feed.subscribers.delete(subscriber);
     if (feed.subscribers.size > 0) return;
     this.stopWaiting(feed);
-    this.feeds.delete(feed.key);
+    // A failed feed is dropped by its own rules (feedFor); an ended one stays a while.
+    if (feed.failed) return;
+    if (feed.terminal) this.linger(feed, this.options.terminalLingerMs ?? DEFAULT_TERMINAL_LINGER_MS);
+    else this.drop(feed);
+  }
+
+  /** Keeps a feed without subscribers for `ms` (bounded in number), then drops it. */
+  private linger(feed: Feed, ms: number): void {
+    if (ms <= 0 || this.feeds.get(feed.key) !== feed) {
+      this.drop(feed);
+      return;
+    }
+    clearTimeout(feed.expiry);
+    feed.expiry = setTimeout(() => { if (feed.subscribers.size === 0) this.drop(feed); }, ms);
+    feed.expiry.unref();
+    this.lingering.delete(feed);
+    this.lingering.add(feed);
+    const max = this.options.maxLingering ?? DEFAULT_MAX_LINGERING;
+    for (const oldest of this.lingering) {
+      if (this.lingering.size <= max) break;
+      this.drop(oldest);
+    }
+  }
+
+  /** A kept feed has a subscriber again (a failed one keeps its expiry: it is dropped on time). */
+  private keep(feed: Feed): void {
+    if (feed.failed) return;
+    clearTimeout(feed.expiry);
+    feed.expiry = undefined;
+    this.lingering.delete(feed);
+  }
+
+  private drop(feed: Feed): void {
+    clearTimeout(feed.expiry);
+    this.lingering.delete(feed);
+    this.stopWaiting(feed);
+    if (this.feeds.get(feed.key) === feed) this.feeds.delete(feed.key);
   }
 
   close(): void {
-    for (const feed of this.feeds.values()) this.stopWaiting(feed);
+    for (const feed of this.feeds.values()) {
+      this.stopWaiting(feed);
+      clearTimeout(feed.expiry);
+    }
+    this.lingering.clear();
     this.feeds.clear();
   }
 }

@@ -13,6 +13,7 @@ import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import { ApiError } from '../errors.js';
 import type { EventsFetcher, Subscriber, WorkflowEventHub } from './event-hub.js';
 import { openSseSink, type SseSink } from './sse-sink.js';
+import { takeSlot } from '../limits/stream-slots.js';
 
 /** The SSE routes' query: `?token=` for EventSource clients, `?lastEventId=` to resume. */
 export const StreamTokenQuery = z.object({
@@ -140,7 +141,9 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
     // Unknown: a plain 404. Anything else (no worker answered yet, say) opens the stream with
     // `connected` and an `error` event, so EventSource clients reconnect instead of giving up.
     if (error instanceof ApiError && error.status === 404) throw error;
+    const release = takeSlot(c.req.raw);
     return openSseSink(c, (sink) => {
+      release();
       sink.write(CONNECTED);
       sink.write(errorFrame(`Event stream unavailable: ${(error as Error).message ?? 'unknown error'}`));
       sink.end();
@@ -151,6 +154,8 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
     unsubscribe();
     return c.body(null, 204);
   }
+  // The key's stream slot (api/limits/stream-slots.ts) now belongs to this stream: freed when it closes.
+  const release = takeSlot(c.req.raw);
   return openSseSink(c, async (sink) => {
     let ending: NodeJS.Timeout | undefined;
     const endSoon = () => { ending ??= setTimeout(() => sink.end(), timings.closeAfterEndMs); };
@@ -182,6 +187,7 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
       clearTimeout(limit);
       clearTimeout(ending);
       unsubscribe();
+      release();
     }
   });
 }

@@ -1,5 +1,5 @@
 // POST /api/v1/stream-tokens: a short-lived token that opens one SSE stream from a browser's
-// EventSource (which cannot send Authorization): `?token=<token>` on that stream's URL.
+// EventSource, or a WebSocket on GET /ws (neither can send Authorization): `?token=<token>` on its URL.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app.js';
 import type { SwitchyardEnv } from '../auth.js';
@@ -8,7 +8,7 @@ import { envelopeSchema, errorResponses, jsonResponse } from '../openapi-schemas
 import { StreamScopeSchema, type StreamTokenSigner } from './stream-token.js';
 
 const StreamTokenRequestSchema = z.object({
-  scope: StreamScopeSchema.openapi({ example: 'deployment:dep_1a2b3c4d5e6f', description: 'The one stream the token opens: `deployment:<id>` (GET /api/v1/deploy/{id}/events) or `distribution:<eventId>` (GET /api/distribution/{eventId}/events)' }),
+  scope: StreamScopeSchema.openapi({ example: 'deployment:dep_1a2b3c4d5e6f', description: 'The one stream the token opens: `deployment:<id>` (GET /api/v1/deploy/{id}/events), `distribution:<eventId>` (GET /api/distribution/{eventId}/events), or `ws` (GET /ws)' }),
 }).openapi('StreamTokenRequest');
 
 const StreamTokenSchema = z.object({
@@ -20,7 +20,7 @@ const StreamTokenSchema = z.object({
 export function registerStreamTokenRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'auth'>, signer: StreamTokenSigner): void {
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/stream-tokens', tags: ['Live'], summary: 'A short-lived token for one SSE stream (for EventSource, which cannot send headers)',
+      method: 'post', path: '/api/v1/stream-tokens', tags: ['Live'], summary: 'A short-lived token for one SSE stream or a /ws connection (for browsers, which cannot send headers there)',
       security: [{ bearerAuth: [] }], middleware: [deps.auth('viewer')] as const,
       request: { body: { required: true, content: { 'application/json': { schema: StreamTokenRequestSchema } } } },
       responses: { 200: jsonResponse(envelopeSchema(StreamTokenSchema), 'The token'), ...errorResponses(400, 401) },

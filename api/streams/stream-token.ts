@@ -17,9 +17,12 @@ export const STREAM_TOKEN_TTL_MS = 5 * 60_000;
 const PREFIX = 'st2';
 const LEGACY_PREFIX = 'st1';
 
-/** `deployment:<id>` or `distribution:<eventId>`: the one stream a token opens. */
+/** The scope of a token for GET /ws (one WebSocket connection, whatever it then subscribes to). */
+export const WS_SCOPE = 'ws';
+
+/** `deployment:<id>` or `distribution:<eventId>`: the one stream a token opens; or `ws`: a WebSocket connection. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-export const StreamScopeSchema = z.string().max(220).regex(/^(deployment|distribution):[^\s\u0000-\u001f\u007f]{1,200}$/, 'must be deployment:<id> or distribution:<eventId>');
+export const StreamScopeSchema = z.string().max(220).regex(/^((deployment|distribution):[^\s\u0000-\u001f\u007f]{1,200}|ws)$/, 'must be deployment:<id>, distribution:<eventId> or ws');
 
 const PayloadSchema = z.object({ s: z.string(), r: z.enum(['viewer', 'deployer', 'approver', 'admin']), l: z.string(), e: z.number() });
 
@@ -53,7 +56,8 @@ export class StreamTokenSigner {
       return undefined;
     }
     if (parsed.s !== scope || parsed.e <= this.now()) return undefined;
-    return { role: parsed.r as Role, label: `${parsed.l} (stream token)` };
+    // The key's own label: the token opens a stream under that key's limits, not a budget of its own.
+    return { role: parsed.r as Role, label: parsed.l, via: 'stream token' };
   }
 
   /** The payload of a token whose signature checks out under the key it names (or, st1, any key). */

@@ -27,6 +27,16 @@ export interface WsLimits {
   discoveriesPerSession: number;
   discoveriesPerKey: number;
   /**
+   * Deployment and distribution ids one session may name, in total across its subscribes (those a
+   * service/status query finds are bounded by that query instead). One subscribe may name 200.
+   */
+  maxWatchedIds: number;
+  /**
+   * Ids a session may start watching a minute (ones it does not watch already; a since_seq replay
+   * of a watched one is free): unsubscribing and naming others cannot cycle through ids faster.
+   */
+  newIdsPerMinute: number;
+  /**
    * Broadcast frames (events, alerts) sent to a client per `outboundWindowMs` (the seed: 5
    * broadcasts a second); more wait in order. Replies to the client's own messages do not count.
    */
@@ -49,6 +59,10 @@ export const SEED_WS_LIMITS: WsLimits = {
   discoveryIntervalMs: 2000,
   discoveriesPerSession: 10,
   discoveriesPerKey: 20,
+  // SWITCHYARD_WS_WATCHED_IDS; a dashboard watches a page of deployments, not a history.
+  maxWatchedIds: 100,
+  // SWITCHYARD_WS_NEW_IDS_PER_MINUTE: three full pages of ids a minute.
+  newIdsPerMinute: 300,
   outboundPerWindow: 5,
   outboundWindowMs: 1000,
   // 200 s of backlog at 5 a second: a client that far behind is watching more than it can read.

@@ -1,5 +1,7 @@
 // GET /ws: the WatchHamster WebSocket API over the same API keys, event hub and services as the
-// HTTP API. Auth is `Authorization: Bearer <key>` or `?token=<key>` (browsers cannot set headers);
+// HTTP API. Auth is `Authorization: Bearer <key>`, or `?token=` (browsers cannot set headers): a
+// stream token of scope `ws` (POST /api/v1/stream-tokens), or the key itself unless
+// SWITCHYARD_KEYS_IN_URLS=false (keys in URLs end up in proxies' logs);
 // without a valid key the upgrade still completes so the client can read the seed's
 // AUTHENTICATION_REQUIRED error, and the connection is then closed (1008).
 //
@@ -11,7 +13,8 @@ import type { ServerType } from '@hono/node-server';
 import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bearerToken, type ApiKeyRing, type ExpiredKey, type Principal, type SwitchyardEnv } from '../auth.js';
+import { bearerToken, urlPrincipal, type ApiKeyRing, type ExpiredKey, type Principal, type StreamTokenVerifier, type SwitchyardEnv } from '../auth.js';
+import { WS_SCOPE } from '../streams/stream-token.js';
 import { errorResponse } from '../errors.js';
 import { DeploymentDiscovery } from './discovery.js';
 import { SEED_WS_LIMITS, type WsLimits } from './limits.js';
@@ -26,6 +29,10 @@ export { SEED_WS_LIMITS, type WsLimits } from './limits.js';
 /** The event hub, services and logger every session uses, and the routes' own. */
 export interface WsDeps extends WatchDeps {
   keys: ApiKeyRing;
+  /** Verifies `?token=` stream tokens of scope `ws`; absent, only keys open /ws. */
+  streamTokens?: StreamTokenVerifier;
+  /** Whether `?token=` may be an API key itself (SWITCHYARD_KEYS_IN_URLS); default true. */
+  keysInUrls?: boolean;
   version: string;
   limits?: Partial<WsLimits>;
   /** Origins allowed to open /ws (SWITCHYARD_ALLOWED_ORIGINS; `*` allows any); empty: same-origin only. */
@@ -54,8 +61,11 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
   let heartbeat: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const principalOf = (c: Context): Principal | ExpiredKey | undefined =>
-    deps.keys.identify(bearerToken(c.req.header('authorization')) ?? c.req.query('token'));
+  const noTokens: StreamTokenVerifier = { verify: () => undefined };
+  const principalOf = (c: Context): Principal | ExpiredKey | undefined => urlPrincipal(
+    deps.keys, deps.streamTokens ?? noTokens, { keysInUrls: deps.keysInUrls ?? true },
+    bearerToken(c.req.header('authorization')), c.req.query('token'), WS_SCOPE,
+  );
 
   function startHeartbeat(): void {
     if (heartbeat) return;
@@ -96,7 +106,7 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
     if (!principal) {
       log.info({ remote }, 'websocket connection without a valid API key');
       return reject(1008, 'Authentication required', errorMessage('AUTHENTICATION_REQUIRED',
-        'Missing or invalid API key: send Authorization: Bearer <key>, or ?token=<key> from a browser'));
+        `Missing or invalid credentials: send Authorization: Bearer <key>, or from a browser ?token=<stream token of scope ws (POST /api/v1/stream-tokens)>${deps.keysInUrls === false ? '' : ' or ?token=<key>'}`));
     }
     if (sessions.size >= limits.maxConnections) {
       return reject(1013, 'Too many connections', errorMessage('RATE_LIMIT_EXCEEDED', `The server accepts at most ${limits.maxConnections} connections`, {

@@ -11,8 +11,14 @@ export class SlidingWindow {
     return this.times.length < this.max;
   }
 
-  record(now: number): void {
-    this.times.push(now);
+  record(now: number, count = 1): void {
+    for (let i = 0; i < count; i += 1) this.times.push(now);
+  }
+
+  /** How many more fit now. */
+  room(now: number): number {
+    this.hasRoom(now);
+    return this.max - this.times.length;
   }
 
   /** How long until the oldest event leaves the window (when hasRoom said no). */

@@ -9,6 +9,7 @@ import type { WsLimits } from './limits.js';
 import {
   EVENT_TYPES, message, type AlertLevel, type ErrorSender, type EventType, type ServerMessage, type SubscribeSchema, type UnsubscribeSchema,
 } from './protocol.js';
+import { SlidingWindow } from './sliding-window.js';
 import { reportStartFailure, Watches, type WatchDeps, type WorkflowKind } from './watches.js';
 
 /**
@@ -36,7 +37,7 @@ export function resolveEventTypes(names: readonly string[]): { types: EventType[
 
 export interface SubscriptionDeps extends WatchDeps {
   discovery: DeploymentDiscovery;
-  limits: Pick<WsLimits, 'discoveriesPerSession'>;
+  limits: Pick<WsLimits, 'discoveriesPerSession' | 'maxWatchedIds' | 'newIdsPerMinute'>;
 }
 
 interface Discovery {
@@ -49,6 +50,8 @@ export class Subscriptions {
   private alertLevels: Set<AlertLevel> | undefined;
   private readonly discoveries = new Map<string, Discovery>();
   private readonly watches: Watches;
+  /** Ids this session started watching in the last minute. */
+  private readonly newIds: SlidingWindow;
 
   constructor(
     private readonly deps: SubscriptionDeps,
@@ -58,6 +61,7 @@ export class Subscriptions {
     private readonly owner = '',
   ) {
     this.watches = new Watches(deps, fail, (kind, id, event) => this.emit(kind, id, event));
+    this.newIds = new SlidingWindow(deps.limits.newIdsPerMinute, 60_000);
   }
 
   /**
@@ -95,6 +99,26 @@ export class Subscriptions {
       });
       return undefined;
     }
+    const newIds = deploymentIds.filter((id) => !this.watches.named('deployment', id)).length
+      + eventIds.filter((id) => !this.watches.named('distribution', id)).length;
+    const maxIds = this.deps.limits.maxWatchedIds;
+    if (this.watches.namedCount + newIds > maxIds) {
+      // Each id named is a feed to read (a history to replay for a closed one): the total is bounded.
+      this.fail('RATE_LIMIT_EXCEEDED', `A session may watch at most ${maxIds} deployment and event ids; this subscribe would make it ${this.watches.namedCount + newIds}: unsubscribe some first`, {
+        requested_ids: newIds, watched_ids: this.watches.namedCount, limit: 'max_watched_ids', max: maxIds,
+      });
+      return undefined;
+    }
+    const now = Date.now();
+    if (newIds > this.newIds.room(now)) {
+      // Unknown ids are dropped after their 404, and dropped ids can be named again: this bounds
+      // how fast a session cycles through ids, each a query.
+      this.fail('RATE_LIMIT_EXCEEDED', `A session may start watching at most ${this.deps.limits.newIdsPerMinute} ids a minute; this subscribe names ${newIds} new ones`, {
+        requested_ids: newIds, limit: 'new_ids_per_minute', max: this.deps.limits.newIdsPerMinute, ...(newIds <= this.deps.limits.newIdsPerMinute ? { retry_after_ms: this.newIds.msUntilRoom(now) } : {}),
+      });
+      return undefined;
+    }
+    this.newIds.record(now, newIds);
     for (const type of requested.types) this.eventTypes.add(type);
     if (filters.alert_levels) this.alertLevels = new Set(filters.alert_levels);
     const since = data.since_seq;

@@ -50,20 +50,34 @@ export class Watches {
     return this.byKind.deployment.size + this.byKind.distribution.size;
   }
 
+  /** Whether the client named this workflow itself (not found by a service/status query). */
+  named(kind: WorkflowKind, id: string): boolean {
+    const watch = this.byKind[kind].get(id);
+    return watch !== undefined && watch.source === undefined;
+  }
+
+  /** Workflows the client named itself: the ones SWITCHYARD_WS_WATCHED_IDS bounds. */
+  get namedCount(): number {
+    let count = 0;
+    for (const map of Object.values(this.byKind)) for (const watch of map.values()) if (watch.source === undefined) count += 1;
+    return count;
+  }
+
   /** Watches one workflow through the shared hub; `since` replays history after that seq (default: all of it). */
   async start(kind: WorkflowKind, id: string, since: number | undefined, source?: string): Promise<void> {
     const map = this.byKind[kind];
     const existing = map.get(id);
     // Already watched: only an explicit since_seq restarts it (a replay the client asked for).
     if (existing && since === undefined) return;
-    if (existing) this.stop(existing);
     const watch: Watch = { kind, id, lastSeq: since ?? 0, ended: false, closed: false, failing: false, ...(source ? { source } : {}) };
     map.set(id, watch);
     const fetch = kind === 'deployment'
       ? this.deps.deployments.eventFeed(id)
       : this.deps.distributions.eventFeed(id);
     try {
-      const unsubscribe = await this.deps.hub.subscribe(`${kind}:${id}`, fetch, watch.lastSeq, {
+      // The replay joins the hub's feed before the old watch leaves it, so the feed (and its query
+      // in flight, or its kept history) carries over: a since_seq re-subscribe starts no query.
+      const subscribed = this.deps.hub.subscribe(`${kind}:${id}`, fetch, watch.lastSeq, {
         onEvents: (events, terminal) => this.deliver(watch, events, terminal),
         onError: (error) => {
           if (watch.failing || watch.closed) return;
@@ -72,6 +86,11 @@ export class Watches {
           this.fail('INTERNAL_SERVER_ERROR', `Events of ${kind} ${id} are delayed: reading them failed, retrying`, { [idField(kind)]: id });
         },
       });
+      if (existing) {
+        existing.ended = false;
+        this.stop(existing);
+      }
+      const unsubscribe = await subscribed;
       watch.unsubscribe = unsubscribe;
       if (watch.closed || watch.ended) this.stop(watch);
     } catch (error) {
