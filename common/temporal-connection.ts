@@ -6,7 +6,7 @@
 // files are loaded then, so a rotated certificate takes a restart.
 import { existsSync } from 'node:fs';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
-import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { TLSConfig } from '@temporalio/client';
 
 /** Everything but the address: secrets included, so never logged, never put in a workflow input. */
 export interface TemporalCredentials {
@@ -37,7 +37,7 @@ export function loadTemporalProfile(env: Record<string, string>): { profile?: Te
     return { problems: [`TEMPORAL_CONFIG_FILE: no such file: ${env.TEMPORAL_CONFIG_FILE}`] };
   }
   // The TypeScript SDK cannot skip host verification; ignoring the variable would be a surprise.
-  if (env.TEMPORAL_TLS_DISABLE_HOST_VERIFICATION) {
+  if (env.TEMPORAL_TLS_DISABLE_HOST_VERIFICATION === 'true' || env.TEMPORAL_TLS_DISABLE_HOST_VERIFICATION === '1') {
     problems.push('TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: not supported by the TypeScript SDK; set TEMPORAL_TLS_SERVER_NAME to the name in the server certificate instead');
   }
   let raw;
@@ -50,7 +50,7 @@ export function loadTemporalProfile(env: Record<string, string>): { profile?: Te
     const profile = env.TEMPORAL_PROFILE ?? 'default';
     // The SDK fails on a file without any [profile.*] table with a TypeError; a named profile
     // that is missing gets its own message. Both point at TEMPORAL_PROFILE and the file.
-    const noProfile = error instanceof TypeError || /Profile '.*' not found/.test((error as Error).message);
+    const noProfile = (error instanceof TypeError && /reading '/.test(error.message)) || /Profile '.*' not found/.test((error as Error).message);
     return { problems: [...problems, noProfile ? `TEMPORAL_PROFILE: no [profile.${profile}] in ${source}` : `${source}: ${readable(error)}`] };
   }
   if (Boolean(raw.tls?.clientCert) !== Boolean(raw.tls?.clientKey)) {
@@ -70,9 +70,9 @@ export function loadTemporalProfile(env: Record<string, string>): { profile?: Te
   return { profile: { address: raw.address, namespace: raw.namespace, credentials }, problems };
 }
 
-/** True when anything beyond a plain connection is configured. */
+/** True when anything beyond a plain connection is configured (TEMPORAL_TLS=false alone is not). */
 export function hasCredentials(credentials: TemporalCredentials): boolean {
-  return credentials.tls !== undefined || credentials.apiKey !== undefined || credentials.metadata !== undefined;
+  return (credentials.tls !== undefined && credentials.tls !== false) || credentials.apiKey !== undefined || credentials.metadata !== undefined;
 }
 
 /** The options both Connection.connect (client) and NativeConnection.connect (worker) take. */

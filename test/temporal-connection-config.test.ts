@@ -83,6 +83,7 @@ describe('Temporal connection settings', () => {
     expect(problemsOf({ TEMPORAL_CONFIG_FILE: file('bad-address.toml', '[profile.default]\naddress = "no port"\n') })).toEqual([expect.stringMatching(/temporal.toml profile: must be host:port/)]);
     // Credentials with no address would be dropped on the embedded dev server: refused instead.
     expect(problemsOf({ TEMPORAL_API_KEY: 'k' })).toEqual([expect.stringMatching(/^TEMPORAL_ADDRESS: required with TEMPORAL_API_KEY/)]);
+    expect(problemsOf({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: 'false' })).toEqual([]);
   });
 
   it('never puts a secret in a problem message', () => {

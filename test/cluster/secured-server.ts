@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { TLSConfig } from '@temporalio/client';
 import type { Postgres } from '../support/postgres.js';
 import { forgetOnExit, reapOnExit } from '../support/exit-reaper.js';
 import { waitForExit } from '../support/processes.js';
