@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
+import { connectionOptions } from '../common/temporal-connection.js';
 import { prepareClusterOrClose } from '../common/temporal-cluster.js';
 import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
@@ -25,7 +26,7 @@ export interface RunningApi {
 export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices, sandbox?: Sandbox): Promise<RunningApi> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(connectionOptions(address, config.temporal.credentials));
   await prepareClusterOrClose(connection, config.temporal.namespace, logger);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({

@@ -11,6 +11,7 @@ import { identitiesField, resolveIdentities } from './identities.js';
 import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { ConfigError } from './config-error.js';
 import { encryptionKeyField, encryptionKeyList, resolveEncryptionKeys } from './encryption-keys.js';
+import { hasCredentials, loadTemporalProfile, type TemporalCredentials } from './temporal-connection.js';
 import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from './probe-addresses.js';
 
 export { ROLES, type Role } from './config-fields.js';
@@ -56,7 +57,8 @@ export const configSchema = z.object({
     .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/database)')
     .optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // Unset: the temporal.toml profile's, else "default" (common/temporal-connection.ts).
+  TEMPORAL_NAMESPACE: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
   // Workflows a worker keeps in memory between their tasks. Idle ones (a distribution in its retry
   // window, a deployment at the gate) beyond it are evicted and replayed from history when needed.
@@ -180,6 +182,8 @@ export interface Config {
   temporal: {
     /** Undefined means "start the embedded dev server" (launcher only). */
     address: string | undefined;
+    /** TLS, mTLS, API key for `address` (common/temporal-connection.ts); secrets: never log them. */
+    credentials: TemporalCredentials;
     namespace: string;
     taskQueue: string;
     /** WORKER_MAX_CACHED_WORKFLOWS: the worker's sticky cache, sized on purpose. */
@@ -245,12 +249,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
+  const temporal = loadTemporalProfile(present as Record<string, string>);
+  problems.push(...temporal.problems);
   if (present.DATABASE_URL && !present.SWITCHYARD_ENCRYPTION_KEY && !present.SWITCHYARD_ENCRYPTION_KEYS) {
     problems.push('SWITCHYARD_ENCRYPTION_KEY: required when DATABASE_URL is set (or SWITCHYARD_ENCRYPTION_KEYS): every API and worker replica seals and opens '
       + 'the stored secrets with this key, and a key generated on each machine would leave the replicas unable to read each '
       + "other's. Generate one with `openssl rand -base64 32` and give the same value to every replica.");
   }
-  if (!parsed.success || !slack || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || !slack || !temporal.profile || problems.length > 0) throw new ConfigError(problems);
+  const profile = temporal.profile;
+  if (!profile.address && hasCredentials(profile.credentials)) {
+    problems.push('TEMPORAL_ADDRESS: required with TEMPORAL_API_KEY, TEMPORAL_TLS* or TEMPORAL_GRPC_META_* (the embedded dev server takes no credentials)');
+  }
   const raw = parsed.data;
   const encryption = resolveEncryptionKeys(raw.SWITCHYARD_ENCRYPTION_KEYS, raw.SWITCHYARD_ENCRYPTION_KEY);
   problems.push(...encryption.problems);
@@ -285,8 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKeys: encryption.keys,
     databaseUrl: raw.DATABASE_URL,
     temporal: {
-      address: raw.TEMPORAL_ADDRESS,
-      namespace: raw.TEMPORAL_NAMESPACE,
+      address: profile.address,
+      credentials: profile.credentials,
+      namespace: profile.namespace ?? 'default',
       taskQueue: raw.TEMPORAL_TASK_QUEUE,
       maxCachedWorkflows: raw.WORKER_MAX_CACHED_WORKFLOWS,
       workflowBundlePath: raw.WORKFLOW_BUNDLE_PATH,

@@ -3,7 +3,7 @@
 // a real cluster (PostgreSQL, Cassandra, Elasticsearch visibility) starts with none, and without
 // them the first deploy would fail deep inside a start call. The API and the worker run this at
 // start, and `npm run cluster:init` runs it on purpose.
-import { Connection, isGrpcServiceError } from '@temporalio/client';
+import { Connection, isGrpcServiceError, type ConnectionOptions } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time.js';
 // CommonJS: the namespace object is the default export under Node's ESM loader.
@@ -164,8 +164,8 @@ export async function prepareClusterOrClose(connection: Connection, namespace: s
 }
 
 /** For the worker's start (its own connection is a native one): prepare through a short-lived client connection. */
-export async function prepareClusterAt(address: string, namespace: string, logger: PreparationLogger): Promise<void> {
-  const connection = await Connection.connect({ address });
+export async function prepareClusterAt(options: ConnectionOptions, namespace: string, logger: PreparationLogger): Promise<void> {
+  const connection = await Connection.connect(options);
   await prepareClusterOrClose(connection, namespace, logger);
   await connection.close();
 }

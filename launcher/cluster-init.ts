@@ -3,11 +3,19 @@
 // ready, 1 with the commands to run when this client may not change it.
 import { Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../common/config.js';
+import { connectionOptions } from '../common/temporal-connection.js';
 import { ClusterNotPreparedError, prepareTemporalCluster } from '../common/temporal-cluster.js';
 
 const config = loadConfigOrExit();
 const address = config.temporal.address ?? 'localhost:7233';
-const connection = await Connection.connect({ address });
+let connection: Connection;
+try {
+  connection = await Connection.connect(connectionOptions(address, config.temporal.credentials));
+} catch (error) {
+  // A refused handshake (no or wrong certificate, no API key) is the usual cause: say so, no stack.
+  console.error(`Connecting to Temporal at ${address} failed: ${(error as Error).message}`);
+  process.exit(1);
+}
 try {
   const prepared = await prepareTemporalCluster(connection, { namespace: config.temporal.namespace });
   console.log(`Temporal at ${address}, namespace ${config.temporal.namespace}: ready`

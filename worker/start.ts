@@ -5,6 +5,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
+import { connectionOptions } from '../common/temporal-connection.js';
 import { prepareClusterAt } from '../common/temporal-cluster.js';
 import { buildActivityDeps, type WorkerServices } from './activity-deps.js';
 import { createSwitchyardWorker } from './worker.js';
@@ -21,8 +22,9 @@ export interface RunningWorker {
 export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices): Promise<RunningWorker> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
-  await prepareClusterAt(address, config.temporal.namespace, logger);
-  const connection = await NativeConnection.connect({ address });
+  const options = connectionOptions(address, config.temporal.credentials);
+  await prepareClusterAt(options, config.temporal.namespace, logger);
+  const connection = await NativeConnection.connect(options);
   const workerIdentity = `switchyard-worker-${process.pid}@${hostname()}`;
   const worker = await createSwitchyardWorker({
     connection,

@@ -1,19 +1,20 @@
 // Waits for a started node to serve, and for both nodes to share each membership ring.
-import { Connection } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { describeRings } from './admin-rpc.js';
 import type { NodePorts } from './node-config.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until the frontend at `address` reports SERVING on the gRPC health service. */
-export async function waitForFrontend(address: string, deadline: number, failed: () => string | undefined): Promise<void> {
+/** Waits until the frontend at `address` reports SERVING on the gRPC health service (TLS options too: a secured frontend). */
+export async function waitForFrontend(target: string | ConnectionOptions, deadline: number, failed: () => string | undefined): Promise<void> {
+  const options = typeof target === 'string' ? { address: target } : target;
   let lastError = 'not reachable yet';
   while (Date.now() < deadline) {
     const why = failed();
     if (why) throw new Error(why);
     let connection: Connection | undefined;
     try {
-      connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      connection = await Connection.connect({ ...options, connectTimeout: 2_000 });
       const health = await connection.withDeadline(Date.now() + 2_000, () =>
         connection!.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }));
       if (health.status === 1 /* SERVING */) {
@@ -28,7 +29,7 @@ export async function waitForFrontend(address: string, deadline: number, failed:
     }
     await sleep(250);
   }
-  throw new Error(`frontend ${address} not serving: ${lastError}`);
+  throw new Error(`frontend ${options.address} not serving: ${lastError}`);
 }
 
 export async function retryUntil<T>(what: string, deadline: number, fn: () => Promise<T>): Promise<T> {

@@ -84,6 +84,21 @@ function run(file: string, args: string[], logFile: string): Promise<void> {
   });
 }
 
+/** The Temporal persistence and visibility schemas, fresh, in their two databases on `postgres`. */
+export async function setUpTemporalSchemas(postgres: Postgres, setupLog: string): Promise<void> {
+  requireFile(TEMPORAL_SQL_TOOL_BIN, 'temporal-sql-tool');
+  requireFile(join(TEMPORAL_PG_SCHEMA_DIR, 'temporal', 'versioned'), 'The Temporal PostgreSQL schema');
+  await postgres.createDatabase(TEMPORAL_DB);
+  await postgres.createDatabase(TEMPORAL_VISIBILITY_DB);
+  const sqlArgs = (db: string) => ['--plugin', 'postgres12', '--ep', postgres.host, '-p', String(postgres.port), '-u', postgres.user, '--pw', postgres.password, '--db', db];
+  await Promise.all([
+    [TEMPORAL_DB, 'temporal'],
+    [TEMPORAL_VISIBILITY_DB, 'visibility'],
+  ].map(async ([db, schema]) => {
+    await run(TEMPORAL_SQL_TOOL_BIN, [...sqlArgs(db!), 'setup-schema', '-v', '0.0'], setupLog);
+    await run(TEMPORAL_SQL_TOOL_BIN, [...sqlArgs(db!), 'update-schema', '-d', join(TEMPORAL_PG_SCHEMA_DIR, schema!, 'versioned')], setupLog);
+  }));
+}
 
 /** Starts PostgreSQL, the Temporal schemas and two server nodes; registers the namespace. */
 export async function startTemporalCluster(options: TemporalClusterOptions = {}): Promise<TemporalCluster> {
@@ -128,17 +143,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
   try {
     pg = await startPostgres(options.postgres);
     const postgres = pg;
-    await postgres.createDatabase(TEMPORAL_DB);
-    await postgres.createDatabase(TEMPORAL_VISIBILITY_DB);
-
-    const sqlArgs = (db: string) => ['--plugin', 'postgres12', '--ep', postgres.host, '-p', String(postgres.port), '-u', postgres.user, '--pw', postgres.password, '--db', db];
-    await Promise.all([
-      [TEMPORAL_DB, 'temporal'],
-      [TEMPORAL_VISIBILITY_DB, 'visibility'],
-    ].map(async ([db, schema]) => {
-      await run(TEMPORAL_SQL_TOOL_BIN, [...sqlArgs(db!), 'setup-schema', '-v', '0.0'], setupLog);
-      await run(TEMPORAL_SQL_TOOL_BIN, [...sqlArgs(db!), 'update-schema', '-d', join(TEMPORAL_PG_SCHEMA_DIR, schema!, 'versioned')], setupLog);
-    }));
+    await setUpTemporalSchemas(postgres, setupLog);
 
     const flat = await distinctFreePorts(16);
     const ports = [0, 1].map((n) => {
@@ -263,7 +268,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
 }
 
 /** The server reads these as flags (--env, --config, …): they must not clash with --config-file. */
-function serverEnv(): NodeJS.ProcessEnv {
+export function serverEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of ['TEMPORAL_SERVICES', 'TEMPORAL_ROOT', 'TEMPORAL_CONFIG_DIR', 'TEMPORAL_ENVIRONMENT', 'TEMPORAL_AVAILABILITY_ZONE', 'TEMPORAL_AVAILABILTY_ZONE', 'TEMPORAL_SERVER_CONFIG_FILE_PATH']) {
     delete env[key];
