@@ -16,7 +16,7 @@ describe('stream tokens under a key ring', () => {
     const oldToken = new StreamTokenSigner(OLD).issue(SCOPE, viewer).token;
     expect(oldToken.split('.')[1]).toBe(encryptionKeyId(OLD));
     const rotated = new StreamTokenSigner([NEW, OLD]);
-    expect(rotated.verify(oldToken, SCOPE)).toEqual({ role: 'viewer', label: 'alice (stream token)' });
+    expect(rotated.verify(oldToken, SCOPE)).toEqual({ role: 'viewer', label: 'alice', via: 'stream token' });
     expect(rotated.issue(SCOPE, viewer).token.split('.')[1]).toBe(encryptionKeyId(NEW));
     expect(new StreamTokenSigner([NEW]).verify(oldToken, SCOPE)).toBeUndefined();
   });
@@ -28,7 +28,7 @@ describe('stream tokens under a key ring', () => {
 
   it('still verifies tokens of before (st1) under any listed key, until that key is dropped', () => {
     const token = legacyStreamToken(OLD, { s: SCOPE, r: 'approver', l: 'bob', e: Date.now() + 60_000 });
-    expect(new StreamTokenSigner([NEW, OLD]).verify(token, SCOPE)).toEqual({ role: 'approver', label: 'bob (stream token)' });
+    expect(new StreamTokenSigner([NEW, OLD]).verify(token, SCOPE)).toEqual({ role: 'approver', label: 'bob', via: 'stream token' });
     expect(new StreamTokenSigner([NEW]).verify(token, SCOPE)).toBeUndefined();
     expect(new StreamTokenSigner([NEW, OLD]).verify(token, 'deployment:other')).toBeUndefined();
     const expired = legacyStreamToken(OLD, { s: SCOPE, r: 'viewer', l: 'bob', e: Date.now() - 1 });
