@@ -3,10 +3,10 @@
 // definition revision, one CodeDeploy deployment and one traffic switch. Also: no secret of the
 // run appears in its workflow history, the worker's logs or any API response.
 import { mkdtempSync } from 'node:fs';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiServices } from '../api/services.js';
 import { loadConfig, type Config } from '../common/config.js';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
@@ -29,7 +29,7 @@ describe('deployment durability under worker crashes', () => {
     // Slow enough steps that each stage can be caught in flight.
     sandbox = await startSandbox({ stepMs: 300, serviceName: `svc-${taskQueue}` });
     config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-crash-')) });
-    const services = apiServices(config, sandbox);
+    const services = sandboxApiServices(config, sandbox);
     const app = buildTestApp(temporal.client, taskQueue, {
       deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, callMs: 3000, heartbeatMs: 2000 } } },
     }, { config, sandbox });

@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { PartnerChannelType } from '../../domain/channels.js';
-import { sandboxChannelEndpoints } from '../../worker/sandbox-channel-endpoints.js';
+import { sandboxChannelEndpoints } from '../wiring/channel-endpoints.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, SANDBOX_SLACK, type Sandbox } from '../sandbox.js';
 
 /** A seeded ECS service with its CodeDeploy application and group and its blue/green probe URLs. */
