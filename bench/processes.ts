@@ -4,7 +4,7 @@
 // split sandbox configures them (emulators/split/environment.ts): production mode, pointed at the
 // bench's emulators, on the bench's Temporal dev server.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import type { Client } from '@temporalio/client';
 import { openConnectionStore } from '../common/connection-store.js';
 import { loadConfig } from '../common/config.js';
 import { ensureSandboxConnections, type Sandbox } from '../emulators/sandbox.js';
-import { sandboxEnvironment } from '../emulators/split/environment.js';
+import { issueSlackSecrets, sandboxEnvironment } from '../emulators/split/environment.js';
 import { workerProbeWorkflow } from '../workflows/worker-probe.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -104,6 +104,13 @@ interface Stack {
   pollMs: number;
 }
 
+/**
+ * This run's secrets for the production entries, which refuse the sandbox's published ones: Slack
+ * requests the bench sends are signed with BENCH_SLACK_SIGNING_SECRET.
+ */
+export const BENCH_SLACK_SIGNING_SECRET = randomBytes(24).toString('hex');
+const BENCH_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
 /** The environment api/main.ts and worker/main.ts get in a split sandbox, for this bench's stack. */
 function productionEnvironment(stack: Stack, taskQueue: string): Record<string, string> {
   const { sandbox } = stack;
@@ -118,11 +125,13 @@ function productionEnvironment(stack: Stack, taskQueue: string): Record<string, 
     extras: [],
     hookSecret: 'bench-codedeploy-hook-secret',
     pollMs: stack.pollMs,
+    slack: { ...issueSlackSecrets(sandbox), signingSecret: BENCH_SLACK_SIGNING_SECRET },
   });
   return {
     ...Object.fromEntries(env),
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
+    SWITCHYARD_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
     LOG_LEVEL: 'error',
     SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-proc-')),
   };

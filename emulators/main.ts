@@ -80,7 +80,7 @@ function banner(split: SplitSandbox, opts: SplitSandboxOptions, envFile: string 
     `  ECS service  ${main.cluster}/${main.service} (CodeDeploy ${main.codeDeployApplication}/${main.codeDeployGroup}), blue ${main.blueUrl}, green ${main.greenUrl}`,
     ...extra,
     `  Channels     ${urls.channels}   (state: ${urls.channels}/_emulator/state)`,
-    `  Slack        ${urls.slack}   signing secret ${SANDBOX_SLACK.signingSecret}; approver ${SANDBOX_SLACK.approver}`,
+    `  Slack        ${urls.slack}   signing secret ${Object.fromEntries(split.env).SLACK_SIGNING_SECRET}; approver ${SANDBOX_SLACK.approver}`,
     hook,
     envFile ? `  Environment  ${envFile}   (load it: set -a; . ${envFile}; set +a)` : '  Environment  stdout only (--env-file PATH writes it to a file)',
     '  (sandbox-only credentials, accepted by the emulators and nothing else)',
