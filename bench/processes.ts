@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { openConnectionStore } from '../common/connection-store.js';
 import { loadConfig } from '../common/config.js';
+import { loadOrCreateEncryptionKey } from '../common/secret-box.js';
 import { ensureSandboxConnections, type Sandbox } from '../emulators/sandbox.js';
 import { issueSlackSecrets, sandboxEnvironment } from '../emulators/split/environment.js';
 import { workerProbeWorkflow } from '../workflows/worker-probe.js';
@@ -109,11 +110,17 @@ interface Stack {
  * requests the bench sends are signed with BENCH_SLACK_SIGNING_SECRET.
  */
 export const BENCH_SLACK_SIGNING_SECRET = randomBytes(24).toString('hex');
-const BENCH_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
+/**
+ * The key the production entries require (SWITCHYARD_ENCRYPTION_KEY): the data folder's own, so a
+ * process sharing its folder with an in-process sandbox worker opens that worker's connections.
+ */
+const dataFolderKey = (dataDir: string) => loadOrCreateEncryptionKey(dataDir, undefined).toString('base64');
 
 /** The environment api/main.ts and worker/main.ts get in a split sandbox, for this bench's stack. */
 function productionEnvironment(stack: Stack, taskQueue: string): Record<string, string> {
   const { sandbox } = stack;
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-proc-'));
   const env = sandboxEnvironment({
     sandbox,
     urls: { github: sandbox.githubApiUrl, aws: sandbox.awsEndpoint, channels: sandbox.channels.url, slack: sandbox.slack.url },
@@ -131,9 +138,9 @@ function productionEnvironment(stack: Stack, taskQueue: string): Record<string, 
     ...Object.fromEntries(env),
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
-    SWITCHYARD_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
     LOG_LEVEL: 'error',
-    SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-proc-')),
+    SWITCHYARD_DATA_DIR: dataDir,
+    SWITCHYARD_ENCRYPTION_KEY: dataFolderKey(dataDir),
   };
 }
 
@@ -149,6 +156,7 @@ export interface ApiProcess extends BenchProcess {
  */
 export async function startApiProcess(stack: Stack, taskQueue: string, apiKey: string, extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
   const env = { ...productionEnvironment(stack, taskQueue), ...extraEnv };
+  env.SWITCHYARD_ENCRYPTION_KEY = extraEnv.SWITCHYARD_ENCRYPTION_KEY ?? dataFolderKey(env.SWITCHYARD_DATA_DIR!);
   const store = openConnectionStore(loadConfig({ ...env }));
   const { githubConnectionId, awsConnectionId } = await ensureSandboxConnections(store);
   await store.close();
