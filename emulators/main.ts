@@ -7,7 +7,7 @@ import { formatEnvironment, writeEnvironmentFile } from './split/environment.js'
 import { parseSplitSandboxArgs, USAGE, UsageError, type SplitSandboxOptions } from './split/options.js';
 import { startSplitSandbox, type SplitSandbox } from './split/start.js';
 
-// The npm script ends in `--`: Node 20 reads an `--env-file` after the script's path as its own
+// The npm script ends in `--`: Node reads an `--env-file` after the script's path as its own
 // option (nodejs/node#54232) and refuses to start when that file does not exist yet; after `--`
 // it leaves it alone. The separator itself is not one of our arguments.
 const argv = process.argv.slice(2);
