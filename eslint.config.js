@@ -25,7 +25,7 @@ const upward = (from, names, extra = {}) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'scripts/**', 'coverage/**', 'test-results/**', 'web/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'scripts/**', 'coverage/**', 'test-results/**', 'web/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
