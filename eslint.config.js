@@ -6,7 +6,9 @@
 //   workflows/  orchestration; imports domain/, workflow-safe common/ modules, and activities by type
 //   activities/ I/O; imports domain/, common/, and workflows/ for message definitions
 //   emulators/  stand-ins for AWS, GitHub, Slack and the channels; never import activities/
-//   api/, worker/, launcher/  entry points and wiring, on top of all of the above
+//   emulators/wiring/  the sandbox turned into configuration and services for api/ and worker/
+//   api/, worker/  the production entry points; never import emulators/ (the image has none)
+//   launcher/  `npm start`, on top of all of the above
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -23,7 +25,7 @@ const upward = (from, names, extra = {}) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'scripts/**', 'coverage/**', 'test-results/**', 'web/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'scripts/**', 'coverage/**', 'test-results/**', 'web/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -84,6 +86,17 @@ export default tseslint.config(
   },
   {
     files: ['emulators/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [upward('emulators/', ['activities'], { message: 'The emulators stand in for the outside world: they import nothing from activities/ (shared channel vocabulary is in domain/).' })] }] },
+    ignores: ['emulators/wiring/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [upward('emulators/', ['activities'], { message: 'The emulators stand in for the outside world: they import nothing from activities/ (shared channel vocabulary is in domain/; the sandbox wiring is in emulators/wiring/).' })] }] },
+  },
+  // The production entry points and what they load: the image holds no emulator code, so the
+  // sandbox reaches them only as configuration and injected services (emulators/wiring/).
+  {
+    files: ['api/**/*.ts', 'worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: folders('emulators', 'launcher'), message: 'api/ and worker/ are production code: they import nothing from emulators/ or launcher/ (the sandbox injects itself through emulators/wiring/).' }],
+      }],
+    },
   },
 );

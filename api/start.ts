@@ -9,7 +9,6 @@ import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
 import { slackServices, type ApiServices } from './services.js';
-import type { Sandbox } from '../emulators/sandbox.js';
 import { keyEntry } from '../common/api-keys.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
@@ -23,7 +22,7 @@ export interface RunningApi {
 }
 
 /** The API owns `services` from here on: stop() closes their connection store. */
-export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices, sandbox?: Sandbox): Promise<RunningApi> {
+export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices): Promise<RunningApi> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
   const connection = await Connection.connect(connectionOptions(address, config.temporal.credentials));
@@ -48,7 +47,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     keysInUrls: config.keyLimits.keysInUrls,
     webSocketLimits: { maxWatchedIds: config.keyLimits.wsWatchedIds, newIdsPerMinute: config.keyLimits.wsNewIdsPerMinute },
     ...services,
-    slack: await slackServices(config, sandbox, services.connections),
+    slack: slackServices(config),
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     // Request heads up to 64 KiB (Node's default is 16): an over-long query value then reaches

@@ -1,6 +1,7 @@
 // The benchmark harness: one real Temporal dev server, one sandbox worker, the real app, all in
 // this process. Benchmarks report ratios measured in the same run, never absolute timings.
 import { randomUUID } from 'node:crypto';
+import { sandboxApiServices, sandboxWorkerServices } from '../emulators/wiring/services.js';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -16,10 +17,8 @@ import { buildActivityDeps } from '../worker/activity-deps.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiServices } from '../api/services.js';
 import { EVENT_POLL_INTERVAL_MS } from '../api/start.js';
 import { startSandbox } from '../emulators/sandbox.js';
-import { workerServices } from '../worker/services.js';
 import { createSwitchyardWorker } from '../worker/worker.js';
 import { keyEntry } from '../common/api-keys.js';
 
@@ -46,7 +45,7 @@ export async function startBenchStack() {
     namespace: env.namespace ?? 'default',
     taskQueue,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    activities: createActivities(buildActivityDeps(config, workerServices(config, sandbox), 'bench-worker')),
+    activities: createActivities(buildActivityDeps(config, sandboxWorkerServices(config, sandbox), 'bench-worker')),
   });
   const running = worker.run();
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
@@ -54,7 +53,7 @@ export async function startBenchStack() {
     client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([keyEntry('bench', 'admin', BENCH_KEY)]),
     logger: createLogger('silent'), sandbox: true, version: 'bench',
     distribution: { retryWindowMs, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
-    ...apiServices(config, sandbox),
+    ...sandboxApiServices(config, sandbox),
   });
   return {
     pollMs: config.deploy.pollMs,

@@ -4,7 +4,7 @@
 // split sandbox configures them (emulators/split/environment.ts): production mode, pointed at the
 // bench's emulators, on the bench's Temporal dev server.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,9 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { openConnectionStore } from '../common/connection-store.js';
 import { loadConfig } from '../common/config.js';
+import { loadOrCreateEncryptionKey } from '../common/secret-box.js';
 import { ensureSandboxConnections, type Sandbox } from '../emulators/sandbox.js';
-import { sandboxEnvironment } from '../emulators/split/environment.js';
+import { issueSlackSecrets, sandboxEnvironment } from '../emulators/split/environment.js';
 import { workerProbeWorkflow } from '../workflows/worker-probe.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -104,9 +105,22 @@ interface Stack {
   pollMs: number;
 }
 
+/**
+ * This run's secrets for the production entries, which refuse the sandbox's published ones: Slack
+ * requests the bench sends are signed with BENCH_SLACK_SIGNING_SECRET.
+ */
+export const BENCH_SLACK_SIGNING_SECRET = randomBytes(24).toString('hex');
+
+/**
+ * The key the production entries require (SWITCHYARD_ENCRYPTION_KEY): the data folder's own, so a
+ * process sharing its folder with an in-process sandbox worker opens that worker's connections.
+ */
+const dataFolderKey = (dataDir: string) => loadOrCreateEncryptionKey(dataDir, undefined).toString('base64');
+
 /** The environment api/main.ts and worker/main.ts get in a split sandbox, for this bench's stack. */
 function productionEnvironment(stack: Stack, taskQueue: string): Record<string, string> {
   const { sandbox } = stack;
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-proc-'));
   const env = sandboxEnvironment({
     sandbox,
     urls: { github: sandbox.githubApiUrl, aws: sandbox.awsEndpoint, channels: sandbox.channels.url, slack: sandbox.slack.url },
@@ -118,13 +132,15 @@ function productionEnvironment(stack: Stack, taskQueue: string): Record<string, 
     extras: [],
     hookSecret: 'bench-codedeploy-hook-secret',
     pollMs: stack.pollMs,
+    slack: { ...issueSlackSecrets(sandbox), signingSecret: BENCH_SLACK_SIGNING_SECRET },
   });
   return {
     ...Object.fromEntries(env),
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'error',
-    SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-proc-')),
+    SWITCHYARD_DATA_DIR: dataDir,
+    SWITCHYARD_ENCRYPTION_KEY: dataFolderKey(dataDir),
   };
 }
 
@@ -140,6 +156,7 @@ export interface ApiProcess extends BenchProcess {
  */
 export async function startApiProcess(stack: Stack, taskQueue: string, apiKey: string, extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
   const env = { ...productionEnvironment(stack, taskQueue), ...extraEnv };
+  env.SWITCHYARD_ENCRYPTION_KEY = extraEnv.SWITCHYARD_ENCRYPTION_KEY ?? dataFolderKey(env.SWITCHYARD_DATA_DIR!);
   const store = openConnectionStore(loadConfig({ ...env }));
   const { githubConnectionId, awsConnectionId } = await ensureSandboxConnections(store);
   await store.close();

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { signSlackRequest } from '../api/slack/signature.js';
 import { SANDBOX_SLACK } from '../emulators/sandbox.js';
 import { distributionWorkflow } from '../workflows/distribution/workflow.js';
-import type { ApiProcess, BenchProcess, MemoryReport } from './processes.js';
+import { BENCH_SLACK_SIGNING_SECRET, type ApiProcess, type BenchProcess, type MemoryReport } from './processes.js';
 import type { AwaitResult, ClientCommand, OpenResult } from './sse-clients.js';
 
 const MiB = 2 ** 20;
@@ -175,7 +175,7 @@ export async function slackAcks(api: ApiProcess, count: number, concurrency: num
       const began = performance.now();
       const res = await fetch(`${api.url}/slack/commands`, {
         method: 'POST', body,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signSlackRequest(SANDBOX_SLACK.signingSecret, timestamp, body) },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signSlackRequest(BENCH_SLACK_SIGNING_SECRET, timestamp, body) },
       });
       const ack = await res.text();
       times.push(performance.now() - began);

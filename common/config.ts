@@ -21,9 +21,6 @@ import { loadSlackConfig, type SlackConfig } from './slack-config.js';
 const PRODUCTION_POLL_MS = 5000;
 const SANDBOX_POLL_MS = 250;
 
-/** Variables that mean "talk to the real services": any of them turns sandbox mode off by default. */
-export const REAL_SERVICE_VARIABLES = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'GITHUB_TOKEN', 'SLACK_BOT_TOKEN'] as const;
-
 export const configSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -272,8 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   problems.push(...identityProblems);
   if (problems.length > 0) throw new ConfigError(problems);
   const apiKeys = identities.keys;
-  const realServiceConfigured = REAL_SERVICE_VARIABLES.some((name) => Boolean(present[name]));
-  const sandbox = raw.SWITCHYARD_SANDBOX ?? !realServiceConfigured;
+  // Only when asked for: a replica that lost a variable must not fall into the emulators.
+  const sandbox = raw.SWITCHYARD_SANDBOX ?? false;
   return {
     port: raw.PORT,
     host: raw.HOST,

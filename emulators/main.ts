@@ -7,7 +7,7 @@ import { formatEnvironment, writeEnvironmentFile } from './split/environment.js'
 import { parseSplitSandboxArgs, USAGE, UsageError, type SplitSandboxOptions } from './split/options.js';
 import { startSplitSandbox, type SplitSandbox } from './split/start.js';
 
-// The npm script ends in `--`: Node 20 reads an `--env-file` after the script's path as its own
+// The npm script ends in `--`: Node reads an `--env-file` after the script's path as its own
 // option (nodejs/node#54232) and refuses to start when that file does not exist yet; after `--`
 // it leaves it alone. The separator itself is not one of our arguments.
 const argv = process.argv.slice(2);
@@ -80,7 +80,7 @@ function banner(split: SplitSandbox, opts: SplitSandboxOptions, envFile: string 
     `  ECS service  ${main.cluster}/${main.service} (CodeDeploy ${main.codeDeployApplication}/${main.codeDeployGroup}), blue ${main.blueUrl}, green ${main.greenUrl}`,
     ...extra,
     `  Channels     ${urls.channels}   (state: ${urls.channels}/_emulator/state)`,
-    `  Slack        ${urls.slack}   signing secret ${SANDBOX_SLACK.signingSecret}; approver ${SANDBOX_SLACK.approver}`,
+    `  Slack        ${urls.slack}   signing secret ${Object.fromEntries(split.env).SLACK_SIGNING_SECRET}; approver ${SANDBOX_SLACK.approver}`,
     hook,
     envFile ? `  Environment  ${envFile}   (load it: set -a; . ${envFile}; set +a)` : '  Environment  stdout only (--env-file PATH writes it to a file)',
     '  (sandbox-only credentials, accepted by the emulators and nothing else)',

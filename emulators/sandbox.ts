@@ -11,18 +11,19 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
 import type { ConnectionStore } from '../common/connection-store.js';
 import type { SlackConfig } from '../common/slack-config.js';
+import { PUBLISHED_SANDBOX_SECRETS } from '../common/sandbox-secrets.js';
 import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';
 import { keepSandboxState, readSandboxPorts, readSandboxState, writeSandboxPorts, type SandboxStateWriter } from './sandbox-state.js';
 
-/** Sandbox-only credentials: accepted by the emulators and nothing else. */
+/** Sandbox-only credentials: accepted by the emulators and nothing else (published: common/sandbox-secrets.ts). */
 export const SANDBOX_CREDENTIALS = {
-  githubToken: 'ghp_switchyardSandboxToken000000000000000',
+  githubToken: PUBLISHED_SANDBOX_SECRETS.githubToken,
   /** A fine-grained token that may read the sandbox repositories but has no Actions write permission. */
-  githubReadOnlyToken: 'github_pat_switchyardSandboxReadOnly000000000000',
-  awsAccessKeyId: 'AKIASWITCHYARDSANDBOX',
-  awsSecretAccessKey: 'switchyard-sandbox-secret-access-key',
+  githubReadOnlyToken: PUBLISHED_SANDBOX_SECRETS.githubReadOnlyToken,
+  awsAccessKeyId: PUBLISHED_SANDBOX_SECRETS.awsAccessKeyId,
+  awsSecretAccessKey: PUBLISHED_SANDBOX_SECRETS.awsSecretAccessKey,
   /** A key the AWS emulator knows but refuses (sts:GetCallerIdentity not authorized). */
-  awsUnauthorizedAccessKeyId: 'AKIASWITCHYARDNOPERMS',
+  awsUnauthorizedAccessKeyId: PUBLISHED_SANDBOX_SECRETS.awsUnauthorizedAccessKeyId,
   region: 'ap-northeast-2',
 } as const;
 
@@ -34,11 +35,11 @@ export const sandboxBaseAwsCredentials = async () => ({ accessKeyId: SANDBOX_CRE
 
 /** Sandbox Slack: the emulator's bot token, a signing secret to sign requests with, an approver. */
 export const SANDBOX_SLACK = {
-  botToken: 'xoxb-switchyard-sandbox-bot-token',
-  signingSecret: 'switchyard-sandbox-slack-signing-secret',
+  botToken: PUBLISHED_SANDBOX_SECRETS.slackBotToken,
+  signingSecret: PUBLISHED_SANDBOX_SECRETS.slackSigningSecret,
   channelId: 'C0SWITCHYARD',
   approver: 'USANDBOXAPPROVER',
-  hookSecret: 'switchyard-sandbox-codedeploy-hook-secret',
+  hookSecret: PUBLISHED_SANDBOX_SECRETS.hookSecret,
 } as const;
 
 export const SANDBOX_SERVICE = {

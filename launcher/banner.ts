@@ -34,6 +34,7 @@ export function printBanner({ config, apiUrl, temporalAddress, temporalUi, admin
     lines.push(
       '',
       '  ** SANDBOX MODE: GitHub, AWS and the channel APIs are local emulators; nothing leaves this machine **',
+      "  (npm start's default; SWITCHYARD_SANDBOX=false runs against the real services)",
       `  GitHub API   ${sandbox.githubApiUrl}   repo ${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}, token ${SANDBOX_CREDENTIALS.githubToken}`,
       `  AWS          ${sandbox.awsEndpoint}   key ${SANDBOX_CREDENTIALS.awsAccessKeyId} / ${SANDBOX_CREDENTIALS.awsSecretAccessKey}, ${SANDBOX_CREDENTIALS.region}`,
       `  ECS service  ${SANDBOX_SERVICE.cluster}/${SANDBOX_SERVICE.service}, blue ${sandbox.target.blueUrl}, green ${sandbox.target.greenUrl}`,

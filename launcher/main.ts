@@ -1,6 +1,7 @@
 // `npm start`: everything on one machine. The Temporal dev server (unless TEMPORAL_ADDRESS is
 // set), the sandbox emulators (in sandbox mode), the worker and the API, stopped in reverse order
-// on Ctrl-C or SIGTERM.
+// on Ctrl-C or SIGTERM. Sandbox mode is this launcher's default, asked for here on purpose
+// (SWITCHYARD_SANDBOX=false turns it off); nowhere else is it on unless set.
 import { join } from 'node:path';
 import { loadOrCreateAdminKey } from '../common/admin-key.js';
 import { loadConfigOrExit } from '../common/config.js';
@@ -8,13 +9,13 @@ import { createLogger } from '../common/logger.js';
 import { apiServices } from '../api/services.js';
 import { apiKeyRingFrom, startApi } from '../api/start.js';
 import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SLACK, startSandbox, type Sandbox } from '../emulators/sandbox.js';
-import { workerServices } from '../worker/services.js';
+import { sandboxApi, sandboxWorkerServices } from '../emulators/wiring/services.js';
 import { startWorker } from '../worker/start.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { printBanner } from './banner.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 
-const config = loadConfigOrExit();
+const config = loadConfigOrExit({ SWITCHYARD_SANDBOX: 'true', ...process.env });
 const logger = createLogger(config.logLevel, 'switchyard');
 // The launcher owns shutdown order (API, then worker, then Temporal), so the Temporal runtime
 // must not react to signals by itself.
@@ -74,11 +75,13 @@ try {
     stoppers.push({ name: 'sandbox emulators', stop: sandbox.close });
   }
 
-  const worker = await startWorker(config, address, logger, workerServices(config, sandbox));
+  const worker = await startWorker(config, address, logger, sandboxWorkerServices(config, sandbox));
   stoppers.push({ name: 'worker', stop: worker.stop });
   void worker.done.then(() => { if (!stopping) void shutdown('worker stopped', 1); });
 
-  const api = await startApi(config, address, apiKeyRingFrom(config, stored?.key), logger, apiServices(config, sandbox), sandbox);
+  // In sandbox mode the API gets the sandbox as ordinary configuration plus its base AWS credentials.
+  const wired = sandbox ? await sandboxApi(config, sandbox) : { config, services: apiServices(config) };
+  const api = await startApi(wired.config, address, apiKeyRingFrom(config, stored?.key), logger, wired.services);
   // The sandbox's CodeDeploy calls the real forwarding Lambda handler at AfterAllowTestTraffic.
   if (sandbox) connectSandboxHook(sandbox, `${api.url}/api/v1/hooks/codedeploy`, config.slack.hook.secret ?? SANDBOX_SLACK.hookSecret);
   stoppers.push({ name: 'API', stop: api.stop });

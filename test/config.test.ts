@@ -17,9 +17,9 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('configuration', () => {
-  it('has working defaults on an empty environment, with sandbox on', () => {
+  it('has working defaults on an empty environment, with sandbox off', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, sandbox: true, adminKeyFromEnv: false, temporal: { address: undefined, namespace: 'default', uiPort: 8233 } });
+    expect(config).toMatchObject({ port: 8080, sandbox: false, adminKeyFromEnv: false, temporal: { address: undefined, namespace: 'default', uiPort: 8233 } });
     expect(config.apiKeys).toEqual([]);
   });
 
@@ -95,8 +95,11 @@ describe('configuration', () => {
     }
   });
 
-  it('turns sandbox off by default when real service configuration is present, unless forced on', () => {
-    expect(loadConfig({ AWS_REGION: 'ap-northeast-2' }).sandbox).toBe(false);
+  it('turns sandbox on only when SWITCHYARD_SANDBOX asks for it, whatever else is missing', () => {
+    expect(loadConfig({}).sandbox).toBe(false);
+    expect(loadConfig({ SLACK_SIGNING_SECRET: '' }).sandbox).toBe(false);
+    expect(loadConfig({ SWITCHYARD_SANDBOX: 'false' }).sandbox).toBe(false);
+    expect(loadConfig({ SWITCHYARD_SANDBOX: 'true' }).sandbox).toBe(true);
     expect(loadConfig({ AWS_REGION: 'ap-northeast-2', SWITCHYARD_SANDBOX: 'true' }).sandbox).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 // The deployment artifacts, checked statically (no Docker engine here): docker-compose.yml runs the
 // Temporal version the suite tests and wires the stack the way production needs it; the
-// Dockerfile builds a non-root multi-stage image holding every file its entry points load; the
+// Dockerfile builds a non-root multi-stage image of compiled entry points without emulator code; the
 // IAM policy covers every AWS call the code makes and nothing it does not need; the Slack
 // manifest and the CodeDeploy deployment group match what the API and the workflow expect.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -295,16 +295,30 @@ function dockerIgnored(path: string): boolean {
   return ignored;
 }
 
-/** Repository paths the final stage copies from the build context, with where they land under WORKDIR. */
-const copied = finalStage.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').flatMap((i) => {
-  const { flags, values } = words(i.args);
-  if (flags.from) return [];
-  const destination = values[values.length - 1]!.replace(/^\.\//, '').replace(/\/$/, '');
-  return values.slice(0, -1).map((source) => ({ source: source.replace(/^\.\//, '').replace(/\/$/, ''), destination, multiple: values.length > 2 }));
-});
+/** Repository paths a stage copies from the build context, with where they land under WORKDIR. */
+function copiedIn(stage: Instruction[]) {
+  return stage.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').flatMap((i) => {
+    const { flags, values } = words(i.args);
+    if (flags.from) return [];
+    const destination = values[values.length - 1]!.replace(/^\.\//, '').replace(/\/$/, '');
+    return values.slice(0, -1).map((source) => ({ source: source.replace(/^\.\//, '').replace(/\/$/, ''), destination, multiple: values.length > 2 }));
+  });
+}
+/** The stage that compiles (npm run build), and the name the final stage copies its dist/ by. */
+const buildStage = stages.find((stage) => stage.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args))) ?? [];
+const buildStageName = buildStage[0] ? words(buildStage[0].args).values[2] : undefined;
 
-function inImage(path: string): boolean {
-  return !dockerIgnored(path) && copied.some(({ source }) => source === '.' || path === source || path.startsWith(`${source}/`));
+/** Every file in the repository under `dir` (relative paths). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** True when `path` reaches the stage through one of its COPY instructions from the build context. */
+function copiedBy(stage: Instruction[], path: string): boolean {
+  return !dockerIgnored(path) && copiedIn(stage).some(({ source }) => source === '.' || path === source || path.startsWith(`${source}/`));
 }
 
 /** Files an entry point loads: relative imports, followed, and `new URL('…', import.meta.url)` reads. */
@@ -335,12 +349,12 @@ function loadedBy(entry: string): string[] {
 }
 
 describe('Dockerfile', () => {
-  it('is multi-stage on node:20-bookworm-slim, with production dependencies from npm ci', () => {
+  it('is multi-stage on Node 22 or 24 LTS (bookworm-slim), with production dependencies from npm ci', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const stageNames = stages.map((stage) => words(stage[0]!.args).values[2]).filter(Boolean);
     for (const stage of stages) {
       const image = words(stage[0]!.args).values[0]!;
-      expect(image === 'node:20-bookworm-slim' || stageNames.includes(image), image).toBe(true);
+      expect(/^node:(22|24)-bookworm-slim$/.test(image) || stageNames.includes(image), image).toBe(true);
     }
     const depsStage = stages.findIndex((stage) => stage.some((i) => i.keyword === 'RUN' && /\bnpm ci\b.*--omit=dev/.test(i.args)));
     expect(depsStage).toBeGreaterThanOrEqual(0);
@@ -376,20 +390,55 @@ describe('Dockerfile', () => {
         expect(dockerIgnored(source.replace(/^\.\//, '')), `Dockerfile line ${instruction.line}: ${source} is not in .dockerignore`).toBe(false);
       }
     }
-    for (const { source, destination, multiple } of copied) expect(multiple ? ['', '.'] : [source], source).toContain(destination);
+    for (const stage of stages) {
+      for (const { source, destination, multiple } of copiedIn(stage)) expect(multiple ? ['', '.'] : [source], source).toContain(destination);
+    }
   });
 
-  it.each(['start:api', 'start:worker', 'cluster:init'])('holds every file that npm run %s loads', (script) => {
+  it('runs compiled JavaScript: the final stage takes dist/ from the build stage, tsx is a dev dependency only', () => {
+    expect(buildStageName, 'a named stage runs npm run build').toBeDefined();
+    expect(finalStage.some((i) => i.keyword === 'COPY' && words(i.args).flags.from === buildStageName && /\/app\/dist\s+\.\/dist$/.test(i.args))).toBe(true);
+    expect(packageJson.scripts.build).toMatch(/\btsc -p tsconfig\.build\.json\b/);
+    const pkg = packageJson as unknown as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(pkg.devDependencies.tsx).toBeDefined();
+    for (const instruction of finalStage.filter((i) => ['CMD', 'ENTRYPOINT', 'RUN', 'HEALTHCHECK'].includes(i.keyword))) {
+      expect(instruction.args, `Dockerfile line ${instruction.line}`).not.toMatch(/\btsx\b|\.ts\b/);
+    }
+    // The workflow bundle is built in the image and named by WORKFLOW_BUNDLE_PATH.
+    const bundle = finalStage.find((i) => i.keyword === 'ENV' && i.args.startsWith('WORKFLOW_BUNDLE_PATH='))?.args.split('=')[1];
+    expect(bundle).toMatch(/^\/app\/dist\//);
+    expect(buildStage.some((i) => i.keyword === 'RUN' && i.args.includes('bundle-workflows') && i.args.includes(bundle!))).toBe(true);
+  });
+
+  it.each(['start:api', 'start:worker', 'cluster:init'])('compiles every file that npm run %s loads, none of them emulator code', (script) => {
     const command = packageJson.scripts[script];
     expect(command, `package.json defines ${script}`).toBeDefined();
-    const entry = command!.match(/^node --import tsx (\S+\.ts)/)?.[1];
-    expect(entry, `${script} runs node --import tsx <file>`).toBeDefined();
-    const missing = [...loadedBy(entry!), 'package.json'].filter((path) => !inImage(path));
-    expect(missing).toEqual([]);
+    const compiled = command!.match(/^node dist\/(\S+)\.js$/)?.[1];
+    expect(compiled, `${script} runs node dist/<file>.js`).toBeDefined();
+    const entry = `${compiled}.ts`;
+    const buildConfig = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as { files: string[]; compilerOptions: { outDir: string } };
+    expect(buildConfig.compilerOptions.outDir).toBe('dist');
+    expect(buildConfig.files).toContain(entry);
+    const loaded = loadedBy(entry);
+    expect(loaded.filter((path) => path.startsWith('emulators/'))).toEqual([]);
+    // The build stage has every source the compiler follows and every file read at run time.
+    expect([...loaded, 'package.json'].filter((path) => !copiedBy(buildStage, path))).toEqual([]);
+  });
+
+  it('copies no emulator code into any stage of the image', () => {
+    const emulatorFiles = filesUnder('emulators');
+    expect(emulatorFiles.length).toBeGreaterThan(10);
+    for (const stage of stages) {
+      const name = words(stage[0]!.args).values[2] ?? 'final';
+      expect(emulatorFiles.filter((path) => copiedBy(stage, path)), `stage ${name}`).toEqual([]);
+    }
+    // launcher/ is `npm start` (it starts the sandbox): only its operator commands go in.
+    expect(filesUnder('launcher').filter((path) => stages.some((stage) => copiedBy(stage, path))).sort()).toEqual(['launcher/cluster-init.ts', 'launcher/keys-rotate.ts']);
   });
 
   it('keeps secrets, dependencies and local state out of the build context', () => {
-    for (const path of ['node_modules', '.data', '.tools', 'test-results', '.git', '.env']) expect(dockerIgnored(path), path).toBe(true);
+    for (const path of ['node_modules', '.data', '.tools', 'test-results', '.git', '.env', 'dist']) expect(dockerIgnored(path), path).toBe(true);
   });
 });
 

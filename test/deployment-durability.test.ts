@@ -2,11 +2,12 @@
 // one started; the deployment still finishes, and the emulators saw exactly one build, one task
 // definition revision, one CodeDeploy deployment and one traffic switch. Also: no secret of the
 // run appears in its workflow history, the worker's logs or any API response.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiServices } from '../api/services.js';
 import { loadConfig, type Config } from '../common/config.js';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
@@ -20,6 +21,7 @@ describe('deployment durability under worker crashes', () => {
   let temporal: Awaited<ReturnType<typeof connectClient>>;
   let sandbox: Sandbox;
   let config: Config;
+  const encryptionKey = randomBytes(32).toString('base64');
   let api: ReturnType<typeof client>;
   const responses: string[] = [];
   const workers: WorkerProcess[] = [];
@@ -28,8 +30,9 @@ describe('deployment durability under worker crashes', () => {
     temporal = await connectClient();
     // Slow enough steps that each stage can be caught in flight.
     sandbox = await startSandbox({ stepMs: 300, serviceName: `svc-${taskQueue}` });
-    config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-crash-')) });
-    const services = apiServices(config, sandbox);
+    // One encryption key for this process and the worker processes (production entries require one).
+    config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_ENCRYPTION_KEY: encryptionKey, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-crash-')) });
+    const services = sandboxApiServices(config, sandbox);
     const app = buildTestApp(temporal.client, taskQueue, {
       deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, callMs: 3000, heartbeatMs: 2000 } } },
     }, { config, sandbox });
@@ -53,6 +56,7 @@ describe('deployment durability under worker crashes', () => {
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: taskQueue,
       SWITCHYARD_SANDBOX: 'false',
+      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
       SWITCHYARD_DATA_DIR: config.dataDir,
       GITHUB_API_URL: sandbox.githubApiUrl,
       SWITCHYARD_AWS_ENDPOINT: sandbox.awsEndpoint,

@@ -1,10 +1,10 @@
 // How deployments end when they do not simply succeed: the seed's error codes, rollbacks (before
 // the switch, by timeout, after completion), one deployment per service, and bad input.
 import { readFileSync } from 'node:fs';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiServices } from '../api/services.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
@@ -24,7 +24,7 @@ describe('deployment outcomes', () => {
     worker = await startSandboxWorker(taskQueue);
     api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
     // The same API with a 1.5 s switch timeout.
-    const services = apiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(worker.config, worker.sandbox);
     impatientApi = client(buildTestApp(temporal.client, taskQueue, {
       deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, switchTimeoutMs: 1500 } } },
     }, worker));

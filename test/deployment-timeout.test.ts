@@ -2,7 +2,7 @@
 // naming the stage and the limit. (Temporal timers have a granularity of about a second, so the
 // limit here is 1 s and the sandbox build is made slow: branch `slow-build`, 20 steps of 200 ms.)
 import { describe, expect, it } from 'vitest';
-import { apiServices } from '../api/services.js';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
 import type { Json } from './support/http.js';
 import { sandboxSuite } from './support/sandbox-suite.js';
 
@@ -11,7 +11,7 @@ describe('deployment stage limit', () => {
     identity: 'timeout-worker',
     sandbox: { stepMs: 200 },
     app: (worker) => {
-      const services = apiServices(worker.config, worker.sandbox);
+      const services = sandboxApiServices(worker.config, worker.sandbox);
       return { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, stageMs: 1000 } } } };
     },
   });

@@ -5,7 +5,7 @@
 // emergency stop) starts nothing until the freeze is lifted. Every refusal changes nothing in the
 // emulators.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiServices } from '../api/services.js';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { approvalPolicies } from '../common/approval-policies.js';
 import { deploymentEventsQuery } from '../workflows/deployment/messages.js';
 import { serviceDeploymentsQuery } from '../workflows/service/messages.js';
@@ -31,7 +31,7 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
   beforeAll(async () => {
     temporal = await connectClient();
     worker = await startSandboxWorker(taskQueue);
-    const services = apiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(worker.config, worker.sandbox);
     const withDefaults = (patch: object) => ({ deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, ...patch } } });
     api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
     strict = client(buildTestApp(temporal.client, taskQueue, withDefaults({ approvalPolicies: approvalPolicies({ default: { labels: ['release captain'] } }) }), worker));

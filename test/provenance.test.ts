@@ -5,8 +5,8 @@
 // a repository with immutable tags refuses the re-push; and a deployment's
 // result, events, search attributes and task definition carry the commit SHA and image digest.
 import { Octokit } from '@octokit/rest';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { describe, expect, it } from 'vitest';
-import { apiServices } from '../api/services.js';
 import { DeploymentService } from '../api/deployments/deployment-service.js';
 import { DeployCommitSha, DeployImageDigest } from '../common/search-attributes.js';
 import { deploymentEventsQuery } from '../workflows/deployment/messages.js';
@@ -56,7 +56,7 @@ describe('provenance from commit to running task', () => {
   });
 
   it('the worker refuses it too when the API check is bypassed: FAILED at stage 1 before any build is dispatched', async () => {
-    const services = apiServices(suite.worker.config, sandbox());
+    const services = sandboxApiServices(suite.worker.config, sandbox());
     // No source gate: what a door that forgot the check would admit.
     const ungated = new DeploymentService(suite.client, suite.taskQueue, services.connections, services.deploy.defaults);
     const connection = await suite.api.connect();

@@ -3,7 +3,7 @@
 // Temporal and the connection store) cannot both start one, a Slack request delivered to both
 // starts one deployment, and a queue (DEPLOY_QUEUE_CAPACITY) hands the service on in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiServices } from '../api/services.js';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { registerSlackRoutes } from '../api/slack/routes.js';
 import { DeploymentService } from '../api/deployments/deployment-service.js';
 import { createLogger } from '../common/logger.js';
@@ -49,7 +49,7 @@ describe('one deployment per service across API replicas', () => {
   beforeAll(async () => {
     temporal = await connectClient();
     worker = await startSandboxWorker(taskQueue);
-    const services = apiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(worker.config, worker.sandbox);
     const withQueue = { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, queueCapacity: 2 } } };
     replicas = [0, 1].map(() => client(buildTestApp(temporal.client, taskQueue, {}, worker)));
     queueing = [0, 1].map(() => client(buildTestApp(temporal.client, taskQueue, withQueue, worker)));

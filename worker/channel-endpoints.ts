@@ -1,21 +1,13 @@
-// Where the channel adapters point: in sandbox mode at the channel emulators; otherwise at the
-// configured real endpoints, with channels lacking configuration failing clearly when used.
+// Where the channel adapters point: at the configured real endpoints, with channels lacking
+// configuration failing clearly when used. (The sandbox injects its own: emulators/wiring/.)
 import type { ChannelType } from '../domain/channels.js';
 import type { Config } from '../common/config.js';
 import { createChannelAdapters } from '../activities/distribution/channels/registry.js';
 import type { ChannelAdapter, ChannelEndpointsConfig, PartnerChannelType } from '../activities/distribution/channels/types.js';
 import { createUnconfiguredAdapter } from '../activities/distribution/channels/unconfigured.js';
-import { sandboxChannelEndpoints } from './sandbox-channel-endpoints.js';
-import type { RunningChannelEmulators } from '../emulators/channels/server.js';
 
 export interface ChannelSetup {
   adapters: Record<ChannelType, ChannelAdapter>;
-  emulators?: RunningChannelEmulators;
-}
-
-export function sandboxChannels(emulators: RunningChannelEmulators, config: Config): ChannelSetup {
-  const endpoints = sandboxChannelEndpoints(emulators, { pollIntervalMs: 250, requestTimeoutMs: config.channels.requestTimeoutMs });
-  return { adapters: createChannelAdapters(endpoints), emulators };
 }
 
 export function realChannels(config: Config): ChannelSetup {

@@ -1,25 +1,23 @@
-// Production entry: the worker alone, against TEMPORAL_ADDRESS (default localhost:7233).
+// Production entry: the worker alone, against TEMPORAL_ADDRESS. No sandbox here: it refuses to
+// start without a production configuration (common/production-guard.ts).
 // The Temporal runtime turns SIGINT/SIGTERM into a graceful worker shutdown.
 import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
+import { requireProductionEnvironment } from '../common/production-guard.js';
 import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
-import { startSandbox } from '../emulators/sandbox.js';
 import { workerServices } from './services.js';
 import { startWorker } from './start.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
+requireProductionEnvironment('worker');
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'switchyard-worker');
-const address = config.temporal.address ?? 'localhost:7233';
+const address = config.temporal.address!;
 Runtime.install({ logger: new DefaultLogger('WARN') });
-if (config.sandbox) logger.warn('SANDBOX MODE: external services are local emulators');
 
 try {
-  // Alone in sandbox mode, the worker runs its own emulators (seeded like the API's).
-  const sandbox = config.sandbox ? await startSandbox() : undefined;
-  const running = await startWorker(config, address, logger, workerServices(config, sandbox));
+  const running = await startWorker(config, address, logger, workerServices(config));
   await running.done;
-  await sandbox?.close();
   logger.info('worker stopped');
 } catch (error) {
   // A cluster that lacks what Switchyard needs: its message names the commands to run.

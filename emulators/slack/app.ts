@@ -89,7 +89,7 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
     const token = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? str(args.token);
     delete args.token;
     if (!token) return fail('not_authed');
-    if (token !== state.botToken) return fail('invalid_auth');
+    if (!state.isBotToken(token)) return fail('invalid_auth');
 
     const content = () => ({ text: str(args.text), blocks: list(args.blocks), attachments: list(args.attachments) });
     const hasContent = () => Boolean(str(args.text) || list(args.blocks)?.length || list(args.attachments)?.length);

@@ -69,7 +69,23 @@ export class SlackEmulatorState {
   /** Set by the server once it listens; response URLs are built from it. */
   baseUrl = '';
 
-  constructor(readonly botToken: string, readonly botUserId = 'U0SWITCHYARD', readonly teamId = 'T0SANDBOX') {}
+  readonly #botTokens: Set<string>;
+
+  constructor(readonly botToken: string, readonly botUserId = 'U0SWITCHYARD', readonly teamId = 'T0SANDBOX') {
+    this.#botTokens = new Set([botToken]);
+  }
+
+  /**
+   * Another token for the same bot, as a second installation or a rotated token is in Slack. The
+   * split sandbox issues one per run: production-mode processes refuse the published token.
+   */
+  acceptBotToken(token: string): void {
+    this.#botTokens.add(token);
+  }
+
+  isBotToken(token: string): boolean {
+    return this.#botTokens.has(token);
+  }
 
   /** Messages, ephemerals and response URLs, for a snapshot of the sandbox (API calls are not kept). */
   exportData() {

@@ -2,10 +2,11 @@
 // a split sandbox, through the ordinary configuration variables (common/config.ts,
 // common/slack-config.ts), plus SANDBOX_* lines with what a client connects with.
 // Written as KEY=value lines that `set -a; . file`, docker's --env-file and dotenv all read.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { PartnerChannelType } from '../../domain/channels.js';
-import { sandboxChannelEndpoints } from '../../worker/sandbox-channel-endpoints.js';
+import { sandboxChannelEndpoints } from '../wiring/channel-endpoints.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, SANDBOX_SLACK, type Sandbox } from '../sandbox.js';
 
 /** A seeded ECS service with its CodeDeploy application and group and its blue/green probe URLs. */
@@ -27,6 +28,20 @@ export interface SplitSandboxUrls {
 
 export type SandboxEnvironment = [key: string, value: string][];
 
+/**
+ * Slack credentials of this run for the production-mode processes, which refuse the sandbox's
+ * published ones (common/production-guard.ts): a fresh signing secret, and a fresh bot token the
+ * Slack emulator accepts from now on.
+ */
+export function issueSlackSecrets(sandbox: Sandbox): { botToken: string; signingSecret: string } {
+  const botToken = `xoxb-split-${randomBytes(12).toString('hex')}`;
+  sandbox.slack.state.acceptBotToken(botToken);
+  return { botToken, signingSecret: randomBytes(24).toString('hex') };
+}
+
+/** A CodeDeploy hook secret of this run (the published one is refused in production mode). */
+export const freshHookSecret = (): string => randomBytes(24).toString('hex');
+
 export function sandboxEnvironment(input: {
   sandbox: Sandbox;
   urls: SplitSandboxUrls;
@@ -34,8 +49,11 @@ export function sandboxEnvironment(input: {
   extras: SeededService[];
   hookSecret: string;
   pollMs: number;
+  /** Default: issued for this run (issueSlackSecrets). */
+  slack?: { botToken: string; signingSecret: string };
 }): SandboxEnvironment {
   const { sandbox, urls, main, extras } = input;
+  const slack = input.slack ?? issueSlackSecrets(sandbox);
   // The worker's channel endpoints as sandbox mode builds them, at the URL clients use.
   const channels = sandboxChannelEndpoints({ ...sandbox.channels, url: urls.channels });
   const env: SandboxEnvironment = [
@@ -62,8 +80,8 @@ export function sandboxEnvironment(input: {
       [`${channel}_API_TOKEN`, partner.token],
     ]),
     ['SLACK_API_URL', `${urls.slack}/api/`],
-    ['SLACK_BOT_TOKEN', SANDBOX_SLACK.botToken],
-    ['SLACK_SIGNING_SECRET', SANDBOX_SLACK.signingSecret],
+    ['SLACK_BOT_TOKEN', slack.botToken],
+    ['SLACK_SIGNING_SECRET', slack.signingSecret],
     ['SLACK_CHANNEL_ID', SANDBOX_SLACK.channelId],
     ['SLACK_APPROVERS', SANDBOX_SLACK.approver],
     ['CODEDEPLOY_HOOK_SECRET', input.hookSecret],

@@ -1,6 +1,7 @@
 // `npm run sandbox` options: flags first, then the SANDBOX_* environment variables, then defaults.
 import { parseArgs } from 'node:util';
-import { SANDBOX_SERVICE, SANDBOX_SLACK } from '../sandbox.js';
+import { SANDBOX_SERVICE } from '../sandbox.js';
+import { freshHookSecret } from './environment.js';
 
 export interface SplitSandboxOptions {
   /** Where to write the environment (atomically), besides printing it. */
@@ -66,7 +67,7 @@ export function parseSplitSandboxArgs(argv: string[], env: NodeJS.ProcessEnv = p
   for (const url of hookUrls) {
     if (!/^https?:\/\//.test(url) || !URL.canParse(url)) throw new UsageError(`--hook-url: not an http(s) URL: ${url}`);
   }
-  const hookSecret = values['hook-secret'] ?? fromEnv('SANDBOX_HOOK_SECRET') ?? SANDBOX_SLACK.hookSecret;
+  const hookSecret = values['hook-secret'] ?? fromEnv('SANDBOX_HOOK_SECRET') ?? freshHookSecret();
   if (hookSecret.length < 16) throw new UsageError('--hook-secret: must be at least 16 characters (CODEDEPLOY_HOOK_SECRET requires it)');
 
   const serviceName = values.service ?? fromEnv('SANDBOX_SERVICE') ?? SANDBOX_SERVICE.service;

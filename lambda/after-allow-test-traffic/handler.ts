@@ -1,4 +1,4 @@
-// The AfterAllowTestTraffic hook Lambda (Node.js 20 runtime): forwards CodeDeploy's event to
+// The AfterAllowTestTraffic hook Lambda (Node.js 22 runtime): forwards CodeDeploy's event to
 // Switchyard, which signals the deployment workflow, posts the Slack notice and reports the hook
 // Succeeded. When Switchyard refuses (a 4xx: wrong secret, unknown deployment), this function
 // reports the hook Failed itself, so CodeDeploy rolls back at once. When Switchyard is briefly

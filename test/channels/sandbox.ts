@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { createChannelAdapters } from '../../activities/distribution/channels/registry.js';
 import type { ChannelAdapter, ChannelType, PublishInput } from '../../activities/distribution/channels/types.js';
-import { sandboxChannelEndpoints } from '../../worker/sandbox-channel-endpoints.js';
-import type { SandboxTiming } from '../../worker/sandbox-channel-endpoints.js';
+import { sandboxChannelEndpoints } from '../../emulators/wiring/channel-endpoints.js';
+import type { SandboxTiming } from '../../emulators/wiring/channel-endpoints.js';
 import { startChannelEmulators } from '../../emulators/channels/server.js';
 import type { ChannelEmulatorOptions, RunningChannelEmulators } from '../../emulators/channels/server.js';
 

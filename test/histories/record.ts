@@ -4,13 +4,13 @@
 // [name …]` records the named fixtures only (all without names). Never re-record a fixture of a
 // workflow that may be running somewhere: the old recording is what proves the new code replays it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { sandboxApiServices, sandboxSlackServices, sandboxWorkerServices } from '../../emulators/wiring/services.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/app.js';
 import { ApiKeyRing } from '../../api/auth.js';
-import { apiServices, slackServices } from '../../api/services.js';
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
@@ -20,7 +20,6 @@ import { freezesWorkflowId } from '../../workflows/freeze/workflow.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { serviceDeploymentsQuery } from '../../workflows/service/messages.js';
 import { buildActivityDeps } from '../../worker/activity-deps.js';
-import { workerServices } from '../../worker/services.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
 import { client as apiClient } from '../support/deploy-flow.js';
 import { serveApp } from '../support/http-server.js';
@@ -38,17 +37,17 @@ const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: tas
 const sandbox = await startSandbox({ stepMs: 40, hookFunction: SANDBOX_HOOK_FUNCTION });
 const worker = await createSwitchyardWorker({
   connection: env.nativeConnection, namespace: 'default', taskQueue,
-  activities: createActivities(buildActivityDeps(config, workerServices(config, sandbox), 'recorder')),
+  activities: createActivities(buildActivityDeps(config, sandboxWorkerServices(config, sandbox), 'recorder')),
 });
 const running = worker.run();
-const services = apiServices(config, sandbox);
+const services = sandboxApiServices(config, sandbox);
 const app = createApp({
   client: env.client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([keyEntry('recorder', 'admin', KEY)]),
   logger: createLogger('silent'), sandbox: true, version: 'record',
   distribution: { retryWindowMs: 1000, retryBackoffMs: 100, syncWaitMs: 10_000 }, eventPollIntervalMs: 100,
   ...services,
   // The hook route: the sandbox CodeDeploy's AfterAllowTestTraffic Lambda reaches the workflow through it.
-  slack: await slackServices(config, sandbox, services.connections),
+  slack: await sandboxSlackServices(config, sandbox, services.connections),
 });
 // test/support/deploy-flow.ts authenticates with the test keys; this app knows only KEY.
 const request = (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${KEY}` } });

@@ -5,9 +5,9 @@
 // approval then meets the policy, the switch happens, and the audit trail names the people.
 // Real app, real Slack routes, real workflow and worker against the AWS/GitHub/Slack emulators.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
-import { apiServices } from '../../api/services.js';
 import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
 import { keyEntry } from '../../common/api-keys.js';
 import { createLogger } from '../../common/logger.js';
@@ -44,7 +44,7 @@ describe('one person through two doors counts once', () => {
 
   beforeAll(async () => {
     const { worker, app, client } = suite;
-    const services = apiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(worker.config, worker.sandbox);
     // Connections as POST /api/v1/connect/* stores them (routes cannot be added once the app has served).
     const github = await services.connections.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
     const aws = await services.connections.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });

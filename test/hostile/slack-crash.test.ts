@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signSlackRequest } from '../../api/slack/signature.js';
 import { SANDBOX_SLACK } from '../../emulators/sandbox.js';
-import { startApiProcess, type ApiProcess } from '../../bench/processes.js';
+import { BENCH_SLACK_SIGNING_SECRET, startApiProcess, type ApiProcess } from '../../bench/processes.js';
 import { deploymentSnapshotQuery } from '../../workflows/deployment/messages.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
 
@@ -38,7 +38,7 @@ describe('hostile: the API dies right after acknowledging a Slack deploy', () =>
     const timestamp = String(Math.floor(Date.now() / 1000));
     const res = await fetch(`${api.url}/slack/commands`, {
       method: 'POST', body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signSlackRequest(SANDBOX_SLACK.signingSecret, timestamp, body) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signSlackRequest(BENCH_SLACK_SIGNING_SECRET, timestamp, body) },
     });
     const ack = await res.json() as { text: string };
     api.child.kill('SIGKILL');

@@ -2,11 +2,11 @@
 // app's /slack routes → DeploymentService → worker → GitHub/AWS emulators; replies and message
 // updates land in the Slack emulator through response_url and the real @slack/web-api client.
 import type { WebClient } from '@slack/web-api';
+import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackActivities } from '../../activities/slack/index.js';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
 import { FreezeService } from '../../api/freezes/freeze-service.js';
-import { apiServices } from '../../api/services.js';
 import { viewOfSnapshot } from '../../common/slack-blocks.js';
 import { SlashCommands } from '../../api/slack/commands.js';
 import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
@@ -51,7 +51,7 @@ describe('Slack ChatOps', () => {
     worker = await startSandboxWorker(taskQueue);
     slack = await startSlackEmulator({ botToken: BOT_TOKEN });
     gifs = await serveApp(() => new Response(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]), { headers: { 'content-type': 'image/gif' } }));
-    const services = apiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(worker.config, worker.sandbox);
     connections = services.connections;
     // Connections as POST /api/v1/connect/* stores them (routes cannot be added once the app has served).
     const github = await connections.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
@@ -271,7 +271,7 @@ describe('Slack ChatOps', () => {
   it('/platform-rollback with nothing to roll back to says so', async () => {
     // A service Switchyard has never deployed has no successful version on record.
     const lonely = new SlashCommands({
-      deployments: new DeploymentService(temporal.client, taskQueue, connections, { ...apiServices(worker.config, worker.sandbox).deploy.defaults, slack: config, target: { ...worker.sandbox.target, service: 'svc-never-deployed' } }),
+      deployments: new DeploymentService(temporal.client, taskQueue, connections, { ...sandboxApiServices(worker.config, worker.sandbox).deploy.defaults, slack: config, target: { ...worker.sandbox.target, service: 'svc-never-deployed' } }),
       connections, config, awsEndpoint: undefined, logger,
     });
     const outcome = await lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined, requestKey: 'test-lonely-rollback' });

@@ -1,10 +1,10 @@
 // The real app factory, wired to the run's Temporal server, with one key per role.
 import type { Client } from '@temporalio/client';
+import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type AppOptions } from '../../api/app.js';
-import { apiServices } from '../../api/services.js';
 import { loadConfig } from '../../common/config.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { createLogger } from '../../common/logger.js';
@@ -40,7 +40,7 @@ export function buildTestApp(client: Client, taskQueue: string, overrides: Parti
     version: 'test',
     distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 4000 },
     eventPollIntervalMs: 100,
-    ...apiServices(config, worker?.sandbox),
+    ...sandboxApiServices(config, worker?.sandbox),
     ...overrides,
   });
 }

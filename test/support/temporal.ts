@@ -1,6 +1,7 @@
 // Connections to the run's Temporal server and a real worker on a task queue of the test's own,
 // running the bundled workflows and real activities.
 import { randomUUID } from 'node:crypto';
+import { sandboxWorkerServices } from '../../emulators/wiring/services.js';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -11,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../emulators/sandbox.js';
 import { buildActivityDeps, type WorkerServices } from '../../worker/activity-deps.js';
-import { workerServices } from '../../worker/services.js';
 import { createSwitchyardWorker } from '../../worker/worker.js';
 import { installQuietRuntime } from './quiet-runtime.js';
 
@@ -82,7 +82,7 @@ export async function startSandboxWorker(
   });
   // Fast emulators, and an ECS service named after the task queue: test files deploy side by side.
   const sandbox = await startSandbox({ stepMs: 40, serviceName: `svc-${taskQueue}`, ...sandboxOptions });
-  const services = workerServices(config, sandbox);
+  const services = sandboxWorkerServices(config, sandbox);
   const test = await startTestWorker(taskQueue, createActivities(buildActivityDeps(config, services, identity)));
   return {
     ...test,

@@ -1,10 +1,10 @@
 // GET /ws end to end: a sandbox worker and the real app on a real Temporal server, served on a
 // socket, driven by a real `ws` client. Events come from the same hub as SSE and must match it.
 import { request as httpRequest } from 'node:http';
+import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
 import { DistributionService } from '../../api/distribution/service.js';
-import { apiServices } from '../../api/services.js';
 import type { AppOptions } from '../../api/app.js';
 import { createWebSocketRoutes, type WebSocketRoutes, type WsLimits } from '../../api/ws/routes.js';
 import { createLogger } from '../../common/logger.js';
@@ -47,7 +47,7 @@ describe('WebSocket API (GET /ws)', () => {
     const built = buildTestApp(temporal.client, taskQueue, { webSocketLimits: limits } as Partial<AppOptions> & { webSocketLimits: Partial<WsLimits> }, worker);
     const wired = (built as { webSocket?: WebSocketRoutes }).webSocket;
     if (wired) return { app: built, ws: wired };
-    const services = apiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(worker.config, worker.sandbox);
     const routes = createWebSocketRoutes({
       keys: testKeyRing(),
       hub: built.eventHub,

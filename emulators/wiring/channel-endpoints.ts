@@ -1,11 +1,11 @@
-// The adapters' endpoints config for a running sandbox, so the worker, the split sandbox's
-// environment and the tests point the production adapters at the emulators without repeating
-// paths and credentials. Worker wiring, not an emulator: it joins the adapters' config
-// (activities) to the emulators, and the emulators import nothing from activities.
-import type { ChannelEndpointsConfig } from '../activities/distribution/channels/types.js';
-import type { PartnerChannelType } from '../domain/channels.js';
-import { PARTNER_PATHS } from '../emulators/channels/server.js';
-import type { RunningChannelEmulators } from '../emulators/channels/server.js';
+// The adapters' endpoints config for a running sandbox, so the sandbox worker, the split
+// sandbox's environment and the tests point the production adapters at the emulators without
+// repeating paths and credentials. Wiring (emulators/wiring/ may import activities/): it joins the
+// adapters' config to the emulators; the emulators themselves import nothing from activities.
+import type { ChannelEndpointsConfig } from '../../activities/distribution/channels/types.js';
+import type { PartnerChannelType } from '../../domain/channels.js';
+import { PARTNER_PATHS } from '../channels/server.js';
+import type { RunningChannelEmulators } from '../channels/server.js';
 
 export interface SandboxTiming {
   pollIntervalMs?: number;
