@@ -83,7 +83,7 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     const launcher = startProcess(name, ['launcher/main.ts'], {
       ...temporalEnv, TEMPORAL_TASK_QUEUE: `${name}-${randomUUID().slice(0, 6)}`, PORT: String(port), HOST: '127.0.0.1',
       SWITCHYARD_API_KEY: adminKey, SWITCHYARD_DATA_DIR: join(dir, name), SWITCHYARD_SANDBOX: 'true', DEPLOY_POLL_MS: '200',
-      WORKFLOW_BUNDLE_PATH: bundlePath, LOG_LEVEL: 'info',
+      WORKFLOW_BUNDLE_PATH: bundlePath, LOG_LEVEL: 'info', DISTRIBUTION_SYNC_WAIT_MS: '30000',
     });
     children.push(launcher);
     await waitFor(`${name} banner`, [launcher], () => launcher.output().includes('Switchyard is running'), 120_000);
@@ -102,7 +102,7 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     return { launcher, call, deploymentId, result };
   };
 
-  /** The legitimate path: the API's switch, then the deployment completes on green. */
+  /** The legitimate path: the API's switch, then the deployment completes on green; then a distribution. */
   const switchAndComplete = async (deployed: Awaited<ReturnType<typeof launchAndDeploy>>) => {
     const switched = await deployed.call('POST', `/api/v1/deploy/${deployed.deploymentId}/switch`);
     expect(switched.code, JSON.stringify(switched)).toBe(200);
@@ -111,6 +111,14 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     expect(result).toMatchObject({ status: 'COMPLETED', finalService: 'green' });
     // The forged decision left no trace: the one approval is the API's.
     expect(JSON.stringify(result)).not.toContain(FORGED.by);
+    // And it distributes over the same secured connection: two channels in parallel, both published.
+    const eventId = `evt-auth-${randomUUID().slice(0, 8)}`;
+    const distributed = await deployed.call('POST', '/api/distribution/distribute', {
+      eventId, contentUrls: { kakaoChannel: 'https://cdn.example.com/k.jpg', naverBlog: 'https://cdn.example.com/n.jpg' },
+      channels: [{ type: 'KAKAO_CHANNEL', config: { text: 'secured' } }, { type: 'NAVER_BLOG', config: { title: 'secured' } }],
+    });
+    expect(distributed, JSON.stringify(distributed)).toMatchObject({ eventId, status: 'COMPLETED' });
+    expect(distributed.results.map((r: { status: string }) => r.status)).toEqual(['SUCCESS', 'SUCCESS']);
   };
 
   describe('mTLS required on the frontend', () => {
