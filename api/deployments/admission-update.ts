@@ -3,6 +3,7 @@
 // the API adds to it.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { admitDeploymentUpdate, type AdmissionOutcome, type AdmissionRequest } from '../../workflows/service/messages.js';
+import { admissionSummary } from '../../domain/run-summaries.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { serviceDeploymentsWorkflow } from '../../workflows/service/workflow.js';
 
@@ -21,6 +22,7 @@ export function sendAdmission(client: Client, admission: AdmissionRequest, servi
       taskQueue,
       args: [{ serviceKey, queueCapacity }],
       workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: admissionSummary(serviceKey),
     }),
   });
 }

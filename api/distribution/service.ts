@@ -12,6 +12,7 @@ import {
   distributionWorkflowId, type DistributionInput, type DistributionSnapshot, type OverallStatus, type RetryOutcome,
 } from '../../workflows/distribution/types.js';
 import { SETTLED_STATUSES } from '../../domain/distribution.js';
+import { distributionDetails, distributionSummary } from '../../domain/run-summaries.js';
 import { distributionWorkflow } from '../../workflows/distribution/workflow.js';
 import { ApiError } from '../errors.js';
 import { historyChanges, queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
@@ -64,6 +65,9 @@ export class DistributionService {
         // FAIL rather than USE_EXISTING: the start then says whether it created the workflow, and
         // one it created needs no query to be answered (every channel PENDING, as it starts).
         workflowIdConflictPolicy: 'FAIL',
+        // What the Temporal UI shows for `dist-…`: the event, its channels, who asked.
+        staticSummary: distributionSummary(input),
+        staticDetails: distributionDetails(input),
         typedSearchAttributes: [
           { key: SwitchyardKind, value: 'distribution' },
           { key: DistributionEventId, value: request.eventId },

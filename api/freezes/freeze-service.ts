@@ -4,6 +4,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { freezeCovering, type Freeze, type FreezeRequest } from '../../domain/freeze.js';
+import { FREEZES_SUMMARY } from '../../domain/run-summaries.js';
 import { freezesQuery, liftFreezeUpdate, setFreezeUpdate } from '../../workflows/freeze/messages.js';
 import { freezesWorkflow, freezesWorkflowId } from '../../workflows/freeze/workflow.js';
 import { freezesChangedSignal } from '../../workflows/service/messages.js';
@@ -24,6 +25,7 @@ export class FreezeService {
   private startOperation() {
     return new WithStartWorkflowOperation(freezesWorkflow, {
       workflowId: this.workflowId, taskQueue: this.taskQueue, args: [{ freezes: [] }], workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: FREEZES_SUMMARY,
     });
   }
 

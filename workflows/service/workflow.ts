@@ -12,6 +12,7 @@ import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } fro
 import { supersededSignal } from '../deployment/messages.js';
 import { deploymentWorkflow } from '../deployment/workflow.js';
 import { decideAdmission } from './admission.js';
+import { deploymentDetails, deploymentSummary } from '../../domain/run-summaries.js';
 import { governanceActivities } from '../deployment/activities.js';
 import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import {
@@ -138,6 +139,9 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         // The deployment outlives this workflow's run (continue-as-new, termination by an operator).
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        // What the Temporal UI shows in place of the bare id (user metadata: replay ignores it).
+        staticSummary: deploymentSummary(next.input),
+        staticDetails: deploymentDetails(next.input),
         typedSearchAttributes: [
           { key: SwitchyardKind, value: 'deployment' },
           { key: SwitchyardStatus, value: 'IN_PROGRESS' },
