@@ -8,6 +8,7 @@ import { freezeRefusal, rollbackPlan, rollbackReasonRefusal, switchRefusal, type
 import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, supersededSignal, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome } from './messages.js';
 import { progressText } from './progress-wording.js';
+import { refreshGateDetails } from './gate-details.js';
 
 /** Registered in this order from the start of the run (a buffered message meets its handler here). */
 export function registerHandlers(ctx: DeploymentContext): void {
@@ -111,8 +112,11 @@ async function approve(ctx: DeploymentContext, request: DecisionRequest): Promis
   }
   if (met) {
     ctx.decision = decide('switch', request);
+    refreshGateDetails(ctx);
     return { activeService: 'green', ...outcome };
   }
+  // The UI's current details say how many approvals are still wanted.
+  refreshGateDetails(ctx);
   await syncSlack(ctx);
   return { activeService: 'blue', ...outcome };
 }

@@ -1,6 +1,6 @@
 // The gate (stage 5's start): green is ready and probed; the deployment waits for a person's switch
 // or rollback, or for the switch timeout, which stops and rolls back (no silent promotion).
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, setCurrentDetails } from '@temporalio/workflow';
 import type { TimeoutPolicy, WatchPolicy } from '../../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import { watchActivity } from '../activities.js';
@@ -8,6 +8,7 @@ import { decide, setStatus, stageEvent, supersededDecision, syncSlack, type Depl
 import { STAGE_MESSAGES as M } from '../stage-messages.js';
 import type { Decision } from '../types.js';
 import { cancelledByTemporal } from './endings.js';
+import { refreshGateDetails } from '../gate-details.js';
 
 export async function markReady(ctx: DeploymentContext): Promise<void> {
   const { input, state } = ctx;
@@ -42,6 +43,7 @@ export async function awaitDecision(ctx: DeploymentContext): Promise<Decision> {
   if (ctx.supersededBy && !ctx.decision) ctx.decision = supersededDecision(ctx.supersededBy);
   const onTimeout = policy.onTimeout ?? { action: 'rollback' as const };
   const watching = policy.watch && ctx.decision === undefined ? watchHold(ctx, policy.watch, holdLimitMs(input.limits.switchTimeoutMs, onTimeout)) : undefined;
+  refreshGateDetails(ctx);
   try {
     return await decisionOrTimeout(ctx, onTimeout);
   } catch (error) {
@@ -49,6 +51,7 @@ export async function awaitDecision(ctx: DeploymentContext): Promise<Decision> {
     throw error;
   } finally {
     watching?.cancel();
+    setCurrentDetails('');
   }
 }
 
