@@ -50,7 +50,8 @@ export async function waitForSchedule(state: ChannelState & { cancelRequested?: 
   if (!(delayMs > 0)) return true;
   state.phase = 'SCHEDULED';
   log.append('channel', `${state.channel}: scheduled for ${state.scheduledTime}`, { channel: state.channel, status: 'PENDING', scheduledTime: state.scheduledTime });
-  const cancelled = await condition(() => state.cancelRequested === true, delayMs);
+  // The timer's summary names it in the UI's timeline (user metadata: replay ignores it).
+  const cancelled = await condition(() => state.cancelRequested === true, delayMs, { summary: `${state.channel}: publish at ${state.scheduledTime}` });
   if (!cancelled) return true;
   Object.assign(state, { status: 'FAILED', phase: 'DONE', cancelled: true, errorMessage: 'Cancelled before its scheduled time', completedAt: new Date().toISOString() });
   log.append('channel', `${state.channel}: cancelled before its scheduled time`, { channel: state.channel, status: 'FAILED' });
@@ -99,7 +100,7 @@ export async function publishWithRetries(state: ChannelState, request: ChannelRe
       if (last) break;
       state.phase = 'BACKING_OFF';
       const backoffMs = Math.min(input.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
-      await sleep(Math.max(backoffMs, failure.retryAfterMs ?? 0));
+      await sleep(Math.max(backoffMs, failure.retryAfterMs ?? 0), { summary: `${state.channel}: back off before attempt ${attempt + 1}` });
     }
   }
   Object.assign(state, { status: 'FAILED', phase: 'DONE', completedAt: new Date().toISOString() });
