@@ -77,9 +77,15 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
 
   it('extend: the gate stays open once more, and a switch within the extension completes', async () => {
     const handle = await start({ action: 'extend', extendMs: 30 * 60_000 });
+    const startedAt = await env.currentTimeMs();
     await env.sleep(HOUR + 5 * 60_000);
     expect((await handle.query(deploymentSnapshotQuery)).status).toBe('DEPLOYMENT_READY');
     expect(await milestones(handle)).toContain('gate_extended');
+    // The UI's current details moved the timeout to the extension's end (an hour and a half in).
+    const { currentDetails } = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    const closesAt = Date.parse(/\*\*Switch timeout\*\* at (\S+)/.exec(currentDetails)![1]!);
+    expect(closesAt - startedAt).toBeGreaterThanOrEqual(HOUR * 1.5 - 60_000);
+    expect(currentDetails).toContain('0 of 1 approval');
     await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
     await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', decision: { action: 'switch', by: 'alice' } });
     expect(await historyLength(handle)).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);

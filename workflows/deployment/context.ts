@@ -38,6 +38,8 @@ export interface DeploymentContext {
   testNotice: { channel: string; ts: string; codeDeployDeploymentId: string } | null;
   /** The escalation to another Slack group, until it has been rewritten with the gate's outcome. */
   escalation: { channel: string; ts: string } | null;
+  /** When the gate's timeout acts next, once extended or escalated (workflow clock); before: the switch timeout. */
+  gateClosesAt?: number;
 }
 
 export function createContext(input: DeploymentInput): DeploymentContext {

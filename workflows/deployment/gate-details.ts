@@ -6,12 +6,12 @@ import { gateDetails } from '../../domain/run-summaries.js';
 import type { DeploymentContext } from './context.js';
 
 /** Sets the details while the deployment is at the gate (opened by markReady); clears them once decided. */
-export function refreshGateDetails({ state, input, decision }: DeploymentContext): void {
+export function refreshGateDetails({ state, input, decision, gateClosesAt }: DeploymentContext): void {
   if (state.status !== 'DEPLOYMENT_READY' || !state.completedAt || decision !== undefined) {
     setCurrentDetails('');
     return;
   }
-  const timeoutAt = Date.parse(state.completedAt) + input.limits.switchTimeoutMs;
+  const timeoutAt = gateClosesAt ?? Date.parse(state.completedAt) + input.limits.switchTimeoutMs;
   setCurrentDetails(gateDetails({
     approvals: state.approvals?.length ?? 0,
     approvalsRequired: state.approvalsRequired ?? 1,

@@ -73,6 +73,8 @@ async function decisionOrTimeout(ctx: DeploymentContext, onTimeout: TimeoutPolic
     stageEvent(ctx, `No decision within ${seconds(switchTimeoutMs)}: the gate stays open ${seconds(onTimeout.extendMs)} more, once`, {
       milestone: 'gate_extended' satisfies DeploymentMilestone, extendMs: onTimeout.extendMs,
     });
+    ctx.gateClosesAt = Date.now() + onTimeout.extendMs;
+    refreshGateDetails(ctx);
     if (await condition(decided(ctx), onTimeout.extendMs)) return ctx.decision!;
     return timedOut(`no switch within ${seconds(switchTimeoutMs + onTimeout.extendMs)} (extended once)`);
   }
@@ -88,6 +90,8 @@ async function decisionOrTimeout(ctx: DeploymentContext, onTimeout: TimeoutPolic
     }).catch(() => null);
     // Histories from before the escalation had a ref record none (undefined): nothing to rewrite then.
     if (escalation) ctx.escalation = escalation;
+    ctx.gateClosesAt = Date.parse(hardLimitAt);
+    refreshGateDetails(ctx);
     if (remainingMs > 0 && await condition(decided(ctx), remainingMs)) return ctx.decision!;
     return timedOut(`no switch within the hard limit of ${seconds(Math.max(switchTimeoutMs, onTimeout.hardLimitMs))}, after escalating to ${onTimeout.slackGroup}`);
   }
