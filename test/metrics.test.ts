@@ -105,6 +105,9 @@ describe('metrics', () => {
     expect(text).toContain('switchyard_build_info{version="test"} 1');
     expect(text).toMatch(/switchyard_websocket_clients 0/);
     expect(text).toMatch(/switchyard_event_queries_total \d+/);
+    // Node's own figures, once per process.
+    expect(text).toMatch(/switchyard_api_process_resident_memory_bytes \d+/);
+    expect(text).toMatch(/switchyard_api_nodejs_eventloop_lag_seconds [\d.e-]+/);
     // The business: one of each, with labels.
     expect(text).toContain(`switchyard_deployments_started_total{service="${service}",admission="started"} 1`);
     expect(text).toContain(`switchyard_deployments_finished_total{service="${service}",outcome="COMPLETED"} 1`);

@@ -13,6 +13,20 @@ import { BusinessMetrics } from '../metrics/business.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { errorBody } from '../errors.js';
 
+/**
+ * Node's process figures (memory, CPU, event loop lag, GC) are the process's, not an app's: one
+ * registry for them, created on first scrape, so test processes that build many apps install one
+ * set of observers.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'switchyard_api_' });
+  }
+  return processRegistry;
+}
+
 /** One registry per app (tests build many apps in one process; prom-client's global would clash). */
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -25,10 +39,6 @@ export class ApiMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_api_' });
-  }
 
   middleware(): MiddlewareHandler {
     return async (c, next) => {
@@ -91,7 +101,8 @@ export function registerMetricsRoute(app: OpenAPIHono<SwitchyardEnv>, sources: M
     if (sources.key !== undefined && !sameSecret(bearer(c.req.header('authorization')), sources.key)) {
       return c.json(errorBody(401, 'A valid metrics key is required (Authorization: Bearer <SWITCHYARD_METRICS_KEY>)'), 401, { 'www-authenticate': 'Bearer' });
     }
-    return c.body(await sources.metrics.registry.metrics(), 200, { 'content-type': sources.metrics.registry.contentType });
+    const text = (await sources.metrics.registry.metrics()) + (await processMetrics().metrics());
+    return c.body(text, 200, { 'content-type': sources.metrics.registry.contentType });
   });
 }
 
