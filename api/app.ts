@@ -31,7 +31,7 @@ import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.j
 import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
-import { RequestCounter, registerMetricsRoute } from './routes/metrics.js';
+import { ApiMetrics, registerMetricsRoute } from './routes/metrics.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
 import { createWebSocketRoutes, type WsLimits } from './ws/routes.js';
@@ -76,6 +76,8 @@ export interface AppDeps {
   limits?: KeyLimits;
   /** SWITCHYARD_KEYS_IN_URLS: whether `?token=` on SSE routes and /ws may be an API key (else only stream tokens). Default true. */
   keysInUrls?: boolean;
+  /** SWITCHYARD_METRICS_KEY: when set, GET /metrics requires it as a bearer token. */
+  metricsKey?: string | undefined;
   /** Route middleware for a role (and the route's class for the rate limit: by default, GET reads and the rest writes); set by createApp. */
   auth: (role: Role, routeClass?: RouteClass) => MiddlewareHandler;
   /** For SSE routes: also `?token=` (an API key, or a stream token for the route's scope). */
@@ -104,9 +106,9 @@ export function createApp(options: AppOptions) {
   const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
   const hub = new WorkflowEventHub({ pollIntervalMs: options.eventPollIntervalMs });
 
-  const requests = new RequestCounter();
+  const metrics = new ApiMetrics();
   app.use('*', requestId());
-  app.use('*', requests.middleware());
+  app.use('*', metrics.middleware());
   app.onError(createErrorHandler(deps.logger));
   app.notFound(createNotFoundHandler(errorBody, () => app.routes));
   // Bodies are bounded before they are read (the distribution sub-app bounds its own, in its shape).
@@ -127,6 +129,7 @@ export function createApp(options: AppOptions) {
   // Slack's approvers and deployers are resolved into each deployment's policy at its start.
   const slackAudience = deps.slack ? { approvers: deps.slack.config.approvers, deployers: deps.slack.config.deployers } : undefined;
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl));
+  deployments.metrics = metrics.business;
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
@@ -141,6 +144,7 @@ export function createApp(options: AppOptions) {
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
   }
   const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) => hub.nudge(`distribution:${eventId}`));
+  distributions.metrics = metrics.business;
   app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
   const webSocket = createWebSocketRoutes({
@@ -161,7 +165,7 @@ export function createApp(options: AppOptions) {
   });
 
   registerConsoleRoutes(app);
-  registerMetricsRoute(app, { version: deps.version, requests, hub, webSocketClients: () => webSocket.clientCount() });
+  registerMetricsRoute(app, { version: deps.version, metrics, hub, webSocketClients: () => webSocket.clientCount(), key: deps.metricsKey });
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
   return Object.assign(app, { eventHub: hub, webSocket, keyLimiter: limiter });

@@ -45,6 +45,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     allowedOrigins: config.allowedOrigins,
     limits: { ratePerMinute: config.keyLimits.ratePerMinute, sseStreamsPerKey: config.keyLimits.sseStreamsPerKey },
     keysInUrls: config.keyLimits.keysInUrls,
+    metricsKey: config.metricsKey,
     webSocketLimits: { maxWatchedIds: config.keyLimits.wsWatchedIds, newIdsPerMinute: config.keyLimits.wsNewIdsPerMinute },
     ...services,
     slack: slackServices(config),

@@ -46,6 +46,10 @@ export const configSchema = z.object({
   SWITCHYARD_WS_WATCHED_IDS: z.coerce.number().int().min(1).max(10_000).default(100),
   SWITCHYARD_WS_NEW_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   SWITCHYARD_KEYS_IN_URLS: booleanFlag.default(true),
+  // When set, GET /metrics requires `Authorization: Bearer <key>` (unset: public, as before).
+  SWITCHYARD_METRICS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  // host:port for the worker's Temporal SDK Prometheus endpoint (worker entries only); unset: off.
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
   SWITCHYARD_ENCRYPTION_KEY: encryptionKeyField.optional(),
   // The key ring for rotation: current key first, then earlier ones still needed to open (common/encryption-keys.ts).
   SWITCHYARD_ENCRYPTION_KEYS: encryptionKeyList.optional(),
@@ -176,6 +180,10 @@ export interface Config {
   encryptionKeys: string[];
   /** PostgreSQL for shared state (the connection store) instead of files in the data folder. */
   databaseUrl: string | undefined;
+  /** Bearer key GET /metrics requires; undefined: public. */
+  metricsKey: string | undefined;
+  /** host:port of the worker's SDK metrics endpoint; undefined: off. */
+  workerMetricsAddress: string | undefined;
   temporal: {
     /** Undefined means "start the embedded dev server" (launcher only). */
     address: string | undefined;
@@ -291,6 +299,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: encryption.keys[0],
     encryptionKeys: encryption.keys,
     databaseUrl: raw.DATABASE_URL,
+    metricsKey: raw.SWITCHYARD_METRICS_KEY,
+    workerMetricsAddress: raw.WORKER_METRICS_ADDRESS,
     temporal: {
       address: profile.address,
       credentials: profile.credentials,

@@ -11,6 +11,7 @@ import { apiKeyRingFrom, startApi } from '../api/start.js';
 import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SLACK, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { sandboxApi, sandboxWorkerServices } from '../emulators/wiring/services.js';
 import { startWorker } from '../worker/start.js';
+import { workerTelemetry } from '../worker/telemetry.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { printBanner } from './banner.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
@@ -19,7 +20,7 @@ const config = loadConfigOrExit({ SWITCHYARD_SANDBOX: 'true', ...process.env });
 const logger = createLogger(config.logLevel, 'switchyard');
 // The launcher owns shutdown order (API, then worker, then Temporal), so the Temporal runtime
 // must not react to signals by itself.
-Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN'), ...workerTelemetry(config.workerMetricsAddress) });
 
 const stoppers: { name: string; stop: () => Promise<void> }[] = [];
 let stopping = false;

@@ -6,6 +6,7 @@ import { createLogger } from '../common/logger.js';
 import { requireProductionEnvironment } from '../common/production-guard.js';
 import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
 import { workerServices } from './services.js';
+import { workerTelemetry } from './telemetry.js';
 import { startWorker } from './start.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
@@ -13,7 +14,7 @@ requireProductionEnvironment('worker');
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'switchyard-worker');
 const address = config.temporal.address!;
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('WARN'), ...workerTelemetry(config.workerMetricsAddress) });
 
 try {
   const running = await startWorker(config, address, logger, workerServices(config));

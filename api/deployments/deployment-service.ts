@@ -26,6 +26,7 @@ import type { DeployRequest } from './schemas.js';
 import type { SourceGate } from './source-gate.js';
 import { requireUsableSecrets } from './secret-gate.js';
 import { isForbiddenProbeAddress } from '../../common/probe-addresses.js';
+import type { BusinessMetrics } from '../metrics/business.js';
 
 export interface DeploymentDefaults {
   target: Partial<DeployTarget>;
@@ -54,6 +55,9 @@ export interface Requester {
 }
 
 export class DeploymentService {
+  /** Business metrics, when the app exports them (api/metrics/business.ts). */
+  metrics?: BusinessMetrics;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
@@ -151,7 +155,9 @@ export class DeploymentService {
     // answered "completed", and the next attempt starts a fresh run.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await sendAdmission(this.client, admission, serviceKey, this.taskQueue, this.defaults.queueCapacity);
+        const outcome = await sendAdmission(this.client, admission, serviceKey, this.taskQueue, this.defaults.queueCapacity);
+        this.metrics?.admitted(serviceKey, outcome);
+        return outcome;
       } catch (error) {
         const problem = updateProblem(error);
         if (problem?.kind === 'refused') {
@@ -179,13 +185,15 @@ export class DeploymentService {
   }
 
   /** The deployment's state: live from the workflow, or its final snapshot once closed. */
-  snapshot(id: string): Promise<DeploymentSnapshot> {
-    return readWorkflowState(this.client, this.handle(id), deploymentSnapshotQuery, {
+  async snapshot(id: string): Promise<DeploymentSnapshot> {
+    const snapshot = await readWorkflowState(this.client, this.handle(id), deploymentSnapshotQuery, {
       notFound: () => notFound(id),
       unavailable: () => new ApiError(503, `The state of ${id} cannot be read right now: no worker answered (the deployment itself is safe)`),
       // A failed deployment's final snapshot travels as its failure's details.
       stateInFailure: true,
     });
+    this.metrics?.deploymentRead(snapshot);
+    return snapshot;
   }
 
   /** The deployment's events for a shared feed, with the history long poll as its change hint. */
@@ -219,6 +227,7 @@ export class DeploymentService {
     } catch (error) {
       throw refused(id, error, 'Traffic switch is not possible: the deployment has ended');
     }
+    this.metrics?.approved(snapshot, outcome.activeService === 'green');
     this.changed(id);
     return outcome;
   }
@@ -255,6 +264,7 @@ export class DeploymentService {
         // A caller's own id (derived from a Slack request, say) makes a repeat answer the same rollback.
         ...(rollbackDeploymentId ? [rollbackDeploymentId] : []),
       );
+      this.metrics?.rolledBack('undo');
       return { rollbackDeploymentId: rollbackId };
     }
     try {
@@ -262,6 +272,7 @@ export class DeploymentService {
     } catch (error) {
       throw refused(id, error, `Deployment ${id} has ended: nothing to roll back`);
     }
+    this.metrics?.rolledBack('stop');
     this.changed(id);
     return { rollbackDeploymentId: null };
   }

@@ -18,6 +18,7 @@ import { ApiError } from '../errors.js';
 import { historyChanges, queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
 import type { EventsFetcher } from '../streams/event-hub.js';
 import type { DistributionRequest } from './schemas.js';
+import type { BusinessMetrics } from '../metrics/business.js';
 
 export interface DistributionSettings {
   taskQueue: string;
@@ -34,6 +35,9 @@ const SETTLED: ReadonlySet<OverallStatus> = new Set(SETTLED_STATUSES);
 const WAIT_POLL_MS = 200;
 
 export class DistributionService {
+  /** Business metrics, when the app exports them (api/metrics/business.ts). */
+  metrics?: BusinessMetrics;
+
   constructor(
     private readonly client: Client,
     private readonly settings: DistributionSettings,
@@ -75,6 +79,7 @@ export class DistributionService {
         ],
       });
       created = true;
+      this.metrics?.distributionStarted();
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
@@ -106,11 +111,13 @@ export class DistributionService {
   }
 
   /** The distribution's state: live from the workflow, or its result once closed (no worker needed). */
-  snapshot(eventId: string): Promise<DistributionSnapshot> {
-    return readWorkflowState(this.client, this.handle(eventId), distributionSnapshotQuery, {
+  async snapshot(eventId: string): Promise<DistributionSnapshot> {
+    const snapshot = await readWorkflowState(this.client, this.handle(eventId), distributionSnapshotQuery, {
       notFound: () => notFound(eventId),
       unavailable: () => new ApiError(503, `The state of ${eventId} cannot be read right now: no worker answered (the distribution itself is safe and resumes when a worker is back)`),
     });
+    this.metrics?.distributionRead(snapshot);
+    return snapshot;
   }
 
   /** The distribution's events for a shared feed, with the history long poll as its change hint. */
