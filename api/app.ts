@@ -31,6 +31,7 @@ import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.j
 import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerProbeRoutes } from './routes/probes.js';
 import { RequestCounter, registerMetricsRoute } from './routes/metrics.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
@@ -119,6 +120,7 @@ export function createApp(options: AppOptions) {
   });
 
   registerHealthRoutes(app, deps);
+  registerProbeRoutes(app, deps);
   registerStreamTokenRoutes(app, deps, streamTokens);
   registerSystemRoutes(app, deps);
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
