@@ -32,6 +32,7 @@ import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerProbeRoutes } from './routes/probes.js';
+import { accessLog } from './access-log.js';
 import { RequestCounter, registerMetricsRoute } from './routes/metrics.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
@@ -107,6 +108,7 @@ export function createApp(options: AppOptions) {
 
   const requests = new RequestCounter();
   app.use('*', requestId());
+  app.use('*', accessLog(deps.logger));
   app.use('*', requests.middleware());
   app.onError(createErrorHandler(deps.logger));
   app.notFound(createNotFoundHandler(errorBody, () => app.routes));
