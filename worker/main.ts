@@ -7,6 +7,7 @@ import { requireProductionEnvironment } from '../common/production-guard.js';
 import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
 import { workerServices } from './services.js';
 import { startWorker } from './start.js';
+import { startWorkerHealthServer } from './health-server.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
 requireProductionEnvironment('worker');
@@ -17,7 +18,12 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 try {
   const running = await startWorker(config, address, logger, workerServices(config));
-  await running.done;
+  const { worker, connection } = running;
+  const probes = config.workerHealthPort === undefined
+    ? undefined
+    : await startWorkerHealthServer({ state: () => worker.getState(), connection, taskQueue: config.temporal.taskQueue }, config.workerHealthPort, config.host);
+  if (probes) logger.info({ port: probes.port }, 'worker probes listening (GET /livez, /readyz)');
+  await running.done.finally(() => probes?.close());
   logger.info('worker stopped');
 } catch (error) {
   // A cluster that lacks what Switchyard needs: its message names the commands to run.
