@@ -8,13 +8,15 @@ import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
 import { workerServices } from './services.js';
 import { startWorker } from './start.js';
 import { startWorkerHealthServer } from './health-server.js';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { PinoRuntimeLogger } from './runtime-logger.js';
 
 requireProductionEnvironment('worker');
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'switchyard-worker');
 const address = config.temporal.address!;
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// The SDK's, workflows' and activities' logs as pino lines with their workflowId, runId, activityType.
+Runtime.install({ logger: new PinoRuntimeLogger(logger) });
 
 try {
   const running = await startWorker(config, address, logger, workerServices(config));
