@@ -23,7 +23,9 @@ try {
   const { worker, connection } = running;
   const probes = config.workerHealthPort === undefined
     ? undefined
-    : await startWorkerHealthServer({ state: () => worker.getState(), connection, taskQueue: config.temporal.taskQueue }, config.workerHealthPort, config.host);
+    : await startWorkerHealthServer({ state: () => worker.getState(), connection, taskQueue: config.temporal.taskQueue }, config.workerHealthPort, config.host)
+      // A probe port that cannot be bound stops the worker too: no worker without its probes.
+      .catch(async (error: unknown) => { await running.stop(); throw error; });
   if (probes) logger.info({ port: probes.port }, 'worker probes listening (GET /livez, /readyz)');
   await running.done.finally(() => probes?.close());
   logger.info('worker stopped');
