@@ -32,6 +32,8 @@ import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { ApiMetrics, registerMetricsRoute } from './routes/metrics.js';
+import { registerProbeRoutes } from './routes/probes.js';
+import { accessLog } from './access-log.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
 import { createWebSocketRoutes, type WsLimits } from './ws/routes.js';
@@ -108,6 +110,7 @@ export function createApp(options: AppOptions) {
 
   const metrics = new ApiMetrics();
   app.use('*', requestId());
+  app.use('*', accessLog(deps.logger));
   app.use('*', metrics.middleware());
   app.onError(createErrorHandler(deps.logger));
   app.notFound(createNotFoundHandler(errorBody, () => app.routes));
@@ -121,6 +124,7 @@ export function createApp(options: AppOptions) {
   });
 
   registerHealthRoutes(app, deps);
+  registerProbeRoutes(app, deps);
   registerStreamTokenRoutes(app, deps, streamTokens);
   registerSystemRoutes(app, deps);
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service

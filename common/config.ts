@@ -23,6 +23,7 @@ const SANDBOX_POLL_MS = 250;
 
 export const configSchema = z.object({
   PORT: port.default(8080),
+  WORKER_HEALTH_PORT: port.optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SWITCHYARD_DATA_DIR: z.string().min(1).default('.data'),
@@ -152,6 +153,8 @@ type TargetDefaults = Pick<DeployTarget, 'containerName' | 'containerPort' | 'bu
 
 export interface Config {
   port: number;
+  /** The worker's probe port (GET /livez, /readyz; worker/health-server.ts); unset: no probe server. */
+  workerHealthPort: number | undefined;
   host: string;
   logLevel: RawConfig['LOG_LEVEL'];
   dataDir: string;
@@ -281,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sandbox = raw.SWITCHYARD_SANDBOX ?? false;
   return {
     port: raw.PORT,
+    workerHealthPort: raw.WORKER_HEALTH_PORT,
     host: raw.HOST,
     logLevel: raw.LOG_LEVEL,
     dataDir: resolve(raw.SWITCHYARD_DATA_DIR),

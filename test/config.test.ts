@@ -32,6 +32,13 @@ describe('configuration', () => {
     expect(problems).toHaveLength(4);
   });
 
+  it('takes WORKER_HEALTH_PORT as a port, and serves no worker probes without it', () => {
+    expect(loadConfig({}).workerHealthPort).toBeUndefined();
+    expect(loadConfig({ WORKER_HEALTH_PORT: '9090' }).workerHealthPort).toBe(9090);
+    expect(problemsOf({ WORKER_HEALTH_PORT: 'ninety' })).toEqual([expect.stringMatching(/^WORKER_HEALTH_PORT/)]);
+    expect(problemsOf({ WORKER_HEALTH_PORT: '70000' })).toEqual([expect.stringMatching(/^WORKER_HEALTH_PORT/)]);
+  });
+
   it('takes WORKFLOW_BUNDLE_PATH only when the file is there, naming the command that builds it', () => {
     expect(problemsOf({ WORKFLOW_BUNDLE_PATH: join(tmpdir(), 'no-such-bundle.js') })).toEqual([expect.stringMatching(/^WORKFLOW_BUNDLE_PATH.*npm run bundle:workflows/)]);
     const path = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'workflow-bundle.js');

@@ -209,7 +209,25 @@ describe('docker-compose.yml: Switchyard', () => {
     expect(worker.container_name).toBeUndefined();
     expect(worker.ports ?? []).toEqual([]);
     expect(worker.command).toEqual(packageJson.scripts['start:worker']!.split(' '));
-    expect(worker.healthcheck?.disable).toBe(true); // the image's HEALTHCHECK is the API's
+  });
+
+  it("checks the worker's readiness on its WORKER_HEALTH_PORT, with node, unpublished", () => {
+    const worker = service('worker');
+    const port = envOf(worker).WORKER_HEALTH_PORT;
+    expect(port).toMatch(/^\d+$/);
+    expect(worker.healthcheck?.disable).not.toBe(true);
+    const test = [worker.healthcheck?.test ?? []].flat().join(' ');
+    expect(test).toContain(`http://127.0.0.1:${port}/readyz`);
+    expect(test).toMatch(/\bnode\b/);
+    expect(test).not.toMatch(/\b(curl|wget)\b/);
+  });
+
+  it("checks each API replica's readiness (/readyz on its PORT), not /healthz", () => {
+    for (const name of apiServices) {
+      const test = [service(name).healthcheck?.test ?? []].flat().join(' ');
+      expect(test, name).toContain(`http://127.0.0.1:${envOf(service(name)).PORT ?? '8080'}/readyz`);
+      expect(test).not.toMatch(/\b(curl|wget)\b/);
+    }
   });
 
   it('orders start-up with conditions that can be met', () => {

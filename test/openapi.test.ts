@@ -20,7 +20,7 @@ describe('OpenAPI document', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/healthz', '/api/v1/system/worker-probe', '/api/v1/deploy', '/api/v1/deploy/{id}/events', '/api/v1/deploy/{id}/switch',
+      '/healthz', '/livez', '/readyz', '/api/v1/system/worker-probe', '/api/v1/deploy', '/api/v1/deploy/{id}/events', '/api/v1/deploy/{id}/switch',
       '/api/v1/deploy/{id}/result', '/api/distribution/distribute', '/api/distribution/{eventId}/status', '/api/distribution/{eventId}/retry', '/ws',
     ]));
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

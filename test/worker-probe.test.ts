@@ -38,7 +38,7 @@ describe('worker probe workflow', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('is reachable through the API, and /healthz sees the worker polling', async () => {
+  it('is reachable through the API, and /healthz and /readyz see the worker polling', async () => {
     const app = buildTestApp(temporal.client, taskQueue);
     const probe = await app.request('/api/v1/system/worker-probe', { method: 'POST', headers: authHeader('admin') });
     expect(probe.status).toBe(200);
@@ -48,5 +48,9 @@ describe('worker probe workflow', () => {
     const health = await app.request('/healthz');
     expect(health.status).toBe(200);
     expect(await json(health)).toMatchObject({ status: 'UP', sandbox: true, temporal: { reachable: true }, worker: { polling: true } });
+
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await json(ready)).toMatchObject({ ready: true, temporal: { reachable: true }, worker: { taskQueue, polling: true } });
   });
 });

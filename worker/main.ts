@@ -8,17 +8,27 @@ import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
 import { workerServices } from './services.js';
 import { workerTelemetry } from './telemetry.js';
 import { startWorker } from './start.js';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startWorkerHealthServer } from './health-server.js';
+import { Runtime } from '@temporalio/worker';
+import { PinoRuntimeLogger } from './runtime-logger.js';
 
 requireProductionEnvironment('worker');
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'switchyard-worker');
 const address = config.temporal.address!;
-Runtime.install({ logger: new DefaultLogger('WARN'), ...workerTelemetry(config.workerMetricsAddress) });
+// The SDK's, workflows' and activities' logs as pino lines with their workflowId, runId, activityType.
+Runtime.install({ logger: new PinoRuntimeLogger(logger), ...workerTelemetry(config.workerMetricsAddress) });
 
 try {
   const running = await startWorker(config, address, logger, workerServices(config));
-  await running.done;
+  const { worker, connection } = running;
+  const probes = config.workerHealthPort === undefined
+    ? undefined
+    : await startWorkerHealthServer({ state: () => worker.getState(), connection, taskQueue: config.temporal.taskQueue }, config.workerHealthPort, config.host)
+      // A probe port that cannot be bound stops the worker too: no worker without its probes.
+      .catch(async (error: unknown) => { await running.stop(); throw error; });
+  if (probes) logger.info({ port: probes.port }, 'worker probes listening (GET /livez, /readyz)');
+  await running.done.finally(() => probes?.close());
   logger.info('worker stopped');
 } catch (error) {
   // A cluster that lacks what Switchyard needs: its message names the commands to run.

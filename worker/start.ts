@@ -12,6 +12,8 @@ import { createSwitchyardWorker } from './worker.js';
 
 export interface RunningWorker {
   worker: Worker;
+  /** The worker's Temporal connection (its readiness probe asks the server through it); closed once done. */
+  connection: NativeConnection;
   /** Settles when the worker has stopped (after shutdown() or a fatal error). */
   done: Promise<void>;
   /** Graceful stop: no new tasks, in-flight activities get the grace time, then the connection closes. */
@@ -43,6 +45,7 @@ export async function startWorker(config: Config, address: string, logger: Logge
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker polling');
   return {
     worker,
+    connection,
     done,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();

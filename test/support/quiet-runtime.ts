@@ -6,7 +6,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 let installed = false;
 
 export function installQuietRuntime(): void {
-  if (installed) return;
+  // A test that installs its own runtime first (test/runtime-logger.test.ts) keeps it.
+  if (installed || Runtime._instance) return;
   installed = true;
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
 }
