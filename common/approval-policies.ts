@@ -8,10 +8,9 @@
 //                                          "deployers": {"slackUsers": ["U0RELEASER"], "slackGroups": ["S0PAYDEV"]},
 //                                          "watch": {"intervalSeconds": 30, "maxErrorRate": 0.05, "maxP95Ms": 800, "windows": 3},
 //                                          "onTimeout": {"action": "escalate", "slackGroup": "S0ONCALL", "hardLimitSeconds": 7200}}}}
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../domain/approval-policy.js';
-import { ROLES } from './config-fields.js';
+import { jsonOrFileField, ROLES } from './config-fields.js';
 
 const slackId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,20}$`), `must be a Slack id starting with ${prefix}`);
 
@@ -64,30 +63,7 @@ export interface ApprovalPolicies {
   for(serviceKey: string): ApprovalPolicy;
 }
 
-export const approvalPoliciesField = z.string().transform((raw, ctx) => {
-  let text = raw.trim();
-  if (text.startsWith('@')) {
-    try {
-      text = readFileSync(text.slice(1), 'utf8');
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `cannot read ${text.slice(1)}: ${(error as Error).message}` });
-      return z.NEVER;
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON ({"default": {...}, "services": {"cluster/service": {...}}}) or @file.json' });
-    return z.NEVER;
-  }
-  const parsed = policiesSchema.safeParse(json);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(top)'}: ${issue.message}` });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
+export const approvalPoliciesField = jsonOrFileField(policiesSchema, '{"default": {...}, "services": {"cluster/service": {...}}}');
 
 type WrittenPolicies = z.output<typeof policiesSchema>;
 

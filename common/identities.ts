@@ -6,9 +6,9 @@
 //
 // apiKeys are key labels (SWITCHYARD_API_KEYS or the keys file, whose entries may also name their
 // `person`). A label or a Slack user belongs to one person at most.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { NAME, type ApiKeyEntry } from './api-keys.js';
+import { jsonOrFileField } from './config-fields.js';
 
 const personSchema = z.object({
   apiKeys: z.array(z.string().regex(NAME, 'must be an API key label')).max(100).default([]),
@@ -19,30 +19,7 @@ const identitiesSchema = z.record(z.string().regex(NAME, 'a person\'s name must 
 
 export type WrittenIdentities = z.output<typeof identitiesSchema>;
 
-export const identitiesField = z.string().transform((raw, ctx) => {
-  let text = raw.trim();
-  if (text.startsWith('@')) {
-    try {
-      text = readFileSync(text.slice(1), 'utf8');
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `cannot read ${text.slice(1)}: ${(error as Error).message}` });
-      return z.NEVER;
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON ({"alice": {"apiKeys": ["alice"], "slackUsers": ["U0ALICE"]}}) or @file.json' });
-    return z.NEVER;
-  }
-  const parsed = identitiesSchema.safeParse(json);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(top)'}: ${issue.message}` });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
+export const identitiesField = jsonOrFileField(identitiesSchema, '{"alice": {"apiKeys": ["alice"], "slackUsers": ["U0ALICE"]}}');
 
 /** Who is who, resolved once at start: each key with its person, and each Slack user's person. */
 export interface Identities {
