@@ -23,6 +23,7 @@ import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
 import { idleWorker, metric, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
+import { DocTables, type Figure } from './docs-tables.js';
 
 const stack = await startBenchStack();
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
@@ -153,6 +154,9 @@ const size = (name: string, fallback: number) => Number(process.env[name] ?? fal
 const only = process.env.BENCH_ROWS?.split(',').map((row) => row.trim());
 const want = (row: string) => !only || only.includes(row);
 const processes: { stop(): Promise<void> }[] = [];
+// `npm run bench -- --write-docs`: also rewrite the measured rows' tables in docs/performance.md.
+const docs = new DocTables();
+const ms = (x: number) => `${Math.round(x)} ms`;
 
 console.log('Machine: %d CPUs (%s), %s GiB memory, Node %s, ulimit -n %s', cpus().length, cpus()[0]?.model.trim() ?? '?', (totalmem() / 2 ** 30).toFixed(1), process.version, openFilesLimit());
 
@@ -177,6 +181,7 @@ try {
     console.log('  one channel           %s ms   (%s)', median(ones).toFixed(0), ones.map((x) => x.toFixed(0)).join(', '));
     console.log('  six channels          %s ms   (%s)', median(sixes).toFixed(0), sixes.map((x) => x.toFixed(0)).join(', '));
     console.log('  six / one             %s   (1.0 = perfectly parallel, 6.0 = sequential)', (median(sixes) / median(ones)).toFixed(2));
+    docs.record('parallel', [{ figure: `six equal channels / one channel (${latencyMs / 1000} s each, median of 3)`, measured: (median(sixes) / median(ones)).toFixed(2), goal: '≤ 1.15' }]);
     await api.stop();
     await worker.stop();
   }
@@ -188,6 +193,7 @@ try {
     console.log('  queries, 1 subscriber     %d', queries1);
     console.log('  queries, 100 subscribers  %d', queries100);
     console.log('  ratio                     %s   (1.0 = no growth with subscribers)', (queries100 / Math.max(queries1, 1)).toFixed(2));
+    docs.record('fanout', [{ figure: 'event queries, 100 subscribers / 1 subscriber', measured: (queries100 / Math.max(queries1, 1)).toFixed(2), goal: '1.00' }]);
   }
 
   if (want('latency')) {
@@ -202,6 +208,10 @@ try {
     const latency = await eventLatency(api, concurrent, rounds);
     console.log('\nEvent latency, state change → SSE client (%d six-channel distributions at once, %d rounds, one client each; API and worker processes):', concurrent, rounds);
     console.log('  p50 %d ms   p95 %d ms   max %d ms   (%d changes after subscribing)   event queries per workflow %s', latency.p50, latency.p95, latency.max, latency.samples, latency.queriesPerWorkflow.toFixed(1));
+    docs.record('latency', [
+      { figure: `state change → SSE client p95, ${concurrent} distributions at once`, measured: `${ms(latency.p95)} (p50 ${ms(latency.p50)})`, goal: '≤ 250 ms' },
+      { figure: 'event queries per six-channel distribution', measured: latency.queriesPerWorkflow.toFixed(1), goal: 'no more than polling' },
+    ]);
     await api.stop();
     await worker.stop();
   }
@@ -217,7 +227,16 @@ try {
       SWITCHYARD_DATA_DIR: stack.dataDir, SWITCHYARD_SSE_STREAMS_PER_KEY: String(sseStreams + 100), SWITCHYARD_RATE_LIMIT_READS: '0',
     });
     processes.push(api);
-    if (want('sse')) printSseFanOut(await sseFanOut(api, BENCH_KEY, sseStreams));
+    if (want('sse')) {
+      const fan = await sseFanOut(api, BENCH_KEY, sseStreams);
+      printSseFanOut(fan);
+      const perThousand = (fan.opened.rss - fan.base.rss) / 2 ** 20 / (fan.streams / 1000);
+      docs.record('sse', [
+        { figure: `one event → last of ${fan.streams.toLocaleString('en')} streams`, measured: `${((fan.event.lagsMs.at(-1) ?? NaN) / 1000).toFixed(2)} s`, goal: '≤ 0.5 s' },
+        { figure: 'API RSS per 1,000 open streams, after GC', measured: `${perThousand.toFixed(1)} MiB`, goal: '≤ 25 MiB' },
+        { figure: `connecting ${fan.streams.toLocaleString('en')} subscribers of one workflow`, measured: `${(fan.open.ms / 1000).toFixed(1)} s, ${fan.queriesWhileConnecting} event queries`, goal: 'as fast as WebSockets' },
+      ]);
+    }
     if (want('slack')) {
       const commands = size('BENCH_SLACK_COMMANDS', 500);
       const concurrency = size('BENCH_SLACK_CONCURRENCY', 8);
@@ -225,6 +244,7 @@ try {
       console.log('Slack: %d signed /platform-status commands to the API process, %d in flight:', commands, concurrency);
       console.log('  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 500; Slack gives up at 3 s)', Math.round(acks.p50), Math.round(acks.p99), Math.round(acks.max));
       console.log('  not acknowledged with 200: %d; replies posted to response_url afterwards: %d of %d\n', acks.non200, acks.worked, commands);
+      docs.record('slack', [{ figure: `\`/platform-status\` ack p99, ${commands} commands ${concurrency} at a time`, measured: ms(acks.p99), goal: '< 500 ms' }]);
     }
     if (want('slack-deploy')) {
       const commands = size('BENCH_SLACK_COMMANDS', 500);
@@ -233,6 +253,7 @@ try {
       console.log('Slack: %d signed /platform-deploy commands to the API process, %d in flight (policy checked and the admission update-with-start durable before each ack; one starts, the rest are refused as the service is busy):', commands, concurrency);
       console.log('  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 1000; Slack gives up at 3 s)', Math.round(acks.p50), Math.round(acks.p99), Math.round(acks.max));
       console.log('  not acknowledged as decided: %d; answers: %s\n', acks.non200, JSON.stringify(acks.answers));
+      docs.record('slack-deploy', [{ figure: `\`/platform-deploy\` ack p50 / p99 / max, ${commands} commands ${concurrency} at a time`, measured: `${Math.round(acks.p50)} / ${Math.round(acks.p99)} / ${Math.round(acks.max)} ms, ${acks.non200} undecided`, goal: 'p99 < 1 s' }]);
     }
     await api.stop();
   }
@@ -241,6 +262,7 @@ try {
     const seconds = await sandboxDeployment();
     console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
     console.log('  seconds                   %s\n', seconds.toFixed(1));
+    docs.record('deployment', [{ figure: '`POST /deploy` → `COMPLETED`, switched when ready', measured: `${seconds.toFixed(1)} s`, goal: '≤ 8 s' }]);
   }
 
   if (want('burst')) {
@@ -249,27 +271,40 @@ try {
     console.log('  non-2xx answers %d (goal 0); distributions not COMPLETED %d (%s); probe non-200 %d', result.non2xx, result.notCompleted,
       Object.entries(result.outcomes).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`).join(', '), result.probeNon2xx);
     console.log('  distributions completed %s/s   probes completed %s/s   ratio %s   (6 activities each against 1)\n', result.distributionsPerSecond.toFixed(1), result.probesPerSecond.toFixed(1), (result.distributionsPerSecond / result.probesPerSecond).toFixed(2));
+    docs.record('burst', [
+      { figure: `${result.count} six-channel distributions at once: non-2xx, not completed`, measured: `${result.non2xx}, ${result.notCompleted}`, goal: '0 errors' },
+      { figure: 'distributions/s vs one-activity probes/s', measured: `${result.distributionsPerSecond.toFixed(1)} / ${result.probesPerSecond.toFixed(1)} (${(result.distributionsPerSecond / result.probesPerSecond).toFixed(2)})`, goal: '≥ 0.8' },
+    ]);
   }
 
   if (want('starts')) {
     const total = size('BENCH_STARTS', 200);
+    const figures: Figure[] = [];
     for (const concurrency of [16, 64]) {
       const runs = await distributionStartRates(stack, total, concurrency);
       console.log('Start rate, POST /api/distribution/distribute (answering at once) vs raw start, %d at a time (%d starts per run, 3 runs a side, interleaved, alternating which goes first):', concurrency, total);
       for (const { api, raw, apiNon2xx } of runs) console.log('  POST /distribute %s/s   raw start %s/s   non-2xx %d', api.toFixed(1), raw.toFixed(1), apiNon2xx);
       console.log('  API / raw, min / median / max   %s   (1.0 = the API starts at engine speed); non-2xx in all: %d (goal 0)\n', ratioSpread(runs), runs.reduce((n, r) => n + r.apiNon2xx, 0));
+      figures.push({ figure: `\`POST /distribute\` / raw start, ${concurrency} at a time (min / median / max of 3)`, measured: `${ratioSpread(runs)}, ${runs.reduce((n, r) => n + r.apiNon2xx, 0)} non-2xx`, goal: '≥ 0.9, 0 errors' });
     }
+    docs.record('starts', figures);
   }
 
   if (want('deploy-starts')) {
     const total = size('BENCH_DEPLOY_STARTS', 100);
+    const figures: Figure[] = [];
     for (const concurrency of [16, 64]) {
       const runs = await deployStartRates(stack, total, concurrency);
       console.log('Start rate, POST /api/v1/deploy (a service of its own each) vs raw start of deploymentWorkflow and vs raw update-with-start of the admission the API sends, %d at a time (%d starts per run, 3 runs a side, interleaved, rotating which goes first):', concurrency, total);
       for (const { api, raw, admission, apiNon2xx } of runs) console.log('  POST /deploy %s/s   raw start %s/s   raw admission update-with-start %s/s   non-200 %d', api.toFixed(1), raw.toFixed(1), admission.toFixed(1), apiNon2xx);
       console.log('  API / raw start, min / median / max                 %s   (1.0 = admission costs nothing)', ratioSpread(runs));
       console.log('  API / raw admission update-with-start, min / median / max   %s   (1.0 = the API adds nothing to the engine\'s admission)\n', ratioSpread(runs.map((r) => ({ ...r, raw: r.admission }))));
+      figures.push(
+        { figure: `\`POST /deploy\` / raw start, ${concurrency} at a time (min / median / max)`, measured: ratioSpread(runs), goal: '≥ 0.9' },
+        { figure: `\`POST /deploy\` / raw admission update-with-start, ${concurrency} at a time`, measured: ratioSpread(runs.map((r) => ({ ...r, raw: r.admission }))), goal: '1.0' },
+      );
     }
+    docs.record('deploy-starts', figures);
   }
 
   if (want('idle')) {
@@ -285,12 +320,17 @@ try {
     const at = (count: number) => samples.find((sample) => sample.count === count)!;
     // Once the cache is full, more idle workflows should cost no more memory.
     console.log('  RSS at %d / at %d            %s   (1.00 = idle workflows cost nothing once the cache is full)\n', total, first, (at(total).rssMiB / at(first).rssMiB).toFixed(2));
+    docs.record('idle', [
+      { figure: `worker RSS after ${samples.map((x) => x.count.toLocaleString('en')).join(' / ')} settled distributions`, measured: `${samples.map((x) => x.rssMiB.toFixed(0)).join(' / ')} MiB`, goal: 'flat' },
+      { figure: `RSS at ${total.toLocaleString('en')} / at ${first.toLocaleString('en')}`, measured: (at(total).rssMiB / at(first).rssMiB).toFixed(2), goal: '1.00' },
+    ]);
     await worker.stop();
   }
 } finally {
   for (const child of processes) await child.stop();
   await stack.stop();
 }
+if (process.argv.includes('--write-docs')) console.log('docs/performance.md: rewrote the tables of %s', docs.write().join(', ') || 'no row');
 
 function openFilesLimit(): string {
   try {

@@ -518,9 +518,9 @@ describe('deploy/iam/switchyard-deploy-policy.json', () => {
     expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
-  it('is the policy the README prints', () => {
-    const readme = read('README.md');
-    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  it('is the policy the run book prints', () => {
+    const runbook = read('docs/runbook/aws.md');
+    const blocks = [...runbook.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const printed = blocks.map((b) => { try { return JSON.parse(b) as unknown; } catch { return undefined; } });
     expect(printed).toContainEqual(policy);
   });
@@ -529,14 +529,14 @@ describe('deploy/iam/switchyard-deploy-policy.json', () => {
 describe('deploy/iam/switchyard-deploy-trust-policy.json', () => {
   const trust = JSON.parse(read('deploy/iam/switchyard-deploy-trust-policy.json')) as { Version: string; Statement: (PolicyStatement & { Principal?: { AWS?: string } })[] };
 
-  it("lets only the worker's principal assume the role, with the sts:ExternalId condition, and is printed in the README", () => {
+  it("lets only the worker's principal assume the role, with the sts:ExternalId condition, and is printed in the run book", () => {
     expect(trust.Version).toBe('2012-10-17');
     expect(trust.Statement).toHaveLength(1);
     const [statement] = trust.Statement;
     expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
     expect(statement!.Principal?.AWS).toMatch(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@-]+$/);
     expect(statement!.Condition).toEqual({ StringEquals: { 'sts:ExternalId': expect.any(String) } });
-    const blocks = [...read('README.md').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => { try { return JSON.parse(m[1]!) as unknown; } catch { return undefined; } });
+    const blocks = [...read('docs/runbook/aws.md').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => { try { return JSON.parse(m[1]!) as unknown; } catch { return undefined; } });
     expect(blocks).toContainEqual(trust);
   });
 });
@@ -588,24 +588,17 @@ describe('deploy/codedeploy/deployment-group.json', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// README
+// The run book (docs/runbook/temporal.md)
 
-describe('README: Production run book', () => {
-  const readme = read('README.md');
-  const headings = readme.split('\n').filter((l) => l.startsWith('## '));
-  const section = readme.slice(readme.indexOf('## Production run book'), readme.indexOf('## Tests'));
-
-  it('comes right before ## Tests', () => {
-    expect(headings.indexOf('## Production run book')).toBeGreaterThan(-1);
-    expect(headings.indexOf('## Tests')).toBe(headings.indexOf('## Production run book') + 1);
-  });
+describe('docs/runbook/temporal.md', () => {
+  const page = read('docs/runbook/temporal.md');
 
   it('names the tested Temporal version and the manual command for every search attribute', () => {
-    expect(section).toContain(`temporalio/server:${temporalVersion}`);
-    expect(section).toContain(`temporalio/admin-tools:${temporalVersion}`);
+    expect(page).toContain(`temporalio/server:${temporalVersion}`);
+    expect(page).toContain(`temporalio/admin-tools:${temporalVersion}`);
     const typeNames: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
     for (const key of SEARCH_ATTRIBUTES) {
-      expect(section).toMatch(new RegExp(`temporal operator search-attribute create .*--name ${key.name} --type ${typeNames[key.type]}\\b`));
+      expect(page).toMatch(new RegExp(`temporal operator search-attribute create .*--name ${key.name} --type ${typeNames[key.type]}\\b`));
     }
   });
 });

@@ -109,7 +109,7 @@ describe('split sandbox: emulators, worker and API as separate processes', () =>
     await waitFor('the API healthy', all, healthy, 60_000);
     expect(await get(`${apiUrl}/healthz`)).toMatchObject({ status: 'UP', sandbox: false });
 
-    // Connect with the sandbox's credentials, as the README walkthrough does.
+    // Connect with the sandbox's credentials, as the walkthrough in docs/sandbox.md does.
     const github = await call('POST', '/api/v1/connect/github', { owner: env.SANDBOX_GITHUB_OWNER, repo: env.SANDBOX_GITHUB_REPO, branch: 'main', token: env.SANDBOX_GITHUB_TOKEN });
     expect(github.status, JSON.stringify(github.body)).toBe(200);
     const aws = await call('POST', '/api/v1/connect/aws', { region: env.AWS_REGION, accessKeyId: env.SANDBOX_AWS_ACCESS_KEY_ID, secretAccessKey: env.SANDBOX_AWS_SECRET_ACCESS_KEY });

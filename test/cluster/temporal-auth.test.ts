@@ -4,7 +4,7 @@
 // cluster:init` and `npm start` get their credentials only through the SDK's variables
 // (TEMPORAL_TLS_*, TEMPORAL_API_KEY), and a deployment reaches the gate and completes. Clients
 // without credentials are refused, and so is a decision sent straight to Temporal by someone who
-// may not write in the namespace: the namespace is the trust boundary (README, "Who may decide").
+// may not write in the namespace: the namespace is the trust boundary (docs/runbook/temporal.md, "Who may decide").
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
