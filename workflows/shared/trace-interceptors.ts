@@ -5,6 +5,7 @@
 // A run is traced only when its start carried a trace context (the API's client interceptor
 // sets it when tracing is on); otherwise every method is a plain pass-through.
 import {
+  AsyncLocalStorage,
   defaultPayloadConverter,
   proxySinks,
   workflowInfo,
@@ -38,6 +39,11 @@ function withContext(headers: Headers, span: SpanContext): Headers {
   return { ...headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: `00-${span.traceId}-${span.spanId}-01` }) };
 }
 
+// The span of the handler (signal, update) that is running, so what it schedules is its child;
+// the sandbox's AsyncLocalStorage follows the handler's promises without adding awaits. One for
+// the module, not one a run: every instance stays registered with the isolate's async hooks.
+const handling = new AsyncLocalStorage<SpanContext>();
+
 /** 32-bit FNV-1a, as 8 hex digits. Span ids come from the run id and a counter, never Math.random (the workflow's own sequence). */
 function fnv(text: string): string {
   let hash = 0x811c9dc5;
@@ -47,6 +53,7 @@ function fnv(text: string): string {
 
 export function traceInterceptors(): { inbound: WorkflowInboundCallsInterceptor; outbound: WorkflowOutboundCallsInterceptor } {
   let run: SpanContext | undefined;
+  const current = () => handling.getStore() ?? run;
   let counter = 0;
   const sink = () => proxySinks<TracingSinks>().tracing;
 
@@ -73,21 +80,23 @@ export function traceInterceptors(): { inbound: WorkflowInboundCallsInterceptor;
       },
       handleSignal(input, next) {
         const parent = parentFrom(input.headers);
-        return parent ? span(`HandleSignal:${input.signalName}`, parent, {}, () => next(input)) : next(input);
+        return parent ? span(`HandleSignal:${input.signalName}`, parent, {}, (self) => handling.run(self, () => next(input))) : next(input);
       },
       handleUpdate(input, next) {
         const parent = parentFrom(input.headers);
-        return parent ? span(`HandleUpdate:${input.name}`, parent, { temporalUpdateId: input.updateId }, () => next(input)) : next(input);
+        return parent ? span(`HandleUpdate:${input.name}`, parent, { temporalUpdateId: input.updateId }, (self) => handling.run(self, () => next(input))) : next(input);
       },
     },
     outbound: {
       scheduleActivity(input, next) {
-        if (!run) return next(input);
-        return span(`StartActivity:${input.activityType}`, run, {}, (self) => next({ ...input, headers: withContext(input.headers, self) }));
+        const parent = current();
+        if (!parent) return next(input);
+        return span(`StartActivity:${input.activityType}`, parent, {}, (self) => next({ ...input, headers: withContext(input.headers, self) }));
       },
       startChildWorkflowExecution(input, next) {
-        if (!run) return next(input);
-        return span(`StartChildWorkflow:${input.workflowType}`, run, {}, (self) => next({ ...input, headers: withContext(input.headers, self) }));
+        const parent = current();
+        if (!parent) return next(input);
+        return span(`StartChildWorkflow:${input.workflowType}`, parent, {}, (self) => next({ ...input, headers: withContext(input.headers, self) }));
       },
       continueAsNew(input, next) {
         // The next run continues this trace (as a child of this run's span).
