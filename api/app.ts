@@ -34,6 +34,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { ApiMetrics, registerMetricsRoute } from './routes/metrics.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { accessLog } from './access-log.js';
+import { requestScope, traceRequests } from './tracing.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
 import { createWebSocketRoutes, type WsLimits } from './ws/routes.js';
@@ -80,6 +81,8 @@ export interface AppDeps {
   keysInUrls?: boolean;
   /** SWITCHYARD_METRICS_KEY: when set, GET /metrics requires it as a bearer token. */
   metricsKey?: string | undefined;
+  /** Open a server span per request (api/tracing.ts); set when OpenTelemetry tracing is on. */
+  tracing?: boolean;
   /** Route middleware for a role (and the route's class for the rate limit: by default, GET reads and the rest writes); set by createApp. */
   auth: (role: Role, routeClass?: RouteClass) => MiddlewareHandler;
   /** For SSE routes: also `?token=` (an API key, or a stream token for the route's scope). */
@@ -110,6 +113,8 @@ export function createApp(options: AppOptions) {
 
   const metrics = new ApiMetrics();
   app.use('*', requestId());
+  if (options.tracing) app.use('*', traceRequests());
+  app.use('*', requestScope());
   app.use('*', accessLog(deps.logger));
   app.use('*', metrics.middleware());
   app.onError(createErrorHandler(deps.logger));

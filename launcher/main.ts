@@ -11,6 +11,7 @@ import { apiKeyRingFrom, startApi } from '../api/start.js';
 import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SLACK, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { sandboxApi, sandboxWorkerServices } from '../emulators/wiring/services.js';
 import { startWorker } from '../worker/start.js';
+import { startConfiguredTracing } from '../common/telemetry/tracing.js';
 import { workerTelemetry } from '../worker/telemetry.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { printBanner } from './banner.js';
@@ -18,11 +19,15 @@ import { startTemporalDevServer } from './temporal-dev-server.js';
 
 const config = loadConfigOrExit({ SWITCHYARD_SANDBOX: 'true', ...process.env });
 const logger = createLogger(config.logLevel, 'switchyard');
+// API and worker in one process, one service name (OTEL_SERVICE_NAME overrides); off without an OTLP endpoint.
+const tracing = startConfiguredTracing(config.tracing, 'switchyard');
 // The launcher owns shutdown order (API, then worker, then Temporal), so the Temporal runtime
 // must not react to signals by itself.
 Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN'), ...workerTelemetry(config.workerMetricsAddress) });
 
 const stoppers: { name: string; stop: () => Promise<void> }[] = [];
+// Last to stop: it flushes the spans of everything stopped before it.
+if (tracing) stoppers.push({ name: 'tracing', stop: tracing.shutdown });
 let stopping = false;
 
 async function shutdown(reason: string, exitCode = 0): Promise<void> {
@@ -76,13 +81,13 @@ try {
     stoppers.push({ name: 'sandbox emulators', stop: sandbox.close });
   }
 
-  const worker = await startWorker(config, address, logger, sandboxWorkerServices(config, sandbox));
+  const worker = await startWorker(config, address, logger, sandboxWorkerServices(config, sandbox), tracing);
   stoppers.push({ name: 'worker', stop: worker.stop });
   void worker.done.then(() => { if (!stopping) void shutdown('worker stopped', 1); });
 
   // In sandbox mode the API gets the sandbox as ordinary configuration plus its base AWS credentials.
   const wired = sandbox ? await sandboxApi(config, sandbox) : { config, services: apiServices(config) };
-  const api = await startApi(wired.config, address, apiKeyRingFrom(config, stored?.key), logger, wired.services);
+  const api = await startApi(wired.config, address, apiKeyRingFrom(config, stored?.key), logger, wired.services, tracing);
   // The sandbox's CodeDeploy calls the real forwarding Lambda handler at AfterAllowTestTraffic.
   if (sandbox) connectSandboxHook(sandbox, `${api.url}/api/v1/hooks/codedeploy`, config.slack.hook.secret ?? SANDBOX_SLACK.hookSecret);
   stoppers.push({ name: 'API', stop: api.stop });

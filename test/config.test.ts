@@ -39,6 +39,16 @@ describe('configuration', () => {
     expect(problemsOf({ WORKER_HEALTH_PORT: '70000' })).toEqual([expect.stringMatching(/^WORKER_HEALTH_PORT/)]);
   });
 
+  it('turns tracing on only with an OTLP endpoint, resolving the traces URL as the OTLP spec does', () => {
+    expect(loadConfig({}).tracing).toEqual({ tracesEndpoint: undefined, serviceName: undefined });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing.tracesEndpoint).toBe('http://collector:4318/v1/traces');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://tempo:443/otlp/traces' }).tracing.tracesEndpoint).toBe('https://tempo:443/otlp/traces');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing.tracesEndpoint).toBeUndefined();
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'switchyard-api-eu' }).tracing.serviceName).toBe('switchyard-api-eu');
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toEqual([expect.stringMatching(/^OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/)]);
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://c:4317' })).toEqual([expect.stringMatching(/^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must be an http\(s\) URL/)]);
+  });
+
   it('takes WORKFLOW_BUNDLE_PATH only when the file is there, naming the command that builds it', () => {
     expect(problemsOf({ WORKFLOW_BUNDLE_PATH: join(tmpdir(), 'no-such-bundle.js') })).toEqual([expect.stringMatching(/^WORKFLOW_BUNDLE_PATH.*npm run bundle:workflows/)]);
     const path = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'workflow-bundle.js');

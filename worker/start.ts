@@ -9,6 +9,7 @@ import { connectionOptions } from '../common/temporal-connection.js';
 import { prepareClusterAt } from '../common/temporal-cluster.js';
 import { buildActivityDeps, type WorkerServices } from './activity-deps.js';
 import { createSwitchyardWorker } from './worker.js';
+import type { Tracing } from '../common/telemetry/tracing.js';
 
 export interface RunningWorker {
   worker: Worker;
@@ -21,7 +22,7 @@ export interface RunningWorker {
 }
 
 /** The worker owns `services` from here on: its connection store is closed once the worker has stopped. */
-export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices): Promise<RunningWorker> {
+export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices, tracing?: Tracing): Promise<RunningWorker> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
   const options = connectionOptions(address, config.temporal.credentials);
@@ -36,6 +37,7 @@ export async function startWorker(config: Config, address: string, logger: Logge
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : {}),
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
+    tracing,
   });
   const done = worker.run().finally(async () => {
     await connection.close();
