@@ -19,7 +19,7 @@ import { loadSlackConfig, type SlackConfig } from './slack-config.js';
 
 /** How often build runs and CodeDeploy are polled when DEPLOY_POLL_MS is unset. */
 const PRODUCTION_POLL_MS = 5000;
-const SANDBOX_POLL_MS = 250;
+export const SANDBOX_POLL_MS = 250;
 
 export const configSchema = z.object({
   PORT: port.default(8080),

@@ -6,6 +6,7 @@ import { stageEvent, type DeploymentContext } from '../context.js';
 import { DeploymentFailure } from '../failures.js';
 import { STAGE_MESSAGES as M } from '../stage-messages.js';
 import { runStage } from './run-stage.js';
+import { appendProgress } from '../progress-log.js';
 
 /** Registers green's task definition (a rollback deployment reuses the known-good one); returns its ARN. */
 export function taskDefinitionStage(ctx: DeploymentContext, imageUri: string): Promise<string> {
@@ -48,6 +49,7 @@ export function codeDeployStage(ctx: DeploymentContext, imageUri: string, taskDe
     stageEvent(ctx, M.blueRunning, { url: target.blueUrl });
     stageEvent(ctx, M.greenStarting, { url: target.greenUrl });
     const ready = await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId, until: 'Ready', workflowId, stage: 4 });
+    appendProgress(ctx, ready.progress);
     // Recorded in the activity's result (absent from older histories): replay-safe.
     if (ready.blueServiceArn) state.blueServiceArn = ready.blueServiceArn;
     if (ready.greenServiceArn) state.greenServiceArn = ready.greenServiceArn;

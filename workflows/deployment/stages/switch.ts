@@ -7,6 +7,7 @@ import { classifyFailure } from '../failures.js';
 import { STAGE_MESSAGES as M } from '../stage-messages.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
 import { fail } from './endings.js';
+import { appendProgress } from '../progress-log.js';
 
 export async function switchTraffic(ctx: DeploymentContext, d: Decision): Promise<DeploymentSnapshot> {
   const { input, state, log, acts, aws, workflowId } = ctx;
@@ -22,7 +23,7 @@ export async function switchTraffic(ctx: DeploymentContext, d: Decision): Promis
     const before = await acts.probeHealth({ blueUrl: target.blueUrl, greenUrl: target.greenUrl });
     state.blue = before.blue;
     await acts.continueCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId! });
-    await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId!, until: 'Succeeded', workflowId, stage: 5 });
+    appendProgress(ctx, (await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId!, until: 'Succeeded', workflowId, stage: 5 })).progress);
     // Production now runs green: its figures on the production URL are green's.
     state.green = await acts.probeProduction({ url: target.blueUrl });
   } catch (error) {
