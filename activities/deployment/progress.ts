@@ -1,12 +1,12 @@
 // Long-running activities report stage progress to their workflow as signals; the workflow keeps
 // one event per key, so an activity retried after a crash may safely report again. Each signal
 // costs its own workflow task (four history events), so reports are batched: at most one signal
-// per PROGRESS_MIN_INTERVAL_MS, and what is still pending when the activity returns travels in its
-// result instead of a last signal.
+// per PROGRESS_MIN_INTERVAL_MS, counted from the activity's start (a wait shorter than that sends
+// none), and what is still pending when the activity returns travels in its result instead.
 import { Context } from '@temporalio/activity';
 import { progressSignal, type ProgressReport } from '../../workflows/deployment/messages.js';
 
-/** Reports within this long of the last signal wait for the next poll (or the activity's result). */
+/** Reports within this long of the last signal (or the start) wait for the next poll, or the activity's result. */
 export const PROGRESS_MIN_INTERVAL_MS = 1000;
 
 export async function reportProgress(workflowId: string, reports: ProgressReport[]): Promise<void> {
@@ -21,7 +21,7 @@ export async function reportProgress(workflowId: string, reports: ProgressReport
 /** One activity attempt's progress: signalled in batches, the rest handed back by take(). */
 export class ProgressBatch {
   #pending: ProgressReport[] = [];
-  #lastSentAt = Number.NEGATIVE_INFINITY;
+  #lastSentAt = Date.now();
 
   constructor(private readonly workflowId: string, private readonly minIntervalMs = PROGRESS_MIN_INTERVAL_MS) {}
 
