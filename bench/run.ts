@@ -8,6 +8,7 @@
 //  5. Slack: signed /platform-status commands (work after the ack) and /platform-deploy commands
 //     (policy and durable start before the ack) to the API process, acknowledgement p50/p99.
 //  6. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
+//     npm-start: `npm start` as a process → the first deployment COMPLETED, 3 runs (bench/npm-start.ts).
 //  7. Start rates: POST /api/distribution/distribute and POST /api/v1/deploy against raw
 //     client.workflow.start of the same workflow with the same input, 16 and 64 at a time.
 //  8. A burst: 200 six-channel distributions posted at once, against a trivial workflow's rate.
@@ -22,6 +23,7 @@ import { BENCH_KEY, startBenchStack } from './harness.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
 import { idleWorker, metric, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
+import { npmStartRun, printNpmStartRuns } from './npm-start.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
 import { DocTables, type Figure } from './docs-tables.js';
 
@@ -263,6 +265,13 @@ try {
     console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
     console.log('  seconds                   %s\n', seconds.toFixed(1));
     docs.record('deployment', [{ figure: '`POST /deploy` → `COMPLETED`, switched when ready', measured: `${seconds.toFixed(1)} s`, goal: '≤ 8 s' }]);
+  }
+
+  if (want('npm-start')) {
+    // Its own processes and dev server; this stack idles meanwhile.
+    const runs = [];
+    for (let i = 0; i < 3; i += 1) runs.push(await npmStartRun());
+    printNpmStartRuns(runs);
   }
 
   if (want('burst')) {

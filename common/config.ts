@@ -19,7 +19,7 @@ import { loadSlackConfig, type SlackConfig } from './slack-config.js';
 
 /** How often build runs and CodeDeploy are polled when DEPLOY_POLL_MS is unset. */
 const PRODUCTION_POLL_MS = 5000;
-const SANDBOX_POLL_MS = 250;
+export const SANDBOX_POLL_MS = 100;
 
 export const configSchema = z.object({
   PORT: port.default(8080),
@@ -107,7 +107,7 @@ export const configSchema = z.object({
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   DEPLOY_QUEUE_CAPACITY: z.coerce.number().int().min(0).max(100).default(0),
   DEPLOY_APPROVAL_POLICIES: approvalPoliciesField.optional(),
-  // Unset: 5000 ms against real services, 250 ms in sandbox mode (the emulators answer at once).
+  // Unset: 5000 ms against real services, 100 ms in sandbox mode (the emulators answer at once).
   DEPLOY_POLL_MS: z.coerce.number().int().min(10).optional(),
   DEPLOY_CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30),

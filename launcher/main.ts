@@ -1,6 +1,7 @@
 // `npm start`: everything on one machine. The Temporal dev server (unless TEMPORAL_ADDRESS is
 // set), the sandbox emulators (in sandbox mode), the worker and the API, stopped in reverse order
-// on Ctrl-C or SIGTERM. Sandbox mode is this launcher's default, asked for here on purpose
+// on Ctrl-C or SIGTERM. What does not depend on the rest starts at once, side by side: the dev
+// server (a process of its own), the workflow bundle (webpack, in this process) and the emulators. Sandbox mode is this launcher's default, asked for here on purpose
 // (SWITCHYARD_SANDBOX=false turns it off); nowhere else is it on unless set.
 import { join } from 'node:path';
 import { loadOrCreateAdminKey } from '../common/admin-key.js';
@@ -13,7 +14,8 @@ import { sandboxApi, sandboxWorkerServices } from '../emulators/wiring/services.
 import { startWorker } from '../worker/start.js';
 import { startConfiguredTracing } from '../common/telemetry/tracing.js';
 import { workerTelemetry } from '../worker/telemetry.js';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../worker/worker.js';
 import { printBanner } from './banner.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 
@@ -59,29 +61,30 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   const stored = config.adminKeyFromEnv ? undefined : loadOrCreateAdminKey(config.dataDir);
 
-  let address = config.temporal.address;
-  let temporalUi: string | undefined;
-  if (!address) {
-    const devServer = await startTemporalDevServer({
-      dataDir: config.dataDir,
-      namespace: config.temporal.namespace,
-      port: config.temporal.devPort,
-      uiPort: config.temporal.uiPort,
-    });
-    stoppers.push({ name: 'Temporal dev server', stop: devServer.stop });
-    address = devServer.address;
-    temporalUi = devServer.uiUrl;
-  }
+  // The worker would bundle its workflows only once Temporal is up; bundled now, it does not wait.
+  const bundling = config.temporal.workflowBundlePath ? undefined : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: Runtime.instance().logger });
+  bundling?.catch(() => undefined); // awaited below; a failure is reported there
+  const starting = config.temporal.address ? undefined : startTemporalDevServer({
+    dataDir: config.dataDir,
+    namespace: config.temporal.namespace,
+    port: config.temporal.devPort,
+    uiPort: config.temporal.uiPort,
+  });
+  // Deployments name the sandbox's hook function; connectSandboxHook installs it once the API listens.
+  // Its state lives in the data folder: a deployment waiting at the gate survives a restart.
+  const sandboxStarting = config.sandbox ? startSandbox({ hookFunction: SANDBOX_HOOK_FUNCTION, stateDir: join(config.dataDir, 'sandbox') }) : undefined;
+  const [devServer, sandbox] = await Promise.allSettled([starting, sandboxStarting]).then(([d, s]) => {
+    // Whichever started is stopped on the way out, also when the other failed.
+    if (d.status === 'fulfilled' && d.value) stoppers.push({ name: 'Temporal dev server', stop: d.value.stop });
+    if (s.status === 'fulfilled' && s.value) stoppers.push({ name: 'sandbox emulators', stop: s.value.close });
+    if (d.status === 'rejected') throw d.reason;
+    if (s.status === 'rejected') throw s.reason;
+    return [d.value, s.value as Sandbox | undefined] as const;
+  });
+  const address = devServer?.address ?? config.temporal.address!;
+  const temporalUi = devServer?.uiUrl;
 
-  let sandbox: Sandbox | undefined;
-  if (config.sandbox) {
-    // Deployments name the sandbox's hook function; connectSandboxHook installs it once the API listens.
-    // Its state lives in the data folder: a deployment waiting at the gate survives a restart.
-    sandbox = await startSandbox({ hookFunction: SANDBOX_HOOK_FUNCTION, stateDir: join(config.dataDir, 'sandbox') });
-    stoppers.push({ name: 'sandbox emulators', stop: sandbox.close });
-  }
-
-  const worker = await startWorker(config, address, logger, sandboxWorkerServices(config, sandbox), tracing);
+  const worker = await startWorker(config, address, logger, sandboxWorkerServices(config, sandbox), tracing, bundling && { code: (await bundling).code });
   stoppers.push({ name: 'worker', stop: worker.stop });
   void worker.done.then(() => { if (!stopping) void shutdown('worker stopped', 1); });
 

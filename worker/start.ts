@@ -1,7 +1,7 @@
 // Starts the worker on a connection: shared by the production entry (worker/main.ts) and the
 // launcher (`npm start`).
 import { hostname } from 'node:os';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
@@ -21,8 +21,11 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** The worker owns `services` from here on: its connection store is closed once the worker has stopped. */
-export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices, tracing?: Tracing): Promise<RunningWorker> {
+/**
+ * The worker owns `services` from here on: its connection store is closed once the worker has stopped.
+ * `workflowBundle`: code bundled while the rest started (the launcher); WORKFLOW_BUNDLE_PATH wins.
+ */
+export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices, tracing?: Tracing, workflowBundle?: WorkflowBundleOption): Promise<RunningWorker> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
   const options = connectionOptions(address, config.temporal.credentials);
@@ -35,7 +38,7 @@ export async function startWorker(config: Config, address: string, logger: Logge
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : {}),
+    ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : workflowBundle ? { workflowBundle } : {}),
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
     tracing,
   });
