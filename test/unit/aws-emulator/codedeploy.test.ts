@@ -279,8 +279,14 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
     const { deploymentId } = await c.codedeploy.send(new CreateDeploymentCommand({
       applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup, revision: revision(yaml),
     }));
-    await waitForDeployment(c, deploymentId!, ['Ready']);
+    // Parsed as YAML, the AppSpec's task definition becomes green's: the deployment reaches Ready
+    // (a bad AppSpec fails it at once, with its error code, instead of timing out here).
+    const ready = await waitForDeployment(c, deploymentId!, ['Ready', 'Failed']);
+    expect(ready.status).toBe('Ready');
+    expect(ready.errorInformation).toBeUndefined();
     await c.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+    const stopped = await waitForDeployment(c, deploymentId!, ['Stopped', 'Failed', 'Succeeded']);
+    expect(stopped.status).toBe('Stopped');
   });
 });
 

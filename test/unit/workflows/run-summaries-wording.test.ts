@@ -2,7 +2,7 @@
 // figures read like, and that nothing but names and figures goes in.
 import { describe, expect, it } from 'vitest';
 import { deploymentDetails, deploymentSummary, distributionDetails, distributionSummary, gateDetails } from '../../../domain/run-summaries.js';
-import { deploymentInput } from '../../workflows/stub-worker.js';
+import { deploymentInput } from '../../support/deployment-input.js';
 
 describe('run summaries for the Temporal UI', () => {
   it('names the version, or the branch head without one, and a rollback by what it undoes', () => {
