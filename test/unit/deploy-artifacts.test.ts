@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DockerfileParser, JSONInstruction, ModifiableInstruction, type Instruction as DockerInstruction } from 'dockerfile-ast';
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../common/config.js';
@@ -258,37 +260,20 @@ describe('docker-compose.yml: Switchyard', () => {
 // ---------------------------------------------------------------------------------------------
 // Dockerfile
 
-interface Instruction { keyword: string; args: string; line: number }
+interface Instruction { keyword: string; args: string; line: number; node: DockerInstruction }
 
-/** Instructions with continuation lines joined and comments dropped. */
+/** The Dockerfile's instructions, parsed by dockerfile-ast: continuation lines joined, comments dropped. */
 function parseDockerfile(text: string): Instruction[] {
-  const instructions: Instruction[] = [];
-  let buffer = '';
-  let start = 0;
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (!buffer && (line === '' || line.startsWith('#'))) return;
-    if (buffer && line.startsWith('#')) return;
-    if (!buffer) start = index + 1;
-    buffer += (buffer ? ' ' : '') + line.replace(/\\$/, '').trim();
-    if (line.endsWith('\\')) return;
-    const [keyword, ...rest] = buffer.split(/\s+/);
-    instructions.push({ keyword: keyword!.toUpperCase(), args: rest.join(' '), line: start });
-    buffer = '';
-  });
-  return instructions;
+  return DockerfileParser.parse(text).getInstructions().map((node) => ({
+    keyword: node.getKeyword(), args: node.getArgumentsContent() ?? '', line: node.getRange().start.line + 1, node,
+  }));
 }
 
-/** Exec form (JSON array) or shell form words, with leading --flags split off. */
-function words(args: string): { flags: Record<string, string>; values: string[] } {
-  let rest = args.trim();
-  const flags: Record<string, string> = {};
-  for (let m = rest.match(/^--([a-z-]+)(?:=(\S+))?\s+/); m; m = rest.match(/^--([a-z-]+)(?:=(\S+))?\s+/)) {
-    flags[m[1]!] = m[2] ?? 'true';
-    rest = rest.slice(m[0].length);
-  }
-  const values = rest.startsWith('[') ? (JSON.parse(rest) as string[]) : rest.split(/\s+/);
-  return { flags, values };
+/** An instruction's --flags, and its values: the exec form's JSON strings, or the shell form's words. */
+function words({ node }: Instruction): { flags: Record<string, string>; values: string[] } {
+  const flags = node instanceof ModifiableInstruction ? Object.fromEntries(node.getFlags().map((f) => [f.getName(), f.getValue() ?? 'true'])) : {};
+  const json = node instanceof JSONInstruction ? node.getJSONStrings().map((s) => s.getJSONValue()) : [];
+  return { flags, values: json.length > 0 ? json : node.getArguments().map((a) => a.getValue()) };
 }
 
 const dockerfile = parseDockerfile(read('Dockerfile'));
@@ -299,24 +284,24 @@ for (const instruction of dockerfile) {
 }
 const finalStage = stages[stages.length - 1] ?? [];
 
-/** .dockerignore rules, last match wins (Docker's semantics, without its rarely used escapes). */
+/** .dockerignore rules in order, each a picomatch matcher (Docker's patterns: `*`, `?`, `**`, `!`). */
+const ignoreRules = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((rule) => ({
+  negate: rule.startsWith('!'),
+  matches: picomatch(rule.replace(/^!/, '').replace(/^\/+/, '').replace(/\/+$/, ''), { dot: true }),
+}));
+
+/** Whether .dockerignore keeps `path` out of the build context: a rule matches it or a parent folder; the last match wins. */
 function dockerIgnored(path: string): boolean {
-  const rules = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const ancestors = path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
   let ignored = false;
-  for (const rule of rules) {
-    const negate = rule.startsWith('!');
-    const pattern = rule.replace(/^!/, '').replace(/^\/+/, '').replace(/\/+$/, '');
-    const regex = new RegExp(`^${pattern.split('**').map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('.*')}$`);
-    if (ancestors.some((a) => regex.test(a))) ignored = !negate;
-  }
+  for (const { negate, matches } of ignoreRules) if (ancestors.some((a) => matches(a))) ignored = !negate;
   return ignored;
 }
 
 /** Repository paths a stage copies from the build context, with where they land under WORKDIR. */
 function copiedIn(stage: Instruction[]) {
   return stage.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').flatMap((i) => {
-    const { flags, values } = words(i.args);
+    const { flags, values } = words(i);
     if (flags.from) return [];
     const destination = values[values.length - 1]!.replace(/^\.\//, '').replace(/\/$/, '');
     return values.slice(0, -1).map((source) => ({ source: source.replace(/^\.\//, '').replace(/\/$/, ''), destination, multiple: values.length > 2 }));
@@ -324,7 +309,7 @@ function copiedIn(stage: Instruction[]) {
 }
 /** The stage that compiles (npm run build), and the name the final stage copies its dist/ by. */
 const buildStage = stages.find((stage) => stage.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args))) ?? [];
-const buildStageName = buildStage[0] ? words(buildStage[0].args).values[2] : undefined;
+const buildStageName = buildStage[0] ? words(buildStage[0]).values[2] : undefined;
 
 /** Every file in the repository under `dir` (relative paths). */
 function filesUnder(dir: string): string[] {
@@ -369,16 +354,16 @@ function loadedBy(entry: string): string[] {
 describe('Dockerfile', () => {
   it('is multi-stage on Node 22 or 24 LTS (bookworm-slim), with production dependencies from npm ci', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    const stageNames = stages.map((stage) => words(stage[0]!.args).values[2]).filter(Boolean);
+    const stageNames = stages.map((stage) => words(stage[0]!).values[2]).filter(Boolean);
     for (const stage of stages) {
-      const image = words(stage[0]!.args).values[0]!;
+      const image = words(stage[0]!).values[0]!;
       expect(/^node:(22|24)-bookworm-slim$/.test(image) || stageNames.includes(image), image).toBe(true);
     }
     const depsStage = stages.findIndex((stage) => stage.some((i) => i.keyword === 'RUN' && /\bnpm ci\b.*--omit=dev/.test(i.args)));
     expect(depsStage).toBeGreaterThanOrEqual(0);
     expect(depsStage).toBeLessThan(stages.length - 1);
-    const depsName = words(stages[depsStage]![0]!.args).values[2];
-    expect(finalStage.some((i) => i.keyword === 'COPY' && words(i.args).flags.from === depsName && i.args.includes('node_modules'))).toBe(true);
+    const depsName = words(stages[depsStage]![0]!).values[2];
+    expect(finalStage.some((i) => i.keyword === 'COPY' && words(i).flags.from === depsName && i.args.includes('node_modules'))).toBe(true);
     expect(finalStage.some((i) => i.keyword === 'RUN' && /\bnpm (ci|install)\b/.test(i.args))).toBe(false);
   });
 
@@ -396,12 +381,12 @@ describe('Dockerfile', () => {
     expect(check).toContain('/healthz');
     expect(check).not.toMatch(/\b(curl|wget)\b/);
     const cmd = finalStage.filter((i) => i.keyword === 'CMD').pop();
-    expect(words(cmd!.args).values).toEqual(packageJson.scripts['start:api']!.split(' '));
+    expect(words(cmd!).values).toEqual(packageJson.scripts['start:api']!.split(' '));
   });
 
   it('copies only what exists and is not excluded by .dockerignore, each to the same place', () => {
     for (const instruction of dockerfile.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
-      const { flags, values } = words(instruction.args);
+      const { flags, values } = words(instruction);
       if (flags.from) continue;
       for (const source of values.slice(0, -1)) {
         expect(existsSync(join(ROOT, source)), `Dockerfile line ${instruction.line}: ${source} exists`).toBe(true);
@@ -415,7 +400,7 @@ describe('Dockerfile', () => {
 
   it('runs compiled JavaScript: the final stage takes dist/ from the build stage, tsx is a dev dependency only', () => {
     expect(buildStageName, 'a named stage runs npm run build').toBeDefined();
-    expect(finalStage.some((i) => i.keyword === 'COPY' && words(i.args).flags.from === buildStageName && /\/app\/dist\s+\.\/dist$/.test(i.args))).toBe(true);
+    expect(finalStage.some((i) => i.keyword === 'COPY' && words(i).flags.from === buildStageName && /\/app\/dist\s+\.\/dist$/.test(i.args))).toBe(true);
     expect(packageJson.scripts.build).toMatch(/\btsc -p tsconfig\.build\.json\b/);
     const pkg = packageJson as unknown as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     expect(pkg.dependencies.tsx).toBeUndefined();
@@ -448,7 +433,7 @@ describe('Dockerfile', () => {
     const emulatorFiles = filesUnder('emulators');
     expect(emulatorFiles.length).toBeGreaterThan(10);
     for (const stage of stages) {
-      const name = words(stage[0]!.args).values[2] ?? 'final';
+      const name = words(stage[0]!).values[2] ?? 'final';
       expect(emulatorFiles.filter((path) => copiedBy(stage, path)), `stage ${name}`).toEqual([]);
     }
     // launcher/ is `npm start` (it starts the sandbox): only its operator commands go in.
