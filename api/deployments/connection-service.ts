@@ -75,3 +75,6 @@ export class ConnectionService {
     return (await this.store.addAws({ region: input.region, accountId, ...(roleArn ? { roleArn } : {}) }, secret)).id;
   }
 }
+
+/** What the routes use of ConnectionService (its public members), for a typed fake in the unit tier. */
+export type ConnectionOperations = Pick<ConnectionService, keyof ConnectionService>;

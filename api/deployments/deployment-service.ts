@@ -411,3 +411,9 @@ function refused(id: string, error: unknown, closedMessage: string): unknown {
   // The deployment was just read: "not found" now means its workflow has closed meanwhile.
   return updateRefusal(error, { refused: answer, closed: () => answer(closedMessage) });
 }
+
+/**
+ * What the routes use of DeploymentService: its public members. Routes depend on this type, so
+ * the unit tier can serve them against a typed fake, without Temporal (test/unit/api).
+ */
+export type DeploymentOperations = Pick<DeploymentService, keyof DeploymentService>;

@@ -11,8 +11,8 @@ import { emptyJsonBodyAsObject } from '../optional-json-body.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import type { ConnectionStore } from '../../common/connection-store.js';
-import type { ConnectionService } from './connection-service.js';
-import type { DeploymentService } from './deployment-service.js';
+import type { ConnectionOperations } from './connection-service.js';
+import type { DeploymentOperations } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
 import {
   ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, RollbackRequestSchema, SwitchRequestSchema,
@@ -35,12 +35,12 @@ const security = [{ bearerAuth: [] }];
 
 export interface DeploymentRouteDeps {
   connections: ConnectionStore;
-  connectionService: ConnectionService;
-  deployments: DeploymentService;
+  connectionService: ConnectionOperations;
+  deployments: DeploymentOperations;
   hub: WorkflowEventHub;
 }
 
-export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps, { connections, connectionService, deployments, hub }: DeploymentRouteDeps) {
+export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'auth' | 'streamAuth'>, { connections, connectionService, deployments, hub }: DeploymentRouteDeps) {
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/connect/github', tags: ['Connection'], summary: 'GitHub 레포 연결: validate a repository, branch and token, and keep it',

@@ -13,7 +13,7 @@ import {
   CancelResponseSchema, DistributionListSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
   RetryRequestSchema, RetryResponseSchema,
 } from './schemas.js';
-import type { DistributionService } from './service.js';
+import type { DistributionOperations } from './service.js';
 import { validationHook } from '../validation.js';
 import { requestBodyLimit } from '../body-limit.js';
 
@@ -21,7 +21,7 @@ const eventIdParam = z.object({ eventId: EventIdSchema.openapi({ param: { name: 
 const security = [{ bearerAuth: [] }];
 
 export interface DistributionRouteDeps {
-  service: DistributionService;
+  service: DistributionOperations;
   hub: WorkflowEventHub;
 }
 

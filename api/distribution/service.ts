@@ -210,3 +210,6 @@ function acceptedSnapshot(input: DistributionInput): DistributionSnapshot {
     eventCount: 0,
   };
 }
+
+/** What the routes use of DistributionService (its public members), for a typed fake in the unit tier. */
+export type DistributionOperations = Pick<DistributionService, keyof DistributionService>;

@@ -1,0 +1,88 @@
+// The business metrics' own rules, without Temporal: what each event adds, that re-reading a
+// closed deployment or a settled publish counts it once, and that a retry's new publish counts
+// again. (test/metrics.test.ts shows them end to end through a real deployment and distribution.)
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import type { DeploymentSnapshot } from '../../domain/deployment.js';
+import type { DistributionSnapshot } from '../../domain/distribution.js';
+import { BusinessMetrics } from '../../api/metrics/business.js';
+import { loadConfig } from '../../common/config.js';
+
+const deployment = (fields: Partial<DeploymentSnapshot>) => ({ deploymentId: 'dep_a', status: 'COMPLETED', cluster: 'panda-cluster', service: 'api', startedAt: '2026-01-01T00:00:00Z', ...fields }) as DeploymentSnapshot;
+const distribution = (channels: Partial<DistributionSnapshot['channels'][number]>[]) => ({ eventId: 'evt-1', channels }) as DistributionSnapshot;
+
+async function setup() {
+  const registry = new Registry();
+  const metrics = new BusinessMetrics(registry);
+  return { metrics, text: () => registry.metrics() };
+}
+
+describe('business metrics', () => {
+  it('counts a closed deployment once however often it is read, and not while running', async () => {
+    const { metrics, text } = await setup();
+    metrics.deploymentRead(deployment({ status: 'DEPLOYMENT_READY' }));
+    for (let i = 0; i < 3; i += 1) metrics.deploymentRead(deployment({ status: 'ROLLED_BACK' }));
+    metrics.deploymentRead(deployment({ deploymentId: 'dep_b', status: 'FAILED' }));
+    const out = await text();
+    expect(out).toContain('switchyard_deployments_finished_total{service="panda-cluster/api",outcome="ROLLED_BACK"} 1');
+    expect(out).toContain('switchyard_deployments_finished_total{service="panda-cluster/api",outcome="FAILED"} 1');
+    expect(out).not.toContain('outcome="DEPLOYMENT_READY"');
+  });
+
+  it('sets the queue depth from admissions: the queued position, 0 after a start', async () => {
+    const { metrics, text } = await setup();
+    metrics.admitted('c/s', { outcome: 'queued', deploymentId: 'dep_2', position: 2, runningDeploymentId: 'dep_1' });
+    expect(await text()).toContain('switchyard_deployment_queue_depth{service="c/s"} 2');
+    metrics.admitted('c/s', { outcome: 'started', deploymentId: 'dep_3' });
+    const out = await text();
+    expect(out).toContain('switchyard_deployment_queue_depth{service="c/s"} 0');
+    expect(out).toContain('switchyard_deployments_started_total{service="c/s",admission="queued"} 1');
+    expect(out).toContain('switchyard_deployments_started_total{service="c/s",admission="started"} 1');
+  });
+
+  it('observes gate seconds only for the approval that switched traffic', async () => {
+    const { metrics, text } = await setup();
+    const ready = deployment({ status: 'DEPLOYMENT_READY', completedAt: new Date(Date.now() - 90_000).toISOString() });
+    metrics.approved(ready, false);
+    metrics.approved(ready, true);
+    const out = await text();
+    expect(out).toContain('switchyard_approvals_total{service="panda-cluster/api",switched="false"} 1');
+    expect(out).toContain('switchyard_approvals_total{service="panda-cluster/api",switched="true"} 1');
+    expect(out).toContain('switchyard_deployment_gate_seconds_count{service="panda-cluster/api"} 1');
+    const sum = Number(/switchyard_deployment_gate_seconds_sum\{service="panda-cluster\/api"\} ([\d.]+)/.exec(out)?.[1]);
+    expect(sum).toBeGreaterThanOrEqual(90);
+    expect(sum).toBeLessThan(100);
+    expect(out).toContain('switchyard_deployment_gate_seconds_bucket{le="60",service="panda-cluster/api"} 0');
+  });
+
+  it('counts rollbacks by reason class', async () => {
+    const { metrics, text } = await setup();
+    metrics.rolledBack('stop');
+    metrics.rolledBack('undo');
+    metrics.rolledBack('undo');
+    const out = await text();
+    expect(out).toContain('switchyard_rollbacks_total{reason="stop"} 1');
+    expect(out).toContain('switchyard_rollbacks_total{reason="undo"} 2');
+  });
+
+  it('counts each settled publish once, a retry\'s publish again, and nothing in flight', async () => {
+    const { metrics, text } = await setup();
+    const failed = { channel: 'KAKAO_CHANNEL' as const, status: 'FAILED' as const, completedAt: 't1', retries: 3 };
+    metrics.distributionRead(distribution([failed, { channel: 'NAVER_BLOG', status: 'IN_PROGRESS', retries: 0 }]));
+    metrics.distributionRead(distribution([failed, { channel: 'NAVER_BLOG', status: 'COMPLETED', completedAt: 't1', retries: 0 }]));
+    metrics.distributionRead(distribution([{ ...failed, status: 'COMPLETED', completedAt: 't2' }]));
+    const out = await text();
+    expect(out).toContain('switchyard_channel_publishes_total{channel="KAKAO_CHANNEL",outcome="failure"} 1');
+    expect(out).toContain('switchyard_channel_publishes_total{channel="KAKAO_CHANNEL",outcome="success"} 1');
+    expect(out).toContain('switchyard_channel_publishes_total{channel="NAVER_BLOG",outcome="success"} 1');
+  });
+});
+
+describe('metrics configuration', () => {
+  it('is off by default and refuses a short key or an address without a port', () => {
+    expect(loadConfig({})).toMatchObject({ metricsKey: undefined, workerMetricsAddress: undefined });
+    expect(loadConfig({ SWITCHYARD_METRICS_KEY: 'k'.repeat(16), WORKER_METRICS_ADDRESS: '0.0.0.0:9464' })).toMatchObject({ metricsKey: 'k'.repeat(16), workerMetricsAddress: '0.0.0.0:9464' });
+    expect(() => loadConfig({ SWITCHYARD_METRICS_KEY: 'short' })).toThrow(/SWITCHYARD_METRICS_KEY/);
+    expect(() => loadConfig({ WORKER_METRICS_ADDRESS: '9464' })).toThrow(/WORKER_METRICS_ADDRESS/);
+  });
+});
