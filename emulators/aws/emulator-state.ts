@@ -53,8 +53,8 @@ export class AwsEmulatorState {
     this.sessions = new RoleSessions(options.roles ?? [SANDBOX_DEPLOY_ROLE], options.now ?? (() => new Date()));
     this.timing = { stepMs: options.stepMs ?? 300, minuteMs: options.minuteMs ?? 60_000 };
     this.ecr = new EcrState(this.region, this.counters);
-    this.ecs = new EcsState(this.region, this.counters);
     this.lambda = new LambdaFunctions(this.region, ACCOUNT_ID);
+    this.ecs = new EcsState(this.region, this.counters, this.timing, this.lambda);
     this.codedeploy = new CodeDeployState(this.ecs, this.counters, this.timing, this.lambda);
   }
 
@@ -94,11 +94,13 @@ export class AwsEmulatorState {
     this.counters.load(data.counters);
     this.sessions.importData(data.sessions);
     this.codedeploy.runner.resume(data.codedeploy.deployments.values(), data.codedeploy.hookExecutions.values());
+    this.ecs.runner.resume(this.ecs.services.values());
   }
 
   /** Stops every pending deployment timer (on server close). */
   dispose(): void {
     this.codedeploy.dispose();
+    this.ecs.runner.dispose();
   }
 
   summary() {

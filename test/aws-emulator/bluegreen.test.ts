@@ -76,6 +76,7 @@ describe('blue/green health endpoints', () => {
     expect(res.status).toBe(200);
     expect(summary.ecs.services.length).toBeGreaterThan(0);
     expect(summary.codedeploy.deployments.length).toBeGreaterThan(0);
-    expect(Object.keys(summary.counters)).toEqual(['ecrPushes', 'taskDefinitionRevisions', 'deploymentsCreated', 'continueDeploymentCalls', 'stopDeploymentCalls', 'hookStatusReports', 'hookStatusAccepted']);
+    expect(Object.keys(summary.counters)).toEqual(['ecrPushes', 'taskDefinitionRevisions', 'deploymentsCreated', 'continueDeploymentCalls', 'stopDeploymentCalls', 'hookStatusReports', 'hookStatusAccepted',
+      'serviceDeploymentsStarted', 'continueServiceDeploymentCalls']);
   });
 });
