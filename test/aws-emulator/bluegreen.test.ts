@@ -42,7 +42,7 @@ describe('blue/green health endpoints', () => {
     const { blueUrl, greenUrl } = blueGreenUrls(emulator.url, options.cluster, options.service);
     expect(await probe(blueUrl)).toEqual({
       status: 200,
-      body: { color: 'blue', taskDefinition: result.taskDefinitionArn, image: `${result.repositoryUri}:initial`, status: 'UP' },
+      body: { color: 'blue', taskDefinition: result.taskDefinitionArn, image: `${result.repositoryUri}:initial`, trafficWeight: 100, status: 'UP' },
     });
     expect((await probe(greenUrl)).status).toBe(404);
     expect((await probe(`${emulator.url}/bluegreen/${options.cluster}/no-such-service/blue`)).status).toBe(404);
