@@ -141,6 +141,7 @@ export class BlueGreenRunner {
         const shift = deployment.trafficShifts![step.shift]!;
         deployment.productionTrafficWeight = shift.weight;
         deployment.lastUpdatedAt = new Date();
+        deployment.statusMessages.push(`Shifted ${shift.weight} % of production traffic to the replacement task set.`);
         if (step.shift === deployment.trafficShifts!.length - 1) this.#schedule(deployment, { kind: 'finishEvent', index: step.index });
         else this.#schedule(deployment, { kind: 'shiftTraffic', index: step.index, shift: step.shift + 1 }, shift.waitMinutes * this.timing.minuteMs);
         break;

@@ -34,6 +34,12 @@ async function deploy(deploymentConfigName?: string, seeded = seedPanda(emulator
   return { deploymentId: deploymentId!, seeded };
 }
 
+/** The shifts GetDeployment's status messages record, in order. */
+async function shifted(deploymentId: string): Promise<number[]> {
+  const { deploymentInfo } = await c.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+  return (deploymentInfo!.deploymentStatusMessages ?? []).flatMap((m) => /^Shifted ([\d.]+) %/.exec(m)?.[1] ?? []).map(Number);
+}
+
 async function greenWeight(deploymentId: string): Promise<number> {
   const { deploymentTargets } = await c.codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: [`panda-cluster:${emulator.state.codedeploy.deployment(deploymentId).service.name}`] }));
   const infos = deploymentTargets![0]!.ecsTarget!.taskSetsInfo!;
@@ -107,6 +113,7 @@ describe('canary and linear deployments', () => {
     const started = Date.now();
     const { deploymentId } = await deploy('CodeDeployDefault.ECSCanary10Percent5Minutes');
     expect(await weightsUntil(deploymentId)).toEqual([10, 100]);
+    expect(await shifted(deploymentId)).toEqual([10, 100]);
     const { deploymentInfo } = await c.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
     expect(deploymentInfo).toMatchObject({ status: 'Succeeded', deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(5 * MINUTE_MS);
@@ -117,9 +124,14 @@ describe('canary and linear deployments', () => {
     await c.codedeploy.send(new CreateDeploymentConfigCommand({ deploymentConfigName: name, computePlatform: 'ECS',
       trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 25, linearInterval: 1 } } }));
     const linear = await deploy(name);
-    expect(await weightsUntil(linear.deploymentId)).toEqual([25, 50, 75, 100]);
+    // Polling may miss a short step on a loaded machine; the recorded shifts may not.
+    const observed = await weightsUntil(linear.deploymentId);
+    expect(await shifted(linear.deploymentId)).toEqual([25, 50, 75, 100]);
+    expect([25, 50, 75, 100]).toEqual(expect.arrayContaining(observed));
+    expect(observed.at(-1)).toBe(100);
     const allAtOnce = await deploy();
     expect(await weightsUntil(allAtOnce.deploymentId)).toEqual([100]);
+    expect(await shifted(allAtOnce.deploymentId)).toEqual([]);
   });
 
   it('StopDeployment during the canary returns all traffic to blue and removes green', async () => {

@@ -1,6 +1,7 @@
 // ECS-native service deployments (deploymentController ECS) through @aws-sdk/client-ecs:
 // blue/green with PAUSE hooks, canary and linear traffic shifts, Lambda hooks, stop and the refusals.
 import { randomBytes } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import {
   ConflictException, ContinueServiceDeploymentCommand, DescribeServiceDeploymentsCommand, DescribeServiceRevisionsCommand,
   DescribeServicesCommand, InvalidParameterException, ListServiceDeploymentsCommand, ServiceDeploymentNotFoundException,
@@ -223,5 +224,29 @@ describe('refusals', () => {
     const described = await c.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [missing] }));
     expect(described.failures).toEqual([{ arn: missing, reason: 'MISSING' }]);
     await c.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: running.arn }));
+  });
+});
+
+describe('snapshots', () => {
+  it('a deployment waiting at a PAUSE hook survives export and import, keeps its timeout and can be continued', async () => {
+    const { arn } = await deploy({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, lifecycleHooks: [pause('POST_SCALE_UP', 60)] });
+    const hookId = (await waitFor(arn, awaiting('POST_SCALE_UP'))).lifecycleHookDetails![0]!.hookId!;
+    const second = await startEmulator({ stepMs: 5, minuteMs: MINUTE_MS });
+    try {
+      second.state.importData(deserialize(serialize(emulator.state.exportData())) as ReturnType<typeof emulator.state.exportData>);
+      const restored = clients(second.url);
+      const { serviceDeployments } = await restored.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+      expect(serviceDeployments![0]!.lifecycleHookDetails![0]).toMatchObject({ hookId, status: 'AWAITING_ACTION' });
+      await restored.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId }));
+      for (let i = 0; i < 500; i++) {
+        const [d] = (await restored.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments!;
+        if (d!.status === 'SUCCESSFUL') return;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      throw new Error('the restored deployment did not finish');
+    } finally {
+      await second.close();
+      await c.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn }));
+    }
   });
 });
