@@ -42,7 +42,7 @@ describe('blue/green health endpoints', () => {
     const { blueUrl, greenUrl } = blueGreenUrls(emulator.url, options.cluster, options.service);
     expect(await probe(blueUrl)).toEqual({
       status: 200,
-      body: { color: 'blue', taskDefinition: result.taskDefinitionArn, image: `${result.repositoryUri}:initial`, status: 'UP' },
+      body: { color: 'blue', taskDefinition: result.taskDefinitionArn, image: `${result.repositoryUri}:initial`, trafficWeight: 100, status: 'UP' },
     });
     expect((await probe(greenUrl)).status).toBe(404);
     expect((await probe(`${emulator.url}/bluegreen/${options.cluster}/no-such-service/blue`)).status).toBe(404);
@@ -76,6 +76,7 @@ describe('blue/green health endpoints', () => {
     expect(res.status).toBe(200);
     expect(summary.ecs.services.length).toBeGreaterThan(0);
     expect(summary.codedeploy.deployments.length).toBeGreaterThan(0);
-    expect(Object.keys(summary.counters)).toEqual(['ecrPushes', 'taskDefinitionRevisions', 'deploymentsCreated', 'continueDeploymentCalls', 'stopDeploymentCalls', 'hookStatusReports', 'hookStatusAccepted']);
+    expect(Object.keys(summary.counters)).toEqual(['ecrPushes', 'taskDefinitionRevisions', 'deploymentsCreated', 'continueDeploymentCalls', 'stopDeploymentCalls', 'hookStatusReports', 'hookStatusAccepted',
+      'serviceDeploymentsStarted', 'continueServiceDeploymentCalls']);
   });
 });
