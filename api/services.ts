@@ -6,7 +6,7 @@ import { openConnectionStore } from '../common/connection-store.js';
 import { loadEncryptionKeys } from '../common/secret-box.js';
 import type { Config } from '../common/config.js';
 import { createSlackWebClient } from '../common/slack-config.js';
-import type { AppOptions } from './app.js';
+import type { AppOptions } from './app-deps.js';
 
 export type ApiServices = Pick<AppOptions, 'connections' | 'deploy' | 'streamTokenSecret'>;
 

@@ -1,7 +1,7 @@
 // The Panda seed's connection and deployment endpoints, plus rollback and listing.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { AdmissionOutcome } from '../../workflows/service/messages.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
