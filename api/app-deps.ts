@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
 import type { Role } from '../common/config.js';
-import type { ConnectionStore } from '../common/connection-store.js';
+import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { Logger } from '../common/logger.js';
 import type { SlackConfig } from '../common/slack-config.js';
 import type { ApiKeyRing } from './auth.js';

@@ -1,7 +1,7 @@
 // Everything the deployment routes ask of Temporal: start (one running deployment per ECS
 // service), read state (also after the workflow closed, with no worker), decide, list.
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { seedStyleId } from '../../common/ids.js';
 import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, SwitchyardStatus } from '../../common/search-attributes.js';
 import { ADMISSION_FROZEN, ADMISSION_REFUSALS, deploymentClosedSignal, type AdmissionOutcome } from '../../workflows/service/messages.js';

@@ -10,7 +10,7 @@ import { errorResponses, jsonResponse } from '../openapi-schemas.js';
 import { emptyJsonBodyAsObject } from '../optional-json-body.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { ConnectionService } from './connection-service.js';
 import type { DeploymentService } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
