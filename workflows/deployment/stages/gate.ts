@@ -5,7 +5,7 @@ import type { TimeoutPolicy, WatchPolicy } from '../../../domain/approval-policy
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import { watchActivity } from '../activities.js';
 import { decide, setStatus, stageEvent, supersededDecision, syncSlack, type DeploymentContext } from '../context.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { Decision } from '../types.js';
 import { cancelledByTemporal } from './endings.js';
 import { refreshGateDetails } from '../gate-details.js';

@@ -4,7 +4,7 @@ import { DeployStage } from '../../../common/search-attributes.js';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import { setStatus, snapshot, syncSlack, type DeploymentContext } from '../context.js';
 import { classifyFailure } from '../failures.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
 import { fail } from './endings.js';
 
