@@ -18,7 +18,7 @@ import type { EventsPage } from '../../workflows/shared/event-log.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import type { BusinessMetrics } from '../metrics/business.js';
-import type { EventsFetcher } from '../streams/event-hub.js';
+import type { EventsFetcher } from '../streams/event-feed.js';
 import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState } from '../temporal-reads.js';
 import { admit, type Requester } from './admission.js';
 import { resolveTarget } from './deploy-target.js';
