@@ -9,7 +9,7 @@ import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SANDBOX_REPOS, seedSandboxRepos, st
 import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
-import type { ConnectionStore } from '../common/connection-store.js';
+import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { SlackConfig } from '../common/slack-config.js';
 import { PUBLISHED_SANDBOX_SECRETS } from '../common/sandbox-secrets.js';
 import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';

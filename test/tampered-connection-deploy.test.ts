@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONNECTIONS_FILE, openConnectionStore, type Connection } from '../common/connection-store.js';
+import { CONNECTIONS_FILE, openConnectionStore } from '../common/connections/open-connection-store.js';
+import type { Connection } from '../common/connections/connection-store.js';
 import { SANDBOX_CREDENTIALS } from '../emulators/sandbox.js';
 import { sandboxSuite } from './support/sandbox-suite.js';
 

@@ -6,7 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Octokit } from '@octokit/rest';
 import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
-import type { AwsConnection, AwsSecret, ConnectionStore } from '../../common/connection-store.js';
+import type { AwsConnection, AwsSecret, ConnectionStore } from '../../common/connections/connection-store.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
 export interface ConnectionServiceOptions {

@@ -1,7 +1,7 @@
 // The Panda seed's connection and deployment endpoints, plus rollback and listing.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { AdmissionOutcome } from '../../workflows/service/messages.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
@@ -10,7 +10,7 @@ import { errorResponses, jsonResponse } from '../openapi-schemas.js';
 import { emptyJsonBodyAsObject } from '../optional-json-body.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { ConnectionOperations } from './connection-service.js';
 import type { DeploymentOperations } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';

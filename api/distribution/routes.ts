@@ -2,7 +2,7 @@
 // a sub-app of its own, so every error under /api/distribution (validation, auth, unknown route,
 // the unexpected) answers in the seed's ErrorResponse shape.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { createErrorHandler, createNotFoundHandler, distributionErrorBody } from '../errors.js';
 import { distributionErrorResponses, jsonResponse } from '../openapi-schemas.js';

@@ -16,7 +16,7 @@ import { distributionDetails, distributionSummary } from '../../domain/run-summa
 import { distributionWorkflow } from '../../workflows/distribution/workflow.js';
 import { ApiError } from '../errors.js';
 import { historyChanges, queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
-import type { EventsFetcher } from '../streams/event-hub.js';
+import type { EventsFetcher } from '../streams/event-feed.js';
 import type { DistributionRequest } from './schemas.js';
 import type { BusinessMetrics } from '../metrics/business.js';
 

@@ -6,7 +6,7 @@ import { SwitchyardStatus } from '../../common/search-attributes.js';
 import { gateOutcome } from '../../domain/gate-outcome.js';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import { EventLog } from '../shared/event-log.js';
-import { deploymentActivities, slackActivities } from './activities.js';
+import { deploymentActivities, slackActivities } from './activity-proxies.js';
 import type { DecisionRequest } from './messages.js';
 import type { Decision, DeploymentInput, DeploymentSnapshot, DeploymentStatus } from './types.js';
 import { index, newVisibility, type Visibility } from './visibility.js';

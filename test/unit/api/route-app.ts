@@ -22,7 +22,7 @@ import { StreamTokenSigner } from '../../../api/streams/stream-token.js';
 import { validationHook } from '../../../api/validation.js';
 import { keyEntry } from '../../../common/api-keys.js';
 import type { Role } from '../../../common/config.js';
-import { openConnectionStore } from '../../../common/connection-store.js';
+import { openConnectionStore } from '../../../common/connections/open-connection-store.js';
 import { createLogger } from '../../../common/logger.js';
 
 export const KEYS = {

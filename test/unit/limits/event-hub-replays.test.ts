@@ -3,7 +3,8 @@
 // workflow), and an unknown workflow's 404 is kept for a moment; other failures are not kept.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../api/errors.js';
-import { WorkflowEventHub, type Subscriber } from '../../../api/streams/event-hub.js';
+import type { Subscriber } from '../../../api/streams/event-feed.js';
+import { WorkflowEventHub } from '../../../api/streams/event-hub.js';
 import type { EventsPage, WorkflowEvent } from '../../../workflows/shared/event-log.js';
 
 const event = (seq: number, type = 'stage'): WorkflowEvent => ({ seq, type, message: `event ${seq}`, details: {}, at: new Date(0).toISOString() });

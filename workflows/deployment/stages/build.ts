@@ -4,7 +4,7 @@
 import { patched } from '@temporalio/workflow';
 import { DeployCommitSha, DeployImageDigest } from '../../../common/search-attributes.js';
 import { stageEvent, type DeploymentContext } from '../context.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { DeploymentInput } from '../types.js';
 import { runStage } from './run-stage.js';
 import { indexLater } from '../visibility.js';

@@ -4,7 +4,7 @@ import { CancellationScope } from '@temporalio/workflow';
 import { CodeDeployDeploymentId } from '../../../common/search-attributes.js';
 import { stageEvent, type DeploymentContext } from '../context.js';
 import { DeploymentFailure } from '../failures.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import { runStage } from './run-stage.js';
 import { index } from '../visibility.js';
 import { appendProgress } from '../progress-log.js';

@@ -2,7 +2,7 @@
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import { setStatus, snapshot, syncSlack, type DeploymentContext } from '../context.js';
 import { classifyFailure } from '../failures.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
 import { fail } from './endings.js';
 import { indexStage } from '../visibility.js';

@@ -3,15 +3,15 @@
 // its migrations in order, recorded in switchyard_schema_migrations, in one transaction under a
 // PostgreSQL advisory lock, so replicas starting at once migrate once. Secrets are sealed here,
 // before they leave the process (SecretBox, bound to the connection's id, kind and public fields:
-// common/connection-binding.ts): the database only ever holds ciphertext, and every replica needs
+// common/connections/connection-binding.ts): the database only ever holds ciphertext, and every replica needs
 // the same key ring (SWITCHYARD_ENCRYPTION_KEYS or SWITCHYARD_ENCRYPTION_KEY).
 import pg from 'pg';
 import type {
-  AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret,
+  AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret, ResealReport,
 } from './connection-store.js';
-import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret, type ResealReport } from './connection-binding.js';
-import { seedStyleId } from './ids.js';
-import type { SecretBox } from './secret-box.js';
+import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret } from './connection-binding.js';
+import { seedStyleId } from '../ids.js';
+import type { SecretBox } from '../secret-box.js';
 
 export const MIGRATIONS_TABLE = 'switchyard_schema_migrations';
 export const CONNECTIONS_TABLE = 'switchyard_connections';

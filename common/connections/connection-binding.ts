@@ -6,7 +6,7 @@
 // nothing the secret does. Records sealed before this binding were bound to the id alone
 // (legacyBinding), which opens them until `npm run keys:rotate` re-seals them.
 import type { Connection } from './connection-store.js';
-import { SealedValueError, type SecretBox } from './secret-box.js';
+import { SealedValueError, type SecretBox } from '../secret-box.js';
 
 const BINDING_VERSION = 'switchyard connection v2';
 
@@ -49,14 +49,4 @@ export function openConnectionSecret<S>(box: SecretBox, connection: Connection, 
 export function resealConnectionSecret(box: SecretBox, connection: Connection, sealed: string): string | undefined {
   const secret = openConnectionSecret<object>(box, connection, sealed);
   return box.isCurrent(sealed) ? undefined : sealConnectionSecret(box, connection, secret);
-}
-
-/** What `npm run keys:rotate` did to a store. */
-export interface ResealReport {
-  /** Connections in the store. */
-  total: number;
-  /** Re-sealed under the current key and binding now. */
-  resealed: number;
-  /** Those that did not open (the message says why); left as they were. */
-  failed: { id: string; error: string }[];
 }

@@ -1,17 +1,12 @@
 // The store for what must never enter workflow history: GitHub tokens and AWS keys. Public
 // fields in clear, secrets sealed with AES-256-GCM (SecretBox, bound to the fields that give them
-// their meaning: common/connection-binding.ts).
+// their meaning: common/connections/connection-binding.ts).
 // Two implementations behind one async interface, both safe for several API and worker replicas:
-// - FileConnectionStore (common/file-connection-store.ts), the embedded default: one JSON file in
+// - FileConnectionStore (common/connections/file-connection-store.ts), the embedded default: one JSON file in
 //   the data folder, every read-modify-write under a cross-process lock;
-// - PostgresConnectionStore (common/postgres-connection-store.ts) when DATABASE_URL is set.
-import type { Config } from './config.js';
-import { FileConnectionStore } from './file-connection-store.js';
-import { PostgresConnectionStore } from './postgres-connection-store.js';
-import { loadEncryptionKeys, SecretBox } from './secret-box.js';
-import type { ResealReport } from './connection-binding.js';
-
-export type { ResealReport } from './connection-binding.js';
+// - PostgresConnectionStore (common/connections/postgres-connection-store.ts) when DATABASE_URL is set.
+// The factory that picks one is common/connections/open-connection-store.ts; this module is the
+// interface alone, so the implementations import it without an import loop.
 
 export interface GitHubConnection {
   id: string;
@@ -67,19 +62,12 @@ export interface ConnectionStore {
   close(): Promise<void>;
 }
 
-export { CONNECTIONS_FILE, FileConnectionStore } from './file-connection-store.js';
-export { PostgresConnectionStore } from './postgres-connection-store.js';
-
-export type ConnectionStoreOptions = Pick<Config, 'dataDir'> & Partial<Pick<Config, 'encryptionKeys' | 'databaseUrl'>>;
-
-/**
- * PostgreSQL when DATABASE_URL is set (it needs SWITCHYARD_ENCRYPTION_KEY(S): every replica must
- * share the keys), otherwise the JSON file in the data folder with the configured or generated key.
- */
-export function openConnectionStore(options: ConnectionStoreOptions): ConnectionStore {
-  if (options.databaseUrl) {
-    if (!options.encryptionKeys?.length) throw new Error('DATABASE_URL needs SWITCHYARD_ENCRYPTION_KEY(S), the keys every replica shares');
-    return new PostgresConnectionStore(options.databaseUrl, new SecretBox(loadEncryptionKeys(options.dataDir, options.encryptionKeys)));
-  }
-  return new FileConnectionStore(options.dataDir, new SecretBox(loadEncryptionKeys(options.dataDir, options.encryptionKeys)));
+/** What `npm run keys:rotate` did to a store. */
+export interface ResealReport {
+  /** Connections in the store. */
+  total: number;
+  /** Re-sealed under the current key and binding now. */
+  resealed: number;
+  /** Those that did not open (the message says why); left as they were. */
+  failed: { id: string; error: string }[];
 }

@@ -9,11 +9,11 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import type {
-  AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret,
+  AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret, ResealReport,
 } from './connection-store.js';
-import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret, type ResealReport } from './connection-binding.js';
-import { seedStyleId } from './ids.js';
-import type { SecretBox } from './secret-box.js';
+import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret } from './connection-binding.js';
+import { seedStyleId } from '../ids.js';
+import type { SecretBox } from '../secret-box.js';
 
 export const CONNECTIONS_FILE = 'connections.json';
 
