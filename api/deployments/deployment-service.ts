@@ -131,7 +131,7 @@ export class DeploymentService {
       // A failed deployment's final snapshot travels as its failure's details.
       stateInFailure: true,
     });
-    this.metrics?.deploymentRead(snapshot);
+    this.metrics?.deploymentRead(snapshot, this.defaults.limits.switchTimeoutMs);
     return snapshot;
   }
 

@@ -7,6 +7,7 @@ import type { DeploymentSnapshot } from '../../domain/deployment.js';
 import type { DistributionSnapshot } from '../../domain/distribution.js';
 import { BusinessMetrics } from '../../api/metrics/business.js';
 import { loadConfig } from '../../common/config.js';
+import { ChannelCircuitBreakers } from '../../activities/distribution/circuit-breaker.js';
 
 const deployment = (fields: Partial<DeploymentSnapshot>) => ({ deploymentId: 'dep_a', status: 'COMPLETED', cluster: 'panda-cluster', service: 'api', startedAt: '2026-01-01T00:00:00Z', ...fields }) as DeploymentSnapshot;
 const distribution = (channels: Partial<DistributionSnapshot['channels'][number]>[]) => ({ eventId: 'evt-1', channels }) as DistributionSnapshot;
@@ -75,6 +76,54 @@ describe('business metrics', () => {
     expect(out).toContain('switchyard_channel_publishes_total{channel="KAKAO_CHANNEL",outcome="failure"} 1');
     expect(out).toContain('switchyard_channel_publishes_total{channel="KAKAO_CHANNEL",outcome="success"} 1');
     expect(out).toContain('switchyard_channel_publishes_total{channel="NAVER_BLOG",outcome="success"} 1');
+  });
+});
+
+describe('gate waits', () => {
+  const HOUR = 3_600_000;
+  const atGate = (id: string, openedMsAgo: number, fields: Partial<DeploymentSnapshot> = {}) =>
+    deployment({ deploymentId: id, status: 'DEPLOYMENT_READY', completedAt: new Date(Date.now() - openedMsAgo).toISOString(), ...fields });
+  const remaining = (out: string) => Number(/switchyard_gate_wait_remaining_seconds\{service="panda-cluster\/api"\} ([\d.]+)/.exec(out)?.[1]);
+
+  it('reports how many wait and the least time left before the switch timeout, per service', async () => {
+    const { metrics, text } = await setup();
+    metrics.deploymentRead(atGate('dep_old', 50 * 60_000), HOUR);
+    metrics.deploymentRead(atGate('dep_new', 5 * 60_000), HOUR);
+    const out = await text();
+    expect(out).toContain('switchyard_gate_waiting{service="panda-cluster/api"} 2');
+    // The older gate closes first: 10 minutes left.
+    expect(remaining(out)).toBeGreaterThan(595);
+    expect(remaining(out)).toBeLessThanOrEqual(600);
+  });
+
+  it('counts an extension into the time left, and forgets decided, switched, closed and timed-out gates', async () => {
+    const { metrics, text } = await setup();
+    metrics.deploymentRead(atGate('dep_ext', 50 * 60_000, { approvalPolicy: { onTimeout: { action: 'extend', extendMs: 30 * 60_000 } } as DeploymentSnapshot['approvalPolicy'] }), HOUR);
+    expect(remaining(await text())).toBeGreaterThan(39 * 60);
+    metrics.deploymentRead(atGate('dep_ext', 50 * 60_000, { decision: { action: 'rollback' } as DeploymentSnapshot['decision'] }), HOUR);
+    metrics.deploymentRead(atGate('dep_sw', 60_000), HOUR);
+    metrics.approved(atGate('dep_sw', 60_000), true);
+    metrics.deploymentRead(atGate('dep_done', 60_000), HOUR);
+    metrics.deploymentRead(deployment({ deploymentId: 'dep_done', status: 'COMPLETED' }), HOUR);
+    metrics.deploymentRead(atGate('dep_late', 2 * HOUR), HOUR);
+    const out = await text();
+    expect(out).not.toMatch(/switchyard_gate_waiting\{/);
+    expect(out).not.toMatch(/switchyard_gate_wait_remaining_seconds\{/);
+  });
+});
+
+describe('channel circuit breaker changes (exported by the worker)', () => {
+  it('reports a channel on first use as closed, its opening with the open-until time, and its closing', () => {
+    let now = 1_000_000;
+    const changes: [string, number, boolean][] = [];
+    const breakers = new ChannelCircuitBreakers({ failureThreshold: 2, openMs: 30_000, now: () => now, onChange: (channel, until, opened) => changes.push([channel, until, opened]) });
+    breakers.assertClosed('NAVER_BLOG');
+    breakers.recordFailure('NAVER_BLOG');
+    breakers.recordFailure('NAVER_BLOG');
+    now += 31_000;
+    breakers.recordSuccess('NAVER_BLOG');
+    breakers.recordSuccess('NAVER_BLOG');
+    expect(changes).toEqual([['NAVER_BLOG', 0, false], ['NAVER_BLOG', 1_030_000, true], ['NAVER_BLOG', 0, false]]);
   });
 });
 
