@@ -22,6 +22,7 @@ import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.j
 import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
 import { ApiMetrics, registerMetricsRoute } from './routes/metrics.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { accessLog } from './access-log.js';
@@ -81,6 +82,7 @@ export function createApp(options: AppOptions) {
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl));
   deployments.metrics = metrics.business;
   registerFreezeRoutes(app, deps, { freezes, deployments });
+  registerDeliveryMetricsRoutes(app, deps);
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
     connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),

@@ -16,6 +16,8 @@ export function buildStage(ctx: DeploymentContext) {
     stageEvent(ctx, M.buildStart);
     const source = await acts.resolveSource({ githubConnectionId: input.githubConnectionId, owner: input.owner, repo: input.repo, ref: input.version ?? input.branch, branch: input.branch });
     state.sha = source.sha;
+    // Only in the result (no command): older histories replay with it absent.
+    if (source.committedAt) state.committedAt = source.committedAt;
     if (patched(PROVENANCE_PATCH)) indexLater(ctx.visibility, { key: DeployCommitSha, value: source.sha });
     stageEvent(ctx, M.cloned, { path: `${input.owner}/${input.repo}@${source.sha.slice(0, 7)}`, commitSha: source.sha });
     stageEvent(ctx, M.dockerfileFound, { path: source.dockerfilePath });
