@@ -22,6 +22,7 @@ import { BENCH_KEY, startBenchStack } from './harness.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
 import { idleWorker, metric, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
+import { sixActivityBaseline } from './baseline.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
 
 const stack = await startBenchStack();
@@ -249,6 +250,15 @@ try {
     console.log('  non-2xx answers %d (goal 0); distributions not COMPLETED %d (%s); probe non-200 %d', result.non2xx, result.notCompleted,
       Object.entries(result.outcomes).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`).join(', '), result.probeNon2xx);
     console.log('  distributions completed %s/s   probes completed %s/s   ratio %s   (6 activities each against 1)\n', result.distributionsPerSecond.toFixed(1), result.probesPerSecond.toFixed(1), (result.distributionsPerSecond / result.probesPerSecond).toFixed(2));
+  }
+
+  if (want('baseline')) {
+    const total = size('BENCH_BASELINE', 100);
+    const concurrency = size('BENCH_BASELINE_CONCURRENCY', 16);
+    const runs = await sixActivityBaseline(stack, total, concurrency);
+    console.log('Baseline: six-channel distributions (settled, then closed) against a workflow of six parallel no-op activities, same server and in-process worker, %d a side, %d at a time (3 runs, alternating which goes first):', total, concurrency);
+    for (const { distributions, baseline, failed } of runs) console.log('  distributions %s/s   six no-ops %s/s   ratio %s   not completed %d', distributions.toFixed(1), baseline.toFixed(1), (distributions / baseline).toFixed(2), failed);
+    console.log('  ratio, min / median / max   %s   (goal ≥ 0.8)\n', ratioSpread(runs.map((r) => ({ api: r.distributions, raw: r.baseline, apiNon2xx: 0 }))));
   }
 
   if (want('starts')) {
