@@ -21,8 +21,9 @@ import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
-import { idleWorker, metric, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
+import { idleWorker, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
 import { sixActivityBaseline } from './baseline.js';
+import { eventLatency } from './event-latency.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
 
 const stack = await startBenchStack();
@@ -105,50 +106,6 @@ async function sandboxDeployment(): Promise<number> {
   }
 }
 
-/** Latency of every event of `count` six-channel distributions, each watched by one SSE client. */
-/**
- * State change → SSE client, as in production: the API and the worker each in a process of their
- * own (one event loop each), the clients here over HTTP. Only changes made after a client has
- * subscribed count: the backlog it reads on connect (`started`, say) measures how late it
- * connected, not how fast a change reaches it.
- */
-/** `count` distributions at once, `rounds` times in a row: one p95 over 70 changes swings by 50 ms from run to run. */
-async function eventLatency(api: ApiProcess, count: number, rounds: number): Promise<{ p50: number; p95: number; max: number; samples: number; queriesPerWorkflow: number }> {
-  const latencies: number[] = [];
-  const before = await metric(api, BENCH_KEY, 'switchyard_event_queries_total');
-  for (let round = 0; round < rounds; round += 1) await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const eventId = `latency-${randomUUID().slice(0, 8)}`;
-    await fetch(`${api.url}/api/distribution/distribute`, {
-      method: 'POST', headers,
-      body: JSON.stringify({ eventId, channels: CHANNEL_TYPES.map((type, c) => ({ type, config: { latencyMs: 200 + 150 * ((i + c) % 6), caption: '#processing-300' } })), contentUrls: CONTENT }),
-    }).then((res) => res.arrayBuffer());
-    const res = await fetch(`${api.url}/api/distribution/${eventId}/events`, { headers });
-    const subscribedAt = Date.now();
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (let ended = false; !ended;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      const now = Date.now();
-      buffer += decoder.decode(value, { stream: true });
-      const frames = buffer.split('\n\n');
-      buffer = frames.pop()!;
-      for (const frame of frames) {
-        const data = /^data: (.*)$/m.exec(frame)?.[1];
-        const at = data ? (JSON.parse(data) as { at?: string }).at : undefined;
-        if (at && Date.parse(at) >= subscribedAt) latencies.push(now - Date.parse(at));
-        if (/^event: (success|fail)$/m.test(frame)) ended = true;
-      }
-    }
-    await reader.cancel();
-  }));
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const queries = await metric(api, BENCH_KEY, 'switchyard_event_queries_total') - before;
-  return { p50: at(0.5), p95: at(0.95), max: latencies.at(-1) ?? NaN, samples: latencies.length, queriesPerWorkflow: queries / (count * rounds) };
-}
-
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 // BENCH_ROWS=sse,slack runs only those rows (names below); all of them by default.
 const only = process.env.BENCH_ROWS?.split(',').map((row) => row.trim());
@@ -200,7 +157,7 @@ try {
     processes.push(worker, api);
     const concurrent = size('BENCH_LATENCY_WORKFLOWS', 10);
     const rounds = size('BENCH_LATENCY_ROUNDS', 3);
-    const latency = await eventLatency(api, concurrent, rounds);
+    const latency = await eventLatency(api, BENCH_KEY, concurrent, rounds);
     console.log('\nEvent latency, state change → SSE client (%d six-channel distributions at once, %d rounds, one client each; API and worker processes):', concurrent, rounds);
     console.log('  p50 %d ms   p95 %d ms   max %d ms   (%d changes after subscribing)   event queries per workflow %s', latency.p50, latency.p95, latency.max, latency.samples, latency.queriesPerWorkflow.toFixed(1));
     await api.stop();
