@@ -26,6 +26,11 @@ import { sixActivityBaseline } from './baseline.js';
 import { eventLatency } from './event-latency.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
 
+// BENCH_ROWS=scale: the cluster row, heavy (a two-node cluster, thousands of workflows), only on request.
+const requested = process.env.BENCH_ROWS?.split(',').map((row) => row.trim());
+if (requested?.includes('scale')) await (await import('./scale.js')).scaleRow();
+if (requested?.every((row) => row === 'scale')) process.exit(0);
+
 const stack = await startBenchStack();
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
 const CONTENT = Object.fromEntries(['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]));
