@@ -81,6 +81,7 @@ export async function scaleRow(): Promise<void> {
     const client = new Client({ connection, namespace: cluster.namespace });
     const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const deploymentIds: string[] = [];
+    let deployRetries = 0;
     const deploy = async (from: number, to: number) => {
       let next = from;
       await Promise.all(Array.from({ length: 16 }, async () => {
@@ -88,9 +89,17 @@ export async function scaleRow(): Promise<void> {
           const i = next++;
           const service = `${serviceName}-${i + 1}`;
           const target = { service, codeDeployApplication: `panda-app-${i + 1}`, codeDeployGroup: `panda-dg-${i + 1}`, ...blueGreenUrls(env.SWITCHYARD_AWS_ENDPOINT!, env.DEPLOY_CLUSTER!, service) };
-          const res = await fetch(`${apiUrl}/api/v1/deploy`, { method: 'POST', headers, body: JSON.stringify({
+          const post = () => fetch(`${apiUrl}/api/v1/deploy`, { method: 'POST', headers, body: JSON.stringify({
             githubConnectionId: github.id, awsConnectionId: aws.id, owner: env.SANDBOX_GITHUB_OWNER, repo: env.SANDBOX_GITHUB_REPO, branch: 'main', version: 'v1.2.3', target,
           }) });
+          // A 503 says nothing was changed, try again (Temporal slow to answer on loaded cores).
+          let res = await post();
+          for (let attempt = 1; res.status === 503 && attempt <= 5; attempt += 1) {
+            deployRetries += 1;
+            await res.arrayBuffer();
+            await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+            res = await post();
+          }
           const body = (await res.json()) as { data?: { deploymentId?: string } };
           if (!body.data?.deploymentId) throw new Error(`deploy ${service} answered ${res.status}: ${JSON.stringify(body)}`);
           deploymentIds.push(body.data.deploymentId);
@@ -124,6 +133,7 @@ export async function scaleRow(): Promise<void> {
     for (const line of lines) console.log(line);
     console.log('  worker RSS at %d / at %d held      %s   (goal ≤ 1.10)', total, first, (rssTotal / rssFirst).toFixed(2));
     console.log('  heartbeats the server recorded     %s/s over %d watched holds (%d sampled for %d s; %d holds had no running watch)', beats.perSecond.toFixed(1), beats.holds, beats.sampled, beats.seconds, beats.notRunning);
+    console.log('  POST /deploy answered 503 (nothing changed) and was sent again: %d time(s)', deployRetries);
     console.log('  %d distributions started waiting for a time 2 h out at %s/s\n', scheduled.started, scheduled.perSecond.toFixed(1));
   } finally {
     for (const p of processes) await p.stop();
