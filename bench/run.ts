@@ -23,7 +23,7 @@ import { BENCH_KEY, startBenchStack } from './harness.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
 import { idleWorker, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
-import { npmStartRun, printNpmStartRuns } from './npm-start.js';
+import { npmStartRun, printNpmStartRuns, type NpmStartRun } from './npm-start.js';
 import { sixActivityBaseline } from './baseline.js';
 import { eventLatency } from './event-latency.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
@@ -232,10 +232,10 @@ try {
 
   if (want('npm-start')) {
     // Its own processes and dev server; this stack idles meanwhile.
-    const runs = [];
+    const runs: NpmStartRun[] = [];
     for (let i = 0; i < 3; i += 1) runs.push(await npmStartRun());
     printNpmStartRuns(runs);
-    const spread = (pick: (r: (typeof runs)[number]) => number, digits = 1) => {
+    const spread = (pick: (r: NpmStartRun) => number, digits = 1) => {
       const xs = runs.map(pick).sort((a, b) => a - b);
       return `${xs[Math.floor(xs.length / 2)]!.toFixed(digits)} (${xs[0]!.toFixed(digits)}–${xs.at(-1)!.toFixed(digits)})`;
     };
