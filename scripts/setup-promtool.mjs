@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Provisions Prometheus's own rule checker, project-local, for the alert-rule test
 // (test/alert-rules.test.ts runs `promtool check rules` and `promtool test rules`):
-//   .tools/promtool/bin/promtool   built from the Prometheus Go module (cmd/promtool)
+//   .tools/promtool/bin/promtool   from Debian's `prometheus` package, else built from the
+//                                  Prometheus Go module (cmd/promtool)
 //
-// Idempotent: a binary stamped with the pinned version is reused; otherwise it is built with
-// `go install` (GOTOOLCHAIN=auto, so any Go >= 1.21 fetches the toolchain the module needs), the
-// same way scripts/setup-temporal-cluster.mjs builds the Temporal server. PROMTOOL_PATH points at
-// an existing promtool instead (e.g. Debian's `prometheus` package: /usr/bin/promtool).
+// Idempotent: a binary stamped with where it came from is reused. Debian's package first: `apt-get
+// download` fetches the .deb without installing the Prometheus service, and `dpkg-deb -x` takes
+// promtool alone out of it (seconds). Where apt cannot, it is built with `go install`
+// (GOTOOLCHAIN=auto), as scripts/setup-temporal-cluster.mjs builds the Temporal server; that
+// compiles every service-discovery SDK Prometheus links (tens of minutes on 2 cores). PROMTOOL_PATH
+// points at an existing promtool instead.
 // Plain Node, no dependencies. Flags: --quiet, --force (rebuild).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +45,8 @@ function isExecutable(path) {
 
 /** The binary runs and the stamp names the pinned version (a `go install` build has no version string). */
 function pinnedBuildPresent() {
-  if (!isExecutable(target) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== PROMETHEUS_VERSION) return false;
+  const source = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
+  if (!isExecutable(target) || (source !== PROMETHEUS_VERSION && !source.startsWith('debian:'))) return false;
   return spawnSync(target, ['--help'], { encoding: 'utf8', timeout: 30_000 }).status === 0;
 }
 
@@ -69,6 +73,33 @@ if (!force && pinnedBuildPresent()) {
   say(`promtool: ${target} (${PROMETHEUS_VERSION}, reused)`);
   process.exit(0);
 }
+/** promtool out of Debian's package, without installing it; false when apt has no such package here. */
+function fromDebian() {
+  if (!existsSync('/usr/bin/apt-get') || !existsSync('/usr/bin/dpkg-deb')) return false;
+  const scratch = join(toolsDir, 'deb');
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const download = () => spawnSync('apt-get', ['download', '-q', 'prometheus'], { cwd: scratch, encoding: 'utf8' }).status === 0;
+  // Empty package lists (a fresh image) need an update first, which only root may run.
+  const fetched = download() || (process.getuid?.() === 0 && spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' }).status === 0 && download());
+  const deb = fetched ? readdirSync(scratch).find((name) => name.endsWith('.deb')) : undefined;
+  if (!deb || spawnSync('dpkg-deb', ['-x', deb, 'x'], { cwd: scratch }).status !== 0 || !isExecutable(join(scratch, 'x/usr/bin/promtool'))) {
+    rmSync(scratch, { recursive: true, force: true });
+    return false;
+  }
+  mkdirSync(binDir, { recursive: true });
+  rmSync(target, { force: true });
+  renameSync(join(scratch, 'x/usr/bin/promtool'), target);
+  writeFileSync(stamp, `debian:${deb}\n`);
+  rmSync(scratch, { recursive: true, force: true });
+  return spawnSync(target, ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+if (fromDebian()) {
+  say(`promtool: ${target} (${readFileSync(stamp, 'utf8').trim()})`);
+  process.exit(0);
+}
+say('Debian\'s prometheus package is not at hand: building promtool from its Go module');
 const go = findGo();
 if (!go) fail(['Go >= 1.21 not found.', ...HOW_TO]);
 
