@@ -10,7 +10,7 @@ export class CommandContext {
   private resolved?: CliConfig & { path: string };
   private client?: ApiClient;
 
-  constructor(readonly io: Io, format: Format, private readonly fetchImpl: typeof fetch = globalThis.fetch) {
+  constructor(readonly io: Io, format: Format, readonly fetchImpl: typeof fetch = globalThis.fetch) {
     this.out = new Output(io, format);
   }
 

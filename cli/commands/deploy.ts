@@ -39,9 +39,10 @@ export function pickConnections(all: Connections, options: { repo?: string; gith
 
 export async function startDeployment(ctx: CommandContext, options: Record<string, unknown>) {
   const str = (key: string) => (typeof options[key] === 'string' ? options[key] : undefined);
+  // Arguments first: a wrong one is a usage error before any request.
+  const target = targetOf(str('service'));
   const connections = (await unwrap(ctx.api.GET('/api/v1/connections'), ctx.url)).data.data;
   const { github, aws } = pickConnections(connections, { repo: str('repo'), github: str('githubConnection'), aws: str('awsConnection') });
-  const target = targetOf(str('service'));
   const builder = str('builder') as Schemas['DeployRequest']['builder'];
   const body: Schemas['DeployRequest'] = {
     githubConnectionId: github.connectionId,

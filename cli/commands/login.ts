@@ -18,7 +18,7 @@ export function registerLogin(program: Command, bind: Bind): void {
       const fromStdin = options['apiKeyStdin'] === true;
       const apiKey = (fromStdin ? await ctx.io.readStdin() : ctx.io.env['SWITCHYARD_API_KEY'] ?? '').trim();
       if (!apiKey) throw usageError('no API key: pipe it in with --api-key-stdin, or set SWITCHYARD_API_KEY');
-      const client = createApiClient({ url, apiKey });
+      const client = createApiClient({ url, apiKey }, ctx.fetchImpl);
       const me = (await unwrap(client.GET('/api/v1/me'), url)).data.data;
       const path = configPath(ctx.io.env);
       writeConfigFile(path, { url, apiKey });
