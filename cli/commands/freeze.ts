@@ -65,7 +65,7 @@ export function registerFreeze(program: Command, bind: Bind): void {
   examples(freeze.command('lift')
     .description('Lift a freeze now (admin)')
     .argument('<id>', 'the freeze id'),
-  'switchyard freeze lift frz_k1l2m3n4o5')
+  'switchyard freeze lift frz_0a1b2c3d4e')
     .action(bind(async (ctx, [id]) => {
       const f = (await unwrap(ctx.api.DELETE('/api/v1/freezes/{id}', { params: { path: { id: id! } } }), ctx.url)).data.data;
       ctx.out.result(f, () => [`${f.id}: lifted (it now ends ${f.endsAt})`]);
