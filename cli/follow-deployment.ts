@@ -28,7 +28,7 @@ export function resultLines(r: Result): string[] {
 }
 
 /** Follows until the deployment ends; prints its result; returns the exit code. */
-export async function followDeployment(ctx: CommandContext, id: string, options: { retryMs?: number } = {}): Promise<ExitCode> {
+export async function followDeployment(ctx: CommandContext, id: string, options: { retryMs?: number; queued?: boolean } = {}): Promise<ExitCode> {
   const view = new DeploymentView();
   let hinted = false;
   let final: Result | undefined;
@@ -41,6 +41,8 @@ export async function followDeployment(ctx: CommandContext, id: string, options:
   await followSse({
     url: ctx.url,
     retryMs: options.retryMs ?? 1000,
+    // Queued behind the service's running deployment: its stream exists once it starts.
+    notFoundMeansNotYet: options.queued === true,
     open: (lastEventId) => ctx.api.GET('/api/v1/deploy/{id}/events', {
       params: { path: { id } },
       headers: lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {},

@@ -47,9 +47,22 @@ export interface FollowOptions {
   onClose(): Promise<boolean>;
   /** Pause before reconnecting (ms). */
   retryMs?: number;
+  /** A 404 means "not started yet" (a queued deployment): keep trying instead of failing. */
+  notFoundMeansNotYet?: boolean;
   /** Connection failures in a row before giving up (exit 4). */
   maxFailures?: number;
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** An error body openapi-fetch did not read already: JSON when it parses, else text. */
+async function bodyOf(response: Response): Promise<unknown> {
+  if (response.bodyUsed) return undefined;
+  const text = await response.text().catch(() => '');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -71,8 +84,13 @@ export async function followSse(options: FollowOptions): Promise<void> {
     }
     const { response } = answer;
     if (!response.ok || !response.body) {
+      if (response.status === 404 && options.notFoundMeansNotYet) {
+        await response.body?.cancel().catch(() => undefined);
+        await sleep(retryMs);
+        continue;
+      }
       // A refusal (unknown id, a role) is final; a server error may pass.
-      if (response.status < 500 || ++failures >= maxFailures) throw apiFailure(response, answer.error);
+      if (response.status < 500 || ++failures >= maxFailures) throw apiFailure(response, answer.error ?? (await bodyOf(response)));
       await sleep(retryMs);
       continue;
     }

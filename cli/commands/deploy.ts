@@ -80,6 +80,7 @@ export function registerDeploy(program: Command, bind: Bind): void {
         return;
       }
       ctx.out.line(line);
-      return followDeployment(ctx, started.deploymentId);
+      if (started.queued) ctx.out.note(`queued behind ${started.runningDeploymentId}: following ${started.deploymentId} once it starts`);
+      return followDeployment(ctx, started.deploymentId, { queued: started.queued === true });
     }));
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatApiError } from '../../cli/api-errors.js';
 import { DeploymentView } from '../../cli/deployment-view.js';
 import { Output, progressBar, table, type Io } from '../../cli/output.js';
-import { parseSse } from '../../cli/sse.js';
+import { followSse, parseSse, type SseMessage } from '../../cli/sse.js';
 
 describe('API errors', () => {
   it('shows the Panda shape as status, title, message and its rule fields', () => {
@@ -89,5 +89,35 @@ describe('the SSE parser', () => {
     const second = parseSse(`${first.rest}:1}\nid: 7\n\r\nevent: success\r\ndata: {}\r\nid: 8\r\n\r\n`);
     expect(second.messages).toEqual([{ event: 'stage', data: '{"a":1}', id: 7 }, { event: 'success', data: '{}', id: 8 }]);
     expect(second.rest).toBe('');
+  });
+
+  it('reconnects with the last id after the server closes the stream, and waits out a 404 for a queued deployment', async () => {
+    const stream = (text: string) => new Response(new Blob([text]).stream(), { headers: { 'content-type': 'text/event-stream' } });
+    const answers = [
+      () => new Response('{"message":"not yet"}', { status: 404 }),
+      () => stream('event: connected\ndata: {}\n\nevent: stage\ndata: {"n":1}\nid: 1\n\nevent: stage\ndata: {"n":2}\nid: 2\n\n'),
+      () => stream('event: connected\ndata: {}\n\nevent: success\ndata: {}\nid: 3\n\n'),
+    ];
+    const asked: number[] = [];
+    const seen: SseMessage[] = [];
+    await followSse({
+      url: 'http://switchyard.test',
+      notFoundMeansNotYet: true,
+      sleep: async () => undefined,
+      open: async (lastEventId) => { asked.push(lastEventId); return { response: answers[asked.length - 1]!() }; },
+      onMessage: (message) => { seen.push(message); return message.event === 'success'; },
+      onClose: async () => false,
+    });
+    expect(asked).toEqual([0, 0, 2]);
+    expect(seen.filter((m) => m.event !== 'connected').map((m) => m.id)).toEqual([1, 2, 3]);
+  });
+
+  it('gives up on a refusal at once (exit 3) and on a server that keeps failing (exit 4)', async () => {
+    const refused = followSse({ url: 'u', sleep: async () => undefined, open: async () => ({ response: Response.json({ message: 'Deployment not found' }, { status: 404 }) }), onMessage: () => true, onClose: async () => true });
+    await expect(refused).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/^404.*: Deployment not found$/) });
+    let calls = 0;
+    const down = followSse({ url: 'u', maxFailures: 3, sleep: async () => undefined, open: async () => { calls += 1; throw new TypeError('fetch failed'); }, onMessage: () => true, onClose: async () => true });
+    await expect(down).rejects.toMatchObject({ exitCode: 4 });
+    expect(calls).toBe(3);
   });
 });
