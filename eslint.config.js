@@ -10,6 +10,7 @@
 //   api/, worker/  the production entry points; never import emulators/ (the image has none)
 //   launcher/  `npm start`, on top of all of the above
 import js from '@eslint/js';
+import vitest from '@vitest/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram',
@@ -96,6 +97,36 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: folders('emulators', 'launcher'), message: 'api/ and worker/ are production code: they import nothing from emulators/ or launcher/ (the sandbox injects itself through emulators/wiring/).' }],
+      }],
+    },
+  },
+  // Tests: every case asserts something (a case without one passes on anything, or fails only by
+  // timing out). Our helpers that assert count as assertions.
+  {
+    files: ['test/**/*.ts'],
+    plugins: { vitest },
+    rules: {
+      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'assert*', 'expectTypeOf'] }],
+    },
+  },
+  // The unit tier (vitest project `unit`) runs without Temporal, PostgreSQL, moto or Chromium:
+  // its files may not reach for the fixtures that need them.
+  {
+    files: ['test/unit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'vitest', importNames: ['inject'], message: 'inject() reads the Temporal globalSetup, which the unit tier has not: move the file out of test/unit/.' },
+          { name: '@temporalio/testing', importNames: ['TestWorkflowEnvironment'], message: 'The unit tier has no Temporal server: move the file out of test/unit/.' },
+          { name: '@temporalio/worker', importNames: ['Worker', 'NativeConnection'], message: 'The unit tier has no Temporal server: move the file out of test/unit/.' },
+          { name: '@temporalio/client', importNames: ['Connection', 'Client', 'WorkflowClient'], message: 'The unit tier has no Temporal server: move the file out of test/unit/.' },
+          { name: 'pg', message: 'The unit tier has no PostgreSQL: move the file out of test/unit/.' },
+          { name: 'playwright-core', message: 'The unit tier has no Chromium: move the file out of test/unit/.' },
+        ],
+        patterns: [{
+          group: ['**/support/temporal.js', '**/support/sandbox-suite.js', '**/support/worker-process.js', '**/support/postgres.js', '**/support/postgres-binaries.js', '**/support/api.js', '**/workflows/stub-worker.js', '**/moto/**'],
+          message: 'A Temporal, PostgreSQL or moto fixture: the unit tier runs without servers, so move the file out of test/unit/.',
+        }],
       }],
     },
   },

@@ -1,21 +1,14 @@
 // The app factory: every dependency comes in as an argument, so tests build the same app against
 // a test Temporal server and the launcher builds it against the embedded one.
-import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import type { Client } from '@temporalio/client';
-import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
-import type { Role } from '../common/config.js';
-import type { Logger } from '../common/logger.js';
 import { VERSION } from '../common/version.js';
-import { requireRole, requireStreamRole, type ApiKeyRing, type SwitchyardEnv } from './auth.js';
-import type { Context } from 'hono';
+import { requireRole, requireStreamRole, type SwitchyardEnv } from './auth.js';
 import { StreamTokenSigner } from './streams/stream-token.js';
 import { registerStreamTokenRoutes } from './streams/stream-token-routes.js';
-import type { ConnectionStore } from '../common/connection-store.js';
 import { ConnectionService } from './deployments/connection-service.js';
-import { DeploymentService, type DeploymentDefaults } from './deployments/deployment-service.js';
+import { DeploymentService } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
 import { createSourceGate } from './deployments/source-gate.js';
 import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distribution/routes.js';
@@ -23,70 +16,22 @@ import { FreezeService } from './freezes/freeze-service.js';
 import { registerFreezeRoutes } from './freezes/routes.js';
 import { registerCodeDeployHookRoutes } from './hooks/routes.js';
 import { registerSlackRoutes } from './slack/routes.js';
-import type { WebClient } from '@slack/web-api';
-import type { SlackConfig } from '../common/slack-config.js';
-import { DistributionService, type DistributionSettings } from './distribution/service.js';
+import { DistributionService } from './distribution/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
 import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.js';
 import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerDeliveryMetricsRoutes } from './routes/delivery-metrics.js';
 import { ApiMetrics, registerMetricsRoute } from './routes/metrics.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { accessLog } from './access-log.js';
+import { requestScope, traceRequests } from './tracing.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
-import { createWebSocketRoutes, type WsLimits } from './ws/routes.js';
-import { KeyLimiter, type KeyLimits } from './limits/key-limits.js';
-import type { RouteClass } from './limits/token-bucket.js';
-
-export interface AppDeps {
-  client: Client;
-  temporalAddress: string;
-  taskQueue: string;
-  keys: ApiKeyRing;
-  logger: Logger;
-  sandbox: boolean;
-  version: string;
-  distribution: Omit<DistributionSettings, 'taskQueue'>;
-  connections: ConnectionStore;
-  deploy: {
-    githubApiUrl: string;
-    awsEndpoint: string | undefined;
-    /** Who assumes role connections' roles; the SDK's default provider chain when absent (the sandbox passes its keys). */
-    baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
-    defaults: DeploymentDefaults;
-  };
-  /** WebSocket limits (tests shrink them); the seed's by default. */
-  webSocketLimits?: Partial<WsLimits>;
-  /** Origins allowed to open GET /ws (SWITCHYARD_ALLOWED_ORIGINS); absent or empty: same-origin only. */
-  allowedOrigins?: readonly string[];
-  /** Slack ChatOps (/slack/*) and the CodeDeploy hook endpoint; absent, neither is served. */
-  slack?: { config: SlackConfig; client: WebClient | undefined; publicUrl: string };
-  /** How often the shared per-workflow pollers query for new events. */
-  eventPollIntervalMs: number;
-  /**
-   * The keys stream tokens are signed under (derived from them): the encryption key ring every
-   * replica shares, current first (SWITCHYARD_ENCRYPTION_KEYS, SWITCHYARD_ENCRYPTION_KEY or the
-   * data folder's); tokens name their key and verify under any of them. Absent, a random key (one process only).
-   */
-  streamTokenSecret?: Buffer | readonly Buffer[];
-  /**
-   * Per-key limits (SWITCHYARD_RATE_LIMIT_*, SWITCHYARD_SSE_STREAMS_PER_KEY): the entry points
-   * always pass the configured ones; absent (tests, the bench's in-process apps), none apply.
-   */
-  limits?: KeyLimits;
-  /** SWITCHYARD_KEYS_IN_URLS: whether `?token=` on SSE routes and /ws may be an API key (else only stream tokens). Default true. */
-  keysInUrls?: boolean;
-  /** SWITCHYARD_METRICS_KEY: when set, GET /metrics requires it as a bearer token. */
-  metricsKey?: string | undefined;
-  /** Route middleware for a role (and the route's class for the rate limit: by default, GET reads and the rest writes); set by createApp. */
-  auth: (role: Role, routeClass?: RouteClass) => MiddlewareHandler;
-  /** For SSE routes: also `?token=` (an API key, or a stream token for the route's scope). */
-  streamAuth: (role: Role, scopeOf: (c: Context) => string) => MiddlewareHandler;
-}
-
-export type AppOptions = Omit<AppDeps, 'auth' | 'streamAuth'>;
+import { createWebSocketRoutes } from './ws/routes.js';
+import { KeyLimiter } from './limits/key-limits.js';
+import type { AppDeps, AppOptions } from './app-deps.js';
 
 export const OPENAPI_INFO = {
   title: 'Switchyard API',
@@ -110,6 +55,8 @@ export function createApp(options: AppOptions) {
 
   const metrics = new ApiMetrics();
   app.use('*', requestId());
+  if (options.tracing) app.use('*', traceRequests());
+  app.use('*', requestScope());
   app.use('*', accessLog(deps.logger));
   app.use('*', metrics.middleware());
   app.onError(createErrorHandler(deps.logger));
@@ -135,6 +82,7 @@ export function createApp(options: AppOptions) {
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl));
   deployments.metrics = metrics.business;
   registerFreezeRoutes(app, deps, { freezes, deployments });
+  registerDeliveryMetricsRoutes(app, deps);
   registerDeploymentRoutes(app, deps, {
     connections: deps.connections,
     connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),

@@ -2,11 +2,11 @@
 // connections, plus deployment defaults, all from configuration. A launcher may inject the base
 // AWS credentials (npm start's sandbox, emulators/wiring/).
 import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
-import { openConnectionStore } from '../common/connection-store.js';
+import { openConnectionStore } from '../common/connections/open-connection-store.js';
 import { loadEncryptionKeys } from '../common/secret-box.js';
 import type { Config } from '../common/config.js';
 import { createSlackWebClient } from '../common/slack-config.js';
-import type { AppOptions } from './app.js';
+import type { AppOptions } from './app-deps.js';
 
 export type ApiServices = Pick<AppOptions, 'connections' | 'deploy' | 'streamTokenSecret'>;
 

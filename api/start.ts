@@ -10,6 +10,8 @@ import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
 import { slackServices, type ApiServices } from './services.js';
 import { keyEntry } from '../common/api-keys.js';
+import { clientInterceptors } from '../common/telemetry/client-interceptors.js';
+import type { Tracing } from '../common/telemetry/tracing.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
 export const EVENT_POLL_INTERVAL_MS = 500;
@@ -22,12 +24,14 @@ export interface RunningApi {
 }
 
 /** The API owns `services` from here on: stop() closes their connection store. */
-export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices): Promise<RunningApi> {
+/** `tracing`: the process's OpenTelemetry (common/telemetry/tracing.ts), when on: server spans and client spans into Temporal. */
+export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices, tracing?: Tracing): Promise<RunningApi> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
   const connection = await Connection.connect(connectionOptions(address, config.temporal.credentials));
   await prepareClusterOrClose(connection, config.temporal.namespace, logger);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // The request id (and, with tracing, the trace context) travels into the workflows in headers.
+  const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors(tracing !== undefined) });
   const app = createApp({
     client,
     temporalAddress: address,
@@ -46,6 +50,7 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     limits: { ratePerMinute: config.keyLimits.ratePerMinute, sseStreamsPerKey: config.keyLimits.sseStreamsPerKey },
     keysInUrls: config.keyLimits.keysInUrls,
     metricsKey: config.metricsKey,
+    tracing: tracing !== undefined,
     webSocketLimits: { maxWatchedIds: config.keyLimits.wsWatchedIds, newIdsPerMinute: config.keyLimits.wsNewIdsPerMinute },
     ...services,
     slack: slackServices(config),

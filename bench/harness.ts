@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { sandboxApiServices, sandboxWorkerServices } from '../emulators/wiring/services.js';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
 import { createApp } from '../api/app.js';
 import { ApiKeyRing } from '../api/auth.js';
@@ -21,6 +22,7 @@ import { EVENT_POLL_INTERVAL_MS } from '../api/start.js';
 import { startSandbox } from '../emulators/sandbox.js';
 import { createSwitchyardWorker } from '../worker/worker.js';
 import { keyEntry } from '../common/api-keys.js';
+import { benchActivities } from './no-op-activity.js';
 
 export const BENCH_KEY = `bench-${randomUUID()}`;
 
@@ -40,12 +42,16 @@ export async function startBenchStack() {
   // passes no quotaTotal); one run publishes hundreds (the 200-distribution burst alone), and the
   // bench measures Switchyard, not that quota: past it, every later distribution ends PARTIAL.
   Object.assign(sandbox.channels.state.instagram, { quotaTotal: Number.MAX_SAFE_INTEGER });
+  // Switchyard's workflows plus the bench-only baseline (bench/workflows/), and their activities.
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)), logger: new DefaultLogger('ERROR') });
+  const activities = { ...createActivities(buildActivityDeps(config, sandboxWorkerServices(config, sandbox), 'bench-worker')), ...benchActivities };
   const worker = await createSwitchyardWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    activities: createActivities(buildActivityDeps(config, sandboxWorkerServices(config, sandbox), 'bench-worker')),
+    workflowBundle,
+    activities,
   });
   const running = worker.run();
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });

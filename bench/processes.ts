@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { openConnectionStore } from '../common/connection-store.js';
+import { openConnectionStore } from '../common/connections/open-connection-store.js';
 import { loadConfig } from '../common/config.js';
 import { loadOrCreateEncryptionKey } from '../common/secret-box.js';
 import { ensureSandboxConnections, type Sandbox } from '../emulators/sandbox.js';

@@ -8,6 +8,7 @@
 //  5. Slack: signed /platform-status commands (work after the ack) and /platform-deploy commands
 //     (policy and durable start before the ack) to the API process, acknowledgement p50/p99.
 //  6. A sandbox deployment, start → COMPLETED with the switch sent as soon as it is ready.
+//     npm-start: `npm start` as a process → the first deployment COMPLETED, 3 runs (bench/npm-start.ts).
 //  7. Start rates: POST /api/distribution/distribute and POST /api/v1/deploy against raw
 //     client.workflow.start of the same workflow with the same input, 16 and 64 at a time.
 //  8. A burst: 200 six-channel distributions posted at once, against a trivial workflow's rate.
@@ -21,9 +22,17 @@ import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
-import { idleWorker, metric, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
+import { idleWorker, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
+import { npmStartRun, printNpmStartRuns, type NpmStartRun } from './npm-start.js';
+import { sixActivityBaseline } from './baseline.js';
+import { eventLatency } from './event-latency.js';
 import { burst, deployStartRates, distributionStartRates, ratioSpread } from './starts.js';
 import { DocTables, type Figure } from './docs-tables.js';
+
+// BENCH_ROWS=scale: the cluster row, heavy (a two-node cluster, thousands of workflows), only on request.
+const requested = process.env.BENCH_ROWS?.split(',').map((row) => row.trim());
+if (requested?.includes('scale')) await (await import('./scale.js')).scaleRow();
+if (requested?.every((row) => row === 'scale')) process.exit(0);
 
 const stack = await startBenchStack();
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
@@ -105,50 +114,6 @@ async function sandboxDeployment(): Promise<number> {
   }
 }
 
-/** Latency of every event of `count` six-channel distributions, each watched by one SSE client. */
-/**
- * State change → SSE client, as in production: the API and the worker each in a process of their
- * own (one event loop each), the clients here over HTTP. Only changes made after a client has
- * subscribed count: the backlog it reads on connect (`started`, say) measures how late it
- * connected, not how fast a change reaches it.
- */
-/** `count` distributions at once, `rounds` times in a row: one p95 over 70 changes swings by 50 ms from run to run. */
-async function eventLatency(api: ApiProcess, count: number, rounds: number): Promise<{ p50: number; p95: number; max: number; samples: number; queriesPerWorkflow: number }> {
-  const latencies: number[] = [];
-  const before = await metric(api, BENCH_KEY, 'switchyard_event_queries_total');
-  for (let round = 0; round < rounds; round += 1) await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const eventId = `latency-${randomUUID().slice(0, 8)}`;
-    await fetch(`${api.url}/api/distribution/distribute`, {
-      method: 'POST', headers,
-      body: JSON.stringify({ eventId, channels: CHANNEL_TYPES.map((type, c) => ({ type, config: { latencyMs: 200 + 150 * ((i + c) % 6), caption: '#processing-300' } })), contentUrls: CONTENT }),
-    }).then((res) => res.arrayBuffer());
-    const res = await fetch(`${api.url}/api/distribution/${eventId}/events`, { headers });
-    const subscribedAt = Date.now();
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (let ended = false; !ended;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      const now = Date.now();
-      buffer += decoder.decode(value, { stream: true });
-      const frames = buffer.split('\n\n');
-      buffer = frames.pop()!;
-      for (const frame of frames) {
-        const data = /^data: (.*)$/m.exec(frame)?.[1];
-        const at = data ? (JSON.parse(data) as { at?: string }).at : undefined;
-        if (at && Date.parse(at) >= subscribedAt) latencies.push(now - Date.parse(at));
-        if (/^event: (success|fail)$/m.test(frame)) ended = true;
-      }
-    }
-    await reader.cancel();
-  }));
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const queries = await metric(api, BENCH_KEY, 'switchyard_event_queries_total') - before;
-  return { p50: at(0.5), p95: at(0.95), max: latencies.at(-1) ?? NaN, samples: latencies.length, queriesPerWorkflow: queries / (count * rounds) };
-}
-
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 // BENCH_ROWS=sse,slack runs only those rows (names below); all of them by default.
 const only = process.env.BENCH_ROWS?.split(',').map((row) => row.trim());
@@ -205,7 +170,7 @@ try {
     processes.push(worker, api);
     const concurrent = size('BENCH_LATENCY_WORKFLOWS', 10);
     const rounds = size('BENCH_LATENCY_ROUNDS', 3);
-    const latency = await eventLatency(api, concurrent, rounds);
+    const latency = await eventLatency(api, BENCH_KEY, concurrent, rounds);
     console.log('\nEvent latency, state change → SSE client (%d six-channel distributions at once, %d rounds, one client each; API and worker processes):', concurrent, rounds);
     console.log('  p50 %d ms   p95 %d ms   max %d ms   (%d changes after subscribing)   event queries per workflow %s', latency.p50, latency.p95, latency.max, latency.samples, latency.queriesPerWorkflow.toFixed(1));
     docs.record('latency', [
@@ -265,6 +230,24 @@ try {
     docs.record('deployment', [{ figure: '`POST /deploy` → `COMPLETED`, switched when ready', measured: `${seconds.toFixed(1)} s`, goal: '≤ 8 s' }]);
   }
 
+  if (want('npm-start')) {
+    // Its own processes and dev server; this stack idles meanwhile.
+    const runs: NpmStartRun[] = [];
+    for (let i = 0; i < 3; i += 1) runs.push(await npmStartRun());
+    printNpmStartRuns(runs);
+    const spread = (pick: (r: NpmStartRun) => number, digits = 1) => {
+      const xs = runs.map(pick).sort((a, b) => a - b);
+      return `${xs[Math.floor(xs.length / 2)]!.toFixed(digits)} (${xs[0]!.toFixed(digits)}–${xs.at(-1)!.toFixed(digits)})`;
+    };
+    docs.record('npm-start', [
+      { figure: '`npm start` → banner, s (median, min–max of 3)', measured: spread((r) => r.startupS), goal: '' },
+      { figure: 'deploy → `DEPLOYMENT_READY`, s', measured: spread((r) => r.readyS), goal: '' },
+      { figure: 'switch → `COMPLETED`, s', measured: spread((r) => r.completedS), goal: '' },
+      { figure: 'total, s', measured: spread((r) => r.totalS), goal: '≤ 8 s' },
+      { figure: 'deployment history events', measured: spread((r) => r.historyEvents, 0), goal: '< 150' },
+    ]);
+  }
+
   if (want('burst')) {
     const result = await burst(stack, size('BENCH_BURST', 200));
     console.log('Burst: %d six-channel distributions posted at once (answering at once), against %d worker probes (one activity each) at once:', result.count, result.count);
@@ -275,6 +258,17 @@ try {
       { figure: `${result.count} six-channel distributions at once: non-2xx, not completed`, measured: `${result.non2xx}, ${result.notCompleted}`, goal: '0 errors' },
       { figure: 'distributions/s vs one-activity probes/s', measured: `${result.distributionsPerSecond.toFixed(1)} / ${result.probesPerSecond.toFixed(1)} (${(result.distributionsPerSecond / result.probesPerSecond).toFixed(2)})`, goal: '≥ 0.8' },
     ]);
+  }
+
+  if (want('baseline')) {
+    const total = size('BENCH_BASELINE', 100);
+    const concurrency = size('BENCH_BASELINE_CONCURRENCY', 16);
+    const runs = await sixActivityBaseline(stack, total, concurrency);
+    console.log('Baseline: six-channel distributions (settled, then closed) against a workflow of six parallel no-op activities, same server and in-process worker, %d a side, %d at a time (3 runs, alternating which goes first):', total, concurrency);
+    for (const { distributions, baseline, failed } of runs) console.log('  distributions %s/s   six no-ops %s/s   ratio %s   not completed %d', distributions.toFixed(1), baseline.toFixed(1), (distributions / baseline).toFixed(2), failed);
+    const spread = ratioSpread(runs.map((r) => ({ api: r.distributions, raw: r.baseline, apiNon2xx: 0 })));
+    console.log('  ratio, min / median / max   %s   (goal ≥ 0.8)\n', spread);
+    docs.record('baseline', [{ figure: `six-channel distributions/s ÷ six-no-op workflows/s (min / median / max, ${total} a side, ${concurrency} at a time)`, measured: spread, goal: '≥ 0.8' }]);
   }
 
   if (want('starts')) {

@@ -43,7 +43,7 @@ function startClients() {
   };
 }
 
-export async function metric(api: ApiProcess, key: string, name: string): Promise<number> {
+export async function metric(api: Pick<ApiProcess, 'url'>, key: string, name: string): Promise<number> {
   const text = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
 }

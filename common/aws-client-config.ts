@@ -6,7 +6,7 @@
 // - `request`: an API request a person waits for (a status read, the hook's report, validating
 //   a connection), so the SDK's standard mode retries throttling and 5xx, three attempts in all.
 import { awsCredentials, roleSessionName, type AwsAccess } from './aws-credentials.js';
-import type { AwsConnection, AwsSecret } from './connection-store.js';
+import type { AwsConnection, AwsSecret } from './connections/connection-store.js';
 
 export type AwsRetryPolicy = 'activity' | 'request';
 

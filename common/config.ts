@@ -19,7 +19,7 @@ import { loadSlackConfig, type SlackConfig } from './slack-config.js';
 
 /** How often build runs and CodeDeploy are polled when DEPLOY_POLL_MS is unset. */
 const PRODUCTION_POLL_MS = 5000;
-const SANDBOX_POLL_MS = 250;
+export const SANDBOX_POLL_MS = 100;
 
 export const configSchema = z.object({
   PORT: port.default(8080),
@@ -51,6 +51,11 @@ export const configSchema = z.object({
   SWITCHYARD_METRICS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   // host:port for the worker's Temporal SDK Prometheus endpoint (worker entries only); unset: off.
   WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
+  // OpenTelemetry traces (common/telemetry/tracing.ts), exported over OTLP/HTTP only when an endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318/v1/traces' }).optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).optional(),
+  OTEL_SDK_DISABLED: booleanFlag.optional(),
   SWITCHYARD_ENCRYPTION_KEY: encryptionKeyField.optional(),
   // The key ring for rotation: current key first, then earlier ones still needed to open (common/encryption-keys.ts).
   SWITCHYARD_ENCRYPTION_KEYS: encryptionKeyList.optional(),
@@ -102,7 +107,7 @@ export const configSchema = z.object({
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   DEPLOY_QUEUE_CAPACITY: z.coerce.number().int().min(0).max(100).default(0),
   DEPLOY_APPROVAL_POLICIES: approvalPoliciesField.optional(),
-  // Unset: 5000 ms against real services, 250 ms in sandbox mode (the emulators answer at once).
+  // Unset: 5000 ms against real services, 100 ms in sandbox mode (the emulators answer at once).
   DEPLOY_POLL_MS: z.coerce.number().int().min(10).optional(),
   DEPLOY_CALL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30),
@@ -187,6 +192,7 @@ export interface Config {
   metricsKey: string | undefined;
   /** host:port of the worker's SDK metrics endpoint; undefined: off. */
   workerMetricsAddress: string | undefined;
+  tracing: TracingConfig;
   temporal: {
     /** Undefined means "start the embedded dev server" (launcher only). */
     address: string | undefined;
@@ -243,6 +249,20 @@ function isOrigin(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** OpenTelemetry tracing: off unless an OTLP endpoint is set (and OTEL_SDK_DISABLED is not true). */
+export interface TracingConfig {
+  /** The OTLP/HTTP traces URL: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  tracesEndpoint: string | undefined;
+  /** OTEL_SERVICE_NAME; undefined: switchyard-api or switchyard-worker. */
+  serviceName: string | undefined;
+}
+
+function tracingConfig(raw: RawConfig): TracingConfig {
+  const base = raw.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const endpoint = raw.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+  return { tracesEndpoint: raw.OTEL_SDK_DISABLED ? undefined : endpoint, serviceName: raw.OTEL_SERVICE_NAME };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -305,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: raw.DATABASE_URL,
     metricsKey: raw.SWITCHYARD_METRICS_KEY,
     workerMetricsAddress: raw.WORKER_METRICS_ADDRESS,
+    tracing: tracingConfig(raw),
     temporal: {
       address: profile.address,
       credentials: profile.credentials,

@@ -3,7 +3,7 @@
 // generated once into the data folder, mode 0600). A sealed value names the key that sealed it
 // (`v2.<key id>.<base64 iv|tag|ciphertext>`), so a rotated key ring still opens older values.
 // Each value is bound to what gives it its meaning as additional authenticated data (the caller
-// says what: see common/connection-binding.ts), so a ciphertext moved onto another record, or a
+// says what: see common/connections/connection-binding.ts), so a ciphertext moved onto another record, or a
 // record whose bound fields were edited, does not open. Values of before (plain base64, no key
 // id) still open with the key that sealed them, tried in turn: the migration path, until
 // `npm run keys:rotate` re-seals them.

@@ -146,6 +146,8 @@ export interface DeploymentSnapshot {
   cluster: string;
   /** The commit built (resolved from the version or branch). */
   sha?: string;
+  /** The commit's date from GitHub, recorded at deploy time (delivery metrics' lead time); absent in older runs. */
+  committedAt?: string;
   /** `repository@sha256:…`: what the task definition names. */
   imageUri?: string;
   /** The image's digest in ECR (sha256:…). */

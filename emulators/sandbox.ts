@@ -9,7 +9,7 @@ import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SANDBOX_REPOS, seedSandboxRepos, st
 import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
-import type { ConnectionStore } from '../common/connection-store.js';
+import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { SlackConfig } from '../common/slack-config.js';
 import { PUBLISHED_SANDBOX_SECRETS } from '../common/sandbox-secrets.js';
 import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';
@@ -113,7 +113,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const aws = await onPreferredPort(ports.aws, (port) => startAwsEmulator({
     credentials: { accessKeyIds: [SANDBOX_CREDENTIALS.awsAccessKeyId], unauthorizedAccessKeyId: SANDBOX_CREDENTIALS.awsUnauthorizedAccessKeyId },
     region: SANDBOX_CREDENTIALS.region,
-    stepMs: options.stepMs ?? 300,
+    // npm start's pace: each CodeDeploy step and build step still happens, just not slower than a
+    // user needs to watch them (docs/performance-startup.md).
+    stepMs: options.stepMs ?? 150,
     ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
     ...sharedFaults,
     port,
@@ -130,7 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const github = await onPreferredPort(ports.github, (port) => startGitHubEmulator({
     tokens: [SANDBOX_CREDENTIALS.githubToken, `ghp_${randomBytes(18).toString('hex')}`],
     readOnlyTokens: [SANDBOX_CREDENTIALS.githubReadOnlyToken],
-    stepMs: options.stepMs ?? 500,
+    stepMs: options.stepMs ?? 250,
     // What the build workflow's last step does for real: push the image to ECR.
     onImageBuilt: (built) => aws.state.ecr.pushImage(built.ecrRepository, built.imageTag).digest,
     ...sharedFaults,

@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONNECTIONS_FILE, FileConnectionStore, openConnectionStore, PostgresConnectionStore, type Connection, type ConnectionStore,
-} from '../common/connection-store.js';
+import { CONNECTIONS_FILE, FileConnectionStore, openConnectionStore, PostgresConnectionStore } from '../common/connections/open-connection-store.js';
+import type { Connection, ConnectionStore } from '../common/connections/connection-store.js';
 import { freePort } from './support/free-port.js';
 import { startPostgres, type Postgres } from './support/postgres.js';
 import { ENCRYPTION_KEY_FILE, loadOrCreateEncryptionKey, SecretBox } from '../common/secret-box.js';
-import { openConnectionSecret } from '../common/connection-binding.js';
+import { openConnectionSecret } from '../common/connections/connection-binding.js';
 import { legacySeal } from './support/legacy-seal.js';
 
 const WRITER = fileURLToPath(new URL('./support/connection-store-writer.ts', import.meta.url));

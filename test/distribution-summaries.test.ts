@@ -3,30 +3,17 @@
 // timer in the history's TimerStarted event, read as the UI reads them.
 import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { distributionWorkflowId } from '../workflows/distribution/types.js';
 import { CONTENT_URLS } from './channels/sandbox.js';
-import { authHeader, buildTestApp } from './support/api.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { authHeader } from './support/api.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 describe('the Temporal UI tells a distribution\'s story', () => {
-  const taskQueue = uniqueTaskQueue('dist-summaries');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let app: ReturnType<typeof buildTestApp>;
-
-  beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    app = buildTestApp(temporal.client, taskQueue, { distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 2000 } });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
+  const suite = sandboxSuite('dist-summaries', { app: () => ({ distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 2000 } }) });
 
   const request = (path: string, init: RequestInit = {}) =>
-    app.request(path, { ...init, headers: { 'content-type': 'application/json', ...authHeader('deployer') } });
+    suite.app.request(path, { ...init, headers: { 'content-type': 'application/json', ...authHeader('deployer') } });
 
   it('summarises the event and its channels, and names the scheduled-publish timer', async () => {
     const eventId = `evt-${randomUUID().slice(0, 8)}`;
@@ -38,7 +25,7 @@ describe('the Temporal UI tells a distribution\'s story', () => {
     });
     expect(res.status).toBe(202);
 
-    const handle = temporal.client.workflow.getHandle(distributionWorkflowId(eventId));
+    const handle = suite.temporal.client.workflow.getHandle(distributionWorkflowId(eventId));
     const description = await handle.describe();
     expect(await description.staticSummary()).toBe(`event ${eventId} → GENIE_TV, INSTAGRAM by test deployer`);
     const details = await description.staticDetails();
@@ -59,6 +46,6 @@ describe('the Temporal UI tells a distribution\'s story', () => {
 
     // Nothing published: the channels wait for their time; cancelling ends the run here.
     expect((await request(`/api/distribution/${eventId}`, { method: 'DELETE' })).status).toBe(200);
-    expect(worker.sandbox.channels.state.partners.GENIE_TV.publishCount(`dist-${eventId}/GENIE_TV`)).toBe(0);
+    expect(suite.worker.sandbox.channels.state.partners.GENIE_TV.publishCount(`dist-${eventId}/GENIE_TV`)).toBe(0);
   });
 });

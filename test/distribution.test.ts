@@ -2,38 +2,25 @@
 // channel emulators (real HTTP), on a real Temporal server.
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { CHANNEL_TYPES } from '../domain/channels.js';
 import { distributionWorkflowId } from '../workflows/distribution/types.js';
 import { CONTENT_URLS } from './channels/sandbox.js';
-import { authHeader, buildTestApp } from './support/api.js';
+import { authHeader } from './support/api.js';
 import { json, type Json } from './support/http.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 import { seedSchemaErrors } from './seed/distribution-schemas.js';
 
 
 describe('channel distribution', () => {
-  const taskQueue = uniqueTaskQueue('dist');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let app: ReturnType<typeof buildTestApp>;
-
-  beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    app = buildTestApp(temporal.client, taskQueue, { distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 8000 } });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
+  const suite = sandboxSuite('dist', { app: () => ({ distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 8000 } }) });
 
   const newEventId = () => `evt-${randomUUID().slice(0, 8)}`;
   const request = (path: string, init: RequestInit & { role?: 'viewer' | 'deployer' } = {}) =>
-    app.request(path, { ...init, headers: { 'content-type': 'application/json', ...authHeader(init.role ?? 'deployer'), ...(init.headers as Record<string, string>) } });
+    suite.app.request(path, { ...init, headers: { 'content-type': 'application/json', ...authHeader(init.role ?? 'deployer'), ...(init.headers as Record<string, string>) } });
   const distribute = (body: unknown) => request('/api/distribution/distribute', { method: 'POST', body: JSON.stringify(body) });
   const status = async (eventId: string) => json(await request(`/api/distribution/${eventId}/status`, { role: 'viewer' }));
-  const emulators = () => worker.sandbox.channels.state;
+  const emulators = () => suite.worker.sandbox.channels.state;
 
   it('publishes to all six channels in parallel with the seed\'s per-channel fields', async () => {
     const eventId = newEventId();
@@ -57,7 +44,7 @@ describe('channel distribution', () => {
     // Parallel, not one after another: every channel's publish window overlaps every other's.
     const statusBody = await status(eventId);
     expect(seedSchemaErrors('DistributionStatusResponse', statusBody)).toEqual([]);
-    const snapshot = await temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).query<Json>('distributionSnapshot');
+    const snapshot = await suite.temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).query<Json>('distributionSnapshot');
     const latestStart = Math.max(...snapshot.channels.map((c: Json) => Date.parse(c.startedAt)));
     const earliestEnd = Math.min(...snapshot.channels.map((c: Json) => Date.parse(c.completedAt)));
     expect(latestStart).toBeLessThan(earliestEnd);
@@ -101,7 +88,7 @@ describe('channel distribution', () => {
     }
     expect((await status(eventId)).overallStatus).toBe('COMPLETED');
 
-    const snapshot = await temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).query<Json>('distributionSnapshot');
+    const snapshot = await suite.temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).query<Json>('distributionSnapshot');
     const containerId = snapshot.channels.find((c: Json) => c.channel === 'INSTAGRAM').preparedRemoteId;
     expect(emulators().instagram.publishCount(containerId)).toBe(1);
     expect(emulators().partners.KAKAO_CHANNEL.publishCount(`dist-${eventId}/KAKAO_CHANNEL`)).toBe(1);
@@ -114,7 +101,7 @@ describe('channel distribution', () => {
     const second = await json(await distribute(body));
     expect(second.distributionId).toBe(first.distributionId);
     expect(emulators().partners.NAVER_BLOG.publishCount(`dist-${eventId}/NAVER_BLOG`)).toBe(1);
-    const { executions } = await temporal.client.workflowService.listWorkflowExecutions({
+    const { executions } = await suite.temporal.client.workflowService.listWorkflowExecutions({
       namespace: inject('temporalNamespace'), query: `WorkflowId = '${distributionWorkflowId(eventId)}'`,
     });
     expect(executions).toHaveLength(1);
@@ -167,7 +154,7 @@ describe('channel distribution', () => {
   it('keeps a six-channel distribution\'s history under 100 events, and replays it with the current workflow code', async () => {
     const eventId = newEventId();
     await distribute({ eventId, channels: CHANNEL_TYPES.map((type) => ({ type, config: type === 'INSTAGRAM' ? { caption: 'replay' } : {} })), contentUrls: CONTENT_URLS });
-    const history = await temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).fetchHistory();
+    const history = await suite.temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).fetchHistory();
     expect(history.events!.length).toBeLessThan(100);
     await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, distributionWorkflowId(eventId))).resolves.toBeUndefined();
   });

@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
 import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
-import { WORKFLOWS_PATH } from '../worker/worker.js';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../worker/worker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
   });
   const bundleDir = mkdtempSync(join(tmpdir(), 'switchyard-bundle-'));
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
   writeFileSync(bundlePath, code);
 
   project.provide('temporalAddress', env.address);

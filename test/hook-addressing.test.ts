@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_SECRET_HEADER, registerCodeDeployHookRoutes } from '../api/hooks/routes.js';
-import { openConnectionStore } from '../common/connection-store.js';
+import { openConnectionStore } from '../common/connections/open-connection-store.js';
 import { createLogger } from '../common/logger.js';
 import { loadSlackConfig } from '../common/slack-config.js';
 import { buildTestApp } from './support/api.js';

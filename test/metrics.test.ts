@@ -1,7 +1,8 @@
 // Metrics end to end: the production worker entry (worker/main.ts, a child process) with
 // WORKER_METRICS_ADDRESS exports the Temporal SDK's metrics; the API's /metrics (behind
 // SWITCHYARD_METRICS_KEY) shows latency by route template and the business it saw, after a real
-// deployment and a real distribution through the emulators.
+// deployment and a real distribution through the emulators; every metric the dashboard and the
+// alert rules under deploy/ reference is among them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { CONTENT_URLS } from './channels/sandbox.js';
 import { authHeader, buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import { freePort } from './support/free-port.js';
+import { exportedMetrics, referencedMetrics } from './support/monitoring-files.js';
 import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 import { spawnWorker, type WorkerProcess } from './support/worker-process.js';
 
@@ -77,6 +79,13 @@ describe('metrics', () => {
     expect(started.status).toBe(200);
     const id: string = started.body.data.deploymentId;
     await api.reach(id, 'DEPLOYMENT_READY');
+    // At the gate (read through /result): one waiting, its time left under the switch timeout.
+    const service = canonicalServiceKey(sandbox.target.cluster, sandbox.target.service);
+    const atGate = await (await scrape(METRICS_KEY)).text();
+    expect(atGate).toContain(`switchyard_gate_waiting{service="${service}"} 1`);
+    const left = Number(new RegExp(`switchyard_gate_wait_remaining_seconds\\{service="${service}"\\} ([\\d.e+]+)`).exec(atGate)?.[1]);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(loadConfig({}).deploy.limits.switchTimeoutMs / 1000);
     expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
     await api.reach(id, 'COMPLETED');
     expect(sandbox.aws.state.counters.deploymentsCreated.get(`${sandbox.target.codeDeployApplication}/${sandbox.target.codeDeployGroup}`)).toBe(1);
@@ -94,7 +103,6 @@ describe('metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
-    const service = canonicalServiceKey(sandbox.target.cluster, sandbox.target.service);
     // Latency by route template, never by raw path (the deployment id is not in any label).
     expect(text).toMatch(/switchyard_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/deploy\/:id\/result",status="200"\} [1-9]/);
     expect(text).toMatch(/switchyard_http_request_duration_seconds_bucket\{le="0\.1",method="POST",route="\/api\/distribution\/distribute",status="200"\} \d/);
@@ -123,5 +131,16 @@ describe('metrics', () => {
     expect(sdk).toMatch(/temporal_worker_task_slots_available\{[^}]*task_queue="[^"]*metrics[^"]*"/);
     expect(sdk).toMatch(/temporal_activity_execution_latency[^\n]*service="switchyard-worker"/);
     expect(sdk).toMatch(/temporal_workflow_completed/);
+    // The channel circuits, from the worker through the runtime's meter: used channels, closed.
+    expect(sdk).toMatch(/switchyard_channel_circuit_open_until_seconds\{channel="NAVER_BLOG",service="switchyard-worker"\} 0/);
+    expect(sdk).toMatch(/switchyard_channel_circuit_openings_total\{channel="NAVER_BLOG",service="switchyard-worker"\} 0/);
+    // Switched: the gate is no longer waited at.
+    expect(text).not.toMatch(/switchyard_gate_waiting\{/);
+
+    // Every metric the Grafana dashboard and the Prometheus rules read is really exported.
+    const exported = new Set([...exportedMetrics(text), ...exportedMetrics(sdk)]);
+    const referenced = referencedMetrics();
+    expect(referenced.length).toBeGreaterThan(15);
+    expect(referenced.filter((name) => !exported.has(name))).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ describe('replay of recorded histories', () => {
   beforeAll(installQuietRuntime);
 
   it('has a recorded history for every workflow', () => {
-    expect(fixtures.sort()).toEqual(['deployment-governed.json', 'deployment-hook.json', 'deployment-notice.json', 'deployment.json', 'distribution-continued.json', 'distribution-continuing.json', 'distribution.json', 'freezes.json', 'service-deployments-held.json', 'service-deployments.json', 'worker-probe.json']);
+    expect(fixtures.sort()).toEqual(['deployment-governed.json', 'deployment-hook.json', 'deployment-merged.json', 'deployment-notice.json', 'deployment.json', 'distribution-continued.json', 'distribution-continuing.json', 'distribution.json', 'freezes.json', 'service-deployments-held.json', 'service-deployments.json', 'worker-probe.json']);
   });
 
   for (const file of fixtures) {

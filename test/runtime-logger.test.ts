@@ -3,11 +3,11 @@
 // test server, and reads the JSON lines: the SDK's workflow and activity lines carry their ids.
 import { Runtime } from '@temporalio/worker';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../common/logger.js';
 import { PinoRuntimeLogger, runtimeLogFields } from '../worker/runtime-logger.js';
 import { workerProbeWorkflow } from '../workflows/worker-probe.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type TestWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 const lines: string[] = [];
 const stream = new Writable({ write(chunk, _encoding, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
@@ -15,29 +15,18 @@ const stream = new Writable({ write(chunk, _encoding, done) { lines.push(...Stri
 Runtime.install({ logger: new PinoRuntimeLogger(createLogger('debug', 'switchyard-worker', stream)), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
 
 describe('Temporal runtime logs through pino', () => {
-  const taskQueue = uniqueTaskQueue('runtime-logger');
-  let worker: TestWorker;
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-
-  beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue, {}, 'runtime-logger-worker');
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
+  const suite = sandboxSuite('runtime-logger', { identity: 'runtime-logger-worker' });
 
   it('logs the workflow and its activity with workflowId, runId and activityType', async () => {
     const workflowId = `runtime-logger-${Date.now()}`;
-    const handle = await temporal.client.workflow.start(workerProbeWorkflow, { taskQueue, workflowId });
+    const handle = await suite.temporal.client.workflow.start(workerProbeWorkflow, { taskQueue: suite.taskQueue, workflowId });
     await handle.result();
     const runId = handle.firstExecutionRunId;
     const entries = lines.map((line) => JSON.parse(line));
 
     const workflowLines = entries.filter((entry) => entry.workflowId === workflowId && entry.sdkComponent === 'worker' && /^Workflow /.test(entry.msg));
     expect(workflowLines.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['Workflow started', 'Workflow completed']));
-    for (const entry of workflowLines) expect(entry).toMatchObject({ runId, taskQueue, name: 'switchyard-worker', level: 20 });
+    for (const entry of workflowLines) expect(entry).toMatchObject({ runId, taskQueue: suite.taskQueue, name: 'switchyard-worker', level: 20 });
 
     const activityLines = entries.filter((entry) => entry.workflowId === workflowId && entry.activityType);
     expect(activityLines.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['Activity started', 'Activity completed']));

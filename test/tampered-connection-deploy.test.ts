@@ -4,31 +4,17 @@
 // motion: no build run, no task definition, no CodeDeploy deployment in the emulators.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECTIONS_FILE, openConnectionStore, type Connection } from '../common/connection-store.js';
+import { describe, expect, it } from 'vitest';
+import { CONNECTIONS_FILE, openConnectionStore } from '../common/connections/open-connection-store.js';
+import type { Connection } from '../common/connections/connection-store.js';
 import { SANDBOX_CREDENTIALS } from '../emulators/sandbox.js';
-import { buildTestApp } from './support/api.js';
-import { client } from './support/deploy-flow.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 describe('a deploy with a repointed connection', () => {
-  const taskQueue = uniqueTaskQueue('tampered-connection');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let api: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
+  const suite = sandboxSuite('tampered-connection');
 
   const effects = () => {
-    const { target, aws, github } = worker.sandbox;
+    const { target, aws, github } = suite.worker.sandbox;
     return {
       runs: github.state.runs.length,
       taskDefinitions: aws.state.counters.taskDefinitionRevisions.get(target.service),
@@ -38,15 +24,15 @@ describe('a deploy with a repointed connection', () => {
 
   /** Edits a stored connection's public fields in connections.json, as a writer of the file could. */
   function repoint(id: string, fields: Record<string, string>): void {
-    const path = join(worker.config.dataDir, CONNECTIONS_FILE);
+    const path = join(suite.worker.config.dataDir, CONNECTIONS_FILE);
     const file = JSON.parse(readFileSync(path, 'utf8')) as { records: { connection: Connection }[] };
     for (const record of file.records) if (record.connection.id === id) record.connection = { ...record.connection, ...fields } as Connection;
     writeFileSync(path, JSON.stringify(file, null, 2));
   }
 
   it('is refused with a clear 400, and starts nothing', async () => {
-    const connection = await api.connect();
-    const store = openConnectionStore(worker.config);
+    const connection = await suite.api.connect();
+    const store = openConnectionStore(suite.worker.config);
     const role = await store.addAws(
       { region: SANDBOX_CREDENTIALS.region, accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy' },
       { externalId: 'sandbox-external-id' },
@@ -55,7 +41,7 @@ describe('a deploy with a repointed connection', () => {
     const before = effects();
 
     repoint(role.id, { roleArn: 'arn:aws:iam::999999999999:role/attacker' });
-    const refused = await api.deploy({ githubConnectionId: connection.githubConnectionId, awsConnectionId: role.id });
+    const refused = await suite.api.deploy({ githubConnectionId: connection.githubConnectionId, awsConnectionId: role.id });
     expect(refused).toMatchObject({
       status: 400,
       body: {
@@ -66,10 +52,10 @@ describe('a deploy with a repointed connection', () => {
     expect(JSON.stringify(refused.body)).not.toContain('sandbox-external-id');
 
     repoint(connection.githubConnectionId, { repo: 'someone-elses-repo' });
-    const refusedGitHub = await api.deploy(connection);
+    const refusedGitHub = await suite.api.deploy(connection);
     expect(refusedGitHub).toMatchObject({ status: 400, body: { message: expect.stringContaining(`The secret of connection ${connection.githubConnectionId} (github) does not open`) } });
 
     expect(effects()).toEqual(before);
-    expect((await temporal.client.workflow.count(`TaskQueue = '${taskQueue}'`)).count).toBe(0);
+    expect((await suite.temporal.client.workflow.count(`TaskQueue = '${suite.taskQueue}'`)).count).toBe(0);
   });
 });

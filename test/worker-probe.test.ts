@@ -2,34 +2,23 @@
 // a replay of the recorded history against the current workflow code.
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workerProbeWorkflow } from '../workflows/worker-probe.js';
-import { authHeader, buildTestApp } from './support/api.js';
+import { authHeader } from './support/api.js';
 import { json } from './support/http.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type TestWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 describe('worker probe workflow', () => {
-  const taskQueue = uniqueTaskQueue('probe');
-  let worker: TestWorker;
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-
-  beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue, {}, 'probe-test-worker');
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
+  const suite = sandboxSuite('probe', { identity: 'probe-test-worker' });
 
   it('runs the activity on the worker and returns its description', async () => {
-    const result = await temporal.client.workflow.execute(workerProbeWorkflow, { taskQueue, workflowId: `probe-test-${Date.now()}` });
-    expect(result).toMatchObject({ workerIdentity: 'probe-test-worker', taskQueue, sandbox: true, attempt: 1 });
+    const result = await suite.temporal.client.workflow.execute(workerProbeWorkflow, { taskQueue: suite.taskQueue, workflowId: `probe-test-${Date.now()}` });
+    expect(result).toMatchObject({ workerIdentity: 'probe-test-worker', taskQueue: suite.taskQueue, sandbox: true, attempt: 1 });
     expect(result.workflowId).toMatch(/^probe-test-/);
   });
 
   it('replays its recorded history deterministically', async () => {
-    const handle = await temporal.client.workflow.start(workerProbeWorkflow, { taskQueue, workflowId: `probe-replay-${Date.now()}` });
+    const handle = await suite.temporal.client.workflow.start(workerProbeWorkflow, { taskQueue: suite.taskQueue, workflowId: `probe-replay-${Date.now()}` });
     await handle.result();
     const history = await handle.fetchHistory();
     expect(history.events?.length).toBeGreaterThan(5);
@@ -39,18 +28,17 @@ describe('worker probe workflow', () => {
   });
 
   it('is reachable through the API, and /healthz and /readyz see the worker polling', async () => {
-    const app = buildTestApp(temporal.client, taskQueue);
-    const probe = await app.request('/api/v1/system/worker-probe', { method: 'POST', headers: authHeader('admin') });
+    const probe = await suite.app.request('/api/v1/system/worker-probe', { method: 'POST', headers: authHeader('admin') });
     expect(probe.status).toBe(200);
     const body = await json(probe);
-    expect(body).toMatchObject({ code: 200, data: { workerIdentity: 'probe-test-worker', taskQueue } });
+    expect(body).toMatchObject({ code: 200, data: { workerIdentity: 'probe-test-worker', taskQueue: suite.taskQueue } });
 
-    const health = await app.request('/healthz');
+    const health = await suite.app.request('/healthz');
     expect(health.status).toBe(200);
     expect(await json(health)).toMatchObject({ status: 'UP', sandbox: true, temporal: { reachable: true }, worker: { polling: true } });
 
-    const ready = await app.request('/readyz');
+    const ready = await suite.app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await json(ready)).toMatchObject({ ready: true, temporal: { reachable: true }, worker: { taskQueue, polling: true } });
+    expect(await json(ready)).toMatchObject({ ready: true, temporal: { reachable: true }, worker: { taskQueue: suite.taskQueue, polling: true } });
   });
 });

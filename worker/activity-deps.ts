@@ -3,7 +3,8 @@ import type { ActivityDeps } from '../activities/index.js';
 import type { DeployEndpoints } from '../activities/deployment/clients.js';
 import { ChannelCircuitBreakers } from '../activities/distribution/circuit-breaker.js';
 import type { Config } from '../common/config.js';
-import type { ConnectionStore } from '../common/connection-store.js';
+import { circuitMetrics } from './circuit-metrics.js';
+import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { SlackActivityDeps } from '../activities/slack/index.js';
 import type { ChannelSetup } from './channel-endpoints.js';
 
@@ -19,7 +20,7 @@ export function buildActivityDeps(config: Config, services: WorkerServices, work
     sandbox: config.sandbox,
     workerIdentity,
     channelAdapters: services.channels.adapters,
-    channelBreakers: new ChannelCircuitBreakers({ failureThreshold: config.channels.circuitFailureThreshold, openMs: config.channels.circuitOpenMs }),
+    channelBreakers: new ChannelCircuitBreakers({ failureThreshold: config.channels.circuitFailureThreshold, openMs: config.channels.circuitOpenMs, onChange: circuitMetrics() }),
     distributionWebhook: config.distribution.webhook,
     deployment: {
       connections: services.connections,

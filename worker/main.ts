@@ -11,16 +11,19 @@ import { startWorker } from './start.js';
 import { startWorkerHealthServer } from './health-server.js';
 import { Runtime } from '@temporalio/worker';
 import { PinoRuntimeLogger } from './runtime-logger.js';
+import { startConfiguredTracing } from '../common/telemetry/tracing.js';
 
 requireProductionEnvironment('worker');
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'switchyard-worker');
 const address = config.temporal.address!;
+// Off (undefined) unless an OTLP endpoint is configured.
+const tracing = startConfiguredTracing(config.tracing, 'switchyard-worker');
 // The SDK's, workflows' and activities' logs as pino lines with their workflowId, runId, activityType.
 Runtime.install({ logger: new PinoRuntimeLogger(logger), ...workerTelemetry(config.workerMetricsAddress) });
 
 try {
-  const running = await startWorker(config, address, logger, workerServices(config));
+  const running = await startWorker(config, address, logger, workerServices(config), tracing);
   const { worker, connection } = running;
   const probes = config.workerHealthPort === undefined
     ? undefined
@@ -29,6 +32,7 @@ try {
       .catch(async (error: unknown) => { await running.stop(); throw error; });
   if (probes) logger.info({ port: probes.port }, 'worker probes listening (GET /livez, /readyz)');
   await running.done.finally(() => probes?.close());
+  await tracing?.shutdown();
   logger.info('worker stopped');
 } catch (error) {
   // A cluster that lacks what Switchyard needs: its message names the commands to run.

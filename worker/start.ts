@@ -1,7 +1,7 @@
 // Starts the worker on a connection: shared by the production entry (worker/main.ts) and the
 // launcher (`npm start`).
 import { hostname } from 'node:os';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
@@ -9,6 +9,7 @@ import { connectionOptions } from '../common/temporal-connection.js';
 import { prepareClusterAt } from '../common/temporal-cluster.js';
 import { buildActivityDeps, type WorkerServices } from './activity-deps.js';
 import { createSwitchyardWorker } from './worker.js';
+import type { Tracing } from '../common/telemetry/tracing.js';
 
 export interface RunningWorker {
   worker: Worker;
@@ -20,8 +21,11 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** The worker owns `services` from here on: its connection store is closed once the worker has stopped. */
-export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices): Promise<RunningWorker> {
+/**
+ * The worker owns `services` from here on: its connection store is closed once the worker has stopped.
+ * `workflowBundle`: code bundled while the rest started (the launcher); WORKFLOW_BUNDLE_PATH wins.
+ */
+export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices, tracing?: Tracing, workflowBundle?: WorkflowBundleOption): Promise<RunningWorker> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
   const options = connectionOptions(address, config.temporal.credentials);
@@ -34,8 +38,9 @@ export async function startWorker(config: Config, address: string, logger: Logge
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : {}),
+    ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : workflowBundle ? { workflowBundle } : {}),
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
+    tracing,
   });
   const done = worker.run().finally(async () => {
     await connection.close();

@@ -9,7 +9,8 @@ import {
 import { Context, sleep } from '@temporalio/activity';
 import type { DeployClients } from './clients.js';
 import { asActivityFailure, errorName, permanent } from './errors.js';
-import { reportProgress } from './progress.js';
+import { ProgressBatch } from './progress.js';
+import type { ProgressReport } from '../../workflows/deployment/messages.js';
 
 export interface StartCodeDeployInput {
   awsConnectionId: string;
@@ -82,20 +83,20 @@ export interface CodeDeployTimings { pollMs: number }
 
 export function createCodeDeployActivities(clients: DeployClients, timings: CodeDeployTimings) {
   /**
-   * Reports the lifecycle events that succeeded since the last call (`reported` holds what this
-   * attempt already sent; a new attempt sends again and the workflow dedupes). Returns whether
+   * The lifecycle events that succeeded since the last call (`reported` holds what this attempt
+   * already handed on; a new attempt reports again and the workflow dedupes). Also whether
    * production traffic is on green for good (AfterAllowTraffic succeeded), and the task set ARNs seen.
    */
-  async function reportLifecycle(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<{ trafficOnGreen: boolean; arns: TaskSetArns }> {
+  async function lifecycleReports(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<{ trafficOnGreen: boolean; arns: TaskSetArns; reports: ProgressReport[] }> {
     let targetIds: string[] | undefined;
     try {
       ({ targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId })));
     } catch (error) {
       // A deployment still in Created has no targets yet: nothing to report this time.
-      if (errorName(error) === 'DeploymentNotStartedException') return { trafficOnGreen: false, arns: {} };
+      if (errorName(error) === 'DeploymentNotStartedException') return { trafficOnGreen: false, arns: {}, reports: [] };
       throw error;
     }
-    if (!targetIds?.length) return { trafficOnGreen: false, arns: {} };
+    if (!targetIds?.length) return { trafficOnGreen: false, arns: {}, reports: [] };
     const { deploymentTargets } = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }));
     const target = deploymentTargets?.[0]?.ecsTarget;
     const arns: TaskSetArns = {};
@@ -114,10 +115,9 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
         kind: 'lifecycle_event' as const,
         details: { lifecycleEvent: event.lifecycleEventName!, status: event.status!, taskSets },
       }));
-    await reportProgress(input.workflowId, reports);
     for (const report of reports) reported.add(report.key);
     const trafficOnGreen = (target?.lifecycleEvents ?? []).some((event) => event.lifecycleEventName === 'AfterAllowTraffic' && event.status === 'Succeeded');
-    return { trafficOnGreen, arns };
+    return { trafficOnGreen, arns, reports };
   }
 
   return {
@@ -141,22 +141,32 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       }
     },
 
-    /** Waits for `until`; the result also carries the blue/green task set ARNs (recorded: replay-safe). */
-    async awaitCodeDeploy(input: AwaitCodeDeployInput): Promise<{ status: string } & TaskSetArns> {
+    /**
+     * Waits for `until`; the result also carries the blue/green task set ARNs and the progress not
+     * signalled yet (both recorded in the result: replay-safe).
+     */
+    async awaitCodeDeploy(input: AwaitCodeDeployInput): Promise<{ status: string; progress?: ProgressReport[] } & TaskSetArns> {
       const { codedeploy } = await clients.aws(input.awsConnectionId);
       const reported = new Set<string>();
       const seen: TaskSetArns = {};
+      const progress = new ProgressBatch(input.workflowId);
+      const done = (status: string, reports: ProgressReport[]) => {
+        const unsent = [...progress.take(), ...reports];
+        return { status, ...seen, ...(unsent.length ? { progress: unsent } : {}) };
+      };
       try {
         for (;;) {
           const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: input.codeDeployDeploymentId }));
           const status = deploymentInfo?.status ?? 'Unknown';
-          const { trafficOnGreen, arns } = await reportLifecycle(codedeploy, input, reported);
+          const { trafficOnGreen, arns, reports } = await lifecycleReports(codedeploy, input, reported);
           Object.assign(seen, arns);
-          if (status === input.until || status === 'Succeeded') return { status, ...seen };
+          if (status === input.until || status === 'Succeeded') return done(status, reports);
           // After the switch, CodeDeploy may keep blue for its termination wait (minutes to days):
           // the switch is done once traffic is on green, and nothing after that may roll it back.
-          if (input.until === 'Succeeded' && trafficOnGreen) return { status: 'TrafficSwitched', ...seen };
+          if (input.until === 'Succeeded' && trafficOnGreen) return done('TrafficSwitched', reports);
+          await progress.add(reports);
           if (FINISHED.has(status)) {
+            await progress.flush();
             throw permanent('ECS_DEPLOYMENT_FAILED', `CodeDeploy deployment ${input.codeDeployDeploymentId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`);
           }
           Context.current().heartbeat({ status });

@@ -1,5 +1,5 @@
 // Every deployment activity, built from the connection store and the endpoints it should use.
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { createBuildActivities, type BuildTimings } from './build.js';
 import { createDeployClients, type DeployEndpoints } from './clients.js';
 import { createCodeDeployActivities } from './codedeploy.js';

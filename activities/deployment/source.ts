@@ -25,6 +25,8 @@ export interface ResolvedSource {
   /** True when the requested ref was a commit: the build must check out `sha`, not the ref's head. */
   isCommit?: boolean;
   dockerfilePath: string;
+  /** The commit's date (committer date, else author date): the start of its lead time to production. */
+  committedAt?: string;
 }
 
 const DOCKERFILE = 'Dockerfile';
@@ -34,8 +36,11 @@ export function createSourceActivities(clients: DeployClients) {
     async resolveSource({ githubConnectionId, owner, repo, ref, branch }: ResolveSourceInput): Promise<ResolvedSource> {
       const octokit = await clients.github(githubConnectionId);
       let sha: string;
+      let committedAt: string | undefined;
       try {
-        sha = (await octokit.repos.getCommit({ owner, repo, ref })).data.sha;
+        const { data } = await octokit.repos.getCommit({ owner, repo, ref });
+        sha = data.sha;
+        committedAt = data.commit.committer?.date ?? data.commit.author?.date ?? undefined;
       } catch (error) {
         const status = (error as { status?: number }).status;
         if (status === 404 || status === 422) throw permanent('DOCKER_BUILD_FAILED', `Ref not found in ${owner}/${repo}: ${ref}`);
@@ -63,7 +68,7 @@ export function createSourceActivities(clients: DeployClients) {
         if ((error as { status?: number }).status === 404) throw permanent('DOCKER_BUILD_FAILED', 'Dockerfile not found in repository');
         throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${owner}/${repo}`);
       }
-      return { sha, ref: dispatchRef, ...(isCommit ? { isCommit: true } : {}), dockerfilePath: DOCKERFILE };
+      return { sha, ref: dispatchRef, ...(isCommit ? { isCommit: true } : {}), dockerfilePath: DOCKERFILE, ...(committedAt ? { committedAt } : {}) };
     },
   };
 }

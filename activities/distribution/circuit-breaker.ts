@@ -7,6 +7,11 @@ export interface CircuitBreakerOptions {
   failureThreshold: number;
   openMs: number;
   now?: () => number;
+  /**
+   * Told each time a channel's circuit is first used and each time its open-until time changes
+   * (0 when closed): the worker exports it as a gauge (worker/circuit-metrics.ts).
+   */
+  onChange?: (channel: ChannelType, openUntilMs: number, opened: boolean) => void;
 }
 
 export class CircuitOpenError extends Error {
@@ -31,7 +36,10 @@ export class ChannelCircuitBreakers {
 
   private circuit(channel: ChannelType): Circuit {
     let circuit = this.circuits.get(channel);
-    if (!circuit) this.circuits.set(channel, (circuit = { consecutiveFailures: 0, openUntil: 0 }));
+    if (!circuit) {
+      this.circuits.set(channel, (circuit = { consecutiveFailures: 0, openUntil: 0 }));
+      this.options.onChange?.(channel, 0, false);
+    }
     return circuit;
   }
 
@@ -44,13 +52,17 @@ export class ChannelCircuitBreakers {
   recordSuccess(channel: ChannelType): void {
     const circuit = this.circuit(channel);
     circuit.consecutiveFailures = 0;
+    if (circuit.openUntil !== 0) this.options.onChange?.(channel, 0, false);
     circuit.openUntil = 0;
   }
 
   recordFailure(channel: ChannelType): void {
     const circuit = this.circuit(channel);
     circuit.consecutiveFailures += 1;
-    if (circuit.consecutiveFailures >= this.options.failureThreshold) circuit.openUntil = this.now() + this.options.openMs;
+    if (circuit.consecutiveFailures >= this.options.failureThreshold) {
+      circuit.openUntil = this.now() + this.options.openMs;
+      this.options.onChange?.(channel, circuit.openUntil, true);
+    }
   }
 
   state(channel: ChannelType): 'CLOSED' | 'OPEN' {

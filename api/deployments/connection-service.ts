@@ -6,7 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Octokit } from '@octokit/rest';
 import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
-import type { AwsConnection, AwsSecret, ConnectionStore } from '../../common/connection-store.js';
+import type { AwsConnection, AwsSecret, ConnectionStore } from '../../common/connections/connection-store.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
 export interface ConnectionServiceOptions {
@@ -75,3 +75,6 @@ export class ConnectionService {
     return (await this.store.addAws({ region: input.region, accountId, ...(roleArn ? { roleArn } : {}) }, secret)).id;
   }
 }
+
+/** What the routes use of ConnectionService (its public members), for a typed fake in the unit tier. */
+export type ConnectionOperations = Pick<ConnectionService, keyof ConnectionService>;

@@ -1,7 +1,7 @@
 // The Panda seed's connection and deployment endpoints, plus rollback and listing.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { AdmissionOutcome } from '../../workflows/service/messages.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
@@ -10,9 +10,9 @@ import { errorResponses, jsonResponse } from '../openapi-schemas.js';
 import { emptyJsonBodyAsObject } from '../optional-json-body.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
-import type { ConnectionService } from './connection-service.js';
-import type { DeploymentService } from './deployment-service.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
+import type { ConnectionOperations } from './connection-service.js';
+import type { DeploymentOperations } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
 import {
   ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, RollbackRequestSchema, SwitchRequestSchema,
@@ -35,12 +35,12 @@ const security = [{ bearerAuth: [] }];
 
 export interface DeploymentRouteDeps {
   connections: ConnectionStore;
-  connectionService: ConnectionService;
-  deployments: DeploymentService;
+  connectionService: ConnectionOperations;
+  deployments: DeploymentOperations;
   hub: WorkflowEventHub;
 }
 
-export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppDeps, { connections, connectionService, deployments, hub }: DeploymentRouteDeps) {
+export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'auth' | 'streamAuth'>, { connections, connectionService, deployments, hub }: DeploymentRouteDeps) {
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/connect/github', tags: ['Connection'], summary: 'GitHub 레포 연결: validate a repository, branch and token, and keep it',

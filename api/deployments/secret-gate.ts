@@ -2,7 +2,7 @@
 // the store's back (a repointed role ARN, account, region or repository) is refused here with the
 // store's explanation, so nothing is built or deployed for it; the activities would refuse it
 // too (activities/deployment/clients.ts), but only after the workflow had started.
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { SealedValueError } from '../../common/secret-box.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 

@@ -5,7 +5,7 @@
 // trouble here refuses nothing: the activity asks again, and retries.
 import { Octokit } from '@octokit/rest';
 import { findCommitHome } from '../../common/commit-home.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { commitNotInRepositoryMessage, isCommitRef } from '../../domain/source-provenance.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { DeployRequest } from './schemas.js';

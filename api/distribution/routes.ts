@@ -2,7 +2,7 @@
 // a sub-app of its own, so every error under /api/distribution (validation, auth, unknown route,
 // the unexpected) answers in the seed's ErrorResponse shape.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { createErrorHandler, createNotFoundHandler, distributionErrorBody } from '../errors.js';
 import { distributionErrorResponses, jsonResponse } from '../openapi-schemas.js';
@@ -13,7 +13,7 @@ import {
   CancelResponseSchema, DistributionListSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
   RetryRequestSchema, RetryResponseSchema,
 } from './schemas.js';
-import type { DistributionService } from './service.js';
+import type { DistributionOperations } from './service.js';
 import { validationHook } from '../validation.js';
 import { requestBodyLimit } from '../body-limit.js';
 
@@ -21,7 +21,7 @@ const eventIdParam = z.object({ eventId: EventIdSchema.openapi({ param: { name: 
 const security = [{ bearerAuth: [] }];
 
 export interface DistributionRouteDeps {
-  service: DistributionService;
+  service: DistributionOperations;
   hub: WorkflowEventHub;
 }
 

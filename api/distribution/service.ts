@@ -16,7 +16,7 @@ import { distributionDetails, distributionSummary } from '../../domain/run-summa
 import { distributionWorkflow } from '../../workflows/distribution/workflow.js';
 import { ApiError } from '../errors.js';
 import { historyChanges, queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
-import type { EventsFetcher } from '../streams/event-hub.js';
+import type { EventsFetcher } from '../streams/event-feed.js';
 import type { DistributionRequest } from './schemas.js';
 import type { BusinessMetrics } from '../metrics/business.js';
 
@@ -210,3 +210,6 @@ function acceptedSnapshot(input: DistributionInput): DistributionSnapshot {
     eventCount: 0,
   };
 }
+
+/** What the routes use of DistributionService (its public members), for a typed fake in the unit tier. */
+export type DistributionOperations = Pick<DistributionService, keyof DistributionService>;

@@ -2,7 +2,7 @@
 // POST /api/v1/freezes/emergency-stop. The freeze workflow keeps them (FreezeService); the
 // deployment workflow refuses a frozen switch unless an admin overrides it.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { SwitchyardEnv } from '../auth.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ok } from '../envelope.js';

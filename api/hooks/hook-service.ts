@@ -13,7 +13,7 @@ import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycle
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
 import { testTrafficHookUpdate } from '../../workflows/deployment/hook-messages.js';

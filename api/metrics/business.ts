@@ -7,6 +7,7 @@ import type { DeploymentSnapshot } from '../../domain/deployment.js';
 import { TERMINAL_STATUSES } from '../../domain/deployment.js';
 import type { DistributionSnapshot } from '../../domain/distribution.js';
 import { canonicalServiceKey } from '../../workflows/service/service-key.js';
+import { GateWaits } from './gate-waits.js';
 
 /** Remembers the last `limit` keys: enough to dedupe re-reads without growing forever. */
 class SeenOnce {
@@ -31,6 +32,7 @@ export class BusinessMetrics {
   private readonly publishes: Counter<'channel' | 'outcome'>;
   private readonly finishedSeen = new SeenOnce();
   private readonly publishSeen = new SeenOnce();
+  private readonly gateWaits = new GateWaits();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -42,6 +44,16 @@ export class BusinessMetrics {
     this.queue = new Gauge({ name: 'switchyard_deployment_queue_depth', help: 'Deployments waiting behind the running one, per service, as last reported by an admission.', labelNames: ['service'], registers });
     this.distributions = new Counter({ name: 'switchyard_distributions_started_total', help: 'Distributions started (a repeat of an open event joins it and is not counted).', registers });
     this.publishes = new Counter({ name: 'switchyard_channel_publishes_total', help: 'Channel publishes seen settled by the API, by channel and outcome.', labelNames: ['channel', 'outcome'], registers });
+    // Both computed at scrape time from the same reads, so "time left" falls between scrapes.
+    const gateWaits = this.gateWaits;
+    new Gauge({ name: 'switchyard_gate_waiting', help: 'Deployments this API process last read waiting at the approval gate, per service.', labelNames: ['service'], registers, collect() {
+      this.reset();
+      for (const [service, figures] of gateWaits.byService()) this.set({ service }, figures.waiting);
+    } });
+    new Gauge({ name: 'switchyard_gate_wait_remaining_seconds', help: 'Least time left before a waiting deployment\'s gate times out and rolls back, per service (deployments this API process read).', labelNames: ['service'], registers, collect() {
+      this.reset();
+      for (const [service, figures] of gateWaits.byService()) this.set({ service }, figures.remainingSeconds);
+    } });
   }
 
   admitted(serviceKey: string, outcome: AdmissionOutcome): void {
@@ -50,7 +62,9 @@ export class BusinessMetrics {
     this.queue.set({ service: serviceKey }, outcome.outcome === 'queued' ? outcome.position : 0);
   }
 
-  deploymentRead(snapshot: DeploymentSnapshot): void {
+  /** `switchTimeoutMs`: the gate's timeout this API starts deployments with (for the gate-wait gauges). */
+  deploymentRead(snapshot: DeploymentSnapshot, switchTimeoutMs?: number): void {
+    this.gateWaits.seen(snapshot, serviceOf(snapshot), switchTimeoutMs);
     if (!TERMINAL_STATUSES.has(snapshot.status) || !this.finishedSeen.first(snapshot.deploymentId)) return;
     this.finished.inc({ service: serviceOf(snapshot), outcome: snapshot.status });
   }
@@ -58,6 +72,7 @@ export class BusinessMetrics {
   /** `readyAt` is when the deployment reached the gate (its stage 4 finished). */
   approved(snapshot: DeploymentSnapshot, switched: boolean): void {
     this.approvals.inc({ service: serviceOf(snapshot), switched: String(switched) });
+    if (switched) this.gateWaits.forget(snapshot.deploymentId);
     const readyAt = snapshot.completedAt ? Date.parse(snapshot.completedAt) : NaN;
     if (switched && Number.isFinite(readyAt)) this.gate.observe({ service: serviceOf(snapshot) }, Math.max(0, (Date.now() - readyAt) / 1000));
   }

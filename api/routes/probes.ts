@@ -2,7 +2,7 @@
 // /livez is the process alone (no I/O); /readyz is "send me traffic": Temporal reachable and a
 // worker polling the task queue. /healthz (routes/health.ts) stays as it was for existing clients.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { checkTemporal } from '../temporal-health.js';
 

@@ -5,7 +5,7 @@
 // (/platform-status) run after the acknowledgement and report through the response_url.
 import type { WebClient } from '@slack/web-api';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';

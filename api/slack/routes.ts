@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { WebClient } from '@slack/web-api';
 import type { Context } from 'hono';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/slack-config.js';
 import type { SwitchyardEnv } from '../auth.js';

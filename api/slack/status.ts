@@ -8,7 +8,7 @@ import {
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
-import type { AwsSecret, AwsConnection } from '../../common/connection-store.js';
+import type { AwsSecret, AwsConnection } from '../../common/connections/connection-store.js';
 import type { DeployTarget } from '../../domain/deployment.js';
 
 export const IN_PROGRESS_CODEDEPLOY_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];

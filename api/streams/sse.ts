@@ -11,7 +11,8 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import { ApiError } from '../errors.js';
-import type { EventsFetcher, Subscriber, WorkflowEventHub } from './event-hub.js';
+import type { EventsFetcher, Subscriber } from './event-feed.js';
+import type { WorkflowEventHub } from './event-hub.js';
 import { openSseSink, type SseSink } from './sse-sink.js';
 import { takeSlot } from '../limits/stream-slots.js';
 

@@ -1,7 +1,7 @@
 // POST /api/v1/stream-tokens: a short-lived token that opens one SSE stream from a browser's
 // EventSource, or a WebSocket on GET /ws (neither can send Authorization): `?token=<token>` on its URL.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { envelopeSchema, errorResponses, jsonResponse } from '../openapi-schemas.js';

@@ -136,6 +136,16 @@ export class BlueGreenRunner {
       case 'readyTimeout':
         this.#end(deployment, 'Stopped', { code: 'TIMEOUT', message: step.message }, true);
         break;
+      case 'shiftTraffic': {
+        // Canary and linear configs: AllowTraffic moves production traffic in timed shifts.
+        const shift = deployment.trafficShifts![step.shift]!;
+        deployment.productionTrafficWeight = shift.weight;
+        deployment.lastUpdatedAt = new Date();
+        deployment.statusMessages.push(`Shifted ${shift.weight} % of production traffic to the replacement task set.`);
+        if (step.shift === deployment.trafficShifts!.length - 1) this.#schedule(deployment, { kind: 'finishEvent', index: step.index });
+        else this.#schedule(deployment, { kind: 'shiftTraffic', index: step.index, shift: step.shift + 1 }, shift.waitMinutes * this.timing.minuteMs);
+        break;
+      }
     }
   }
 
@@ -149,6 +159,10 @@ export class BlueGreenRunner {
       deployment.greenTaskSet = this.ecs.createReplacementTaskSet(deployment.service, deployment.greenTaskDefinition, deployment.id);
     }
 
+    if (event.lifecycleEventName === 'AllowTraffic' && deployment.trafficShifts?.length) {
+      this.#schedule(deployment, { kind: 'shiftTraffic', index, shift: 0 });
+      return;
+    }
     const functionName = HOOKABLE_EVENTS.has(event.lifecycleEventName) ? deployment.appSpec.hooks[event.lifecycleEventName] : undefined;
     if (!functionName) {
       // "If an event hook is not present, no operation is executed for that event."
@@ -181,6 +195,7 @@ export class BlueGreenRunner {
         break;
       case 'AllowTraffic':
         deployment.productionTrafficOnGreen = true;
+        if (deployment.trafficShifts) deployment.productionTrafficWeight = 100;
         break;
       default:
         break;
@@ -252,6 +267,7 @@ export class BlueGreenRunner {
     if (deployment.greenTaskSet) this.ecs.removeTaskSet(deployment.service, deployment.greenTaskSet);
     deployment.testTrafficOnGreen = false;
     deployment.productionTrafficOnGreen = false;
+    if (deployment.productionTrafficWeight !== undefined) deployment.productionTrafficWeight = 0;
     deployment.status = status;
     deployment.targetStatus = 'Failed';
     deployment.completeTime = now;

@@ -2,14 +2,23 @@
 // probes a deployment runs before and after the traffic switch:
 //   GET /bluegreen/<cluster>/<service>/blue/health   the production task definition (the service's)
 //   GET /bluegreen/<cluster>/<service>/green/health  the replacement of the deployment in progress
-// Test value: an image containing `unhealthy` answers 500, so a bad build fails its health check
-// (an image named by digest is looked up in ECR: its tags count).
+// Test values: an image containing `unhealthy` answers 500, so a bad build fails its health check;
+// an image containing `degrade-at-<N>` answers 200 until green carries N % or more of production
+// traffic, then 500, so a canary or linear release degrades at a chosen step (an image named by
+// digest is looked up in ECR: its tags count). Both bodies carry `trafficWeight`.
 import { Hono } from 'hono';
-import { TERMINAL_STATUSES } from './codedeploy-model.js';
-import type { EcsService } from './ecs-state.js';
+import { blueTarget, greenTarget } from './bluegreen-targets.js';
 import type { AwsEmulatorState } from './emulator-state.js';
 
 export const UNHEALTHY_IMAGE_MARKER = 'unhealthy';
+/** `degrade-at-50`: healthy below 50 % of production traffic, failing from 50 % on. */
+const DEGRADE_AT = /degrade-at-(\d{1,3})(?!\d)/;
+
+/** Whether a green image's test value makes it fail at `trafficWeight` % of production traffic. */
+export function degradedAt(image: string, trafficWeight: number): boolean {
+  const match = DEGRADE_AT.exec(image);
+  return match !== null && trafficWeight >= Number(match[1]);
+}
 
 export function createBlueGreenApp(state: AwsEmulatorState, latencyMs: number): Hono {
   const app = new Hono();
@@ -20,36 +29,22 @@ export function createBlueGreenApp(state: AwsEmulatorState, latencyMs: number): 
     const service = state.ecs.clusters.has(cluster) ? state.ecs.findService(cluster, serviceName) : undefined;
     if (!service) return c.json({ error: `no service ${serviceName} in cluster ${cluster}` }, 404);
 
-    const target = color === 'blue' ? blueTarget(service) : greenTarget(state, service);
+    const target = color === 'blue' ? blueTarget(state, service) : greenTarget(state, service);
     if (!target) return c.json({ color, error: 'no green task set: no deployment is in progress' }, 404);
     // Real tasks take a moment to answer; probes measure this latency (with a little jitter).
     await new Promise((resolve) => setTimeout(resolve, latencyMs + Math.random() * latencyMs * 0.5));
     if (!target.running) return c.json({ color, taskDefinition: target.taskDefinition, error: 'tasks are still starting' }, 503);
 
     const image = imageOf(state, target.taskDefinition, target.containerName);
-    const body = { color, taskDefinition: target.taskDefinition, image };
+    const body = { color, taskDefinition: target.taskDefinition, image, trafficWeight: target.trafficWeight };
     if (image.includes(UNHEALTHY_IMAGE_MARKER)) return c.json({ ...body, status: 'UNHEALTHY', error: 'health check failed (test image)' }, 500);
+    if (color === 'green' && degradedAt(image, target.trafficWeight)) {
+      return c.json({ ...body, status: 'UNHEALTHY', error: `health check failed at ${target.trafficWeight} % of production traffic (test image)` }, 500);
+    }
     return c.json({ ...body, status: 'UP' });
   });
 
   return app;
-}
-
-interface ProbeTarget { taskDefinition: string; containerName?: string; running: boolean }
-
-function blueTarget(service: EcsService): ProbeTarget {
-  return { taskDefinition: service.taskDefinition, containerName: service.loadBalancers[0]?.containerName, running: true };
-}
-
-function greenTarget(state: AwsEmulatorState, service: EcsService): ProbeTarget | undefined {
-  const deployment = [...state.codedeploy.deployments.values()]
-    .find((d) => d.service === service && d.greenTaskSet && !TERMINAL_STATUSES.has(d.status));
-  if (!deployment?.greenTaskSet) return undefined;
-  return {
-    taskDefinition: deployment.greenTaskDefinition,
-    containerName: deployment.appSpec.containerName,
-    running: deployment.greenTaskSet.runningCount > 0 || deployment.greenTaskSet.computedDesiredCount === 0,
-  };
 }
 
 function imageOf(state: AwsEmulatorState, taskDefinitionArn: string, containerName: string | undefined): string {

@@ -3,6 +3,7 @@ import { AwsError } from './aws-error.js';
 import { epochSeconds } from './aws-identity.js';
 import type { CodeDeployDeployment, DeploymentGroup, DeploymentStatus } from './codedeploy-model.js';
 import type { CodeDeployState, CreateDeploymentGroupInput, CreateDeploymentInput } from './codedeploy-state.js';
+import { deploymentConfigJson } from './codedeploy-traffic-routing.js';
 import type { TaskSet } from './ecs-state.js';
 import { optionalString, requiredString } from './json-protocol.js';
 import type { JsonService } from './json-protocol.js';
@@ -42,6 +43,18 @@ export function codeDeployService(codedeploy: CodeDeployState): JsonService {
       GetDeploymentGroup: (input) => ({
         deploymentGroupInfo: deploymentGroupJson(codedeploy.deploymentGroup(optionalString(input, 'applicationName'), optionalString(input, 'deploymentGroupName'))),
       }),
+
+      CreateDeploymentConfig: (input) => ({ deploymentConfigId: codedeploy.configs.create(input).id }),
+
+      GetDeploymentConfig: (input) => ({ deploymentConfigInfo: deploymentConfigJson(codedeploy.configs.get(optionalString(input, 'deploymentConfigName'))) }),
+
+      ListDeploymentConfigs: () => ({ deploymentConfigsList: codedeploy.configs.names() }),
+
+      DeleteDeploymentConfig: (input) => {
+        const inUse = (name: string) => [...codedeploy.groups.values()].some((g) => g.deploymentConfigName === name);
+        codedeploy.configs.delete(optionalString(input, 'deploymentConfigName'), inUse);
+        return {};
+      },
 
       CreateDeployment: (input) => ({ deploymentId: codedeploy.createDeployment(input as CreateDeploymentInput).id }),
 
@@ -133,7 +146,7 @@ function deploymentInfoJson(deployment: CodeDeployDeployment) {
   return {
     applicationName: group.application.name,
     deploymentGroupName: group.name,
-    deploymentConfigName: group.deploymentConfigName,
+    deploymentConfigName: deployment.deploymentConfigName ?? group.deploymentConfigName,
     deploymentId: deployment.id,
     revision: deployment.revision,
     status: deployment.status,
@@ -161,7 +174,8 @@ function deploymentInfoJson(deployment: CodeDeployDeployment) {
 }
 
 function ecsTargetJson(deployment: CodeDeployDeployment, targetId: string) {
-  const onGreen = deployment.productionTrafficOnGreen;
+  // Canary and linear deployments report the weight of the current shift.
+  const greenWeight = deployment.productionTrafficWeight ?? (deployment.productionTrafficOnGreen ? 100 : 0);
   const taskSetInfo = (taskSet: TaskSet, label: 'Blue' | 'Green', trafficWeight: number, targetGroup: string) => ({
     identifer: taskSet.id, // sic: the CodeDeploy API spells it this way
     desiredCount: taskSet.computedDesiredCount,
@@ -185,8 +199,8 @@ function ecsTargetJson(deployment: CodeDeployDeployment, targetId: string) {
     })),
     status: deployment.targetStatus,
     taskSetsInfo: [
-      taskSetInfo(deployment.blueTaskSet, 'Blue', onGreen ? 0 : 100, deployment.blueTargetGroup),
-      ...(deployment.greenTaskSet ? [taskSetInfo(deployment.greenTaskSet, 'Green', onGreen ? 100 : 0, deployment.greenTargetGroup)] : []),
+      taskSetInfo(deployment.blueTaskSet, 'Blue', 100 - greenWeight, deployment.blueTargetGroup),
+      ...(deployment.greenTaskSet ? [taskSetInfo(deployment.greenTaskSet, 'Green', greenWeight, deployment.greenTargetGroup)] : []),
     ],
   };
 }

@@ -101,6 +101,12 @@ export interface CodeDeployDeployment {
   testTrafficOnGreen: boolean;
   /** Production listener routes to green (from AllowTraffic on). */
   productionTrafficOnGreen: boolean;
+  /** The configuration this deployment runs (CreateDeployment's, else the group's). */
+  deploymentConfigName?: string;
+  /** Canary/linear: green's production weight after each AllowTraffic shift and the wait after it. */
+  trafficShifts?: { weight: number; waitMinutes: number }[];
+  /** Green's share of production traffic while AllowTraffic shifts it step by step. */
+  productionTrafficWeight?: number;
   lifecycleEvents: LifecycleEventRecord[];
   targetStatus: TargetStatus;
   lastUpdatedAt: Date;
@@ -116,4 +122,5 @@ export type RunnerStep =
   | { kind: 'begin' }
   | { kind: 'finishEvent'; index: number }
   | { kind: 'fail'; code: string; message: string }
-  | { kind: 'readyTimeout'; message: string };
+  | { kind: 'readyTimeout'; message: string }
+  | { kind: 'shiftTraffic'; index: number; shift: number };

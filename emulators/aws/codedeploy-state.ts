@@ -13,6 +13,7 @@ import type {
 import type { AwsCounters } from './counters.js';
 import type { EcsState } from './ecs-state.js';
 import type { LambdaFunctions } from './lambda-functions.js';
+import { DeploymentConfigs, trafficShifts } from './codedeploy-traffic-routing.js';
 import { DEPLOYMENT_ID_PATTERN, deploymentId, uuid } from './random-ids.js';
 
 export interface CreateDeploymentGroupInput {
@@ -31,6 +32,7 @@ export interface CreateDeploymentInput {
   applicationName: string;
   deploymentGroupName: string;
   description?: string;
+  deploymentConfigName?: string;
   revision?: { revisionType?: string; appSpecContent?: { content?: string }; string?: { content?: string } };
 }
 
@@ -41,6 +43,8 @@ export class CodeDeployState {
   readonly groups = new Map<string, DeploymentGroup>(); // `${application}/${group}`
   readonly deployments = new Map<string, CodeDeployDeployment>();
   readonly runner: BlueGreenRunner;
+  /** Predefined and custom deployment configurations (CreateDeploymentConfig). */
+  readonly configs = new DeploymentConfigs();
 
   constructor(private readonly ecs: EcsState, private readonly counters: AwsCounters, timing: DeploymentTiming, lambda: LambdaFunctions) {
     this.runner = new BlueGreenRunner(ecs, timing, lambda);
@@ -73,6 +77,7 @@ export class CodeDeployState {
       throw new AwsError('DeploymentGroupAlreadyExistsException', `The deployment group ${name} already exists for application ${application.name}.`);
     }
     if (application.computePlatform === 'ECS') this.#validateEcsGroup(input);
+    if (input.deploymentConfigName !== undefined) this.configs.forPlatform(input.deploymentConfigName, application.computePlatform);
     const group: DeploymentGroup = {
       application,
       id: uuid(),
@@ -117,6 +122,7 @@ export class CodeDeployState {
       throw new AwsError('InvalidECSServiceException', `The ECS service ${target.serviceName} in cluster ${target.clusterName} does not exist or has no primary task set.`);
     }
     this.#validateTaskDefinition(appSpec);
+    const config = this.configs.forPlatform(input.deploymentConfigName ?? group.deploymentConfigName, 'ECS');
 
     const active = [...this.deployments.values()].find((d) => d.group === group && !TERMINAL_STATUSES.has(d.status));
     if (active) {
@@ -141,6 +147,8 @@ export class CodeDeployState {
       greenTargetGroup: targetGroups[1 - production]?.name ?? `${service.name}-tg-2`,
       testTrafficOnGreen: false,
       productionTrafficOnGreen: false,
+      deploymentConfigName: config.name,
+      trafficShifts: trafficShifts(config),
       lifecycleEvents: ECS_LIFECYCLE_EVENTS.map((lifecycleEventName) => ({ lifecycleEventName, status: 'Pending' })),
       targetStatus: 'Pending',
       lastUpdatedAt: now,

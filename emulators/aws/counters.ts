@@ -44,6 +44,11 @@ export class AwsCounters {
   /** Of those, the ones that set the hook's status (a repeat is refused: LifecycleEventAlreadyCompletedException). */
   readonly hookStatusAccepted = new Counter();
 
+  /** ECS service deployments started by UpdateService (new task definition), keyed `cluster/service`. */
+  readonly serviceDeploymentsStarted = new Counter();
+  /** ContinueServiceDeployment calls received, keyed by hook id (rejected calls count too). */
+  readonly continueServiceDeploymentCalls = new Counter();
+
   load(saved: ReturnType<AwsCounters['toJSON']>): void {
     for (const [name, counts] of Object.entries(saved)) this[name as keyof ReturnType<AwsCounters['toJSON']>].load(counts);
   }
@@ -57,6 +62,8 @@ export class AwsCounters {
       stopDeploymentCalls: this.stopDeploymentCalls.toJSON(),
       hookStatusReports: this.hookStatusReports.toJSON(),
       hookStatusAccepted: this.hookStatusAccepted.toJSON(),
+      serviceDeploymentsStarted: this.serviceDeploymentsStarted.toJSON(),
+      continueServiceDeploymentCalls: this.continueServiceDeploymentCalls.toJSON(),
     };
   }
 }

@@ -1,6 +1,7 @@
 // Amazon ECS operations (awsJson1_1, target prefix AmazonEC2ContainerServiceV20141113).
 import { AwsError } from './aws-error.js';
 import { arn, EMULATED_USER_ARN, epochSeconds, nameFromArnOrName } from './aws-identity.js';
+import { serviceDeploymentOperations } from './ecs-deployments-handler.js';
 import type { CreateServiceInput, EcsCluster, EcsService, EcsState, RegisterTaskDefinitionInput, TaskDefinition, TaskSet } from './ecs-state.js';
 import { optionalString, requiredString } from './json-protocol.js';
 import type { JsonService } from './json-protocol.js';
@@ -70,6 +71,7 @@ export function ecsService(ecs: EcsState): JsonService {
         const service = ecs.updateService(optionalString(input, 'cluster'), requiredString(input, 'service'), {
           taskDefinition: optionalString(input, 'taskDefinition'),
           desiredCount: typeof input.desiredCount === 'number' ? input.desiredCount : undefined,
+          deploymentConfiguration: input.deploymentConfiguration,
         });
         return { service: serviceJson(service) };
       },
@@ -90,6 +92,8 @@ export function ecsService(ecs: EcsState): JsonService {
         }
         return { taskSets, failures };
       },
+
+      ...serviceDeploymentOperations(ecs),
     },
   };
 }

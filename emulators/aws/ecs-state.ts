@@ -3,8 +3,14 @@
 // changes only through task sets that the CodeDeploy emulator creates, promotes or removes.
 import { AwsError } from './aws-error.js';
 import { arn, nameFromArnOrName } from './aws-identity.js';
+import type { DeploymentTiming } from './blue-green-runner.js';
 import type { AwsCounters } from './counters.js';
-import { taskSetId, uuid } from './random-ids.js';
+import { parseDeploymentPlan } from './ecs-deployment-config.js';
+import { FINISHED_STATUSES } from './ecs-deployment-model.js';
+import type { EcsServiceDeployment, ServiceRevisionRecord } from './ecs-deployment-model.js';
+import { EcsDeploymentRunner } from './ecs-service-deployments.js';
+import type { LambdaFunctions } from './lambda-functions.js';
+import { taskSetId } from './random-ids.js';
 
 export interface EcsCluster {
   name: string;
@@ -37,6 +43,8 @@ export interface LoadBalancer {
   loadBalancerName?: string;
   containerName?: string;
   containerPort?: number;
+  /** ECS-native blue/green: the alternate target group and listener rules ECS shifts between. */
+  advancedConfiguration?: { alternateTargetGroupArn?: string; productionListenerRule?: string; testListenerRule?: string; roleArn?: string };
 }
 
 export interface TaskSet {
@@ -82,6 +90,9 @@ export interface EcsService {
   taskSets: TaskSet[];
   /** The ECS (rolling update) controller reports deployments instead. */
   deployments: RollingDeployment[];
+  /** ECS-controller services: every service revision, and the service deployments between them. */
+  serviceRevisions: ServiceRevisionRecord[];
+  serviceDeployments: EcsServiceDeployment[];
   extra: Record<string, unknown>;
 }
 
@@ -110,7 +121,12 @@ export class EcsState {
   readonly taskDefinitions = new Map<string, TaskDefinition[]>(); // family → revisions, index = revision - 1
   readonly services = new Map<string, EcsService>(); // `${cluster}/${service}`
 
-  constructor(readonly region: string, private readonly counters: AwsCounters) {}
+  /** Runs the service deployments of ECS-controller services (stages, traffic shifts, hooks). */
+  readonly runner: EcsDeploymentRunner;
+
+  constructor(readonly region: string, readonly counters: AwsCounters, timing: DeploymentTiming, lambda: LambdaFunctions) {
+    this.runner = new EcsDeploymentRunner(region, timing, lambda);
+  }
 
   createCluster(name = 'default'): EcsCluster {
     // CreateCluster is idempotent in AWS: the same name returns the existing cluster.
@@ -207,15 +223,18 @@ export class EcsState {
       createdAt: now,
       taskSets: [],
       deployments: [],
+      serviceRevisions: [],
+      serviceDeployments: [],
       extra: structuredClone(extra),
     };
+    const plan = parseDeploymentPlan(extra.deploymentConfiguration, service);
     if (taskDefinition && controller === 'CODE_DEPLOY') {
       // AWS starts a CODE_DEPLOY service with one PRIMARY task set running the given task definition.
       const primary = this.#newTaskSet(service, taskDefinition.arn, 'PRIMARY', 'ecs-svc');
       this.#settleTaskSet(primary);
       service.taskSets.push(primary);
     } else if (taskDefinition && controller === 'ECS') {
-      service.deployments.push(this.#rollingDeployment(service, taskDefinition.arn));
+      this.runner.start(service, taskDefinition.arn, structuredClone((extra.deploymentConfiguration ?? {}) as Record<string, unknown>), plan);
     }
     this.services.set(key, service);
     return service;
@@ -232,8 +251,12 @@ export class EcsState {
     return service;
   }
 
-  updateService(clusterRef: string | undefined, serviceRef: string, changes: { taskDefinition?: string; desiredCount?: number }): EcsService {
+  updateService(clusterRef: string | undefined, serviceRef: string, changes: { taskDefinition?: string; desiredCount?: number; deploymentConfiguration?: unknown }): EcsService {
     const service = this.service(clusterRef, serviceRef);
+    const raw = changes.deploymentConfiguration ?? service.extra.deploymentConfiguration ?? {};
+    // Checked before anything changes, so a refused configuration starts nothing.
+    const plan = parseDeploymentPlan(raw, service);
+    if (changes.deploymentConfiguration !== undefined) service.extra.deploymentConfiguration = structuredClone(changes.deploymentConfiguration);
     if (changes.taskDefinition !== undefined) {
       const taskDefinition = this.#taskDefinitionForService(changes.taskDefinition);
       if (taskDefinition.arn !== service.taskDefinition) {
@@ -243,9 +266,13 @@ export class EcsState {
         if (service.deploymentController.type === 'EXTERNAL') {
           throw new AwsError('InvalidParameterException', 'Unable to update task definition on services with a EXTERNAL deployment controller. Use task sets instead.');
         }
-        service.taskDefinition = taskDefinition.arn;
-        // The rolling controller replaces the tasks; the emulator finishes that rollout at once.
-        service.deployments = [this.#rollingDeployment(service, taskDefinition.arn)];
+        const active = service.serviceDeployments.find((d) => !FINISHED_STATUSES.has(d.status));
+        if (active) {
+          throw new AwsError('InvalidParameterException', `The service has a service deployment in progress (${active.arn}); stop it or wait for it to finish.`);
+        }
+        // A rolling update finishes at once; blue/green, canary and linear run on the runner's timers.
+        this.runner.start(service, taskDefinition.arn, structuredClone(raw as Record<string, unknown>), plan);
+        this.counters.serviceDeploymentsStarted.increment(`${service.cluster.name}/${service.name}`);
       }
     }
     if (changes.desiredCount !== undefined) {
@@ -342,11 +369,6 @@ export class EcsState {
     taskSet.updatedAt = new Date();
   }
 
-  #rollingDeployment(service: EcsService, taskDefinitionArn: string): RollingDeployment {
-    const now = new Date();
-    return { id: `ecs-svc/${uuid()}`, status: 'PRIMARY', taskDefinition: taskDefinitionArn, desiredCount: service.desiredCount, createdAt: now, updatedAt: now };
-  }
-
   summary() {
     return {
       clusters: [...this.clusters.keys()],
@@ -358,6 +380,11 @@ export class EcsState {
         taskDefinition: s.taskDefinition,
         desiredCount: s.desiredCount,
         taskSets: s.taskSets.map((t) => ({ id: t.id, status: t.status, taskDefinition: t.taskDefinition, runningCount: t.runningCount })),
+        // Traffic over time, which DescribeServiceDeployments shows only as a snapshot.
+        serviceDeployments: s.serviceDeployments.map((d) => ({
+          arn: d.arn, status: d.status, strategy: d.config.strategy, lifecycleStage: d.lifecycleStage,
+          trafficHistory: d.trafficHistory.map((p) => ({ ...p, at: p.at.toISOString() })),
+        })),
       })),
     };
   }

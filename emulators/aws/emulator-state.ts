@@ -29,7 +29,11 @@ export interface AwsEmulatorData {
   region: string;
   ecr: EcrState['repositories'];
   ecs: Pick<EcsState, 'clusters' | 'taskDefinitions' | 'services'>;
-  codedeploy: Pick<CodeDeployState, 'applications' | 'groups' | 'deployments'> & { hookExecutions: Map<string, HookExecution> };
+  codedeploy: Pick<CodeDeployState, 'applications' | 'groups' | 'deployments'> & {
+    hookExecutions: Map<string, HookExecution>;
+    /** Custom deployment configurations (absent from snapshots taken before they existed). */
+    deploymentConfigs?: CodeDeployState['configs']['custom'];
+  };
   counters: ReturnType<AwsCounters['toJSON']>;
   sessions: ReturnType<RoleSessions['exportData']>;
   lambdaInvocations: Map<string, number>;
@@ -53,8 +57,8 @@ export class AwsEmulatorState {
     this.sessions = new RoleSessions(options.roles ?? [SANDBOX_DEPLOY_ROLE], options.now ?? (() => new Date()));
     this.timing = { stepMs: options.stepMs ?? 300, minuteMs: options.minuteMs ?? 60_000 };
     this.ecr = new EcrState(this.region, this.counters);
-    this.ecs = new EcsState(this.region, this.counters);
     this.lambda = new LambdaFunctions(this.region, ACCOUNT_ID);
+    this.ecs = new EcsState(this.region, this.counters, this.timing, this.lambda);
     this.codedeploy = new CodeDeployState(this.ecs, this.counters, this.timing, this.lambda);
   }
 
@@ -72,6 +76,7 @@ export class AwsEmulatorState {
       codedeploy: {
         applications: this.codedeploy.applications, groups: this.codedeploy.groups,
         deployments: this.codedeploy.deployments, hookExecutions: this.codedeploy.runner.hookExecutions,
+        deploymentConfigs: this.codedeploy.configs.custom,
       },
       counters: this.counters.toJSON(),
       sessions: this.sessions.exportData(),
@@ -90,15 +95,18 @@ export class AwsEmulatorState {
     refill(this.codedeploy.applications, data.codedeploy.applications);
     refill(this.codedeploy.groups, data.codedeploy.groups);
     refill(this.codedeploy.deployments, data.codedeploy.deployments);
+    refill(this.codedeploy.configs.custom, data.codedeploy.deploymentConfigs ?? new Map());
     refill(this.lambda.invocations, data.lambdaInvocations);
     this.counters.load(data.counters);
     this.sessions.importData(data.sessions);
     this.codedeploy.runner.resume(data.codedeploy.deployments.values(), data.codedeploy.hookExecutions.values());
+    this.ecs.runner.resume(this.ecs.services.values());
   }
 
   /** Stops every pending deployment timer (on server close). */
   dispose(): void {
     this.codedeploy.dispose();
+    this.ecs.runner.dispose();
   }
 
   summary() {

@@ -4,9 +4,19 @@
 // the deployment: only PutLifecycleEventHookExecutionStatus does. A name no function answers to
 // is what Lambda calls ResourceNotFoundException, and CodeDeploy fails the lifecycle event.
 import type { LifecycleHookEvent } from './codedeploy-model.js';
+import type { EcsHookPayload } from './ecs-deployment-model.js';
 
 /** A stand-in for a function's code, called with the event CodeDeploy sends. */
 export type LambdaHandler = (event: LifecycleHookEvent) => unknown;
+/** A function an ECS lifecycle hook names, called with ECS's payload; it returns `{ hookStatus }`. */
+export type EcsLambdaHandler = (event: EcsHookPayload) => unknown;
+type AnyHandler = (event: LifecycleHookEvent | EcsHookPayload) => unknown;
+
+/** A synchronous (RequestResponse) invocation: the function's result, or why it failed. */
+export type SyncInvocation =
+  | { invoked: true; result: unknown }
+  | { invoked: true; error: string }
+  | { invoked: false; reason: string };
 
 /** Lambda's FunctionName pattern (Invoke), with the name and qualifier captured. */
 const FUNCTION_IDENTIFIER = /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
@@ -16,11 +26,11 @@ export type Invocation =
   | { invoked: false; reason: string };
 
 type Resolution =
-  | { found: true; name: string; arn: string; handler: LambdaHandler }
+  | { found: true; name: string; arn: string; handler: AnyHandler }
   | { found: false; reason: string };
 
 export class LambdaFunctions {
-  readonly #functions = new Map<string, LambdaHandler>();
+  readonly #functions = new Map<string, AnyHandler>();
   /** Invocations per function name, so tests can see which hooks CodeDeploy actually ran. */
   readonly invocations = new Map<string, number>();
 
@@ -33,9 +43,11 @@ export class LambdaFunctions {
   readonly #awaitingCode = new Map<string, (() => void)[]>();
 
   /** Creates (or replaces the code of) the function `name` in the emulator's region and account. */
-  register(name: string, handler: LambdaHandler): string {
+  register(name: string, handler: LambdaHandler): string;
+  register(name: string, handler: EcsLambdaHandler): string;
+  register(name: string, handler: LambdaHandler | EcsLambdaHandler): string {
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(name)) throw new Error(`Invalid Lambda function name: ${name}`);
-    this.#functions.set(name, handler);
+    this.#functions.set(name, handler as AnyHandler);
     const waiting = this.#awaitingCode.get(name) ?? [];
     this.#awaitingCode.delete(name);
     for (const retry of waiting) retry();
@@ -74,6 +86,18 @@ export class LambdaFunctions {
       void Promise.resolve().then(() => handler(event)).catch(() => undefined);
     });
     return { invoked: true, arn };
+  }
+
+  /** Invokes like InvocationType RequestResponse, as ECS does for its lifecycle hooks. */
+  async invoke(identifier: string, payload: EcsHookPayload): Promise<SyncInvocation> {
+    const resolution = this.#resolve(identifier);
+    if (!resolution.found) return { invoked: false, reason: resolution.reason };
+    this.invocations.set(resolution.name, (this.invocations.get(resolution.name) ?? 0) + 1);
+    try {
+      return { invoked: true, result: await resolution.handler(structuredClone(payload)) };
+    } catch (error) {
+      return { invoked: true, error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** Finds the function as Lambda's Invoke would, or says why there is none. */

@@ -80,7 +80,7 @@ export function parseSplitSandboxArgs(argv: string[], env: NodeJS.ProcessEnv = p
     hookSecret,
     portBase,
     serviceName,
-    extraServices: integer('--services', values.services ?? fromEnv('SANDBOX_SERVICE_COUNT'), 0, 500) ?? 0,
+    extraServices: integer('--services', values.services ?? fromEnv('SANDBOX_SERVICE_COUNT'), 0, 2000) ?? 0,
     stepMs: integer('--step-ms', values['step-ms'] ?? fromEnv('SANDBOX_STEP_MS'), 1, 60_000),
     pollMs: integer('--poll-ms', values['poll-ms'] ?? fromEnv('SANDBOX_POLL_MS'), 10, 60_000) ?? 300,
     help: values.help ?? false,

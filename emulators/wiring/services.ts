@@ -3,10 +3,10 @@
 // credentials) for the production API and worker code, which never imports emulators/.
 // Used by `npm start` (launcher/), the tests, the bench and the fault suite.
 import type { Config } from '../../common/config.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { createChannelAdapters } from '../../activities/distribution/channels/registry.js';
 import { apiServices, slackServices, type ApiServices } from '../../api/services.js';
-import type { AppOptions } from '../../api/app.js';
+import type { AppOptions } from '../../api/app-deps.js';
 import type { WorkerServices } from '../../worker/activity-deps.js';
 import type { ChannelSetup } from '../../worker/channel-endpoints.js';
 import { workerServices } from '../../worker/services.js';

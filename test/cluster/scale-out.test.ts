@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../api/slack/signature.js';
-import { PostgresConnectionStore } from '../../common/postgres-connection-store.js';
+import { PostgresConnectionStore } from '../../common/connections/postgres-connection-store.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { SecretBox } from '../../common/secret-box.js';
 import { blueGreenUrls } from '../../emulators/aws/index.js';

@@ -112,8 +112,10 @@ try {
 
   // One deployment, switched: its own history ('deployment', before the hook moved into the
   // workflow; 'deployment-hook', with the testTrafficHook update; 'deployment-notice', whose
-  // "waiting for test" notice is rewritten with the decision) and its service's admission run.
-  const deploymentNames = ['deployment', 'deployment-hook', 'deployment-notice', 'service-deployments'].filter(wanted);
+  // "waiting for test" notice is rewritten with the decision; 'deployment-merged', with the
+  // search attributes merged into one upsert per stage change and progress batched) and its
+  // service's admission run.
+  const deploymentNames = ['deployment', 'deployment-hook', 'deployment-notice', 'deployment-merged', 'service-deployments'].filter(wanted);
   if (deploymentNames.length > 0) {
     const connection = await api.connect();
     const id = (await api.deploy(connection, { version: 'v1.2.3' })).body.data.deploymentId as string;

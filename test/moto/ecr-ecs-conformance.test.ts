@@ -42,7 +42,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeployClients } from '../../activities/deployment/clients.js';
 import { createEcrActivities } from '../../activities/deployment/ecr.js';
 import { createEcsActivities, DEPLOYMENT_ENV } from '../../activities/deployment/ecs.js';
-import { openConnectionStore } from '../../common/connection-store.js';
+import { openConnectionStore } from '../../common/connections/open-connection-store.js';
 import { startMoto } from './moto-server.js';
 import type { RunningMoto } from './moto-server.js';
 

@@ -10,7 +10,7 @@ import { FreezeService } from '../../api/freezes/freeze-service.js';
 import { viewOfSnapshot } from '../../common/slack-blocks.js';
 import { SlashCommands } from '../../api/slack/commands.js';
 import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
-import type { ConnectionStore } from '../../common/connection-store.js';
+import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { createLogger } from '../../common/logger.js';
 import { createSlackWebClient, loadSlackConfig, type SlackConfig } from '../../common/slack-config.js';
 import { ACCOUNT_ID } from '../../emulators/aws/index.js';

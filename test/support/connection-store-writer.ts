@@ -6,7 +6,8 @@
 // at once, GitHub and AWS alternately, then sends their ids and exits. The public fields name the
 // writer and the index, so the test knows each secret: GitHub (owner <label>, repo repo-<i>) has
 // token ghp_<label>_<i>; AWS (account <label>-<i>) has secret key secret-<label>-<i>.
-import { openConnectionStore, type Connection } from '../../common/connection-store.js';
+import { openConnectionStore } from '../../common/connections/open-connection-store.js';
+import type { Connection } from '../../common/connections/connection-store.js';
 
 const [dataDir, countArgument, label] = process.argv.slice(2);
 if (!dataDir || !countArgument || !label) throw new Error('usage: connection-store-writer.ts <dataDir> <count> <label>');

@@ -3,7 +3,7 @@
 // and stopped after them. Read the parts through the returned object once the tests run.
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
-import type { AppOptions } from '../../api/app.js';
+import type { AppOptions } from '../../api/app-deps.js';
 import type { SandboxOptions } from '../../emulators/sandbox.js';
 import { buildTestApp } from './api.js';
 import { client } from './deploy-flow.js';

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportProgress } from '../../activities/deployment/progress.js';
 import { deploymentEventsQuery, rollbackUpdate, switchTrafficUpdate } from '../../workflows/deployment/messages.js';
-import { STAGE_MESSAGES } from '../../workflows/deployment/stage-messages.js';
+import { STAGE_MESSAGES } from '../../workflows/deployment/stage-texts.js';
 import { FAST_LIMITS, holdFor, latch, startStubWorker, type DeploymentHandle, type StubHarness } from './stub-worker.js';
 
 const byApi = { by: 'tester', via: 'api' as const };

@@ -10,9 +10,10 @@ import { expect, inject } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import { createGovernanceActivities } from '../../activities/governance/freezes.js';
 import { deploymentSnapshotQuery } from '../../workflows/deployment/messages.js';
-import type { DeploymentInput, DeploymentLimits, DeploymentSnapshot } from '../../workflows/deployment/types.js';
+import type { DeploymentInput, DeploymentSnapshot } from '../../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import { connectClient, uniqueTaskQueue } from '../support/temporal.js';
+import { deploymentInput } from '../support/deployment-input.js';
 import { installQuietRuntime } from '../support/quiet-runtime.js';
 
 const USED = [
@@ -59,19 +60,8 @@ const defaults: StubActivities = {
 /** The stub activities every deployment gets unless a test replaces some (for other test servers too). */
 export const STUB_ACTIVITIES: Readonly<StubActivities> = defaults;
 
-/** Small limits: a test waits milliseconds, not the production minutes. */
-export const FAST_LIMITS: DeploymentLimits = { stageMs: 20_000, totalMs: 60_000, switchTimeoutMs: 60_000, callMs: 5_000, heartbeatMs: 30_000 };
-
-export function deploymentInput(deploymentId: string, patch: Partial<DeploymentInput> = {}): DeploymentInput {
-  return {
-    deploymentId, githubConnectionId: 'gh-stub', awsConnectionId: 'aws-stub', owner: 'acme', repo: 'shop', branch: 'main',
-    target: {
-      cluster: 'stub-cluster', service: 'shop', codeDeployApplication: 'shop-app', codeDeployGroup: 'shop-group', containerName: 'app',
-      containerPort: 8080, ecrRepository: 'acme-shop', blueUrl: 'http://blue.test', greenUrl: 'http://green.test', buildWorkflow: 'build.yml',
-    },
-    builder: 'github-actions', limits: FAST_LIMITS, requestedBy: 'tester', ...patch,
-  };
-}
+// The workflow's input, pure data, lives apart so the unit tier can use it without this worker.
+export { deploymentInput, FAST_LIMITS } from '../support/deployment-input.js';
 
 /** An activity that waits until the worker cancels it (at shutdown) or `ms` pass: a stage that is still running. */
 export function holdFor(ms = 20_000): () => Promise<never> {

@@ -5,7 +5,7 @@ import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
 import { DistributionService } from '../../api/distribution/service.js';
-import type { AppOptions } from '../../api/app.js';
+import type { AppOptions } from '../../api/app-deps.js';
 import { createWebSocketRoutes, type WebSocketRoutes, type WsLimits } from '../../api/ws/routes.js';
 import { createLogger } from '../../common/logger.js';
 import { authHeader, buildTestApp, TEST_KEYS, testKeyRing } from '../support/api.js';

@@ -1,14 +1,15 @@
 // What the deployment workflow's stages share: the input, the state the queries show, the event
 // log, the activity proxies and the decisions taken so far. One object per run, made before any
 // handler is registered; building it issues no command, so it adds nothing to the history.
-import { CancellationScope, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import { SwitchyardStatus } from '../../common/search-attributes.js';
 import { gateOutcome } from '../../domain/gate-outcome.js';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import { EventLog } from '../shared/event-log.js';
-import { deploymentActivities, slackActivities } from './activities.js';
+import { deploymentActivities, slackActivities } from './activity-proxies.js';
 import type { DecisionRequest } from './messages.js';
 import type { Decision, DeploymentInput, DeploymentSnapshot, DeploymentStatus } from './types.js';
+import { index, newVisibility, type Visibility } from './visibility.js';
 
 export interface DeploymentContext {
   readonly input: DeploymentInput;
@@ -27,6 +28,8 @@ export interface DeploymentContext {
   readonly stagesScope: CancellationScope;
   /** Progress report keys and hook executions already logged: retries and repeats log once. */
   readonly seenProgress: Set<string>;
+  /** The search attributes: how they are upserted, and what is held back (visibility.ts). */
+  readonly visibility: Visibility;
   /** The decision at the gate (a switch, or a rollback while DEPLOYMENT_READY), not yet acted on. */
   decision: Decision | undefined;
   /** A rollback requested during stages 1–4. */
@@ -77,6 +80,7 @@ export function createContext(input: DeploymentInput): DeploymentContext {
     deadline: Date.now() + input.limits.totalMs,
     stagesScope: new CancellationScope(),
     seenProgress: new Set<string>(),
+    visibility: newVisibility(),
     decision: undefined,
     rollbackRequested: undefined,
     supersededBy: undefined,
@@ -97,7 +101,7 @@ export function stageEvent(ctx: DeploymentContext, message: string, details: Rec
 
 export function setStatus(ctx: DeploymentContext, status: DeploymentStatus): void {
   ctx.state.status = status;
-  upsertSearchAttributes([{ key: SwitchyardStatus, value: status }]);
+  index(ctx.visibility, [{ key: SwitchyardStatus, value: status }]);
 }
 
 export function decide(action: Decision['action'], request: DecisionRequest): Decision {

@@ -7,12 +7,12 @@ import { decide, snapshot, supersededDecision, syncSlack, type DeploymentContext
 import { freezeRefusal, rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
 import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, supersededSignal, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome } from './messages.js';
-import { progressText } from './progress-wording.js';
+import { appendProgress } from './progress-log.js';
 import { refreshGateDetails } from './gate-details.js';
 
 /** Registered in this order from the start of the run (a buffered message meets its handler here). */
 export function registerHandlers(ctx: DeploymentContext): void {
-  const { log, seenProgress } = ctx;
+  const { log } = ctx;
   setHandler(deploymentSnapshotQuery, () => snapshot(ctx));
   setHandler(deploymentEventsQuery, (afterSeq) => log.since(afterSeq));
   setHandler(testTrafficReadySignal, (hook) => { recordTestTraffic(ctx, hook); });
@@ -50,14 +50,7 @@ export function registerHandlers(ctx: DeploymentContext): void {
     // At the gate it steps aside now; before it, when it gets there (awaitDecision).
     if (ctx.state.status === 'DEPLOYMENT_READY') ctx.decision = supersededDecision(by);
   });
-  setHandler(progressSignal, (reports) => {
-    // A handler must never throw (it would fail the workflow task): accept one report or a batch.
-    for (const report of Array.isArray(reports) ? reports : [reports]) {
-      if (seenProgress.has(report.key)) continue; // an activity retry reports again; the log keeps one
-      seenProgress.add(report.key);
-      log.append('stage', progressText(report), { stage: report.stage, ...report.details });
-    }
-  });
+  setHandler(progressSignal, (reports) => appendProgress(ctx, reports));
   setHandler(
     switchTrafficUpdate,
     async (request) => approve(ctx, request),

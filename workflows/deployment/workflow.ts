@@ -3,7 +3,9 @@
 // or the switch timeout, which stops and rolls back: no silent promotion). The stages live in
 // stages/; this function only orders them and decides how the run ends.
 import { isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
-import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { DeployRepository, DeployService, DeployStage, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
+import { MERGED_ATTRIBUTES_PATCH } from './visibility.js';
 import { createContext, snapshot, type DeploymentContext } from './context.js';
 import { classifyFailure } from './failures.js';
 import { registerHandlers } from './handlers.js';
@@ -24,12 +26,20 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   const service = patched('canonical-deploy-service')
     ? canonicalServiceKey(input.target.cluster, input.target.service)
     : `${input.target.cluster}/${input.target.service}`;
-  upsertSearchAttributes([
+  const attributes: SearchAttributeUpdatePair[] = [
     { key: SwitchyardKind, value: 'deployment' },
     { key: SwitchyardStatus, value: 'IN_PROGRESS' },
     { key: DeployService, value: service },
     { key: DeployRepository, value: `${input.owner}/${input.repo}` },
-  ]);
+  ];
+  ctx.visibility.merged = patched(MERGED_ATTRIBUTES_PATCH);
+  if (ctx.visibility.merged) {
+    // The first stage (a rollback starts at 3) goes with the start's attributes: one event fewer.
+    const firstStage = input.rollback ? 3 : 1;
+    attributes.push({ key: DeployStage, value: firstStage });
+    ctx.visibility.indexedStage = firstStage;
+  }
+  upsertSearchAttributes(attributes);
 
   ctx.slackMessage = await ctx.slack.postDeploymentMessage(snapshot(ctx)).catch(() => null);
   if (ctx.rollbackRequested) return await rollBack(ctx, ctx.rollbackRequested);

@@ -13,7 +13,7 @@ import { supersededSignal } from '../deployment/messages.js';
 import { deploymentWorkflow } from '../deployment/workflow.js';
 import { decideAdmission } from './admission.js';
 import { deploymentDetails, deploymentSummary } from '../../domain/run-summaries.js';
-import { governanceActivities } from '../deployment/activities.js';
+import { governanceActivities } from '../deployment/activity-proxies.js';
 import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import {
   ADMISSION_FROZEN, ADMISSION_REFUSALS, admitDeploymentUpdate, deploymentClosedSignal, freezesChangedSignal, serviceDeploymentsQuery,

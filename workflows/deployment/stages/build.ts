@@ -1,12 +1,13 @@
 // Stages 1 and 2: the image is built from the resolved commit, then found in ECR by its digest.
 // The commit and the digest are the deployment's provenance: in its result, its events and (for
 // runs since 'provenance-search-attributes') its search attributes.
-import { patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import { DeployCommitSha, DeployImageDigest } from '../../../common/search-attributes.js';
 import { stageEvent, type DeploymentContext } from '../context.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { DeploymentInput } from '../types.js';
 import { runStage } from './run-stage.js';
+import { indexLater } from '../visibility.js';
 
 export function buildStage(ctx: DeploymentContext) {
   const { input, state, acts, aws, workflowId } = ctx;
@@ -15,7 +16,9 @@ export function buildStage(ctx: DeploymentContext) {
     stageEvent(ctx, M.buildStart);
     const source = await acts.resolveSource({ githubConnectionId: input.githubConnectionId, owner: input.owner, repo: input.repo, ref: input.version ?? input.branch, branch: input.branch });
     state.sha = source.sha;
-    if (patched(PROVENANCE_PATCH)) upsertSearchAttributes([{ key: DeployCommitSha, value: source.sha }]);
+    // Only in the result (no command): older histories replay with it absent.
+    if (source.committedAt) state.committedAt = source.committedAt;
+    if (patched(PROVENANCE_PATCH)) indexLater(ctx.visibility, { key: DeployCommitSha, value: source.sha });
     stageEvent(ctx, M.cloned, { path: `${input.owner}/${input.repo}@${source.sha.slice(0, 7)}`, commitSha: source.sha });
     stageEvent(ctx, M.dockerfileFound, { path: source.dockerfilePath });
     // A tag per deployment: a repository with immutable tags refuses a second push of the same tag.
@@ -42,7 +45,7 @@ export function pushStage(ctx: DeploymentContext, imageTag: string, reportedDige
     stageEvent(ctx, M.pushed, { uri: image.imageUri, digest: image.imageDigest, imageDigest: image.imageDigest, commitSha: state.sha });
     state.imageUri = image.imageUri;
     state.imageDigest = image.imageDigest;
-    if (patched(PROVENANCE_PATCH)) upsertSearchAttributes([{ key: DeployImageDigest, value: image.imageDigest }]);
+    if (patched(PROVENANCE_PATCH)) indexLater(ctx.visibility, { key: DeployImageDigest, value: image.imageDigest });
     return image.imageUri;
   });
 }

@@ -5,7 +5,7 @@ import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import { decide, setStatus, snapshot, syncSlack, type DeploymentContext } from '../context.js';
 import { classifyFailure, type DeploymentFailure } from '../failures.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
 
 /** The workflow itself was cancelled (Temporal UI or CLI): stop what runs, as a rollback would. */

@@ -2,7 +2,7 @@
 // began must not put its code behind the test listener while the freeze is in force.
 import { frozenMessage } from '../../../domain/freeze.js';
 import { canonicalServiceKey } from '../../service/service-key.js';
-import { governanceActivities } from '../activities.js';
+import { governanceActivities } from '../activity-proxies.js';
 import { decide, type DeploymentContext } from '../context.js';
 import type { Decision } from '../types.js';
 

@@ -3,9 +3,9 @@
 import { CancellationScope, condition, isCancellation, setCurrentDetails } from '@temporalio/workflow';
 import type { TimeoutPolicy, WatchPolicy } from '../../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
-import { watchActivity } from '../activities.js';
+import { watchActivity } from '../activity-proxies.js';
 import { decide, setStatus, stageEvent, supersededDecision, syncSlack, type DeploymentContext } from '../context.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { Decision } from '../types.js';
 import { cancelledByTemporal } from './endings.js';
 import { refreshGateDetails } from '../gate-details.js';

@@ -1,11 +1,13 @@
 // Stages 3 and 4: the task definition green will run, then CodeDeploy's blue/green deployment
 // until green is Ready and passes its health probes.
-import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope } from '@temporalio/workflow';
 import { CodeDeployDeploymentId } from '../../../common/search-attributes.js';
 import { stageEvent, type DeploymentContext } from '../context.js';
 import { DeploymentFailure } from '../failures.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import { runStage } from './run-stage.js';
+import { index } from '../visibility.js';
+import { appendProgress } from '../progress-log.js';
 
 /** Registers green's task definition (a rollback deployment reuses the known-good one); returns its ARN. */
 export function taskDefinitionStage(ctx: DeploymentContext, imageUri: string): Promise<string> {
@@ -44,10 +46,12 @@ export function codeDeployStage(ctx: DeploymentContext, imageUri: string, taskDe
       ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
     }));
     state.codeDeployDeploymentId = codeDeployDeploymentId;
-    upsertSearchAttributes([{ key: CodeDeployDeploymentId, value: codeDeployDeploymentId }]);
+    // At once: the hook route finds the workflow by it.
+    index(ctx.visibility, [{ key: CodeDeployDeploymentId, value: codeDeployDeploymentId }]);
     stageEvent(ctx, M.blueRunning, { url: target.blueUrl });
     stageEvent(ctx, M.greenStarting, { url: target.greenUrl });
     const ready = await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId, until: 'Ready', workflowId, stage: 4 });
+    appendProgress(ctx, ready.progress);
     // Recorded in the activity's result (absent from older histories): replay-safe.
     if (ready.blueServiceArn) state.blueServiceArn = ready.blueServiceArn;
     if (ready.greenServiceArn) state.greenServiceArn = ready.greenServiceArn;

@@ -1,14 +1,14 @@
 // One stage of stages 1–4: recorded as the current stage (state, search attribute, Slack), run
 // under min(stage limit, what is left of the total limit).
-import { CancellationScope, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
-import { DeployStage } from '../../../common/search-attributes.js';
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import { syncSlack, type DeploymentContext } from '../context.js';
 import { DeploymentFailure } from '../failures.js';
+import { indexStage } from '../visibility.js';
 
 export async function runStage<T>(ctx: DeploymentContext, n: number, fn: () => Promise<T>): Promise<T> {
   const { limits } = ctx.input;
   ctx.state.stage = n;
-  upsertSearchAttributes([{ key: DeployStage, value: n }]);
+  indexStage(ctx.visibility, n, true);
   await syncSlack(ctx);
   const limitMs = Math.max(1, Math.min(limits.stageMs, ctx.deadline - Date.now()));
   const started = Date.now();

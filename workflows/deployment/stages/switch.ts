@@ -1,19 +1,19 @@
 // Stage 5, after a switch decision: CodeDeploy moves production traffic to green.
-import { upsertSearchAttributes } from '@temporalio/workflow';
-import { DeployStage } from '../../../common/search-attributes.js';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import { setStatus, snapshot, syncSlack, type DeploymentContext } from '../context.js';
 import { classifyFailure } from '../failures.js';
-import { STAGE_MESSAGES as M } from '../stage-messages.js';
+import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
 import { fail } from './endings.js';
+import { indexStage } from '../visibility.js';
+import { appendProgress } from '../progress-log.js';
 
 export async function switchTraffic(ctx: DeploymentContext, d: Decision): Promise<DeploymentSnapshot> {
   const { input, state, log, acts, aws, workflowId } = ctx;
   const { target } = input;
   state.decision = d;
   state.stage = 5;
-  upsertSearchAttributes([{ key: DeployStage, value: 5 }]);
+  indexStage(ctx.visibility, 5, false); // with SWITCHING, in one upsert (merged runs)
   setStatus(ctx, 'SWITCHING');
   log.append('stage', M.switching, { stage: 5, by: d.by, via: d.via });
   await syncSlack(ctx);
@@ -22,7 +22,7 @@ export async function switchTraffic(ctx: DeploymentContext, d: Decision): Promis
     const before = await acts.probeHealth({ blueUrl: target.blueUrl, greenUrl: target.greenUrl });
     state.blue = before.blue;
     await acts.continueCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId! });
-    await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId!, until: 'Succeeded', workflowId, stage: 5 });
+    appendProgress(ctx, (await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId!, until: 'Succeeded', workflowId, stage: 5 })).progress);
     // Production now runs green: its figures on the production URL are green's.
     state.green = await acts.probeProduction({ url: target.blueUrl });
   } catch (error) {

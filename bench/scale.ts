@@ -1,0 +1,145 @@
+// The scale row (BENCH_ROWS=scale): Switchyard on the two-node Temporal cluster (the cluster
+// harness of test/cluster), with the sandbox emulators, two worker processes and one API process,
+// as in production. It holds deployments at the gate with their watched holds running and
+// distributions waiting for a scheduled time, and reports the workers' RSS at two sizes, the p95
+// of GET /result and of SSE event latency while held, and the heartbeat rate the server records.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { PostgresConnectionStore } from '../common/connections/postgres-connection-store.js';
+import { SecretBox } from '../common/secret-box.js';
+import { blueGreenUrls } from '../emulators/aws/index.js';
+import { parseEnvironment } from '../emulators/split/environment.js';
+import { startTemporalCluster } from '../test/cluster/temporal-cluster.js';
+import { startProcess, waitFor, type Child } from '../test/support/processes.js';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../worker/worker.js';
+import { eventLatency } from './event-latency.js';
+import { freePort, startNodeProcess, type BenchProcess } from './processes.js';
+import { heartbeatRate, resultLatency, scheduledDistributions, untilAtGate } from './scale-measures.js';
+
+const MiB = 2 ** 20;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+export async function scaleRow(): Promise<void> {
+  const total = size('BENCH_SCALE_DEPLOYMENTS', 1000);
+  const first = size('BENCH_SCALE_FIRST', Math.min(100, Math.max(1, Math.round(total / 10))));
+  const distributions = size('BENCH_SCALE_DISTRIBUTIONS', 10_000);
+  const watchSeconds = size('BENCH_SCALE_WATCH_SECONDS', 10);
+  const id = randomUUID().slice(0, 6);
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-scale-'));
+  const apiKey = `bench-scale-${randomBytes(12).toString('hex')}`;
+  const encryptionKey = randomBytes(32).toString('base64');
+  const serviceName = `scale-${id}`;
+  const children: Child[] = [];
+  const processes: BenchProcess[] = [];
+  const began = Date.now();
+  const cluster = await startTemporalCluster({ logLevel: 'error' });
+  try {
+    // Prebuilt, as in the image: the two workers do not each bundle on the shared cores.
+    const bundlePath = join(dir, 'workflow-bundle.js');
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') })).code);
+    await cluster.createDatabase('switchyard');
+    const databaseUrl = cluster.databaseUrl('switchyard');
+    const apiPort = await freePort();
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const envFile = join(dir, 'sandbox.env');
+    const sandbox = startProcess('sandbox', ['emulators/main.ts', '--', '--env-file', envFile, '--service', serviceName,
+      '--services', String(total), '--step-ms', '100', '--poll-ms', '200', '--hook-url', `${apiUrl}/api/v1/hooks/codedeploy`], {});
+    children.push(sandbox);
+    await waitFor('the sandbox env file', [sandbox], () => existsSync(envFile), 120_000);
+    const env = parseEnvironment(readFileSync(envFile, 'utf8'));
+    const store = new PostgresConnectionStore(databaseUrl, new SecretBox(Buffer.from(encryptionKey, 'base64')));
+    const github = await store.addGitHub({ owner: env.SANDBOX_GITHUB_OWNER!, repo: env.SANDBOX_GITHUB_REPO!, branch: 'main' }, { token: env.SANDBOX_GITHUB_TOKEN! });
+    const aws = await store.addAws({ region: env.AWS_REGION!, accountId: '123456789012' }, { accessKeyId: env.SANDBOX_AWS_ACCESS_KEY_ID!, secretAccessKey: env.SANDBOX_AWS_SECRET_ACCESS_KEY! });
+    await store.close();
+    const taskQueue = `bench-scale-${id}`;
+    const processEnv: Record<string, string> = {
+      ...env,
+      TEMPORAL_ADDRESS: cluster.failoverAddress, TEMPORAL_NAMESPACE: cluster.namespace, TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: databaseUrl, SWITCHYARD_ENCRYPTION_KEY: encryptionKey, SWITCHYARD_API_KEY: apiKey,
+      // Every deployment's gate watched (never breached: any error rate is tolerated), open for hours.
+      DEPLOY_APPROVAL_POLICIES: JSON.stringify({ default: { watch: { intervalSeconds: watchSeconds, maxErrorRate: 1 } } }),
+      DEPLOY_SWITCH_TIMEOUT_SECONDS: '14400', DEPLOY_TOTAL_TIMEOUT_SECONDS: '14400',
+      DISTRIBUTION_SYNC_WAIT_MS: '0', LOG_LEVEL: 'error', WORKFLOW_BUNDLE_PATH: bundlePath,
+      // One bench key stands for many users: no per-key budgets.
+      SWITCHYARD_RATE_LIMIT_READS: '0', SWITCHYARD_RATE_LIMIT_WRITES: '0', SWITCHYARD_RATE_LIMIT_STARTS: '0', SWITCHYARD_SSE_STREAMS_PER_KEY: '10000',
+    };
+    const workers = [1, 2].map((n) => startNodeProcess(here('../worker/main.ts'), { ...processEnv, SWITCHYARD_DATA_DIR: join(dir, `worker-${n}`) },
+      process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []));
+    const api = startNodeProcess(here('../api/main.ts'), { ...processEnv, PORT: String(apiPort), HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: join(dir, 'api') });
+    processes.push(...workers, api);
+    for (const deadline = Date.now() + 120_000; !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false));) {
+      if (Date.now() > deadline || api.child.exitCode !== null) throw new Error(`the API process did not come up: ${api.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const connection = await Connection.connect({ address: cluster.failoverAddress });
+    const client = new Client({ connection, namespace: cluster.namespace });
+    const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    const deploymentIds: string[] = [];
+    let deployRetries = 0;
+    const deploy = async (from: number, to: number) => {
+      let next = from;
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (next < to) {
+          const i = next++;
+          const service = `${serviceName}-${i + 1}`;
+          const target = { service, codeDeployApplication: `panda-app-${i + 1}`, codeDeployGroup: `panda-dg-${i + 1}`, ...blueGreenUrls(env.SWITCHYARD_AWS_ENDPOINT!, env.DEPLOY_CLUSTER!, service) };
+          const post = () => fetch(`${apiUrl}/api/v1/deploy`, { method: 'POST', headers, body: JSON.stringify({
+            githubConnectionId: github.id, awsConnectionId: aws.id, owner: env.SANDBOX_GITHUB_OWNER, repo: env.SANDBOX_GITHUB_REPO, branch: 'main', version: 'v1.2.3', target,
+          }) });
+          // A 503 says nothing was changed, try again (Temporal slow to answer on loaded cores).
+          let res = await post();
+          for (let attempt = 1; res.status === 503 && attempt <= 5; attempt += 1) {
+            deployRetries += 1;
+            await res.arrayBuffer();
+            await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+            res = await post();
+          }
+          const body = (await res.json()) as { data?: { deploymentId?: string } };
+          if (!body.data?.deploymentId) throw new Error(`deploy ${service} answered ${res.status}: ${JSON.stringify(body)}`);
+          deploymentIds.push(body.data.deploymentId);
+        }
+      }));
+    };
+    const rss = async () => (await Promise.all(workers.map((w) => w.memory()))).map((m) => m.rss / MiB);
+    const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+    const lines: string[] = [];
+    const checkpoint = async (label: string) => {
+      const [a, b] = await rss();
+      const result = await resultLatency(apiUrl, headers, deploymentIds, size('BENCH_SCALE_RESULT_READS', 200));
+      const sse = await eventLatency({ url: apiUrl }, apiKey, size('BENCH_LATENCY_WORKFLOWS', 10), 2);
+      lines.push(`  ${label.padEnd(44)} worker RSS ${a!.toFixed(0)} + ${b!.toFixed(0)} MiB   GET /result p95 ${result.p95.toFixed(0)} ms (p50 ${result.p50.toFixed(0)}, ${result.non200} non-200)   SSE p95 ${sse.p95} ms (p50 ${sse.p50}, ${sse.samples} changes)   load ${load()}`);
+      console.log(lines.at(-1));
+      return a! + b!;
+    };
+
+    await deploy(0, first);
+    const atFirst = await untilAtGate(apiUrl, headers, deploymentIds, size('BENCH_SCALE_STALL_SECONDS', 180));
+    const rssFirst = await checkpoint(`${atFirst} of ${first} deployments at the gate`);
+    await deploy(first, total);
+    const atTotal = await untilAtGate(apiUrl, headers, deploymentIds, size('BENCH_SCALE_STALL_SECONDS', 180));
+    const rssTotal = await checkpoint(`${atTotal} of ${total} deployments at the gate`);
+    const beats = await heartbeatRate(client, deploymentIds, size('BENCH_SCALE_HEARTBEAT_SECONDS', 60));
+    const scheduled = await scheduledDistributions(client, taskQueue, distributions);
+    await checkpoint(`+ ${scheduled.started} scheduled distributions`);
+    await connection.close();
+
+    console.log('\nScale on the two-node cluster (PostgreSQL), two worker processes, one API process, watch every %d s; %s s in all, load %s:', watchSeconds, ((Date.now() - began) / 1000).toFixed(0), load());
+    for (const line of lines) console.log(line);
+    console.log('  worker RSS at %d / at %d held      %s   (goal ≤ 1.10)', total, first, (rssTotal / rssFirst).toFixed(2));
+    console.log('  heartbeats the server recorded     %s/s over %d watched holds (%d sampled for %d s; %d holds had no running watch)', beats.perSecond.toFixed(1), beats.holds, beats.sampled, beats.seconds, beats.notRunning);
+    console.log('  POST /deploy answered 503 (nothing changed) and was sent again: %d time(s)', deployRetries);
+    console.log('  %d distributions started waiting for a time 2 h out at %s/s\n', scheduled.started, scheduled.perSecond.toFixed(1));
+  } finally {
+    for (const p of processes) await p.stop();
+    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGTERM');
+    await Promise.all(children.map((c) => c.exited));
+    await cluster.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,34 @@
+// How an SDK error becomes an activity failure (activities/deployment/errors.ts): throttling is
+// retried whatever status it comes with (AWS answers it with a 400, GitHub's rate limits with a
+// 403), while a refusal of the request itself is permanent and carries the stage's error code.
+// The errors are built with the SDKs' own classes, as the clients throw them.
+import { ECSServiceException } from '@aws-sdk/client-ecs';
+import { RequestError } from '@octokit/request-error';
+import { describe, expect, it } from 'vitest';
+import { asActivityFailure } from '../../activities/deployment/errors.js';
+
+const aws = (name: string, httpStatusCode: number) =>
+  new ECSServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', message: `${name} happened`, $metadata: { httpStatusCode } });
+const github = (status: number, message: string, headers: Record<string, string> = {}) =>
+  new RequestError(message, status, { request: { method: 'GET', url: 'https://api.github.com/repos/o/r/commits/main', headers: {} }, response: { status, url: '', headers, data: { message } } });
+
+describe('activity failures from SDK errors', () => {
+  const retryable = (error: unknown) => !asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'ECS').nonRetryable;
+
+  it('retries AWS throttling (a 400) and 5xx, and not a refused request', () => {
+    expect(retryable(aws('ThrottlingException', 400))).toBe(true);
+    expect(retryable(aws('InternalFailure', 500))).toBe(true);
+    expect(retryable(aws('ServiceUnavailable', 503))).toBe(true);
+    const refused = asActivityFailure(aws('ClientException', 400), 'ECS_DEPLOYMENT_FAILED', 'ECS');
+    expect(refused).toMatchObject({ nonRetryable: true, type: 'ECS_DEPLOYMENT_FAILED', message: 'ECS: ClientException happened' });
+  });
+
+  it('retries GitHub rate limits (403 or 429), and not a 403 for a missing permission', () => {
+    expect(retryable(github(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': '1' }))).toBe(true);
+    expect(retryable(github(403, 'API rate limit exceeded for user ID 1.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1893456000' }))).toBe(true);
+    expect(retryable(github(429, 'Too many requests', { 'retry-after': '1' }))).toBe(true);
+    expect(retryable(github(502, 'Server Error'))).toBe(true);
+    expect(retryable(github(403, 'Resource not accessible by personal access token'))).toBe(false);
+    expect(retryable(github(404, 'Not Found'))).toBe(false);
+  });
+});
