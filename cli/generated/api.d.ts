@@ -1752,6 +1752,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery metrics (the DORA four): deployment frequency, lead time for changes, change failure rate, time to restore
+         * @description Per service and for all services, from the deployments that ended in the window (Temporal visibility and their results). Definitions: docs/delivery-metrics.md. At most `runs.cap` runs are read; `runs.truncated` says when the window held more.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Start of the window (ISO 8601 date-time, or a date = its 00:00 UTC). Default: 30 days before `to` */
+                    from?: string;
+                    /** @description A COMPLETED release whose rollback deployment starts within this many hours counts as a failed change */
+                    rollbackWindowHours?: number | null;
+                    /** @description cluster/service, or a service of the default cluster; absent: all services */
+                    service?: string;
+                    /** @description End of the window, inclusive (ISO 8601 date-time, or a date = the end of that UTC day). Default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The four figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example 200 */
+                            code: number;
+                            data: components["schemas"]["DeliveryMetrics"];
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The key's role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many requests for this API key (its rate for the route's class, or its open event streams): retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stream-tokens": {
         parameters: {
             query?: never;
@@ -2305,6 +2396,73 @@ export interface components {
                 owner: string;
                 repo: string;
             }[];
+        };
+        DeliveryFigures: {
+            changeFailureRate: {
+                /** @description ROLLED_BACK releases + COMPLETED releases rolled back within rollbackWindowHours */
+                failed: number;
+                /** @description failed / releases; null when there is no release */
+                rate: number | null;
+                /** @description COMPLETED + ROLLED_BACK releases */
+                releases: number;
+            };
+            /** @description COMPLETED releases in the window, and per day and per 7 days of the window */
+            deploymentFrequency: {
+                completed: number;
+                perDay: number;
+                perWeek: number;
+            };
+            leadTimeForChanges: {
+                /** @description Median of commit date → COMPLETED, in seconds; null when there is no sample */
+                medianSeconds: number | null;
+                /** @description 90th percentile (nearest rank) of commit date → COMPLETED, in seconds; null when there is no sample */
+                p90Seconds: number | null;
+                /** @description COMPLETED releases with a recorded commit date */
+                samples: number;
+                /** @description COMPLETED releases without one (runs older than the recording): left out */
+                withoutCommitDate: number;
+            };
+            /** @description Releases (deployments that are not rollback deployments) that ended in the window, by outcome */
+            releases: {
+                completed: number;
+                failed: number;
+                /** @description Rollback deployments (POST …/rollback after completion) that ended in the window; not releases */
+                rollbackDeployments: number;
+                rolledBack: number;
+            };
+            timeToRestore: {
+                /** @description FAILED and ROLLED_BACK releases, and COMPLETED releases rolled back within the window */
+                failures: number;
+                /** @description Median of failure end → next COMPLETED run of the same service, in seconds; null when there is no sample */
+                medianSeconds: number | null;
+                /** @description Failures followed by a COMPLETED run of the same service */
+                restored: number;
+            };
+        };
+        DeliveryMetrics: {
+            overall: components["schemas"]["DeliveryFigures"];
+            runs: {
+                cap: number;
+                /** @description Ended deployment runs read from Temporal visibility */
+                read: number;
+                /** @description True when the window held more runs than `cap`: the figures cover the first `cap` only */
+                truncated: boolean;
+                /** @description Runs whose result could not be read: left out */
+                unreadable: number;
+            };
+            /** @description The service asked for (cluster/service), or null for all */
+            service: string | null;
+            services: (components["schemas"]["DeliveryFigures"] & {
+                service: string;
+            })[];
+            window: {
+                days: number;
+                /** Format: date-time */
+                from: string;
+                rollbackWindowHours: number;
+                /** Format: date-time */
+                to: string;
+            };
         };
         DeploymentListItem: {
             /**

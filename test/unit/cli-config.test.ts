@@ -3,12 +3,19 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// The real app for GET /api/v1/me, which needs no Temporal: the client connects lazily, never here.
+// eslint-disable-next-line no-restricted-imports
 import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { ApiKeyRing } from '../../api/auth.js';
+import { keyEntry } from '../../common/api-keys.js';
+import { loadConfig } from '../../common/config.js';
+import { createLogger } from '../../common/logger.js';
+import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { configPath, isTooOpen, resolveConfig, writeConfigFile } from '../../cli/config.js';
 import { createProgram } from '../../cli/program.js';
 import type { Io } from '../../cli/output.js';
-import { buildTestApp, TEST_KEYS } from '../support/api.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -56,18 +63,23 @@ describe('the config file', () => {
 });
 
 describe('switchyard login', () => {
-  // The real app; GET /api/v1/me needs no Temporal (the client connects lazily).
-  const app = buildTestApp(new Client(), 'cli-login');
+  const approverKey = 'cli-approver-key-0123456789';
+  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-cli-app-')) });
+  const app = createApp({
+    client: new Client(), temporalAddress: '127.0.0.1:1', taskQueue: 'cli-login',
+    keys: new ApiKeyRing([keyEntry('test approver', 'approver', approverKey)]), logger: createLogger('silent'), sandbox: true, version: 'test',
+    distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 0 }, eventPollIntervalMs: 100, ...sandboxApiServices(config, undefined),
+  });
   const fetchApp = ((request: Request) => app.fetch(request)) as typeof fetch;
 
   it('checks the key against the server, then saves it 0600', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'switchyard-cli-')), 'nested', 'config.json');
-    const run = io({ SWITCHYARD_CONFIG: path }, `${TEST_KEYS.approver}\n`);
+    const run = io({ SWITCHYARD_CONFIG: path }, `${approverKey}\n`);
     const code = await createProgram(run.value, fetchApp).run(['login', '--url', 'http://switchyard.test/', '--api-key-stdin', '--output', 'json']);
     expect(code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ url: 'http://switchyard.test', label: 'test approver', role: 'approver', config: path });
     expect(mode(path)).toBe(0o600);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ url: 'http://switchyard.test', apiKey: TEST_KEYS.approver });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ url: 'http://switchyard.test', apiKey: approverKey });
   });
 
   it('saves nothing for a key the server refuses (exit 3), and wants a key from stdin or the environment (exit 2)', async () => {
