@@ -2,6 +2,7 @@
 // live release: the deployment that completed last, with its version, commit, image and approver.
 import type { Command } from 'commander';
 import { unwrap, type Schemas } from '../client.js';
+import { doraLines } from '../dora.js';
 import { deploymentResult } from '../follow-deployment.js';
 import { table } from '../output.js';
 import { examples, type Bind } from '../program.js';
@@ -17,10 +18,20 @@ export function registerStatus(program: Command, bind: Bind): void {
     .description('Recent deployments; with a service, also its live release')
     .argument('[service]', 'cluster/service or service')
     .option('--status <status>', 'only deployments in this status (IN_PROGRESS, DEPLOYMENT_READY, COMPLETED, FAILED, ROLLED_BACK, …)')
-    .option('--limit <n>', 'how many (1–100)', '20'),
+    .option('--limit <n>', 'how many (1–100)', '20')
+    .option('--dora', 'the delivery metrics instead: deployment frequency, lead time, change failure rate, time to restore')
+    .option('--from <date>', 'with --dora: start of the window (default: 30 days before --to)')
+    .option('--to <date>', 'with --dora: end of the window (default: now)'),
   'switchyard status prod/api',
+  'switchyard status --dora --from 2026-11-01',
   'switchyard status --status DEPLOYMENT_READY --output json')
     .action(bind(async (ctx, [service], options) => {
+      if (options['dora']) {
+        const query = { ...(service ? { service } : {}), ...(options['from'] ? { from: String(options['from']) } : {}), ...(options['to'] ? { to: String(options['to']) } : {}) };
+        const metrics = (await unwrap(ctx.api.GET('/api/v1/metrics/delivery', { params: { query } }), ctx.url)).data.data;
+        ctx.out.result(metrics, () => doraLines(metrics));
+        return;
+      }
       const query: Record<string, string | number> = { limit: Number(options['limit']) };
       if (service) query['service'] = service;
       if (options['status']) query['status'] = String(options['status']);

@@ -77,6 +77,9 @@ describe('switchyard deploy, approve and watch', () => {
     expect(JSON.parse(watched.stdout)).toMatchObject({ deploymentId: id, status: 'COMPLETED', exitCode: 0, approvedBy: 'test approver' });
     const status = await cli(['status', `${cluster}/${service}`, '--output', 'json'], api.env('viewer'));
     expect(JSON.parse(status.stdout)).toMatchObject({ live: { deploymentId: id, status: 'COMPLETED', version: 'v1.2.3' } });
+    const dora = await cli(['status', `${cluster}/${service}`, '--dora', '--output', 'json'], api.env('viewer'));
+    expect(dora.code, dora.stderr).toBe(0);
+    expect(JSON.parse(dora.stdout)).toMatchObject({ service: `${cluster}/${service}`, services: [{ service: `${cluster}/${service}`, deploymentFrequency: { completed: 1 }, releases: { completed: 1 } }] });
   });
 
   it('refuses a deploy with no such connection (exit 2) or under a freeze (exit 3, one line with the rule), starting nothing', async () => {

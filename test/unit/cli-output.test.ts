@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatApiError } from '../../cli/api-errors.js';
 import { DeploymentView } from '../../cli/deployment-view.js';
+import { doraLines, duration } from '../../cli/dora.js';
 import { Output, progressBar, table, type Io } from '../../cli/output.js';
 import { followSse, parseSse, type SseMessage } from '../../cli/sse.js';
 
@@ -79,6 +80,30 @@ describe('the live display', () => {
   it('aligns table columns and shows missing values as -', () => {
     expect(table([{ id: 'dep_1', status: 'COMPLETED' }, { id: 'dep_22', status: null }], [{ key: 'id', title: 'ID' }, { key: 'status', title: 'STATUS' }]))
       .toEqual(['ID      STATUS', 'dep_1   COMPLETED', 'dep_22  -']);
+  });
+});
+
+describe('the DORA table', () => {
+  it('shows the four figures per service and overall, durations in readable units', () => {
+    expect([duration(null), duration(42), duration(720), duration(12_600), duration(216_000)]).toEqual(['-', '42s', '12m', '3.5h', '2.5d']);
+    const figures = {
+      changeFailureRate: { failed: 1, rate: 0.25, releases: 4 },
+      deploymentFrequency: { completed: 3, perDay: 0.1, perWeek: 0.7 },
+      leadTimeForChanges: { medianSeconds: 3600, p90Seconds: 7200, samples: 3, withoutCommitDate: 0 },
+      releases: { completed: 3, failed: 0, rollbackDeployments: 1, rolledBack: 1 },
+      timeToRestore: { failures: 1, medianSeconds: 900, restored: 1 },
+    };
+    const lines = doraLines({
+      overall: figures, service: null, services: [{ ...figures, service: 'prod/api' }],
+      runs: { cap: 1000, read: 5, truncated: false, unreadable: 0 },
+      window: { days: 30, from: '2026-11-07T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z', rollbackWindowHours: 24 },
+    });
+    expect(lines).toEqual([
+      'delivery 2026-11-07T00:00:00.000Z → 2026-12-07T00:00:00.000Z (30 days)',
+      'SERVICE       DEPLOYS       LEAD TIME        CHANGE FAILURE  TIME TO RESTORE',
+      'prod/api      3 (0.7/week)  1.0h (p90 2.0h)  25% (1/4)       15m (1/1 restored)',
+      'all services  3 (0.7/week)  1.0h (p90 2.0h)  25% (1/4)       15m (1/1 restored)',
+    ]);
   });
 });
 
