@@ -8,8 +8,9 @@
 // up to a cap, so one faulted request does not fail a whole publish attempt (and so does not count
 // toward the channel's circuit breaker, which only sees an activity that still failed). How these
 // tries multiply with the workflow's 3 attempts (9 calls for a publish whose every call fails) is
-// stated in domain/channel-retry-budget.ts. Only calls that are safe to repeat are retried: a GET always, a POST only when its caller says so (`retry`), i.e.
-// when it carries an idempotency key the API honours or repeating it cannot take effect twice.
+// stated in domain/channel-retry-budget.ts. Only calls that are safe to repeat are retried: a GET
+// always, a POST only when its caller says so (`retry`), i.e. when it carries an idempotency key
+// the API honours or repeating it cannot take effect twice.
 // Permanent failures (other 4xx) are never retried.
 import { setTimeout as delay } from 'node:timers/promises';
 import { TRIES_PER_CALL, TRY_BACKOFF } from '../../../domain/channel-retry-budget.js';
