@@ -32,7 +32,7 @@ export interface AppDeps {
     baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
     defaults: DeploymentDefaults;
   };
-  /** WebSocket limits (tests shrink them); the seed's by default. */
+  /** WebSocket limits (tests shrink them); the WatchHamster WebSocket API's by default. */
   webSocketLimits?: Partial<WsLimits>;
   /** Origins allowed to open GET /ws (SWITCHYARD_ALLOWED_ORIGINS); absent or empty: same-origin only. */
   allowedOrigins?: readonly string[];

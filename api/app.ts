@@ -110,7 +110,7 @@ export function createApp(options: AppOptions) {
     method: 'get',
     path: '/ws',
     tags: ['Live'],
-    summary: 'WebSocket API (WatchHamster seed): subscribe to deployment and distribution events, ping, control',
+    summary: 'The WatchHamster WebSocket API: subscribe to deployment and distribution events, ping, control',
     description: 'Authenticate with `Authorization: Bearer <key>`, or `?token=` holding a stream token of scope `ws` (POST /api/v1/stream-tokens) or, unless SWITCHYARD_KEYS_IN_URLS=false, the key itself. Messages use the envelope `{type, data, timestamp, client_id?}`; see the README for message types, filters, errors and limits.',
     security: [{ bearerAuth: [] }],
     responses: { 101: { description: 'Switching Protocols: the WebSocket session' }, 426: { description: 'Upgrade Required: a plain HTTP request' } },

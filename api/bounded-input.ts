@@ -1,7 +1,7 @@
 // Bounds on what a client may send, so that no input reaches Temporal (search attributes, the
 // visibility query, payloads) or a worker larger or stranger than they accept: every such string
 // has a length limit and no control characters, and free-form JSON a depth and size limit. Refused
-// with a 400 in the route's seed shape by the zod validation hook, never a 500 from deep inside.
+// with a 400 in the route's legacy error shape (Panda's or the Distribution Service's) by the zod validation hook, never a 500 from deep inside.
 import { z } from '@hono/zod-openapi';
 
 /** Any request body larger than this is refused with 413 before it is read. */

@@ -1,4 +1,4 @@
-// The seed's success envelope: {code, message, data}.
+// The Panda deploy API's success envelope: {code, message, data}.
 import type { Context } from 'hono';
 
 type SuccessCode = 200 | 201 | 202;

@@ -1,4 +1,4 @@
-// The two seed error shapes, and the one place that turns any failure into a response.
+// The two legacy error shapes (docs/compatibility.md), and the one place that turns any failure into a response.
 //  - Panda (the app's own): {timestamp, status, error, message, deploymentId?, stage?, errorCode?, ...}
 //  - Distribution Service (the /api/distribution sub-app's): {error: BAD_REQUEST|NOT_FOUND|..., message, timestamp, details?}
 // Each app passes its shape to createErrorHandler / createNotFoundHandler; middleware and hooks
@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger.js';
 
 export type ErrorExtras = Record<string, unknown>;
 
-/** The Panda seed's `error` title for everything about connections and deployments. */
+/** The Panda deploy API's `error` title for everything about connections and deployments. */
 export const DEPLOYMENT_ERROR = 'Deployment Error';
 
 /** An error meant for the client: its message and extras are safe to show. */
@@ -39,12 +39,12 @@ const DISTRIBUTION_CODES: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE',
 };
 
-/** The seed's Panda timestamp: ISO-8601 local form without zone or fraction, in UTC. */
+/** The Panda deploy API's timestamp: ISO-8601 local form without zone or fraction, in UTC. */
 export function pandaTimestamp(date = new Date()): string {
   return date.toISOString().slice(0, 19);
 }
 
-/** An error body of one seed shape, for an HTTP status. */
+/** An error body of one legacy shape, for an HTTP status. */
 export type ErrorShape = (status: number, message: string, extras?: ErrorExtras, title?: string) => Record<string, unknown>;
 
 /** The Distribution Service's ErrorResponse: extras travel under `details`. */
@@ -106,7 +106,7 @@ export function createErrorHandler(logger: Logger, shape: ErrorShape = errorBody
       return respond(c, status, error.message || PANDA_TITLES[status] || 'Request failed');
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unexpected error');
-    // The seed shows "Unexpected error: <cause>" with exceptionClass; the cause itself may carry
+    // The Panda deploy API shows "Unexpected error: <cause>" with exceptionClass; the cause itself may carry
     // internals (hosts, identifiers), so only the class goes out and the rest goes to the log.
     return respond(c, 500, 'Unexpected error', { errorCode: 'UNEXPECTED_ERROR', exceptionClass: error.name || 'Error' });
   };

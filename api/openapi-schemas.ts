@@ -1,4 +1,5 @@
-// Schemas shared by many routes: the seed envelope and the two seed error shapes.
+// Schemas shared by many routes: the Panda deploy API's envelope and the two legacy error
+// shapes (the Panda deploy API's and the Distribution Service's).
 import { z } from '@hono/zod-openapi';
 
 export function envelopeSchema<T extends z.ZodType>(data: T) {
@@ -24,7 +25,7 @@ export const PandaErrorSchema = z
 
 export const DistributionErrorSchema = z
   .object({
-    error: z.string().openapi({ example: 'BAD_REQUEST', description: 'BAD_REQUEST, NOT_FOUND or INTERNAL_SERVER_ERROR (seed); also UNAUTHORIZED, FORBIDDEN, CONFLICT' }),
+    error: z.string().openapi({ example: 'BAD_REQUEST', description: 'BAD_REQUEST, NOT_FOUND or INTERNAL_SERVER_ERROR (the Distribution Service); also UNAUTHORIZED, FORBIDDEN, CONFLICT' }),
     message: z.string(),
     timestamp: z.string().openapi({ format: 'date-time' }),
     details: z.record(z.string(), z.unknown()).optional(),

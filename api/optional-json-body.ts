@@ -1,4 +1,4 @@
-// For routes whose JSON body is optional: the seed's clients call them with
+// For routes whose JSON body is optional: the Panda deploy API's clients call them with
 // `Content-Type: application/json` and no body at all, which Hono's JSON validator would refuse as
 // malformed. An empty body is read as `{}`; any other body is validated as usual.
 import type { MiddlewareHandler } from 'hono';

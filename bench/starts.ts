@@ -2,7 +2,7 @@
 // the same input) and a burst of distributions against a trivial workflow's, on one server.
 import { randomUUID } from 'node:crypto';
 import { sendAdmission } from '../api/deployments/admission-update.js';
-import { seedStyleId } from '../common/ids.js';
+import { pandaStyleId } from '../common/ids.js';
 import { DeployRepository, DistributionEventId, DeployService, SwitchyardKind, SwitchyardStatus } from '../common/search-attributes.js';
 import { CHANNEL_TYPES } from '../domain/channels.js';
 import type { DeploymentInput } from '../domain/deployment.js';
@@ -171,7 +171,7 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
     const { target: { service: name } } = request(service());
     const target = { ...stack.sandbox.target, ...configured, ecrRepository: `${SANDBOX_SERVICE.owner}-${SANDBOX_SERVICE.repo}`.toLowerCase(), service: name };
     return {
-      deploymentId: seedStyleId('dep_'), githubConnectionId, awsConnectionId, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version,
+      deploymentId: pandaStyleId('dep_'), githubConnectionId, awsConnectionId, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version,
       target, builder: stack.config.deploy.builder, limits: stack.config.deploy.limits, requestedBy: 'bench',
     };
   }

@@ -1,9 +1,10 @@
-// Seed-style identifiers: a prefix and 10 lower-case letters and digits (`dep_k1l2m3n4o5`).
+// Identifiers in the Panda deploy API's style: a prefix and 10 lower-case letters and digits
+// (`dep_k1l2m3n4o5`).
 import { createHash, randomInt } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-export function seedStyleId(prefix: 'dep_' | 'gh_' | 'aws_'): string {
+export function pandaStyleId(prefix: 'dep_' | 'gh_' | 'aws_'): string {
   let suffix = '';
   for (let i = 0; i < 10; i++) suffix += ALPHABET[randomInt(ALPHABET.length)];
   return `${prefix}${suffix}`;

@@ -55,7 +55,7 @@ function gifFor(status: DeploymentStatus, gifs: SlackGifs | undefined): string |
   if (!gifs) return undefined;
   if (status === 'COMPLETED') return gifs.success;
   if (status === 'FAILED' || status === 'ROLLED_BACK') return gifs.failure;
-  // The seed has three GIFs; waiting for the switch is still deploying.
+  // The ChatOps bot has three GIFs; waiting for the switch is still deploying.
   return gifs.deploying;
 }
 
@@ -161,7 +161,7 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   return { text, blocks: blocks as unknown as KnownBlock[] };
 }
 
-/** The seed's "ECS 배포: 테스트 대기 중" notice, sent when CodeDeploy opens test traffic to green. */
+/** The AfterAllowTestTraffic Lambda's "ECS 배포: 테스트 대기 중" notice, sent when CodeDeploy opens test traffic to green. */
 export interface TestNoticeInput {
   deploymentId: string;
   codeDeployDeploymentId: string;

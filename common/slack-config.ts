@@ -25,7 +25,7 @@ export const slackConfigSchema = z.object({
   GIF_DEPLOYING: z.url().optional(),
   GIF_SUCCESS: z.url().optional(),
   GIF_FAILURE: z.url().optional(),
-  /** The ChatOps seed's names, accepted as aliases of GIF_SUCCESS and GIF_FAILURE. */
+  /** The ChatOps bot's names, accepted as aliases of GIF_SUCCESS and GIF_FAILURE. */
   GIF_DEPLOY_SUCCESS: z.url().optional(),
   GIF_DEPLOY_FAIL: z.url().optional(),
   CODEDEPLOY_HOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -85,7 +85,7 @@ export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
       repo: raw.SLACK_DEFAULT_REPO,
       branch: raw.SLACK_DEFAULT_BRANCH,
     },
-    // The seed's GIFs only: {GIF_BASE_URL}/deploying.gif, deploy_complete.gif, failed.gif.
+    // The ChatOps bot's GIFs only: {GIF_BASE_URL}/deploying.gif, deploy_complete.gif, failed.gif.
     gifs: {
       deploying: gif(raw.GIF_DEPLOYING, 'deploying.gif'),
       success: gif(raw.GIF_SUCCESS ?? raw.GIF_DEPLOY_SUCCESS, 'deploy_complete.gif'),

@@ -1,4 +1,4 @@
-// The six distribution channels (the seed's enum), and the five partner channels among them
+// The six distribution channels (the Distribution Service's enum), and the five partner channels among them
 // (every channel but Instagram speaks the partner API). The one definition: workflows,
 // activities, configuration, the emulators and the API all read it from here.
 export const CHANNEL_TYPES = ['WOORIDONGNE_TV', 'RINGO_BIZ', 'GENIE_TV', 'INSTAGRAM', 'NAVER_BLOG', 'KAKAO_CHANNEL'] as const;

@@ -1,6 +1,6 @@
 // Machine-readable milestones of a deployment, carried by its events as `details.milestone`.
 // The workflow sets them; consumers (WebSocket alerts, Slack, the console) read the field and
-// never match an event's wording, which is the seed's Korean text and may change.
+// never match an event's wording, which is the Panda deploy API's Korean text and may change.
 export const DEPLOYMENT_MILESTONES = [
   /** Green is up and probed: the deployment waits at the gate for a person's switch or rollback. */
   'awaiting_decision',

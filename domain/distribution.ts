@@ -1,7 +1,7 @@
 // A distribution's vocabulary: its input, per-channel state and results, and the status lists
 // (const arrays, types derived). Pure types and functions: the workflow keeps these shapes, the
 // activities fill the publish fields, the API reads them from queries and maps them onto the
-// seed's schemas.
+// Distribution Service's schemas.
 import type { ChannelType } from './channels.js';
 
 /** One channel a distribution publishes to, with that channel's settings. */
@@ -27,7 +27,7 @@ export interface DistributionInput {
   continueAsNewAfterEvents?: number;
 }
 
-/** The seed's per-channel publish fields. */
+/** The Distribution Service's per-channel publish fields. */
 export interface ChannelPublishFields {
   message?: string;
   distributionId?: string;
@@ -55,7 +55,7 @@ export interface ChannelState {
   completedAt?: string;
   result?: ChannelPublishFields;
   errorMessage?: string;
-  /** Failed publish attempts so far (the seed's `retries`). */
+  /** Failed publish attempts so far (the Distribution Service's `retries`). */
   retries: number;
   lastRetryAt?: string;
   cancelled?: boolean;

@@ -6,7 +6,7 @@
 //   not_a_server_error            no 5xx, whatever the input;
 //   status_code_conformance       every status is one the document declares;
 //   content_type_conformance      every body has a declared media type;
-//   response_schema_conformance   every body matches its declared schema (the seeds' shapes).
+//   response_schema_conformance   every body matches its declared schema (the legacy contracts' shapes).
 // `--max-examples N` (default 25) per operation; `--seed S` to replay a run. Exit code: schemathesis's.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

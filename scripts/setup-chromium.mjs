@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Provisions the browser for the web console's end-to-end test: Debian's Chromium at
 // /usr/bin/chromium (Playwright's own browser download cannot work on machines without the
-// internet), and Debian's Noto CJK fonts, so the seed's Korean stage messages render as text
+// internet), and Debian's Noto CJK fonts, so the Panda deploy API's Korean stage messages render as text
 // rather than boxes. Installs them with apt-get when missing and we are root; otherwise says what to do.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -177,7 +177,7 @@ async function showDeployment(id) {
   $('detail').dataset.status = r.status;
 }
 
-// The five stages with the current one marked (the seed's stage numbers).
+// The five stages with the current one marked (the Panda deploy API's stage numbers).
 const STAGES = ['Build', 'Image', 'Task definition', 'Blue/green', 'Switch'];
 function showPipeline(r) {
   const ended = ['COMPLETED', 'FAILED', 'ROLLED_BACK'].includes(r.status);

@@ -49,7 +49,7 @@ export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn'
   });
 }
 
-/** The blue and green ECS task set ARNs of a deployment target (the seed's blueServiceArn/greenServiceArn). */
+/** The blue and green ECS task set ARNs of a deployment target (the Panda deploy API's blueServiceArn/greenServiceArn). */
 export interface TaskSetArns { blueServiceArn?: string; greenServiceArn?: string }
 
 /**

@@ -1,5 +1,5 @@
 // How SDK errors become Temporal failures: throttling, 5xx and network errors are retryable
-// (Temporal backs off); everything else is permanent and carries the stage's seed error code.
+// (Temporal backs off); everything else is permanent and carries the stage's Panda error code.
 // Messages come from AWS/GitHub error texts, which never contain our credentials.
 import { ApplicationFailure } from '@temporalio/common';
 import type { DeploymentErrorCode } from '../../domain/deployment.js';

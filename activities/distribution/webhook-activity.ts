@@ -1,4 +1,4 @@
-// The completion webhook that replaces the seed's Kafka event: one POST per settled distribution,
+// The completion webhook that replaces the Distribution Service's Kafka event: one POST per settled distribution,
 // signed when a secret is configured, with an Idempotency-Key so a retried delivery can be
 // recognised by the receiver. Failures are retried by Temporal; the workflow never fails on them.
 import { createHmac } from 'node:crypto';

@@ -34,12 +34,12 @@ export function createSlackActivities(deps: SlackActivityDeps) {
     },
 
     /**
-     * The seed's "ECS 배포: 테스트 대기 중" notice when CodeDeploy opens the test listener to green;
+     * The AfterAllowTestTraffic Lambda's "ECS 배포: 테스트 대기 중" notice when CodeDeploy opens the test listener to green;
      * returns where it is, so that it can say how the gate was decided (null when Slack is off).
      */
     async postTestTrafficNotice(input: { deploymentId: string; codeDeployDeploymentId: string; testUrl: string }): Promise<SlackMessageRef | null> {
       if (!deps.client || !deps.channelId) return null;
-      // Green is deployed and waits for its test: still the seed's "deploying" GIF.
+      // Green is deployed and waits for its test: still the ChatOps bot's "deploying" GIF.
       const gif = deps.gifs.deploying;
       const { text, blocks } = waitingForTestMessage({ ...input, ...(gif ? { gif } : {}) });
       const { client, channelId } = deps;

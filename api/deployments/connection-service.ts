@@ -1,5 +1,5 @@
 // Connecting GitHub and AWS: validate the credentials against the real service (through the real
-// SDK clients), then keep them encrypted in the connection store. Error messages are the seed's.
+// SDK clients), then keep them encrypted in the connection store. Error messages are the Panda deploy API's.
 // An AWS role connection is validated by assuming the role (from the base credentials) and asking
 // GetCallerIdentity as the assumed role: the answer is the assumed-role ARN.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';

@@ -7,7 +7,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ApprovalPolicies } from '../../common/approval-policies.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
-import { seedStyleId } from '../../common/ids.js';
+import { pandaStyleId } from '../../common/ids.js';
 import { DEFAULT_APPROVAL_POLICY, resolveSlackDefaults, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget, WatchWindow } from '../../domain/deployment.js';
 import type { Freeze } from '../../domain/freeze.js';
@@ -86,7 +86,7 @@ export class DeploymentService {
    * Admits a deployment through its service's admission workflow. `deploymentId` may be given by
    * the caller (derived from a Slack trigger, say): a repeat of the same id is answered, not re-run.
    */
-  async start(request: DeployRequest, requester: string | Requester, rollback?: DeploymentInput['rollback'], deploymentId = seedStyleId('dep_')): Promise<AdmissionOutcome> {
+  async start(request: DeployRequest, requester: string | Requester, rollback?: DeploymentInput['rollback'], deploymentId = pandaStyleId('dep_')): Promise<AdmissionOutcome> {
     const { by: requestedBy, person } = typeof requester === 'string' ? { by: requester, person: undefined } : requester;
     if (!rollback) await refuseIfFrozen(this.freezes, this.defaults.target, request);
     const target = this.resolveTarget(request, rollback === undefined);

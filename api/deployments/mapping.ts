@@ -1,4 +1,4 @@
-// From the workflow's snapshot to the seed's result shape (every seed field, plus a few more).
+// From the workflow's snapshot to the Panda deploy API's result shape (every Panda field, plus a few more).
 import { pandaTimestamp } from '../errors.js';
 import { durationSeconds, type DeploymentSnapshot, type HealthFigures, type WatchWindow } from '../../domain/deployment.js';
 
@@ -12,9 +12,9 @@ export function toDeploymentResult(s: DeploymentSnapshot, watchWindows: readonly
     repo: s.repo,
     branch: s.branch,
     version: s.version ?? null,
-    // The seed's fields keep the seed's form (2024-01-01T12:00:00); new fields are ISO with zone.
-    startedAt: seedTime(s.startedAt),
-    completedAt: s.completedAt ? seedTime(s.completedAt) : null,
+    // Panda's fields keep Panda's form (2024-01-01T12:00:00); new fields are ISO with zone.
+    startedAt: pandaTime(s.startedAt),
+    completedAt: s.completedAt ? pandaTime(s.completedAt) : null,
     durationSeconds: durationSeconds(s),
     finalService: s.finalService,
     blueUrl: s.blueUrl ?? null,
@@ -47,7 +47,7 @@ function figures(f: HealthFigures | undefined) {
   return f ? { latencyMs: f.latencyMs, p50Ms: f.p50Ms ?? null, p95Ms: f.p95Ms ?? null, errorRate: f.errorRate, samples: f.samples } : null;
 }
 
-function seedTime(iso: string): string {
+function pandaTime(iso: string): string {
   const parsed = new Date(iso);
   return Number.isNaN(parsed.getTime()) ? iso : pandaTimestamp(parsed);
 }

@@ -1,4 +1,4 @@
-// The Panda seed's connection and deployment endpoints, plus rollback and listing.
+// The Panda deploy API's connection and deployment endpoints, plus rollback and listing.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app-deps.js';
@@ -18,7 +18,7 @@ import {
   ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, RollbackRequestSchema, SwitchRequestSchema,
 } from './schemas.js';
 
-/** Started (200) or queued (202): the seed's deploy answer. */
+/** Started (200) or queued (202): the Panda deploy API's deploy answer. */
 function deployAnswer(c: Context<SwitchyardEnv>, admitted: AdmissionOutcome) {
   const { deploymentId } = admitted;
   if (admitted.outcome === 'queued') {
@@ -122,7 +122,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/deploy/{id}/switch', tags: ['Deployment'], summary: '배포 전환 실행: switch production traffic from blue to green',
-      description: 'As the seed: an unknown id, a deployment not ready, or one already switched is 400 ("Deployment not found", "Deployment is not ready for traffic switch. Current stage: N", "Traffic has already been switched to green").',
+      description: 'As in the Panda deploy API: an unknown id, a deployment not ready, or one already switched is 400 ("Deployment not found", "Deployment is not ready for traffic switch. Current stage: N", "Traffic has already been switched to green").',
       security, middleware: [deps.auth('approver'), emptyJsonBodyAsObject] as const,
       request: { params: DeploymentIdParam, body: { required: false, content: { 'application/json': { schema: SwitchRequestSchema } } } },
       responses: {
@@ -134,7 +134,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
     async (c) => {
       const { id } = c.req.valid('param');
       const principal = c.get('principal');
-      // The seed's clients send no body; an approver may give a reason, an admin an override of a freeze.
+      // The Panda deploy API's clients send no body; an approver may give a reason, an admin an override of a freeze.
       const { reason, override } = c.req.valid('json') ?? {};
       const outcome = await deployments.switchTraffic(id, {
         by: principal.label, via: 'api', role: principal.role, ...(principal.person ? { person: principal.person } : {}),
@@ -200,7 +200,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
         const windows = snapshot.status === 'DEPLOYMENT_READY' && snapshot.approvalPolicy?.watch ? await deployments.watchWindows(id) : [];
         return ok(c, '배포 결과 조회 성공', toDeploymentResult(snapshot, windows));
       } catch (error) {
-        // The seed answers an unknown id here with 400 "Deployment result not found".
+        // The Panda deploy API answers an unknown id here with 400 "Deployment result not found".
         if (error instanceof ApiError && error.status === 404) throw new ApiError(400, `Deployment result not found: ${id}`, {}, DEPLOYMENT_ERROR);
         throw error;
       }

@@ -1,4 +1,4 @@
-// The Panda seed's request and response shapes, as zod: validation, types and OpenAPI in one.
+// The Panda deploy API's request and response shapes, as zod: validation, types and OpenAPI in one.
 import { z } from '@hono/zod-openapi';
 import { boundedText } from '../bounded-input.js';
 import { BUILDERS, DEPLOYMENT_STATUSES, SERVICE_COLORS } from '../../domain/deployment.js';
@@ -136,8 +136,8 @@ export const DeploymentResultSchema = z
     repo: z.string(),
     branch: z.string(),
     version: z.string().nullable(),
-    startedAt: z.string().openapi({ description: "The seed's form: ISO-8601 local date-time in UTC, no fraction and no zone", example: '2024-01-01T12:00:00' }),
-    completedAt: z.string().nullable().openapi({ description: "When stage 4 finished (ready) or the deployment ended; the seed's form, as startedAt", example: '2024-01-01T12:08:30' }),
+    startedAt: z.string().openapi({ description: "The Panda deploy API's form: ISO-8601 local date-time in UTC, no fraction and no zone", example: '2024-01-01T12:00:00' }),
+    completedAt: z.string().nullable().openapi({ description: "When stage 4 finished (ready) or the deployment ended; the Panda deploy API's form, as startedAt", example: '2024-01-01T12:08:30' }),
     durationSeconds: z.number().int(),
     finalService: z.enum(SERVICE_COLORS).nullable(),
     blueUrl: z.string().nullable(),
@@ -157,12 +157,12 @@ export const DeploymentResultSchema = z
     rollbackOf: z.string().nullable(),
     blueServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of blue (production before the switch), from CodeDeploy' }),
     greenServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of green (the replacement), from CodeDeploy' }),
-    decidedAt: z.string().nullable().openapi({ description: 'When the switch/rollback decision was taken. Not a seed field: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:08:45.123Z' }),
+    decidedAt: z.string().nullable().openapi({ description: 'When the switch/rollback decision was taken. Not a Panda field: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:08:45.123Z' }),
   })
   .extend({
-    commitSha: z.string().nullable().openapi({ description: 'The commit built: the version or branch resolved to a full SHA, on the branch or a tag of the repository (not a seed field)' }),
-    imageDigest: z.string().nullable().openapi({ description: "The image's ECR digest (sha256:…); imageUri names the image by it (not a seed field)" }),
-    approvals: z.array(ApprovalSchema).openapi({ description: 'Approvals given at the gate, in order (not a seed field)' }),
+    commitSha: z.string().nullable().openapi({ description: 'The commit built: the version or branch resolved to a full SHA, on the branch or a tag of the repository (not a Panda field)' }),
+    imageDigest: z.string().nullable().openapi({ description: "The image's ECR digest (sha256:…); imageUri names the image by it (not a Panda field)" }),
+    approvals: z.array(ApprovalSchema).openapi({ description: 'Approvals given at the gate, in order (not a Panda field)' }),
     approvalsRequired: z.number().int().min(1).openapi({ description: "How many distinct approvals the service's policy needs before traffic switches" }),
     evidence: z.object({
       blue: HealthFiguresSchema.nullable(),
@@ -170,7 +170,7 @@ export const DeploymentResultSchema = z
       testTrafficSince: z.string().nullable().openapi({ description: 'Since when green has served the test listener (ISO-8601, Z)' }),
       watch: z.array(z.object({ at: z.string(), blue: HealthFiguresSchema, green: HealthFiguresSchema, breach: z.string().nullable() }))
         .openapi({ description: "The watched hold's latest windows while the gate is open (its activity's heartbeat); empty otherwise" }),
-    }).openapi({ description: 'Green against blue at the gate: what an approver decides on (not a seed field)' }),
+    }).openapi({ description: 'Green against blue at the gate: what an approver decides on (not a Panda field)' }),
   })
   .openapi('DeploymentResult');
 
@@ -182,7 +182,7 @@ export const DeploymentListItemSchema = z
     repository: z.string().nullable(),
     version: z.string().nullable(),
     service: z.string().nullable(),
-    startedAt: z.string().nullable().openapi({ description: 'Not a seed response: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:00:00.000Z' }),
+    startedAt: z.string().nullable().openapi({ description: 'Not a Panda response: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:00:00.000Z' }),
     closedAt: z.string().nullable().openapi({ description: 'ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:09:00.000Z' }),
   })
   .openapi('DeploymentListItem');

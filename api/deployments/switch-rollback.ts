@@ -32,7 +32,7 @@ export interface DecisionDeps {
 
 /** Records an approval; traffic switches once the deployment's approval policy is met (the outcome says which). */
 export async function switchTraffic(deps: DecisionDeps, id: string, request: DecisionRequest): Promise<SwitchOutcome> {
-  // The seed lists "Deployment not found" among the switch's 400s.
+  // The Panda deploy API lists "Deployment not found" among the switch's 400s.
   const snapshot = await deps.snapshot(id).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 404) throw new ApiError(400, 'Deployment not found', { deploymentId: id }, DEPLOYMENT_ERROR);
     throw error;
@@ -68,7 +68,7 @@ export async function rollback(deps: DecisionDeps, id: string, request: Decision
   // An emergency stop stops what is not yet switched; it never redeploys what completed meanwhile.
   if (options.stopOnly && plan.kind === 'redeploy-previous') throw new ApiError(400, `Deployment ${id} completed meanwhile: traffic is on green, nothing was stopped`, { deploymentId: id }, DEPLOYMENT_ERROR);
   if (plan.kind === 'refused') {
-    // The seed's extras: a completed deployment without a previous revision carries none.
+    // The Panda deploy API's extras: a completed deployment without a previous revision carries none.
     const extras = snapshot.status === 'COMPLETED' ? {} : { deploymentId: id, deploymentStatus: snapshot.status };
     throw new ApiError(400, plan.message, extras, DEPLOYMENT_ERROR);
   }
@@ -114,7 +114,7 @@ async function checkUndo(deps: DecisionDeps, snapshot: DeploymentSnapshot, servi
 
 /** An update the workflow refused (validator) is the client's 400 with the workflow's words. */
 function refused(id: string, error: unknown, closedMessage: string): unknown {
-  // The approval policy not counting this person is theirs to hear as a 403; the rest are the seed's 400s.
+  // The approval policy not counting this person is theirs to hear as a 403; the rest are the Panda deploy API's 400s.
   const status = (type?: string) => (type === 'NotApproved' ? 403 : type === 'Frozen' ? 423 : 400);
   const answer = (message: string, type?: string) => new ApiError(status(type), message, { deploymentId: id }, DEPLOYMENT_ERROR);
   // The deployment was just read: "not found" now means its workflow has closed meanwhile.

@@ -1,4 +1,4 @@
-// From the workflow's state to the seed's response shapes. The seed uses SUCCESS in results and
+// From the workflow's state to the Distribution Service's response shapes. It uses SUCCESS in results and
 // COMPLETED in status views for the same outcome.
 import type { ChannelState, DistributionSnapshot, RetryOutcome } from '../../domain/distribution.js';
 import type { ChannelResult, ChannelStatusBody } from './schemas.js';

@@ -1,6 +1,6 @@
-// The Distribution Service seed's operations, plus SSE events and cancel of scheduled channels:
+// The Distribution Service's operations, plus SSE events and cancel of scheduled channels:
 // a sub-app of its own, so every error under /api/distribution (validation, auth, unknown route,
-// the unexpected) answers in the seed's ErrorResponse shape.
+// the unexpected) answers in the Distribution Service's ErrorResponse shape.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app-deps.js';
 import type { SwitchyardEnv } from '../auth.js';

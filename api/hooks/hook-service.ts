@@ -1,6 +1,6 @@
 // What the CodeDeploy hook asks of Temporal and AWS. Switchyard finds the deployment workflow by
 // its CodeDeployDeploymentId search attribute and hands the hook to it (testTrafficHook update):
-// the workflow records it, posts the seed's "ECS 배포: 테스트 대기 중" notice and reports the hook
+// the workflow records it, posts the AfterAllowTestTraffic Lambda's "ECS 배포: 테스트 대기 중" notice and reports the hook
 // Succeeded, once per hook execution, because the workflow's own state is the record: a repeat
 // (Lambda retry, another API replica) is answered alreadyReported: true and does nothing. (The
 // report activity itself may be retried after a lost answer; CodeDeploy refuses that repeat as

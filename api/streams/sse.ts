@@ -1,4 +1,4 @@
-// Server-Sent Events as the Panda seed defines them: `connected` first, then the history, then
+// Server-Sent Events as the Panda deploy API defines them: `connected` first, then the history, then
 // live events, each with `id: <seq>` so `Last-Event-ID` resumes with no gap and no duplicate;
 // `retry: 5000`; keep-alive comments; the stream closes 5 s after `success`/`fail`, and after
 // 5 minutes at most (clients reconnect with Last-Event-ID).
@@ -56,7 +56,7 @@ export interface SseTimings {
   maxStreamMs: number;
 }
 
-export const SEED_SSE_TIMINGS: SseTimings = { keepAliveMs: 15_000, closeAfterEndMs: 5_000, maxStreamMs: 5 * 60_000 };
+export const PANDA_SSE_TIMINGS: SseTimings = { keepAliveMs: 15_000, closeAfterEndMs: 5_000, maxStreamMs: 5 * 60_000 };
 const RECONNECT_MS = 5000;
 const END_EVENT_TYPES = new Set(['success', 'fail']);
 const encoder = new TextEncoder();
@@ -66,7 +66,7 @@ function sseFrame(event: string, data: string, id?: number, retry?: number): Uin
   return encoder.encode(`event: ${event}\ndata: ${data}\n${id === undefined ? '' : `id: ${id}\n`}${retry === undefined ? '' : `retry: ${retry}\n`}\n`);
 }
 
-/** The seed's first event of every stream. */
+/** The Panda deploy API's first event of every stream. */
 const CONNECTED = sseFrame('connected', JSON.stringify({ message: 'SSE connection established' }), undefined, RECONNECT_MS);
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 const errorFrame = (message: string) => sseFrame('error', JSON.stringify({ message }));
@@ -120,7 +120,7 @@ function keepAlive(sink: SseSink, intervalMs: number): () => void {
  * unknown workflow is the route's plain 404 (from the feed's first query, or none at all when the
  * workflow's feed is already open), with no query of its own for the check.
  */
-export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = SEED_SSE_TIMINGS): Promise<Response> {
+export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = PANDA_SSE_TIMINGS): Promise<Response> {
   const afterSeq = lastEventIdOf(c);
   // What the hub delivers before the stream is open (the backlog, at least) waits here.
   const pending: { events: WorkflowEvent[]; terminal: boolean }[] = [];

@@ -1,6 +1,7 @@
-// The seed's alert for the two deployment moments a person must see: a failure, and green waiting
-// at the gate for a switch or a rollback. Both are read from what the workflow states (the event's
-// type, its `details.milestone`), never from an event's wording: that is the seed's Korean text.
+// The WatchHamster WebSocket API's alert for the two deployment moments a person must see: a
+// failure, and green waiting at the gate for a switch or a rollback. Both are read from what the
+// workflow states (the event's type, its `details.milestone`), never from an event's wording:
+// that is the Panda deploy API's Korean stage text.
 import { DEPLOYMENT_MILESTONES, type DeploymentMilestone } from '../../domain/deployment-milestones.js';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import type { AlertLevel } from './protocol.js';

@@ -1,7 +1,7 @@
 // The broadcasts one client is owed (deployment and distribution events, alerts), paced to the
-// seed's "server broadcast rate: 5 a second". Pure: the outbox asks, with the time, what may go
-// now. A seed client gets one plain envelope per frame, the oldest first; a client that announced
-// the `batch` capability gets everything held in one `batch` frame whenever the window has room.
+// WatchHamster WebSocket API's "server broadcast rate: 5 a second". Pure: the outbox asks, with
+// the time, what may go now. A WatchHamster client gets one plain envelope per frame, the oldest
+// first; a client that announced the `batch` capability gets everything held in one `batch` frame whenever the window has room.
 // Bounded: `push` refuses once `maxQueuedBroadcasts` are waiting (the outbox then closes the
 // client as too slow), so a client that cannot keep up costs the server a fixed amount.
 import { Buffer } from 'node:buffer';
@@ -9,7 +9,7 @@ import type { ServerMessage } from './protocol.js';
 import { SlidingWindow } from './sliding-window.js';
 
 export interface BroadcastQueueLimits {
-  /** Broadcast frames per `outboundWindowMs` (the seed: 5 a second). */
+  /** Broadcast frames per `outboundWindowMs` (WatchHamster: 5 a second). */
   outboundPerWindow: number;
   outboundWindowMs: number;
   /** Broadcasts that may wait for the window; one more means the client is too slow. */
@@ -71,7 +71,7 @@ export class BroadcastQueue {
 
 /**
  * `{type: 'batch', data: {count, messages: [<envelope>, …]}, timestamp}`, built from envelopes
- * already serialized. Only for clients that announced the `batch` capability: the seed has no
+ * already serialized. Only for clients that announced the `batch` capability: WatchHamster has no
  * such type, and its client would drop the frame and every message in it.
  */
 function batchFrame(envelopes: string[], now: number): string {

@@ -1,4 +1,4 @@
-// Frame checks: one incoming frame becomes a typed client message, or the seed's error saying what
+// Frame checks: one incoming frame becomes a typed client message, or the WatchHamster API's error saying what
 // is wrong with it (binary, too large, not JSON, an unknown type, a bad envelope, bad data for
 // its type). Pure: the session sends the error, and the connection stays open either way.
 import { Buffer } from 'node:buffer';
@@ -30,7 +30,7 @@ export interface FrameProblem {
 
 export type FrameCheck = { ok: true; message: ClientMessage } | { ok: false; problem: FrameProblem };
 
-/** The seed's expected_fields: what every message must have. */
+/** The WatchHamster API's expected_fields: what every message must have. */
 const EXPECTED_FIELDS = ['type', 'data'];
 /** How much of a refused message is echoed back in the error's details. */
 const ECHOED_CHARS = 200;

@@ -1,21 +1,21 @@
 // What one WebSocket client may send and be sent. Incoming messages over the rate are dropped (one
-// RATE_LIMIT_EXCEEDED a window says so); outgoing broadcasts over the seed's 5 a second wait in a
+// RATE_LIMIT_EXCEEDED a window says so); outgoing broadcasts over the WatchHamster API's 5 a second wait in a
 // bounded queue (broadcast-queue.ts, sent by outbox.ts); replies are never held.
 import type { ErrorSender } from './protocol.js';
 import { SlidingWindow } from './sliding-window.js';
 
 export interface WsLimits {
-  /** Largest accepted message (the seed: 1 MB). Larger ones get INVALID_MESSAGE_FORMAT. */
+  /** Largest accepted message (WatchHamster: 1 MB). Larger ones get INVALID_MESSAGE_FORMAT. */
   maxMessageBytes: number;
   /** Frames above this are not even read: `ws` closes the connection with 1009. */
   hardMaxPayloadBytes: number;
-  /** Messages per client per `rateWindowMs` (the seed: 10 per second). */
+  /** Messages per client per `rateWindowMs` (WatchHamster: 10 per second). */
   messagesPerWindow: number;
   rateWindowMs: number;
-  /** Open connections per API key (the seed: 5 per client) and in all (1000). */
+  /** Open connections per API key (WatchHamster: 5 per client) and in all (1000). */
   connectionsPerKey: number;
   maxConnections: number;
-  /** Closed after this long without a client message (the seed: 5 minutes). */
+  /** Closed after this long without a client message (WatchHamster: 5 minutes). */
   idleTimeoutMs: number;
   /** Protocol pings this often; a client that has not answered the previous one is dropped. */
   heartbeatMs: number;
@@ -37,7 +37,7 @@ export interface WsLimits {
    */
   newIdsPerMinute: number;
   /**
-   * Broadcast frames (events, alerts) sent to a client per `outboundWindowMs` (the seed: 5
+   * Broadcast frames (events, alerts) sent to a client per `outboundWindowMs` (WatchHamster: 5
    * broadcasts a second); more wait in order. Replies to the client's own messages do not count.
    */
   outboundPerWindow: number;
@@ -46,7 +46,7 @@ export interface WsLimits {
   maxQueuedBroadcasts: number;
 }
 
-export const SEED_WS_LIMITS: WsLimits = {
+export const WATCHHAMSTER_WS_LIMITS: WsLimits = {
   maxMessageBytes: 1024 * 1024,
   hardMaxPayloadBytes: 4 * 1024 * 1024,
   messagesPerWindow: 10,

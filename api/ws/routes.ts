@@ -2,7 +2,7 @@
 // HTTP API. Auth is `Authorization: Bearer <key>`, or `?token=` (browsers cannot set headers): a
 // stream token of scope `ws` (POST /api/v1/stream-tokens), or the key itself unless
 // SWITCHYARD_KEYS_IN_URLS=false (keys in URLs end up in proxies' logs);
-// without a valid key the upgrade still completes so the client can read the seed's
+// without a valid key the upgrade still completes so the client can read the WatchHamster API's
 // AUTHENTICATION_REQUIRED error, and the connection is then closed (1008).
 //
 // Wiring: `const ws = createWebSocketRoutes(deps); ws.register(app);` before serving, then
@@ -17,14 +17,14 @@ import { bearerToken, urlPrincipal, type ApiKeyRing, type ExpiredKey, type Princ
 import { WS_SCOPE } from '../streams/stream-token.js';
 import { errorResponse } from '../errors.js';
 import { DeploymentDiscovery } from './discovery.js';
-import { SEED_WS_LIMITS, type WsLimits } from './limits.js';
+import { WATCHHAMSTER_WS_LIMITS, type WsLimits } from './limits.js';
 import { originAllowed } from './origin.js';
 import { errorMessage, FEATURES, message } from './protocol.js';
 import { WsSession } from './session.js';
 import type { WatchDeps } from './watches.js';
 import { WS_OPEN, type RawServer, type RawSocket } from './ws-types.js';
 
-export { SEED_WS_LIMITS, type WsLimits } from './limits.js';
+export { WATCHHAMSTER_WS_LIMITS, type WsLimits } from './limits.js';
 
 /** The event hub, services and logger every session uses, and the routes' own. */
 export interface WsDeps extends WatchDeps {
@@ -51,7 +51,7 @@ export interface WebSocketRoutes {
 export const WS_PATH = '/ws';
 
 export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
-  const limits: WsLimits = { ...SEED_WS_LIMITS, ...deps.limits };
+  const limits: WsLimits = { ...WATCHHAMSTER_WS_LIMITS, ...deps.limits };
   const startedAt = Date.now();
   const sessions = new Set<WsSession>();
   const perKey = new Map<string, number>();

@@ -13,12 +13,12 @@ import { SlidingWindow } from './sliding-window.js';
 import { reportStartFailure, Watches, type WatchDeps, type WorkflowKind } from './watches.js';
 
 /**
- * The seed's own event type names, mapped onto Switchyard's: `status_update` (state changes) and
+ * The WatchHamster API's own event type names, mapped onto Switchyard's: `status_update` (state changes) and
  * `service_event` (a service started, stopped, failed, recovered) both become `deployment_event`,
  * since a deployment's events are what a service's status changes are here. Names with no
  * equivalent (`log_update`: there is no log stream) are acknowledged with a warning, not rejected.
  */
-export const SEED_EVENT_TYPE_ALIASES: Readonly<Record<string, EventType>> = {
+export const WATCHHAMSTER_EVENT_TYPE_ALIASES: Readonly<Record<string, EventType>> = {
   status_update: 'deployment_event',
   service_event: 'deployment_event',
 };
@@ -29,7 +29,7 @@ export function resolveEventTypes(names: readonly string[]): { types: EventType[
   const unknown: string[] = [];
   for (const name of names) {
     if ((EVENT_TYPES as readonly string[]).includes(name)) types.add(name as EventType);
-    else if (Object.hasOwn(SEED_EVENT_TYPE_ALIASES, name)) types.add(SEED_EVENT_TYPE_ALIASES[name]!);
+    else if (Object.hasOwn(WATCHHAMSTER_EVENT_TYPE_ALIASES, name)) types.add(WATCHHAMSTER_EVENT_TYPE_ALIASES[name]!);
     else if (!unknown.includes(name)) unknown.push(name);
   }
   return { types: [...types], unknown };

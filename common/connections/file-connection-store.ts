@@ -12,7 +12,7 @@ import type {
   AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret, ResealReport,
 } from './connection-store.js';
 import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret } from './connection-binding.js';
-import { seedStyleId } from '../ids.js';
+import { pandaStyleId } from '../ids.js';
 import type { SecretBox } from '../secret-box.js';
 
 export const CONNECTIONS_FILE = 'connections.json';
@@ -48,11 +48,11 @@ export class FileConnectionStore implements ConnectionStore {
   }
 
   addGitHub(fields: GitHubFields, secret: GitHubSecret): Promise<GitHubConnection> {
-    return this.add({ id: seedStyleId('gh_'), kind: 'github', createdAt: new Date().toISOString(), ...fields }, secret);
+    return this.add({ id: pandaStyleId('gh_'), kind: 'github', createdAt: new Date().toISOString(), ...fields }, secret);
   }
 
   addAws(fields: AwsFields, secret: AwsSecret): Promise<AwsConnection> {
-    return this.add({ id: seedStyleId('aws_'), kind: 'aws', createdAt: new Date().toISOString(), ...fields }, secret);
+    return this.add({ id: pandaStyleId('aws_'), kind: 'aws', createdAt: new Date().toISOString(), ...fields }, secret);
   }
 
   private add<C extends Connection>(connection: C, secret: object): Promise<C> {

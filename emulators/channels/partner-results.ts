@@ -1,4 +1,4 @@
-// What each emulated partner returns when a draft is published: the channel's seed fields,
+// What each emulated partner returns when a draft is published: the channel's Distribution Service fields,
 // derived from the draft's config the way the partner would (reach from radius and time slots,
 // an impression schedule from the requested slots), with fresh ids.
 import { randomUUID } from 'node:crypto';
@@ -13,7 +13,7 @@ export interface PublishContext {
 
 type ResultBuilder = (draft: PartnerDraft, context: PublishContext) => Record<string, unknown>;
 
-/** Named broadcast slots (seed example: weekday_evening, weekend_lunch) and their air times. */
+/** Named broadcast slots (the Distribution Service's example: weekday_evening, weekend_lunch) and their air times. */
 const TIME_SLOTS: Record<string, string> = {
   weekday_morning: '07:00-09:00',
   weekday_lunch: '12:00-14:00',

@@ -13,7 +13,7 @@ export type GateView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'sta
 
 export const ALREADY_SWITCHED = 'Traffic has already been switched to green';
 
-/** Why traffic cannot be switched now, in the seed's words; undefined when it can. */
+/** Why traffic cannot be switched now, in the Panda deploy API's words; undefined when it can. */
 export function switchRefusal(view: GateView): string | undefined {
   if (view.finalService === 'green' || view.status === 'SWITCHING' || view.status === 'COMPLETED' || view.pending === 'switch') return ALREADY_SWITCHED;
   if (view.status !== 'DEPLOYMENT_READY' || view.pending !== undefined) {

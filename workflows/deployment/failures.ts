@@ -1,4 +1,4 @@
-// Deployment failures carry the seed's error codes. Activities throw ApplicationFailures typed
+// Deployment failures carry the Panda deploy API's error codes. Activities throw ApplicationFailures typed
 // with a code for permanent problems; anything unclassified becomes the stage's default code.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { DEPLOYMENT_ERROR_CODES as ERROR_CODES, type DeploymentErrorCode } from '../../domain/deployment.js';

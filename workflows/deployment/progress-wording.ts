@@ -1,5 +1,5 @@
 // Activities report facts (a build run is running, a lifecycle event succeeded); the workflow
-// alone words them, in the seed's text. Reports of the earlier form carry their own text.
+// alone words them, in the Panda deploy API's text. Reports of the earlier form carry their own text.
 import type { ProgressReport } from './messages.js';
 import { STAGE_MESSAGES as M } from './stage-texts.js';
 

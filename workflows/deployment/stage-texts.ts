@@ -1,4 +1,4 @@
-// The Panda seed's SSE stage messages (Korean, as its clients show them), one place for all.
+// The Panda deploy API's SSE stage messages (Korean, as its clients show them), one place for all.
 export const STAGE_MESSAGES = {
   buildStart: '[Stage 1] Dockerfile 탐색 및 Docker Build - Repository 클론 중...',
   cloned: '[Stage 1] Repository 클론 완료',

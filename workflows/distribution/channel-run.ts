@@ -1,14 +1,16 @@
 // One channel of a distribution: wait for its scheduled time (a durable timer), then prepare and
-// publish, up to MAX_PUBLISH_ATTEMPTS attempts with exponential backoff. The retry loop lives here
-// rather than in the activity retry policy so that `retries`/`lastRetryAt` are live in the state
-// and an open circuit's wait can be honoured.
+// publish, up to MAX_PUBLISH_ATTEMPTS (3) attempts with exponential backoff. The retry loop lives
+// here rather than in the activity retry policy so that `retries`/`lastRetryAt` are live in the
+// state and an open circuit's wait can be honoured. Each attempt's HTTP calls have tries of their
+// own: the whole budget, and why, is in domain/channel-retry-budget.ts.
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
+import { ATTEMPTS_PER_PUBLISH, ATTEMPT_BACKOFF_CAP_MS, PUBLISH_ACTIVITY_RETRY } from '../../domain/channel-retry-budget.js';
 import type { EventLog } from '../shared/event-log.js';
 import type { ChannelRequest, ChannelState, DistributionInput } from './types.js';
 
-export const MAX_PUBLISH_ATTEMPTS = 3;
-const MAX_BACKOFF_MS = 60_000;
+export const MAX_PUBLISH_ATTEMPTS = ATTEMPTS_PER_PUBLISH;
+const MAX_BACKOFF_MS = ATTEMPT_BACKOFF_CAP_MS;
 
 /**
  * Activity ids start with the channel (`INSTAGRAM/publish/3`), so the API can attribute a pending
@@ -21,7 +23,7 @@ function activitiesFor(channel: string, activityId: string) {
     // Instagram polls its container while publishing; heartbeats carry the progress and let a
     // crashed worker be noticed within the heartbeat timeout.
     heartbeatTimeout: '20 seconds',
-    retry: { maximumAttempts: 1 },
+    retry: PUBLISH_ACTIVITY_RETRY,
     summary: channel,
   });
 }

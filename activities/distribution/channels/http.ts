@@ -4,13 +4,16 @@
 // the remote (or the network stack) says before it can reach an error message.
 //
 // Transient failures (429, 5xx, 408, network errors, timeouts) are retried within the call, up to
-// RETRY.maxTries tries with a short jittered backoff that honours `Retry-After` up to a cap, so one
-// faulted request does not fail a whole publish attempt (and so does not count toward the
-// channel's circuit breaker, which only sees an activity that still failed). Only calls that are
-// safe to repeat are retried: a GET always, a POST only when its caller says so (`retry`), i.e.
-// when it carries an idempotency key the API honours or repeating it cannot take effect twice.
+// RETRY.maxTries tries (TRIES_PER_CALL, 3) with a short jittered backoff that honours `Retry-After`
+// up to a cap, so one faulted request does not fail a whole publish attempt (and so does not count
+// toward the channel's circuit breaker, which only sees an activity that still failed). How these
+// tries multiply with the workflow's 3 attempts (9 calls for a publish whose every call fails) is
+// stated in domain/channel-retry-budget.ts. Only calls that are safe to repeat are retried: a GET
+// always, a POST only when its caller says so (`retry`), i.e. when it carries an idempotency key
+// the API honours or repeating it cannot take effect twice.
 // Permanent failures (other 4xx) are never retried.
 import { setTimeout as delay } from 'node:timers/promises';
+import { TRIES_PER_CALL, TRY_BACKOFF } from '../../../domain/channel-retry-budget.js';
 import { PermanentChannelError, TransientChannelError, channelErrorForStatus } from './errors.js';
 import type { ChannelType } from './types.js';
 
@@ -57,7 +60,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const RETRY: RetryPolicy = { maxTries: 3, baseDelayMs: 250, maxDelayMs: 3_000 };
+/** The per-call part of the channel retry budget (domain/channel-retry-budget.ts). */
+export const RETRY: RetryPolicy = { maxTries: TRIES_PER_CALL, ...TRY_BACKOFF };
 
 /**
  * Whether a failed write that is re-checked before it is repeated (read the remote state first)

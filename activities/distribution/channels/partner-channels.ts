@@ -1,15 +1,15 @@
 // What differs between the five HTTP partner channels: which content URL they take and which of
-// the seed's result fields their publish result carries. Results are validated field by field so
+// the Distribution Service's result fields their publish result carries. Results are validated field by field so
 // a partner that changes its response fails loudly instead of filling the status with blanks.
 import { z } from 'zod';
 import type { ChannelPublishResult, PartnerChannelType } from './types.js';
 
 export interface PartnerChannelSpec {
-  /** Key in the request's `contentUrls` (seed names). */
+  /** Key in the request's `contentUrls` (the Distribution Service's names). */
   contentUrlKey: string;
-  /** The seed's result message for this kind of channel. */
+  /** The Distribution Service's result message for this kind of channel. */
   successMessage: string;
-  /** Picks this channel's seed fields out of the partner's publish result. */
+  /** Picks this channel's Distribution Service fields out of the partner's publish result. */
   result: z.ZodType<Omit<ChannelPublishResult, 'message'>>;
 }
 

@@ -7,7 +7,7 @@
 //        A repeated Idempotency-Key with the same body returns the same draft (200); with a
 //        different body it is refused (422), as payment APIs do.
 //   GET  {base}/v1/drafts/{draftId}         -> 200 {draftId, status: 'DRAFT'|'PUBLISHED', result?}
-//   POST {base}/v1/drafts/{draftId}/publish -> 200 result (the channel's seed fields, see partner-channels.ts)
+//   POST {base}/v1/drafts/{draftId}/publish -> 200 result (the channel's Distribution Service fields, see partner-channels.ts)
 //        -> 409 {error: 'ALREADY_PUBLISHED'} when the draft was published before.
 //
 // Publishing is never blind: publish() reads the draft first and returns the stored result when

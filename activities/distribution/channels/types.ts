@@ -16,7 +16,7 @@ export interface PublishInput {
   idempotencyKey: string;
 }
 
-/** The seed's per-channel success fields (the workflow keeps them as they are), with a message. */
+/** The Distribution Service's per-channel success fields (the workflow keeps them as they are), with a message. */
 export type ChannelPublishResult = ChannelPublishFields & { message: string };
 
 /** Remote state recorded BEFORE publishing, so a retry can check it instead of publishing twice. */
