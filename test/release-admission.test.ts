@@ -23,6 +23,8 @@ describe('release strategies at admission', () => {
   let api: ReturnType<typeof client>;
   /** The same installation with a policy giving every service approval steps. */
   let stepped: ReturnType<typeof client>;
+  /** The same installation whose API cannot reach AWS (nothing listens on its endpoint). */
+  let blind: ReturnType<typeof client>;
   let connection: { githubConnectionId: string; awsConnectionId: string };
   const approvalSteps: ReleaseStrategy = { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] };
 
@@ -33,6 +35,7 @@ describe('release strategies at admission', () => {
     api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
     const policies = approvalPolicies({ default: { strategy: approvalSteps } });
     stepped = client(buildTestApp(temporal.client, taskQueue, { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, approvalPolicies: policies } } }, worker));
+    blind = client(buildTestApp(temporal.client, taskQueue, { deploy: { ...services.deploy, awsEndpoint: 'http://127.0.0.1:1' } }, worker));
     connection = await api.connect();
     const { aws, target } = worker.sandbox;
     seedEcsNativeService(aws.state, { cluster: target.cluster, service: 'native-shop', containerName: target.containerName, containerPort: target.containerPort, image: 'nginx:1' });
@@ -53,7 +56,7 @@ describe('release strategies at admission', () => {
     const started = await workflows();
     const answer = await deploy();
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ status: 400, error: 'Deployment Error', message: expect.stringContaining(`Release refused (${rule})`) });
+    expect(answer.body).toMatchObject({ status: 400, error: 'Deployment Error', rule, message: expect.stringContaining(`Release refused (${rule})`) });
     expect(sideEffects(worker.sandbox)).toEqual(before);
     expect(await workflows()).toBe(started);
     return answer;
@@ -68,6 +71,7 @@ describe('release strategies at admission', () => {
 
   it('refuses a service or a group that does not match the request', async () => {
     await expectRefused(() => api.deploy(connection, { target: { service: 'ghost-shop' } }), 'service-not-found');
+    await expectRefused(() => api.deploy(connection, { target: { cluster: 'ghost-cluster', strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } }), 'service-not-found');
     await expectRefused(() => api.deploy(connection, { target: { codeDeployGroup: 'no-such-group' } }), 'codedeploy-group-not-found');
     const mismatch = await expectRefused(() => api.deploy(connection, { target: { service: 'other-shop' } }), 'codedeploy-group-mismatch');
     expect(mismatch.body.message).toContain(`deploys ${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}, not ${SANDBOX_SERVICE.cluster}/other-shop`);
@@ -83,6 +87,18 @@ describe('release strategies at admission', () => {
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toContain('step weights must increase');
     expect(sideEffects(worker.sandbox)).toEqual(before);
+  });
+
+  it('admits blue/green as today when AWS cannot be read, and starts nothing for another strategy', async () => {
+    const before = sideEffects(worker.sandbox);
+    const started = await workflows();
+    const canary = await blind.deploy(connection, { target: { strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } });
+    expect(canary).toMatchObject({ status: 503, body: { status: 503, message: expect.stringContaining('nothing was started') } });
+    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(await workflows()).toBe(started);
+    const seedShaped = await blind.deploy(connection);
+    expect(seedShaped.status).toBe(200);
+    await temporal.client.workflow.getHandle(seedShaped.body.data.deploymentId).terminate('test done');
   });
 
   it('puts the plan in the input for the ECS engine, and none for blue/green on CodeDeploy', async () => {

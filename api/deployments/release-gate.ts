@@ -47,7 +47,11 @@ export function createReleaseGate(connections: ConnectionStore, options: Release
     try {
       let engine: ReleaseEngine;
       try {
-        const described = await ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }), call);
+        const described = await ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }), call)
+          .catch((error: { name?: string }) => {
+            if (error.name === 'ClusterNotFoundException') throw refused('service-not-found', `ECS cluster ${target.cluster} does not exist`, { cluster: target.cluster });
+            throw error;
+          });
         const service = described.services?.find((s) => s.status !== 'INACTIVE');
         if (!service) throw refused('service-not-found', `ECS service ${target.service} is not active in cluster ${target.cluster}`, { service: target.service, cluster: target.cluster });
         const type = service.deploymentController?.type ?? 'ECS';
