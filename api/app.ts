@@ -10,6 +10,7 @@ import { registerStreamTokenRoutes } from './streams/stream-token-routes.js';
 import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
+import { createReleaseGate } from './deployments/release-gate.js';
 import { createSourceGate } from './deployments/source-gate.js';
 import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distribution/routes.js';
 import { FreezeService } from './freezes/freeze-service.js';
@@ -79,7 +80,8 @@ export function createApp(options: AppOptions) {
   const freezes = new FreezeService(deps.client, deps.taskQueue);
   // Slack's approvers and deployers are resolved into each deployment's policy at its start.
   const slackAudience = deps.slack ? { approvers: deps.slack.config.approvers, deployers: deps.slack.config.deployers } : undefined;
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl));
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl),
+    createReleaseGate(deps.connections, { awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials }));
   deployments.metrics = metrics.business;
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeliveryMetricsRoutes(app, deps);

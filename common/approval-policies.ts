@@ -7,9 +7,11 @@
 //                                          "slackGroups": ["S0PAYMENTS"], "rollbackReasonRequired": true,
 //                                          "deployers": {"slackUsers": ["U0RELEASER"], "slackGroups": ["S0PAYDEV"]},
 //                                          "watch": {"intervalSeconds": 30, "maxErrorRate": 0.05, "maxP95Ms": 800, "windows": 3},
-//                                          "onTimeout": {"action": "escalate", "slackGroup": "S0ONCALL", "hardLimitSeconds": 7200}}}}
+//                                          "onTimeout": {"action": "escalate", "slackGroup": "S0ONCALL", "hardLimitSeconds": 7200},
+//                                          "strategy": {"type": "canary", "percent": 10, "bakeMinutes": 5}}}}
 import { z } from 'zod';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../domain/approval-policy.js';
+import { ReleaseStrategySchema, type ReleaseStrategy } from '../domain/release-strategy.js';
 import { jsonOrFileField, ROLES } from './config-fields.js';
 
 const slackId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,20}$`), `must be a Slack id starting with ${prefix}`);
@@ -47,6 +49,8 @@ const policySchema = z.object({
   watch: watchSchema.optional(),
   onTimeout: timeoutSchema.optional(),
   onNewerDeployment: z.enum(['queue', 'supersede']).optional(),
+  /** How the service's releases move traffic after the gate; absent: blue/green. Kept out of the policy the workflow gets. */
+  strategy: ReleaseStrategySchema.optional(),
 }).strict();
 
 const policiesSchema = z.object({
@@ -61,6 +65,8 @@ const policiesSchema = z.object({
 export interface ApprovalPolicies {
   /** The policy of a service, by its canonical `cluster/service` key. */
   for(serviceKey: string): ApprovalPolicy;
+  /** The service's release strategy as its policy (or the default policy) writes it; absent: blue/green. */
+  strategyFor?(serviceKey: string): ReleaseStrategy | undefined;
 }
 
 export const approvalPoliciesField = jsonOrFileField(policiesSchema, '{"default": {...}, "services": {"cluster/service": {...}}}');
@@ -68,7 +74,13 @@ export const approvalPoliciesField = jsonOrFileField(policiesSchema, '{"default"
 type WrittenPolicies = z.output<typeof policiesSchema>;
 
 export function approvalPolicies(written: WrittenPolicies = {}): ApprovalPolicies {
-  const base: ApprovalPolicy = { ...DEFAULT_APPROVAL_POLICY, ...written.default };
-  const services = new Map(Object.entries(written.services ?? {}).map(([key, policy]) => [key, { ...base, ...policy }]));
-  return { for: (serviceKey) => services.get(serviceKey) ?? base };
+  // The strategy is admission's business (it becomes the input's `release`): the policy the
+  // workflow receives stays as it was, so today's inputs are unchanged.
+  const { strategy: baseStrategy, ...defaultPolicy } = written.default ?? {};
+  const base: ApprovalPolicy = { ...DEFAULT_APPROVAL_POLICY, ...defaultPolicy };
+  const services = new Map(Object.entries(written.services ?? {}).map(([key, { strategy, ...policy }]) => [key, { policy: { ...base, ...policy }, strategy: strategy ?? baseStrategy }]));
+  return {
+    for: (serviceKey) => services.get(serviceKey)?.policy ?? base,
+    strategyFor: (serviceKey) => (services.has(serviceKey) ? services.get(serviceKey)!.strategy : baseStrategy),
+  };
 }

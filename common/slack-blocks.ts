@@ -2,6 +2,8 @@
 // (stage changes, ready with the test URL and decision buttons, decision, outcome).
 import type { KnownBlock } from '@slack/web-api';
 import type { Decision, DeploymentSnapshot, DeploymentStatus, HealthFigures } from '../domain/deployment.js';
+import { isStepped, progressText } from '../domain/release-progress.js';
+import { continueLabel } from '../domain/release-strategy.js';
 import type { SlackGifs } from './slack-config.js';
 
 export const SWITCH_TRAFFIC_ACTION = 'switch_traffic';
@@ -10,7 +12,8 @@ export const DECISION_BLOCK_ID = 'deployment_decision';
 
 /** What the deployment message shows: fields of the workflow's snapshot, plus who approved. */
 export type SlackDeploymentView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'owner' | 'repo' | 'branch'>
-  & Partial<Pick<DeploymentSnapshot, 'version' | 'service' | 'cluster' | 'greenUrl' | 'blueUrl' | 'errorMessage' | 'errorCode' | 'decision' | 'rollbackOf' | 'codeDeployDeploymentId' | 'approvals' | 'approvalsRequired' | 'blue' | 'green' | 'testTrafficSince'>>
+  & Partial<Pick<DeploymentSnapshot, 'version' | 'service' | 'cluster' | 'greenUrl' | 'blueUrl' | 'errorMessage' | 'errorCode' | 'decision' | 'rollbackOf' | 'codeDeployDeploymentId' | 'approvals' | 'approvalsRequired' | 'blue' | 'green' | 'testTrafficSince'
+    | 'steps' | 'currentStep' | 'trafficWeight' | 'bakeEndsAt'>>
   & { approvedBy?: string };
 
 export interface MessageOptions {
@@ -129,19 +132,25 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   if (evidence) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: evidence } });
   const approvals = approvalsText(view);
   if (view.status === 'DEPLOYMENT_READY' && !decided && approvals) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: approvals } });
+  const now = options.now ?? Date.now();
+  const progress = progressText(view, now);
+  if (progress) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:bar_chart: *Release:* ${progress}` } });
   if (view.status === 'DEPLOYMENT_READY' && !decided) {
+    // A stepped release approves its next step ("Continue to 50 %"); blue/green keeps the ChatOps bot's switch.
+    const label = isStepped(view) ? continueLabel(view, view.currentStep ?? 0) : 'Switch traffic';
+    const ask = isStepped(view) ? `${label}?` : 'Switch traffic?';
     blocks.push({
       type: 'actions',
       block_id: DECISION_BLOCK_ID,
       elements: [
         {
           type: 'button', action_id: SWITCH_TRAFFIC_ACTION, style: 'primary', value: view.deploymentId,
-          text: { type: 'plain_text', text: 'Switch traffic', emoji: true },
+          text: { type: 'plain_text', text: label, emoji: true },
           // The dialog restates the evidence: a switch is never a blind (or fat-fingered) click.
           confirm: {
-            title: { type: 'plain_text', text: 'Switch traffic?' },
-            text: { type: 'mrkdwn', text: `Send production traffic of ${esc(repository)} to green (\`${esc(version)}\`).${evidence ? `\n${evidence}` : ''}`.slice(0, 300) },
-            confirm: { type: 'plain_text', text: 'Switch' }, deny: { type: 'plain_text', text: 'Cancel' },
+            title: { type: 'plain_text', text: ask },
+            text: { type: 'mrkdwn', text: `${isStepped(view) ? `${label} of production traffic of ${esc(repository)} on green` : `Send production traffic of ${esc(repository)} to green`} (\`${esc(version)}\`).${evidence ? `\n${evidence}` : ''}`.slice(0, 300) },
+            confirm: { type: 'plain_text', text: isStepped(view) ? 'Continue' : 'Switch' }, deny: { type: 'plain_text', text: 'Cancel' },
           },
         },
         { type: 'button', action_id: ROLL_BACK_ACTION, style: 'danger', value: view.deploymentId, text: { type: 'plain_text', text: 'Roll back', emoji: true } },

@@ -3,6 +3,7 @@
 // activities, configuration and the API all build on this file. Every list is written once, as a
 // const array, and its type is derived from it (zod schemas use `z.enum(THE_ARRAY)`).
 import type { Approval, ApprovalPolicy } from './approval-policy.js';
+import type { ReleasePlan, ReleaseStep, ReleaseStrategyType } from './release-strategy.js';
 
 export interface DeployTarget {
   cluster: string;
@@ -64,6 +65,8 @@ export interface DeploymentInput {
   };
   /** The service's approval policy when the deployment started; absent: DEFAULT_APPROVAL_POLICY. */
   approvalPolicy?: ApprovalPolicy;
+  /** The release plan chosen at admission; absent: blue/green on CodeDeploy (the Panda deploy API's flow). */
+  release?: ReleasePlan;
 }
 
 export const DEPLOYMENT_STATUSES = ['IN_PROGRESS', 'DEPLOYMENT_READY', 'SWITCHING', 'COMPLETED', 'FAILED', 'ROLLED_BACK'] as const;
@@ -181,6 +184,15 @@ export interface DeploymentSnapshot {
   /** The policy it started under: the API words its refusals from it too. */
   approvalPolicy?: ApprovalPolicy;
   rollbackOf?: string;
+  /** A progressive release's plan and progress (absent for blue/green on CodeDeploy). */
+  strategy?: ReleaseStrategyType;
+  steps?: ReleaseStep[];
+  /** Steps done so far: `steps[currentStep]` is the next shift (0 at the gate). */
+  currentStep?: number;
+  /** Production traffic on green now, in %. */
+  trafficWeight?: number;
+  /** When the current step's timed pause (bake) ends, while one runs. */
+  bakeEndsAt?: string;
   eventCount: number;
 }
 

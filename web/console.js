@@ -199,6 +199,16 @@ function showGate(r) {
   const facts = [`Approvals ${(r.approvals ?? []).length} of ${r.approvalsRequired ?? 1}`];
   if (testTrafficSince && r.status === 'DEPLOYMENT_READY') facts.push(`green on test traffic for ${Math.round((Date.now() - Date.parse(testTrafficSince)) / 60000)} min`);
   if (watch?.length) facts.push(`watched: last window ${watch[watch.length - 1].breach ?? 'healthy'}`);
+  // A stepped release (canary, linear, steps): where it is, the bake's time left, and the next step on the button.
+  const stepped = (r.steps ?? []).length > 1;
+  const next = stepped ? r.steps[r.currentStep ?? 0] : undefined;
+  if (stepped) {
+    facts.push(`${r.strategy} · step ${r.currentStep ?? 0} of ${r.steps.length} · ${r.trafficWeight ?? 0} % on green`);
+    const bakeLeft = r.bakeEndsAt ? Date.parse(r.bakeEndsAt) - Date.now() : 0;
+    if (bakeLeft > 0) facts.push(`bake ${Math.ceil(bakeLeft / 60000)} min left`);
+    if (!(blue || green)) $('gate').hidden = false;
+  }
+  $('switch-btn').textContent = next ? `Continue to ${next.weight} %` : 'Switch traffic to green';
   $('gate-facts').textContent = facts.join(' · ');
   const decisions = (r.approvals ?? []).map((a) => `${a.at} — approved by ${a.person ? `${a.person} (${a.who})` : a.who} (${a.via})${a.reason ? `: ${a.reason}` : ''}${a.overrodeFreeze ? ` overriding freeze ${a.overrodeFreeze}` : ''}`);
   if (r.decidedAt && r.status !== 'DEPLOYMENT_READY' && r.status !== 'COMPLETED' && r.approvedBy) decisions.push(`${r.decidedAt} — ${r.status} by ${r.approvedBy} (${r.decidedVia})`);

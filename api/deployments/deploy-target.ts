@@ -19,7 +19,9 @@ export function resolveTarget(defaults: Partial<DeployTarget>, request: DeployRe
       throw new ApiError(400, `target.${field} must be on an allowed probe host (${probeHosts.describe()}): the worker fetches it; set DEPLOY_PROBE_HOSTS to allow more`, {}, DEPLOYMENT_ERROR);
     }
   }
-  const merged: Partial<DeployTarget> = { ...defaults, ...request.target };
+  // The strategy is not where to deploy but how: admission plans it (release-gate.ts).
+  const { strategy: _how, ...where } = request.target ?? {};
+  const merged: Partial<DeployTarget> = { ...defaults, ...where };
   merged.ecrRepository ??= `${request.owner}-${request.repo}`.toLowerCase();
   const missing = TARGET_FIELDS.filter((field) => merged[field] === undefined);
   if (missing.length > 0) {

@@ -11,6 +11,7 @@ import { pandaStyleId } from '../../common/ids.js';
 import { DEFAULT_APPROVAL_POLICY, resolveSlackDefaults, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget, WatchWindow } from '../../domain/deployment.js';
 import type { Freeze } from '../../domain/freeze.js';
+import type { ReleaseStrategy } from '../../domain/release-strategy.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, type DecisionRequest, type SwitchOutcome } from '../../workflows/deployment/messages.js';
 import type { AdmissionOutcome } from '../../workflows/service/messages.js';
 import { canonicalServiceKey } from '../../workflows/service/service-key.js';
@@ -27,6 +28,7 @@ import { refuseIfFrozen } from './freeze-check.js';
 import { ProbeHostPolicy } from './probe-hosts.js';
 import type { DeployRequest } from './schemas.js';
 import { requireUsableSecrets } from './secret-gate.js';
+import type { ReleaseGate } from './release-gate.js';
 import type { SourceGate } from './source-gate.js';
 import { rollback, switchTraffic, type DecisionDeps } from './switch-rollback.js';
 import { watchWindowsOf } from './watch-heartbeat.js';
@@ -69,6 +71,8 @@ export class DeploymentService {
     private readonly freezes?: FreezeService,
     /** Refuses a commit its repository's branch and tags do not contain; absent, only the worker checks. */
     private readonly sourceGate?: SourceGate,
+    /** Reads the service's engine and plans its strategy (release-gate.ts); absent, every release is blue/green on CodeDeploy. */
+    private readonly releaseGate?: ReleaseGate,
   ) {
     this.probeHosts = new ProbeHostPolicy(defaults.probeHosts, [defaults.target.blueUrl, defaults.target.greenUrl]);
   }
@@ -96,6 +100,8 @@ export class DeploymentService {
     await requireUsableSecrets(this.connections, request, rollback !== undefined);
     // A rollback builds nothing: it redeploys a task definition.
     if (!rollback) await this.sourceGate?.(request);
+    // A rollback redeploys a known-good task definition as the Panda deploy API does; a release is planned (or refused) before anything is built.
+    const release = rollback ? undefined : await this.releaseGate?.(request.awsConnectionId, target, this.strategyFor(request, serviceKey));
     const input: DeploymentInput = {
       deploymentId,
       githubConnectionId: request.githubConnectionId,
@@ -112,9 +118,15 @@ export class DeploymentService {
       ...(rollback ? { rollback } : {}),
       // Resolved now, so the workflow enforces the policy this deployment started under.
       approvalPolicy: this.policyFor(serviceKey),
+      ...(release ? { release } : {}),
     };
     const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
     return admit({ client: this.client, taskQueue: this.taskQueue, queueCapacity: this.defaults.queueCapacity, metrics: this.metrics }, admission, serviceKey);
+  }
+
+  /** The request's strategy, else the service's policy's; undefined: blue/green. */
+  private strategyFor(request: DeployRequest, serviceKey: string): ReleaseStrategy | undefined {
+    return request.target?.strategy ?? this.defaults.approvalPolicies?.strategyFor?.(serviceKey);
   }
 
   /** The policy a deployment of this service starts under now, Slack's defaults resolved into it. */

@@ -96,7 +96,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: 
       responses: {
         200: jsonResponse(envelopes.deploy, 'Started'),
         202: jsonResponse(envelopes.deploy, 'Queued behind the running deployment of the same service'),
-        ...errorResponses(400, 401, 403, 409, 423),
+        ...errorResponses(400, 401, 403, 409, 423, 503),
       },
     }),
     async (c) => {

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { boundedText } from '../bounded-input.js';
 import { BUILDERS, DEPLOYMENT_STATUSES, SERVICE_COLORS } from '../../domain/deployment.js';
+import { ReleaseStepSchema, ReleaseStrategySchema, type ReleaseStrategyType } from '../../domain/release-strategy.js';
 import { envelopeSchema } from '../openapi-schemas.js';
 
 const name = (example: string, description: string) => z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').openapi({ example, description });
@@ -74,6 +75,9 @@ export const DeployTargetOverrideSchema = z
     blueUrl: z.url().max(2048),
     greenUrl: z.url().max(2048),
     buildWorkflow: boundedText(255),
+    strategy: ReleaseStrategySchema.meta({
+      description: "How traffic moves after the gate: blueGreen (all at once, the default), canary, linear or explicit steps. Overrides the service's policy; the service's engine (ECS deploymentController) must support it, or the request is refused with a 400 naming the rule",
+    }),
   })
   .partial()
   .openapi('DeployTarget', { description: 'Where to deploy; every field defaults from configuration' });
@@ -171,6 +175,12 @@ export const DeploymentResultSchema = z
       watch: z.array(z.object({ at: z.string(), blue: HealthFiguresSchema, green: HealthFiguresSchema, breach: z.string().nullable() }))
         .openapi({ description: "The watched hold's latest windows while the gate is open (its activity's heartbeat); empty otherwise" }),
     }).openapi({ description: 'Green against blue at the gate: what an approver decides on (not a Panda field)' }),
+    // A progressive release's plan and progress; absent for the Panda deploy API's blue/green on CodeDeploy.
+    strategy: z.enum(['blueGreen', 'canary', 'linear', 'steps'] as const satisfies readonly ReleaseStrategyType[]).optional().openapi({ description: 'The release strategy (not a Panda field; absent: blue/green on CodeDeploy)' }),
+    steps: z.array(ReleaseStepSchema).optional().openapi({ description: 'Production weights after the gate, in order, ending at 100; a pause holds after its shift (not a Panda field)' }),
+    currentStep: z.number().int().min(0).optional().openapi({ description: 'Steps done so far: steps[currentStep] is the next shift (not a Panda field)' }),
+    trafficWeight: z.number().min(0).max(100).optional().openapi({ description: 'Production traffic on green now, in % (not a Panda field)' }),
+    bakeEndsAt: z.string().optional().openapi({ description: "When the current step's timed pause ends, while one runs (ISO-8601, Z; not a Panda field)" }),
   })
   .openapi('DeploymentResult');
 

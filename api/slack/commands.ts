@@ -157,7 +157,11 @@ export class SlashCommands {
             this.deps.deployments.list({ service: serviceKey, limit: 20 }),
             this.deps.deployments.activeFreeze(serviceKey).catch(() => undefined),
           ]);
-          const running = listed.filter((d) => d.closedAt === null);
+          // Each running deployment's step and weight, from its snapshot (a few at most; unreadable: just the row).
+          const running = await Promise.all(listed.filter((d) => d.closedAt === null).map(async (d) => {
+            const s = await this.deps.deployments.snapshot(d.deploymentId).catch(() => undefined);
+            return { ...d, steps: s?.steps, currentStep: s?.currentStep, trafficWeight: s?.trafficWeight, bakeEndsAt: s?.bakeEndsAt };
+          }));
           const frozen = freeze ? `:snowflake: *Frozen* until ${freeze.endsAt}: ${freeze.reason} (\`${freeze.id}\`, set by ${freeze.by}). Deploys wait; a switch needs an admin's override.\n` : '';
           text = frozen + formatServiceStatus(target, status, running);
         } catch (error) {

@@ -10,6 +10,7 @@ import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { AwsSecret, AwsConnection } from '../../common/connections/connection-store.js';
 import type { DeployTarget } from '../../domain/deployment.js';
+import { progressText, type ReleaseProgress } from '../../domain/release-progress.js';
 
 export const IN_PROGRESS_CODEDEPLOY_STATUSES: DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 
@@ -92,7 +93,8 @@ const shortArn = (arn: string | undefined) => (arn ? arn.replace(/^arn:aws:ecs:[
 export function formatServiceStatus(
   target: Target,
   status: ServiceStatus,
-  running: { deploymentId: string; status: string; stage: number | null; version: string | null }[],
+  running: ({ deploymentId: string; status: string; stage: number | null; version: string | null } & ReleaseProgress)[],
+  now = Date.now(),
 ): string {
   const lines = [`*ECS service* \`${target.cluster}/${target.service}\``];
   if (!status.ecs.found) {
@@ -112,6 +114,10 @@ export function formatServiceStatus(
   }
   lines.push('*Switchyard*');
   if (running.length === 0) lines.push('• no deployment running');
-  for (const r of running) lines.push(`• \`${r.deploymentId}\` ${r.status}${r.stage !== null ? ` · stage ${r.stage}` : ''}${r.version ? ` · \`${r.version}\`` : ''}`);
+  for (const r of running) {
+    // A stepped release says where it is: "Step 1 of 3 · 10 % on green · …".
+    const progress = progressText(r, now);
+    lines.push(`• \`${r.deploymentId}\` ${r.status}${r.stage !== null ? ` · stage ${r.stage}` : ''}${r.version ? ` · \`${r.version}\`` : ''}${progress ? ` · ${progress}` : ''}`);
+  }
   return lines.join('\n');
 }

@@ -36,6 +36,13 @@ const MILESTONE_ALERTS: Readonly<Record<DeploymentMilestone, AlertTemplate | und
   analysis_breach: undefined,
   gate_extended: undefined,
   gate_escalated: undefined,
+  // A progressive release's step (its weight in `details.weight`): told, so watchers see traffic move.
+  step: {
+    level: 'info',
+    category: 'deployment',
+    title: (id) => `Deployment ${id} moved a traffic step`,
+    actions: [{ label: 'View result', action: 'view_result' }],
+  },
   switched: undefined,
   rolled_back: undefined,
 };

@@ -43,4 +43,9 @@ describe('WebSocket alerts', () => {
     expect(milestoneOf(event('stage', 'x', { milestone: ['awaiting_decision'] }))).toBeUndefined();
     expect(alertFor('dep_1', event('stage', 'x', { milestone: 'toString' }))).toBeUndefined();
   });
+
+  it('tells a progressive step as information, with its weight in the details', () => {
+    const moved = alertFor('dep_1', event('stage', 'any words', { milestone: 'step', step: 1, weight: 50 }));
+    expect(moved).toMatchObject({ level: 'info', category: 'deployment', title: 'Deployment dep_1 moved a traffic step', metadata: { details: { step: 1, weight: 50 } } });
+  });
 });

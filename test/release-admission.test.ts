@@ -1,0 +1,123 @@
+// Admission of a release strategy, on the sandbox (real app, real admission workflow, the AWS
+// emulator through the real SDK clients): the service's own deploymentController picks the engine,
+// a CodeDeploy group must exist and target the service, and a strategy the engine cannot run is a
+// 400 naming the rule, before anything is built (no build run, task definition or CodeDeploy
+// deployment in the emulators, no workflow). Today's blue/green input carries no `release`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalPolicies } from '../common/approval-policies.js';
+import type { DeploymentInput } from '../domain/deployment.js';
+import type { ReleaseStrategy } from '../domain/release-strategy.js';
+import { seedEcsNativeService } from '../emulators/aws/seed-ecs-native.js';
+import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { sandboxApiServices } from '../emulators/wiring/services.js';
+import { readStartInput } from '../api/temporal-reads.js';
+import { buildTestApp } from './support/api.js';
+import { client } from './support/deploy-flow.js';
+import { sideEffects } from './support/side-effects.js';
+import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+
+describe('release strategies at admission', () => {
+  const taskQueue = uniqueTaskQueue('release-admission');
+  let temporal: Awaited<ReturnType<typeof connectClient>>;
+  let worker: SandboxWorker;
+  let api: ReturnType<typeof client>;
+  /** The same installation with a policy giving every service approval steps. */
+  let stepped: ReturnType<typeof client>;
+  /** The same installation whose API cannot reach AWS (nothing listens on its endpoint). */
+  let blind: ReturnType<typeof client>;
+  let connection: { githubConnectionId: string; awsConnectionId: string };
+  const approvalSteps: ReleaseStrategy = { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] };
+
+  beforeAll(async () => {
+    temporal = await connectClient();
+    worker = await startSandboxWorker(taskQueue);
+    const services = sandboxApiServices(worker.config, worker.sandbox);
+    api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
+    const policies = approvalPolicies({ default: { strategy: approvalSteps } });
+    stepped = client(buildTestApp(temporal.client, taskQueue, { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, approvalPolicies: policies } } }, worker));
+    blind = client(buildTestApp(temporal.client, taskQueue, { deploy: { ...services.deploy, awsEndpoint: 'http://127.0.0.1:1' } }, worker));
+    connection = await api.connect();
+    const { aws, target } = worker.sandbox;
+    seedEcsNativeService(aws.state, { cluster: target.cluster, service: 'native-shop', containerName: target.containerName, containerPort: target.containerPort, image: 'nginx:1' });
+    // A second CodeDeploy-controlled service that the sandbox's deployment group does not deploy.
+    const family = aws.state.ecs.registerTaskDefinition({ family: 'other-shop', containerDefinitions: [{ name: 'app', image: 'nginx:1', essential: true }] });
+    aws.state.ecs.createService({ cluster: target.cluster, serviceName: 'other-shop', taskDefinition: family.arn, desiredCount: 1, deploymentController: { type: 'CODE_DEPLOY' } });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await temporal?.close();
+  });
+
+  const workflows = async () => (await temporal.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = 'deploymentWorkflow'`)).count;
+
+  /** Expects a 400 naming `rule`, and nothing set in motion. */
+  async function expectRefused(deploy: () => ReturnType<ReturnType<typeof client>['deploy']>, rule: string) {
+    const before = sideEffects(worker.sandbox);
+    const started = await workflows();
+    const answer = await deploy();
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ status: 400, error: 'Deployment Error', rule, message: expect.stringContaining(`Release refused (${rule})`) });
+    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(await workflows()).toBe(started);
+    return answer;
+  }
+
+  it('refuses approval steps on a CodeDeploy service, from the request or from the policy', async () => {
+    const fromRequest = await expectRefused(() => api.deploy(connection, { target: { strategy: approvalSteps } }), 'codedeploy-no-approval-steps');
+    expect(fromRequest.body.message).toMatch(/cannot pause for an approval between steps/);
+    await expectRefused(() => stepped.deploy(connection), 'codedeploy-no-approval-steps');
+    await expectRefused(() => api.deploy(connection, { target: { strategy: { type: 'steps', steps: [{ weight: 10, pause: { minutes: 5 } }, { weight: 50, pause: { minutes: 5 } }, { weight: 100 }] } } }), 'codedeploy-steps-shape');
+  });
+
+  it('refuses a service or a group that does not match the request', async () => {
+    await expectRefused(() => api.deploy(connection, { target: { service: 'ghost-shop' } }), 'service-not-found');
+    await expectRefused(() => api.deploy(connection, { target: { cluster: 'ghost-cluster', strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } }), 'service-not-found');
+    await expectRefused(() => api.deploy(connection, { target: { codeDeployGroup: 'no-such-group' } }), 'codedeploy-group-not-found');
+    const mismatch = await expectRefused(() => api.deploy(connection, { target: { service: 'other-shop' } }), 'codedeploy-group-mismatch');
+    expect(mismatch.body.message).toContain(`deploys ${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}, not ${SANDBOX_SERVICE.cluster}/other-shop`);
+  });
+
+  it('refuses on an ECS-native service what ECS cannot run', async () => {
+    await expectRefused(() => api.deploy(connection, { target: { service: 'native-shop', strategy: { type: 'steps', steps: [{ weight: 1, pause: { minutes: 1 } }, { weight: 50 }, { weight: 100 }] } } }), 'ecs-linear-step-too-small');
+  });
+
+  it('answers a malformed strategy with a 400 from the schema', async () => {
+    const before = sideEffects(worker.sandbox);
+    const answer = await api.deploy(connection, { target: { strategy: { type: 'steps', steps: [{ weight: 50 }, { weight: 20 }, { weight: 100 }] } } });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toContain('step weights must increase');
+    expect(sideEffects(worker.sandbox)).toEqual(before);
+  });
+
+  it('admits blue/green as today when AWS cannot be read, and starts nothing for another strategy', async () => {
+    const before = sideEffects(worker.sandbox);
+    const started = await workflows();
+    const canary = await blind.deploy(connection, { target: { strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } });
+    expect(canary).toMatchObject({ status: 503, body: { status: 503, message: expect.stringContaining('nothing was started') } });
+    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(await workflows()).toBe(started);
+    const seedShaped = await blind.deploy(connection);
+    expect(seedShaped.status).toBe(200);
+    await temporal.client.workflow.getHandle(seedShaped.body.data.deploymentId).terminate('test done');
+  });
+
+  it('puts the plan in the input for the ECS engine, and none for blue/green on CodeDeploy', async () => {
+    const native = await api.deploy(connection, { target: { service: 'native-shop', strategy: approvalSteps } });
+    expect(native.status).toBe(200);
+    const nativeInput = await readStartInput<DeploymentInput>(temporal.client, native.body.data.deploymentId);
+    expect(nativeInput?.release).toEqual({
+      strategy: 'steps', engine: 'ECS', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }],
+      engineConfig: { kind: 'ecs', strategy: 'CANARY', canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 }, pauseStages: ['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT'] },
+    });
+    expect(nativeInput?.target).not.toHaveProperty('strategy');
+
+    const seedShaped = await api.deploy(connection);
+    expect(seedShaped.status).toBe(200);
+    const input = await readStartInput<DeploymentInput>(temporal.client, seedShaped.body.data.deploymentId);
+    expect(input).toBeDefined();
+    expect(input).not.toHaveProperty('release');
+    for (const id of [native.body.data.deploymentId, seedShaped.body.data.deploymentId]) {
+      await temporal.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+    }
+  });
+});
