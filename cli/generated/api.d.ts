@@ -569,6 +569,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description Temporal or the worker unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1041,7 +1050,7 @@ export interface paths {
         put?: never;
         /**
          * 배포 전환 실행: switch production traffic from blue to green
-         * @description As the seed: an unknown id, a deployment not ready, or one already switched is 400 ("Deployment not found", "Deployment is not ready for traffic switch. Current stage: N", "Traffic has already been switched to green").
+         * @description As in the Panda deploy API: an unknown id, a deployment not ready, or one already switched is 400 ("Deployment not found", "Deployment is not ready for traffic switch. Current stage: N", "Traffic has already been switched to green").
          */
         post: {
             parameters: {
@@ -2179,7 +2188,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * WebSocket API (WatchHamster seed): subscribe to deployment and distribution events, ping, control
+         * The WatchHamster WebSocket API: subscribe to deployment and distribution events, ping, control
          * @description Authenticate with `Authorization: Bearer <key>`, or `?token=` holding a stream token of scope `ws` (POST /api/v1/stream-tokens) or, unless SWITCHYARD_KEYS_IN_URLS=false, the key itself. Messages use the envelope `{type, data, timestamp, client_id?}`; see the README for message types, filters, errors and limits.
          */
         get: {
@@ -2475,7 +2484,7 @@ export interface components {
             service: string | null;
             stage: number | null;
             /**
-             * @description Not a seed response: ISO-8601 with milliseconds and zone (Z)
+             * @description Not a Panda response: ISO-8601 with milliseconds and zone (Z)
              * @example 2024-01-01T12:00:00.000Z
              */
             startedAt: string | null;
@@ -2483,11 +2492,13 @@ export interface components {
             version: string | null;
         };
         DeploymentResult: {
-            /** @description Approvals given at the gate, in order (not a seed field) */
+            /** @description Approvals given at the gate, in order (not a Panda field) */
             approvals: components["schemas"]["Approval"][];
             /** @description How many distinct approvals the service's policy needs before traffic switches */
             approvalsRequired: number;
             approvedBy: string | null;
+            /** @description When the current step's timed pause ends, while one runs (ISO-8601, Z; not a Panda field) */
+            bakeEndsAt?: string;
             blueErrorRate: number | null;
             blueLatencyMs: number | null;
             /** @description ECS task set ARN of blue (production before the switch), from CodeDeploy */
@@ -2495,15 +2506,17 @@ export interface components {
             blueUrl: string | null;
             branch: string;
             codeDeployDeploymentId: string | null;
-            /** @description The commit built: the version or branch resolved to a full SHA, on the branch or a tag of the repository (not a seed field) */
+            /** @description The commit built: the version or branch resolved to a full SHA, on the branch or a tag of the repository (not a Panda field) */
             commitSha: string | null;
             /**
-             * @description When stage 4 finished (ready) or the deployment ended; the seed's form, as startedAt
+             * @description When stage 4 finished (ready) or the deployment ended; the Panda deploy API's form, as startedAt
              * @example 2024-01-01T12:08:30
              */
             completedAt: string | null;
+            /** @description Steps done so far: steps[currentStep] is the next shift (not a Panda field) */
+            currentStep?: number;
             /**
-             * @description When the switch/rollback decision was taken. Not a seed field: ISO-8601 with milliseconds and zone (Z)
+             * @description When the switch/rollback decision was taken. Not a Panda field: ISO-8601 with milliseconds and zone (Z)
              * @example 2024-01-01T12:08:45.123Z
              */
             decidedAt: string | null;
@@ -2513,7 +2526,7 @@ export interface components {
             errorCode: string | null;
             errorMessage: string | null;
             eventCount: number;
-            /** @description Green against blue at the gate: what an approver decides on (not a seed field) */
+            /** @description Green against blue at the gate: what an approver decides on (not a Panda field) */
             evidence: {
                 blue: components["schemas"]["HealthFigures"];
                 green: components["schemas"]["HealthFigures"];
@@ -2534,7 +2547,7 @@ export interface components {
             /** @description ECS task set ARN of green (the replacement), from CodeDeploy */
             greenServiceArn: string | null;
             greenUrl: string | null;
-            /** @description The image's ECR digest (sha256:…); imageUri names the image by it (not a seed field) */
+            /** @description The image's ECR digest (sha256:…); imageUri names the image by it (not a Panda field) */
             imageDigest: string | null;
             imageUri: string | null;
             owner: string;
@@ -2542,13 +2555,29 @@ export interface components {
             rollbackOf: string | null;
             stage: number;
             /**
-             * @description The seed's form: ISO-8601 local date-time in UTC, no fraction and no zone
+             * @description The Panda deploy API's form: ISO-8601 local date-time in UTC, no fraction and no zone
              * @example 2024-01-01T12:00:00
              */
             startedAt: string;
             /** @enum {string} */
             status: "IN_PROGRESS" | "DEPLOYMENT_READY" | "SWITCHING" | "COMPLETED" | "FAILED" | "ROLLED_BACK";
+            /** @description Production weights after the gate, in order, ending at 100; a pause holds after its shift (not a Panda field) */
+            steps?: {
+                pause?: {
+                    approvals: number;
+                } | {
+                    minutes: number;
+                };
+                weight: number;
+            }[];
+            /**
+             * @description The release strategy (not a Panda field; absent: blue/green on CodeDeploy)
+             * @enum {string}
+             */
+            strategy?: "blueGreen" | "canary" | "linear" | "steps";
             taskDefinitionArn: string | null;
+            /** @description Production traffic on green now, in % (not a Panda field) */
+            trafficWeight?: number;
             version: string | null;
         };
         DeployRequest: {
@@ -2593,6 +2622,32 @@ export interface components {
             greenUrl?: string;
             /** @description ECS service name or ARN */
             service?: string;
+            /** @description How traffic moves after the gate: blueGreen (all at once, the default), canary, linear or explicit steps. Overrides the service's policy; the service's engine (ECS deploymentController) must support it, or the request is refused with a 400 naming the rule */
+            strategy?: {
+                /** @enum {string} */
+                type: "blueGreen";
+            } | {
+                bakeMinutes: number;
+                percent: number;
+                /** @enum {string} */
+                type: "canary";
+            } | {
+                intervalMinutes: number;
+                stepPercent: number;
+                /** @enum {string} */
+                type: "linear";
+            } | {
+                steps: {
+                    pause?: {
+                        approvals: number;
+                    } | {
+                        minutes: number;
+                    };
+                    weight: number;
+                }[];
+                /** @enum {string} */
+                type: "steps";
+            };
         };
         DistributionList: {
             distributions: {
@@ -2669,7 +2724,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description BAD_REQUEST, NOT_FOUND or INTERNAL_SERVER_ERROR (seed); also UNAUTHORIZED, FORBIDDEN, CONFLICT
+             * @description BAD_REQUEST, NOT_FOUND or INTERNAL_SERVER_ERROR (the Distribution Service); also UNAUTHORIZED, FORBIDDEN, CONFLICT
              * @example BAD_REQUEST
              */
             error: string;
