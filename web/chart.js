@@ -14,7 +14,7 @@ function panel(samples, pick, { title, y0, format }) {
   const values = samples.flatMap((s) => [pick(s.green), pick(s.blue)]).filter((v) => typeof v === 'number');
   const max = Math.max(...values, 0) || 1;
   const x = (i) => left + (samples.length === 1 ? 0 : (i / (samples.length - 1)) * (width - left - 8));
-  const y = (v) => height - bottom - (v / max) * (height - bottom - 10);
+  const y = (v) => height - bottom - (v / max) * (height - bottom - 24); // the title above the plot
   const g = svg('g', { transform: `translate(0, ${y0})` });
   g.append(svg('text', { x: 0, y: 10 }, title));
   g.append(svg('line', { x1: left, y1: height - bottom, x2: width - 8, y2: height - bottom, stroke: '#98a2b3' }));

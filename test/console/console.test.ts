@@ -10,7 +10,8 @@ import { startBrowserStack, type BrowserStack } from './browser-stack.js';
 
 // axe-core from node_modules (a devDependency); AXE_CORE_PATH points elsewhere (e.g. an unpacked `npm pack axe-core`).
 const AXE = process.env.AXE_CORE_PATH ?? 'node_modules/axe-core/axe.min.js';
-const IMG = 'docs/img';
+// Screenshots for review (docs/img/ holds copies chosen for the docs); not written into docs/ on every run.
+const IMG = 'test-results/console';
 
 describe('web console', () => {
   let stack: BrowserStack;
@@ -129,6 +130,29 @@ describe('web console', () => {
     expect(differing / Math.max(inked, 1)).toBeGreaterThan(0.3);
   });
 
+  it('draws the watched hold as SVG: a line per colour and measure, breaches marked, a text alternative', { timeout: 30_000 }, async () => {
+    // The sandbox's gate opens and closes before any watch heartbeat: the chart module on given samples.
+    const drawn = await page.evaluate<{ lines: number; points: string[]; breaches: number; label: string | null }>(`import('/chart.js').then(({ watchChart }) => {
+      const f = (p95Ms, errorRate) => ({ latencyMs: p95Ms, p50Ms: p95Ms / 2, p95Ms, errorRate, samples: 10 });
+      const samples = [0, 1, 2, 3].map((i) => ({ at: '2026-12-07T10:0' + i + ':00.000Z', green: f(100 + i * 50, i * 0.01), blue: f(120, 0), breach: i === 3 ? 'p95' : null }));
+      const chart = watchChart(samples);
+      document.body.append(chart);
+      const drawn = { lines: chart.querySelectorAll('polyline').length, points: [...chart.querySelectorAll('polyline')].map((l) => l.getAttribute('points')),
+        breaches: chart.querySelectorAll('circle').length, label: chart.getAttribute('aria-label') };
+      chart.remove();
+      return drawn;
+    })`);
+    expect(drawn.lines).toBe(4);
+    expect(drawn.points.every((points) => points.split(' ').length === 4)).toBe(true);
+    // Green's p95 rises to the panel's top (the max), blue stays flat.
+    const ys = (points: string) => points.split(' ').map((p) => Number(p.split(',')[1]));
+    expect(new Set(ys(drawn.points[0]!)).size).toBe(1);
+    expect(ys(drawn.points[1]!)[3]).toBeLessThan(ys(drawn.points[1]!)[0]!);
+    expect(drawn.breaches).toBe(2);
+    expect(drawn.label).toContain('4 windows');
+    expect(drawn.label).toContain('1 breaching windows');
+  });
+
   it('sets a freeze and lifts it', { timeout: 60_000 }, async () => {
     await view('#/freezes', '#freeze-form');
     await page.fill('#freeze-scope', 'ui-cluster/ui-service');
@@ -174,7 +198,8 @@ describe('web console', () => {
     const channels = await page.locator('#channels tbody').innerText();
     expect(channels).toMatch(/INSTAGRAM\s+FAILED/);
     expect(channels).toMatch(/KAKAO_CHANNEL\s+FAILED/);
-    expect(channels).toContain('channel (attempt 3)');
+    // The timelines come from the live stream, which may trail the status read.
+    await expect.poll(() => page.locator('#channels tbody').innerText(), { timeout: 10_000 }).toContain('channel (attempt 3)');
     expect(await page.locator('#retry-btn').innerText()).toBe('Retry INSTAGRAM, KAKAO_CHANNEL');
     await page.click('#retry-btn');
     await page.click('#confirm-ok');
