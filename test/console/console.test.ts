@@ -227,6 +227,18 @@ describe('web console', () => {
     expect(found).toEqual([]);
   });
 
+  it('fits a narrow screen: no view scrolls sideways at 360 px', { timeout: 30_000 }, async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    const overflowing: string[] = [];
+    for (const [hash, ready] of [[`#/deployments/${deploymentId}`, '#detail dl'], ['#/services', '#view table'], ['#/freezes', '#freeze-form'], ['#/delivery', '#delivery table']] as const) {
+      await view(hash, ready);
+      const widths = await page.evaluate<{ scroll: number; client: number }>('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
+      if (widths.scroll > widths.client) overflowing.push(`${hash}: ${widths.scroll} > ${widths.client}`);
+    }
+    await page.setViewportSize({ width: 1100, height: 900 });
+    expect(overflowing).toEqual([]);
+  });
+
   it('shows the delivery metrics', { timeout: 30_000 }, async () => {
     await view('#/delivery', '#delivery table');
     expect(await page.locator('#delivery tbody tr').first().innerText()).toMatch(/All services\s+\d+/);
