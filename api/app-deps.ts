@@ -46,6 +46,10 @@ export interface AppDeps {
    * data folder's); tokens name their key and verify under any of them. Absent, a random key (one process only).
    */
   streamTokenSecret?: Buffer | readonly Buffer[];
+  /** SWITCHYARD_SESSION_SECRET: what console session cookies are signed under (derived); absent, the stream-token secret. */
+  sessionSecret?: Buffer | readonly Buffer[];
+  /** SWITCHYARD_SESSION_TTL_MINUTES: how long a console session lasts (default 30 minutes). */
+  sessionTtlMs?: number;
   /**
    * Per-key limits (SWITCHYARD_RATE_LIMIT_*, SWITCHYARD_SSE_STREAMS_PER_KEY): the entry points
    * always pass the configured ones; absent (tests, the bench's in-process apps), none apply.

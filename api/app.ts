@@ -7,6 +7,8 @@ import { VERSION } from '../common/version.js';
 import { requireRole, requireStreamRole, type SwitchyardEnv } from './auth.js';
 import { StreamTokenSigner } from './streams/stream-token.js';
 import { registerStreamTokenRoutes } from './streams/stream-token-routes.js';
+import { SessionSigner } from './sessions/session-signer.js';
+import { registerSessionRoutes } from './sessions/routes.js';
 import { ConnectionService } from './deployments/connection-service.js';
 import { DeploymentService } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
@@ -46,10 +48,12 @@ export function createApp(options: AppOptions) {
   const streamTokens = new StreamTokenSigner(options.streamTokenSecret);
   const limiter = options.limits ? new KeyLimiter(options.limits) : undefined;
   const url = { keysInUrls: options.keysInUrls ?? true };
+  const sessionSigner = new SessionSigner(options.sessionSecret ?? options.streamTokenSecret, options.sessionTtlMs);
+  const sessions = { signer: sessionSigner, allowedOrigins: options.allowedOrigins ?? [] };
   const deps: AppDeps = {
     ...options,
-    auth: (role, routeClass) => requireRole(options.keys, role, { limiter, routeClass }),
-    streamAuth: (role, scopeOf) => requireStreamRole(options.keys, streamTokens, role, scopeOf, url, limiter),
+    auth: (role, routeClass) => requireRole(options.keys, role, { limiter, routeClass, sessions }),
+    streamAuth: (role, scopeOf) => requireStreamRole(options.keys, streamTokens, role, scopeOf, url, limiter, sessions),
   };
   const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
   const hub = new WorkflowEventHub({ pollIntervalMs: options.eventPollIntervalMs });
@@ -74,6 +78,7 @@ export function createApp(options: AppOptions) {
   registerHealthRoutes(app, deps);
   registerProbeRoutes(app, deps);
   registerStreamTokenRoutes(app, deps, streamTokens);
+  registerSessionRoutes(app, deps, sessionSigner);
   registerSystemRoutes(app, deps);
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
   // admission workflow's, so it holds across replicas too.

@@ -2,11 +2,14 @@
 // SHA-256 digest through a map lookup, so the comparison time does not depend on the key. Each
 // key's principal names who holds it (its label, and its person when known), never its position.
 import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
 import type { Role } from '../common/config.js';
 import { ApiError } from './errors.js';
 import { routeClassOf, type KeyLimiter } from './limits/key-limits.js';
 import type { RouteClass } from './limits/token-bucket.js';
+import { originAllowed } from './ws/origin.js';
+import { SESSION_COOKIE, type SessionSigner } from './sessions/session-signer.js';
 
 export interface Principal {
   role: Role;
@@ -17,7 +20,7 @@ export interface Principal {
   /** The person behind the key (SWITCHYARD_IDENTITIES or the key entry): one person counts once. */
   person?: string;
   /** Set when a stream token (not the key itself) was presented; the label is still the key's, so its limits apply. */
-  via?: 'stream token';
+  via?: 'stream token' | 'session';
 }
 
 /** What each role may do, besides admin which may do everything. */
@@ -90,12 +93,43 @@ export interface RouteLimits {
   limiter?: KeyLimiter | undefined;
   /** The route's class for the rate limit; by default from its method (GET/HEAD read, else write). */
   routeClass?: RouteClass | undefined;
+  /** Console sessions (a signed cookie) besides Bearer keys; absent, only keys. */
+  sessions?: SessionAuth | undefined;
+}
+
+/** How a cookie session is checked: its signer, and the origins besides the API's own (SWITCHYARD_ALLOWED_ORIGINS). */
+export interface SessionAuth {
+  signer: SessionSigner;
+  allowedOrigins: readonly string[];
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The principal of a console session cookie, when the request has no Authorization header. An
+ * unsafe method must come with an Origin of the API itself (or an allowed one): a cookie is sent
+ * by the browser whatever page made the request, so without this check any site could act (CSRF).
+ */
+export function sessionPrincipal(c: Context, sessions: SessionAuth | undefined): Principal | undefined {
+  const cookie = sessions ? getCookie(c, SESSION_COOKIE) : undefined;
+  if (!sessions || cookie === undefined) return undefined;
+  const found = sessions.signer.verify(cookie);
+  if (!found) throw unauthorized(c, 'Your console session expired or is invalid: sign in again');
+  if (UNSAFE.has(c.req.method)) {
+    const origin = c.req.header('origin');
+    if (origin === undefined || !originAllowed(origin, c.req.header('host'), sessions.allowedOrigins)) {
+      throw new ApiError(403, 'Cross-site request refused: a session-authenticated change must come from the console\'s own origin');
+    }
+  }
+  const { expiresAt: _expiresAt, ...principal } = found;
+  return { ...principal, via: 'session' };
 }
 
 /** Route middleware: 401 without a valid key, 403 when the key's role is not enough, 429 over the key's rate. */
 export function requireRole(keys: ApiKeyRing, needed: Role, limits: RouteLimits = {}): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const found = keys.identify(bearerToken(c.req.header('authorization')));
+    const header = c.req.header('authorization');
+    const found = header === undefined ? sessionPrincipal(c, limits.sessions) : keys.identify(bearerToken(header));
     if (found && 'expiredAt' in found) throw unauthorized(c, expiredMessage(found));
     const principal = found;
     if (!principal) {
@@ -142,10 +176,15 @@ const URL_CREDENTIALS_HINT = (url: UrlCredentials) => url.keysInUrls
  */
 export function requireStreamRole(
   keys: ApiKeyRing, tokens: StreamTokenVerifier, needed: Role, scopeOf: (c: Context) => string,
-  url: UrlCredentials = { keysInUrls: true }, limiter?: KeyLimiter,
+  url: UrlCredentials = { keysInUrls: true }, limiter?: KeyLimiter, sessions?: SessionAuth,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const found = urlPrincipal(keys, tokens, url, bearerToken(c.req.header('authorization')), c.req.query('token'), scopeOf(c));
+    const header = c.req.header('authorization');
+    const query = c.req.query('token');
+    // A console session (same-origin EventSource/fetch sends the cookie) when nothing else is presented.
+    const found = header === undefined && query === undefined && sessions
+      ? sessionPrincipal(c, sessions)
+      : urlPrincipal(keys, tokens, url, bearerToken(header), query, scopeOf(c));
     if (found && 'expiredAt' in found) throw unauthorized(c, expiredMessage(found));
     const principal = found;
     if (!principal) {

@@ -47,6 +47,8 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
     },
     eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
     allowedOrigins: config.allowedOrigins,
+    sessionTtlMs: config.sessions.ttlMs,
+    ...(config.sessions.secret ? { sessionSecret: Buffer.from(config.sessions.secret) } : {}),
     limits: { ratePerMinute: config.keyLimits.ratePerMinute, sseStreamsPerKey: config.keyLimits.sseStreamsPerKey },
     keysInUrls: config.keyLimits.keysInUrls,
     metricsKey: config.metricsKey,

@@ -47,6 +47,9 @@ export const configSchema = z.object({
   SWITCHYARD_WS_WATCHED_IDS: z.coerce.number().int().min(1).max(10_000).default(100),
   SWITCHYARD_WS_NEW_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   SWITCHYARD_KEYS_IN_URLS: booleanFlag.default(true),
+  // Console sessions (POST /api/v1/sessions): how long one lasts, and its signing secret (default: derived from the encryption key).
+  SWITCHYARD_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SWITCHYARD_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // When set, GET /metrics requires `Authorization: Bearer <key>` (unset: public, as before).
   SWITCHYARD_METRICS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   // host:port for the worker's Temporal SDK Prometheus endpoint (worker entries only); unset: off.
@@ -171,6 +174,8 @@ export interface Config {
   publicUrl: string;
   /** Browser origins allowed to open GET /ws; empty means same-origin only (Origin's host = Host). */
   allowedOrigins: string[];
+  /** Console sessions: lifetime, and the signing secret when set (else derived from the encryption key). */
+  sessions: { ttlMs: number; secret?: string | undefined };
   /** What one API key may do (api/limits/key-limits.ts, api/ws/limits.ts). */
   keyLimits: {
     /** Requests a minute per key and route class; 0: no limit. */
@@ -313,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     publicUrl: raw.SWITCHYARD_PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
     allowedOrigins: raw.SWITCHYARD_ALLOWED_ORIGINS ?? [],
+    sessions: { ttlMs: raw.SWITCHYARD_SESSION_TTL_MINUTES * 60_000, secret: raw.SWITCHYARD_SESSION_SECRET },
     keyLimits: {
       ratePerMinute: { read: raw.SWITCHYARD_RATE_LIMIT_READS, write: raw.SWITCHYARD_RATE_LIMIT_WRITES, start: raw.SWITCHYARD_RATE_LIMIT_STARTS },
       sseStreamsPerKey: raw.SWITCHYARD_SSE_STREAMS_PER_KEY,

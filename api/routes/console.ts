@@ -1,14 +1,16 @@
-// The web console: three static files served as they are (no build step), public like the docs;
-// the page asks for an API key and uses the same API as every other client.
+// The web console: static ES modules served as they are (no build step), public like the docs;
+// the page signs in with an API key (exchanged for a session cookie) and uses the same API as
+// every other client.
 import { readFileSync } from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { SwitchyardEnv } from '../auth.js';
 
-const FILES = {
+const MODULES = ['console', 'api', 'ui', 'chart', 'release', 'services', 'distributions', 'freezes', 'delivery'];
+const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
-} as const;
+  ...Object.fromEntries(MODULES.map((name) => [`/${name}.js`, { file: `${name}.js`, type: 'text/javascript; charset=utf-8' }])),
+};
 
 export function registerConsoleRoutes(app: OpenAPIHono<SwitchyardEnv>) {
   for (const [path, { file, type }] of Object.entries(FILES)) {
