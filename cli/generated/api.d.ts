@@ -1852,6 +1852,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange an API key for a short-lived console session cookie
+         * @description Sets `sy_session` (HttpOnly, SameSite=Strict, Secure over https). Cookie-authenticated POST/PUT/PATCH/DELETE must carry an Origin of the API itself (or SWITCHYARD_ALLOWED_ORIGINS), else 403.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The session */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example 200 */
+                            code: number;
+                            data: components["schemas"]["Session"];
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many requests for this API key (its rate for the route's class, or its open event streams): retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Sign out: clear the console session cookie */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Signed out */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example 200 */
+                            code: number;
+                            data: {
+                                signedOut: boolean;
+                            };
+                            message: string;
+                        };
+                    };
+                };
+                /** @description The key's role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stream-tokens": {
         parameters: {
             query?: never;
@@ -2820,6 +2920,15 @@ export interface components {
         RollbackRequest: {
             /** @description Why: recorded with the rollback; required where the service's policy says rollbackReasonRequired */
             reason?: string;
+        };
+        Session: {
+            /** @description ISO 8601: sign in again after this (SWITCHYARD_SESSION_TTL_MINUTES) */
+            expiresAt: string;
+            /** @description The key's label: who the console acts as */
+            label: string;
+            person?: string;
+            /** @enum {string} */
+            role: "viewer" | "deployer" | "approver" | "admin";
         };
         StreamToken: {
             /** @description ISO 8601: connect before this (5 minutes); an open stream is not cut at expiry */
