@@ -10,7 +10,7 @@ import type { Logger } from '../common/logger.js';
 import type { SlackConfig } from '../common/slack-config.js';
 import type { ApiKeyRing } from './auth.js';
 import type { DeploymentDefaults } from './deployments/deployment-service.js';
-import type { DistributionSettings } from './distribution/service.js';
+import type { DistributionSettings } from './distributions/service.js';
 import type { KeyLimits } from './limits/key-limits.js';
 import type { RouteClass } from './limits/token-bucket.js';
 import type { WsLimits } from './ws/limits.js';

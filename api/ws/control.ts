@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Role } from '../../common/config.js';
 import { roleAllows, type Principal } from '../auth.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
-import type { DistributionService } from '../distribution/service.js';
+import type { DistributionService } from '../distributions/service.js';
 import { ApiError } from '../errors.js';
 import type { DeploymentControlSchema, DistributionControlSchema, ErrorSender, ServerMessageType } from './protocol.js';
 

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
-import { DistributionService } from '../../api/distribution/service.js';
+import { DistributionService } from '../../api/distributions/service.js';
 import type { AppOptions } from '../../api/app-deps.js';
 import { createWebSocketRoutes, type WebSocketRoutes, type WsLimits } from '../../api/ws/routes.js';
 import { createLogger } from '../../common/logger.js';
