@@ -7,7 +7,7 @@ import { VERSION } from '../common/version.js';
 import { requireRole, requireStreamRole, type SwitchyardEnv } from './auth.js';
 import { StreamTokenSigner } from './streams/stream-token.js';
 import { registerStreamTokenRoutes } from './streams/stream-token-routes.js';
-import { ConnectionService } from './deployments/connection-service.js';
+import { ConnectionService } from './connections/connection-service.js';
 import { DeploymentService } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
 import { createSourceGate } from './deployments/source-gate.js';

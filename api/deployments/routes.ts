@@ -11,7 +11,7 @@ import { emptyJsonBodyAsObject } from '../optional-json-body.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
-import type { ConnectionOperations } from './connection-service.js';
+import type { ConnectionOperations } from '../connections/connection-service.js';
 import type { DeploymentOperations } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
 import {

@@ -10,7 +10,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { OPENAPI_INFO } from '../../../api/app.js';
 import { ApiKeyRing, requireRole, requireStreamRole, type SwitchyardEnv } from '../../../api/auth.js';
 import { requestBodyLimit } from '../../../api/body-limit.js';
-import type { ConnectionOperations } from '../../../api/deployments/connection-service.js';
+import type { ConnectionOperations } from '../../../api/connections/connection-service.js';
 import type { DeploymentOperations } from '../../../api/deployments/deployment-service.js';
 import { registerDeploymentRoutes } from '../../../api/deployments/routes.js';
 import { createDistributionApp, DISTRIBUTION_BASE_PATH } from '../../../api/distributions/routes.js';
