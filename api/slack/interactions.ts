@@ -10,7 +10,7 @@ import { TERMINAL_STATUSES } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ApiError } from '../errors.js';
 import { DEFAULT_APPROVAL_POLICY } from '../../domain/approval-policy.js';
-import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
+import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../activities/slack/blocks.js';
 import type { SlackGifs } from '../../common/slack-config.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
 import { slackGroupsOf } from './user-groups.js';

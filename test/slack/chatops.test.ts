@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackActivities } from '../../activities/slack/index.js';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
 import { FreezeService } from '../../api/freezes/freeze-service.js';
-import { viewOfSnapshot } from '../../common/slack-blocks.js';
+import { viewOfSnapshot } from '../../activities/slack/blocks.js';
 import { SlashCommands } from '../../api/slack/commands.js';
 import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
