@@ -13,7 +13,7 @@ import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
-import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
+import { devServerDynamicConfigArgs } from '../common/temporal/dynamic-config.js';
 import { buildActivityDeps } from '../worker/activity-deps.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -11,7 +11,7 @@ import { identitiesField, resolveIdentities } from './identities.js';
 import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { ConfigError } from './config-error.js';
 import { encryptionKeyField, encryptionKeyList, resolveEncryptionKeys } from './encryption-keys.js';
-import { hasCredentials, loadTemporalProfile, type TemporalCredentials } from './temporal-connection.js';
+import { hasCredentials, loadTemporalProfile, type TemporalCredentials } from './temporal/connection.js';
 import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from './probe-addresses.js';
 
 export { ROLES, type Role } from './config-fields.js';
@@ -64,7 +64,7 @@ export const configSchema = z.object({
     .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/database)')
     .optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
-  // Unset: the temporal.toml profile's, else "default" (common/temporal-connection.ts).
+  // Unset: the temporal.toml profile's, else "default" (common/temporal/connection.ts).
   TEMPORAL_NAMESPACE: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
   // Workflows a worker keeps in memory between their tasks. Idle ones (a distribution in its retry
@@ -196,7 +196,7 @@ export interface Config {
   temporal: {
     /** Undefined means "start the embedded dev server" (launcher only). */
     address: string | undefined;
-    /** TLS, mTLS, API key for `address` (common/temporal-connection.ts); secrets: never log them. */
+    /** TLS, mTLS, API key for `address` (common/temporal/connection.ts); secrets: never log them. */
     credentials: TemporalCredentials;
     namespace: string;
     taskQueue: string;

@@ -3,8 +3,8 @@
 // ready, 1 with the commands to run when this client may not change it.
 import { Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../common/config.js';
-import { connectionOptions } from '../common/temporal-connection.js';
-import { ClusterNotPreparedError, prepareTemporalCluster } from '../common/temporal-cluster.js';
+import { connectionOptions } from '../common/temporal/connection.js';
+import { ClusterNotPreparedError, prepareTemporalCluster } from '../common/temporal/cluster.js';
 
 const config = loadConfigOrExit();
 const address = config.temporal.address ?? 'localhost:7233';

@@ -4,7 +4,7 @@
 import { loadConfigOrExit } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { requireProductionEnvironment } from '../common/production-guard.js';
-import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
+import { ClusterNotPreparedError } from '../common/temporal/cluster.js';
 import { workerServices } from './services.js';
 import { workerTelemetry } from './telemetry.js';
 import { startWorker } from './start.js';

@@ -5,8 +5,8 @@ import { NativeConnection, type Worker, type WorkflowBundleOption } from '@tempo
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
-import { connectionOptions } from '../common/temporal-connection.js';
-import { prepareClusterAt } from '../common/temporal-cluster.js';
+import { connectionOptions } from '../common/temporal/connection.js';
+import { prepareClusterAt } from '../common/temporal/cluster.js';
 import { buildActivityDeps, type WorkerServices } from './activity-deps.js';
 import { createSwitchyardWorker } from './worker.js';
 import type { Tracing } from '../common/telemetry/tracing.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../common/config.js';
-import { connectionOptions } from '../../common/temporal-connection.js';
+import { connectionOptions } from '../../common/temporal/connection.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
