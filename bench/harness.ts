@@ -12,7 +12,7 @@ import { ApiKeyRing } from '../api/auth.js';
 import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
-import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
+import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../scripts/temporal-binaries.mjs';
 import { devServerDynamicConfigArgs } from '../common/temporal/dynamic-config.js';
 import { buildActivityDeps } from '../worker/activity-deps.js';
 import { mkdtempSync } from 'node:fs';

@@ -14,7 +14,7 @@ import { ApiKeyRing } from '../../api/auth.js';
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import { findTemporalCli } from '../../common/temporal-cli.js';
+import { findTemporalCli } from '../../scripts/temporal-binaries.mjs';
 import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SERVICE, SANDBOX_SLACK, startSandbox } from '../../emulators/sandbox.js';
 import { freezesWorkflowId } from '../../workflows/freeze/workflow.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
