@@ -4,8 +4,8 @@
 import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
 import { loadEncryptionKeys } from '../common/secret-box.js';
-import type { Config } from '../common/config.js';
-import { createSlackWebClient } from '../common/slack-config.js';
+import type { Config } from '../common/config/config.js';
+import { createSlackWebClient } from '../common/config/slack.js';
 import type { AppOptions } from './app-deps.js';
 
 export type ApiServices = Pick<AppOptions, 'connections' | 'deploy' | 'streamTokenSecret'>;

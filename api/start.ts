@@ -1,7 +1,7 @@
 // Starts the HTTP API: shared by the production entry (api/main.ts) and the launcher.
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import type { Config } from '../common/config.js';
+import type { Config } from '../common/config/config.js';
 import type { Logger } from '../common/logger.js';
 import { connectionOptions } from '../common/temporal/connection.js';
 import { prepareClusterOrClose } from '../common/temporal/cluster.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
 import { createApp } from '../api/app.js';
 import { ApiKeyRing } from '../api/auth.js';
-import { loadConfig } from '../common/config.js';
+import { loadConfig } from '../common/config/config.js';
 import { createLogger } from '../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../scripts/temporal-binaries.mjs';

@@ -10,7 +10,7 @@ import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js'
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
 import type { ConnectionStore } from '../common/connections/connection-store.js';
-import type { SlackConfig } from '../common/slack-config.js';
+import type { SlackConfig } from '../common/config/slack.js';
 import { PUBLISHED_SANDBOX_SECRETS } from '../common/sandbox-secrets.js';
 import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';
 import { keepSandboxState, readSandboxPorts, readSandboxState, writeSandboxPorts, type SandboxStateWriter } from './sandbox-state.js';

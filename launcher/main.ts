@@ -5,7 +5,7 @@
 // (SWITCHYARD_SANDBOX=false turns it off); nowhere else is it on unless set.
 import { join } from 'node:path';
 import { loadOrCreateAdminKey } from '../common/admin-key.js';
-import { loadConfigOrExit } from '../common/config.js';
+import { loadConfigOrExit } from '../common/config/config.js';
 import { createLogger } from '../common/logger.js';
 import { apiServices } from '../api/services.js';
 import { apiKeyRingFrom, startApi } from '../api/start.js';

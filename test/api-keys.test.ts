@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing } from '../api/auth.js';
 import { keyEntry, sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
-import { loadConfig } from '../common/config.js';
+import { loadConfig } from '../common/config/config.js';
 import { approverRefusal, DEFAULT_APPROVAL_POLICY, type ApprovalPolicy, type Approver } from '../domain/approval-policy.js';
 import { buildTestApp } from './support/api.js';
 import { json } from './support/http.js';

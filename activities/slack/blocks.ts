@@ -2,7 +2,7 @@
 // (stage changes, ready with the test URL and decision buttons, decision, outcome).
 import type { KnownBlock } from '@slack/web-api';
 import type { Decision, DeploymentSnapshot, DeploymentStatus, HealthFigures } from '../../domain/deployment.js';
-import type { SlackGifs } from '../../common/slack-config.js';
+import type { SlackGifs } from '../../common/config/slack.js';
 
 export const SWITCH_TRAFFIC_ACTION = 'switch_traffic';
 export const ROLL_BACK_ACTION = 'roll_back';

@@ -15,7 +15,7 @@ import { awsClientConfig } from '../../common/aws-client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { Logger } from '../../common/logger.js';
-import type { SlackConfig } from '../../common/slack-config.js';
+import type { SlackConfig } from '../../common/config/slack.js';
 import { testTrafficHookUpdate } from '../../workflows/deployment/hook-messages.js';
 import { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import type { DeploymentInput } from '../../domain/deployment.js';

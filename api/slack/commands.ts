@@ -8,7 +8,7 @@ import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
-import type { SlackConfig } from '../../common/slack-config.js';
+import type { SlackConfig } from '../../common/config/slack.js';
 import type { DeployTarget } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import type { DeployRequest } from '../deployments/schemas.js';

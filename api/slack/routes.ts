@@ -11,7 +11,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Context } from 'hono';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { Logger } from '../../common/logger.js';
-import type { SlackConfig } from '../../common/slack-config.js';
+import type { SlackConfig } from '../../common/config/slack.js';
 import type { SwitchyardEnv } from '../auth.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { errorResponse } from '../errors.js';

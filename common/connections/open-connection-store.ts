@@ -1,5 +1,5 @@
 // Opens the connection store this configuration names: PostgreSQL or the JSON file.
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { loadEncryptionKeys, SecretBox } from '../secret-box.js';
 import type { ConnectionStore } from './connection-store.js';
 import { FileConnectionStore } from './file-connection-store.js';

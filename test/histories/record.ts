@@ -11,7 +11,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities/index.js';
 import { createApp } from '../../api/app.js';
 import { ApiKeyRing } from '../../api/auth.js';
-import { loadConfig } from '../../common/config.js';
+import { loadConfig } from '../../common/config/config.js';
 import { createLogger } from '../../common/logger.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { findTemporalCli } from '../../scripts/temporal-binaries.mjs';

@@ -11,7 +11,7 @@ import { DeploymentService } from '../../api/deployments/deployment-service.js';
 import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
 import { keyEntry } from '../../common/api-keys.js';
 import { createLogger } from '../../common/logger.js';
-import { createSlackWebClient } from '../../common/slack-config.js';
+import { createSlackWebClient } from '../../common/config/slack.js';
 import { SWITCH_TRAFFIC_ACTION } from '../../activities/slack/blocks.js';
 import { ACCOUNT_ID } from '../../emulators/aws/index.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, sandboxSlackConfig } from '../../emulators/sandbox.js';

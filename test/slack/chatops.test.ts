@@ -12,7 +12,7 @@ import { SlashCommands } from '../../api/slack/commands.js';
 import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { createLogger } from '../../common/logger.js';
-import { createSlackWebClient, loadSlackConfig, type SlackConfig } from '../../common/slack-config.js';
+import { createSlackWebClient, loadSlackConfig, type SlackConfig } from '../../common/config/slack.js';
 import { ACCOUNT_ID } from '../../emulators/aws/index.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../../emulators/sandbox.js';
 import { startSlackEmulator, type RunningSlackEmulator } from '../../emulators/slack/index.js';

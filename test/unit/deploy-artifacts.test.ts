@@ -10,7 +10,7 @@ import { DockerfileParser, JSONInstruction, ModifiableInstruction, type Instruct
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configSchema } from '../../common/config.js';
+import { configSchema } from '../../common/config/config.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { SWITCHYARD_DYNAMIC_CONFIG } from '../../common/temporal/dynamic-config.js';
 

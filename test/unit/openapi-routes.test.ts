@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { keyEntry } from '../../common/api-keys.js';
-import { loadConfig } from '../../common/config.js';
+import { loadConfig } from '../../common/config/config.js';
 import { createLogger } from '../../common/logger.js';
 import { SLACK_PATHS } from '../../api/slack/routes.js';
 import { sandboxApiServices } from '../../emulators/wiring/services.js';

@@ -9,8 +9,8 @@
 //                                          "watch": {"intervalSeconds": 30, "maxErrorRate": 0.05, "maxP95Ms": 800, "windows": 3},
 //                                          "onTimeout": {"action": "escalate", "slackGroup": "S0ONCALL", "hardLimitSeconds": 7200}}}}
 import { z } from 'zod';
-import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../domain/approval-policy.js';
-import { jsonOrFileField, ROLES } from './config-fields.js';
+import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
+import { jsonOrFileField, ROLES } from './fields.js';
 
 const slackId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,20}$`), `must be a Slack id starting with ${prefix}`);
 

@@ -3,19 +3,19 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../domain/channels.js';
-import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from '../domain/deployment.js';
-import { booleanFlag, lambdaFunction, port } from './config-fields.js';
-import { apiKeyList, apiKeysFile, keyEntry, keyListProblems, reservedLabelProblems, type ApiKeyEntry } from './api-keys.js';
-import { identitiesField, resolveIdentities } from './identities.js';
+import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../../domain/channels.js';
+import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from '../../domain/deployment.js';
+import { booleanFlag, lambdaFunction, port } from './fields.js';
+import { apiKeyList, apiKeysFile, keyEntry, keyListProblems, reservedLabelProblems, type ApiKeyEntry } from '../api-keys.js';
+import { identitiesField, resolveIdentities } from '../identities.js';
 import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { ConfigError } from './config-error.js';
-import { encryptionKeyField, encryptionKeyList, resolveEncryptionKeys } from './encryption-keys.js';
-import { hasCredentials, loadTemporalProfile, type TemporalCredentials } from './temporal/connection.js';
-import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from './probe-addresses.js';
+import { encryptionKeyField, encryptionKeyList, resolveEncryptionKeys } from '../encryption-keys.js';
+import { hasCredentials, loadTemporalProfile, type TemporalCredentials } from '../temporal/connection.js';
+import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from '../probe-addresses.js';
 
-export { ROLES, type Role } from './config-fields.js';
-import { loadSlackConfig, type SlackConfig } from './slack-config.js';
+export { ROLES, type Role } from './fields.js';
+import { loadSlackConfig, type SlackConfig } from './slack.js';
 
 /** How often build runs and CodeDeploy are polled when DEPLOY_POLL_MS is unset. */
 const PRODUCTION_POLL_MS = 5000;
@@ -222,7 +222,7 @@ export interface Config {
     pollMs: number;
     health: { samples: number; timeoutMs: number; maxErrorRate: number };
   };
-  /** Slack ChatOps and the CodeDeploy hook (common/slack-config.ts). */
+  /** Slack ChatOps and the CodeDeploy hook (common/config/slack.ts). */
   slack: SlackConfig;
   distribution: {
     retryWindowMs: number;
