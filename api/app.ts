@@ -8,6 +8,7 @@ import { requireRole, requireStreamRole, type SwitchyardEnv } from './auth.js';
 import { StreamTokenSigner } from './streams/stream-token.js';
 import { registerStreamTokenRoutes } from './streams/stream-token-routes.js';
 import { ConnectionService } from './connections/connection-service.js';
+import { registerConnectionRoutes } from './connections/routes.js';
 import { DeploymentService } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
 import { createSourceGate } from './deployments/source-gate.js';
@@ -83,12 +84,11 @@ export function createApp(options: AppOptions) {
   deployments.metrics = metrics.business;
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeliveryMetricsRoutes(app, deps);
-  registerDeploymentRoutes(app, deps, {
+  registerConnectionRoutes(app, deps, {
     connections: deps.connections,
     connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),
-    deployments,
-    hub,
   });
+  registerDeploymentRoutes(app, deps, { deployments, hub });
   if (deps.slack) {
     const { config, client, publicUrl } = deps.slack;
     const shared = { connections: deps.connections, config, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, logger: deps.logger };

@@ -12,6 +12,7 @@ import { ApiKeyRing, requireRole, requireStreamRole, type SwitchyardEnv } from '
 import { requestBodyLimit } from '../../../api/body-limit.js';
 import type { ConnectionOperations } from '../../../api/connections/connection-service.js';
 import type { DeploymentOperations } from '../../../api/deployments/deployment-service.js';
+import { registerConnectionRoutes } from '../../../api/connections/routes.js';
 import { registerDeploymentRoutes } from '../../../api/deployments/routes.js';
 import { createDistributionApp, DISTRIBUTION_BASE_PATH } from '../../../api/distributions/routes.js';
 import type { DistributionOperations } from '../../../api/distributions/service.js';
@@ -95,12 +96,11 @@ export function routeApp(answers: FakeAnswers = {}) {
   app.notFound(createNotFoundHandler(errorBody, () => app.routes));
   app.use('/api/v1/*', requestBodyLimit());
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-  registerDeploymentRoutes(app, deps, {
+  registerConnectionRoutes(app, deps, {
     connections: openConnectionStore({ dataDir: mkdtempSync(join(tmpdir(), 'switchyard-unit-routes-')) }),
     connectionService: fakeConnections(calls, answers.connections ?? {}),
-    deployments: fakeDeployments(calls, answers.deployments ?? {}),
-    hub,
   });
+  registerDeploymentRoutes(app, deps, { deployments: fakeDeployments(calls, answers.deployments ?? {}), hub });
   const distributions = fakeDistributions(calls, answers.distributions ?? {});
   app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
