@@ -12,7 +12,7 @@ import { registerConnectionRoutes } from './connections/routes.js';
 import { DeploymentService } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
 import { createSourceGate } from './deployments/source-gate.js';
-import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distributions/routes.js';
+import { registerDistributionRoutes } from './distributions/routes.js';
 import { FreezeService } from './freezes/freeze-service.js';
 import { registerFreezeRoutes } from './freezes/routes.js';
 import { registerCodeDeployHookRoutes } from './hooks/routes.js';
@@ -30,7 +30,7 @@ import { accessLog } from './access-log.js';
 import { requestScope, traceRequests } from './tracing.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
-import { createWebSocketRoutes } from './ws/routes.js';
+import { registerWebSocketRoutes } from './ws/routes.js';
 import { KeyLimiter } from './limits/key-limits.js';
 import type { AppDeps, AppOptions } from './app-deps.js';
 
@@ -97,14 +97,13 @@ export function createApp(options: AppOptions) {
   }
   const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) => hub.nudge(`distribution:${eventId}`));
   distributions.metrics = metrics.business;
-  app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
+  registerDistributionRoutes(app, deps, { service: distributions, hub });
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
-  const webSocket = createWebSocketRoutes({
+  const webSocket = registerWebSocketRoutes(app, {
     keys: deps.keys, streamTokens, keysInUrls: url.keysInUrls, hub, deployments, distributions, logger: deps.logger, version: deps.version,
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
-  webSocket.register(app);
   // Documented here; the upgrade itself is handled by @hono/node-ws outside the OpenAPI router.
   app.openAPIRegistry.registerPath({
     method: 'get',

@@ -14,7 +14,7 @@ import type { ConnectionOperations } from '../../../api/connections/connection-s
 import type { DeploymentOperations } from '../../../api/deployments/deployment-service.js';
 import { registerConnectionRoutes } from '../../../api/connections/routes.js';
 import { registerDeploymentRoutes } from '../../../api/deployments/routes.js';
-import { createDistributionApp, DISTRIBUTION_BASE_PATH } from '../../../api/distributions/routes.js';
+import { registerDistributionRoutes } from '../../../api/distributions/routes.js';
 import type { DistributionOperations } from '../../../api/distributions/service.js';
 import { createErrorHandler, createNotFoundHandler, errorBody } from '../../../api/errors.js';
 import { WorkflowEventHub } from '../../../api/streams/event-hub.js';
@@ -102,7 +102,7 @@ export function routeApp(answers: FakeAnswers = {}) {
   });
   registerDeploymentRoutes(app, deps, { deployments: fakeDeployments(calls, answers.deployments ?? {}), hub });
   const distributions = fakeDistributions(calls, answers.distributions ?? {});
-  app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
+  registerDistributionRoutes(app, deps, { service: distributions, hub });
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   return { app, calls };
 }
