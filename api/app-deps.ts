@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { WebClient } from '@slack/web-api';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../common/aws/credentials.js';
 import type { Role } from '../common/config/config.js';
 import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { Logger } from '../common/logger.js';

@@ -1,7 +1,7 @@
 // What the API talks to besides Temporal: the connection store, and GitHub/AWS for validating
 // connections, plus deployment defaults, all from configuration. A launcher may inject the base
 // AWS credentials (npm start's sandbox, emulators/wiring/).
-import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../common/aws/credentials.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
 import { loadEncryptionKeys } from '../common/secret-box.js';
 import type { Config } from '../common/config/config.js';

@@ -4,7 +4,7 @@
 // so a crash after the acknowledgement loses nothing and a refusal starts nothing. Only reads
 // (/platform-status) run after the acknowledgement and report through the response_url.
 import type { WebClient } from '@slack/web-api';
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';

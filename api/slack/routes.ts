@@ -4,7 +4,7 @@
 // 200, so a crash after it loses nothing; past ACK_DEADLINE_MS Slack is answered anyway (it allows
 // 3 seconds) and the outcome follows through the response_url. Slack's retries and repeated
 // trigger ids are answered, not re-run.
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { WebClient } from '@slack/web-api';
