@@ -2,7 +2,7 @@
 // SHA-256 digest through a map lookup, so the comparison time does not depend on the key. Each
 // key's principal names who holds it (its label, and its person when known), never its position.
 import type { Context, MiddlewareHandler } from 'hono';
-import { sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
+import { sha256Hex, type ApiKeyEntry } from '../common/keys/api-keys.js';
 import type { Role } from '../common/config/config.js';
 import { ApiError } from './errors.js';
 import { routeClassOf, type KeyLimiter } from './limits/key-limits.js';

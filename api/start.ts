@@ -9,7 +9,7 @@ import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
 import { slackServices, type ApiServices } from './services.js';
-import { keyEntry } from '../common/api-keys.js';
+import { keyEntry } from '../common/keys/api-keys.js';
 import { clientInterceptors } from '../common/telemetry/client-interceptors.js';
 import type { Tracing } from '../common/telemetry/tracing.js';
 

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { EVENT_POLL_INTERVAL_MS } from '../api/start.js';
 import { startSandbox } from '../emulators/sandbox.js';
 import { createSwitchyardWorker } from '../worker/worker.js';
-import { keyEntry } from '../common/api-keys.js';
+import { keyEntry } from '../common/keys/api-keys.js';
 import { benchActivities } from './no-op-activity.js';
 
 export const BENCH_KEY = `bench-${randomUUID()}`;

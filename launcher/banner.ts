@@ -1,5 +1,5 @@
 // What `npm start` prints once everything listens: where each part is and how to authenticate.
-import type { StoredAdminKey } from '../common/admin-key.js';
+import type { StoredAdminKey } from '../common/keys/admin-key.js';
 import type { Config } from '../common/config/config.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, SANDBOX_SLACK, type Sandbox } from '../emulators/sandbox.js';
 

@@ -2,8 +2,8 @@
 // limits per key, and the key GET /metrics asks for.
 import { z } from 'zod';
 import { booleanFlag } from './fields.js';
-import { apiKeyList, apiKeysFile, keyEntry, keyListProblems, reservedLabelProblems, type ApiKeyEntry } from '../api-keys.js';
-import { identitiesField, resolveIdentities, type Identities } from '../identities.js';
+import { apiKeyList, apiKeysFile, keyEntry, keyListProblems, reservedLabelProblems, type ApiKeyEntry } from '../keys/api-keys.js';
+import { identitiesField, resolveIdentities, type Identities } from '../keys/identities.js';
 
 const accessSchema = z.object({
   SWITCHYARD_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -43,7 +43,7 @@ export interface KeyLimits {
 }
 
 export interface AccessConfig {
-  /** Every configured key (digests only), each with its person when known (common/api-keys.ts). */
+  /** Every configured key (digests only), each with its person when known (common/keys/api-keys.ts). */
   apiKeys: ApiKeyEntry[];
   /** True when SWITCHYARD_API_KEY was not given: the launcher generates and stores one. */
   adminKeyFromEnv: boolean;

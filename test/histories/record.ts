@@ -24,7 +24,7 @@ import { createSwitchyardWorker } from '../../worker/worker.js';
 import { client as apiClient } from '../support/deploy-flow.js';
 import { serveApp } from '../support/http-server.js';
 import { installQuietRuntime } from '../support/quiet-runtime.js';
-import { keyEntry } from '../../common/api-keys.js';
+import { keyEntry } from '../../common/keys/api-keys.js';
 
 const KEY = 'record-histories-admin-key';
 installQuietRuntime();

@@ -9,7 +9,7 @@ import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
 import { registerSlackRoutes, type SlackRoutes } from '../../api/slack/routes.js';
-import { keyEntry } from '../../common/api-keys.js';
+import { keyEntry } from '../../common/keys/api-keys.js';
 import { createLogger } from '../../common/logger.js';
 import { createSlackWebClient } from '../../common/config/slack.js';
 import { SWITCH_TRAFFIC_ACTION } from '../../activities/slack/blocks.js';

@@ -10,7 +10,7 @@ import { loadConfig } from '../../common/config/config.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { createLogger } from '../../common/logger.js';
 import { temporalAddress, type SandboxWorker } from './temporal.js';
-import { keyEntry } from '../../common/api-keys.js';
+import { keyEntry } from '../../common/keys/api-keys.js';
 
 export const TEST_KEYS = {
   admin: 'test-admin-key-0123456789',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../common/config/config.js';
 import { DEFAULT_APPROVAL_POLICY } from '../../domain/approval-policy.js';
-import { sha256Hex } from '../../common/api-keys.js';
+import { sha256Hex } from '../../common/keys/api-keys.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -10,7 +10,7 @@ import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { ApiKeyRing } from '../../api/auth.js';
-import { keyEntry } from '../../common/api-keys.js';
+import { keyEntry } from '../../common/keys/api-keys.js';
 import { loadConfig } from '../../common/config/config.js';
 import { createLogger } from '../../common/logger.js';
 import { SLACK_PATHS } from '../../api/slack/routes.js';

@@ -21,7 +21,7 @@ import { WorkflowEventHub } from '../../../api/streams/event-hub.js';
 import type { RouteClass } from '../../../api/limits/token-bucket.js';
 import { StreamTokenSigner } from '../../../api/streams/stream-token.js';
 import { validationHook } from '../../../api/validation.js';
-import { keyEntry } from '../../../common/api-keys.js';
+import { keyEntry } from '../../../common/keys/api-keys.js';
 import type { Role } from '../../../common/config/config.js';
 import { openConnectionStore } from '../../../common/connections/open-connection-store.js';
 import { createLogger } from '../../../common/logger.js';
