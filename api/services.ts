@@ -3,7 +3,7 @@
 // AWS credentials (npm start's sandbox, emulators/wiring/).
 import type { AwsCredentialIdentityProvider } from '../common/aws/credentials.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
-import { loadEncryptionKeys } from '../common/secret-box.js';
+import { loadEncryptionKeys } from '../common/secrets/secret-box.js';
 import type { Config } from '../common/config/config.js';
 import { createSlackWebClient } from '../common/config/slack.js';
 import type { AppOptions } from './app-deps.js';

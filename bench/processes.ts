@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
 import { loadConfig } from '../common/config/config.js';
-import { loadOrCreateEncryptionKey } from '../common/secret-box.js';
+import { loadOrCreateEncryptionKey } from '../common/secrets/secret-box.js';
 import { ensureSandboxConnections, type Sandbox } from '../emulators/sandbox.js';
 import { issueSlackSecrets, sandboxEnvironment } from '../emulators/split/environment.js';
 import { workerProbeWorkflow } from '../workflows/worker-probe.js';

@@ -5,8 +5,8 @@
 // connection did not open (named, with why; it is left as it was), 2 on a configuration error.
 import { loadConfigOrExit } from '../common/config/config.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
-import { encryptionKeyId } from '../common/encryption-keys.js';
-import { loadEncryptionKeys } from '../common/secret-box.js';
+import { encryptionKeyId } from '../common/secrets/encryption-keys.js';
+import { loadEncryptionKeys } from '../common/secrets/secret-box.js';
 
 const config = loadConfigOrExit();
 const current = encryptionKeyId(loadEncryptionKeys(config.dataDir, config.encryptionKeys)[0]!);

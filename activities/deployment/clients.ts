@@ -8,7 +8,7 @@ import { Octokit } from '@octokit/rest';
 import { awsClientConfig } from '../../common/aws/client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
-import { SealedValueError } from '../../common/secret-box.js';
+import { SealedValueError } from '../../common/secrets/secret-box.js';
 import type { DeploymentErrorCode } from '../../domain/deployment.js';
 import { permanent } from './errors.js';
 

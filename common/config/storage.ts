@@ -1,11 +1,11 @@
 // Shared state and the secrets in it: PostgreSQL instead of files in the data folder, and the
 // key ring that seals stored secrets.
 import { z } from 'zod';
-import { encryptionKeyField, encryptionKeyList, resolveEncryptionKeys } from '../encryption-keys.js';
+import { encryptionKeyField, encryptionKeyList, resolveEncryptionKeys } from '../secrets/encryption-keys.js';
 
 const storageSchema = z.object({
   SWITCHYARD_ENCRYPTION_KEY: encryptionKeyField.optional(),
-  // The key ring for rotation: current key first, then earlier ones still needed to open (common/encryption-keys.ts).
+  // The key ring for rotation: current key first, then earlier ones still needed to open (common/secrets/encryption-keys.ts).
   SWITCHYARD_ENCRYPTION_KEYS: encryptionKeyList.optional(),
   DATABASE_URL: z
     .string()
