@@ -2,12 +2,14 @@
 // workflow code (Temporal replays workflows in a sandbox where they do not exist), and imports
 // that run one way through the layers:
 //   domain/     the vocabulary (types, const lists, pure rules); imports nothing of ours
-//   common/     shared infrastructure; imports domain/ only
+//   common/     shared infrastructure, by concern (config/, connections/, telemetry/, temporal/);
+//               imports domain/ only
 //   workflows/  orchestration; imports domain/, workflow-safe common/ modules, and activities by type
 //   activities/ I/O; imports domain/, common/, and workflows/ for message definitions
 //   emulators/  stand-ins for AWS, GitHub, Slack and the channels; never import activities/
 //   emulators/wiring/  the sandbox turned into configuration and services for api/ and worker/
-//   api/, worker/  the production entry points; never import emulators/ (the image has none)
+//   api/, worker/  the production entry points; never import emulators/ (the image has none);
+//               api/ has one folder per resource and takes from activities/ only activities/slack/blocks
 //   launcher/  `npm start`, on top of all of the above
 import js from '@eslint/js';
 import vitest from '@vitest/eslint-plugin';
@@ -24,6 +26,12 @@ const upward = (from, names, extra = {}) => ({
   message: `Imports run one way (domain ← common ← workflows, activities ← api, worker): ${from} does not import from ${names.join(', ')}.`,
   ...extra,
 });
+
+const productionOnly = { group: folders('emulators', 'launcher'), message: 'api/ and worker/ are production code: they import nothing from emulators/ or launcher/ (the sandbox injects itself through emulators/wiring/).' };
+const apiPatterns = [
+  productionOnly,
+  { regex: '^(\\.\\./)+activities/(?!slack/blocks\\.js$)', message: 'api/ runs no activity: of activities/ it imports only the Slack message rendering (activities/slack/blocks.ts).' },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'scripts/**', 'coverage/**', 'test-results/**', 'web/**'] },
@@ -93,10 +101,22 @@ export default tseslint.config(
   // The production entry points and what they load: the image holds no emulator code, so the
   // sandbox reaches them only as configuration and injected services (emulators/wiring/).
   {
-    files: ['api/**/*.ts', 'worker/**/*.ts'],
+    files: ['worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [productionOnly] }] },
+  },
+  // api/ runs no activity: of activities/ it reads only the Slack adapter's message rendering
+  // (the interaction routes update the same message the activities post).
+  {
+    files: ['api/**/*.ts'],
+    ignores: ['api/connections/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: apiPatterns }] },
+  },
+  // One folder per API resource: connections take from deployments/ only the shared contract file.
+  {
+    files: ['api/connections/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: folders('emulators', 'launcher'), message: 'api/ and worker/ are production code: they import nothing from emulators/ or launcher/ (the sandbox injects itself through emulators/wiring/).' }],
+        patterns: [...apiPatterns, { group: ['**/deployments/**', '!**/deployments/schemas.js'], message: 'api/connections/ is its own resource: of api/deployments/ it imports only schemas.ts (the Panda contract).' }],
       }],
     },
   },

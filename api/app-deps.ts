@@ -3,14 +3,14 @@
 import type { Client } from '@temporalio/client';
 import type { WebClient } from '@slack/web-api';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
-import type { Role } from '../common/config.js';
+import type { AwsCredentialIdentityProvider } from '../common/aws/credentials.js';
+import type { Role } from '../common/config/config.js';
 import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { Logger } from '../common/logger.js';
-import type { SlackConfig } from '../common/slack-config.js';
+import type { SlackConfig } from '../common/config/slack.js';
 import type { ApiKeyRing } from './auth.js';
 import type { DeploymentDefaults } from './deployments/deployment-service.js';
-import type { DistributionSettings } from './distribution/service.js';
+import type { DistributionSettings } from './distributions/service.js';
 import type { KeyLimits } from './limits/key-limits.js';
 import type { RouteClass } from './limits/token-bucket.js';
 import type { WsLimits } from './ws/limits.js';

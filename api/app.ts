@@ -9,17 +9,18 @@ import { StreamTokenSigner } from './streams/stream-token.js';
 import { registerStreamTokenRoutes } from './streams/stream-token-routes.js';
 import { SessionSigner } from './sessions/session-signer.js';
 import { registerSessionRoutes } from './sessions/routes.js';
-import { ConnectionService } from './deployments/connection-service.js';
+import { ConnectionService } from './connections/connection-service.js';
+import { registerConnectionRoutes } from './connections/routes.js';
 import { DeploymentService } from './deployments/deployment-service.js';
 import { registerDeploymentRoutes } from './deployments/routes.js';
 import { createReleaseGate } from './deployments/release-gate.js';
 import { createSourceGate } from './deployments/source-gate.js';
-import { createDistributionApp, DISTRIBUTION_BASE_PATH } from './distribution/routes.js';
+import { registerDistributionRoutes } from './distributions/routes.js';
 import { FreezeService } from './freezes/freeze-service.js';
 import { registerFreezeRoutes } from './freezes/routes.js';
 import { registerCodeDeployHookRoutes } from './hooks/routes.js';
 import { registerSlackRoutes } from './slack/routes.js';
-import { DistributionService } from './distribution/service.js';
+import { DistributionService } from './distributions/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
 import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.js';
 import { requestBodyLimit } from './body-limit.js';
@@ -32,7 +33,7 @@ import { accessLog } from './access-log.js';
 import { requestScope, traceRequests } from './tracing.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { validationHook } from './validation.js';
-import { createWebSocketRoutes } from './ws/routes.js';
+import { registerWebSocketRoutes } from './ws/routes.js';
 import { KeyLimiter } from './limits/key-limits.js';
 import type { AppDeps, AppOptions } from './app-deps.js';
 
@@ -90,12 +91,11 @@ export function createApp(options: AppOptions) {
   deployments.metrics = metrics.business;
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeliveryMetricsRoutes(app, deps);
-  registerDeploymentRoutes(app, deps, {
+  registerConnectionRoutes(app, deps, {
     connections: deps.connections,
     connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),
-    deployments,
-    hub,
   });
+  registerDeploymentRoutes(app, deps, { deployments, hub });
   if (deps.slack) {
     const { config, client, publicUrl } = deps.slack;
     const shared = { connections: deps.connections, config, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, logger: deps.logger };
@@ -104,14 +104,13 @@ export function createApp(options: AppOptions) {
   }
   const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) => hub.nudge(`distribution:${eventId}`));
   distributions.metrics = metrics.business;
-  app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
+  registerDistributionRoutes(app, deps, { service: distributions, hub });
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
-  const webSocket = createWebSocketRoutes({
+  const webSocket = registerWebSocketRoutes(app, {
     keys: deps.keys, streamTokens, keysInUrls: url.keysInUrls, hub, deployments, distributions, logger: deps.logger, version: deps.version,
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
-  webSocket.register(app);
   // Documented here; the upgrade itself is handled by @hono/node-ws outside the OpenAPI router.
   app.openAPIRegistry.registerPath({
     method: 'get',

@@ -3,8 +3,8 @@
 // key's principal names who holds it (its label, and its person when known), never its position.
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
-import type { Role } from '../common/config.js';
+import { sha256Hex, type ApiKeyEntry } from '../common/keys/api-keys.js';
+import type { Role } from '../common/config/config.js';
 import { ApiError } from './errors.js';
 import { routeClassOf, type KeyLimiter } from './limits/key-limits.js';
 import type { RouteClass } from './limits/token-bucket.js';

@@ -1,10 +1,10 @@
 // Production entry (the image's default command): the API alone, against TEMPORAL_ADDRESS.
 // Stateless: run as many replicas as needed. No sandbox here: it refuses to start without a
 // production configuration (common/production-guard.ts); `npm start` runs the sandbox.
-import { loadConfigOrExit } from '../common/config.js';
+import { loadConfigOrExit } from '../common/config/config.js';
 import { createLogger } from '../common/logger.js';
 import { requireProductionEnvironment } from '../common/production-guard.js';
-import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
+import { ClusterNotPreparedError } from '../common/temporal/cluster.js';
 import { apiServices } from './services.js';
 import { apiKeyRingFrom, startApi } from './start.js';
 import { startConfiguredTracing } from '../common/telemetry/tracing.js';

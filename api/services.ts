@@ -1,11 +1,11 @@
 // What the API talks to besides Temporal: the connection store, and GitHub/AWS for validating
 // connections, plus deployment defaults, all from configuration. A launcher may inject the base
 // AWS credentials (npm start's sandbox, emulators/wiring/).
-import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../common/aws/credentials.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
-import { loadEncryptionKeys } from '../common/secret-box.js';
-import type { Config } from '../common/config.js';
-import { createSlackWebClient } from '../common/slack-config.js';
+import { loadEncryptionKeys } from '../common/secrets/secret-box.js';
+import type { Config } from '../common/config/config.js';
+import { createSlackWebClient } from '../common/config/slack.js';
 import type { AppOptions } from './app-deps.js';
 
 export type ApiServices = Pick<AppOptions, 'connections' | 'deploy' | 'streamTokenSecret'>;

@@ -1,15 +1,15 @@
 // Starts the HTTP API: shared by the production entry (api/main.ts) and the launcher.
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import type { Config } from '../common/config.js';
+import type { Config } from '../common/config/config.js';
 import type { Logger } from '../common/logger.js';
-import { connectionOptions } from '../common/temporal-connection.js';
-import { prepareClusterOrClose } from '../common/temporal-cluster.js';
+import { connectionOptions } from '../common/temporal/connection.js';
+import { prepareClusterOrClose } from '../common/temporal/cluster.js';
 import { VERSION } from '../common/version.js';
 import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
 import { slackServices, type ApiServices } from './services.js';
-import { keyEntry } from '../common/api-keys.js';
+import { keyEntry } from '../common/keys/api-keys.js';
 import { clientInterceptors } from '../common/telemetry/client-interceptors.js';
 import type { Tracing } from '../common/telemetry/tracing.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { PostgresConnectionStore } from '../common/connections/postgres-connection-store.js';
-import { SecretBox } from '../common/secret-box.js';
+import { SecretBox } from '../common/secrets/secret-box.js';
 import { blueGreenUrls } from '../emulators/aws/index.js';
 import { parseEnvironment } from '../emulators/split/environment.js';
 import { startTemporalCluster } from '../test/cluster/temporal-cluster.js';

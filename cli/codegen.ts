@@ -10,8 +10,8 @@ import { Client } from '@temporalio/client';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { createApp } from '../api/app.js';
 import { ApiKeyRing } from '../api/auth.js';
-import { keyEntry } from '../common/api-keys.js';
-import { loadConfig } from '../common/config.js';
+import { keyEntry } from '../common/keys/api-keys.js';
+import { loadConfig } from '../common/config/config.js';
 import { createLogger } from '../common/logger.js';
 import { sandboxApiServices } from '../emulators/wiring/services.js';
 

@@ -1,7 +1,7 @@
 // What the production entry points (api/main.ts, worker/main.ts: the image's commands) insist on
 // before they start. Sandbox mode lives in `npm start` and `npm run sandbox` only; a replica that
 // lost a variable must stop and say which, not come up with defaults anyone can read.
-import { isPublishedSandboxSecret } from './sandbox-secrets.js';
+import { isPublishedSandboxSecret } from './secrets/sandbox-secrets.js';
 
 export type ProductionRole = 'api' | 'worker';
 

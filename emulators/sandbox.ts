@@ -10,12 +10,12 @@ import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js'
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
 import type { ConnectionStore } from '../common/connections/connection-store.js';
-import type { SlackConfig } from '../common/slack-config.js';
-import { PUBLISHED_SANDBOX_SECRETS } from '../common/sandbox-secrets.js';
+import type { SlackConfig } from '../common/config/slack.js';
+import { PUBLISHED_SANDBOX_SECRETS } from '../common/secrets/sandbox-secrets.js';
 import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';
 import { keepSandboxState, readSandboxPorts, readSandboxState, writeSandboxPorts, type SandboxStateWriter } from './sandbox-state.js';
 
-/** Sandbox-only credentials: accepted by the emulators and nothing else (published: common/sandbox-secrets.ts). */
+/** Sandbox-only credentials: accepted by the emulators and nothing else (published: common/secrets/sandbox-secrets.ts). */
 export const SANDBOX_CREDENTIALS = {
   githubToken: PUBLISHED_SANDBOX_SECRETS.githubToken,
   /** A fine-grained token that may read the sandbox repositories but has no Actions write permission. */

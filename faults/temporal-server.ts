@@ -6,8 +6,8 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devServerSearchAttributeArgs } from '../common/search-attributes.js';
-import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
-import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
+import { devServerDynamicConfigArgs } from '../common/temporal/dynamic-config.js';
+import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../scripts/temporal-binaries.mjs';
 import { freePort } from '../test/support/free-port.js';
 import { startChild, waitUntil, type Child } from './processes.js';
 

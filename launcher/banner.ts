@@ -1,6 +1,6 @@
 // What `npm start` prints once everything listens: where each part is and how to authenticate.
-import type { StoredAdminKey } from '../common/admin-key.js';
-import type { Config } from '../common/config.js';
+import type { StoredAdminKey } from '../common/keys/admin-key.js';
+import type { Config } from '../common/config/config.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, SANDBOX_SLACK, type Sandbox } from '../emulators/sandbox.js';
 
 export interface BannerInput {

@@ -2,9 +2,9 @@
 // and search attributes), as the API and the worker also do at start. Exit 0 when the cluster is
 // ready, 1 with the commands to run when this client may not change it.
 import { Connection } from '@temporalio/client';
-import { loadConfigOrExit } from '../common/config.js';
-import { connectionOptions } from '../common/temporal-connection.js';
-import { ClusterNotPreparedError, prepareTemporalCluster } from '../common/temporal-cluster.js';
+import { loadConfigOrExit } from '../common/config/config.js';
+import { connectionOptions } from '../common/temporal/connection.js';
+import { ClusterNotPreparedError, prepareTemporalCluster } from '../common/temporal/cluster.js';
 
 const config = loadConfigOrExit();
 const address = config.temporal.address ?? 'localhost:7233';

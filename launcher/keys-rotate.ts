@@ -3,10 +3,10 @@
 // first) and the current binding. Safe to re-run: what is current already is left alone, so a
 // second run re-seals 0. Exit 0 when everything now opens under the current key, 1 when a
 // connection did not open (named, with why; it is left as it was), 2 on a configuration error.
-import { loadConfigOrExit } from '../common/config.js';
+import { loadConfigOrExit } from '../common/config/config.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
-import { encryptionKeyId } from '../common/encryption-keys.js';
-import { loadEncryptionKeys } from '../common/secret-box.js';
+import { encryptionKeyId } from '../common/secrets/encryption-keys.js';
+import { loadEncryptionKeys } from '../common/secrets/secret-box.js';
 
 const config = loadConfigOrExit();
 const current = encryptionKeyId(loadEncryptionKeys(config.dataDir, config.encryptionKeys)[0]!);

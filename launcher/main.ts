@@ -4,8 +4,8 @@
 // server (a process of its own), the workflow bundle (webpack, in this process) and the emulators. Sandbox mode is this launcher's default, asked for here on purpose
 // (SWITCHYARD_SANDBOX=false turns it off); nowhere else is it on unless set.
 import { join } from 'node:path';
-import { loadOrCreateAdminKey } from '../common/admin-key.js';
-import { loadConfigOrExit } from '../common/config.js';
+import { loadOrCreateAdminKey } from '../common/keys/admin-key.js';
+import { loadConfigOrExit } from '../common/config/config.js';
 import { createLogger } from '../common/logger.js';
 import { apiServices } from '../api/services.js';
 import { apiKeyRingFrom, startApi } from '../api/start.js';

@@ -5,8 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { devServerSearchAttributeArgs } from '../common/search-attributes.js';
-import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
-import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
+import { devServerDynamicConfigArgs } from '../common/temporal/dynamic-config.js';
+import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../scripts/temporal-binaries.mjs';
 
 export interface DevServerOptions {
   dataDir: string;

@@ -3,8 +3,8 @@
 // keys (HTTP, SSE, WebSocket); two keys of one label (a rotation) both work, as the same identity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRing } from '../api/auth.js';
-import { keyEntry, sha256Hex, type ApiKeyEntry } from '../common/api-keys.js';
-import { loadConfig } from '../common/config.js';
+import { keyEntry, sha256Hex, type ApiKeyEntry } from '../common/keys/api-keys.js';
+import { loadConfig } from '../common/config/config.js';
 import { approverRefusal, DEFAULT_APPROVAL_POLICY, type ApprovalPolicy, type Approver } from '../domain/approval-policy.js';
 import { buildTestApp } from './support/api.js';
 import { json } from './support/http.js';

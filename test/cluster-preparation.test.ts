@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
-import { ClusterNotPreparedError, prepareTemporalCluster } from '../common/temporal-cluster.js';
+import { ClusterNotPreparedError, prepareTemporalCluster } from '../common/temporal/cluster.js';
 import { buildTestApp, authHeader } from './support/api.js';
 import type { Json } from './support/http.js';
 

@@ -12,7 +12,7 @@ import { CONNECTIONS_FILE, FileConnectionStore, openConnectionStore, PostgresCon
 import type { Connection, ConnectionStore } from '../common/connections/connection-store.js';
 import { freePort } from './support/free-port.js';
 import { startPostgres, type Postgres } from './support/postgres.js';
-import { ENCRYPTION_KEY_FILE, loadOrCreateEncryptionKey, SecretBox } from '../common/secret-box.js';
+import { ENCRYPTION_KEY_FILE, loadOrCreateEncryptionKey, SecretBox } from '../common/secrets/secret-box.js';
 import { openConnectionSecret } from '../common/connections/connection-binding.js';
 import { legacySeal } from './support/legacy-seal.js';
 

@@ -8,7 +8,7 @@ import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig, type Config } from '../common/config.js';
+import { loadConfig, type Config } from '../common/config/config.js';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';

@@ -4,7 +4,7 @@
 // test sandbox (no hook, 40 ms steps), which records fewer progress reports than this path.
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SANDBOX_POLL_MS } from '../common/config.js';
+import { SANDBOX_POLL_MS } from '../common/config/config.js';
 import { connectSandboxHook, SANDBOX_HOOK_FUNCTION, SANDBOX_SLACK } from '../emulators/sandbox.js';
 import { sandboxApiServices, sandboxSlackServices } from '../emulators/wiring/services.js';
 import { ECS_LIFECYCLE_EVENTS } from '../emulators/aws/codedeploy-model.js';

@@ -3,7 +3,7 @@
 // is the status's code. No worker runs: every request here fails before one would be needed,
 // or on Temporal's own answer (an unknown workflow).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSlackConfig } from '../common/slack-config.js';
+import { loadSlackConfig } from '../common/config/slack.js';
 import { HOOK_SECRET_HEADER } from '../api/hooks/routes.js';
 import { authHeader, buildTestApp } from './support/api.js';
 import { json } from './support/http.js';

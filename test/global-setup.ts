@@ -7,8 +7,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
-import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../common/temporal-cli.js';
-import { devServerDynamicConfigArgs } from '../common/temporal-dynamic-config.js';
+import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../scripts/temporal-binaries.mjs';
+import { devServerDynamicConfigArgs } from '../common/temporal/dynamic-config.js';
 import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../worker/worker.js';
 
 declare module 'vitest' {

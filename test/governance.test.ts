@@ -6,7 +6,7 @@
 // emulators.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxApiServices } from '../emulators/wiring/services.js';
-import { approvalPolicies } from '../common/approval-policies.js';
+import { approvalPolicies } from '../common/config/approval-policies.js';
 import { deploymentEventsQuery } from '../workflows/deployment/messages.js';
 import { serviceDeploymentsQuery } from '../workflows/service/messages.js';
 import { serviceWorkflowId } from '../workflows/service/service-key.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_SECRET_HEADER, registerCodeDeployHookRoutes } from '../api/hooks/routes.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
 import { createLogger } from '../common/logger.js';
-import { loadSlackConfig } from '../common/slack-config.js';
+import { loadSlackConfig } from '../common/config/slack.js';
 import { buildTestApp } from './support/api.js';
 import { connectClient } from './support/temporal.js';
 import { latch, startStubWorker, type StubHarness } from './workflows/stub-worker.js';

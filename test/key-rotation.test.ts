@@ -15,7 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTIONS_FILE, openConnectionStore } from '../common/connections/open-connection-store.js';
 import type { Connection, ConnectionStore } from '../common/connections/connection-store.js';
-import { encryptionKeyId } from '../common/encryption-keys.js';
+import { encryptionKeyId } from '../common/secrets/encryption-keys.js';
 import { legacySeal } from './support/legacy-seal.js';
 import { startPostgres, type Postgres } from './support/postgres.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../common/config.js';
+import { loadConfig } from '../common/config/config.js';
 import { startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { sandboxChannelEndpoints } from '../emulators/wiring/channel-endpoints.js';
 import { sandboxApiServices } from '../emulators/wiring/services.js';

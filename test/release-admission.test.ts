@@ -4,7 +4,7 @@
 // 400 naming the rule, before anything is built (no build run, task definition or CodeDeploy
 // deployment in the emulators, no workflow). Today's blue/green input carries no `release`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalPolicies } from '../common/approval-policies.js';
+import { approvalPolicies } from '../common/config/approval-policies.js';
 import type { DeploymentInput } from '../domain/deployment.js';
 import type { ReleaseStrategy } from '../domain/release-strategy.js';
 import { seedEcsNativeService } from '../emulators/aws/seed-ecs-native.js';

@@ -3,7 +3,7 @@
 // start, and the gate's current details (approvals x of y, green and blue, time left), updated
 // when an approval is recorded and cleared once the deployment has left the gate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalPolicies } from '../common/approval-policies.js';
+import { approvalPolicies } from '../common/config/approval-policies.js';
 import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { admissionSummary } from '../domain/run-summaries.js';

@@ -7,7 +7,7 @@ import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { registerSlackRoutes } from '../api/slack/routes.js';
 import { DeploymentService } from '../api/deployments/deployment-service.js';
 import { createLogger } from '../common/logger.js';
-import { loadSlackConfig } from '../common/slack-config.js';
+import { loadSlackConfig } from '../common/config/slack.js';
 import { ACCOUNT_ID } from '../emulators/aws/index.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { decideAdmission } from '../workflows/service/admission.js';

@@ -2,7 +2,7 @@
 // then `?token=` on the SSE routes. Wrong, expired and wrong-scope tokens get the seeds' 401.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamTokenSigner } from '../api/streams/stream-token.js';
-import { encryptionKeyId } from '../common/encryption-keys.js';
+import { encryptionKeyId } from '../common/secrets/encryption-keys.js';
 import { authHeader, buildTestApp, TEST_KEYS } from './support/api.js';
 import { connectClient } from './support/temporal.js';
 

@@ -1,14 +1,14 @@
 // The API's event feeds query a workflow while its workflow task is pending (api/temporal-reads.ts),
 // and Temporal holds such queries until the task completes. With the server's default of one held
 // query per workflow, a second one (another API replica's feed, a status read) is refused with
-// RESOURCE_EXHAUSTED; common/temporal-dynamic-config.ts raises the limit on every server Switchyard
+// RESOURCE_EXHAUSTED; common/temporal/dynamic-config.ts raises the limit on every server Switchyard
 // starts. This checks it on the run's dev server, through a connection that does not retry, so a
 // refusal shows.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { SWITCHYARD_DYNAMIC_CONFIG } from '../common/temporal-dynamic-config.js';
+import { SWITCHYARD_DYNAMIC_CONFIG } from '../common/temporal/dynamic-config.js';
 import { serviceDeploymentsQuery } from '../workflows/service/messages.js';
 import type { serviceDeploymentsWorkflow } from '../workflows/service/workflow.js';
 import { installQuietRuntime } from './support/quiet-runtime.js';

@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
-import { loadConfig } from '../common/config.js';
+import { loadConfig } from '../common/config/config.js';
 import { createLogger } from '../common/logger.js';
 import { clientInterceptors } from '../common/telemetry/client-interceptors.js';
 import { startTracing } from '../common/telemetry/tracing.js';

@@ -2,7 +2,7 @@
 import type { ActivityDeps } from '../activities/index.js';
 import type { DeployEndpoints } from '../activities/deployment/clients.js';
 import { ChannelCircuitBreakers } from '../activities/distribution/circuit-breaker.js';
-import type { Config } from '../common/config.js';
+import type { Config } from '../common/config/config.js';
 import { circuitMetrics } from './circuit-metrics.js';
 import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { SlackActivityDeps } from '../activities/slack/index.js';

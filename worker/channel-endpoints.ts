@@ -1,7 +1,7 @@
 // Where the channel adapters point: at the configured real endpoints, with channels lacking
 // configuration failing clearly when used. (The sandbox injects its own: emulators/wiring/.)
 import type { ChannelType } from '../domain/channels.js';
-import type { Config } from '../common/config.js';
+import type { Config } from '../common/config/config.js';
 import { createChannelAdapters } from '../activities/distribution/channels/registry.js';
 import type { ChannelAdapter, ChannelEndpointsConfig, PartnerChannelType } from '../activities/distribution/channels/types.js';
 import { createUnconfiguredAdapter } from '../activities/distribution/channels/unconfigured.js';

@@ -1,10 +1,10 @@
 // Production entry: the worker alone, against TEMPORAL_ADDRESS. No sandbox here: it refuses to
 // start without a production configuration (common/production-guard.ts).
 // The Temporal runtime turns SIGINT/SIGTERM into a graceful worker shutdown.
-import { loadConfigOrExit } from '../common/config.js';
+import { loadConfigOrExit } from '../common/config/config.js';
 import { createLogger } from '../common/logger.js';
 import { requireProductionEnvironment } from '../common/production-guard.js';
-import { ClusterNotPreparedError } from '../common/temporal-cluster.js';
+import { ClusterNotPreparedError } from '../common/temporal/cluster.js';
 import { workerServices } from './services.js';
 import { workerTelemetry } from './telemetry.js';
 import { startWorker } from './start.js';

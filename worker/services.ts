@@ -1,9 +1,9 @@
 // What the worker's activities talk to: the configured services. A launcher may inject stand-ins
 // (npm start's sandbox, emulators/wiring/): channel adapters and the base AWS credentials.
-import type { AwsCredentialIdentityProvider } from '../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../common/aws/credentials.js';
 import { openConnectionStore } from '../common/connections/open-connection-store.js';
-import type { Config } from '../common/config.js';
-import { createSlackWebClient } from '../common/slack-config.js';
+import type { Config } from '../common/config/config.js';
+import { createSlackWebClient } from '../common/config/slack.js';
 import type { WorkerServices } from './activity-deps.js';
 import { realChannels, type ChannelSetup } from './channel-endpoints.js';
 

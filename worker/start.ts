@@ -3,10 +3,10 @@
 import { hostname } from 'node:os';
 import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import type { Config } from '../common/config.js';
+import type { Config } from '../common/config/config.js';
 import type { Logger } from '../common/logger.js';
-import { connectionOptions } from '../common/temporal-connection.js';
-import { prepareClusterAt } from '../common/temporal-cluster.js';
+import { connectionOptions } from '../common/temporal/connection.js';
+import { prepareClusterAt } from '../common/temporal/cluster.js';
 import { buildActivityDeps, type WorkerServices } from './activity-deps.js';
 import { createSwitchyardWorker } from './worker.js';
 import type { Tracing } from '../common/telemetry/tracing.js';

@@ -5,10 +5,10 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { Context } from '@temporalio/activity';
 import { Octokit } from '@octokit/rest';
-import { awsClientConfig } from '../../common/aws-client-config.js';
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws/client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
-import { SealedValueError } from '../../common/secret-box.js';
+import { SealedValueError } from '../../common/secrets/secret-box.js';
 import type { DeploymentErrorCode } from '../../domain/deployment.js';
 import { permanent } from './errors.js';
 

@@ -2,10 +2,10 @@
 // or a channel they do nothing, so a deployment never depends on Slack being configured; a Slack
 // failure is an ordinary activity failure the workflow's retry policy handles.
 import type { WebClient } from '@slack/web-api';
-import type { SlackGifs } from '../../common/slack-config.js';
-import { deploymentMessage, sendWithoutImagesOnRefusal, waitingForTestMessage, type SlackDeploymentView } from '../../common/slack-blocks.js';
+import type { SlackGifs } from '../../common/config/slack.js';
+import { deploymentMessage, sendWithoutImagesOnRefusal, waitingForTestMessage, type SlackDeploymentView } from './blocks.js';
 
-export type { SlackDeploymentView } from '../../common/slack-blocks.js';
+export type { SlackDeploymentView } from './blocks.js';
 
 export interface SlackActivityDeps {
   client: WebClient | undefined;

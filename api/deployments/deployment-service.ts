@@ -5,7 +5,7 @@
 //   freeze-check.ts, admission.ts, switch-rollback.ts, watch-heartbeat.ts, deployment-list.ts
 //   (visibility, with queries built by visibility-query.ts).
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ApprovalPolicies } from '../../common/approval-policies.js';
+import type { ApprovalPolicies } from '../../common/config/approval-policies.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { pandaStyleId } from '../../common/ids.js';
 import { DEFAULT_APPROVAL_POLICY, resolveSlackDefaults, type ApprovalPolicy } from '../../domain/approval-policy.js';

@@ -6,8 +6,8 @@
 // CodeDeploy, so those inputs stay identical to the Panda deploy API's.
 import { CodeDeployClient, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { awsClientConfig } from '../../common/aws-client-config.js';
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws/client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { DeployTarget } from '../../domain/deployment.js';
 import { DEFAULT_RELEASE_STRATEGY, planRelease, RELEASE_ENGINES, type ReleaseEngine, type ReleasePlan, type ReleaseStrategy } from '../../domain/release-strategy.js';

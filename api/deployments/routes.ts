@@ -1,5 +1,5 @@
-// The Panda deploy API's connection and deployment endpoints, plus rollback and listing.
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+// The Panda deploy API's deployment endpoints, plus rollback and listing (connections: api/connections/).
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps } from '../app-deps.js';
 import type { AdmissionOutcome } from '../../workflows/service/messages.js';
@@ -10,12 +10,10 @@ import { errorResponses, jsonResponse } from '../openapi-schemas.js';
 import { emptyJsonBodyAsObject } from '../optional-json-body.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
-import type { ConnectionStore } from '../../common/connections/connection-store.js';
-import type { ConnectionOperations } from './connection-service.js';
 import type { DeploymentOperations } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
 import {
-  ConnectAwsRequestSchema, ConnectGitHubRequestSchema, DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, RollbackRequestSchema, SwitchRequestSchema,
+  DeploymentIdParam, DeploymentsQuerySchema, DeployRequestSchema, envelopes, RollbackRequestSchema, SwitchRequestSchema,
 } from './schemas.js';
 
 /** Started (200) or queued (202): the Panda deploy API's deploy answer. */
@@ -34,60 +32,11 @@ const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, cont
 const security = [{ bearerAuth: [] }];
 
 export interface DeploymentRouteDeps {
-  connections: ConnectionStore;
-  connectionService: ConnectionOperations;
   deployments: DeploymentOperations;
   hub: WorkflowEventHub;
 }
 
-export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'auth' | 'streamAuth'>, { connections, connectionService, deployments, hub }: DeploymentRouteDeps) {
-  app.openapi(
-    createRoute({
-      method: 'post', path: '/api/v1/connect/github', tags: ['Connection'], summary: 'GitHub 레포 연결: validate a repository, branch and token, and keep it',
-      security, middleware: [deps.auth('deployer')] as const, request: body(ConnectGitHubRequestSchema),
-      responses: { 200: jsonResponse(envelopes.connectGitHub, 'Connected'), ...errorResponses(400, 401, 403) },
-    }),
-    async (c) => ok(c, 'GitHub 연결이 성공했습니다.', { githubConnectionId: await connectionService.connectGitHub(c.req.valid('json')) }),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post', path: '/api/v1/connect/aws', tags: ['Connection'], summary: 'AWS 계정 연결: static keys or an IAM role (assumed with sts:AssumeRole), validated with sts:GetCallerIdentity, and kept',
-      security, middleware: [deps.auth('deployer')] as const, request: body(ConnectAwsRequestSchema),
-      responses: { 200: jsonResponse(envelopes.connectAws, 'Connected'), ...errorResponses(400, 401, 403) },
-    }),
-    async (c) => ok(c, 'AWS 연결이 성공했습니다.', { awsConnectionId: await connectionService.connectAws(c.req.valid('json')) }),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get', path: '/api/v1/connections', tags: ['Connection'], summary: '저장된 연결 조회: connections, never their secrets',
-      security, middleware: [deps.auth('viewer')] as const,
-      responses: { 200: jsonResponse(envelopes.connections, 'Connections'), ...errorResponses(401, 403) },
-    }),
-    async (c) => {
-      const all = await connections.list();
-      return ok(c, '연결 정보를 조회했습니다.', {
-        github: all.flatMap((x) => (x.kind === 'github' ? [{ connectionId: x.id, owner: x.owner, repo: x.repo, branch: x.branch }] : [])),
-        aws: all.flatMap((x) => (x.kind === 'aws' ? [{ connectionId: x.id, region: x.region, ...(x.roleArn ? { roleArn: x.roleArn } : {}) }] : [])),
-      });
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'delete', path: '/api/v1/connections/{id}', tags: ['Connection'], summary: 'Delete a connection and its stored secret',
-      security, middleware: [deps.auth('deployer')] as const,
-      request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'gh_a1b2c3d4e5' }) }) },
-      responses: { 200: jsonResponse(envelopes.deleted, 'Deleted'), ...errorResponses(401, 403, 404) },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      if (!(await connections.remove(id))) throw new ApiError(404, `Connection not found: ${id}`);
-      return ok(c, '연결을 삭제했습니다.', { connectionId: id, deleted: true });
-    },
-  );
-
+export function registerDeploymentRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'auth' | 'streamAuth'>, { deployments, hub }: DeploymentRouteDeps) {
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/deploy', tags: ['Deployment'], summary: '배포 시작: build, push, ECS task definition, CodeDeploy blue/green, then wait for the switch',

@@ -3,7 +3,7 @@
 // store's explanation, so nothing is built or deployed for it; the activities would refuse it
 // too (activities/deployment/clients.ts), but only after the workflow had started.
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
-import { SealedValueError } from '../../common/secret-box.js';
+import { SealedValueError } from '../../common/secrets/secret-box.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
 export async function requireUsableSecrets(

@@ -11,11 +11,11 @@
 // A deployment that has already ended stopped its CodeDeploy deployment; its hook is answered here.
 import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { awsClientConfig } from '../../common/aws-client-config.js';
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws/client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { Logger } from '../../common/logger.js';
-import type { SlackConfig } from '../../common/slack-config.js';
+import type { SlackConfig } from '../../common/config/slack.js';
 import { testTrafficHookUpdate } from '../../workflows/deployment/hook-messages.js';
 import { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import type { DeploymentInput } from '../../domain/deployment.js';

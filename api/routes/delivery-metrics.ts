@@ -3,7 +3,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { MiddlewareHandler } from 'hono';
-import type { Role } from '../../common/config.js';
+import type { Role } from '../../common/config/config.js';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
 import { ApiError } from '../errors.js';

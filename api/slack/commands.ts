@@ -4,11 +4,11 @@
 // so a crash after the acknowledgement loses nothing and a refusal starts nothing. Only reads
 // (/platform-status) run after the acknowledgement and report through the response_url.
 import type { WebClient } from '@slack/web-api';
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
-import type { SlackConfig } from '../../common/slack-config.js';
+import type { SlackConfig } from '../../common/config/slack.js';
 import type { DeployTarget } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import type { DeployRequest } from '../deployments/schemas.js';

@@ -5,13 +5,13 @@
 import type { WebClient } from '@slack/web-api';
 import { DEPLOYMENT_ID_PATTERN } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
-import type { SlackConfig } from '../../common/slack-config.js';
+import type { SlackConfig } from '../../common/config/slack.js';
 import { TERMINAL_STATUSES } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ApiError } from '../errors.js';
 import { DEFAULT_APPROVAL_POLICY } from '../../domain/approval-policy.js';
-import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../common/slack-blocks.js';
-import type { SlackGifs } from '../../common/slack-config.js';
+import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../activities/slack/blocks.js';
+import type { SlackGifs } from '../../common/config/slack.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
 import { slackGroupsOf } from './user-groups.js';
 

@@ -4,14 +4,14 @@
 // 200, so a crash after it loses nothing; past ACK_DEADLINE_MS Slack is answered anyway (it allows
 // 3 seconds) and the outcome follows through the response_url. Slack's retries and repeated
 // trigger ids are answered, not re-run.
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { WebClient } from '@slack/web-api';
 import type { Context } from 'hono';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { Logger } from '../../common/logger.js';
-import type { SlackConfig } from '../../common/slack-config.js';
+import type { SlackConfig } from '../../common/config/slack.js';
 import type { SwitchyardEnv } from '../auth.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { errorResponse } from '../errors.js';

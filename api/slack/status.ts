@@ -6,8 +6,8 @@ import {
   type DeploymentStatus,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { awsClientConfig } from '../../common/aws-client-config.js';
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws/client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { AwsSecret, AwsConnection } from '../../common/connections/connection-store.js';
 import type { DeployTarget } from '../../domain/deployment.js';
 import { progressText, type ReleaseProgress } from '../../domain/release-progress.js';

@@ -9,8 +9,8 @@
 // Tokens of before (`st1.<payload>.<signature>`, no key id) verify under any key of the ring.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
-import { encryptionKeyId } from '../../common/encryption-keys.js';
-import type { Role } from '../../common/config.js';
+import { encryptionKeyId } from '../../common/secrets/encryption-keys.js';
+import type { Role } from '../../common/config/config.js';
 import type { Principal } from '../auth.js';
 
 export const STREAM_TOKEN_TTL_MS = 5 * 60_000;

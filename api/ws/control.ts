@@ -2,10 +2,10 @@
 // cancel a distribution (a deployer's). The same services as the HTTP API decide; their answer,
 // or their ApiError's status and message, goes back as `control_result`.
 import type { z } from 'zod';
-import type { Role } from '../../common/config.js';
+import type { Role } from '../../common/config/config.js';
 import { roleAllows, type Principal } from '../auth.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
-import type { DistributionService } from '../distribution/service.js';
+import type { DistributionService } from '../distributions/service.js';
 import { ApiError } from '../errors.js';
 import type { DeploymentControlSchema, DistributionControlSchema, ErrorSender, ServerMessageType } from './protocol.js';
 

@@ -5,7 +5,7 @@
 // without a valid key the upgrade still completes so the client can read the WatchHamster API's
 // AUTHENTICATION_REQUIRED error, and the connection is then closed (1008).
 //
-// Wiring: `const ws = createWebSocketRoutes(deps); ws.register(app);` before serving, then
+// Wiring: `const ws = registerWebSocketRoutes(app, deps);` before serving, then
 // `ws.inject(server)` after `serve()`, and `ws.close()` before `server.close()` on shutdown.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -49,6 +49,13 @@ export interface WebSocketRoutes {
 }
 
 export const WS_PATH = '/ws';
+
+/** Registers GET /ws on `app` like every other route module; the handle it returns injects and closes it. */
+export function registerWebSocketRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: WsDeps): WebSocketRoutes {
+  const routes = createWebSocketRoutes(deps);
+  routes.register(app);
+  return routes;
+}
 
 export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
   const limits: WsLimits = { ...WATCHHAMSTER_WS_LIMITS, ...deps.limits };

@@ -3,7 +3,7 @@
 import type { Logger } from '../../common/logger.js';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
-import type { DistributionService } from '../distribution/service.js';
+import type { DistributionService } from '../distributions/service.js';
 import { ApiError } from '../errors.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import type { ErrorCode, ErrorSender } from './protocol.js';

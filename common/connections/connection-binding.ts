@@ -6,7 +6,7 @@
 // nothing the secret does. Records sealed before this binding were bound to the id alone
 // (legacyBinding), which opens them until `npm run keys:rotate` re-seals them.
 import type { Connection } from './connection-store.js';
-import { SealedValueError, type SecretBox } from '../secret-box.js';
+import { SealedValueError, type SecretBox } from '../secrets/secret-box.js';
 
 const BINDING_VERSION = 'switchyard connection v2';
 

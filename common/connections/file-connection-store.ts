@@ -13,7 +13,7 @@ import type {
 } from './connection-store.js';
 import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret } from './connection-binding.js';
 import { pandaStyleId } from '../ids.js';
-import type { SecretBox } from '../secret-box.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 
 export const CONNECTIONS_FILE = 'connections.json';
 

@@ -1,6 +1,6 @@
 // Opens the connection store this configuration names: PostgreSQL or the JSON file.
-import type { Config } from '../config.js';
-import { loadEncryptionKeys, SecretBox } from '../secret-box.js';
+import type { Config } from '../config/config.js';
+import { loadEncryptionKeys, SecretBox } from '../secrets/secret-box.js';
 import type { ConnectionStore } from './connection-store.js';
 import { FileConnectionStore } from './file-connection-store.js';
 import { PostgresConnectionStore } from './postgres-connection-store.js';

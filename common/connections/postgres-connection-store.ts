@@ -11,7 +11,7 @@ import type {
 } from './connection-store.js';
 import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret } from './connection-binding.js';
 import { pandaStyleId } from '../ids.js';
-import type { SecretBox } from '../secret-box.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 
 export const MIGRATIONS_TABLE = 'switchyard_schema_migrations';
 export const CONNECTIONS_TABLE = 'switchyard_connections';

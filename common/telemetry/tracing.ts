@@ -11,7 +11,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { TracingConfig } from '../config.js';
+import type { TracingConfig } from '../config/config.js';
 import { RedactingSpanExporter } from './span-redaction.js';
 
 export interface Tracing {

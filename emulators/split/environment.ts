@@ -1,6 +1,6 @@
 // The environment a production-mode worker and API (SWITCHYARD_SANDBOX=false) need to run against
-// a split sandbox, through the ordinary configuration variables (common/config.ts,
-// common/slack-config.ts), plus SANDBOX_* lines with what a client connects with.
+// a split sandbox, through the ordinary configuration variables (common/config/config.ts,
+// common/config/slack.ts), plus SANDBOX_* lines with what a client connects with.
 // Written as KEY=value lines that `set -a; . file`, docker's --env-file and dotenv all read.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // seeded target, Slack settings) and injected services (channel adapters, the base AWS
 // credentials) for the production API and worker code, which never imports emulators/.
 // Used by `npm start` (launcher/), the tests, the bench and the fault suite.
-import type { Config } from '../../common/config.js';
+import type { Config } from '../../common/config/config.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { createChannelAdapters } from '../../activities/distribution/channels/registry.js';
 import { apiServices, slackServices, type ApiServices } from '../../api/services.js';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../api/slack/signature.js';
 import { PostgresConnectionStore } from '../../common/connections/postgres-connection-store.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import { SecretBox } from '../../common/secret-box.js';
+import { SecretBox } from '../../common/secrets/secret-box.js';
 import { blueGreenUrls } from '../../emulators/aws/index.js';
 import { parseEnvironment } from '../../emulators/split/environment.js';
 import { CONTENT_URLS } from '../channels/sandbox.js';

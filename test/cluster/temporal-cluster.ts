@@ -8,7 +8,7 @@
 // Also a TCP failover proxy (`failoverAddress`), standing for the load balancer that fronts a real
 // cluster's frontends: each new connection goes to the first node that accepts it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { SWITCHYARD_DYNAMIC_CONFIG } from '../../common/temporal-dynamic-config.js';
+import { SWITCHYARD_DYNAMIC_CONFIG } from '../../common/temporal/dynamic-config.js';
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,7 +5,7 @@
 // switches. Real app, workflow and worker against the sandbox emulators.
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRing } from '../../api/auth.js';
-import { keyEntry } from '../../common/api-keys.js';
+import { keyEntry } from '../../common/keys/api-keys.js';
 import { TEST_KEYS } from '../support/api.js';
 import { json, type Json } from '../support/http.js';
 import { sandboxSuite } from '../support/sandbox-suite.js';

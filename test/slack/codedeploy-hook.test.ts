@@ -7,7 +7,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_SECRET_HEADER, registerCodeDeployHookRoutes } from '../../api/hooks/routes.js';
 import { createLogger } from '../../common/logger.js';
-import { loadSlackConfig } from '../../common/slack-config.js';
+import { loadSlackConfig } from '../../common/config/slack.js';
 import { SANDBOX_CREDENTIALS, SANDBOX_SLACK } from '../../emulators/sandbox.js';
 import type { LifecycleHookEvent } from '../../emulators/aws/index.js';
 import { createHandler } from '../../lambda/after-allow-test-traffic/handler.js';

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../api/app.js';
 import type { AppOptions } from '../../api/app-deps.js';
-import { loadConfig } from '../../common/config.js';
+import { loadConfig } from '../../common/config/config.js';
 import { ApiKeyRing } from '../../api/auth.js';
 import { createLogger } from '../../common/logger.js';
 import { temporalAddress, type SandboxWorker } from './temporal.js';
-import { keyEntry } from '../../common/api-keys.js';
+import { keyEntry } from '../../common/keys/api-keys.js';
 
 export const TEST_KEYS = {
   admin: 'test-admin-key-0123456789',

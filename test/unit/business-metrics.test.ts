@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeploymentSnapshot } from '../../domain/deployment.js';
 import type { DistributionSnapshot } from '../../domain/distribution.js';
 import { BusinessMetrics } from '../../api/metrics/business.js';
-import { loadConfig } from '../../common/config.js';
+import { loadConfig } from '../../common/config/config.js';
 import { ChannelCircuitBreakers } from '../../activities/distribution/circuit-breaker.js';
 
 const deployment = (fields: Partial<DeploymentSnapshot>) => ({ deploymentId: 'dep_a', status: 'COMPLETED', cluster: 'panda-cluster', service: 'api', startedAt: '2026-01-01T00:00:00Z', ...fields }) as DeploymentSnapshot;

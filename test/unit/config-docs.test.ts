@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../common/config.js';
+import { configSchema } from '../../common/config/config.js';
 import { CHANNEL_TYPES } from '../../domain/channels.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,7 +30,7 @@ function generic(name: string): string {
 function variablesReadByTheCode(): Map<string, Set<string>> {
   const found = new Map<string, Set<string>>();
   const add = (name: string, file: string) => found.set(generic(name), (found.get(generic(name)) ?? new Set()).add(file.slice(root.length)));
-  for (const key of Object.keys(configSchema.shape)) add(key, join(root, 'common/config.ts'));
+  for (const key of Object.keys(configSchema.shape)) add(key, join(root, 'common/config/config.ts'));
   for (const file of PRODUCT_FOLDERS.flatMap((folder) => sourceFiles(join(root, folder)))) {
     const source = readFileSync(file, 'utf8');
     for (const m of source.matchAll(/\benv\??\.([A-Z][A-Z0-9_]+)\b/g)) add(m[1]!, file);

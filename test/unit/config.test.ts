@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../common/config.js';
+import { ConfigError, loadConfig } from '../../common/config/config.js';
 import { DEFAULT_APPROVAL_POLICY } from '../../domain/approval-policy.js';
-import { sha256Hex } from '../../common/api-keys.js';
+import { sha256Hex } from '../../common/keys/api-keys.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

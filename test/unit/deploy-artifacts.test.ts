@@ -10,9 +10,9 @@ import { DockerfileParser, JSONInstruction, ModifiableInstruction, type Instruct
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configSchema } from '../../common/config.js';
+import { configSchema } from '../../common/config/config.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import { SWITCHYARD_DYNAMIC_CONFIG } from '../../common/temporal-dynamic-config.js';
+import { SWITCHYARD_DYNAMIC_CONFIG } from '../../common/temporal/dynamic-config.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -151,7 +151,7 @@ describe('docker-compose.yml: the Temporal cluster', () => {
     }
     const dynamic = readYaml('deploy/temporal/dynamicconfig.yaml') as Record<string, { value: unknown }[]>;
     expect(dynamic['frontend.enableUpdateWorkflowExecution']?.[0]?.value).toBe(true);
-    // The settings every other Temporal that Switchyard runs on gets from common/temporal-dynamic-config.ts.
+    // The settings every other Temporal that Switchyard runs on gets from common/temporal/dynamic-config.ts.
     for (const [key, value] of Object.entries(SWITCHYARD_DYNAMIC_CONFIG)) expect(dynamic[key]?.[0]?.value, key).toEqual(value);
     expect(dynamic).not.toHaveProperty('system.forceSearchAttributesCacheRefreshOnRead'); // dev only
   });

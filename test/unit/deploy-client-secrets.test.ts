@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createDeployClients } from '../../activities/deployment/clients.js';
 import { CONNECTIONS_FILE, openConnectionStore } from '../../common/connections/open-connection-store.js';
 import type { Connection } from '../../common/connections/connection-store.js';
-import { SealedValueError } from '../../common/secret-box.js';
+import { SealedValueError } from '../../common/secrets/secret-box.js';
 
 const endpoints = { githubApiUrl: 'http://127.0.0.1:9', awsEndpoint: 'http://127.0.0.1:9' };
 

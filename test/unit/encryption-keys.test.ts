@@ -3,9 +3,9 @@
 // SecretBox sealing under the current key, opening under any listed one, and still opening the
 // format of before (no key id) with the key that sealed it.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../common/config.js';
-import { encryptionKeyId } from '../../common/encryption-keys.js';
-import { SealedValueError, SecretBox } from '../../common/secret-box.js';
+import { ConfigError, loadConfig } from '../../common/config/config.js';
+import { encryptionKeyId } from '../../common/secrets/encryption-keys.js';
+import { SealedValueError, SecretBox } from '../../common/secrets/secret-box.js';
 import { legacySeal } from '../support/legacy-seal.js';
 
 const A = Buffer.alloc(32, 1);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { productionProblems, SECRET_VARIABLES } from '../../common/production-guard.js';
-import { PUBLISHED_SANDBOX_SECRETS } from '../../common/sandbox-secrets.js';
+import { PUBLISHED_SANDBOX_SECRETS } from '../../common/secrets/sandbox-secrets.js';
 
 const complete = {
   TEMPORAL_ADDRESS: 'temporal.internal:7233',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiServices } from '../../api/services.js';
-import { loadConfig } from '../../common/config.js';
+import { loadConfig } from '../../common/config/config.js';
 import { SANDBOX_SLACK, startSandbox, type Sandbox } from '../../emulators/sandbox.js';
 import { sandboxApiConfig, sandboxApiServices, sandboxConfig, sandboxWorkerServices } from '../../emulators/wiring/services.js';
 

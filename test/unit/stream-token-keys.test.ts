@@ -3,7 +3,7 @@
 // under any key of the ring; swapping the named key id breaks the signature.
 import { describe, expect, it } from 'vitest';
 import { StreamTokenSigner } from '../../api/streams/stream-token.js';
-import { encryptionKeyId } from '../../common/encryption-keys.js';
+import { encryptionKeyId } from '../../common/secrets/encryption-keys.js';
 import { legacyStreamToken } from '../support/legacy-seal.js';
 
 const OLD = Buffer.alloc(32, 1);

@@ -5,7 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { INDEXED_VALUE_TYPES } from '../../common/temporal-cluster.js';
+import { INDEXED_VALUE_TYPES } from '../../common/temporal/cluster.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { DEFAULT_APPROVAL_POLICY, type TimeoutPolicy } from '../../domain/approval-policy.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, switchTrafficUpdate } from '../../workflows/deployment/messages.js';

@@ -4,9 +4,9 @@ import { request as httpRequest } from 'node:http';
 import { sandboxApiServices } from '../../emulators/wiring/services.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentService } from '../../api/deployments/deployment-service.js';
-import { DistributionService } from '../../api/distribution/service.js';
+import { DistributionService } from '../../api/distributions/service.js';
 import type { AppOptions } from '../../api/app-deps.js';
-import { createWebSocketRoutes, type WebSocketRoutes, type WsLimits } from '../../api/ws/routes.js';
+import { registerWebSocketRoutes, type WebSocketRoutes, type WsLimits } from '../../api/ws/routes.js';
 import { createLogger } from '../../common/logger.js';
 import { authHeader, buildTestApp, TEST_KEYS, testKeyRing } from '../support/api.js';
 import { client } from '../support/deploy-flow.js';
@@ -48,7 +48,7 @@ describe('WebSocket API (GET /ws)', () => {
     const wired = (built as { webSocket?: WebSocketRoutes }).webSocket;
     if (wired) return { app: built, ws: wired };
     const services = sandboxApiServices(worker.config, worker.sandbox);
-    const routes = createWebSocketRoutes({
+    const routes = registerWebSocketRoutes(built, {
       keys: testKeyRing(),
       hub: built.eventHub,
       deployments: new DeploymentService(temporal.client, taskQueue, services.connections, services.deploy.defaults),
@@ -57,7 +57,6 @@ describe('WebSocket API (GET /ws)', () => {
       version: 'test',
       limits,
     });
-    routes.register(built);
     return { app: built, ws: routes };
   }
 

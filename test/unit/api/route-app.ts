@@ -10,18 +10,19 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { OPENAPI_INFO } from '../../../api/app.js';
 import { ApiKeyRing, requireRole, requireStreamRole, type SwitchyardEnv } from '../../../api/auth.js';
 import { requestBodyLimit } from '../../../api/body-limit.js';
-import type { ConnectionOperations } from '../../../api/deployments/connection-service.js';
+import type { ConnectionOperations } from '../../../api/connections/connection-service.js';
 import type { DeploymentOperations } from '../../../api/deployments/deployment-service.js';
+import { registerConnectionRoutes } from '../../../api/connections/routes.js';
 import { registerDeploymentRoutes } from '../../../api/deployments/routes.js';
-import { createDistributionApp, DISTRIBUTION_BASE_PATH } from '../../../api/distribution/routes.js';
-import type { DistributionOperations } from '../../../api/distribution/service.js';
+import { registerDistributionRoutes } from '../../../api/distributions/routes.js';
+import type { DistributionOperations } from '../../../api/distributions/service.js';
 import { createErrorHandler, createNotFoundHandler, errorBody } from '../../../api/errors.js';
 import { WorkflowEventHub } from '../../../api/streams/event-hub.js';
 import type { RouteClass } from '../../../api/limits/token-bucket.js';
 import { StreamTokenSigner } from '../../../api/streams/stream-token.js';
 import { validationHook } from '../../../api/validation.js';
-import { keyEntry } from '../../../common/api-keys.js';
-import type { Role } from '../../../common/config.js';
+import { keyEntry } from '../../../common/keys/api-keys.js';
+import type { Role } from '../../../common/config/config.js';
 import { openConnectionStore } from '../../../common/connections/open-connection-store.js';
 import { createLogger } from '../../../common/logger.js';
 
@@ -95,14 +96,13 @@ export function routeApp(answers: FakeAnswers = {}) {
   app.notFound(createNotFoundHandler(errorBody, () => app.routes));
   app.use('/api/v1/*', requestBodyLimit());
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-  registerDeploymentRoutes(app, deps, {
+  registerConnectionRoutes(app, deps, {
     connections: openConnectionStore({ dataDir: mkdtempSync(join(tmpdir(), 'switchyard-unit-routes-')) }),
     connectionService: fakeConnections(calls, answers.connections ?? {}),
-    deployments: fakeDeployments(calls, answers.deployments ?? {}),
-    hub,
   });
+  registerDeploymentRoutes(app, deps, { deployments: fakeDeployments(calls, answers.deployments ?? {}), hub });
   const distributions = fakeDistributions(calls, answers.distributions ?? {});
-  app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, { service: distributions, hub }));
+  registerDistributionRoutes(app, deps, { service: distributions, hub });
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   return { app, calls };
 }

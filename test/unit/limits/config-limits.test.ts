@@ -1,7 +1,7 @@
 // The per-key limits come from the environment, parsed once with the rest of the configuration:
 // defaults that bound one client, 0 to turn a rate off, and a wrong value named at start.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../common/config.js';
+import { ConfigError, loadConfig } from '../../../common/config/config.js';
 
 const base = { SWITCHYARD_SANDBOX: 'true' };
 

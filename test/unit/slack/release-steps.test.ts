@@ -4,7 +4,7 @@
 // labels and text.
 import { describe, expect, it } from 'vitest';
 import { formatServiceStatus, type ServiceStatus } from '../../../api/slack/status.js';
-import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION, type SlackDeploymentView } from '../../../common/slack-blocks.js';
+import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION, type SlackDeploymentView } from '../../../activities/slack/blocks.js';
 import { progressText } from '../../../domain/release-progress.js';
 
 type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; text: { text: string }; confirm?: { title: { text: string }; confirm: { text: string } } }[] };

@@ -3,11 +3,11 @@
 import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackActivities, type SlackDeploymentView } from '../../../activities/slack/index.js';
-import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION } from '../../../common/slack-blocks.js';
+import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION } from '../../../activities/slack/blocks.js';
 import { RecentKeys } from '../../../api/slack/respond.js';
 import { signSlackRequest, verifySlackSignature } from '../../../api/slack/signature.js';
-import { createSlackWebClient, loadSlackConfig } from '../../../common/slack-config.js';
-import { ConfigError } from '../../../common/config.js';
+import { createSlackWebClient, loadSlackConfig } from '../../../common/config/slack.js';
+import { ConfigError } from '../../../common/config/config.js';
 import { startSlackEmulator, type RunningSlackEmulator } from '../../../emulators/slack/index.js';
 import { serveApp, type ServedApp } from '../../support/http-server.js';
 

@@ -4,8 +4,8 @@
 // GetCallerIdentity as the assumed role: the answer is the assumed-role ARN.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Octokit } from '@octokit/rest';
-import { awsClientConfig } from '../../common/aws-client-config.js';
-import type { AwsCredentialIdentityProvider } from '../../common/aws-credentials.js';
+import { awsClientConfig } from '../../common/aws/client-config.js';
+import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { AwsConnection, AwsSecret, ConnectionStore } from '../../common/connections/connection-store.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 

@@ -10,9 +10,9 @@
 //                                          "onTimeout": {"action": "escalate", "slackGroup": "S0ONCALL", "hardLimitSeconds": 7200},
 //                                          "strategy": {"type": "canary", "percent": 10, "bakeMinutes": 5}}}}
 import { z } from 'zod';
-import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../domain/approval-policy.js';
-import { ReleaseStrategySchema, type ReleaseStrategy } from '../domain/release-strategy.js';
-import { jsonOrFileField, ROLES } from './config-fields.js';
+import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
+import { ReleaseStrategySchema, type ReleaseStrategy } from '../../domain/release-strategy.js';
+import { jsonOrFileField, ROLES } from './fields.js';
 
 const slackId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,20}$`), `must be a Slack id starting with ${prefix}`);
 

@@ -28,6 +28,11 @@ export interface DistributionRouteDeps {
 /** The Distribution Service's sub-app, mounted at DISTRIBUTION_BASE_PATH. */
 export const DISTRIBUTION_BASE_PATH = '/api/distribution';
 
+/** Registers the distribution routes on `app` the way every route module does: mounted as a sub-app, for its error shape. */
+export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'auth' | 'streamAuth' | 'logger'>, routeDeps: DistributionRouteDeps): void {
+  app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, routeDeps));
+}
+
 export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' | 'logger'>, { service, hub }: DistributionRouteDeps) {
   const app = new OpenAPIHono<SwitchyardEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(deps.logger, distributionErrorBody));

@@ -6,7 +6,7 @@ import { CHANNEL_TYPES } from '../../domain/channels.js';
 import { CHANNEL_STATUSES, OVERALL_STATUSES, RETRY_STATUSES } from '../../domain/distribution.js';
 
 export const ChannelTypeSchema = z.enum(CHANNEL_TYPES).openapi({ description: '채널 타입', example: 'INSTAGRAM' });
-/** The Distribution Service's result status: a channel's status with COMPLETED called SUCCESS (api/distribution/mapping.ts). */
+/** The Distribution Service's result status: a channel's status with COMPLETED called SUCCESS (api/distributions/mapping.ts). */
 const CHANNEL_RESULT_STATUSES = ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED'] as const;
 const dateTime = () => z.string().openapi({ format: 'date-time' });
 

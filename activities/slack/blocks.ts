@@ -1,10 +1,10 @@
 // The deployment message in Block Kit: one message per deployment, updated in place as it moves
 // (stage changes, ready with the test URL and decision buttons, decision, outcome).
 import type { KnownBlock } from '@slack/web-api';
-import type { Decision, DeploymentSnapshot, DeploymentStatus, HealthFigures } from '../domain/deployment.js';
-import { isStepped, progressText } from '../domain/release-progress.js';
-import { continueLabel } from '../domain/release-strategy.js';
-import type { SlackGifs } from './slack-config.js';
+import type { Decision, DeploymentSnapshot, DeploymentStatus, HealthFigures } from '../../domain/deployment.js';
+import { isStepped, progressText } from '../../domain/release-progress.js';
+import { continueLabel } from '../../domain/release-strategy.js';
+import type { SlackGifs } from '../../common/config/slack.js';
 
 export const SWITCH_TRAFFIC_ACTION = 'switch_traffic';
 export const ROLL_BACK_ACTION = 'roll_back';

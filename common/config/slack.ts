@@ -1,5 +1,5 @@
 // Slack (ChatOps, approval buttons, notices) and CodeDeploy hook configuration. Parsed apart from
-// common/config.ts so the API and the worker can load it from the same environment.
+// common/config/config.ts so the API and the worker can load it from the same environment.
 import { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';

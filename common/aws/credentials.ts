@@ -5,7 +5,7 @@
 // identity before its Expiration. Nothing here is logged or returned to callers of the API.
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AwsConnection, AwsSecret } from './connections/connection-store.js';
+import type { AwsConnection, AwsSecret } from '../connections/connection-store.js';
 
 export type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ROLES, type Role } from './config-fields.js';
+import { ROLES, type Role } from '../config/fields.js';
 
 export interface ApiKeyEntry {
   /** Stable id of this key (for rotation and logs); from the file, or derived from the key's digest. */

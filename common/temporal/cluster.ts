@@ -8,7 +8,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time.js';
 // CommonJS: the namespace object is the default export under Node's ESM loader.
 import proto from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from './search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../search-attributes.js';
 
 const { temporal } = proto;
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;

@@ -56,7 +56,7 @@ export function loadTemporalProfile(env: Record<string, string>): { profile?: Te
   if (Boolean(raw.tls?.clientCert) !== Boolean(raw.tls?.clientKey)) {
     problems.push('TEMPORAL_TLS_CLIENT_CERT_PATH/_DATA and TEMPORAL_TLS_CLIENT_KEY_PATH/_DATA: mTLS needs both the client certificate and its key');
   }
-  // TEMPORAL_ADDRESS itself is checked with the other variables (common/config.ts).
+  // TEMPORAL_ADDRESS itself is checked with the other variables (common/config/config.ts).
   if (!env.TEMPORAL_ADDRESS && raw.address !== undefined && !ADDRESS.test(raw.address)) problems.push(`address of the temporal.toml profile: must be host:port, not "${raw.address}"`);
   const { apiKey, tls } = connect.connectionOptions;
   const metadata = raw.grpcMeta;

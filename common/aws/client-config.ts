@@ -5,8 +5,8 @@
 //   retries would multiply the attempts and hide a throttled service from the workflow);
 // - `request`: an API request a person waits for (a status read, the hook's report, validating
 //   a connection), so the SDK's standard mode retries throttling and 5xx, three attempts in all.
-import { awsCredentials, roleSessionName, type AwsAccess } from './aws-credentials.js';
-import type { AwsConnection, AwsSecret } from './connections/connection-store.js';
+import { awsCredentials, roleSessionName, type AwsAccess } from './credentials.js';
+import type { AwsConnection, AwsSecret } from '../connections/connection-store.js';
 
 export type AwsRetryPolicy = 'activity' | 'request';
 

@@ -8,7 +8,7 @@
 // `person`). A label or a Slack user belongs to one person at most.
 import { z } from 'zod';
 import { NAME, type ApiKeyEntry } from './api-keys.js';
-import { jsonOrFileField } from './config-fields.js';
+import { jsonOrFileField } from '../config/fields.js';
 
 const personSchema = z.object({
   apiKeys: z.array(z.string().regex(NAME, 'must be an API key label')).max(100).default([]),
