@@ -14,6 +14,8 @@ export const DEPLOYMENT_MILESTONES = [
   'gate_extended',
   /** Nobody decided within the switch timeout: another Slack group was called in (timeout action `escalate`). */
   'gate_escalated',
+  /** A progressive release reached a step: `details.step` (1-based), `details.weight` (green's production %), `details.steps`. */
+  'step',
   /** Production traffic moved to green. */
   'switched',
   /** The deployment was stopped and production stayed on (or returned to) blue. */

@@ -2,6 +2,7 @@
 // Pure types, const lists and functions over them, importing only domain/: the workflow, the
 // activities, configuration and the API all build on this file. Every list is written once, as a
 // const array, and its type is derived from it (zod schemas use `z.enum(THE_ARRAY)`).
+import type { ReleasePlan, ReleaseStep, ReleaseStrategyType } from './release-strategy.js';
 import type { Approval, ApprovalPolicy } from './approval-policy.js';
 
 export interface DeployTarget {
@@ -64,6 +65,8 @@ export interface DeploymentInput {
   };
   /** The service's approval policy when the deployment started; absent: DEFAULT_APPROVAL_POLICY. */
   approvalPolicy?: ApprovalPolicy;
+  /** A progressive release's plan (the admission's, from the service's engine); absent: today's blue/green. */
+  release?: ReleasePlan;
 }
 
 export const DEPLOYMENT_STATUSES = ['IN_PROGRESS', 'DEPLOYMENT_READY', 'SWITCHING', 'COMPLETED', 'FAILED', 'ROLLED_BACK'] as const;
@@ -181,6 +184,11 @@ export interface DeploymentSnapshot {
   /** The policy it started under: the API words its refusals from it too. */
   approvalPolicy?: ApprovalPolicy;
   rollbackOf?: string;
+  /** A progressive release: its strategy and steps, the step reached (0: the gate) and green's share of production traffic. */
+  strategy?: ReleaseStrategyType;
+  steps?: ReleaseStep[];
+  currentStep?: number;
+  trafficWeight?: number;
   eventCount: number;
 }
 

@@ -35,6 +35,8 @@ const MILESTONE_ALERTS: Readonly<Record<DeploymentMilestone, AlertTemplate | und
   analysis_breach: undefined,
   gate_extended: undefined,
   gate_escalated: undefined,
+  // A step reached is progress; a pause that asks for approval raises awaiting_decision.
+  step: undefined,
   switched: undefined,
   rolled_back: undefined,
 };
