@@ -75,7 +75,7 @@ async function walkSteps(ctx: DeploymentContext, plan: ReleasePlan, limitMs: num
       stage: 5, milestone: 'step' satisfies DeploymentMilestone, step: i + 1, steps: plan.steps.length, weight: state.trafficWeight,
       ...(step.pause ? { pause: step.pause } : {}),
     });
-    await syncSlack(ctx);
+    // Slack hears of approval pauses and the end, not of every step: a marker each, and a ten-step release has ten.
     if (i === last) break;
     const stopped = await hold(ctx, plan, step, i + 1);
     if (stopped) return await rollBack(ctx, stopped);
