@@ -38,28 +38,30 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
     await temporal?.close();
   });
 
-  /** An ECS-native service of its own, and a release of `image` to it with `strategy`. */
-  const releaseToEcs = async (strategy: ReleaseStrategy, repository: string) => {
-    const service = `pd-${randomBytes(3).toString('hex')}`;
+  /** A release with `strategy` of an image in `repository`: to an ECS-native service of its own, or to the sandbox's CodeDeploy service. */
+  const releaseTo = async (engine: ReleaseEngine, strategy: ReleaseStrategy, repository: string) => {
     const { target } = worker.sandbox;
+    const service = engine === 'ECS' ? `pd-${randomBytes(3).toString('hex')}` : target.service;
+    const cluster = engine === 'ECS' ? 'native' : target.cluster;
     // The build pushes to the repository, as the real workflow's docker push needs it to exist.
     if (!worker.sandbox.aws.state.ecr.summary().some((r) => r.name === repository)) worker.sandbox.aws.state.ecr.createRepository(repository);
-    seedEcsNativeService(worker.sandbox.aws.state, { cluster: 'native', service, containerName: target.containerName, containerPort: target.containerPort, image: `${repository}:v1` });
-    const planned = planRelease(strategy, 'ECS' satisfies ReleaseEngine);
+    if (engine === 'ECS') seedEcsNativeService(worker.sandbox.aws.state, { cluster, service, containerName: target.containerName, containerPort: target.containerPort, image: `${repository}:v1` });
+    const planned = planRelease(strategy, engine);
     if (!planned.ok) throw new Error(planned.message);
-    const { blueUrl, greenUrl } = blueGreenUrls(worker.sandbox.aws.url, 'native', service);
+    const { blueUrl, greenUrl } = engine === 'ECS' ? blueGreenUrls(worker.sandbox.aws.url, cluster, service) : target;
     const id = `dep_pd${randomBytes(4).toString('hex')}`;
     const handle = await temporal.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
       taskQueue, workflowId: id, workflowExecutionTimeout: 4 * 60_000,
       args: [deploymentInput(id, {
         ...connection, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', limits: LIMITS,
-        target: { ...target, cluster: 'native', service, ecrRepository: repository, blueUrl, greenUrl },
+        target: { ...target, cluster, service, ecrRepository: repository, blueUrl, greenUrl },
         approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, watch: WATCH }, release: planned.plan,
       })],
     });
     return { handle, service };
   };
-  type Handle = Awaited<ReturnType<typeof releaseToEcs>>['handle'];
+  const releaseToEcs = (strategy: ReleaseStrategy, repository: string) => releaseTo('ECS', strategy, repository);
+  type Handle = Awaited<ReturnType<typeof releaseTo>>['handle'];
   const waitFor = async (h: Handle, until: (s: DeploymentSnapshot) => boolean) => {
     let last: DeploymentSnapshot | undefined;
     await expect.poll(async () => { last = await h.query(deploymentSnapshotQuery); return until(last) || ['FAILED', 'ROLLED_BACK', 'COMPLETED'].includes(last.status); }, { timeout: 90_000, interval: 100 }).toBe(true);
@@ -89,5 +91,56 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
     expect(result.decision?.reason).toMatch(/^analysis: green error rate/);
     // One service deployment, no second one started by a retry.
     expect(started(service)).toBe(1);
+  }, 120_000);
+
+  const cases: Array<{ name: string; engine: ReleaseEngine; strategy: ReleaseStrategy; weights: number[]; degradeAt: number; repository: string }> = [
+    { name: 'CodeDeploy canary (a custom TimeBasedCanary config)', engine: 'CODE_DEPLOY', strategy: { type: 'canary', percent: 10, bakeMinutes: 1 }, weights: [10, 100], degradeAt: 10, repository: 'pd-cd-canary' },
+    { name: 'CodeDeploy linear (a custom TimeBasedLinear config)', engine: 'CODE_DEPLOY', strategy: { type: 'linear', stepPercent: 50, intervalMinutes: 1 }, weights: [50, 100], degradeAt: 50, repository: 'pd-cd-linear' },
+    { name: 'ECS blue/green with the PAUSE hook as the gate', engine: 'ECS', strategy: { type: 'blueGreen' }, weights: [100], degradeAt: 0, repository: 'pd-ecs-bg' },
+    { name: 'ECS linear', engine: 'ECS', strategy: { type: 'linear', stepPercent: 34, intervalMinutes: 1 }, weights: [34, 68, 100], degradeAt: 68, repository: 'pd-ecs-linear' },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: completes through every step`, async () => {
+      const { handle } = await releaseTo(c.engine, c.strategy, c.repository);
+      await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
+      await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
+      const result = await handle.result();
+      expect(result, JSON.stringify(result)).toMatchObject({ status: 'COMPLETED', finalService: 'green', currentStep: c.weights.length, trafficWeight: 100 });
+      const seen = await steps(handle);
+      expect(seen.at(-1)).toBe(100);
+      expect(seen.length).toBe(c.weights.length);
+    }, 120_000);
+
+    // Blue/green degrading at 0 % fails its health probes before the gate: nothing to walk.
+    if (c.degradeAt === 0) continue;
+    it(`${c.name}: rolled back by the watch at the step where green degrades (${c.degradeAt} %)`, async () => {
+      const { handle } = await releaseTo(c.engine, c.strategy, `${c.repository}-degrade-at-${c.degradeAt}`);
+      await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
+      await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
+      const result = await handle.result();
+      expect(result, JSON.stringify(result)).toMatchObject({ status: 'ROLLED_BACK', finalService: 'blue', currentStep: c.weights.indexOf(c.degradeAt) + 1, decision: { by: 'switchyard', via: 'workflow' } });
+      expect(result.decision?.reason).toMatch(/^analysis: green error rate/);
+    }, 120_000);
+  }
+
+  it('explicit steps with an approval at 10 % (ECS): holds at 10 % until approved, then completes', async () => {
+    const strategy: ReleaseStrategy = { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] };
+    const { handle } = await releaseToEcs(strategy, 'pd-ecs-steps');
+    await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
+    await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
+    const paused = await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY' && s.currentStep === 1);
+    expect(paused).toMatchObject({ trafficWeight: 10, approvalsRequired: 1, approvals: [] });
+    await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'bob', via: 'api' }] });
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED', currentStep: 2, trafficWeight: 100 });
+    expect(await steps(handle)).toEqual([10, 100]);
+  }, 120_000);
+
+  it('explicit steps with an approval at 10 % (ECS): green degrading there is rolled back during the pause', async () => {
+    const strategy: ReleaseStrategy = { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] };
+    const { handle } = await releaseToEcs(strategy, 'pd-ecs-steps-degrade-at-10');
+    await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
+    await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
+    const result = await handle.result();
+    expect(result, JSON.stringify(result)).toMatchObject({ status: 'ROLLED_BACK', currentStep: 1, trafficWeight: 10, decision: { by: 'switchyard', via: 'workflow' } });
   }, 120_000);
 });
