@@ -93,9 +93,9 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
     expect(started(service)).toBe(1);
   }, 120_000);
 
-  const cases: Array<{ name: string; engine: ReleaseEngine; strategy: ReleaseStrategy; weights: number[]; degradeAt: number; repository: string }> = [
-    { name: 'CodeDeploy canary (a custom TimeBasedCanary config)', engine: 'CODE_DEPLOY', strategy: { type: 'canary', percent: 10, bakeMinutes: 1 }, weights: [10, 100], degradeAt: 10, repository: 'pd-cd-canary' },
-    { name: 'CodeDeploy linear (a custom TimeBasedLinear config)', engine: 'CODE_DEPLOY', strategy: { type: 'linear', stepPercent: 50, intervalMinutes: 1 }, weights: [50, 100], degradeAt: 50, repository: 'pd-cd-linear' },
+  const cases: Array<{ name: string; engine: ReleaseEngine; strategy: ReleaseStrategy; weights: number[]; degradeAt: number; repository: string; config?: [string, string] }> = [
+    { name: 'CodeDeploy canary (a custom TimeBasedCanary config)', engine: 'CODE_DEPLOY', strategy: { type: 'canary', percent: 10, bakeMinutes: 1 }, weights: [10, 100], degradeAt: 10, repository: 'pd-cd-canary', config: ['Switchyard.ECSCanary10Percent1Minutes', 'TimeBasedCanary'] },
+    { name: 'CodeDeploy linear (a custom TimeBasedLinear config)', engine: 'CODE_DEPLOY', strategy: { type: 'linear', stepPercent: 50, intervalMinutes: 1 }, weights: [50, 100], degradeAt: 50, repository: 'pd-cd-linear', config: ['Switchyard.ECSLinear50PercentEvery1Minutes', 'TimeBasedLinear'] },
     { name: 'ECS blue/green with the PAUSE hook as the gate', engine: 'ECS', strategy: { type: 'blueGreen' }, weights: [100], degradeAt: 0, repository: 'pd-ecs-bg' },
     { name: 'ECS linear', engine: 'ECS', strategy: { type: 'linear', stepPercent: 34, intervalMinutes: 1 }, weights: [34, 68, 100], degradeAt: 68, repository: 'pd-ecs-linear' },
   ];
@@ -109,6 +109,8 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
       const seen = await steps(handle);
       expect(seen.at(-1)).toBe(100);
       expect(seen.length).toBe(c.weights.length);
+      // CodeDeploy: the custom configuration was created first (once: the second release finds it).
+      if (c.config) expect(worker.sandbox.aws.state.codedeploy.configs.find(c.config[0])).toMatchObject({ predefined: false, trafficRoutingConfig: { type: c.config[1] } });
     }, 120_000);
 
     // Blue/green degrading at 0 % fails its health probes before the gate: nothing to walk.
