@@ -4,6 +4,7 @@
 // watch at the step where green degrades (the sandbox test value `degrade-at-<N>` in the image).
 // Workflows are started by the client with `release` in the input (the API's part is separate).
 import { randomBytes } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPROVAL_POLICY } from '../domain/approval-policy.js';
 import { planRelease, type ReleaseEngine, type ReleaseStrategy } from '../domain/release-strategy.js';
@@ -13,6 +14,8 @@ import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, switchTrafficUpdate } from '../workflows/deployment/messages.js';
 import type { DeploymentSnapshot } from '../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../workflows/deployment/workflow.js';
+import { createDeployClients } from '../activities/deployment/clients.js';
+import { createReleaseActivities } from '../activities/deployment/release.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import { deploymentInput } from './support/deployment-input.js';
@@ -145,4 +148,45 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
     const result = await handle.result();
     expect(result, JSON.stringify(result)).toMatchObject({ status: 'ROLLED_BACK', currentStep: 1, trafficWeight: 10, decision: { by: 'switchyard', via: 'workflow' } });
   }, 120_000);
+
+  it('startRelease retried after a crash finds its deployment instead of starting another (both engines)', async () => {
+    const { services, config } = worker;
+    const activities = createReleaseActivities(createDeployClients(services.connections, services.deployEndpoints), { pollMs: config.deploy.pollMs });
+    // Temporal's own activity context (the activities log through it); each call is one attempt.
+    const attempt = new MockActivityEnvironment();
+    const release = {
+      startRelease: (input: Parameters<typeof activities.startRelease>[0]) => attempt.run(activities.startRelease, input) as ReturnType<typeof activities.startRelease>,
+      rollBackRelease: (input: Parameters<typeof activities.rollBackRelease>[0]) => attempt.run(activities.rollBackRelease, input) as ReturnType<typeof activities.rollBackRelease>,
+    };
+    const state = worker.sandbox.aws.state;
+    const { target } = worker.sandbox;
+    // ECS: the same stamped task definition, twice: one service deployment.
+    const service = `pd-${randomBytes(3).toString('hex')}`;
+    seedEcsNativeService(state, { cluster: 'native', service, containerName: target.containerName, containerPort: target.containerPort, image: 'repo/app:v1' });
+    const taskDefinitionArn = state.ecs.registerTaskDefinition({
+      family: service, containerDefinitions: [{ name: target.containerName, image: 'repo/app:v2', essential: true, portMappings: [{ containerPort: target.containerPort, protocol: 'tcp' }] }],
+      networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
+    }).arn;
+    const ecsPlan = planRelease({ type: 'canary', percent: 10, bakeMinutes: 1 }, 'ECS');
+    if (!ecsPlan.ok) throw new Error(ecsPlan.message);
+    const ecsInput = {
+      awsConnectionId: connection.awsConnectionId, plan: ecsPlan.plan,
+      cluster: 'native', service, application: '', group: '', taskDefinitionArn, containerName: target.containerName, containerPort: target.containerPort, deploymentId: `dep_${randomBytes(5).toString('hex')}`,
+    };
+    const first = await release.startRelease(ecsInput);
+    const again = await release.startRelease(ecsInput);
+    expect(again.releaseId).toBe(first.releaseId);
+    expect(state.ecs.counters.serviceDeploymentsStarted.toJSON()[`native/${service}`]).toBe(1);
+    await release.rollBackRelease({ awsConnectionId: connection.awsConnectionId, engine: 'ECS', releaseId: first.releaseId, reason: 'test' });
+    // CodeDeploy: the marker in the description finds the first deployment.
+    const cdPlan = planRelease({ type: 'linear', stepPercent: 50, intervalMinutes: 1 }, 'CODE_DEPLOY');
+    if (!cdPlan.ok) throw new Error(cdPlan.message);
+    const before = state.codedeploy.deployments.size;
+    const cdInput = { ...ecsInput, plan: cdPlan.plan, cluster: target.cluster, service: target.service, application: target.codeDeployApplication, group: target.codeDeployGroup, deploymentId: `dep_${randomBytes(5).toString('hex')}` };
+    const cdFirst = await release.startRelease(cdInput);
+    const cdAgain = await release.startRelease(cdInput);
+    expect(cdAgain.releaseId).toBe(cdFirst.releaseId);
+    expect(state.codedeploy.deployments.size).toBe(before + 1);
+    await release.rollBackRelease({ awsConnectionId: connection.awsConnectionId, engine: 'CODE_DEPLOY', releaseId: cdFirst.releaseId, reason: 'test' });
+  }, 60_000);
 });
