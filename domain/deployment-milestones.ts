@@ -14,7 +14,7 @@ export const DEPLOYMENT_MILESTONES = [
   'gate_extended',
   /** Nobody decided within the switch timeout: another Slack group was called in (timeout action `escalate`). */
   'gate_escalated',
-  /** A progressive release reached a step: `details.step` (index), `details.weight` (% on green). */
+  /** A progressive release reached a step: `details.step` (1-based), `details.weight` (green's production %), `details.steps`. */
   'step',
   /** Production traffic moved to green. */
   'switched',

@@ -2,8 +2,8 @@
 // Pure types, const lists and functions over them, importing only domain/: the workflow, the
 // activities, configuration and the API all build on this file. Every list is written once, as a
 // const array, and its type is derived from it (zod schemas use `z.enum(THE_ARRAY)`).
-import type { Approval, ApprovalPolicy } from './approval-policy.js';
 import type { ReleasePlan, ReleaseStep, ReleaseStrategyType } from './release-strategy.js';
+import type { Approval, ApprovalPolicy } from './approval-policy.js';
 
 export interface DeployTarget {
   cluster: string;

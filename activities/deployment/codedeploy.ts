@@ -32,7 +32,7 @@ export interface AwaitCodeDeployInput {
   stage: number;
 }
 
-const marker = (deploymentId: string) => `switchyard:${deploymentId}`;
+export const marker = (deploymentId: string) => `switchyard:${deploymentId}`;
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn' | 'containerName' | 'containerPort' | 'hookFunction'>): string {
@@ -66,7 +66,7 @@ export function taskSetArn(identifer: string | undefined, serviceArn: string | u
 const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 
 /** Ours among the group's active deployments first (at most one), then among the newest ones. */
-async function findExisting(codedeploy: CodeDeployClient, input: StartCodeDeployInput): Promise<string | undefined> {
+export async function findExisting(codedeploy: CodeDeployClient, input: Pick<StartCodeDeployInput, 'application' | 'group' | 'deploymentId'>): Promise<string | undefined> {
   for (const includeOnlyStatuses of [[...ACTIVE_STATUSES], undefined]) {
     const { deployments } = await codedeploy.send(new ListDeploymentsCommand({
       applicationName: input.application, deploymentGroupName: input.group, ...(includeOnlyStatuses ? { includeOnlyStatuses } : {}),

@@ -5,6 +5,7 @@ import { createDeployClients, type DeployEndpoints } from './clients.js';
 import { createCodeDeployActivities } from './codedeploy.js';
 import { createEcrActivities } from './ecr.js';
 import { createEcsActivities } from './ecs.js';
+import { createReleaseActivities } from './release.js';
 import { createHealthActivities, type HealthProbeSettings } from './health.js';
 import { createSourceActivities } from './source.js';
 import { createWatchActivities } from './watch.js';
@@ -25,6 +26,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     ...createEcrActivities(clients),
     ...createEcsActivities(clients),
     ...createCodeDeployActivities(clients, { pollMs: deps.pollMs }),
+    ...createReleaseActivities(clients, { pollMs: deps.pollMs }),
     ...createHealthActivities(deps.health),
     ...createWatchActivities(deps.health),
   };

@@ -28,6 +28,17 @@ export function deploymentActivities({ stageMs, callMs, heartbeatMs }: Pick<Depl
 }
 
 /**
+ * The release engines (activities/deployment/release.ts). `awaitRelease` waits as long as the
+ * engine may take to reach a weight (its own bakes included), heartbeating every poll.
+ */
+export function releaseActivities({ callMs, heartbeatMs }: Pick<DeploymentLimits, 'callMs' | 'heartbeatMs'>, waitMs: number) {
+  const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 };
+  const quick = proxyActivities<Activities>({ startToCloseTimeout: callMs, retry });
+  const { awaitRelease } = proxyActivities<Activities>({ startToCloseTimeout: waitMs, heartbeatTimeout: heartbeatMs, retry });
+  return { startRelease: quick.startRelease, awaitRelease, continueRelease: quick.continueRelease, rollBackRelease: quick.rollBackRelease };
+}
+
+/**
  * The watched hold's one activity: it runs as long as the gate may stay open (`holdMs`), and its
  * heartbeats (every window) let a crashed worker be noticed within three windows.
  */

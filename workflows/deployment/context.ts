@@ -8,13 +8,15 @@ import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/appro
 import { EventLog } from '../shared/event-log.js';
 import { deploymentActivities, slackActivities } from './activity-proxies.js';
 import type { DecisionRequest } from './messages.js';
+import type { ReleaseRef } from '../../activities/deployment/release-types.js';
 import type { Decision, DeploymentInput, DeploymentSnapshot, DeploymentStatus } from './types.js';
+import { progressivePlan } from './progressive.js';
 import { index, newVisibility, type Visibility } from './visibility.js';
 
 export interface DeploymentContext {
   readonly input: DeploymentInput;
-  /** The approval policy the deployment started under. */
-  readonly policy: ApprovalPolicy;
+  /** The approval policy the deployment started under (at a step's approval pause: with that step's count). */
+  policy: ApprovalPolicy;
   readonly state: DeploymentSnapshot;
   readonly log: EventLog;
   readonly acts: ReturnType<typeof deploymentActivities>;
@@ -41,6 +43,10 @@ export interface DeploymentContext {
   testNotice: { channel: string; ts: string; codeDeployDeploymentId: string } | null;
   /** The escalation to another Slack group, until it has been rewritten with the gate's outcome. */
   escalation: { channel: string; ts: string } | null;
+  /** A progressive release's engine deployment, once started (stages/progressive.ts). */
+  release?: ReleaseRef;
+  /** The pause the engine waits at for Switchyard (an ECS hook id, CodeDeploy's Ready), not answered yet. */
+  releaseAwaiting?: string | undefined;
   /** When the gate's timeout acts next, once extended or escalated (workflow clock); before: the switch timeout. */
   gateClosesAt?: number;
 }
@@ -48,6 +54,7 @@ export interface DeploymentContext {
 export function createContext(input: DeploymentInput): DeploymentContext {
   const { target } = input;
   const policy = input.approvalPolicy ?? DEFAULT_APPROVAL_POLICY;
+  const release = progressivePlan(input);
   return {
     input,
     policy,
@@ -70,6 +77,8 @@ export function createContext(input: DeploymentInput): DeploymentContext {
       approvals: [],
       approvalsRequired: policy.approvals,
       approvalPolicy: policy,
+      // A progressive release shows its plan from the start (nothing to replay: state only).
+      ...(release ? { strategy: release.strategy, steps: release.steps, currentStep: 0, trafficWeight: 0 } : {}),
       eventCount: 0,
     },
     log: new EventLog(),

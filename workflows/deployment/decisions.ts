@@ -6,7 +6,8 @@ import type { ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { Decision, DeploymentSnapshot } from './types.js';
 
 /** What the rules look at: a snapshot, plus what only the running workflow knows. */
-export type GateView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'finalService' | 'previousTaskDefinitionArn'> & {
+export type GateView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'finalService' | 'previousTaskDefinitionArn'>
+  & Partial<Pick<DeploymentSnapshot, 'steps' | 'currentStep' | 'trafficWeight'>> & {
   /** A decision taken but not yet acted on (the workflow's own state; a snapshot may lag it). */
   pending?: Decision['action'] | undefined;
 };
@@ -15,11 +16,20 @@ export const ALREADY_SWITCHED = 'Traffic has already been switched to green';
 
 /** Why traffic cannot be switched now, in the Panda deploy API's words; undefined when it can. */
 export function switchRefusal(view: GateView): string | undefined {
+  // A progressive release between pauses: traffic is moving, there is no pause to approve.
+  if (walking(view) && view.status === 'SWITCHING' && view.pending === undefined) {
+    return `Traffic is shifting to green (step ${view.currentStep ?? 0} of ${view.steps!.length}, ${view.trafficWeight ?? 0} %): there is no pause to approve now`;
+  }
   if (view.finalService === 'green' || view.status === 'SWITCHING' || view.status === 'COMPLETED' || view.pending === 'switch') return ALREADY_SWITCHED;
   if (view.status !== 'DEPLOYMENT_READY' || view.pending !== undefined) {
     return `Deployment is not ready for traffic switch. Current stage: ${view.stage}`;
   }
   return undefined;
+}
+
+/** A progressive release that has not put all traffic on green yet. */
+function walking(view: GateView): boolean {
+  return view.steps !== undefined && view.finalService !== 'green';
 }
 
 /**
@@ -42,6 +52,8 @@ export function rollbackPlan(view: GateView): RollbackPlan {
   }
   if (status === 'FAILED' || status === 'ROLLED_BACK') return { kind: 'refused', message: `Deployment ${id} has ended (${status}): nothing to roll back` };
   if ((status === 'IN_PROGRESS' || status === 'DEPLOYMENT_READY') && view.pending === undefined) return { kind: 'stop' };
+  // Between a progressive release's steps: any step rolls back.
+  if (status === 'SWITCHING' && walking(view) && view.pending === undefined) return { kind: 'stop' };
   return { kind: 'refused', message: `Deployment ${id} cannot be rolled back in status ${status}` };
 }
 

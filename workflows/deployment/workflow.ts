@@ -15,6 +15,9 @@ import { awaitDecision, markReady } from './stages/gate.js';
 import { codeDeployStage, taskDefinitionStage } from './stages/release.js';
 import { frozenBeforeRelease } from './stages/freeze-check.js';
 import { switchTraffic } from './stages/switch.js';
+import { releaseStage } from './stages/release-start.js';
+import { walkRelease } from './stages/walk.js';
+import { progressivePlan } from './progressive.js';
 import type { DeploymentInput, DeploymentSnapshot } from './types.js';
 import { canonicalServiceKey } from '../service/service-key.js';
 
@@ -54,7 +57,9 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
 
   await markReady(ctx);
   const decision = await awaitDecision(ctx);
-  return decision.action === 'switch' ? await switchTraffic(ctx, decision) : await rollBack(ctx, decision);
+  if (decision.action !== 'switch') return await rollBack(ctx, decision);
+  const plan = progressivePlan(input);
+  return plan ? await walkRelease(ctx, plan, decision) : await switchTraffic(ctx, decision);
 }
 
 /** Stages 1–4. A rollback deployment skips the build: it redeploys a known-good task definition. */
@@ -74,5 +79,8 @@ async function runStages(ctx: DeploymentContext): Promise<void> {
       return;
     }
   }
-  await codeDeployStage(ctx, imageUri, taskDefinitionArn);
+  // A progressive release (only with `input.release`, see progressive.ts: no patch needed).
+  const plan = progressivePlan(ctx.input);
+  if (plan) await releaseStage(ctx, plan, imageUri, taskDefinitionArn);
+  else await codeDeployStage(ctx, imageUri, taskDefinitionArn);
 }

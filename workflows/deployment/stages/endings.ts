@@ -3,10 +3,13 @@
 // production traffic.
 import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
+import { releaseActivities } from '../activity-proxies.js';
 import { decide, setStatus, snapshot, syncSlack, type DeploymentContext } from '../context.js';
 import { classifyFailure, type DeploymentFailure } from '../failures.js';
 import { STAGE_MESSAGES as M } from '../stage-texts.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
+
+const engineOf = (ctx: DeploymentContext) => releaseActivities(ctx.input.limits, ctx.input.limits.callMs);
 
 /** The workflow itself was cancelled (Temporal UI or CLI): stop what runs, as a rollback would. */
 export function cancelledByTemporal(): Decision {
@@ -27,6 +30,10 @@ async function rollBackNow(ctx: DeploymentContext, d: Decision): Promise<Deploym
     // A failed stop must not leave the deployment looking alive: it is recorded and the run ends.
     await acts.stopCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId, reason: d.reason ?? d.action })
       .catch((error: unknown) => { stopProblem = ` (stopping CodeDeploy failed: ${classifyFailure(error, state.stage).message})`; });
+  } else if (ctx.release) {
+    // An ECS-native release (only runs with `input.release`: no recorded history has it).
+    await engineOf(ctx).rollBackRelease({ ...ctx.release, reason: d.reason ?? d.action })
+      .catch((error: unknown) => { stopProblem = ` (rolling ECS back failed: ${classifyFailure(error, state.stage).message})`; });
   }
   state.finalService = 'blue';
   state.completedAt = new Date().toISOString();
@@ -46,6 +53,9 @@ export async function fail(ctx: DeploymentContext, failure: DeploymentFailure): 
   if (state.codeDeployDeploymentId) {
     const codeDeployDeploymentId = state.codeDeployDeploymentId;
     await CancellationScope.nonCancellable(() => acts.stopCodeDeploy({ ...aws, codeDeployDeploymentId, reason: failure.code }).catch(() => undefined));
+  } else if (ctx.release) {
+    const release = ctx.release;
+    await CancellationScope.nonCancellable(() => engineOf(ctx).rollBackRelease({ ...release, reason: failure.code }).catch(() => undefined));
   }
   state.completedAt = new Date().toISOString();
   setStatus(ctx, 'FAILED');

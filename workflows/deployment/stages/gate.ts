@@ -35,14 +35,15 @@ export async function markReady(ctx: DeploymentContext): Promise<void> {
  * The decision to act on: a person's, the watch's (a rollback on a breach), the timeout action's,
  * or a cancellation's (a rollback). Never a silent promotion.
  */
-export async function awaitDecision(ctx: DeploymentContext): Promise<Decision> {
+export async function awaitDecision(ctx: DeploymentContext, ownWatch = true): Promise<Decision> {
   const { input, policy } = ctx;
   // A rollback deployment goes straight on: the target is known good.
   if (input.rollback) ctx.decision = decide('switch', { by: input.requestedBy, via: 'workflow', reason: `rollback of ${input.rollback.of}` });
   // Superseded before it got here: it steps aside at once.
   if (ctx.supersededBy && !ctx.decision) ctx.decision = supersededDecision(ctx.supersededBy);
   const onTimeout = policy.onTimeout ?? { action: 'rollback' as const };
-  const watching = policy.watch && ctx.decision === undefined ? watchHold(ctx, policy.watch, holdLimitMs(input.limits.switchTimeoutMs, onTimeout)) : undefined;
+  // A progressive release's pause is watched by the walk's own watch (ownWatch false).
+  const watching = ownWatch && policy.watch && ctx.decision === undefined ? watchHold(ctx, policy.watch, holdLimitMs(input.limits.switchTimeoutMs, onTimeout)) : undefined;
   refreshGateDetails(ctx);
   try {
     return await decisionOrTimeout(ctx, onTimeout);
@@ -103,7 +104,7 @@ async function decisionOrTimeout(ctx: DeploymentContext, onTimeout: TimeoutPolic
  * breach rolls back (reason `analysis: …`, the windows in the event), or in dry run only records
  * the verdict. A watch that fails for good leaves the gate open, unwatched, and says so.
  */
-function watchHold(ctx: DeploymentContext, watch: WatchPolicy, holdMs: number): CancellationScope {
+export function watchHold(ctx: DeploymentContext, watch: WatchPolicy, holdMs: number): CancellationScope {
   const { input, state, log } = ctx;
   const scope = new CancellationScope();
   stageEvent(ctx, `Watching green against blue every ${seconds(watch.intervalMs)}: ${watch.windows} bad window(s) in a row ${watch.dryRun ? 'are recorded (dry run)' : 'roll back'}`, {
