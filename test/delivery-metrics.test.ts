@@ -27,7 +27,12 @@ describe('delivery metrics endpoint', () => {
     await temporal?.close();
   });
 
-  const closedAt = async (id: string) => (await temporal.client.workflow.getHandle(id).describe()).closeTime!.getTime();
+  // A run's status can read FAILED a moment before its workflow returns: wait for the close itself.
+  const closedAt = async (id: string) => {
+    const handle = temporal.client.workflow.getHandle(id);
+    await handle.result().catch(() => undefined);
+    return (await handle.describe()).closeTime!.getTime();
+  };
   const switched = async (connection: { githubConnectionId: string; awsConnectionId: string }) => {
     const id = (await api.deploy(connection)).body.data.deploymentId as string;
     await api.reach(id, 'DEPLOYMENT_READY');

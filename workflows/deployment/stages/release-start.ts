@@ -24,11 +24,12 @@ export function releaseStage(ctx: DeploymentContext, plan: ReleasePlan, imageUri
       ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
     }));
     ctx.release = { ...aws, engine: plan.engine, releaseId };
-    if (plan.engine === 'CODE_DEPLOY') {
-      // The hook route and the endings find a CodeDeploy deployment by this, as for blue/green.
-      state.codeDeployDeploymentId = releaseId;
-      index(ctx.visibility, [{ key: CodeDeployDeploymentId, value: releaseId }]);
-    }
+    // The hook route and the endings find a CodeDeploy deployment by this, as for blue/green. An
+    // ECS-native release indexes its service deployment ARN (never a CodeDeploy `d-…` id): without
+    // it the hook route would take it for a deployment still waiting to record its CodeDeploy id,
+    // and answer every unknown hook 503 after a 10 s wait for as long as this release runs.
+    if (plan.engine === 'CODE_DEPLOY') state.codeDeployDeploymentId = releaseId;
+    index(ctx.visibility, [{ key: CodeDeployDeploymentId, value: releaseId }]);
     stageEvent(ctx, M.blueRunning, { url: target.blueUrl });
     stageEvent(ctx, M.greenStarting, { url: target.greenUrl, releaseId });
     const atGate = await release.awaitRelease({ ...ctx.release, until: 'gate' });
