@@ -38,6 +38,7 @@ export async function startWorker(config: Config, address: string, logger: Logge
     taskQueue: config.temporal.taskQueue,
     identity: workerIdentity,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    maxConcurrentActivityTaskExecutions: config.temporal.maxConcurrentActivities,
     ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : workflowBundle ? { workflowBundle } : {}),
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
     tracing,

@@ -23,6 +23,7 @@ export interface SwitchyardWorkerOptions {
    * query, signal or timer needs it (histories are small, so that is cheap).
    */
   maxCachedWorkflows?: number;
+  maxConcurrentActivityTaskExecutions?: number;
   /** OpenTelemetry, when on (common/telemetry/tracing.ts): activity spans and the workflows' spans exported. */
   tracing?: Tracing | undefined;
 }
@@ -40,6 +41,7 @@ export function createSwitchyardWorker(options: SwitchyardWorkerOptions): Promis
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     // In-flight activities get this long to finish on SIGTERM before they are cancelled; Temporal
     // retries whatever is cut off, and every activity is idempotent.
     shutdownGraceTime: '10 seconds',

@@ -13,6 +13,10 @@ const temporalSchema = z.object({
   // Workflows a worker keeps in memory between their tasks. Idle ones (a distribution in its retry
   // window, a deployment at the gate) beyond it are evicted and replayed from history when needed.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  // Every deployment held at a watched gate runs one long activity (the watch) for as long as the
+  // gate is open: the SDK's default of 100 slots would let 100 held gates starve every other
+  // activity (builds, publishes). Mostly asleep between probe windows, so slots are cheap.
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(100_000).default(1000),
   // The workflow code bundled ahead of time (npm run bundle:workflows; the image builds it), so a
   // worker starts, and a crashed one comes back, without bundling for seconds first.
   WORKFLOW_BUNDLE_PATH: z.string().min(1).refine((path) => existsSync(path), 'no such file: build it with npm run bundle:workflows').optional(),
@@ -31,6 +35,8 @@ export interface TemporalConfig {
   taskQueue: string;
   /** WORKER_MAX_CACHED_WORKFLOWS: the worker's sticky cache, sized on purpose. */
   maxCachedWorkflows: number;
+  /** WORKER_MAX_CONCURRENT_ACTIVITIES: activity slots per worker (a watched gate holds one). */
+  maxConcurrentActivities: number;
   /** WORKFLOW_BUNDLE_PATH: prebuilt workflow code; the worker bundles workflows/ itself when unset. */
   workflowBundlePath: string | undefined;
   devPort: number;
@@ -44,6 +50,7 @@ export function temporalConfig(raw: TemporalRaw, profile: TemporalProfile): Temp
     namespace: profile.namespace ?? 'default',
     taskQueue: raw.TEMPORAL_TASK_QUEUE,
     maxCachedWorkflows: raw.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivities: raw.WORKER_MAX_CONCURRENT_ACTIVITIES,
     workflowBundlePath: raw.WORKFLOW_BUNDLE_PATH,
     devPort: raw.TEMPORAL_DEV_PORT,
     uiPort: raw.TEMPORAL_UI_PORT,

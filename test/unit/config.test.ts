@@ -49,6 +49,12 @@ describe('configuration', () => {
     expect(problemsOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://c:4317' })).toEqual([expect.stringMatching(/^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must be an http\(s\) URL/)]);
   });
 
+  it('gives the worker room for a watch per held gate, and takes WORKER_MAX_CONCURRENT_ACTIVITIES as a positive count', () => {
+    expect(loadConfig({}).temporal.maxConcurrentActivities).toBe(1000);
+    expect(loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '250' }).temporal.maxConcurrentActivities).toBe(250);
+    expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES/);
+  });
+
   it('takes WORKFLOW_BUNDLE_PATH only when the file is there, naming the command that builds it', () => {
     expect(problemsOf({ WORKFLOW_BUNDLE_PATH: join(tmpdir(), 'no-such-bundle.js') })).toEqual([expect.stringMatching(/^WORKFLOW_BUNDLE_PATH.*npm run bundle:workflows/)]);
     const path = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'workflow-bundle.js');
