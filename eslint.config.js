@@ -15,9 +15,37 @@ import js from '@eslint/js';
 import vitest from '@vitest/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram',
-  'dns', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks',
-  'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
+const nodeBuiltins = [
+  'assert',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
+];
 
 /** Import patterns for our top-level folders, reached by any number of `../`. */
 const folders = (...names) => names.map((name) => `**/../${name}/**`);
@@ -27,10 +55,17 @@ const upward = (from, names, extra = {}) => ({
   ...extra,
 });
 
-const productionOnly = { group: folders('emulators', 'launcher'), message: 'api/ and worker/ are production code: they import nothing from emulators/ or launcher/ (the sandbox injects itself through emulators/wiring/).' };
+const productionOnly = {
+  group: folders('emulators', 'launcher'),
+  message:
+    'api/ and worker/ are production code: they import nothing from emulators/ or launcher/ (the sandbox injects itself through emulators/wiring/).',
+};
 const apiPatterns = [
   productionOnly,
-  { regex: '^(\\.\\./)+activities/(?!slack/blocks\\.js$)', message: 'api/ runs no activity: of activities/ it imports only the Slack message rendering (activities/slack/blocks.ts).' },
+  {
+    regex: '^(\\.\\./)+activities/(?!slack/blocks\\.js$)',
+    message: 'api/ runs no activity: of activities/ it imports only the Slack message rendering (activities/slack/blocks.ts).',
+  },
 ];
 
 export default tseslint.config(
@@ -50,20 +85,34 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.flatMap((name) => [
-          { name, message: 'Workflow code is replayed in a sandbox: no Node built-ins.' },
-          { name: `node:${name}`, message: 'Workflow code is replayed in a sandbox: no Node built-ins.' },
-        ]),
-        patterns: [
-          { group: folders('activities'), allowTypeImports: true, message: 'Workflows import activities by type only (proxyActivities).' },
-          upward('workflows/', ['api', 'worker', 'emulators', 'launcher']),
-          // common/ is mostly I/O (config, stores, clients); these of its modules are safe in the sandbox.
-          { group: ['**/../common/**', '!**/../common/search-attributes.js'], message: 'Workflows import from common/ only its workflow-safe modules (search-attributes); shared vocabulary is in domain/.' },
-          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pino', '@aws-sdk/*', '@octokit/*', '@slack/*'], message: 'Not deterministic: keep I/O in activities.' },
-        ],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.flatMap((name) => [
+            { name, message: 'Workflow code is replayed in a sandbox: no Node built-ins.' },
+            { name: `node:${name}`, message: 'Workflow code is replayed in a sandbox: no Node built-ins.' },
+          ]),
+          patterns: [
+            {
+              group: folders('activities'),
+              allowTypeImports: true,
+              message: 'Workflows import activities by type only (proxyActivities).',
+            },
+            upward('workflows/', ['api', 'worker', 'emulators', 'launcher']),
+            // common/ is mostly I/O (config, stores, clients); these of its modules are safe in the sandbox.
+            {
+              group: ['**/../common/**', '!**/../common/search-attributes.js'],
+              message: 'Workflows import from common/ only its workflow-safe modules (search-attributes); shared vocabulary is in domain/.',
+            },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pino', '@aws-sdk/*', '@octokit/*', '@slack/*'],
+              message: 'Not deterministic: keep I/O in activities.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'fetch', message: 'No I/O in workflows.' },
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
         { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
@@ -75,28 +124,57 @@ export default tseslint.config(
   // no-restricted-imports would replace that one, not add to it.)
   {
     files: ['domain/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [upward('domain/', ['common', 'workflows', 'activities', 'api', 'worker', 'emulators', 'launcher'])] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [upward('domain/', ['common', 'workflows', 'activities', 'api', 'worker', 'emulators', 'launcher'])] },
+      ],
+    },
   },
   {
     files: ['common/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [upward('common/', ['workflows', 'activities', 'api', 'worker', 'emulators', 'launcher'])] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [upward('common/', ['workflows', 'activities', 'api', 'worker', 'emulators', 'launcher'])] },
+      ],
+    },
   },
   {
     files: ['activities/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          upward('activities/', ['api', 'worker', 'emulators', 'launcher']),
-          // An activity may signal its workflow (progress), so it may import the message definitions.
-          { group: ['**/../workflows/**/*.js', '!**/../workflows/**/messages.js'], message: 'Activities import workflows/ only for message definitions (messages.ts: defineSignal/defineUpdate); shared types are in domain/.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            upward('activities/', ['api', 'worker', 'emulators', 'launcher']),
+            // An activity may signal its workflow (progress), so it may import the message definitions.
+            {
+              group: ['**/../workflows/**/*.js', '!**/../workflows/**/messages.js'],
+              message:
+                'Activities import workflows/ only for message definitions (messages.ts: defineSignal/defineUpdate); shared types are in domain/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['emulators/**/*.ts'],
     ignores: ['emulators/wiring/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [upward('emulators/', ['activities'], { message: 'The emulators stand in for the outside world: they import nothing from activities/ (shared channel vocabulary is in domain/; the sandbox wiring is in emulators/wiring/).' })] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            upward('emulators/', ['activities'], {
+              message:
+                'The emulators stand in for the outside world: they import nothing from activities/ (shared channel vocabulary is in domain/; the sandbox wiring is in emulators/wiring/).',
+            }),
+          ],
+        },
+      ],
+    },
   },
   // The production entry points and what they load: the image holds no emulator code, so the
   // sandbox reaches them only as configuration and injected services (emulators/wiring/).
@@ -115,9 +193,18 @@ export default tseslint.config(
   {
     files: ['api/connections/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...apiPatterns, { group: ['**/deployments/**', '!**/deployments/schemas.js'], message: 'api/connections/ is its own resource: of api/deployments/ it imports only schemas.ts (the Panda contract).' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...apiPatterns,
+            {
+              group: ['**/deployments/**', '!**/deployments/schemas.js'],
+              message: 'api/connections/ is its own resource: of api/deployments/ it imports only schemas.ts (the Panda contract).',
+            },
+          ],
+        },
+      ],
     },
   },
   // Tests: every case asserts something (a case without one passes on anything, or fails only by
@@ -134,20 +221,50 @@ export default tseslint.config(
   {
     files: ['test/unit/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'vitest', importNames: ['inject'], message: 'inject() reads the Temporal globalSetup, which the unit tier has not: move the file out of test/unit/.' },
-          { name: '@temporalio/testing', importNames: ['TestWorkflowEnvironment'], message: 'The unit tier has no Temporal server: move the file out of test/unit/.' },
-          { name: '@temporalio/worker', importNames: ['Worker', 'NativeConnection'], message: 'The unit tier has no Temporal server: move the file out of test/unit/.' },
-          { name: '@temporalio/client', importNames: ['Connection', 'Client', 'WorkflowClient'], message: 'The unit tier has no Temporal server: move the file out of test/unit/.' },
-          { name: 'pg', message: 'The unit tier has no PostgreSQL: move the file out of test/unit/.' },
-          { name: 'playwright-core', message: 'The unit tier has no Chromium: move the file out of test/unit/.' },
-        ],
-        patterns: [{
-          group: ['**/support/temporal.js', '**/support/sandbox-suite.js', '**/support/worker-process.js', '**/support/postgres.js', '**/support/postgres-binaries.js', '**/support/api.js', '**/workflows/stub-worker.js', '**/moto/**'],
-          message: 'A Temporal, PostgreSQL or moto fixture: the unit tier runs without servers, so move the file out of test/unit/.',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vitest',
+              importNames: ['inject'],
+              message: 'inject() reads the Temporal globalSetup, which the unit tier has not: move the file out of test/unit/.',
+            },
+            {
+              name: '@temporalio/testing',
+              importNames: ['TestWorkflowEnvironment'],
+              message: 'The unit tier has no Temporal server: move the file out of test/unit/.',
+            },
+            {
+              name: '@temporalio/worker',
+              importNames: ['Worker', 'NativeConnection'],
+              message: 'The unit tier has no Temporal server: move the file out of test/unit/.',
+            },
+            {
+              name: '@temporalio/client',
+              importNames: ['Connection', 'Client', 'WorkflowClient'],
+              message: 'The unit tier has no Temporal server: move the file out of test/unit/.',
+            },
+            { name: 'pg', message: 'The unit tier has no PostgreSQL: move the file out of test/unit/.' },
+            { name: 'playwright-core', message: 'The unit tier has no Chromium: move the file out of test/unit/.' },
+          ],
+          patterns: [
+            {
+              group: [
+                '**/support/temporal.js',
+                '**/support/sandbox-suite.js',
+                '**/support/worker-process.js',
+                '**/support/postgres.js',
+                '**/support/postgres-binaries.js',
+                '**/support/api.js',
+                '**/workflows/stub-worker.js',
+                '**/moto/**',
+              ],
+              message: 'A Temporal, PostgreSQL or moto fixture: the unit tier runs without servers, so move the file out of test/unit/.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

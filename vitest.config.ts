@@ -57,16 +57,20 @@ export default defineConfig({
         },
       },
       // Real-time holds of an hour (test/hour/), only with `npm run test:hour`.
-      ...(process.env['SWITCHYARD_HOUR_TESTS'] ? [{
-        test: {
-          name: 'hour',
-          include: ['test/hour/**/*.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
-          pool: 'forks' as const,
-          testTimeout: 90 * 60_000,
-          hookTimeout: 120_000,
-        },
-      }] : []),
+      ...(process.env['SWITCHYARD_HOUR_TESTS']
+        ? [
+            {
+              test: {
+                name: 'hour',
+                include: ['test/hour/**/*.test.ts'],
+                globalSetup: ['test/global-setup.ts'],
+                pool: 'forks' as const,
+                testTimeout: 90 * 60_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

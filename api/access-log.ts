@@ -14,14 +14,17 @@ export function accessLog(logger: Logger): MiddlewareHandler<{ Variables: AuthVa
     } finally {
       // After next(), routePath names the handler that answered (or '*' when none matched).
       const principal = c.get('principal');
-      logger.info({
-        requestId: c.get('requestId'),
-        method: c.req.method,
-        route: routePath(c),
-        status: c.res.status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        ...(principal ? { key: principal.label } : {}),
-      }, 'request');
+      logger.info(
+        {
+          requestId: c.get('requestId'),
+          method: c.req.method,
+          route: routePath(c),
+          status: c.res.status,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          ...(principal ? { key: principal.label } : {}),
+        },
+        'request',
+      );
     }
   };
 }

@@ -86,28 +86,56 @@ export function createApp(options: AppOptions) {
   const freezes = new FreezeService(deps.client, deps.taskQueue);
   // Slack's approvers and deployers are resolved into each deployment's policy at its start.
   const slackAudience = deps.slack ? { approvers: deps.slack.config.approvers, deployers: deps.slack.config.deployers } : undefined;
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.connections, { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) }, (id) => hub.nudge(`deployment:${id}`), freezes, createSourceGate(deps.connections, deps.deploy.githubApiUrl),
-    createReleaseGate(deps.connections, { awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials }));
+  const deployments = new DeploymentService(
+    deps.client,
+    deps.taskQueue,
+    deps.connections,
+    { ...deps.deploy.defaults, ...(slackAudience ? { slack: slackAudience } : {}) },
+    (id) => hub.nudge(`deployment:${id}`),
+    freezes,
+    createSourceGate(deps.connections, deps.deploy.githubApiUrl),
+    createReleaseGate(deps.connections, { awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials }),
+  );
   deployments.metrics = metrics.business;
   registerFreezeRoutes(app, deps, { freezes, deployments });
   registerDeliveryMetricsRoutes(app, deps);
   registerConnectionRoutes(app, deps, {
     connections: deps.connections,
-    connectionService: new ConnectionService(deps.connections, { githubApiUrl: deps.deploy.githubApiUrl, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, timeoutMs: 10_000 }),
+    connectionService: new ConnectionService(deps.connections, {
+      githubApiUrl: deps.deploy.githubApiUrl,
+      awsEndpoint: deps.deploy.awsEndpoint,
+      baseAwsCredentials: deps.deploy.baseAwsCredentials,
+      timeoutMs: 10_000,
+    }),
   });
   registerDeploymentRoutes(app, deps, { deployments, hub });
   if (deps.slack) {
     const { config, client, publicUrl } = deps.slack;
-    const shared = { connections: deps.connections, config, awsEndpoint: deps.deploy.awsEndpoint, baseAwsCredentials: deps.deploy.baseAwsCredentials, logger: deps.logger };
+    const shared = {
+      connections: deps.connections,
+      config,
+      awsEndpoint: deps.deploy.awsEndpoint,
+      baseAwsCredentials: deps.deploy.baseAwsCredentials,
+      logger: deps.logger,
+    };
     registerSlackRoutes(app, { ...shared, slack: client, deployments, publicUrl });
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
   }
-  const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) => hub.nudge(`distribution:${eventId}`));
+  const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) =>
+    hub.nudge(`distribution:${eventId}`),
+  );
   distributions.metrics = metrics.business;
   registerDistributionRoutes(app, deps, { service: distributions, hub });
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
   const webSocket = registerWebSocketRoutes(app, {
-    keys: deps.keys, streamTokens, keysInUrls: url.keysInUrls, hub, deployments, distributions, logger: deps.logger, version: deps.version,
+    keys: deps.keys,
+    streamTokens,
+    keysInUrls: url.keysInUrls,
+    hub,
+    deployments,
+    distributions,
+    logger: deps.logger,
+    version: deps.version,
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
@@ -117,9 +145,13 @@ export function createApp(options: AppOptions) {
     path: '/ws',
     tags: ['Live'],
     summary: 'The WatchHamster WebSocket API: subscribe to deployment and distribution events, ping, control',
-    description: 'Authenticate with `Authorization: Bearer <key>`, or `?token=` holding a stream token of scope `ws` (POST /api/v1/stream-tokens) or, unless SWITCHYARD_KEYS_IN_URLS=false, the key itself. Messages use the envelope `{type, data, timestamp, client_id?}`; see the README for message types, filters, errors and limits.',
+    description:
+      'Authenticate with `Authorization: Bearer <key>`, or `?token=` holding a stream token of scope `ws` (POST /api/v1/stream-tokens) or, unless SWITCHYARD_KEYS_IN_URLS=false, the key itself. Messages use the envelope `{type, data, timestamp, client_id?}`; see the README for message types, filters, errors and limits.',
     security: [{ bearerAuth: [] }],
-    responses: { 101: { description: 'Switching Protocols: the WebSocket session' }, 426: { description: 'Upgrade Required: a plain HTTP request' } },
+    responses: {
+      101: { description: 'Switching Protocols: the WebSocket session' },
+      426: { description: 'Upgrade Required: a plain HTTP request' },
+    },
   });
 
   registerConsoleRoutes(app);

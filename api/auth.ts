@@ -42,7 +42,10 @@ export interface ExpiredKey {
 export class ApiKeyRing {
   private readonly byDigest = new Map<string, { principal: Principal; expiresAt?: number }>();
 
-  constructor(keys: readonly ApiKeyEntry[], private readonly now: () => number = Date.now) {
+  constructor(
+    keys: readonly ApiKeyEntry[],
+    private readonly now: () => number = Date.now,
+  ) {
     for (const { sha256, role, label, id, person, expiresAt } of keys) {
       this.byDigest.set(sha256, {
         principal: { role, label, keyId: id, ...(person ? { person } : {}) },
@@ -86,7 +89,8 @@ function unauthorized(c: Context, message: string): ApiError {
 
 const expiredMessage = ({ expiredAt }: ExpiredKey) => `This API key expired at ${expiredAt}: ask for a new one`;
 
-const forbidden = (principal: Principal, needed: Role) => new ApiError(403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
+const forbidden = (principal: Principal, needed: Role) =>
+  new ApiError(403, `This API key (role ${principal.role}) may not do this: role ${needed} required`);
 
 /** The per-key limits a route's middleware applies after authentication; absent, none. */
 export interface RouteLimits {
@@ -118,7 +122,7 @@ export function sessionPrincipal(c: Context, sessions: SessionAuth | undefined):
   if (UNSAFE.has(c.req.method)) {
     const origin = c.req.header('origin');
     if (origin === undefined || !originAllowed(origin, c.req.header('host'), sessions.allowedOrigins)) {
-      throw new ApiError(403, 'Cross-site request refused: a session-authenticated change must come from the console\'s own origin');
+      throw new ApiError(403, "Cross-site request refused: a session-authenticated change must come from the console's own origin");
     }
   }
   const { expiresAt: _expiresAt, ...principal } = found;
@@ -158,16 +162,22 @@ export interface UrlCredentials {
  * in URLs are allowed. The token is never logged: request logs carry the path, not the query.
  */
 export function urlPrincipal(
-  keys: ApiKeyRing, tokens: StreamTokenVerifier, url: UrlCredentials, header: string | undefined, query: string | undefined, scope: string,
+  keys: ApiKeyRing,
+  tokens: StreamTokenVerifier,
+  url: UrlCredentials,
+  header: string | undefined,
+  query: string | undefined,
+  scope: string,
 ): Principal | ExpiredKey | undefined {
   if (header !== undefined) return keys.identify(header);
   const found = url.keysInUrls ? keys.identify(query) : undefined;
   return found ?? tokens.verify(query, scope);
 }
 
-const URL_CREDENTIALS_HINT = (url: UrlCredentials) => url.keysInUrls
-  ? '?token=<key or stream token for this stream>'
-  : '?token=<stream token for this stream> (API keys are not accepted in URLs here)';
+const URL_CREDENTIALS_HINT = (url: UrlCredentials) =>
+  url.keysInUrls
+    ? '?token=<key or stream token for this stream>'
+    : '?token=<stream token for this stream> (API keys are not accepted in URLs here)';
 
 /**
  * For SSE routes, which browsers open with EventSource (no headers): the Authorization header,
@@ -175,20 +185,29 @@ const URL_CREDENTIALS_HINT = (url: UrlCredentials) => url.keysInUrls
  * the stream keeps until it closes (api/limits/stream-slots.ts).
  */
 export function requireStreamRole(
-  keys: ApiKeyRing, tokens: StreamTokenVerifier, needed: Role, scopeOf: (c: Context) => string,
-  url: UrlCredentials = { keysInUrls: true }, limiter?: KeyLimiter, sessions?: SessionAuth,
+  keys: ApiKeyRing,
+  tokens: StreamTokenVerifier,
+  needed: Role,
+  scopeOf: (c: Context) => string,
+  url: UrlCredentials = { keysInUrls: true },
+  limiter?: KeyLimiter,
+  sessions?: SessionAuth,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     const query = c.req.query('token');
     // A console session (same-origin EventSource/fetch sends the cookie) when nothing else is presented.
-    const found = header === undefined && query === undefined && sessions
-      ? sessionPrincipal(c, sessions)
-      : urlPrincipal(keys, tokens, url, bearerToken(header), query, scopeOf(c));
+    const found =
+      header === undefined && query === undefined && sessions
+        ? sessionPrincipal(c, sessions)
+        : urlPrincipal(keys, tokens, url, bearerToken(header), query, scopeOf(c));
     if (found && 'expiredAt' in found) throw unauthorized(c, expiredMessage(found));
     const principal = found;
     if (!principal) {
-      throw unauthorized(c, `Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ${URL_CREDENTIALS_HINT(url)} (POST /api/v1/stream-tokens)`);
+      throw unauthorized(
+        c,
+        `Missing, invalid or expired credentials: send Authorization: Bearer <key>, or ${URL_CREDENTIALS_HINT(url)} (POST /api/v1/stream-tokens)`,
+      );
     }
     if (!roleAllows(principal.role, needed)) throw forbidden(principal, needed);
     limiter?.admit(c, principal.label, 'read');

@@ -4,9 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { MAX_REQUEST_BYTES } from './bounded-input.js';
 import { ApiError } from './errors.js';
 
-export const requestBodyLimit = (maxSize = MAX_REQUEST_BYTES) => bodyLimit({
-  maxSize,
-  onError: () => {
-    throw new ApiError(413, `Request body too large: at most ${maxSize} bytes`);
-  },
-});
+export const requestBodyLimit = (maxSize = MAX_REQUEST_BYTES) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError(413, `Request body too large: at most ${maxSize} bytes`);
+    },
+  });

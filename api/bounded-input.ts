@@ -17,8 +17,12 @@ export const MAX_JSON_BYTES = 32 * 1024;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** A string of 1–`max` characters without control characters. */
-export const boundedText = (max: number) => z.string().min(1).max(max)
-  .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'must not contain control characters' });
+export const boundedText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'must not contain control characters' });
 
 /** The deepest nesting of arrays and objects in `value`, walked without recursion. */
 export function jsonDepth(value: unknown): number {
@@ -35,10 +39,11 @@ export function jsonDepth(value: unknown): number {
 }
 
 /** A JSON object of bounded depth and size: depth first, walked once, so stringify never meets a deep value. */
-export const boundedJsonObject = () => z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  if (jsonDepth(value) > MAX_JSON_DEPTH) {
-    ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
-  } else if (Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_JSON_BYTES} bytes as JSON` });
-  }
-});
+export const boundedJsonObject = () =>
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    if (jsonDepth(value) > MAX_JSON_DEPTH) {
+      ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
+    } else if (Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_JSON_BYTES} bytes as JSON` });
+    }
+  });

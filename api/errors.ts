@@ -29,14 +29,32 @@ export class ApiError extends Error {
 }
 
 const PANDA_TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity', 423: 'Locked', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const DISTRIBUTION_CODES: Record<number, string> = {
-  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE',
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** The Panda deploy API's timestamp: ISO-8601 local form without zone or fraction, in UTC. */
@@ -81,18 +99,25 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, message:
  * cannot be reached is the operator's to fix, not an unexpected error: 503 with what to do.
  */
 export function clusterProblem(error: unknown): ApiError | undefined {
-  const cause = isGrpcServiceError(error) ? error : isGrpcServiceError((error as { cause?: unknown })?.cause) ? (error as { cause: unknown }).cause : undefined;
+  const cause = isGrpcServiceError(error)
+    ? error
+    : isGrpcServiceError((error as { cause?: unknown })?.cause)
+      ? (error as { cause: unknown }).cause
+      : undefined;
   if (!isGrpcServiceError(cause)) return undefined;
   const details = cause.details ?? '';
   if (cause.code === 14 || cause.code === 4) return new ApiError(503, 'Temporal is unreachable right now; nothing was changed, try again');
-  if (/search attribute/i.test(details)) return new ApiError(503, `The Temporal cluster lacks Switchyard's search attributes (${details}): run \`npm run cluster:init\``);
-  if (cause.code === 5 && /namespace/i.test(details)) return new ApiError(503, `The Temporal namespace is missing (${details}): run \`npm run cluster:init\``);
+  if (/search attribute/i.test(details))
+    return new ApiError(503, `The Temporal cluster lacks Switchyard's search attributes (${details}): run \`npm run cluster:init\``);
+  if (cause.code === 5 && /namespace/i.test(details))
+    return new ApiError(503, `The Temporal namespace is missing (${details}): run \`npm run cluster:init\``);
   return undefined;
 }
 
 /** Hono's onError: known errors keep their status; anything else is a 500 without internals. */
 export function createErrorHandler(logger: Logger, shape: ErrorShape = errorBody) {
-  const respond = (c: Context, status: ContentfulStatusCode, message: string, extras: ErrorExtras = {}, title?: string) => c.json(shape(status, message, extras, title), status);
+  const respond = (c: Context, status: ContentfulStatusCode, message: string, extras: ErrorExtras = {}, title?: string) =>
+    c.json(shape(status, message, extras, title), status);
   return (error: Error, c: Context) => {
     if (error instanceof ApiError) return respond(c, error.status, error.message, error.extras, error.title);
     const cluster = clusterProblem(error);
@@ -113,15 +138,21 @@ export function createErrorHandler(logger: Logger, shape: ErrorShape = errorBody
 }
 
 /** A route as Hono lists it (`app.routes`): its method and path pattern (`/a/:id`, `/b/*`). */
-export interface RouteEntry { method: string; path: string }
+export interface RouteEntry {
+  method: string;
+  path: string;
+}
 
 function patternOf(path: string): RegExp {
-  const source = path.split('/').map((segment) => {
-    if (segment === '*') return '.*';
-    const param = /^:[^{]+(?:\{(.+)\})?$/.exec(segment);
-    if (param) return param[1] ? `(?:${param[1]})` : '[^/]+';
-    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }).join('/');
+  const source = path
+    .split('/')
+    .map((segment) => {
+      if (segment === '*') return '.*';
+      const param = /^:[^{]+(?:\{(.+)\})?$/.exec(segment);
+      if (param) return param[1] ? `(?:${param[1]})` : '[^/]+';
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
   return new RegExp(`^${source}/?$`);
 }
 

@@ -30,6 +30,9 @@ logger.info({ url: api.url, temporal: address }, 'API listening');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'stopping API');
-    void api.stop().then(() => tracing?.shutdown()).then(() => process.exit(0));
+    void api
+      .stop()
+      .then(() => tracing?.shutdown())
+      .then(() => process.exit(0));
   });
 }

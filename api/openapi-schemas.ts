@@ -25,7 +25,10 @@ export const PandaErrorSchema = z
 
 export const DistributionErrorSchema = z
   .object({
-    error: z.string().openapi({ example: 'BAD_REQUEST', description: 'BAD_REQUEST, NOT_FOUND or INTERNAL_SERVER_ERROR (the Distribution Service); also UNAUTHORIZED, FORBIDDEN, CONFLICT' }),
+    error: z.string().openapi({
+      example: 'BAD_REQUEST',
+      description: 'BAD_REQUEST, NOT_FOUND or INTERNAL_SERVER_ERROR (the Distribution Service); also UNAUTHORIZED, FORBIDDEN, CONFLICT',
+    }),
     message: z.string(),
     timestamp: z.string().openapi({ format: 'date-time' }),
     details: z.record(z.string(), z.unknown()).optional(),
@@ -38,13 +41,21 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 }
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid request', 401: 'Missing or invalid API key', 403: 'The key\'s role does not allow this',
-  404: 'Not found', 408: 'Timed out', 409: 'Conflict with a running workflow', 423: 'Frozen: a freeze covers the service',
-  429: 'Too many requests for this API key (its rate for the route\'s class, or its open event streams): retry after `Retry-After` seconds',
-  500: 'Unexpected error', 503: 'Temporal or the worker unavailable',
+  400: 'Invalid request',
+  401: 'Missing or invalid API key',
+  403: "The key's role does not allow this",
+  404: 'Not found',
+  408: 'Timed out',
+  409: 'Conflict with a running workflow',
+  423: 'Frozen: a freeze covers the service',
+  429: "Too many requests for this API key (its rate for the route's class, or its open event streams): retry after `Retry-After` seconds",
+  500: 'Unexpected error',
+  503: 'Temporal or the worker unavailable',
 };
 
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const, minimum: 1 } } };
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const, minimum: 1 } },
+};
 
 export function errorResponses(...statuses: number[]) {
   return errorResponsesOf(PandaErrorSchema, statuses);
@@ -59,10 +70,13 @@ export function distributionErrorResponses(...statuses: number[]) {
 function errorResponsesOf(schema: z.ZodType, statuses: number[]) {
   const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses;
   return Object.fromEntries(
-    all.map((status) => [status, {
-      description: ERROR_DESCRIPTIONS[status] ?? 'Error',
-      ...(status === 429 ? { headers: RETRY_AFTER } : {}),
-      content: { 'application/json': { schema } },
-    }]),
+    all.map((status) => [
+      status,
+      {
+        description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+        ...(status === 429 ? { headers: RETRY_AFTER } : {}),
+        content: { 'application/json': { schema } },
+      },
+    ]),
   );
 }

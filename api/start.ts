@@ -25,7 +25,14 @@ export interface RunningApi {
 
 /** The API owns `services` from here on: stop() closes their connection store. */
 /** `tracing`: the process's OpenTelemetry (common/telemetry/tracing.ts), when on: server spans and client spans into Temporal. */
-export async function startApi(config: Config, address: string, keys: ApiKeyRing, logger: Logger, services: ApiServices, tracing?: Tracing): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  address: string,
+  keys: ApiKeyRing,
+  logger: Logger,
+  services: ApiServices,
+  tracing?: Tracing,
+): Promise<RunningApi> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
   const connection = await Connection.connect(connectionOptions(address, config.temporal.credentials));
@@ -60,7 +67,10 @@ export async function startApi(config: Config, address: string, keys: ApiKeyRing
   const server: ServerType = await new Promise((resolve, reject) => {
     // Request heads up to 64 KiB (Node's default is 16): an over-long query value then reaches
     // validation and gets the route's own 400, rather than a bodiless 431 from the HTTP parser.
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   app.webSocket.inject(server);

@@ -21,9 +21,7 @@ export async function checkTemporal(client: Client, address: string, taskQueue: 
   const namespace = client.options.namespace;
   const base = { address, namespace, worker: { taskQueue, polling: false, pollers: 0 } };
   try {
-    const info = await client.connection.withDeadline(Date.now() + DEADLINE_MS, () =>
-      client.workflowService.getSystemInfo({}),
-    );
+    const info = await client.connection.withDeadline(Date.now() + DEADLINE_MS, () => client.workflowService.getSystemInfo({}));
     const queue = await client.connection.withDeadline(Date.now() + DEADLINE_MS, () =>
       client.workflowService.describeTaskQueue({
         namespace,
@@ -32,7 +30,12 @@ export async function checkTemporal(client: Client, address: string, taskQueue: 
       }),
     );
     const pollers = queue.pollers?.length ?? 0;
-    return { ...base, reachable: true, serverVersion: info.serverVersion ?? undefined, worker: { taskQueue, polling: pollers > 0, pollers } };
+    return {
+      ...base,
+      reachable: true,
+      serverVersion: info.serverVersion ?? undefined,
+      worker: { taskQueue, polling: pollers > 0, pollers },
+    };
   } catch (error) {
     return { ...base, reachable: false, error: error instanceof Error ? error.message : String(error) };
   }

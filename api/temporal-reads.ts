@@ -3,7 +3,12 @@
 // worker needed), the start input from the first history event, and what an update's failure
 // means for the client. Each caller supplies its own answers (messages, error shape).
 import {
-  isGrpcServiceError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+  isGrpcServiceError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import { ApiError } from './errors.js';
@@ -27,11 +32,17 @@ export function historyChanges(client: Client, workflowId: string): (signal: Abo
     for (;;) {
       let response;
       try {
-        response = await client.connection.withAbortSignal(signal, () => client.connection.withDeadline(Date.now() + HISTORY_WAIT_MS, () =>
-          client.workflowService.getWorkflowExecutionHistory({
-            namespace: client.options.namespace, execution: { workflowId }, waitNewEvent: true, maximumPageSize: 1000,
-            ...(nextPageToken ? { nextPageToken } : {}),
-          })));
+        response = await client.connection.withAbortSignal(signal, () =>
+          client.connection.withDeadline(Date.now() + HISTORY_WAIT_MS, () =>
+            client.workflowService.getWorkflowExecutionHistory({
+              namespace: client.options.namespace,
+              execution: { workflowId },
+              waitNewEvent: true,
+              maximumPageSize: 1000,
+              ...(nextPageToken ? { nextPageToken } : {}),
+            }),
+          ),
+        );
       } catch (error) {
         // Our own deadline on a quiet workflow: simply wait again.
         if (!signal.aborted && isGrpcServiceError(error) && error.code === 4) continue;
@@ -59,7 +70,11 @@ export function historyChanges(client: Client, workflowId: string): (signal: Abo
 
 /** A query that gives up after a deadline; an unknown workflow is the caller's `notFound`. */
 export async function queryWithDeadline<T, Args extends unknown[]>(
-  client: Client, handle: WorkflowHandle, notFound: () => ApiError, query: QueryDefinition<T, Args>, ...args: Args
+  client: Client,
+  handle: WorkflowHandle,
+  notFound: () => ApiError,
+  query: QueryDefinition<T, Args>,
+  ...args: Args
 ): Promise<T> {
   try {
     return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(query, ...args));
@@ -78,7 +93,12 @@ export interface StateReadAnswers {
 }
 
 /** The workflow's state: live from its query, or its result once it has closed. */
-export async function readWorkflowState<T>(client: Client, handle: WorkflowHandle, query: QueryDefinition<T, []>, answers: StateReadAnswers): Promise<T> {
+export async function readWorkflowState<T>(
+  client: Client,
+  handle: WorkflowHandle,
+  query: QueryDefinition<T, []>,
+  answers: StateReadAnswers,
+): Promise<T> {
   try {
     return await queryWithDeadline(client, handle, answers.notFound, query);
   } catch (error) {
@@ -87,10 +107,13 @@ export async function readWorkflowState<T>(client: Client, handle: WorkflowHandl
     if (!description) throw answers.notFound();
     if (description.status.name === 'COMPLETED') return (await handle.result()) as T;
     if (description.status.name === 'FAILED' && answers.stateInFailure) {
-      const state = await handle.result().then(() => undefined, (failure: unknown) => {
-        const cause = failure instanceof WorkflowFailedError ? failure.cause : undefined;
-        return cause instanceof ApplicationFailure ? (cause.details?.[0] as T | undefined) : undefined;
-      });
+      const state = await handle.result().then(
+        () => undefined,
+        (failure: unknown) => {
+          const cause = failure instanceof WorkflowFailedError ? failure.cause : undefined;
+          return cause instanceof ApplicationFailure ? (cause.details?.[0] as T | undefined) : undefined;
+        },
+      );
       if (state) return state;
     }
     throw answers.unavailable();
@@ -100,7 +123,9 @@ export async function readWorkflowState<T>(client: Client, handle: WorkflowHandl
 /** The workflow's start input (its first argument), from one page of one history event; no secrets live there. */
 export async function readStartInput<T>(client: Client, workflowId: string): Promise<T | undefined> {
   const response = await client.workflowService.getWorkflowExecutionHistory({
-    namespace: client.options.namespace, execution: { workflowId }, maximumPageSize: 1,
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    maximumPageSize: 1,
   });
   const payload = response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   return payload ? defaultPayloadConverter.fromPayload<T>(payload) : undefined;
@@ -114,9 +139,7 @@ export async function readStartInput<T>(client: Client, workflowId: string): Pro
  * Undefined for anything else (an outage, say), which stays the caller's error.
  */
 export type UpdateProblem =
-  | { kind: 'refused'; message: string; type: string | undefined; details: readonly unknown[] }
-  | { kind: 'not-found' }
-  | { kind: 'closed' };
+  { kind: 'refused'; message: string; type: string | undefined; details: readonly unknown[] } | { kind: 'not-found' } | { kind: 'closed' };
 
 export function updateProblem(error: unknown): UpdateProblem | undefined {
   if (error instanceof WorkflowUpdateFailedError) {
@@ -140,10 +163,14 @@ export interface RefusalAnswers {
 export function updateRefusal(error: unknown, answers: RefusalAnswers): unknown {
   const problem = updateProblem(error);
   switch (problem?.kind) {
-    case 'refused': return answers.refused(problem.message, problem.type);
-    case 'not-found': return (answers.notFound ?? answers.closed)();
-    case 'closed': return answers.closed();
-    default: return error;
+    case 'refused':
+      return answers.refused(problem.message, problem.type);
+    case 'not-found':
+      return (answers.notFound ?? answers.closed)();
+    case 'closed':
+      return answers.closed();
+    default:
+      return error;
   }
 }
 
@@ -159,7 +186,9 @@ function updateTaskRaced(error: unknown): boolean {
 
 /** `executeUpdate`, asked again (up to 3 times) when the task carrying it raced; every other outcome as is. */
 export async function executeUpdateRetrying<Ret, Args extends [unknown, ...unknown[]]>(
-  handle: WorkflowHandle, update: UpdateDefinition<Ret, Args>, args: Args,
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, Args>,
+  args: Args,
 ): Promise<Ret> {
   for (let attempt = 1; ; attempt += 1) {
     try {

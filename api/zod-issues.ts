@@ -2,7 +2,10 @@
 // WebSocket (INVALID_MESSAGE_FORMAT details): the dotted path of each field, and its message.
 import type { ZodError } from 'zod';
 
-export interface FieldIssue { field: string; message: string }
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
 
 /** `root` names an issue about the whole value (HTTP: `(body)`, WebSocket: `(root)`). */
 export function fieldIssues(error: ZodError, root: string): FieldIssue[] {

@@ -10,9 +10,15 @@ import { sixNoOpsWorkflow } from './workflows/six-no-ops.js';
 
 type Stack = Awaited<ReturnType<typeof startBenchStack>>;
 
-const CONTENT = Object.fromEntries(['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]));
+const CONTENT = Object.fromEntries(
+  ['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]),
+);
 
-export interface BaselineRun { distributions: number; baseline: number; failed: number }
+export interface BaselineRun {
+  distributions: number;
+  baseline: number;
+  failed: number;
+}
 
 /**
  * `runs` runs of `total` workflows a side, `concurrency` at a time, each side timed from the first
@@ -21,18 +27,33 @@ export interface BaselineRun { distributions: number; baseline: number; failed: 
 export async function sixActivityBaseline(stack: Stack, total: number, concurrency: number, runs = 3): Promise<BaselineRun[]> {
   // A retry window of 1 ms: the distribution closes as soon as it has settled (webhook sent),
   // so its result is its settle time plus one timer's round trip.
-  const distribution = () => startRate(total, concurrency, async () => {
-    const eventId = `baseline-${randomUUID().slice(0, 12)}`;
-    const snapshot = await stack.client.workflow.execute(distributionWorkflow, {
-      workflowId: `dist-${eventId}`, taskQueue: stack.taskQueue,
-      args: [{ eventId, channels: CHANNEL_TYPES.map((type) => ({ type, config: { caption: 'baseline' } })), contentUrls: CONTENT, retryWindowMs: 1, retryBackoffMs: 100, requestedBy: 'bench' }],
+  const distribution = () =>
+    startRate(total, concurrency, async () => {
+      const eventId = `baseline-${randomUUID().slice(0, 12)}`;
+      const snapshot = await stack.client.workflow.execute(distributionWorkflow, {
+        workflowId: `dist-${eventId}`,
+        taskQueue: stack.taskQueue,
+        args: [
+          {
+            eventId,
+            channels: CHANNEL_TYPES.map((type) => ({ type, config: { caption: 'baseline' } })),
+            contentUrls: CONTENT,
+            retryWindowMs: 1,
+            retryBackoffMs: 100,
+            requestedBy: 'bench',
+          },
+        ],
+      });
+      return snapshot.overallStatus === 'COMPLETED';
     });
-    return snapshot.overallStatus === 'COMPLETED';
-  });
-  const baseline = () => startRate(total, concurrency, async () => {
-    const results = await stack.client.workflow.execute(sixNoOpsWorkflow, { workflowId: `baseline-noop-${randomUUID().slice(0, 12)}`, taskQueue: stack.taskQueue });
-    return results.length === 6;
-  });
+  const baseline = () =>
+    startRate(total, concurrency, async () => {
+      const results = await stack.client.workflow.execute(sixNoOpsWorkflow, {
+        workflowId: `baseline-noop-${randomUUID().slice(0, 12)}`,
+        taskQueue: stack.taskQueue,
+      });
+      return results.length === 6;
+    });
   const out: BaselineRun[] = [];
   for (let run = 0; run < runs; run += 1) {
     const sides = run % 2 === 0 ? [distribution, baseline] : [baseline, distribution];

@@ -3,7 +3,11 @@
 // the latest measurement and nobody copies figures by hand. Rows not run keep their table.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-export interface Figure { figure: string; measured: string; goal: string }
+export interface Figure {
+  figure: string;
+  measured: string;
+  goal: string;
+}
 
 export const PERFORMANCE_DOC = new URL('../docs/performance.md', import.meta.url);
 
@@ -11,7 +15,11 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The markdown table of one row's figures. */
 export function table(figures: readonly Figure[]): string {
-  return ['| figure | measured | goal |', '| --- | --- | --- |', ...figures.map((f) => `| ${cell(f.figure)} | ${cell(f.measured)} | ${cell(f.goal)} |`)].join('\n');
+  return [
+    '| figure | measured | goal |',
+    '| --- | --- | --- |',
+    ...figures.map((f) => `| ${cell(f.figure)} | ${cell(f.measured)} | ${cell(f.goal)} |`),
+  ].join('\n');
 }
 
 /** `page` with the table between row's markers replaced; throws when the page has no such markers. */

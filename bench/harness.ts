@@ -31,20 +31,39 @@ export async function startBenchStack() {
   if (!cli) throw new Error(HOW_TO_INSTALL_TEMPORAL);
   // Core at ERROR too: the start-rate rows terminate deployments whose tasks are in flight, and
   // core WARNs each "task not found" on completing one, which is expected there and only noise.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli.path }, searchAttributes: SEARCH_ATTRIBUTES, extraArgs: devServerDynamicConfigArgs(), log: { format: 'pretty', level: 'error' } },
+    server: {
+      executable: { type: 'existing-path', path: cli.path },
+      searchAttributes: SEARCH_ATTRIBUTES,
+      extraArgs: devServerDynamicConfigArgs(),
+      log: { format: 'pretty', level: 'error' },
+    },
   });
   const taskQueue = 'bench';
-  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', TEMPORAL_TASK_QUEUE: taskQueue, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-')) });
+  const config = loadConfig({
+    SWITCHYARD_SANDBOX: 'true',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-bench-')),
+  });
   const sandbox = await startSandbox();
   // The emulated Instagram account keeps Graph's quota of 50 API-published posts a day (the sandbox
   // passes no quotaTotal); one run publishes hundreds (the 200-distribution burst alone), and the
   // bench measures Switchyard, not that quota: past it, every later distribution ends PARTIAL.
   Object.assign(sandbox.channels.state.instagram, { quotaTotal: Number.MAX_SAFE_INTEGER });
   // Switchyard's workflows plus the bench-only baseline (bench/workflows/), and their activities.
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)), logger: new DefaultLogger('ERROR') });
-  const activities = { ...createActivities(buildActivityDeps(config, sandboxWorkerServices(config, sandbox), 'bench-worker')), ...benchActivities };
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+    logger: new DefaultLogger('ERROR'),
+  });
+  const activities = {
+    ...createActivities(buildActivityDeps(config, sandboxWorkerServices(config, sandbox), 'bench-worker')),
+    ...benchActivities,
+  };
   const worker = await createSwitchyardWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -55,12 +74,19 @@ export async function startBenchStack() {
   });
   const running = worker.run();
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-  const appWaitingUpTo = (syncWaitMs: number, retryWindowMs = 60_000) => createApp({
-    client, temporalAddress: env.address, taskQueue, keys: new ApiKeyRing([keyEntry('bench', 'admin', BENCH_KEY)]),
-    logger: createLogger('silent'), sandbox: true, version: 'bench',
-    distribution: { retryWindowMs, retryBackoffMs: 100, syncWaitMs }, eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
-    ...sandboxApiServices(config, sandbox),
-  });
+  const appWaitingUpTo = (syncWaitMs: number, retryWindowMs = 60_000) =>
+    createApp({
+      client,
+      temporalAddress: env.address,
+      taskQueue,
+      keys: new ApiKeyRing([keyEntry('bench', 'admin', BENCH_KEY)]),
+      logger: createLogger('silent'),
+      sandbox: true,
+      version: 'bench',
+      distribution: { retryWindowMs, retryBackoffMs: 100, syncWaitMs },
+      eventPollIntervalMs: EVENT_POLL_INTERVAL_MS,
+      ...sandboxApiServices(config, sandbox),
+    });
   return {
     pollMs: config.deploy.pollMs,
     /** The in-process worker's data folder (connections, key): an API process given it shares them. */

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 
-export interface NpmStartRun { startupS: number; readyS: number; completedS: number; totalS: number; historyEvents: number }
+export interface NpmStartRun {
+  startupS: number;
+  readyS: number;
+  completedS: number;
+  totalS: number;
+  historyEvents: number;
+}
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'bench-npm-start-admin-key-0123456789';
@@ -20,10 +26,12 @@ const KEY = 'bench-npm-start-admin-key-0123456789';
 /** A port free right now (the dev server, its UI and the API each need one). */
 async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on('error', reject);
+    const server = createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      })
+      .on('error', reject);
   });
 }
 
@@ -32,29 +40,61 @@ export async function npmStartRun(): Promise<NpmStartRun> {
   const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const t0 = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_API_KEY: KEY, LOG_LEVEL: 'warn' },
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(devPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_API_KEY: KEY,
+      LOG_LEVEL: 'warn',
+    },
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); if (output.includes('Switchyard is running')) resolve(); });
-      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Switchyard is running')) resolve();
+      });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
       void exited.then(() => reject(new Error(`npm start exited before its banner:\n${output.slice(-2000)}`)));
     });
     const startupS = (performance.now() - t0) / 1000;
     const base = `http://127.0.0.1:${port}`;
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       return (await res.json()) as { code?: number; data?: Record<string, unknown> };
     };
-    const github = await call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });
-    const aws = await call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+    const github = await call('POST', '/api/v1/connect/github', {
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      token: SANDBOX_CREDENTIALS.githubToken,
+    });
+    const aws = await call('POST', '/api/v1/connect/aws', {
+      region: SANDBOX_CREDENTIALS.region,
+      accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
+      secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
+    });
     const t1 = performance.now();
     const deployed = await call('POST', '/api/v1/deploy', {
-      githubConnectionId: github.data?.githubConnectionId, awsConnectionId: aws.data?.awsConnectionId,
-      owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version: 'v1.2.3',
+      githubConnectionId: github.data?.githubConnectionId,
+      awsConnectionId: aws.data?.awsConnectionId,
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      version: 'v1.2.3',
     });
     const id = deployed.data?.deploymentId as string;
     if (!id) throw new Error(`deploy refused: ${JSON.stringify(deployed)}`);
@@ -70,7 +110,11 @@ export async function npmStartRun(): Promise<NpmStartRun> {
     const historyEvents = await countHistory(devPort, id);
     return { startupS, readyS: (t2 - t1) / 1000, completedS: (t3 - t2) / 1000, totalS: (t3 - t0) / 1000, historyEvents };
   } finally {
-    try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -96,9 +140,18 @@ async function countHistory(devPort: number, workflowId: string): Promise<number
 export function printNpmStartRuns(runs: NpmStartRun[]): void {
   const row = (name: string, pick: (r: NpmStartRun) => number, digits = 1) => {
     const xs = runs.map(pick).sort((a, b) => a - b);
-    console.log('  %s min %s   median %s   max %s', name.padEnd(22), xs[0]!.toFixed(digits), xs[Math.floor(xs.length / 2)]!.toFixed(digits), xs.at(-1)!.toFixed(digits));
+    console.log(
+      '  %s min %s   median %s   max %s',
+      name.padEnd(22),
+      xs[0]!.toFixed(digits),
+      xs[Math.floor(xs.length / 2)]!.toFixed(digits),
+      xs.at(-1)!.toFixed(digits),
+    );
   };
-  console.log('`npm start` → first deployment COMPLETED (a process of its own, empty data folder, %d runs; goal total ≤ 8 s):', runs.length);
+  console.log(
+    '`npm start` → first deployment COMPLETED (a process of its own, empty data folder, %d runs; goal total ≤ 8 s):',
+    runs.length,
+  );
   row('start-up (s)', (r) => r.startupS);
   row('deploy → READY (s)', (r) => r.readyS);
   row('switch → COMPLETED (s)', (r) => r.completedS);
@@ -111,7 +164,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const runs: NpmStartRun[] = [];
   for (let i = 0; i < Number(process.argv[2] ?? 3); i += 1) {
     runs.push(await npmStartRun());
-    console.log('  run %d: %s', i + 1, JSON.stringify(runs.at(-1), (_k, v: unknown) => typeof v === 'number' ? Number(v.toFixed(2)) : v));
+    console.log(
+      '  run %d: %s',
+      i + 1,
+      JSON.stringify(runs.at(-1), (_k, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v)),
+    );
   }
   printNpmStartRuns(runs);
 }

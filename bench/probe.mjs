@@ -33,8 +33,13 @@ if (isMainThread && process.send) {
     process.send({
       id: message.id,
       report: {
-        rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers,
-        nativeContexts: getHeapStatistics().number_of_native_contexts, resources,
+        rss: usage.rss,
+        heapUsed: usage.heapUsed,
+        heapTotal: usage.heapTotal,
+        external: usage.external,
+        arrayBuffers: usage.arrayBuffers,
+        nativeContexts: getHeapStatistics().number_of_native_contexts,
+        resources,
         // Read before this request's own GC, which would count as a stall otherwise.
         loopDelayMaxMs: stalledMs,
         ...(message.heapSnapshot ? { heapSnapshot: writeHeapSnapshot(message.heapSnapshot) } : {}),

@@ -56,14 +56,20 @@ export async function freePort(): Promise<number> {
 }
 
 /** Node with tsx, a GC the probe can call, and the probe preloaded; stdio kept for failures. */
-export function startNodeProcess(entry: string, env: Record<string, string>, extraArgs: string[] = []): BenchProcess & { child: ChildProcess } {
+export function startNodeProcess(
+  entry: string,
+  env: Record<string, string>,
+  extraArgs: string[] = [],
+): BenchProcess & { child: ChildProcess } {
   const child = fork(entry, [], {
     execArgv: ['--expose-gc', ...extraArgs, '--import', 'tsx', '--import', here('./probe.mjs')],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let log = '';
-  const keep = (chunk: Buffer) => { log = (log + chunk.toString()).slice(-8192); };
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-8192);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let next = 0;
@@ -125,9 +131,12 @@ function productionEnvironment(stack: Stack, taskQueue: string): Record<string, 
     sandbox,
     urls: { github: sandbox.githubApiUrl, aws: sandbox.awsEndpoint, channels: sandbox.channels.url, slack: sandbox.slack.url },
     main: {
-      cluster: sandbox.target.cluster, service: sandbox.target.service,
-      codeDeployApplication: sandbox.target.codeDeployApplication, codeDeployGroup: sandbox.target.codeDeployGroup,
-      blueUrl: sandbox.target.blueUrl, greenUrl: sandbox.target.greenUrl,
+      cluster: sandbox.target.cluster,
+      service: sandbox.target.service,
+      codeDeployApplication: sandbox.target.codeDeployApplication,
+      codeDeployGroup: sandbox.target.codeDeployGroup,
+      blueUrl: sandbox.target.blueUrl,
+      greenUrl: sandbox.target.greenUrl,
     },
     extras: [],
     hookSecret: 'bench-codedeploy-hook-secret',
@@ -154,22 +163,38 @@ export interface ApiProcess extends BenchProcess {
  * api/main.ts alone in its process, with the bench's key and the Slack settings ChatOps needs
  * (stored sandbox connections as its defaults, written to its data folder before it starts).
  */
-export async function startApiProcess(stack: Stack, taskQueue: string, apiKey: string, extraEnv: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApiProcess(
+  stack: Stack,
+  taskQueue: string,
+  apiKey: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ApiProcess> {
   const env = { ...productionEnvironment(stack, taskQueue), ...extraEnv };
   env.SWITCHYARD_ENCRYPTION_KEY = extraEnv.SWITCHYARD_ENCRYPTION_KEY ?? dataFolderKey(env.SWITCHYARD_DATA_DIR!);
   const store = openConnectionStore(loadConfig({ ...env }));
   const { githubConnectionId, awsConnectionId } = await ensureSandboxConnections(store);
   await store.close();
   const port = await freePort();
-  const api = startNodeProcess(here('../api/main.ts'), {
-    ...env, PORT: String(port), HOST: '127.0.0.1', SWITCHYARD_API_KEY: apiKey,
-    SLACK_DEFAULT_GITHUB_CONNECTION_ID: githubConnectionId, SLACK_DEFAULT_AWS_CONNECTION_ID: awsConnectionId,
-  // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API process.
-  }, process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
+  const api = startNodeProcess(
+    here('../api/main.ts'),
+    {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SWITCHYARD_API_KEY: apiKey,
+      SLACK_DEFAULT_GITHUB_CONNECTION_ID: githubConnectionId,
+      SLACK_DEFAULT_AWS_CONNECTION_ID: awsConnectionId,
+      // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API process.
+    },
+    process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  );
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 60_000; ;) {
     if (api.child.exitCode !== null) throw new Error(`the API process exited: ${api.output()}`);
-    const up = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+    const up = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline) throw new Error(`the API process did not answer in 60 s: ${api.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -183,8 +208,14 @@ export async function startApiProcess(stack: Stack, taskQueue: string, apiKey: s
  */
 export async function startWorkerProcess(stack: Stack, taskQueue: string, client: Client): Promise<BenchProcess> {
   const worker = startNodeProcess(here('../worker/main.ts'), productionEnvironment(stack, taskQueue));
-  const probe = client.workflow.execute(workerProbeWorkflow, { taskQueue, workflowId: `bench-probe-${randomUUID()}`, workflowExecutionTimeout: '180 seconds' });
-  const exited = new Promise<never>((_, reject) => worker.child.once('exit', () => reject(new Error(`the worker process exited: ${worker.output()}`))));
+  const probe = client.workflow.execute(workerProbeWorkflow, {
+    taskQueue,
+    workflowId: `bench-probe-${randomUUID()}`,
+    workflowExecutionTimeout: '180 seconds',
+  });
+  const exited = new Promise<never>((_, reject) =>
+    worker.child.once('exit', () => reject(new Error(`the worker process exited: ${worker.output()}`))),
+  );
   await Promise.race([probe, exited]);
   return worker;
 }

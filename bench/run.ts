@@ -36,14 +36,21 @@ if (requested?.every((row) => row === 'scale')) process.exit(0);
 
 const stack = await startBenchStack();
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
-const CONTENT = Object.fromEntries(['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]));
+const CONTENT = Object.fromEntries(
+  ['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]),
+);
 
 /** One distribution through an API that answers when it has settled: the request's time is the distribution's. */
 async function distribute(api: ApiProcess, channels: string[], latencyMs: number): Promise<number> {
   const started = performance.now();
   const res = await fetch(`${api.url}/api/distribution/distribute`, {
-    method: 'POST', headers,
-    body: JSON.stringify({ eventId: `bench-${randomUUID().slice(0, 8)}`, channels: channels.map((type) => ({ type, config: { latencyMs, caption: `#processing-${latencyMs}` } })), contentUrls: CONTENT }),
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      eventId: `bench-${randomUUID().slice(0, 8)}`,
+      channels: channels.map((type) => ({ type, config: { latencyMs, caption: `#processing-${latencyMs}` } })),
+      contentUrls: CONTENT,
+    }),
   });
   const body = (await res.json()) as { status: string; eventId: string };
   if (body.status !== 'COMPLETED') throw new Error(`distribution ended ${body.status}`);
@@ -58,7 +65,9 @@ async function printTimeline(workflowId: string, requestMs: number): Promise<voi
   const t0 = Number(events[0]?.eventTime?.seconds ?? 0) * 1000 + (events[0]?.eventTime?.nanos ?? 0) / 1e6;
   const line = events.map((e) => {
     const t = Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6 - t0;
-    const type = String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', '').toLowerCase();
+    const type = String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0])
+      .replace('EVENT_TYPE_', '')
+      .toLowerCase();
     const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
     return `${t.toFixed(0)} ${type}${name ? `(${name})` : ''}`;
   });
@@ -81,7 +90,8 @@ async function readUntilEnd(eventId: string): Promise<void> {
 async function fanOut(subscribers: number): Promise<number> {
   const eventId = `bench-${randomUUID().slice(0, 8)}`;
   await stack.liveApp.request('/api/distribution/distribute', {
-    method: 'POST', headers,
+    method: 'POST',
+    headers,
     body: JSON.stringify({ eventId, channels: [{ type: 'NAVER_BLOG', config: { latencyMs: 2000 } }], contentUrls: CONTENT }),
   });
   const before = stack.liveApp.eventHub.queries;
@@ -96,12 +106,25 @@ async function call(method: string, path: string, body?: unknown): Promise<{ cod
 
 /** Seconds from POST /deploy to COMPLETED in the sandbox, switching the moment it is ready. */
 async function sandboxDeployment(): Promise<number> {
-  const github = await call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });
-  const aws = await call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+  const github = await call('POST', '/api/v1/connect/github', {
+    owner: SANDBOX_SERVICE.owner,
+    repo: SANDBOX_SERVICE.repo,
+    branch: 'main',
+    token: SANDBOX_CREDENTIALS.githubToken,
+  });
+  const aws = await call('POST', '/api/v1/connect/aws', {
+    region: SANDBOX_CREDENTIALS.region,
+    accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
+    secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
+  });
   const started = performance.now();
   const deployed = await call('POST', '/api/v1/deploy', {
-    githubConnectionId: github.data?.githubConnectionId, awsConnectionId: aws.data?.awsConnectionId,
-    owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version: 'v1.2.3',
+    githubConnectionId: github.data?.githubConnectionId,
+    awsConnectionId: aws.data?.awsConnectionId,
+    owner: SANDBOX_SERVICE.owner,
+    repo: SANDBOX_SERVICE.repo,
+    branch: 'main',
+    version: 'v1.2.3',
   });
   const id = deployed.data?.deploymentId as string;
   if (!id) throw new Error(`deploy refused: ${JSON.stringify(deployed)}`);
@@ -123,7 +146,14 @@ const processes: { stop(): Promise<void> }[] = [];
 const docs = new DocTables();
 const ms = (x: number) => `${Math.round(x)} ms`;
 
-console.log('Machine: %d CPUs (%s), %s GiB memory, Node %s, ulimit -n %s', cpus().length, cpus()[0]?.model.trim() ?? '?', (totalmem() / 2 ** 30).toFixed(1), process.version, openFilesLimit());
+console.log(
+  'Machine: %d CPUs (%s), %s GiB memory, Node %s, ulimit -n %s',
+  cpus().length,
+  cpus()[0]?.model.trim() ?? '?',
+  (totalmem() / 2 ** 30).toFixed(1),
+  process.version,
+  openFilesLimit(),
+);
 
 try {
   if (want('parallel')) {
@@ -136,7 +166,8 @@ try {
     await distribute(api, [...CHANNEL_TYPES], 50); // warm-up: bundles, connections, caches
     const ones: number[] = [];
     const sixes: number[] = [];
-    if (process.env.BENCH_EACH_CHANNEL) for (const type of CHANNEL_TYPES) console.log('  alone: %s %s ms', type, (await distribute(api, [type], latencyMs)).toFixed(0));
+    if (process.env.BENCH_EACH_CHANNEL)
+      for (const type of CHANNEL_TYPES) console.log('  alone: %s %s ms', type, (await distribute(api, [type], latencyMs)).toFixed(0));
     for (let run = 0; run < 3; run += 1) {
       ones.push(await distribute(api, ['NAVER_BLOG'], latencyMs));
       sixes.push(await distribute(api, [...CHANNEL_TYPES], latencyMs));
@@ -146,7 +177,13 @@ try {
     console.log('  one channel           %s ms   (%s)', median(ones).toFixed(0), ones.map((x) => x.toFixed(0)).join(', '));
     console.log('  six channels          %s ms   (%s)', median(sixes).toFixed(0), sixes.map((x) => x.toFixed(0)).join(', '));
     console.log('  six / one             %s   (1.0 = perfectly parallel, 6.0 = sequential)', (median(sixes) / median(ones)).toFixed(2));
-    docs.record('parallel', [{ figure: `six equal channels / one channel (${latencyMs / 1000} s each, median of 3)`, measured: (median(sixes) / median(ones)).toFixed(2), goal: '≤ 1.15' }]);
+    docs.record('parallel', [
+      {
+        figure: `six equal channels / one channel (${latencyMs / 1000} s each, median of 3)`,
+        measured: (median(sixes) / median(ones)).toFixed(2),
+        goal: '≤ 1.15',
+      },
+    ]);
     await api.stop();
     await worker.stop();
   }
@@ -158,7 +195,9 @@ try {
     console.log('  queries, 1 subscriber     %d', queries1);
     console.log('  queries, 100 subscribers  %d', queries100);
     console.log('  ratio                     %s   (1.0 = no growth with subscribers)', (queries100 / Math.max(queries1, 1)).toFixed(2));
-    docs.record('fanout', [{ figure: 'event queries, 100 subscribers / 1 subscriber', measured: (queries100 / Math.max(queries1, 1)).toFixed(2), goal: '1.00' }]);
+    docs.record('fanout', [
+      { figure: 'event queries, 100 subscribers / 1 subscriber', measured: (queries100 / Math.max(queries1, 1)).toFixed(2), goal: '1.00' },
+    ]);
   }
 
   if (want('latency')) {
@@ -171,11 +210,30 @@ try {
     const concurrent = size('BENCH_LATENCY_WORKFLOWS', 10);
     const rounds = size('BENCH_LATENCY_ROUNDS', 3);
     const latency = await eventLatency(api, BENCH_KEY, concurrent, rounds);
-    console.log('\nEvent latency, state change → SSE client (%d six-channel distributions at once, %d rounds, one client each; API and worker processes):', concurrent, rounds);
-    console.log('  p50 %d ms   p95 %d ms   max %d ms   (%d changes after subscribing)   event queries per workflow %s', latency.p50, latency.p95, latency.max, latency.samples, latency.queriesPerWorkflow.toFixed(1));
+    console.log(
+      '\nEvent latency, state change → SSE client (%d six-channel distributions at once, %d rounds, one client each; API and worker processes):',
+      concurrent,
+      rounds,
+    );
+    console.log(
+      '  p50 %d ms   p95 %d ms   max %d ms   (%d changes after subscribing)   event queries per workflow %s',
+      latency.p50,
+      latency.p95,
+      latency.max,
+      latency.samples,
+      latency.queriesPerWorkflow.toFixed(1),
+    );
     docs.record('latency', [
-      { figure: `state change → SSE client p95, ${concurrent} distributions at once`, measured: `${ms(latency.p95)} (p50 ${ms(latency.p50)})`, goal: '≤ 250 ms' },
-      { figure: 'event queries per six-channel distribution', measured: latency.queriesPerWorkflow.toFixed(1), goal: 'no more than polling' },
+      {
+        figure: `state change → SSE client p95, ${concurrent} distributions at once`,
+        measured: `${ms(latency.p95)} (p50 ${ms(latency.p50)})`,
+        goal: '≤ 250 ms',
+      },
+      {
+        figure: 'event queries per six-channel distribution',
+        measured: latency.queriesPerWorkflow.toFixed(1),
+        goal: 'no more than polling',
+      },
     ]);
     await api.stop();
     await worker.stop();
@@ -189,7 +247,9 @@ try {
     // operator would for such a client (the defaults bound one real client: 200 streams, 1200 reads a minute).
     const sseStreams = size('BENCH_SSE_STREAMS', 10_000);
     const api = await startApiProcess(stack, stack.taskQueue, BENCH_KEY, {
-      SWITCHYARD_DATA_DIR: stack.dataDir, SWITCHYARD_SSE_STREAMS_PER_KEY: String(sseStreams + 100), SWITCHYARD_RATE_LIMIT_READS: '0',
+      SWITCHYARD_DATA_DIR: stack.dataDir,
+      SWITCHYARD_SSE_STREAMS_PER_KEY: String(sseStreams + 100),
+      SWITCHYARD_RATE_LIMIT_READS: '0',
     });
     processes.push(api);
     if (want('sse')) {
@@ -197,9 +257,17 @@ try {
       printSseFanOut(fan);
       const perThousand = (fan.opened.rss - fan.base.rss) / 2 ** 20 / (fan.streams / 1000);
       docs.record('sse', [
-        { figure: `one event → last of ${fan.streams.toLocaleString('en')} streams`, measured: `${((fan.event.lagsMs.at(-1) ?? NaN) / 1000).toFixed(2)} s`, goal: '≤ 0.5 s' },
+        {
+          figure: `one event → last of ${fan.streams.toLocaleString('en')} streams`,
+          measured: `${((fan.event.lagsMs.at(-1) ?? NaN) / 1000).toFixed(2)} s`,
+          goal: '≤ 0.5 s',
+        },
         { figure: 'API RSS per 1,000 open streams, after GC', measured: `${perThousand.toFixed(1)} MiB`, goal: '≤ 25 MiB' },
-        { figure: `connecting ${fan.streams.toLocaleString('en')} subscribers of one workflow`, measured: `${(fan.open.ms / 1000).toFixed(1)} s, ${fan.queriesWhileConnecting} event queries`, goal: 'as fast as WebSockets' },
+        {
+          figure: `connecting ${fan.streams.toLocaleString('en')} subscribers of one workflow`,
+          measured: `${(fan.open.ms / 1000).toFixed(1)} s, ${fan.queriesWhileConnecting} event queries`,
+          goal: 'as fast as WebSockets',
+        },
       ]);
     }
     if (want('slack')) {
@@ -207,18 +275,45 @@ try {
       const concurrency = size('BENCH_SLACK_CONCURRENCY', 8);
       const acks = await slackAcks(api, commands, concurrency);
       console.log('Slack: %d signed /platform-status commands to the API process, %d in flight:', commands, concurrency);
-      console.log('  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 500; Slack gives up at 3 s)', Math.round(acks.p50), Math.round(acks.p99), Math.round(acks.max));
-      console.log('  not acknowledged with 200: %d; replies posted to response_url afterwards: %d of %d\n', acks.non200, acks.worked, commands);
-      docs.record('slack', [{ figure: `\`/platform-status\` ack p99, ${commands} commands ${concurrency} at a time`, measured: ms(acks.p99), goal: '< 500 ms' }]);
+      console.log(
+        '  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 500; Slack gives up at 3 s)',
+        Math.round(acks.p50),
+        Math.round(acks.p99),
+        Math.round(acks.max),
+      );
+      console.log(
+        '  not acknowledged with 200: %d; replies posted to response_url afterwards: %d of %d\n',
+        acks.non200,
+        acks.worked,
+        commands,
+      );
+      docs.record('slack', [
+        { figure: `\`/platform-status\` ack p99, ${commands} commands ${concurrency} at a time`, measured: ms(acks.p99), goal: '< 500 ms' },
+      ]);
     }
     if (want('slack-deploy')) {
       const commands = size('BENCH_SLACK_COMMANDS', 500);
       const concurrency = size('BENCH_SLACK_CONCURRENCY', 8);
       const acks = await slackAcks(api, commands, concurrency, SLACK_DEPLOY);
-      console.log('Slack: %d signed /platform-deploy commands to the API process, %d in flight (policy checked and the admission update-with-start durable before each ack; one starts, the rest are refused as the service is busy):', commands, concurrency);
-      console.log('  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 1000; Slack gives up at 3 s)', Math.round(acks.p50), Math.round(acks.p99), Math.round(acks.max));
+      console.log(
+        'Slack: %d signed /platform-deploy commands to the API process, %d in flight (policy checked and the admission update-with-start durable before each ack; one starts, the rest are refused as the service is busy):',
+        commands,
+        concurrency,
+      );
+      console.log(
+        '  acknowledgement p50 %d ms   p99 %d ms   max %d ms   (goal p99 < 1000; Slack gives up at 3 s)',
+        Math.round(acks.p50),
+        Math.round(acks.p99),
+        Math.round(acks.max),
+      );
       console.log('  not acknowledged as decided: %d; answers: %s\n', acks.non200, JSON.stringify(acks.answers));
-      docs.record('slack-deploy', [{ figure: `\`/platform-deploy\` ack p50 / p99 / max, ${commands} commands ${concurrency} at a time`, measured: `${Math.round(acks.p50)} / ${Math.round(acks.p99)} / ${Math.round(acks.max)} ms, ${acks.non200} undecided`, goal: 'p99 < 1 s' }]);
+      docs.record('slack-deploy', [
+        {
+          figure: `\`/platform-deploy\` ack p50 / p99 / max, ${commands} commands ${concurrency} at a time`,
+          measured: `${Math.round(acks.p50)} / ${Math.round(acks.p99)} / ${Math.round(acks.max)} ms, ${acks.non200} undecided`,
+          goal: 'p99 < 1 s',
+        },
+      ]);
     }
     await api.stop();
   }
@@ -227,7 +322,9 @@ try {
     const seconds = await sandboxDeployment();
     console.log('Sandbox deployment, POST /deploy → COMPLETED (switched when ready, DEPLOY_POLL_MS %d):', stack.pollMs);
     console.log('  seconds                   %s\n', seconds.toFixed(1));
-    docs.record('deployment', [{ figure: '`POST /deploy` → `COMPLETED`, switched when ready', measured: `${seconds.toFixed(1)} s`, goal: '≤ 8 s' }]);
+    docs.record('deployment', [
+      { figure: '`POST /deploy` → `COMPLETED`, switched when ready', measured: `${seconds.toFixed(1)} s`, goal: '≤ 8 s' },
+    ]);
   }
 
   if (want('npm-start')) {
@@ -250,13 +347,38 @@ try {
 
   if (want('burst')) {
     const result = await burst(stack, size('BENCH_BURST', 200));
-    console.log('Burst: %d six-channel distributions posted at once (answering at once), against %d worker probes (one activity each) at once:', result.count, result.count);
-    console.log('  non-2xx answers %d (goal 0); distributions not COMPLETED %d (%s); probe non-200 %d', result.non2xx, result.notCompleted,
-      Object.entries(result.outcomes).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`).join(', '), result.probeNon2xx);
-    console.log('  distributions completed %s/s   probes completed %s/s   ratio %s   (6 activities each against 1)\n', result.distributionsPerSecond.toFixed(1), result.probesPerSecond.toFixed(1), (result.distributionsPerSecond / result.probesPerSecond).toFixed(2));
+    console.log(
+      'Burst: %d six-channel distributions posted at once (answering at once), against %d worker probes (one activity each) at once:',
+      result.count,
+      result.count,
+    );
+    console.log(
+      '  non-2xx answers %d (goal 0); distributions not COMPLETED %d (%s); probe non-200 %d',
+      result.non2xx,
+      result.notCompleted,
+      Object.entries(result.outcomes)
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${status} ${n}`)
+        .join(', '),
+      result.probeNon2xx,
+    );
+    console.log(
+      '  distributions completed %s/s   probes completed %s/s   ratio %s   (6 activities each against 1)\n',
+      result.distributionsPerSecond.toFixed(1),
+      result.probesPerSecond.toFixed(1),
+      (result.distributionsPerSecond / result.probesPerSecond).toFixed(2),
+    );
     docs.record('burst', [
-      { figure: `${result.count} six-channel distributions at once: non-2xx, not completed`, measured: `${result.non2xx}, ${result.notCompleted}`, goal: '0 errors' },
-      { figure: 'distributions/s vs one-activity probes/s', measured: `${result.distributionsPerSecond.toFixed(1)} / ${result.probesPerSecond.toFixed(1)} (${(result.distributionsPerSecond / result.probesPerSecond).toFixed(2)})`, goal: '≥ 0.8' },
+      {
+        figure: `${result.count} six-channel distributions at once: non-2xx, not completed`,
+        measured: `${result.non2xx}, ${result.notCompleted}`,
+        goal: '0 errors',
+      },
+      {
+        figure: 'distributions/s vs one-activity probes/s',
+        measured: `${result.distributionsPerSecond.toFixed(1)} / ${result.probesPerSecond.toFixed(1)} (${(result.distributionsPerSecond / result.probesPerSecond).toFixed(2)})`,
+        goal: '≥ 0.8',
+      },
     ]);
   }
 
@@ -264,11 +386,28 @@ try {
     const total = size('BENCH_BASELINE', 100);
     const concurrency = size('BENCH_BASELINE_CONCURRENCY', 16);
     const runs = await sixActivityBaseline(stack, total, concurrency);
-    console.log('Baseline: six-channel distributions (settled, then closed) against a workflow of six parallel no-op activities, same server and in-process worker, %d a side, %d at a time (3 runs, alternating which goes first):', total, concurrency);
-    for (const { distributions, baseline, failed } of runs) console.log('  distributions %s/s   six no-ops %s/s   ratio %s   not completed %d', distributions.toFixed(1), baseline.toFixed(1), (distributions / baseline).toFixed(2), failed);
+    console.log(
+      'Baseline: six-channel distributions (settled, then closed) against a workflow of six parallel no-op activities, same server and in-process worker, %d a side, %d at a time (3 runs, alternating which goes first):',
+      total,
+      concurrency,
+    );
+    for (const { distributions, baseline, failed } of runs)
+      console.log(
+        '  distributions %s/s   six no-ops %s/s   ratio %s   not completed %d',
+        distributions.toFixed(1),
+        baseline.toFixed(1),
+        (distributions / baseline).toFixed(2),
+        failed,
+      );
     const spread = ratioSpread(runs.map((r) => ({ api: r.distributions, raw: r.baseline, apiNon2xx: 0 })));
     console.log('  ratio, min / median / max   %s   (goal ≥ 0.8)\n', spread);
-    docs.record('baseline', [{ figure: `six-channel distributions/s ÷ six-no-op workflows/s (min / median / max, ${total} a side, ${concurrency} at a time)`, measured: spread, goal: '≥ 0.8' }]);
+    docs.record('baseline', [
+      {
+        figure: `six-channel distributions/s ÷ six-no-op workflows/s (min / median / max, ${total} a side, ${concurrency} at a time)`,
+        measured: spread,
+        goal: '≥ 0.8',
+      },
+    ]);
   }
 
   if (want('starts')) {
@@ -276,10 +415,23 @@ try {
     const figures: Figure[] = [];
     for (const concurrency of [16, 64]) {
       const runs = await distributionStartRates(stack, total, concurrency);
-      console.log('Start rate, POST /api/distribution/distribute (answering at once) vs raw start, %d at a time (%d starts per run, 3 runs a side, interleaved, alternating which goes first):', concurrency, total);
-      for (const { api, raw, apiNon2xx } of runs) console.log('  POST /distribute %s/s   raw start %s/s   non-2xx %d', api.toFixed(1), raw.toFixed(1), apiNon2xx);
-      console.log('  API / raw, min / median / max   %s   (1.0 = the API starts at engine speed); non-2xx in all: %d (goal 0)\n', ratioSpread(runs), runs.reduce((n, r) => n + r.apiNon2xx, 0));
-      figures.push({ figure: `\`POST /distribute\` / raw start, ${concurrency} at a time (min / median / max of 3)`, measured: `${ratioSpread(runs)}, ${runs.reduce((n, r) => n + r.apiNon2xx, 0)} non-2xx`, goal: '≥ 0.9, 0 errors' });
+      console.log(
+        'Start rate, POST /api/distribution/distribute (answering at once) vs raw start, %d at a time (%d starts per run, 3 runs a side, interleaved, alternating which goes first):',
+        concurrency,
+        total,
+      );
+      for (const { api, raw, apiNon2xx } of runs)
+        console.log('  POST /distribute %s/s   raw start %s/s   non-2xx %d', api.toFixed(1), raw.toFixed(1), apiNon2xx);
+      console.log(
+        '  API / raw, min / median / max   %s   (1.0 = the API starts at engine speed); non-2xx in all: %d (goal 0)\n',
+        ratioSpread(runs),
+        runs.reduce((n, r) => n + r.apiNon2xx, 0),
+      );
+      figures.push({
+        figure: `\`POST /distribute\` / raw start, ${concurrency} at a time (min / median / max of 3)`,
+        measured: `${ratioSpread(runs)}, ${runs.reduce((n, r) => n + r.apiNon2xx, 0)} non-2xx`,
+        goal: '≥ 0.9, 0 errors',
+      });
     }
     docs.record('starts', figures);
   }
@@ -289,13 +441,35 @@ try {
     const figures: Figure[] = [];
     for (const concurrency of [16, 64]) {
       const runs = await deployStartRates(stack, total, concurrency);
-      console.log('Start rate, POST /api/v1/deploy (a service of its own each) vs raw start of deploymentWorkflow and vs raw update-with-start of the admission the API sends, %d at a time (%d starts per run, 3 runs a side, interleaved, rotating which goes first):', concurrency, total);
-      for (const { api, raw, admission, apiNon2xx } of runs) console.log('  POST /deploy %s/s   raw start %s/s   raw admission update-with-start %s/s   non-200 %d', api.toFixed(1), raw.toFixed(1), admission.toFixed(1), apiNon2xx);
+      console.log(
+        'Start rate, POST /api/v1/deploy (a service of its own each) vs raw start of deploymentWorkflow and vs raw update-with-start of the admission the API sends, %d at a time (%d starts per run, 3 runs a side, interleaved, rotating which goes first):',
+        concurrency,
+        total,
+      );
+      for (const { api, raw, admission, apiNon2xx } of runs)
+        console.log(
+          '  POST /deploy %s/s   raw start %s/s   raw admission update-with-start %s/s   non-200 %d',
+          api.toFixed(1),
+          raw.toFixed(1),
+          admission.toFixed(1),
+          apiNon2xx,
+        );
       console.log('  API / raw start, min / median / max                 %s   (1.0 = admission costs nothing)', ratioSpread(runs));
-      console.log('  API / raw admission update-with-start, min / median / max   %s   (1.0 = the API adds nothing to the engine\'s admission)\n', ratioSpread(runs.map((r) => ({ ...r, raw: r.admission }))));
+      console.log(
+        "  API / raw admission update-with-start, min / median / max   %s   (1.0 = the API adds nothing to the engine's admission)\n",
+        ratioSpread(runs.map((r) => ({ ...r, raw: r.admission }))),
+      );
       figures.push(
-        { figure: `\`POST /deploy\` / raw start, ${concurrency} at a time (min / median / max)`, measured: ratioSpread(runs), goal: '≥ 0.9' },
-        { figure: `\`POST /deploy\` / raw admission update-with-start, ${concurrency} at a time`, measured: ratioSpread(runs.map((r) => ({ ...r, raw: r.admission }))), goal: '1.0' },
+        {
+          figure: `\`POST /deploy\` / raw start, ${concurrency} at a time (min / median / max)`,
+          measured: ratioSpread(runs),
+          goal: '≥ 0.9',
+        },
+        {
+          figure: `\`POST /deploy\` / raw admission update-with-start, ${concurrency} at a time`,
+          measured: ratioSpread(runs.map((r) => ({ ...r, raw: r.admission }))),
+          goal: '1.0',
+        },
       );
     }
     docs.record('deploy-starts', figures);
@@ -309,14 +483,38 @@ try {
     const worker = await startWorkerProcess(stack, taskQueue, stack.client);
     processes.push(worker);
     const { samples, seconds } = await idleWorker(worker, stack.client, taskQueue, total, [first, Math.round(total / 2), total]);
-    console.log('Idle workflows: %d one-channel distributions settled and left open (hour-long retry window), worker process alone (cache %d workflows), %s s:', total, stack.maxCachedWorkflows, seconds.toFixed(0));
-    for (const { count, rssMiB, heapMiB } of samples) console.log('  after %s   worker RSS %s MiB   heap %s MiB  (after a full GC)', String(count).padStart(5), rssMiB.toFixed(0), heapMiB.toFixed(0));
+    console.log(
+      'Idle workflows: %d one-channel distributions settled and left open (hour-long retry window), worker process alone (cache %d workflows), %s s:',
+      total,
+      stack.maxCachedWorkflows,
+      seconds.toFixed(0),
+    );
+    for (const { count, rssMiB, heapMiB } of samples)
+      console.log(
+        '  after %s   worker RSS %s MiB   heap %s MiB  (after a full GC)',
+        String(count).padStart(5),
+        rssMiB.toFixed(0),
+        heapMiB.toFixed(0),
+      );
     const at = (count: number) => samples.find((sample) => sample.count === count)!;
     // Once the cache is full, more idle workflows should cost no more memory.
-    console.log('  RSS at %d / at %d            %s   (1.00 = idle workflows cost nothing once the cache is full)\n', total, first, (at(total).rssMiB / at(first).rssMiB).toFixed(2));
+    console.log(
+      '  RSS at %d / at %d            %s   (1.00 = idle workflows cost nothing once the cache is full)\n',
+      total,
+      first,
+      (at(total).rssMiB / at(first).rssMiB).toFixed(2),
+    );
     docs.record('idle', [
-      { figure: `worker RSS after ${samples.map((x) => x.count.toLocaleString('en')).join(' / ')} settled distributions`, measured: `${samples.map((x) => x.rssMiB.toFixed(0)).join(' / ')} MiB`, goal: 'flat' },
-      { figure: `RSS at ${total.toLocaleString('en')} / at ${first.toLocaleString('en')}`, measured: (at(total).rssMiB / at(first).rssMiB).toFixed(2), goal: '1.00' },
+      {
+        figure: `worker RSS after ${samples.map((x) => x.count.toLocaleString('en')).join(' / ')} settled distributions`,
+        measured: `${samples.map((x) => x.rssMiB.toFixed(0)).join(' / ')} MiB`,
+        goal: 'flat',
+      },
+      {
+        figure: `RSS at ${total.toLocaleString('en')} / at ${first.toLocaleString('en')}`,
+        measured: (at(total).rssMiB / at(first).rssMiB).toFixed(2),
+        goal: '1.00',
+      },
     ]);
     await worker.stop();
   }
@@ -324,7 +522,8 @@ try {
   for (const child of processes) await child.stop();
   await stack.stop();
 }
-if (process.argv.includes('--write-docs')) console.log('docs/performance.md: rewrote the tables of %s', docs.write().join(', ') || 'no row');
+if (process.argv.includes('--write-docs'))
+  console.log('docs/performance.md: rewrote the tables of %s', docs.write().join(', ') || 'no row');
 
 function openFilesLimit(): string {
   try {

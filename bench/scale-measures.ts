@@ -11,13 +11,19 @@ type Headers = Record<string, string>;
 /** `work(i)` for 0 ≤ i < n, `concurrency` at a time. */
 async function pool(n: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, async () => {
-    while (next < n) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
 }
 
 const status = async (apiUrl: string, headers: Headers, id: string) =>
-  ((await (await fetch(`${apiUrl}/api/v1/deploy/${id}/result`, { headers })).json().catch(() => null)) as { data?: { status?: string } } | null)?.data?.status;
+  (
+    (await (await fetch(`${apiUrl}/api/v1/deploy/${id}/result`, { headers })).json().catch(() => null)) as {
+      data?: { status?: string };
+    } | null
+  )?.data?.status;
 
 /**
  * Polls until every deployment is at the gate (DEPLOYMENT_READY), or none got there for
@@ -41,7 +47,12 @@ export async function untilAtGate(apiUrl: string, headers: Headers, ids: string[
 }
 
 /** `reads` GET /result of held deployments, picked round-robin, 8 at a time: p50, p95 (ms). */
-export async function resultLatency(apiUrl: string, headers: Headers, ids: string[], reads: number): Promise<{ p50: number; p95: number; non200: number }> {
+export async function resultLatency(
+  apiUrl: string,
+  headers: Headers,
+  ids: string[],
+  reads: number,
+): Promise<{ p50: number; p95: number; non200: number }> {
   const times: number[] = [];
   let non200 = 0;
   await pool(reads, 8, async (i) => {
@@ -61,14 +72,21 @@ export async function resultLatency(apiUrl: string, headers: Headers, ids: strin
  * `seconds`; every new lastHeartbeatTime is a heartbeat that reached the server. Scaled from the
  * sample to every hold whose watch runs.
  */
-export async function heartbeatRate(client: Client, ids: string[], seconds: number): Promise<{ perSecond: number; holds: number; sampled: number; seconds: number; notRunning: number }> {
+export async function heartbeatRate(
+  client: Client,
+  ids: string[],
+  seconds: number,
+): Promise<{ perSecond: number; holds: number; sampled: number; seconds: number; notRunning: number }> {
   const sample = ids.slice(0, Math.min(ids.length, 50));
   const seen = new Map<string, Set<number>>(sample.map((id) => [id, new Set()]));
   const running = new Set<string>();
   for (const end = Date.now() + seconds * 1000; Date.now() < end; await sleep(2000)) {
     await pool(sample.length, 8, async (i) => {
       const id = sample[i]!;
-      const description = await client.workflow.getHandle(id).describe().catch(() => undefined);
+      const description = await client.workflow
+        .getHandle(id)
+        .describe()
+        .catch(() => undefined);
       const watch = description?.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchGreen');
       const beat = watch?.lastHeartbeatTime;
       if (!beat) return;
@@ -87,16 +105,35 @@ export async function heartbeatRate(client: Client, ids: string[], seconds: numb
  * `total` one-channel distributions scheduled 2 h out, started as DistributionService starts them
  * (raw client starts, 32 at a time: the API's start path is measured by the start-rate rows).
  */
-export async function scheduledDistributions(client: Client, taskQueue: string, total: number): Promise<{ started: number; perSecond: number }> {
+export async function scheduledDistributions(
+  client: Client,
+  taskQueue: string,
+  total: number,
+): Promise<{ started: number; perSecond: number }> {
   const scheduledTime = new Date(Date.now() + 2 * 3_600_000).toISOString();
   const began = performance.now();
   let started = 0;
   await pool(total, 32, async () => {
     const eventId = `scheduled-${randomUUID().slice(0, 12)}`;
     await client.workflow.start(distributionWorkflow, {
-      workflowId: `dist-${eventId}`, taskQueue, workflowIdConflictPolicy: 'FAIL',
-      args: [{ eventId, channels: [{ type: 'NAVER_BLOG', config: { text: 'scheduled', scheduledTime } }], contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' }, retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
-      typedSearchAttributes: [{ key: SwitchyardKind, value: 'distribution' }, { key: DistributionEventId, value: eventId }, { key: SwitchyardStatus, value: 'PENDING' }],
+      workflowId: `dist-${eventId}`,
+      taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [
+        {
+          eventId,
+          channels: [{ type: 'NAVER_BLOG', config: { text: 'scheduled', scheduledTime } }],
+          contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' },
+          retryWindowMs: 3_600_000,
+          retryBackoffMs: 100,
+          requestedBy: 'bench',
+        },
+      ],
+      typedSearchAttributes: [
+        { key: SwitchyardKind, value: 'distribution' },
+        { key: DistributionEventId, value: eventId },
+        { key: SwitchyardStatus, value: 'PENDING' },
+      ],
     });
     started += 1;
   });

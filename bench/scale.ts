@@ -48,32 +48,82 @@ export async function scaleRow(): Promise<void> {
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const envFile = join(dir, 'sandbox.env');
-    const sandbox = startProcess('sandbox', ['emulators/main.ts', '--', '--env-file', envFile, '--service', serviceName,
-      '--services', String(total), '--step-ms', '100', '--poll-ms', '200', '--hook-url', `${apiUrl}/api/v1/hooks/codedeploy`], {});
+    const sandbox = startProcess(
+      'sandbox',
+      [
+        'emulators/main.ts',
+        '--',
+        '--env-file',
+        envFile,
+        '--service',
+        serviceName,
+        '--services',
+        String(total),
+        '--step-ms',
+        '100',
+        '--poll-ms',
+        '200',
+        '--hook-url',
+        `${apiUrl}/api/v1/hooks/codedeploy`,
+      ],
+      {},
+    );
     children.push(sandbox);
     await waitFor('the sandbox env file', [sandbox], () => existsSync(envFile), 120_000);
     const env = parseEnvironment(readFileSync(envFile, 'utf8'));
     const store = new PostgresConnectionStore(databaseUrl, new SecretBox(Buffer.from(encryptionKey, 'base64')));
-    const github = await store.addGitHub({ owner: env.SANDBOX_GITHUB_OWNER!, repo: env.SANDBOX_GITHUB_REPO!, branch: 'main' }, { token: env.SANDBOX_GITHUB_TOKEN! });
-    const aws = await store.addAws({ region: env.AWS_REGION!, accountId: '123456789012' }, { accessKeyId: env.SANDBOX_AWS_ACCESS_KEY_ID!, secretAccessKey: env.SANDBOX_AWS_SECRET_ACCESS_KEY! });
+    const github = await store.addGitHub(
+      { owner: env.SANDBOX_GITHUB_OWNER!, repo: env.SANDBOX_GITHUB_REPO!, branch: 'main' },
+      { token: env.SANDBOX_GITHUB_TOKEN! },
+    );
+    const aws = await store.addAws(
+      { region: env.AWS_REGION!, accountId: '123456789012' },
+      { accessKeyId: env.SANDBOX_AWS_ACCESS_KEY_ID!, secretAccessKey: env.SANDBOX_AWS_SECRET_ACCESS_KEY! },
+    );
     await store.close();
     const taskQueue = `bench-scale-${id}`;
     const processEnv: Record<string, string> = {
       ...env,
-      TEMPORAL_ADDRESS: cluster.failoverAddress, TEMPORAL_NAMESPACE: cluster.namespace, TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: databaseUrl, SWITCHYARD_ENCRYPTION_KEY: encryptionKey, SWITCHYARD_API_KEY: apiKey,
+      TEMPORAL_ADDRESS: cluster.failoverAddress,
+      TEMPORAL_NAMESPACE: cluster.namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: databaseUrl,
+      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
+      SWITCHYARD_API_KEY: apiKey,
       // Every deployment's gate watched (never breached: any error rate is tolerated), open for hours.
       DEPLOY_APPROVAL_POLICIES: JSON.stringify({ default: { watch: { intervalSeconds: watchSeconds, maxErrorRate: 1 } } }),
-      DEPLOY_SWITCH_TIMEOUT_SECONDS: '14400', DEPLOY_TOTAL_TIMEOUT_SECONDS: '14400',
-      DISTRIBUTION_SYNC_WAIT_MS: '0', LOG_LEVEL: 'error', WORKFLOW_BUNDLE_PATH: bundlePath,
+      DEPLOY_SWITCH_TIMEOUT_SECONDS: '14400',
+      DEPLOY_TOTAL_TIMEOUT_SECONDS: '14400',
+      DISTRIBUTION_SYNC_WAIT_MS: '0',
+      LOG_LEVEL: 'error',
+      WORKFLOW_BUNDLE_PATH: bundlePath,
       // One bench key stands for many users: no per-key budgets.
-      SWITCHYARD_RATE_LIMIT_READS: '0', SWITCHYARD_RATE_LIMIT_WRITES: '0', SWITCHYARD_RATE_LIMIT_STARTS: '0', SWITCHYARD_SSE_STREAMS_PER_KEY: '10000',
+      SWITCHYARD_RATE_LIMIT_READS: '0',
+      SWITCHYARD_RATE_LIMIT_WRITES: '0',
+      SWITCHYARD_RATE_LIMIT_STARTS: '0',
+      SWITCHYARD_SSE_STREAMS_PER_KEY: '10000',
     };
-    const workers = [1, 2].map((n) => startNodeProcess(here('../worker/main.ts'), { ...processEnv, SWITCHYARD_DATA_DIR: join(dir, `worker-${n}`) },
-      process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []));
-    const api = startNodeProcess(here('../api/main.ts'), { ...processEnv, PORT: String(apiPort), HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: join(dir, 'api') });
+    const workers = [1, 2].map((n) =>
+      startNodeProcess(
+        here('../worker/main.ts'),
+        { ...processEnv, SWITCHYARD_DATA_DIR: join(dir, `worker-${n}`) },
+        process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+      ),
+    );
+    const api = startNodeProcess(here('../api/main.ts'), {
+      ...processEnv,
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      SWITCHYARD_DATA_DIR: join(dir, 'api'),
+    });
     processes.push(...workers, api);
-    for (const deadline = Date.now() + 120_000; !(await fetch(`${apiUrl}/healthz`).then((r) => r.ok, () => false));) {
+    for (
+      const deadline = Date.now() + 120_000;
+      !(await fetch(`${apiUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+    ) {
       if (Date.now() > deadline || api.child.exitCode !== null) throw new Error(`the API process did not come up: ${api.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -84,36 +134,59 @@ export async function scaleRow(): Promise<void> {
     let deployRetries = 0;
     const deploy = async (from: number, to: number) => {
       let next = from;
-      await Promise.all(Array.from({ length: 16 }, async () => {
-        while (next < to) {
-          const i = next++;
-          const service = `${serviceName}-${i + 1}`;
-          const target = { service, codeDeployApplication: `panda-app-${i + 1}`, codeDeployGroup: `panda-dg-${i + 1}`, ...blueGreenUrls(env.SWITCHYARD_AWS_ENDPOINT!, env.DEPLOY_CLUSTER!, service) };
-          const post = () => fetch(`${apiUrl}/api/v1/deploy`, { method: 'POST', headers, body: JSON.stringify({
-            githubConnectionId: github.id, awsConnectionId: aws.id, owner: env.SANDBOX_GITHUB_OWNER, repo: env.SANDBOX_GITHUB_REPO, branch: 'main', version: 'v1.2.3', target,
-          }) });
-          // A 503 says nothing was changed, try again (Temporal slow to answer on loaded cores).
-          let res = await post();
-          for (let attempt = 1; res.status === 503 && attempt <= 5; attempt += 1) {
-            deployRetries += 1;
-            await res.arrayBuffer();
-            await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
-            res = await post();
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < to) {
+            const i = next++;
+            const service = `${serviceName}-${i + 1}`;
+            const target = {
+              service,
+              codeDeployApplication: `panda-app-${i + 1}`,
+              codeDeployGroup: `panda-dg-${i + 1}`,
+              ...blueGreenUrls(env.SWITCHYARD_AWS_ENDPOINT!, env.DEPLOY_CLUSTER!, service),
+            };
+            const post = () =>
+              fetch(`${apiUrl}/api/v1/deploy`, {
+                method: 'POST',
+                headers,
+                body: JSON.stringify({
+                  githubConnectionId: github.id,
+                  awsConnectionId: aws.id,
+                  owner: env.SANDBOX_GITHUB_OWNER,
+                  repo: env.SANDBOX_GITHUB_REPO,
+                  branch: 'main',
+                  version: 'v1.2.3',
+                  target,
+                }),
+              });
+            // A 503 says nothing was changed, try again (Temporal slow to answer on loaded cores).
+            let res = await post();
+            for (let attempt = 1; res.status === 503 && attempt <= 5; attempt += 1) {
+              deployRetries += 1;
+              await res.arrayBuffer();
+              await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+              res = await post();
+            }
+            const body = (await res.json()) as { data?: { deploymentId?: string } };
+            if (!body.data?.deploymentId) throw new Error(`deploy ${service} answered ${res.status}: ${JSON.stringify(body)}`);
+            deploymentIds.push(body.data.deploymentId);
           }
-          const body = (await res.json()) as { data?: { deploymentId?: string } };
-          if (!body.data?.deploymentId) throw new Error(`deploy ${service} answered ${res.status}: ${JSON.stringify(body)}`);
-          deploymentIds.push(body.data.deploymentId);
-        }
-      }));
+        }),
+      );
     };
     const rss = async () => (await Promise.all(workers.map((w) => w.memory()))).map((m) => m.rss / MiB);
-    const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+    const load = () =>
+      loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ');
     const lines: string[] = [];
     const checkpoint = async (label: string) => {
       const [a, b] = await rss();
       const result = await resultLatency(apiUrl, headers, deploymentIds, size('BENCH_SCALE_RESULT_READS', 200));
       const sse = await eventLatency({ url: apiUrl }, apiKey, size('BENCH_LATENCY_WORKFLOWS', 10), 2);
-      lines.push(`  ${label.padEnd(44)} worker RSS ${a!.toFixed(0)} + ${b!.toFixed(0)} MiB   GET /result p95 ${result.p95.toFixed(0)} ms (p50 ${result.p50.toFixed(0)}, ${result.non200} non-200)   SSE p95 ${sse.p95} ms (p50 ${sse.p50}, ${sse.samples} changes)   load ${load()}`);
+      lines.push(
+        `  ${label.padEnd(44)} worker RSS ${a!.toFixed(0)} + ${b!.toFixed(0)} MiB   GET /result p95 ${result.p95.toFixed(0)} ms (p50 ${result.p50.toFixed(0)}, ${result.non200} non-200)   SSE p95 ${sse.p95} ms (p50 ${sse.p50}, ${sse.samples} changes)   load ${load()}`,
+      );
       console.log(lines.at(-1));
       return a! + b!;
     };
@@ -129,10 +202,22 @@ export async function scaleRow(): Promise<void> {
     await checkpoint(`+ ${scheduled.started} scheduled distributions`);
     await connection.close();
 
-    console.log('\nScale on the two-node cluster (PostgreSQL), two worker processes, one API process, watch every %d s; %s s in all, load %s:', watchSeconds, ((Date.now() - began) / 1000).toFixed(0), load());
+    console.log(
+      '\nScale on the two-node cluster (PostgreSQL), two worker processes, one API process, watch every %d s; %s s in all, load %s:',
+      watchSeconds,
+      ((Date.now() - began) / 1000).toFixed(0),
+      load(),
+    );
     for (const line of lines) console.log(line);
     console.log('  worker RSS at %d / at %d held      %s   (goal ≤ 1.10)', total, first, (rssTotal / rssFirst).toFixed(2));
-    console.log('  heartbeats the server recorded     %s/s over %d watched holds (%d sampled for %d s; %d holds had no running watch)', beats.perSecond.toFixed(1), beats.holds, beats.sampled, beats.seconds, beats.notRunning);
+    console.log(
+      '  heartbeats the server recorded     %s/s over %d watched holds (%d sampled for %d s; %d holds had no running watch)',
+      beats.perSecond.toFixed(1),
+      beats.holds,
+      beats.sampled,
+      beats.seconds,
+      beats.notRunning,
+    );
     console.log('  POST /deploy answered 503 (nothing changed) and was sent again: %d time(s)', deployRetries);
     console.log('  %d distributions started waiting for a time 2 h out at %s/s\n', scheduled.started, scheduled.perSecond.toFixed(1));
   } finally {

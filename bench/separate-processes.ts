@@ -18,28 +18,33 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The SSE clients' process: one command at a time over IPC. */
 function startClients() {
-  const child = fork(fileURLToPath(new URL('./sse-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let next = 0;
-  const send = <T>(command: ClientCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never): Promise<T> => new Promise((resolve, reject) => {
-    const id = ++next;
-    const exited = (code: number | null) => reject(new Error(`the SSE clients' process exited (${code})`));
-    const onMessage = (message: { id: number; result: T }) => {
-      if (message.id !== id) return;
-      child.off('message', onMessage);
-      child.off('exit', exited);
-      resolve(message.result);
-    };
-    child.on('message', onMessage);
-    child.once('exit', exited);
-    child.send({ ...command, id } as ClientCommand);
+  const child = fork(fileURLToPath(new URL('./sse-clients.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  let next = 0;
+  const send = <T>(command: ClientCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = ++next;
+      const exited = (code: number | null) => reject(new Error(`the SSE clients' process exited (${code})`));
+      const onMessage = (message: { id: number; result: T }) => {
+        if (message.id !== id) return;
+        child.off('message', onMessage);
+        child.off('exit', exited);
+        resolve(message.result);
+      };
+      child.on('message', onMessage);
+      child.once('exit', exited);
+      child.send({ ...command, id } as ClientCommand);
+    });
   return {
     send,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -84,8 +89,13 @@ export async function sseFanOut(api: ApiProcess, key: string, streams: number): 
     const eventId = `fanout-${randomUUID().slice(0, 8)}`;
     const scheduledTime = new Date(Date.now() + 3_600_000).toISOString();
     const started = await fetch(`${api.url}/api/distribution/distribute`, {
-      method: 'POST', headers,
-      body: JSON.stringify({ eventId, channels: [{ type: 'NAVER_BLOG', config: { scheduledTime } }], contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' } }),
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        eventId,
+        channels: [{ type: 'NAVER_BLOG', config: { scheduledTime } }],
+        contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' },
+      }),
     });
     if (!started.ok) throw new Error(`distribute answered ${started.status}: ${await started.text()}`);
     const url = `${api.url}/api/distribution/${eventId}/events`;
@@ -95,7 +105,13 @@ export async function sseFanOut(api: ApiProcess, key: string, streams: number): 
     await sleep(500);
     const base = await api.memory(snapshot('base'));
     const queriesBefore = await metric(api, key, 'switchyard_event_queries_total');
-    const open = await clients.send<OpenResult>({ cmd: 'open', url, headers: { authorization: headers.authorization }, count: streams, parallel: 256 });
+    const open = await clients.send<OpenResult>({
+      cmd: 'open',
+      url,
+      headers: { authorization: headers.authorization },
+      count: streams,
+      parallel: 256,
+    });
     const queriesWhileConnecting = (await metric(api, key, 'switchyard_event_queries_total')) - queriesBefore;
     const opened = await api.memory(snapshot('open'));
     const waiting = clients.send<AwaitResult>({ cmd: 'await', event: 'cancel', timeoutMs: 120_000 });
@@ -120,7 +136,21 @@ export async function sseFanOut(api: ApiProcess, key: string, streams: number): 
     await sleep(15_000);
     const later = await api.memory();
     const feedsAfterClose = await metric(api, key, 'switchyard_event_feeds');
-    return { streams, open, queriesWhileConnecting, base, opened, closed, later, feedsAfterClose, event, requestToLastMs: event.lastReceivedAt - sentAt, deleteStatus, deleteMs, loopDelayMaxMs: afterEvent.loopDelayMaxMs };
+    return {
+      streams,
+      open,
+      queriesWhileConnecting,
+      base,
+      opened,
+      closed,
+      later,
+      feedsAfterClose,
+      event,
+      requestToLastMs: event.lastReceivedAt - sentAt,
+      deleteStatus,
+      deleteMs,
+      loopDelayMaxMs: afterEvent.loopDelayMaxMs,
+    };
   } finally {
     await clients.stop();
   }
@@ -130,25 +160,72 @@ export function printSseFanOut(r: SseFanOut): void {
   const q = (p: number) => r.event.lagsMs[Math.min(r.event.lagsMs.length - 1, Math.floor(p * r.event.lagsMs.length))] ?? NaN;
   const per1000 = (a: MemoryReport, b: MemoryReport) => ((b.rss - a.rss) / MiB / (r.streams / 1000)).toFixed(1);
   console.log('SSE at scale: %d streams of one distribution, API and clients in separate processes (RSS after a full GC):', r.streams);
-  console.log('  connected %d of %d (%d failed%s) in %d ms, with %d event queries', r.open.connected, r.streams, r.open.failed, r.open.firstError ? `, first: ${r.open.firstError}` : '', Math.round(r.open.ms), r.queriesWhileConnecting);
-  console.log('  one event (DELETE cancels the scheduled channel) → every client: the event\'s `at` → client p50 %d ms, p99 %d ms, last %d ms; DELETE sent → last client %d ms; %d never got it',
-    q(0.5), q(0.99), r.event.lagsMs.at(-1) ?? NaN, r.requestToLastMs, r.event.missing);
-  console.log('  the DELETE answered %d in %d ms; the API process\'s event loop stalled up to %d ms meanwhile', r.deleteStatus, r.deleteMs, Math.round(r.loopDelayMaxMs));
-  const m = (report: MemoryReport) => `RSS ${(report.rss / MiB).toFixed(0)} (heap used ${(report.heapUsed / MiB).toFixed(0)} of ${(report.heapTotal / MiB).toFixed(0)})`;
+  console.log(
+    '  connected %d of %d (%d failed%s) in %d ms, with %d event queries',
+    r.open.connected,
+    r.streams,
+    r.open.failed,
+    r.open.firstError ? `, first: ${r.open.firstError}` : '',
+    Math.round(r.open.ms),
+    r.queriesWhileConnecting,
+  );
+  console.log(
+    "  one event (DELETE cancels the scheduled channel) → every client: the event's `at` → client p50 %d ms, p99 %d ms, last %d ms; DELETE sent → last client %d ms; %d never got it",
+    q(0.5),
+    q(0.99),
+    r.event.lagsMs.at(-1) ?? NaN,
+    r.requestToLastMs,
+    r.event.missing,
+  );
+  console.log(
+    "  the DELETE answered %d in %d ms; the API process's event loop stalled up to %d ms meanwhile",
+    r.deleteStatus,
+    r.deleteMs,
+    Math.round(r.loopDelayMaxMs),
+  );
+  const m = (report: MemoryReport) =>
+    `RSS ${(report.rss / MiB).toFixed(0)} (heap used ${(report.heapUsed / MiB).toFixed(0)} of ${(report.heapTotal / MiB).toFixed(0)})`;
   console.log('  API process MiB: before %s; open %s; all closed %s; 15 s later %s', m(r.base), m(r.opened), m(r.closed), m(r.later));
-  console.log('  per 1,000 open streams          %s MiB RSS (heap %s MiB)   (goal ≤ 25)', per1000(r.base, r.opened), ((r.opened.heapUsed - r.base.heapUsed) / MiB / (r.streams / 1000)).toFixed(1));
-  console.log('  still held after close, per 1,000   %s MiB RSS (15 s later %s), heap used %s MiB; event feeds open: %d   (goal ≈ 0)\n',
-    per1000(r.base, r.closed), per1000(r.base, r.later), ((r.closed.heapUsed - r.base.heapUsed) / MiB / (r.streams / 1000)).toFixed(1), r.feedsAfterClose);
+  console.log(
+    '  per 1,000 open streams          %s MiB RSS (heap %s MiB)   (goal ≤ 25)',
+    per1000(r.base, r.opened),
+    ((r.opened.heapUsed - r.base.heapUsed) / MiB / (r.streams / 1000)).toFixed(1),
+  );
+  console.log(
+    '  still held after close, per 1,000   %s MiB RSS (15 s later %s), heap used %s MiB; event feeds open: %d   (goal ≈ 0)\n',
+    per1000(r.base, r.closed),
+    per1000(r.base, r.later),
+    ((r.closed.heapUsed - r.base.heapUsed) / MiB / (r.streams / 1000)).toFixed(1),
+    r.feedsAfterClose,
+  );
 }
 
-export interface SlackAcks { count: number; p50: number; p99: number; max: number; non200: number; worked: number; answers: Record<string, number> }
+export interface SlackAcks {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  non200: number;
+  worked: number;
+  answers: Record<string, number>;
+}
 
 /** A slash command to send, and what its acknowledgement says when it was answered as meant. */
-export interface SlackCommandCase { command: string; text: string; acknowledged: RegExp; replies: boolean }
+export interface SlackCommandCase {
+  command: string;
+  text: string;
+  acknowledged: RegExp;
+  replies: boolean;
+}
 
 export const SLACK_STATUS: SlackCommandCase = { command: '/platform-status', text: '', acknowledged: /Reading the state/, replies: true };
 /** Deploys decide and start durably before the ack: one starts, the rest are refused by the admission workflow (one per service). */
-export const SLACK_DEPLOY: SlackCommandCase = { command: '/platform-deploy', text: 'v1.2.3', acknowledged: /started by|already running|queue is full/, replies: false };
+export const SLACK_DEPLOY: SlackCommandCase = {
+  command: '/platform-deploy',
+  text: 'v1.2.3',
+  acknowledged: /started by|already running|queue is full/,
+  replies: false,
+};
 
 /**
  * Signed commands to the API process, `concurrency` in flight: the time to each acknowledgement
@@ -156,9 +233,20 @@ export const SLACK_DEPLOY: SlackCommandCase = { command: '/platform-deploy', tex
  * response_url) runs after the ack, as it does for Slack, and the replies land here; a deploy's
  * decision and durable start come before the ack.
  */
-export async function slackAcks(api: ApiProcess, count: number, concurrency: number, what: SlackCommandCase = SLACK_STATUS): Promise<SlackAcks> {
+export async function slackAcks(
+  api: ApiProcess,
+  count: number,
+  concurrency: number,
+  what: SlackCommandCase = SLACK_STATUS,
+): Promise<SlackAcks> {
   let worked = 0;
-  const replies = createServer((req, res) => { req.resume(); req.on('end', () => { worked += 1; res.end('ok'); }); });
+  const replies = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      worked += 1;
+      res.end('ok');
+    });
+  });
   await new Promise<void>((resolve) => replies.listen(0, '127.0.0.1', resolve));
   const responseUrl = `http://127.0.0.1:${(replies.address() as AddressInfo).port}/reply`;
   const times: number[] = [];
@@ -168,14 +256,26 @@ export async function slackAcks(api: ApiProcess, count: number, concurrency: num
   try {
     const one = async (n: number) => {
       const body = new URLSearchParams({
-        token: 'unused', team_id: 'T0SANDBOX', channel_id: SANDBOX_SLACK.channelId, user_id: SANDBOX_SLACK.approver, user_name: 'bench',
-        command: what.command, text: what.text, response_url: responseUrl, trigger_id: `${Date.now()}.${n}.${randomUUID().slice(0, 8)}`,
+        token: 'unused',
+        team_id: 'T0SANDBOX',
+        channel_id: SANDBOX_SLACK.channelId,
+        user_id: SANDBOX_SLACK.approver,
+        user_name: 'bench',
+        command: what.command,
+        text: what.text,
+        response_url: responseUrl,
+        trigger_id: `${Date.now()}.${n}.${randomUUID().slice(0, 8)}`,
       }).toString();
       const timestamp = String(Math.floor(Date.now() / 1000));
       const began = performance.now();
       const res = await fetch(`${api.url}/slack/commands`, {
-        method: 'POST', body,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signSlackRequest(BENCH_SLACK_SIGNING_SECRET, timestamp, body) },
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': timestamp,
+          'x-slack-signature': signSlackRequest(BENCH_SLACK_SIGNING_SECRET, timestamp, body),
+        },
       });
       const ack = await res.text();
       times.push(performance.now() - began);
@@ -186,12 +286,14 @@ export async function slackAcks(api: ApiProcess, count: number, concurrency: num
     };
     await one(-1); // warm-up, not counted
     times.length = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next += 1;
-        await one(next);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          next += 1;
+          await one(next);
+        }
+      }),
+    );
     // The work after the acks: give it a moment to land, so the count says it ran.
     for (const deadline = Date.now() + 30_000; what.replies && worked < count + 1 && Date.now() < deadline;) await sleep(100);
   } finally {
@@ -202,14 +304,24 @@ export async function slackAcks(api: ApiProcess, count: number, concurrency: num
   return { count, p50: at(0.5), p99: at(0.99), max: times.at(-1)!, non200, worked: worked - 1, answers };
 }
 
-export interface IdleSample { count: number; rssMiB: number; heapMiB: number }
+export interface IdleSample {
+  count: number;
+  rssMiB: number;
+  heapMiB: number;
+}
 
 /**
  * One-channel distributions started on the worker process's task queue, `concurrency` at a time,
  * each followed until settled; it then stays open for its hour-long retry window. The worker
  * process's RSS (after a full GC) at each checkpoint.
  */
-export async function idleWorker(worker: BenchProcess, client: Client, taskQueue: string, total: number, checkpoints: number[]): Promise<{ samples: IdleSample[]; seconds: number }> {
+export async function idleWorker(
+  worker: BenchProcess,
+  client: Client,
+  taskQueue: string,
+  total: number,
+  checkpoints: number[],
+): Promise<{ samples: IdleSample[]; seconds: number }> {
   const samples: IdleSample[] = [];
   // 16 at a time took 13 minutes for 5,000 on this loaded 2-core machine; the figure is memory, not rate.
   const concurrency = 32;
@@ -221,8 +333,18 @@ export async function idleWorker(worker: BenchProcess, client: Client, taskQueue
     const eventId = `idle-${randomUUID().slice(0, 12)}`;
     // The input DistributionService builds for POST /distribute, retry window an hour.
     const handle = await client.workflow.start(distributionWorkflow, {
-      workflowId: `dist-${eventId}`, taskQueue,
-      args: [{ eventId, channels: [{ type: 'NAVER_BLOG', config: { text: 'idle' } }], contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' }, retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
+      workflowId: `dist-${eventId}`,
+      taskQueue,
+      args: [
+        {
+          eventId,
+          channels: [{ type: 'NAVER_BLOG', config: { text: 'idle' } }],
+          contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' },
+          retryWindowMs: 3_600_000,
+          retryBackoffMs: 100,
+          requestedBy: 'bench',
+        },
+      ],
     });
     for (;;) {
       const { overallStatus } = await handle.query<{ overallStatus: string }>('distributionSnapshot');
@@ -231,21 +353,23 @@ export async function idleWorker(worker: BenchProcess, client: Client, taskQueue
     }
   };
   let sampling = Promise.resolve();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (started < total) {
-      started += 1;
-      await one();
-      settled += 1;
-      if (wanted.has(settled)) {
-        const count = settled;
-        sampling = sampling.then(async () => {
-          const report = await worker.memory();
-          samples.push({ count, rssMiB: report.rss / MiB, heapMiB: report.heapUsed / MiB });
-        });
-        await sampling;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < total) {
+        started += 1;
+        await one();
+        settled += 1;
+        if (wanted.has(settled)) {
+          const count = settled;
+          sampling = sampling.then(async () => {
+            const report = await worker.memory();
+            samples.push({ count, rssMiB: report.rss / MiB, heapMiB: report.heapUsed / MiB });
+          });
+          await sampling;
+        }
       }
-    }
-  }));
+    }),
+  );
   await sampling;
   return { samples: samples.sort((a, b) => a.count - b.count), seconds: (performance.now() - began) / 1000 };
 }

@@ -8,9 +8,20 @@ export type ClientCommand =
   | { id: number; cmd: 'await'; event: string; timeoutMs: number }
   | { id: number; cmd: 'close' };
 
-export interface OpenResult { connected: number; failed: number; firstError?: string; ms: number }
+export interface OpenResult {
+  connected: number;
+  failed: number;
+  firstError?: string;
+  ms: number;
+}
 /** Per client: when it read the frame (epoch ms) minus the event's `at`, sorted. */
-export interface AwaitResult { received: number; missing: number; lagsMs: number[]; lastReceivedAt: number; at: number }
+export interface AwaitResult {
+  received: number;
+  missing: number;
+  lagsMs: number[];
+  lastReceivedAt: number;
+  at: number;
+}
 
 interface Stream {
   req: ClientRequest;
@@ -71,16 +82,23 @@ async function openAll(url: string, headers: Record<string, string>, count: numb
   let failed = 0;
   let firstError: string | undefined;
   // A bounded number of connects in flight: 10,000 SYNs at once overflow the listen backlog.
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, async () => {
-    while (next < count) {
-      next += 1;
-      await open(url, headers).catch((error: Error) => {
-        failed += 1;
-        firstError ??= error.message;
-      });
-    }
-  }));
-  return { connected: streams.filter((s) => s.connected).length, failed, ...(firstError ? { firstError } : {}), ms: performance.now() - began };
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) {
+        next += 1;
+        await open(url, headers).catch((error: Error) => {
+          failed += 1;
+          firstError ??= error.message;
+        });
+      }
+    }),
+  );
+  return {
+    connected: streams.filter((s) => s.connected).length,
+    failed,
+    ...(firstError ? { firstError } : {}),
+    ms: performance.now() - began,
+  };
 }
 
 function awaitEvent(event: string, timeoutMs: number): Promise<AwaitResult> {

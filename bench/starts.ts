@@ -15,22 +15,34 @@ import { BENCH_KEY, type startBenchStack } from './harness.js';
 type Stack = Awaited<ReturnType<typeof startBenchStack>>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export interface RateRun { api: number; raw: number; apiNon2xx: number }
+export interface RateRun {
+  api: number;
+  raw: number;
+  apiNon2xx: number;
+}
 
 /** A deploy-start run: the API, raw start of the deployment, and raw update-with-start of the admission the API sends. */
-export interface DeployRateRun extends RateRun { admission: number }
+export interface DeployRateRun extends RateRun {
+  admission: number;
+}
 
 /** Starts per second of `start`, `total` of them, `concurrency` at a time; `start` says whether it was answered 2xx. */
-export async function startRate(total: number, concurrency: number, start: (n: number) => Promise<boolean>): Promise<{ perSecond: number; failed: number }> {
+export async function startRate(
+  total: number,
+  concurrency: number,
+  start: (n: number) => Promise<boolean>,
+): Promise<{ perSecond: number; failed: number }> {
   let next = 0;
   let failed = 0;
   const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      next += 1;
-      if (!(await start(next))) failed += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        if (!(await start(next))) failed += 1;
+      }
+    }),
+  );
   return { perSecond: total / ((performance.now() - began) / 1000), failed };
 }
 
@@ -66,12 +78,17 @@ async function interleaved(run: number, sides: Side[], cleanUp: () => Promise<vo
 /** Terminates what a run started (outside its timing), so runs do not pile up work on the worker. */
 async function terminateAll(stack: Stack, workflowIds: string[]): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < workflowIds.length) {
-      const id = workflowIds[next++]!;
-      await stack.client.workflow.getHandle(id).terminate('bench: start rate measured').catch(() => undefined);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < workflowIds.length) {
+        const id = workflowIds[next++]!;
+        await stack.client.workflow
+          .getHandle(id)
+          .terminate('bench: start rate measured')
+          .catch(() => undefined);
+      }
+    }),
+  );
 }
 
 /**
@@ -91,12 +108,34 @@ async function terminateAll(stack: Stack, workflowIds: string[]): Promise<void> 
  */
 export async function deployStartRates(stack: Stack, total: number, concurrency: number, runs = 3): Promise<DeployRateRun[]> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
-  const call = async (path: string, body: unknown) => (await (await stack.idleApp.request(path, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { data?: Record<string, string> };
-  const githubConnectionId = (await call('/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken })).data!.githubConnectionId!;
-  const awsConnectionId = (await call('/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey })).data!.awsConnectionId!;
+  const call = async (path: string, body: unknown) =>
+    (await (await stack.idleApp.request(path, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as {
+      data?: Record<string, string>;
+    };
+  const githubConnectionId = (
+    await call('/api/v1/connect/github', {
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      token: SANDBOX_CREDENTIALS.githubToken,
+    })
+  ).data!.githubConnectionId!;
+  const awsConnectionId = (
+    await call('/api/v1/connect/aws', {
+      region: SANDBOX_CREDENTIALS.region,
+      accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
+      secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
+    })
+  ).data!.awsConnectionId!;
   const version = 'v0.0.0-bench-no-such-ref';
   const request = (service: string) => ({
-    githubConnectionId, awsConnectionId, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version, target: { service },
+    githubConnectionId,
+    awsConnectionId,
+    owner: SANDBOX_SERVICE.owner,
+    repo: SANDBOX_SERVICE.repo,
+    branch: 'main',
+    version,
+    target: { service },
   });
   const service = () => `bench-${randomUUID().slice(0, 12)}`;
   // The API's deploy defaults (api/services.ts): explicit DEPLOY_* configuration over the sandbox's target.
@@ -112,7 +151,9 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
     return await measureDeployStarts();
   } finally {
     // Late answers of deployments still failing drain for a moment after the row.
-    setTimeout(() => { console.error = logError; }, 10_000).unref();
+    setTimeout(() => {
+      console.error = logError;
+    }, 10_000).unref();
   }
 
   async function measureDeployStarts(): Promise<DeployRateRun[]> {
@@ -128,38 +169,49 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
     const results: DeployRateRun[] = [];
     for (let run = 0; run < runs; run += 1) {
       const started: string[] = [];
-      const apiSide = () => startRate(total, concurrency, async () => {
-        const res = await stack.idleApp.request('/api/v1/deploy', { method: 'POST', headers, body: JSON.stringify(request(service())) });
-        const body = (await res.json()) as { data?: { deploymentId?: string } };
-        if (body.data?.deploymentId) started.push(body.data.deploymentId);
-        return res.status === 200;
-      });
-      const rawSide = () => startRate(total, concurrency, async () => {
-        const input = deploymentInput();
-        const { deploymentId, target } = input;
-        await stack.client.workflow.start(deploymentWorkflow, {
-          workflowId: deploymentId, taskQueue: stack.taskQueue, args: [input],
-          memo: { version, branch: 'main', requestedBy: 'bench' },
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: SwitchyardKind, value: 'deployment' },
-            { key: SwitchyardStatus, value: 'IN_PROGRESS' },
-            { key: DeployService, value: canonicalServiceKey(target.cluster, target.service) },
-            { key: DeployRepository, value: `${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}` },
-          ],
+      const apiSide = () =>
+        startRate(total, concurrency, async () => {
+          const res = await stack.idleApp.request('/api/v1/deploy', { method: 'POST', headers, body: JSON.stringify(request(service())) });
+          const body = (await res.json()) as { data?: { deploymentId?: string } };
+          if (body.data?.deploymentId) started.push(body.data.deploymentId);
+          return res.status === 200;
         });
-        started.push(deploymentId);
-        return true;
-      });
+      const rawSide = () =>
+        startRate(total, concurrency, async () => {
+          const input = deploymentInput();
+          const { deploymentId, target } = input;
+          await stack.client.workflow.start(deploymentWorkflow, {
+            workflowId: deploymentId,
+            taskQueue: stack.taskQueue,
+            args: [input],
+            memo: { version, branch: 'main', requestedBy: 'bench' },
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: [
+              { key: SwitchyardKind, value: 'deployment' },
+              { key: SwitchyardStatus, value: 'IN_PROGRESS' },
+              { key: DeployService, value: canonicalServiceKey(target.cluster, target.service) },
+              { key: DeployRepository, value: `${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}` },
+            ],
+          });
+          started.push(deploymentId);
+          return true;
+        });
       // What DeploymentService.start sends after HTTP, auth, validation and the connection reads:
       // the engine's own cost of admission, so API / this ratio is what the API adds.
-      const admissionSide = () => startRate(total, concurrency, async () => {
-        const input = deploymentInput();
-        const serviceKey = canonicalServiceKey(input.target.cluster, input.target.service);
-        started.push(serviceWorkflowId(serviceKey), input.deploymentId);
-        const outcome = await sendAdmission(stack.client, { input, memo: { version, branch: 'main', requestedBy: 'bench' } }, serviceKey, stack.taskQueue, stack.config.deploy.queueCapacity);
-        return outcome.outcome === 'started' && outcome.deploymentId === input.deploymentId;
-      });
+      const admissionSide = () =>
+        startRate(total, concurrency, async () => {
+          const input = deploymentInput();
+          const serviceKey = canonicalServiceKey(input.target.cluster, input.target.service);
+          started.push(serviceWorkflowId(serviceKey), input.deploymentId);
+          const outcome = await sendAdmission(
+            stack.client,
+            { input, memo: { version, branch: 'main', requestedBy: 'bench' } },
+            serviceKey,
+            stack.taskQueue,
+            stack.config.deploy.queueCapacity,
+          );
+          return outcome.outcome === 'started' && outcome.deploymentId === input.deploymentId;
+        });
       const [api, raw, admission] = await interleaved(run, [apiSide, rawSide, admissionSide], () => terminateAll(stack, started.splice(0)));
       results.push({ api: api!.perSecond, raw: raw!.perSecond, admission: admission!.perSecond, apiNon2xx: api!.failed });
     }
@@ -168,11 +220,27 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
 
   /** What DeploymentService.start builds for a service of its own, and the admission workflow starts its child with. */
   function deploymentInput(): DeploymentInput {
-    const { target: { service: name } } = request(service());
-    const target = { ...stack.sandbox.target, ...configured, ecrRepository: `${SANDBOX_SERVICE.owner}-${SANDBOX_SERVICE.repo}`.toLowerCase(), service: name };
+    const {
+      target: { service: name },
+    } = request(service());
+    const target = {
+      ...stack.sandbox.target,
+      ...configured,
+      ecrRepository: `${SANDBOX_SERVICE.owner}-${SANDBOX_SERVICE.repo}`.toLowerCase(),
+      service: name,
+    };
     return {
-      deploymentId: pandaStyleId('dep_'), githubConnectionId, awsConnectionId, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version,
-      target, builder: stack.config.deploy.builder, limits: stack.config.deploy.limits, requestedBy: 'bench',
+      deploymentId: pandaStyleId('dep_'),
+      githubConnectionId,
+      awsConnectionId,
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      version,
+      target,
+      builder: stack.config.deploy.builder,
+      limits: stack.config.deploy.limits,
+      requestedBy: 'bench',
     };
   }
 }
@@ -183,40 +251,59 @@ export async function deployStartRates(stack: Stack, total: number, concurrency:
  */
 export async function distributionStartRates(stack: Stack, total: number, concurrency: number, runs = 3): Promise<RateRun[]> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
-  const input = (eventId: string) => ({ eventId, channels: [{ type: 'NAVER_BLOG' as const, config: { text: 'rate' } }], contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' } });
+  const input = (eventId: string) => ({
+    eventId,
+    channels: [{ type: 'NAVER_BLOG' as const, config: { text: 'rate' } }],
+    contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' },
+  });
   const results: RateRun[] = [];
   for (let run = 0; run < runs; run += 1) {
     const started: string[] = [];
-    const apiSide = () => startRate(total, concurrency, async () => {
-      const eventId = `rate-${randomUUID().slice(0, 12)}`;
-      started.push(`dist-${eventId}`);
-      const res = await stack.idleApp.request('/api/distribution/distribute', { method: 'POST', headers, body: JSON.stringify(input(eventId)) });
-      await res.arrayBuffer();
-      return res.status >= 200 && res.status < 300;
-    });
-    const rawSide = () => startRate(total, concurrency, async () => {
-      const eventId = `rate-${randomUUID().slice(0, 12)}`;
-      started.push(`dist-${eventId}`);
-      // As DistributionService.distribute starts it: same options, same search attributes.
-      await stack.client.workflow.start(distributionWorkflow, {
-        workflowId: `dist-${eventId}`, taskQueue: stack.taskQueue,
-        args: [{ ...input(eventId), retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: [
-          { key: SwitchyardKind, value: 'distribution' },
-          { key: DistributionEventId, value: eventId },
-          { key: SwitchyardStatus, value: 'PENDING' },
-        ],
+    const apiSide = () =>
+      startRate(total, concurrency, async () => {
+        const eventId = `rate-${randomUUID().slice(0, 12)}`;
+        started.push(`dist-${eventId}`);
+        const res = await stack.idleApp.request('/api/distribution/distribute', {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(input(eventId)),
+        });
+        await res.arrayBuffer();
+        return res.status >= 200 && res.status < 300;
       });
-      return true;
-    });
+    const rawSide = () =>
+      startRate(total, concurrency, async () => {
+        const eventId = `rate-${randomUUID().slice(0, 12)}`;
+        started.push(`dist-${eventId}`);
+        // As DistributionService.distribute starts it: same options, same search attributes.
+        await stack.client.workflow.start(distributionWorkflow, {
+          workflowId: `dist-${eventId}`,
+          taskQueue: stack.taskQueue,
+          args: [{ ...input(eventId), retryWindowMs: 3_600_000, retryBackoffMs: 100, requestedBy: 'bench' }],
+          workflowIdConflictPolicy: 'FAIL',
+          typedSearchAttributes: [
+            { key: SwitchyardKind, value: 'distribution' },
+            { key: DistributionEventId, value: eventId },
+            { key: SwitchyardStatus, value: 'PENDING' },
+          ],
+        });
+        return true;
+      });
     const { api, raw } = await bothSides(run, apiSide, rawSide, () => terminateAll(stack, started.splice(0)));
     results.push({ api: api.perSecond, raw: raw.perSecond, apiNon2xx: api.failed });
   }
   return results;
 }
 
-export interface Burst { count: number; non2xx: number; notCompleted: number; outcomes: Record<string, number>; distributionsPerSecond: number; probesPerSecond: number; probeNon2xx: number }
+export interface Burst {
+  count: number;
+  non2xx: number;
+  notCompleted: number;
+  outcomes: Record<string, number>;
+  distributionsPerSecond: number;
+  probesPerSecond: number;
+  probeNon2xx: number;
+}
 
 /**
  * `count` six-channel distributions posted at once (the API answering at once), then followed
@@ -226,37 +313,51 @@ export interface Burst { count: number; non2xx: number; notCompleted: number; ou
  */
 export async function burst(stack: Stack, count: number): Promise<Burst> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` };
-  const contentUrls = Object.fromEntries(['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]));
+  const contentUrls = Object.fromEntries(
+    ['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`]),
+  );
   const probeBegan = performance.now();
-  const probes = await Promise.all(Array.from({ length: count }, async () => {
-    const res = await stack.liveApp.request('/api/v1/system/worker-probe', { method: 'POST', headers });
-    await res.arrayBuffer();
-    return res.status;
-  }));
+  const probes = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const res = await stack.liveApp.request('/api/v1/system/worker-probe', { method: 'POST', headers });
+      await res.arrayBuffer();
+      return res.status;
+    }),
+  );
   const probesPerSecond = count / ((performance.now() - probeBegan) / 1000);
   await sleep(1000);
 
   const began = Date.now();
   const ids = Array.from({ length: count }, () => `burst-${randomUUID().slice(0, 12)}`);
-  const statuses = await Promise.all(ids.map(async (eventId) => {
-    const res = await stack.liveApp.request('/api/distribution/distribute', {
-      method: 'POST', headers, body: JSON.stringify({ eventId, channels: CHANNEL_TYPES.map((type) => ({ type, config: { caption: 'burst' } })), contentUrls }),
-    });
-    await res.arrayBuffer();
-    return res.status;
-  }));
+  const statuses = await Promise.all(
+    ids.map(async (eventId) => {
+      const res = await stack.liveApp.request('/api/distribution/distribute', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ eventId, channels: CHANNEL_TYPES.map((type) => ({ type, config: { caption: 'burst' } })), contentUrls }),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    }),
+  );
   const accepted = ids.filter((_, i) => statuses[i]! >= 200 && statuses[i]! < 300);
   const done = new Map<string, { status: string; completedAt?: string }>();
   for (const deadline = Date.now() + 300_000; done.size < accepted.length && Date.now() < deadline; await sleep(500)) {
     const open = accepted.filter((id) => !done.has(id));
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < open.length) {
-        const id = open[next++]!;
-        const snapshot = await stack.client.workflow.getHandle(`dist-${id}`).query<{ overallStatus: string; completedAt?: string }>('distributionSnapshot').catch(() => undefined);
-        if (snapshot && snapshot.overallStatus !== 'PENDING' && snapshot.overallStatus !== 'IN_PROGRESS') done.set(id, { status: snapshot.overallStatus, ...(snapshot.completedAt ? { completedAt: snapshot.completedAt } : {}) });
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < open.length) {
+          const id = open[next++]!;
+          const snapshot = await stack.client.workflow
+            .getHandle(`dist-${id}`)
+            .query<{ overallStatus: string; completedAt?: string }>('distributionSnapshot')
+            .catch(() => undefined);
+          if (snapshot && snapshot.overallStatus !== 'PENDING' && snapshot.overallStatus !== 'IN_PROGRESS')
+            done.set(id, { status: snapshot.overallStatus, ...(snapshot.completedAt ? { completedAt: snapshot.completedAt } : {}) });
+        }
+      }),
+    );
   }
   const completed = [...done.values()].filter((d) => d.status === 'COMPLETED' && d.completedAt);
   // How the distributions ended (or `unsettled` after five minutes), for a row that is not all COMPLETED.

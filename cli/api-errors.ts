@@ -43,7 +43,10 @@ export function formatApiError(status: number, statusText: string, body: unknown
   const message = (messageOf(body) ?? 'no message').replace(/\s*\n\s*/g, ' ');
   const legacyCode = isObject(body) && isObject(body['error']) ? text(body['error']['code']) : undefined;
   const rule = legacyCode ?? (isObject(body) ? ruleOf(body) : undefined);
-  const title = isObject(body) && typeof body['status'] === 'number' && text(body['error']) && !/^[A-Z_]+$/.test(String(body['error'])) ? String(body['error']) : statusText;
+  const title =
+    isObject(body) && typeof body['status'] === 'number' && text(body['error']) && !/^[A-Z_]+$/.test(String(body['error']))
+      ? String(body['error'])
+      : statusText;
   return `${status}${title ? ` ${title}` : ''}: ${message}${rule ? ` [${rule}]` : ''}`;
 }
 

@@ -10,7 +10,11 @@ export class CommandContext {
   private resolved?: CliConfig & { path: string };
   private client?: ApiClient;
 
-  constructor(readonly io: Io, format: Format, readonly fetchImpl: typeof fetch = globalThis.fetch) {
+  constructor(
+    readonly io: Io,
+    format: Format,
+    readonly fetchImpl: typeof fetch = globalThis.fetch,
+  ) {
     this.out = new Output(io, format);
   }
 

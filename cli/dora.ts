@@ -18,7 +18,10 @@ const row = (service: string, f: Figures) => ({
   service,
   frequency: `${f.deploymentFrequency.completed} (${f.deploymentFrequency.perWeek.toFixed(1)}/week)`,
   lead: `${duration(f.leadTimeForChanges.medianSeconds)} (p90 ${duration(f.leadTimeForChanges.p90Seconds)})`,
-  failure: f.changeFailureRate.rate === null ? '-' : `${(f.changeFailureRate.rate * 100).toFixed(0)}% (${f.changeFailureRate.failed}/${f.changeFailureRate.releases})`,
+  failure:
+    f.changeFailureRate.rate === null
+      ? '-'
+      : `${(f.changeFailureRate.rate * 100).toFixed(0)}% (${f.changeFailureRate.failed}/${f.changeFailureRate.releases})`,
   restore: `${duration(f.timeToRestore.medianSeconds)} (${f.timeToRestore.restored}/${f.timeToRestore.failures} restored)`,
 });
 
@@ -27,8 +30,11 @@ export function doraLines(m: Schemas['DeliveryMetrics']): string[] {
   return [
     `delivery ${m.window.from} → ${m.window.to} (${m.window.days} days)${m.runs.truncated ? `: the first ${m.runs.cap} runs only` : ''}`,
     ...table(rows, [
-      { key: 'service', title: 'SERVICE' }, { key: 'frequency', title: 'DEPLOYS' }, { key: 'lead', title: 'LEAD TIME' },
-      { key: 'failure', title: 'CHANGE FAILURE' }, { key: 'restore', title: 'TIME TO RESTORE' },
+      { key: 'service', title: 'SERVICE' },
+      { key: 'frequency', title: 'DEPLOYS' },
+      { key: 'lead', title: 'LEAD TIME' },
+      { key: 'failure', title: 'CHANGE FAILURE' },
+      { key: 'restore', title: 'TIME TO RESTORE' },
     ]),
   ];
 }

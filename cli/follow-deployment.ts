@@ -22,13 +22,18 @@ export function exitCodeOf(status: string): ExitCode {
 export function resultLines(r: Result): string[] {
   const lines = [`${r.deploymentId}  ${r.status}  stage ${r.stage}/5  ${r.owner}/${r.repo}@${r.version ?? r.branch}`];
   if (r.commitSha) lines.push(`commit ${r.commitSha}${r.imageDigest ? `  image ${r.imageDigest}` : ''}`);
-  if (r.approvedBy) lines.push(`decided by ${r.approvedBy}${r.decidedVia ? ` via ${r.decidedVia}` : ''}${r.decidedAt ? ` at ${r.decidedAt}` : ''}`);
+  if (r.approvedBy)
+    lines.push(`decided by ${r.approvedBy}${r.decidedVia ? ` via ${r.decidedVia}` : ''}${r.decidedAt ? ` at ${r.decidedAt}` : ''}`);
   if (r.errorMessage) lines.push(`error: ${r.errorMessage}${r.errorCode ? ` [${r.errorCode}]` : ''}`);
   return lines;
 }
 
 /** Follows until the deployment ends; prints its result; returns the exit code. */
-export async function followDeployment(ctx: CommandContext, id: string, options: { retryMs?: number; queued?: boolean } = {}): Promise<ExitCode> {
+export async function followDeployment(
+  ctx: CommandContext,
+  id: string,
+  options: { retryMs?: number; queued?: boolean } = {},
+): Promise<ExitCode> {
   const view = new DeploymentView();
   let hinted = false;
   let final: Result | undefined;
@@ -43,11 +48,12 @@ export async function followDeployment(ctx: CommandContext, id: string, options:
     retryMs: options.retryMs ?? 1000,
     // Queued behind the service's running deployment: its stream exists once it starts.
     notFoundMeansNotYet: options.queued === true,
-    open: (lastEventId) => ctx.api.GET('/api/v1/deploy/{id}/events', {
-      params: { path: { id } },
-      headers: lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {},
-      parseAs: 'stream',
-    }),
+    open: (lastEventId) =>
+      ctx.api.GET('/api/v1/deploy/{id}/events', {
+        params: { path: { id } },
+        headers: lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {},
+        parseAs: 'stream',
+      }),
     onMessage: async (message) => {
       if (message.event === 'connected') return false;
       if (message.event === 'error') {

@@ -20,10 +20,16 @@ export const distributionExitCode = (status: string): ExitCode => (status === 'C
 export function statusLines(s: Status): string[] {
   return [
     `${s.eventId}  ${s.overallStatus}`,
-    ...table(s.channels.map((c) => ({ ...c, result: c.postUrl ?? c.postId ?? c.adId ?? c.messageId ?? c.errorMessage })), [
-      { key: 'channel', title: 'CHANNEL' }, { key: 'status', title: 'STATUS' }, { key: 'progress', title: '%' },
-      { key: 'retries', title: 'RETRIES' }, { key: 'result', title: 'RESULT' },
-    ]),
+    ...table(
+      s.channels.map((c) => ({ ...c, result: c.postUrl ?? c.postId ?? c.adId ?? c.messageId ?? c.errorMessage })),
+      [
+        { key: 'channel', title: 'CHANNEL' },
+        { key: 'status', title: 'STATUS' },
+        { key: 'progress', title: '%' },
+        { key: 'retries', title: 'RETRIES' },
+        { key: 'result', title: 'RESULT' },
+      ],
+    ),
   ];
 }
 
@@ -38,15 +44,20 @@ export async function followDistribution(ctx: CommandContext, eventId: string, t
   };
   await followSse({
     url: ctx.url,
-    open: (lastEventId) => ctx.api.GET('/api/distribution/{eventId}/events', {
-      params: { path: { eventId } },
-      headers: lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {},
-      parseAs: 'stream',
-    }),
+    open: (lastEventId) =>
+      ctx.api.GET('/api/distribution/{eventId}/events', {
+        params: { path: { eventId } },
+        headers: lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {},
+        parseAs: 'stream',
+      }),
     onMessage: async (message) => {
       if (message.event === 'connected' || message.event === 'error') return false;
       let payload: { message?: string; details?: Record<string, unknown>; at?: string } = {};
-      try { payload = JSON.parse(message.data) as typeof payload; } catch { payload = { message: message.data }; }
+      try {
+        payload = JSON.parse(message.data) as typeof payload;
+      } catch {
+        payload = { message: message.data };
+      }
       const details = payload.details ?? {};
       if (message.event === 'channel' && typeof details['channel'] === 'string') {
         if (details['status'] === 'COMPLETED' || details['status'] === 'FAILED') done.add(details['channel']);

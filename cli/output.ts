@@ -18,7 +18,10 @@ export interface Io {
 export class Output {
   private footer = '';
 
-  constructor(readonly io: Io, readonly format: Format) {}
+  constructor(
+    readonly io: Io,
+    readonly format: Format,
+  ) {}
 
   get json(): boolean {
     return this.format === 'json';

@@ -34,24 +34,46 @@ export function createProgram(io: Io, fetchImpl: typeof fetch = globalThis.fetch
   let context: CommandContext | undefined;
   const program = new Command('switchyard')
     .description('Deploy, approve, roll back and distribute with a Switchyard server.')
-    .addOption(new Option('-o, --output <format>', 'text for people, json for scripts (one JSON document on stdout)').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('-o, --output <format>', 'text for people, json for scripts (one JSON document on stdout)')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .exitOverride();
-  program.addHelpText('after', `
+  program.addHelpText(
+    'after',
+    `
 Settings: SWITCHYARD_URL and SWITCHYARD_API_KEY, else the file \`switchyard login\` writes.
-Exit codes: 0 ok, 1 release failed or rolled back, 2 usage, 3 refused by the API (4xx), 4 server or network.`);
+Exit codes: 0 ok, 1 release failed or rolled back, 2 usage, 3 refused by the API (4xx), 4 server or network.`,
+  );
 
-  const bind: Bind = (action) => async (...parsed) => {
-    const command = parsed.at(-1) as Command;
-    const options = command.opts();
-    const args = parsed.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
-    context = new CommandContext(io, command.optsWithGlobals()['output'] as Format, fetchImpl);
-    exitCode = (await action(context, args, options)) ?? EXIT.OK;
-  };
+  const bind: Bind =
+    (action) =>
+    async (...parsed) => {
+      const command = parsed.at(-1) as Command;
+      const options = command.opts();
+      const args = parsed.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
+      context = new CommandContext(io, command.optsWithGlobals()['output'] as Format, fetchImpl);
+      exitCode = (await action(context, args, options)) ?? EXIT.OK;
+    };
 
-  for (const register of [registerLogin, registerConnect, registerDeploy, registerWatch, registerStatus, registerApprove, registerRollback,
-    registerFreeze, registerEmergencyStop, registerDistribute, registerRetry, registerCancel]) register(program, bind);
+  for (const register of [
+    registerLogin,
+    registerConnect,
+    registerDeploy,
+    registerWatch,
+    registerStatus,
+    registerApprove,
+    registerRollback,
+    registerFreeze,
+    registerEmergencyStop,
+    registerDistribute,
+    registerRetry,
+    registerCancel,
+  ])
+    register(program, bind);
 
   async function run(argv: string[]): Promise<ExitCode> {
     exitCode = EXIT.OK;
@@ -66,8 +88,12 @@ Exit codes: 0 ok, 1 release failed or rolled back, 2 usage, 3 refused by the API
       const failure = error instanceof CliError ? error : new CliError(EXIT.SERVER, (error as Error).message ?? String(error));
       context?.out.end();
       io.stderr.write(`switchyard: ${failure.message}\n`);
-      const json = context?.out.json ?? argv.some((a, i) => a === '--output=json' || (a === '-o' || a === '--output') && argv[i + 1] === 'json');
-      if (json) io.stdout.write(`${JSON.stringify({ error: { message: failure.message, exitCode: failure.exitCode, ...failure.details } }, null, 2)}\n`);
+      const json =
+        context?.out.json ?? argv.some((a, i) => a === '--output=json' || ((a === '-o' || a === '--output') && argv[i + 1] === 'json'));
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ error: { message: failure.message, exitCode: failure.exitCode, ...failure.details } }, null, 2)}\n`,
+        );
       return failure.exitCode;
     }
   }

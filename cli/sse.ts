@@ -115,7 +115,8 @@ export async function followSse(options: FollowOptions): Promise<void> {
     } catch (error) {
       if (error instanceof CliError) throw error;
       // The connection dropped mid-stream: resume from the last id.
-      if (++failures >= maxFailures) throw new CliError(EXIT.SERVER, `the event stream of ${options.url} keeps failing: ${(error as Error).message}`);
+      if (++failures >= maxFailures)
+        throw new CliError(EXIT.SERVER, `the event stream of ${options.url} keeps failing: ${(error as Error).message}`);
     } finally {
       await reader.cancel().catch(() => undefined);
     }

@@ -5,7 +5,12 @@
 import type { Octokit } from '@octokit/rest';
 import { refContainsCommit, TAGS_SEARCHED, type CommitHome } from '../domain/source-provenance.js';
 
-interface Where { owner: string; repo: string; branch: string; sha: string }
+interface Where {
+  owner: string;
+  repo: string;
+  branch: string;
+  sha: string;
+}
 
 async function contains(octokit: Octokit, owner: string, repo: string, base: string, sha: string): Promise<boolean> {
   try {
@@ -19,7 +24,10 @@ async function contains(octokit: Octokit, owner: string, repo: string, base: str
 }
 
 /** The branch or tag containing `sha`; undefined when none does. Other GitHub errors are thrown. */
-export async function findCommitHome(octokit: Octokit, { owner, repo, branch, sha }: Where): Promise<{ home?: CommitHome; tagsChecked: number }> {
+export async function findCommitHome(
+  octokit: Octokit,
+  { owner, repo, branch, sha }: Where,
+): Promise<{ home?: CommitHome; tagsChecked: number }> {
   if (await contains(octokit, owner, repo, branch, sha)) return { home: { kind: 'branch', name: branch }, tagsChecked: 0 };
   const { data: tags } = await octokit.repos.listTags({ owner, repo, per_page: TAGS_SEARCHED });
   // A tag on the commit itself needs no further call; otherwise newest first, one compare each.

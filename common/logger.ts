@@ -3,9 +3,24 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export const REDACTED_FIELDS = [
-  'token', 'accessToken', 'secretAccessKey', 'sessionToken', 'signingSecret', 'apiKey', 'password', 'authorization',
-  '*.token', '*.accessToken', '*.secretAccessKey', '*.sessionToken', '*.signingSecret', '*.apiKey', '*.password',
-  '*.authorization', 'headers.authorization', 'req.headers.authorization',
+  'token',
+  'accessToken',
+  'secretAccessKey',
+  'sessionToken',
+  'signingSecret',
+  'apiKey',
+  'password',
+  'authorization',
+  '*.token',
+  '*.accessToken',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.signingSecret',
+  '*.apiKey',
+  '*.password',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
 ];
 
 /** `destination`: stdout by default; tests pass a stream to read the lines the process would write. */

@@ -7,8 +7,14 @@ export type ProductionRole = 'api' | 'worker';
 
 /** Variables the production code reads as secrets: none may carry a published sandbox value. */
 export const SECRET_VARIABLES = [
-  'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'CODEDEPLOY_HOOK_SECRET', 'GITHUB_TOKEN',
-  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'SWITCHYARD_API_KEY', 'DISTRIBUTION_WEBHOOK_SECRET',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'CODEDEPLOY_HOOK_SECRET',
+  'GITHUB_TOKEN',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'SWITCHYARD_API_KEY',
+  'DISTRIBUTION_WEBHOOK_SECRET',
 ] as const;
 
 /** Each problem names its variable; empty when the environment may run in production. */
@@ -16,19 +22,28 @@ export function productionProblems(env: NodeJS.ProcessEnv, role: ProductionRole)
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   const problems: string[] = [];
   if (/^(true|1|yes|on)$/i.test((env.SWITCHYARD_SANDBOX ?? '').trim())) {
-    problems.push('SWITCHYARD_SANDBOX: sandbox mode runs only under `npm start` or `npm run sandbox`; the production entry points have no emulators. Unset it.');
+    problems.push(
+      'SWITCHYARD_SANDBOX: sandbox mode runs only under `npm start` or `npm run sandbox`; the production entry points have no emulators. Unset it.',
+    );
   }
   if (!set('TEMPORAL_ADDRESS') && !set('TEMPORAL_CONFIG_FILE')) {
-    problems.push('TEMPORAL_ADDRESS: required (or a temporal.toml profile naming it, TEMPORAL_CONFIG_FILE): the Temporal frontend as host:port (production never falls back to localhost:7233).');
+    problems.push(
+      'TEMPORAL_ADDRESS: required (or a temporal.toml profile naming it, TEMPORAL_CONFIG_FILE): the Temporal frontend as host:port (production never falls back to localhost:7233).',
+    );
   }
   if (!set('SWITCHYARD_ENCRYPTION_KEY') && !set('SWITCHYARD_ENCRYPTION_KEYS')) {
-    problems.push('SWITCHYARD_ENCRYPTION_KEY: required: the key every replica seals stored secrets with (openssl rand -base64 32); a generated one dies with its container.');
+    problems.push(
+      'SWITCHYARD_ENCRYPTION_KEY: required: the key every replica seals stored secrets with (openssl rand -base64 32); a generated one dies with its container.',
+    );
   }
   if (role === 'api' && !['SWITCHYARD_API_KEY', 'SWITCHYARD_API_KEYS', 'SWITCHYARD_API_KEYS_FILE'].some(set)) {
-    problems.push('SWITCHYARD_API_KEY: required (or SWITCHYARD_API_KEYS / SWITCHYARD_API_KEYS_FILE): the API does not generate keys in production.');
+    problems.push(
+      'SWITCHYARD_API_KEY: required (or SWITCHYARD_API_KEYS / SWITCHYARD_API_KEYS_FILE): the API does not generate keys in production.',
+    );
   }
   for (const name of SECRET_VARIABLES) {
-    if (isPublishedSandboxSecret(env[name])) problems.push(`${name}: is the sandbox's published value, which anyone can read; set a secret of your own.`);
+    if (isPublishedSandboxSecret(env[name]))
+      problems.push(`${name}: is the sandbox's published value, which anyone can read; set a secret of your own.`);
   }
   return problems;
 }

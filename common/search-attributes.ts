@@ -14,8 +14,15 @@ export const DeployImageDigest = defineSearchAttributeKey('DeployImageDigest', S
 export const DeployStage = defineSearchAttributeKey('DeployStage', SearchAttributeType.INT);
 
 export const SEARCH_ATTRIBUTES = [
-  SwitchyardKind, SwitchyardStatus, DeployService, DeployRepository, CodeDeployDeploymentId, DistributionEventId, DeployStage,
-  DeployCommitSha, DeployImageDigest,
+  SwitchyardKind,
+  SwitchyardStatus,
+  DeployService,
+  DeployRepository,
+  CodeDeployDeploymentId,
+  DistributionEventId,
+  DeployStage,
+  DeployCommitSha,
+  DeployImageDigest,
 ];
 
 const CLI_TYPE_NAMES: Record<string, string> = { [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int' };

@@ -59,13 +59,17 @@ export interface SlackAudience {
 
 /** Never a silent promotion: roll back, wait once more, or call others and wait up to a hard limit. */
 export type TimeoutPolicy =
-  | { action: 'rollback' }
-  | { action: 'extend'; extendMs: number }
-  | { action: 'escalate'; slackGroup: string; hardLimitMs: number };
+  { action: 'rollback' } | { action: 'extend'; extendMs: number } | { action: 'escalate'; slackGroup: string; hardLimitMs: number };
 
 /** What a deployment started without a policy (or before policies existed) follows: one approval, from anyone allowed to switch. */
 export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = {
-  approvals: 1, roles: [], labels: [], slackUsers: [], slackGroups: [], deployerMayApprove: true, rollbackReasonRequired: false,
+  approvals: 1,
+  roles: [],
+  labels: [],
+  slackUsers: [],
+  slackGroups: [],
+  deployerMayApprove: true,
+  rollbackReasonRequired: false,
 };
 
 export type ApprovalChannel = 'api' | 'slack' | 'websocket' | 'workflow';
@@ -99,7 +103,9 @@ export interface Approver {
 
 /** Why this approver's approval does not count for this deployment; undefined when it does. */
 export function approverRefusal(
-  policy: ApprovalPolicy, deployment: { service: string; requestedBy: string; requestedByPerson?: string | undefined; approvals: readonly Approval[] }, approver: Approver,
+  policy: ApprovalPolicy,
+  deployment: { service: string; requestedBy: string; requestedByPerson?: string | undefined; approvals: readonly Approval[] },
+  approver: Approver,
 ): string | undefined {
   // A rollback deployment is switched by the workflow itself: the target is known good.
   if (approver.via === 'workflow') return undefined;
@@ -109,7 +115,8 @@ export function approverRefusal(
     const as = earlier.who === approver.by ? '' : `, as ${earlier.who} via ${earlier.via}`;
     return `${policy.approvals} approvals needed, ${have} given: you (${approver.person ?? approver.by}${as}) already approved`;
   }
-  const isDeployer = approver.by === deployment.requestedBy || (approver.person !== undefined && approver.person === deployment.requestedByPerson);
+  const isDeployer =
+    approver.by === deployment.requestedBy || (approver.person !== undefined && approver.person === deployment.requestedByPerson);
   if (!policy.deployerMayApprove && isDeployer) return 'The deployer may not approve their own deployment';
   return eligibilityRefusal(policy, deployment.service, approver, 'approve deployments of');
 }
@@ -126,7 +133,11 @@ export function rollbackActorRefusal(policy: ApprovalPolicy, service: string, ac
 }
 
 /** Who may start a deployment from Slack: the policy's deployers (resolved with SLACK_APPROVERS and SLACK_DEPLOYERS). */
-export function slackDeployerRefusal(policy: ApprovalPolicy, service: string, actor: { slackUserId: string; slackGroups?: readonly string[] }): string | undefined {
+export function slackDeployerRefusal(
+  policy: ApprovalPolicy,
+  service: string,
+  actor: { slackUserId: string; slackGroups?: readonly string[] },
+): string | undefined {
   const audience = policy.deployers ?? { slackUsers: [], slackGroups: [] };
   if (inAudience(audience, actor)) return undefined;
   if (audience.slackUsers.length === 0 && audience.slackGroups.length === 0) {
@@ -136,7 +147,10 @@ export function slackDeployerRefusal(policy: ApprovalPolicy, service: string, ac
 }
 
 /** The Slack users and groups a policy names (plus whoever is listed by default) include this one. */
-function inAudience(audience: SlackAudience, actor: { slackUserId?: string | undefined; slackGroups?: readonly string[] | undefined }): boolean {
+function inAudience(
+  audience: SlackAudience,
+  actor: { slackUserId?: string | undefined; slackGroups?: readonly string[] | undefined },
+): boolean {
   return audience.slackUsers.includes(actor.slackUserId ?? '') || (actor.slackGroups ?? []).some((g) => audience.slackGroups.includes(g));
 }
 
@@ -162,7 +176,10 @@ function eligibilityRefusal(policy: ApprovalPolicy, service: string, approver: A
  * into it, so the workflow's validators decide alone. A policy naming no Slack approver takes
  * SLACK_APPROVERS; deployers default to SLACK_APPROVERS plus SLACK_DEPLOYERS.
  */
-export function resolveSlackDefaults(policy: ApprovalPolicy, slack: { approvers: readonly string[]; deployers: readonly string[] }): ApprovalPolicy {
+export function resolveSlackDefaults(
+  policy: ApprovalPolicy,
+  slack: { approvers: readonly string[]; deployers: readonly string[] },
+): ApprovalPolicy {
   const namesApprovers = policy.slackUsers.length > 0 || policy.slackGroups.length > 0;
   return {
     ...policy,

@@ -72,15 +72,21 @@ export function deliveryFigures(runs: readonly DeliveryRun[], window: DeliveryWi
   const leadSeconds = withDate.map((run) => Math.max(0, ms(run.closedAt) - ms(run.committedAt!)) / 1000);
 
   // A completed release undone by a rollback deployment started soon enough after it.
-  const undone = completed.filter((release) => runs.some((rollback) => rollback.rollbackOf === release.deploymentId
-    && ms(rollback.startedAt) - ms(release.closedAt) <= window.rollbackWindowMs));
+  const undone = completed.filter((release) =>
+    runs.some(
+      (rollback) =>
+        rollback.rollbackOf === release.deploymentId && ms(rollback.startedAt) - ms(release.closedAt) <= window.rollbackWindowMs,
+    ),
+  );
   const changes = completed.length + rolledBack.length;
   const failedChanges = rolledBack.length + undone.length;
 
   // Each failure is timed to the next COMPLETED run (release or rollback deployment) of its service.
   const failures = [...failed, ...rolledBack, ...undone];
   const restoreSeconds = failures.flatMap((failure) => {
-    const after = runs.filter((run) => run.service === failure.service && run.status === 'COMPLETED' && ms(run.closedAt) > ms(failure.closedAt));
+    const after = runs.filter(
+      (run) => run.service === failure.service && run.status === 'COMPLETED' && ms(run.closedAt) > ms(failure.closedAt),
+    );
     if (after.length === 0) return [];
     const next = Math.min(...after.map((run) => ms(run.closedAt)));
     return [(next - ms(failure.closedAt)) / 1000];
@@ -88,22 +94,36 @@ export function deliveryFigures(runs: readonly DeliveryRun[], window: DeliveryWi
 
   return {
     releases: {
-      completed: completed.length, rolledBack: rolledBack.length, failed: failed.length,
+      completed: completed.length,
+      rolledBack: rolledBack.length,
+      failed: failed.length,
       rollbackDeployments: runs.filter((run) => run.rollbackOf && inWindow(run)).length,
     },
     deploymentFrequency: { completed: completed.length, perDay: completed.length / days, perWeek: (completed.length / days) * 7 },
-    leadTimeForChanges: { samples: leadSeconds.length, withoutCommitDate: completed.length - withDate.length, medianSeconds: median(leadSeconds), p90Seconds: p90(leadSeconds) },
+    leadTimeForChanges: {
+      samples: leadSeconds.length,
+      withoutCommitDate: completed.length - withDate.length,
+      medianSeconds: median(leadSeconds),
+      p90Seconds: p90(leadSeconds),
+    },
     changeFailureRate: { releases: changes, failed: failedChanges, rate: changes === 0 ? null : failedChanges / changes },
     timeToRestore: { failures: failures.length, restored: restoreSeconds.length, medianSeconds: median(restoreSeconds) },
   };
 }
 
 /** All services together, and each service that has a run in the window, by name. */
-export function deliveryReport(runs: readonly DeliveryRun[], window: DeliveryWindow): { overall: DeliveryFigures; services: ServiceDeliveryFigures[] } {
+export function deliveryReport(
+  runs: readonly DeliveryRun[],
+  window: DeliveryWindow,
+): { overall: DeliveryFigures; services: ServiceDeliveryFigures[] } {
   const byService = new Map<string, DeliveryRun[]>();
   for (const run of runs) byService.set(run.service, [...(byService.get(run.service) ?? []), run]);
-  const services = [...byService.keys()].sort()
+  const services = [...byService.keys()]
+    .sort()
     .map((service) => ({ service, ...deliveryFigures(byService.get(service)!, window) }))
-    .filter((figures) => figures.releases.completed + figures.releases.rolledBack + figures.releases.failed + figures.releases.rollbackDeployments > 0);
+    .filter(
+      (figures) =>
+        figures.releases.completed + figures.releases.rolledBack + figures.releases.failed + figures.releases.rollbackDeployments > 0,
+    );
   return { overall: deliveryFigures(runs, window), services };
 }

@@ -76,7 +76,13 @@ export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['COMPLETED', 'FAILED', 'ROLLED_BACK']);
 
 /** The `errorCode` of a failed deployment (also the failure type an activity throws). */
-export const DEPLOYMENT_ERROR_CODES = ['DEPLOYMENT_TIMEOUT', 'DOCKER_BUILD_FAILED', 'ECS_DEPLOYMENT_FAILED', 'HEALTH_CHECK_FAILED', 'UNEXPECTED_ERROR'] as const;
+export const DEPLOYMENT_ERROR_CODES = [
+  'DEPLOYMENT_TIMEOUT',
+  'DOCKER_BUILD_FAILED',
+  'ECS_DEPLOYMENT_FAILED',
+  'HEALTH_CHECK_FAILED',
+  'UNEXPECTED_ERROR',
+] as const;
 export type DeploymentErrorCode = (typeof DEPLOYMENT_ERROR_CODES)[number];
 
 /** Which side serves production: blue before the switch, green after it. */

@@ -3,7 +3,11 @@
 // workflow itself: timeout, analysis, supersede, emergency stop).
 import type { Decision, DeploymentStatus } from './deployment.js';
 
-export function gateOutcome(view: { status: DeploymentStatus; decision?: Decision | undefined; errorMessage?: string | null | undefined }): string {
+export function gateOutcome(view: {
+  status: DeploymentStatus;
+  decision?: Decision | undefined;
+  errorMessage?: string | null | undefined;
+}): string {
   const d = view.decision;
   // The switch is decided when traffic starts to move (SWITCHING): the decision, not that moment's status.
   if (d?.action === 'switch') return `switched to green by ${d.by} (${d.via}) at ${d.at}`;

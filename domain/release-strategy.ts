@@ -10,17 +10,16 @@ export const RELEASE_ENGINES = ['CODE_DEPLOY', 'ECS'] as const;
 export type ReleaseEngine = (typeof RELEASE_ENGINES)[number];
 
 const minutes = z.number().int().min(1).max(1440);
-export const StepPauseSchema = z.union([
-  z.object({ approvals: z.number().int().min(1).max(10) }).strict(),
-  z.object({ minutes }).strict(),
-]);
+export const StepPauseSchema = z.union([z.object({ approvals: z.number().int().min(1).max(10) }).strict(), z.object({ minutes }).strict()]);
 export const ReleaseStepSchema = z.object({ weight: z.number().int().min(1).max(100), pause: StepPauseSchema.optional() }).strict();
 
 export const ReleaseStrategySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('blueGreen') }).strict(),
   z.object({ type: z.literal('canary'), percent: z.number().int().min(1).max(99), bakeMinutes: minutes }).strict(),
   z.object({ type: z.literal('linear'), stepPercent: z.number().int().min(3).max(99), intervalMinutes: minutes }).strict(),
-  z.object({ type: z.literal('steps'), steps: z.array(ReleaseStepSchema).min(1).max(20) }).strict()
+  z
+    .object({ type: z.literal('steps'), steps: z.array(ReleaseStepSchema).min(1).max(20) })
+    .strict()
     .refine(({ steps }) => steps.every((s, i) => i === 0 || s.weight > steps[i - 1]!.weight), { message: 'step weights must increase' })
     .refine(({ steps }) => steps.at(-1)?.weight === 100, { message: 'the last step must reach weight 100' }),
 ]);
@@ -63,14 +62,18 @@ export type PlanResult = { ok: true; plan: ReleasePlan } | { ok: false; rule: st
 /** The traffic steps a strategy walks after the gate. */
 export function stepsOf(strategy: ReleaseStrategy): ReleaseStep[] {
   switch (strategy.type) {
-    case 'blueGreen': return [{ weight: 100 }];
-    case 'canary': return [{ weight: strategy.percent, pause: { minutes: strategy.bakeMinutes } }, { weight: 100 }];
+    case 'blueGreen':
+      return [{ weight: 100 }];
+    case 'canary':
+      return [{ weight: strategy.percent, pause: { minutes: strategy.bakeMinutes } }, { weight: 100 }];
     case 'linear': {
       const steps: ReleaseStep[] = [];
-      for (let w = strategy.stepPercent; w < 100; w += strategy.stepPercent) steps.push({ weight: w, pause: { minutes: strategy.intervalMinutes } });
+      for (let w = strategy.stepPercent; w < 100; w += strategy.stepPercent)
+        steps.push({ weight: w, pause: { minutes: strategy.intervalMinutes } });
       return [...steps, { weight: 100 }];
     }
-    case 'steps': return strategy.steps;
+    case 'steps':
+      return strategy.steps;
   }
 }
 
@@ -81,17 +84,24 @@ const PREDEFINED_CODEDEPLOY: Record<string, string> = {
   'TimeBasedLinear:10:3': 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
 };
 
-function codeDeployConfig(type: 'TimeBasedCanary' | 'TimeBasedLinear', percentage: number, intervalMinutes: number): CodeDeployEngineConfig {
+function codeDeployConfig(
+  type: 'TimeBasedCanary' | 'TimeBasedLinear',
+  percentage: number,
+  intervalMinutes: number,
+): CodeDeployEngineConfig {
   const predefined = PREDEFINED_CODEDEPLOY[`${type}:${percentage}:${intervalMinutes}`];
   if (predefined) return { kind: 'codeDeploy', deploymentConfigName: predefined };
-  const name = type === 'TimeBasedCanary'
-    ? `Switchyard.ECSCanary${percentage}Percent${intervalMinutes}Minutes`
-    : `Switchyard.ECSLinear${percentage}PercentEvery${intervalMinutes}Minutes`;
+  const name =
+    type === 'TimeBasedCanary'
+      ? `Switchyard.ECSCanary${percentage}Percent${intervalMinutes}Minutes`
+      : `Switchyard.ECSLinear${percentage}PercentEvery${intervalMinutes}Minutes`;
   return { kind: 'codeDeploy', deploymentConfigName: name, create: { type, percentage, intervalMinutes } };
 }
 
 /** Explicit steps read as a canary (one timed step, then 100) or a linear release (equal steps, equal times). */
-function asTimedShape(steps: ReleaseStep[]): { type: 'TimeBasedCanary' | 'TimeBasedLinear'; percentage: number; intervalMinutes: number } | undefined {
+function asTimedShape(
+  steps: ReleaseStep[],
+): { type: 'TimeBasedCanary' | 'TimeBasedLinear'; percentage: number; intervalMinutes: number } | undefined {
   const timed = steps.slice(0, -1);
   if (timed.length === 0 || !timed.every((s) => s.pause && 'minutes' in s.pause)) return undefined;
   const mins = timed.map((s) => (s.pause as { minutes: number }).minutes);
@@ -103,19 +113,35 @@ function asTimedShape(steps: ReleaseStep[]): { type: 'TimeBasedCanary' | 'TimeBa
 }
 
 function planCodeDeploy(strategy: ReleaseStrategy, steps: ReleaseStep[]): PlanResult {
-  const plan = (engineConfig: CodeDeployEngineConfig): PlanResult => ({ ok: true, plan: { strategy: strategy.type, engine: 'CODE_DEPLOY', steps, engineConfig } });
+  const plan = (engineConfig: CodeDeployEngineConfig): PlanResult => ({
+    ok: true,
+    plan: { strategy: strategy.type, engine: 'CODE_DEPLOY', steps, engineConfig },
+  });
   switch (strategy.type) {
-    case 'blueGreen': return plan({ kind: 'codeDeploy' });
-    case 'canary': return plan(codeDeployConfig('TimeBasedCanary', strategy.percent, strategy.bakeMinutes));
-    case 'linear': return plan(codeDeployConfig('TimeBasedLinear', strategy.stepPercent, strategy.intervalMinutes));
+    case 'blueGreen':
+      return plan({ kind: 'codeDeploy' });
+    case 'canary':
+      return plan(codeDeployConfig('TimeBasedCanary', strategy.percent, strategy.bakeMinutes));
+    case 'linear':
+      return plan(codeDeployConfig('TimeBasedLinear', strategy.stepPercent, strategy.intervalMinutes));
     case 'steps': {
       if (steps.some((s) => s.pause && 'approvals' in s.pause)) {
-        return { ok: false, rule: 'codedeploy-no-approval-steps', message: 'CodeDeploy shifts traffic on a timer and cannot pause for an approval between steps: use an ECS-native service (deploymentController ECS), or a canary or linear strategy' };
+        return {
+          ok: false,
+          rule: 'codedeploy-no-approval-steps',
+          message:
+            'CodeDeploy shifts traffic on a timer and cannot pause for an approval between steps: use an ECS-native service (deploymentController ECS), or a canary or linear strategy',
+        };
       }
       if (steps.length === 1) return plan({ kind: 'codeDeploy' });
       const shape = asTimedShape(steps);
       if (!shape) {
-        return { ok: false, rule: 'codedeploy-steps-shape', message: 'CodeDeploy can only run these steps as a canary (one timed step, then 100) or a linear release (equal steps at equal intervals)' };
+        return {
+          ok: false,
+          rule: 'codedeploy-steps-shape',
+          message:
+            'CodeDeploy can only run these steps as a canary (one timed step, then 100) or a linear release (equal steps at equal intervals)',
+        };
       }
       return plan(codeDeployConfig(shape.type, shape.percentage, shape.intervalMinutes));
     }
@@ -125,21 +151,47 @@ function planCodeDeploy(strategy: ReleaseStrategy, steps: ReleaseStep[]): PlanRe
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 function planEcs(strategy: ReleaseStrategy, steps: ReleaseStep[]): PlanResult {
-  const plan = (engineConfig: EcsEngineConfig): PlanResult => ({ ok: true, plan: { strategy: strategy.type, engine: 'ECS', steps, engineConfig } });
+  const plan = (engineConfig: EcsEngineConfig): PlanResult => ({
+    ok: true,
+    plan: { strategy: strategy.type, engine: 'ECS', steps, engineConfig },
+  });
   const gate = 'POST_TEST_TRAFFIC_SHIFT' as const;
   switch (strategy.type) {
-    case 'blueGreen': return plan({ kind: 'ecs', strategy: 'BLUE_GREEN', pauseStages: [gate] });
-    case 'canary': return plan({ kind: 'ecs', strategy: 'CANARY', canary: { canaryPercent: strategy.percent, canaryBakeTimeInMinutes: strategy.bakeMinutes }, pauseStages: [gate] });
-    case 'linear': return plan({ kind: 'ecs', strategy: 'LINEAR', linear: { stepPercent: strategy.stepPercent, stepBakeTimeInMinutes: strategy.intervalMinutes }, pauseStages: [gate] });
+    case 'blueGreen':
+      return plan({ kind: 'ecs', strategy: 'BLUE_GREEN', pauseStages: [gate] });
+    case 'canary':
+      return plan({
+        kind: 'ecs',
+        strategy: 'CANARY',
+        canary: { canaryPercent: strategy.percent, canaryBakeTimeInMinutes: strategy.bakeMinutes },
+        pauseStages: [gate],
+      });
+    case 'linear':
+      return plan({
+        kind: 'ecs',
+        strategy: 'LINEAR',
+        linear: { stepPercent: strategy.stepPercent, stepBakeTimeInMinutes: strategy.intervalMinutes },
+        pauseStages: [gate],
+      });
     case 'steps': {
       if (steps.length === 1) return plan({ kind: 'ecs', strategy: 'BLUE_GREEN', pauseStages: [gate] });
       // Switchyard holds each step itself: ECS pauses before every shift and bakes nothing on its own.
       const pauseStages = [gate, 'PRE_PRODUCTION_TRAFFIC_SHIFT' as const];
-      if (steps.length === 2) return plan({ kind: 'ecs', strategy: 'CANARY', canary: { canaryPercent: steps[0]!.weight, canaryBakeTimeInMinutes: 0 }, pauseStages });
+      if (steps.length === 2)
+        return plan({
+          kind: 'ecs',
+          strategy: 'CANARY',
+          canary: { canaryPercent: steps[0]!.weight, canaryBakeTimeInMinutes: 0 },
+          pauseStages,
+        });
       const increments = steps.map((s, i) => s.weight - (i === 0 ? 0 : steps[i - 1]!.weight));
       const stepPercent = increments.reduce(gcd);
       if (stepPercent < 3) {
-        return { ok: false, rule: 'ecs-linear-step-too-small', message: `ECS moves linear traffic in equal steps of at least 3 %; these weights need steps of ${stepPercent} %` };
+        return {
+          ok: false,
+          rule: 'ecs-linear-step-too-small',
+          message: `ECS moves linear traffic in equal steps of at least 3 %; these weights need steps of ${stepPercent} %`,
+        };
       }
       return plan({ kind: 'ecs', strategy: 'LINEAR', linear: { stepPercent, stepBakeTimeInMinutes: 0 }, pauseStages });
     }

@@ -55,7 +55,8 @@ export interface GateFigures {
   timeoutAt: string;
 }
 
-const figures = (f: HealthFigures | undefined) => (f ? `${Math.round(f.latencyMs)} ms, ${(f.errorRate * 100).toFixed(1)}% errors (${f.samples} samples)` : 'not measured');
+const figures = (f: HealthFigures | undefined) =>
+  f ? `${Math.round(f.latencyMs)} ms, ${(f.errorRate * 100).toFixed(1)}% errors (${f.samples} samples)` : 'not measured';
 
 /** The deployment's current details while it waits at the gate. */
 export function gateDetails(gate: GateFigures): string {

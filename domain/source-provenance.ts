@@ -30,9 +30,11 @@ export interface CommitHome {
 /** The refusal of a commit found on neither the branch nor any tag, naming the rule. */
 export function commitNotInRepositoryMessage(p: { sha: string; owner: string; repo: string; branch: string; tagsChecked: number }): string {
   const tags = p.tagsChecked > 0 ? ` nor in any of its ${p.tagsChecked} newest tags` : ' and the repository has no tags';
-  return `Commit ${p.sha.slice(0, 12)} is not on branch ${p.branch} of ${p.owner}/${p.repo}${tags}: `
-    + 'only commits reachable from the deployment\'s branch or a tag of the connected repository are deployed '
-    + '(GitHub also serves commits pushed to forks, which are refused)';
+  return (
+    `Commit ${p.sha.slice(0, 12)} is not on branch ${p.branch} of ${p.owner}/${p.repo}${tags}: ` +
+    "only commits reachable from the deployment's branch or a tag of the connected repository are deployed " +
+    '(GitHub also serves commits pushed to forks, which are refused)'
+  );
 }
 
 /** How many of a repository's newest tags are searched for a commit that is not on the branch. */
@@ -43,11 +45,19 @@ export const TAGS_SEARCHED = 30;
  * head, so the run's head_sha is the commit itself; a commit build runs on a branch and checks out
  * the commit (the template's `sha` input), so its head_sha must contain the commit instead.
  */
-export function runRevisionRefusal(p: { expectedSha: string; headSha: string; isCommit: boolean; headContainsCommit?: boolean; runId: number }): string | undefined {
+export function runRevisionRefusal(p: {
+  expectedSha: string;
+  headSha: string;
+  isCommit: boolean;
+  headContainsCommit?: boolean;
+  runId: number;
+}): string | undefined {
   if (!p.isCommit) {
     if (p.headSha === p.expectedSha) return undefined;
-    return `GitHub Actions run ${p.runId} built ${p.headSha.slice(0, 12)}, not the resolved commit ${p.expectedSha.slice(0, 12)} `
-      + '(the ref moved between resolving and dispatching): its image is not deployed; deploy again';
+    return (
+      `GitHub Actions run ${p.runId} built ${p.headSha.slice(0, 12)}, not the resolved commit ${p.expectedSha.slice(0, 12)} ` +
+      '(the ref moved between resolving and dispatching): its image is not deployed; deploy again'
+    );
   }
   if (p.headContainsCommit) return undefined;
   return `GitHub Actions run ${p.runId} ran on ${p.headSha.slice(0, 12)}, which does not contain commit ${p.expectedSha.slice(0, 12)}: its image is not deployed`;
@@ -67,6 +77,8 @@ export function imageByDigest(repositoryUri: string, digest: string): string {
 /** A build that reported a digest must have pushed what ECR now holds under the tag. */
 export function digestMismatchMessage(p: { repository: string; imageTag: string; reported: string; inEcr: string }): string | undefined {
   if (p.reported === p.inEcr) return undefined;
-  return `Image ${p.repository}:${p.imageTag} in ECR is ${p.inEcr}, but the build pushed ${p.reported}: `
-    + 'the tag was moved to other content after the build, and is not deployed';
+  return (
+    `Image ${p.repository}:${p.imageTag} in ECR is ${p.inEcr}, but the build pushed ${p.reported}: ` +
+    'the tag was moved to other content after the build, and is not deployed'
+  );
 }

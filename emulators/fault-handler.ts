@@ -19,16 +19,24 @@ export interface FaultAnswers {
   serverError(request: Request, decision: FaultDecision): Response;
 }
 
-export function withFaults(fetch: FetchHandler, service: FaultService, faults: FaultInjector | undefined, answers: FaultAnswers): FetchHandler {
+export function withFaults(
+  fetch: FetchHandler,
+  service: FaultService,
+  faults: FaultInjector | undefined,
+  answers: FaultAnswers,
+): FetchHandler {
   if (!faults) return fetch;
   return async (request, env) => {
     const operation = await answers.operation(request);
     const decision = operation === undefined ? undefined : faults.decide(service, operation);
     if (!decision) return fetch(request, env);
     switch (decision.kind) {
-      case 'throttle': return answers.throttle(request, decision);
-      case 'server-error': return answers.serverError(request, decision);
-      case 'timeout': return dropAfterHold(request, env, fetch, decision);
+      case 'throttle':
+        return answers.throttle(request, decision);
+      case 'server-error':
+        return answers.serverError(request, decision);
+      case 'timeout':
+        return dropAfterHold(request, env, fetch, decision);
     }
   };
 }
@@ -38,7 +46,12 @@ export function withFaults(fetch: FetchHandler, service: FaultService, faults: F
  * connection closes with no response at all. When the decision says the call took effect, the
  * handler runs to completion first (its body read, so streamed work is done too).
  */
-async function dropAfterHold(request: Request, env: HttpBindings | undefined, fetch: FetchHandler, decision: FaultDecision): Promise<Response> {
+async function dropAfterHold(
+  request: Request,
+  env: HttpBindings | undefined,
+  fetch: FetchHandler,
+  decision: FaultDecision,
+): Promise<Response> {
   const socket = env?.incoming.socket;
   if (!socket) throw new Error('fault injection: a timeout needs the connection (serve the emulator with listen())');
   const started = Date.now();

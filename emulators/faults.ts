@@ -8,9 +8,9 @@ export type FaultService = 'aws' | 'github' | 'slack' | 'channels';
 export interface FaultPlan {
   /** Probability (0..1) that one request to a service API gets a fault. */
   rate: number;
-  kinds?: FaultKind[];        // default: all three
-  services?: FaultService[];  // default: all four
-  seed?: number;              // deterministic RNG (mulberry32); default 1
+  kinds?: FaultKind[]; // default: all three
+  services?: FaultService[]; // default: all four
+  seed?: number; // deterministic RNG (mulberry32); default 1
   /** How long a 'timeout' holds the request before the connection is dropped. Default 5000. */
   holdMs?: number;
 }

@@ -11,7 +11,10 @@ export interface Listening {
 }
 
 /** `env` gives a handler the Node request and response, and so the socket (fault injection drops it). */
-export async function listen(fetch: (request: Request, env: HttpBindings) => Response | Promise<Response>, options: { port?: number; hostname?: string } = {}): Promise<Listening> {
+export async function listen(
+  fetch: (request: Request, env: HttpBindings) => Response | Promise<Response>,
+  options: { port?: number; hostname?: string } = {},
+): Promise<Listening> {
   const hostname = options.hostname ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve, reject) => {
     // Without a createServer option serve() is plain node:http, so env is always HttpBindings.
@@ -23,10 +26,11 @@ export async function listen(fetch: (request: Request, env: HttpBindings) => Res
     url: `http://${hostname}:${port}`,
     port,
     server,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      // Keep-alive sockets of SDK and fetch clients would otherwise hold close() open.
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive sockets of SDK and fetch clients would otherwise hold close() open.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
   };
 }

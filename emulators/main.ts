@@ -65,26 +65,34 @@ try {
 
 function banner(split: SplitSandbox, opts: SplitSandboxOptions, envFile: string | undefined): string {
   const { urls, main, extras } = split;
-  const extra = extras.length === 0 ? [] : [
-    `  + ${extras.length} more  ${extras[0]!.service}..${extras.at(-1)!.service} in ${main.cluster}, CodeDeploy ${extras[0]!.codeDeployApplication}/${extras[0]!.codeDeployGroup}..${extras.at(-1)!.codeDeployApplication}/${extras.at(-1)!.codeDeployGroup}`,
-  ];
-  const hook = opts.hookUrls.length === 0
-    ? '  Hook         not forwarded (no --hook-url): CodeDeploy passes AfterAllowTestTraffic by itself'
-    : `  Hook         AfterAllowTestTraffic → ${opts.hookUrls.join(', ')}${opts.hookUrls.length > 1 ? '   (round-robin, unreachable ones skipped)' : ''}`;
-  return [
-    '',
-    '  Switchyard split sandbox: the emulators only; run the worker and the API in production mode',
-    '  (SWITCHYARD_SANDBOX=false) with the environment printed on stdout',
-    `  GitHub API   ${urls.github}   repo ${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}, token ${SANDBOX_CREDENTIALS.githubToken}`,
-    `  AWS          ${urls.aws}   key ${SANDBOX_CREDENTIALS.awsAccessKeyId} / ${SANDBOX_CREDENTIALS.awsSecretAccessKey}, ${SANDBOX_CREDENTIALS.region}`,
-    `  ECS service  ${main.cluster}/${main.service} (CodeDeploy ${main.codeDeployApplication}/${main.codeDeployGroup}), blue ${main.blueUrl}, green ${main.greenUrl}`,
-    ...extra,
-    `  Channels     ${urls.channels}   (state: ${urls.channels}/_emulator/state)`,
-    `  Slack        ${urls.slack}   signing secret ${Object.fromEntries(split.env).SLACK_SIGNING_SECRET}; approver ${SANDBOX_SLACK.approver}`,
-    hook,
-    envFile ? `  Environment  ${envFile}   (load it: set -a; . ${envFile}; set +a)` : '  Environment  stdout only (--env-file PATH writes it to a file)',
-    '  (sandbox-only credentials, accepted by the emulators and nothing else)',
-    '  Ctrl-C stops the emulators.',
-    '',
-  ].join('\n') + '\n';
+  const extra =
+    extras.length === 0
+      ? []
+      : [
+          `  + ${extras.length} more  ${extras[0]!.service}..${extras.at(-1)!.service} in ${main.cluster}, CodeDeploy ${extras[0]!.codeDeployApplication}/${extras[0]!.codeDeployGroup}..${extras.at(-1)!.codeDeployApplication}/${extras.at(-1)!.codeDeployGroup}`,
+        ];
+  const hook =
+    opts.hookUrls.length === 0
+      ? '  Hook         not forwarded (no --hook-url): CodeDeploy passes AfterAllowTestTraffic by itself'
+      : `  Hook         AfterAllowTestTraffic → ${opts.hookUrls.join(', ')}${opts.hookUrls.length > 1 ? '   (round-robin, unreachable ones skipped)' : ''}`;
+  return (
+    [
+      '',
+      '  Switchyard split sandbox: the emulators only; run the worker and the API in production mode',
+      '  (SWITCHYARD_SANDBOX=false) with the environment printed on stdout',
+      `  GitHub API   ${urls.github}   repo ${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}, token ${SANDBOX_CREDENTIALS.githubToken}`,
+      `  AWS          ${urls.aws}   key ${SANDBOX_CREDENTIALS.awsAccessKeyId} / ${SANDBOX_CREDENTIALS.awsSecretAccessKey}, ${SANDBOX_CREDENTIALS.region}`,
+      `  ECS service  ${main.cluster}/${main.service} (CodeDeploy ${main.codeDeployApplication}/${main.codeDeployGroup}), blue ${main.blueUrl}, green ${main.greenUrl}`,
+      ...extra,
+      `  Channels     ${urls.channels}   (state: ${urls.channels}/_emulator/state)`,
+      `  Slack        ${urls.slack}   signing secret ${Object.fromEntries(split.env).SLACK_SIGNING_SECRET}; approver ${SANDBOX_SLACK.approver}`,
+      hook,
+      envFile
+        ? `  Environment  ${envFile}   (load it: set -a; . ${envFile}; set +a)`
+        : '  Environment  stdout only (--env-file PATH writes it to a file)',
+      '  (sandbox-only credentials, accepted by the emulators and nothing else)',
+      '  Ctrl-C stops the emulators.',
+      '',
+    ].join('\n') + '\n'
+  );
 }

@@ -46,7 +46,7 @@ export function readSandboxState(dir: string): SandboxData | undefined {
 
 export function readSandboxPorts(dir: string): SandboxPorts {
   const path = join(dir, PORTS_FILE);
-  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as SandboxPorts : {};
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as SandboxPorts) : {};
 }
 
 export function writeSandboxPorts(dir: string, ports: SandboxPorts): void {

@@ -5,7 +5,14 @@ import { randomBytes } from 'node:crypto';
 import type { DeployTarget } from '../domain/deployment.js';
 import { blueGreenUrls, seed as seedAws, startAwsEmulator, type RunningAwsEmulator } from './aws/index.js';
 import { startChannelEmulators, type RunningChannelEmulators } from './channels/server.js';
-import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SANDBOX_REPOS, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from './github/index.js';
+import {
+  BUILD_WORKFLOW_FILE,
+  SANDBOX_OWNER,
+  SANDBOX_REPOS,
+  seedSandboxRepos,
+  startGitHubEmulator,
+  type RunningGitHubEmulator,
+} from './github/index.js';
 import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
@@ -31,7 +38,10 @@ export const SANDBOX_CREDENTIALS = {
  * The sandbox's "default credential chain": the base identity (the emulator's IAM user) that
  * assumes role connections' roles, as the SDK's chain would find it in AWS_ACCESS_KEY_ID/… .
  */
-export const sandboxBaseAwsCredentials = async () => ({ accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+export const sandboxBaseAwsCredentials = async () => ({
+  accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
+  secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
+});
 
 /** Sandbox Slack: the emulator's bot token, a signing secret to sign requests with, an approver. */
 export const SANDBOX_SLACK = {
@@ -110,55 +120,83 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ports = stateDir ? readSandboxPorts(stateDir) : {};
   const faults = options.faults ? createFaultInjector(options.faults) : undefined;
   const sharedFaults = faults ? { faults } : {};
-  const aws = await onPreferredPort(ports.aws, (port) => startAwsEmulator({
-    credentials: { accessKeyIds: [SANDBOX_CREDENTIALS.awsAccessKeyId], unauthorizedAccessKeyId: SANDBOX_CREDENTIALS.awsUnauthorizedAccessKeyId },
-    region: SANDBOX_CREDENTIALS.region,
-    // npm start's pace: each CodeDeploy step and build step still happens, just not slower than a
-    // user needs to watch them (docs/performance-startup.md).
-    stepMs: options.stepMs ?? 150,
-    ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
-    ...sharedFaults,
-    port,
-  }));
+  const aws = await onPreferredPort(ports.aws, (port) =>
+    startAwsEmulator({
+      credentials: {
+        accessKeyIds: [SANDBOX_CREDENTIALS.awsAccessKeyId],
+        unauthorizedAccessKeyId: SANDBOX_CREDENTIALS.awsUnauthorizedAccessKeyId,
+      },
+      region: SANDBOX_CREDENTIALS.region,
+      // npm start's pace: each CodeDeploy step and build step still happens, just not slower than a
+      // user needs to watch them (docs/performance-startup.md).
+      stepMs: options.stepMs ?? 150,
+      ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
+      ...sharedFaults,
+      port,
+    }),
+  );
   if (saved) {
     aws.state.importData(saved.aws);
   } else {
     seedAws(aws.state, {
-      cluster: SANDBOX_SERVICE.cluster, service, containerName: SANDBOX_SERVICE.containerName,
-      containerPort: SANDBOX_SERVICE.containerPort, application: SANDBOX_SERVICE.application, deploymentGroup: SANDBOX_SERVICE.deploymentGroup,
+      cluster: SANDBOX_SERVICE.cluster,
+      service,
+      containerName: SANDBOX_SERVICE.containerName,
+      containerPort: SANDBOX_SERVICE.containerPort,
+      application: SANDBOX_SERVICE.application,
+      deploymentGroup: SANDBOX_SERVICE.deploymentGroup,
       repository: SANDBOX_SERVICE.repository,
     });
   }
-  const github = await onPreferredPort(ports.github, (port) => startGitHubEmulator({
-    tokens: [SANDBOX_CREDENTIALS.githubToken, `ghp_${randomBytes(18).toString('hex')}`],
-    readOnlyTokens: [SANDBOX_CREDENTIALS.githubReadOnlyToken],
-    stepMs: options.stepMs ?? 250,
-    // What the build workflow's last step does for real: push the image to ECR.
-    onImageBuilt: (built) => aws.state.ecr.pushImage(built.ecrRepository, built.imageTag).digest,
-    ...sharedFaults,
-    port,
-  }));
+  const github = await onPreferredPort(ports.github, (port) =>
+    startGitHubEmulator({
+      tokens: [SANDBOX_CREDENTIALS.githubToken, `ghp_${randomBytes(18).toString('hex')}`],
+      readOnlyTokens: [SANDBOX_CREDENTIALS.githubReadOnlyToken],
+      stepMs: options.stepMs ?? 250,
+      // What the build workflow's last step does for real: push the image to ECR.
+      onImageBuilt: (built) => aws.state.ecr.pushImage(built.ecrRepository, built.imageTag).digest,
+      ...sharedFaults,
+      port,
+    }),
+  );
   seedSandboxRepos(github.state);
   const token = () => randomBytes(16).toString('hex');
-  const channels = await onPreferredPort(ports.channels, (port) => startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 }, ...sharedFaults, port }));
-  const slack = await onPreferredPort(ports.slack, (port) => startSlackEmulator({ botToken: SANDBOX_SLACK.botToken, ...sharedFaults, port }));
+  const channels = await onPreferredPort(ports.channels, (port) =>
+    startChannelEmulators({ tokens: { instagram: token(), partners: token() }, instagram: { processingMs: 500 }, ...sharedFaults, port }),
+  );
+  const slack = await onPreferredPort(ports.slack, (port) =>
+    startSlackEmulator({ botToken: SANDBOX_SLACK.botToken, ...sharedFaults, port }),
+  );
   if (saved) slack.state.importData(saved.slack);
   let writer: SandboxStateWriter | undefined;
   if (stateDir) {
-    writeSandboxPorts(stateDir, { aws: portOf(aws.url), github: portOf(github.url), channels: portOf(channels.url), slack: portOf(slack.url) });
+    writeSandboxPorts(stateDir, {
+      aws: portOf(aws.url),
+      github: portOf(github.url),
+      channels: portOf(channels.url),
+      slack: portOf(slack.url),
+    });
     writer = keepSandboxState(stateDir, () => ({ version: 1, aws: aws.state.exportData(), slack: slack.state.exportData() }));
   }
   const { blueUrl, greenUrl } = blueGreenUrls(aws.url, SANDBOX_SERVICE.cluster, service);
   return {
-    github, aws, channels, slack,
+    github,
+    aws,
+    channels,
+    slack,
     ...sharedFaults,
     githubApiUrl: github.url,
     awsEndpoint: aws.url,
     target: {
-      cluster: SANDBOX_SERVICE.cluster, service,
-      codeDeployApplication: SANDBOX_SERVICE.application, codeDeployGroup: SANDBOX_SERVICE.deploymentGroup,
-      containerName: SANDBOX_SERVICE.containerName, containerPort: SANDBOX_SERVICE.containerPort,
-      blueUrl, greenUrl, buildWorkflow: BUILD_WORKFLOW_FILE,
+      cluster: SANDBOX_SERVICE.cluster,
+      service,
+      codeDeployApplication: SANDBOX_SERVICE.application,
+      codeDeployGroup: SANDBOX_SERVICE.deploymentGroup,
+      containerName: SANDBOX_SERVICE.containerName,
+      containerPort: SANDBOX_SERVICE.containerPort,
+      blueUrl,
+      greenUrl,
+      buildWorkflow: BUILD_WORKFLOW_FILE,
       ...(options.hookFunction ? { hookFunction: options.hookFunction } : {}),
     },
     async close() {
@@ -190,15 +228,27 @@ async function onPreferredPort<T>(preferred: number | undefined, start: (port: n
  */
 export async function ensureSandboxConnections(store: ConnectionStore): Promise<{ githubConnectionId: string; awsConnectionId: string }> {
   const existing = await store.list();
-  const github = existing.find((c) => c.kind === 'github' && c.owner === SANDBOX_SERVICE.owner && c.repo === SANDBOX_SERVICE.repo)
-    ?? await store.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
-  const aws = existing.find((c) => c.kind === 'aws' && c.region === SANDBOX_CREDENTIALS.region)
-    ?? await store.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: '123456789012' }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+  const github =
+    existing.find((c) => c.kind === 'github' && c.owner === SANDBOX_SERVICE.owner && c.repo === SANDBOX_SERVICE.repo) ??
+    (await store.addGitHub(
+      { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' },
+      { token: SANDBOX_CREDENTIALS.githubToken },
+    ));
+  const aws =
+    existing.find((c) => c.kind === 'aws' && c.region === SANDBOX_CREDENTIALS.region) ??
+    (await store.addAws(
+      { region: SANDBOX_CREDENTIALS.region, accountId: '123456789012' },
+      { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
+    ));
   return { githubConnectionId: github.id, awsConnectionId: aws.id };
 }
 
 /** The configured Slack settings with the sandbox's filled in wherever nothing was configured. */
-export function sandboxSlackConfig(configured: SlackConfig, sandbox: Sandbox, defaults?: { githubConnectionId: string; awsConnectionId: string }): SlackConfig {
+export function sandboxSlackConfig(
+  configured: SlackConfig,
+  sandbox: Sandbox,
+  defaults?: { githubConnectionId: string; awsConnectionId: string },
+): SlackConfig {
   return {
     ...configured,
     signingSecret: configured.signingSecret ?? SANDBOX_SLACK.signingSecret,
@@ -219,7 +269,12 @@ export function sandboxSlackConfig(configured: SlackConfig, sandbox: Sandbox, de
  * Installs the sandbox's AfterAllowTestTraffic function (the one its deployments name): the real
  * forwarding Lambda handler (lambda/after-allow-test-traffic) pointed at Switchyard, as in AWS.
  */
-export function connectSandboxHook(sandbox: Sandbox, hookUrl: string, hookSecret: string, log: HandlerOptions['log'] = () => undefined): void {
+export function connectSandboxHook(
+  sandbox: Sandbox,
+  hookUrl: string,
+  hookSecret: string,
+  log: HandlerOptions['log'] = () => undefined,
+): void {
   const name = sandbox.target.hookFunction;
   if (!name) throw new Error('connectSandboxHook: start the sandbox with a hookFunction for deployments to name');
   const codedeploy = new CodeDeployClient({

@@ -8,7 +8,11 @@ export interface ApiClient {
   headers: Record<string, string>;
   healthy(): Promise<boolean>;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
-  connect(owner: string, repo: string, credentials: { githubToken: string; region: string; awsAccessKeyId: string; awsSecretAccessKey: string }): Promise<{ githubConnectionId: string; awsConnectionId: string }>;
+  connect(
+    owner: string,
+    repo: string,
+    credentials: { githubToken: string; region: string; awsAccessKeyId: string; awsSecretAccessKey: string },
+  ): Promise<{ githubConnectionId: string; awsConnectionId: string }>;
   /** The deployment's result, or undefined while the API (or a worker to answer) is unavailable. */
   result(id: string): Promise<Json | undefined>;
   switch(id: string): Promise<{ status: number; body: Json }>;
@@ -25,22 +29,35 @@ export function apiClient(url: string, apiKey: string): ApiClient {
     });
     const text = await res.text();
     let parsed: Json = text;
-    try { parsed = JSON.parse(text); } catch { /* not JSON: kept as text for the report */ }
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: kept as text for the report */
+    }
     return { status: res.status, body: parsed };
   };
   return {
-    url, headers, call,
+    url,
+    headers,
+    call,
     async healthy() {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
       if (!res) return false;
-      const body = await res.json().catch(() => undefined) as Json;
+      const body = (await res.json().catch(() => undefined)) as Json;
       return body?.status === 'UP';
     },
     async connect(owner, repo, credentials) {
       const github = await call('POST', '/api/v1/connect/github', { owner, repo, branch: 'main', token: credentials.githubToken });
-      const aws = await call('POST', '/api/v1/connect/aws', { region: credentials.region, accessKeyId: credentials.awsAccessKeyId, secretAccessKey: credentials.awsSecretAccessKey });
+      const aws = await call('POST', '/api/v1/connect/aws', {
+        region: credentials.region,
+        accessKeyId: credentials.awsAccessKeyId,
+        secretAccessKey: credentials.awsSecretAccessKey,
+      });
       if (github.status !== 200 || aws.status !== 200) throw new Error(`connect failed: ${JSON.stringify([github.body, aws.body])}`);
-      return { githubConnectionId: github.body.data.githubConnectionId as string, awsConnectionId: aws.body.data.awsConnectionId as string };
+      return {
+        githubConnectionId: github.body.data.githubConnectionId as string,
+        awsConnectionId: aws.body.data.awsConnectionId as string,
+      };
     },
     async result(id) {
       const res = await call('GET', `/api/v1/deploy/${id}/result`).catch(() => undefined);

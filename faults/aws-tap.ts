@@ -19,21 +19,28 @@ export interface AwsTap {
 export async function startAwsTap(targetUrl: string): Promise<AwsTap> {
   const target = new URL(targetUrl);
   const listeners = new Set<TapListener>();
-  const emit = (action: string, phase: TapPhase) => { for (const l of [...listeners]) l(action, phase); };
+  const emit = (action: string, phase: TapPhase) => {
+    for (const l of [...listeners]) l(action, phase);
+  };
   const actionOf = (req: IncomingMessage) => String(req.headers['x-amz-target'] ?? `${req.method} ${req.url?.split('?')[0] ?? ''}`);
 
   const server = createServer((req, res) => {
     const action = actionOf(req);
     emit(action, 'request');
-    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-      answer.once('end', () => emit(action, 'response'));
-    });
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.once('end', () => emit(action, 'response'));
+      },
+    );
     // The worker gone (killed) or the emulator gone: drop both sides, as a network would.
     upstream.once('error', () => res.destroy());
     req.once('error', () => upstream.destroy());
-    res.once('close', () => { if (!res.writableFinished) upstream.destroy(); });
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,9 +52,10 @@ export async function startAwsTap(targetUrl: string): Promise<AwsTap> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

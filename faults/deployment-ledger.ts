@@ -27,7 +27,14 @@ export function deploymentBaseline(sandbox: Sandbox, lane: Lane): DeploymentBase
  * `alone`: no other deployment ran meanwhile, so the hook function's invocation count is this
  * run's alone (side by side runs check the batch's total instead).
  */
-export function deploymentLosses(sandbox: Sandbox, lane: Lane, before: DeploymentBaseline, id: string, result: Json | undefined, alone = true): string[] {
+export function deploymentLosses(
+  sandbox: Sandbox,
+  lane: Lane,
+  before: DeploymentBaseline,
+  id: string,
+  result: Json | undefined,
+  alone = true,
+): string[] {
   const losses: string[] = [];
   const expect = (what: string, actual: unknown, wanted: unknown) => {
     if (actual !== wanted) losses.push(`${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(wanted)}`);

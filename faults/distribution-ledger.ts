@@ -35,8 +35,10 @@ export async function settleDistribution(api: ApiClient, eventId: string, timeou
 /** Publishes seen so far for these events, in all channels: the distributions' progress. */
 export function publishesSoFar(sandbox: Sandbox, eventIds: string[]): number {
   const state = sandbox.channels.state;
-  const partner = PARTNER_CHANNEL_TYPES.reduce((n, channel) =>
-    n + [...state.partners[channel].drafts.values()].filter((d) => eventIds.includes(d.eventId) && d.published).length, 0);
+  const partner = PARTNER_CHANNEL_TYPES.reduce(
+    (n, channel) => n + [...state.partners[channel].drafts.values()].filter((d) => eventIds.includes(d.eventId) && d.published).length,
+    0,
+  );
   const media = [...state.instagram.media.values()].filter((m) => eventIds.some((e) => m.caption.includes(e))).length;
   return partner + media;
 }
@@ -45,13 +47,15 @@ export function distributionLosses(sandbox: Sandbox, eventId: string, status: Js
   const losses: string[] = [];
   if (status?.overallStatus !== 'COMPLETED') losses.push(`overallStatus: ${JSON.stringify(status?.overallStatus)}, expected "COMPLETED"`);
   for (const channel of (status?.channels ?? []) as Json[]) {
-    if (channel.status !== 'COMPLETED') losses.push(`${channel.channel}: ${channel.status} after ${channel.retries ?? '?'} retries (${channel.errorMessage ?? ''})`);
+    if (channel.status !== 'COMPLETED')
+      losses.push(`${channel.channel}: ${channel.status} after ${channel.retries ?? '?'} retries (${channel.errorMessage ?? ''})`);
   }
   const state = sandbox.channels.state;
   for (const channel of PARTNER_CHANNEL_TYPES) {
     const drafts = [...state.partners[channel].drafts.values()].filter((d) => d.eventId === eventId);
     const published = drafts.filter((d) => d.published).length;
-    if (drafts.length !== 1 || published !== 1) losses.push(`${channel}: ${drafts.length} drafts, ${published} published, expected 1 and 1`);
+    if (drafts.length !== 1 || published !== 1)
+      losses.push(`${channel}: ${drafts.length} drafts, ${published} published, expected 1 and 1`);
   }
   const media = [...state.instagram.media.values()].filter((m) => m.caption.includes(eventId)).length;
   if (media !== 1) losses.push(`INSTAGRAM: ${media} posts, expected 1`);

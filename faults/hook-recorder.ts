@@ -24,8 +24,16 @@ export async function startHookRecorder(targetUrl: string): Promise<HookRecorder
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       let codeDeployDeploymentId = '?';
-      try { codeDeployDeploymentId = String((JSON.parse(body.toString()) as { DeploymentId?: string }).DeploymentId); } catch { /* recorded as ? */ }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => ['content-type', 'x-switchyard-hook-secret'].includes(k)).map(([k, v]) => [k, String(v)]));
+      try {
+        codeDeployDeploymentId = String((JSON.parse(body.toString()) as { DeploymentId?: string }).DeploymentId);
+      } catch {
+        /* recorded as ? */
+      }
+      const headers = Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([k]) => ['content-type', 'x-switchyard-hook-secret'].includes(k))
+          .map(([k, v]) => [k, String(v)]),
+      );
       fetch(targetUrl, { method: req.method, headers, body })
         .then(async (answer) => {
           const text = await answer.text();
@@ -44,9 +52,10 @@ export async function startHookRecorder(targetUrl: string): Promise<HookRecorder
   return {
     url: `http://127.0.0.1:${port}/api/v1/hooks/codedeploy`,
     answers,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

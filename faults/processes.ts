@@ -29,7 +29,10 @@ export function startChild(name: string, command: string, args: string[], env: R
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running = () => child.exitCode === null && child.signalCode === null;
   const handle: Child = {
-    name, child, exited, running,
+    name,
+    child,
+    exited,
+    running,
     output: () => output,
     async kill() {
       if (running() && child.pid !== undefined) {
@@ -61,7 +64,11 @@ export async function killAll(): Promise<void> {
 process.once('exit', () => {
   for (const c of live) {
     if (c.child.pid !== undefined && c.running()) {
-      try { process.kill(-c.child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-c.child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
   }
 });
@@ -72,13 +79,19 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Polls `check` until it is true; fails naming `what` (with the watched children's last output)
  * when time runs out or a watched child dies, so a hang is a clear failure, not a stuck suite.
  */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, options: { timeoutMs?: number; intervalMs?: number; watch?: Child[] } = {}): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  options: { timeoutMs?: number; intervalMs?: number; watch?: Child[] } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (await check()) return;
     const dead = options.watch?.find((c) => !c.running());
     if (dead || Date.now() > deadline) {
-      const logs = (options.watch ?? []).map((c) => `--- ${c.name} (${c.running() ? 'running' : 'exited'}) ---\n${c.output().slice(-3000)}`).join('\n');
+      const logs = (options.watch ?? [])
+        .map((c) => `--- ${c.name} (${c.running() ? 'running' : 'exited'}) ---\n${c.output().slice(-3000)}`)
+        .join('\n');
       throw new Error(`${dead ? `${dead.name} exited` : 'timed out'} while waiting for ${what}${logs ? `\n${logs}` : ''}`);
     }
     await sleep(options.intervalMs ?? 50);

@@ -15,24 +15,35 @@ import { startTemporalServer, type TemporalServer } from './temporal-server.js';
 const args = parseSuiteArgs(process.argv.slice(2));
 const started = Date.now();
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
-console.log(`fault suite (${args.ci ? 'ci' : 'full'} budget), seed ${args.seed} — replay with: npm run faults -- ${args.ci ? '--ci ' : ''}--seed ${args.seed}`);
+console.log(
+  `fault suite (${args.ci ? 'ci' : 'full'} budget), seed ${args.seed} — replay with: npm run faults -- ${args.ci ? '--ci ' : ''}--seed ${args.seed}`,
+);
 
 let failed = false;
 let temporal: TemporalServer | undefined;
 let connection: Connection | undefined;
 
-async function runScenario(scenario: Scenario, context: Omit<ScenarioContext, 'runs' | 'random' | 'log'>, root: ReturnType<typeof seeded>): Promise<void> {
+async function runScenario(
+  scenario: Scenario,
+  context: Omit<ScenarioContext, 'runs' | 'random' | 'log'>,
+  root: ReturnType<typeof seeded>,
+): Promise<void> {
   const runs = args.runs ?? (args.ci ? scenario.runs.ci : scenario.runs.full);
   const since = Date.now();
   try {
     const outcome = await scenario.run({
-      ...context, runs,
+      ...context,
+      runs,
       // Each scenario draws from a generator of its own: the same seed gives it the same choices, whatever else runs.
       random: root.fork(scenario.name),
-      log: (line) => { if (args.verbose) console.log(`[${scenario.name}] ${line.trimStart()}`); },
+      log: (line) => {
+        if (args.verbose) console.log(`[${scenario.name}] ${line.trimStart()}`);
+      },
     });
     failed ||= outcome.lost.length > 0;
-    console.log(`${scenario.name}: ${outcome.runs} runs, ${outcome.lost.length} lost (${seconds(since)})${outcome.notes ? ` — ${outcome.notes}` : ''}`);
+    console.log(
+      `${scenario.name}: ${outcome.runs} runs, ${outcome.lost.length} lost (${seconds(since)})${outcome.notes ? ` — ${outcome.notes}` : ''}`,
+    );
     for (const line of outcome.lost) console.log(`  LOST ${line}`);
   } catch (error) {
     // A scenario that could not finish its runs is a failure too, with what it saw.
@@ -49,9 +60,11 @@ try {
   const chosen = SCENARIOS.filter((s) => !args.only || s.name.includes(args.only));
   const shared = chosen.filter((s) => !s.exclusive);
   const slots = args.serial ? 1 : 2;
-  await Promise.all(Array.from({ length: slots }, async () => {
-    for (let next = shared.shift(); next; next = shared.shift()) await runScenario(next, context, root);
-  }));
+  await Promise.all(
+    Array.from({ length: slots }, async () => {
+      for (let next = shared.shift(); next; next = shared.shift()) await runScenario(next, context, root);
+    }),
+  );
   for (const scenario of chosen.filter((s) => s.exclusive)) await runScenario(scenario, context, root);
 } catch (error) {
   failed = true;

@@ -55,10 +55,16 @@ export function follow(url: string, headers: Record<string, string>, timeoutMs =
           else if (line.startsWith('event:')) type = line.slice(6).trim();
         }
         // `error`: the API could not read the workflow; reconnect as EventSource would.
-        if (type === 'error') { controller.abort(); return false; }
+        if (type === 'error') {
+          controller.abort();
+          return false;
+        }
         if (id === undefined) continue;
         events.push({ seq: Number(id), type, connection });
-        if (TERMINAL.has(type)) { controller.abort(); return true; }
+        if (TERMINAL.has(type)) {
+          controller.abort();
+          return true;
+        }
       }
     }
   };
@@ -76,7 +82,10 @@ export function follow(url: string, headers: Record<string, string>, timeoutMs =
     events,
     connections: () => connections,
     done,
-    stop() { stopped = true; current?.abort(); },
+    stop() {
+      stopped = true;
+      current?.abort();
+    },
   };
 }
 

@@ -6,7 +6,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blueGreenUrls, seed } from '../emulators/aws/index.js';
-import { connectSandboxHook, SANDBOX_CREDENTIALS, SANDBOX_HOOK_FUNCTION, SANDBOX_SERVICE, startSandbox, type Sandbox, type SandboxOptions } from '../emulators/sandbox.js';
+import {
+  connectSandboxHook,
+  SANDBOX_CREDENTIALS,
+  SANDBOX_HOOK_FUNCTION,
+  SANDBOX_SERVICE,
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from '../emulators/sandbox.js';
 import { sandboxEnvironment } from '../emulators/split/environment.js';
 import { freePort } from '../test/support/free-port.js';
 import { apiClient, type ApiClient } from './api-client.js';
@@ -117,26 +125,45 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
     hooks = await startHookRecorder(`${apiUrl}/api/v1/hooks/codedeploy`);
     connectSandboxHook(box, hooks.url, hookSecret);
     const main: Lane = {
-      service, codeDeployApplication: box.target.codeDeployApplication, codeDeployGroup: box.target.codeDeployGroup,
-      blueUrl: box.target.blueUrl, greenUrl: box.target.greenUrl,
+      service,
+      codeDeployApplication: box.target.codeDeployApplication,
+      codeDeployGroup: box.target.codeDeployGroup,
+      blueUrl: box.target.blueUrl,
+      greenUrl: box.target.greenUrl,
     };
     const lanes: Lane[] = [main];
     for (let i = 1; i < (options.lanes ?? 1); i += 1) {
       // As the split sandbox seeds its extra services: same cluster, an application and group each.
       const lane: Lane = {
-        service: `${service}-${i}`, codeDeployApplication: `${SANDBOX_SERVICE.application}-${i}`, codeDeployGroup: `${SANDBOX_SERVICE.deploymentGroup}-${i}`,
+        service: `${service}-${i}`,
+        codeDeployApplication: `${SANDBOX_SERVICE.application}-${i}`,
+        codeDeployGroup: `${SANDBOX_SERVICE.deploymentGroup}-${i}`,
         ...blueGreenUrls(box.awsEndpoint, SANDBOX_SERVICE.cluster, `${service}-${i}`),
       };
       seed(box.aws.state, {
-        cluster: SANDBOX_SERVICE.cluster, service: lane.service, containerName: SANDBOX_SERVICE.containerName, containerPort: SANDBOX_SERVICE.containerPort,
-        application: lane.codeDeployApplication, deploymentGroup: lane.codeDeployGroup, repository: `${lane.service}-initial`,
+        cluster: SANDBOX_SERVICE.cluster,
+        service: lane.service,
+        containerName: SANDBOX_SERVICE.containerName,
+        containerPort: SANDBOX_SERVICE.containerPort,
+        application: lane.codeDeployApplication,
+        deploymentGroup: lane.codeDeployGroup,
+        repository: `${lane.service}-initial`,
       });
       lanes.push(lane);
     }
     const urls = { github: box.githubApiUrl, aws: box.awsEndpoint, channels: box.channels.url, slack: box.slack.url };
     const apiKey = `faults-admin-${randomBytes(12).toString('hex')}`;
     const env: Record<string, string> = {
-      ...Object.fromEntries(sandboxEnvironment({ sandbox: box, urls, main: { ...main, cluster: SANDBOX_SERVICE.cluster }, extras: [], hookSecret, pollMs: options.pollMs })),
+      ...Object.fromEntries(
+        sandboxEnvironment({
+          sandbox: box,
+          urls,
+          main: { ...main, cluster: SANDBOX_SERVICE.cluster },
+          extras: [],
+          hookSecret,
+          pollMs: options.pollMs,
+        }),
+      ),
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       TEMPORAL_TASK_QUEUE: `faults-${options.name}-${id}`,
@@ -152,7 +179,9 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
       LOG_LEVEL: 'info',
       // The suite's one key drives every client of a scenario, polling as fast as it can: the
       // per-key rates (which bound one real client) are not what it measures.
-      SWITCHYARD_RATE_LIMIT_READS: '0', SWITCHYARD_RATE_LIMIT_WRITES: '0', SWITCHYARD_RATE_LIMIT_STARTS: '0',
+      SWITCHYARD_RATE_LIMIT_READS: '0',
+      SWITCHYARD_RATE_LIMIT_WRITES: '0',
+      SWITCHYARD_RATE_LIMIT_STARTS: '0',
       // Bundled once per run, as the image does: a killed worker is back without bundling again.
       WORKFLOW_BUNDLE_PATH: await workflowBundle(),
       ...options.env,
@@ -164,7 +193,11 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
       const started = startNode('worker', 'worker/main.ts', workerEnv);
       children.push(started);
       worker = started;
-      await waitUntil('the worker polling', () => started.output().includes('worker polling'), { timeoutMs: 90_000, intervalMs: 50, watch: [started] });
+      await waitUntil('the worker polling', () => started.output().includes('worker polling'), {
+        timeoutMs: 90_000,
+        intervalMs: 50,
+        watch: [started],
+      });
     };
     const client = apiClient(apiUrl, apiKey);
     const startApi = async () => {
@@ -177,20 +210,30 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
     const admissionWaits: number[] = [];
     const connection = await client.connect(SANDBOX_SERVICE.owner, SANDBOX_SERVICE.repo, SANDBOX_CREDENTIALS);
     return {
-      sandbox: box, tap, hooks, api: client, apiUrl, connection, lanes,
+      sandbox: box,
+      tap,
+      hooks,
+      api: client,
+      apiUrl,
+      connection,
+      lanes,
       admissionWaits,
       async deploy(lane) {
         const since = Date.now();
         let waited = false;
         for (;;) {
           const started = await client.call('POST', '/api/v1/deploy', {
-            ...connection, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', ...(lane === main ? {} : { target: lane }),
+            ...connection,
+            owner: SANDBOX_SERVICE.owner,
+            repo: SANDBOX_SERVICE.repo,
+            branch: 'main',
+            ...(lane === main ? {} : { target: lane }),
           });
           if (started.status === 200) {
             if (waited) admissionWaits.push(Date.now() - since);
             return started.body.data.deploymentId as string;
           }
-          const holder = started.status === 409 ? started.body?.runningDeploymentId as string | undefined : undefined;
+          const holder = started.status === 409 ? (started.body?.runningDeploymentId as string | undefined) : undefined;
           const ended = holder ? ['COMPLETED', 'FAILED', 'ROLLED_BACK'].includes((await client.result(holder))?.status) : false;
           if (!ended || Date.now() - since > 60_000) throw new Error(`deploy refused: ${started.status} ${JSON.stringify(started.body)}`);
           waited = true;
@@ -199,15 +242,22 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
       },
       worker: () => worker!,
       apiProcess: () => api!,
-      async killWorker() { await worker?.kill(); },
+      async killWorker() {
+        await worker?.kill();
+      },
       startWorker,
       async restartWorker() {
         await worker?.kill();
         await startWorker();
       },
-      async killApi() { await api?.kill(); },
+      async killApi() {
+        await api?.kill();
+      },
       startApi,
-      logs: () => children.map((c) => `--- ${c.name} pid ${c.child.pid} (${c.running() ? 'running' : 'exited'}) ---\n${c.output().slice(-3000)}`).join('\n'),
+      logs: () =>
+        children
+          .map((c) => `--- ${c.name} pid ${c.child.pid} (${c.running() ? 'running' : 'exited'}) ---\n${c.output().slice(-3000)}`)
+          .join('\n'),
       close,
     };
   } catch (error) {

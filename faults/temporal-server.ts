@@ -26,9 +26,21 @@ export async function startTemporalServer(): Promise<TemporalServer> {
   // Chosen once, then fixed: the worker and API reconnect to the same address after a restart.
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const args = [
-    'server', 'start-dev', '--headless', '--log-level', 'error',
-    '--db-filename', join(dir, 'temporal.sqlite'),
-    '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
+    'server',
+    'start-dev',
+    '--headless',
+    '--log-level',
+    'error',
+    '--db-filename',
+    join(dir, 'temporal.sqlite'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(httpPort),
+    '--metrics-port',
+    String(metricsPort),
     ...devServerSearchAttributeArgs(),
     ...devServerDynamicConfigArgs(),
   ];
@@ -56,7 +68,10 @@ export async function startTemporalServer(): Promise<TemporalServer> {
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }

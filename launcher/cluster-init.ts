@@ -18,11 +18,15 @@ try {
 }
 try {
   const prepared = await prepareTemporalCluster(connection, { namespace: config.temporal.namespace });
-  console.log(`Temporal at ${address}, namespace ${config.temporal.namespace}: ready`
-    + (prepared.namespaceCreated ? ' (namespace created)' : '')
-    + (prepared.registered.length > 0 ? ` (registered ${prepared.registered.join(', ')})` : ' (nothing to register)'));
+  console.log(
+    `Temporal at ${address}, namespace ${config.temporal.namespace}: ready` +
+      (prepared.namespaceCreated ? ' (namespace created)' : '') +
+      (prepared.registered.length > 0 ? ` (registered ${prepared.registered.join(', ')})` : ' (nothing to register)'),
+  );
 } catch (error) {
-  console.error(error instanceof ClusterNotPreparedError ? error.message : `Preparing Temporal at ${address} failed: ${(error as Error).message}`);
+  console.error(
+    error instanceof ClusterNotPreparedError ? error.message : `Preparing Temporal at ${address} failed: ${(error as Error).message}`,
+  );
   process.exitCode = 1;
 } finally {
   await connection.close();

@@ -16,8 +16,10 @@ try {
   await store.ready();
   const report = await store.reseal();
   const failed = report.failed.length;
-  console.log(`keys:rotate ${where}: re-sealed ${report.resealed} of ${report.total} connections under key ${current}`
-    + ` (${report.total - report.resealed - failed} already current${failed > 0 ? `, ${failed} failed` : ''})`);
+  console.log(
+    `keys:rotate ${where}: re-sealed ${report.resealed} of ${report.total} connections under key ${current}` +
+      ` (${report.total - report.resealed - failed} already current${failed > 0 ? `, ${failed} failed` : ''})`,
+  );
   for (const failure of report.failed) console.error(`  ${failure.id}: ${failure.error}`);
   if (failed > 0) process.exitCode = 1;
 } catch (error) {

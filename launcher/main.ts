@@ -62,17 +62,27 @@ try {
   const stored = config.adminKeyFromEnv ? undefined : loadOrCreateAdminKey(config.dataDir);
 
   // The worker would bundle its workflows only once Temporal is up; bundled now, it does not wait.
-  const bundling = config.temporal.workflowBundlePath ? undefined : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: Runtime.instance().logger });
+  const bundling = config.temporal.workflowBundlePath
+    ? undefined
+    : bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+        logger: Runtime.instance().logger,
+      });
   bundling?.catch(() => undefined); // awaited below; a failure is reported there
-  const starting = config.temporal.address ? undefined : startTemporalDevServer({
-    dataDir: config.dataDir,
-    namespace: config.temporal.namespace,
-    port: config.temporal.devPort,
-    uiPort: config.temporal.uiPort,
-  });
+  const starting = config.temporal.address
+    ? undefined
+    : startTemporalDevServer({
+        dataDir: config.dataDir,
+        namespace: config.temporal.namespace,
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+      });
   // Deployments name the sandbox's hook function; connectSandboxHook installs it once the API listens.
   // Its state lives in the data folder: a deployment waiting at the gate survives a restart.
-  const sandboxStarting = config.sandbox ? startSandbox({ hookFunction: SANDBOX_HOOK_FUNCTION, stateDir: join(config.dataDir, 'sandbox') }) : undefined;
+  const sandboxStarting = config.sandbox
+    ? startSandbox({ hookFunction: SANDBOX_HOOK_FUNCTION, stateDir: join(config.dataDir, 'sandbox') })
+    : undefined;
   const [devServer, sandbox] = await Promise.allSettled([starting, sandboxStarting]).then(([d, s]) => {
     // Whichever started is stopped on the way out, also when the other failed.
     if (d.status === 'fulfilled' && d.value) stoppers.push({ name: 'Temporal dev server', stop: d.value.stop });
@@ -84,9 +94,18 @@ try {
   const address = devServer?.address ?? config.temporal.address!;
   const temporalUi = devServer?.uiUrl;
 
-  const worker = await startWorker(config, address, logger, sandboxWorkerServices(config, sandbox), tracing, bundling && { code: (await bundling).code });
+  const worker = await startWorker(
+    config,
+    address,
+    logger,
+    sandboxWorkerServices(config, sandbox),
+    tracing,
+    bundling && { code: (await bundling).code },
+  );
   stoppers.push({ name: 'worker', stop: worker.stop });
-  void worker.done.then(() => { if (!stopping) void shutdown('worker stopped', 1); });
+  void worker.done.then(() => {
+    if (!stopping) void shutdown('worker stopped', 1);
+  });
 
   // In sandbox mode the API gets the sandbox as ordinary configuration plus its base AWS credentials.
   const wired = sandbox ? await sandboxApi(config, sandbox) : { config, services: apiServices(config) };

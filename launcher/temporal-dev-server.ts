@@ -29,18 +29,26 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (!cli) throw new Error(`${HOW_TO_INSTALL_TEMPORAL}\n  (or run \`npm run setup\`, which tries 1 and 2 for you)`);
   mkdirSync(options.dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--db-filename', join(options.dataDir, 'temporal.sqlite'),
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    join(options.dataDir, 'temporal.sqlite'),
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     ...devServerSearchAttributeArgs(),
     ...devServerDynamicConfigArgs(),
   ];
   const child = spawn(cli.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const address = `127.0.0.1:${options.port}`;
@@ -61,9 +69,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 async function waitUntilReady(address: string, exited: Promise<number | null>): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let exitCode: number | null | undefined;
-  void exited.then((code) => { exitCode = code; });
+  void exited.then((code) => {
+    exitCode = code;
+  });
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`temporal server start-dev exited with code ${exitCode} (is port ${address.split(':')[1]} in use?)`);
+    if (exitCode !== undefined)
+      throw new Error(`temporal server start-dev exited with code ${exitCode} (is port ${address.split(':')[1]} in use?)`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {

@@ -7,4 +7,6 @@ import { writeWorkflowBundle } from '../worker/workflow-bundle.js';
 const out = resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
 const started = performance.now();
 const bytes = await writeWorkflowBundle(out);
-console.log(`bundled the workflows into ${out} (${(bytes / 1024).toFixed(0)} KiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `bundled the workflows into ${out} (${(bytes / 1024).toFixed(0)} KiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

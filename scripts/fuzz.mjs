@@ -25,11 +25,15 @@ const option = (name, fallback) => {
 const maxExamples = option('--max-examples', '25');
 const seed = option('--seed', undefined);
 
-const freePort = () => new Promise((resolve, reject) => {
-  const server = createServer();
-  server.once('error', reject);
-  server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 
 const adminKey = `fuzz-admin-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 const hookSecret = 'switchyard-sandbox-codedeploy-hook-secret';
@@ -40,14 +44,26 @@ const apiUrl = `http://127.0.0.1:${port}`;
 const launcher = spawn(process.execPath, ['--import', 'tsx', 'launcher/main.ts'], {
   cwd: projectRoot,
   env: {
-    ...process.env, SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1',
-    SWITCHYARD_API_KEY: adminKey, TEMPORAL_ADDRESS: '', TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), LOG_LEVEL: 'warn',
+    ...process.env,
+    SWITCHYARD_SANDBOX: 'true',
+    SWITCHYARD_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SWITCHYARD_API_KEY: adminKey,
+    TEMPORAL_ADDRESS: '',
+    TEMPORAL_DEV_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    LOG_LEVEL: 'warn',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let launcherOutput = '';
-launcher.stdout.on('data', (d) => { launcherOutput += d; });
-launcher.stderr.on('data', (d) => { launcherOutput += d; });
+launcher.stdout.on('data', (d) => {
+  launcherOutput += d;
+});
+launcher.stderr.on('data', (d) => {
+  launcherOutput += d;
+});
 const launcherExited = new Promise((resolve) => launcher.once('exit', resolve));
 
 async function stopLauncher() {
@@ -62,7 +78,9 @@ async function stopLauncher() {
 // line is relayed with a "schemathesis | " prefix and its banners' "=" rules become "-".
 function relayPrefixed(from, to) {
   const lines = createInterface({ input: from, crlfDelay: Infinity });
-  lines.on('line', (line) => { to.write(`schemathesis | ${line.replace(/^=+ (.*?) =+$/, '--- $1 ---')}\n`); });
+  lines.on('line', (line) => {
+    to.write(`schemathesis | ${line.replace(/^=+ (.*?) =+$/, '--- $1 ---')}\n`);
+  });
   return new Promise((resolve) => lines.once('close', resolve));
 }
 
@@ -70,21 +88,41 @@ let exitCode = 1;
 try {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const health = await fetch(`${apiUrl}/healthz`).then((r) => r.json()).catch(() => undefined);
+    const health = await fetch(`${apiUrl}/healthz`)
+      .then((r) => r.json())
+      .catch(() => undefined);
     if (health?.status === 'UP' && health.worker?.polling) break;
     if (launcher.exitCode !== null || Date.now() > deadline) throw new Error(`Switchyard did not start:\n${launcherOutput.slice(-4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  const st = spawn('python3', ['-m', 'schemathesis.cli', 'run', `${apiUrl}/api-docs`,
-    '--header', `Authorization: Bearer ${adminKey}`,
-    '--header', `X-Switchyard-Hook-Secret: ${hookSecret}`,
-    '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
-    '--max-examples', maxExamples, '--workers', '2', '--request-timeout', '30', '--no-color',
-    // The coverage phase of schemathesis 4.32.5 dies on a KeyError of its own for some of our
-    // query schemas (an internal cache keyed by source lines); the other phases cover them.
-    '--phases', 'examples,fuzzing,stateful',
-    ...(seed ? ['--seed', seed] : []),
-  ], { cwd: projectRoot, env: { ...process.env, PYTHONPATH: schemathesisDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const st = spawn(
+    'python3',
+    [
+      '-m',
+      'schemathesis.cli',
+      'run',
+      `${apiUrl}/api-docs`,
+      '--header',
+      `Authorization: Bearer ${adminKey}`,
+      '--header',
+      `X-Switchyard-Hook-Secret: ${hookSecret}`,
+      '--checks',
+      'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+      '--max-examples',
+      maxExamples,
+      '--workers',
+      '2',
+      '--request-timeout',
+      '30',
+      '--no-color',
+      // The coverage phase of schemathesis 4.32.5 dies on a KeyError of its own for some of our
+      // query schemas (an internal cache keyed by source lines); the other phases cover them.
+      '--phases',
+      'examples,fuzzing,stateful',
+      ...(seed ? ['--seed', seed] : []),
+    ],
+    { cwd: projectRoot, env: { ...process.env, PYTHONPATH: schemathesisDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const stdoutDone = relayPrefixed(st.stdout, process.stdout);
   const stderrDone = relayPrefixed(st.stderr, process.stderr);
   exitCode = await new Promise((resolve) => st.once('close', (code) => resolve(code ?? 1)));

@@ -20,7 +20,9 @@ export const MOTO_MARKER = join(pythonToolsDir, '.moto-version');
 const MERGED_FOLDERS = new Set(['bin', '__pycache__']);
 
 const quiet = process.argv.includes('--quiet');
-const say = (line) => { if (!quiet) console.log(`[setup] ${line}`); };
+const say = (line) => {
+  if (!quiet) console.log(`[setup] ${line}`);
+};
 
 function installed() {
   return existsSync(join(pythonToolsDir, 'moto')) && existsSync(MOTO_MARKER) && readFileSync(MOTO_MARKER, 'utf8').trim() === MOTO_VERSION;
@@ -29,7 +31,8 @@ function installed() {
 /** The server really starts: `moto.server` and its flask dependencies import from .tools/python. */
 function importable(python) {
   const result = spawnSync(python, ['-c', 'import moto, moto.server, flask, flask_cors, werkzeug; print(moto.__version__)'], {
-    env: { ...process.env, PYTHONPATH: pythonToolsDir }, encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: pythonToolsDir },
+    encoding: 'utf8',
   });
   return result.status === 0 && result.stdout.trim() === MOTO_VERSION;
 }
@@ -93,11 +96,13 @@ if (installed()) {
   writeFileSync(MOTO_MARKER, `${MOTO_VERSION}\n`);
   say(`moto ${MOTO_VERSION}: installed into ${pythonToolsDir} (start: PYTHONPATH=${pythonToolsDir} python3 -m moto.server -p PORT)`);
 } else {
-  console.error([
-    `Could not install ${MOTO_PYPI} (the AWS emulator for the conformance tests in test/moto).`,
-    'It needs Python 3.9+ with pip and access to PyPI. Install it yourself, then retry:',
-    `  python3 -m pip install --target ${pythonToolsDir} '${MOTO_PYPI}'`,
-    `  echo ${MOTO_VERSION} > ${MOTO_MARKER}`,
-  ].join('\n'));
+  console.error(
+    [
+      `Could not install ${MOTO_PYPI} (the AWS emulator for the conformance tests in test/moto).`,
+      'It needs Python 3.9+ with pip and access to PyPI. Install it yourself, then retry:',
+      `  python3 -m pip install --target ${pythonToolsDir} '${MOTO_PYPI}'`,
+      `  echo ${MOTO_VERSION} > ${MOTO_MARKER}`,
+    ].join('\n'),
+  );
   process.exit(1);
 }

@@ -12,7 +12,18 @@
 // points at an existing promtool instead.
 // Plain Node, no dependencies. Flags: --quiet, --force (rebuild).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +39,9 @@ const stamp = join(toolsDir, '.version');
 
 const quiet = process.argv.includes('--quiet');
 const force = process.argv.includes('--force');
-const say = (line) => { if (!quiet) console.log(`[setup] ${line}`); };
+const say = (line) => {
+  if (!quiet) console.log(`[setup] ${line}`);
+};
 const fail = (lines) => {
   console.error(['[setup] ERROR:', ...[lines].flat()].join('\n'));
   process.exit(1);
@@ -51,7 +64,12 @@ function pinnedBuildPresent() {
 }
 
 function findGo() {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/go/bin', join(process.env.HOME ?? '/root', 'go', 'bin'), '/usr/lib/go/bin'];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter),
+    '/usr/local/go/bin',
+    join(process.env.HOME ?? '/root', 'go', 'bin'),
+    '/usr/lib/go/bin',
+  ];
   const go = dirs.map((dir) => dir && join(dir, 'go')).find((path) => path && isExecutable(path));
   if (!go) return undefined;
   const m = /go(\d+)\.(\d+)/.exec(spawnSync(go, ['version'], { encoding: 'utf8' }).stdout ?? '');
@@ -81,9 +99,14 @@ function fromDebian() {
   mkdirSync(scratch, { recursive: true });
   const download = () => spawnSync('apt-get', ['download', '-q', 'prometheus'], { cwd: scratch, encoding: 'utf8' }).status === 0;
   // Empty package lists (a fresh image) need an update first, which only root may run.
-  const fetched = download() || (process.getuid?.() === 0 && spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' }).status === 0 && download());
+  const fetched =
+    download() || (process.getuid?.() === 0 && spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' }).status === 0 && download());
   const deb = fetched ? readdirSync(scratch).find((name) => name.endsWith('.deb')) : undefined;
-  if (!deb || spawnSync('dpkg-deb', ['-x', deb, 'x'], { cwd: scratch }).status !== 0 || !isExecutable(join(scratch, 'x/usr/bin/promtool'))) {
+  if (
+    !deb ||
+    spawnSync('dpkg-deb', ['-x', deb, 'x'], { cwd: scratch }).status !== 0 ||
+    !isExecutable(join(scratch, 'x/usr/bin/promtool'))
+  ) {
     rmSync(scratch, { recursive: true, force: true });
     return false;
   }
@@ -99,7 +122,7 @@ if (fromDebian()) {
   say(`promtool: ${target} (${readFileSync(stamp, 'utf8').trim()})`);
   process.exit(0);
 }
-say('Debian\'s prometheus package is not at hand: building promtool from its Go module');
+say("Debian's prometheus package is not at hand: building promtool from its Go module");
 const go = findGo();
 if (!go) fail(['Go >= 1.21 not found.', ...HOW_TO]);
 

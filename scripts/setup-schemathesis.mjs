@@ -14,11 +14,14 @@ export const schemathesisDir = join(projectRoot, '.tools', 'schemathesis');
 const marker = join(schemathesisDir, '.schemathesis-version');
 
 const quiet = process.argv.includes('--quiet');
-const say = (line) => { if (!quiet) console.log(`[setup] ${line}`); };
+const say = (line) => {
+  if (!quiet) console.log(`[setup] ${line}`);
+};
 
 function runs(python) {
   const result = spawnSync(python, ['-c', 'import schemathesis; print(schemathesis.__version__)'], {
-    env: { ...process.env, PYTHONPATH: schemathesisDir }, encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: schemathesisDir },
+    encoding: 'utf8',
   });
   return result.status === 0 && result.stdout.trim() === SCHEMATHESIS_VERSION;
 }
@@ -33,9 +36,13 @@ function install() {
   for (const python of ['python3', 'python']) {
     rmSync(staging, { recursive: true, force: true });
     say(`$ ${python} -m pip install --target ${schemathesisDir} schemathesis==${SCHEMATHESIS_VERSION}`);
-    const result = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--target', staging, `schemathesis==${SCHEMATHESIS_VERSION}`], {
-      stdio: quiet ? 'ignore' : 'inherit',
-    });
+    const result = spawnSync(
+      python,
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--target', staging, `schemathesis==${SCHEMATHESIS_VERSION}`],
+      {
+        stdio: quiet ? 'ignore' : 'inherit',
+      },
+    );
     if (result.error || result.status !== 0) continue;
     rmSync(schemathesisDir, { recursive: true, force: true });
     renameSync(staging, schemathesisDir);
@@ -51,11 +58,13 @@ if (installed()) {
   writeFileSync(marker, `${SCHEMATHESIS_VERSION}\n`);
   say(`schemathesis ${SCHEMATHESIS_VERSION}: installed into ${schemathesisDir}`);
 } else {
-  console.error([
-    `Could not install schemathesis==${SCHEMATHESIS_VERSION} (the API fuzzer of npm run fuzz).`,
-    'It needs Python 3.9+ with pip and access to PyPI. Install it yourself, then retry:',
-    `  python3 -m pip install --target ${schemathesisDir} schemathesis==${SCHEMATHESIS_VERSION}`,
-    `  echo ${SCHEMATHESIS_VERSION} > ${marker}`,
-  ].join('\n'));
+  console.error(
+    [
+      `Could not install schemathesis==${SCHEMATHESIS_VERSION} (the API fuzzer of npm run fuzz).`,
+      'It needs Python 3.9+ with pip and access to PyPI. Install it yourself, then retry:',
+      `  python3 -m pip install --target ${schemathesisDir} schemathesis==${SCHEMATHESIS_VERSION}`,
+      `  echo ${SCHEMATHESIS_VERSION} > ${marker}`,
+    ].join('\n'),
+  );
   process.exit(1);
 }

@@ -12,8 +12,21 @@
 // Plain Node, no dependencies. Flags: --quiet, --force (rebuild and re-copy).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  accessSync, chmodSync, constants, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync,
-  readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -36,7 +49,9 @@ const BINARIES = [
 
 const quiet = process.argv.includes('--quiet');
 const force = process.argv.includes('--force');
-const say = (line) => { if (!quiet) console.log(`[setup] ${line}`); };
+const say = (line) => {
+  if (!quiet) console.log(`[setup] ${line}`);
+};
 const fail = (lines) => {
   console.error(['[setup] ERROR:', ...[lines].flat()].join('\n'));
   process.exit(1);
@@ -86,7 +101,10 @@ function linkOrCopy(from, to) {
 function debianPgBinDirs() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return [];
-  return readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)).map((v) => join(root, v, 'bin'));
+  return readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a))
+    .map((v) => join(root, v, 'bin'));
 }
 
 function findPostgres() {
@@ -97,7 +115,9 @@ function findPostgres() {
 }
 
 function missingPg(found) {
-  return Object.entries(found).filter(([, path]) => !path).map(([name]) => name);
+  return Object.entries(found)
+    .filter(([, path]) => !path)
+    .map(([name]) => name);
 }
 
 function ensurePostgres() {
@@ -105,7 +125,11 @@ function ensurePostgres() {
   if (missingPg(found).length && isRoot && onPath('apt-get')) {
     say(`PostgreSQL programs missing (${missingPg(found).join(', ')}); installing with apt-get (running as root)`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql', 'postgresql-client'], { stdio: quiet ? 'ignore' : 'inherit', env });
+    const install = () =>
+      spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql', 'postgresql-client'], {
+        stdio: quiet ? 'ignore' : 'inherit',
+        env,
+      });
     if (install().status !== 0) {
       spawnSync('apt-get', ['update'], { stdio: quiet ? 'ignore' : 'inherit', env });
       install();
@@ -185,7 +209,9 @@ function ensureBinaries() {
   const gobin = join(clusterToolsDir, 'gobin');
   mkdirSync(gobin, { recursive: true });
   const pkgs = missing.map((b) => `${b.pkg}@${SERVER_VERSION}`);
-  say(`building ${missing.map((b) => b.target).join(' and ')} ${SERVER_VERSION} with ${go} (GOTOOLCHAIN=auto; takes ~4 minutes on 2 cores)`);
+  say(
+    `building ${missing.map((b) => b.target).join(' and ')} ${SERVER_VERSION} with ${go} (GOTOOLCHAIN=auto; takes ~4 minutes on 2 cores)`,
+  );
   say(`$ GOBIN=${gobin} GOTOOLCHAIN=auto go install ${pkgs.join(' ')}`);
   const started = Date.now();
   const result = spawnSync(go, ['install', ...pkgs], {
@@ -214,7 +240,11 @@ function ensureBinaries() {
 // Schemas
 function moduleDir() {
   // Where the module already sits in the module cache (no Go needed to find it there).
-  const caches = [process.env.GOMODCACHE, process.env.GOPATH && join(process.env.GOPATH.split(delimiter)[0], 'pkg', 'mod'), join(process.env.HOME ?? '/root', 'go', 'pkg', 'mod')].filter(Boolean);
+  const caches = [
+    process.env.GOMODCACHE,
+    process.env.GOPATH && join(process.env.GOPATH.split(delimiter)[0], 'pkg', 'mod'),
+    join(process.env.HOME ?? '/root', 'go', 'pkg', 'mod'),
+  ].filter(Boolean);
   const found = findGo();
   if (found?.ok) {
     try {
@@ -229,7 +259,11 @@ function moduleDir() {
   }
   const go = requireGo(`download ${SERVER_MODULE}@${SERVER_VERSION} for its PostgreSQL schemas`);
   say(`$ GOTOOLCHAIN=auto go mod download -json ${SERVER_MODULE}@${SERVER_VERSION}`);
-  const result = spawnSync(go, ['mod', 'download', '-json', `${SERVER_MODULE}@${SERVER_VERSION}`], { cwd: tmpdir(), encoding: 'utf8', env: goEnv() });
+  const result = spawnSync(go, ['mod', 'download', '-json', `${SERVER_MODULE}@${SERVER_VERSION}`], {
+    cwd: tmpdir(),
+    encoding: 'utf8',
+    env: goEnv(),
+  });
   let info;
   try {
     info = JSON.parse(result.stdout);

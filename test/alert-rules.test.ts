@@ -14,7 +14,8 @@ import { ROOT, RULES_PATH, RULES_TEST_PATH, readRules } from './support/monitori
 const PROMTOOL = process.env.PROMTOOL_PATH ?? join(ROOT, '.tools/promtool/bin/promtool');
 
 function promtool(...args: string[]) {
-  if (!existsSync(PROMTOOL)) throw new Error(`promtool is missing at ${PROMTOOL}: run npm run setup:test (or node scripts/setup-promtool.mjs)`);
+  if (!existsSync(PROMTOOL))
+    throw new Error(`promtool is missing at ${PROMTOOL}: run npm run setup:test (or node scripts/setup-promtool.mjs)`);
   const result = spawnSync(PROMTOOL, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -30,18 +31,29 @@ describe('Prometheus rules', () => {
     const { status, output } = promtool('test', 'rules', RULES_TEST_PATH);
     expect(status, output).toBe(0);
     expect(output).toMatch(/SUCCESS/);
-    const tests = (parse(readFileSync(RULES_TEST_PATH, 'utf8')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] }).tests;
+    const tests = (
+      parse(readFileSync(RULES_TEST_PATH, 'utf8')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] }
+    ).tests;
     const cases = tests.flatMap((test) => test.alert_rule_test ?? []);
     for (const alert of readRules().filter((rule) => rule.alert)) {
       const own = cases.filter((c) => c.alertname === alert.alert);
-      expect(own.some((c) => c.exp_alerts.length > 0), `${alert.alert} fires in a test`).toBe(true);
-      expect(own.some((c) => c.exp_alerts.length === 0), `${alert.alert} stays quiet in a test`).toBe(true);
+      expect(
+        own.some((c) => c.exp_alerts.length > 0),
+        `${alert.alert} fires in a test`,
+      ).toBe(true);
+      expect(
+        own.some((c) => c.exp_alerts.length === 0),
+        `${alert.alert} stays quiet in a test`,
+      ).toBe(true);
     }
   });
 
   it('refuse a broken rule, so the checks above can fail', () => {
     const broken = join(mkdtempSync(join(tmpdir(), 'switchyard-rules-')), 'broken.yml');
-    writeFileSync(broken, 'groups:\n  - name: broken\n    rules:\n      - alert: Broken\n        expr: rate(switchyard_http_requests_total[5m] > 1\n');
+    writeFileSync(
+      broken,
+      'groups:\n  - name: broken\n    rules:\n      - alert: Broken\n        expr: rate(switchyard_http_requests_total[5m] > 1\n',
+    );
     const { status, output } = promtool('check', 'rules', broken);
     expect(status).not.toBe(0);
     expect(output).toMatch(/FAILED/);
@@ -49,11 +61,24 @@ describe('Prometheus rules', () => {
 
   it('each alert has a summary, a description and a run book link to its section of docs/alerts.md', () => {
     const docs = readFileSync(join(ROOT, 'docs/alerts.md'), 'utf8');
-    const anchors = new Set([...docs.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const anchors = new Set(
+      [...docs.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     const alerts = readRules().filter((rule) => rule.alert);
-    expect(alerts.map((rule) => rule.alert)).toEqual(expect.arrayContaining([
-      'SwitchyardWorkflowTaskScheduleToStartHigh', 'SwitchyardDeploymentsFailing', 'SwitchyardGateCloseToTimeout', 'SwitchyardChannelCircuitOpen',
-    ]));
+    expect(alerts.map((rule) => rule.alert)).toEqual(
+      expect.arrayContaining([
+        'SwitchyardWorkflowTaskScheduleToStartHigh',
+        'SwitchyardDeploymentsFailing',
+        'SwitchyardGateCloseToTimeout',
+        'SwitchyardChannelCircuitOpen',
+      ]),
+    );
     for (const rule of alerts) {
       expect(rule.annotations?.summary, rule.alert).toBeTruthy();
       expect(rule.annotations?.description, rule.alert).toBeTruthy();

@@ -23,7 +23,9 @@ describe('API error handling', () => {
       createRoute({
         method: 'post',
         path: '/api/v1/echo',
-        request: { body: { required: true, content: { 'application/json': { schema: z.object({ count: z.number().int(), name: z.string() }) } } } },
+        request: {
+          body: { required: true, content: { 'application/json': { schema: z.object({ count: z.number().int(), name: z.string() }) } } },
+        },
         responses: { 200: { description: 'echo' } },
       }),
       (c) => c.json(c.req.valid('json'), 200),
@@ -87,7 +89,10 @@ describe('API error handling', () => {
     const missing = await app.request('/api/v1/system/worker-probe', { method: 'POST' });
     expect(missing.status).toBe(401);
     expect(await json(missing)).toMatchObject({ status: 401, error: 'Unauthorized' });
-    const wrong = await app.request('/api/v1/system/worker-probe', { method: 'POST', headers: { authorization: 'Bearer not-a-real-key-at-all' } });
+    const wrong = await app.request('/api/v1/system/worker-probe', {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-a-real-key-at-all' },
+    });
     expect(wrong.status).toBe(401);
     const viewer = await app.request('/api/v1/approvals-only', { method: 'POST', headers: authHeader('viewer') });
     expect(viewer.status).toBe(403);
@@ -103,7 +108,7 @@ describe('API error handling', () => {
 });
 
 describe('metrics', () => {
-  it('exposes Prometheus text with request counts and the shared pollers\' figures, without a key', async () => {
+  it("exposes Prometheus text with request counts and the shared pollers' figures, without a key", async () => {
     const temporal = await connectClient();
     try {
       const app = buildTestApp(temporal.client, 'metrics-queue');
@@ -123,7 +128,12 @@ describe('metrics', () => {
   });
 
   it('keeps the envelope keys: extras can never override status, timestamp, error or message', () => {
-    const body = errorBody(400, 'Not ready', { status: 'IN_PROGRESS', timestamp: 'x', error: 'y', message: 'z', deploymentStatus: 'IN_PROGRESS' }, 'Deployment Error');
+    const body = errorBody(
+      400,
+      'Not ready',
+      { status: 'IN_PROGRESS', timestamp: 'x', error: 'y', message: 'z', deploymentStatus: 'IN_PROGRESS' },
+      'Deployment Error',
+    );
     expect(body).toMatchObject({ status: 400, error: 'Deployment Error', message: 'Not ready', deploymentStatus: 'IN_PROGRESS' });
     expect((body as { timestamp: string }).timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   });

@@ -36,7 +36,7 @@ describe('API keys with stable labels, rotation and expiry', () => {
   });
   afterAll(async () => temporal?.close());
 
-  it('answers with the key\'s label, id and person; both keys of a rotation are the same identity', async () => {
+  it("answers with the key's label, id and person; both keys of a rotation are the same identity", async () => {
     const [old, rotated] = [await me(OLD), await me(NEW)];
     expect(old.status).toBe(200);
     expect(rotated.status).toBe(200);
@@ -61,9 +61,15 @@ describe('API keys with stable labels, rotation and expiry', () => {
     try {
       const expired = await WsTestClient.connect(served.wsUrl, { authorization: `Bearer ${GONE}` });
       expect((await expired.closed).code).toBe(1008);
-      expect(expired.messages).toEqual([expect.objectContaining({
-        type: 'error', data: expect.objectContaining({ error_code: 'AUTHENTICATION_REQUIRED', error_message: 'This API key expired at 2026-12-01T00:00:00.000Z: ask for a new one' }),
-      })]);
+      expect(expired.messages).toEqual([
+        expect.objectContaining({
+          type: 'error',
+          data: expect.objectContaining({
+            error_code: 'AUTHENTICATION_REQUIRED',
+            error_message: 'This API key expired at 2026-12-01T00:00:00.000Z: ask for a new one',
+          }),
+        }),
+      ]);
       const rotated = await WsTestClient.connect(`${served.wsUrl}?token=${NEW}`);
       await rotated.waitFor((m) => m.type === 'connection_status');
       rotated.close();

@@ -33,11 +33,16 @@ function historyText(history: unknown): string {
 describe('AWS role connections', () => {
   const suite = sandboxSuite('aws-role');
 
-
-  const connectRole = (body: Record<string, unknown>) => suite.api.call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, ...body });
+  const connectRole = (body: Record<string, unknown>) =>
+    suite.api.call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, ...body });
 
   it('connects with { region, roleArn, externalId }, lists the role without secrets, deploys, switches and completes', async () => {
-    const github = await suite.api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubToken });
+    const github = await suite.api.call('POST', '/api/v1/connect/github', {
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      token: SANDBOX_CREDENTIALS.githubToken,
+    });
     expect(github.status).toBe(200);
     const connected = await connectRole({ roleArn: ROLE_ARN, externalId: SANDBOX_DEPLOY_ROLE.externalId });
     expect(connected.status, JSON.stringify(connected.body)).toBe(200);
@@ -48,7 +53,9 @@ describe('AWS role connections', () => {
     expect(sessions().map((s) => `${s.roleName}/${s.sessionName}`)).toContain(`${SANDBOX_DEPLOY_ROLE.name}/switchyard-connect`);
 
     const listed = await suite.api.call('GET', '/api/v1/connections', undefined, 'viewer');
-    expect(listed.body.data.aws).toEqual(expect.arrayContaining([{ connectionId: awsConnectionId, region: SANDBOX_CREDENTIALS.region, roleArn: ROLE_ARN }]));
+    expect(listed.body.data.aws).toEqual(
+      expect.arrayContaining([{ connectionId: awsConnectionId, region: SANDBOX_CREDENTIALS.region, roleArn: ROLE_ARN }]),
+    );
     const stored = readFileSync(join(suite.worker.config.dataDir, 'connections.json'), 'utf8');
     for (const text of [JSON.stringify(listed.body), stored]) expect(text).not.toContain(SANDBOX_DEPLOY_ROLE.externalId);
 
@@ -60,7 +67,9 @@ describe('AWS role connections', () => {
     expect(switched.status).toBe(200);
     const result = await suite.api.reach(id, 'COMPLETED');
     expect(result).toMatchObject({ finalService: 'green', errorMessage: null });
-    expect(suite.worker.sandbox.aws.state.counters.deploymentsCreated.get(`${SANDBOX_SERVICE.application}/${SANDBOX_SERVICE.deploymentGroup}`)).toBe(1);
+    expect(
+      suite.worker.sandbox.aws.state.counters.deploymentsCreated.get(`${SANDBOX_SERVICE.application}/${SANDBOX_SERVICE.deploymentGroup}`),
+    ).toBe(1);
 
     // The activities assumed the role as the deployment's session.
     const deploymentSessions = sessions().filter((s) => s.sessionName === `switchyard-${id}`);
@@ -70,20 +79,30 @@ describe('AWS role connections', () => {
     // No secret in history (payloads decoded): not the ExternalId, not the base keys, not any session credential.
     const history = historyText(await suite.temporal.client.workflow.getHandle(id).fetchHistory());
     expect(history.includes(awsConnectionId)).toBe(true);
-    const secrets = [SANDBOX_DEPLOY_ROLE.externalId, SANDBOX_CREDENTIALS.awsSecretAccessKey, ...sessions().flatMap((s) => [s.accessKeyId, s.secretAccessKey, s.sessionToken])];
+    const secrets = [
+      SANDBOX_DEPLOY_ROLE.externalId,
+      SANDBOX_CREDENTIALS.awsSecretAccessKey,
+      ...sessions().flatMap((s) => [s.accessKeyId, s.secretAccessKey, s.sessionToken]),
+    ];
     expect(secrets.filter((secret) => history.includes(secret))).toEqual([]);
   });
 
   it('refuses a role it may not assume, a wrong or missing ExternalId, and mixed or missing forms', async () => {
     const unknown = await connectRole({ roleArn: roleArn('nobody-here'), externalId: SANDBOX_DEPLOY_ROLE.externalId });
     expect(unknown).toMatchObject({ status: 400, body: { status: 400, error: 'Deployment Error' } });
-    expect(unknown.body.message).toMatch(/^AWS role validation failed: .*not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role\/nobody-here/);
+    expect(unknown.body.message).toMatch(
+      /^AWS role validation failed: .*not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role\/nobody-here/,
+    );
     const wrong = await connectRole({ roleArn: ROLE_ARN, externalId: 'not-the-external-id' });
     expect(wrong.body.message).toMatch(/^AWS role validation failed: .*sts:AssumeRole/);
     expect(JSON.stringify(wrong.body)).not.toContain('not-the-external-id');
     expect((await connectRole({ roleArn: ROLE_ARN })).body.message).toMatch(/^AWS role validation failed: .*sts:AssumeRole/);
 
-    const both = await connectRole({ roleArn: ROLE_ARN, accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+    const both = await connectRole({
+      roleArn: ROLE_ARN,
+      accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
+      secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
+    });
     expect(both).toMatchObject({ status: 400, body: { status: 400, timestamp: expect.any(String) } });
     expect(both.body.message).toMatch(/^Invalid request: .*either static keys .* or a role/);
     expect((await connectRole({})).status).toBe(400);

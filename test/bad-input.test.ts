@@ -19,44 +19,76 @@ describe('bounded input', () => {
     temporal = await connectClient();
     app = buildTestApp(temporal.client, 'bad-input-no-worker', {
       deploy: {
-        githubApiUrl: 'http://127.0.0.1:9', awsEndpoint: undefined,
+        githubApiUrl: 'http://127.0.0.1:9',
+        awsEndpoint: undefined,
         defaults: {
-          target: { cluster: 'panda-cluster', service: 'panda-service', blueUrl: 'http://probe.internal:8080/blue', greenUrl: 'http://probe.internal:8080/green' },
-          builder: 'github-actions', queueCapacity: 0, probeHosts: ['green.example.com'],
+          target: {
+            cluster: 'panda-cluster',
+            service: 'panda-service',
+            blueUrl: 'http://probe.internal:8080/blue',
+            greenUrl: 'http://probe.internal:8080/green',
+          },
+          builder: 'github-actions',
+          queueCapacity: 0,
+          probeHosts: ['green.example.com'],
           limits: { stageMs: 1000, totalMs: 1000, switchTimeoutMs: 1000, callMs: 1000, heartbeatMs: 1000 },
         },
       },
     });
   });
-  afterAll(async () => { await temporal?.close(); });
+  afterAll(async () => {
+    await temporal?.close();
+  });
 
-  async function send(path: string, init: RequestInit & { role?: Parameters<typeof authHeader>[0] } = {}): Promise<{ status: number; body: Json; headers: Headers }> {
+  async function send(
+    path: string,
+    init: RequestInit & { role?: Parameters<typeof authHeader>[0] } = {},
+  ): Promise<{ status: number; body: Json; headers: Headers }> {
     const { role = 'admin', ...rest } = init;
     const started = performance.now();
-    const res = await app.request(path, { ...rest, headers: { 'content-type': 'application/json', ...authHeader(role), ...(rest.headers as Record<string, string>) } });
+    const res = await app.request(path, {
+      ...rest,
+      headers: { 'content-type': 'application/json', ...authHeader(role), ...(rest.headers as Record<string, string>) },
+    });
     const elapsed = performance.now() - started;
     expect(elapsed, `${path} answered in ${elapsed.toFixed(0)} ms`).toBeLessThan(ANSWER_WITHIN_MS);
     return { status: res.status, body: await json(res), headers: res.headers };
   }
-  const pandaError = (status: number) => expect.objectContaining({ status, error: expect.any(String), message: expect.any(String), timestamp: expect.any(String) });
-  const distributionError = (code: string) => expect.objectContaining({ error: code, message: expect.any(String), timestamp: expect.any(String) });
+  const pandaError = (status: number) =>
+    expect.objectContaining({ status, error: expect.any(String), message: expect.any(String), timestamp: expect.any(String) });
+  const distributionError = (code: string) =>
+    expect.objectContaining({ error: code, message: expect.any(String), timestamp: expect.any(String) });
 
-  const deployBody = (extra: Record<string, unknown>) => JSON.stringify({
-    githubConnectionId: 'gh_a1b2c3d4e5', awsConnectionId: 'aws_f6g7h8i9j0', owner: 'acme', repo: 'shop', branch: 'main', ...extra,
-  });
+  const deployBody = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      githubConnectionId: 'gh_a1b2c3d4e5',
+      awsConnectionId: 'aws_f6g7h8i9j0',
+      owner: 'acme',
+      repo: 'shop',
+      branch: 'main',
+      ...extra,
+    });
 
-  it('refuses a body over the limit with 413, in each app\'s shape', async () => {
+  it("refuses a body over the limit with 413, in each app's shape", async () => {
     const huge = 'x'.repeat(MAX_REQUEST_BYTES + 1);
     const deploy = await send('/api/v1/deploy', { method: 'POST', body: deployBody({ version: huge }) });
     expect(deploy.status).toBe(413);
     expect(deploy.body).toEqual(pandaError(413));
-    const distribute = await send('/api/distribution/distribute', { method: 'POST', body: JSON.stringify({ eventId: 'evt-big', channels: [{ type: 'NAVER_BLOG', config: { text: huge } }], contentUrls: {} }) });
+    const distribute = await send('/api/distribution/distribute', {
+      method: 'POST',
+      body: JSON.stringify({ eventId: 'evt-big', channels: [{ type: 'NAVER_BLOG', config: { text: huge } }], contentUrls: {} }),
+    });
     expect(distribute.status).toBe(413);
     expect(distribute.body).toEqual(distributionError('PAYLOAD_TOO_LARGE'));
   });
 
   it('refuses over-long and control-character strings bound for search attributes and queries', async () => {
-    for (const target of [{ cluster: 'c'.repeat(3000) }, { cluster: 'panda\u0000cluster' }, { service: 'svc/../../x' }, { codeDeployGroup: 'g'.repeat(101) }]) {
+    for (const target of [
+      { cluster: 'c'.repeat(3000) },
+      { cluster: 'panda\u0000cluster' },
+      { service: 'svc/../../x' },
+      { codeDeployGroup: 'g'.repeat(101) },
+    ]) {
       const res = await send('/api/v1/deploy', { method: 'POST', body: deployBody({ target }) });
       expect(res.status, JSON.stringify(target).slice(0, 80)).toBe(400);
       expect(res.body).toEqual(pandaError(400));
@@ -66,7 +98,12 @@ describe('bounded input', () => {
       expect(res.status).toBe(400);
     }
     // A viewer's list query: no NUL, no quotes, only the names' own alphabets reach visibility.
-    for (const query of ['repository=acme%2Fshop%00', "repository=acme%2Fshop'%20OR%20'1'%3D'1", 'service=panda%00cluster%2Fsvc', `repository=${'a'.repeat(300)}%2Fb`]) {
+    for (const query of [
+      'repository=acme%2Fshop%00',
+      "repository=acme%2Fshop'%20OR%20'1'%3D'1",
+      'service=panda%00cluster%2Fsvc',
+      `repository=${'a'.repeat(300)}%2Fb`,
+    ]) {
       const res = await send(`/api/v1/deployments?${query}`, { role: 'viewer' });
       expect(res.status, query).toBe(400);
       expect(res.body).toEqual(pandaError(400));
@@ -78,19 +115,30 @@ describe('bounded input', () => {
   it('refuses free-form config nested too deep or too large, without a stack overflow', async () => {
     // Written as text: even building it as an object and stringifying it would overflow the stack here.
     const deep = `${'['.repeat(100_000)}"leaf"${']'.repeat(100_000)}`;
-    const nested = await send('/api/distribution/distribute', { method: 'POST', body: `{"eventId":"evt-deep","channels":[{"type":"NAVER_BLOG","config":{"deep":${deep}}}],"contentUrls":{}}` });
+    const nested = await send('/api/distribution/distribute', {
+      method: 'POST',
+      body: `{"eventId":"evt-deep","channels":[{"type":"NAVER_BLOG","config":{"deep":${deep}}}],"contentUrls":{}}`,
+    });
     expect(nested.status).toBe(400);
     expect(nested.body).toEqual(distributionError('BAD_REQUEST'));
     expect(JSON.stringify(nested.body)).toContain(`${MAX_JSON_DEPTH} levels`);
 
     const wide = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, 'v'.repeat(20)]));
-    const large = await send('/api/distribution/distribute', { method: 'POST', body: JSON.stringify({ eventId: 'evt-wide', channels: [{ type: 'NAVER_BLOG', config: wide }], contentUrls: {} }) });
+    const large = await send('/api/distribution/distribute', {
+      method: 'POST',
+      body: JSON.stringify({ eventId: 'evt-wide', channels: [{ type: 'NAVER_BLOG', config: wide }], contentUrls: {} }),
+    });
     expect(large.status).toBe(400);
     expect(JSON.stringify(large.body)).toContain('bytes as JSON');
   });
 
   it('takes probe URLs from a request only on allowed hosts (the worker fetches them)', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:5432/', 'file:///etc/passwd', 'http://probe.internal.evil.com/']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://127.0.0.1:5432/',
+      'file:///etc/passwd',
+      'http://probe.internal.evil.com/',
+    ]) {
       const res = await send('/api/v1/deploy', { method: 'POST', body: deployBody({ target: { greenUrl: url } }) });
       expect(res.status, url).toBe(400);
       expect(res.body).toEqual(pandaError(400));
@@ -102,7 +150,7 @@ describe('bounded input', () => {
     }
   });
 
-  it('answers an undeclared method with 405 and Allow, in each app\'s shape', async () => {
+  it("answers an undeclared method with 405 and Allow, in each app's shape", async () => {
     const panda = await send('/api/v1/deploy', { method: 'GET' });
     expect(panda.status).toBe(405);
     expect(panda.headers.get('allow')).toBe('POST');

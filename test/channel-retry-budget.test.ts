@@ -31,7 +31,12 @@ describe('channel retry budget', () => {
   async function distribute(channel: string): Promise<string> {
     const eventId = `evt-${randomUUID().slice(0, 8)}`;
     const res = await request('/api/distribution/distribute', {
-      method: 'POST', body: JSON.stringify({ eventId, channels: [{ type: channel, config: { caption: 'budget', title: 'budget' } }], contentUrls: CONTENT_URLS }),
+      method: 'POST',
+      body: JSON.stringify({
+        eventId,
+        channels: [{ type: channel, config: { caption: 'budget', title: 'budget' } }],
+        contentUrls: CONTENT_URLS,
+      }),
     });
     expect(res.status).toBe(202); // accepted; it runs on while the test watches its status
     return eventId;
@@ -54,8 +59,9 @@ describe('channel retry budget', () => {
     expect(channelCalls() - before).toBe(MAX_CALLS_PER_FAILING_PUBLISH);
     // Nothing was created on the remote side.
     const { channels } = suite.worker.sandbox;
-    expect(channel === 'INSTAGRAM' ? channels.state.instagram.summary() : channels.state.partners.NAVER_BLOG.summary())
-      .toMatchObject(channel === 'INSTAGRAM' ? { containers: [] } : { drafts: [] });
+    expect(channel === 'INSTAGRAM' ? channels.state.instagram.summary() : channels.state.partners.NAVER_BLOG.summary()).toMatchObject(
+      channel === 'INSTAGRAM' ? { containers: [] } : { drafts: [] },
+    );
   });
 
   it('an open circuit makes no call: the attempt fails fast and the channel waits', async () => {
@@ -67,7 +73,12 @@ describe('channel retry budget', () => {
     const handle = suite.client.workflow.getHandle(distributionWorkflowId(eventId));
     const snapshot = await handle.query<Json>('distributionSnapshot');
     const refused = snapshot.channels.find((c: Json) => c.channel === 'NAVER_BLOG');
-    expect(refused).toMatchObject({ status: 'IN_PROGRESS', phase: 'BACKING_OFF', retries: 1, errorMessage: expect.stringMatching(/circuit open/) });
+    expect(refused).toMatchObject({
+      status: 'IN_PROGRESS',
+      phase: 'BACKING_OFF',
+      retries: 1,
+      errorMessage: expect.stringMatching(/circuit open/),
+    });
     expect(channelCalls() - before).toBe(CALLS_WHILE_CIRCUIT_OPEN);
     await handle.terminate('test done: the circuit stays open');
   });

@@ -17,7 +17,9 @@ const refuseAddSearchAttributes: Interceptor = (options, nextCall) => {
   return new InterceptingCall(nextCall(options), {
     // Answered here, as the server's authorizer would; the call never goes out.
     start(_metadata, listener) {
-      setImmediate(() => listener.onReceiveStatus({ code: status.PERMISSION_DENIED, details: 'Request unauthorized.', metadata: new Metadata() }));
+      setImmediate(() =>
+        listener.onReceiveStatus({ code: status.PERMISSION_DENIED, details: 'Request unauthorized.', metadata: new Metadata() }),
+      );
     },
   });
 };
@@ -51,14 +53,23 @@ describe('preparing a Temporal cluster', () => {
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     const restricted = await Connection.connect({ address: inject('temporalAddress'), interceptors: [refuseAddSearchAttributes] });
     try {
-      await expect.poll(async () => connection.workflowService.describeNamespace({ namespace }).then(() => true, () => false)).toBe(true);
+      await expect
+        .poll(async () =>
+          connection.workflowService.describeNamespace({ namespace }).then(
+            () => true,
+            () => false,
+          ),
+        )
+        .toBe(true);
       const refusal = await prepareTemporalCluster(restricted, { namespace }).catch((error: unknown) => error);
       expect(refusal).toBeInstanceOf(ClusterNotPreparedError);
       const error = refusal as ClusterNotPreparedError;
       expect(error.missing.sort()).toEqual(names);
       expect(error.message).toContain(`lacks Switchyard's search attributes`);
       expect(error.message).toContain(`temporal operator search-attribute create --namespace ${namespace} --name DeployStage --type Int`);
-      expect(error.message).toContain(`temporal operator search-attribute create --namespace ${namespace} --name DeployService --type Keyword`);
+      expect(error.message).toContain(
+        `temporal operator search-attribute create --namespace ${namespace} --name DeployService --type Keyword`,
+      );
       expect(error.commands).toHaveLength(names.length);
     } finally {
       await restricted.close();
@@ -68,10 +79,17 @@ describe('preparing a Temporal cluster', () => {
   it('answers 503 with what to do, never 500, when the namespace lacks the search attributes', async () => {
     const namespace = `prep-bare-${randomUUID().slice(0, 8)}`;
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-    await expect.poll(async () => connection.workflowService.describeNamespace({ namespace }).then(() => true, () => false)).toBe(true);
+    await expect
+      .poll(async () =>
+        connection.workflowService.describeNamespace({ namespace }).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true);
     const app = buildTestApp(new Client({ connection, namespace }), 'unused-queue');
     const res = await app.request('/api/v1/deployments', { headers: authHeader('viewer') });
-    const body = await res.json() as Json;
+    const body = (await res.json()) as Json;
     expect(res.status, JSON.stringify(body)).toBe(503);
     expect(body).toMatchObject({ status: 503, error: 'Service Unavailable' });
     expect(body.message).toContain('npm run cluster:init');

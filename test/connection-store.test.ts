@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECTIONS_FILE, FileConnectionStore, openConnectionStore, PostgresConnectionStore } from '../common/connections/open-connection-store.js';
+import {
+  CONNECTIONS_FILE,
+  FileConnectionStore,
+  openConnectionStore,
+  PostgresConnectionStore,
+} from '../common/connections/open-connection-store.js';
 import type { Connection, ConnectionStore } from '../common/connections/connection-store.js';
 import { freePort } from './support/free-port.js';
 import { startPostgres, type Postgres } from './support/postgres.js';
@@ -26,11 +31,16 @@ function newDataDir(): string {
 async function writeFromProcesses(dataDir: string, processes: number, each: number): Promise<Map<string, string[]>> {
   const children = Array.from({ length: processes }, (_, n) => {
     const label = `w${n}`;
-    const child = fork(WRITER, [dataDir, String(each), label], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WRITER, [dataDir, String(each), label], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const ready = new Promise<void>((resolve) => child.once('message', () => resolve()));
     const result = new Promise<string[]>((resolve, reject) => {
       let ids: string[] | undefined;
-      child.on('message', (message: unknown) => { if (typeof message === 'object' && message) ids = (message as { ids: string[] }).ids; });
+      child.on('message', (message: unknown) => {
+        if (typeof message === 'object' && message) ids = (message as { ids: string[] }).ids;
+      });
       child.once('error', reject);
       child.once('exit', (code) => (code === 0 && ids ? resolve(ids) : reject(new Error(`writer ${label} exited with ${code}`))));
     });
@@ -55,14 +65,31 @@ async function secretOf(store: ConnectionStore, connection: Connection): Promise
 /** The operations both stores must do alike. */
 async function roundTrip(store: ConnectionStore): Promise<void> {
   const github = await store.addGitHub({ owner: 'acme', repo: 'shop', branch: 'main' }, { token: 'ghp_roundtrip_secret' });
-  const aws = await store.addAws({ region: 'ap-northeast-2', accountId: '123456789012' }, { accessKeyId: 'AKIAROUNDTRIP', secretAccessKey: 'roundtrip-secret', sessionToken: 'roundtrip-session' });
-  expect(github).toMatchObject({ kind: 'github', owner: 'acme', repo: 'shop', branch: 'main', id: expect.stringMatching(/^gh_[a-z0-9]{10}$/) });
-  expect(aws).toMatchObject({ kind: 'aws', region: 'ap-northeast-2', accountId: '123456789012', id: expect.stringMatching(/^aws_[a-z0-9]{10}$/) });
+  const aws = await store.addAws(
+    { region: 'ap-northeast-2', accountId: '123456789012' },
+    { accessKeyId: 'AKIAROUNDTRIP', secretAccessKey: 'roundtrip-secret', sessionToken: 'roundtrip-session' },
+  );
+  expect(github).toMatchObject({
+    kind: 'github',
+    owner: 'acme',
+    repo: 'shop',
+    branch: 'main',
+    id: expect.stringMatching(/^gh_[a-z0-9]{10}$/),
+  });
+  expect(aws).toMatchObject({
+    kind: 'aws',
+    region: 'ap-northeast-2',
+    accountId: '123456789012',
+    id: expect.stringMatching(/^aws_[a-z0-9]{10}$/),
+  });
   expect(await store.list()).toEqual([github, aws]);
   expect(await store.get(github.id)).toEqual(github);
   expect(await store.get('gh_nosuchthing')).toBeUndefined();
   expect(await store.githubSecret(github.id)).toEqual({ connection: github, secret: { token: 'ghp_roundtrip_secret' } });
-  expect(await store.awsSecret(aws.id)).toEqual({ connection: aws, secret: { accessKeyId: 'AKIAROUNDTRIP', secretAccessKey: 'roundtrip-secret', sessionToken: 'roundtrip-session' } });
+  expect(await store.awsSecret(aws.id)).toEqual({
+    connection: aws,
+    secret: { accessKeyId: 'AKIAROUNDTRIP', secretAccessKey: 'roundtrip-secret', sessionToken: 'roundtrip-session' },
+  });
   // The kind must match: a GitHub id is no AWS connection.
   expect(await store.awsSecret(github.id)).toBeUndefined();
   expect(await store.githubSecret(aws.id)).toBeUndefined();
@@ -73,7 +100,10 @@ async function roundTrip(store: ConnectionStore): Promise<void> {
   expect(await store.list()).toEqual([aws]);
 
   // A role connection: the role ARN in clear with the public fields, the ExternalId sealed.
-  const role = await store.addAws({ region: 'ap-northeast-2', accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy' }, { externalId: 'roundtrip-external-id' });
+  const role = await store.addAws(
+    { region: 'ap-northeast-2', accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy' },
+    { externalId: 'roundtrip-external-id' },
+  );
   expect(role).toMatchObject({ kind: 'aws', roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy' });
   expect(await store.get(role.id)).toEqual(role);
   expect(await store.awsSecret(role.id)).toEqual({ connection: role, secret: { externalId: 'roundtrip-external-id' } });
@@ -111,13 +141,30 @@ describe('FileConnectionStore', () => {
     const dataDir = newDataDir();
     const key = loadOrCreateEncryptionKey(dataDir, undefined);
     const box = new SecretBox(key);
-    const old: Connection = { id: 'gh_0ld0ld0ld0', kind: 'github', owner: 'acme', repo: 'legacy', branch: 'main', createdAt: '2025-01-02T03:04:05.000Z' };
+    const old: Connection = {
+      id: 'gh_0ld0ld0ld0',
+      kind: 'github',
+      owner: 'acme',
+      repo: 'legacy',
+      branch: 'main',
+      createdAt: '2025-01-02T03:04:05.000Z',
+    };
     // Sealed as before key ids: bound to the id alone, no key id.
-    writeFileSync(join(dataDir, CONNECTIONS_FILE), JSON.stringify({ version: 1, records: [{ connection: old, sealed: legacySeal(key, JSON.stringify({ token: 'ghp_old' }), old.id) }] }, null, 2));
+    writeFileSync(
+      join(dataDir, CONNECTIONS_FILE),
+      JSON.stringify(
+        { version: 1, records: [{ connection: old, sealed: legacySeal(key, JSON.stringify({ token: 'ghp_old' }), old.id) }] },
+        null,
+        2,
+      ),
+    );
     const store = openConnectionStore({ dataDir });
     expect(await store.githubSecret(old.id)).toEqual({ connection: old, secret: { token: 'ghp_old' } });
     const aws = await store.addAws({ region: 'us-east-1', accountId: '1' }, { accessKeyId: 'a', secretAccessKey: 'b' });
-    const file = JSON.parse(readFileSync(join(dataDir, CONNECTIONS_FILE), 'utf8')) as { version: number; records: { connection: Connection; sealed: string }[] };
+    const file = JSON.parse(readFileSync(join(dataDir, CONNECTIONS_FILE), 'utf8')) as {
+      version: number;
+      records: { connection: Connection; sealed: string }[];
+    };
     expect(file.version).toBe(1);
     expect(file.records.map((r) => r.connection)).toEqual([old, aws]);
     expect(file.records[1]!.sealed).toMatch(new RegExp(`^v2\\.${box.currentKeyId}\\.`));
@@ -184,7 +231,9 @@ describe('PostgresConnectionStore', () => {
     const db = await sql(url);
     const { rows } = await db.query<{ version: number }>('SELECT version FROM switchyard_schema_migrations ORDER BY version');
     expect(rows.map((r) => r.version)).toEqual([1]);
-    const tables = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
+    const tables = await db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
     expect(tables.rows.map((r) => r.table_name)).toEqual(['switchyard_connections', 'switchyard_schema_migrations']);
   });
 
@@ -198,11 +247,17 @@ describe('PostgresConnectionStore', () => {
     const url = await emptyDatabase();
     const store = open(url);
     const github = await store.addGitHub({ owner: 'acme', repo: 'shop', branch: 'main' }, { token: 'ghp_must_not_be_in_the_database' });
-    const aws = await store.addAws({ region: 'eu-west-1', accountId: '210987654321' }, { accessKeyId: 'AKIAMUSTNOTLEAK', secretAccessKey: 'aws-secret-must-not-leak' });
+    const aws = await store.addAws(
+      { region: 'eu-west-1', accountId: '210987654321' },
+      { accessKeyId: 'AKIAMUSTNOTLEAK', secretAccessKey: 'aws-secret-must-not-leak' },
+    );
     const db = await sql(url);
-    const { rows } = await db.query<{ id: string; kind: string; public: object; sealed: string; created_at: Date }>('SELECT * FROM switchyard_connections ORDER BY seq');
+    const { rows } = await db.query<{ id: string; kind: string; public: object; sealed: string; created_at: Date }>(
+      'SELECT * FROM switchyard_connections ORDER BY seq',
+    );
     const dumped = JSON.stringify(rows);
-    for (const secret of ['ghp_must_not_be_in_the_database', 'AKIAMUSTNOTLEAK', 'aws-secret-must-not-leak']) expect(dumped).not.toContain(secret);
+    for (const secret of ['ghp_must_not_be_in_the_database', 'AKIAMUSTNOTLEAK', 'aws-secret-must-not-leak'])
+      expect(dumped).not.toContain(secret);
     const row = rows.find((r) => r.id === github.id)!;
     expect(row).toMatchObject({ kind: 'github', public: { owner: 'acme', repo: 'shop', branch: 'main' } });
     expect(row.created_at.toISOString()).toBe(github.createdAt);
@@ -213,7 +268,7 @@ describe('PostgresConnectionStore', () => {
     await expect(store.awsSecret(aws.id)).rejects.toThrow(new RegExp(`The secret of connection ${aws.id} \\(aws\\) does not open`));
   });
 
-  it('two replicas (two pools) see each other\'s writes at once, and lose none when writing together', async () => {
+  it("two replicas (two pools) see each other's writes at once, and lose none when writing together", async () => {
     const url = await emptyDatabase();
     const [a, b] = [open(url), open(url)];
     const fromA = await a.addGitHub({ owner: 'acme', repo: 'from-a', branch: 'main' }, { token: 'ghp_from_a' });
@@ -225,8 +280,11 @@ describe('PostgresConnectionStore', () => {
     expect(await a.get(fromA.id)).toBeUndefined();
     expect(await a.remove(fromA.id)).toBe(false);
 
-    const added = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b)
-      .addGitHub({ owner: `w${i % 2}`, repo: `repo-${i}`, branch: 'main' }, { token: `ghp_w${i % 2}_${i}` })));
+    const added = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 === 0 ? a : b).addGitHub({ owner: `w${i % 2}`, repo: `repo-${i}`, branch: 'main' }, { token: `ghp_w${i % 2}_${i}` }),
+      ),
+    );
     const all = await b.list();
     expect(all).toHaveLength(51);
     expect(all.map((c) => c.id)).toEqual(expect.arrayContaining(added.map((c) => c.id)));
@@ -234,7 +292,9 @@ describe('PostgresConnectionStore', () => {
   });
 
   it('needs the shared encryption key, and fails ready() when the database cannot be reached', async () => {
-    expect(() => openConnectionStore({ dataDir: newDataDir(), databaseUrl: postgres.url('postgres') })).toThrow(/SWITCHYARD_ENCRYPTION_KEY/);
+    expect(() => openConnectionStore({ dataDir: newDataDir(), databaseUrl: postgres.url('postgres') })).toThrow(
+      /SWITCHYARD_ENCRYPTION_KEY/,
+    );
     const nowhere = open(`postgres://switchyard:x@127.0.0.1:${await freePort()}/switchyard`);
     await expect(nowhere.ready()).rejects.toThrow(/ECONNREFUSED|connect/);
   });

@@ -14,7 +14,9 @@ describe('Grafana dashboard', () => {
     expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(dashboard.uid).toBe('switchyard');
-    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+    expect(dashboard.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
   });
 
   it('reads every panel and query through the datasource variable', () => {
@@ -31,17 +33,36 @@ describe('Grafana dashboard', () => {
   it('shows what operators watch: latency, errors, outcomes, the gate, queues, channels, circuits and the worker', () => {
     const titles = panels.map((panel) => panel.title);
     for (const title of [
-      'Request rate by route', 'p95 latency by route', 'Errors by status', 'Deployments started by admission', 'Deployments finished by outcome',
-      'Time at the gate (switched)', 'Least time left at the gate', 'Approvals', 'Rollbacks by reason', 'Queue depth per service', 'Distributions started',
-      'Channel publishes by channel and outcome', 'Channel circuit state', 'Workflow task schedule-to-start p95', 'Task slots', 'Activity failures by type',
-    ]) expect(titles).toContain(title);
+      'Request rate by route',
+      'p95 latency by route',
+      'Errors by status',
+      'Deployments started by admission',
+      'Deployments finished by outcome',
+      'Time at the gate (switched)',
+      'Least time left at the gate',
+      'Approvals',
+      'Rollbacks by reason',
+      'Queue depth per service',
+      'Distributions started',
+      'Channel publishes by channel and outcome',
+      'Channel circuit state',
+      'Workflow task schedule-to-start p95',
+      'Task slots',
+      'Activity failures by type',
+    ])
+      expect(titles).toContain(title);
   });
 });
 
 describe('metric names in PromQL', () => {
-  it('takes our and Temporal\'s metrics, strips histogram suffixes, and skips recording rules and labels', () => {
-    expect(metricNames('histogram_quantile(0.95, sum by (le) (rate(temporal_activity_schedule_to_start_latency_bucket{job=~"temporal_x"}[5m])))'))
-      .toEqual(['temporal_activity_schedule_to_start_latency']);
-    expect(metricNames('switchyard:workflow_task_schedule_to_start_ms:p95_5m > 1000 and switchyard_gate_waiting')).toEqual(['switchyard_gate_waiting']);
+  it("takes our and Temporal's metrics, strips histogram suffixes, and skips recording rules and labels", () => {
+    expect(
+      metricNames(
+        'histogram_quantile(0.95, sum by (le) (rate(temporal_activity_schedule_to_start_latency_bucket{job=~"temporal_x"}[5m])))',
+      ),
+    ).toEqual(['temporal_activity_schedule_to_start_latency']);
+    expect(metricNames('switchyard:workflow_task_schedule_to_start_ms:p95_5m > 1000 and switchyard_gate_waiting')).toEqual([
+      'switchyard_gate_waiting',
+    ]);
   });
 });

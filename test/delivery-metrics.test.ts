@@ -60,11 +60,17 @@ describe('delivery metrics endpoint', () => {
     const to = new Date(Date.now() + 1000).toISOString();
 
     // By hand: the commit's date as GitHub answers it, the close times as Temporal records them.
-    const commit = await (await fetch(`${worker.sandbox.githubApiUrl}/repos/${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}/commits/main`, {
-      headers: { authorization: `Bearer ${SANDBOX_CREDENTIALS.githubToken}` },
-    })).json() as { commit: { committer: { date: string } } };
+    const commit = (await (
+      await fetch(`${worker.sandbox.githubApiUrl}/repos/${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}/commits/main`, {
+        headers: { authorization: `Bearer ${SANDBOX_CREDENTIALS.githubToken}` },
+      })
+    ).json()) as { commit: { committer: { date: string } } };
     const committed = Date.parse(commit.commit.committer.date);
-    const t = Object.fromEntries(await Promise.all(Object.entries({ completed, gated, failed, undone, restore }).map(async ([k, id]) => [k, await closedAt(id)] as const)));
+    const t = Object.fromEntries(
+      await Promise.all(
+        Object.entries({ completed, gated, failed, undone, restore }).map(async ([k, id]) => [k, await closedAt(id)] as const),
+      ),
+    );
     const days = (Date.parse(to) - Date.parse(from)) / 1000 / DAY_S;
     const leads = [t.completed! - committed, t.undone! - committed].map((v) => v / 1000).sort((a, b) => a - b);
     // Failures: the gate rollback and the failure are restored by `undone` completing; `undone` by its rollback.
@@ -81,11 +87,21 @@ describe('delivery metrics endpoint', () => {
     const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
     // Visibility is eventually consistent: wait until it lists all five runs.
     let body: Json = {};
-    await expect.poll(async () => {
-      body = (await api.call('GET', `/api/v1/metrics/delivery?service=${encodeURIComponent(service)}&${query}`, undefined, 'viewer')).body;
-      return body.data?.runs?.read;
-    }, { timeout: 15_000, interval: 300 }).toBe(5);
-    expect(body.data).toMatchObject({ service, runs: { read: 5, unreadable: 0, truncated: false }, window: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), rollbackWindowHours: 24 } });
+    await expect
+      .poll(
+        async () => {
+          body = (await api.call('GET', `/api/v1/metrics/delivery?service=${encodeURIComponent(service)}&${query}`, undefined, 'viewer'))
+            .body;
+          return body.data?.runs?.read;
+        },
+        { timeout: 15_000, interval: 300 },
+      )
+      .toBe(5);
+    expect(body.data).toMatchObject({
+      service,
+      runs: { read: 5, unreadable: 0, truncated: false },
+      window: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), rollbackWindowHours: 24 },
+    });
     expectFigures(body.data.overall, expected);
     expect(body.data.services).toHaveLength(1);
     expectFigures(body.data.services[0], { ...expected, service });
@@ -94,25 +110,55 @@ describe('delivery metrics endpoint', () => {
     const all = (await api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer')).body.data;
     expect(all.service).toBeNull();
     expectFigures(all.overall, expected);
-    const bare = (await api.call('GET', `/api/v1/metrics/delivery?service=${worker.sandbox.target.service}&${query}`, undefined, 'viewer')).body.data;
+    const bare = (await api.call('GET', `/api/v1/metrics/delivery?service=${worker.sandbox.target.service}&${query}`, undefined, 'viewer'))
+      .body.data;
     expect(bare.service).toBe(service);
 
     // A rollback window of 0 hours: `undone` was rolled back later than that, so it is no failed change.
     const strict = (await api.call('GET', `/api/v1/metrics/delivery?${query}&rollbackWindowHours=0`, undefined, 'viewer')).body.data;
     expect(strict.overall.changeFailureRate).toEqual({ releases: 3, failed: 1, rate: 1 / 3 });
     // A window before the runs holds none of them.
-    const empty = (await api.call('GET', `/api/v1/metrics/delivery?to=${encodeURIComponent(from)}&service=${encodeURIComponent(service)}`, undefined, 'viewer')).body.data;
-    expect(empty.overall).toMatchObject({ releases: { completed: 0, rolledBack: 0, failed: 0 }, changeFailureRate: { rate: null }, leadTimeForChanges: { medianSeconds: null } });
+    const empty = (
+      await api.call(
+        'GET',
+        `/api/v1/metrics/delivery?to=${encodeURIComponent(from)}&service=${encodeURIComponent(service)}`,
+        undefined,
+        'viewer',
+      )
+    ).body.data;
+    expect(empty.overall).toMatchObject({
+      releases: { completed: 0, rolledBack: 0, failed: 0 },
+      changeFailureRate: { rate: null },
+      leadTimeForChanges: { medianSeconds: null },
+    });
   });
 
   it('refuses bad input with a 400 in the error shape, and callers without a key', async () => {
-    for (const query of ['from=yesterday', 'to=2026-13-01', 'from=2026-12-01&to=2026-11-01', 'from=2024-01-01&to=2026-01-01', "service=prod/x' OR 1=1", 'rollbackWindowHours=-1', 'rollbackWindowHours=abc']) {
+    for (const query of [
+      'from=yesterday',
+      'to=2026-13-01',
+      'from=2026-12-01&to=2026-11-01',
+      'from=2024-01-01&to=2026-01-01',
+      "service=prod/x' OR 1=1",
+      'rollbackWindowHours=-1',
+      'rollbackWindowHours=abc',
+    ]) {
       const res = await api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer');
       expect(res.status, query).toBe(400);
-      expect(res.body, query).toMatchObject({ status: 400, error: expect.any(String), message: expect.any(String), timestamp: expect.any(String) });
+      expect(res.body, query).toMatchObject({
+        status: 400,
+        error: expect.any(String),
+        message: expect.any(String),
+        timestamp: expect.any(String),
+      });
     }
     // The calendar's edges are answered, not a 500 (nothing past year 9999 reaches the visibility query).
-    for (const query of ['from=0001-01-01&to=0001-01-02', 'from=9999-12-01&to=9999-12-31', 'to=9999-12-31T23:59:59Z&from=9999-06-01', 'from=2026-11-01T00:00:00%2B09:00&to=2026-11-02&rollbackWindowHours=720']) {
+    for (const query of [
+      'from=0001-01-01&to=0001-01-02',
+      'from=9999-12-01&to=9999-12-31',
+      'to=9999-12-31T23:59:59Z&from=9999-06-01',
+      'from=2026-11-01T00:00:00%2B09:00&to=2026-11-02&rollbackWindowHours=720',
+    ]) {
       const res = await api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer');
       expect(res.status, query).toBe(200);
       expect(res.body.data.overall.releases, query).toMatchObject({ completed: 0, rolledBack: 0, failed: 0 });
@@ -125,7 +171,13 @@ describe('delivery metrics endpoint', () => {
     const doc = (await api.call('GET', '/api-docs')).body;
     const op = doc.paths['/api/v1/metrics/delivery'].get;
     expect(op.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['service', 'from', 'to', 'rollbackWindowHours']));
-    expect(Object.keys(doc.components.schemas.DeliveryFigures.properties)).toEqual(['releases', 'deploymentFrequency', 'leadTimeForChanges', 'changeFailureRate', 'timeToRestore']);
+    expect(Object.keys(doc.components.schemas.DeliveryFigures.properties)).toEqual([
+      'releases',
+      'deploymentFrequency',
+      'leadTimeForChanges',
+      'changeFailureRate',
+      'timeToRestore',
+    ]);
   });
 });
 
@@ -133,8 +185,16 @@ describe('delivery metrics endpoint', () => {
 function expectFigures(actual: Json, expected: Json) {
   expect(actual).toMatchObject({
     ...expected,
-    deploymentFrequency: { completed: expected.deploymentFrequency.completed, perDay: expect.closeTo(expected.deploymentFrequency.perDay, 9), perWeek: expect.closeTo(expected.deploymentFrequency.perWeek, 9) },
-    leadTimeForChanges: { ...expected.leadTimeForChanges, medianSeconds: expect.closeTo(expected.leadTimeForChanges.medianSeconds, 3), p90Seconds: expect.closeTo(expected.leadTimeForChanges.p90Seconds, 3) },
+    deploymentFrequency: {
+      completed: expected.deploymentFrequency.completed,
+      perDay: expect.closeTo(expected.deploymentFrequency.perDay, 9),
+      perWeek: expect.closeTo(expected.deploymentFrequency.perWeek, 9),
+    },
+    leadTimeForChanges: {
+      ...expected.leadTimeForChanges,
+      medianSeconds: expect.closeTo(expected.leadTimeForChanges.medianSeconds, 3),
+      p90Seconds: expect.closeTo(expected.leadTimeForChanges.p90Seconds, 3),
+    },
     changeFailureRate: { ...expected.changeFailureRate, rate: expect.closeTo(expected.changeFailureRate.rate, 9) },
     timeToRestore: { ...expected.timeToRestore, medianSeconds: expect.closeTo(expected.timeToRestore.medianSeconds, 3) },
   });

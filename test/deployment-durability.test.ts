@@ -31,17 +31,31 @@ describe('deployment durability under worker crashes', () => {
     // Slow enough steps that each stage can be caught in flight.
     sandbox = await startSandbox({ stepMs: 300, serviceName: `svc-${taskQueue}` });
     // One encryption key for this process and the worker processes (production entries require one).
-    config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_ENCRYPTION_KEY: encryptionKey, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-crash-')) });
+    config = loadConfig({
+      SWITCHYARD_SANDBOX: 'true',
+      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
+      SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-crash-')),
+    });
     const services = sandboxApiServices(config, sandbox);
-    const app = buildTestApp(temporal.client, taskQueue, {
-      deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, callMs: 3000, heartbeatMs: 2000 } } },
-    }, { config, sandbox });
+    const app = buildTestApp(
+      temporal.client,
+      taskQueue,
+      {
+        deploy: {
+          ...services.deploy,
+          defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, callMs: 3000, heartbeatMs: 2000 } },
+        },
+      },
+      { config, sandbox },
+    );
     // Every response body the API gives during the run is kept for the secrets check.
-    const recordingApp = { request: async (path: string, init?: RequestInit) => {
-      const res = await app.request(path, init);
-      responses.push(await res.clone().text());
-      return res;
-    } } as unknown as typeof app;
+    const recordingApp = {
+      request: async (path: string, init?: RequestInit) => {
+        const res = await app.request(path, init);
+        responses.push(await res.clone().text());
+        return res;
+      },
+    } as unknown as typeof app;
     api = client(recordingApp);
   });
   afterAll(async () => {

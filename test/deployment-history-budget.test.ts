@@ -28,7 +28,10 @@ describe('history budget on the default sandbox path', () => {
     temporal = await connectClient();
     // npm start's sandbox: default emulator steps (stepMs unset) and the sandbox poll interval
     // (what DEPLOY_POLL_MS unset means there), with the hook function the launcher installs.
-    worker = await startSandboxWorker(taskQueue, { DEPLOY_POLL_MS: String(SANDBOX_POLL_MS) }, 'budget-worker', { stepMs: undefined, hookFunction: SANDBOX_HOOK_FUNCTION });
+    worker = await startSandboxWorker(taskQueue, { DEPLOY_POLL_MS: String(SANDBOX_POLL_MS) }, 'budget-worker', {
+      stepMs: undefined,
+      hookFunction: SANDBOX_HOOK_FUNCTION,
+    });
     // The hook route reaches the workflow through the API's Slack services, as npm start wires them.
     const services = sandboxApiServices(worker.config, worker.sandbox);
     const slack = await sandboxSlackServices(worker.config, worker.sandbox, services.connections);
@@ -54,13 +57,18 @@ describe('history budget on the default sandbox path', () => {
     const events = history.events ?? [];
     // The path really was the default one: the hook answered through the workflow's update.
     expect(events.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(true);
-    const types = events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [String(e.eventType)]: (acc[String(e.eventType)] ?? 0) + 1 }), {});
+    const types = events.reduce<Record<string, number>>(
+      (acc, e) => ({ ...acc, [String(e.eventType)]: (acc[String(e.eventType)] ?? 0) + 1 }),
+      {},
+    );
     expect(events.length, JSON.stringify(types)).toBeLessThan(HISTORY_BUDGET);
     // Batched progress loses nothing: every CodeDeploy lifecycle event is in the log once, in
     // CodeDeploy's order, the last ones from the activity's result rather than a signal.
     const { events: logged } = await temporal.client.workflow.getHandle(id).query(deploymentEventsQuery, 0);
     const lifecycle = logged.map((e) => (e.details as { lifecycleEvent?: string } | undefined)?.lifecycleEvent).filter(Boolean);
     expect(lifecycle).toEqual([...ECS_LIFECYCLE_EVENTS]);
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, id)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, id),
+    ).resolves.toBeUndefined();
   });
 });

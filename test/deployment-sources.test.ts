@@ -26,7 +26,10 @@ describe('deployment sources', () => {
     expect(runs[0]).toMatchObject({ headBranch: 'main', conclusion: 'success', inputs: { sha, correlation_id: id } });
 
     expect((await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
-    expect(await suite.api.settle(id, ['COMPLETED', 'FAILED', 'ROLLED_BACK'])).toMatchObject({ status: 'COMPLETED', finalService: 'green' });
+    expect(await suite.api.settle(id, ['COMPLETED', 'FAILED', 'ROLLED_BACK'])).toMatchObject({
+      status: 'COMPLETED',
+      finalService: 'green',
+    });
   });
 
   it('deploys an older commit (v1.2.3) pinned by sha, and a tag without any sha input', async () => {
@@ -80,8 +83,10 @@ describe('deployment sources', () => {
     const started = await suite.api.deploy(connection, { repo: 'no-workflow-app' });
     const result = await suite.api.settle(started.body.data.deploymentId, ['FAILED', 'COMPLETED', 'DEPLOYMENT_READY']);
     expect(result).toMatchObject({ status: 'FAILED', errorCode: 'DOCKER_BUILD_FAILED', stage: 1, finalService: null });
-    expect(result.errorMessage).toBe('Build workflow .github/workflows/switchyard-build.yml not found in switchyard-demo/no-workflow-app '
-      + '(copy templates/github-actions/switchyard-build.yml there, on the default branch)');
+    expect(result.errorMessage).toBe(
+      'Build workflow .github/workflows/switchyard-build.yml not found in switchyard-demo/no-workflow-app ' +
+        '(copy templates/github-actions/switchyard-build.yml there, on the default branch)',
+    );
     expect(runsOf(started.body.data.deploymentId)).toEqual([]);
   });
 
@@ -95,7 +100,12 @@ describe('deployment sources', () => {
   });
 
   it('fails at stage 1 with DOCKER_BUILD_FAILED when the token may read but not run workflows', async () => {
-    const github = await suite.api.call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', token: SANDBOX_CREDENTIALS.githubReadOnlyToken });
+    const github = await suite.api.call('POST', '/api/v1/connect/github', {
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      token: SANDBOX_CREDENTIALS.githubReadOnlyToken,
+    });
     expect(github.status).toBe(200);
     const { awsConnectionId } = await suite.api.connect();
     const started = await suite.api.deploy({ githubConnectionId: github.body.data.githubConnectionId as string, awsConnectionId });

@@ -12,7 +12,12 @@ describe('deployment stage limit', () => {
     sandbox: { stepMs: 200 },
     app: (worker) => {
       const services = sandboxApiServices(worker.config, worker.sandbox);
-      return { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, stageMs: 1000 } } } };
+      return {
+        deploy: {
+          ...services.deploy,
+          defaults: { ...services.deploy.defaults, limits: { ...services.deploy.defaults.limits, stageMs: 1000 } },
+        },
+      };
     },
   });
 
@@ -20,7 +25,15 @@ describe('deployment stage limit', () => {
     const connection = await suite.api.connect();
     const started = await suite.api.deploy(connection, { branch: 'slow-build' });
     let result: Json;
-    await expect.poll(async () => { result = (await suite.api.result(started.body.data.deploymentId)).body.data; return result?.status; }, { timeout: 20_000, interval: 200 }).toBe('FAILED');
+    await expect
+      .poll(
+        async () => {
+          result = (await suite.api.result(started.body.data.deploymentId)).body.data;
+          return result?.status;
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe('FAILED');
     expect(result).toMatchObject({ errorCode: 'DEPLOYMENT_TIMEOUT', stage: 1 });
     expect(result.errorMessage).toMatch(/^Deployment timed out at Stage 1 after \d+ seconds \(timeout: 1 seconds\)$/);
   });

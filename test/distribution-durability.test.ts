@@ -9,7 +9,11 @@ import { authHeader, buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
 import { connectClient, startSandboxWorker, startTestWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
 
-interface Delivery { headers: IncomingHttpHeaders; body: Record<string, unknown>; answered: number }
+interface Delivery {
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+  answered: number;
+}
 
 describe('distribution durability', () => {
   const taskQueue = uniqueTaskQueue('dist-durable');
@@ -23,7 +27,9 @@ describe('distribution durability', () => {
     // A webhook receiver that fails the first delivery with 503, then accepts.
     receiver = createServer((req, res) => {
       let raw = '';
-      req.on('data', (chunk: Buffer) => { raw += chunk.toString(); });
+      req.on('data', (chunk: Buffer) => {
+        raw += chunk.toString();
+      });
       req.on('end', () => {
         const answered = deliveries.length === 0 ? 503 : 200;
         deliveries.push({ headers: req.headers, body: JSON.parse(raw) as Record<string, unknown>, answered });
@@ -46,7 +52,8 @@ describe('distribution durability', () => {
     await new Promise((resolve) => receiver?.close(resolve));
   });
 
-  const status = async (eventId: string) => json(await app.request(`/api/distribution/${eventId}/status`, { headers: authHeader('viewer') }));
+  const status = async (eventId: string) =>
+    json(await app.request(`/api/distribution/${eventId}/status`, { headers: authHeader('viewer') }));
 
   it('publishes a scheduled channel at its time although the worker was restarted in between, and tells the webhook once', async () => {
     const eventId = `evt-${randomUUID().slice(0, 8)}`;
@@ -54,7 +61,11 @@ describe('distribution durability', () => {
     const res = await app.request('/api/distribution/distribute', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...authHeader('deployer') },
-      body: JSON.stringify({ eventId, channels: [{ type: 'WOORIDONGNE_TV', config: { scheduledTime, radius: '1km' } }], contentUrls: { wooridongneTV: 'https://cdn.example.com/v.mp4' } }),
+      body: JSON.stringify({
+        eventId,
+        channels: [{ type: 'WOORIDONGNE_TV', config: { scheduledTime, radius: '1km' } }],
+        contentUrls: { wooridongneTV: 'https://cdn.example.com/v.mp4' },
+      }),
     });
     expect(res.status).toBe(202);
     expect((await status(eventId)).channels[0]).toMatchObject({ status: 'PENDING' });
@@ -66,7 +77,10 @@ describe('distribution durability', () => {
     const unavailable = await app.request(`/api/distribution/${eventId}/status`, { headers: authHeader('viewer') });
     expect(unavailable.status).toBe(503);
     expect(await json(unavailable)).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
-    const replacement = await startTestWorker(taskQueue, createActivities(buildActivityDeps(worker.config, worker.services, 'replacement-worker')));
+    const replacement = await startTestWorker(
+      taskQueue,
+      createActivities(buildActivityDeps(worker.config, worker.services, 'replacement-worker')),
+    );
     try {
       await expect.poll(async () => (await status(eventId)).overallStatus, { timeout: 20_000, interval: 250 }).toBe('COMPLETED');
       const channel = (await status(eventId)).channels[0];

@@ -39,7 +39,11 @@ describe('distribution event stream (SSE)', () => {
           { type: 'KAKAO_CHANNEL', config: { latencyMs: latencyMs * 2 } },
           { type: 'INSTAGRAM', config: { caption: 'stream me' } },
         ],
-        contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg', kakaoChannel: 'https://cdn.example.com/k.jpg', instagram: 'https://cdn.example.com/i.jpg' },
+        contentUrls: {
+          naverBlog: 'https://cdn.example.com/n.jpg',
+          kakaoChannel: 'https://cdn.example.com/k.jpg',
+          instagram: 'https://cdn.example.com/i.jpg',
+        },
       }),
     });
     expect(res.status).toBe(202);
@@ -61,7 +65,12 @@ describe('distribution event stream (SSE)', () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     expect(messages.at(-1)!.event).toBe('success');
     const channelEvents = messages.filter((m) => m.event === 'channel').map((m) => JSON.parse(m.data));
-    expect(channelEvents.filter((e) => e.details.status === 'COMPLETED').map((e) => e.details.channel).sort()).toEqual(['INSTAGRAM', 'KAKAO_CHANNEL', 'NAVER_BLOG']);
+    expect(
+      channelEvents
+        .filter((e) => e.details.status === 'COMPLETED')
+        .map((e) => e.details.channel)
+        .sort(),
+    ).toEqual(['INSTAGRAM', 'KAKAO_CHANNEL', 'NAVER_BLOG']);
   });
 
   it('resumes after Last-Event-ID with no gap and no duplicate', async () => {
@@ -75,7 +84,9 @@ describe('distribution event stream (SSE)', () => {
 
     const full = await readSse(eventsUrl(eventId), authHeader('viewer'), ended);
     const allIds = full.messages.filter((m) => m.id).map((m) => m.id);
-    expect([...firstPart.messages.filter((m) => m.id).map((m) => m.id), ...rest.messages.filter((m) => m.id).map((m) => m.id)]).toEqual(allIds);
+    expect([...firstPart.messages.filter((m) => m.id).map((m) => m.id), ...rest.messages.filter((m) => m.id).map((m) => m.id)]).toEqual(
+      allIds,
+    );
   });
 
   it('serves 100 subscribers of one distribution with the queries of one', async () => {

@@ -9,8 +9,10 @@ import { CONTENT_URLS } from './channels/sandbox.js';
 import { authHeader } from './support/api.js';
 import { sandboxSuite } from './support/sandbox-suite.js';
 
-describe('the Temporal UI tells a distribution\'s story', () => {
-  const suite = sandboxSuite('dist-summaries', { app: () => ({ distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 2000 } }) });
+describe("the Temporal UI tells a distribution's story", () => {
+  const suite = sandboxSuite('dist-summaries', {
+    app: () => ({ distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 2000 } }),
+  });
 
   const request = (path: string, init: RequestInit = {}) =>
     suite.app.request(path, { ...init, headers: { 'content-type': 'application/json', ...authHeader('deployer') } });
@@ -21,7 +23,14 @@ describe('the Temporal UI tells a distribution\'s story', () => {
     const caption = `caption-${randomUUID()}`;
     const res = await request('/api/distribution/distribute', {
       method: 'POST',
-      body: JSON.stringify({ eventId, channels: [{ type: 'GENIE_TV', config: { scheduledTime } }, { type: 'INSTAGRAM', config: { caption, scheduledTime } }], contentUrls: CONTENT_URLS }),
+      body: JSON.stringify({
+        eventId,
+        channels: [
+          { type: 'GENIE_TV', config: { scheduledTime } },
+          { type: 'INSTAGRAM', config: { caption, scheduledTime } },
+        ],
+        contentUrls: CONTENT_URLS,
+      }),
     });
     expect(res.status).toBe(202);
 
@@ -42,7 +51,9 @@ describe('the Temporal UI tells a distribution\'s story', () => {
         .map((event) => defaultPayloadConverter.fromPayload<string>(event.userMetadata!.summary!))
         .sort();
     };
-    await expect.poll(timerSummaries, { timeout: 10_000 }).toEqual([`GENIE_TV: publish at ${scheduledTime}`, `INSTAGRAM: publish at ${scheduledTime}`]);
+    await expect
+      .poll(timerSummaries, { timeout: 10_000 })
+      .toEqual([`GENIE_TV: publish at ${scheduledTime}`, `INSTAGRAM: publish at ${scheduledTime}`]);
 
     // Nothing published: the channels wait for their time; cancelling ends the run here.
     expect((await request(`/api/distribution/${eventId}`, { method: 'DELETE' })).status).toBe(200);

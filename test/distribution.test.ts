@@ -11,22 +11,29 @@ import { json, type Json } from './support/http.js';
 import { sandboxSuite } from './support/sandbox-suite.js';
 import { seedSchemaErrors } from './seed/distribution-schemas.js';
 
-
 describe('channel distribution', () => {
-  const suite = sandboxSuite('dist', { app: () => ({ distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 8000 } }) });
+  const suite = sandboxSuite('dist', {
+    app: () => ({ distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 8000 } }),
+  });
 
   const newEventId = () => `evt-${randomUUID().slice(0, 8)}`;
   const request = (path: string, init: RequestInit & { role?: 'viewer' | 'deployer' } = {}) =>
-    suite.app.request(path, { ...init, headers: { 'content-type': 'application/json', ...authHeader(init.role ?? 'deployer'), ...(init.headers as Record<string, string>) } });
+    suite.app.request(path, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...authHeader(init.role ?? 'deployer'), ...(init.headers as Record<string, string>) },
+    });
   const distribute = (body: unknown) => request('/api/distribution/distribute', { method: 'POST', body: JSON.stringify(body) });
   const status = async (eventId: string) => json(await request(`/api/distribution/${eventId}/status`, { role: 'viewer' }));
   const emulators = () => suite.worker.sandbox.channels.state;
 
-  it('publishes to all six channels in parallel with the seed\'s per-channel fields', async () => {
+  it("publishes to all six channels in parallel with the seed's per-channel fields", async () => {
     const eventId = newEventId();
     const res = await distribute({
       eventId,
-      channels: CHANNEL_TYPES.map((type) => ({ type, config: { latencyMs: 1000, caption: '이벤트 안내 #processing-1000', hashtags: ['이벤트'] } })),
+      channels: CHANNEL_TYPES.map((type) => ({
+        type,
+        config: { latencyMs: 1000, caption: '이벤트 안내 #processing-1000', hashtags: ['이벤트'] },
+      })),
       contentUrls: CONTENT_URLS,
     });
     expect(res.status).toBe(200);
@@ -34,7 +41,11 @@ describe('channel distribution', () => {
     expect(seedSchemaErrors('DistributionResponse', body)).toEqual([]);
     expect(body).toMatchObject({ distributionId: distributionWorkflowId(eventId), eventId, status: 'COMPLETED' });
     const byChannel = Object.fromEntries(body.results.map((r: Json) => [r.channel, r]));
-    expect(byChannel.WOORIDONGNE_TV).toMatchObject({ status: 'SUCCESS', distributionId: expect.any(String), estimatedViews: expect.any(Number) });
+    expect(byChannel.WOORIDONGNE_TV).toMatchObject({
+      status: 'SUCCESS',
+      distributionId: expect.any(String),
+      estimatedViews: expect.any(Number),
+    });
     expect(byChannel.RINGO_BIZ).toMatchObject({ status: 'SUCCESS', updateTimestamp: expect.any(String) });
     expect(byChannel.GENIE_TV).toMatchObject({ status: 'SUCCESS', adId: expect.any(String), impressionSchedule: expect.any(Array) });
     expect(byChannel.INSTAGRAM).toMatchObject({ status: 'SUCCESS', postId: expect.any(String), postUrl: expect.any(String) });
@@ -66,11 +77,19 @@ describe('channel distribution', () => {
     const failedStatus = await status(eventId);
     expect(seedSchemaErrors('DistributionStatusResponse', failedStatus)).toEqual([]);
     const instagram = failedStatus.channels.find((c: Json) => c.channel === 'INSTAGRAM');
-    expect(instagram).toMatchObject({ status: 'FAILED', retries: 3, errorMessage: expect.stringContaining('INSTAGRAM'), lastRetryAt: expect.any(String) });
+    expect(instagram).toMatchObject({
+      status: 'FAILED',
+      retries: 3,
+      errorMessage: expect.stringContaining('INSTAGRAM'),
+      lastRetryAt: expect.any(String),
+    });
     expect(failedStatus.channels.find((c: Json) => c.channel === 'KAKAO_CHANNEL')).toMatchObject({ status: 'COMPLETED', retries: 0 });
 
     // Retrying a channel that did not fail is refused, in the seed's ErrorResponse shape.
-    const notFailed = await request(`/api/distribution/${eventId}/retry`, { method: 'POST', body: JSON.stringify({ channels: ['KAKAO_CHANNEL'] }) });
+    const notFailed = await request(`/api/distribution/${eventId}/retry`, {
+      method: 'POST',
+      body: JSON.stringify({ channels: ['KAKAO_CHANNEL'] }),
+    });
     expect(notFailed.status).toBe(400);
     const notFailedBody = await json(notFailed);
     expect(seedSchemaErrors('ErrorResponse', notFailedBody)).toEqual([]);
@@ -78,11 +97,18 @@ describe('channel distribution', () => {
 
     emulators().clearFaults('INSTAGRAM');
     try {
-      const retried = await request(`/api/distribution/${eventId}/retry`, { method: 'POST', body: JSON.stringify({ channels: ['INSTAGRAM'] }) });
+      const retried = await request(`/api/distribution/${eventId}/retry`, {
+        method: 'POST',
+        body: JSON.stringify({ channels: ['INSTAGRAM'] }),
+      });
       expect(retried.status).toBe(200);
       const retryBody = await json(retried);
       expect(seedSchemaErrors('RetryResponse', retryBody)).toEqual([]);
-      expect(retryBody).toMatchObject({ eventId, retryStatus: 'COMPLETED', results: [{ channel: 'INSTAGRAM', status: 'SUCCESS', postId: expect.any(String) }] });
+      expect(retryBody).toMatchObject({
+        eventId,
+        retryStatus: 'COMPLETED',
+        results: [{ channel: 'INSTAGRAM', status: 'SUCCESS', postId: expect.any(String) }],
+      });
     } finally {
       emulators().restoreFaults('INSTAGRAM');
     }
@@ -102,7 +128,8 @@ describe('channel distribution', () => {
     expect(second.distributionId).toBe(first.distributionId);
     expect(emulators().partners.NAVER_BLOG.publishCount(`dist-${eventId}/NAVER_BLOG`)).toBe(1);
     const { executions } = await suite.temporal.client.workflowService.listWorkflowExecutions({
-      namespace: inject('temporalNamespace'), query: `WorkflowId = '${distributionWorkflowId(eventId)}'`,
+      namespace: inject('temporalNamespace'),
+      query: `WorkflowId = '${distributionWorkflowId(eventId)}'`,
     });
     expect(executions).toHaveLength(1);
   });
@@ -128,10 +155,25 @@ describe('channel distribution', () => {
 
   it('rejects bad input with the seed ErrorResponse and a 4xx', async () => {
     const cases: [string, RequestInit, number, RegExp][] = [
-      ['no channels', { method: 'POST', body: JSON.stringify({ eventId: 'evt-1', channels: [], contentUrls: {} }) }, 400, /at least one channel/i],
-      ['unknown channel type', { method: 'POST', body: JSON.stringify({ eventId: 'evt-1', channels: [{ type: 'MYSPACE' }], contentUrls: {} }) }, 400, /channels\.0\.type/],
+      [
+        'no channels',
+        { method: 'POST', body: JSON.stringify({ eventId: 'evt-1', channels: [], contentUrls: {} }) },
+        400,
+        /at least one channel/i,
+      ],
+      [
+        'unknown channel type',
+        { method: 'POST', body: JSON.stringify({ eventId: 'evt-1', channels: [{ type: 'MYSPACE' }], contentUrls: {} }) },
+        400,
+        /channels\.0\.type/,
+      ],
       ['malformed JSON', { method: 'POST', body: '{"eventId": "evt-1", "channels": [' }, 400, /JSON/i],
-      ['invalid event id', { method: 'POST', body: JSON.stringify({ eventId: '../../etc', channels: [{ type: 'INSTAGRAM' }], contentUrls: {} }) }, 400, /이벤트 ID/],
+      [
+        'invalid event id',
+        { method: 'POST', body: JSON.stringify({ eventId: '../../etc', channels: [{ type: 'INSTAGRAM' }], contentUrls: {} }) },
+        400,
+        /이벤트 ID/,
+      ],
     ];
     for (const [name, init, expectedStatus, message] of cases) {
       const res = await request('/api/distribution/distribute', init);
@@ -144,18 +186,31 @@ describe('channel distribution', () => {
     const unknown = await request('/api/distribution/evt-never-seen/status', { role: 'viewer' });
     expect(unknown.status).toBe(404);
     expect(await json(unknown)).toMatchObject({ error: 'NOT_FOUND' });
-    const unknownRetry = await request('/api/distribution/evt-never-seen/retry', { method: 'POST', body: JSON.stringify({ channels: ['INSTAGRAM'] }) });
+    const unknownRetry = await request('/api/distribution/evt-never-seen/retry', {
+      method: 'POST',
+      body: JSON.stringify({ channels: ['INSTAGRAM'] }),
+    });
     expect(unknownRetry.status).toBe(404);
-    const viewerDistribute = await request('/api/distribution/distribute', { method: 'POST', role: 'viewer', body: JSON.stringify({ eventId: 'evt-x', channels: [{ type: 'INSTAGRAM' }], contentUrls: {} }) });
+    const viewerDistribute = await request('/api/distribution/distribute', {
+      method: 'POST',
+      role: 'viewer',
+      body: JSON.stringify({ eventId: 'evt-x', channels: [{ type: 'INSTAGRAM' }], contentUrls: {} }),
+    });
     expect(viewerDistribute.status).toBe(403);
     expect(await json(viewerDistribute)).toMatchObject({ error: 'FORBIDDEN' });
   });
 
-  it('keeps a six-channel distribution\'s history under 100 events, and replays it with the current workflow code', async () => {
+  it("keeps a six-channel distribution's history under 100 events, and replays it with the current workflow code", async () => {
     const eventId = newEventId();
-    await distribute({ eventId, channels: CHANNEL_TYPES.map((type) => ({ type, config: type === 'INSTAGRAM' ? { caption: 'replay' } : {} })), contentUrls: CONTENT_URLS });
+    await distribute({
+      eventId,
+      channels: CHANNEL_TYPES.map((type) => ({ type, config: type === 'INSTAGRAM' ? { caption: 'replay' } : {} })),
+      contentUrls: CONTENT_URLS,
+    });
     const history = await suite.temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).fetchHistory();
     expect(history.events!.length).toBeLessThan(100);
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, distributionWorkflowId(eventId))).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, distributionWorkflowId(eventId)),
+    ).resolves.toBeUndefined();
   });
 });

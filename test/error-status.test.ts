@@ -9,15 +9,27 @@ import { authHeader, buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
 import { connectClient } from './support/temporal.js';
 
-const DISTRIBUTION_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED' };
+const DISTRIBUTION_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+};
 const HOOK_SECRET = 'error-status-hook-secret';
 
 type Case = [name: string, path: string, init: RequestInit, status: number];
 
 const body = (value: unknown): RequestInit => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
-const as = (role: Parameters<typeof authHeader>[0], init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), ...authHeader(role) } });
+const as = (role: Parameters<typeof authHeader>[0], init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string>), ...authHeader(role) },
+});
 const post = (init: RequestInit = {}): RequestInit => ({ ...init, method: 'POST' });
-const hookCall = (event: unknown): RequestInit => ({ body: JSON.stringify(event), headers: { 'content-type': 'application/json', [HOOK_SECRET_HEADER]: HOOK_SECRET } });
+const hookCall = (event: unknown): RequestInit => ({
+  body: JSON.stringify(event),
+  headers: { 'content-type': 'application/json', [HOOK_SECRET_HEADER]: HOOK_SECRET },
+});
 
 const PANDA_CASES: Case[] = [
   ['deploy: malformed body', '/api/v1/deploy', post(as('deployer', body({ githubConnectionId: 42 }))), 400],
@@ -32,8 +44,18 @@ const PANDA_CASES: Case[] = [
   ['connect: delete an unknown connection', '/api/v1/connections/gh_zzzzzzzzzz', { method: 'DELETE', ...as('deployer') }, 404],
   ['hooks: no secret', '/api/v1/hooks/codedeploy', post(body({})), 401],
   ['hooks: not a CodeDeploy event', '/api/v1/hooks/codedeploy', post(hookCall({ DeploymentId: 'x' })), 400],
-  ['hooks: a CodeDeploy deployment Switchyard does not know', '/api/v1/hooks/codedeploy', post(hookCall({ DeploymentId: 'd-NOTOURS99', LifecycleEventHookExecutionId: 'h' })), 404],
-  ['slack: unsigned command', '/slack/commands', post({ body: 'command=/platform-status', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 401],
+  [
+    'hooks: a CodeDeploy deployment Switchyard does not know',
+    '/api/v1/hooks/codedeploy',
+    post(hookCall({ DeploymentId: 'd-NOTOURS99', LifecycleEventHookExecutionId: 'h' })),
+    404,
+  ],
+  [
+    'slack: unsigned command',
+    '/slack/commands',
+    post({ body: 'command=/platform-status', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    401,
+  ],
   ['streams: deployment events without credentials', '/api/v1/deploy/dep_0000000000/events', {}, 401],
   ['streams: stream token without a key', '/api/v1/stream-tokens', post(body({})), 401],
   ['system: worker probe without a key', '/api/v1/system/worker-probe', post(), 401],
@@ -63,13 +85,18 @@ describe('error bodies agree with the HTTP status', () => {
   });
   afterAll(async () => temporal?.close());
 
-  it.each(PANDA_CASES)('%s: the Panda body\'s status is the HTTP status', async (_name, path, init, status) => {
+  it.each(PANDA_CASES)("%s: the Panda body's status is the HTTP status", async (_name, path, init, status) => {
     const res = await app.request(path, init);
     expect(res.status).toBe(status);
-    expect(await json(res)).toMatchObject({ status, timestamp: expect.any(String), error: expect.any(String), message: expect.any(String) });
+    expect(await json(res)).toMatchObject({
+      status,
+      timestamp: expect.any(String),
+      error: expect.any(String),
+      message: expect.any(String),
+    });
   });
 
-  it.each(DISTRIBUTION_CASES)('%s: the ErrorResponse\'s code is the HTTP status\'s', async (_name, path, init, status) => {
+  it.each(DISTRIBUTION_CASES)("%s: the ErrorResponse's code is the HTTP status's", async (_name, path, init, status) => {
     const res = await app.request(path, init);
     expect(res.status).toBe(status);
     const error = await json(res);
@@ -78,7 +105,7 @@ describe('error bodies agree with the HTTP status', () => {
     expect(new Date(error.timestamp).toISOString()).toBe(error.timestamp);
   });
 
-  it('keeps a 401\'s WWW-Authenticate header, whichever app answers', async () => {
+  it("keeps a 401's WWW-Authenticate header, whichever app answers", async () => {
     for (const path of ['/api/v1/deploy', '/api/distribution/distribute']) {
       const res = await app.request(path, post(body({})));
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="switchyard"');

@@ -27,7 +27,11 @@ describe('freezes and the emergency stop', () => {
   });
 
   const call = async (method: string, path: string, role: 'admin' | 'approver' | 'deployer' | 'viewer', body?: unknown) => {
-    const res = await app.request(path, { method, headers: { 'content-type': 'application/json', ...authHeader(role) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json', ...authHeader(role) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, body: (await json(res)) as Json };
   };
   const atGate = async (patch = {}): Promise<DeploymentHandle> => {
@@ -47,20 +51,36 @@ describe('freezes and the emergency stop', () => {
     expect((await call('GET', '/api/v1/freezes', 'viewer')).body.data.active).toEqual([freeze]);
 
     const deploy = await call('POST', '/api/v1/deploy', 'deployer', {
-      githubConnectionId: 'gh_0000000000', awsConnectionId: 'aws_0000000000', owner: 'acme', repo: 'shop', branch: 'main', target: { cluster: target.cluster, service: target.service },
+      githubConnectionId: 'gh_0000000000',
+      awsConnectionId: 'aws_0000000000',
+      owner: 'acme',
+      repo: 'shop',
+      branch: 'main',
+      target: { cluster: target.cluster, service: target.service },
     });
     expect(deploy.status, JSON.stringify(deploy.body)).toBe(423);
-    expect(deploy.body).toMatchObject({ status: 423, error: 'Deployment Error', message: `Deployments of ${serviceKey} are frozen until ${freeze.endsAt}: Black Friday (freeze ${freeze.id})`, timestamp: expect.any(String) });
+    expect(deploy.body).toMatchObject({
+      status: 423,
+      error: 'Deployment Error',
+      message: `Deployments of ${serviceKey} are frozen until ${freeze.endsAt}: Black Friday (freeze ${freeze.id})`,
+      timestamp: expect.any(String),
+    });
 
     const refused = await call('POST', `/api/v1/deploy/${handle.workflowId}/switch`, 'approver');
     expect(refused.status, JSON.stringify(refused.body)).toBe(423);
     expect(refused.body.message).toContain('Only an admin may override');
     // An admin without the override is refused as well: overriding is a decision of its own.
     expect((await call('POST', `/api/v1/deploy/${handle.workflowId}/switch`, 'admin')).status).toBe(423);
-    const overridden = await call('POST', `/api/v1/deploy/${handle.workflowId}/switch`, 'admin', { override: true, reason: 'hotfix for the outage' });
+    const overridden = await call('POST', `/api/v1/deploy/${handle.workflowId}/switch`, 'admin', {
+      override: true,
+      reason: 'hotfix for the outage',
+    });
     expect(overridden.status).toBe(200);
     const result = await handle.result();
-    expect(result).toMatchObject({ status: 'COMPLETED', approvals: [{ who: 'test admin', via: 'api', overrodeFreeze: freeze.id, reason: 'hotfix for the outage' }] });
+    expect(result).toMatchObject({
+      status: 'COMPLETED',
+      approvals: [{ who: 'test admin', via: 'api', overrodeFreeze: freeze.id, reason: 'hotfix for the outage' }],
+    });
 
     expect((await call('DELETE', `/api/v1/freezes/${freeze.id}`, 'admin')).status).toBe(200);
     expect((await call('GET', '/api/v1/freezes', 'viewer')).body.data.active).toEqual([]);
@@ -68,9 +88,16 @@ describe('freezes and the emergency stop', () => {
   });
 
   it('refuses a freeze that is not a window', async () => {
-    const past = await call('POST', '/api/v1/freezes', 'admin', { scope: 'all', reason: 'x', startsAt: new Date(Date.now() - 7_200_000).toISOString(), endsAt: new Date(Date.now() - 3_600_000).toISOString() });
+    const past = await call('POST', '/api/v1/freezes', 'admin', {
+      scope: 'all',
+      reason: 'x',
+      startsAt: new Date(Date.now() - 7_200_000).toISOString(),
+      endsAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
     expect(past).toMatchObject({ status: 400, body: { message: 'the freeze would already be over' } });
-    expect((await call('POST', '/api/v1/freezes', 'admin', { scope: ['not a service'], reason: 'x', endsAt: inAnHour() })).status).toBe(400);
+    expect((await call('POST', '/api/v1/freezes', 'admin', { scope: ['not a service'], reason: 'x', endsAt: inAnHour() })).status).toBe(
+      400,
+    );
   });
 
   it('an emergency stop rolls back the three deployments at the gate and says so', async () => {
@@ -82,11 +109,19 @@ describe('freezes and the emergency stop', () => {
     expect(stop.body.data.failed).toEqual([]);
     expect(stop.body.data.freeze).toMatchObject({ scope: 'all', reason: 'emergency stop: payments outage' });
     for (const handle of handles) {
-      await expect(handle.result()).resolves.toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'rollback', by: 'test admin', reason: 'emergency stop: payments outage' } });
+      await expect(handle.result()).resolves.toMatchObject({
+        status: 'ROLLED_BACK',
+        decision: { action: 'rollback', by: 'test admin', reason: 'emergency stop: payments outage' },
+      });
     }
     // Everything is frozen now: a new deployment of any service is refused.
     const deploy = await call('POST', '/api/v1/deploy', 'deployer', {
-      githubConnectionId: 'gh_0000000000', awsConnectionId: 'aws_0000000000', owner: 'acme', repo: 'shop', branch: 'main', target: { cluster: target.cluster, service: 'shop-d' },
+      githubConnectionId: 'gh_0000000000',
+      awsConnectionId: 'aws_0000000000',
+      owner: 'acme',
+      repo: 'shop',
+      branch: 'main',
+      target: { cluster: target.cluster, service: 'shop-d' },
     });
     expect(deploy.status).toBe(423);
     await call('DELETE', `/api/v1/freezes/${stop.body.data.freeze.id}`, 'admin');

@@ -32,7 +32,11 @@ export default async function setup(project: TestProject) {
   });
   const bundleDir = mkdtempSync(join(tmpdir(), 'switchyard-bundle-'));
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietBundlerLogger,
+  });
   writeFileSync(bundlePath, code);
 
   project.provide('temporalAddress', env.address);
@@ -46,7 +50,10 @@ export default async function setup(project: TestProject) {
 }
 
 const quietBundlerLogger = {
-  log() {}, trace() {}, debug() {}, info() {},
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };

@@ -34,7 +34,14 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     const services = sandboxApiServices(worker.config, worker.sandbox);
     const withDefaults = (patch: object) => ({ deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, ...patch } } });
     api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
-    strict = client(buildTestApp(temporal.client, taskQueue, withDefaults({ approvalPolicies: approvalPolicies({ default: { labels: ['release captain'] } }) }), worker));
+    strict = client(
+      buildTestApp(
+        temporal.client,
+        taskQueue,
+        withDefaults({ approvalPolicies: approvalPolicies({ default: { labels: ['release captain'] } }) }),
+        worker,
+      ),
+    );
     queueing = client(buildTestApp(temporal.client, taskQueue, withDefaults({ queueCapacity: 2 }), worker));
     connection = await api.connect();
     serviceKey = `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`;
@@ -54,7 +61,12 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     return id;
   };
   const freezeAll = async (reason: string) => {
-    const set = await api.call('POST', '/api/v1/freezes', { scope: 'all', reason, endsAt: new Date(Date.now() + 3_600_000).toISOString() }, 'admin');
+    const set = await api.call(
+      'POST',
+      '/api/v1/freezes',
+      { scope: 'all', reason, endsAt: new Date(Date.now() + 3_600_000).toISOString() },
+      'admin',
+    );
     expect(set.status).toBe(201);
     return set.body.data as { id: string; endsAt: string };
   };
@@ -63,13 +75,25 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
   it('undoes only the current release, passes a freeze doing so, and goes further back only through the gate', async () => {
     const first = await completed('v1.0.0');
     const second = await completed('v1.2.3');
-    await expect.poll(async () => (await api.call('GET', `/api/v1/deployments?status=COMPLETED&service=${serviceKey}`, undefined, 'viewer')).body.data.deployments.length, { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await api.call('GET', `/api/v1/deployments?status=COMPLETED&service=${serviceKey}`, undefined, 'viewer')).body.data.deployments
+            .length,
+        { timeout: 10_000 },
+      )
+      .toBe(2);
     const before = sideEffects(worker.sandbox);
 
     // An old release is not "the last one": rolling it back would deploy old code around the gate.
     const old = await api.call('POST', `/api/v1/deploy/${first}/rollback`, undefined, 'approver');
     expect(old.status).toBe(400);
-    expect(old.body).toMatchObject({ status: 400, error: 'Deployment Error', currentDeploymentId: second, message: expect.stringContaining(`Only the current release of ${serviceKey} can be rolled back, and that is ${second}`) });
+    expect(old.body).toMatchObject({
+      status: 400,
+      error: 'Deployment Error',
+      currentDeploymentId: second,
+      message: expect.stringContaining(`Only the current release of ${serviceKey} can be rolled back, and that is ${second}`),
+    });
     // An approver the service's policy does not name may not undo even the current release.
     const notNamed = await strict.call('POST', `/api/v1/deploy/${second}/rollback`, { reason: 'x' }, 'approver');
     expect(notNamed).toMatchObject({ status: 403, body: { message: `test approver is not among the approvers of ${serviceKey}` } });
@@ -82,7 +106,12 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     const rollbackId: string = undo.body.data.rollbackDeploymentId;
     await api.reach(rollbackId, 'COMPLETED', 150);
     const { events } = await temporal.client.workflow.getHandle(rollbackId).query(deploymentEventsQuery, 0);
-    expect(events.find((e) => e.details['rollbackOf'] === second)?.details).toMatchObject({ requestedBy: 'test approver', via: 'api', reason: 'checkout broken', duringFreeze: freeze.id });
+    expect(events.find((e) => e.details['rollbackOf'] === second)?.details).toMatchObject({
+      requestedBy: 'test approver',
+      via: 'api',
+      reason: 'checkout broken',
+      duringFreeze: freeze.id,
+    });
 
     // Its own rollback is not undone by typing it again; the way back is a new deployment, which the freeze stops.
     const flip = await api.call('POST', `/api/v1/deploy/${rollbackId}/rollback`, undefined, 'approver');

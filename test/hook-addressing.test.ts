@@ -41,9 +41,12 @@ describe('CodeDeploy hook addressed by the Switchyard deployment id', () => {
     await temporal?.close();
   });
 
-  const hook = (body: Record<string, string>) => app.request('/api/v1/hooks/codedeploy', {
-    method: 'POST', headers: { 'content-type': 'application/json', [HOOK_SECRET_HEADER]: HOOK_SECRET }, body: JSON.stringify(body),
-  });
+  const hook = (body: Record<string, string>) =>
+    app.request('/api/v1/hooks/codedeploy', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [HOOK_SECRET_HEADER]: HOOK_SECRET },
+      body: JSON.stringify(body),
+    });
   const reportStub = async (input: { codeDeployDeploymentId: string; hookExecutionId: string }) => {
     reported.push({ codeDeployDeploymentId: input.codeDeployDeploymentId, hookExecutionId: input.hookExecutionId });
     return { alreadyCompleted: false };
@@ -53,7 +56,10 @@ describe('CodeDeploy hook addressed by the Switchyard deployment id', () => {
     const createDeploymentAnswer = latch();
     const handle = await harness.start({
       // CodeDeploy has created the deployment, but its answer has not reached the workflow.
-      startCodeDeploy: async () => { await createDeploymentAnswer.wait(); return { codeDeployDeploymentId: 'd-LATE00001' }; },
+      startCodeDeploy: async () => {
+        await createDeploymentAnswer.wait();
+        return { codeDeployDeploymentId: 'd-LATE00001' };
+      },
       reportLifecycleHookSucceeded: reportStub,
     });
     await harness.waitFor(handle, (s) => s.stage === 4 && s.codeDeployDeploymentId === undefined);
@@ -65,10 +71,18 @@ describe('CodeDeploy hook addressed by the Switchyard deployment id', () => {
     expect(reported.filter((r) => r.hookExecutionId === 'hook-late-1')).toEqual([]);
 
     // With the id the Lambda read from the CodeDeploy deployment's description: answered now.
-    const addressed = await hook({ DeploymentId: 'd-LATE00001', LifecycleEventHookExecutionId: 'hook-late-1', SwitchyardDeploymentId: handle.workflowId });
+    const addressed = await hook({
+      DeploymentId: 'd-LATE00001',
+      LifecycleEventHookExecutionId: 'hook-late-1',
+      SwitchyardDeploymentId: handle.workflowId,
+    });
     expect(addressed.status).toBe(200);
-    expect(await addressed.json()).toMatchObject({ data: { deploymentId: handle.workflowId, codeDeployDeploymentId: 'd-LATE00001', status: 'Succeeded', alreadyReported: false } });
-    expect(reported.filter((r) => r.hookExecutionId === 'hook-late-1')).toEqual([{ codeDeployDeploymentId: 'd-LATE00001', hookExecutionId: 'hook-late-1' }]);
+    expect(await addressed.json()).toMatchObject({
+      data: { deploymentId: handle.workflowId, codeDeployDeploymentId: 'd-LATE00001', status: 'Succeeded', alreadyReported: false },
+    });
+    expect(reported.filter((r) => r.hookExecutionId === 'hook-late-1')).toEqual([
+      { codeDeployDeploymentId: 'd-LATE00001', hookExecutionId: 'hook-late-1' },
+    ]);
 
     createDeploymentAnswer.release();
     const ready = await harness.waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
@@ -81,10 +95,16 @@ describe('CodeDeploy hook addressed by the Switchyard deployment id', () => {
     const ready = await harness.waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
     expect(ready.codeDeployDeploymentId).toBe('d-STUB00001');
 
-    const stray = await hook({ DeploymentId: 'd-STRAY0001', LifecycleEventHookExecutionId: 'hook-stray-1', SwitchyardDeploymentId: handle.workflowId });
+    const stray = await hook({
+      DeploymentId: 'd-STRAY0001',
+      LifecycleEventHookExecutionId: 'hook-stray-1',
+      SwitchyardDeploymentId: handle.workflowId,
+    });
     expect(stray.status).toBe(409);
     expect(await stray.json()).toMatchObject({
-      status: 409, message: `${handle.workflowId} follows CodeDeploy deployment d-STUB00001, not d-STRAY0001`, deploymentId: handle.workflowId,
+      status: 409,
+      message: `${handle.workflowId} follows CodeDeploy deployment d-STUB00001, not d-STRAY0001`,
+      deploymentId: handle.workflowId,
     });
     expect(reported.filter((r) => r.hookExecutionId === 'hook-stray-1')).toEqual([]);
     // A refused update leaves nothing in history.
@@ -94,7 +114,11 @@ describe('CodeDeploy hook addressed by the Switchyard deployment id', () => {
   });
 
   it('falls back to visibility when the named workflow does not exist', async () => {
-    const res = await hook({ DeploymentId: 'd-NOBODY001', LifecycleEventHookExecutionId: 'hook-nobody', SwitchyardDeploymentId: 'dep_doesnotexist' });
+    const res = await hook({
+      DeploymentId: 'd-NOBODY001',
+      LifecycleEventHookExecutionId: 'hook-nobody',
+      SwitchyardDeploymentId: 'dep_doesnotexist',
+    });
     expect([404, 503]).toContain(res.status);
   });
 });

@@ -57,13 +57,27 @@ afterAll(async () => {
 
 /** The same story on either store. */
 function rotationStory(backend: () => Backend): void {
-  const legacyGitHub: Connection = { id: 'gh_legacy0001', kind: 'github', owner: 'acme', repo: 'shop', branch: 'main', createdAt: '2025-01-02T03:04:05.000Z' };
+  const legacyGitHub: Connection = {
+    id: 'gh_legacy0001',
+    kind: 'github',
+    owner: 'acme',
+    repo: 'shop',
+    branch: 'main',
+    createdAt: '2025-01-02T03:04:05.000Z',
+  };
   const legacyRole: Connection = {
-    id: 'aws_legacy0001', kind: 'aws', region: 'eu-west-1', accountId: '123456789012',
-    roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy', createdAt: '2025-01-02T03:04:06.000Z',
+    id: 'aws_legacy0001',
+    kind: 'aws',
+    region: 'eu-west-1',
+    accountId: '123456789012',
+    roleArn: 'arn:aws:iam::123456789012:role/switchyard-deploy',
+    createdAt: '2025-01-02T03:04:06.000Z',
   };
   let keys: Connection;
-  const expected = new Map<string, object>([[legacyGitHub.id, { token: 'ghp_legacy' }], [legacyRole.id, { externalId: 'legacy-external-id' }]]);
+  const expected = new Map<string, object>([
+    [legacyGitHub.id, { token: 'ghp_legacy' }],
+    [legacyRole.id, { externalId: 'legacy-external-id' }],
+  ]);
 
   /** One at a time: the PostgreSQL backend shares one client. */
   async function sealedValues(b: Backend): Promise<string[]> {
@@ -73,15 +87,21 @@ function rotationStory(backend: () => Backend): void {
   }
 
   async function secretOf(store: ConnectionStore, connection: Connection): Promise<unknown> {
-    return connection.kind === 'github' ? (await store.githubSecret(connection.id))?.secret : (await store.awsSecret(connection.id))?.secret;
+    return connection.kind === 'github'
+      ? (await store.githubSecret(connection.id))?.secret
+      : (await store.awsSecret(connection.id))?.secret;
   }
 
   it('before rotation: the old key opens the format of before and the current one; a new key alone opens neither', async () => {
     const b = backend();
     const old = track(b.open([OLD]));
     await old.ready();
-    for (const c of [legacyGitHub, legacyRole]) await b.insertLegacy(c, legacySeal(Buffer.from(OLD, 'base64'), JSON.stringify(expected.get(c.id)), c.id));
-    keys = await old.addAws({ region: 'us-east-1', accountId: '210987654321' }, { accessKeyId: 'AKIAKEYS', secretAccessKey: 'keys-secret' });
+    for (const c of [legacyGitHub, legacyRole])
+      await b.insertLegacy(c, legacySeal(Buffer.from(OLD, 'base64'), JSON.stringify(expected.get(c.id)), c.id));
+    keys = await old.addAws(
+      { region: 'us-east-1', accountId: '210987654321' },
+      { accessKeyId: 'AKIAKEYS', secretAccessKey: 'keys-secret' },
+    );
     expected.set(keys.id, { accessKeyId: 'AKIAKEYS', secretAccessKey: 'keys-secret' });
     expect(await b.sealedOf(keys.id)).toMatch(new RegExp(`^v2\\.${id(OLD)}\\.`));
 
@@ -90,8 +110,12 @@ function rotationStory(backend: () => Backend): void {
     for (const c of [legacyGitHub, legacyRole, keys]) expect(await secretOf(both, c)).toEqual(expected.get(c.id));
     // The new key alone: nothing opens, and the errors say why.
     const newOnly = track(b.open([NEW]));
-    await expect(newOnly.awsSecret(keys.id)).rejects.toThrow(`sealed under encryption key ${id(OLD)}, which is not in the key ring (${id(NEW)})`);
-    await expect(newOnly.githubSecret(legacyGitHub.id)).rejects.toThrow(/format of before \(no key id\) and opens under no key of the ring/);
+    await expect(newOnly.awsSecret(keys.id)).rejects.toThrow(
+      `sealed under encryption key ${id(OLD)}, which is not in the key ring (${id(NEW)})`,
+    );
+    await expect(newOnly.githubSecret(legacyGitHub.id)).rejects.toThrow(
+      /format of before \(no key id\) and opens under no key of the ring/,
+    );
   });
 
   it('keys:rotate re-seals every connection under the new key, then nothing on a re-run', async () => {
@@ -113,7 +137,9 @@ function rotationStory(backend: () => Backend): void {
     const newOnly = track(b.open([NEW]));
     for (const c of [legacyGitHub, legacyRole, keys]) expect(await secretOf(newOnly, c)).toEqual(expected.get(c.id));
     const oldOnly = track(b.open([OLD]));
-    await expect(oldOnly.githubSecret(legacyGitHub.id)).rejects.toThrow(`sealed under encryption key ${id(NEW)}, which is not in the key ring (${id(OLD)})`);
+    await expect(oldOnly.githubSecret(legacyGitHub.id)).rejects.toThrow(
+      `sealed under encryption key ${id(NEW)}, which is not in the key ring (${id(OLD)})`,
+    );
   });
 
   it('a repointed roleArn, account or region fails to open with a clear error, and rotation reports it and leaves it', async () => {
@@ -122,8 +148,9 @@ function rotationStory(backend: () => Backend): void {
     // A writer of the file or the database repoints the role connection at their own role.
     await b.editPublic(legacyRole.id, { roleArn: 'arn:aws:iam::999999999999:role/attacker' });
     await expect(store.awsSecret(legacyRole.id)).rejects.toThrow(
-      `The secret of connection ${legacyRole.id} (aws) does not open under encryption key ${id(NEW)}: the fields it is bound to were `
-      + 'changed since it was sealed, or the sealed value was altered (it is bound to: id, kind, account, region, role ARN)');
+      `The secret of connection ${legacyRole.id} (aws) does not open under encryption key ${id(NEW)}: the fields it is bound to were ` +
+        'changed since it was sealed, or the sealed value was altered (it is bound to: id, kind, account, region, role ARN)',
+    );
     const sealed = await b.sealedOf(legacyRole.id);
     const report = await rotate(b, [NEW]);
     expect(report.code).toBe(1);
@@ -164,7 +191,12 @@ describe('key rotation: file store', () => {
     sealedOf: async (connectionId) => read().records.find((r) => r.connection.id === connectionId)!.sealed,
     async editPublic(connectionId, fields) {
       const file = read();
-      write({ ...file, records: file.records.map((r) => (r.connection.id === connectionId ? { ...r, connection: { ...r.connection, ...fields } as Connection } : r)) });
+      write({
+        ...file,
+        records: file.records.map((r) =>
+          r.connection.id === connectionId ? { ...r, connection: { ...r.connection, ...fields } as Connection } : r,
+        ),
+      });
     },
     env: { SWITCHYARD_DATA_DIR: dataDir },
   };
@@ -183,17 +215,27 @@ describe('key rotation: PostgreSQL store', () => {
     client = new pg.Client({ connectionString: url });
     await client.connect();
     backend = {
-      open: (keys) => openConnectionStore({ dataDir: mkdtempSync(join(tmpdir(), 'switchyard-rotation-pg-')), databaseUrl: url, encryptionKeys: keys }),
+      open: (keys) =>
+        openConnectionStore({ dataDir: mkdtempSync(join(tmpdir(), 'switchyard-rotation-pg-')), databaseUrl: url, encryptionKeys: keys }),
       async insertLegacy(connection, sealed) {
         const { id: connectionId, kind, createdAt, ...fields } = connection;
-        await client.query('INSERT INTO switchyard_connections (id, kind, public, sealed, created_at) VALUES ($1, $2, $3, $4, $5)',
-          [connectionId, kind, JSON.stringify(fields), sealed, createdAt]);
+        await client.query('INSERT INTO switchyard_connections (id, kind, public, sealed, created_at) VALUES ($1, $2, $3, $4, $5)', [
+          connectionId,
+          kind,
+          JSON.stringify(fields),
+          sealed,
+          createdAt,
+        ]);
       },
       async sealedOf(connectionId) {
-        return (await client.query<{ sealed: string }>('SELECT sealed FROM switchyard_connections WHERE id = $1', [connectionId])).rows[0]!.sealed;
+        return (await client.query<{ sealed: string }>('SELECT sealed FROM switchyard_connections WHERE id = $1', [connectionId])).rows[0]!
+          .sealed;
       },
       async editPublic(connectionId, fields) {
-        await client.query('UPDATE switchyard_connections SET public = public || $1::jsonb WHERE id = $2', [JSON.stringify(fields), connectionId]);
+        await client.query('UPDATE switchyard_connections SET public = public || $1::jsonb WHERE id = $2', [
+          JSON.stringify(fields),
+          connectionId,
+        ]);
       },
       env: { DATABASE_URL: url, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-rotation-pg-')) },
     };

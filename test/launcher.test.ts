@@ -24,8 +24,12 @@ async function launch(env: Record<string, string>): Promise<Launched> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 90_000;
   while (!/API\s+(http:\S+)/.test(output)) {
@@ -64,21 +68,33 @@ describe('npm start launcher', () => {
     const ui = await fetch(`http://localhost:${env.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
 
-    const probe = await json(await fetch(`${first.apiUrl}/api/v1/system/worker-probe`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } }));
+    const probe = await json(
+      await fetch(`${first.apiUrl}/api/v1/system/worker-probe`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } }),
+    );
     expect(probe.code).toBe(200);
 
     // A deployment of the sandbox's demo service, left waiting at the gate.
-    const call = async (apiUrl: string, method: string, path: string, body?: unknown) => json(await fetch(`${apiUrl}${path}`, {
-      method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }));
+    const call = async (apiUrl: string, method: string, path: string, body?: unknown) =>
+      json(
+        await fetch(`${apiUrl}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
     const connections = (await call(first.apiUrl, 'GET', '/api/v1/connections')).data;
     const deployed = await call(first.apiUrl, 'POST', '/api/v1/deploy', {
-      githubConnectionId: connections.github[0].connectionId, awsConnectionId: connections.aws[0].connectionId,
-      owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version: 'v1.2.3',
+      githubConnectionId: connections.github[0].connectionId,
+      awsConnectionId: connections.aws[0].connectionId,
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      version: 'v1.2.3',
     });
     expect(deployed.code, JSON.stringify(deployed)).toBe(200);
     const deploymentId: string = deployed.data.deploymentId;
-    const statusAt = async (apiUrl: string) => (await call(apiUrl, 'GET', `/api/v1/deploy/${deploymentId}/result`)).data?.status as string | undefined;
+    const statusAt = async (apiUrl: string) =>
+      (await call(apiUrl, 'GET', `/api/v1/deploy/${deploymentId}/result`)).data?.status as string | undefined;
     await expect.poll(() => statusAt(first.apiUrl), { timeout: 60_000, interval: 300 }).toBe('DEPLOYMENT_READY');
 
     first.child.kill('SIGINT');
@@ -91,7 +107,10 @@ describe('npm start launcher', () => {
     expect(second.output()).toContain('Admin key    stored in');
     // The probe workflow from the first run is still in the SQLite-backed server, and the stored
     // admin key still works.
-    const again = await fetch(`${second.apiUrl}/api/v1/system/worker-probe`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } });
+    const again = await fetch(`${second.apiUrl}/api/v1/system/worker-probe`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
     expect(again.status).toBe(200);
     const { Connection, Client } = await import('@temporalio/client');
     const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_PORT}` });

@@ -35,9 +35,22 @@ describe('metrics', () => {
     temporal = await connectClient();
     sandbox = await startSandbox({ stepMs: 20, serviceName: `svc-${taskQueue}` });
     const encryptionKey = randomBytes(32).toString('base64');
-    const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_ENCRYPTION_KEY: encryptionKey, SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-metrics-')) });
+    const config = loadConfig({
+      SWITCHYARD_SANDBOX: 'true',
+      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
+      SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-metrics-')),
+    });
     const services = sandboxApiServices(config, sandbox);
-    app = buildTestApp(temporal.client, taskQueue, { deploy: services.deploy, metricsKey: METRICS_KEY, distribution: { retryWindowMs: 60_000, retryBackoffMs: 100, syncWaitMs: 15_000 } }, { config, sandbox });
+    app = buildTestApp(
+      temporal.client,
+      taskQueue,
+      {
+        deploy: services.deploy,
+        metricsKey: METRICS_KEY,
+        distribution: { retryWindowMs: 60_000, retryBackoffMs: 100, syncWaitMs: 15_000 },
+      },
+      { config, sandbox },
+    );
     const port = await freePort();
     workerMetricsUrl = `http://127.0.0.1:${port}/metrics`;
     const naver = sandboxChannelEndpoints(sandbox.channels).partners.NAVER_BLOG;
@@ -72,75 +85,89 @@ describe('metrics', () => {
     }
   });
 
-  it('scrapes SDK metrics from the worker and latency and business metrics from the API after a deployment and a distribution', { timeout: 120_000 }, async () => {
-    const api = client(app);
-    const connection = await api.connect();
-    const started = await api.deploy(connection);
-    expect(started.status).toBe(200);
-    const id: string = started.body.data.deploymentId;
-    await api.reach(id, 'DEPLOYMENT_READY');
-    // At the gate (read through /result): one waiting, its time left under the switch timeout.
-    const service = canonicalServiceKey(sandbox.target.cluster, sandbox.target.service);
-    const atGate = await (await scrape(METRICS_KEY)).text();
-    expect(atGate).toContain(`switchyard_gate_waiting{service="${service}"} 1`);
-    const left = Number(new RegExp(`switchyard_gate_wait_remaining_seconds\\{service="${service}"\\} ([\\d.e+]+)`).exec(atGate)?.[1]);
-    expect(left).toBeGreaterThan(0);
-    expect(left).toBeLessThanOrEqual(loadConfig({}).deploy.limits.switchTimeoutMs / 1000);
-    expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
-    await api.reach(id, 'COMPLETED');
-    expect(sandbox.aws.state.counters.deploymentsCreated.get(`${sandbox.target.codeDeployApplication}/${sandbox.target.codeDeployGroup}`)).toBe(1);
+  it(
+    'scrapes SDK metrics from the worker and latency and business metrics from the API after a deployment and a distribution',
+    { timeout: 120_000 },
+    async () => {
+      const api = client(app);
+      const connection = await api.connect();
+      const started = await api.deploy(connection);
+      expect(started.status).toBe(200);
+      const id: string = started.body.data.deploymentId;
+      await api.reach(id, 'DEPLOYMENT_READY');
+      // At the gate (read through /result): one waiting, its time left under the switch timeout.
+      const service = canonicalServiceKey(sandbox.target.cluster, sandbox.target.service);
+      const atGate = await (await scrape(METRICS_KEY)).text();
+      expect(atGate).toContain(`switchyard_gate_waiting{service="${service}"} 1`);
+      const left = Number(new RegExp(`switchyard_gate_wait_remaining_seconds\\{service="${service}"\\} ([\\d.e+]+)`).exec(atGate)?.[1]);
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(loadConfig({}).deploy.limits.switchTimeoutMs / 1000);
+      expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
+      await api.reach(id, 'COMPLETED');
+      expect(
+        sandbox.aws.state.counters.deploymentsCreated.get(`${sandbox.target.codeDeployApplication}/${sandbox.target.codeDeployGroup}`),
+      ).toBe(1);
 
-    const eventId = `evt-${randomUUID().slice(0, 8)}`;
-    const distributed = await app.request('/api/distribution/distribute', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...authHeader('deployer') },
-      body: JSON.stringify({ eventId, contentUrls: CONTENT_URLS, channels: [{ type: 'NAVER_BLOG', config: { title: 'metrics' } }, { type: 'KAKAO_CHANNEL' }] }),
-    });
-    expect(distributed.status).toBe(200);
-    expect(await distributed.json()).toMatchObject({ status: 'PARTIAL_FAILURE' });
+      const eventId = `evt-${randomUUID().slice(0, 8)}`;
+      const distributed = await app.request('/api/distribution/distribute', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authHeader('deployer') },
+        body: JSON.stringify({
+          eventId,
+          contentUrls: CONTENT_URLS,
+          channels: [{ type: 'NAVER_BLOG', config: { title: 'metrics' } }, { type: 'KAKAO_CHANNEL' }],
+        }),
+      });
+      expect(distributed.status).toBe(200);
+      expect(await distributed.json()).toMatchObject({ status: 'PARTIAL_FAILURE' });
 
-    const res = await scrape(METRICS_KEY);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await res.text();
-    // Latency by route template, never by raw path (the deployment id is not in any label).
-    expect(text).toMatch(/switchyard_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/deploy\/:id\/result",status="200"\} [1-9]/);
-    expect(text).toMatch(/switchyard_http_request_duration_seconds_bucket\{le="0\.1",method="POST",route="\/api\/distribution\/distribute",status="200"\} \d/);
-    expect(text).not.toContain(id);
-    expect(text).not.toContain(eventId);
-    // The earlier counters keep their information.
-    expect(text).toMatch(/switchyard_http_requests_total\{method="GET",status="4xx"\} \d/);
-    expect(text).toContain('switchyard_build_info{version="test"} 1');
-    expect(text).toMatch(/switchyard_websocket_clients 0/);
-    expect(text).toMatch(/switchyard_event_queries_total \d+/);
-    // Node's own figures, once per process.
-    expect(text).toMatch(/switchyard_api_process_resident_memory_bytes \d+/);
-    expect(text).toMatch(/switchyard_api_nodejs_eventloop_lag_seconds [\d.e-]+/);
-    // The business: one of each, with labels.
-    expect(text).toContain(`switchyard_deployments_started_total{service="${service}",admission="started"} 1`);
-    expect(text).toContain(`switchyard_deployments_finished_total{service="${service}",outcome="COMPLETED"} 1`);
-    expect(text).toContain(`switchyard_approvals_total{service="${service}",switched="true"} 1`);
-    expect(text).toContain(`switchyard_deployment_gate_seconds_count{service="${service}"} 1`);
-    expect(text).toContain(`switchyard_deployment_queue_depth{service="${service}"} 0`);
-    expect(text).toContain('switchyard_distributions_started_total 1');
-    expect(text).toContain('switchyard_channel_publishes_total{channel="NAVER_BLOG",outcome="success"} 1');
-    expect(text).toContain('switchyard_channel_publishes_total{channel="KAKAO_CHANNEL",outcome="failure"} 1');
+      const res = await scrape(METRICS_KEY);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      // Latency by route template, never by raw path (the deployment id is not in any label).
+      expect(text).toMatch(
+        /switchyard_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/deploy\/:id\/result",status="200"\} [1-9]/,
+      );
+      expect(text).toMatch(
+        /switchyard_http_request_duration_seconds_bucket\{le="0\.1",method="POST",route="\/api\/distribution\/distribute",status="200"\} \d/,
+      );
+      expect(text).not.toContain(id);
+      expect(text).not.toContain(eventId);
+      // The earlier counters keep their information.
+      expect(text).toMatch(/switchyard_http_requests_total\{method="GET",status="4xx"\} \d/);
+      expect(text).toContain('switchyard_build_info{version="test"} 1');
+      expect(text).toMatch(/switchyard_websocket_clients 0/);
+      expect(text).toMatch(/switchyard_event_queries_total \d+/);
+      // Node's own figures, once per process.
+      expect(text).toMatch(/switchyard_api_process_resident_memory_bytes \d+/);
+      expect(text).toMatch(/switchyard_api_nodejs_eventloop_lag_seconds [\d.e-]+/);
+      // The business: one of each, with labels.
+      expect(text).toContain(`switchyard_deployments_started_total{service="${service}",admission="started"} 1`);
+      expect(text).toContain(`switchyard_deployments_finished_total{service="${service}",outcome="COMPLETED"} 1`);
+      expect(text).toContain(`switchyard_approvals_total{service="${service}",switched="true"} 1`);
+      expect(text).toContain(`switchyard_deployment_gate_seconds_count{service="${service}"} 1`);
+      expect(text).toContain(`switchyard_deployment_queue_depth{service="${service}"} 0`);
+      expect(text).toContain('switchyard_distributions_started_total 1');
+      expect(text).toContain('switchyard_channel_publishes_total{channel="NAVER_BLOG",outcome="success"} 1');
+      expect(text).toContain('switchyard_channel_publishes_total{channel="KAKAO_CHANNEL",outcome="failure"} 1');
 
-    // The worker's SDK metrics (Temporal core's names), from the production entry's endpoint.
-    const sdk = await (await fetch(workerMetricsUrl)).text();
-    expect(sdk).toMatch(/temporal_worker_task_slots_available\{[^}]*task_queue="[^"]*metrics[^"]*"/);
-    expect(sdk).toMatch(/temporal_activity_execution_latency[^\n]*service="switchyard-worker"/);
-    expect(sdk).toMatch(/temporal_workflow_completed/);
-    // The channel circuits, from the worker through the runtime's meter: used channels, closed.
-    expect(sdk).toMatch(/switchyard_channel_circuit_open_until_seconds\{channel="NAVER_BLOG",service="switchyard-worker"\} 0/);
-    expect(sdk).toMatch(/switchyard_channel_circuit_openings_total\{channel="NAVER_BLOG",service="switchyard-worker"\} 0/);
-    // Switched: the gate is no longer waited at.
-    expect(text).not.toMatch(/switchyard_gate_waiting\{/);
+      // The worker's SDK metrics (Temporal core's names), from the production entry's endpoint.
+      const sdk = await (await fetch(workerMetricsUrl)).text();
+      expect(sdk).toMatch(/temporal_worker_task_slots_available\{[^}]*task_queue="[^"]*metrics[^"]*"/);
+      expect(sdk).toMatch(/temporal_activity_execution_latency[^\n]*service="switchyard-worker"/);
+      expect(sdk).toMatch(/temporal_workflow_completed/);
+      // The channel circuits, from the worker through the runtime's meter: used channels, closed.
+      expect(sdk).toMatch(/switchyard_channel_circuit_open_until_seconds\{channel="NAVER_BLOG",service="switchyard-worker"\} 0/);
+      expect(sdk).toMatch(/switchyard_channel_circuit_openings_total\{channel="NAVER_BLOG",service="switchyard-worker"\} 0/);
+      // Switched: the gate is no longer waited at.
+      expect(text).not.toMatch(/switchyard_gate_waiting\{/);
 
-    // Every metric the Grafana dashboard and the Prometheus rules read is really exported.
-    const exported = new Set([...exportedMetrics(text), ...exportedMetrics(sdk)]);
-    const referenced = referencedMetrics();
-    expect(referenced.length).toBeGreaterThan(15);
-    expect(referenced.filter((name) => !exported.has(name))).toEqual([]);
-  });
+      // Every metric the Grafana dashboard and the Prometheus rules read is really exported.
+      const exported = new Set([...exportedMetrics(text), ...exportedMetrics(sdk)]);
+      const referenced = referencedMetrics();
+      expect(referenced.length).toBeGreaterThan(15);
+      expect(referenced.filter((name) => !exported.has(name))).toEqual([]);
+    },
+  );
 });

@@ -7,7 +7,9 @@ import { connectClient } from './support/temporal.js';
 
 describe('OpenAPI document', () => {
   let temporal: Awaited<ReturnType<typeof connectClient>>;
-  beforeAll(async () => { temporal = await connectClient(); });
+  beforeAll(async () => {
+    temporal = await connectClient();
+  });
   afterAll(async () => temporal?.close());
 
   it('validates as OpenAPI 3.1 and lists the public and protected routes', async () => {
@@ -19,10 +21,22 @@ describe('OpenAPI document', () => {
     const result = await new Validator().validate(doc);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/healthz', '/livez', '/readyz', '/api/v1/system/worker-probe', '/api/v1/deploy', '/api/v1/deploy/{id}/events', '/api/v1/deploy/{id}/switch',
-      '/api/v1/deploy/{id}/result', '/api/distribution/distribute', '/api/distribution/{eventId}/status', '/api/distribution/{eventId}/retry', '/ws',
-    ]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/healthz',
+        '/livez',
+        '/readyz',
+        '/api/v1/system/worker-probe',
+        '/api/v1/deploy',
+        '/api/v1/deploy/{id}/events',
+        '/api/v1/deploy/{id}/switch',
+        '/api/v1/deploy/{id}/result',
+        '/api/distribution/distribute',
+        '/api/distribution/{eventId}/status',
+        '/api/distribution/{eventId}/retry',
+        '/ws',
+      ]),
+    );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

@@ -47,7 +47,9 @@ describe('API probes', () => {
 
   describe('with Temporal up', () => {
     let temporal: Awaited<ReturnType<typeof connectClient>>;
-    beforeAll(async () => { temporal = await connectClient(); });
+    beforeAll(async () => {
+      temporal = await connectClient();
+    });
     afterAll(async () => temporal?.close());
 
     it('/readyz answers 503 while no worker polls the task queue', async () => {

@@ -47,19 +47,36 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
     const service = engine === 'ECS' ? `pd-${randomBytes(3).toString('hex')}` : target.service;
     const cluster = engine === 'ECS' ? 'native' : target.cluster;
     // The build pushes to the repository, as the real workflow's docker push needs it to exist.
-    if (!worker.sandbox.aws.state.ecr.summary().some((r) => r.name === repository)) worker.sandbox.aws.state.ecr.createRepository(repository);
-    if (engine === 'ECS') seedEcsNativeService(worker.sandbox.aws.state, { cluster, service, containerName: target.containerName, containerPort: target.containerPort, image: `${repository}:v1` });
+    if (!worker.sandbox.aws.state.ecr.summary().some((r) => r.name === repository))
+      worker.sandbox.aws.state.ecr.createRepository(repository);
+    if (engine === 'ECS')
+      seedEcsNativeService(worker.sandbox.aws.state, {
+        cluster,
+        service,
+        containerName: target.containerName,
+        containerPort: target.containerPort,
+        image: `${repository}:v1`,
+      });
     const planned = planRelease(strategy, engine);
     if (!planned.ok) throw new Error(planned.message);
     const { blueUrl, greenUrl } = engine === 'ECS' ? blueGreenUrls(worker.sandbox.aws.url, cluster, service) : target;
     const id = `dep_pd${randomBytes(4).toString('hex')}`;
     const handle = await temporal.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
-      taskQueue, workflowId: id, workflowExecutionTimeout: 4 * 60_000,
-      args: [deploymentInput(id, {
-        ...connection, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', limits: LIMITS,
-        target: { ...target, cluster, service, ecrRepository: repository, blueUrl, greenUrl },
-        approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, watch: WATCH }, release: planned.plan,
-      })],
+      taskQueue,
+      workflowId: id,
+      workflowExecutionTimeout: 4 * 60_000,
+      args: [
+        deploymentInput(id, {
+          ...connection,
+          owner: SANDBOX_SERVICE.owner,
+          repo: SANDBOX_SERVICE.repo,
+          branch: 'main',
+          limits: LIMITS,
+          target: { ...target, cluster, service, ecrRepository: repository, blueUrl, greenUrl },
+          approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, watch: WATCH },
+          release: planned.plan,
+        }),
+      ],
     });
     return { handle, service };
   };
@@ -67,14 +84,23 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
   type Handle = Awaited<ReturnType<typeof releaseTo>>['handle'];
   const waitFor = async (h: Handle, until: (s: DeploymentSnapshot) => boolean) => {
     let last: DeploymentSnapshot | undefined;
-    await expect.poll(async () => { last = await h.query(deploymentSnapshotQuery); return until(last) || ['FAILED', 'ROLLED_BACK', 'COMPLETED'].includes(last.status); }, { timeout: 90_000, interval: 100 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          last = await h.query(deploymentSnapshotQuery);
+          return until(last) || ['FAILED', 'ROLLED_BACK', 'COMPLETED'].includes(last.status);
+        },
+        { timeout: 90_000, interval: 100 },
+      )
+      .toBe(true);
     expect(until(last!), JSON.stringify(last)).toBe(true);
     return last!;
   };
-  const steps = async (h: Handle) => (await h.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'step').map((e) => e.details['weight']);
+  const steps = async (h: Handle) =>
+    (await h.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'step').map((e) => e.details['weight']);
   const started = (service: string) => worker.sandbox.aws.state.ecs.counters.serviceDeploymentsStarted.toJSON()[`native/${service}`];
 
-  it('ECS canary: the gate (a PAUSE hook), then 10 % with ECS\'s bake, then 100 %: completes on green', async () => {
+  it("ECS canary: the gate (a PAUSE hook), then 10 % with ECS's bake, then 100 %: completes on green", async () => {
     const { handle, service } = await releaseToEcs({ type: 'canary', percent: 10, bakeMinutes: 1 }, 'pd-canary');
     const gate = await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
     expect(gate).toMatchObject({ strategy: 'canary', currentStep: 0, trafficWeight: 0 });
@@ -90,17 +116,60 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
     await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
     await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
     const result = await handle.result();
-    expect(result, JSON.stringify(result)).toMatchObject({ status: 'ROLLED_BACK', finalService: 'blue', currentStep: 1, decision: { by: 'switchyard', via: 'workflow' } });
+    expect(result, JSON.stringify(result)).toMatchObject({
+      status: 'ROLLED_BACK',
+      finalService: 'blue',
+      currentStep: 1,
+      decision: { by: 'switchyard', via: 'workflow' },
+    });
     expect(result.decision?.reason).toMatch(/^analysis: green error rate/);
     // One service deployment, no second one started by a retry.
     expect(started(service)).toBe(1);
   }, 120_000);
 
-  const cases: Array<{ name: string; engine: ReleaseEngine; strategy: ReleaseStrategy; weights: number[]; degradeAt: number; repository: string; config?: [string, string] }> = [
-    { name: 'CodeDeploy canary (a custom TimeBasedCanary config)', engine: 'CODE_DEPLOY', strategy: { type: 'canary', percent: 10, bakeMinutes: 1 }, weights: [10, 100], degradeAt: 10, repository: 'pd-cd-canary', config: ['Switchyard.ECSCanary10Percent1Minutes', 'TimeBasedCanary'] },
-    { name: 'CodeDeploy linear (a custom TimeBasedLinear config)', engine: 'CODE_DEPLOY', strategy: { type: 'linear', stepPercent: 50, intervalMinutes: 1 }, weights: [50, 100], degradeAt: 50, repository: 'pd-cd-linear', config: ['Switchyard.ECSLinear50PercentEvery1Minutes', 'TimeBasedLinear'] },
-    { name: 'ECS blue/green with the PAUSE hook as the gate', engine: 'ECS', strategy: { type: 'blueGreen' }, weights: [100], degradeAt: 0, repository: 'pd-ecs-bg' },
-    { name: 'ECS linear', engine: 'ECS', strategy: { type: 'linear', stepPercent: 34, intervalMinutes: 1 }, weights: [34, 68, 100], degradeAt: 68, repository: 'pd-ecs-linear' },
+  const cases: Array<{
+    name: string;
+    engine: ReleaseEngine;
+    strategy: ReleaseStrategy;
+    weights: number[];
+    degradeAt: number;
+    repository: string;
+    config?: [string, string];
+  }> = [
+    {
+      name: 'CodeDeploy canary (a custom TimeBasedCanary config)',
+      engine: 'CODE_DEPLOY',
+      strategy: { type: 'canary', percent: 10, bakeMinutes: 1 },
+      weights: [10, 100],
+      degradeAt: 10,
+      repository: 'pd-cd-canary',
+      config: ['Switchyard.ECSCanary10Percent1Minutes', 'TimeBasedCanary'],
+    },
+    {
+      name: 'CodeDeploy linear (a custom TimeBasedLinear config)',
+      engine: 'CODE_DEPLOY',
+      strategy: { type: 'linear', stepPercent: 50, intervalMinutes: 1 },
+      weights: [50, 100],
+      degradeAt: 50,
+      repository: 'pd-cd-linear',
+      config: ['Switchyard.ECSLinear50PercentEvery1Minutes', 'TimeBasedLinear'],
+    },
+    {
+      name: 'ECS blue/green with the PAUSE hook as the gate',
+      engine: 'ECS',
+      strategy: { type: 'blueGreen' },
+      weights: [100],
+      degradeAt: 0,
+      repository: 'pd-ecs-bg',
+    },
+    {
+      name: 'ECS linear',
+      engine: 'ECS',
+      strategy: { type: 'linear', stepPercent: 34, intervalMinutes: 1 },
+      weights: [34, 68, 100],
+      degradeAt: 68,
+      repository: 'pd-ecs-linear',
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: completes through every step`, async () => {
@@ -108,12 +177,21 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
       await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
       await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
       const result = await handle.result();
-      expect(result, JSON.stringify(result)).toMatchObject({ status: 'COMPLETED', finalService: 'green', currentStep: c.weights.length, trafficWeight: 100 });
+      expect(result, JSON.stringify(result)).toMatchObject({
+        status: 'COMPLETED',
+        finalService: 'green',
+        currentStep: c.weights.length,
+        trafficWeight: 100,
+      });
       const seen = await steps(handle);
       expect(seen.at(-1)).toBe(100);
       expect(seen.length).toBe(c.weights.length);
       // CodeDeploy: the custom configuration was created first (once: the second release finds it).
-      if (c.config) expect(worker.sandbox.aws.state.codedeploy.configs.find(c.config[0])).toMatchObject({ predefined: false, trafficRoutingConfig: { type: c.config[1] } });
+      if (c.config)
+        expect(worker.sandbox.aws.state.codedeploy.configs.find(c.config[0])).toMatchObject({
+          predefined: false,
+          trafficRoutingConfig: { type: c.config[1] },
+        });
     }, 120_000);
 
     // Blue/green degrading at 0 % fails its health probes before the gate: nothing to walk.
@@ -123,7 +201,12 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
       await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
       await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
       const result = await handle.result();
-      expect(result, JSON.stringify(result)).toMatchObject({ status: 'ROLLED_BACK', finalService: 'blue', currentStep: c.weights.indexOf(c.degradeAt) + 1, decision: { by: 'switchyard', via: 'workflow' } });
+      expect(result, JSON.stringify(result)).toMatchObject({
+        status: 'ROLLED_BACK',
+        finalService: 'blue',
+        currentStep: c.weights.indexOf(c.degradeAt) + 1,
+        decision: { by: 'switchyard', via: 'workflow' },
+      });
       expect(result.decision?.reason).toMatch(/^analysis: green error rate/);
     }, 120_000);
   }
@@ -146,47 +229,99 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
     await waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
     await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
     const result = await handle.result();
-    expect(result, JSON.stringify(result)).toMatchObject({ status: 'ROLLED_BACK', currentStep: 1, trafficWeight: 10, decision: { by: 'switchyard', via: 'workflow' } });
+    expect(result, JSON.stringify(result)).toMatchObject({
+      status: 'ROLLED_BACK',
+      currentStep: 1,
+      trafficWeight: 10,
+      decision: { by: 'switchyard', via: 'workflow' },
+    });
   }, 120_000);
 
   it('startRelease retried after a crash finds its deployment instead of starting another (both engines)', async () => {
     const { services, config } = worker;
-    const activities = createReleaseActivities(createDeployClients(services.connections, services.deployEndpoints), { pollMs: config.deploy.pollMs });
+    const activities = createReleaseActivities(createDeployClients(services.connections, services.deployEndpoints), {
+      pollMs: config.deploy.pollMs,
+    });
     // Temporal's own activity context (the activities log through it); each call is one attempt.
     const attempt = new MockActivityEnvironment();
     const release = {
-      startRelease: (input: Parameters<typeof activities.startRelease>[0]) => attempt.run(activities.startRelease, input) as ReturnType<typeof activities.startRelease>,
-      rollBackRelease: (input: Parameters<typeof activities.rollBackRelease>[0]) => attempt.run(activities.rollBackRelease, input) as ReturnType<typeof activities.rollBackRelease>,
+      startRelease: (input: Parameters<typeof activities.startRelease>[0]) =>
+        attempt.run(activities.startRelease, input) as ReturnType<typeof activities.startRelease>,
+      rollBackRelease: (input: Parameters<typeof activities.rollBackRelease>[0]) =>
+        attempt.run(activities.rollBackRelease, input) as ReturnType<typeof activities.rollBackRelease>,
     };
     const state = worker.sandbox.aws.state;
     const { target } = worker.sandbox;
     // ECS: the same stamped task definition, twice: one service deployment.
     const service = `pd-${randomBytes(3).toString('hex')}`;
-    seedEcsNativeService(state, { cluster: 'native', service, containerName: target.containerName, containerPort: target.containerPort, image: 'repo/app:v1' });
+    seedEcsNativeService(state, {
+      cluster: 'native',
+      service,
+      containerName: target.containerName,
+      containerPort: target.containerPort,
+      image: 'repo/app:v1',
+    });
     const taskDefinitionArn = state.ecs.registerTaskDefinition({
-      family: service, containerDefinitions: [{ name: target.containerName, image: 'repo/app:v2', essential: true, portMappings: [{ containerPort: target.containerPort, protocol: 'tcp' }] }],
-      networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
+      family: service,
+      containerDefinitions: [
+        {
+          name: target.containerName,
+          image: 'repo/app:v2',
+          essential: true,
+          portMappings: [{ containerPort: target.containerPort, protocol: 'tcp' }],
+        },
+      ],
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
     }).arn;
     const ecsPlan = planRelease({ type: 'canary', percent: 10, bakeMinutes: 1 }, 'ECS');
     if (!ecsPlan.ok) throw new Error(ecsPlan.message);
     const ecsInput = {
-      awsConnectionId: connection.awsConnectionId, plan: ecsPlan.plan,
-      cluster: 'native', service, application: '', group: '', taskDefinitionArn, containerName: target.containerName, containerPort: target.containerPort, deploymentId: `dep_${randomBytes(5).toString('hex')}`,
+      awsConnectionId: connection.awsConnectionId,
+      plan: ecsPlan.plan,
+      cluster: 'native',
+      service,
+      application: '',
+      group: '',
+      taskDefinitionArn,
+      containerName: target.containerName,
+      containerPort: target.containerPort,
+      deploymentId: `dep_${randomBytes(5).toString('hex')}`,
     };
     const first = await release.startRelease(ecsInput);
     const again = await release.startRelease(ecsInput);
     expect(again.releaseId).toBe(first.releaseId);
     expect(state.ecs.counters.serviceDeploymentsStarted.toJSON()[`native/${service}`]).toBe(1);
-    await release.rollBackRelease({ awsConnectionId: connection.awsConnectionId, engine: 'ECS', releaseId: first.releaseId, reason: 'test' });
+    await release.rollBackRelease({
+      awsConnectionId: connection.awsConnectionId,
+      engine: 'ECS',
+      releaseId: first.releaseId,
+      reason: 'test',
+    });
     // CodeDeploy: the marker in the description finds the first deployment.
     const cdPlan = planRelease({ type: 'linear', stepPercent: 50, intervalMinutes: 1 }, 'CODE_DEPLOY');
     if (!cdPlan.ok) throw new Error(cdPlan.message);
     const before = state.codedeploy.deployments.size;
-    const cdInput = { ...ecsInput, plan: cdPlan.plan, cluster: target.cluster, service: target.service, application: target.codeDeployApplication, group: target.codeDeployGroup, deploymentId: `dep_${randomBytes(5).toString('hex')}` };
+    const cdInput = {
+      ...ecsInput,
+      plan: cdPlan.plan,
+      cluster: target.cluster,
+      service: target.service,
+      application: target.codeDeployApplication,
+      group: target.codeDeployGroup,
+      deploymentId: `dep_${randomBytes(5).toString('hex')}`,
+    };
     const cdFirst = await release.startRelease(cdInput);
     const cdAgain = await release.startRelease(cdInput);
     expect(cdAgain.releaseId).toBe(cdFirst.releaseId);
     expect(state.codedeploy.deployments.size).toBe(before + 1);
-    await release.rollBackRelease({ awsConnectionId: connection.awsConnectionId, engine: 'CODE_DEPLOY', releaseId: cdFirst.releaseId, reason: 'test' });
+    await release.rollBackRelease({
+      awsConnectionId: connection.awsConnectionId,
+      engine: 'CODE_DEPLOY',
+      releaseId: cdFirst.releaseId,
+      reason: 'test',
+    });
   }, 60_000);
 });

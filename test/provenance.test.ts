@@ -46,8 +46,10 @@ describe('provenance from commit to running task', () => {
       const refused = await suite.api.deploy(connection, { version });
       expect(refused.status).toBe(400);
       expect(refused.body).toMatchObject({ status: 400, error: 'Deployment Error', version, commitSha: fork });
-      expect(refused.body.message).toBe(`Commit ${fork.slice(0, 12)} is not on branch main of switchyard-demo/panda-api nor in any of its 2 newest tags: `
-        + "only commits reachable from the deployment's branch or a tag of the connected repository are deployed (GitHub also serves commits pushed to forks, which are refused)");
+      expect(refused.body.message).toBe(
+        `Commit ${fork.slice(0, 12)} is not on branch main of switchyard-demo/panda-api nor in any of its 2 newest tags: ` +
+          "only commits reachable from the deployment's branch or a tag of the connected repository are deployed (GitHub also serves commits pushed to forks, which are refused)",
+      );
     }
     // Named as the deployment's branch, a branch that does not contain it changes nothing.
     expect((await suite.api.deploy(connection, { branch: 'develop', version: fork })).status).toBe(400);
@@ -62,11 +64,25 @@ describe('provenance from commit to running task', () => {
     const connection = await suite.api.connect();
     const before = effects();
     const fork = forkCommit();
-    const { deploymentId } = await ungated.start({
-      ...connection, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version: fork,
-    }, 'test');
+    const { deploymentId } = await ungated.start(
+      {
+        ...connection,
+        owner: SANDBOX_SERVICE.owner,
+        repo: SANDBOX_SERVICE.repo,
+        branch: 'main',
+        version: fork,
+      },
+      'test',
+    );
     const result = await suite.api.settle(deploymentId, ENDED);
-    expect(result).toMatchObject({ status: 'FAILED', stage: 1, errorCode: 'DOCKER_BUILD_FAILED', commitSha: null, imageDigest: null, taskDefinitionArn: null });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      stage: 1,
+      errorCode: 'DOCKER_BUILD_FAILED',
+      commitSha: null,
+      imageDigest: null,
+      taskDefinitionArn: null,
+    });
     expect(result.errorMessage).toContain(`Commit ${fork.slice(0, 12)} is not on branch main of switchyard-demo/panda-api`);
     expect(sandbox().github.state.dispatchCount(deploymentId)).toBe(0);
     expect(effects()).toEqual(before);
@@ -79,13 +95,21 @@ describe('provenance from commit to running task', () => {
     expect([200, 202]).toContain(started.status); // 202: queued until the admission hears the previous one closed
     const id = started.body.data.deploymentId as string;
     const result = await suite.api.settle(id, ENDED);
-    expect(result).toMatchObject({ status: 'FAILED', stage: 2, errorCode: 'DOCKER_BUILD_FAILED', taskDefinitionArn: null, imageDigest: null });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      stage: 2,
+      errorCode: 'DOCKER_BUILD_FAILED',
+      taskDefinitionArn: null,
+      imageDigest: null,
+    });
     const run = sandbox().github.state.runs.find((r) => r.inputs.correlation_id === id)!;
     const inEcr = ecrTag(run.inputs.ecr_repository!, run.inputs.image_tag!);
     expect(inEcr).toBeDefined();
     expect(inEcr).not.toBe(run.imageDigest);
-    expect(result.errorMessage).toBe(`Image ${run.inputs.ecr_repository}:${run.inputs.image_tag} in ECR is ${inEcr}, but the build pushed ${run.imageDigest}: `
-      + 'the tag was moved to other content after the build, and is not deployed');
+    expect(result.errorMessage).toBe(
+      `Image ${run.inputs.ecr_repository}:${run.inputs.image_tag} in ECR is ${inEcr}, but the build pushed ${run.imageDigest}: ` +
+        'the tag was moved to other content after the build, and is not deployed',
+    );
     expect(effects()).toEqual({ ...before, runs: before.runs + 1 });
   });
 
@@ -100,7 +124,10 @@ describe('provenance from commit to running task', () => {
     // Someone who may run workflows dispatches the build on develop with this deployment's id first.
     const octokit = new Octokit({ auth: SANDBOX_CREDENTIALS.githubToken, baseUrl: sandbox().github.url });
     await octokit.actions.createWorkflowDispatch({
-      owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, workflow_id: 'switchyard-build.yml', ref: 'develop',
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      workflow_id: 'switchyard-build.yml',
+      ref: 'develop',
       inputs: { correlation_id: id, ecr_repository: 'impostor', image_tag: 'impostor', aws_region: SANDBOX_CREDENTIALS.region },
     });
     await suite.api.reach(firstId, 'DEPLOYMENT_READY');
@@ -112,9 +139,18 @@ describe('provenance from commit to running task', () => {
     const impostor = sandbox().github.state.runs.find((run) => run.inputs.correlation_id === id)!;
     const main = pandaApi().branches.get('main')!.sha;
     expect(impostor.headSha).toBe(pandaApi().branches.get('develop')!.sha);
-    expect(result).toMatchObject({ status: 'FAILED', stage: 1, errorCode: 'DOCKER_BUILD_FAILED', commitSha: main, imageDigest: null, taskDefinitionArn: null });
-    expect(result.errorMessage).toBe(`GitHub Actions run ${impostor.id} built ${impostor.headSha.slice(0, 12)}, not the resolved commit ${main.slice(0, 12)} `
-      + '(the ref moved between resolving and dispatching): its image is not deployed; deploy again');
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      stage: 1,
+      errorCode: 'DOCKER_BUILD_FAILED',
+      commitSha: main,
+      imageDigest: null,
+      taskDefinitionArn: null,
+    });
+    expect(result.errorMessage).toBe(
+      `GitHub Actions run ${impostor.id} built ${impostor.headSha.slice(0, 12)}, not the resolved commit ${main.slice(0, 12)} ` +
+        '(the ref moved between resolving and dispatching): its image is not deployed; deploy again',
+    );
     // Ours was never dispatched (a run with its title existed), and nothing reached ECS or CodeDeploy.
     expect(sandbox().github.state.dispatchCount(id)).toBe(1);
     expect(effects()).toEqual(before);
@@ -152,11 +188,18 @@ describe('provenance from commit to running task', () => {
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(run).toMatchObject({ headSha: sha, imageDigest: digest });
     const repositoryUri = sandbox().aws.state.ecr.repository(ecrRepository).uri;
-    expect(ready).toMatchObject({ status: 'DEPLOYMENT_READY', commitSha: sha, imageDigest: digest, imageUri: `${repositoryUri}@${digest}` });
+    expect(ready).toMatchObject({
+      status: 'DEPLOYMENT_READY',
+      commitSha: sha,
+      imageDigest: digest,
+      imageUri: `${repositoryUri}@${digest}`,
+    });
 
     // The task definition green runs names the image by digest, not by a tag.
     const taskDefinition = sandbox().aws.state.ecs.findTaskDefinition(ready.taskDefinitionArn as string)!;
-    expect(taskDefinition.containerDefinitions.find((c) => c.name === sandbox().target.containerName)?.image).toBe(`${repositoryUri}@${digest}`);
+    expect(taskDefinition.containerDefinitions.find((c) => c.name === sandbox().target.containerName)?.image).toBe(
+      `${repositoryUri}@${digest}`,
+    );
 
     const { events } = await suite.client.workflow.getHandle(id).query(deploymentEventsQuery, 0);
     expect(events.some((e) => e.details?.commitSha === sha)).toBe(true);
@@ -166,11 +209,17 @@ describe('provenance from commit to running task', () => {
     expect(described.typedSearchAttributes.get(DeployCommitSha)).toBe(sha);
     expect(described.typedSearchAttributes.get(DeployImageDigest)).toBe(digest);
     const found: string[] = [];
-    await expect.poll(async () => {
-      found.length = 0;
-      for await (const execution of suite.client.workflow.list({ query: `DeployImageDigest = '${digest}'` })) found.push(execution.workflowId);
-      return found;
-    }, { timeout: 10_000 }).toEqual([id]);
+    await expect
+      .poll(
+        async () => {
+          found.length = 0;
+          for await (const execution of suite.client.workflow.list({ query: `DeployImageDigest = '${digest}'` }))
+            found.push(execution.workflowId);
+          return found;
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual([id]);
 
     expect((await suite.api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver')).status).toBe(200);
     await suite.api.settle(id, ENDED);

@@ -20,7 +20,9 @@ describe('release admission through Slack', () => {
   beforeAll(async () => {
     temporal = await connectClient();
     worker = await startSandboxWorker(taskQueue, {
-      DEPLOY_APPROVAL_POLICIES: JSON.stringify({ default: { strategy: { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] } } }),
+      DEPLOY_APPROVAL_POLICIES: JSON.stringify({
+        default: { strategy: { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] } },
+      }),
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_APPROVERS: DEPLOYER,
     });
@@ -38,7 +40,10 @@ describe('release admission through Slack', () => {
     const responseUrl = worker.sandbox.slack.state.newResponseUrl();
     const res = await postSlack(app, '/slack/commands', commandBody('/platform-deploy', 'v1.2.3', { userId: DEPLOYER, responseUrl }));
     expect(res.status).toBe(200);
-    const replies = async () => [JSON.stringify(await res.clone().json()), ...worker.sandbox.slack.state.responses(responseUrl).map((r) => String(r['text']))].join('\n');
+    const replies = async () =>
+      [JSON.stringify(await res.clone().json()), ...worker.sandbox.slack.state.responses(responseUrl).map((r) => String(r['text']))].join(
+        '\n',
+      );
     await expect.poll(replies, { timeout: 10_000 }).toContain('Release refused (codedeploy-no-approval-steps)');
     expect(sideEffects(worker.sandbox)).toEqual(before);
     expect((await temporal.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = 'deploymentWorkflow'`)).count).toBe(0);

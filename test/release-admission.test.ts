@@ -34,21 +34,44 @@ describe('release strategies at admission', () => {
     const services = sandboxApiServices(worker.config, worker.sandbox);
     api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
     const policies = approvalPolicies({ default: { strategy: approvalSteps } });
-    stepped = client(buildTestApp(temporal.client, taskQueue, { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, approvalPolicies: policies } } }, worker));
+    stepped = client(
+      buildTestApp(
+        temporal.client,
+        taskQueue,
+        { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, approvalPolicies: policies } } },
+        worker,
+      ),
+    );
     blind = client(buildTestApp(temporal.client, taskQueue, { deploy: { ...services.deploy, awsEndpoint: 'http://127.0.0.1:1' } }, worker));
     connection = await api.connect();
     const { aws, target } = worker.sandbox;
-    seedEcsNativeService(aws.state, { cluster: target.cluster, service: 'native-shop', containerName: target.containerName, containerPort: target.containerPort, image: 'nginx:1' });
+    seedEcsNativeService(aws.state, {
+      cluster: target.cluster,
+      service: 'native-shop',
+      containerName: target.containerName,
+      containerPort: target.containerPort,
+      image: 'nginx:1',
+    });
     // A second CodeDeploy-controlled service that the sandbox's deployment group does not deploy.
-    const family = aws.state.ecs.registerTaskDefinition({ family: 'other-shop', containerDefinitions: [{ name: 'app', image: 'nginx:1', essential: true }] });
-    aws.state.ecs.createService({ cluster: target.cluster, serviceName: 'other-shop', taskDefinition: family.arn, desiredCount: 1, deploymentController: { type: 'CODE_DEPLOY' } });
+    const family = aws.state.ecs.registerTaskDefinition({
+      family: 'other-shop',
+      containerDefinitions: [{ name: 'app', image: 'nginx:1', essential: true }],
+    });
+    aws.state.ecs.createService({
+      cluster: target.cluster,
+      serviceName: 'other-shop',
+      taskDefinition: family.arn,
+      desiredCount: 1,
+      deploymentController: { type: 'CODE_DEPLOY' },
+    });
   });
   afterAll(async () => {
     await worker?.stop();
     await temporal?.close();
   });
 
-  const workflows = async () => (await temporal.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = 'deploymentWorkflow'`)).count;
+  const workflows = async () =>
+    (await temporal.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = 'deploymentWorkflow'`)).count;
 
   /** Expects a 400 naming `rule`, and nothing set in motion. */
   async function expectRefused(deploy: () => ReturnType<ReturnType<typeof client>['deploy']>, rule: string) {
@@ -56,34 +79,69 @@ describe('release strategies at admission', () => {
     const started = await workflows();
     const answer = await deploy();
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ status: 400, error: 'Deployment Error', rule, message: expect.stringContaining(`Release refused (${rule})`) });
+    expect(answer.body).toMatchObject({
+      status: 400,
+      error: 'Deployment Error',
+      rule,
+      message: expect.stringContaining(`Release refused (${rule})`),
+    });
     expect(sideEffects(worker.sandbox)).toEqual(before);
     expect(await workflows()).toBe(started);
     return answer;
   }
 
   it('refuses approval steps on a CodeDeploy service, from the request or from the policy', async () => {
-    const fromRequest = await expectRefused(() => api.deploy(connection, { target: { strategy: approvalSteps } }), 'codedeploy-no-approval-steps');
+    const fromRequest = await expectRefused(
+      () => api.deploy(connection, { target: { strategy: approvalSteps } }),
+      'codedeploy-no-approval-steps',
+    );
     expect(fromRequest.body.message).toMatch(/cannot pause for an approval between steps/);
     await expectRefused(() => stepped.deploy(connection), 'codedeploy-no-approval-steps');
-    await expectRefused(() => api.deploy(connection, { target: { strategy: { type: 'steps', steps: [{ weight: 10, pause: { minutes: 5 } }, { weight: 50, pause: { minutes: 5 } }, { weight: 100 }] } } }), 'codedeploy-steps-shape');
+    await expectRefused(
+      () =>
+        api.deploy(connection, {
+          target: {
+            strategy: {
+              type: 'steps',
+              steps: [{ weight: 10, pause: { minutes: 5 } }, { weight: 50, pause: { minutes: 5 } }, { weight: 100 }],
+            },
+          },
+        }),
+      'codedeploy-steps-shape',
+    );
   });
 
   it('refuses a service or a group that does not match the request', async () => {
     await expectRefused(() => api.deploy(connection, { target: { service: 'ghost-shop' } }), 'service-not-found');
-    await expectRefused(() => api.deploy(connection, { target: { cluster: 'ghost-cluster', strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } }), 'service-not-found');
+    await expectRefused(
+      () => api.deploy(connection, { target: { cluster: 'ghost-cluster', strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } }),
+      'service-not-found',
+    );
     await expectRefused(() => api.deploy(connection, { target: { codeDeployGroup: 'no-such-group' } }), 'codedeploy-group-not-found');
     const mismatch = await expectRefused(() => api.deploy(connection, { target: { service: 'other-shop' } }), 'codedeploy-group-mismatch');
-    expect(mismatch.body.message).toContain(`deploys ${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}, not ${SANDBOX_SERVICE.cluster}/other-shop`);
+    expect(mismatch.body.message).toContain(
+      `deploys ${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}, not ${SANDBOX_SERVICE.cluster}/other-shop`,
+    );
   });
 
   it('refuses on an ECS-native service what ECS cannot run', async () => {
-    await expectRefused(() => api.deploy(connection, { target: { service: 'native-shop', strategy: { type: 'steps', steps: [{ weight: 1, pause: { minutes: 1 } }, { weight: 50 }, { weight: 100 }] } } }), 'ecs-linear-step-too-small');
+    await expectRefused(
+      () =>
+        api.deploy(connection, {
+          target: {
+            service: 'native-shop',
+            strategy: { type: 'steps', steps: [{ weight: 1, pause: { minutes: 1 } }, { weight: 50 }, { weight: 100 }] },
+          },
+        }),
+      'ecs-linear-step-too-small',
+    );
   });
 
   it('answers a malformed strategy with a 400 from the schema', async () => {
     const before = sideEffects(worker.sandbox);
-    const answer = await api.deploy(connection, { target: { strategy: { type: 'steps', steps: [{ weight: 50 }, { weight: 20 }, { weight: 100 }] } } });
+    const answer = await api.deploy(connection, {
+      target: { strategy: { type: 'steps', steps: [{ weight: 50 }, { weight: 20 }, { weight: 100 }] } },
+    });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toContain('step weights must increase');
     expect(sideEffects(worker.sandbox)).toEqual(before);
@@ -106,8 +164,15 @@ describe('release strategies at admission', () => {
     expect(native.status).toBe(200);
     const nativeInput = await readStartInput<DeploymentInput>(temporal.client, native.body.data.deploymentId);
     expect(nativeInput?.release).toEqual({
-      strategy: 'steps', engine: 'ECS', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }],
-      engineConfig: { kind: 'ecs', strategy: 'CANARY', canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 }, pauseStages: ['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT'] },
+      strategy: 'steps',
+      engine: 'ECS',
+      steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }],
+      engineConfig: {
+        kind: 'ecs',
+        strategy: 'CANARY',
+        canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 },
+        pauseStages: ['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT'],
+      },
     });
     expect(nativeInput?.target).not.toHaveProperty('strategy');
 
@@ -117,7 +182,10 @@ describe('release strategies at admission', () => {
     expect(input).toBeDefined();
     expect(input).not.toHaveProperty('release');
     for (const id of [native.body.data.deploymentId, seedShaped.body.data.deploymentId]) {
-      await temporal.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+      await temporal.client.workflow
+        .getHandle(id)
+        .terminate('test done')
+        .catch(() => undefined);
     }
   });
 });

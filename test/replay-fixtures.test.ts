@@ -15,7 +15,20 @@ describe('replay of recorded histories', () => {
   beforeAll(installQuietRuntime);
 
   it('has a recorded history for every workflow', () => {
-    expect(fixtures.sort()).toEqual(['deployment-governed.json', 'deployment-hook.json', 'deployment-merged.json', 'deployment-notice.json', 'deployment.json', 'distribution-continued.json', 'distribution-continuing.json', 'distribution.json', 'freezes.json', 'service-deployments-held.json', 'service-deployments.json', 'worker-probe.json']);
+    expect(fixtures.sort()).toEqual([
+      'deployment-governed.json',
+      'deployment-hook.json',
+      'deployment-merged.json',
+      'deployment-notice.json',
+      'deployment.json',
+      'distribution-continued.json',
+      'distribution-continuing.json',
+      'distribution.json',
+      'freezes.json',
+      'service-deployments-held.json',
+      'service-deployments.json',
+      'worker-probe.json',
+    ]);
   });
 
   for (const file of fixtures) {
@@ -23,7 +36,9 @@ describe('replay of recorded histories', () => {
       // Saved with the message's toJSON(); fromObject reads that form back (longs as strings, bytes
       // as base64). The SDK's historyFromJSON expects canonical proto3 JSON instead.
       const history = proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(new URL(file, folder), 'utf8')));
-      await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file)).resolves.toBeUndefined();
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file),
+      ).resolves.toBeUndefined();
     });
   }
 });

@@ -12,7 +12,7 @@ import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
 
-describe('the Temporal UI tells a deployment\'s story', () => {
+describe("the Temporal UI tells a deployment's story", () => {
   const taskQueue = uniqueTaskQueue('run-summaries');
   let temporal: Awaited<ReturnType<typeof connectClient>>;
   let worker: SandboxWorker;
@@ -22,7 +22,12 @@ describe('the Temporal UI tells a deployment\'s story', () => {
     temporal = await connectClient();
     worker = await startSandboxWorker(taskQueue);
     const services = sandboxApiServices(worker.config, worker.sandbox);
-    const twoApprovals = { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, approvalPolicies: approvalPolicies({ default: { approvals: 2 } }) } } };
+    const twoApprovals = {
+      deploy: {
+        ...services.deploy,
+        defaults: { ...services.deploy.defaults, approvalPolicies: approvalPolicies({ default: { approvals: 2 } }) },
+      },
+    };
     api = client(buildTestApp(temporal.client, taskQueue, twoApprovals, worker));
   });
   afterAll(async () => {

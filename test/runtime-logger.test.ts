@@ -10,9 +10,18 @@ import { workerProbeWorkflow } from '../workflows/worker-probe.js';
 import { sandboxSuite } from './support/sandbox-suite.js';
 
 const lines: string[] = [];
-const stream = new Writable({ write(chunk, _encoding, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+const stream = new Writable({
+  write(chunk, _encoding, done) {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    done();
+  },
+});
 // Before any worker: the runtime is installed once per process, and installQuietRuntime keeps this one.
-Runtime.install({ logger: new PinoRuntimeLogger(createLogger('debug', 'switchyard-worker', stream)), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+Runtime.install({
+  logger: new PinoRuntimeLogger(createLogger('debug', 'switchyard-worker', stream)),
+  shutdownSignals: [],
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+});
 
 describe('Temporal runtime logs through pino', () => {
   const suite = sandboxSuite('runtime-logger', { identity: 'runtime-logger-worker' });
@@ -24,9 +33,12 @@ describe('Temporal runtime logs through pino', () => {
     const runId = handle.firstExecutionRunId;
     const entries = lines.map((line) => JSON.parse(line));
 
-    const workflowLines = entries.filter((entry) => entry.workflowId === workflowId && entry.sdkComponent === 'worker' && /^Workflow /.test(entry.msg));
+    const workflowLines = entries.filter(
+      (entry) => entry.workflowId === workflowId && entry.sdkComponent === 'worker' && /^Workflow /.test(entry.msg),
+    );
     expect(workflowLines.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['Workflow started', 'Workflow completed']));
-    for (const entry of workflowLines) expect(entry).toMatchObject({ runId, taskQueue: suite.taskQueue, name: 'switchyard-worker', level: 20 });
+    for (const entry of workflowLines)
+      expect(entry).toMatchObject({ runId, taskQueue: suite.taskQueue, name: 'switchyard-worker', level: 20 });
 
     const activityLines = entries.filter((entry) => entry.workflowId === workflowId && entry.activityType);
     expect(activityLines.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['Activity started', 'Activity completed']));

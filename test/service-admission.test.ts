@@ -23,15 +23,28 @@ describe('admission rule (pure)', () => {
   it('starts on a free service, refuses or queues on a busy one, and answers a repeat with the first answer', () => {
     expect(decideAdmission(empty, 'dep_a', 0, 'c/s')).toEqual({ kind: 'start' });
     const busy = { running: 'dep_a', queued: [], admitted: new Map([['dep_a', { outcome: 'started' as const, deploymentId: 'dep_a' }]]) };
-    expect(decideAdmission(busy, 'dep_b', 0, 'c/s')).toMatchObject({ kind: 'refuse', reason: 'busy', runningDeploymentId: 'dep_a', message: 'Deployment dep_a is already running for ECS service c/s' });
+    expect(decideAdmission(busy, 'dep_b', 0, 'c/s')).toMatchObject({
+      kind: 'refuse',
+      reason: 'busy',
+      runningDeploymentId: 'dep_a',
+      message: 'Deployment dep_a is already running for ECS service c/s',
+    });
     expect(decideAdmission(busy, 'dep_b', 1, 'c/s')).toEqual({ kind: 'queue', position: 1 });
-    expect(decideAdmission({ ...busy, queued: ['dep_b'] }, 'dep_c', 1, 'c/s')).toMatchObject({ kind: 'refuse', reason: 'queueFull', message: expect.stringMatching(/^Deployment queue is full/) });
+    expect(decideAdmission({ ...busy, queued: ['dep_b'] }, 'dep_c', 1, 'c/s')).toMatchObject({
+      kind: 'refuse',
+      reason: 'queueFull',
+      message: expect.stringMatching(/^Deployment queue is full/),
+    });
     expect(decideAdmission(busy, 'dep_a', 0, 'c/s')).toEqual({ kind: 'repeat', outcome: { outcome: 'started', deploymentId: 'dep_a' } });
   });
 
   it('names a service the same however its cluster and service are written', () => {
-    expect(canonicalServiceKey('arn:aws:ecs:ap-northeast-2:123456789012:cluster/panda-cluster', 'panda-service')).toBe('panda-cluster/panda-service');
-    expect(canonicalServiceKey('panda-cluster', 'arn:aws:ecs:ap-northeast-2:123456789012:service/panda-cluster/panda-service')).toBe('panda-cluster/panda-service');
+    expect(canonicalServiceKey('arn:aws:ecs:ap-northeast-2:123456789012:cluster/panda-cluster', 'panda-service')).toBe(
+      'panda-cluster/panda-service',
+    );
+    expect(canonicalServiceKey('panda-cluster', 'arn:aws:ecs:ap-northeast-2:123456789012:service/panda-cluster/panda-service')).toBe(
+      'panda-cluster/panda-service',
+    );
     expect(canonicalServiceKey('panda-cluster', 'panda-service')).toBe('panda-cluster/panda-service');
   });
 });
@@ -59,13 +72,26 @@ describe('one deployment per service across API replicas', () => {
     const github = await services.connections.get(connection.githubConnectionId);
     expect(github?.kind).toBe('github');
     const slackConfig = loadSlackConfig({
-      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_APPROVERS: APPROVER,
-      SLACK_DEFAULT_GITHUB_CONNECTION_ID: connection.githubConnectionId, SLACK_DEFAULT_AWS_CONNECTION_ID: connection.awsConnectionId,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_APPROVERS: APPROVER,
+      SLACK_DEFAULT_GITHUB_CONNECTION_ID: connection.githubConnectionId,
+      SLACK_DEFAULT_AWS_CONNECTION_ID: connection.awsConnectionId,
     });
     slackApps = [0, 1].map(() => {
       const app = buildTestApp(temporal.client, taskQueue, {}, worker);
-      const deployments = new DeploymentService(temporal.client, taskQueue, services.connections, { ...services.deploy.defaults, slack: slackConfig });
-      registerSlackRoutes(app, { deployments, connections: services.connections, slack: undefined, config: slackConfig, awsEndpoint: services.deploy.awsEndpoint, logger: createLogger('silent'), publicUrl: 'http://switchyard.test' });
+      const deployments = new DeploymentService(temporal.client, taskQueue, services.connections, {
+        ...services.deploy.defaults,
+        slack: slackConfig,
+      });
+      registerSlackRoutes(app, {
+        deployments,
+        connections: services.connections,
+        slack: undefined,
+        config: slackConfig,
+        awsEndpoint: services.deploy.awsEndpoint,
+        logger: createLogger('silent'),
+        publicUrl: 'http://switchyard.test',
+      });
       return app;
     });
     expect(ACCOUNT_ID).toBeTruthy();
@@ -77,7 +103,6 @@ describe('one deployment per service across API replicas', () => {
 
   const service = () => worker.sandbox.target.service;
   const serviceKey = () => `${SANDBOX_SERVICE.cluster}/${service()}`;
-
 
   /** Rolls a deployment back once it is at the gate, and waits for its end. */
   async function finish(id: string): Promise<void> {
@@ -94,10 +119,17 @@ describe('one deployment per service across API replicas', () => {
     const refused = answers.filter((a) => a.status === 409);
     expect(refused).toHaveLength(19);
     for (const answer of refused) {
-      expect(answer.body).toMatchObject({ status: 409, error: 'Deployment Error', runningDeploymentId: id, message: `Deployment ${id} is already running for ECS service ${serviceKey()}` });
+      expect(answer.body).toMatchObject({
+        status: 409,
+        error: 'Deployment Error',
+        runningDeploymentId: id,
+        message: `Deployment ${id} is already running for ECS service ${serviceKey()}`,
+      });
     }
     // Written as an ARN, the cluster is still the same service.
-    const arn = await replicas[1]!.deploy(connection, { target: { cluster: `arn:aws:ecs:${SANDBOX_CREDENTIALS.region}:${ACCOUNT_ID}:cluster/${SANDBOX_SERVICE.cluster}` } });
+    const arn = await replicas[1]!.deploy(connection, {
+      target: { cluster: `arn:aws:ecs:${SANDBOX_CREDENTIALS.region}:${ACCOUNT_ID}:cluster/${SANDBOX_SERVICE.cluster}` },
+    });
     expect(arn.status).toBe(409);
     expect(arn.body.runningDeploymentId).toBe(id);
 
@@ -113,7 +145,9 @@ describe('one deployment per service across API replicas', () => {
     expect(byStatus(202)).toHaveLength(2);
     expect(byStatus(409)).toHaveLength(7);
     const first: string = byStatus(200)[0]!.body.data.deploymentId;
-    const queued = byStatus(202).map((a) => a.body).sort((a, b) => a.data.position - b.data.position);
+    const queued = byStatus(202)
+      .map((a) => a.body)
+      .sort((a, b) => a.data.position - b.data.position);
     expect(queued.map((q) => q.data.position)).toEqual([1, 2]);
     for (const q of queued) expect(q).toMatchObject({ code: 202, data: { queued: true, runningDeploymentId: first } });
     for (const refused of byStatus(409)) expect(refused.body.message).toMatch(/^Deployment queue is full/);
@@ -124,7 +158,8 @@ describe('one deployment per service across API replicas', () => {
     // Each queued deployment starts when the one before it has ended.
     await finish(first);
     for (const q of queued) await finish(q.data.deploymentId as string);
-    for (const id of [first, ...queued.map((q) => q.data.deploymentId as string)]) expect(worker.sandbox.github.state.dispatchCount(id)).toBe(1);
+    for (const id of [first, ...queued.map((q) => q.data.deploymentId as string)])
+      expect(worker.sandbox.github.state.dispatchCount(id)).toBe(1);
   });
 
   it('one signed /platform-deploy delivered to both replicas starts one deployment', async () => {
@@ -135,10 +170,21 @@ describe('one deployment per service across API replicas', () => {
     for (const answer of answers) expect(answer.status).toBe(200);
     // The deployments the two acks started, as visibility and the service's workflow see them.
     let running: string | null = null;
-    await expect.poll(async () => {
-      running = (await temporal.client.workflow.getHandle(serviceWorkflowId(serviceKey())).query(serviceDeploymentsQuery).catch(() => null))?.running ?? null;
-      return running;
-    }, { timeout: 10_000 }).not.toBeNull();
+    await expect
+      .poll(
+        async () => {
+          running =
+            (
+              await temporal.client.workflow
+                .getHandle(serviceWorkflowId(serviceKey()))
+                .query(serviceDeploymentsQuery)
+                .catch(() => null)
+            )?.running ?? null;
+          return running;
+        },
+        { timeout: 10_000 },
+      )
+      .not.toBeNull();
     await finish(running!);
     expect(worker.sandbox.github.state.dispatchesByCorrelationId.size).toBe(before + 1);
     // A replay at the other replica later (within Slack's 5 minutes) starts nothing either.

@@ -12,23 +12,32 @@ describe('span redaction', () => {
   });
 
   it('drops header, query and credential attributes and keeps the rest', () => {
-    expect(redactAttributes({
-      'url.full': 'http://127.0.0.1:4000/ecs?Action=x&token=t',
-      'http.url': 'http://u:p@h/x?y=1',
-      'url.query': 'token=t',
-      'http.request.header.authorization': ['Bearer k'],
-      'http.request.header.x-api-key': ['k'],
-      'aws.secret_access_key': 'k',
+    expect(
+      redactAttributes({
+        'url.full': 'http://127.0.0.1:4000/ecs?Action=x&token=t',
+        'http.url': 'http://u:p@h/x?y=1',
+        'url.query': 'token=t',
+        'http.request.header.authorization': ['Bearer k'],
+        'http.request.header.x-api-key': ['k'],
+        'aws.secret_access_key': 'k',
+        'http.request.method': 'POST',
+        'http.response.status_code': 200,
+        'url.path': '/ecs',
+      }),
+    ).toEqual({
+      'url.full': 'http://127.0.0.1:4000/ecs',
+      'http.url': 'http://h/x',
       'http.request.method': 'POST',
       'http.response.status_code': 200,
       'url.path': '/ecs',
-    })).toEqual({ 'url.full': 'http://127.0.0.1:4000/ecs', 'http.url': 'http://h/x', 'http.request.method': 'POST', 'http.response.status_code': 200, 'url.path': '/ecs' });
+    });
   });
 
   it('hands the exporter redacted copies, span and event attributes alike', () => {
     const inner = new InMemorySpanExporter();
     const span = {
-      name: 'GET', attributes: { 'url.full': 'https://h/p?token=t' },
+      name: 'GET',
+      attributes: { 'url.full': 'https://h/p?token=t' },
       events: [{ name: 'e', time: [0, 0], attributes: { authorization: 'Bearer k', ok: 1 } }],
       spanContext: () => ({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 }),
     } as unknown as ReadableSpan;

@@ -26,7 +26,8 @@ describe('a deploy with a repointed connection', () => {
   function repoint(id: string, fields: Record<string, string>): void {
     const path = join(suite.worker.config.dataDir, CONNECTIONS_FILE);
     const file = JSON.parse(readFileSync(path, 'utf8')) as { records: { connection: Connection }[] };
-    for (const record of file.records) if (record.connection.id === id) record.connection = { ...record.connection, ...fields } as Connection;
+    for (const record of file.records)
+      if (record.connection.id === id) record.connection = { ...record.connection, ...fields } as Connection;
     writeFileSync(path, JSON.stringify(file, null, 2));
   }
 
@@ -45,15 +46,23 @@ describe('a deploy with a repointed connection', () => {
     expect(refused).toMatchObject({
       status: 400,
       body: {
-        status: 400, error: 'Deployment Error',
-        message: expect.stringMatching(new RegExp(`^The secret of connection ${role.id} \\(aws\\) does not open under encryption key [0-9a-f]{8}: the fields it is bound to were changed .*\\(it is bound to: id, kind, account, region, role ARN\\)\\. Connect it again`)),
+        status: 400,
+        error: 'Deployment Error',
+        message: expect.stringMatching(
+          new RegExp(
+            `^The secret of connection ${role.id} \\(aws\\) does not open under encryption key [0-9a-f]{8}: the fields it is bound to were changed .*\\(it is bound to: id, kind, account, region, role ARN\\)\\. Connect it again`,
+          ),
+        ),
       },
     });
     expect(JSON.stringify(refused.body)).not.toContain('sandbox-external-id');
 
     repoint(connection.githubConnectionId, { repo: 'someone-elses-repo' });
     const refusedGitHub = await suite.api.deploy(connection);
-    expect(refusedGitHub).toMatchObject({ status: 400, body: { message: expect.stringContaining(`The secret of connection ${connection.githubConnectionId} (github) does not open`) } });
+    expect(refusedGitHub).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining(`The secret of connection ${connection.githubConnectionId} (github) does not open`) },
+    });
 
     expect(effects()).toEqual(before);
     expect((await suite.temporal.client.workflow.count(`TaskQueue = '${suite.taskQueue}'`)).count).toBe(0);

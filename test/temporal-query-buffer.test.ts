@@ -34,20 +34,28 @@ describe('queries held while a workflow task is pending', () => {
     const serviceKey = `query-buffer/${taskQueue}`;
     // No worker polls this task queue yet: the workflow's first task stays pending.
     const handle = await client.workflow.start<typeof serviceDeploymentsWorkflow>('serviceDeploymentsWorkflow', {
-      workflowId: `deploy-service:${serviceKey}`, taskQueue, args: [{ serviceKey, queueCapacity: 0 }],
+      workflowId: `deploy-service:${serviceKey}`,
+      taskQueue,
+      args: [{ serviceKey, queueCapacity: 0 }],
     });
     const queries = Array.from({ length: held }, () =>
-      connection.withDeadline(Date.now() + 30_000, () => handle.query(serviceDeploymentsQuery)).then(
-        (state) => ({ state }),
-        (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
-      ));
+      connection
+        .withDeadline(Date.now() + 30_000, () => handle.query(serviceDeploymentsQuery))
+        .then(
+          (state) => ({ state }),
+          (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+        ),
+    );
     // Long enough for the queries to reach the server and be held there.
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     installQuietRuntime();
     const workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const worker = await Worker.create({
-      connection: workerConnection, namespace: inject('temporalNamespace'), taskQueue, activities: {},
+      connection: workerConnection,
+      namespace: inject('temporalNamespace'),
+      taskQueue,
+      activities: {},
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     const answers = await worker.runUntil(Promise.all(queries));

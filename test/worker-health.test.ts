@@ -50,7 +50,12 @@ describe('worker probe server', () => {
     installQuietRuntime();
     relay = await startRelay(temporalAddress());
     connection = await NativeConnection.connect({ address: relay.address });
-    worker = await Worker.create({ connection, namespace: inject('temporalNamespace'), taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') } });
+    worker = await Worker.create({
+      connection,
+      namespace: inject('temporalNamespace'),
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
     probes = await startWorkerHealthServer({ state: () => worker.getState(), connection, taskQueue }, 0, '127.0.0.1');
   });
   afterAll(async () => {
@@ -63,13 +68,19 @@ describe('worker probe server', () => {
 
   it('is live but not ready before the worker runs', async () => {
     expect(await get(probes, '/livez')).toMatchObject({ status: 200, body: { status: 'UP' } });
-    expect(await get(probes, '/readyz')).toMatchObject({ status: 503, body: { ready: false, worker: { state: 'INITIALIZED', taskQueue }, temporal: { reachable: true } } });
+    expect(await get(probes, '/readyz')).toMatchObject({
+      status: 503,
+      body: { ready: false, worker: { state: 'INITIALIZED', taskQueue }, temporal: { reachable: true } },
+    });
   });
 
   it('is ready while the worker runs and Temporal answers; only GET and HEAD on its two paths', async () => {
     running = worker.run();
     await expect.poll(() => worker.getState()).toBe('RUNNING');
-    expect(await get(probes, '/readyz?verbose=1')).toMatchObject({ status: 200, body: { ready: true, worker: { state: 'RUNNING' }, temporal: { reachable: true } } });
+    expect(await get(probes, '/readyz?verbose=1')).toMatchObject({
+      status: 200,
+      body: { ready: true, worker: { state: 'RUNNING' }, temporal: { reachable: true } },
+    });
     expect((await get(probes, '/readyz', 'HEAD')).status).toBe(200);
     expect((await get(probes, '/readyz', 'POST')).status).toBe(405);
     expect((await get(probes, '/healthz')).status).toBe(404);

@@ -12,13 +12,19 @@ describe('worker probe workflow', () => {
   const suite = sandboxSuite('probe', { identity: 'probe-test-worker' });
 
   it('runs the activity on the worker and returns its description', async () => {
-    const result = await suite.temporal.client.workflow.execute(workerProbeWorkflow, { taskQueue: suite.taskQueue, workflowId: `probe-test-${Date.now()}` });
+    const result = await suite.temporal.client.workflow.execute(workerProbeWorkflow, {
+      taskQueue: suite.taskQueue,
+      workflowId: `probe-test-${Date.now()}`,
+    });
     expect(result).toMatchObject({ workerIdentity: 'probe-test-worker', taskQueue: suite.taskQueue, sandbox: true, attempt: 1 });
     expect(result.workflowId).toMatch(/^probe-test-/);
   });
 
   it('replays its recorded history deterministically', async () => {
-    const handle = await suite.temporal.client.workflow.start(workerProbeWorkflow, { taskQueue: suite.taskQueue, workflowId: `probe-replay-${Date.now()}` });
+    const handle = await suite.temporal.client.workflow.start(workerProbeWorkflow, {
+      taskQueue: suite.taskQueue,
+      workflowId: `probe-replay-${Date.now()}`,
+    });
     await handle.result();
     const history = await handle.fetchHistory();
     expect(history.events?.length).toBeGreaterThan(5);
@@ -39,6 +45,10 @@ describe('worker probe workflow', () => {
 
     const ready = await suite.app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await json(ready)).toMatchObject({ ready: true, temporal: { reachable: true }, worker: { taskQueue: suite.taskQueue, polling: true } });
+    expect(await json(ready)).toMatchObject({
+      ready: true,
+      temporal: { reachable: true },
+      worker: { taskQueue: suite.taskQueue, polling: true },
+    });
   });
 });

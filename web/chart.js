@@ -10,7 +10,10 @@ const svg = (tag, attrs = {}, text) => {
 const COLOURS = { green: '#05603a', blue: '#1f4fc4' };
 
 function panel(samples, pick, { title, y0, format }) {
-  const width = 320; const height = 120; const left = 44; const bottom = 20;
+  const width = 320;
+  const height = 120;
+  const left = 44;
+  const bottom = 20;
   const values = samples.flatMap((s) => [pick(s.green), pick(s.blue)]).filter((v) => typeof v === 'number');
   const max = Math.max(...values, 0) || 1;
   const x = (i) => left + (samples.length === 1 ? 0 : (i / (samples.length - 1)) * (width - left - 8));
@@ -20,16 +23,30 @@ function panel(samples, pick, { title, y0, format }) {
   g.append(svg('line', { x1: left, y1: height - bottom, x2: width - 8, y2: height - bottom, stroke: '#98a2b3' }));
   g.append(svg('text', { x: 0, y: y(max) + 4 }, format(max)), svg('text', { x: 0, y: height - bottom }, format(0)));
   for (const colour of ['blue', 'green']) {
-    const points = samples.map((s, i) => [x(i), pick(s[colour])]).filter(([, v]) => typeof v === 'number').map(([px, v]) => `${px},${y(v)}`);
-    g.append(svg('polyline', { points: points.join(' '), fill: 'none', stroke: COLOURS[colour], 'stroke-width': 2, 'stroke-dasharray': colour === 'blue' ? '5 3' : '' }));
+    const points = samples
+      .map((s, i) => [x(i), pick(s[colour])])
+      .filter(([, v]) => typeof v === 'number')
+      .map(([px, v]) => `${px},${y(v)}`);
+    g.append(
+      svg('polyline', {
+        points: points.join(' '),
+        fill: 'none',
+        stroke: COLOURS[colour],
+        'stroke-width': 2,
+        'stroke-dasharray': colour === 'blue' ? '5 3' : '',
+      }),
+    );
   }
-  samples.forEach((s, i) => { if (s.breach) g.append(svg('circle', { cx: x(i), cy: height - bottom, r: 4, fill: '#b42318' })); });
+  samples.forEach((s, i) => {
+    if (s.breach) g.append(svg('circle', { cx: x(i), cy: height - bottom, r: 4, fill: '#b42318' }));
+  });
   return g;
 }
 
 /** An <svg> of the watch samples ({at, green, blue, breach}); its text alternative sums it up. */
 export function watchChart(samples) {
-  const first = samples[0].at; const last = samples[samples.length - 1].at;
+  const first = samples[0].at;
+  const last = samples[samples.length - 1].at;
   const breaches = samples.filter((s) => s.breach).length;
   const label = `Watched hold, ${samples.length} windows from ${first} to ${last}: green (solid) against blue (dashed), p95 latency and error rate; ${breaches} breaching windows.`;
   const chart = svg('svg', { viewBox: '0 0 320 270', class: 'chart', role: 'img', 'aria-label': label, id: 'watch-chart' });

@@ -72,7 +72,9 @@ async function route() {
     return;
   }
 }
-window.addEventListener('hashchange', () => { void route().then(() => $('view').focus()); });
+window.addEventListener('hashchange', () => {
+  void route().then(() => $('view').focus());
+});
 
 // ---- deployments (filters by service, status, repository) -----------------------------------
 const STATUSES = ['', 'IN_PROGRESS', 'DEPLOYMENT_READY', 'COMPLETED', 'FAILED', 'ROLLED_BACK'];
@@ -82,15 +84,23 @@ async function renderDeployments(root) {
   const field = (name, label, input) => el('div', {}, [el('label', { htmlFor: `filter-${name}`, textContent: label }), input]);
   const service = el('input', { id: 'filter-service', value: params.get('service') ?? '', placeholder: 'cluster/service' });
   const repository = el('input', { id: 'filter-repository', value: params.get('repository') ?? '', placeholder: 'owner/repo' });
-  const status = el('select', { id: 'filter-status' }, STATUSES.map((s) => el('option', { value: s, textContent: s || 'any', selected: s === (params.get('status') ?? '') })));
+  const status = el(
+    'select',
+    { id: 'filter-status' },
+    STATUSES.map((s) => el('option', { value: s, textContent: s || 'any', selected: s === (params.get('status') ?? '') })),
+  );
   const list = el('div', { id: 'deployments' });
   const form = el('form', { className: 'filters', 'aria-label': 'Filter deployments' }, [
-    field('service', 'Service', service), field('repository', 'Repository', repository), field('status', 'Status', status),
+    field('service', 'Service', service),
+    field('repository', 'Repository', repository),
+    field('status', 'Status', status),
     el('div', {}, [el('button', { type: 'submit', textContent: 'Filter' })]),
   ]);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const query = new URLSearchParams(Object.entries({ service: service.value.trim(), repository: repository.value.trim(), status: status.value }).filter(([, v]) => v));
+    const query = new URLSearchParams(
+      Object.entries({ service: service.value.trim(), repository: repository.value.trim(), status: status.value }).filter(([, v]) => v),
+    );
     location.hash = `#/deployments?${query}`;
   });
   root.append(el('section', { className: 'card' }, [el('h2', { textContent: 'Deployments' }), form, list]));
@@ -98,21 +108,42 @@ async function renderDeployments(root) {
   const query = new URLSearchParams([...params].filter(([, v]) => v));
   query.set('limit', '50');
   const { data } = await api(`/api/v1/deployments?${query}`);
-  list.replaceChildren(table(['Deployment', 'Service', 'Repository', 'Version', 'Status', 'Started'], data.deployments.map((d) => [
-    link(`#/deployments/${d.deploymentId}`, d.deploymentId),
-    d.service ? link(`#/services/${encodeURIComponent(d.service)}`, d.service) : '—',
-    text(d.repository), text(d.version), statusBadge(d.status), text(d.startedAt),
-  ]), `${data.deployments.length} deployments`));
+  list.replaceChildren(
+    table(
+      ['Deployment', 'Service', 'Repository', 'Version', 'Status', 'Started'],
+      data.deployments.map((d) => [
+        link(`#/deployments/${d.deploymentId}`, d.deploymentId),
+        d.service ? link(`#/services/${encodeURIComponent(d.service)}`, d.service) : '—',
+        text(d.repository),
+        text(d.version),
+        statusBadge(d.status),
+        text(d.startedAt),
+      ]),
+      `${data.deployments.length} deployments`,
+    ),
+  );
 }
 
 async function deployForm() {
   const { github, aws } = (await api('/api/v1/connections')).data;
   const input = (id, label, props = {}) => el('div', {}, [el('label', { htmlFor: id, textContent: label }), el('input', { id, ...props })]);
   const form = el('form', { id: 'deploy-form' }, [
-    el('div', {}, [el('label', { htmlFor: 'deploy-github', textContent: 'GitHub connection' }),
-      el('select', { id: 'deploy-github', required: true }, github.map((g) => el('option', { value: g.connectionId, textContent: `${g.connectionId} · ${g.owner}/${g.repo}` })))]),
-    el('div', {}, [el('label', { htmlFor: 'deploy-aws', textContent: 'AWS connection' }),
-      el('select', { id: 'deploy-aws', required: true }, aws.map((a) => el('option', { value: a.connectionId, textContent: `${a.connectionId} · ${a.region}` })))]),
+    el('div', {}, [
+      el('label', { htmlFor: 'deploy-github', textContent: 'GitHub connection' }),
+      el(
+        'select',
+        { id: 'deploy-github', required: true },
+        github.map((g) => el('option', { value: g.connectionId, textContent: `${g.connectionId} · ${g.owner}/${g.repo}` })),
+      ),
+    ]),
+    el('div', {}, [
+      el('label', { htmlFor: 'deploy-aws', textContent: 'AWS connection' }),
+      el(
+        'select',
+        { id: 'deploy-aws', required: true },
+        aws.map((a) => el('option', { value: a.connectionId, textContent: `${a.connectionId} · ${a.region}` })),
+      ),
+    ]),
     input('deploy-branch', 'Branch', { value: github[0]?.branch ?? 'main', required: true }),
     input('deploy-version', 'Version (tag or commit; empty: branch head)'),
     el('div', { className: 'actions' }, [el('button', { id: 'deploy-submit', type: 'submit', textContent: 'Deploy' })]),
@@ -124,8 +155,12 @@ async function deployForm() {
     const version = form.querySelector('#deploy-version').value.trim();
     try {
       const { data } = await post('/api/v1/deploy', {
-        githubConnectionId: chosen.connectionId, awsConnectionId: form.querySelector('#deploy-aws').value,
-        owner: chosen.owner, repo: chosen.repo, branch: form.querySelector('#deploy-branch').value.trim(), ...(version ? { version } : {}),
+        githubConnectionId: chosen.connectionId,
+        awsConnectionId: form.querySelector('#deploy-aws').value,
+        owner: chosen.owner,
+        repo: chosen.repo,
+        branch: form.querySelector('#deploy-branch').value.trim(),
+        ...(version ? { version } : {}),
       });
       announce(`Deployment ${data.deploymentId} started`);
       location.hash = `#/deployments/${data.deploymentId}`;
@@ -137,4 +172,6 @@ async function deployForm() {
 }
 
 // A session still open (the cookie is HttpOnly: ask the API who we are).
-api('/api/v1/me').then(({ data }) => signedIn(data)).catch(() => undefined);
+api('/api/v1/me')
+  .then(({ data }) => signedIn(data))
+  .catch(() => undefined);

@@ -8,13 +8,36 @@ export async function renderFreezes(root, ctx) {
   const all = data.freezes ?? data.active ?? [];
   const section = el('section', { className: 'card', id: 'freezes' }, [
     el('h2', { textContent: 'Freezes' }),
-    all.length === 0 ? el('p', { className: 'muted', textContent: 'No freeze in force or planned.' }) : table(['Id', 'Scope', 'Reason', 'From', 'Until', 'Set by', ''], all.map((f) => [
-      f.id, f.scope === 'all' ? 'all services' : f.scope.join(', '), msg(f.reason), text(f.startsAt), text(f.endsAt), text(f.by),
-      ctx.may('admin') ? button(`Lift ${f.id}`, () => confirmAction({
-        title: `Lift freeze ${f.id}?`, body: `Deployments in scope (${f.scope === 'all' ? 'all services' : f.scope.join(', ')}) may start again.`, confirmLabel: 'Lift',
-        run: async () => { const r = await post(`/api/v1/freezes/${encodeURIComponent(f.id)}`, undefined, 'DELETE'); await rerender(root, ctx); return r.message; },
-      }), 'secondary') : '',
-    ])),
+    all.length === 0
+      ? el('p', { className: 'muted', textContent: 'No freeze in force or planned.' })
+      : table(
+          ['Id', 'Scope', 'Reason', 'From', 'Until', 'Set by', ''],
+          all.map((f) => [
+            f.id,
+            f.scope === 'all' ? 'all services' : f.scope.join(', '),
+            msg(f.reason),
+            text(f.startsAt),
+            text(f.endsAt),
+            text(f.by),
+            ctx.may('admin')
+              ? button(
+                  `Lift ${f.id}`,
+                  () =>
+                    confirmAction({
+                      title: `Lift freeze ${f.id}?`,
+                      body: `Deployments in scope (${f.scope === 'all' ? 'all services' : f.scope.join(', ')}) may start again.`,
+                      confirmLabel: 'Lift',
+                      run: async () => {
+                        const r = await post(`/api/v1/freezes/${encodeURIComponent(f.id)}`, undefined, 'DELETE');
+                        await rerender(root, ctx);
+                        return r.message;
+                      },
+                    }),
+                  'secondary',
+                )
+              : '',
+          ]),
+        ),
   ]);
   root.append(section);
   if (!ctx.may('admin')) return;
@@ -22,26 +45,56 @@ export async function renderFreezes(root, ctx) {
   const form = el('form', { id: 'freeze-form' }, [
     field('freeze-scope', 'Scope (cluster/service, comma-separated; empty: all services)', el('input', { id: 'freeze-scope' })),
     field('freeze-reason', 'Reason', el('input', { id: 'freeze-reason', required: true })),
-    field('freeze-hours', 'Hours from now', el('input', { id: 'freeze-hours', type: 'number', min: 1, max: 720, value: 4, required: true })),
+    field(
+      'freeze-hours',
+      'Hours from now',
+      el('input', { id: 'freeze-hours', type: 'number', min: 1, max: 720, value: 4, required: true }),
+    ),
     el('div', { className: 'actions' }, [el('button', { id: 'freeze-submit', type: 'submit', textContent: 'Set freeze' })]),
     el('p', { id: 'freeze-error', className: 'error', role: 'alert' }),
   ]);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const scope = form.querySelector('#freeze-scope').value.split(',').map((s) => s.trim()).filter(Boolean);
+    const scope = form
+      .querySelector('#freeze-scope')
+      .value.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const reason = form.querySelector('#freeze-reason').value.trim();
     const endsAt = new Date(Date.now() + Number(form.querySelector('#freeze-hours').value) * 3_600_000).toISOString();
     confirmAction({
-      title: 'Set this freeze?', body: `${scope.length ? scope.join(', ') : 'All services'} frozen until ${endsAt}: ${reason}`, confirmLabel: 'Set freeze',
-      run: async () => { const r = await post('/api/v1/freezes', { scope: scope.length ? scope : 'all', reason, endsAt }); await rerender(root, ctx); return `${r.message}: ${r.data.id}`; },
+      title: 'Set this freeze?',
+      body: `${scope.length ? scope.join(', ') : 'All services'} frozen until ${endsAt}: ${reason}`,
+      confirmLabel: 'Set freeze',
+      run: async () => {
+        const r = await post('/api/v1/freezes', { scope: scope.length ? scope : 'all', reason, endsAt });
+        await rerender(root, ctx);
+        return `${r.message}: ${r.data.id}`;
+      },
     });
   });
-  const stop = button('Emergency stop', () => confirmAction({
-    title: 'Emergency stop', body: 'Freezes every service and rolls back every deployment in flight or at the gate.', confirmLabel: 'Stop everything', reason: true, typed: 'STOP',
-    run: async (reason) => { const r = await post('/api/v1/freezes/emergency-stop', { reason: reason ?? 'emergency stop from the console' }); await rerender(root, ctx); return r.message; },
-  }), 'danger');
+  const stop = button(
+    'Emergency stop',
+    () =>
+      confirmAction({
+        title: 'Emergency stop',
+        body: 'Freezes every service and rolls back every deployment in flight or at the gate.',
+        confirmLabel: 'Stop everything',
+        reason: true,
+        typed: 'STOP',
+        run: async (reason) => {
+          const r = await post('/api/v1/freezes/emergency-stop', { reason: reason ?? 'emergency stop from the console' });
+          await rerender(root, ctx);
+          return r.message;
+        },
+      }),
+    'danger',
+  );
   stop.id = 'emergency-stop';
-  root.append(el('section', { className: 'card' }, [el('h2', { textContent: 'Set a freeze' }), form]), el('section', { className: 'card' }, [el('h2', { textContent: 'Emergency stop' }), stop]));
+  root.append(
+    el('section', { className: 'card' }, [el('h2', { textContent: 'Set a freeze' }), form]),
+    el('section', { className: 'card' }, [el('h2', { textContent: 'Emergency stop' }), stop]),
+  );
 }
 
 async function rerender(root, ctx) {

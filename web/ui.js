@@ -16,7 +16,8 @@ export function el(tag, props = {}, children = []) {
 
 const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/;
 /** A span with lang="ko" when the text holds Hangul, so the Korean font stack applies. */
-export const msg = (value, tag = 'span') => el(tag, { textContent: text(value), lang: HANGUL.test(String(value ?? '')) ? 'ko' : undefined });
+export const msg = (value, tag = 'span') =>
+  el(tag, { textContent: text(value), lang: HANGUL.test(String(value ?? '')) ? 'ko' : undefined });
 
 /** Status changes and refusals are announced (aria-live) and shown in the status line. */
 export function announce(message) {
@@ -29,18 +30,39 @@ export const link = (href, label) => el('a', { href, textContent: label });
 export const button = (label, onclick, className) => el('button', { type: 'button', textContent: label, onclick, className });
 
 export function summary(fields) {
-  return el('dl', { className: 'summary' }, Object.entries(fields).map(([name, value]) => el('div', {}, [
-    el('dt', { textContent: name }),
-    el('dd', {}, [name === 'Status' ? statusBadge(value) : msg(value)]),
-  ])));
+  return el(
+    'dl',
+    { className: 'summary' },
+    Object.entries(fields).map(([name, value]) =>
+      el('div', {}, [el('dt', { textContent: name }), el('dd', {}, [name === 'Status' ? statusBadge(value) : msg(value)])]),
+    ),
+  );
 }
 
 export function table(headers, rows, caption) {
-  return el('div', { className: 'table-wrap' }, [el('table', {}, [
-    caption ? el('caption', { className: 'muted', textContent: caption }) : null,
-    el('thead', {}, [el('tr', {}, headers.map((h) => el('th', { scope: 'col', textContent: h })))]),
-    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((cell) => el('td', {}, [cell instanceof Node ? cell : msg(cell)]))))),
-  ])]);
+  return el('div', { className: 'table-wrap' }, [
+    el('table', {}, [
+      caption ? el('caption', { className: 'muted', textContent: caption }) : null,
+      el('thead', {}, [
+        el(
+          'tr',
+          {},
+          headers.map((h) => el('th', { scope: 'col', textContent: h })),
+        ),
+      ]),
+      el(
+        'tbody',
+        {},
+        rows.map((cells) =>
+          el(
+            'tr',
+            {},
+            cells.map((cell) => el('td', {}, [cell instanceof Node ? cell : msg(cell)])),
+          ),
+        ),
+      ),
+    ]),
+  ]);
 }
 
 /**
@@ -78,6 +100,8 @@ export function confirmAction({ title, body, confirmLabel = 'Confirm', reason = 
     }
   };
   // By id: the view may have re-rendered the button meanwhile.
-  dialog.onclose = () => { if (opener) document.getElementById(opener)?.focus(); };
+  dialog.onclose = () => {
+    if (opener) document.getElementById(opener)?.focus();
+  };
   dialog.showModal();
 }

@@ -20,7 +20,11 @@ export function buildActivityDeps(config: Config, services: WorkerServices, work
     sandbox: config.sandbox,
     workerIdentity,
     channelAdapters: services.channels.adapters,
-    channelBreakers: new ChannelCircuitBreakers({ failureThreshold: config.channels.circuitFailureThreshold, openMs: config.channels.circuitOpenMs, onChange: circuitMetrics() }),
+    channelBreakers: new ChannelCircuitBreakers({
+      failureThreshold: config.channels.circuitFailureThreshold,
+      openMs: config.channels.circuitOpenMs,
+      onChange: circuitMetrics(),
+    }),
     distributionWebhook: config.distribution.webhook,
     deployment: {
       connections: services.connections,

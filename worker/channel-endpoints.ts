@@ -13,12 +13,21 @@ export interface ChannelSetup {
 export function realChannels(config: Config): ChannelSetup {
   const { instagram, partners, requestTimeoutMs } = config.channels;
   const endpoints: ChannelEndpointsConfig = {
-    instagram: { graphBaseUrl: instagram.graphBaseUrl, igUserId: instagram.igUserId ?? '', accessToken: instagram.accessToken ?? '', pollIntervalMs: 1000, pollTimeoutMs: 5 * 60_000 },
-    partners: Object.fromEntries(Object.entries(partners).map(([channel, p]) => [channel, { baseUrl: p.baseUrl ?? '', token: p.token ?? '' }])) as ChannelEndpointsConfig['partners'],
+    instagram: {
+      graphBaseUrl: instagram.graphBaseUrl,
+      igUserId: instagram.igUserId ?? '',
+      accessToken: instagram.accessToken ?? '',
+      pollIntervalMs: 1000,
+      pollTimeoutMs: 5 * 60_000,
+    },
+    partners: Object.fromEntries(
+      Object.entries(partners).map(([channel, p]) => [channel, { baseUrl: p.baseUrl ?? '', token: p.token ?? '' }]),
+    ) as ChannelEndpointsConfig['partners'],
     requestTimeoutMs,
   };
   const adapters = createChannelAdapters(endpoints);
-  if (!instagram.igUserId || !instagram.accessToken) adapters.INSTAGRAM = createUnconfiguredAdapter('INSTAGRAM', ['INSTAGRAM_USER_ID', 'INSTAGRAM_ACCESS_TOKEN']);
+  if (!instagram.igUserId || !instagram.accessToken)
+    adapters.INSTAGRAM = createUnconfiguredAdapter('INSTAGRAM', ['INSTAGRAM_USER_ID', 'INSTAGRAM_ACCESS_TOKEN']);
   for (const [channel, p] of Object.entries(partners) as [PartnerChannelType, { baseUrl?: string; token?: string }][]) {
     if (!p.baseUrl || !p.token) adapters[channel] = createUnconfiguredAdapter(channel, [`${channel}_API_URL`, `${channel}_API_TOKEN`]);
   }

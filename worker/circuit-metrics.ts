@@ -11,12 +11,23 @@ import type { CircuitBreakerOptions } from '../activities/distribution/circuit-b
  * the value with `time()` at evaluation. Created on first use: the runtime is installed by then.
  */
 export function circuitMetrics(): NonNullable<CircuitBreakerOptions['onChange']> {
-  let meters: { openUntil: ReturnType<Runtime['metricMeter']['createGauge']>; openings: ReturnType<Runtime['metricMeter']['createCounter']> } | undefined;
+  let meters:
+    | { openUntil: ReturnType<Runtime['metricMeter']['createGauge']>; openings: ReturnType<Runtime['metricMeter']['createCounter']> }
+    | undefined;
   return (channel, openUntilMs, opened) => {
     const meter = Runtime.instance().metricMeter;
     meters ??= {
-      openUntil: meter.createGauge('switchyard_channel_circuit_open_until_seconds', 'float', undefined, 'Unix time until which the channel\'s circuit fails calls fast; 0 (or past) when closed.'),
-      openings: meter.createCounter('switchyard_channel_circuit_openings_total', undefined, 'Times the channel\'s circuit opened after repeated transient failures.'),
+      openUntil: meter.createGauge(
+        'switchyard_channel_circuit_open_until_seconds',
+        'float',
+        undefined,
+        "Unix time until which the channel's circuit fails calls fast; 0 (or past) when closed.",
+      ),
+      openings: meter.createCounter(
+        'switchyard_channel_circuit_openings_total',
+        undefined,
+        "Times the channel's circuit opened after repeated transient failures.",
+      ),
     };
     meters.openUntil.set(openUntilMs / 1000, { channel });
     // Declared at 0 on first use, so rate() sees the first opening.

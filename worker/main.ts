@@ -25,18 +25,27 @@ Runtime.install({ logger: new PinoRuntimeLogger(logger), ...workerTelemetry(conf
 try {
   const running = await startWorker(config, address, logger, workerServices(config), tracing);
   const { worker, connection } = running;
-  const probes = config.workerHealthPort === undefined
-    ? undefined
-    : await startWorkerHealthServer({ state: () => worker.getState(), connection, taskQueue: config.temporal.taskQueue }, config.workerHealthPort, config.host)
-      // A probe port that cannot be bound stops the worker too: no worker without its probes.
-      .catch(async (error: unknown) => { await running.stop(); throw error; });
+  const probes =
+    config.workerHealthPort === undefined
+      ? undefined
+      : await startWorkerHealthServer(
+          { state: () => worker.getState(), connection, taskQueue: config.temporal.taskQueue },
+          config.workerHealthPort,
+          config.host,
+        )
+          // A probe port that cannot be bound stops the worker too: no worker without its probes.
+          .catch(async (error: unknown) => {
+            await running.stop();
+            throw error;
+          });
   if (probes) logger.info({ port: probes.port }, 'worker probes listening (GET /livez, /readyz)');
   await running.done.finally(() => probes?.close());
   await tracing?.shutdown();
   logger.info('worker stopped');
 } catch (error) {
   // A cluster that lacks what Switchyard needs: its message names the commands to run.
-  if (error instanceof ClusterNotPreparedError) console.error(`Switchyard worker cannot start against Temporal at ${address}: ${error.message}`);
+  if (error instanceof ClusterNotPreparedError)
+    console.error(`Switchyard worker cannot start against Temporal at ${address}: ${error.message}`);
   logger.fatal({ err: error, address }, 'worker failed');
   process.exitCode = 1;
 }

@@ -25,7 +25,9 @@ export const requestIdActivityInterceptors: ActivityInterceptorsFactory = () => 
       },
     },
     outbound: {
-      getLogAttributes(input, next) { return next(requestId === undefined ? input : { ...input, requestId }); },
+      getLogAttributes(input, next) {
+        return next(requestId === undefined ? input : { ...input, requestId });
+      },
     },
   };
 };

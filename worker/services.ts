@@ -22,6 +22,11 @@ export function workerServices(config: Config, injected: InjectedWorkerServices 
       ...(injected.baseAwsCredentials ? { baseAwsCredentials: injected.baseAwsCredentials } : {}),
     },
     connections: openConnectionStore(config),
-    slack: { client: createSlackWebClient(config.slack), channelId: config.slack.channelId, gifs: config.slack.gifs, publicUrl: config.publicUrl },
+    slack: {
+      client: createSlackWebClient(config.slack),
+      channelId: config.slack.channelId,
+      gifs: config.slack.gifs,
+      publicUrl: config.publicUrl,
+    },
   };
 }

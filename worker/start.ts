@@ -25,7 +25,14 @@ export interface RunningWorker {
  * The worker owns `services` from here on: its connection store is closed once the worker has stopped.
  * `workflowBundle`: code bundled while the rest started (the launcher); WORKFLOW_BUNDLE_PATH wins.
  */
-export async function startWorker(config: Config, address: string, logger: Logger, services: WorkerServices, tracing?: Tracing, workflowBundle?: WorkflowBundleOption): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  address: string,
+  logger: Logger,
+  services: WorkerServices,
+  tracing?: Tracing,
+  workflowBundle?: WorkflowBundleOption,
+): Promise<RunningWorker> {
   // First, so a wrong DATABASE_URL (or a database refusing the migrations) stops start-up.
   await services.connections.ready();
   const options = connectionOptions(address, config.temporal.credentials);
@@ -39,7 +46,11 @@ export async function startWorker(config: Config, address: string, logger: Logge
     identity: workerIdentity,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: config.temporal.maxConcurrentActivities,
-    ...(config.temporal.workflowBundlePath ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } } : workflowBundle ? { workflowBundle } : {}),
+    ...(config.temporal.workflowBundlePath
+      ? { workflowBundle: { codePath: config.temporal.workflowBundlePath } }
+      : workflowBundle
+        ? { workflowBundle }
+        : {}),
     activities: createActivities(buildActivityDeps(config, services, workerIdentity)),
     tracing,
   });

@@ -18,7 +18,11 @@ import { requestIdActivityInterceptors } from './request-id-interceptors.js';
 const hrTime = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
 
 /** A span recorded in the sandbox, as the SDK's processors and exporters read one. */
-export function readableWorkflowSpan(span: WorkflowSpan, info: Pick<WorkflowInfo, 'workflowId' | 'runId'>, resource: Tracing['resource']): ReadableSpan {
+export function readableWorkflowSpan(
+  span: WorkflowSpan,
+  info: Pick<WorkflowInfo, 'workflowId' | 'runId'>,
+  resource: Tracing['resource'],
+): ReadableSpan {
   const context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
   const durationMs = Math.max(0, span.endMs - span.startMs);
   return {

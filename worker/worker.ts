@@ -41,7 +41,9 @@ export function createSwitchyardWorker(options: SwitchyardWorkerOptions): Promis
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    ...(options.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
+    ...(options.maxConcurrentActivityTaskExecutions !== undefined
+      ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }
+      : {}),
     // In-flight activities get this long to finish on SIGTERM before they are cancelled; Temporal
     // retries whatever is cut off, and every activity is idempotent.
     shutdownGraceTime: '10 seconds',

@@ -48,7 +48,10 @@ export interface BuildTimings {
 /** The artifact the template's "Report the image digest" step uploads. */
 const DIGEST_ARTIFACT = /^switchyard-image-sha256-([0-9a-f]{64})$/;
 
-interface BuildHeartbeat { dispatchedAt?: number; runId?: number }
+interface BuildHeartbeat {
+  dispatchedAt?: number;
+  runId?: number;
+}
 
 export function createBuildActivities(clients: DeployClients, timings: BuildTimings) {
   async function githubActionsBuild(input: BuildInput): Promise<BuildResult> {
@@ -61,7 +64,13 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
     const workflowFile = `.github/workflows/${input.buildWorkflow}`;
     const findRun = async () => {
       try {
-        const { data } = await octokit.actions.listWorkflowRuns({ owner, repo, workflow_id: input.buildWorkflow, event: 'workflow_dispatch', per_page: 50 });
+        const { data } = await octokit.actions.listWorkflowRuns({
+          owner,
+          repo,
+          workflow_id: input.buildWorkflow,
+          event: 'workflow_dispatch',
+          per_page: 50,
+        });
         return data.workflow_runs.find((run) => run.display_title === runName);
       } catch (error) {
         throw githubBuildFailure(error, `${owner}/${repo}`, workflowFile);
@@ -74,14 +83,25 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
       let headContainsCommit: boolean | undefined;
       if (input.refIsCommit && found.head_sha !== input.sha) {
         try {
-          const { data } = await octokit.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${found.head_sha}...${input.sha}`, per_page: 1 });
+          const { data } = await octokit.repos.compareCommitsWithBasehead({
+            owner,
+            repo,
+            basehead: `${found.head_sha}...${input.sha}`,
+            per_page: 1,
+          });
           headContainsCommit = refContainsCommit(data.status);
         } catch (error) {
           if ((error as { status?: number }).status !== 404) throw githubBuildFailure(error, `${owner}/${repo}`, workflowFile);
           headContainsCommit = false;
         }
       }
-      const refusal = runRevisionRefusal({ expectedSha: input.sha, headSha: found.head_sha, isCommit: input.refIsCommit === true, headContainsCommit: headContainsCommit ?? found.head_sha === input.sha, runId: found.id });
+      const refusal = runRevisionRefusal({
+        expectedSha: input.sha,
+        headSha: found.head_sha,
+        isCommit: input.refIsCommit === true,
+        headContainsCommit: headContainsCommit ?? found.head_sha === input.sha,
+        runId: found.id,
+      });
       if (refusal) throw permanent('DOCKER_BUILD_FAILED', refusal);
     };
 
@@ -102,9 +122,15 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
       const region = (await clients.aws(input.awsConnectionId)).region;
       try {
         await octokit.actions.createWorkflowDispatch({
-          owner, repo, workflow_id: input.buildWorkflow, ref: input.ref,
+          owner,
+          repo,
+          workflow_id: input.buildWorkflow,
+          ref: input.ref,
           inputs: {
-            correlation_id: input.correlationId, ecr_repository: input.ecrRepository, image_tag: input.imageTag, aws_region: region,
+            correlation_id: input.correlationId,
+            ecr_repository: input.ecrRepository,
+            image_tag: input.imageTag,
+            aws_region: region,
             // Only for a commit, so a workflow copied before the template declared `sha` still builds branches and tags.
             ...(input.refIsCommit ? { sha: input.sha } : {}),
           },
@@ -124,14 +150,18 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
         checked = true;
       }
       if (!run) {
-        if (Date.now() - (dispatchedAt ?? 0) > timings.runAppearTimeoutMs) throw permanent('DOCKER_BUILD_FAILED', `The build run "${runName}" never appeared in ${owner}/${repo}`);
+        if (Date.now() - (dispatchedAt ?? 0) > timings.runAppearTimeoutMs)
+          throw permanent('DOCKER_BUILD_FAILED', `The build run "${runName}" never appeared in ${owner}/${repo}`);
       } else if (run.status === 'completed') {
-        if (run.conclusion !== 'success') throw permanent('DOCKER_BUILD_FAILED', `Docker build failed: GitHub Actions run ${run.id} concluded ${run.conclusion}`);
+        if (run.conclusion !== 'success')
+          throw permanent('DOCKER_BUILD_FAILED', `Docker build failed: GitHub Actions run ${run.id} concluded ${run.conclusion}`);
         const imageDigest = await reportedDigest(run.id);
         return { imageTag: input.imageTag, runUrl: run.html_url, ...(imageDigest ? { imageDigest } : {}) };
       } else if (!reportedRunning) {
         reportedRunning = true;
-        await reportProgress(input.workflowId, [{ key: `build:${run.id}:running`, stage: 1, kind: 'build_running', details: { buildUrl: run.html_url, runId: run.id } }]);
+        await reportProgress(input.workflowId, [
+          { key: `build:${run.id}:running`, stage: 1, kind: 'build_running', details: { buildUrl: run.html_url, runId: run.id } },
+        ]);
       }
       Context.current().heartbeat({ dispatchedAt, runId: run?.id } satisfies BuildHeartbeat);
       await sleep(timings.pollMs);
@@ -144,11 +174,17 @@ export function createBuildActivities(clients: DeployClients, timings: BuildTimi
     const registry = `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com`;
     const image = `${registry}/${input.ecrRepository}:${input.imageTag}`;
     if ((await run('docker', ['info'])).code !== 0) {
-      throw permanent('DOCKER_BUILD_FAILED', 'The docker builder needs a reachable Docker engine; none answered `docker info` (use the github-actions builder)');
+      throw permanent(
+        'DOCKER_BUILD_FAILED',
+        'The docker builder needs a reachable Docker engine; none answered `docker info` (use the github-actions builder)',
+      );
     }
     const auth = await aws.ecr.send(new GetAuthorizationTokenCommand({}));
-    const [user, password] = Buffer.from(auth.authorizationData?.[0]?.authorizationToken ?? '', 'base64').toString().split(':');
-    if ((await run('docker', ['login', '--username', user ?? 'AWS', '--password-stdin', registry], password)).code !== 0) throw permanent('DOCKER_BUILD_FAILED', 'docker login to ECR failed');
+    const [user, password] = Buffer.from(auth.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
+      .toString()
+      .split(':');
+    if ((await run('docker', ['login', '--username', user ?? 'AWS', '--password-stdin', registry], password)).code !== 0)
+      throw permanent('DOCKER_BUILD_FAILED', 'docker login to ECR failed');
     const context = `https://github.com/${input.owner}/${input.repo}.git#${input.sha}`;
     const built = await run('docker', ['build', '-t', image, context]);
     if (built.code !== 0) throw permanent('DOCKER_BUILD_FAILED', `Docker build failed: ${built.tail}`);
@@ -179,14 +215,27 @@ function githubBuildFailure(error: unknown, repository: string, workflowFile: st
   const template = 'copy templates/github-actions/switchyard-build.yml there';
   switch (e.status) {
     case 404:
-      return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} not found in ${repository} (${template}, on the default branch)`);
+      return permanent(
+        'DOCKER_BUILD_FAILED',
+        `Build workflow ${workflowFile} not found in ${repository} (${template}, on the default branch)`,
+      );
     case 403:
       if (isGitHubRateLimit(error)) return ApplicationFailure.retryable(`GitHub ${repository}: ${said}`, 'TransientRateLimit');
-      return permanent('DOCKER_BUILD_FAILED', `The GitHub token may not run ${workflowFile} in ${repository}: ${said} (a fine-grained token needs the Actions read and write permission, a classic token the repo and workflow scopes)`);
+      return permanent(
+        'DOCKER_BUILD_FAILED',
+        `The GitHub token may not run ${workflowFile} in ${repository}: ${said} (a fine-grained token needs the Actions read and write permission, a classic token the repo and workflow scopes)`,
+      );
     case 422:
-      if (/disabled workflow/i.test(said)) return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} is disabled in ${repository} (enable it in the repository's Actions tab): ${said}`);
+      if (/disabled workflow/i.test(said))
+        return permanent(
+          'DOCKER_BUILD_FAILED',
+          `Build workflow ${workflowFile} is disabled in ${repository} (enable it in the repository's Actions tab): ${said}`,
+        );
       if (/Unexpected inputs/i.test(said) && commit) {
-        return permanent('DOCKER_BUILD_FAILED', `Build workflow ${workflowFile} in ${repository} does not declare the 'sha' input needed to build commit ${commit.slice(0, 7)} (${template} again): ${said}`);
+        return permanent(
+          'DOCKER_BUILD_FAILED',
+          `Build workflow ${workflowFile} in ${repository} does not declare the 'sha' input needed to build commit ${commit.slice(0, 7)} (${template} again): ${said}`,
+        );
       }
       return permanent('DOCKER_BUILD_FAILED', `GitHub refused to dispatch ${workflowFile} in ${repository}: ${said}`);
     default:
@@ -199,12 +248,20 @@ function run(command: string, args: string[], stdin?: string): Promise<{ code: n
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let tail = '';
-    const keep = (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-500); };
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-500);
+    };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     const beat = setInterval(() => Context.current().heartbeat(), 5000);
-    child.once('error', () => { clearInterval(beat); resolve({ code: 127, tail: `${command} not found` }); });
-    child.once('close', (code) => { clearInterval(beat); resolve({ code: code ?? 1, tail }); });
+    child.once('error', () => {
+      clearInterval(beat);
+      resolve({ code: 127, tail: `${command} not found` });
+    });
+    child.once('close', (code) => {
+      clearInterval(beat);
+      resolve({ code: code ?? 1, tail });
+    });
     child.stdin.end(stdin ?? '');
   });
 }

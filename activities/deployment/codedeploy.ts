@@ -2,8 +2,15 @@
 // `switchyard:<deploymentId>` marker in its description before any create), followed with
 // heartbeats and reported lifecycle event by lifecycle event; continued or stopped on decision.
 import {
-  BatchGetDeploymentTargetsCommand, BatchGetDeploymentsCommand, ContinueDeploymentCommand, CreateDeploymentCommand, GetDeploymentCommand,
-  ListDeploymentTargetsCommand, ListDeploymentsCommand, PutLifecycleEventHookExecutionStatusCommand, StopDeploymentCommand,
+  BatchGetDeploymentTargetsCommand,
+  BatchGetDeploymentsCommand,
+  ContinueDeploymentCommand,
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  ListDeploymentTargetsCommand,
+  ListDeploymentsCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+  StopDeploymentCommand,
   type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import { Context, sleep } from '@temporalio/activity';
@@ -35,22 +42,32 @@ export interface AwaitCodeDeployInput {
 export const marker = (deploymentId: string) => `switchyard:${deploymentId}`;
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
 
-export function appSpecFor(input: Pick<StartCodeDeployInput, 'taskDefinitionArn' | 'containerName' | 'containerPort' | 'hookFunction'>): string {
+export function appSpecFor(
+  input: Pick<StartCodeDeployInput, 'taskDefinitionArn' | 'containerName' | 'containerPort' | 'hookFunction'>,
+): string {
   return JSON.stringify({
     version: 0.0,
-    Resources: [{
-      TargetService: {
-        Type: 'AWS::ECS::Service',
-        Properties: { TaskDefinition: input.taskDefinitionArn, LoadBalancerInfo: { ContainerName: input.containerName, ContainerPort: input.containerPort } },
+    Resources: [
+      {
+        TargetService: {
+          Type: 'AWS::ECS::Service',
+          Properties: {
+            TaskDefinition: input.taskDefinitionArn,
+            LoadBalancerInfo: { ContainerName: input.containerName, ContainerPort: input.containerPort },
+          },
+        },
       },
-    }],
+    ],
     // ECS AppSpec: Hooks is a list of { <lifecycle event>: <Lambda function name or ARN> }.
     ...(input.hookFunction ? { Hooks: [{ AfterAllowTestTraffic: input.hookFunction }] } : {}),
   });
 }
 
 /** The blue and green ECS task set ARNs of a deployment target (the Panda deploy API's blueServiceArn/greenServiceArn). */
-export interface TaskSetArns { blueServiceArn?: string; greenServiceArn?: string }
+export interface TaskSetArns {
+  blueServiceArn?: string;
+  greenServiceArn?: string;
+}
 
 /**
  * A task set's ARN from CodeDeploy's `identifer` (sic): an ARN as is, or a task set id
@@ -66,11 +83,18 @@ export function taskSetArn(identifer: string | undefined, serviceArn: string | u
 const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 
 /** Ours among the group's active deployments first (at most one), then among the newest ones. */
-export async function findExisting(codedeploy: CodeDeployClient, input: Pick<StartCodeDeployInput, 'application' | 'group' | 'deploymentId'>): Promise<string | undefined> {
+export async function findExisting(
+  codedeploy: CodeDeployClient,
+  input: Pick<StartCodeDeployInput, 'application' | 'group' | 'deploymentId'>,
+): Promise<string | undefined> {
   for (const includeOnlyStatuses of [[...ACTIVE_STATUSES], undefined]) {
-    const { deployments } = await codedeploy.send(new ListDeploymentsCommand({
-      applicationName: input.application, deploymentGroupName: input.group, ...(includeOnlyStatuses ? { includeOnlyStatuses } : {}),
-    }));
+    const { deployments } = await codedeploy.send(
+      new ListDeploymentsCommand({
+        applicationName: input.application,
+        deploymentGroupName: input.group,
+        ...(includeOnlyStatuses ? { includeOnlyStatuses } : {}),
+      }),
+    );
     if (!deployments?.length) continue;
     const { deploymentsInfo } = await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: deployments.slice(0, 25) }));
     const ours = deploymentsInfo?.find((d) => d.description?.includes(marker(input.deploymentId)))?.deploymentId;
@@ -79,7 +103,9 @@ export async function findExisting(codedeploy: CodeDeployClient, input: Pick<Sta
   return undefined;
 }
 
-export interface CodeDeployTimings { pollMs: number }
+export interface CodeDeployTimings {
+  pollMs: number;
+}
 
 export function createCodeDeployActivities(clients: DeployClients, timings: CodeDeployTimings) {
   /**
@@ -87,7 +113,11 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
    * already handed on; a new attempt reports again and the workflow dedupes). Also whether
    * production traffic is on green for good (AfterAllowTraffic succeeded), and the task set ARNs seen.
    */
-  async function lifecycleReports(codedeploy: CodeDeployClient, input: AwaitCodeDeployInput, reported: Set<string>): Promise<{ trafficOnGreen: boolean; arns: TaskSetArns; reports: ProgressReport[] }> {
+  async function lifecycleReports(
+    codedeploy: CodeDeployClient,
+    input: AwaitCodeDeployInput,
+    reported: Set<string>,
+  ): Promise<{ trafficOnGreen: boolean; arns: TaskSetArns; reports: ProgressReport[] }> {
     let targetIds: string[] | undefined;
     try {
       ({ targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId })));
@@ -97,7 +127,9 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       throw error;
     }
     if (!targetIds?.length) return { trafficOnGreen: false, arns: {}, reports: [] };
-    const { deploymentTargets } = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }));
+    const { deploymentTargets } = await codedeploy.send(
+      new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }),
+    );
     const target = deploymentTargets?.[0]?.ecsTarget;
     const arns: TaskSetArns = {};
     for (const taskSet of target?.taskSetsInfo ?? []) {
@@ -106,9 +138,20 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       if (taskSet.taskSetLabel?.toUpperCase() === 'BLUE') arns.blueServiceArn = arn;
       if (taskSet.taskSetLabel?.toUpperCase() === 'GREEN') arns.greenServiceArn = arn;
     }
-    const taskSets = (target?.taskSetsInfo ?? []).map((t) => ({ label: t.taskSetLabel, status: t.status, trafficWeight: t.trafficWeight, running: t.runningCount, desired: t.desiredCount }));
+    const taskSets = (target?.taskSetsInfo ?? []).map((t) => ({
+      label: t.taskSetLabel,
+      status: t.status,
+      trafficWeight: t.trafficWeight,
+      running: t.runningCount,
+      desired: t.desiredCount,
+    }));
     const reports = (target?.lifecycleEvents ?? [])
-      .filter((event) => event.status === 'Succeeded' && event.lifecycleEventName && !reported.has(`${input.codeDeployDeploymentId}:${event.lifecycleEventName}`))
+      .filter(
+        (event) =>
+          event.status === 'Succeeded' &&
+          event.lifecycleEventName &&
+          !reported.has(`${input.codeDeployDeploymentId}:${event.lifecycleEventName}`),
+      )
       .map((event) => ({
         key: `${input.codeDeployDeploymentId}:${event.lifecycleEventName}`,
         stage: input.stage,
@@ -116,7 +159,9 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
         details: { lifecycleEvent: event.lifecycleEventName!, status: event.status!, taskSets },
       }));
     for (const report of reports) reported.add(report.key);
-    const trafficOnGreen = (target?.lifecycleEvents ?? []).some((event) => event.lifecycleEventName === 'AfterAllowTraffic' && event.status === 'Succeeded');
+    const trafficOnGreen = (target?.lifecycleEvents ?? []).some(
+      (event) => event.lifecycleEventName === 'AfterAllowTraffic' && event.status === 'Succeeded',
+    );
     return { trafficOnGreen, arns, reports };
   }
 
@@ -126,12 +171,14 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
       try {
         const existing = await findExisting(codedeploy, input);
         if (existing) return { codeDeployDeploymentId: existing };
-        const created = await codedeploy.send(new CreateDeploymentCommand({
-          applicationName: input.application,
-          deploymentGroupName: input.group,
-          description: `${marker(input.deploymentId)} blue/green of ${input.taskDefinitionArn}`,
-          revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecFor(input) } },
-        }));
+        const created = await codedeploy.send(
+          new CreateDeploymentCommand({
+            applicationName: input.application,
+            deploymentGroupName: input.group,
+            description: `${marker(input.deploymentId)} blue/green of ${input.taskDefinitionArn}`,
+            revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecFor(input) } },
+          }),
+        );
         return { codeDeployDeploymentId: created.deploymentId! };
       } catch (error) {
         if (errorName(error) === 'DeploymentLimitExceededException') {
@@ -167,7 +214,10 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
           await progress.add(reports);
           if (FINISHED.has(status)) {
             await progress.flush();
-            throw permanent('ECS_DEPLOYMENT_FAILED', `CodeDeploy deployment ${input.codeDeployDeploymentId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`);
+            throw permanent(
+              'ECS_DEPLOYMENT_FAILED',
+              `CodeDeploy deployment ${input.codeDeployDeploymentId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`,
+            );
           }
           Context.current().heartbeat({ status });
           await sleep(timings.pollMs);
@@ -178,13 +228,22 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
     },
 
     /** Lets production traffic go to green; a no-op when an earlier attempt already did. */
-    async continueCodeDeploy({ awsConnectionId, codeDeployDeploymentId }: { awsConnectionId: string; codeDeployDeploymentId: string }): Promise<void> {
+    async continueCodeDeploy({
+      awsConnectionId,
+      codeDeployDeploymentId,
+    }: {
+      awsConnectionId: string;
+      codeDeployDeploymentId: string;
+    }): Promise<void> {
       const { codedeploy } = await clients.aws(awsConnectionId);
       try {
         const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: codeDeployDeploymentId }));
         if (deploymentInfo?.status !== 'Ready') {
           if (deploymentInfo?.status === 'InProgress' || deploymentInfo?.status === 'Succeeded') return;
-          throw permanent('ECS_DEPLOYMENT_FAILED', `Traffic switch failed: CodeDeploy deployment ${codeDeployDeploymentId} is ${deploymentInfo?.status}`);
+          throw permanent(
+            'ECS_DEPLOYMENT_FAILED',
+            `Traffic switch failed: CodeDeploy deployment ${codeDeployDeploymentId} is ${deploymentInfo?.status}`,
+          );
         }
         await codedeploy.send(new ContinueDeploymentCommand({ deploymentId: codeDeployDeploymentId, deploymentWaitType: 'READY_WAIT' }));
       } catch (error) {
@@ -196,12 +255,20 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
      * Answers an AfterAllowTestTraffic hook execution with Succeeded. Idempotent: CodeDeploy
      * refuses a second answer with LifecycleEventAlreadyCompletedException, which is the outcome we want.
      */
-    async reportLifecycleHookSucceeded(input: { awsConnectionId: string; codeDeployDeploymentId: string; hookExecutionId: string }): Promise<{ alreadyCompleted: boolean }> {
+    async reportLifecycleHookSucceeded(input: {
+      awsConnectionId: string;
+      codeDeployDeploymentId: string;
+      hookExecutionId: string;
+    }): Promise<{ alreadyCompleted: boolean }> {
       const { codedeploy } = await clients.aws(input.awsConnectionId);
       try {
-        await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
-          deploymentId: input.codeDeployDeploymentId, lifecycleEventHookExecutionId: input.hookExecutionId, status: 'Succeeded',
-        }));
+        await codedeploy.send(
+          new PutLifecycleEventHookExecutionStatusCommand({
+            deploymentId: input.codeDeployDeploymentId,
+            lifecycleEventHookExecutionId: input.hookExecutionId,
+            status: 'Succeeded',
+          }),
+        );
         return { alreadyCompleted: false };
       } catch (error) {
         if (errorName(error) === 'LifecycleEventAlreadyCompletedException') return { alreadyCompleted: true };
@@ -210,7 +277,15 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
     },
 
     /** Stops with CodeDeploy's auto-rollback (blue keeps production); a no-op once finished. */
-    async stopCodeDeploy({ awsConnectionId, codeDeployDeploymentId, reason }: { awsConnectionId: string; codeDeployDeploymentId: string; reason: string }): Promise<{ status: string }> {
+    async stopCodeDeploy({
+      awsConnectionId,
+      codeDeployDeploymentId,
+      reason,
+    }: {
+      awsConnectionId: string;
+      codeDeployDeploymentId: string;
+      reason: string;
+    }): Promise<{ status: string }> {
       // StopDeployment takes no reason: the worker's log says why Switchyard stopped it.
       Context.current().log.info('Stopping CodeDeploy deployment', { codeDeployDeploymentId, reason });
       const { codedeploy } = await clients.aws(awsConnectionId);
@@ -218,7 +293,9 @@ export function createCodeDeployActivities(clients: DeployClients, timings: Code
         const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: codeDeployDeploymentId }));
         const status = deploymentInfo?.status ?? 'Unknown';
         if (FINISHED.has(status)) return { status };
-        const stopped = await codedeploy.send(new StopDeploymentCommand({ deploymentId: codeDeployDeploymentId, autoRollbackEnabled: true }));
+        const stopped = await codedeploy.send(
+          new StopDeploymentCommand({ deploymentId: codeDeployDeploymentId, autoRollbackEnabled: true }),
+        );
         return { status: stopped.status ?? 'Pending' };
       } catch (error) {
         // It finished between our look and the stop (CodeDeploy's own ready timeout, say): nothing left to stop.

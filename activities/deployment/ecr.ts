@@ -1,9 +1,7 @@
 // Stage 2: the ECR repository exists and holds the built image tag. The image is named by its
 // digest from here on (a tag can be moved to other content; a digest cannot), and a repository
 // Switchyard creates has immutable tags.
-import {
-  CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, type Repository,
-} from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, type Repository } from '@aws-sdk/client-ecr';
 import type { DeployClients } from './clients.js';
 import { digestMismatchMessage, imageByDigest } from '../../domain/source-provenance.js';
 import { asActivityFailure, errorName, permanent } from './errors.js';
@@ -38,7 +36,8 @@ export function createEcrActivities(clients: DeployClients) {
         }
         if (!found) {
           try {
-            found = (await ecr.send(new CreateRepositoryCommand({ repositoryName: repository, imageTagMutability: 'IMMUTABLE' }))).repository;
+            found = (await ecr.send(new CreateRepositoryCommand({ repositoryName: repository, imageTagMutability: 'IMMUTABLE' })))
+              .repository;
             repositoryCreated = true;
           } catch (error) {
             // Created by an earlier attempt of this activity, or by someone else: either is fine.
@@ -56,7 +55,9 @@ export function createEcrActivities(clients: DeployClients) {
           if (errorName(error) !== 'ImageNotFoundException') throw error;
         }
         if (!digest) throw permanent('DOCKER_BUILD_FAILED', `Image ${repository}:${imageTag} not found in ECR after the build`);
-        const mismatch = expectedDigest ? digestMismatchMessage({ repository, imageTag, reported: expectedDigest, inEcr: digest }) : undefined;
+        const mismatch = expectedDigest
+          ? digestMismatchMessage({ repository, imageTag, reported: expectedDigest, inEcr: digest })
+          : undefined;
         if (mismatch) throw permanent('DOCKER_BUILD_FAILED', mismatch);
         return { repositoryUri, imageUri: imageByDigest(repositoryUri, digest), imageDigest: digest, repositoryCreated };
       } catch (error) {

@@ -3,8 +3,16 @@
 // per deployment: the deployment id is stamped into the container environment and looked up
 // before registering, so a retried activity reuses its revision.
 import {
-  CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand,
-  type ContainerDefinition, type ECSClient, type RegisterTaskDefinitionCommandInput, type Service, type TaskDefinition,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
+  type ContainerDefinition,
+  type ECSClient,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import type { DeployClients } from './clients.js';
 import { asActivityFailure, errorName } from './errors.js';
@@ -35,13 +43,16 @@ async function describeService(ecs: ECSClient, cluster: string, service: string)
 async function findRevisionOf(ecs: ECSClient, family: string, deploymentId: string): Promise<string | undefined> {
   let arns: string[] = [];
   try {
-    arns = (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: 10 }))).taskDefinitionArns ?? [];
+    arns =
+      (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: 10 }))).taskDefinitionArns ?? [];
   } catch (error) {
     if (errorName(error) !== 'ClientException') throw error;
   }
   for (const arn of arns) {
     const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
-    const stamped = taskDefinition?.containerDefinitions?.some((c) => c.environment?.some((e) => e.name === DEPLOYMENT_ENV && e.value === deploymentId));
+    const stamped = taskDefinition?.containerDefinitions?.some((c) =>
+      c.environment?.some((e) => e.name === DEPLOYMENT_ENV && e.value === deploymentId),
+    );
     if (stamped) return arn;
   }
   return undefined;
@@ -54,7 +65,10 @@ function withImage(containers: ContainerDefinition[], input: RegisterInput): Con
     environment: [...(c.environment ?? []).filter((e) => e.name !== DEPLOYMENT_ENV), { name: DEPLOYMENT_ENV, value: input.deploymentId }],
   });
   if (!containers.some((c) => c.name === input.containerName)) {
-    return [...containers, stamp({ name: input.containerName, essential: true, portMappings: [{ containerPort: input.containerPort, protocol: 'tcp' }] })];
+    return [
+      ...containers,
+      stamp({ name: input.containerName, essential: true, portMappings: [{ containerPort: input.containerPort, protocol: 'tcp' }] }),
+    ];
   }
   return containers.map((c) => (c.name === input.containerName ? stamp(c) : c));
 }
@@ -91,24 +105,42 @@ export function createEcsActivities(clients: DeployClients) {
         let serviceCreated = false;
         if (!service) {
           try {
-            await ecs.send(new CreateServiceCommand({
-              cluster: input.cluster, serviceName: input.service, taskDefinition: taskDefinitionArn, desiredCount: 1,
-              deploymentController: { type: 'CODE_DEPLOY' },
-            }));
+            await ecs.send(
+              new CreateServiceCommand({
+                cluster: input.cluster,
+                serviceName: input.service,
+                taskDefinition: taskDefinitionArn,
+                desiredCount: 1,
+                deploymentController: { type: 'CODE_DEPLOY' },
+              }),
+            );
           } catch (error) {
             // "Creation of service was not idempotent" means an earlier attempt created it; the same
             // exception also reports a real problem, so only an ACTIVE service now counts as created.
-            if (errorName(error) !== 'InvalidParameterException' || !(await describeService(ecs, input.cluster, input.service))) throw error;
+            if (errorName(error) !== 'InvalidParameterException' || !(await describeService(ecs, input.cluster, input.service)))
+              throw error;
           }
           serviceCreated = true;
         }
-        return { taskDefinitionArn, ...(service?.taskDefinition ? { previousTaskDefinitionArn: service.taskDefinition } : {}), serviceCreated };
+        return {
+          taskDefinitionArn,
+          ...(service?.taskDefinition ? { previousTaskDefinitionArn: service.taskDefinition } : {}),
+          serviceCreated,
+        };
       } catch (error) {
         throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'ECS');
       }
     },
 
-    async describeServiceTaskDefinition({ awsConnectionId, cluster, service }: { awsConnectionId: string; cluster: string; service: string }): Promise<{ taskDefinitionArn: string }> {
+    async describeServiceTaskDefinition({
+      awsConnectionId,
+      cluster,
+      service,
+    }: {
+      awsConnectionId: string;
+      cluster: string;
+      service: string;
+    }): Promise<{ taskDefinitionArn: string }> {
       const { ecs } = await clients.aws(awsConnectionId);
       try {
         const found = await describeService(ecs, cluster, service);

@@ -39,7 +39,12 @@ function isTransient(error: SdkLikeError): boolean {
   if (isGitHubRateLimit(error)) return true;
   if (status !== undefined) return status >= 500 || status === 429 || status === 408;
   // No HTTP status at all: the request never got an answer (connection refused, reset, timeout).
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'].includes(error.code ?? '') || error.name === 'TimeoutError' || error.name === 'AbortError' || /fetch failed|socket hang up/i.test(error.message ?? '');
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'].includes(error.code ?? '') ||
+    error.name === 'TimeoutError' ||
+    error.name === 'AbortError' ||
+    /fetch failed|socket hang up/i.test(error.message ?? '')
+  );
 }
 
 /** Re-throws `error` as a retryable or permanent ApplicationFailure with `context` in front. */

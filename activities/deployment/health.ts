@@ -29,15 +29,24 @@ export async function probe(url: string, settings: HealthProbeSettings): Promise
   }
   const meanMs = latencies.reduce((sum, ms) => sum + ms, 0) / settings.samples;
   return {
-    latencyMs: Math.round(meanMs), errorRate: failures / settings.samples, samples: settings.samples,
-    p50Ms: Math.round(percentile(latencies, 50)), p95Ms: Math.round(percentile(latencies, 95)),
+    latencyMs: Math.round(meanMs),
+    errorRate: failures / settings.samples,
+    samples: settings.samples,
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p95Ms: Math.round(percentile(latencies, 95)),
     ...(problems.size > 0 ? { problems: [...problems] } : {}),
   };
 }
 
 export function createHealthActivities(settings: HealthProbeSettings) {
   return {
-    async probeHealth({ blueUrl, greenUrl }: { blueUrl: string; greenUrl: string }): Promise<{ blue: HealthFigures; green: HealthFigures; greenHealthy: boolean }> {
+    async probeHealth({
+      blueUrl,
+      greenUrl,
+    }: {
+      blueUrl: string;
+      greenUrl: string;
+    }): Promise<{ blue: HealthFigures; green: HealthFigures; greenHealthy: boolean }> {
       const [blue, green] = await Promise.all([probe(blueUrl, settings), probe(greenUrl, settings)]);
       return { blue, green, greenHealthy: green.errorRate <= settings.maxErrorRate };
     },

@@ -13,7 +13,11 @@ import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from '../../common
 export type ProbeProblem = string | undefined;
 
 /** The resolver a probe's connection uses: the system's, as `dns.lookup` answers it. */
-type Resolver = (hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolver = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** A connection's DNS lookup that refuses any name resolving to a forbidden address (any of them, not just the first). */
 export function guardLookup(resolve: Resolver): LookupFunction {
@@ -22,7 +26,10 @@ export function guardLookup(resolve: Resolver): LookupFunction {
       if (error) return callback(error, '', 0);
       const forbidden = addresses.find((a) => isForbiddenProbeAddress(a.address));
       if (forbidden) {
-        const refused = Object.assign(new Error(`refused: ${hostname} resolves to ${forbidden.address}; probes never reach ${FORBIDDEN_PROBE_ADDRESSES}`), { code: 'EPROBEREFUSED' });
+        const refused = Object.assign(
+          new Error(`refused: ${hostname} resolves to ${forbidden.address}; probes never reach ${FORBIDDEN_PROBE_ADDRESSES}`),
+          { code: 'EPROBEREFUSED' },
+        );
         return callback(refused, '', 0);
       }
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
@@ -50,20 +57,25 @@ export function probeRequest(url: string, timeoutMs: number): Promise<ProbeProbl
   } catch {
     return Promise.resolve(`not a URL: ${url}`);
   }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') return Promise.resolve(`refused: ${target.protocol} is not http or https`);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    return Promise.resolve(`refused: ${target.protocol} is not http or https`);
   if (isForbiddenProbeAddress(target.hostname)) {
     return Promise.resolve(`refused: ${target.hostname} is one of ${FORBIDDEN_PROBE_ADDRESSES}, which probes never reach`);
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    const req = send(target, { method: 'GET', lookup: guardedLookup, signal: AbortSignal.timeout(timeoutMs), headers: { accept: '*/*' } }, (res) => {
-      const problem = judge(res);
-      // A body that never ends is cut by the timeout: the response closes incomplete.
-      res.on('error', () => resolve(problem ?? `no complete answer within ${timeoutMs} ms`));
-      res.on('end', () => resolve(problem));
-      res.on('close', () => resolve(res.complete ? problem : problem ?? `no complete answer within ${timeoutMs} ms`));
-      res.resume();
-    });
+    const req = send(
+      target,
+      { method: 'GET', lookup: guardedLookup, signal: AbortSignal.timeout(timeoutMs), headers: { accept: '*/*' } },
+      (res) => {
+        const problem = judge(res);
+        // A body that never ends is cut by the timeout: the response closes incomplete.
+        res.on('error', () => resolve(problem ?? `no complete answer within ${timeoutMs} ms`));
+        res.on('end', () => resolve(problem));
+        res.on('close', () => resolve(res.complete ? problem : (problem ?? `no complete answer within ${timeoutMs} ms`)));
+        res.resume();
+      },
+    );
     req.on('error', (error: Error & { code?: string }) => {
       resolve(error.name === 'AbortError' || error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : error.message);
     });

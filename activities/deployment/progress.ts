@@ -23,7 +23,10 @@ export class ProgressBatch {
   #pending: ProgressReport[] = [];
   #lastSentAt = Date.now();
 
-  constructor(private readonly workflowId: string, private readonly minIntervalMs = PROGRESS_MIN_INTERVAL_MS) {}
+  constructor(
+    private readonly workflowId: string,
+    private readonly minIntervalMs = PROGRESS_MIN_INTERVAL_MS,
+  ) {}
 
   /** Queues `reports`; signals everything queued once the interval since the last signal has passed. */
   async add(reports: ProgressReport[]): Promise<void> {

@@ -3,8 +3,15 @@
 // with it. CodeDeploy shifts on its own timer after the Ready wait; progress is the green task
 // set's trafficWeight. The same `switchyard:<deploymentId>` marker as blue/green finds a retry's deployment.
 import {
-  BatchGetDeploymentTargetsCommand, ContinueDeploymentCommand, CreateDeploymentCommand, CreateDeploymentConfigCommand, GetDeploymentCommand,
-  GetDeploymentConfigCommand, ListDeploymentTargetsCommand, StopDeploymentCommand, type CodeDeployClient,
+  BatchGetDeploymentTargetsCommand,
+  ContinueDeploymentCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
+  GetDeploymentCommand,
+  GetDeploymentConfigCommand,
+  ListDeploymentTargetsCommand,
+  StopDeploymentCommand,
+  type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import type { CodeDeployEngineConfig } from '../../domain/release-strategy.js';
 import { appSpecFor, findExisting, marker } from './codedeploy.js';
@@ -13,18 +20,31 @@ import type { AwaitReleaseInput, ReleaseProgress, ReleaseRef, StartReleaseInput 
 
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
 
-async function ensureConfig(codedeploy: CodeDeployClient, name: string, create: NonNullable<CodeDeployEngineConfig['create']>): Promise<void> {
+async function ensureConfig(
+  codedeploy: CodeDeployClient,
+  name: string,
+  create: NonNullable<CodeDeployEngineConfig['create']>,
+): Promise<void> {
   try {
     await codedeploy.send(new GetDeploymentConfigCommand({ deploymentConfigName: name }));
     return;
   } catch (error) {
     if (errorName(error) !== 'DeploymentConfigDoesNotExistException') throw error;
   }
-  const routing = create.type === 'TimeBasedCanary'
-    ? { type: 'TimeBasedCanary' as const, timeBasedCanary: { canaryPercentage: create.percentage, canaryInterval: create.intervalMinutes } }
-    : { type: 'TimeBasedLinear' as const, timeBasedLinear: { linearPercentage: create.percentage, linearInterval: create.intervalMinutes } };
+  const routing =
+    create.type === 'TimeBasedCanary'
+      ? {
+          type: 'TimeBasedCanary' as const,
+          timeBasedCanary: { canaryPercentage: create.percentage, canaryInterval: create.intervalMinutes },
+        }
+      : {
+          type: 'TimeBasedLinear' as const,
+          timeBasedLinear: { linearPercentage: create.percentage, linearInterval: create.intervalMinutes },
+        };
   try {
-    await codedeploy.send(new CreateDeploymentConfigCommand({ deploymentConfigName: name, computePlatform: 'ECS', trafficRoutingConfig: routing }));
+    await codedeploy.send(
+      new CreateDeploymentConfigCommand({ deploymentConfigName: name, computePlatform: 'ECS', trafficRoutingConfig: routing }),
+    );
   } catch (error) {
     // Another deployment (or an earlier attempt) created it meanwhile: same name, same shape.
     if (errorName(error) !== 'DeploymentConfigAlreadyExistsException') throw error;
@@ -53,12 +73,15 @@ export const codeDeployEngine = {
     const existing = await findExisting(codedeploy, input);
     if (existing) return existing;
     if (config.create && config.deploymentConfigName) await ensureConfig(codedeploy, config.deploymentConfigName, config.create);
-    const created = await codedeploy.send(new CreateDeploymentCommand({
-      applicationName: input.application, deploymentGroupName: input.group,
-      description: `${marker(input.deploymentId)} ${input.plan.strategy} of ${input.taskDefinitionArn}`,
-      ...(config.deploymentConfigName ? { deploymentConfigName: config.deploymentConfigName } : {}),
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecFor(input) } },
-    }));
+    const created = await codedeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: input.application,
+        deploymentGroupName: input.group,
+        description: `${marker(input.deploymentId)} ${input.plan.strategy} of ${input.taskDefinitionArn}`,
+        ...(config.deploymentConfigName ? { deploymentConfigName: config.deploymentConfigName } : {}),
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpecFor(input) } },
+      }),
+    );
     return created.deploymentId!;
   },
 
@@ -66,7 +89,10 @@ export const codeDeployEngine = {
     const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: input.releaseId }));
     const status = deploymentInfo?.status ?? 'Unknown';
     if (status === 'Failed' || status === 'Stopped') {
-      throw permanent('ECS_DEPLOYMENT_FAILED', `CodeDeploy deployment ${input.releaseId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`);
+      throw permanent(
+        'ECS_DEPLOYMENT_FAILED',
+        `CodeDeploy deployment ${input.releaseId} ${status}${deploymentInfo?.errorInformation?.message ? `: ${deploymentInfo.errorInformation.message}` : ''}`,
+      );
     }
     const weight = status === 'Succeeded' ? 100 : await greenWeight(codedeploy, input.releaseId);
     return { weight, status, ...(status === 'Ready' ? { awaiting: 'Ready' } : {}), done: status === 'Succeeded' };
@@ -84,7 +110,9 @@ export const codeDeployEngine = {
     const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId: ref.releaseId }));
     if (FINISHED.has(deploymentInfo?.status ?? '')) return deploymentInfo!.status!;
     try {
-      return (await codedeploy.send(new StopDeploymentCommand({ deploymentId: ref.releaseId, autoRollbackEnabled: true }))).status ?? 'Pending';
+      return (
+        (await codedeploy.send(new StopDeploymentCommand({ deploymentId: ref.releaseId, autoRollbackEnabled: true }))).status ?? 'Pending'
+      );
     } catch (error) {
       if (errorName(error) === 'DeploymentAlreadyCompletedException') return 'Completed';
       throw error;

@@ -4,25 +4,48 @@
 // the task definition is stamped with the deployment id (ecs.ts), so a retry finds the service
 // deployment that targets it instead of starting another.
 import {
-  ContinueServiceDeploymentCommand, DescribeServiceDeploymentsCommand, DescribeServiceRevisionsCommand, ListServiceDeploymentsCommand,
-  StopServiceDeploymentCommand, UpdateServiceCommand, type DeploymentLifecycleHook, type ECSClient, type ServiceDeployment,
+  ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  ListServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  type DeploymentLifecycleHook,
+  type ECSClient,
+  type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import type { EcsEngineConfig } from '../../domain/release-strategy.js';
 import type { AwaitReleaseInput, ReleaseProgress, ReleaseRef, StartReleaseInput } from './release-types.js';
 import { errorName, permanent } from './errors.js';
 
-const FAILED = new Set(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOP_REQUESTED', 'STOPPED']);
+const FAILED = new Set([
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+  'STOP_REQUESTED',
+  'STOPPED',
+]);
 /** ECS's own bound for a PAUSE hook; Switchyard's gate and step timeouts act well before it. */
 const PAUSE_TIMEOUT_MINUTES = 1440;
 
 export function ecsDeploymentConfiguration(config: EcsEngineConfig, hook?: { lambdaArn: string; roleArn: string }) {
-  const hooks: DeploymentLifecycleHook[] = [{
-    targetType: 'PAUSE', lifecycleStages: config.pauseStages,
-    // Unanswered, ECS rolls back: never a silent promotion.
-    timeoutConfiguration: { timeoutInMinutes: PAUSE_TIMEOUT_MINUTES, action: 'ROLLBACK' },
-  } as DeploymentLifecycleHook];
+  const hooks: DeploymentLifecycleHook[] = [
+    {
+      targetType: 'PAUSE',
+      lifecycleStages: config.pauseStages,
+      // Unanswered, ECS rolls back: never a silent promotion.
+      timeoutConfiguration: { timeoutInMinutes: PAUSE_TIMEOUT_MINUTES, action: 'ROLLBACK' },
+    } as DeploymentLifecycleHook,
+  ];
   // The "waiting for test" notice, as CodeDeploy's AfterAllowTestTraffic Lambda gives it.
-  if (hook) hooks.push({ targetType: 'AWS_LAMBDA', hookTargetArn: hook.lambdaArn, roleArn: hook.roleArn, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] } as DeploymentLifecycleHook);
+  if (hook)
+    hooks.push({
+      targetType: 'AWS_LAMBDA',
+      hookTargetArn: hook.lambdaArn,
+      roleArn: hook.roleArn,
+      lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+    } as DeploymentLifecycleHook);
   return {
     strategy: config.strategy,
     ...(config.canary ? { canaryConfiguration: config.canary } : {}),
@@ -61,20 +84,29 @@ export const ecsEngine = {
   async start(ecs: ECSClient, input: StartReleaseInput, config: EcsEngineConfig): Promise<string> {
     const existing = await findExisting(ecs, input.cluster, input.service, input.taskDefinitionArn);
     if (existing) return existing;
-    const hook = input.hookFunction?.startsWith('arn:') && input.hookRoleArn ? { lambdaArn: input.hookFunction, roleArn: input.hookRoleArn } : undefined;
-    await ecs.send(new UpdateServiceCommand({
-      cluster: input.cluster, service: input.service, taskDefinition: input.taskDefinitionArn,
-      deploymentConfiguration: ecsDeploymentConfiguration(config, hook),
-    }));
+    const hook =
+      input.hookFunction?.startsWith('arn:') && input.hookRoleArn
+        ? { lambdaArn: input.hookFunction, roleArn: input.hookRoleArn }
+        : undefined;
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster: input.cluster,
+        service: input.service,
+        taskDefinition: input.taskDefinitionArn,
+        deploymentConfiguration: ecsDeploymentConfiguration(config, hook),
+      }),
+    );
     const started = await findExisting(ecs, input.cluster, input.service, input.taskDefinitionArn);
-    if (!started) throw permanent('ECS_DEPLOYMENT_FAILED', `UpdateService started no service deployment for ${input.cluster}/${input.service}`);
+    if (!started)
+      throw permanent('ECS_DEPLOYMENT_FAILED', `UpdateService started no service deployment for ${input.cluster}/${input.service}`);
     return started;
   },
 
   /** One look: where the deployment is; throws permanently once ECS rolled it back or stopped it. */
   async look(ecs: ECSClient, input: AwaitReleaseInput): Promise<ReleaseProgress> {
     const d = await describe(ecs, input.releaseId);
-    if (FAILED.has(d.status ?? '')) throw permanent('ECS_DEPLOYMENT_FAILED', `ECS service deployment ${d.status}${d.statusReason ? `: ${d.statusReason}` : ''}`);
+    if (FAILED.has(d.status ?? ''))
+      throw permanent('ECS_DEPLOYMENT_FAILED', `ECS service deployment ${d.status}${d.statusReason ? `: ${d.statusReason}` : ''}`);
     return ecsProgress(d);
   },
 
@@ -92,7 +124,8 @@ export const ecsEngine = {
     if (d.status !== 'IN_PROGRESS' && d.status !== 'PENDING') return d.status ?? 'UNKNOWN';
     const awaiting = ecsProgress(d).awaiting;
     try {
-      if (awaiting) await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: ref.releaseId, hookId: awaiting, action: 'ROLLBACK' }));
+      if (awaiting)
+        await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: ref.releaseId, hookId: awaiting, action: 'ROLLBACK' }));
       else await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: ref.releaseId, stopType: 'ROLLBACK' }));
     } catch (error) {
       // Finished (or the hook answered) between the look and the call: nothing left to stop.

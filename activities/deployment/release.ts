@@ -24,7 +24,8 @@ export function createReleaseActivities(clients: DeployClients, timings: { pollM
       const { ecs, codedeploy } = await clients.aws(input.awsConnectionId);
       const config = input.plan.engineConfig;
       try {
-        const releaseId = config.kind === 'ecs' ? await ecsEngine.start(ecs, input, config) : await codeDeployEngine.start(codedeploy, input, config);
+        const releaseId =
+          config.kind === 'ecs' ? await ecsEngine.start(ecs, input, config) : await codeDeployEngine.start(codedeploy, input, config);
         return { releaseId };
       } catch (error) {
         throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', input.plan.engine === 'ECS' ? 'ECS' : 'CodeDeploy');
@@ -61,7 +62,9 @@ export function createReleaseActivities(clients: DeployClients, timings: { pollM
       Context.current().log.info('Rolling the release back', { releaseId: input.releaseId, reason: input.reason });
       const { ecs, codedeploy } = await clients.aws(input.awsConnectionId);
       try {
-        return { status: input.engine === 'ECS' ? await ecsEngine.rollBack(ecs, input) : await codeDeployEngine.rollBack(codedeploy, input) };
+        return {
+          status: input.engine === 'ECS' ? await ecsEngine.rollBack(ecs, input) : await codeDeployEngine.rollBack(codedeploy, input),
+        };
       } catch (error) {
         throw asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'Rolling the release back failed');
       }

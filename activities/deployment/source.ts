@@ -59,7 +59,11 @@ export function createSourceActivities(clients: DeployClients) {
         } catch (error) {
           throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${owner}/${repo}`);
         }
-        if (!found.home) throw permanent('DOCKER_BUILD_FAILED', commitNotInRepositoryMessage({ sha, owner, repo, branch: onBranch, tagsChecked: found.tagsChecked }));
+        if (!found.home)
+          throw permanent(
+            'DOCKER_BUILD_FAILED',
+            commitNotInRepositoryMessage({ sha, owner, repo, branch: onBranch, tagsChecked: found.tagsChecked }),
+          );
         dispatchRef = found.home.name;
       }
       try {
@@ -68,7 +72,13 @@ export function createSourceActivities(clients: DeployClients) {
         if ((error as { status?: number }).status === 404) throw permanent('DOCKER_BUILD_FAILED', 'Dockerfile not found in repository');
         throw asActivityFailure(error, 'DOCKER_BUILD_FAILED', `GitHub ${owner}/${repo}`);
       }
-      return { sha, ref: dispatchRef, ...(isCommit ? { isCommit: true } : {}), dockerfilePath: DOCKERFILE, ...(committedAt ? { committedAt } : {}) };
+      return {
+        sha,
+        ref: dispatchRef,
+        ...(isCommit ? { isCommit: true } : {}),
+        dockerfilePath: DOCKERFILE,
+        ...(committedAt ? { committedAt } : {}),
+      };
     },
   };
 }

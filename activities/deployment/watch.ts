@@ -20,7 +20,8 @@ export interface WatchInput {
 
 /** Why green's window is bad, in words with the figures; undefined when it is good. */
 export function breachOf(green: HealthFigures, watch: WatchPolicy): string | undefined {
-  if (green.errorRate > watch.maxErrorRate) return `green error rate ${(green.errorRate * 100).toFixed(1)}% > ${(watch.maxErrorRate * 100).toFixed(1)}%`;
+  if (green.errorRate > watch.maxErrorRate)
+    return `green error rate ${(green.errorRate * 100).toFixed(1)}% > ${(watch.maxErrorRate * 100).toFixed(1)}%`;
   const p95 = green.p95Ms ?? green.latencyMs;
   if (watch.maxP95Ms !== undefined && p95 > watch.maxP95Ms) return `green p95 ${p95} ms > ${watch.maxP95Ms} ms`;
   return undefined;

@@ -16,7 +16,10 @@ export interface CircuitBreakerOptions {
 
 export class CircuitOpenError extends Error {
   override readonly name = 'CircuitOpenError';
-  constructor(readonly channel: ChannelType, readonly retryAfterMs: number) {
+  constructor(
+    readonly channel: ChannelType,
+    readonly retryAfterMs: number,
+  ) {
     super(`${channel}: circuit open after repeated failures; calls fail fast for another ${Math.ceil(retryAfterMs / 1000)} s`);
   }
 }

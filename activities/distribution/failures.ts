@@ -14,7 +14,11 @@ export const FAILURE_TYPES = {
 
 export function toActivityFailure(error: unknown): ApplicationFailure {
   if (error instanceof CircuitOpenError) {
-    return ApplicationFailure.create({ type: FAILURE_TYPES.circuitOpen, message: error.message, details: [{ retryAfterMs: error.retryAfterMs }] });
+    return ApplicationFailure.create({
+      type: FAILURE_TYPES.circuitOpen,
+      message: error.message,
+      details: [{ retryAfterMs: error.retryAfterMs }],
+    });
   }
   if (error instanceof ChannelError) {
     return error.retryable

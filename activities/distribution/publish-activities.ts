@@ -40,7 +40,9 @@ export function createDistributionActivities({ adapters, breakers }: Distributio
 
   return {
     async prepareChannelPublish(request: ChannelPublishRequest): Promise<{ remoteId: string }> {
-      const prepared = await guarded(request.channel, (signal) => adapters[request.channel].prepare(request satisfies PublishInput, signal));
+      const prepared = await guarded(request.channel, (signal) =>
+        adapters[request.channel].prepare(request satisfies PublishInput, signal),
+      );
       return { remoteId: prepared.remoteId };
     },
 

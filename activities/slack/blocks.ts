@@ -11,10 +11,31 @@ export const ROLL_BACK_ACTION = 'roll_back';
 export const DECISION_BLOCK_ID = 'deployment_decision';
 
 /** What the deployment message shows: fields of the workflow's snapshot, plus who approved. */
-export type SlackDeploymentView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'owner' | 'repo' | 'branch'>
-  & Partial<Pick<DeploymentSnapshot, 'version' | 'service' | 'cluster' | 'greenUrl' | 'blueUrl' | 'errorMessage' | 'errorCode' | 'decision' | 'rollbackOf' | 'codeDeployDeploymentId' | 'approvals' | 'approvalsRequired' | 'blue' | 'green' | 'testTrafficSince'
-    | 'steps' | 'currentStep' | 'trafficWeight' | 'bakeEndsAt'>>
-  & { approvedBy?: string };
+export type SlackDeploymentView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'owner' | 'repo' | 'branch'> &
+  Partial<
+    Pick<
+      DeploymentSnapshot,
+      | 'version'
+      | 'service'
+      | 'cluster'
+      | 'greenUrl'
+      | 'blueUrl'
+      | 'errorMessage'
+      | 'errorCode'
+      | 'decision'
+      | 'rollbackOf'
+      | 'codeDeployDeploymentId'
+      | 'approvals'
+      | 'approvalsRequired'
+      | 'blue'
+      | 'green'
+      | 'testTrafficSince'
+      | 'steps'
+      | 'currentStep'
+      | 'trafficWeight'
+      | 'bakeEndsAt'
+    >
+  > & { approvedBy?: string };
 
 export interface MessageOptions {
   gifs?: SlackGifs;
@@ -30,7 +51,12 @@ export interface SlackMessageContent {
 }
 
 const STAGE_NAMES: Record<number, string> = {
-  0: 'Queued', 1: 'Build', 2: 'ECR push', 3: 'ECS task definition', 4: 'CodeDeploy blue/green', 5: 'Traffic switch',
+  0: 'Queued',
+  1: 'Build',
+  2: 'ECR push',
+  3: 'ECS task definition',
+  4: 'CodeDeploy blue/green',
+  5: 'Traffic switch',
 };
 
 const TITLES: Record<DeploymentStatus, string> = {
@@ -72,8 +98,10 @@ export function decisionText(view: SlackDeploymentView): string | undefined {
   const decision = decisionOf(view);
   if (!decision) return undefined;
   const who = `${decision.person ? `${esc(decision.person)} as ` : ''}${personLabel(decision.by)}${decision.via ? ` (${decision.via})` : ''}`;
-  if (decision.action === 'timeout') return `:alarm_clock: No decision in time: stopped and rolled back to blue${decision.reason ? ` (${esc(decision.reason)})` : ''}`;
-  if (decision.action === 'rollback') return `:leftwards_arrow_with_hook: Rolled back by ${who}${decision.reason ? `: ${esc(decision.reason)}` : ''}`;
+  if (decision.action === 'timeout')
+    return `:alarm_clock: No decision in time: stopped and rolled back to blue${decision.reason ? ` (${esc(decision.reason)})` : ''}`;
+  if (decision.action === 'rollback')
+    return `:leftwards_arrow_with_hook: Rolled back by ${who}${decision.reason ? `: ${esc(decision.reason)}` : ''}`;
   if (view.status === 'COMPLETED') return `:white_check_mark: Traffic switched to green — approved by ${who}`;
   if (view.status === 'FAILED') return `:x: Traffic switch approved by ${who}, then failed`;
   return `:twisted_rightwards_arrows: Traffic switch approved by ${who}`;
@@ -89,7 +117,8 @@ function figuresText(name: string, f: HealthFigures | undefined): string {
 export function evidenceText(view: Pick<SlackDeploymentView, 'blue' | 'green' | 'testTrafficSince'>, now: number): string | undefined {
   if (!view.blue && !view.green) return undefined;
   const since = view.testTrafficSince ? Math.max(0, Math.round((now - Date.parse(view.testTrafficSince)) / 1000)) : undefined;
-  const onTest = since === undefined ? '' : `\n:stopwatch: Green on test traffic for ${since < 120 ? `${since} s` : `${Math.round(since / 60)} min`}`;
+  const onTest =
+    since === undefined ? '' : `\n:stopwatch: Green on test traffic for ${since < 120 ? `${since} s` : `${Math.round(since / 60)} min`}`;
   return `${figuresText('Green', view.green)}\n${figuresText('Blue', view.blue)}${onTest}`;
 }
 
@@ -109,7 +138,10 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   const stage = `${view.stage}/5 · ${STAGE_NAMES[view.stage] ?? `Stage ${view.stage}`}`;
   const decided = decisionText(view);
   const blocks: Record<string, unknown>[] = [
-    { type: 'header', text: { type: 'plain_text', text: `${TITLES[view.status].replace(/:[a-z_]+: /, '')} ${repository}`.slice(0, 150), emoji: true } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: `${TITLES[view.status].replace(/:[a-z_]+: /, '')} ${repository}`.slice(0, 150), emoji: true },
+    },
     {
       type: 'section',
       text: { type: 'mrkdwn', text: `${TITLES[view.status]} *${esc(repository)}* \`${esc(version)}\`` },
@@ -118,7 +150,9 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
         { type: 'mrkdwn', text: `*Version*\n${esc(version)}` },
         { type: 'mrkdwn', text: `*Status*\n${view.status}` },
         { type: 'mrkdwn', text: `*Stage*\n${stage}` },
-        ...(view.service ? [{ type: 'mrkdwn', text: `*Service*\n${esc(view.cluster ? `${view.cluster}/${view.service}` : view.service)}` }] : []),
+        ...(view.service
+          ? [{ type: 'mrkdwn', text: `*Service*\n${esc(view.cluster ? `${view.cluster}/${view.service}` : view.service)}` }]
+          : []),
         { type: 'mrkdwn', text: `*Deployment*\n\`${view.deploymentId}\`` },
       ],
     },
@@ -126,12 +160,19 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   const gif = gifFor(view.status, options.gifs);
   if (gif) blocks.push({ type: 'image', image_url: gif, alt_text: view.status.toLowerCase().replace(/_/g, ' ') });
   if (view.status === 'DEPLOYMENT_READY' && view.greenUrl) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:test_tube: *Test URL:* <${view.greenUrl}|${esc(view.greenUrl)}>\nTest green, then switch production traffic or roll back.` } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `:test_tube: *Test URL:* <${view.greenUrl}|${esc(view.greenUrl)}>\nTest green, then switch production traffic or roll back.`,
+      },
+    });
   }
   const evidence = view.status === 'DEPLOYMENT_READY' && !decided ? evidenceText(view, options.now ?? Date.now()) : undefined;
   if (evidence) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: evidence } });
   const approvals = approvalsText(view);
-  if (view.status === 'DEPLOYMENT_READY' && !decided && approvals) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: approvals } });
+  if (view.status === 'DEPLOYMENT_READY' && !decided && approvals)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: approvals } });
   const now = options.now ?? Date.now();
   const progress = progressText(view, now);
   if (progress) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:bar_chart: *Release:* ${progress}` } });
@@ -144,29 +185,50 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
       block_id: DECISION_BLOCK_ID,
       elements: [
         {
-          type: 'button', action_id: SWITCH_TRAFFIC_ACTION, style: 'primary', value: view.deploymentId,
+          type: 'button',
+          action_id: SWITCH_TRAFFIC_ACTION,
+          style: 'primary',
+          value: view.deploymentId,
           text: { type: 'plain_text', text: label, emoji: true },
           // The dialog restates the evidence: a switch is never a blind (or fat-fingered) click.
           confirm: {
             title: { type: 'plain_text', text: ask },
-            text: { type: 'mrkdwn', text: `${isStepped(view) ? `${label} of production traffic of ${esc(repository)} on green` : `Send production traffic of ${esc(repository)} to green`} (\`${esc(version)}\`).${evidence ? `\n${evidence}` : ''}`.slice(0, 300) },
-            confirm: { type: 'plain_text', text: isStepped(view) ? 'Continue' : 'Switch' }, deny: { type: 'plain_text', text: 'Cancel' },
+            text: {
+              type: 'mrkdwn',
+              text: `${isStepped(view) ? `${label} of production traffic of ${esc(repository)} on green` : `Send production traffic of ${esc(repository)} to green`} (\`${esc(version)}\`).${evidence ? `\n${evidence}` : ''}`.slice(
+                0,
+                300,
+              ),
+            },
+            confirm: { type: 'plain_text', text: isStepped(view) ? 'Continue' : 'Switch' },
+            deny: { type: 'plain_text', text: 'Cancel' },
           },
         },
-        { type: 'button', action_id: ROLL_BACK_ACTION, style: 'danger', value: view.deploymentId, text: { type: 'plain_text', text: 'Roll back', emoji: true } },
+        {
+          type: 'button',
+          action_id: ROLL_BACK_ACTION,
+          style: 'danger',
+          value: view.deploymentId,
+          text: { type: 'plain_text', text: 'Roll back', emoji: true },
+        },
       ],
     });
   }
   if (decided) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: decided } });
   if ((view.status === 'FAILED' || view.status === 'ROLLED_BACK') && view.errorMessage && view.decision?.action !== 'rollback') {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Error${view.errorCode ? ` (${view.errorCode})` : ''}:* ${esc(view.errorMessage)}` } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Error${view.errorCode ? ` (${view.errorCode})` : ''}:* ${esc(view.errorMessage)}` },
+    });
   }
   const context = [`Deployment \`${view.deploymentId}\``];
   if (view.rollbackOf) context.push(`rollback of \`${view.rollbackOf}\``);
   if (options.publicUrl) context.push(`<${options.publicUrl.replace(/\/+$/, '')}/api/v1/deploy/${view.deploymentId}/result|result>`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
 
-  const text = [`${TITLES[view.status]} ${repository} ${version} — ${view.status}, stage ${view.stage} (${view.deploymentId})`, decided].filter(Boolean).join('\n');
+  const text = [`${TITLES[view.status]} ${repository} ${version} — ${view.status}, stage ${view.stage} (${view.deploymentId})`, decided]
+    .filter(Boolean)
+    .join('\n');
   return { text, blocks: blocks as unknown as KnownBlock[] };
 }
 
@@ -198,7 +260,9 @@ export function waitingForTestMessage(input: TestNoticeInput): SlackMessageConte
     { type: 'section', text: { type: 'mrkdwn', text: approve } },
   ];
   if (input.gif && !input.outcome) blocks.push({ type: 'image', image_url: input.gif, alt_text: 'waiting for test' });
-  const next = input.outcome ? `Decided: ${input.outcome}` : `Approve with Switch traffic or POST /api/v1/deploy/${input.deploymentId}/switch`;
+  const next = input.outcome
+    ? `Decided: ${input.outcome}`
+    : `Approve with Switch traffic or POST /api/v1/deploy/${input.deploymentId}/switch`;
   return {
     text: `✅ ECS 배포: 테스트 대기 중 — ${input.deploymentId} (CodeDeploy ${input.codeDeployDeploymentId}), test URL: ${input.testUrl ?? 'n/a'}. ${next}`,
     blocks: blocks as unknown as KnownBlock[],

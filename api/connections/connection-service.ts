@@ -23,14 +23,26 @@ export type ConnectAwsInput =
 
 function isTimeout(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string } | undefined;
-  return e?.name === 'TimeoutError' || e?.name === 'AbortError' || ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'ENOTFOUND'].includes(e?.code ?? '') || /fetch failed|timed? ?out/i.test(e?.message ?? '');
+  return (
+    e?.name === 'TimeoutError' ||
+    e?.name === 'AbortError' ||
+    ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'ENOTFOUND'].includes(e?.code ?? '') ||
+    /fetch failed|timed? ?out/i.test(e?.message ?? '')
+  );
 }
 
 export class ConnectionService {
-  constructor(private readonly store: ConnectionStore, private readonly options: ConnectionServiceOptions) {}
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly options: ConnectionServiceOptions,
+  ) {}
 
   async connectGitHub(input: { owner: string; repo: string; branch: string; token: string }): Promise<string> {
-    const octokit = new Octokit({ auth: input.token, baseUrl: this.options.githubApiUrl, request: { timeout: this.options.timeoutMs, retries: 0 } });
+    const octokit = new Octokit({
+      auth: input.token,
+      baseUrl: this.options.githubApiUrl,
+      request: { timeout: this.options.timeoutMs, retries: 0 },
+    });
     const fail = (reason: string) => new ApiError(400, `GitHub connection failed: ${reason}`, {}, DEPLOYMENT_ERROR);
     try {
       await octokit.repos.get({ owner: input.owner, repo: input.repo });
@@ -53,19 +65,34 @@ export class ConnectionService {
   }
 
   async connectAws(input: ConnectAwsInput): Promise<string> {
-    const secret: AwsSecret = 'roleArn' in input
-      ? (input.externalId ? { externalId: input.externalId } : {})
-      : { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey, ...(input.sessionToken ? { sessionToken: input.sessionToken } : {}) };
+    const secret: AwsSecret =
+      'roleArn' in input
+        ? input.externalId
+          ? { externalId: input.externalId }
+          : {}
+        : {
+            accessKeyId: input.accessKeyId,
+            secretAccessKey: input.secretAccessKey,
+            ...(input.sessionToken ? { sessionToken: input.sessionToken } : {}),
+          };
     const roleArn = 'roleArn' in input ? input.roleArn : undefined;
     // The connection as it will be stored (it has no id yet), to build the credentials the worker will use.
-    const probe: AwsConnection = { id: 'new', kind: 'aws', region: input.region, accountId: 'unknown', createdAt: new Date().toISOString(), ...(roleArn ? { roleArn } : {}) };
+    const probe: AwsConnection = {
+      id: 'new',
+      kind: 'aws',
+      region: input.region,
+      accountId: 'unknown',
+      createdAt: new Date().toISOString(),
+      ...(roleArn ? { roleArn } : {}),
+    };
     const access = { endpoint: this.options.awsEndpoint, baseCredentials: this.options.baseAwsCredentials };
     const sts = new STSClient(awsClientConfig({ connection: probe, secret }, access, 'connect', 'request'));
     let accountId: string;
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(this.options.timeoutMs) });
       accountId = identity.Account ?? 'unknown';
-      if (roleArn && !identity.Arn?.includes(':assumed-role/')) throw new Error(`GetCallerIdentity answered ${identity.Arn ?? 'no ARN'}, not the assumed role`);
+      if (roleArn && !identity.Arn?.includes(':assumed-role/'))
+        throw new Error(`GetCallerIdentity answered ${identity.Arn ?? 'no ARN'}, not the assumed role`);
     } catch (error) {
       const reason = isTimeout(error) ? 'Connection timeout' : (error as Error).message;
       throw new ApiError(400, `AWS ${roleArn ? 'role' : 'credentials'} validation failed: ${reason}`, {}, DEPLOYMENT_ERROR);

@@ -13,7 +13,13 @@ import { serviceDeploymentsWorkflow } from '../../workflows/service/workflow.js'
  * replica) gets the first answer and starts nothing. Rejects with the validator's refusal when
  * the service is busy or its queue full.
  */
-export function sendAdmission(client: Client, admission: AdmissionRequest, serviceKey: string, taskQueue: string, queueCapacity: number): Promise<AdmissionOutcome> {
+export function sendAdmission(
+  client: Client,
+  admission: AdmissionRequest,
+  serviceKey: string,
+  taskQueue: string,
+  queueCapacity: number,
+): Promise<AdmissionOutcome> {
   return client.workflow.executeUpdateWithStart(admitDeploymentUpdate, {
     args: [admission],
     updateId: admission.input.deploymentId,

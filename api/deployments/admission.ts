@@ -3,7 +3,13 @@
 // become the route's 409/423/400; a closed deployment still holding its service is released.
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { Freeze } from '../../domain/freeze.js';
-import { ADMISSION_FROZEN, ADMISSION_REFUSALS, deploymentClosedSignal, type AdmissionOutcome, type AdmissionRequest } from '../../workflows/service/messages.js';
+import {
+  ADMISSION_FROZEN,
+  ADMISSION_REFUSALS,
+  deploymentClosedSignal,
+  type AdmissionOutcome,
+  type AdmissionRequest,
+} from '../../workflows/service/messages.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { BusinessMetrics } from '../metrics/business.js';
@@ -41,11 +47,17 @@ export async function admit(deps: AdmissionDeps, admission: AdmissionRequest, se
         const running = String(problem.details[0] ?? '');
         // A deployment that has closed but still holds its service (the admission workflow has
         // not heard yet, say after a Temporal restart): tell it, and ask again.
-        if (problem.type === ADMISSION_REFUSALS.busy && attempt < 3 && await releaseIfClosed(deps.client, serviceKey, running)) continue;
-        if (problem.type === ADMISSION_REFUSALS.busy || problem.type === ADMISSION_REFUSALS.queueFull) throw conflict(problem.message, running);
+        if (problem.type === ADMISSION_REFUSALS.busy && attempt < 3 && (await releaseIfClosed(deps.client, serviceKey, running))) continue;
+        if (problem.type === ADMISSION_REFUSALS.busy || problem.type === ADMISSION_REFUSALS.queueFull)
+          throw conflict(problem.message, running);
         if (problem.type === ADMISSION_FROZEN) {
           const freeze = problem.details[0] as Freeze | undefined;
-          throw new ApiError(423, problem.message, { ...(freeze ? { freezeId: freeze.id, frozenUntil: freeze.endsAt } : {}) }, DEPLOYMENT_ERROR);
+          throw new ApiError(
+            423,
+            problem.message,
+            { ...(freeze ? { freezeId: freeze.id, frozenUntil: freeze.endsAt } : {}) },
+            DEPLOYMENT_ERROR,
+          );
         }
         throw new ApiError(400, problem.message, { deploymentId }, DEPLOYMENT_ERROR);
       }
@@ -58,7 +70,10 @@ export async function admit(deps: AdmissionDeps, admission: AdmissionRequest, se
 /** True when `deploymentId` has closed: its service's admission workflow is then told so. */
 async function releaseIfClosed(client: Client, serviceKey: string, deploymentId: string): Promise<boolean> {
   if (!deploymentId) return false;
-  const description = await client.workflow.getHandle(deploymentId).describe().catch(() => undefined);
+  const description = await client.workflow
+    .getHandle(deploymentId)
+    .describe()
+    .catch(() => undefined);
   if (!description || description.status.name === 'RUNNING') return false;
   await client.workflow.getHandle(serviceWorkflowId(serviceKey)).signal(deploymentClosedSignal, { deploymentId });
   // The signal is handled in the admission workflow's next task; the retried update queues behind it.

@@ -5,14 +5,20 @@ import { CodeDeployDeploymentId, DeployRepository, DeployService, DeployStage, S
 import { ApiError } from '../errors.js';
 import { allOf, equals, isIn } from './visibility-query.js';
 
-export interface DeploymentFilter { status?: string; service?: string; repository?: string; limit: number }
+export interface DeploymentFilter {
+  status?: string;
+  service?: string;
+  repository?: string;
+  limit: number;
+}
 
 /** `defaultCluster` completes a bare service name (DeployService holds `cluster/service`). */
 export async function listDeployments(client: Client, filter: DeploymentFilter, defaultCluster: string | undefined) {
   const clauses = [equals('SwitchyardKind', 'deployment')];
   if (filter.status) clauses.push(equals('SwitchyardStatus', filter.status));
   if (filter.service) {
-    if (!filter.service.includes('/') && !defaultCluster) throw new ApiError(400, 'service must be given as cluster/service (no default cluster is configured)');
+    if (!filter.service.includes('/') && !defaultCluster)
+      throw new ApiError(400, 'service must be given as cluster/service (no default cluster is configured)');
     clauses.push(equals('DeployService', filter.service.includes('/') ? filter.service : `${defaultCluster}/${filter.service}`));
   }
   if (filter.repository) clauses.push(equals('DeployRepository', filter.repository));
@@ -46,8 +52,10 @@ export async function unswitchedDeployments(client: Client, taskQueue: string, l
   const ids: string[] = [];
   // Other installations may share the namespace: only those on this task queue.
   const query = allOf(
-    equals('SwitchyardKind', 'deployment'), equals('ExecutionStatus', 'Running'),
-    isIn('SwitchyardStatus', ['IN_PROGRESS', 'DEPLOYMENT_READY']), equals('TaskQueue', taskQueue),
+    equals('SwitchyardKind', 'deployment'),
+    equals('ExecutionStatus', 'Running'),
+    isIn('SwitchyardStatus', ['IN_PROGRESS', 'DEPLOYMENT_READY']),
+    equals('TaskQueue', taskQueue),
   );
   for await (const execution of client.workflow.list({ query, pageSize: 100 })) {
     ids.push(execution.workflowId);

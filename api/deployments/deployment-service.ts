@@ -12,7 +12,12 @@ import { DEFAULT_APPROVAL_POLICY, resolveSlackDefaults, type ApprovalPolicy } fr
 import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget, WatchWindow } from '../../domain/deployment.js';
 import type { Freeze } from '../../domain/freeze.js';
 import type { ReleaseStrategy } from '../../domain/release-strategy.js';
-import { deploymentEventsQuery, deploymentSnapshotQuery, type DecisionRequest, type SwitchOutcome } from '../../workflows/deployment/messages.js';
+import {
+  deploymentEventsQuery,
+  deploymentSnapshotQuery,
+  type DecisionRequest,
+  type SwitchOutcome,
+} from '../../workflows/deployment/messages.js';
 import type { AdmissionOutcome } from '../../workflows/service/messages.js';
 import { canonicalServiceKey } from '../../workflows/service/service-key.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
@@ -90,13 +95,20 @@ export class DeploymentService {
    * Admits a deployment through its service's admission workflow. `deploymentId` may be given by
    * the caller (derived from a Slack trigger, say): a repeat of the same id is answered, not re-run.
    */
-  async start(request: DeployRequest, requester: string | Requester, rollback?: DeploymentInput['rollback'], deploymentId = pandaStyleId('dep_')): Promise<AdmissionOutcome> {
+  async start(
+    request: DeployRequest,
+    requester: string | Requester,
+    rollback?: DeploymentInput['rollback'],
+    deploymentId = pandaStyleId('dep_'),
+  ): Promise<AdmissionOutcome> {
     const { by: requestedBy, person } = typeof requester === 'string' ? { by: requester, person: undefined } : requester;
     if (!rollback) await refuseIfFrozen(this.freezes, this.defaults.target, request);
     const target = this.resolveTarget(request, rollback === undefined);
     const serviceKey = canonicalServiceKey(target.cluster, target.service);
-    if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github') throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
-    if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws') throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
+    if ((await this.connections.get(request.githubConnectionId))?.kind !== 'github')
+      throw new ApiError(400, 'GitHub connection not found', {}, DEPLOYMENT_ERROR);
+    if ((await this.connections.get(request.awsConnectionId))?.kind !== 'aws')
+      throw new ApiError(400, 'AWS connection not found', {}, DEPLOYMENT_ERROR);
     await requireUsableSecrets(this.connections, request, rollback !== undefined);
     // A rollback builds nothing: it redeploys a task definition.
     if (!rollback) await this.sourceGate?.(request);
@@ -121,7 +133,11 @@ export class DeploymentService {
       ...(release ? { release } : {}),
     };
     const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
-    return admit({ client: this.client, taskQueue: this.taskQueue, queueCapacity: this.defaults.queueCapacity, metrics: this.metrics }, admission, serviceKey);
+    return admit(
+      { client: this.client, taskQueue: this.taskQueue, queueCapacity: this.defaults.queueCapacity, metrics: this.metrics },
+      admission,
+      serviceKey,
+    );
   }
 
   /** The request's strategy, else the service's policy's; undefined: blue/green. */
@@ -139,7 +155,8 @@ export class DeploymentService {
   async snapshot(id: string): Promise<DeploymentSnapshot> {
     const snapshot = await readWorkflowState(this.client, this.handle(id), deploymentSnapshotQuery, {
       notFound: () => notFound(id),
-      unavailable: () => new ApiError(503, `The state of ${id} cannot be read right now: no worker answered (the deployment itself is safe)`),
+      unavailable: () =>
+        new ApiError(503, `The state of ${id} cannot be read right now: no worker answered (the deployment itself is safe)`),
       // A failed deployment's final snapshot travels as its failure's details.
       stateInFailure: true,
     });
@@ -162,7 +179,12 @@ export class DeploymentService {
   }
 
   /** A stop before the switch, an undo of the current release after it (switch-rollback.ts). */
-  rollback(id: string, request: DecisionRequest, rollbackDeploymentId?: string, options: { stopOnly?: boolean } = {}): Promise<{ rollbackDeploymentId: string | null }> {
+  rollback(
+    id: string,
+    request: DecisionRequest,
+    rollbackDeploymentId?: string,
+    options: { stopOnly?: boolean } = {},
+  ): Promise<{ rollbackDeploymentId: string | null }> {
     return rollback(this.decisionDeps(), id, request, rollbackDeploymentId, options);
   }
 
@@ -171,7 +193,8 @@ export class DeploymentService {
       handle: (id) => this.handle(id),
       snapshot: (id) => this.snapshot(id),
       describeInput: (id) => this.describeInput(id),
-      start: (request, requester, rollbackOf, deploymentId) => this.start(request, requester, rollbackOf, ...(deploymentId ? [deploymentId] : [])),
+      start: (request, requester, rollbackOf, deploymentId) =>
+        this.start(request, requester, rollbackOf, ...(deploymentId ? [deploymentId] : [])),
       policyFor: (serviceKey) => this.policyFor(serviceKey),
       currentRelease: (serviceKey) => this.currentRelease(serviceKey),
       freezes: this.freezes,
@@ -194,7 +217,12 @@ export class DeploymentService {
     const started = await this.describeInput(id);
     const version = snapshot.sha ?? started.version;
     if (!version) {
-      throw new ApiError(400, `Deployment ${id} deployed the head of ${started.branch}, which has moved on: deploy a tag or commit instead`, { deploymentId: id }, DEPLOYMENT_ERROR);
+      throw new ApiError(
+        400,
+        `Deployment ${id} deployed the head of ${started.branch}, which has moved on: deploy a tag or commit instead`,
+        { deploymentId: id },
+        DEPLOYMENT_ERROR,
+      );
     }
     return this.start({ ...started, version }, requestedBy);
   }
@@ -204,14 +232,24 @@ export class DeploymentService {
     const input = await readStartInput<DeploymentInput>(this.client, id);
     if (!input) throw new ApiError(502, `The start input of ${id} cannot be read`, { deploymentId: id }, DEPLOYMENT_ERROR);
     return {
-      githubConnectionId: input.githubConnectionId, awsConnectionId: input.awsConnectionId, owner: input.owner, repo: input.repo,
-      branch: input.branch, ...(input.version ? { version: input.version } : {}), target: input.target, builder: input.builder,
+      githubConnectionId: input.githubConnectionId,
+      awsConnectionId: input.awsConnectionId,
+      owner: input.owner,
+      repo: input.repo,
+      branch: input.branch,
+      ...(input.version ? { version: input.version } : {}),
+      target: input.target,
+      builder: input.builder,
     };
   }
 
   /** The watched hold's latest windows (watch-heartbeat.ts); empty when nothing watches. */
   async watchWindows(id: string): Promise<WatchWindow[]> {
-    return watchWindowsOf(await this.handle(id).describe().catch(() => undefined));
+    return watchWindowsOf(
+      await this.handle(id)
+        .describe()
+        .catch(() => undefined),
+    );
   }
 
   /** The freeze covering this service now, if any (for /platform-status and the console). */

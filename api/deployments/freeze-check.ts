@@ -8,10 +8,15 @@ import type { FreezeService } from '../freezes/freeze-service.js';
 import type { DeployRequest } from './schemas.js';
 
 /** Refuses with 423 when a freeze covers the service the request names (or the default one). */
-export async function refuseIfFrozen(freezes: FreezeService | undefined, defaults: Partial<DeployTarget>, request: DeployRequest): Promise<void> {
+export async function refuseIfFrozen(
+  freezes: FreezeService | undefined,
+  defaults: Partial<DeployTarget>,
+  request: DeployRequest,
+): Promise<void> {
   const named = { cluster: request.target?.cluster ?? defaults.cluster, service: request.target?.service ?? defaults.service };
   if (!named.cluster || !named.service) return;
   const namedKey = canonicalServiceKey(named.cluster, named.service);
   const freeze = await freezes?.covering(namedKey);
-  if (freeze) throw new ApiError(423, frozenMessage(freeze, namedKey), { freezeId: freeze.id, frozenUntil: freeze.endsAt }, DEPLOYMENT_ERROR);
+  if (freeze)
+    throw new ApiError(423, frozenMessage(freeze, namedKey), { freezeId: freeze.id, frozenUntil: freeze.endsAt }, DEPLOYMENT_ERROR);
 }

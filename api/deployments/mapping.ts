@@ -37,9 +37,18 @@ export function toDeploymentResult(s: DeploymentSnapshot, watchWindows: readonly
     blueServiceArn: s.blueServiceArn ?? null,
     greenServiceArn: s.greenServiceArn ?? null,
     decidedAt: s.decision?.at ?? null,
-    approvals: s.approvals ?? (s.decision?.action === 'switch' ? [{ who: s.decision.by, ...(s.decision.person ? { person: s.decision.person } : {}), via: s.decision.via, at: s.decision.at }] : []),
+    approvals:
+      s.approvals ??
+      (s.decision?.action === 'switch'
+        ? [{ who: s.decision.by, ...(s.decision.person ? { person: s.decision.person } : {}), via: s.decision.via, at: s.decision.at }]
+        : []),
     approvalsRequired: s.approvalsRequired ?? 1,
-    evidence: { blue: figures(s.blue), green: figures(s.green), testTrafficSince: s.testTrafficSince ?? null, watch: watchWindows.map((w) => ({ at: w.at, blue: figures(w.blue)!, green: figures(w.green)!, breach: w.breach ?? null })) },
+    evidence: {
+      blue: figures(s.blue),
+      green: figures(s.green),
+      testTrafficSince: s.testTrafficSince ?? null,
+      watch: watchWindows.map((w) => ({ at: w.at, blue: figures(w.blue)!, green: figures(w.green)!, breach: w.breach ?? null })),
+    },
     // A progressive release's fields, only when the workflow reports them: blue/green results keep the Panda deploy API's shape.
     ...(s.strategy !== undefined ? { strategy: s.strategy } : {}),
     ...(s.steps !== undefined ? { steps: s.steps } : {}),

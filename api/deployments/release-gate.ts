@@ -10,11 +10,22 @@ import { awsClientConfig } from '../../common/aws/client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import type { DeployTarget } from '../../domain/deployment.js';
-import { DEFAULT_RELEASE_STRATEGY, planRelease, RELEASE_ENGINES, type ReleaseEngine, type ReleasePlan, type ReleaseStrategy } from '../../domain/release-strategy.js';
+import {
+  DEFAULT_RELEASE_STRATEGY,
+  planRelease,
+  RELEASE_ENGINES,
+  type ReleaseEngine,
+  type ReleasePlan,
+  type ReleaseStrategy,
+} from '../../domain/release-strategy.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
 /** The plan to put in the input (undefined: the Panda deploy API's blue/green on CodeDeploy), or a 400. */
-export type ReleaseGate = (awsConnectionId: string, target: DeployTarget, strategy: ReleaseStrategy | undefined) => Promise<ReleasePlan | undefined>;
+export type ReleaseGate = (
+  awsConnectionId: string,
+  target: DeployTarget,
+  strategy: ReleaseStrategy | undefined,
+) => Promise<ReleasePlan | undefined>;
 
 export interface ReleaseGateOptions {
   awsEndpoint: string | undefined;
@@ -34,7 +45,12 @@ export function createReleaseGate(connections: ConnectionStore, options: Release
     const strategy = requested ?? DEFAULT_RELEASE_STRATEGY;
     const aws = await connections.awsSecret(awsConnectionId);
     if (!aws) return undefined; // the deployment service answers "AWS connection not found"
-    const config = awsClientConfig(aws, { endpoint: options.awsEndpoint, baseCredentials: options.baseAwsCredentials }, aws.connection.id, 'request');
+    const config = awsClientConfig(
+      aws,
+      { endpoint: options.awsEndpoint, baseCredentials: options.baseAwsCredentials },
+      aws.connection.id,
+      'request',
+    );
     const ecs = new ECSClient(config);
     const codedeploy = new CodeDeployClient(config);
     const call = { abortSignal: AbortSignal.timeout(timeoutMs) };
@@ -42,36 +58,63 @@ export function createReleaseGate(connections: ConnectionStore, options: Release
       // Blue/green as today needs no answer from AWS here: the activities ask again, and retry.
       if (strategy.type === 'blueGreen') return undefined;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new ApiError(503, `The engine of ${target.cluster}/${target.service} cannot be read right now (${reason.slice(0, 200)}): nothing was started; try again`, {}, DEPLOYMENT_ERROR);
+      throw new ApiError(
+        503,
+        `The engine of ${target.cluster}/${target.service} cannot be read right now (${reason.slice(0, 200)}): nothing was started; try again`,
+        {},
+        DEPLOYMENT_ERROR,
+      );
     };
     try {
       let engine: ReleaseEngine;
       try {
-        const described = await ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }), call)
+        const described = await ecs
+          .send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }), call)
           .catch((error: { name?: string }) => {
-            if (error.name === 'ClusterNotFoundException') throw refused('service-not-found', `ECS cluster ${target.cluster} does not exist`, { cluster: target.cluster });
+            if (error.name === 'ClusterNotFoundException')
+              throw refused('service-not-found', `ECS cluster ${target.cluster} does not exist`, { cluster: target.cluster });
             throw error;
           });
         const service = described.services?.find((s) => s.status !== 'INACTIVE');
-        if (!service) throw refused('service-not-found', `ECS service ${target.service} is not active in cluster ${target.cluster}`, { service: target.service, cluster: target.cluster });
+        if (!service)
+          throw refused('service-not-found', `ECS service ${target.service} is not active in cluster ${target.cluster}`, {
+            service: target.service,
+            cluster: target.cluster,
+          });
         const type = service.deploymentController?.type ?? 'ECS';
         if (!(RELEASE_ENGINES as readonly string[]).includes(type)) {
-          throw refused('unsupported-deployment-controller', `ECS service ${target.service} uses the ${type} deployment controller; Switchyard releases through CODE_DEPLOY or ECS`, { deploymentController: type });
+          throw refused(
+            'unsupported-deployment-controller',
+            `ECS service ${target.service} uses the ${type} deployment controller; Switchyard releases through CODE_DEPLOY or ECS`,
+            { deploymentController: type },
+          );
         }
         engine = type as ReleaseEngine;
         if (engine === 'CODE_DEPLOY') {
-          const group = await codedeploy.send(new GetDeploymentGroupCommand({ applicationName: target.codeDeployApplication, deploymentGroupName: target.codeDeployGroup }), call)
+          const group = await codedeploy
+            .send(
+              new GetDeploymentGroupCommand({ applicationName: target.codeDeployApplication, deploymentGroupName: target.codeDeployGroup }),
+              call,
+            )
             .catch((error: { name?: string }) => {
               if (error.name === 'ApplicationDoesNotExistException' || error.name === 'DeploymentGroupDoesNotExistException') {
-                throw refused('codedeploy-group-not-found', `CodeDeploy ${error.name === 'ApplicationDoesNotExistException' ? 'application' : 'deployment group'} ${target.codeDeployApplication}/${target.codeDeployGroup} does not exist`);
+                throw refused(
+                  'codedeploy-group-not-found',
+                  `CodeDeploy ${error.name === 'ApplicationDoesNotExistException' ? 'application' : 'deployment group'} ${target.codeDeployApplication}/${target.codeDeployGroup} does not exist`,
+                );
               }
               throw error;
             });
           const targets = group.deploymentGroupInfo?.ecsServices ?? [];
-          const matches = targets.some((s) => lastPart(s.clusterName ?? '') === lastPart(target.cluster) && lastPart(s.serviceName ?? '') === lastPart(target.service));
+          const matches = targets.some(
+            (s) => lastPart(s.clusterName ?? '') === lastPart(target.cluster) && lastPart(s.serviceName ?? '') === lastPart(target.service),
+          );
           if (!matches) {
             const named = targets.map((s) => `${s.clusterName}/${s.serviceName}`).join(', ') || 'no service';
-            throw refused('codedeploy-group-mismatch', `CodeDeploy group ${target.codeDeployApplication}/${target.codeDeployGroup} deploys ${named}, not ${lastPart(target.cluster)}/${lastPart(target.service)}`);
+            throw refused(
+              'codedeploy-group-mismatch',
+              `CodeDeploy group ${target.codeDeployApplication}/${target.codeDeployGroup} deploys ${named}, not ${lastPart(target.cluster)}/${lastPart(target.service)}`,
+            );
           }
         }
       } catch (error) {

@@ -5,18 +5,30 @@ import { BUILDERS, DEPLOYMENT_STATUSES, SERVICE_COLORS } from '../../domain/depl
 import { ReleaseStepSchema, ReleaseStrategySchema, type ReleaseStrategyType } from '../../domain/release-strategy.js';
 import { envelopeSchema } from '../openapi-schemas.js';
 
-const name = (example: string, description: string) => z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').openapi({ example, description });
+const name = (example: string, description: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')
+    .openapi({ example, description });
 
 export const ConnectGitHubRequestSchema = z
   .object({
     owner: name('your-org', 'GitHub organization or user'),
     repo: name('your-repo', 'GitHub repository'),
     branch: z.string().min(1).max(255).openapi({ example: 'main' }),
-    token: z.string().min(1).max(500).openapi({ example: 'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxx', description: 'GitHub Personal Access Token (stored encrypted, never returned)' }),
+    token: z.string().min(1).max(500).openapi({
+      example: 'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      description: 'GitHub Personal Access Token (stored encrypted, never returned)',
+    }),
   })
   .openapi('ConnectGitHubRequest');
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-2').openapi({ example: 'ap-northeast-2' });
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-2')
+  .openapi({ example: 'ap-northeast-2' });
 
 export const ConnectAwsKeysRequestSchema = z
   .strictObject({
@@ -30,12 +42,30 @@ export const ConnectAwsKeysRequestSchema = z
 export const ConnectAwsRoleRequestSchema = z
   .strictObject({
     region: awsRegion,
-    roleArn: z.string().min(20).max(2048).regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/switchyard-deploy')
-      .openapi({ example: 'arn:aws:iam::123456789012:role/switchyard-deploy', description: 'The role the worker assumes (sts:AssumeRole from its own credentials) for every AWS call' }),
-    externalId: z.string().min(2).max(1224).regex(/^[\w+=,.@:/-]+$/, 'letters, digits and +=,.@:/- only').optional()
-      .openapi({ example: 'switchyard-7f3a', description: "The sts:ExternalId the role's trust policy requires (stored encrypted, never returned)" }),
+    roleArn: z
+      .string()
+      .min(20)
+      .max(2048)
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+        'must be an IAM role ARN such as arn:aws:iam::123456789012:role/switchyard-deploy',
+      )
+      .openapi({
+        example: 'arn:aws:iam::123456789012:role/switchyard-deploy',
+        description: 'The role the worker assumes (sts:AssumeRole from its own credentials) for every AWS call',
+      }),
+    externalId: z
+      .string()
+      .min(2)
+      .max(1224)
+      .regex(/^[\w+=,.@:/-]+$/, 'letters, digits and +=,.@:/- only')
+      .optional()
+      .openapi({
+        example: 'switchyard-7f3a',
+        description: "The sts:ExternalId the role's trust policy requires (stored encrypted, never returned)",
+      }),
   })
-  .openapi('ConnectAwsRoleRequest', { description: 'An IAM role, assumed with the worker\'s default credential chain' });
+  .openapi('ConnectAwsRoleRequest', { description: "An IAM role, assumed with the worker's default credential chain" });
 
 /** Exactly one form: static keys, or a role (keys and roleArn together are refused). */
 export const ConnectAwsRequestSchema = z
@@ -52,15 +82,25 @@ export const ConnectAwsRequestSchema = z
 export const ConnectionsSchema = z
   .object({
     github: z.array(z.object({ connectionId: z.string(), owner: z.string(), repo: z.string(), branch: z.string() })),
-    aws: z.array(z.object({ connectionId: z.string(), region: z.string(), roleArn: z.string().optional().openapi({ description: 'Set for a role connection; keys and the ExternalId are never shown' }) })),
+    aws: z.array(
+      z.object({
+        connectionId: z.string(),
+        region: z.string(),
+        roleArn: z.string().optional().openapi({ description: 'Set for a role connection; keys and the ExternalId are never shown' }),
+      }),
+    ),
   })
   .openapi('Connections');
 
 /** ECS: "up to 255 letters, numbers, underscores and hyphens", or the resource's ARN. */
-const ecsName = (resource: 'cluster' | 'service') => z.string().max(600).regex(
-  new RegExp(`^(arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\\d{12}:${resource}/([A-Za-z0-9_-]{1,255}/)?)?[A-Za-z0-9_-]{1,255}$`),
-  `must be an ECS ${resource} name (up to 255 letters, digits, "_" and "-") or its ARN`,
-);
+const ecsName = (resource: 'cluster' | 'service') =>
+  z
+    .string()
+    .max(600)
+    .regex(
+      new RegExp(`^(arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\\d{12}:${resource}/([A-Za-z0-9_-]{1,255}/)?)?[A-Za-z0-9_-]{1,255}$`),
+      `must be an ECS ${resource} name (up to 255 letters, digits, "_" and "-") or its ARN`,
+    );
 
 export const DeployTargetOverrideSchema = z
   .object({
@@ -71,12 +111,16 @@ export const DeployTargetOverrideSchema = z
     codeDeployGroup: boundedText(100),
     containerName: boundedText(255),
     containerPort: z.number().int().min(1).max(65535),
-    ecrRepository: z.string().max(256).regex(/^[a-z0-9][a-z0-9._/-]*$/),
+    ecrRepository: z
+      .string()
+      .max(256)
+      .regex(/^[a-z0-9][a-z0-9._/-]*$/),
     blueUrl: z.url().max(2048),
     greenUrl: z.url().max(2048),
     buildWorkflow: boundedText(255),
     strategy: ReleaseStrategySchema.meta({
-      description: "How traffic moves after the gate: blueGreen (all at once, the default), canary, linear or explicit steps. Overrides the service's policy; the service's engine (ECS deploymentController) must support it, or the request is refused with a 400 naming the rule",
+      description:
+        "How traffic moves after the gate: blueGreen (all at once, the default), canary, linear or explicit steps. Overrides the service's policy; the service's engine (ECS deploymentController) must support it, or the request is refused with a 400 naming the rule",
     }),
   })
   .partial()
@@ -84,12 +128,20 @@ export const DeployTargetOverrideSchema = z
 
 export const DeployRequestSchema = z
   .object({
-    githubConnectionId: z.string().regex(/^gh_[a-z0-9]{10}$/, 'must be a GitHub connection id (gh_…)').openapi({ example: 'gh_a1b2c3d4e5' }),
-    awsConnectionId: z.string().regex(/^aws_[a-z0-9]{10}$/, 'must be an AWS connection id (aws_…)').openapi({ example: 'aws_f6g7h8i9j0' }),
+    githubConnectionId: z
+      .string()
+      .regex(/^gh_[a-z0-9]{10}$/, 'must be a GitHub connection id (gh_…)')
+      .openapi({ example: 'gh_a1b2c3d4e5' }),
+    awsConnectionId: z
+      .string()
+      .regex(/^aws_[a-z0-9]{10}$/, 'must be an AWS connection id (aws_…)')
+      .openapi({ example: 'aws_f6g7h8i9j0' }),
     owner: name('your-org', 'GitHub organization or user'),
     repo: name('your-repo', 'GitHub repository'),
     branch: boundedText(255).openapi({ example: 'main' }),
-    version: boundedText(255).optional().openapi({ example: 'v1.2.3', description: 'Tag or commit to deploy; the branch head when omitted' }),
+    version: boundedText(255)
+      .optional()
+      .openapi({ example: 'v1.2.3', description: 'Tag or commit to deploy; the branch head when omitted' }),
     target: DeployTargetOverrideSchema.optional(),
     builder: z.enum(BUILDERS).optional(),
   })
@@ -101,7 +153,11 @@ export const DeploymentIdParam = z.object({
 
 export const HealthFiguresSchema = z
   .object({
-    latencyMs: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), errorRate: z.number(), samples: z.number().int(),
+    latencyMs: z.number(),
+    p50Ms: z.number().nullable(),
+    p95Ms: z.number().nullable(),
+    errorRate: z.number(),
+    samples: z.number().int(),
   })
   .openapi('HealthFigures');
 
@@ -115,7 +171,12 @@ export const SwitchRequestSchema = z
 
 export const RollbackRequestSchema = z
   .object({
-    reason: z.string().min(1).max(500).optional().openapi({ description: 'Why: recorded with the rollback; required where the service\'s policy says rollbackReasonRequired' }),
+    reason: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({ description: "Why: recorded with the rollback; required where the service's policy says rollbackReasonRequired" }),
   })
   .strict()
   .openapi('RollbackRequest');
@@ -123,7 +184,10 @@ export const RollbackRequestSchema = z
 export const ApprovalSchema = z
   .object({
     who: z.string().openapi({ description: "The approver: an API key's label, or slack:<user id>" }),
-    person: z.string().optional().openapi({ description: 'The person behind `who` (SWITCHYARD_IDENTITIES), when known: one person approves once, whichever door' }),
+    person: z
+      .string()
+      .optional()
+      .openapi({ description: 'The person behind `who` (SWITCHYARD_IDENTITIES), when known: one person approves once, whichever door' }),
     via: z.enum(['api', 'slack', 'websocket', 'workflow']),
     at: z.string().openapi({ description: 'ISO-8601 with milliseconds and zone (Z)' }),
     reason: z.string().optional(),
@@ -140,8 +204,14 @@ export const DeploymentResultSchema = z
     repo: z.string(),
     branch: z.string(),
     version: z.string().nullable(),
-    startedAt: z.string().openapi({ description: "The Panda deploy API's form: ISO-8601 local date-time in UTC, no fraction and no zone", example: '2024-01-01T12:00:00' }),
-    completedAt: z.string().nullable().openapi({ description: "When stage 4 finished (ready) or the deployment ended; the Panda deploy API's form, as startedAt", example: '2024-01-01T12:08:30' }),
+    startedAt: z.string().openapi({
+      description: "The Panda deploy API's form: ISO-8601 local date-time in UTC, no fraction and no zone",
+      example: '2024-01-01T12:00:00',
+    }),
+    completedAt: z.string().nullable().openapi({
+      description: "When stage 4 finished (ready) or the deployment ended; the Panda deploy API's form, as startedAt",
+      example: '2024-01-01T12:08:30',
+    }),
     durationSeconds: z.number().int(),
     finalService: z.enum(SERVICE_COLORS).nullable(),
     blueUrl: z.string().nullable(),
@@ -159,28 +229,65 @@ export const DeploymentResultSchema = z
     taskDefinitionArn: z.string().nullable(),
     codeDeployDeploymentId: z.string().nullable(),
     rollbackOf: z.string().nullable(),
-    blueServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of blue (production before the switch), from CodeDeploy' }),
+    blueServiceArn: z
+      .string()
+      .nullable()
+      .openapi({ description: 'ECS task set ARN of blue (production before the switch), from CodeDeploy' }),
     greenServiceArn: z.string().nullable().openapi({ description: 'ECS task set ARN of green (the replacement), from CodeDeploy' }),
-    decidedAt: z.string().nullable().openapi({ description: 'When the switch/rollback decision was taken. Not a Panda field: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:08:45.123Z' }),
+    decidedAt: z.string().nullable().openapi({
+      description: 'When the switch/rollback decision was taken. Not a Panda field: ISO-8601 with milliseconds and zone (Z)',
+      example: '2024-01-01T12:08:45.123Z',
+    }),
   })
   .extend({
-    commitSha: z.string().nullable().openapi({ description: 'The commit built: the version or branch resolved to a full SHA, on the branch or a tag of the repository (not a Panda field)' }),
-    imageDigest: z.string().nullable().openapi({ description: "The image's ECR digest (sha256:…); imageUri names the image by it (not a Panda field)" }),
+    commitSha: z.string().nullable().openapi({
+      description:
+        'The commit built: the version or branch resolved to a full SHA, on the branch or a tag of the repository (not a Panda field)',
+    }),
+    imageDigest: z
+      .string()
+      .nullable()
+      .openapi({ description: "The image's ECR digest (sha256:…); imageUri names the image by it (not a Panda field)" }),
     approvals: z.array(ApprovalSchema).openapi({ description: 'Approvals given at the gate, in order (not a Panda field)' }),
-    approvalsRequired: z.number().int().min(1).openapi({ description: "How many distinct approvals the service's policy needs before traffic switches" }),
-    evidence: z.object({
-      blue: HealthFiguresSchema.nullable(),
-      green: HealthFiguresSchema.nullable(),
-      testTrafficSince: z.string().nullable().openapi({ description: 'Since when green has served the test listener (ISO-8601, Z)' }),
-      watch: z.array(z.object({ at: z.string(), blue: HealthFiguresSchema, green: HealthFiguresSchema, breach: z.string().nullable() }))
-        .openapi({ description: "The watched hold's latest windows while the gate is open (its activity's heartbeat); empty otherwise" }),
-    }).openapi({ description: 'Green against blue at the gate: what an approver decides on (not a Panda field)' }),
+    approvalsRequired: z
+      .number()
+      .int()
+      .min(1)
+      .openapi({ description: "How many distinct approvals the service's policy needs before traffic switches" }),
+    evidence: z
+      .object({
+        blue: HealthFiguresSchema.nullable(),
+        green: HealthFiguresSchema.nullable(),
+        testTrafficSince: z.string().nullable().openapi({ description: 'Since when green has served the test listener (ISO-8601, Z)' }),
+        watch: z
+          .array(z.object({ at: z.string(), blue: HealthFiguresSchema, green: HealthFiguresSchema, breach: z.string().nullable() }))
+          .openapi({ description: "The watched hold's latest windows while the gate is open (its activity's heartbeat); empty otherwise" }),
+      })
+      .openapi({ description: 'Green against blue at the gate: what an approver decides on (not a Panda field)' }),
     // A progressive release's plan and progress; absent for the Panda deploy API's blue/green on CodeDeploy.
-    strategy: z.enum(['blueGreen', 'canary', 'linear', 'steps'] as const satisfies readonly ReleaseStrategyType[]).optional().openapi({ description: 'The release strategy (not a Panda field; absent: blue/green on CodeDeploy)' }),
-    steps: z.array(ReleaseStepSchema).optional().openapi({ description: 'Production weights after the gate, in order, ending at 100; a pause holds after its shift (not a Panda field)' }),
-    currentStep: z.number().int().min(0).optional().openapi({ description: 'Steps done so far: steps[currentStep] is the next shift (not a Panda field)' }),
-    trafficWeight: z.number().min(0).max(100).optional().openapi({ description: 'Production traffic on green now, in % (not a Panda field)' }),
-    bakeEndsAt: z.string().optional().openapi({ description: "When the current step's timed pause ends, while one runs (ISO-8601, Z; not a Panda field)" }),
+    strategy: z
+      .enum(['blueGreen', 'canary', 'linear', 'steps'] as const satisfies readonly ReleaseStrategyType[])
+      .optional()
+      .openapi({ description: 'The release strategy (not a Panda field; absent: blue/green on CodeDeploy)' }),
+    steps: z.array(ReleaseStepSchema).optional().openapi({
+      description: 'Production weights after the gate, in order, ending at 100; a pause holds after its shift (not a Panda field)',
+    }),
+    currentStep: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: 'Steps done so far: steps[currentStep] is the next shift (not a Panda field)' }),
+    trafficWeight: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .openapi({ description: 'Production traffic on green now, in % (not a Panda field)' }),
+    bakeEndsAt: z
+      .string()
+      .optional()
+      .openapi({ description: "When the current step's timed pause ends, while one runs (ISO-8601, Z; not a Panda field)" }),
   })
   .openapi('DeploymentResult');
 
@@ -192,19 +299,40 @@ export const DeploymentListItemSchema = z
     repository: z.string().nullable(),
     version: z.string().nullable(),
     service: z.string().nullable(),
-    startedAt: z.string().nullable().openapi({ description: 'Not a Panda response: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:00:00.000Z' }),
-    closedAt: z.string().nullable().openapi({ description: 'ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:09:00.000Z' }),
+    startedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Not a Panda response: ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:00:00.000Z' }),
+    closedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'ISO-8601 with milliseconds and zone (Z)', example: '2024-01-01T12:09:00.000Z' }),
   })
   .openapi('DeploymentListItem');
 
 export const DeploymentsQuerySchema = z.object({
-  status: z.enum(DEPLOYMENT_STATUSES).optional().openapi({ param: { name: 'status', in: 'query' } }),
+  status: z
+    .enum(DEPLOYMENT_STATUSES)
+    .optional()
+    .openapi({ param: { name: 'status', in: 'query' } }),
   // Checked against the names' own alphabets: these values go into a visibility query.
-  service: z.string().regex(/^([A-Za-z0-9_-]{1,255}\/)?[A-Za-z0-9_-]{1,255}$/, 'must be cluster/service or service (ECS names)').optional()
+  service: z
+    .string()
+    .regex(/^([A-Za-z0-9_-]{1,255}\/)?[A-Za-z0-9_-]{1,255}$/, 'must be cluster/service or service (ECS names)')
+    .optional()
     .openapi({ param: { name: 'service', in: 'query' }, description: 'cluster/service or service' }),
-  repository: z.string().regex(/^[A-Za-z0-9._-]{1,100}\/[A-Za-z0-9._-]{1,100}$/, 'must be owner/repo (GitHub names)').optional()
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}\/[A-Za-z0-9._-]{1,100}$/, 'must be owner/repo (GitHub names)')
+    .optional()
     .openapi({ param: { name: 'repository', in: 'query' }, description: 'owner/repo' }),
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
 });
 
 export const envelopes = {
@@ -212,20 +340,29 @@ export const envelopes = {
   connectAws: envelopeSchema(z.object({ awsConnectionId: z.string() })),
   connections: envelopeSchema(ConnectionsSchema),
   deleted: envelopeSchema(z.object({ connectionId: z.string(), deleted: z.boolean() })),
-  deploy: envelopeSchema(z.object({
-    deploymentId: z.string(),
-    message: z.string(),
-    queued: z.literal(true).optional().openapi({ description: 'Present (202) when the deployment waits behind the running one of its service' }),
-    position: z.number().int().min(1).optional().openapi({ description: 'Place in the service\'s queue; 1 starts next' }),
-    runningDeploymentId: z.string().optional().openapi({ description: 'The deployment the queue waits behind' }),
-  })),
-  switch: envelopeSchema(z.object({
-    deploymentId: z.string(),
-    message: z.string(),
-    activeService: z.enum(SERVICE_COLORS).openapi({ description: 'green once switching (200); blue while more approvals are needed (202)' }),
-    approvals: z.array(ApprovalSchema).optional(),
-    approvalsRequired: z.number().int().min(1).optional(),
-  })),
+  deploy: envelopeSchema(
+    z.object({
+      deploymentId: z.string(),
+      message: z.string(),
+      queued: z
+        .literal(true)
+        .optional()
+        .openapi({ description: 'Present (202) when the deployment waits behind the running one of its service' }),
+      position: z.number().int().min(1).optional().openapi({ description: "Place in the service's queue; 1 starts next" }),
+      runningDeploymentId: z.string().optional().openapi({ description: 'The deployment the queue waits behind' }),
+    }),
+  ),
+  switch: envelopeSchema(
+    z.object({
+      deploymentId: z.string(),
+      message: z.string(),
+      activeService: z
+        .enum(SERVICE_COLORS)
+        .openapi({ description: 'green once switching (200); blue while more approvals are needed (202)' }),
+      approvals: z.array(ApprovalSchema).optional(),
+      approvalsRequired: z.number().int().min(1).optional(),
+    }),
+  ),
   rollback: envelopeSchema(z.object({ deploymentId: z.string(), message: z.string(), rollbackDeploymentId: z.string().nullable() })),
   result: envelopeSchema(DeploymentResultSchema),
   list: envelopeSchema(z.object({ deployments: z.array(DeploymentListItemSchema) })),

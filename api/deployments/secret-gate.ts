@@ -17,6 +17,11 @@ export async function requireUsableSecrets(
     await connections.awsSecret(awsConnectionId);
   } catch (error) {
     if (!(error instanceof SealedValueError)) throw error;
-    throw new ApiError(400, `${error.message}. Connect it again, or ask an operator (see docs/runbook/keys.md, "Rotating the encryption key")`, {}, DEPLOYMENT_ERROR);
+    throw new ApiError(
+      400,
+      `${error.message}. Connect it again, or ask an operator (see docs/runbook/keys.md, "Rotating the encryption key")`,
+      {},
+      DEPLOYMENT_ERROR,
+    );
   }
 }

@@ -29,7 +29,12 @@ export function createSourceGate(connections: ConnectionStore, githubApiUrl: str
       return; // a missing ref or GitHub trouble: the source activity reports it
     }
     if (!found.home) {
-      throw new ApiError(400, commitNotInRepositoryMessage({ sha, owner, repo, branch, tagsChecked: found.tagsChecked }), { version, commitSha: sha }, DEPLOYMENT_ERROR);
+      throw new ApiError(
+        400,
+        commitNotInRepositoryMessage({ sha, owner, repo, branch, tagsChecked: found.tagsChecked }),
+        { version, commitSha: sha },
+        DEPLOYMENT_ERROR,
+      );
     }
   };
 }

@@ -21,7 +21,12 @@ export interface DecisionDeps {
   handle(id: string): WorkflowHandle;
   snapshot(id: string): Promise<DeploymentSnapshot>;
   describeInput(id: string): Promise<DeployRequest & { target: DeployTarget; builder: Builder }>;
-  start(request: DeployRequest, requester: Requester, rollback: DeploymentInput['rollback'], deploymentId?: string): Promise<AdmissionOutcome>;
+  start(
+    request: DeployRequest,
+    requester: Requester,
+    rollback: DeploymentInput['rollback'],
+    deploymentId?: string,
+  ): Promise<AdmissionOutcome>;
   policyFor(serviceKey: string): ApprovalPolicy;
   currentRelease(serviceKey: string): Promise<string | undefined>;
   freezes?: FreezeService | undefined;
@@ -34,19 +39,23 @@ export interface DecisionDeps {
 export async function switchTraffic(deps: DecisionDeps, id: string, request: DecisionRequest): Promise<SwitchOutcome> {
   // The Panda deploy API lists "Deployment not found" among the switch's 400s.
   const snapshot = await deps.snapshot(id).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 404) throw new ApiError(400, 'Deployment not found', { deploymentId: id }, DEPLOYMENT_ERROR);
+    if (error instanceof ApiError && error.status === 404)
+      throw new ApiError(400, 'Deployment not found', { deploymentId: id }, DEPLOYMENT_ERROR);
     throw error;
   });
   const refusal = switchRefusal(snapshot);
   if (refusal) {
-    const extras = refusal === ALREADY_SWITCHED ? { deploymentId: id } : { deploymentId: id, stage: snapshot.stage, deploymentStatus: snapshot.status };
+    const extras =
+      refusal === ALREADY_SWITCHED ? { deploymentId: id } : { deploymentId: id, stage: snapshot.stage, deploymentStatus: snapshot.status };
     throw new ApiError(400, refusal, extras, DEPLOYMENT_ERROR);
   }
   // The freeze in force is a fact the workflow's validator weighs (only an admin's override passes it).
   const freeze = await deps.freezes?.covering(canonicalServiceKey(snapshot.cluster, snapshot.service));
   let outcome: SwitchOutcome;
   try {
-    outcome = await executeUpdateRetrying(deps.handle(id), switchTrafficUpdate, [{ ...request, ...(freeze ? { frozen: { id: freeze.id, reason: freeze.reason, endsAt: freeze.endsAt } } : {}) }]);
+    outcome = await executeUpdateRetrying(deps.handle(id), switchTrafficUpdate, [
+      { ...request, ...(freeze ? { frozen: { id: freeze.id, reason: freeze.reason, endsAt: freeze.endsAt } } : {}) },
+    ]);
   } catch (error) {
     throw refused(id, error, 'Traffic switch is not possible: the deployment has ended');
   }
@@ -62,11 +71,23 @@ export async function switchTraffic(deps: DecisionDeps, id: string, request: Dec
  * the older version, through the gate), and only by those the service's policy allows. Allowed
  * during a freeze, and recorded as such.
  */
-export async function rollback(deps: DecisionDeps, id: string, request: DecisionRequest, rollbackDeploymentId?: string, options: { stopOnly?: boolean } = {}): Promise<{ rollbackDeploymentId: string | null }> {
+export async function rollback(
+  deps: DecisionDeps,
+  id: string,
+  request: DecisionRequest,
+  rollbackDeploymentId?: string,
+  options: { stopOnly?: boolean } = {},
+): Promise<{ rollbackDeploymentId: string | null }> {
   const snapshot = await deps.snapshot(id);
   const plan = rollbackPlan(snapshot);
   // An emergency stop stops what is not yet switched; it never redeploys what completed meanwhile.
-  if (options.stopOnly && plan.kind === 'redeploy-previous') throw new ApiError(400, `Deployment ${id} completed meanwhile: traffic is on green, nothing was stopped`, { deploymentId: id }, DEPLOYMENT_ERROR);
+  if (options.stopOnly && plan.kind === 'redeploy-previous')
+    throw new ApiError(
+      400,
+      `Deployment ${id} completed meanwhile: traffic is on green, nothing was stopped`,
+      { deploymentId: id },
+      DEPLOYMENT_ERROR,
+    );
   if (plan.kind === 'refused') {
     // The Panda deploy API's extras: a completed deployment without a previous revision carries none.
     const extras = snapshot.status === 'COMPLETED' ? {} : { deploymentId: id, deploymentStatus: snapshot.status };
@@ -81,8 +102,11 @@ export async function rollback(deps: DecisionDeps, id: string, request: Decision
       started,
       { by: request.by, ...(request.person ? { person: request.person } : {}) },
       {
-        of: id, taskDefinitionArn: plan.taskDefinitionArn, via: request.via,
-        ...(request.reason ? { reason: request.reason } : {}), ...(freeze ? { duringFreeze: freeze.id } : {}),
+        of: id,
+        taskDefinitionArn: plan.taskDefinitionArn,
+        via: request.via,
+        ...(request.reason ? { reason: request.reason } : {}),
+        ...(freeze ? { duringFreeze: freeze.id } : {}),
       },
       // A caller's own id (derived from a Slack request, say) makes a repeat answer the same rollback.
       ...(rollbackDeploymentId ? [rollbackDeploymentId] : []),
@@ -109,7 +133,8 @@ async function checkUndo(deps: DecisionDeps, snapshot: DeploymentSnapshot, servi
   const noReason = rollbackReasonRefusal(policy, request, serviceKey);
   if (noReason) throw new ApiError(400, noReason, { deploymentId: id }, DEPLOYMENT_ERROR);
   const refusal = undoRefusal(snapshot, await deps.currentRelease(serviceKey), serviceKey);
-  if (refusal) throw new ApiError(400, refusal.message, { deploymentId: id, currentDeploymentId: refusal.currentDeploymentId }, DEPLOYMENT_ERROR);
+  if (refusal)
+    throw new ApiError(400, refusal.message, { deploymentId: id, currentDeploymentId: refusal.currentDeploymentId }, DEPLOYMENT_ERROR);
 }
 
 /** An update the workflow refused (validator) is the client's 400 with the workflow's words. */

@@ -10,8 +10,14 @@ import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DISTRIBUTION_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import { toDistributionResponse, toRetryResponse, toStatusResponse } from './mapping.js';
 import {
-  CancelResponseSchema, DistributionListSchema, DistributionRequestSchema, DistributionResponseSchema, DistributionStatusResponseSchema, EventIdSchema,
-  RetryRequestSchema, RetryResponseSchema,
+  CancelResponseSchema,
+  DistributionListSchema,
+  DistributionRequestSchema,
+  DistributionResponseSchema,
+  DistributionStatusResponseSchema,
+  EventIdSchema,
+  RetryRequestSchema,
+  RetryResponseSchema,
 } from './schemas.js';
 import type { DistributionOperations } from './service.js';
 import { validationHook } from '../validation.js';
@@ -29,7 +35,11 @@ export interface DistributionRouteDeps {
 export const DISTRIBUTION_BASE_PATH = '/api/distribution';
 
 /** Registers the distribution routes on `app` the way every route module does: mounted as a sub-app, for its error shape. */
-export function registerDistributionRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'auth' | 'streamAuth' | 'logger'>, routeDeps: DistributionRouteDeps): void {
+export function registerDistributionRoutes(
+  app: OpenAPIHono<SwitchyardEnv>,
+  deps: Pick<AppDeps, 'auth' | 'streamAuth' | 'logger'>,
+  routeDeps: DistributionRouteDeps,
+): void {
   app.route(DISTRIBUTION_BASE_PATH, createDistributionApp(deps, routeDeps));
 }
 
@@ -47,7 +57,8 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       tags: ['Distribution'],
       operationId: 'distributeToChannels',
       summary: '다중 채널 배포 실행: publish one event to its channels in parallel',
-      description: 'Starts (or joins, for an eventId already open) the event\'s distribution workflow. Answers 200 with final results when every channel settles within a short wait, otherwise 202 with the current PENDING/IN_PROGRESS state.',
+      description:
+        "Starts (or joins, for an eventId already open) the event's distribution workflow. Answers 200 with final results when every channel settles within a short wait, otherwise 202 with the current PENDING/IN_PROGRESS state.",
       security,
       middleware: [deps.auth('deployer', 'start')] as const,
       request: { body: { required: true, content: { 'application/json': { schema: DistributionRequestSchema } } } },
@@ -73,7 +84,17 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       summary: 'Recent distributions (Temporal visibility), newest first',
       security,
       middleware: [deps.auth('viewer')] as const,
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' } }) }) },
+      request: {
+        query: z.object({
+          limit: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(100)
+            .default(20)
+            .openapi({ param: { name: 'limit', in: 'query' } }),
+        }),
+      },
       responses: { 200: jsonResponse(DistributionListSchema, 'Distributions'), ...distributionErrorResponses(400, 401, 403) },
     }),
     async (c) => c.json({ distributions: await service.list(c.req.valid('query').limit) }, 200),
@@ -89,7 +110,10 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       security,
       middleware: [deps.auth('viewer')] as const,
       request: { params: eventIdParam },
-      responses: { 200: jsonResponse(DistributionStatusResponseSchema, '배포 상태 조회 성공'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+      responses: {
+        200: jsonResponse(DistributionStatusResponseSchema, '배포 상태 조회 성공'),
+        ...distributionErrorResponses(400, 401, 403, 404, 500),
+      },
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');
@@ -152,7 +176,7 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       middleware: [deps.streamAuth('viewer', (c) => `distribution:${c.req.param('eventId') ?? ''}`)] as const,
       request: { params: eventIdParam, query: StreamTokenQuery },
       responses: {
-        200: sseResponse(DISTRIBUTION_STREAM_EVENTS, 'The distribution\'s events as server-sent events'),
+        200: sseResponse(DISTRIBUTION_STREAM_EVENTS, "The distribution's events as server-sent events"),
         ...distributionErrorResponses(400, 401, 403, 404),
       },
     }),

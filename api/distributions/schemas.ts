@@ -12,18 +12,29 @@ const dateTime = () => z.string().openapi({ format: 'date-time' });
 
 export const EventIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, '유효하지 않은 이벤트 ID입니다 (invalid event id: letters, digits, ".", "_", "-", at most 128)')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    '유효하지 않은 이벤트 ID입니다 (invalid event id: letters, digits, ".", "_", "-", at most 128)',
+  )
   .openapi({ description: '이벤트 ID', example: 'evt-12345' });
 
 export const ChannelConfigSchema = z
   .object({
     type: ChannelTypeSchema,
     config: boundedJsonObject()
-      .refine((config) => config.scheduledTime === undefined || (typeof config.scheduledTime === 'string' && !Number.isNaN(Date.parse(config.scheduledTime))), {
-        message: 'config.scheduledTime must be an ISO-8601 date-time',
-      })
+      .refine(
+        (config) =>
+          config.scheduledTime === undefined ||
+          (typeof config.scheduledTime === 'string' && !Number.isNaN(Date.parse(config.scheduledTime))),
+        {
+          message: 'config.scheduledTime must be an ISO-8601 date-time',
+        },
+      )
       .optional()
-      .openapi({ description: '채널별 설정 (채널에 따라 다름); `scheduledTime` delays the publish', example: { scheduledTime: '2025-11-01T10:00:00Z', caption: '이벤트 안내', hashtags: ['이벤트', '할인'] } }),
+      .openapi({
+        description: '채널별 설정 (채널에 따라 다름); `scheduledTime` delays the publish',
+        example: { scheduledTime: '2025-11-01T10:00:00Z', caption: '이벤트 안내', hashtags: ['이벤트', '할인'] },
+      }),
   })
   .openapi('ChannelConfig');
 
@@ -33,7 +44,9 @@ export const DistributionRequestSchema = z
     channels: z
       .array(ChannelConfigSchema)
       .min(1, 'At least one channel must be selected (최소 1개 이상의 채널을 선택해야 합니다)')
-      .refine((channels) => new Set(channels.map((c) => c.type)).size === channels.length, { message: 'Each channel may appear only once' }),
+      .refine((channels) => new Set(channels.map((c) => c.type)).size === channels.length, {
+        message: 'Each channel may appear only once',
+      }),
     contentUrls: z
       .object({
         wooridongneTV: z.string().max(2048).optional(),
@@ -124,9 +137,15 @@ export const CancelResponseSchema = z
 
 export const DistributionListSchema = z
   .object({
-    distributions: z.array(z.object({
-      eventId: z.string(), distributionId: z.string(), status: z.string(), startedAt: z.string(), closedAt: z.string().nullable(),
-    })),
+    distributions: z.array(
+      z.object({
+        eventId: z.string(),
+        distributionId: z.string(),
+        status: z.string(),
+        startedAt: z.string(),
+        closedAt: z.string().nullable(),
+      }),
+    ),
   })
   .openapi('DistributionList');
 

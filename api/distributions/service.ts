@@ -6,10 +6,17 @@ import type { ChannelType } from '../../domain/channels.js';
 import { DistributionEventId, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import type { EventsPage } from '../../workflows/shared/event-log.js';
 import {
-  cancelScheduledUpdate, distributionEventsQuery, distributionSnapshotQuery, retryChannelsUpdate,
+  cancelScheduledUpdate,
+  distributionEventsQuery,
+  distributionSnapshotQuery,
+  retryChannelsUpdate,
 } from '../../workflows/distribution/messages.js';
 import {
-  distributionWorkflowId, type DistributionInput, type DistributionSnapshot, type OverallStatus, type RetryOutcome,
+  distributionWorkflowId,
+  type DistributionInput,
+  type DistributionSnapshot,
+  type OverallStatus,
+  type RetryOutcome,
 } from '../../workflows/distribution/types.js';
 import { SETTLED_STATUSES } from '../../domain/distribution.js';
 import { distributionDetails, distributionSummary } from '../../domain/run-summaries.js';
@@ -90,8 +97,10 @@ export class DistributionService {
     // task completed), so the answer leaves as soon as the channels settle, not up to a poll
     // interval later; without the long poll (an error), a short timer.
     const changes = historyChanges(this.client, distributionWorkflowId(request.eventId));
-    const changed = (): Promise<unknown> => changes(AbortSignal.timeout(Math.max(1, deadline - Date.now())))
-      .catch(() => (Date.now() < deadline ? new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS)) : undefined));
+    const changed = (): Promise<unknown> =>
+      changes(AbortSignal.timeout(Math.max(1, deadline - Date.now()))).catch(() =>
+        Date.now() < deadline ? new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS)) : undefined,
+      );
     for (;;) {
       let snapshot: DistributionSnapshot;
       try {
@@ -104,7 +113,9 @@ export class DistributionService {
       }
       const settled = SETTLED.has(snapshot.overallStatus);
       // Channels waiting for a scheduled time will not settle within any short wait.
-      const onlyScheduledLeft = snapshot.channels.every((c) => c.status !== 'IN_PROGRESS' && (c.status !== 'PENDING' || c.phase === 'SCHEDULED'));
+      const onlyScheduledLeft = snapshot.channels.every(
+        (c) => c.status !== 'IN_PROGRESS' && (c.status !== 'PENDING' || c.phase === 'SCHEDULED'),
+      );
       if (settled || onlyScheduledLeft || Date.now() >= deadline) return { snapshot, settled };
       await changed();
     }
@@ -114,7 +125,11 @@ export class DistributionService {
   async snapshot(eventId: string): Promise<DistributionSnapshot> {
     const snapshot = await readWorkflowState(this.client, this.handle(eventId), distributionSnapshotQuery, {
       notFound: () => notFound(eventId),
-      unavailable: () => new ApiError(503, `The state of ${eventId} cannot be read right now: no worker answered (the distribution itself is safe and resumes when a worker is back)`),
+      unavailable: () =>
+        new ApiError(
+          503,
+          `The state of ${eventId} cannot be read right now: no worker answered (the distribution itself is safe and resumes when a worker is back)`,
+        ),
     });
     this.metrics?.distributionRead(snapshot);
     return snapshot;
@@ -122,7 +137,9 @@ export class DistributionService {
 
   /** The distribution's events for a shared feed, with the history long poll as its change hint. */
   eventFeed(eventId: string): EventsFetcher {
-    return Object.assign((afterSeq: number) => this.events(eventId, afterSeq), { changes: historyChanges(this.client, distributionWorkflowId(eventId)) });
+    return Object.assign((afterSeq: number) => this.events(eventId, afterSeq), {
+      changes: historyChanges(this.client, distributionWorkflowId(eventId)),
+    });
   }
 
   events(eventId: string, afterSeq: number): Promise<EventsPage> {
@@ -147,7 +164,10 @@ export class DistributionService {
     await this.snapshot(eventId); // 404 for an unknown event, before anything else
     try {
       // Accepted first, so the event feeds hear of the retry while it runs, not only when it ends.
-      const update = await this.handle(eventId).startUpdate(retryChannelsUpdate, { args: [{ channels, requestedBy }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const update = await this.handle(eventId).startUpdate(retryChannelsUpdate, {
+        args: [{ channels, requestedBy }],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      });
       this.changed(eventId);
       return await update.result();
     } catch (error) {
@@ -156,7 +176,9 @@ export class DistributionService {
   }
 
   /** Recent distributions from Temporal visibility, newest first. */
-  async list(limit: number): Promise<{ eventId: string; distributionId: string; status: string; startedAt: string; closedAt: string | null }[]> {
+  async list(
+    limit: number,
+  ): Promise<{ eventId: string; distributionId: string; status: string; startedAt: string; closedAt: string | null }[]> {
     const items = [];
     for await (const execution of this.client.workflow.list({ query: `SwitchyardKind = 'distribution'`, pageSize: limit })) {
       items.push({
@@ -204,7 +226,10 @@ function acceptedSnapshot(input: DistributionInput): DistributionSnapshot {
     overallStatus: 'PENDING',
     startedAt: new Date().toISOString(),
     channels: input.channels.map((c) => ({
-      channel: c.type, status: 'PENDING', phase: 'PREPARING', retries: 0,
+      channel: c.type,
+      status: 'PENDING',
+      phase: 'PREPARING',
+      retries: 0,
       ...(typeof c.config.scheduledTime === 'string' ? { scheduledTime: c.config.scheduledTime } : {}),
     })),
     eventCount: 0,

@@ -18,13 +18,19 @@ export class FreezeService {
   private cached: { at: number; freezes: Freeze[] } | undefined;
   private readonly workflowId: string;
 
-  constructor(private readonly client: Client, private readonly taskQueue: string) {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {
     this.workflowId = freezesWorkflowId(taskQueue);
   }
 
   private startOperation() {
     return new WithStartWorkflowOperation(freezesWorkflow, {
-      workflowId: this.workflowId, taskQueue: this.taskQueue, args: [{ freezes: [] }], workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowId: this.workflowId,
+      taskQueue: this.taskQueue,
+      args: [{ freezes: [] }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: FREEZES_SUMMARY,
     });
   }
@@ -32,11 +38,17 @@ export class FreezeService {
   async set(request: FreezeRequest): Promise<Freeze> {
     const id = `frz_${randomBytes(5).toString('hex')}`;
     try {
-      const freeze = await this.client.workflow.executeUpdateWithStart(setFreezeUpdate, { args: [{ ...request, id }], startWorkflowOperation: this.startOperation() });
+      const freeze = await this.client.workflow.executeUpdateWithStart(setFreezeUpdate, {
+        args: [{ ...request, id }],
+        startWorkflowOperation: this.startOperation(),
+      });
       this.cached = undefined;
       return freeze;
     } catch (error) {
-      throw updateRefusal(error, { refused: (message) => new ApiError(400, message), closed: () => new ApiError(503, 'The freeze workflow is restarting: try again') });
+      throw updateRefusal(error, {
+        refused: (message) => new ApiError(400, message),
+        closed: () => new ApiError(503, 'The freeze workflow is restarting: try again'),
+      });
     }
   }
 
@@ -61,7 +73,12 @@ export class FreezeService {
     try {
       const signals: Promise<void>[] = [];
       for await (const execution of this.client.workflow.list({ query, pageSize: 200 })) {
-        signals.push(this.client.workflow.getHandle(execution.workflowId).signal(freezesChangedSignal).catch(() => undefined));
+        signals.push(
+          this.client.workflow
+            .getHandle(execution.workflowId)
+            .signal(freezesChangedSignal)
+            .catch(() => undefined),
+        );
       }
       await Promise.all(signals);
     } catch {

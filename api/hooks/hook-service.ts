@@ -9,7 +9,11 @@
 // The AWS connection that answers CodeDeploy is the deployment's own (read from the workflow's
 // start input: ids only, no secrets), unless CODEDEPLOY_HOOK_AWS_CONNECTION_ID overrides it.
 // A deployment that has already ended stopped its CodeDeploy deployment; its hook is answered here.
-import { CodeDeployClient, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import {
+  CodeDeployClient,
+  LifecycleEventAlreadyCompletedException,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { awsClientConfig } from '../../common/aws/client-config.js';
 import type { AwsCredentialIdentityProvider } from '../../common/aws/credentials.js';
@@ -62,8 +66,9 @@ export class CodeDeployHookService {
    * exists) the deployment is found through visibility.
    */
   async report(codeDeployDeploymentId: string, hookExecutionId: string, switchyardDeploymentId?: string): Promise<HookOutcome> {
-    const deploymentId = (switchyardDeploymentId && await this.deploymentWorkflow(switchyardDeploymentId))
-      || await this.findWorkflow(codeDeployDeploymentId);
+    const deploymentId =
+      (switchyardDeploymentId && (await this.deploymentWorkflow(switchyardDeploymentId))) ||
+      (await this.findWorkflow(codeDeployDeploymentId));
     const input = await readStartInput<DeploymentInput>(this.deps.client, deploymentId);
     if (!input) throw new ApiError(502, `The start input of ${deploymentId} cannot be read`, { deploymentId }, HOOK_ERROR);
     const awsConnectionId = this.deps.config.hook.awsConnectionId ?? input.awsConnectionId;
@@ -82,7 +87,12 @@ export class CodeDeployHookService {
       }
       if (problem?.kind === 'refused') {
         this.logger.error({ err: error, deploymentId, codeDeployDeploymentId }, 'the deployment could not answer the hook');
-        throw new ApiError(502, `CodeDeploy refused the hook status: ${problem.message}`, { deploymentId, codeDeployDeploymentId }, HOOK_ERROR);
+        throw new ApiError(
+          502,
+          `CodeDeploy refused the hook status: ${problem.message}`,
+          { deploymentId, codeDeployDeploymentId },
+          HOOK_ERROR,
+        );
       }
       if (!problem) throw error;
     }
@@ -116,12 +126,22 @@ export class CodeDeployHookService {
       const found = await this.lookUp(codeDeployDeploymentId);
       if (found) return found;
       if (!(await this.someDeploymentAwaitsItsId())) {
-        throw new ApiError(404, `No Switchyard deployment has CodeDeploy deployment ${codeDeployDeploymentId}`, { codeDeployDeploymentId }, HOOK_ERROR);
+        throw new ApiError(
+          404,
+          `No Switchyard deployment has CodeDeploy deployment ${codeDeployDeploymentId}`,
+          { codeDeployDeploymentId },
+          HOOK_ERROR,
+        );
       }
       // Still a candidate, but its workflow has not recorded the id: its worker may be restarting
       // (a crash right around CreateDeployment). Not a refusal: a 503 has the Lambda try again.
       if (Date.now() >= deadline) {
-        throw new ApiError(503, `A deployment at the CodeDeploy stage has not recorded its CodeDeploy id yet (is its worker restarting?): try ${codeDeployDeploymentId} again`, { codeDeployDeploymentId }, HOOK_ERROR);
+        throw new ApiError(
+          503,
+          `A deployment at the CodeDeploy stage has not recorded its CodeDeploy id yet (is its worker restarting?): try ${codeDeployDeploymentId} again`,
+          { codeDeployDeploymentId },
+          HOOK_ERROR,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, LOOKUP_RETRY_MS));
     }
@@ -129,7 +149,10 @@ export class CodeDeployHookService {
 
   private async lookUp(codeDeployDeploymentId: string): Promise<string | undefined> {
     let closed: string | undefined;
-    for await (const execution of this.deps.client.workflow.list({ query: `CodeDeployDeploymentId = '${codeDeployDeploymentId}'`, pageSize: 10 })) {
+    for await (const execution of this.deps.client.workflow.list({
+      query: `CodeDeployDeploymentId = '${codeDeployDeploymentId}'`,
+      pageSize: 10,
+    })) {
       if (execution.status.name === 'RUNNING') return execution.workflowId;
       closed ??= execution.workflowId;
     }
@@ -140,19 +163,37 @@ export class CodeDeployHookService {
   private async someDeploymentAwaitsItsId(): Promise<boolean> {
     const query = `SwitchyardKind = 'deployment' AND ExecutionStatus = 'Running' AND DeployStage >= ${CODEDEPLOY_STAGE - 1} AND CodeDeployDeploymentId IS NULL`;
     // A visibility store that cannot answer this query leaves the bounded wait as it was.
-    return this.deps.client.workflow.count(query).then(({ count }) => count > 0, () => true);
+    return this.deps.client.workflow.count(query).then(
+      ({ count }) => count > 0,
+      () => true,
+    );
   }
 
   /** For a deployment that has ended only: a running one answers its hooks itself. */
-  private async reportSucceeded(awsConnectionId: string, codeDeployDeploymentId: string, hookExecutionId: string, deploymentId: string): Promise<boolean> {
+  private async reportSucceeded(
+    awsConnectionId: string,
+    codeDeployDeploymentId: string,
+    hookExecutionId: string,
+    deploymentId: string,
+  ): Promise<boolean> {
     const aws = await this.deps.connections.awsSecret(awsConnectionId);
-    if (!aws) throw new ApiError(502, `AWS connection ${awsConnectionId} of ${deploymentId} not found: the hook cannot be reported`, { deploymentId }, HOOK_ERROR);
+    if (!aws)
+      throw new ApiError(
+        502,
+        `AWS connection ${awsConnectionId} of ${deploymentId} not found: the hook cannot be reported`,
+        { deploymentId },
+        HOOK_ERROR,
+      );
     const access = { endpoint: this.deps.awsEndpoint, baseCredentials: this.deps.baseAwsCredentials };
     const codedeploy = new CodeDeployClient(awsClientConfig(aws, access, deploymentId, 'request'));
     try {
-      await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
-        deploymentId: codeDeployDeploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Succeeded',
-      }));
+      await codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: codeDeployDeploymentId,
+          lifecycleEventHookExecutionId: hookExecutionId,
+          status: 'Succeeded',
+        }),
+      );
       return false;
     } catch (error) {
       // Reported already (by the workflow, or another replica): the outcome we want.

@@ -13,23 +13,33 @@ export const HOOK_SECRET_HEADER = 'X-Switchyard-Hook-Secret';
 
 export const CodeDeployHookEventSchema = z
   .object({
-    DeploymentId: z.string().regex(/^d-[A-Z0-9]{9}$/, 'must be a CodeDeploy deployment id (d-XXXXXXXXX)').openapi({ example: 'd-ABCXYZ123' }),
+    DeploymentId: z
+      .string()
+      .regex(/^d-[A-Z0-9]{9}$/, 'must be a CodeDeploy deployment id (d-XXXXXXXXX)')
+      .openapi({ example: 'd-ABCXYZ123' }),
     LifecycleEventHookExecutionId: z.string().min(1).max(2048).openapi({ example: 'eyJlbmNyeXB0ZWREYXRhIjoi...' }),
-    SwitchyardDeploymentId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a Switchyard deployment id').optional().openapi({
-      example: 'dep_k3m9x2p7qa',
-      description: "Added by Switchyard's hook Lambda: the deployment named in the CodeDeploy deployment's description. The workflow is then addressed by its id, not found through visibility",
-    }),
+    SwitchyardDeploymentId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a Switchyard deployment id')
+      .optional()
+      .openapi({
+        example: 'dep_k3m9x2p7qa',
+        description:
+          "Added by Switchyard's hook Lambda: the deployment named in the CodeDeploy deployment's description. The workflow is then addressed by its id, not found through visibility",
+      }),
   })
   .passthrough()
   .openapi('CodeDeployHookEvent', { description: 'The event CodeDeploy passes to a lifecycle hook Lambda' });
 
-const HookResultSchema = envelopeSchema(z.object({
-  deploymentId: z.string(),
-  codeDeployDeploymentId: z.string(),
-  lifecycleEventHookExecutionId: z.string(),
-  status: z.literal('Succeeded'),
-  alreadyReported: z.boolean().openapi({ description: 'True when this hook execution had been reported before: nothing was done again' }),
-})).openapi('CodeDeployHookResult');
+const HookResultSchema = envelopeSchema(
+  z.object({
+    deploymentId: z.string(),
+    codeDeployDeploymentId: z.string(),
+    lifecycleEventHookExecutionId: z.string(),
+    status: z.literal('Succeeded'),
+    alreadyReported: z.boolean().openapi({ description: 'True when this hook execution had been reported before: nothing was done again' }),
+  }),
+).openapi('CodeDeployHookResult');
 
 function sameSecret(presented: string | undefined, expected: string): boolean {
   if (!presented) return false;
@@ -43,7 +53,10 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
   const service = new CodeDeployHookService(deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'hookSecret', {
-    type: 'apiKey', in: 'header', name: HOOK_SECRET_HEADER, description: 'CODEDEPLOY_HOOK_SECRET, shared with the hook Lambda',
+    type: 'apiKey',
+    in: 'header',
+    name: HOOK_SECRET_HEADER,
+    description: 'CODEDEPLOY_HOOK_SECRET, shared with the hook Lambda',
   });
 
   const requireHookSecret: MiddlewareHandler = async (c, next) => {

@@ -31,7 +31,10 @@ export class KeyLimiter {
   private readonly rates: KeyRateLimiter;
   readonly streams: StreamSlots;
 
-  constructor(readonly limits: KeyLimits, now: () => number = Date.now) {
+  constructor(
+    readonly limits: KeyLimits,
+    now: () => number = Date.now,
+  ) {
     this.rates = new KeyRateLimiter(limits.ratePerMinute, now);
     this.streams = new StreamSlots(limits.sseStreamsPerKey);
   }
@@ -40,18 +43,30 @@ export class KeyLimiter {
   admit(c: Context, key: string, routeClass: RouteClass): void {
     const admission = this.rates.take(key, routeClass);
     if (admission.ok) return;
-    throw tooMany(c, admission.retryAfterSeconds, `Too many ${routeClass} requests for this API key: at most ${admission.limit} a minute; retry after ${admission.retryAfterSeconds} s`, {
-      routeClass, limitPerMinute: admission.limit,
-    });
+    throw tooMany(
+      c,
+      admission.retryAfterSeconds,
+      `Too many ${routeClass} requests for this API key: at most ${admission.limit} a minute; retry after ${admission.retryAfterSeconds} s`,
+      {
+        routeClass,
+        limitPerMinute: admission.limit,
+      },
+    );
   }
 
   /** Takes one of the key's stream slots for this request (handed to the stream by takeSlot), or throws the 429. */
   holdStream(c: Context, key: string): { release: () => void; taken: boolean } {
     const release = this.streams.acquire(key);
     if (!release) {
-      throw tooMany(c, STREAM_RETRY_AFTER_SECONDS, `This API key already holds ${this.streams.max} open event streams, as many as it may: close one first`, {
-        openStreams: this.streams.count(key), maxStreams: this.streams.max,
-      });
+      throw tooMany(
+        c,
+        STREAM_RETRY_AFTER_SECONDS,
+        `This API key already holds ${this.streams.max} open event streams, as many as it may: close one first`,
+        {
+          openStreams: this.streams.count(key),
+          maxStreams: this.streams.max,
+        },
+      );
     }
     return holdSlot(c.req.raw, release);
   }

@@ -17,7 +17,10 @@ interface Bucket {
 export class KeyRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly limits: RateLimits, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Spends one request of `routeClass` for `key`, or says how long until one is earned. */
   take(key: string, routeClass: RouteClass): Admission {

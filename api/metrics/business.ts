@@ -36,24 +36,76 @@ export class BusinessMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.started = new Counter({ name: 'switchyard_deployments_started_total', help: 'Deployments admitted, by service and admission outcome (started or queued).', labelNames: ['service', 'admission'], registers });
-    this.finished = new Counter({ name: 'switchyard_deployments_finished_total', help: 'Deployments seen closed by the API, by service and final status.', labelNames: ['service', 'outcome'], registers });
-    this.gate = new Histogram({ name: 'switchyard_deployment_gate_seconds', help: 'Seconds a deployment waited at the approval gate before traffic switched.', labelNames: ['service'], buckets: [10, 60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600], registers });
-    this.approvals = new Counter({ name: 'switchyard_approvals_total', help: 'Approvals recorded at the gate, by service and whether they switched traffic.', labelNames: ['service', 'switched'], registers });
-    this.rollbacks = new Counter({ name: 'switchyard_rollbacks_total', help: 'Rollbacks requested, by reason class: stop (before the switch) or undo (redeploy of the previous release).', labelNames: ['reason'], registers });
-    this.queue = new Gauge({ name: 'switchyard_deployment_queue_depth', help: 'Deployments waiting behind the running one, per service, as last reported by an admission.', labelNames: ['service'], registers });
-    this.distributions = new Counter({ name: 'switchyard_distributions_started_total', help: 'Distributions started (a repeat of an open event joins it and is not counted).', registers });
-    this.publishes = new Counter({ name: 'switchyard_channel_publishes_total', help: 'Channel publishes seen settled by the API, by channel and outcome.', labelNames: ['channel', 'outcome'], registers });
+    this.started = new Counter({
+      name: 'switchyard_deployments_started_total',
+      help: 'Deployments admitted, by service and admission outcome (started or queued).',
+      labelNames: ['service', 'admission'],
+      registers,
+    });
+    this.finished = new Counter({
+      name: 'switchyard_deployments_finished_total',
+      help: 'Deployments seen closed by the API, by service and final status.',
+      labelNames: ['service', 'outcome'],
+      registers,
+    });
+    this.gate = new Histogram({
+      name: 'switchyard_deployment_gate_seconds',
+      help: 'Seconds a deployment waited at the approval gate before traffic switched.',
+      labelNames: ['service'],
+      buckets: [10, 60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600],
+      registers,
+    });
+    this.approvals = new Counter({
+      name: 'switchyard_approvals_total',
+      help: 'Approvals recorded at the gate, by service and whether they switched traffic.',
+      labelNames: ['service', 'switched'],
+      registers,
+    });
+    this.rollbacks = new Counter({
+      name: 'switchyard_rollbacks_total',
+      help: 'Rollbacks requested, by reason class: stop (before the switch) or undo (redeploy of the previous release).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.queue = new Gauge({
+      name: 'switchyard_deployment_queue_depth',
+      help: 'Deployments waiting behind the running one, per service, as last reported by an admission.',
+      labelNames: ['service'],
+      registers,
+    });
+    this.distributions = new Counter({
+      name: 'switchyard_distributions_started_total',
+      help: 'Distributions started (a repeat of an open event joins it and is not counted).',
+      registers,
+    });
+    this.publishes = new Counter({
+      name: 'switchyard_channel_publishes_total',
+      help: 'Channel publishes seen settled by the API, by channel and outcome.',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
     // Both computed at scrape time from the same reads, so "time left" falls between scrapes.
     const gateWaits = this.gateWaits;
-    new Gauge({ name: 'switchyard_gate_waiting', help: 'Deployments this API process last read waiting at the approval gate, per service.', labelNames: ['service'], registers, collect() {
-      this.reset();
-      for (const [service, figures] of gateWaits.byService()) this.set({ service }, figures.waiting);
-    } });
-    new Gauge({ name: 'switchyard_gate_wait_remaining_seconds', help: 'Least time left before a waiting deployment\'s gate times out and rolls back, per service (deployments this API process read).', labelNames: ['service'], registers, collect() {
-      this.reset();
-      for (const [service, figures] of gateWaits.byService()) this.set({ service }, figures.remainingSeconds);
-    } });
+    new Gauge({
+      name: 'switchyard_gate_waiting',
+      help: 'Deployments this API process last read waiting at the approval gate, per service.',
+      labelNames: ['service'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [service, figures] of gateWaits.byService()) this.set({ service }, figures.waiting);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_gate_wait_remaining_seconds',
+      help: "Least time left before a waiting deployment's gate times out and rolls back, per service (deployments this API process read).",
+      labelNames: ['service'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [service, figures] of gateWaits.byService()) this.set({ service }, figures.remainingSeconds);
+      },
+    });
   }
 
   admitted(serviceKey: string, outcome: AdmissionOutcome): void {
@@ -74,7 +126,8 @@ export class BusinessMetrics {
     this.approvals.inc({ service: serviceOf(snapshot), switched: String(switched) });
     if (switched) this.gateWaits.forget(snapshot.deploymentId);
     const readyAt = snapshot.completedAt ? Date.parse(snapshot.completedAt) : NaN;
-    if (switched && Number.isFinite(readyAt)) this.gate.observe({ service: serviceOf(snapshot) }, Math.max(0, (Date.now() - readyAt) / 1000));
+    if (switched && Number.isFinite(readyAt))
+      this.gate.observe({ service: serviceOf(snapshot) }, Math.max(0, (Date.now() - readyAt) / 1000));
   }
 
   rolledBack(reason: 'stop' | 'undo'): void {

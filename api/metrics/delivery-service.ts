@@ -54,8 +54,11 @@ export class DeliveryMetricsService {
       const runService = execution.typedSearchAttributes.get(DeployService);
       if (!execution.closeTime || !runService || !ENDED.includes(status as never)) continue;
       listed.push({
-        deploymentId: execution.workflowId, service: runService, status: status as DeliveryRun['status'],
-        startedAt: execution.startTime.toISOString(), closedAt: execution.closeTime.toISOString(),
+        deploymentId: execution.workflowId,
+        service: runService,
+        status: status as DeliveryRun['status'],
+        startedAt: execution.startTime.toISOString(),
+        closedAt: execution.closeTime.toISOString(),
       });
     }
     const runs: DeliveryRun[] = [];
@@ -66,7 +69,11 @@ export class DeliveryMetricsService {
         unreadable += 1;
         return;
       }
-      runs.push({ ...run, ...(result.rollbackOf ? { rollbackOf: result.rollbackOf } : {}), ...(result.committedAt ? { committedAt: result.committedAt } : {}) });
+      runs.push({
+        ...run,
+        ...(result.rollbackOf ? { rollbackOf: result.rollbackOf } : {}),
+        ...(result.committedAt ? { committedAt: result.committedAt } : {}),
+      });
     });
     return { serviceKey, runs: { read: runs.length, unreadable, cap: this.maxRuns, truncated }, ...deliveryReport(runs, window) };
   }

@@ -29,7 +29,10 @@ export class GateWaits {
       this.waits.delete(snapshot.deploymentId);
       return;
     }
-    this.waits.set(snapshot.deploymentId, { service, closesAt: openedAt + gateHoldMs(switchTimeoutMs, snapshot.approvalPolicy?.onTimeout) });
+    this.waits.set(snapshot.deploymentId, {
+      service,
+      closesAt: openedAt + gateHoldMs(switchTimeoutMs, snapshot.approvalPolicy?.onTimeout),
+    });
     if (this.waits.size > this.limit) this.waits.delete(this.waits.keys().next().value as string);
   }
 
@@ -47,7 +50,10 @@ export class GateWaits {
       }
       const remaining = (wait.closesAt - now) / 1000;
       const current = out.get(wait.service);
-      out.set(wait.service, { waiting: (current?.waiting ?? 0) + 1, remainingSeconds: Math.min(current?.remainingSeconds ?? Infinity, remaining) });
+      out.set(wait.service, {
+        waiting: (current?.waiting ?? 0) + 1,
+        remainingSeconds: Math.min(current?.remainingSeconds ?? Infinity, remaining),
+      });
     }
     return out;
   }

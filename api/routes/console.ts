@@ -15,10 +15,12 @@ const FILES: Record<string, { file: string; type: string }> = {
 export function registerConsoleRoutes(app: OpenAPIHono<SwitchyardEnv>) {
   for (const [path, { file, type }] of Object.entries(FILES)) {
     const content = readFileSync(new URL(`../../web/${file}`, import.meta.url), 'utf8');
-    app.get(path, (c) => c.body(content, 200, {
-      'content-type': type,
-      'cache-control': 'no-cache',
-      'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'",
-    }));
+    app.get(path, (c) =>
+      c.body(content, 200, {
+        'content-type': type,
+        'cache-control': 'no-cache',
+        'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'",
+      }),
+    );
   }
 }

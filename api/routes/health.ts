@@ -5,7 +5,9 @@ import { checkTemporal } from '../temporal-health.js';
 
 const HealthSchema = z
   .object({
-    status: z.enum(['UP', 'DEGRADED', 'DOWN']).openapi({ description: 'UP: Temporal reachable and a worker polling; DEGRADED: no worker polling; DOWN: Temporal unreachable' }),
+    status: z
+      .enum(['UP', 'DEGRADED', 'DOWN'])
+      .openapi({ description: 'UP: Temporal reachable and a worker polling; DEGRADED: no worker polling; DOWN: Temporal unreachable' }),
     sandbox: z.boolean().openapi({ description: 'True when external services are local emulators' }),
     version: z.string(),
     uptimeSeconds: z.number().int(),

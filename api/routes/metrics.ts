@@ -31,7 +31,12 @@ function processMetrics(): Registry {
 export class ApiMetrics {
   readonly registry = new Registry();
   readonly business = new BusinessMetrics(this.registry);
-  private readonly requests = new Counter({ name: 'switchyard_http_requests_total', help: 'HTTP requests answered, by method and status class.', labelNames: ['method', 'status'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'switchyard_http_requests_total',
+    help: 'HTTP requests answered, by method and status class.',
+    labelNames: ['method', 'status'],
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: 'switchyard_http_request_duration_seconds',
     help: 'HTTP request latency, by method, route template (not the raw path) and status code.',
@@ -72,18 +77,36 @@ export interface MetricsSources {
 
 export function registerMetricsRoute(app: OpenAPIHono<SwitchyardEnv>, sources: MetricsSources) {
   const registers = [sources.metrics.registry];
-  new Gauge({ name: 'switchyard_build_info', help: 'Switchyard version.', labelNames: ['version'], registers }).set({ version: sources.version }, 1);
+  new Gauge({ name: 'switchyard_build_info', help: 'Switchyard version.', labelNames: ['version'], registers }).set(
+    { version: sources.version },
+    1,
+  );
   // Read at scrape time from their owners.
-  new Counter({ name: 'switchyard_event_queries_total', help: 'Workflow event queries sent by the shared pollers (SSE and WebSocket).', registers, collect() {
-    this.reset();
-    this.inc(sources.hub.queries);
-  } });
-  new Gauge({ name: 'switchyard_event_feeds', help: 'Workflows whose events are being polled for subscribers.', registers, collect() {
-    this.set(sources.hub.activeFeeds());
-  } });
-  new Gauge({ name: 'switchyard_websocket_clients', help: 'Connected WebSocket clients.', registers, collect() {
-    this.set(sources.webSocketClients());
-  } });
+  new Counter({
+    name: 'switchyard_event_queries_total',
+    help: 'Workflow event queries sent by the shared pollers (SSE and WebSocket).',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(sources.hub.queries);
+    },
+  });
+  new Gauge({
+    name: 'switchyard_event_feeds',
+    help: 'Workflows whose events are being polled for subscribers.',
+    registers,
+    collect() {
+      this.set(sources.hub.activeFeeds());
+    },
+  });
+  new Gauge({
+    name: 'switchyard_websocket_clients',
+    help: 'Connected WebSocket clients.',
+    registers,
+    collect() {
+      this.set(sources.webSocketClients());
+    },
+  });
 
   // Documented for scrapers and the fuzz run; served by the plain handler below (text, not JSON).
   app.openAPIRegistry.registerPath({
@@ -91,7 +114,8 @@ export function registerMetricsRoute(app: OpenAPIHono<SwitchyardEnv>, sources: M
     path: '/metrics',
     tags: ['System'],
     summary: 'Prometheus metrics of the API: request latency by route, business counters, process figures',
-    description: 'Public unless SWITCHYARD_METRICS_KEY is set; then send `Authorization: Bearer <SWITCHYARD_METRICS_KEY>` (API keys are not accepted).',
+    description:
+      'Public unless SWITCHYARD_METRICS_KEY is set; then send `Authorization: Bearer <SWITCHYARD_METRICS_KEY>` (API keys are not accepted).',
     responses: {
       200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
       401: { description: 'SWITCHYARD_METRICS_KEY is set and the request lacks it' },
@@ -99,7 +123,9 @@ export function registerMetricsRoute(app: OpenAPIHono<SwitchyardEnv>, sources: M
   });
   app.get('/metrics', async (c) => {
     if (sources.key !== undefined && !sameSecret(bearer(c.req.header('authorization')), sources.key)) {
-      return c.json(errorBody(401, 'A valid metrics key is required (Authorization: Bearer <SWITCHYARD_METRICS_KEY>)'), 401, { 'www-authenticate': 'Bearer' });
+      return c.json(errorBody(401, 'A valid metrics key is required (Authorization: Bearer <SWITCHYARD_METRICS_KEY>)'), 401, {
+        'www-authenticate': 'Bearer',
+      });
     }
     const text = (await sources.metrics.registry.metrics()) + (await processMetrics().metrics());
     return c.body(text, 200, { 'content-type': sources.metrics.registry.contentType });

@@ -37,13 +37,21 @@ const readyzRoute = createRoute({
   summary: 'Readiness: Temporal reachable and a worker polling the task queue',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: ReadinessSchema } } },
-    503: { description: 'Not ready: Temporal unreachable or no worker polling', content: { 'application/json': { schema: ReadinessSchema } } },
+    503: {
+      description: 'Not ready: Temporal unreachable or no worker polling',
+      content: { 'application/json': { schema: ReadinessSchema } },
+    },
   },
 });
 
-export function registerProbeRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Pick<AppDeps, 'client' | 'temporalAddress' | 'taskQueue' | 'version'>) {
+export function registerProbeRoutes(
+  app: OpenAPIHono<SwitchyardEnv>,
+  deps: Pick<AppDeps, 'client' | 'temporalAddress' | 'taskQueue' | 'version'>,
+) {
   const startedAt = Date.now();
-  app.openapi(livezRoute, (c) => c.json({ status: 'UP' as const, version: deps.version, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }, 200));
+  app.openapi(livezRoute, (c) =>
+    c.json({ status: 'UP' as const, version: deps.version, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }, 200),
+  );
   app.openapi(readyzRoute, async (c) => {
     const { reachable, error, worker } = await checkTemporal(deps.client, deps.temporalAddress, deps.taskQueue);
     const body = { ready: reachable && worker.polling, temporal: { reachable, ...(error ? { error } : {}) }, worker };

@@ -30,7 +30,21 @@ export function registerSystemRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
       security: [{ bearerAuth: [] }],
       middleware: [deps.auth('viewer')] as const,
       responses: {
-        200: { description: 'The key', content: { 'application/json': { schema: envelopeSchema(z.object({ label: z.string(), role: z.enum(['viewer', 'deployer', 'approver', 'admin']), keyId: z.string().optional(), person: z.string().optional() })) } } },
+        200: {
+          description: 'The key',
+          content: {
+            'application/json': {
+              schema: envelopeSchema(
+                z.object({
+                  label: z.string(),
+                  role: z.enum(['viewer', 'deployer', 'approver', 'admin']),
+                  keyId: z.string().optional(),
+                  person: z.string().optional(),
+                }),
+              ),
+            },
+          },
+        },
         ...errorResponses(401),
       },
     }),
@@ -42,7 +56,8 @@ export function registerSystemRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
     path: '/api/v1/system/worker-probe',
     tags: ['System'],
     summary: 'Run a probe workflow end to end (client → server → worker → activity → result)',
-    description: 'Admin only: each call starts a workflow, so it is no viewer\'s to repeat (GET /healthz tells anyone whether a worker polls).',
+    description:
+      "Admin only: each call starts a workflow, so it is no viewer's to repeat (GET /healthz tells anyone whether a worker polls).",
     security: [{ bearerAuth: [] }],
     // Each call starts a workflow: admins only, and counted as a start for the key's rate.
     middleware: [deps.auth('admin', 'start')] as const,

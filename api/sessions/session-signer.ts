@@ -11,13 +11,21 @@ export const DEFAULT_SESSION_TTL_MS = 30 * 60_000;
 const PREFIX = 's1';
 
 const PayloadSchema = z.object({
-  r: z.enum(['viewer', 'deployer', 'approver', 'admin']), l: z.string(), k: z.string().optional(), p: z.string().optional(), e: z.number(),
+  r: z.enum(['viewer', 'deployer', 'approver', 'admin']),
+  l: z.string(),
+  k: z.string().optional(),
+  p: z.string().optional(),
+  e: z.number(),
 });
 
 export class SessionSigner {
   private readonly key: Buffer;
 
-  constructor(secret: Buffer | readonly Buffer[] = randomBytes(32), readonly ttlMs = DEFAULT_SESSION_TTL_MS, private readonly now: () => number = Date.now) {
+  constructor(
+    secret: Buffer | readonly Buffer[] = randomBytes(32),
+    readonly ttlMs = DEFAULT_SESSION_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {
     const current = Buffer.isBuffer(secret) ? secret : secret[0];
     if (!current) throw new Error('Sessions need a key');
     this.key = createHmac('sha256', current).update('switchyard console session v1').digest();
@@ -25,10 +33,15 @@ export class SessionSigner {
 
   issue(principal: Principal): { cookie: string; expiresAt: string } {
     const expires = this.now() + this.ttlMs;
-    const payload = Buffer.from(JSON.stringify({
-      r: principal.role, l: principal.label, e: expires,
-      ...(principal.keyId ? { k: principal.keyId } : {}), ...(principal.person ? { p: principal.person } : {}),
-    })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        r: principal.role,
+        l: principal.label,
+        e: expires,
+        ...(principal.keyId ? { k: principal.keyId } : {}),
+        ...(principal.person ? { p: principal.person } : {}),
+      }),
+    ).toString('base64url');
     const signed = `${PREFIX}.${payload}`;
     return { cookie: `${signed}.${this.sign(signed)}`, expiresAt: new Date(expires).toISOString() };
   }
@@ -48,8 +61,11 @@ export class SessionSigner {
     }
     if (parsed.e <= this.now()) return undefined;
     return {
-      role: parsed.r, label: parsed.l, expiresAt: new Date(parsed.e).toISOString(),
-      ...(parsed.k ? { keyId: parsed.k } : {}), ...(parsed.p ? { person: parsed.p } : {}),
+      role: parsed.r,
+      label: parsed.l,
+      expiresAt: new Date(parsed.e).toISOString(),
+      ...(parsed.k ? { keyId: parsed.k } : {}),
+      ...(parsed.p ? { person: parsed.p } : {}),
     };
   }
 

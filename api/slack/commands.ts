@@ -52,9 +52,9 @@ export interface CommandOutcome {
 
 export const USAGE = [
   '*Switchyard ChatOps*',
-  '• `/platform-deploy [version]` — deploy a tag or commit of the default repository (the branch head when omitted); for the deployers the service\'s policy names',
+  "• `/platform-deploy [version]` — deploy a tag or commit of the default repository (the branch head when omitted); for the deployers the service's policy names",
   '• `/platform-status` — ECS service, CodeDeploy deployment in progress and running Switchyard deployments',
-  '• `/platform-rollback [reason]` — undo the service\'s current release: redeploy the task definition it replaced (no build, no approval wait), as `POST /api/v1/deploy/{id}/rollback`; for those the service\'s policy lets approve, also during a freeze',
+  "• `/platform-rollback [reason]` — undo the service's current release: redeploy the task definition it replaced (no build, no approval wait), as `POST /api/v1/deploy/{id}/rollback`; for those the service's policy lets approve, also during a freeze",
   'Approve or roll back a deployment that is ready for test with the buttons on its message.',
 ].join('\n');
 
@@ -72,10 +72,14 @@ export class SlashCommands {
     const text = command.text.trim();
     if (/^(help|\?)$/i.test(text)) return { ack: ephemeral(USAGE) };
     switch (name) {
-      case 'deploy': return this.deploy(command, text);
-      case 'status': return this.status(command);
-      case 'rollback': return this.rollback(command, text);
-      default: return { ack: ephemeral(`Unknown command \`${command.command}\`.\n${USAGE}`) };
+      case 'deploy':
+        return this.deploy(command, text);
+      case 'status':
+        return this.status(command);
+      case 'rollback':
+        return this.rollback(command, text);
+      default:
+        return { ack: ephemeral(`Unknown command \`${command.command}\`.\n${USAGE}`) };
     }
   }
 
@@ -87,13 +91,25 @@ export class SlashCommands {
       ...(githubConnectionId ? [] : ['SLACK_DEFAULT_GITHUB_CONNECTION_ID (a gh_… id from POST /api/v1/connect/github)']),
       ...(awsConnectionId ? [] : ['SLACK_DEFAULT_AWS_CONNECTION_ID (an aws_… id from POST /api/v1/connect/aws)']),
     ];
-    if (missing.length > 0) return { problem: `ChatOps needs a default repository and AWS account. Configure: ${missing.join(', ')}; optionally SLACK_DEFAULT_OWNER, SLACK_DEFAULT_REPO, SLACK_DEFAULT_BRANCH (default: the GitHub connection's).` };
+    if (missing.length > 0)
+      return {
+        problem: `ChatOps needs a default repository and AWS account. Configure: ${missing.join(', ')}; optionally SLACK_DEFAULT_OWNER, SLACK_DEFAULT_REPO, SLACK_DEFAULT_BRANCH (default: the GitHub connection's).`,
+      };
     const github = await connections.get(githubConnectionId!);
-    if (github?.kind !== 'github') return { problem: `SLACK_DEFAULT_GITHUB_CONNECTION_ID=${githubConnectionId} is not a stored GitHub connection: connect one with POST /api/v1/connect/github and configure its id.` };
-    if ((await connections.get(awsConnectionId!))?.kind !== 'aws') return { problem: `SLACK_DEFAULT_AWS_CONNECTION_ID=${awsConnectionId} is not a stored AWS connection: connect one with POST /api/v1/connect/aws and configure its id.` };
+    if (github?.kind !== 'github')
+      return {
+        problem: `SLACK_DEFAULT_GITHUB_CONNECTION_ID=${githubConnectionId} is not a stored GitHub connection: connect one with POST /api/v1/connect/github and configure its id.`,
+      };
+    if ((await connections.get(awsConnectionId!))?.kind !== 'aws')
+      return {
+        problem: `SLACK_DEFAULT_AWS_CONNECTION_ID=${awsConnectionId} is not a stored AWS connection: connect one with POST /api/v1/connect/aws and configure its id.`,
+      };
     const request = {
-      githubConnectionId: githubConnectionId!, awsConnectionId: awsConnectionId!,
-      owner: config.defaults.owner ?? github.owner, repo: config.defaults.repo ?? github.repo, branch: config.defaults.branch ?? github.branch,
+      githubConnectionId: githubConnectionId!,
+      awsConnectionId: awsConnectionId!,
+      owner: config.defaults.owner ?? github.owner,
+      repo: config.defaults.repo ?? github.repo,
+      branch: config.defaults.branch ?? github.branch,
     };
     try {
       return { request, target: deployments.resolveTarget(request) };
@@ -105,7 +121,8 @@ export class SlashCommands {
 
   private async deploy(command: SlashCommand, text: string): Promise<CommandOutcome> {
     const version = text.split(/\s+/)[0] || undefined;
-    if (version && !VERSION_PATTERN.test(version)) return { ack: ephemeral(`\`${version.slice(0, 80)}\` is not a tag or commit. Usage: \`/platform-deploy [version]\``) };
+    if (version && !VERSION_PATTERN.test(version))
+      return { ack: ephemeral(`\`${version.slice(0, 80)}\` is not a tag or commit. Usage: \`/platform-deploy [version]\``) };
     const defaults = await this.defaults();
     if ('problem' in defaults) return { ack: ephemeral(`:warning: ${defaults.problem}`) };
     const { request, target } = defaults;
@@ -128,11 +145,22 @@ export class SlashCommands {
     try {
       // The id comes from the request itself, so a retry or replay at any replica starts nothing new.
       const person = this.deps.config.people?.[command.userId];
-      const admitted = await this.deps.deployments.start(request, { by: `slack:${command.userId}`, ...(person ? { person } : {}) }, undefined, derivedDeploymentId(`slack:${command.requestKey}`));
+      const admitted = await this.deps.deployments.start(
+        request,
+        { by: `slack:${command.userId}`, ...(person ? { person } : {}) },
+        undefined,
+        derivedDeploymentId(`slack:${command.requestKey}`),
+      );
       const id = admitted.deploymentId;
-      this.deps.logger.info({ deploymentId: id, by: command.userId, version: request.version ?? request.branch }, 'deployment started from Slack');
-      const queued = admitted.outcome === 'queued' ? ` It waits at position ${admitted.position} behind \`${admitted.runningDeploymentId}\`.` : '';
-      return ephemeral(`:rocket: Deployment \`${id}\` of ${what} started by <@${command.userId}>.${queued} Follow it with \`/platform-status\` or GET /api/v1/deploy/${id}/events.`);
+      this.deps.logger.info(
+        { deploymentId: id, by: command.userId, version: request.version ?? request.branch },
+        'deployment started from Slack',
+      );
+      const queued =
+        admitted.outcome === 'queued' ? ` It waits at position ${admitted.position} behind \`${admitted.runningDeploymentId}\`.` : '';
+      return ephemeral(
+        `:rocket: Deployment \`${id}\` of ${what} started by <@${command.userId}>.${queued} Follow it with \`/platform-status\` or GET /api/v1/deploy/${id}/events.`,
+      );
     } catch (error) {
       if (error instanceof ApiError) return ephemeral(`:x: Could not start a deployment of ${what}: ${error.message}`);
       this.deps.logger.error({ err: error }, 'Slack deploy failed');
@@ -158,11 +186,17 @@ export class SlashCommands {
             this.deps.deployments.activeFreeze(serviceKey).catch(() => undefined),
           ]);
           // Each running deployment's step and weight, from its snapshot (a few at most; unreadable: just the row).
-          const running = await Promise.all(listed.filter((d) => d.closedAt === null).map(async (d) => {
-            const s = await this.deps.deployments.snapshot(d.deploymentId).catch(() => undefined);
-            return { ...d, steps: s?.steps, currentStep: s?.currentStep, trafficWeight: s?.trafficWeight, bakeEndsAt: s?.bakeEndsAt };
-          }));
-          const frozen = freeze ? `:snowflake: *Frozen* until ${freeze.endsAt}: ${freeze.reason} (\`${freeze.id}\`, set by ${freeze.by}). Deploys wait; a switch needs an admin's override.\n` : '';
+          const running = await Promise.all(
+            listed
+              .filter((d) => d.closedAt === null)
+              .map(async (d) => {
+                const s = await this.deps.deployments.snapshot(d.deploymentId).catch(() => undefined);
+                return { ...d, steps: s?.steps, currentStep: s?.currentStep, trafficWeight: s?.trafficWeight, bakeEndsAt: s?.bakeEndsAt };
+              }),
+          );
+          const frozen = freeze
+            ? `:snowflake: *Frozen* until ${freeze.endsAt}: ${freeze.reason} (\`${freeze.id}\`, set by ${freeze.by}). Deploys wait; a switch needs an admin's override.\n`
+            : '';
           text = frozen + formatServiceStatus(target, status, running);
         } catch (error) {
           this.deps.logger.warn({ err: error }, 'Slack status failed');
@@ -182,7 +216,13 @@ export class SlashCommands {
     const policy = this.deps.deployments.policyFor(service);
     const slackGroups = await slackGroupsOf(this.deps.slack, command.userId, policy.slackGroups, this.deps.logger);
     const person = this.deps.config.people?.[command.userId];
-    const actor = { by: `slack:${command.userId}`, via: 'slack' as const, slackUserId: command.userId, slackGroups, ...(person ? { person } : {}) };
+    const actor = {
+      by: `slack:${command.userId}`,
+      via: 'slack' as const,
+      slackUserId: command.userId,
+      slackGroups,
+      ...(person ? { person } : {}),
+    };
     const refusal = rollbackActorRefusal(policy, service, actor);
     if (refusal) return this.refused(command, 'roll back', refusal);
     let reply: SlackReply;
@@ -203,9 +243,16 @@ export class SlashCommands {
    */
   private async rollbackCurrent(service: string, decision: DecisionRequest, command: SlashCommand): Promise<SlackReply> {
     const current = await this.deps.deployments.currentRelease(service);
-    if (!current) return ephemeral(`:information_source: Nothing to roll back: Switchyard knows no completed deployment of \`${service}\`.`);
-    const { rollbackDeploymentId: id } = await this.deps.deployments.rollback(current, decision, derivedDeploymentId(`slack:${command.requestKey}`));
+    if (!current)
+      return ephemeral(`:information_source: Nothing to roll back: Switchyard knows no completed deployment of \`${service}\`.`);
+    const { rollbackDeploymentId: id } = await this.deps.deployments.rollback(
+      current,
+      decision,
+      derivedDeploymentId(`slack:${command.requestKey}`),
+    );
     this.deps.logger.info({ deploymentId: id, rollbackOf: current, by: command.userId }, 'rollback started from Slack');
-    return ephemeral(`:leftwards_arrow_with_hook: Rolling back \`${service}\`: the current release \`${current}\` is undone by redeploying the task definition it replaced; deployment \`${id}\` started by <@${command.userId}>.`);
+    return ephemeral(
+      `:leftwards_arrow_with_hook: Rolling back \`${service}\`: the current release \`${current}\` is undone by redeploying the task definition it replaced; deployment \`${id}\` started by <@${command.userId}>.`,
+    );
   }
 }

@@ -10,7 +10,13 @@ import { TERMINAL_STATUSES } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import { ApiError } from '../errors.js';
 import { DEFAULT_APPROVAL_POLICY } from '../../domain/approval-policy.js';
-import { deploymentMessage, ROLL_BACK_ACTION, sendWithoutImagesOnRefusal, SWITCH_TRAFFIC_ACTION, viewOfSnapshot } from '../../activities/slack/blocks.js';
+import {
+  deploymentMessage,
+  ROLL_BACK_ACTION,
+  sendWithoutImagesOnRefusal,
+  SWITCH_TRAFFIC_ACTION,
+  viewOfSnapshot,
+} from '../../activities/slack/blocks.js';
 import type { SlackGifs } from '../../common/config/slack.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
 import { slackGroupsOf } from './user-groups.js';
@@ -75,12 +81,16 @@ export class Interactions {
         if (outcome.activeService === 'blue') {
           // The workflow has updated the message with the count; its buttons stay for the next approver.
           logger.info({ deploymentId: id, by: userId, approvals: outcome.approvals?.length }, 'approval from Slack');
-          return void (await reply(`:ballot_box_with_check: Approval recorded for \`${id}\`: ${outcome.approvals?.length ?? 1} of ${outcome.approvalsRequired ?? 1}. Traffic stays on blue until the policy is met.`));
+          return void (await reply(
+            `:ballot_box_with_check: Approval recorded for \`${id}\`: ${outcome.approvals?.length ?? 1} of ${outcome.approvalsRequired ?? 1}. Traffic stays on blue until the policy is met.`,
+          ));
         }
       } else {
         // A stale button must not start a redeploy: after completion, rollback is /platform-rollback's job.
         if (!current || TERMINAL_STATUSES.has(current.status) || current.status === 'SWITCHING') {
-          return void (await reply(`:information_source: \`${id}\` has already ended (${current?.status ?? 'unknown'}); nothing was changed. To undo the current release use \`/platform-rollback\`.`));
+          return void (await reply(
+            `:information_source: \`${id}\` has already ended (${current?.status ?? 'unknown'}); nothing was changed. To undo the current release use \`/platform-rollback\`.`,
+          ));
         }
         await deployments.rollback(id, { ...decision, reason: `rejected in Slack by ${userId}` });
       }
@@ -89,9 +99,12 @@ export class Interactions {
         logger.warn({ userId, deploymentId: id, action: action.action_id }, 'Slack decision refused by the approval policy');
         return void (await reply(`:no_entry: <@${userId}>, you may not ${verb} for \`${id}\`: ${error.message}. Nothing was changed.`));
       }
-      if (error instanceof ApiError && error.status < 500) return void (await reply(`:information_source: ${error.message} (\`${id}\`). Nothing was changed.`));
+      if (error instanceof ApiError && error.status < 500)
+        return void (await reply(`:information_source: ${error.message} (\`${id}\`). Nothing was changed.`));
       logger.error({ err: error, deploymentId: id }, 'Slack decision failed');
-      return void (await reply(`:x: Could not ${verb} for \`${id}\`: ${error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)'}`));
+      return void (await reply(
+        `:x: Could not ${verb} for \`${id}\`: ${error instanceof ApiError ? error.message : 'unexpected error (see the Switchyard log)'}`,
+      ));
     }
     logger.info({ deploymentId: id, by: userId, action: action.action_id }, 'decision from Slack');
     await this.refreshMessage(payload, id, decision.by);

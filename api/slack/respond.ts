@@ -32,7 +32,10 @@ export async function postToResponseUrl(url: string | undefined, reply: SlackRep
 export class RecentKeys {
   readonly #seen = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number, private readonly maxKeys = 10_000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
 
   add(key: string, now = Date.now()): boolean {
     this.#expire(now);

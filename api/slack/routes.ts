@@ -66,7 +66,9 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
   };
 
   /** Work after the acknowledgement: reads and follow-ups only, never a decision. */
-  const runLater = (name: string, work: () => Promise<void>) => { void track(name, work()); };
+  const runLater = (name: string, work: () => Promise<void>) => {
+    void track(name, work());
+  };
 
   const handler = async (c: Context) => {
     const declared = Number(c.req.header('content-length') ?? 0);
@@ -161,7 +163,8 @@ export function registerSlackRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: Slack
       });
       return c.json({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it: the outcome follows here.' }, 200);
     }
-    if (outcome === undefined) return c.json({ response_type: 'ephemeral', text: ':x: Unexpected error (see the Switchyard log). Nothing was started.' }, 200);
+    if (outcome === undefined)
+      return c.json({ response_type: 'ephemeral', text: ':x: Unexpected error (see the Switchyard log). Nothing was started.' }, 200);
     if (outcome.work) runLater(command.command, outcome.work);
     return c.json(outcome.ack, 200);
   };
@@ -180,7 +183,9 @@ const LATE = Symbol('late');
 /** The work's result, or LATE once ACK_DEADLINE_MS has passed (the work goes on). */
 async function withinAckDeadline<T>(work: Promise<T>): Promise<T | typeof LATE> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof LATE>((resolve) => { timer = setTimeout(() => resolve(LATE), ACK_DEADLINE_MS); });
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), ACK_DEADLINE_MS);
+  });
   try {
     return await Promise.race([work, late]);
   } finally {

@@ -30,6 +30,7 @@ export function verifySlackSignature(input: {
   const expected = Buffer.from(signSlackRequest(signingSecret, timestamp, rawBody), 'utf8');
   const presented = Buffer.from(signature, 'utf8');
   // Same length by the pattern above; timingSafeEqual would throw otherwise.
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return { ok: false, reason: 'Invalid X-Slack-Signature' };
+  if (expected.length !== presented.length || !timingSafeEqual(expected, presented))
+    return { ok: false, reason: 'Invalid X-Slack-Signature' };
   return { ok: true };
 }

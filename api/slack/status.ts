@@ -2,7 +2,11 @@
 // CodeDeploy deployment in progress with its blue/green traffic weights, and Switchyard's own
 // running deployments.
 import {
-  BatchGetDeploymentsCommand, BatchGetDeploymentTargetsCommand, CodeDeployClient, ListDeploymentsCommand, ListDeploymentTargetsCommand,
+  BatchGetDeploymentsCommand,
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
   type DeploymentStatus,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -17,9 +21,17 @@ export const IN_PROGRESS_CODEDEPLOY_STATUSES: DeploymentStatus[] = ['Created', '
 export interface ServiceStatus {
   ecs: {
     found: boolean;
-    desiredCount: number; runningCount: number; pendingCount: number;
+    desiredCount: number;
+    runningCount: number;
+    pendingCount: number;
     taskDefinition: string | undefined;
-    taskSets: { id: string; status: string; taskDefinition: string | undefined; scalePercent: number | undefined; runningCount: number | undefined }[];
+    taskSets: {
+      id: string;
+      status: string;
+      taskDefinition: string | undefined;
+      scalePercent: number | undefined;
+      runningCount: number | undefined;
+    }[];
   };
   codeDeploy: {
     deploymentId: string;
@@ -44,31 +56,43 @@ export async function readServiceStatus(
   try {
     const [described, listed] = await Promise.all([
       ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] })),
-      codedeploy.send(new ListDeploymentsCommand({
-        applicationName: target.codeDeployApplication, deploymentGroupName: target.codeDeployGroup, includeOnlyStatuses: IN_PROGRESS_CODEDEPLOY_STATUSES,
-      })),
+      codedeploy.send(
+        new ListDeploymentsCommand({
+          applicationName: target.codeDeployApplication,
+          deploymentGroupName: target.codeDeployGroup,
+          includeOnlyStatuses: IN_PROGRESS_CODEDEPLOY_STATUSES,
+        }),
+      ),
     ]);
     const service = described.services?.[0];
     const ids = (listed.deployments ?? []).slice(0, 5);
-    const infos = ids.length > 0 ? (await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: ids }))).deploymentsInfo ?? [] : [];
-    const codeDeploy = await Promise.all(ids.map(async (deploymentId) => {
-      const info = infos.find((d) => d.deploymentId === deploymentId);
-      const taskSets: ServiceStatus['codeDeploy'][number]['taskSets'] = [];
-      try {
-        const targets = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId }));
-        if (targets.targetIds?.length) {
-          const details = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: targets.targetIds }));
-          for (const t of details.deploymentTargets ?? []) {
-            for (const set of t.ecsTarget?.taskSetsInfo ?? []) {
-              taskSets.push({ label: set.taskSetLabel ?? '?', status: set.status, trafficWeight: set.trafficWeight, runningCount: set.runningCount });
+    const infos =
+      ids.length > 0 ? ((await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: ids }))).deploymentsInfo ?? []) : [];
+    const codeDeploy = await Promise.all(
+      ids.map(async (deploymentId) => {
+        const info = infos.find((d) => d.deploymentId === deploymentId);
+        const taskSets: ServiceStatus['codeDeploy'][number]['taskSets'] = [];
+        try {
+          const targets = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId }));
+          if (targets.targetIds?.length) {
+            const details = await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: targets.targetIds }));
+            for (const t of details.deploymentTargets ?? []) {
+              for (const set of t.ecsTarget?.taskSetsInfo ?? []) {
+                taskSets.push({
+                  label: set.taskSetLabel ?? '?',
+                  status: set.status,
+                  trafficWeight: set.trafficWeight,
+                  runningCount: set.runningCount,
+                });
+              }
             }
           }
+        } catch {
+          // A deployment that has not started its target yet has none to show.
         }
-      } catch {
-        // A deployment that has not started its target yet has none to show.
-      }
-      return { deploymentId, status: info?.status, taskSets };
-    }));
+        return { deploymentId, status: info?.status, taskSets };
+      }),
+    );
     return {
       ecs: {
         found: Boolean(service),
@@ -77,7 +101,11 @@ export async function readServiceStatus(
         pendingCount: service?.pendingCount ?? 0,
         taskDefinition: service?.taskDefinition,
         taskSets: (service?.taskSets ?? []).map((s) => ({
-          id: s.id ?? '?', status: s.status ?? '?', taskDefinition: s.taskDefinition, scalePercent: s.scale?.value, runningCount: s.runningCount,
+          id: s.id ?? '?',
+          status: s.status ?? '?',
+          taskDefinition: s.taskDefinition,
+          scalePercent: s.scale?.value,
+          runningCount: s.runningCount,
         })),
       },
       codeDeploy,
@@ -103,7 +131,9 @@ export function formatServiceStatus(
     lines.push(`• desired ${status.ecs.desiredCount} · running ${status.ecs.runningCount} · pending ${status.ecs.pendingCount}`);
     lines.push(`• task definition \`${shortArn(status.ecs.taskDefinition)}\``);
     for (const set of status.ecs.taskSets) {
-      lines.push(`• task set \`${set.id}\` ${set.status}${set.scalePercent !== undefined ? ` · scale ${set.scalePercent}%` : ''}${set.runningCount !== undefined ? ` · running ${set.runningCount}` : ''} · \`${shortArn(set.taskDefinition)}\``);
+      lines.push(
+        `• task set \`${set.id}\` ${set.status}${set.scalePercent !== undefined ? ` · scale ${set.scalePercent}%` : ''}${set.runningCount !== undefined ? ` · running ${set.runningCount}` : ''} · \`${shortArn(set.taskDefinition)}\``,
+      );
     }
   }
   lines.push(`*CodeDeploy* \`${target.codeDeployApplication}/${target.codeDeployGroup}\``);
@@ -117,7 +147,9 @@ export function formatServiceStatus(
   for (const r of running) {
     // A stepped release says where it is: "Step 1 of 3 · 10 % on green · …".
     const progress = progressText(r, now);
-    lines.push(`• \`${r.deploymentId}\` ${r.status}${r.stage !== null ? ` · stage ${r.stage}` : ''}${r.version ? ` · \`${r.version}\`` : ''}${progress ? ` · ${progress}` : ''}`);
+    lines.push(
+      `• \`${r.deploymentId}\` ${r.status}${r.stage !== null ? ` · stage ${r.stage}` : ''}${r.version ? ` · \`${r.version}\`` : ''}${progress ? ` · ${progress}` : ''}`,
+    );
   }
   return lines.join('\n');
 }

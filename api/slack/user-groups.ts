@@ -4,7 +4,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../common/logger.js';
 
-export async function slackGroupsOf(slack: WebClient | undefined, userId: string, groups: readonly string[], logger: Logger): Promise<string[]> {
+export async function slackGroupsOf(
+  slack: WebClient | undefined,
+  userId: string,
+  groups: readonly string[],
+  logger: Logger,
+): Promise<string[]> {
   if (!slack || groups.length === 0) return [];
   const member: string[] = [];
   for (const usergroup of groups) {

@@ -5,8 +5,15 @@
 // workflow's 404 is remembered briefly: re-subscribing (a WebSocket since_seq replay, an SSE
 // reconnect) then costs no query, however often a client asks.
 import {
-  COALESCE_MS, DEFAULT_MAX_LINGERING, DEFAULT_NOT_FOUND_MS, DEFAULT_TERMINAL_LINGER_MS, SAFETY_POLL_FACTOR,
-  type EventHubOptions, type EventsFetcher, type Feed, type Subscriber,
+  COALESCE_MS,
+  DEFAULT_MAX_LINGERING,
+  DEFAULT_NOT_FOUND_MS,
+  DEFAULT_TERMINAL_LINGER_MS,
+  SAFETY_POLL_FACTOR,
+  type EventHubOptions,
+  type EventsFetcher,
+  type Feed,
+  type Subscriber,
 } from './event-feed.js';
 import { ApiError } from '../errors.js';
 
@@ -36,7 +43,10 @@ export class WorkflowEventHub {
     if (feed.subscribers.has(subscriber)) {
       // Backlog and going live happen in one synchronous step: every event fetched so far is in
       // feed.events, every later one reaches the subscriber through a poll.
-      subscriber.onEvents(feed.events.filter((e) => e.seq > afterSeq), feed.terminal);
+      subscriber.onEvents(
+        feed.events.filter((e) => e.seq > afterSeq),
+        feed.terminal,
+      );
       feed.live.add(subscriber);
     }
     return unsubscribe;
@@ -79,7 +89,20 @@ export class WorkflowEventHub {
       this.keep(existing);
       return existing;
     }
-    const feed: Feed = { key, events: [], lastSeq: 0, terminal: false, subscribers: new Set(), live: new WeakSet(), polling: false, nudged: false, fetch, hintless: fetch.changes === undefined, closedHints: 0, ready: Promise.resolve() };
+    const feed: Feed = {
+      key,
+      events: [],
+      lastSeq: 0,
+      terminal: false,
+      subscribers: new Set(),
+      live: new WeakSet(),
+      polling: false,
+      nudged: false,
+      fetch,
+      hintless: fetch.changes === undefined,
+      closedHints: 0,
+      ready: Promise.resolve(),
+    };
     feed.ready = this.poll(feed, fetch, true);
     // A failed first fetch is reported to subscribe(); nothing else awaits it. An unknown
     // workflow's answer is kept briefly, so asking again and again costs one query per period.
@@ -180,7 +203,9 @@ export class WorkflowEventHub {
       return;
     }
     clearTimeout(feed.expiry);
-    feed.expiry = setTimeout(() => { if (feed.subscribers.size === 0) this.drop(feed); }, ms);
+    feed.expiry = setTimeout(() => {
+      if (feed.subscribers.size === 0) this.drop(feed);
+    }, ms);
     feed.expiry.unref();
     this.lingering.delete(feed);
     this.lingering.add(feed);

@@ -26,22 +26,40 @@ export function openSseSink(c: Context, feed: (sink: SseSink) => Promise<void>):
   // HEAD has no body: Hono and the Node server answer it (the head alone) through the stream helper.
   if (outgoing instanceof ServerResponse && c.req.method !== 'HEAD') {
     const sink = nodeSink(outgoing, c.res.headers);
-    void feed(sink).catch(() => undefined).finally(() => sink.end());
+    void feed(sink)
+      .catch(() => undefined)
+      .finally(() => sink.end());
     return RESPONSE_ALREADY_SENT;
   }
   for (const [name, value] of Object.entries(SSE_HEADERS)) c.header(name, value);
   return stream(c, async (s) => {
     let ended = false;
     let close!: () => void;
-    const closed = new Promise<void>((resolve) => { close = resolve; });
+    const closed = new Promise<void>((resolve) => {
+      close = resolve;
+    });
     let writes = Promise.resolve();
-    s.onAbort(() => { ended = true; close(); });
+    s.onAbort(() => {
+      ended = true;
+      close();
+    });
     const sink: SseSink = {
       write(frame) {
         if (ended) return;
-        writes = writes.then(() => s.write(frame)).then(() => undefined, () => { ended = true; close(); });
+        writes = writes
+          .then(() => s.write(frame))
+          .then(
+            () => undefined,
+            () => {
+              ended = true;
+              close();
+            },
+          );
       },
-      end() { ended = true; close(); },
+      end() {
+        ended = true;
+        close();
+      },
       closed,
     };
     try {
@@ -67,10 +85,14 @@ function chunkOf(frame: Uint8Array): Buffer {
 function nodeSink(res: ServerResponse, headers: Headers): SseSink {
   // Headers the middleware set (X-Request-Id), then the stream's own.
   const head: Record<string, string> = {};
-  headers.forEach((value, name) => { head[name] = value; });
+  headers.forEach((value, name) => {
+    head[name] = value;
+  });
   res.writeHead(200, { ...head, ...SSE_HEADERS });
   let close!: () => void;
-  const closed = new Promise<void>((resolve) => { close = resolve; });
+  const closed = new Promise<void>((resolve) => {
+    close = resolve;
+  });
   res.once('close', close);
   // writeHead only stores the head (headersSent is already true): it leaves with the first write.
   let headSent = false;

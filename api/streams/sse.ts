@@ -18,11 +18,20 @@ import { takeSlot } from '../limits/stream-slots.js';
 
 /** The SSE routes' query: `?token=` for EventSource clients, `?lastEventId=` to resume. */
 export const StreamTokenQuery = z.object({
-  token: z.string().max(2048).optional().openapi({
-    param: { name: 'token', in: 'query' },
-    description: 'For clients that cannot send Authorization (browser EventSource): an API key, or a stream token for this stream from POST /api/v1/stream-tokens (5 minutes to connect). Never logged.',
-  }),
-  lastEventId: z.string().max(32).optional().openapi({ param: { name: 'lastEventId', in: 'query' }, description: 'Resume after this seq (as the Last-Event-ID header)' }),
+  token: z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({
+      param: { name: 'token', in: 'query' },
+      description:
+        'For clients that cannot send Authorization (browser EventSource): an API key, or a stream token for this stream from POST /api/v1/stream-tokens (5 minutes to connect). Never logged.',
+    }),
+  lastEventId: z
+    .string()
+    .max(32)
+    .optional()
+    .openapi({ param: { name: 'lastEventId', in: 'query' }, description: 'Resume after this seq (as the Last-Event-ID header)' }),
 });
 
 /** The events a deployment's and a distribution's stream carry besides `connected` and `error`. */
@@ -39,12 +48,20 @@ export function sseResponse(events: readonly string[], description: string) {
     description,
     content: {
       'text/event-stream': {
-        schema: z.object({
-          event: z.enum(names).openapi({ description: '`connected` first; `error` when the stream breaks; the workflow\'s events; the stream ends 5 s after `success` or `fail`' }),
-          data: z.string().openapi({ description: 'JSON: {message} for connected and error; {type, message, details, at} for the workflow\'s events (at: when the workflow recorded it, ISO-8601 with zone)' }),
-          id: z.string().regex(/^\d+$/).optional().openapi({ description: 'The event\'s seq: send it back as Last-Event-ID to resume' }),
-          retry: z.number().int().optional(),
-        }).openapi({ description: 'One server-sent event' }),
+        schema: z
+          .object({
+            event: z.enum(names).openapi({
+              description:
+                "`connected` first; `error` when the stream breaks; the workflow's events; the stream ends 5 s after `success` or `fail`",
+            }),
+            data: z.string().openapi({
+              description:
+                "JSON: {message} for connected and error; {type, message, details, at} for the workflow's events (at: when the workflow recorded it, ISO-8601 with zone)",
+            }),
+            id: z.string().regex(/^\d+$/).optional().openapi({ description: "The event's seq: send it back as Last-Event-ID to resume" }),
+            retry: z.number().int().optional(),
+          })
+          .openapi({ description: 'One server-sent event' }),
       },
     },
   };
@@ -63,7 +80,9 @@ const encoder = new TextEncoder();
 
 /** One SSE frame, as Hono's writeSSE lays it out: event, data, id, retry. */
 function sseFrame(event: string, data: string, id?: number, retry?: number): Uint8Array {
-  return encoder.encode(`event: ${event}\ndata: ${data}\n${id === undefined ? '' : `id: ${id}\n`}${retry === undefined ? '' : `retry: ${retry}\n`}\n`);
+  return encoder.encode(
+    `event: ${event}\ndata: ${data}\n${id === undefined ? '' : `id: ${id}\n`}${retry === undefined ? '' : `retry: ${retry}\n`}\n`,
+  );
 }
 
 /** The Panda deploy API's first event of every stream. */
@@ -87,7 +106,11 @@ function frameOf(event: WorkflowEvent): Uint8Array {
   let frame = frames.get(event);
   if (frame === undefined) {
     // JSON.stringify escapes line breaks, so the data is one `data:` line.
-    frame = sseFrame(event.type, JSON.stringify({ type: event.type, message: event.message, details: event.details, at: event.at }), event.seq);
+    frame = sseFrame(
+      event.type,
+      JSON.stringify({ type: event.type, message: event.message, details: event.details, at: event.at }),
+      event.seq,
+    );
     frames.set(event, frame);
   }
   return frame;
@@ -99,7 +122,9 @@ function keepAlive(sink: SseSink, intervalMs: number): () => void {
   let group = keepAlives.get(intervalMs);
   if (!group) {
     const sinks = new Set<SseSink>();
-    const timer = setInterval(() => { for (const s of sinks) s.write(KEEP_ALIVE); }, intervalMs);
+    const timer = setInterval(() => {
+      for (const s of sinks) s.write(KEEP_ALIVE);
+    }, intervalMs);
     timer.unref();
     group = { timer, sinks };
     keepAlives.set(intervalMs, group);
@@ -120,14 +145,24 @@ function keepAlive(sink: SseSink, intervalMs: number): () => void {
  * unknown workflow is the route's plain 404 (from the feed's first query, or none at all when the
  * workflow's feed is already open), with no query of its own for the check.
  */
-export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, key: string, fetch: EventsFetcher, timings: SseTimings = PANDA_SSE_TIMINGS): Promise<Response> {
+export async function streamWorkflowEvents(
+  c: Context,
+  hub: WorkflowEventHub,
+  key: string,
+  fetch: EventsFetcher,
+  timings: SseTimings = PANDA_SSE_TIMINGS,
+): Promise<Response> {
   const afterSeq = lastEventIdOf(c);
   // What the hub delivers before the stream is open (the backlog, at least) waits here.
   const pending: { events: WorkflowEvent[]; terminal: boolean }[] = [];
   let pendingError: unknown;
   let deliver: Subscriber = {
-    onEvents: (events, terminal) => { pending.push({ events, terminal }); },
-    onError: (error) => { pendingError = error; },
+    onEvents: (events, terminal) => {
+      pending.push({ events, terminal });
+    },
+    onError: (error) => {
+      pendingError = error;
+    },
   };
   // A client may leave while the first query runs: the request's signal says so (the response
   // has not been handed over yet).
@@ -159,7 +194,9 @@ export async function streamWorkflowEvents(c: Context, hub: WorkflowEventHub, ke
   const release = takeSlot(c.req.raw);
   return openSseSink(c, async (sink) => {
     let ending: NodeJS.Timeout | undefined;
-    const endSoon = () => { ending ??= setTimeout(() => sink.end(), timings.closeAfterEndMs); };
+    const endSoon = () => {
+      ending ??= setTimeout(() => sink.end(), timings.closeAfterEndMs);
+    };
     deliver = {
       onEvents: (events, terminal) => {
         for (const event of events) {

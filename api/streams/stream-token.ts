@@ -21,8 +21,11 @@ const LEGACY_PREFIX = 'st1';
 export const WS_SCOPE = 'ws';
 
 /** `deployment:<id>` or `distribution:<eventId>`: the one stream a token opens; or `ws`: a WebSocket connection. */
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-export const StreamScopeSchema = z.string().max(220).regex(/^((deployment|distribution):[^\s\u0000-\u001f\u007f]{1,200}|ws)$/, 'must be deployment:<id>, distribution:<eventId> or ws');
+export const StreamScopeSchema = z
+  .string()
+  .max(220)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .regex(/^((deployment|distribution):[^\s\u0000-\u001f\u007f]{1,200}|ws)$/, 'must be deployment:<id>, distribution:<eventId> or ws');
 
 const PayloadSchema = z.object({ s: z.string(), r: z.enum(['viewer', 'deployer', 'approver', 'admin']), l: z.string(), e: z.number() });
 
@@ -31,10 +34,17 @@ export class StreamTokenSigner {
   private readonly keys: { id: string; key: Buffer }[];
 
   /** `secret`: the shared encryption key, or the ring with the current key first. */
-  constructor(secret: Buffer | readonly Buffer[] = randomBytes(32), private readonly ttlMs = STREAM_TOKEN_TTL_MS, private readonly now: () => number = Date.now) {
+  constructor(
+    secret: Buffer | readonly Buffer[] = randomBytes(32),
+    private readonly ttlMs = STREAM_TOKEN_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {
     const ring = Buffer.isBuffer(secret) ? [secret] : [...secret];
     if (ring.length === 0) throw new Error('Stream tokens need at least one key');
-    this.keys = ring.map((key) => ({ id: encryptionKeyId(key), key: createHmac('sha256', key).update('switchyard stream token v1').digest() }));
+    this.keys = ring.map((key) => ({
+      id: encryptionKeyId(key),
+      key: createHmac('sha256', key).update('switchyard stream token v1').digest(),
+    }));
   }
 
   issue(scope: string, principal: Principal): { token: string; expiresAt: string } {

@@ -27,7 +27,10 @@ const MILESTONE_ALERTS: Readonly<Record<DeploymentMilestone, AlertTemplate | und
     level: 'warning',
     category: 'approval',
     title: (id) => `Deployment ${id} is waiting for approval`,
-    actions: [{ label: 'Switch traffic', action: 'switch' }, { label: 'Roll back', action: 'rollback' }],
+    actions: [
+      { label: 'Switch traffic', action: 'switch' },
+      { label: 'Roll back', action: 'rollback' },
+    ],
   },
   // An approval short of the policy: the gate's alert still stands, the event shows the count.
   approval_recorded: undefined,

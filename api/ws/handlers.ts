@@ -27,7 +27,10 @@ const HANDLERS: { [T in ClientMessageType]: Handler<T> } = {
     const announced = new Set([...(data.capabilities ?? []), ...(data.features ?? [])]);
     const capabilities = CLIENT_CAPABILITIES.filter((c) => announced.has(c));
     ctx.acceptBatches(capabilities.includes('batch'));
-    ctx.logger.info({ client: ctx.connectionId, clientId: ctx.clientId(), clientType: data.client_type, capabilities }, 'websocket client info');
+    ctx.logger.info(
+      { client: ctx.connectionId, clientId: ctx.clientId(), clientType: data.client_type, capabilities },
+      'websocket client info',
+    );
     ctx.reply('client_info_ack', { client_id: ctx.clientId(), connection_id: ctx.connectionId, role: ctx.principal.role, capabilities });
   },
   ping: (ctx, { data, timestamp }) => {

@@ -89,7 +89,9 @@ export class InboundRate {
     if (now - this.refusedAt >= rateWindowMs) {
       this.refusedAt = now;
       fail('RATE_LIMIT_EXCEEDED', `At most ${messagesPerWindow} messages per ${rateWindowMs} ms: messages are dropped until then`, {
-        limit: messagesPerWindow, window_ms: rateWindowMs, retry_after_ms: this.window.msUntilRoom(now),
+        limit: messagesPerWindow,
+        window_ms: rateWindowMs,
+        retry_after_ms: this.window.msUntilRoom(now),
       });
     }
     return false;

@@ -77,11 +77,22 @@ export class Outbox {
   /** More broadcasts waiting than allowed: the client is told why (a plain frame), then closed. */
   private overflow(): void {
     const { maxQueuedBroadcasts, outboundPerWindow, outboundWindowMs } = this.limits;
-    this.write(JSON.stringify(errorMessage('RATE_LIMIT_EXCEEDED',
-      `More than ${maxQueuedBroadcasts} events are waiting to be sent (at most ${outboundPerWindow} per ${outboundWindowMs} ms): `
-      + 'closing; subscribe to fewer workflows, or send client_info with "capabilities": ["batch"]', {
-        limit: 'queued_broadcasts', max: maxQueuedBroadcasts, outbound_per_window: outboundPerWindow, window_ms: outboundWindowMs,
-      }, this.clientId())));
+    this.write(
+      JSON.stringify(
+        errorMessage(
+          'RATE_LIMIT_EXCEEDED',
+          `More than ${maxQueuedBroadcasts} events are waiting to be sent (at most ${outboundPerWindow} per ${outboundWindowMs} ms): ` +
+            'closing; subscribe to fewer workflows, or send client_info with "capabilities": ["batch"]',
+          {
+            limit: 'queued_broadcasts',
+            max: maxQueuedBroadcasts,
+            outbound_per_window: outboundPerWindow,
+            window_ms: outboundWindowMs,
+          },
+          this.clientId(),
+        ),
+      ),
+    );
     this.tooSlow();
   }
 }

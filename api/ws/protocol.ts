@@ -39,12 +39,28 @@ import { CHANNEL_TYPES } from '../../domain/channels.js';
 import { DEPLOYMENT_STATUSES } from '../../domain/deployment.js';
 
 export const SERVER_MESSAGE_TYPES = [
-  'connection_status', 'client_info_ack', 'subscribed', 'unsubscribed', 'deployment_event', 'distribution_event',
-  'alert', 'pong', 'control_result', 'error', 'batch',
+  'connection_status',
+  'client_info_ack',
+  'subscribed',
+  'unsubscribed',
+  'deployment_event',
+  'distribution_event',
+  'alert',
+  'pong',
+  'control_result',
+  'error',
+  'batch',
 ] as const;
 export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
 
-export const CLIENT_MESSAGE_TYPES = ['client_info', 'subscribe', 'unsubscribe', 'ping', 'deployment_control', 'distribution_control'] as const;
+export const CLIENT_MESSAGE_TYPES = [
+  'client_info',
+  'subscribe',
+  'unsubscribe',
+  'ping',
+  'deployment_control',
+  'distribution_control',
+] as const;
 export type ClientMessageType = (typeof CLIENT_MESSAGE_TYPES)[number];
 
 /** What a client can subscribe to (`event_types`). */
@@ -55,13 +71,26 @@ export const ALERT_LEVELS = ['info', 'warning', 'error', 'critical'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
 
 export const ERROR_CODES = [
-  'INVALID_MESSAGE_FORMAT', 'UNKNOWN_MESSAGE_TYPE', 'AUTHENTICATION_REQUIRED', 'PERMISSION_DENIED',
-  'SERVICE_NOT_FOUND', 'INTERNAL_SERVER_ERROR', 'RATE_LIMIT_EXCEEDED',
+  'INVALID_MESSAGE_FORMAT',
+  'UNKNOWN_MESSAGE_TYPE',
+  'AUTHENTICATION_REQUIRED',
+  'PERMISSION_DENIED',
+  'SERVICE_NOT_FOUND',
+  'INTERNAL_SERVER_ERROR',
+  'RATE_LIMIT_EXCEEDED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The server's features (connection_status): `batch` says a client may ask for batch frames. */
-export const FEATURES = ['deployment_events', 'distribution_events', 'alerts', 'deployment_control', 'distribution_control', 'history_replay', 'batch'];
+export const FEATURES = [
+  'deployment_events',
+  'distribution_events',
+  'alerts',
+  'deployment_control',
+  'distribution_control',
+  'history_replay',
+  'batch',
+];
 
 /** Client capabilities the server acts on (client_info `capabilities`, or the WatchHamster API's `features`). */
 export const CLIENT_CAPABILITIES = ['batch'] as const;
@@ -79,22 +108,38 @@ export interface ServerMessage {
   broadcast_id?: string;
 }
 
-export function message(type: ServerMessageType, data: Record<string, unknown>, extra: { client_id?: string; broadcast_id?: string } = {}): ServerMessage {
+export function message(
+  type: ServerMessageType,
+  data: Record<string, unknown>,
+  extra: { client_id?: string; broadcast_id?: string } = {},
+): ServerMessage {
   return { type, data, timestamp: new Date().toISOString(), ...extra };
 }
 
 /** The WatchHamster API's error message: the code, a readable message, details, and the time twice. */
 export function errorMessage(code: ErrorCode, text: string, details: Record<string, unknown> = {}, clientId?: string): ServerMessage {
   const timestamp = new Date().toISOString();
-  return { type: 'error', data: { error_code: code, error_message: text, details, timestamp }, timestamp, ...(clientId ? { client_id: clientId } : {}) };
+  return {
+    type: 'error',
+    data: { error_code: code, error_message: text, details, timestamp },
+    timestamp,
+    ...(clientId ? { client_id: clientId } : {}),
+  };
 }
 
 /** Sends one client the WatchHamster API's error message (the session fills in its client_id). */
 export type ErrorSender = (code: ErrorCode, text: string, details?: Record<string, unknown>) => void;
 
-const isoTimestamp = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 timestamp');
+const isoTimestamp = z
+  .string()
+  .max(64)
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 timestamp');
 // Ids as the API issues them (dep_…, event ids): printable, no spaces, bounded.
-const id = z.string().min(1).max(200).regex(/^[^\s\p{Cc}]+$/u, 'must be a non-empty id without spaces');
+const id = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s\p{Cc}]+$/u, 'must be a non-empty id without spaces');
 const ids = z.array(id).max(100);
 const requestId = z.string().min(1).max(128).optional();
 
@@ -159,4 +204,3 @@ export const DistributionControlSchema = z
     request_id: requestId,
   })
   .refine((d) => d.action !== 'retry' || (d.channels?.length ?? 0) > 0, { message: 'retry needs channels', path: ['channels'] });
-

@@ -13,7 +13,15 @@ import type { ServerType } from '@hono/node-server';
 import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bearerToken, urlPrincipal, type ApiKeyRing, type ExpiredKey, type Principal, type StreamTokenVerifier, type SwitchyardEnv } from '../auth.js';
+import {
+  bearerToken,
+  urlPrincipal,
+  type ApiKeyRing,
+  type ExpiredKey,
+  type Principal,
+  type StreamTokenVerifier,
+  type SwitchyardEnv,
+} from '../auth.js';
 import { WS_SCOPE } from '../streams/stream-token.js';
 import { errorResponse } from '../errors.js';
 import { DeploymentDiscovery } from './discovery.js';
@@ -69,10 +77,15 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
   let closed = false;
 
   const noTokens: StreamTokenVerifier = { verify: () => undefined };
-  const principalOf = (c: Context): Principal | ExpiredKey | undefined => urlPrincipal(
-    deps.keys, deps.streamTokens ?? noTokens, { keysInUrls: deps.keysInUrls ?? true },
-    bearerToken(c.req.header('authorization')), c.req.query('token'), WS_SCOPE,
-  );
+  const principalOf = (c: Context): Principal | ExpiredKey | undefined =>
+    urlPrincipal(
+      deps.keys,
+      deps.streamTokens ?? noTokens,
+      { keysInUrls: deps.keysInUrls ?? true },
+      bearerToken(c.req.header('authorization')),
+      c.req.query('token'),
+      WS_SCOPE,
+    );
 
   function startHeartbeat(): void {
     if (heartbeat) return;
@@ -108,49 +121,82 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
     if (closed) return reject(1001, 'Server shutting down', errorMessage('INTERNAL_SERVER_ERROR', 'The server is shutting down'));
     if (principal && 'expiredAt' in principal) {
       log.info({ remote }, 'websocket connection with an expired API key');
-      return reject(1008, 'Authentication required', errorMessage('AUTHENTICATION_REQUIRED', `This API key expired at ${principal.expiredAt}: ask for a new one`));
+      return reject(
+        1008,
+        'Authentication required',
+        errorMessage('AUTHENTICATION_REQUIRED', `This API key expired at ${principal.expiredAt}: ask for a new one`),
+      );
     }
     if (!principal) {
       log.info({ remote }, 'websocket connection without a valid API key');
-      return reject(1008, 'Authentication required', errorMessage('AUTHENTICATION_REQUIRED',
-        `Missing or invalid credentials: send Authorization: Bearer <key>, or from a browser ?token=<stream token of scope ws (POST /api/v1/stream-tokens)>${deps.keysInUrls === false ? '' : ' or ?token=<key>'}`));
+      return reject(
+        1008,
+        'Authentication required',
+        errorMessage(
+          'AUTHENTICATION_REQUIRED',
+          `Missing or invalid credentials: send Authorization: Bearer <key>, or from a browser ?token=<stream token of scope ws (POST /api/v1/stream-tokens)>${deps.keysInUrls === false ? '' : ' or ?token=<key>'}`,
+        ),
+      );
     }
     if (sessions.size >= limits.maxConnections) {
-      return reject(1013, 'Too many connections', errorMessage('RATE_LIMIT_EXCEEDED', `The server accepts at most ${limits.maxConnections} connections`, {
-        limit: 'max_connections', max: limits.maxConnections,
-      }));
+      return reject(
+        1013,
+        'Too many connections',
+        errorMessage('RATE_LIMIT_EXCEEDED', `The server accepts at most ${limits.maxConnections} connections`, {
+          limit: 'max_connections',
+          max: limits.maxConnections,
+        }),
+      );
     }
     const mine = perKey.get(principal.label) ?? 0;
     if (mine >= limits.connectionsPerKey) {
-      return reject(1008, 'Too many connections for this key', errorMessage('RATE_LIMIT_EXCEEDED', `At most ${limits.connectionsPerKey} connections per API key`, {
-        limit: 'connections_per_key', max: limits.connectionsPerKey,
-      }));
+      return reject(
+        1008,
+        'Too many connections for this key',
+        errorMessage('RATE_LIMIT_EXCEEDED', `At most ${limits.connectionsPerKey} connections per API key`, {
+          limit: 'connections_per_key',
+          max: limits.connectionsPerKey,
+        }),
+      );
     }
     const session = new WsSession(`ws_${randomUUID().slice(0, 12)}`, principal, socket, {
-      hub: deps.hub, deployments: deps.deployments, distributions: deps.distributions, discovery, logger: log, limits,
+      hub: deps.hub,
+      deployments: deps.deployments,
+      distributions: deps.distributions,
+      discovery,
+      logger: log,
+      limits,
     });
     sessions.add(session);
     rawOf.set(session, socket);
     perKey.set(principal.label, mine + 1);
-    socket.on('pong', () => { session.alive = true; });
+    socket.on('pong', () => {
+      session.alive = true;
+    });
     startHeartbeat();
     log.info({ client: session.connectionId, remote, key: principal.label, clients: sessions.size }, 'websocket client connected');
-    session.send(message('connection_status', {
-      status: 'connected',
-      server_version: deps.version,
-      server_time: new Date().toISOString(),
-      client_count: sessions.size,
-      uptime_seconds: Math.floor((Date.now() - startedAt) / 1000),
-      features: FEATURES,
-      client_id: session.clientId,
-      role: principal.role,
-      limits: {
-        max_message_bytes: limits.maxMessageBytes,
-        messages_per_second: Math.round((limits.messagesPerWindow * 1000) / limits.rateWindowMs),
-        connections_per_key: limits.connectionsPerKey,
-        idle_timeout_seconds: Math.round(limits.idleTimeoutMs / 1000),
-      },
-    }, { client_id: session.clientId, broadcast_id: `connection:${session.connectionId}` }));
+    session.send(
+      message(
+        'connection_status',
+        {
+          status: 'connected',
+          server_version: deps.version,
+          server_time: new Date().toISOString(),
+          client_count: sessions.size,
+          uptime_seconds: Math.floor((Date.now() - startedAt) / 1000),
+          features: FEATURES,
+          client_id: session.clientId,
+          role: principal.role,
+          limits: {
+            max_message_bytes: limits.maxMessageBytes,
+            messages_per_second: Math.round((limits.messagesPerWindow * 1000) / limits.rateWindowMs),
+            connections_per_key: limits.connectionsPerKey,
+            idle_timeout_seconds: Math.round(limits.idleTimeoutMs / 1000),
+          },
+        },
+        { client_id: session.clientId, broadcast_id: `connection:${session.connectionId}` },
+      ),
+    );
     return session;
   }
 
@@ -173,39 +219,46 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
       // Frames up to the hard limit are read and answered (INVALID_MESSAGE_FORMAT above
       // maxMessageBytes, connection kept); larger ones are refused by ws itself (1009).
       (node.wss as RawServer).options.maxPayload = Math.max(limits.hardMaxPayloadBytes, limits.maxMessageBytes + 1);
-      const upgrade = node.upgradeWebSocket((c) => {
-        const principal = principalOf(c);
-        const remote = c.req.header('x-forwarded-for') ?? undefined;
-        let session: WsSession | undefined;
-        return {
-          onOpen: (_event, ws) => {
-            session = open(principal, ws.raw as RawSocket, remote);
-          },
-          onMessage: (event, _ws) => {
-            session?.handle(event.data);
-          },
-          onClose: () => {
-            if (session) release(session);
-          },
-          onError: (event) => {
-            log.warn({ err: (event as Event & { error?: unknown }).error, client: session?.connectionId }, 'websocket error');
-          },
-        };
-      }, { onError: (error) => log.error({ err: error }, 'websocket handler failed') });
-      app.get(WS_PATH, async (c, next) => {
-        if (c.req.header('upgrade')?.toLowerCase() === 'websocket') {
-          // Cross-site WebSocket hijacking: a page elsewhere could open /ws with a key it holds
-          // (or ?token=); refuse foreign origins before the upgrade.
-          const origin = c.req.header('origin');
-          if (!originAllowed(origin, c.req.header('host'), deps.allowedOrigins ?? [])) {
-            log.info({ origin }, 'websocket upgrade refused: origin not allowed');
-            return errorResponse(c, 403, `Origin ${origin ?? ''} may not open a WebSocket here: set SWITCHYARD_ALLOWED_ORIGINS`);
+      const upgrade = node.upgradeWebSocket(
+        (c) => {
+          const principal = principalOf(c);
+          const remote = c.req.header('x-forwarded-for') ?? undefined;
+          let session: WsSession | undefined;
+          return {
+            onOpen: (_event, ws) => {
+              session = open(principal, ws.raw as RawSocket, remote);
+            },
+            onMessage: (event, _ws) => {
+              session?.handle(event.data);
+            },
+            onClose: () => {
+              if (session) release(session);
+            },
+            onError: (event) => {
+              log.warn({ err: (event as Event & { error?: unknown }).error, client: session?.connectionId }, 'websocket error');
+            },
+          };
+        },
+        { onError: (error) => log.error({ err: error }, 'websocket handler failed') },
+      );
+      app.get(
+        WS_PATH,
+        async (c, next) => {
+          if (c.req.header('upgrade')?.toLowerCase() === 'websocket') {
+            // Cross-site WebSocket hijacking: a page elsewhere could open /ws with a key it holds
+            // (or ?token=); refuse foreign origins before the upgrade.
+            const origin = c.req.header('origin');
+            if (!originAllowed(origin, c.req.header('host'), deps.allowedOrigins ?? [])) {
+              log.info({ origin }, 'websocket upgrade refused: origin not allowed');
+              return errorResponse(c, 403, `Origin ${origin ?? ''} may not open a WebSocket here: set SWITCHYARD_ALLOWED_ORIGINS`);
+            }
+            return next();
           }
-          return next();
-        }
-        c.header('Upgrade', 'websocket');
-        return errorResponse(c, 426, 'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)');
-      }, upgrade);
+          c.header('Upgrade', 'websocket');
+          return errorResponse(c, 426, 'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)');
+        },
+        upgrade,
+      );
     },
 
     inject(server) {

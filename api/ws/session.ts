@@ -37,7 +37,12 @@ export class WsSession {
   ) {
     this.clientId = connectionId;
     this.rate = new InboundRate(deps.limits);
-    this.outbox = new Outbox(deps.limits, socket, () => this.close(1008, 'Client too slow: messages are piling up'), () => this.clientId);
+    this.outbox = new Outbox(
+      deps.limits,
+      socket,
+      () => this.close(1008, 'Client too slow: messages are piling up'),
+      () => this.clientId,
+    );
     this.subscriptions = new Subscriptions(deps, (msg) => this.send(msg), this.fail, principal.label);
     this.context = {
       connectionId,
@@ -47,8 +52,12 @@ export class WsSession {
       subscriptions: this.subscriptions,
       logger: deps.logger,
       clientId: () => this.clientId,
-      identify: (clientId) => { this.clientId = clientId; },
-      acceptBatches: (on) => { this.outbox.batching = on; },
+      identify: (clientId) => {
+        this.clientId = clientId;
+      },
+      acceptBatches: (on) => {
+        this.outbox.batching = on;
+      },
       send: (msg) => this.send(msg),
       reply: (type, data) => this.send(message(type, data, { client_id: this.clientId })),
       fail: this.fail,

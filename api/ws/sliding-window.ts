@@ -3,7 +3,10 @@
 export class SlidingWindow {
   private readonly times: number[] = [];
 
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
 
   /** Forgets the events that have left the window; true when one more fits. */
   hasRoom(now: number): boolean {

@@ -7,7 +7,14 @@ import { alertFor } from './alerts.js';
 import { discoveryKey, type DeploymentDiscovery, type DiscoveryQuery } from './discovery.js';
 import type { WsLimits } from './limits.js';
 import {
-  EVENT_TYPES, message, type AlertLevel, type ErrorSender, type EventType, type ServerMessage, type SubscribeSchema, type UnsubscribeSchema,
+  EVENT_TYPES,
+  message,
+  type AlertLevel,
+  type ErrorSender,
+  type EventType,
+  type ServerMessage,
+  type SubscribeSchema,
+  type UnsubscribeSchema,
 } from './protocol.js';
 import { SlidingWindow } from './sliding-window.js';
 import { reportStartFailure, Watches, type WatchDeps, type WorkflowKind } from './watches.js';
@@ -84,38 +91,64 @@ export class Subscriptions {
     const eventIds = [...new Set(filters.event_ids ?? [])];
     // No workflow named anywhere in this session: watch every running deployment.
     const watchesNothing = this.watches.size + this.discoveries.size === 0;
-    if (watchesNothing && queries.length === 0 && deploymentIds.length === 0 && eventIds.length === 0
-      && [...this.eventTypes, ...requested.types].some((type) => type === 'deployment_event' || type === 'alert')) {
+    if (
+      watchesNothing &&
+      queries.length === 0 &&
+      deploymentIds.length === 0 &&
+      eventIds.length === 0 &&
+      [...this.eventTypes, ...requested.types].some((type) => type === 'deployment_event' || type === 'alert')
+    ) {
       queries.push({});
     }
     const added = new Set(queries.map(discoveryKey).filter((key) => !this.discoveries.has(key)));
     const perSession = this.deps.limits.discoveriesPerSession;
     if (this.discoveries.size + added.size > perSession || !this.deps.discovery.allows(this.owner, queries)) {
       const overSession = this.discoveries.size + added.size > perSession;
-      this.fail('RATE_LIMIT_EXCEEDED', overSession
-        ? `A session may watch at most ${perSession} service/status queries; this subscribe would make it ${this.discoveries.size + added.size}`
-        : 'This API key already watches as many service/status queries as it may; unsubscribe some first', {
-        requested_queries: added.size, watched_queries: this.discoveries.size, limit: overSession ? perSession : 'per key',
-      });
+      this.fail(
+        'RATE_LIMIT_EXCEEDED',
+        overSession
+          ? `A session may watch at most ${perSession} service/status queries; this subscribe would make it ${this.discoveries.size + added.size}`
+          : 'This API key already watches as many service/status queries as it may; unsubscribe some first',
+        {
+          requested_queries: added.size,
+          watched_queries: this.discoveries.size,
+          limit: overSession ? perSession : 'per key',
+        },
+      );
       return undefined;
     }
-    const newIds = deploymentIds.filter((id) => !this.watches.named('deployment', id)).length
-      + eventIds.filter((id) => !this.watches.named('distribution', id)).length;
+    const newIds =
+      deploymentIds.filter((id) => !this.watches.named('deployment', id)).length +
+      eventIds.filter((id) => !this.watches.named('distribution', id)).length;
     const maxIds = this.deps.limits.maxWatchedIds;
     if (this.watches.namedCount + newIds > maxIds) {
       // Each id named is a feed to read (a history to replay for a closed one): the total is bounded.
-      this.fail('RATE_LIMIT_EXCEEDED', `A session may watch at most ${maxIds} deployment and event ids; this subscribe would make it ${this.watches.namedCount + newIds}: unsubscribe some first`, {
-        requested_ids: newIds, watched_ids: this.watches.namedCount, limit: 'max_watched_ids', max: maxIds,
-      });
+      this.fail(
+        'RATE_LIMIT_EXCEEDED',
+        `A session may watch at most ${maxIds} deployment and event ids; this subscribe would make it ${this.watches.namedCount + newIds}: unsubscribe some first`,
+        {
+          requested_ids: newIds,
+          watched_ids: this.watches.namedCount,
+          limit: 'max_watched_ids',
+          max: maxIds,
+        },
+      );
       return undefined;
     }
     const now = Date.now();
     if (newIds > this.newIds.room(now)) {
       // Unknown ids are dropped after their 404, and dropped ids can be named again: this bounds
       // how fast a session cycles through ids, each a query.
-      this.fail('RATE_LIMIT_EXCEEDED', `A session may start watching at most ${this.deps.limits.newIdsPerMinute} ids a minute; this subscribe names ${newIds} new ones`, {
-        requested_ids: newIds, limit: 'new_ids_per_minute', max: this.deps.limits.newIdsPerMinute, ...(newIds <= this.deps.limits.newIdsPerMinute ? { retry_after_ms: this.newIds.msUntilRoom(now) } : {}),
-      });
+      this.fail(
+        'RATE_LIMIT_EXCEEDED',
+        `A session may start watching at most ${this.deps.limits.newIdsPerMinute} ids a minute; this subscribe names ${newIds} new ones`,
+        {
+          requested_ids: newIds,
+          limit: 'new_ids_per_minute',
+          max: this.deps.limits.newIdsPerMinute,
+          ...(newIds <= this.deps.limits.newIdsPerMinute ? { retry_after_ms: this.newIds.msUntilRoom(now) } : {}),
+        },
+      );
       return undefined;
     }
     this.newIds.record(now, newIds);
@@ -146,7 +179,10 @@ export class Subscriptions {
     const services = [...(filters.service_ids ?? []), ...(filters.services ?? [])];
     const statuses: string[] = filters.statuses ?? [];
     for (const [key, { query, stop }] of [...this.discoveries]) {
-      if ((query.service !== undefined && services.includes(query.service)) || (query.status !== undefined && statuses.includes(query.status))) {
+      if (
+        (query.service !== undefined && services.includes(query.service)) ||
+        (query.status !== undefined && statuses.includes(query.status))
+      ) {
         stop();
         this.discoveries.delete(key);
         this.watches.dropFoundBy(key);
@@ -180,12 +216,16 @@ export class Subscriptions {
   private startDiscovery(query: DiscoveryQuery): void {
     const key = discoveryKey(query);
     if (this.discoveries.has(key)) return;
-    const stop = this.deps.discovery.watch(query, {
-      found: (ids) => {
-        for (const id of ids) if (!this.watches.has('deployment', id)) void this.watches.start('deployment', id, undefined, key);
+    const stop = this.deps.discovery.watch(
+      query,
+      {
+        found: (ids) => {
+          for (const id of ids) if (!this.watches.has('deployment', id)) void this.watches.start('deployment', id, undefined, key);
+        },
+        failed: (error) => reportStartFailure(error, described(query), this.deps.logger, this.fail),
       },
-      failed: (error) => reportStartFailure(error, described(query), this.deps.logger, this.fail),
-    }, this.owner);
+      this.owner,
+    );
     this.discoveries.set(key, { query, stop });
   }
 
@@ -193,7 +233,8 @@ export class Subscriptions {
     const base = { seq: event.seq, event_type: event.type, message: event.message, details: event.details, at: event.at };
     const broadcastId = `${kind}:${id}:${event.seq}`;
     if (kind === 'distribution') {
-      if (this.eventTypes.has('distribution_event')) this.send(message('distribution_event', { event_id: id, ...base }, { broadcast_id: broadcastId }));
+      if (this.eventTypes.has('distribution_event'))
+        this.send(message('distribution_event', { event_id: id, ...base }, { broadcast_id: broadcastId }));
       return;
     }
     if (this.eventTypes.has('deployment_event')) {

@@ -36,7 +36,11 @@ export class Watches {
   private readonly byKind = { deployment: new Map<string, Watch>(), distribution: new Map<string, Watch>() };
   private closed = false;
 
-  constructor(private readonly deps: WatchDeps, private readonly fail: ErrorSender, private readonly sink: EventSink) {}
+  constructor(
+    private readonly deps: WatchDeps,
+    private readonly fail: ErrorSender,
+    private readonly sink: EventSink,
+  ) {}
 
   ids(kind: WorkflowKind): string[] {
     return [...this.byKind[kind].keys()];
@@ -71,9 +75,7 @@ export class Watches {
     if (existing && since === undefined) return;
     const watch: Watch = { kind, id, lastSeq: since ?? 0, ended: false, closed: false, failing: false, ...(source ? { source } : {}) };
     map.set(id, watch);
-    const fetch = kind === 'deployment'
-      ? this.deps.deployments.eventFeed(id)
-      : this.deps.distributions.eventFeed(id);
+    const fetch = kind === 'deployment' ? this.deps.deployments.eventFeed(id) : this.deps.distributions.eventFeed(id);
     try {
       // The replay joins the hub's feed before the old watch leaves it, so the feed (and its query
       // in flight, or its kept history) carries over: a since_seq re-subscribe starts no query.
@@ -153,7 +155,8 @@ export class Watches {
 /** A watch or discovery that cannot start: the API's refusal as it stands (404: SERVICE_NOT_FOUND), anything else logged. */
 export function reportStartFailure(error: unknown, details: Record<string, unknown>, logger: Logger, fail: ErrorSender): void {
   if (error instanceof ApiError) {
-    const code: ErrorCode = error.status === 404 ? 'SERVICE_NOT_FOUND' : error.status < 500 ? 'INVALID_MESSAGE_FORMAT' : 'INTERNAL_SERVER_ERROR';
+    const code: ErrorCode =
+      error.status === 404 ? 'SERVICE_NOT_FOUND' : error.status < 500 ? 'INVALID_MESSAGE_FORMAT' : 'INTERNAL_SERVER_ERROR';
     fail(code, error.message, details);
     return;
   }

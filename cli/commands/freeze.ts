@@ -7,8 +7,12 @@ import { table } from '../output.js';
 import { examples, type Bind } from '../program.js';
 
 const FREEZE_COLUMNS = [
-  { key: 'id', title: 'ID' }, { key: 'scope', title: 'SCOPE' }, { key: 'startsAt', title: 'FROM' },
-  { key: 'endsAt', title: 'UNTIL' }, { key: 'by', title: 'BY' }, { key: 'reason', title: 'REASON' },
+  { key: 'id', title: 'ID' },
+  { key: 'scope', title: 'SCOPE' },
+  { key: 'startsAt', title: 'FROM' },
+  { key: 'endsAt', title: 'UNTIL' },
+  { key: 'by', title: 'BY' },
+  { key: 'reason', title: 'REASON' },
 ] as const;
 
 /** `90m`, `2h`, `3d` in milliseconds; undefined when it is not one. */
@@ -30,20 +34,29 @@ export function freezeEnd(options: { until?: string; for?: string }, now = new D
   throw usageError('when does the freeze end? give --until ISO-TIME or --for DURATION');
 }
 
-const freezeLines = (freezes: Schemas['Freeze'][]) => (freezes.length === 0 ? ['no freezes'] : table(freezes.map((f) => ({ ...f, scope: Array.isArray(f.scope) ? f.scope.join(',') : f.scope })), FREEZE_COLUMNS));
+const freezeLines = (freezes: Schemas['Freeze'][]) =>
+  freezes.length === 0
+    ? ['no freezes']
+    : table(
+        freezes.map((f) => ({ ...f, scope: Array.isArray(f.scope) ? f.scope.join(',') : f.scope })),
+        FREEZE_COLUMNS,
+      );
 
 export function registerFreeze(program: Command, bind: Bind): void {
   const freeze = program.command('freeze').description('Set, list and lift deployment freezes');
-  examples(freeze.command('set')
-    .description('Freeze deployments (admin)')
-    .argument('<scope...>', '"all", or cluster/service keys')
-    .requiredOption('--reason <text>', 'why')
-    .option('--until <iso-time>', 'when it ends')
-    .option('--for <duration>', 'how long: 90m, 2h, 3d')
-    .option('--from <iso-time>', 'when it starts (default: now)'),
-  'switchyard freeze set all --reason "Black Friday" --until 2026-11-28T00:00:00Z',
-  'switchyard freeze set prod/api prod/web --reason incident --for 2h')
-    .action(bind(async (ctx, scope, options) => {
+  examples(
+    freeze
+      .command('set')
+      .description('Freeze deployments (admin)')
+      .argument('<scope...>', '"all", or cluster/service keys')
+      .requiredOption('--reason <text>', 'why')
+      .option('--until <iso-time>', 'when it ends')
+      .option('--for <duration>', 'how long: 90m, 2h, 3d')
+      .option('--from <iso-time>', 'when it starts (default: now)'),
+    'switchyard freeze set all --reason "Black Friday" --until 2026-11-28T00:00:00Z',
+    'switchyard freeze set prod/api prod/web --reason incident --for 2h',
+  ).action(
+    bind(async (ctx, scope, options) => {
       const body: Schemas['FreezeRequest'] = {
         scope: scope.length === 1 && scope[0] === 'all' ? 'all' : scope,
         reason: String(options['reason']),
@@ -51,23 +64,28 @@ export function registerFreeze(program: Command, bind: Bind): void {
         ...(options['from'] ? { startsAt: String(options['from']) } : {}),
       };
       const f = (await unwrap(ctx.api.POST('/api/v1/freezes', { body }), ctx.url)).data.data;
-      ctx.out.result(f, () => [`${f.id}: frozen ${Array.isArray(f.scope) ? f.scope.join(', ') : f.scope} from ${f.startsAt} until ${f.endsAt}: ${f.reason}`]);
-    }));
-  examples(freeze.command('list')
-    .description('Freezes in force and planned')
-    .option('--active', 'only those in force now'),
-  'switchyard freeze list')
-    .action(bind(async (ctx, _args, options) => {
+      ctx.out.result(f, () => [
+        `${f.id}: frozen ${Array.isArray(f.scope) ? f.scope.join(', ') : f.scope} from ${f.startsAt} until ${f.endsAt}: ${f.reason}`,
+      ]);
+    }),
+  );
+  examples(
+    freeze.command('list').description('Freezes in force and planned').option('--active', 'only those in force now'),
+    'switchyard freeze list',
+  ).action(
+    bind(async (ctx, _args, options) => {
       const data = (await unwrap(ctx.api.GET('/api/v1/freezes'), ctx.url)).data.data;
       const shown = options['active'] ? data.active : data.freezes;
       ctx.out.result(options['active'] ? { active: data.active } : data, () => freezeLines(shown));
-    }));
-  examples(freeze.command('lift')
-    .description('Lift a freeze now (admin)')
-    .argument('<id>', 'the freeze id'),
-  'switchyard freeze lift frz_0a1b2c3d4e')
-    .action(bind(async (ctx, [id]) => {
+    }),
+  );
+  examples(
+    freeze.command('lift').description('Lift a freeze now (admin)').argument('<id>', 'the freeze id'),
+    'switchyard freeze lift frz_0a1b2c3d4e',
+  ).action(
+    bind(async (ctx, [id]) => {
       const f = (await unwrap(ctx.api.DELETE('/api/v1/freezes/{id}', { params: { path: { id: id! } } }), ctx.url)).data.data;
       ctx.out.result(f, () => [`${f.id}: lifted (it now ends ${f.endsAt})`]);
-    }));
+    }),
+  );
 }

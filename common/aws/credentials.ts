@@ -33,7 +33,11 @@ export function awsCredentials(
   const { connection, secret } = resolved;
   if (!connection.roleArn) {
     if (!('accessKeyId' in secret)) throw new Error(`AWS connection ${connection.id} has neither keys nor a role`);
-    return { accessKeyId: secret.accessKeyId, secretAccessKey: secret.secretAccessKey, ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}) };
+    return {
+      accessKeyId: secret.accessKeyId,
+      secretAccessKey: secret.secretAccessKey,
+      ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}),
+    };
   }
   const externalId = 'externalId' in secret ? secret.externalId : undefined;
   return fromTemporaryCredentials({

@@ -12,8 +12,16 @@ const accessSchema = z.object({
   SWITCHYARD_IDENTITIES: identitiesField.optional(),
   SWITCHYARD_ALLOWED_ORIGINS: z
     .string()
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
-    .refine((origins) => origins.every((origin) => origin === '*' || isOrigin(origin)), 'must be comma-separated origins like https://console.example.com (scheme://host[:port]), or *')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .refine(
+      (origins) => origins.every((origin) => origin === '*' || isOrigin(origin)),
+      'must be comma-separated origins like https://console.example.com (scheme://host[:port]), or *',
+    )
     .optional(),
   // Limits per API key (api/limits/): requests a minute by route class, open SSE streams, ids one
   // WebSocket session names, and whether `?token=` may carry a key itself. 0 turns a limit off.
@@ -25,7 +33,12 @@ const accessSchema = z.object({
   SWITCHYARD_WS_NEW_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   SWITCHYARD_KEYS_IN_URLS: booleanFlag.default(true),
   // Console sessions (POST /api/v1/sessions): how long one lasts, and its signing secret (default: derived from the encryption key).
-  SWITCHYARD_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SWITCHYARD_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   SWITCHYARD_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // When set, GET /metrics requires `Authorization: Bearer <key>` (unset: public, as before).
   SWITCHYARD_METRICS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -65,7 +78,8 @@ export function resolveKeys(raw: AccessRaw): { identities: Identities; problems:
   const listed = [...(raw.SWITCHYARD_API_KEYS ?? []), ...(raw.SWITCHYARD_API_KEYS_FILE ?? [])];
   problems.push(...[...reservedLabelProblems(listed), ...keyListProblems(listed)].map((p) => `SWITCHYARD_API_KEYS: ${p}`));
   const admin = raw.SWITCHYARD_API_KEY ? [keyEntry('SWITCHYARD_API_KEY', 'admin', raw.SWITCHYARD_API_KEY)] : [];
-  if (admin[0] && listed.some((k) => k.sha256 === admin[0]!.sha256)) problems.push('SWITCHYARD_API_KEYS: the admin key SWITCHYARD_API_KEY is listed again');
+  if (admin[0] && listed.some((k) => k.sha256 === admin[0]!.sha256))
+    problems.push('SWITCHYARD_API_KEYS: the admin key SWITCHYARD_API_KEY is listed again');
   const { identities, problems: identityProblems } = resolveIdentities([...admin, ...listed], raw.SWITCHYARD_IDENTITIES);
   problems.push(...identityProblems);
   return { identities, problems };
@@ -78,7 +92,11 @@ export function accessConfig(raw: AccessRaw, apiKeys: ApiKeyEntry[]): AccessConf
     allowedOrigins: raw.SWITCHYARD_ALLOWED_ORIGINS ?? [],
     sessions: { ttlMs: raw.SWITCHYARD_SESSION_TTL_MINUTES * 60_000, secret: raw.SWITCHYARD_SESSION_SECRET },
     keyLimits: {
-      ratePerMinute: { read: raw.SWITCHYARD_RATE_LIMIT_READS, write: raw.SWITCHYARD_RATE_LIMIT_WRITES, start: raw.SWITCHYARD_RATE_LIMIT_STARTS },
+      ratePerMinute: {
+        read: raw.SWITCHYARD_RATE_LIMIT_READS,
+        write: raw.SWITCHYARD_RATE_LIMIT_WRITES,
+        start: raw.SWITCHYARD_RATE_LIMIT_STARTS,
+      },
       sseStreamsPerKey: raw.SWITCHYARD_SSE_STREAMS_PER_KEY,
       wsWatchedIds: raw.SWITCHYARD_WS_WATCHED_IDS,
       wsNewIdsPerMinute: raw.SWITCHYARD_WS_NEW_IDS_PER_MINUTE,

@@ -56,7 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success || !slack || !temporal.profile || problems.length > 0) throw new ConfigError(problems);
   const profile = temporal.profile;
   if (!profile.address && hasCredentials(profile.credentials)) {
-    problems.push('TEMPORAL_ADDRESS: required with TEMPORAL_API_KEY, TEMPORAL_TLS* or TEMPORAL_GRPC_META_* (the embedded dev server takes no credentials)');
+    problems.push(
+      'TEMPORAL_ADDRESS: required with TEMPORAL_API_KEY, TEMPORAL_TLS* or TEMPORAL_GRPC_META_* (the embedded dev server takes no credentials)',
+    );
   }
   const raw = parsed.data;
   const storage = storageConfig(raw);

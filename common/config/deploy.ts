@@ -23,8 +23,18 @@ const deploySchema = z.object({
   DEPLOY_GREEN_URL: z.url().optional(),
   DEPLOY_BUILD_WORKFLOW: z.string().min(1).default('switchyard-build.yml'),
   // Hosts a request's target.blueUrl/greenUrl may name (the defaults' hosts always may).
-  DEPLOY_PROBE_HOSTS: z.string().transform((raw) => raw.split(',').map((h) => h.trim()).filter(Boolean))
-    .refine((hosts) => !hosts.some((h) => isForbiddenProbeAddress(hostOf(h))), `must not name ${FORBIDDEN_PROBE_ADDRESSES}: probes never reach them`)
+  DEPLOY_PROBE_HOSTS: z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (hosts) => !hosts.some((h) => isForbiddenProbeAddress(hostOf(h))),
+      `must not name ${FORBIDDEN_PROBE_ADDRESSES}: probes never reach them`,
+    )
     .optional(),
   // The AfterAllowTestTraffic Lambda the AppSpec names (lambda/after-allow-test-traffic), as
   // Lambda's Invoke accepts it: a name, a name:alias, or an ARN. Unset: no hook, no test-traffic notice.
@@ -50,8 +60,8 @@ type DeployRaw = z.infer<typeof deploySchema>;
  * with a default are always set, the service's own may be left to the request or the sandbox.
  * ecrRepository is never configured (it defaults per repository).
  */
-type TargetDefaults = Pick<DeployTarget, 'containerName' | 'containerPort' | 'buildWorkflow' | 'hookFunction'>
-  & Partial<Pick<DeployTarget, 'cluster' | 'service' | 'codeDeployApplication' | 'codeDeployGroup' | 'blueUrl' | 'greenUrl'>>;
+type TargetDefaults = Pick<DeployTarget, 'containerName' | 'containerPort' | 'buildWorkflow' | 'hookFunction'> &
+  Partial<Pick<DeployTarget, 'cluster' | 'service' | 'codeDeployApplication' | 'codeDeployGroup' | 'blueUrl' | 'greenUrl'>>;
 
 export interface DeployConfig {
   githubApiUrl: string;
@@ -74,9 +84,15 @@ export function deployConfig(raw: DeployRaw, sandbox: boolean): DeployConfig {
     githubApiUrl: raw.GITHUB_API_URL,
     awsEndpoint: raw.SWITCHYARD_AWS_ENDPOINT,
     target: {
-      cluster: raw.DEPLOY_CLUSTER, service: raw.DEPLOY_SERVICE, codeDeployApplication: raw.DEPLOY_CODEDEPLOY_APPLICATION,
-      codeDeployGroup: raw.DEPLOY_CODEDEPLOY_GROUP, containerName: raw.DEPLOY_CONTAINER_NAME, containerPort: raw.DEPLOY_CONTAINER_PORT,
-      blueUrl: raw.DEPLOY_BLUE_URL, greenUrl: raw.DEPLOY_GREEN_URL, buildWorkflow: raw.DEPLOY_BUILD_WORKFLOW,
+      cluster: raw.DEPLOY_CLUSTER,
+      service: raw.DEPLOY_SERVICE,
+      codeDeployApplication: raw.DEPLOY_CODEDEPLOY_APPLICATION,
+      codeDeployGroup: raw.DEPLOY_CODEDEPLOY_GROUP,
+      containerName: raw.DEPLOY_CONTAINER_NAME,
+      containerPort: raw.DEPLOY_CONTAINER_PORT,
+      blueUrl: raw.DEPLOY_BLUE_URL,
+      greenUrl: raw.DEPLOY_GREEN_URL,
+      buildWorkflow: raw.DEPLOY_BUILD_WORKFLOW,
       hookFunction: raw.DEPLOY_HOOK_FUNCTION,
     },
     builder: raw.DEPLOY_BUILDER,

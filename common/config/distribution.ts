@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { PARTNER_CHANNEL_TYPES, type PartnerChannelType } from '../../domain/channels.js';
 
 const distributionSchema = z.object({
-  DISTRIBUTION_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
+  DISTRIBUTION_RETRY_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(7 * 24 * 3600),
   DISTRIBUTION_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   DISTRIBUTION_SYNC_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   DISTRIBUTION_WEBHOOK_URL: z.url().optional(),
@@ -60,9 +64,15 @@ export function distributionConfig(raw: DistributionRaw): { distribution: Distri
       circuitOpenMs: raw.CHANNEL_CIRCUIT_OPEN_SECONDS * 1000,
       requestTimeoutMs: raw.CHANNEL_REQUEST_TIMEOUT_MS,
       instagram: { graphBaseUrl: raw.INSTAGRAM_GRAPH_URL, igUserId: raw.INSTAGRAM_USER_ID, accessToken: raw.INSTAGRAM_ACCESS_TOKEN },
-      partners: Object.fromEntries(PARTNER_CHANNEL_TYPES.map((channel) => [channel, {
-        baseUrl: raw[`${channel}_API_URL`], token: raw[`${channel}_API_TOKEN`],
-      }])) as ChannelsConfig['partners'],
+      partners: Object.fromEntries(
+        PARTNER_CHANNEL_TYPES.map((channel) => [
+          channel,
+          {
+            baseUrl: raw[`${channel}_API_URL`],
+            token: raw[`${channel}_API_TOKEN`],
+          },
+        ]),
+      ) as ChannelsConfig['partners'],
     },
   };
 }

@@ -12,9 +12,13 @@ export const ROLES = ['viewer', 'deployer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A Lambda function as Invoke accepts it: a name, `name:alias`, a partial ARN or a function ARN. */
-export const lambdaFunction = z.string().max(170)
-  .regex(/^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]+))?$/,
-    'must be a Lambda function name, name:alias, or function ARN');
+export const lambdaFunction = z
+  .string()
+  .max(170)
+  .regex(
+    /^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]+))?$/,
+    'must be a Lambda function name, name:alias, or function ARN',
+  );
 
 /**
  * A variable holding JSON, or `@path/to/file.json`, validated by `schema`; each problem is named
@@ -40,7 +44,8 @@ export function jsonOrFileField<T extends z.ZodType>(schema: T, example: string)
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(top)'}: ${issue.message}` });
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(top)'}: ${issue.message}` });
       return z.NEVER;
     }
     return parsed.data;

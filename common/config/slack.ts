@@ -16,8 +16,14 @@ export const slackConfigSchema = z.object({
   SLACK_DEPLOYERS: z.string().optional(),
   /** The Web API base URL: the sandbox's Slack emulator; Slack itself when unset. */
   SLACK_API_URL: z.url().optional(),
-  SLACK_DEFAULT_GITHUB_CONNECTION_ID: z.string().regex(/^gh_[a-z0-9]{10}$/, 'must be a GitHub connection id (gh_…)').optional(),
-  SLACK_DEFAULT_AWS_CONNECTION_ID: z.string().regex(/^aws_[a-z0-9]{10}$/, 'must be an AWS connection id (aws_…)').optional(),
+  SLACK_DEFAULT_GITHUB_CONNECTION_ID: z
+    .string()
+    .regex(/^gh_[a-z0-9]{10}$/, 'must be a GitHub connection id (gh_…)')
+    .optional(),
+  SLACK_DEFAULT_AWS_CONNECTION_ID: z
+    .string()
+    .regex(/^aws_[a-z0-9]{10}$/, 'must be an AWS connection id (aws_…)')
+    .optional(),
   SLACK_DEFAULT_OWNER: text.optional(),
   SLACK_DEFAULT_REPO: text.optional(),
   SLACK_DEFAULT_BRANCH: text.optional(),
@@ -30,7 +36,10 @@ export const slackConfigSchema = z.object({
   GIF_DEPLOY_FAIL: z.url().optional(),
   CODEDEPLOY_HOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Overrides the AWS connection used to report hook status (default: the deployment's own). */
-  CODEDEPLOY_HOOK_AWS_CONNECTION_ID: z.string().regex(/^aws_[a-z0-9]{10}$/, 'must be an AWS connection id (aws_…)').optional(),
+  CODEDEPLOY_HOOK_AWS_CONNECTION_ID: z
+    .string()
+    .regex(/^aws_[a-z0-9]{10}$/, 'must be an AWS connection id (aws_…)')
+    .optional(),
 });
 
 export interface SlackGifs {
@@ -62,10 +71,16 @@ export interface SlackConfig {
   people?: Record<string, string>;
 }
 
-const idList = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const idList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key in slackConfigSchema.shape && value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in slackConfigSchema.shape && value !== undefined && value !== ''),
+  );
   const parsed = slackConfigSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   const raw = parsed.data;
@@ -96,7 +111,10 @@ export function loadSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
 }
 
 /** The Web API client for the configured bot token (and emulator URL), or undefined without a token. */
-export function createSlackWebClient(config: Pick<SlackConfig, 'botToken' | 'apiUrl'>, options: { retries?: number; timeoutMs?: number } = {}): WebClient | undefined {
+export function createSlackWebClient(
+  config: Pick<SlackConfig, 'botToken' | 'apiUrl'>,
+  options: { retries?: number; timeoutMs?: number } = {},
+): WebClient | undefined {
   if (!config.botToken) return undefined;
   return new WebClient(config.botToken, {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),

@@ -27,9 +27,11 @@ export interface StorageConfig {
 /** Checked on the variables as given, before parsing: replicas sharing a database share one key. */
 export function storageProblems(present: Record<string, string | undefined>): string[] {
   if (!present.DATABASE_URL || present.SWITCHYARD_ENCRYPTION_KEY || present.SWITCHYARD_ENCRYPTION_KEYS) return [];
-  return ['SWITCHYARD_ENCRYPTION_KEY: required when DATABASE_URL is set (or SWITCHYARD_ENCRYPTION_KEYS): every API and worker replica seals and opens '
-    + 'the stored secrets with this key, and a key generated on each machine would leave the replicas unable to read each '
-    + "other's. Generate one with `openssl rand -base64 32` and give the same value to every replica."];
+  return [
+    'SWITCHYARD_ENCRYPTION_KEY: required when DATABASE_URL is set (or SWITCHYARD_ENCRYPTION_KEYS): every API and worker replica seals and opens ' +
+      'the stored secrets with this key, and a key generated on each machine would leave the replicas unable to read each ' +
+      "other's. Generate one with `openssl rand -base64 32` and give the same value to every replica.",
+  ];
 }
 
 export function storageConfig(raw: StorageRaw): { config: StorageConfig; problems: string[] } {

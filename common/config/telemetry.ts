@@ -5,10 +5,15 @@ import { booleanFlag } from './fields.js';
 
 const telemetrySchema = z.object({
   // host:port for the worker's Temporal SDK Prometheus endpoint (worker entries only); unset: off.
-  WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s]+:\d+$/, 'must be host:port').optional(),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s]+:\d+$/, 'must be host:port')
+    .optional(),
   // OpenTelemetry traces (common/telemetry/tracing.ts), exported over OTLP/HTTP only when an endpoint is set.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318' }).optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318/v1/traces' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318/v1/traces' })
+    .optional(),
   OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).optional(),
   OTEL_SDK_DISABLED: booleanFlag.optional(),
 });

@@ -6,7 +6,10 @@ import { port } from './fields.js';
 import { type TemporalCredentials, type TemporalProfile } from '../temporal/connection.js';
 
 const temporalSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .optional(),
   // Unset: the temporal.toml profile's, else "default" (common/temporal/connection.ts).
   TEMPORAL_NAMESPACE: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
@@ -19,7 +22,11 @@ const temporalSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(100_000).default(1000),
   // The workflow code bundled ahead of time (npm run bundle:workflows; the image builds it), so a
   // worker starts, and a crashed one comes back, without bundling for seconds first.
-  WORKFLOW_BUNDLE_PATH: z.string().min(1).refine((path) => existsSync(path), 'no such file: build it with npm run bundle:workflows').optional(),
+  WORKFLOW_BUNDLE_PATH: z
+    .string()
+    .min(1)
+    .refine((path) => existsSync(path), 'no such file: build it with npm run bundle:workflows')
+    .optional(),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
 });

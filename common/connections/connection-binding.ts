@@ -11,9 +11,10 @@ import { SealedValueError, type SecretBox } from '../secrets/secret-box.js';
 const BINDING_VERSION = 'switchyard connection v2';
 
 export function connectionBinding(connection: Connection): string {
-  const fields = connection.kind === 'aws'
-    ? [connection.accountId, connection.region, connection.roleArn ?? null]
-    : [connection.owner, connection.repo, connection.branch];
+  const fields =
+    connection.kind === 'aws'
+      ? [connection.accountId, connection.region, connection.roleArn ?? null]
+      : [connection.owner, connection.repo, connection.branch];
   return JSON.stringify([BINDING_VERSION, connection.id, connection.kind, ...fields]);
 }
 
@@ -37,8 +38,10 @@ export function openConnectionSecret<S>(box: SecretBox, connection: Connection, 
     return JSON.parse(box.open(sealed, connectionBinding(connection), legacyBinding(connection))) as S;
   } catch (error) {
     if (!(error instanceof SealedValueError)) throw error;
-    throw new SealedValueError(`The secret of connection ${connection.id} (${connection.kind}) ${error.message} `
-      + `(it is bound to: ${boundFields(connection)})`, error.reason);
+    throw new SealedValueError(
+      `The secret of connection ${connection.id} (${connection.kind}) ${error.message} ` + `(it is bound to: ${boundFields(connection)})`,
+      error.reason,
+    );
   }
 }
 

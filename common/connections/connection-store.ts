@@ -29,10 +29,18 @@ export interface AwsConnection {
 
 export type Connection = GitHubConnection | AwsConnection;
 
-export interface GitHubSecret { token: string }
-export interface AwsKeysSecret { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+export interface GitHubSecret {
+  token: string;
+}
+export interface AwsKeysSecret {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 /** A role connection's sealed part: the ExternalId (not a secret in AWS terms, kept out of responses all the same). */
-export interface AwsRoleSecret { externalId?: string }
+export interface AwsRoleSecret {
+  externalId?: string;
+}
 export type AwsSecret = AwsKeysSecret | AwsRoleSecret;
 
 export type GitHubFields = Omit<GitHubConnection, 'id' | 'kind' | 'createdAt'>;

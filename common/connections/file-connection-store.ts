@@ -9,7 +9,15 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import type {
-  AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret, ResealReport,
+  AwsConnection,
+  AwsFields,
+  AwsSecret,
+  Connection,
+  ConnectionStore,
+  GitHubConnection,
+  GitHubFields,
+  GitHubSecret,
+  ResealReport,
 } from './connection-store.js';
 import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret } from './connection-binding.js';
 import { pandaStyleId } from '../ids.js';
@@ -37,7 +45,10 @@ export class FileConnectionStore implements ConnectionStore {
   /** Writes of this process, one after another: the file lock then only arbitrates between processes. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly dataDir: string, private readonly box: SecretBox) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly box: SecretBox,
+  ) {
     this.path = join(dataDir, CONNECTIONS_FILE);
   }
 
@@ -135,7 +146,9 @@ export class FileConnectionStore implements ConnectionStore {
       retries: LOCK_RETRIES,
       // Only if this process stalled past the stale time and another took the lock over: refuse
       // to write (below) rather than let proper-lockfile throw from a timer.
-      onCompromised: (error) => { compromised = error; },
+      onCompromised: (error) => {
+        compromised = error;
+      },
     });
     try {
       const { write, result } = change(await this.read());

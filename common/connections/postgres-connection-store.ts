@@ -7,7 +7,15 @@
 // the same key ring (SWITCHYARD_ENCRYPTION_KEYS or SWITCHYARD_ENCRYPTION_KEY).
 import pg from 'pg';
 import type {
-  AwsConnection, AwsFields, AwsSecret, Connection, ConnectionStore, GitHubConnection, GitHubFields, GitHubSecret, ResealReport,
+  AwsConnection,
+  AwsFields,
+  AwsSecret,
+  Connection,
+  ConnectionStore,
+  GitHubConnection,
+  GitHubFields,
+  GitHubSecret,
+  ResealReport,
 } from './connection-store.js';
 import { openConnectionSecret, resealConnectionSecret, sealConnectionSecret } from './connection-binding.js';
 import { pandaStyleId } from '../ids.js';
@@ -55,7 +63,11 @@ export class PostgresConnectionStore implements ConnectionStore {
   private migrated: Promise<void> | undefined;
   private closed = false;
 
-  constructor(databaseUrl: string, private readonly box: SecretBox, options: PostgresConnectionStoreOptions = {}) {
+  constructor(
+    databaseUrl: string,
+    private readonly box: SecretBox,
+    options: PostgresConnectionStoreOptions = {},
+  ) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
     // Without a listener, an idle client's error would crash the process.
     this.pool.on('error', options.onPoolError ?? (() => undefined));
@@ -99,7 +111,10 @@ export class PostgresConnectionStore implements ConnectionStore {
       client.release();
     } catch (error) {
       // A client whose ROLLBACK failed is not returned to the pool.
-      await client.query('ROLLBACK').then(() => client.release(), (rollbackError: Error) => client.release(rollbackError));
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        (rollbackError: Error) => client.release(rollbackError),
+      );
       throw error;
     }
   }
@@ -119,10 +134,13 @@ export class PostgresConnectionStore implements ConnectionStore {
 
   private async add<C extends Connection>(connection: C, secret: object): Promise<C> {
     const { id, kind, createdAt, ...fields } = connection;
-    await this.query(
-      `INSERT INTO ${CONNECTIONS_TABLE} (id, kind, public, sealed, created_at) VALUES ($1, $2, $3, $4, $5)`,
-      [id, kind, JSON.stringify(fields), sealConnectionSecret(this.box, connection, secret), createdAt],
-    );
+    await this.query(`INSERT INTO ${CONNECTIONS_TABLE} (id, kind, public, sealed, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      kind,
+      JSON.stringify(fields),
+      sealConnectionSecret(this.box, connection, secret),
+      createdAt,
+    ]);
     return connection;
   }
 
@@ -173,7 +191,8 @@ export class PostgresConnectionStore implements ConnectionStore {
       try {
         await client.query('BEGIN');
         const { rows } = await client.query<Row>(
-          `SELECT id, kind, public, created_at, sealed FROM ${CONNECTIONS_TABLE} WHERE id = $1 FOR UPDATE`, [id],
+          `SELECT id, kind, public, created_at, sealed FROM ${CONNECTIONS_TABLE} WHERE id = $1 FOR UPDATE`,
+          [id],
         );
         const row = rows[0];
         if (row?.sealed) {
@@ -184,7 +203,10 @@ export class PostgresConnectionStore implements ConnectionStore {
         await client.query('COMMIT');
         client.release();
       } catch (error) {
-        await client.query('ROLLBACK').then(() => client.release(), (rollbackError: Error) => client.release(rollbackError));
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          (rollbackError: Error) => client.release(rollbackError),
+        );
         throw error;
       }
     }

@@ -44,13 +44,17 @@ export function keyEntry(label: string, role: Role, key: string): ApiKeyEntry {
   return { id: `key-${sha256.slice(0, 12)}`, label, role, sha256 };
 }
 
-const OLD_FORMAT = 'role:key entries are no longer accepted: their label was their position in the list, so reordering it moved '
-  + 'approvals and audit names to another key. Write label:role:key (for example alice:approver:<key>), or use SWITCHYARD_API_KEYS_FILE';
+const OLD_FORMAT =
+  'role:key entries are no longer accepted: their label was their position in the list, so reordering it moved ' +
+  'approvals and audit names to another key. Write label:role:key (for example alice:approver:<key>), or use SWITCHYARD_API_KEYS_FILE';
 
 /** SWITCHYARD_API_KEYS: `label:role:key,…` (a key may itself hold ':'). Errors name the entry by number, never by its key. */
 export const apiKeyList = z.string().transform((raw, ctx) => {
   const entries: ApiKeyEntry[] = [];
-  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const [i, entry] of parts.entries()) {
     const [label = '', role = '', ...rest] = entry.split(':');
     const key = rest.join(':');
@@ -70,14 +74,19 @@ export const apiKeyList = z.string().transform((raw, ctx) => {
   return entries;
 });
 
-const fileEntrySchema = z.object({
-  id: z.string().regex(NAME, `must be ${NAME_RULE}`),
-  label: z.string().regex(NAME, `must be ${NAME_RULE}`),
-  role: z.enum(ROLES),
-  person: z.string().regex(NAME, `must be ${NAME_RULE}`).optional(),
-  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2027-01-01T00:00:00Z' }).optional(),
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the key\'s SHA-256 in hex (printf %s "$KEY" | sha256sum)').transform((h) => h.toLowerCase()),
-}).strict();
+const fileEntrySchema = z
+  .object({
+    id: z.string().regex(NAME, `must be ${NAME_RULE}`),
+    label: z.string().regex(NAME, `must be ${NAME_RULE}`),
+    role: z.enum(ROLES),
+    person: z.string().regex(NAME, `must be ${NAME_RULE}`).optional(),
+    expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2027-01-01T00:00:00Z' }).optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the key\'s SHA-256 in hex (printf %s "$KEY" | sha256sum)')
+      .transform((h) => h.toLowerCase()),
+  })
+  .strict();
 
 /** SWITCHYARD_API_KEYS_FILE: the path of a JSON array of key entries. */
 export const apiKeysFile = z.string().transform((path, ctx) => {
@@ -90,12 +99,17 @@ export const apiKeysFile = z.string().transform((path, ctx) => {
   }
   const parsed = z.array(fileEntrySchema).max(1000).safeParse(json);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${path}: ${issue.path.join('.') || '(top)'}: ${issue.message}` });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', message: `${path}: ${issue.path.join('.') || '(top)'}: ${issue.message}` });
     return z.NEVER;
   }
   return parsed.data.map((entry): ApiKeyEntry => ({
-    id: entry.id, label: entry.label, role: entry.role, sha256: entry.sha256,
-    ...(entry.person ? { person: entry.person } : {}), ...(entry.expiresAt ? { expiresAt: new Date(entry.expiresAt).toISOString() } : {}),
+    id: entry.id,
+    label: entry.label,
+    role: entry.role,
+    sha256: entry.sha256,
+    ...(entry.person ? { person: entry.person } : {}),
+    ...(entry.expiresAt ? { expiresAt: new Date(entry.expiresAt).toISOString() } : {}),
   }));
 });
 
@@ -116,10 +130,14 @@ export function keyListProblems(entries: readonly ApiKeyEntry[]): string[] {
     byId.set(entry.id, entry);
     const sameLabel = byLabel.get(entry.label);
     if (sameLabel && sameLabel.role !== entry.role) {
-      problems.push(`label ${entry.label} has keys with roles ${sameLabel.role} and ${entry.role}: a label's keys (rotations) must share one role`);
+      problems.push(
+        `label ${entry.label} has keys with roles ${sameLabel.role} and ${entry.role}: a label's keys (rotations) must share one role`,
+      );
     }
     if (sameLabel && sameLabel.person !== entry.person) {
-      problems.push(`label ${entry.label} has keys of persons ${sameLabel.person ?? '(none)'} and ${entry.person ?? '(none)'}: a label's keys must share one person`);
+      problems.push(
+        `label ${entry.label} has keys of persons ${sameLabel.person ?? '(none)'} and ${entry.person ?? '(none)'}: a label's keys must share one person`,
+      );
     }
     byLabel.set(entry.label, sameLabel ?? entry);
   }

@@ -10,12 +10,17 @@ import { z } from 'zod';
 import { NAME, type ApiKeyEntry } from './api-keys.js';
 import { jsonOrFileField } from '../config/fields.js';
 
-const personSchema = z.object({
-  apiKeys: z.array(z.string().regex(NAME, 'must be an API key label')).max(100).default([]),
-  slackUsers: z.array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id starting with U or W')).max(100).default([]),
-}).strict();
+const personSchema = z
+  .object({
+    apiKeys: z.array(z.string().regex(NAME, 'must be an API key label')).max(100).default([]),
+    slackUsers: z
+      .array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id starting with U or W'))
+      .max(100)
+      .default([]),
+  })
+  .strict();
 
-const identitiesSchema = z.record(z.string().regex(NAME, 'a person\'s name must be letters, digits and . _ @ -'), personSchema);
+const identitiesSchema = z.record(z.string().regex(NAME, "a person's name must be letters, digits and . _ @ -"), personSchema);
 
 export type WrittenIdentities = z.output<typeof identitiesSchema>;
 
@@ -29,7 +34,10 @@ export interface Identities {
 }
 
 /** Joins the keys and the map, or says what contradicts (each problem is prefixed with the variable it is about). */
-export function resolveIdentities(keys: readonly ApiKeyEntry[], written: WrittenIdentities = {}): { identities: Identities; problems: string[] } {
+export function resolveIdentities(
+  keys: readonly ApiKeyEntry[],
+  written: WrittenIdentities = {},
+): { identities: Identities; problems: string[] } {
   const problems: string[] = [];
   const labels = new Set(keys.map((k) => k.label));
   const personOfLabel = new Map<string, string>();

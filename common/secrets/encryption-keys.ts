@@ -21,7 +21,8 @@ export function isEncryptionKey(value: string): boolean {
 export const encryptionKeyField = z.string().refine(isEncryptionKey, KEY_RULE);
 
 /** SWITCHYARD_ENCRYPTION_KEYS: never echoes a key in its messages, only the entry's position. */
-export const encryptionKeyList = z.string()
+export const encryptionKeyList = z
+  .string()
   .transform((raw) => raw.split(',').map((key) => key.trim()))
   .superRefine((keys, ctx) => {
     if (keys.every((key) => key === '')) ctx.addIssue({ code: 'custom', message: 'must list at least one key (the current one first)' });
@@ -41,14 +42,19 @@ export const encryptionKeyList = z.string()
  * The ring (current first) from both variables: SWITCHYARD_ENCRYPTION_KEYS wins; set together,
  * SWITCHYARD_ENCRYPTION_KEY must be one of its keys (else what it sealed would no longer open).
  */
-export function resolveEncryptionKeys(keys: readonly string[] | undefined, single: string | undefined): { keys: string[]; problems: string[] } {
+export function resolveEncryptionKeys(
+  keys: readonly string[] | undefined,
+  single: string | undefined,
+): { keys: string[]; problems: string[] } {
   if (!keys) return { keys: single ? [single] : [], problems: [] };
   const ids = keys.map((key) => encryptionKeyId(Buffer.from(key, 'base64')));
   if (single && !ids.includes(encryptionKeyId(Buffer.from(single, 'base64')))) {
     return {
       keys: [...keys],
-      problems: ['SWITCHYARD_ENCRYPTION_KEY: is not one of SWITCHYARD_ENCRYPTION_KEYS: list it there (after the current key, '
-        + 'while values sealed under it remain), or unset SWITCHYARD_ENCRYPTION_KEY'],
+      problems: [
+        'SWITCHYARD_ENCRYPTION_KEY: is not one of SWITCHYARD_ENCRYPTION_KEYS: list it there (after the current key, ' +
+          'while values sealed under it remain), or unset SWITCHYARD_ENCRYPTION_KEY',
+      ],
     };
   }
   return { keys: [...keys], problems: [] };

@@ -18,7 +18,10 @@ const VERSION = 'v2';
 
 /** Why a sealed value did not open, in words an operator can act on (never the value or a key). */
 export class SealedValueError extends Error {
-  constructor(message: string, readonly reason: 'unknown-key' | 'mismatch' | 'malformed') {
+  constructor(
+    message: string,
+    readonly reason: 'unknown-key' | 'mismatch' | 'malformed',
+  ) {
     super(message);
     this.name = 'SealedValueError';
   }
@@ -58,16 +61,23 @@ export class SecretBox {
   open(sealed: string, boundTo: string, legacyBoundTo: string = boundTo): string {
     if (!sealed.includes('.')) return this.openLegacy(sealed, legacyBoundTo); // base64 has no '.'
     const [version, id, body, ...rest] = sealed.split('.');
-    if (version !== VERSION || !id || !body || rest.length > 0) throw new SealedValueError('not a sealed value of a known format', 'malformed');
+    if (version !== VERSION || !id || !body || rest.length > 0)
+      throw new SealedValueError('not a sealed value of a known format', 'malformed');
     const entry = this.keys.find((k) => k.id === id);
     if (!entry) {
-      throw new SealedValueError(`sealed under encryption key ${id}, which is not in the key ring `
-        + `(${this.keys.map((k) => k.id).join(', ')}): list that key in SWITCHYARD_ENCRYPTION_KEYS`, 'unknown-key');
+      throw new SealedValueError(
+        `sealed under encryption key ${id}, which is not in the key ring ` +
+          `(${this.keys.map((k) => k.id).join(', ')}): list that key in SWITCHYARD_ENCRYPTION_KEYS`,
+        'unknown-key',
+      );
     }
     const opened = decrypt(entry.key, body, boundTo);
     if (opened === undefined) {
-      throw new SealedValueError(`does not open under encryption key ${id}: the fields it is bound to were changed `
-        + 'since it was sealed, or the sealed value was altered', 'mismatch');
+      throw new SealedValueError(
+        `does not open under encryption key ${id}: the fields it is bound to were changed ` +
+          'since it was sealed, or the sealed value was altered',
+        'mismatch',
+      );
     }
     return opened;
   }
@@ -77,8 +87,11 @@ export class SecretBox {
       const opened = decrypt(key, sealed, boundTo);
       if (opened !== undefined) return opened;
     }
-    throw new SealedValueError('sealed in the format of before (no key id) and opens under no key of the ring: the key that '
-      + 'sealed it is not listed in SWITCHYARD_ENCRYPTION_KEYS, or the value or the fields it is bound to were changed', 'mismatch');
+    throw new SealedValueError(
+      'sealed in the format of before (no key id) and opens under no key of the ring: the key that ' +
+        'sealed it is not listed in SWITCHYARD_ENCRYPTION_KEYS, or the value or the fields it is bound to were changed',
+      'mismatch',
+    );
   }
 }
 

@@ -14,9 +14,11 @@ function withRequestId(headers: Headers): Headers {
 /** Puts the current request's id on everything that reaches a workflow (start, signal, update). */
 export class RequestIdClientInterceptor implements WorkflowClientInterceptor {
   start: WorkflowClientInterceptor['start'] = (input, next) => next({ ...input, headers: withRequestId(input.headers) });
-  startWithDetails: WorkflowClientInterceptor['startWithDetails'] = (input, next) => next({ ...input, headers: withRequestId(input.headers) });
+  startWithDetails: WorkflowClientInterceptor['startWithDetails'] = (input, next) =>
+    next({ ...input, headers: withRequestId(input.headers) });
   signal: WorkflowClientInterceptor['signal'] = (input, next) => next({ ...input, headers: withRequestId(input.headers) });
-  signalWithStart: WorkflowClientInterceptor['signalWithStart'] = (input, next) => next({ ...input, headers: withRequestId(input.headers) });
+  signalWithStart: WorkflowClientInterceptor['signalWithStart'] = (input, next) =>
+    next({ ...input, headers: withRequestId(input.headers) });
   startUpdate: WorkflowClientInterceptor['startUpdate'] = (input, next) => next({ ...input, headers: withRequestId(input.headers) });
   startUpdateWithStart: WorkflowClientInterceptor['startUpdateWithStart'] = (input, next) =>
     next({ ...input, workflowStartHeaders: withRequestId(input.workflowStartHeaders), updateHeaders: withRequestId(input.updateHeaders) });

@@ -39,6 +39,10 @@ export class RedactingSpanExporter implements SpanExporter {
   export(spans: ReadableSpan[], resultCallback: Parameters<SpanExporter['export']>[1]): void {
     this.inner.export(spans.map(redactSpan), resultCallback);
   }
-  shutdown(): Promise<void> { return this.inner.shutdown(); }
-  forceFlush(): Promise<void> { return this.inner.forceFlush?.() ?? Promise.resolve(); }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
 }

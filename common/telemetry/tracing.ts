@@ -63,5 +63,8 @@ export function startTracing(options: TracingOptions): Tracing {
 export function startConfiguredTracing(config: TracingConfig, defaultServiceName: string): Tracing | undefined {
   if (!config.tracesEndpoint) return undefined;
   // Headers (OTEL_EXPORTER_OTLP_HEADERS, may hold a collector's key) are read by the exporter itself.
-  return startTracing({ serviceName: config.serviceName ?? defaultServiceName, exporter: new OTLPTraceExporter({ url: config.tracesEndpoint }) });
+  return startTracing({
+    serviceName: config.serviceName ?? defaultServiceName,
+    exporter: new OTLPTraceExporter({ url: config.tracesEndpoint }),
+  });
 }

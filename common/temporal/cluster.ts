@@ -44,8 +44,17 @@ export interface ClusterPreparation {
 
 /** The cluster lacks something Switchyard needs and refused to let Switchyard add it. */
 export class ClusterNotPreparedError extends Error {
-  constructor(message: string, readonly missing: string[], readonly commands: string[]) {
-    super([message, ...(commands.length > 0 ? ['Run, with a key allowed to (or ask the cluster operator):', ...commands.map((c) => `  ${c}`)] : [])].join('\n'));
+  constructor(
+    message: string,
+    readonly missing: string[],
+    readonly commands: string[],
+  ) {
+    super(
+      [
+        message,
+        ...(commands.length > 0 ? ['Run, with a key allowed to (or ask the cluster operator):', ...commands.map((c) => `  ${c}`)] : []),
+      ].join('\n'),
+    );
     this.name = 'ClusterNotPreparedError';
   }
 }
@@ -86,21 +95,28 @@ async function ensureNamespace(connection: Connection, options: ClusterPreparati
     const code = grpcCode(error);
     if (code === grpcStatus.ALREADY_EXISTS) return false; // another replica made it meanwhile
     if (code === grpcStatus.PERMISSION_DENIED || code === grpcStatus.UNIMPLEMENTED) {
-      throw new ClusterNotPreparedError(`Temporal namespace "${namespace}" does not exist and this client may not create it.`, [],
-        [`temporal operator namespace create --namespace ${namespace} --retention ${retentionDays}d`]);
+      throw new ClusterNotPreparedError(
+        `Temporal namespace "${namespace}" does not exist and this client may not create it.`,
+        [],
+        [`temporal operator namespace create --namespace ${namespace} --retention ${retentionDays}d`],
+      );
     }
     throw error;
   }
   // A new namespace takes a moment to reach every frontend's cache, the operator service's included.
-  await waitFor(async () => {
-    try {
-      await connection.workflowService.describeNamespace({ namespace });
-      await connection.operatorService.listSearchAttributes({ namespace });
-      return true;
-    } catch {
-      return false;
-    }
-  }, options.settleTimeoutMs ?? 30_000, `namespace ${namespace} to become available`);
+  await waitFor(
+    async () => {
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        await connection.operatorService.listSearchAttributes({ namespace });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    options.settleTimeoutMs ?? 30_000,
+    `namespace ${namespace} to become available`,
+  );
   return true;
 }
 
@@ -111,7 +127,8 @@ export async function prepareTemporalCluster(connection: Connection, options: Cl
   if (wrongType.length > 0) {
     throw new ClusterNotPreparedError(
       `Search attributes ${wrongType.map((k) => k.name).join(', ')} exist in namespace "${namespace}" with another type than Switchyard's (${wrongType.map((k) => `${k.name}=${CLI_TYPES[k.type]}`).join(', ')}). Remove or rename them first.`,
-      wrongType.map((k) => k.name), [],
+      wrongType.map((k) => k.name),
+      [],
     );
   }
   if (missing.length === 0) return { namespaceCreated, registered: [] };
@@ -134,8 +151,11 @@ export async function prepareTemporalCluster(connection: Connection, options: Cl
       throw error;
     }
   }
-  await waitFor(async () => (await missingSearchAttributes(connection, namespace)).missing.length === 0,
-    options.settleTimeoutMs ?? 30_000, `search attributes ${missing.map((k) => k.name).join(', ')} to become visible`);
+  await waitFor(
+    async () => (await missingSearchAttributes(connection, namespace)).missing.length === 0,
+    options.settleTimeoutMs ?? 30_000,
+    `search attributes ${missing.map((k) => k.name).join(', ')} to become visible`,
+  );
   return { namespaceCreated, registered: missing.map((k) => k.name) };
 }
 

@@ -38,7 +38,9 @@ export function loadTemporalProfile(env: Record<string, string>): { profile?: Te
   }
   // The TypeScript SDK cannot skip host verification; ignoring the variable would be a surprise.
   if (env.TEMPORAL_TLS_DISABLE_HOST_VERIFICATION === 'true' || env.TEMPORAL_TLS_DISABLE_HOST_VERIFICATION === '1') {
-    problems.push('TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: not supported by the TypeScript SDK; set TEMPORAL_TLS_SERVER_NAME to the name in the server certificate instead');
+    problems.push(
+      'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: not supported by the TypeScript SDK; set TEMPORAL_TLS_SERVER_NAME to the name in the server certificate instead',
+    );
   }
   let raw;
   let connect;
@@ -46,18 +48,26 @@ export function loadTemporalProfile(env: Record<string, string>): { profile?: Te
     raw = loadClientConfigProfile({ overrideEnvVars: env, configFileStrict: true });
     connect = toClientOptions(raw);
   } catch (error) {
-    const source = env.TEMPORAL_CONFIG_FILE ? `TEMPORAL_CONFIG_FILE (${env.TEMPORAL_CONFIG_FILE})` : 'Temporal connection settings (TEMPORAL_*, temporal.toml)';
+    const source = env.TEMPORAL_CONFIG_FILE
+      ? `TEMPORAL_CONFIG_FILE (${env.TEMPORAL_CONFIG_FILE})`
+      : 'Temporal connection settings (TEMPORAL_*, temporal.toml)';
     const profile = env.TEMPORAL_PROFILE ?? 'default';
     // The SDK fails on a file without any [profile.*] table with a TypeError; a named profile
     // that is missing gets its own message. Both point at TEMPORAL_PROFILE and the file.
-    const noProfile = (error instanceof TypeError && /reading '/.test(error.message)) || /Profile '.*' not found/.test((error as Error).message);
-    return { problems: [...problems, noProfile ? `TEMPORAL_PROFILE: no [profile.${profile}] in ${source}` : `${source}: ${readable(error)}`] };
+    const noProfile =
+      (error instanceof TypeError && /reading '/.test(error.message)) || /Profile '.*' not found/.test((error as Error).message);
+    return {
+      problems: [...problems, noProfile ? `TEMPORAL_PROFILE: no [profile.${profile}] in ${source}` : `${source}: ${readable(error)}`],
+    };
   }
   if (Boolean(raw.tls?.clientCert) !== Boolean(raw.tls?.clientKey)) {
-    problems.push('TEMPORAL_TLS_CLIENT_CERT_PATH/_DATA and TEMPORAL_TLS_CLIENT_KEY_PATH/_DATA: mTLS needs both the client certificate and its key');
+    problems.push(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH/_DATA and TEMPORAL_TLS_CLIENT_KEY_PATH/_DATA: mTLS needs both the client certificate and its key',
+    );
   }
   // TEMPORAL_ADDRESS itself is checked with the other variables (common/config/config.ts).
-  if (!env.TEMPORAL_ADDRESS && raw.address !== undefined && !ADDRESS.test(raw.address)) problems.push(`address of the temporal.toml profile: must be host:port, not "${raw.address}"`);
+  if (!env.TEMPORAL_ADDRESS && raw.address !== undefined && !ADDRESS.test(raw.address))
+    problems.push(`address of the temporal.toml profile: must be host:port, not "${raw.address}"`);
   const { apiKey, tls } = connect.connectionOptions;
   const metadata = raw.grpcMeta;
   if (typeof apiKey === 'function') problems.push('TEMPORAL_API_KEY: must be a string');
@@ -72,7 +82,9 @@ export function loadTemporalProfile(env: Record<string, string>): { profile?: Te
 
 /** True when anything beyond a plain connection is configured (TEMPORAL_TLS=false alone is not). */
 export function hasCredentials(credentials: TemporalCredentials): boolean {
-  return (credentials.tls !== undefined && credentials.tls !== false) || credentials.apiKey !== undefined || credentials.metadata !== undefined;
+  return (
+    (credentials.tls !== undefined && credentials.tls !== false) || credentials.apiKey !== undefined || credentials.metadata !== undefined
+  );
 }
 
 /** The options both Connection.connect (client) and NativeConnection.connect (worker) take. */

@@ -24,7 +24,12 @@ export function accessKeyIdFrom(authorization: string | undefined): string | und
   return authorization ? CREDENTIAL.exec(authorization)?.[1] : undefined;
 }
 
-export function checkCaller(config: AccessKeyConfig, authorization: string | undefined, securityToken?: string, sessions?: RoleSessions): CallerCheck {
+export function checkCaller(
+  config: AccessKeyConfig,
+  authorization: string | undefined,
+  securityToken?: string,
+  sessions?: RoleSessions,
+): CallerCheck {
   const accessKeyId = accessKeyIdFrom(authorization);
   if (!accessKeyId) return { ok: false, reason: 'missing' };
   const session = sessions?.get(accessKeyId);
@@ -49,7 +54,10 @@ export function jsonCallerError(check: Exclude<CallerCheck, { ok: true }>, actio
     case 'expired':
       return new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
     case 'denied':
-      return new AwsError('AccessDeniedException', `User: ${EMULATED_USER_ARN} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`);
+      return new AwsError(
+        'AccessDeniedException',
+        `User: ${EMULATED_USER_ARN} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`,
+      );
   }
 }
 

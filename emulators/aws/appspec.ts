@@ -43,10 +43,13 @@ function readHooks(hookList: unknown): Record<string, string> {
   if (hookList === undefined || hookList === null) return hooks;
   if (!Array.isArray(hookList)) throw invalid('The AppSpec Hooks section must be a list of { <lifecycle event>: <Lambda function> }.');
   for (const entry of hookList) {
-    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw invalid('Each AppSpec hook must be { <lifecycle event>: <Lambda function> }.');
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+      throw invalid('Each AppSpec hook must be { <lifecycle event>: <Lambda function> }.');
     for (const [event, fn] of Object.entries(entry)) {
       if (!HOOKABLE_EVENTS.has(event)) {
-        throw invalid(`The AppSpec names a hook for ${event}, which is not a lifecycle event of an Amazon ECS deployment (${[...HOOKABLE_EVENTS].join(', ')}).`);
+        throw invalid(
+          `The AppSpec names a hook for ${event}, which is not a lifecycle event of an Amazon ECS deployment (${[...HOOKABLE_EVENTS].join(', ')}).`,
+        );
       }
       if (typeof fn !== 'string' || !fn) throw invalid(`The AppSpec hook for ${event} must name a Lambda function.`);
       if (hooks[event] !== undefined) throw invalid(`The AppSpec names more than one hook for ${event}.`);
@@ -74,11 +77,15 @@ function parseDocument(content: string): unknown {
   return parseBlockYaml(content);
 }
 
-interface Line { indent: number; text: string }
+interface Line {
+  indent: number;
+  text: string;
+}
 
 /** A block-style YAML subset: nested maps, `- ` lists (of scalars or maps) and plain or quoted scalars. */
 export function parseBlockYaml(content: string): unknown {
-  const lines: Line[] = content.split(/\r?\n/)
+  const lines: Line[] = content
+    .split(/\r?\n/)
     .map((raw) => raw.replace(/\s+#.*$/, '').replace(/^#.*$/, ''))
     .filter((raw) => raw.trim() !== '' && raw.trim() !== '---')
     .map((raw) => ({ indent: raw.length - raw.trimStart().length, text: raw.trim() }));

@@ -7,11 +7,9 @@ export const DEFAULT_REGION = 'ap-northeast-2';
 export const EMULATED_USER_NAME = 'test';
 export const EMULATED_USER_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/${EMULATED_USER_NAME}`;
 
-export const arn = (region: string, service: string, resource: string): string =>
-  `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
+export const arn = (region: string, service: string, resource: string): string => `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
 
-export const ecrRepositoryUri = (region: string, name: string): string =>
-  `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${name}`;
+export const ecrRepositoryUri = (region: string, name: string): string => `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${name}`;
 
 /** awsJson timestamps are epoch seconds (fractions allowed). */
 export const epochSeconds = (date: Date): number => date.getTime() / 1000;

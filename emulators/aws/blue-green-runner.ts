@@ -84,22 +84,37 @@ export class BlueGreenRunner {
     if (TERMINAL_STATUSES.has(deployment.status)) {
       throw new AwsError('DeploymentAlreadyCompletedException', `The deployment ${deployment.id} has already completed.`);
     }
-    const groupRollsBack = Boolean(deployment.group.autoRollbackConfiguration?.enabled
-      && deployment.group.autoRollbackConfiguration.events?.includes('DEPLOYMENT_STOP_ON_REQUEST'));
-    this.#end(deployment, 'Stopped', { code: 'MANUAL_STOP', message: 'The deployment was stopped by a user.' },
-      autoRollbackEnabled ?? groupRollsBack);
+    const groupRollsBack = Boolean(
+      deployment.group.autoRollbackConfiguration?.enabled &&
+      deployment.group.autoRollbackConfiguration.events?.includes('DEPLOYMENT_STOP_ON_REQUEST'),
+    );
+    this.#end(
+      deployment,
+      'Stopped',
+      { code: 'MANUAL_STOP', message: 'The deployment was stopped by a user.' },
+      autoRollbackEnabled ?? groupRollsBack,
+    );
   }
 
   reportHookStatus(deploymentId: string, executionId: string, status: string): void {
     const execution = this.hookExecutions.get(executionId);
     if (!execution || execution.deploymentId !== deploymentId) {
-      throw new AwsError('InvalidLifecycleEventHookExecutionIdException', `A lifecycle event hook is invalid for deployment ${deploymentId}.`);
+      throw new AwsError(
+        'InvalidLifecycleEventHookExecutionIdException',
+        `A lifecycle event hook is invalid for deployment ${deploymentId}.`,
+      );
     }
     if (status !== 'Succeeded' && status !== 'Failed') {
-      throw new AwsError('InvalidLifecycleEventHookExecutionStatusException', `The result of a Lambda validation function that verifies a lifecycle event must be Succeeded or Failed, not ${status}.`);
+      throw new AwsError(
+        'InvalidLifecycleEventHookExecutionStatusException',
+        `The result of a Lambda validation function that verifies a lifecycle event must be Succeeded or Failed, not ${status}.`,
+      );
     }
     if (execution.status !== 'Pending') {
-      throw new AwsError('LifecycleEventAlreadyCompletedException', `The lifecycle event ${execution.lifecycleEventName} of deployment ${deploymentId} has already completed.`);
+      throw new AwsError(
+        'LifecycleEventAlreadyCompletedException',
+        `The lifecycle event ${execution.lifecycleEventName} of deployment ${deploymentId} has already completed.`,
+      );
     }
     execution.status = status;
     const deployment = this.#deploymentOf.get(executionId);
@@ -109,7 +124,11 @@ export class BlueGreenRunner {
     if (status === 'Succeeded') {
       this.#schedule(deployment, { kind: 'finishEvent', index });
     } else {
-      this.#fail(deployment, 'HOOK_EXECUTION_FAILURE', `The deployment failed because a lifecycle hook for ${execution.lifecycleEventName} reported Failed.`);
+      this.#fail(
+        deployment,
+        'HOOK_EXECUTION_FAILURE',
+        `The deployment failed because a lifecycle hook for ${execution.lifecycleEventName} reported Failed.`,
+      );
     }
   }
 
@@ -143,7 +162,12 @@ export class BlueGreenRunner {
         deployment.lastUpdatedAt = new Date();
         deployment.statusMessages.push(`Shifted ${shift.weight} % of production traffic to the replacement task set.`);
         if (step.shift === deployment.trafficShifts!.length - 1) this.#schedule(deployment, { kind: 'finishEvent', index: step.index });
-        else this.#schedule(deployment, { kind: 'shiftTraffic', index: step.index, shift: step.shift + 1 }, shift.waitMinutes * this.timing.minuteMs);
+        else
+          this.#schedule(
+            deployment,
+            { kind: 'shiftTraffic', index: step.index, shift: step.shift + 1 },
+            shift.waitMinutes * this.timing.minuteMs,
+          );
         break;
       }
     }
@@ -169,19 +193,34 @@ export class BlueGreenRunner {
       this.#schedule(deployment, { kind: 'finishEvent', index });
       return;
     }
-    const execution: HookExecution = { id: opaqueToken(), deploymentId: deployment.id, lifecycleEventName: event.lifecycleEventName, functionName, status: 'Pending' };
+    const execution: HookExecution = {
+      id: opaqueToken(),
+      deploymentId: deployment.id,
+      lifecycleEventName: event.lifecycleEventName,
+      functionName,
+      status: 'Pending',
+    };
     this.hookExecutions.set(execution.id, execution);
     this.#deploymentOf.set(execution.id, deployment);
     const invocation = this.lambda.invokeAsync(functionName, { DeploymentId: deployment.id, LifecycleEventHookExecutionId: execution.id });
     if (!invocation.invoked) {
       execution.status = 'Failed';
-      this.#schedule(deployment, { kind: 'fail', code: 'HOOK_EXECUTION_FAILURE',
-        message: `The deployment failed because the ${event.lifecycleEventName} lifecycle hook could not invoke ${functionName}: ${invocation.reason}` });
+      this.#schedule(deployment, {
+        kind: 'fail',
+        code: 'HOOK_EXECUTION_FAILURE',
+        message: `The deployment failed because the ${event.lifecycleEventName} lifecycle hook could not invoke ${functionName}: ${invocation.reason}`,
+      });
       return;
     }
-    this.#schedule(deployment, { kind: 'fail', code: 'HOOK_EXECUTION_FAILURE',
-      message: `The deployment failed because the ${event.lifecycleEventName} lifecycle hook did not report a status within ${HOOK_TIMEOUT_MINUTES} minutes.` },
-    HOOK_TIMEOUT_MINUTES * this.timing.minuteMs);
+    this.#schedule(
+      deployment,
+      {
+        kind: 'fail',
+        code: 'HOOK_EXECUTION_FAILURE',
+        message: `The deployment failed because the ${event.lifecycleEventName} lifecycle hook did not report a status within ${HOOK_TIMEOUT_MINUTES} minutes.`,
+      },
+      HOOK_TIMEOUT_MINUTES * this.timing.minuteMs,
+    );
   }
 
   #finishEvent(deployment: CodeDeployDeployment, index: number): void {
@@ -221,11 +260,17 @@ export class BlueGreenRunner {
     const minutes = deployment.group.blueGreenDeploymentConfiguration?.deploymentReadyOption?.waitTimeInMinutes ?? 0;
     deployment.status = 'Ready';
     deployment.targetStatus = 'Ready';
-    deployment.statusMessages.push(`The replacement task set is serving test traffic. Waiting up to ${minutes} minutes for traffic rerouting to be continued.`);
-    this.#schedule(deployment, {
-      kind: 'readyTimeout',
-      message: `The deployment timed out while waiting for traffic rerouting to be continued (${minutes} minutes).`,
-    }, minutes * this.timing.minuteMs);
+    deployment.statusMessages.push(
+      `The replacement task set is serving test traffic. Waiting up to ${minutes} minutes for traffic rerouting to be continued.`,
+    );
+    this.#schedule(
+      deployment,
+      {
+        kind: 'readyTimeout',
+        message: `The deployment timed out while waiting for traffic rerouting to be continued (${minutes} minutes).`,
+      },
+      minutes * this.timing.minuteMs,
+    );
   }
 
   #succeed(deployment: CodeDeployDeployment): void {
@@ -240,8 +285,10 @@ export class BlueGreenRunner {
   }
 
   #fail(deployment: CodeDeployDeployment, code: string, message: string): void {
-    const groupRollsBack = Boolean(deployment.group.autoRollbackConfiguration?.enabled
-      && deployment.group.autoRollbackConfiguration.events?.includes('DEPLOYMENT_FAILURE'));
+    const groupRollsBack = Boolean(
+      deployment.group.autoRollbackConfiguration?.enabled &&
+      deployment.group.autoRollbackConfiguration.events?.includes('DEPLOYMENT_FAILURE'),
+    );
     this.#end(deployment, 'Failed', { code, message }, groupRollsBack);
   }
 

@@ -37,9 +37,13 @@ export function createBlueGreenApp(state: AwsEmulatorState, latencyMs: number): 
 
     const image = imageOf(state, target.taskDefinition, target.containerName);
     const body = { color, taskDefinition: target.taskDefinition, image, trafficWeight: target.trafficWeight };
-    if (image.includes(UNHEALTHY_IMAGE_MARKER)) return c.json({ ...body, status: 'UNHEALTHY', error: 'health check failed (test image)' }, 500);
+    if (image.includes(UNHEALTHY_IMAGE_MARKER))
+      return c.json({ ...body, status: 'UNHEALTHY', error: 'health check failed (test image)' }, 500);
     if (color === 'green' && degradedAt(image, target.trafficWeight)) {
-      return c.json({ ...body, status: 'UNHEALTHY', error: `health check failed at ${target.trafficWeight} % of production traffic (test image)` }, 500);
+      return c.json(
+        { ...body, status: 'UNHEALTHY', error: `health check failed at ${target.trafficWeight} % of production traffic (test image)` },
+        500,
+      );
     }
     return c.json({ ...body, status: 'UP' });
   });

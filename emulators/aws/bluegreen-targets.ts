@@ -19,13 +19,19 @@ function activeNative(service: EcsService): EcsServiceDeployment | undefined {
   return service.serviceDeployments.find((d) => !FINISHED_STATUSES.has(d.status) && d.sourceRevisionArn);
 }
 
-const revisionTaskDefinition = (service: EcsService, arn: string | undefined) => service.serviceRevisions.find((r) => r.arn === arn)?.taskDefinition;
+const revisionTaskDefinition = (service: EcsService, arn: string | undefined) =>
+  service.serviceRevisions.find((r) => r.arn === arn)?.taskDefinition;
 
 export function blueTarget(state: AwsEmulatorState, service: EcsService): ProbeTarget {
   const containerName = service.loadBalancers[0]?.containerName;
   const native = activeNative(service);
   if (native) {
-    return { taskDefinition: revisionTaskDefinition(service, native.sourceRevisionArn) ?? service.taskDefinition, containerName, running: true, trafficWeight: 100 - native.productionWeight };
+    return {
+      taskDefinition: revisionTaskDefinition(service, native.sourceRevisionArn) ?? service.taskDefinition,
+      containerName,
+      running: true,
+      trafficWeight: 100 - native.productionWeight,
+    };
   }
   const green = greenTarget(state, service);
   return { taskDefinition: service.taskDefinition, containerName, running: true, trafficWeight: 100 - (green?.trafficWeight ?? 0) };
@@ -42,8 +48,9 @@ export function greenTarget(state: AwsEmulatorState, service: EcsService): Probe
       trafficWeight: native.productionWeight,
     };
   }
-  const deployment = [...state.codedeploy.deployments.values()]
-    .find((d) => d.service === service && d.greenTaskSet && !TERMINAL_STATUSES.has(d.status));
+  const deployment = [...state.codedeploy.deployments.values()].find(
+    (d) => d.service === service && d.greenTaskSet && !TERMINAL_STATUSES.has(d.status),
+  );
   if (!deployment?.greenTaskSet) return undefined;
   return {
     taskDefinition: deployment.greenTaskDefinition,

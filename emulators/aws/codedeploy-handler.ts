@@ -22,7 +22,10 @@ export function codeDeployService(codedeploy: CodeDeployState): JsonService {
     iamPrefix: 'codedeploy',
     operations: {
       CreateApplication: (input) => ({
-        applicationId: codedeploy.createApplication(requiredString(input, 'applicationName', 'ApplicationNameRequiredException'), input.computePlatform).id,
+        applicationId: codedeploy.createApplication(
+          requiredString(input, 'applicationName', 'ApplicationNameRequiredException'),
+          input.computePlatform,
+        ).id,
       }),
 
       GetApplication: (input) => {
@@ -41,12 +44,16 @@ export function codeDeployService(codedeploy: CodeDeployState): JsonService {
       CreateDeploymentGroup: (input) => ({ deploymentGroupId: codedeploy.createDeploymentGroup(input as CreateDeploymentGroupInput).id }),
 
       GetDeploymentGroup: (input) => ({
-        deploymentGroupInfo: deploymentGroupJson(codedeploy.deploymentGroup(optionalString(input, 'applicationName'), optionalString(input, 'deploymentGroupName'))),
+        deploymentGroupInfo: deploymentGroupJson(
+          codedeploy.deploymentGroup(optionalString(input, 'applicationName'), optionalString(input, 'deploymentGroupName')),
+        ),
       }),
 
       CreateDeploymentConfig: (input) => ({ deploymentConfigId: codedeploy.configs.create(input).id }),
 
-      GetDeploymentConfig: (input) => ({ deploymentConfigInfo: deploymentConfigJson(codedeploy.configs.get(optionalString(input, 'deploymentConfigName'))) }),
+      GetDeploymentConfig: (input) => ({
+        deploymentConfigInfo: deploymentConfigJson(codedeploy.configs.get(optionalString(input, 'deploymentConfigName'))),
+      }),
 
       ListDeploymentConfigs: () => ({ deploymentConfigsList: codedeploy.configs.names() }),
 
@@ -61,38 +68,50 @@ export function codeDeployService(codedeploy: CodeDeployState): JsonService {
       GetDeployment: (input) => ({ deploymentInfo: deploymentInfoJson(codedeploy.deployment(optionalString(input, 'deploymentId'))) }),
 
       BatchGetDeployments: (input) => {
-        const ids = Array.isArray(input.deploymentIds) ? input.deploymentIds as string[] : [];
-        if (ids.length > 25) throw new AwsError('BatchLimitExceededException', 'The maximum number of names or IDs allowed for this request (25) was exceeded.');
+        const ids = Array.isArray(input.deploymentIds) ? (input.deploymentIds as string[]) : [];
+        if (ids.length > 25)
+          throw new AwsError(
+            'BatchLimitExceededException',
+            'The maximum number of names or IDs allowed for this request (25) was exceeded.',
+          );
         // Unknown ids are left out, as CodeDeploy does; malformed ones are an error.
-        const deployments = ids.map((id) => {
-          try {
-            return codedeploy.deployment(id);
-          } catch (error) {
-            if (error instanceof AwsError && error.code === 'DeploymentDoesNotExistException') return undefined;
-            throw error;
-          }
-        }).filter((d) => d !== undefined);
+        const deployments = ids
+          .map((id) => {
+            try {
+              return codedeploy.deployment(id);
+            } catch (error) {
+              if (error instanceof AwsError && error.code === 'DeploymentDoesNotExistException') return undefined;
+              throw error;
+            }
+          })
+          .filter((d) => d !== undefined);
         return { deploymentsInfo: deployments.map(deploymentInfoJson) };
       },
 
       ListDeployments: (input) => ({
-        deployments: codedeploy.listDeployments({
-          applicationName: optionalString(input, 'applicationName'),
-          deploymentGroupName: optionalString(input, 'deploymentGroupName'),
-          includeOnlyStatuses: Array.isArray(input.includeOnlyStatuses) ? input.includeOnlyStatuses as DeploymentStatus[] : undefined,
-        }).map((d) => d.id),
+        deployments: codedeploy
+          .listDeployments({
+            applicationName: optionalString(input, 'applicationName'),
+            deploymentGroupName: optionalString(input, 'deploymentGroupName'),
+            includeOnlyStatuses: Array.isArray(input.includeOnlyStatuses) ? (input.includeOnlyStatuses as DeploymentStatus[]) : undefined,
+          })
+          .map((d) => d.id),
       }),
 
       ListDeploymentTargets: (input) => ({ targetIds: [codedeploy.targetId(startedDeployment(optionalString(input, 'deploymentId')))] }),
 
       BatchGetDeploymentTargets: (input) => {
         const deployment = startedDeployment(optionalString(input, 'deploymentId'));
-        const ids = Array.isArray(input.targetIds) ? input.targetIds as string[] : [];
+        const ids = Array.isArray(input.targetIds) ? (input.targetIds as string[]) : [];
         if (ids.length === 0) throw new AwsError('DeploymentTargetIdRequiredException', 'A deployment target ID was not provided.');
         const targetId = codedeploy.targetId(deployment);
         return {
           deploymentTargets: ids.map((id) => {
-            if (id !== targetId) throw new AwsError('DeploymentTargetDoesNotExistException', `The target ${id} does not exist in deployment ${deployment.id}.`);
+            if (id !== targetId)
+              throw new AwsError(
+                'DeploymentTargetDoesNotExistException',
+                `The target ${id} does not exist in deployment ${deployment.id}.`,
+              );
             return { deploymentTargetType: 'ECSTarget', ecsTarget: ecsTargetJson(deployment, targetId) };
           }),
         };
@@ -104,13 +123,18 @@ export function codeDeployService(codedeploy: CodeDeployState): JsonService {
       },
 
       StopDeployment: (input) => {
-        codedeploy.stopDeployment(optionalString(input, 'deploymentId'), typeof input.autoRollbackEnabled === 'boolean' ? input.autoRollbackEnabled : undefined);
+        codedeploy.stopDeployment(
+          optionalString(input, 'deploymentId'),
+          typeof input.autoRollbackEnabled === 'boolean' ? input.autoRollbackEnabled : undefined,
+        );
         return { status: 'Succeeded', statusMessage: 'The deployment was stopped.' };
       },
 
       PutLifecycleEventHookExecutionStatus: (input) => ({
         lifecycleEventHookExecutionId: codedeploy.putLifecycleEventHookExecutionStatus(
-          optionalString(input, 'deploymentId'), optionalString(input, 'lifecycleEventHookExecutionId'), optionalString(input, 'status'),
+          optionalString(input, 'deploymentId'),
+          optionalString(input, 'lifecycleEventHookExecutionId'),
+          optionalString(input, 'status'),
         ),
       }),
     },
@@ -120,9 +144,13 @@ export function codeDeployService(codedeploy: CodeDeployState): JsonService {
 const seconds = (date: Date | undefined) => (date ? epochSeconds(date) : undefined);
 
 function deploymentGroupJson(group: DeploymentGroup) {
-  const summary = (d: CodeDeployDeployment | undefined) => d && {
-    deploymentId: d.id, status: d.status, createTime: epochSeconds(d.createTime), endTime: seconds(d.completeTime),
-  };
+  const summary = (d: CodeDeployDeployment | undefined) =>
+    d && {
+      deploymentId: d.id,
+      status: d.status,
+      createTime: epochSeconds(d.createTime),
+      endTime: seconds(d.completeTime),
+    };
   return {
     applicationName: group.application.name,
     deploymentGroupId: group.id,
@@ -155,8 +183,12 @@ function deploymentInfoJson(deployment: CodeDeployDeployment) {
     startTime: seconds(deployment.startTime),
     completeTime: seconds(deployment.completeTime),
     deploymentOverview: {
-      Pending: count('Pending'), InProgress: count('InProgress'), Succeeded: count('Succeeded'),
-      Failed: count('Failed'), Skipped: count('Skipped'), Ready: count('Ready'),
+      Pending: count('Pending'),
+      InProgress: count('InProgress'),
+      Succeeded: count('Succeeded'),
+      Failed: count('Failed'),
+      Skipped: count('Skipped'),
+      Ready: count('Ready'),
     },
     description: deployment.description,
     creator: 'user',

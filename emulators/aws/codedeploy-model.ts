@@ -11,23 +11,32 @@ export type TargetStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | '
 
 /** The lifecycle of an ECS blue/green deployment, in the order CodeDeploy runs it. */
 export const ECS_LIFECYCLE_EVENTS = [
-  'BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic', 'AfterAllowTestTraffic',
-  'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic',
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'AllowTestTraffic',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic',
 ] as const;
 export type EcsLifecycleEventName = (typeof ECS_LIFECYCLE_EVENTS)[number];
 
 /** The events a Lambda hook can run on (the others are CodeDeploy's own work). */
 export type LifecycleHookName = 'BeforeInstall' | 'AfterInstall' | 'AfterAllowTestTraffic' | 'BeforeAllowTraffic' | 'AfterAllowTraffic';
-export const HOOKABLE_EVENTS: ReadonlySet<string> = new Set<LifecycleHookName>(
-  ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'],
-);
+export const HOOKABLE_EVENTS: ReadonlySet<string> = new Set<LifecycleHookName>([
+  'BeforeInstall',
+  'AfterInstall',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+]);
 
 /** What CodeDeploy passes to a hook Lambda. */
 export interface LifecycleHookEvent {
   DeploymentId: string;
   LifecycleEventHookExecutionId: string;
 }
-
 
 export interface CodeDeployApplication {
   id: string;
@@ -54,7 +63,10 @@ export interface DeploymentGroup {
   deploymentConfigName: string;
   deploymentStyle?: { deploymentType?: string; deploymentOption?: string };
   blueGreenDeploymentConfiguration?: { deploymentReadyOption?: DeploymentReadyOption; [field: string]: unknown };
-  loadBalancerInfo?: { targetGroupPairInfoList?: { targetGroups?: { name?: string }[]; [field: string]: unknown }[]; [field: string]: unknown };
+  loadBalancerInfo?: {
+    targetGroupPairInfoList?: { targetGroups?: { name?: string }[]; [field: string]: unknown }[];
+    [field: string]: unknown;
+  };
   ecsServices: { clusterName: string; serviceName: string }[];
   autoRollbackConfiguration?: AutoRollbackConfiguration;
   /** Which of the pair's two target groups serves production now; swaps after each successful deployment. */

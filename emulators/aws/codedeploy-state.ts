@@ -8,7 +8,11 @@ import { BlueGreenRunner } from './blue-green-runner.js';
 import type { DeploymentTiming } from './blue-green-runner.js';
 import { ECS_LIFECYCLE_EVENTS, TERMINAL_STATUSES } from './codedeploy-model.js';
 import type {
-  AutoRollbackConfiguration, CodeDeployApplication, CodeDeployDeployment, DeploymentGroup, DeploymentStatus,
+  AutoRollbackConfiguration,
+  CodeDeployApplication,
+  CodeDeployDeployment,
+  DeploymentGroup,
+  DeploymentStatus,
 } from './codedeploy-model.js';
 import type { AwsCounters } from './counters.js';
 import type { EcsState } from './ecs-state.js';
@@ -36,7 +40,16 @@ export interface CreateDeploymentInput {
   revision?: { revisionType?: string; appSpecContent?: { content?: string }; string?: { content?: string } };
 }
 
-const KNOWN_STATUSES: ReadonlySet<string> = new Set<DeploymentStatus>(['Created', 'Queued', 'InProgress', 'Baking', 'Ready', 'Succeeded', 'Failed', 'Stopped']);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set<DeploymentStatus>([
+  'Created',
+  'Queued',
+  'InProgress',
+  'Baking',
+  'Ready',
+  'Succeeded',
+  'Failed',
+  'Stopped',
+]);
 
 export class CodeDeployState {
   readonly applications = new Map<string, CodeDeployApplication>();
@@ -46,12 +59,18 @@ export class CodeDeployState {
   /** Predefined and custom deployment configurations (CreateDeploymentConfig). */
   readonly configs = new DeploymentConfigs();
 
-  constructor(private readonly ecs: EcsState, private readonly counters: AwsCounters, timing: DeploymentTiming, lambda: LambdaFunctions) {
+  constructor(
+    private readonly ecs: EcsState,
+    private readonly counters: AwsCounters,
+    timing: DeploymentTiming,
+    lambda: LambdaFunctions,
+  ) {
     this.runner = new BlueGreenRunner(ecs, timing, lambda);
   }
 
   createApplication(name: string, computePlatform: CodeDeployApplication['computePlatform'] = 'Server'): CodeDeployApplication {
-    if (!name) throw new AwsError('ApplicationNameRequiredException', 'The minimum number of required application names was not specified.');
+    if (!name)
+      throw new AwsError('ApplicationNameRequiredException', 'The minimum number of required application names was not specified.');
     if (this.applications.has(name)) throw new AwsError('ApplicationAlreadyExistsException', `The application ${name} already exists.`);
     if (!['Server', 'Lambda', 'ECS'].includes(computePlatform)) {
       throw new AwsError('InvalidComputePlatformException', `The computePlatform is invalid: ${computePlatform}`);
@@ -62,7 +81,8 @@ export class CodeDeployState {
   }
 
   application(name: string | undefined): CodeDeployApplication {
-    if (!name) throw new AwsError('ApplicationNameRequiredException', 'The minimum number of required application names was not specified.');
+    if (!name)
+      throw new AwsError('ApplicationNameRequiredException', 'The minimum number of required application names was not specified.');
     const application = this.applications.get(name);
     if (!application) throw new AwsError('ApplicationDoesNotExistException', `No application found for name: ${name}`);
     return application;
@@ -74,7 +94,10 @@ export class CodeDeployState {
     if (!name) throw new AwsError('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.');
     const key = `${application.name}/${name}`;
     if (this.groups.has(key)) {
-      throw new AwsError('DeploymentGroupAlreadyExistsException', `The deployment group ${name} already exists for application ${application.name}.`);
+      throw new AwsError(
+        'DeploymentGroupAlreadyExistsException',
+        `The deployment group ${name} already exists for application ${application.name}.`,
+      );
     }
     if (application.computePlatform === 'ECS') this.#validateEcsGroup(input);
     if (input.deploymentConfigName !== undefined) this.configs.forPlatform(input.deploymentConfigName, application.computePlatform);
@@ -83,7 +106,9 @@ export class CodeDeployState {
       id: uuid(),
       name,
       serviceRoleArn: input.serviceRoleArn,
-      deploymentConfigName: input.deploymentConfigName ?? (application.computePlatform === 'ECS' ? 'CodeDeployDefault.ECSAllAtOnce' : 'CodeDeployDefault.OneAtATime'),
+      deploymentConfigName:
+        input.deploymentConfigName ??
+        (application.computePlatform === 'ECS' ? 'CodeDeployDefault.ECSAllAtOnce' : 'CodeDeployDefault.OneAtATime'),
       deploymentStyle: input.deploymentStyle,
       blueGreenDeploymentConfiguration: input.blueGreenDeploymentConfiguration,
       loadBalancerInfo: input.loadBalancerInfo,
@@ -100,7 +125,10 @@ export class CodeDeployState {
     if (!groupName) throw new AwsError('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.');
     const group = this.groups.get(`${application.name}/${groupName}`);
     if (!group) {
-      throw new AwsError('DeploymentGroupDoesNotExistException', `The deployment group ${groupName} does not exist for application ${application.name}.`);
+      throw new AwsError(
+        'DeploymentGroupDoesNotExistException',
+        `The deployment group ${groupName} does not exist for application ${application.name}.`,
+      );
     }
     return group;
   }
@@ -119,14 +147,20 @@ export class CodeDeployState {
     const service = this.ecs.findService(target.clusterName, target.serviceName);
     const blueTaskSet = service && this.ecs.primaryTaskSet(service);
     if (!service || !blueTaskSet) {
-      throw new AwsError('InvalidECSServiceException', `The ECS service ${target.serviceName} in cluster ${target.clusterName} does not exist or has no primary task set.`);
+      throw new AwsError(
+        'InvalidECSServiceException',
+        `The ECS service ${target.serviceName} in cluster ${target.clusterName} does not exist or has no primary task set.`,
+      );
     }
     this.#validateTaskDefinition(appSpec);
     const config = this.configs.forPlatform(input.deploymentConfigName ?? group.deploymentConfigName, 'ECS');
 
     const active = [...this.deployments.values()].find((d) => d.group === group && !TERMINAL_STATUSES.has(d.status));
     if (active) {
-      throw new AwsError('DeploymentLimitExceededException', `The deployment group ${group.name} already has an active deployment ${active.id}.`);
+      throw new AwsError(
+        'DeploymentLimitExceededException',
+        `The deployment group ${group.name} already has an active deployment ${active.id}.`,
+      );
     }
     const taskDefinition = this.ecs.taskDefinition(appSpec.taskDefinition);
     const targetGroups = group.loadBalancerInfo?.targetGroupPairInfoList?.[0]?.targetGroups ?? [];
@@ -170,18 +204,24 @@ export class CodeDeployState {
   }
 
   /** Newest first, like the console; filtered by group and statuses as ListDeployments is. */
-  listDeployments(options: { applicationName?: string; deploymentGroupName?: string; includeOnlyStatuses?: DeploymentStatus[] } = {}): CodeDeployDeployment[] {
+  listDeployments(
+    options: { applicationName?: string; deploymentGroupName?: string; includeOnlyStatuses?: DeploymentStatus[] } = {},
+  ): CodeDeployDeployment[] {
     if (options.deploymentGroupName && !options.applicationName) {
       throw new AwsError('ApplicationNameRequiredException', 'The application name must be specified when a deployment group name is.');
     }
     const application = options.applicationName ? this.application(options.applicationName) : undefined;
     const group = options.deploymentGroupName ? this.deploymentGroup(options.applicationName, options.deploymentGroupName) : undefined;
     for (const status of options.includeOnlyStatuses ?? []) {
-      if (!KNOWN_STATUSES.has(status)) throw new AwsError('InvalidDeploymentStatusException', `The deployment status ${status} is not valid.`);
+      if (!KNOWN_STATUSES.has(status))
+        throw new AwsError('InvalidDeploymentStatusException', `The deployment status ${status} is not valid.`);
     }
     const statuses = options.includeOnlyStatuses?.length ? new Set(options.includeOnlyStatuses) : undefined;
     return [...this.deployments.values()]
-      .filter((d) => (!application || d.group.application === application) && (!group || d.group === group) && (!statuses || statuses.has(d.status)))
+      .filter(
+        (d) =>
+          (!application || d.group.application === application) && (!group || d.group === group) && (!statuses || statuses.has(d.status)),
+      )
       .reverse();
   }
 
@@ -193,7 +233,10 @@ export class CodeDeployState {
     }
     if (waitType === 'TERMINATION_WAIT') {
       // The emulator retires the original task set as soon as traffic has moved: there is no termination wait to end.
-      throw new AwsError('DeploymentIsNotInReadyStateException', `The deployment ${deployment.id} is not waiting for the original task set to terminate.`);
+      throw new AwsError(
+        'DeploymentIsNotInReadyStateException',
+        `The deployment ${deployment.id} is not waiting for the original task set to terminate.`,
+      );
     }
     this.runner.continue(deployment);
   }
@@ -203,10 +246,15 @@ export class CodeDeployState {
     this.runner.stop(this.deployment(id), autoRollbackEnabled);
   }
 
-  putLifecycleEventHookExecutionStatus(deploymentId: string | undefined, executionId: string | undefined, status: string | undefined): string {
+  putLifecycleEventHookExecutionStatus(
+    deploymentId: string | undefined,
+    executionId: string | undefined,
+    status: string | undefined,
+  ): string {
     if (executionId) this.counters.hookStatusReports.increment(executionId);
     const deployment = this.deployment(deploymentId);
-    if (!executionId) throw new AwsError('InvalidLifecycleEventHookExecutionIdException', 'A lifecycle event hook execution id is required.');
+    if (!executionId)
+      throw new AwsError('InvalidLifecycleEventHookExecutionIdException', 'A lifecycle event hook execution id is required.');
     this.runner.reportHookStatus(deployment.id, executionId, status ?? '');
     this.counters.hookStatusAccepted.increment(executionId);
     return executionId;
@@ -223,19 +271,28 @@ export class CodeDeployState {
 
   #validateEcsGroup(input: CreateDeploymentGroupInput): void {
     if (input.deploymentStyle?.deploymentType !== 'BLUE_GREEN' || input.deploymentStyle.deploymentOption !== 'WITH_TRAFFIC_CONTROL') {
-      throw new AwsError('InvalidDeploymentStyleException', 'An ECS deployment group must use deploymentType BLUE_GREEN with deploymentOption WITH_TRAFFIC_CONTROL.');
+      throw new AwsError(
+        'InvalidDeploymentStyleException',
+        'An ECS deployment group must use deploymentType BLUE_GREEN with deploymentOption WITH_TRAFFIC_CONTROL.',
+      );
     }
     const services = input.ecsServices ?? [];
-    if (services.length !== 1) throw new AwsError('InvalidECSServiceException', 'An ECS deployment group must name exactly one ECS service.');
+    if (services.length !== 1)
+      throw new AwsError('InvalidECSServiceException', 'An ECS deployment group must name exactly one ECS service.');
     const { clusterName, serviceName } = services[0]!;
-    const service = clusterName && serviceName && this.ecs.clusters.has(clusterName) ? this.ecs.findService(clusterName, serviceName) : undefined;
-    if (!service) throw new AwsError('InvalidECSServiceException', `The ECS service ${serviceName} in cluster ${clusterName} does not exist.`);
+    const service =
+      clusterName && serviceName && this.ecs.clusters.has(clusterName) ? this.ecs.findService(clusterName, serviceName) : undefined;
+    if (!service)
+      throw new AwsError('InvalidECSServiceException', `The ECS service ${serviceName} in cluster ${clusterName} does not exist.`);
     if (service.deploymentController.type !== 'CODE_DEPLOY') {
       throw new AwsError('InvalidECSServiceException', `The ECS service ${serviceName} must use the CODE_DEPLOY deployment controller.`);
     }
     const ready = input.blueGreenDeploymentConfiguration?.deploymentReadyOption;
     if (ready?.actionOnTimeout === 'STOP_DEPLOYMENT' && !(Number(ready.waitTimeInMinutes) > 0)) {
-      throw new AwsError('InvalidBlueGreenDeploymentConfigurationException', 'waitTimeInMinutes must be greater than 0 when actionOnTimeout is STOP_DEPLOYMENT.');
+      throw new AwsError(
+        'InvalidBlueGreenDeploymentConfigurationException',
+        'waitTimeInMinutes must be greater than 0 when actionOnTimeout is STOP_DEPLOYMENT.',
+      );
     }
   }
 
@@ -248,7 +305,10 @@ export class CodeDeployState {
     }
     const container = taskDefinition.containerDefinitions.find((c) => c.name === appSpec.containerName);
     if (!container) {
-      throw new AwsError('InvalidRevisionException', `The container ${appSpec.containerName} named in the AppSpec is not in task definition ${taskDefinition.arn}.`);
+      throw new AwsError(
+        'InvalidRevisionException',
+        `The container ${appSpec.containerName} named in the AppSpec is not in task definition ${taskDefinition.arn}.`,
+      );
     }
   }
 
@@ -263,9 +323,15 @@ export class CodeDeployState {
         taskDefinition: d.greenTaskDefinition,
         lifecycleEvents: d.lifecycleEvents.map((e) => `${e.lifecycleEventName}:${e.status}`),
       })),
-      hookExecutions: [...this.runner.hookExecutions.values()].map(({ id, deploymentId: dep, lifecycleEventName, functionName, status }) => ({
-        id, deploymentId: dep, lifecycleEventName, functionName, status,
-      })),
+      hookExecutions: [...this.runner.hookExecutions.values()].map(
+        ({ id, deploymentId: dep, lifecycleEventName, functionName, status }) => ({
+          id,
+          deploymentId: dep,
+          lifecycleEventName,
+          functionName,
+          status,
+        }),
+      ),
     };
   }
 }

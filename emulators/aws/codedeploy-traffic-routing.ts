@@ -22,13 +22,25 @@ export interface DeploymentConfigRecord {
 }
 
 /** Green's production weight after each shift, and the minutes CodeDeploy waits before the next. */
-export interface TrafficShift { weight: number; waitMinutes: number }
+export interface TrafficShift {
+  weight: number;
+  waitMinutes: number;
+}
 
 const EPOCH = new Date('2014-11-12T00:00:00Z');
-const predefined = (name: string, computePlatform: DeploymentConfigRecord['computePlatform'], rest: Partial<DeploymentConfigRecord>): DeploymentConfigRecord =>
-  ({ id: uuid(), name, computePlatform, createTime: EPOCH, predefined: true, ...rest });
-const canary = (canaryPercentage: number, canaryInterval: number): TrafficRoutingConfig => ({ type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage, canaryInterval } });
-const linear = (linearPercentage: number, linearInterval: number): TrafficRoutingConfig => ({ type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage, linearInterval } });
+const predefined = (
+  name: string,
+  computePlatform: DeploymentConfigRecord['computePlatform'],
+  rest: Partial<DeploymentConfigRecord>,
+): DeploymentConfigRecord => ({ id: uuid(), name, computePlatform, createTime: EPOCH, predefined: true, ...rest });
+const canary = (canaryPercentage: number, canaryInterval: number): TrafficRoutingConfig => ({
+  type: 'TimeBasedCanary',
+  timeBasedCanary: { canaryPercentage, canaryInterval },
+});
+const linear = (linearPercentage: number, linearInterval: number): TrafficRoutingConfig => ({
+  type: 'TimeBasedLinear',
+  timeBasedLinear: { linearPercentage, linearInterval },
+});
 
 function predefinedConfigs(): DeploymentConfigRecord[] {
   return [
@@ -45,7 +57,8 @@ function predefinedConfigs(): DeploymentConfigRecord[] {
 
 const NAME = /^[\w.@+=,-]{1,100}$/;
 const badRouting = (message: string) => new AwsError('InvalidTrafficRoutingConfigurationException', message);
-const isInt = (value: unknown, min: number, max: number): value is number => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+const isInt = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
 function routing(input: unknown): TrafficRoutingConfig {
   const raw = (input && typeof input === 'object' ? input : {}) as Record<string, Record<string, unknown> | string | undefined>;
@@ -78,9 +91,14 @@ export class DeploymentConfigs {
 
   get(name: string | undefined): DeploymentConfigRecord {
     if (!name) throw new AwsError('DeploymentConfigNameRequiredException', 'The deployment configuration name was not specified.');
-    if (!NAME.test(name)) throw new AwsError('InvalidDeploymentConfigNameException', `The deployment configuration name ${name} is invalid.`);
+    if (!NAME.test(name))
+      throw new AwsError('InvalidDeploymentConfigNameException', `The deployment configuration name ${name} is invalid.`);
     const config = this.find(name);
-    if (!config) throw new AwsError('DeploymentConfigDoesNotExistException', `The deployment configuration ${name} does not exist with the user or AWS account.`);
+    if (!config)
+      throw new AwsError(
+        'DeploymentConfigDoesNotExistException',
+        `The deployment configuration ${name} does not exist with the user or AWS account.`,
+      );
     return config;
   }
 
@@ -88,7 +106,10 @@ export class DeploymentConfigs {
   forPlatform(name: string, platform: DeploymentConfigRecord['computePlatform']): DeploymentConfigRecord {
     const config = this.get(name);
     if (config.computePlatform !== platform) {
-      throw new AwsError('InvalidDeploymentConfigNameException', `The deployment configuration ${name} is for the ${config.computePlatform} compute platform, not ${platform}.`);
+      throw new AwsError(
+        'InvalidDeploymentConfigNameException',
+        `The deployment configuration ${name} is for the ${config.computePlatform} compute platform, not ${platform}.`,
+      );
     }
     return config;
   }
@@ -96,21 +117,37 @@ export class DeploymentConfigs {
   create(input: Record<string, unknown>): DeploymentConfigRecord {
     const name = typeof input.deploymentConfigName === 'string' ? input.deploymentConfigName : '';
     if (!name) throw new AwsError('DeploymentConfigNameRequiredException', 'The deployment configuration name was not specified.');
-    if (!NAME.test(name)) throw new AwsError('InvalidDeploymentConfigNameException', `The deployment configuration name ${name} is invalid.`);
-    if (this.find(name)) throw new AwsError('DeploymentConfigAlreadyExistsException', `A deployment configuration with the name ${name} already exists with the user or AWS account.`);
+    if (!NAME.test(name))
+      throw new AwsError('InvalidDeploymentConfigNameException', `The deployment configuration name ${name} is invalid.`);
+    if (this.find(name))
+      throw new AwsError(
+        'DeploymentConfigAlreadyExistsException',
+        `A deployment configuration with the name ${name} already exists with the user or AWS account.`,
+      );
     const computePlatform = (input.computePlatform ?? 'Server') as DeploymentConfigRecord['computePlatform'];
-    if (!['Server', 'Lambda', 'ECS'].includes(computePlatform)) throw new AwsError('InvalidComputePlatformException', `The computePlatform is invalid: ${String(computePlatform)}`);
+    if (!['Server', 'Lambda', 'ECS'].includes(computePlatform))
+      throw new AwsError('InvalidComputePlatformException', `The computePlatform is invalid: ${String(computePlatform)}`);
     const record: DeploymentConfigRecord = { id: uuid(), name, computePlatform, createTime: new Date(), predefined: false };
     if (computePlatform === 'Server') {
       const hosts = input.minimumHealthyHosts as { type?: string; value?: number } | undefined;
-      if (!hosts || !['HOST_COUNT', 'FLEET_PERCENT'].includes(hosts.type ?? '') || !isInt(hosts.value, 0, hosts.type === 'FLEET_PERCENT' ? 99 : 10_000)) {
-        throw new AwsError('InvalidMinimumHealthyHostValueException', 'The minimum healthy instance value was specified in an invalid format.');
+      if (
+        !hosts ||
+        !['HOST_COUNT', 'FLEET_PERCENT'].includes(hosts.type ?? '') ||
+        !isInt(hosts.value, 0, hosts.type === 'FLEET_PERCENT' ? 99 : 10_000)
+      ) {
+        throw new AwsError(
+          'InvalidMinimumHealthyHostValueException',
+          'The minimum healthy instance value was specified in an invalid format.',
+        );
       }
       if (input.trafficRoutingConfig !== undefined) throw badRouting('A Server deployment configuration does not route traffic.');
       record.minimumHealthyHosts = { type: hosts.type!, value: hosts.value };
     } else {
       if (input.minimumHealthyHosts !== undefined) {
-        throw new AwsError('InvalidMinimumHealthyHostValueException', `minimumHealthyHosts applies only to the Server compute platform, not ${computePlatform}.`);
+        throw new AwsError(
+          'InvalidMinimumHealthyHostValueException',
+          `minimumHealthyHosts applies only to the Server compute platform, not ${computePlatform}.`,
+        );
       }
       record.trafficRoutingConfig = routing(input.trafficRoutingConfig);
     }
@@ -120,8 +157,10 @@ export class DeploymentConfigs {
 
   delete(name: string | undefined, inUse: (name: string) => boolean): void {
     const config = this.get(name);
-    if (config.predefined) throw new AwsError('InvalidOperationException', `The predefined deployment configuration ${config.name} cannot be deleted.`);
-    if (inUse(config.name)) throw new AwsError('DeploymentConfigInUseException', `The deployment configuration ${config.name} is still in use.`);
+    if (config.predefined)
+      throw new AwsError('InvalidOperationException', `The predefined deployment configuration ${config.name} cannot be deleted.`);
+    if (inUse(config.name))
+      throw new AwsError('DeploymentConfigInUseException', `The deployment configuration ${config.name} is still in use.`);
     this.custom.delete(config.name);
   }
 
@@ -135,7 +174,10 @@ export function trafficShifts(config: DeploymentConfigRecord): TrafficShift[] | 
   const routingConfig = config.trafficRoutingConfig;
   if (routingConfig?.timeBasedCanary) {
     const { canaryPercentage, canaryInterval } = routingConfig.timeBasedCanary;
-    return [{ weight: canaryPercentage, waitMinutes: canaryInterval }, { weight: 100, waitMinutes: 0 }];
+    return [
+      { weight: canaryPercentage, waitMinutes: canaryInterval },
+      { weight: 100, waitMinutes: 0 },
+    ];
   }
   if (routingConfig?.timeBasedLinear) {
     const { linearPercentage, linearInterval } = routingConfig.timeBasedLinear;

@@ -17,18 +17,24 @@ export function ecrService(ecr: EcrState): JsonService {
         if (mutability && mutability !== 'MUTABLE' && mutability !== 'IMMUTABLE') {
           throw new AwsError('InvalidParameterException', `Invalid parameter at 'imageTagMutability': ${mutability}`);
         }
-        return { repository: repositoryJson(ecr.createRepository(requiredString(input, 'repositoryName'), { imageTagMutability: mutability as 'MUTABLE' | 'IMMUTABLE' | undefined })) };
+        return {
+          repository: repositoryJson(
+            ecr.createRepository(requiredString(input, 'repositoryName'), {
+              imageTagMutability: mutability as 'MUTABLE' | 'IMMUTABLE' | undefined,
+            }),
+          ),
+        };
       },
 
       DescribeRepositories: (input) => {
-        const names = Array.isArray(input.repositoryNames) ? input.repositoryNames as string[] : undefined;
+        const names = Array.isArray(input.repositoryNames) ? (input.repositoryNames as string[]) : undefined;
         const repositories = names ? names.map((name) => ecr.repository(name)) : [...ecr.repositories.values()];
         return { repositories: repositories.map(repositoryJson) };
       },
 
       DescribeImages: (input) => {
         const repository = repositoryOf(input);
-        const ids = Array.isArray(input.imageIds) ? input.imageIds as EcrImageId[] : undefined;
+        const ids = Array.isArray(input.imageIds) ? (input.imageIds as EcrImageId[]) : undefined;
         let images: EcrImage[];
         if (ids) {
           images = ids.map((id) => {
@@ -38,7 +44,7 @@ export function ecrService(ecr: EcrState): JsonService {
           });
         } else {
           const tagStatus = (input.filter as { tagStatus?: string } | undefined)?.tagStatus ?? 'ANY';
-          images = [...repository.images.values()].filter((i) => tagStatus === 'ANY' || (tagStatus === 'TAGGED') === (i.tags.size > 0));
+          images = [...repository.images.values()].filter((i) => tagStatus === 'ANY' || (tagStatus === 'TAGGED') === i.tags.size > 0);
         }
         return { imageDetails: [...new Set(images)].map((image) => imageDetail(repository, image)) };
       },
@@ -47,7 +53,9 @@ export function ecrService(ecr: EcrState): JsonService {
         const repositoryName = requiredString(input, 'repositoryName');
         const imageTag = optionalString(input, 'imageTag');
         const image = ecr.putImage(repositoryName, requiredString(input, 'imageManifest'), {
-          imageTag, imageDigest: optionalString(input, 'imageDigest'), mediaType: optionalString(input, 'imageManifestMediaType'),
+          imageTag,
+          imageDigest: optionalString(input, 'imageDigest'),
+          mediaType: optionalString(input, 'imageManifestMediaType'),
         });
         const repository = ecr.repository(repositoryName);
         return {
@@ -63,13 +71,19 @@ export function ecrService(ecr: EcrState): JsonService {
 
       BatchGetImage: (input) => {
         const repository = repositoryOf(input);
-        const ids = Array.isArray(input.imageIds) ? input.imageIds as EcrImageId[] : [];
+        const ids = Array.isArray(input.imageIds) ? (input.imageIds as EcrImageId[]) : [];
         const images = [];
         const failures = [];
         for (const id of ids) {
           const image = ecr.findImage(repository, id);
           if (image) {
-            images.push({ registryId: repository.registryId, repositoryName: repository.name, imageId: id, imageManifest: image.manifest, imageManifestMediaType: image.mediaType });
+            images.push({
+              registryId: repository.registryId,
+              repositoryName: repository.name,
+              imageId: id,
+              imageManifest: image.manifest,
+              imageManifestMediaType: image.mediaType,
+            });
           } else {
             failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
           }
@@ -107,6 +121,8 @@ function imageDetail(repository: EcrRepository, image: EcrImage) {
 }
 
 function imageNotFound(repository: EcrRepository, id: EcrImageId): AwsError {
-  return new AwsError('ImageNotFoundException',
-    `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`);
+  return new AwsError(
+    'ImageNotFoundException',
+    `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`,
+  );
 }

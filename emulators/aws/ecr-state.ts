@@ -34,14 +34,23 @@ const REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-
 export class EcrState {
   readonly repositories = new Map<string, EcrRepository>();
 
-  constructor(private readonly region: string, private readonly counters: AwsCounters) {}
+  constructor(
+    private readonly region: string,
+    private readonly counters: AwsCounters,
+  ) {}
 
   createRepository(name: string, options: { imageTagMutability?: 'MUTABLE' | 'IMMUTABLE' } = {}): EcrRepository {
     if (!REPOSITORY_NAME.test(name)) {
-      throw new AwsError('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '${REPOSITORY_NAME.source}''`);
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '${REPOSITORY_NAME.source}''`,
+      );
     }
     if (this.repositories.has(name)) {
-      throw new AwsError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${ACCOUNT_ID}'`);
+      throw new AwsError(
+        'RepositoryAlreadyExistsException',
+        `The repository with name '${name}' already exists in the registry with id '${ACCOUNT_ID}'`,
+      );
     }
     const repository: EcrRepository = {
       name,
@@ -59,7 +68,10 @@ export class EcrState {
   repository(name: string): EcrRepository {
     const repository = this.repositories.get(name);
     if (!repository) {
-      throw new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT_ID}'`);
+      throw new AwsError(
+        'RepositoryNotFoundException',
+        `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT_ID}'`,
+      );
     }
     return repository;
   }
@@ -69,12 +81,19 @@ export class EcrState {
    * nothing and returns the stored image (retries stay harmless); a tag already on another image
    * moves to this one unless the repository is IMMUTABLE.
    */
-  putImage(repositoryName: string, manifest: string, options: { imageTag?: string; imageDigest?: string; mediaType?: string } = {}): EcrImage {
+  putImage(
+    repositoryName: string,
+    manifest: string,
+    options: { imageTag?: string; imageDigest?: string; mediaType?: string } = {},
+  ): EcrImage {
     const repository = this.repository(repositoryName);
     const parsed = parseManifest(manifest);
     const digest = sha256Digest(manifest);
     if (options.imageDigest && options.imageDigest !== digest) {
-      throw new AwsError('ImageDigestDoesNotMatchException', `The specified digest '${options.imageDigest}' does not match the digest of the manifest '${digest}'`);
+      throw new AwsError(
+        'ImageDigestDoesNotMatchException',
+        `The specified digest '${options.imageDigest}' does not match the digest of the manifest '${digest}'`,
+      );
     }
     const { imageTag } = options;
     this.counters.ecrPushes.increment(`${repositoryName}:${imageTag ?? digest}`);
@@ -83,7 +102,10 @@ export class EcrState {
       const current = this.#imageByTag(repository, imageTag);
       if (current && current.digest !== digest) {
         if (repository.imageTagMutability === 'IMMUTABLE') {
-          throw new AwsError('ImageTagAlreadyExistsException', `The image tag '${imageTag}' already exists in the '${repositoryName}' repository and cannot be overwritten because the repository is immutable.`);
+          throw new AwsError(
+            'ImageTagAlreadyExistsException',
+            `The image tag '${imageTag}' already exists in the '${repositoryName}' repository and cannot be overwritten because the repository is immutable.`,
+          );
         }
         current.tags.delete(imageTag);
       }
@@ -160,10 +182,13 @@ function parseManifest(manifest: string): Record<string, unknown> {
   } catch {
     // fall through to the same error ECR gives for any manifest it cannot read
   }
-  throw new AwsError('InvalidParameterException', "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'");
+  throw new AwsError(
+    'InvalidParameterException',
+    "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'",
+  );
 }
 
 function manifestSize(manifest: Record<string, unknown>): number {
-  const layers = Array.isArray(manifest.layers) ? manifest.layers as { size?: unknown }[] : [];
+  const layers = Array.isArray(manifest.layers) ? (manifest.layers as { size?: unknown }[]) : [];
   return layers.reduce((sum, layer) => sum + (typeof layer.size === 'number' ? layer.size : 0), 0);
 }

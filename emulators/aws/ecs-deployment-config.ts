@@ -5,8 +5,15 @@ import { AwsError } from './aws-error.js';
 import type { EcsService } from './ecs-state.js';
 
 export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'CANARY' | 'LINEAR';
-export type HookStage = 'RECONCILE_SERVICE' | 'PRE_SCALE_UP' | 'POST_SCALE_UP' | 'TEST_TRAFFIC_SHIFT' | 'POST_TEST_TRAFFIC_SHIFT'
-  | 'PRE_PRODUCTION_TRAFFIC_SHIFT' | 'PRODUCTION_TRAFFIC_SHIFT' | 'POST_PRODUCTION_TRAFFIC_SHIFT';
+export type HookStage =
+  | 'RECONCILE_SERVICE'
+  | 'PRE_SCALE_UP'
+  | 'POST_SCALE_UP'
+  | 'TEST_TRAFFIC_SHIFT'
+  | 'POST_TEST_TRAFFIC_SHIFT'
+  | 'PRE_PRODUCTION_TRAFFIC_SHIFT'
+  | 'PRODUCTION_TRAFFIC_SHIFT'
+  | 'POST_PRODUCTION_TRAFFIC_SHIFT';
 export type HookAction = 'CONTINUE' | 'ROLLBACK';
 
 export interface LifecycleHookConfig {
@@ -27,8 +34,16 @@ export interface DeploymentPlanConfig {
 }
 
 const STRATEGIES: readonly Strategy[] = ['ROLLING', 'BLUE_GREEN', 'CANARY', 'LINEAR'];
-const HOOK_STAGES: readonly HookStage[] = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT',
-  'POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'];
+const HOOK_STAGES: readonly HookStage[] = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+];
 /** "PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT stages." */
 const NO_PAUSE_STAGES: ReadonlySet<string> = new Set(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT']);
 const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:function:[a-zA-Z0-9_-]{1,64}(?::[a-zA-Z0-9_$-]+)?$/;
@@ -55,11 +70,13 @@ function percent(value: unknown, member: string, min: number, fallback: number):
 }
 
 type Raw = Record<string, unknown>;
-const record = (value: unknown): Raw | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? value as Raw : undefined);
+const record = (value: unknown): Raw | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
 
 function hook(raw: unknown, strategy: Strategy): LifecycleHookConfig {
   const input = record(raw) ?? {};
-  if (strategy === 'ROLLING') throw invalid('Lifecycle hooks are supported only with the BLUE_GREEN, CANARY and LINEAR deployment strategies.');
+  if (strategy === 'ROLLING')
+    throw invalid('Lifecycle hooks are supported only with the BLUE_GREEN, CANARY and LINEAR deployment strategies.');
   const targetType = input.targetType ?? 'AWS_LAMBDA';
   if (targetType !== 'AWS_LAMBDA' && targetType !== 'PAUSE') throw invalid(`Invalid lifecycle hook targetType: ${String(targetType)}.`);
   const stages = input.lifecycleStages;
@@ -73,7 +90,8 @@ function hook(raw: unknown, strategy: Strategy): LifecycleHookConfig {
   const hookTargetArn = typeof input.hookTargetArn === 'string' ? input.hookTargetArn : undefined;
   const roleArn = typeof input.roleArn === 'string' ? input.roleArn : undefined;
   if (targetType === 'AWS_LAMBDA') {
-    if (!hookTargetArn || !LAMBDA_ARN.test(hookTargetArn)) throw invalid('hookTargetArn must be the ARN of a Lambda function for an AWS_LAMBDA hook.');
+    if (!hookTargetArn || !LAMBDA_ARN.test(hookTargetArn))
+      throw invalid('hookTargetArn must be the ARN of a Lambda function for an AWS_LAMBDA hook.');
     if (!roleArn || !ROLE_ARN.test(roleArn)) throw invalid('roleArn must be an IAM role ARN for an AWS_LAMBDA hook.');
   } else if (hookTargetArn) {
     throw invalid('hookTargetArn is not applicable to PAUSE hooks.');
@@ -86,7 +104,10 @@ function hook(raw: unknown, strategy: Strategy): LifecycleHookConfig {
   const action = timeout.action ?? 'ROLLBACK';
   if (action !== 'CONTINUE' && action !== 'ROLLBACK') throw invalid(`Invalid lifecycle hook timeout action: ${String(action)}.`);
   return {
-    targetType, hookTargetArn, roleArn, lifecycleStages: [...new Set(stages as HookStage[])],
+    targetType,
+    hookTargetArn,
+    roleArn,
+    lifecycleStages: [...new Set(stages as HookStage[])],
     ...(input.hookDetails !== undefined ? { hookDetails: structuredClone(input.hookDetails) } : {}),
     timeoutConfiguration: { timeoutInMinutes, action },
   };
@@ -97,7 +118,10 @@ function hook(raw: unknown, strategy: Strategy): LifecycleHookConfig {
  * ECS's defaults filled in. Blue/green, canary and linear need the ECS controller and a load
  * balancer with an advanced configuration (the alternate target group and listener rule ECS moves).
  */
-export function parseDeploymentPlan(raw: unknown, service: Pick<EcsService, 'deploymentController' | 'loadBalancers'>): DeploymentPlanConfig {
+export function parseDeploymentPlan(
+  raw: unknown,
+  service: Pick<EcsService, 'deploymentController' | 'loadBalancers'>,
+): DeploymentPlanConfig {
   const input = record(raw) ?? {};
   const strategy = (input.strategy ?? 'ROLLING') as Strategy;
   if (!STRATEGIES.includes(strategy)) throw invalid(`Invalid deployment strategy: ${String(input.strategy)}.`);
@@ -107,11 +131,15 @@ export function parseDeploymentPlan(raw: unknown, service: Pick<EcsService, 'dep
     }
     const advanced = service.loadBalancers.map((lb) => record((lb as Raw).advancedConfiguration)).find(Boolean);
     if (!advanced?.alternateTargetGroupArn || !advanced.productionListenerRule || !advanced.roleArn) {
-      throw invalid(`The ${strategy} deployment strategy requires a load balancer with advancedConfiguration (alternateTargetGroupArn, productionListenerRule, roleArn).`);
+      throw invalid(
+        `The ${strategy} deployment strategy requires a load balancer with advancedConfiguration (alternateTargetGroupArn, productionListenerRule, roleArn).`,
+      );
     }
   }
-  if (input.canaryConfiguration !== undefined && strategy !== 'CANARY') throw invalid('canaryConfiguration is valid only with the CANARY strategy.');
-  if (input.linearConfiguration !== undefined && strategy !== 'LINEAR') throw invalid('linearConfiguration is valid only with the LINEAR strategy.');
+  if (input.canaryConfiguration !== undefined && strategy !== 'CANARY')
+    throw invalid('canaryConfiguration is valid only with the CANARY strategy.');
+  if (input.linearConfiguration !== undefined && strategy !== 'LINEAR')
+    throw invalid('linearConfiguration is valid only with the LINEAR strategy.');
   const canary = record(input.canaryConfiguration) ?? {};
   const linear = record(input.linearConfiguration) ?? {};
   const hooks = input.lifecycleHooks === undefined ? [] : input.lifecycleHooks;
@@ -119,14 +147,22 @@ export function parseDeploymentPlan(raw: unknown, service: Pick<EcsService, 'dep
   return {
     strategy,
     bakeTimeInMinutes: minutes(input.bakeTimeInMinutes, 'bakeTimeInMinutes', 0),
-    ...(strategy === 'CANARY' ? { canaryConfiguration: {
-      canaryPercent: percent(canary.canaryPercent, 'canaryPercent', 0.1, 5),
-      canaryBakeTimeInMinutes: minutes(canary.canaryBakeTimeInMinutes, 'canaryBakeTimeInMinutes', 10),
-    } } : {}),
-    ...(strategy === 'LINEAR' ? { linearConfiguration: {
-      stepPercent: percent(linear.stepPercent, 'stepPercent', 3, 10),
-      stepBakeTimeInMinutes: minutes(linear.stepBakeTimeInMinutes, 'stepBakeTimeInMinutes', 6),
-    } } : {}),
+    ...(strategy === 'CANARY'
+      ? {
+          canaryConfiguration: {
+            canaryPercent: percent(canary.canaryPercent, 'canaryPercent', 0.1, 5),
+            canaryBakeTimeInMinutes: minutes(canary.canaryBakeTimeInMinutes, 'canaryBakeTimeInMinutes', 10),
+          },
+        }
+      : {}),
+    ...(strategy === 'LINEAR'
+      ? {
+          linearConfiguration: {
+            stepPercent: percent(linear.stepPercent, 'stepPercent', 3, 10),
+            stepBakeTimeInMinutes: minutes(linear.stepBakeTimeInMinutes, 'stepBakeTimeInMinutes', 6),
+          },
+        }
+      : {}),
     lifecycleHooks: hooks.map((h) => hook(h, strategy)),
   };
 }
@@ -135,7 +171,12 @@ export function parseDeploymentPlan(raw: unknown, service: Pick<EcsService, 'dep
 export function productionShifts(plan: DeploymentPlanConfig): { weight: number; bakeMinutes: number }[] {
   if (plan.canaryConfiguration) {
     const { canaryPercent, canaryBakeTimeInMinutes } = plan.canaryConfiguration;
-    return canaryPercent >= 100 ? [{ weight: 100, bakeMinutes: 0 }] : [{ weight: canaryPercent, bakeMinutes: canaryBakeTimeInMinutes }, { weight: 100, bakeMinutes: 0 }];
+    return canaryPercent >= 100
+      ? [{ weight: 100, bakeMinutes: 0 }]
+      : [
+          { weight: canaryPercent, bakeMinutes: canaryBakeTimeInMinutes },
+          { weight: 100, bakeMinutes: 0 },
+        ];
   }
   if (plan.linearConfiguration) {
     const { stepPercent, stepBakeTimeInMinutes } = plan.linearConfiguration;

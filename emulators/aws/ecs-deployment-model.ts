@@ -3,9 +3,22 @@
 // off the service, so a snapshot of the emulator carries them with it.
 import type { DeploymentPlanConfig, HookAction, HookStage } from './ecs-deployment-config.js';
 
-export type ServiceDeploymentStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCESSFUL' | 'STOPPED' | 'STOP_REQUESTED'
-  | 'ROLLBACK_REQUESTED' | 'ROLLBACK_IN_PROGRESS' | 'ROLLBACK_SUCCESSFUL' | 'ROLLBACK_FAILED';
-export const FINISHED_STATUSES: ReadonlySet<ServiceDeploymentStatus> = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+export const FINISHED_STATUSES: ReadonlySet<ServiceDeploymentStatus> = new Set([
+  'SUCCESSFUL',
+  'STOPPED',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+]);
 
 export type LifecycleStage = HookStage | 'SCALE_UP' | 'BAKE_TIME' | 'CLEAN_UP';
 export type HookStatus = 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';

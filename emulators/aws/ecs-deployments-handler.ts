@@ -11,8 +11,17 @@ import type { JsonInput, JsonOperation } from './json-protocol.js';
 
 const DEPLOYMENT_ARN = /^arn:aws:ecs:[a-z0-9-]+:\d{12}:service-deployment\/([^/]+)\/([^/]+)\/[A-Za-z0-9_-]+$/;
 const REVISION_ARN = /^arn:aws:ecs:[a-z0-9-]+:\d{12}:service-revision\/([^/]+)\/([^/]+)\/\d+$/;
-const STATUSES: readonly ServiceDeploymentStatus[] = ['PENDING', 'IN_PROGRESS', 'SUCCESSFUL', 'STOPPED', 'STOP_REQUESTED',
-  'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'];
+const STATUSES: readonly ServiceDeploymentStatus[] = [
+  'PENDING',
+  'IN_PROGRESS',
+  'SUCCESSFUL',
+  'STOPPED',
+  'STOP_REQUESTED',
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+];
 
 type Found<T> = { service: EcsService; item: T } | undefined;
 
@@ -24,8 +33,22 @@ function lookUp<T>(ecs: EcsState, ref: string, pattern: RegExp, items: (s: EcsSe
   return service && item ? { service, item } : undefined;
 }
 
-const findDeployment = (ecs: EcsState, ref: string) => lookUp(ecs, ref, DEPLOYMENT_ARN, (s) => s.serviceDeployments, (d) => d.arn);
-const findRevision = (ecs: EcsState, ref: string) => lookUp(ecs, ref, REVISION_ARN, (s) => s.serviceRevisions, (r) => r.arn);
+const findDeployment = (ecs: EcsState, ref: string) =>
+  lookUp(
+    ecs,
+    ref,
+    DEPLOYMENT_ARN,
+    (s) => s.serviceDeployments,
+    (d) => d.arn,
+  );
+const findRevision = (ecs: EcsState, ref: string) =>
+  lookUp(
+    ecs,
+    ref,
+    REVISION_ARN,
+    (s) => s.serviceRevisions,
+    (r) => r.arn,
+  );
 
 function deploymentFor(ecs: EcsState, input: JsonInput) {
   const ref = requiredString(input, 'serviceDeploymentArn');
@@ -37,7 +60,8 @@ function deploymentFor(ecs: EcsState, input: JsonInput) {
 
 function arnList(input: JsonInput, member: string): string[] {
   const refs = input[member];
-  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('InvalidParameterException', `${member} must contain at least one ARN.`);
+  if (!Array.isArray(refs) || refs.length === 0)
+    throw new AwsError('InvalidParameterException', `${member} must contain at least one ARN.`);
   if (refs.length > 20) throw new AwsError('InvalidParameterException', `${member} can contain at most 20 ARNs.`);
   return refs.map(String);
 }
@@ -46,24 +70,37 @@ export function serviceDeploymentOperations(ecs: EcsState): Record<string, JsonO
   return {
     ListServiceDeployments: (input) => {
       const service = ecs.service(optionalString(input, 'cluster'), requiredString(input, 'service'));
-      const statuses = Array.isArray(input.status) ? input.status as string[] : [];
+      const statuses = Array.isArray(input.status) ? (input.status as string[]) : [];
       for (const status of statuses) {
-        if (!STATUSES.includes(status as ServiceDeploymentStatus)) throw new AwsError('InvalidParameterException', `Invalid service deployment status: ${status}`);
+        if (!STATUSES.includes(status as ServiceDeploymentStatus))
+          throw new AwsError('InvalidParameterException', `Invalid service deployment status: ${status}`);
       }
       const size = input.maxResults ?? 20;
       if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 100) {
         throw new AwsError('InvalidParameterException', 'maxResults must be between 1 and 100.');
       }
-      const after = typeof input.createdAt?.after === 'number' ? input.createdAt.after as number : -Infinity;
-      const before = typeof input.createdAt?.before === 'number' ? input.createdAt.before as number : Infinity;
-      const all = [...service.serviceDeployments].reverse().filter((d) => (statuses.length === 0 || statuses.includes(d.status))
-        && epochSeconds(d.createdAt) >= after && epochSeconds(d.createdAt) <= before);
+      const after = typeof input.createdAt?.after === 'number' ? (input.createdAt.after as number) : -Infinity;
+      const before = typeof input.createdAt?.before === 'number' ? (input.createdAt.before as number) : Infinity;
+      const all = [...service.serviceDeployments]
+        .reverse()
+        .filter(
+          (d) =>
+            (statuses.length === 0 || statuses.includes(d.status)) &&
+            epochSeconds(d.createdAt) >= after &&
+            epochSeconds(d.createdAt) <= before,
+        );
       const start = Number(optionalString(input, 'nextToken') ?? 0);
       return {
         serviceDeployments: all.slice(start, start + size).map((d) => ({
-          serviceDeploymentArn: d.arn, serviceArn: service.arn, clusterArn: service.cluster.arn,
-          startedAt: seconds(d.startedAt), createdAt: epochSeconds(d.createdAt), finishedAt: seconds(d.finishedAt),
-          targetServiceRevisionArn: d.targetRevisionArn, status: d.status, ...(d.statusReason ? { statusReason: d.statusReason } : {}),
+          serviceDeploymentArn: d.arn,
+          serviceArn: service.arn,
+          clusterArn: service.cluster.arn,
+          startedAt: seconds(d.startedAt),
+          createdAt: epochSeconds(d.createdAt),
+          finishedAt: seconds(d.finishedAt),
+          targetServiceRevisionArn: d.targetRevisionArn,
+          status: d.status,
+          ...(d.statusReason ? { statusReason: d.statusReason } : {}),
         })),
         ...(start + size < all.length ? { nextToken: String(start + size) } : {}),
       };
@@ -116,30 +153,59 @@ const seconds = (date: Date | undefined) => (date ? epochSeconds(date) : undefin
 function serviceDeploymentJson(service: EcsService, d: EcsServiceDeployment) {
   const greenUp = d.stepIndex > d.plan.findIndex((s) => s.stage === 'SCALE_UP') || d.status === 'SUCCESSFUL';
   const live = d.status === 'IN_PROGRESS';
-  const counts = (running: boolean) => ({ requestedTaskCount: service.desiredCount, runningTaskCount: running ? service.desiredCount : 0, pendingTaskCount: running ? 0 : service.desiredCount });
+  const counts = (running: boolean) => ({
+    requestedTaskCount: service.desiredCount,
+    runningTaskCount: running ? service.desiredCount : 0,
+    pendingTaskCount: running ? 0 : service.desiredCount,
+  });
   // The latest run of each configured hook at the current stage.
   const current = new Map(d.hooks.filter((h) => h.stage === d.lifecycleStage).map((h) => [h.configIndex, h]));
   return {
-    serviceDeploymentArn: d.arn, serviceArn: service.arn, clusterArn: service.cluster.arn,
-    createdAt: epochSeconds(d.createdAt), startedAt: seconds(d.startedAt), finishedAt: seconds(d.finishedAt),
-    stoppedAt: seconds(d.stoppedAt), updatedAt: epochSeconds(d.updatedAt),
-    sourceServiceRevisions: d.sourceRevisionArn ? [{
-      arn: d.sourceRevisionArn, ...counts(d.status !== 'SUCCESSFUL'),
-      requestedTestTrafficWeight: 100 - d.testWeight, requestedProductionTrafficWeight: 100 - d.productionWeight,
-    }] : [],
+    serviceDeploymentArn: d.arn,
+    serviceArn: service.arn,
+    clusterArn: service.cluster.arn,
+    createdAt: epochSeconds(d.createdAt),
+    startedAt: seconds(d.startedAt),
+    finishedAt: seconds(d.finishedAt),
+    stoppedAt: seconds(d.stoppedAt),
+    updatedAt: epochSeconds(d.updatedAt),
+    sourceServiceRevisions: d.sourceRevisionArn
+      ? [
+          {
+            arn: d.sourceRevisionArn,
+            ...counts(d.status !== 'SUCCESSFUL'),
+            requestedTestTrafficWeight: 100 - d.testWeight,
+            requestedProductionTrafficWeight: 100 - d.productionWeight,
+          },
+        ]
+      : [],
     targetServiceRevision: {
-      arn: d.targetRevisionArn, ...counts(greenUp && (live || d.status === 'SUCCESSFUL')),
-      requestedTestTrafficWeight: d.testWeight, requestedProductionTrafficWeight: d.productionWeight,
+      arn: d.targetRevisionArn,
+      ...counts(greenUp && (live || d.status === 'SUCCESSFUL')),
+      requestedTestTrafficWeight: d.testWeight,
+      requestedProductionTrafficWeight: d.productionWeight,
     },
     status: d.status,
     ...(d.statusReason ? { statusReason: d.statusReason } : {}),
     ...(d.lifecycleStage ? { lifecycleStage: d.lifecycleStage } : {}),
     lifecycleHookDetails: [...current.values()].map((h) => ({
-      hookId: h.hookId, targetType: h.targetType, ...(h.targetArn ? { targetArn: h.targetArn } : {}),
-      status: h.status, expiresAt: epochSeconds(h.expiresAt), timeoutAction: h.timeoutAction,
+      hookId: h.hookId,
+      targetType: h.targetType,
+      ...(h.targetArn ? { targetArn: h.targetArn } : {}),
+      status: h.status,
+      expiresAt: epochSeconds(h.expiresAt),
+      timeoutAction: h.timeoutAction,
     })),
     deploymentConfiguration: d.deploymentConfiguration,
-    ...(d.rollback ? { rollback: { reason: d.rollback.reason, startedAt: epochSeconds(d.rollback.startedAt), serviceRevisionArn: d.rollback.serviceRevisionArn } } : {}),
+    ...(d.rollback
+      ? {
+          rollback: {
+            reason: d.rollback.reason,
+            startedAt: epochSeconds(d.rollback.startedAt),
+            serviceRevisionArn: d.rollback.serviceRevisionArn,
+          },
+        }
+      : {}),
     deploymentCircuitBreaker: { status: 'DISABLED', failureCount: 0, threshold: 0 },
     alarms: { status: 'DISABLED' },
   };
@@ -148,7 +214,10 @@ function serviceDeploymentJson(service: EcsService, d: EcsServiceDeployment) {
 function serviceRevisionJson(ecs: EcsState, r: ServiceRevisionRecord) {
   const containers = ecs.findTaskDefinition(r.taskDefinition)?.containerDefinitions ?? [];
   return {
-    serviceRevisionArn: r.arn, serviceArn: r.serviceArn, clusterArn: r.clusterArn, taskDefinition: r.taskDefinition,
+    serviceRevisionArn: r.arn,
+    serviceArn: r.serviceArn,
+    clusterArn: r.clusterArn,
+    taskDefinition: r.taskDefinition,
     ...(r.launchType ? { launchType: r.launchType } : {}),
     loadBalancers: r.loadBalancers,
     containerImages: containers.map((c) => ({ containerName: c.name, image: c.image })),

@@ -2,7 +2,15 @@
 import { AwsError } from './aws-error.js';
 import { arn, EMULATED_USER_ARN, epochSeconds, nameFromArnOrName } from './aws-identity.js';
 import { serviceDeploymentOperations } from './ecs-deployments-handler.js';
-import type { CreateServiceInput, EcsCluster, EcsService, EcsState, RegisterTaskDefinitionInput, TaskDefinition, TaskSet } from './ecs-state.js';
+import type {
+  CreateServiceInput,
+  EcsCluster,
+  EcsService,
+  EcsState,
+  RegisterTaskDefinitionInput,
+  TaskDefinition,
+  TaskSet,
+} from './ecs-state.js';
 import { optionalString, requiredString } from './json-protocol.js';
 import type { JsonService } from './json-protocol.js';
 
@@ -17,7 +25,7 @@ export function ecsService(ecs: EcsState): JsonService {
       CreateCluster: (input) => ({ cluster: clusterJson(ecs, ecs.createCluster(optionalString(input, 'clusterName'))) }),
 
       DescribeClusters: (input) => {
-        const refs = Array.isArray(input.clusters) ? input.clusters as string[] : ['default'];
+        const refs = Array.isArray(input.clusters) ? (input.clusters as string[]) : ['default'];
         const clusters = [];
         const failures = [];
         for (const ref of refs) {
@@ -41,7 +49,11 @@ export function ecsService(ecs: EcsState): JsonService {
       ListTaskDefinitions: (input) => {
         const sort = optionalString(input, 'sort');
         if (sort && sort !== 'ASC' && sort !== 'DESC') throw new AwsError('InvalidParameterException', `Invalid sort order: ${sort}`);
-        const all = ecs.listTaskDefinitions({ familyPrefix: optionalString(input, 'familyPrefix'), status: optionalString(input, 'status'), sort: sort as 'ASC' | 'DESC' | undefined });
+        const all = ecs.listTaskDefinitions({
+          familyPrefix: optionalString(input, 'familyPrefix'),
+          status: optionalString(input, 'status'),
+          sort: sort as 'ASC' | 'DESC' | undefined,
+        });
         const start = Number(optionalString(input, 'nextToken') ?? 0);
         const size = typeof input.maxResults === 'number' ? input.maxResults : 100;
         const page = all.slice(start, start + size);
@@ -55,14 +67,18 @@ export function ecsService(ecs: EcsState): JsonService {
 
       DescribeServices: (input) => {
         const cluster = ecs.cluster(optionalString(input, 'cluster'));
-        const refs = Array.isArray(input.services) ? input.services as string[] : [];
+        const refs = Array.isArray(input.services) ? (input.services as string[]) : [];
         if (refs.length === 0) throw new AwsError('InvalidParameterException', 'Services cannot be empty.');
         const services = [];
         const failures = [];
         for (const ref of refs) {
           const service = ecs.findService(cluster.name, ref);
           if (service) services.push(serviceJson(service));
-          else failures.push({ arn: ref.startsWith('arn:') ? ref : cluster.arn.replace(':cluster/', ':service/') + `/${ref}`, reason: 'MISSING' });
+          else
+            failures.push({
+              arn: ref.startsWith('arn:') ? ref : cluster.arn.replace(':cluster/', ':service/') + `/${ref}`,
+              reason: 'MISSING',
+            });
         }
         return { services, failures };
       },
@@ -79,9 +95,12 @@ export function ecsService(ecs: EcsState): JsonService {
       DescribeTaskSets: (input) => {
         const service = ecs.service(requiredString(input, 'cluster'), requiredString(input, 'service'));
         if (service.deploymentController.type === 'ECS') {
-          throw new AwsError('InvalidParameterException', 'Amazon ECS does not support task set management on services configured to use the ECS deployment controller.');
+          throw new AwsError(
+            'InvalidParameterException',
+            'Amazon ECS does not support task set management on services configured to use the ECS deployment controller.',
+          );
         }
-        const refs = Array.isArray(input.taskSets) ? input.taskSets as string[] : undefined;
+        const refs = Array.isArray(input.taskSets) ? (input.taskSets as string[]) : undefined;
         if (!refs) return { taskSets: service.taskSets.map(taskSetJson), failures: [] };
         const taskSets = [];
         const failures = [];
@@ -118,7 +137,7 @@ function clusterJson(ecs: EcsState, cluster: EcsCluster) {
 
 export function taskDefinitionJson(taskDefinition: TaskDefinition) {
   const extra = Object.fromEntries(Object.entries(taskDefinition.extra).filter(([key]) => !REQUEST_ONLY_MEMBERS.includes(key)));
-  const requires = Array.isArray(extra.requiresCompatibilities) ? extra.requiresCompatibilities as string[] : [];
+  const requires = Array.isArray(extra.requiresCompatibilities) ? (extra.requiresCompatibilities as string[]) : [];
   return {
     ...extra,
     taskDefinitionArn: taskDefinition.arn,

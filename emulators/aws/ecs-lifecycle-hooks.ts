@@ -50,9 +50,7 @@ export function hookPayload(deployment: EcsServiceDeployment, serviceArn: string
   };
 }
 
-export type HookAnswer =
-  | { status: 'SUCCEEDED' | 'FAILED'; reason?: string }
-  | { status: 'IN_PROGRESS'; callBackSeconds: number };
+export type HookAnswer = { status: 'SUCCEEDED' | 'FAILED'; reason?: string } | { status: 'IN_PROGRESS'; callBackSeconds: number };
 
 /**
  * Reads a Lambda hook's answer. "If your function doesn't return a valid hookStatus, or if it
@@ -60,7 +58,7 @@ export type HookAnswer =
  */
 export function readHookAnswer(run: HookRun, answer: { result: unknown } | { error: string }): HookAnswer {
   if ('error' in answer) return { status: 'FAILED', reason: `The lifecycle hook ${run.hookId} function failed: ${answer.error}` };
-  const result = answer.result && typeof answer.result === 'object' ? answer.result as Record<string, unknown> : {};
+  const result = answer.result && typeof answer.result === 'object' ? (answer.result as Record<string, unknown>) : {};
   if (result.hookDetails !== undefined) run.hookDetails = structuredClone(result.hookDetails);
   switch (result.hookStatus) {
     case 'SUCCEEDED':

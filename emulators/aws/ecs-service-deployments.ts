@@ -22,13 +22,18 @@ export function buildPlan(config: DeploymentPlanConfig): PlanStep[] {
   const step = (stage: PlanStep['stage'], extra: Partial<PlanStep> = {}): PlanStep => ({ stage, bakeMinutes: 0, ...extra });
   if (config.strategy === 'ROLLING') return [step('SCALE_UP', { productionWeight: 100, testWeight: 100 }), step('CLEAN_UP')];
   return [
-    step('PRE_SCALE_UP'), step('SCALE_UP'), step('POST_SCALE_UP'),
-    step('TEST_TRAFFIC_SHIFT', { testWeight: 100 }), step('POST_TEST_TRAFFIC_SHIFT'),
+    step('PRE_SCALE_UP'),
+    step('SCALE_UP'),
+    step('POST_SCALE_UP'),
+    step('TEST_TRAFFIC_SHIFT', { testWeight: 100 }),
+    step('POST_TEST_TRAFFIC_SHIFT'),
     ...productionShifts(config).flatMap((shift) => [
       step('PRE_PRODUCTION_TRAFFIC_SHIFT'),
       step('PRODUCTION_TRAFFIC_SHIFT', { productionWeight: shift.weight, bakeMinutes: shift.bakeMinutes }),
     ]),
-    step('POST_PRODUCTION_TRAFFIC_SHIFT'), step('BAKE_TIME', { bakeMinutes: config.bakeTimeInMinutes }), step('CLEAN_UP'),
+    step('POST_PRODUCTION_TRAFFIC_SHIFT'),
+    step('BAKE_TIME', { bakeMinutes: config.bakeTimeInMinutes }),
+    step('CLEAN_UP'),
   ];
 }
 
@@ -36,20 +41,37 @@ export class EcsDeploymentRunner {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   #disposed = false;
 
-  constructor(private readonly region: string, private readonly timing: DeploymentTiming, private readonly lambda: LambdaFunctions) {}
+  constructor(
+    private readonly region: string,
+    private readonly timing: DeploymentTiming,
+    private readonly lambda: LambdaFunctions,
+  ) {}
 
   /** A new service revision and a service deployment to it; rolling ones finish at once, as before. */
   start(service: EcsService, taskDefinitionArn: string, raw: Record<string, unknown>, config: DeploymentPlanConfig): EcsServiceDeployment {
     const revision = this.#revision(service, taskDefinitionArn);
-    const source = service.serviceDeployments.length ? service.serviceRevisions.find((r) => r.taskDefinition === service.taskDefinition) : undefined;
+    const source = service.serviceDeployments.length
+      ? service.serviceRevisions.find((r) => r.taskDefinition === service.taskDefinition)
+      : undefined;
     const now = new Date();
     const id = Array.from({ length: 21 }, () => ID_CHARS[randomInt(ID_CHARS.length)]).join('');
     const deployment: EcsServiceDeployment = {
       arn: arn(this.region, 'ecs', `service-deployment/${service.cluster.name}/${service.name}/${id}`),
-      createdAt: now, startedAt: now, updatedAt: now,
-      sourceRevisionArn: source?.arn, targetRevisionArn: revision.arn,
-      status: 'IN_PROGRESS', deploymentConfiguration: structuredClone(raw), config,
-      plan: buildPlan(config), stepIndex: -1, productionWeight: 0, testWeight: 0, trafficHistory: [], hooks: [], pending: {},
+      createdAt: now,
+      startedAt: now,
+      updatedAt: now,
+      sourceRevisionArn: source?.arn,
+      targetRevisionArn: revision.arn,
+      status: 'IN_PROGRESS',
+      deploymentConfiguration: structuredClone(raw),
+      config,
+      plan: buildPlan(config),
+      stepIndex: -1,
+      productionWeight: 0,
+      testWeight: 0,
+      trafficHistory: [],
+      hooks: [],
+      pending: {},
     };
     service.serviceDeployments.push(deployment);
     // DescribeServices names the task definition being deployed at once, as ECS does.
@@ -65,7 +87,11 @@ export class EcsDeploymentRunner {
       throw new AwsError('InvalidParameterException', `The service deployment ${deployment.arn} is ${deployment.status}, not IN_PROGRESS.`);
     }
     const run = deployment.hooks.find((h) => h.hookId === hookId);
-    if (!run) throw new AwsError('InvalidParameterException', `The lifecycle hook ${hookId} does not belong to service deployment ${deployment.arn}.`);
+    if (!run)
+      throw new AwsError(
+        'InvalidParameterException',
+        `The lifecycle hook ${hookId} does not belong to service deployment ${deployment.arn}.`,
+      );
     if (run.status !== 'AWAITING_ACTION') {
       throw new AwsError('InvalidParameterException', `The lifecycle hook ${hookId} is ${run.status}, not AWAITING_ACTION.`);
     }
@@ -85,7 +111,12 @@ export class EcsDeploymentRunner {
       throw new AwsError('ConflictException', `The service deployment ${deployment.arn} is ${deployment.status} and cannot be stopped.`);
     }
     deployment.status = stopType === 'ABORT' ? 'STOP_REQUESTED' : 'ROLLBACK_REQUESTED';
-    this.#rollBack(service, deployment, `Stopped by StopServiceDeployment (${stopType}).`, stopType === 'ABORT' ? 'STOPPED' : 'ROLLBACK_SUCCESSFUL');
+    this.#rollBack(
+      service,
+      deployment,
+      `Stopped by StopServiceDeployment (${stopType}).`,
+      stopType === 'ABORT' ? 'STOPPED' : 'ROLLBACK_SUCCESSFUL',
+    );
   }
 
   /** After a restart from a snapshot: re-arms every pending timer at the time it was due. */
@@ -108,13 +139,19 @@ export class EcsDeploymentRunner {
 
   #run(service: EcsService, deployment: EcsServiceDeployment, step: EcsDeploymentStep): void {
     switch (step.kind) {
-      case 'enter': this.#enter(service, deployment, step.index); break;
+      case 'enter':
+        this.#enter(service, deployment, step.index);
+        break;
       case 'leave':
         if (step.index === deployment.plan.length - 1) this.#succeed(service, deployment);
         else this.#enter(service, deployment, step.index + 1);
         break;
-      case 'invokeHook': void this.#invoke(service, deployment, step.hookId); break;
-      case 'hookTimeout': this.#timeOut(service, deployment, step.hookId); break;
+      case 'invokeHook':
+        void this.#invoke(service, deployment, step.hookId);
+        break;
+      case 'hookTimeout':
+        this.#timeOut(service, deployment, step.hookId);
+        break;
       case 'finishRollback': {
         const now = new Date();
         deployment.status = deployment.endStatus ?? 'ROLLBACK_SUCCESSFUL';
@@ -135,8 +172,15 @@ export class EcsDeploymentRunner {
     this.#record(deployment);
     const runs = startHookRuns(deployment, step.stage, Date.now(), this.timing.minuteMs);
     for (const run of runs) {
-      this.#schedule(service, deployment, `timeout:${run.hookId}`, { kind: 'hookTimeout', hookId: run.hookId }, run.expiresAt.getTime() - Date.now());
-      if (run.targetType === 'AWS_LAMBDA') this.#schedule(service, deployment, `invoke:${run.hookId}`, { kind: 'invokeHook', hookId: run.hookId }, 0);
+      this.#schedule(
+        service,
+        deployment,
+        `timeout:${run.hookId}`,
+        { kind: 'hookTimeout', hookId: run.hookId },
+        run.expiresAt.getTime() - Date.now(),
+      );
+      if (run.targetType === 'AWS_LAMBDA')
+        this.#schedule(service, deployment, `invoke:${run.hookId}`, { kind: 'invokeHook', hookId: run.hookId }, 0);
     }
     if (runs.length === 0) this.#hookDone(service, deployment);
   }
@@ -145,8 +189,13 @@ export class EcsDeploymentRunner {
   #hookDone(service: EcsService, deployment: EcsServiceDeployment): void {
     if (openHookRuns(deployment, deployment.lifecycleStage).length > 0) return;
     const step = deployment.plan[deployment.stepIndex]!;
-    this.#schedule(service, deployment, 'main', { kind: 'leave', index: deployment.stepIndex },
-      this.timing.stepMs + step.bakeMinutes * this.timing.minuteMs);
+    this.#schedule(
+      service,
+      deployment,
+      'main',
+      { kind: 'leave', index: deployment.stepIndex },
+      this.timing.stepMs + step.bakeMinutes * this.timing.minuteMs,
+    );
   }
 
   async #invoke(service: EcsService, deployment: EcsServiceDeployment, hookId: string): Promise<void> {
@@ -159,7 +208,13 @@ export class EcsDeploymentRunner {
       ? readHookAnswer(run, invocation)
       : { status: 'FAILED' as const, reason: `The lifecycle hook ${hookId} could not invoke ${run.targetArn}: ${invocation.reason}` };
     if (answer.status === 'IN_PROGRESS') {
-      this.#schedule(service, deployment, `invoke:${hookId}`, { kind: 'invokeHook', hookId }, answer.callBackSeconds * this.timing.minuteMs / 60);
+      this.#schedule(
+        service,
+        deployment,
+        `invoke:${hookId}`,
+        { kind: 'invokeHook', hookId },
+        (answer.callBackSeconds * this.timing.minuteMs) / 60,
+      );
       return;
     }
     this.#clear(deployment, `timeout:${hookId}`);
@@ -178,7 +233,12 @@ export class EcsDeploymentRunner {
     else this.#rollBack(service, deployment, `The lifecycle hook ${hookId} at ${run.stage} timed out; its timeout action is ROLLBACK.`);
   }
 
-  #rollBack(service: EcsService, deployment: EcsServiceDeployment, reason: string, endStatus: 'STOPPED' | 'ROLLBACK_SUCCESSFUL' = 'ROLLBACK_SUCCESSFUL'): void {
+  #rollBack(
+    service: EcsService,
+    deployment: EcsServiceDeployment,
+    reason: string,
+    endStatus: 'STOPPED' | 'ROLLBACK_SUCCESSFUL' = 'ROLLBACK_SUCCESSFUL',
+  ): void {
     for (const key of Object.keys(deployment.pending)) this.#clear(deployment, key);
     for (const run of deployment.hooks) if (run.status === 'AWAITING_ACTION' || run.status === 'IN_PROGRESS') run.status = 'FAILED';
     const now = new Date();
@@ -203,25 +263,49 @@ export class EcsDeploymentRunner {
     deployment.finishedAt = deployment.updatedAt = now;
     if (deployment.trafficHistory.at(-1)?.productionWeight !== 100) this.#record(deployment);
     service.taskDefinition = revision.taskDefinition;
-    service.deployments = [{ id: `ecs-svc/${digits(19)}`, status: 'PRIMARY', taskDefinition: revision.taskDefinition, desiredCount: service.desiredCount, createdAt: now, updatedAt: now }];
+    service.deployments = [
+      {
+        id: `ecs-svc/${digits(19)}`,
+        status: 'PRIMARY',
+        taskDefinition: revision.taskDefinition,
+        desiredCount: service.desiredCount,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ];
   }
 
   #record(deployment: EcsServiceDeployment): void {
     deployment.updatedAt = new Date();
-    deployment.trafficHistory.push({ at: deployment.updatedAt, stage: deployment.lifecycleStage ?? 'SCALE_UP', productionWeight: deployment.productionWeight, testWeight: deployment.testWeight });
+    deployment.trafficHistory.push({
+      at: deployment.updatedAt,
+      stage: deployment.lifecycleStage ?? 'SCALE_UP',
+      productionWeight: deployment.productionWeight,
+      testWeight: deployment.testWeight,
+    });
   }
 
   #revision(service: EcsService, taskDefinitionArn: string): ServiceRevisionRecord {
     const revision: ServiceRevisionRecord = {
       arn: arn(this.region, 'ecs', `service-revision/${service.cluster.name}/${service.name}/${digits(19)}`),
-      serviceArn: service.arn, clusterArn: service.cluster.arn, taskDefinition: taskDefinitionArn,
-      launchType: service.launchType, loadBalancers: structuredClone(service.loadBalancers), createdAt: new Date(),
+      serviceArn: service.arn,
+      clusterArn: service.cluster.arn,
+      taskDefinition: taskDefinitionArn,
+      launchType: service.launchType,
+      loadBalancers: structuredClone(service.loadBalancers),
+      createdAt: new Date(),
     };
     service.serviceRevisions.push(revision);
     return revision;
   }
 
-  #schedule(service: EcsService, deployment: EcsServiceDeployment, key: string, step: EcsDeploymentStep, delayMs = this.timing.stepMs): void {
+  #schedule(
+    service: EcsService,
+    deployment: EcsServiceDeployment,
+    key: string,
+    step: EcsDeploymentStep,
+    delayMs = this.timing.stepMs,
+  ): void {
     this.#clear(deployment, key);
     if (this.#disposed) return;
     deployment.pending[key] = { step, dueAt: Date.now() + delayMs };

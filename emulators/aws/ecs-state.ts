@@ -44,7 +44,12 @@ export interface LoadBalancer {
   containerName?: string;
   containerPort?: number;
   /** ECS-native blue/green: the alternate target group and listener rules ECS shifts between. */
-  advancedConfiguration?: { alternateTargetGroupArn?: string; productionListenerRule?: string; testListenerRule?: string; roleArn?: string };
+  advancedConfiguration?: {
+    alternateTargetGroupArn?: string;
+    productionListenerRule?: string;
+    testListenerRule?: string;
+    roleArn?: string;
+  };
 }
 
 export interface TaskSet {
@@ -124,7 +129,12 @@ export class EcsState {
   /** Runs the service deployments of ECS-controller services (stages, traffic shifts, hooks). */
   readonly runner: EcsDeploymentRunner;
 
-  constructor(readonly region: string, readonly counters: AwsCounters, timing: DeploymentTiming, lambda: LambdaFunctions) {
+  constructor(
+    readonly region: string,
+    readonly counters: AwsCounters,
+    timing: DeploymentTiming,
+    lambda: LambdaFunctions,
+  ) {
     this.runner = new EcsDeploymentRunner(region, timing, lambda);
   }
 
@@ -191,15 +201,24 @@ export class EcsState {
   /** `familyPrefix` is, despite its name, the full family name (AWS API reference; moto agrees). */
   listTaskDefinitions(options: { familyPrefix?: string; status?: string; sort?: 'ASC' | 'DESC' } = {}): TaskDefinition[] {
     const status = options.status ?? 'ACTIVE';
-    const all = [...this.taskDefinitions.values()].flat()
+    const all = [...this.taskDefinitions.values()]
+      .flat()
       .filter((t) => t.status === status && (!options.familyPrefix || t.family === options.familyPrefix))
       .sort((a, b) => a.family.localeCompare(b.family) || a.revision - b.revision);
     return options.sort === 'DESC' ? all.reverse() : all;
   }
 
   createService(input: CreateServiceInput): EcsService {
-    const { cluster: clusterRef, serviceName, taskDefinition: taskDefinitionRef, desiredCount, deploymentController,
-      loadBalancers, launchType, ...extra } = input;
+    const {
+      cluster: clusterRef,
+      serviceName,
+      taskDefinition: taskDefinitionRef,
+      desiredCount,
+      deploymentController,
+      loadBalancers,
+      launchType,
+      ...extra
+    } = input;
     const cluster = this.cluster(clusterRef);
     const key = `${cluster.name}/${serviceName}`;
     if (this.services.has(key)) {
@@ -234,7 +253,12 @@ export class EcsState {
       this.#settleTaskSet(primary);
       service.taskSets.push(primary);
     } else if (taskDefinition && controller === 'ECS') {
-      this.runner.start(service, taskDefinition.arn, structuredClone((extra.deploymentConfiguration ?? {}) as Record<string, unknown>), plan);
+      this.runner.start(
+        service,
+        taskDefinition.arn,
+        structuredClone((extra.deploymentConfiguration ?? {}) as Record<string, unknown>),
+        plan,
+      );
     }
     this.services.set(key, service);
     return service;
@@ -251,24 +275,38 @@ export class EcsState {
     return service;
   }
 
-  updateService(clusterRef: string | undefined, serviceRef: string, changes: { taskDefinition?: string; desiredCount?: number; deploymentConfiguration?: unknown }): EcsService {
+  updateService(
+    clusterRef: string | undefined,
+    serviceRef: string,
+    changes: { taskDefinition?: string; desiredCount?: number; deploymentConfiguration?: unknown },
+  ): EcsService {
     const service = this.service(clusterRef, serviceRef);
     const raw = changes.deploymentConfiguration ?? service.extra.deploymentConfiguration ?? {};
     // Checked before anything changes, so a refused configuration starts nothing.
     const plan = parseDeploymentPlan(raw, service);
-    if (changes.deploymentConfiguration !== undefined) service.extra.deploymentConfiguration = structuredClone(changes.deploymentConfiguration);
+    if (changes.deploymentConfiguration !== undefined)
+      service.extra.deploymentConfiguration = structuredClone(changes.deploymentConfiguration);
     if (changes.taskDefinition !== undefined) {
       const taskDefinition = this.#taskDefinitionForService(changes.taskDefinition);
       if (taskDefinition.arn !== service.taskDefinition) {
         if (service.deploymentController.type === 'CODE_DEPLOY') {
-          throw new AwsError('InvalidParameterException', 'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.');
+          throw new AwsError(
+            'InvalidParameterException',
+            'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+          );
         }
         if (service.deploymentController.type === 'EXTERNAL') {
-          throw new AwsError('InvalidParameterException', 'Unable to update task definition on services with a EXTERNAL deployment controller. Use task sets instead.');
+          throw new AwsError(
+            'InvalidParameterException',
+            'Unable to update task definition on services with a EXTERNAL deployment controller. Use task sets instead.',
+          );
         }
         const active = service.serviceDeployments.find((d) => !FINISHED_STATUSES.has(d.status));
         if (active) {
-          throw new AwsError('InvalidParameterException', `The service has a service deployment in progress (${active.arn}); stop it or wait for it to finish.`);
+          throw new AwsError(
+            'InvalidParameterException',
+            `The service has a service deployment in progress (${active.arn}); stop it or wait for it to finish.`,
+          );
         }
         // A rolling update finishes at once; blue/green, canary and linear run on the runner's timers.
         this.runner.start(service, taskDefinition.arn, structuredClone(raw as Record<string, unknown>), plan);
@@ -382,7 +420,10 @@ export class EcsState {
         taskSets: s.taskSets.map((t) => ({ id: t.id, status: t.status, taskDefinition: t.taskDefinition, runningCount: t.runningCount })),
         // Traffic over time, which DescribeServiceDeployments shows only as a snapshot.
         serviceDeployments: s.serviceDeployments.map((d) => ({
-          arn: d.arn, status: d.status, strategy: d.config.strategy, lifecycleStage: d.lifecycleStage,
+          arn: d.arn,
+          status: d.status,
+          strategy: d.config.strategy,
+          lifecycleStage: d.lifecycleStage,
           trafficHistory: d.trafficHistory.map((p) => ({ ...p, at: p.at.toISOString() })),
         })),
       })),

@@ -74,8 +74,10 @@ export class AwsEmulatorState {
       ecr: this.ecr.repositories,
       ecs: { clusters: this.ecs.clusters, taskDefinitions: this.ecs.taskDefinitions, services: this.ecs.services },
       codedeploy: {
-        applications: this.codedeploy.applications, groups: this.codedeploy.groups,
-        deployments: this.codedeploy.deployments, hookExecutions: this.codedeploy.runner.hookExecutions,
+        applications: this.codedeploy.applications,
+        groups: this.codedeploy.groups,
+        deployments: this.codedeploy.deployments,
+        hookExecutions: this.codedeploy.runner.hookExecutions,
         deploymentConfigs: this.codedeploy.configs.custom,
       },
       counters: this.counters.toJSON(),
@@ -86,8 +88,12 @@ export class AwsEmulatorState {
 
   /** Takes over saved state (into a fresh emulator) and resumes its deployments where they were. */
   importData(data: AwsEmulatorData): void {
-    if (data.version !== 1 || data.region !== this.region) throw new Error(`AWS emulator state of version ${data.version} in ${data.region} cannot be restored here`);
-    const refill = <K, V>(target: Map<K, V>, source: Map<K, V>) => { target.clear(); for (const [k, v] of source) target.set(k, v); };
+    if (data.version !== 1 || data.region !== this.region)
+      throw new Error(`AWS emulator state of version ${data.version} in ${data.region} cannot be restored here`);
+    const refill = <K, V>(target: Map<K, V>, source: Map<K, V>) => {
+      target.clear();
+      for (const [k, v] of source) target.set(k, v);
+    };
     refill(this.ecr.repositories, data.ecr);
     refill(this.ecs.clusters, data.ecs.clusters);
     refill(this.ecs.taskDefinitions, data.ecs.taskDefinitions);

@@ -23,7 +23,12 @@ export interface JsonService {
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-export async function handleJsonRequest(c: Context, state: AwsEmulatorState, service: JsonService, operationName: string): Promise<Response> {
+export async function handleJsonRequest(
+  c: Context,
+  state: AwsEmulatorState,
+  service: JsonService,
+  operationName: string,
+): Promise<Response> {
   try {
     // AWS authenticates the caller before it looks at the operation.
     const caller = checkCaller(state.credentials, c.req.header('authorization'), c.req.header('x-amz-security-token'), state.sessions);
@@ -33,7 +38,10 @@ export async function handleJsonRequest(c: Context, state: AwsEmulatorState, ser
     const input = await readJsonBody(c);
     return respond(200, operation(input) ?? {});
   } catch (error) {
-    const awsError = error instanceof AwsError ? error : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
+    const awsError =
+      error instanceof AwsError
+        ? error
+        : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
     if (!(error instanceof AwsError)) console.error('[aws-emulator]', error);
     return jsonErrorResponse(awsError);
   }

@@ -13,28 +13,25 @@ export type EcsLambdaHandler = (event: EcsHookPayload) => unknown;
 type AnyHandler = (event: LifecycleHookEvent | EcsHookPayload) => unknown;
 
 /** A synchronous (RequestResponse) invocation: the function's result, or why it failed. */
-export type SyncInvocation =
-  | { invoked: true; result: unknown }
-  | { invoked: true; error: string }
-  | { invoked: false; reason: string };
+export type SyncInvocation = { invoked: true; result: unknown } | { invoked: true; error: string } | { invoked: false; reason: string };
 
 /** Lambda's FunctionName pattern (Invoke), with the name and qualifier captured. */
-const FUNCTION_IDENTIFIER = /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
+const FUNCTION_IDENTIFIER =
+  /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
 
-export type Invocation =
-  | { invoked: true; arn: string }
-  | { invoked: false; reason: string };
+export type Invocation = { invoked: true; arn: string } | { invoked: false; reason: string };
 
-type Resolution =
-  | { found: true; name: string; arn: string; handler: AnyHandler }
-  | { found: false; reason: string };
+type Resolution = { found: true; name: string; arn: string; handler: AnyHandler } | { found: false; reason: string };
 
 export class LambdaFunctions {
   readonly #functions = new Map<string, AnyHandler>();
   /** Invocations per function name, so tests can see which hooks CodeDeploy actually ran. */
   readonly invocations = new Map<string, number>();
 
-  constructor(private readonly region: string, private readonly accountId: string) {}
+  constructor(
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
 
   /**
    * Asynchronous invocations that were in flight when a sandbox stopped, waiting for the code of
@@ -56,7 +53,9 @@ export class LambdaFunctions {
 
   /** Retries an invocation lost with its process: now if the function is there, else once it is registered. */
   retryAsync(identifier: string, event: LifecycleHookEvent): void {
-    const retry = () => { this.invokeAsync(identifier, event); };
+    const retry = () => {
+      this.invokeAsync(identifier, event);
+    };
     const name = FUNCTION_IDENTIFIER.exec(identifier)?.[4];
     if (!name || this.#functions.has(name)) {
       retry();
@@ -83,7 +82,9 @@ export class LambdaFunctions {
     const { name, arn, handler } = resolution;
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
     setImmediate(() => {
-      void Promise.resolve().then(() => handler(event)).catch(() => undefined);
+      void Promise.resolve()
+        .then(() => handler(event))
+        .catch(() => undefined);
     });
     return { invoked: true, arn };
   }
@@ -103,13 +104,17 @@ export class LambdaFunctions {
   /** Finds the function as Lambda's Invoke would, or says why there is none. */
   #resolve(identifier: string): Resolution {
     const match = FUNCTION_IDENTIFIER.exec(identifier);
-    if (!match || identifier.length > 170) return { found: false, reason: `InvalidParameterValueException: ${identifier} is not a valid function name or ARN` };
+    if (!match || identifier.length > 170)
+      return { found: false, reason: `InvalidParameterValueException: ${identifier} is not a valid function name or ARN` };
     const [, region, arnAccount, partialAccount, name, qualifier] = match;
     const account = arnAccount ?? partialAccount;
     const handler = this.#functions.get(name!);
     // A function lives in one region and account: an ARN pointing elsewhere names another function.
     if ((region && region !== this.region) || (account && account !== this.accountId) || !handler) {
-      return { found: false, reason: `ResourceNotFoundException: Function not found: ${region || account ? identifier : this.arnOf(name!)}` };
+      return {
+        found: false,
+        reason: `ResourceNotFoundException: Function not found: ${region || account ? identifier : this.arnOf(name!)}`,
+      };
     }
     if (qualifier && qualifier !== '$LATEST') {
       return { found: false, reason: `ResourceNotFoundException: Function not found: ${this.arnOf(name!)}:${qualifier}` };

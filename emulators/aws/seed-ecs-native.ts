@@ -22,8 +22,13 @@ export function seedEcsNativeService(state: AwsEmulatorState, options: EcsNative
   state.ecs.createCluster(cluster);
   const taskDefinition = state.ecs.registerTaskDefinition({
     family: service,
-    containerDefinitions: [{ name: containerName, image: options.image, essential: true, portMappings: [{ containerPort, protocol: 'tcp' }] }],
-    networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
+    containerDefinitions: [
+      { name: containerName, image: options.image, essential: true, portMappings: [{ containerPort, protocol: 'tcp' }] },
+    ],
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
   });
   const created = state.ecs.createService({
     cluster,
@@ -32,17 +37,19 @@ export function seedEcsNativeService(state: AwsEmulatorState, options: EcsNative
     desiredCount: options.desiredCount ?? 2,
     launchType: 'FARGATE',
     deploymentController: { type: 'ECS' },
-    loadBalancers: [{
-      targetGroupArn: elb(`targetgroup/${service}-blue/0123456789abcdef`),
-      containerName,
-      containerPort,
-      advancedConfiguration: {
-        alternateTargetGroupArn: elb(`targetgroup/${service}-green/fedcba9876543210`),
-        productionListenerRule: elb(`listener-rule/app/${service}/0123456789abcdef/prod/1111111111111111`),
-        testListenerRule: elb(`listener-rule/app/${service}/0123456789abcdef/test/2222222222222222`),
-        roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsInfrastructureRoleForLoadBalancers`,
+    loadBalancers: [
+      {
+        targetGroupArn: elb(`targetgroup/${service}-blue/0123456789abcdef`),
+        containerName,
+        containerPort,
+        advancedConfiguration: {
+          alternateTargetGroupArn: elb(`targetgroup/${service}-green/fedcba9876543210`),
+          productionListenerRule: elb(`listener-rule/app/${service}/0123456789abcdef/prod/1111111111111111`),
+          testListenerRule: elb(`listener-rule/app/${service}/0123456789abcdef/test/2222222222222222`),
+          roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecsInfrastructureRoleForLoadBalancers`,
+        },
       },
-    }],
+    ],
     ...(options.deploymentConfiguration ? { deploymentConfiguration: options.deploymentConfiguration } : {}),
   });
   return { serviceArn: created.arn, clusterArn: created.cluster.arn, taskDefinitionArn: taskDefinition.arn };

@@ -38,12 +38,14 @@ export function seed(state: AwsEmulatorState, options: AwsSeedOptions): AwsSeedR
   state.ecs.createCluster(cluster);
   const taskDefinition = state.ecs.registerTaskDefinition({
     family: service,
-    containerDefinitions: [{
-      name: containerName,
-      image: state.ecr.imageUri(repository, initialTag),
-      essential: true,
-      portMappings: [{ containerPort, hostPort: containerPort, protocol: 'tcp' }],
-    }],
+    containerDefinitions: [
+      {
+        name: containerName,
+        image: state.ecr.imageUri(repository, initialTag),
+        essential: true,
+        portMappings: [{ containerPort, hostPort: containerPort, protocol: 'tcp' }],
+      },
+    ],
     networkMode: 'awsvpc',
     requiresCompatibilities: ['FARGATE'],
     cpu: '256',
@@ -58,7 +60,13 @@ export function seed(state: AwsEmulatorState, options: AwsSeedOptions): AwsSeedR
     desiredCount: options.desiredCount ?? 2,
     launchType: 'FARGATE',
     deploymentController: { type: 'CODE_DEPLOY' },
-    loadBalancers: [{ targetGroupArn: `arn:aws:elasticloadbalancing:${state.region}:${ACCOUNT_ID}:targetgroup/${targetGroup('blue')}/0123456789abcdef`, containerName, containerPort }],
+    loadBalancers: [
+      {
+        targetGroupArn: `arn:aws:elasticloadbalancing:${state.region}:${ACCOUNT_ID}:targetgroup/${targetGroup('blue')}/0123456789abcdef`,
+        containerName,
+        containerPort,
+      },
+    ],
   });
   state.codedeploy.createApplication(application, 'ECS');
   state.codedeploy.createDeploymentGroup({
@@ -72,11 +80,13 @@ export function seed(state: AwsEmulatorState, options: AwsSeedOptions): AwsSeedR
       terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 0 },
     },
     loadBalancerInfo: {
-      targetGroupPairInfoList: [{
-        targetGroups: [{ name: targetGroup('blue') }, { name: targetGroup('green') }],
-        prodTrafficRoute: { listenerArns: [`arn:aws:elasticloadbalancing:${state.region}:${ACCOUNT_ID}:listener/app/${service}/prod`] },
-        testTrafficRoute: { listenerArns: [`arn:aws:elasticloadbalancing:${state.region}:${ACCOUNT_ID}:listener/app/${service}/test`] },
-      }],
+      targetGroupPairInfoList: [
+        {
+          targetGroups: [{ name: targetGroup('blue') }, { name: targetGroup('green') }],
+          prodTrafficRoute: { listenerArns: [`arn:aws:elasticloadbalancing:${state.region}:${ACCOUNT_ID}:listener/app/${service}/prod`] },
+          testTrafficRoute: { listenerArns: [`arn:aws:elasticloadbalancing:${state.region}:${ACCOUNT_ID}:listener/app/${service}/test`] },
+        },
+      ],
     },
     ecsServices: [{ clusterName: cluster, serviceName: service }],
     autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] },

@@ -52,7 +52,9 @@ export function createAwsEmulatorApp(state: AwsEmulatorState, probeLatencyMs = 2
       const dot = target.lastIndexOf('.');
       const service = byPrefix.get(target.slice(0, dot));
       if (!service) {
-        return c.json({ __type: 'UnknownOperationException', message: `No emulated service for target ${target}` }, 400, { 'x-amzn-errortype': 'UnknownOperationException' });
+        return c.json({ __type: 'UnknownOperationException', message: `No emulated service for target ${target}` }, 400, {
+          'x-amzn-errortype': 'UnknownOperationException',
+        });
       }
       return handleJsonRequest(c, state, service, target.slice(dot + 1));
     }

@@ -14,7 +14,10 @@ export interface EmulatedRole {
 }
 
 /** The role the sandbox seeds: what a team's deploy role looks like (ExternalId required). */
-export const SANDBOX_DEPLOY_ROLE = { name: 'switchyard-deploy', externalId: 'switchyard-sandbox-external-id' } as const satisfies EmulatedRole;
+export const SANDBOX_DEPLOY_ROLE = {
+  name: 'switchyard-deploy',
+  externalId: 'switchyard-sandbox-external-id',
+} as const satisfies EmulatedRole;
 
 export const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT_ID}:role/${name}`;
 
@@ -37,7 +40,10 @@ export class RoleSessions {
   private readonly roles = new Map<string, EmulatedRole & { roleId: string }>();
   private readonly sessions = new Map<string, RoleSession>();
 
-  constructor(roles: EmulatedRole[], readonly now: () => Date) {
+  constructor(
+    roles: EmulatedRole[],
+    readonly now: () => Date,
+  ) {
     for (const role of roles) this.addRole(role);
   }
 

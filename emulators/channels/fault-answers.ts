@@ -49,7 +49,13 @@ const isInstagram = (request: Request) => new URL(request.url).pathname.startsWi
 /** Graph's error body, as instagram-app.ts answers its own errors. */
 function graphError(status: number, spec: { message: string; code: number }): Response {
   return json(status, {
-    error: { message: spec.message, type: 'OAuthException', code: spec.code, is_transient: true, fbtrace_id: randomUUID().replace(/-/g, '').slice(0, 22) },
+    error: {
+      message: spec.message,
+      type: 'OAuthException',
+      code: spec.code,
+      is_transient: true,
+      fbtrace_id: randomUUID().replace(/-/g, '').slice(0, 22),
+    },
   });
 }
 

@@ -49,7 +49,11 @@ export function createInstagramApp(state: InstagramEmulatorState): Hono<Env> {
     const imageUrl = params.image_url;
     if (!imageUrl) return graphError(c, 400, { message: '(#100) The parameter image_url is required', code: 100 });
     if (!URL.canParse(imageUrl)) {
-      return graphError(c, 400, { message: 'Media download has failed. The media URI doesn\'t meet our requirements.', code: 9004, subcode: 2207052 });
+      return graphError(c, 400, {
+        message: "Media download has failed. The media URI doesn't meet our requirements.",
+        code: 9004,
+        subcode: 2207052,
+      });
     }
     // Test value in the caption, like #fail: `#processing-1500` keeps the container IN_PROGRESS 1.5 s.
     const processing = /#processing-(\d+)(?![\w-])/.exec(params.caption ?? '')?.[1];
@@ -82,10 +86,18 @@ export function createInstagramApp(state: InstagramEmulatorState): Hono<Env> {
       return graphError(c, 400, { message: '(#100) Invalid parameter (sandbox test value #reject)', code: 100 });
     }
     if (fault === 'fail') {
-      return graphError(c, 500, { message: 'An unexpected error has occurred. Please retry your request later. (sandbox test value)', code: 2, transient: true });
+      return graphError(c, 500, {
+        message: 'An unexpected error has occurred. Please retry your request later. (sandbox test value)',
+        code: 2,
+        transient: true,
+      });
     }
     if (state.quotaUsage() >= state.quotaTotal) {
-      return graphError(c, 400, { message: 'Application request limit reached: the maximum number of posts per 24 hours has been published', code: 9, subcode: 2207042 });
+      return graphError(c, 400, {
+        message: 'Application request limit reached: the maximum number of posts per 24 hours has been published',
+        code: 9,
+        subcode: 2207042,
+      });
     }
     return c.json({ id: state.publish(container).id });
   });
@@ -108,7 +120,11 @@ export function createInstagramApp(state: InstagramEmulatorState): Hono<Env> {
       if (bad) return nonexistingField(c, bad, 'IGMedia');
       const origin = new URL(c.req.url).origin;
       const values: Record<string, unknown> = {
-        id, caption: media.caption, media_type: 'IMAGE', media_url: media.imageUrl, timestamp: media.timestamp,
+        id,
+        caption: media.caption,
+        media_type: 'IMAGE',
+        media_url: media.imageUrl,
+        timestamp: media.timestamp,
         permalink: `${origin}/instagram/p/${media.shortcode}/`,
       };
       return c.json(pick(values, fields));
@@ -124,18 +140,27 @@ function publishRefusal(state: InstagramEmulatorState, container: MediaContainer
   const status = state.statusOf(container);
   if (status === 'FINISHED') return undefined;
   if (status === 'IN_PROGRESS') {
-    return { message: 'Media ID is not available: the media is not ready for publishing, please wait for a moment', code: 9007, subcode: 2207027 };
+    return {
+      message: 'Media ID is not available: the media is not ready for publishing, please wait for a moment',
+      code: 9007,
+      subcode: 2207027,
+    };
   }
   return { message: `The media container is ${status} and cannot be published`, code: 9007 };
 }
 
 function statusText(status: string): string {
   switch (status) {
-    case 'IN_PROGRESS': return 'In Progress: Media is still being processed.';
-    case 'FINISHED': return 'Finished: Media has been uploaded and it is ready to be published.';
-    case 'PUBLISHED': return 'Published: Media has been published.';
-    case 'EXPIRED': return 'Expired: The container was not published within 24 hours.';
-    default: return 'Error: Media upload has failed (sandbox test value #container-error).';
+    case 'IN_PROGRESS':
+      return 'In Progress: Media is still being processed.';
+    case 'FINISHED':
+      return 'Finished: Media has been uploaded and it is ready to be published.';
+    case 'PUBLISHED':
+      return 'Published: Media has been published.';
+    case 'EXPIRED':
+      return 'Expired: The container was not published within 24 hours.';
+    default:
+      return 'Error: Media upload has failed (sandbox test value #container-error).';
   }
 }
 
@@ -161,7 +186,10 @@ function tokenFrom(c: Context<Env>, params: Params): string | undefined {
 }
 
 function requestedFields(params: Params, defaults: string[]): string[] {
-  const fields = params.fields?.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = params.fields
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   return fields && fields.length > 0 ? fields : defaults;
 }
 
@@ -170,20 +198,27 @@ function pick(values: Record<string, unknown>, fields: string[]): Record<string,
 }
 
 function graphError(c: Context<Env>, status: ContentfulStatusCode, spec: GraphErrorSpec) {
-  return c.json({
-    error: {
-      message: spec.message, type: spec.type ?? 'OAuthException', code: spec.code,
-      ...(spec.subcode === undefined ? {} : { error_subcode: spec.subcode }),
-      ...(spec.transient === undefined ? {} : { is_transient: spec.transient }),
-      fbtrace_id: crypto.randomUUID().replace(/-/g, '').slice(0, 22),
+  return c.json(
+    {
+      error: {
+        message: spec.message,
+        type: spec.type ?? 'OAuthException',
+        code: spec.code,
+        ...(spec.subcode === undefined ? {} : { error_subcode: spec.subcode }),
+        ...(spec.transient === undefined ? {} : { is_transient: spec.transient }),
+        fbtrace_id: crypto.randomUUID().replace(/-/g, '').slice(0, 22),
+      },
     },
-  }, status);
+    status,
+  );
 }
 
 function unknownObject(c: Context<Env>, id: string, verb: 'get' | 'post') {
   return graphError(c, 400, {
     message: `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-    code: 100, subcode: 33, type: 'GraphMethodException',
+    code: 100,
+    subcode: 33,
+    type: 'GraphMethodException',
   });
 }
 

@@ -63,8 +63,13 @@ export class InstagramEmulatorState {
   createContainer(imageUrl: string, caption: string, processingMs = this.processingMs): MediaContainer {
     const now = Date.now();
     const container: MediaContainer = {
-      id: graphId(), imageUrl, caption, createdAt: now, readyAt: now + processingMs,
-      testValues: readTestValues(caption), publishRequests: 0,
+      id: graphId(),
+      imageUrl,
+      caption,
+      createdAt: now,
+      readyAt: now + processingMs,
+      testValues: readTestValues(caption),
+      publishRequests: 0,
     };
     this.containers.set(container.id, container);
     return container;
@@ -91,8 +96,12 @@ export class InstagramEmulatorState {
 
   publish(container: MediaContainer): PublishedMedia {
     const media: PublishedMedia = {
-      id: graphId(), containerId: container.id, shortcode: shortcode(), caption: container.caption,
-      imageUrl: container.imageUrl, timestamp: new Date().toISOString(),
+      id: graphId(),
+      containerId: container.id,
+      shortcode: shortcode(),
+      caption: container.caption,
+      imageUrl: container.imageUrl,
+      timestamp: new Date().toISOString(),
     };
     this.media.set(media.id, media);
     container.mediaId = media.id;
@@ -116,7 +125,10 @@ export class InstagramEmulatorState {
       faultsCleared: this.faults.cleared,
       quota: { usage: this.quotaUsage(), total: this.quotaTotal },
       containers: [...this.containers.values()].map((c) => ({
-        id: c.id, status: this.statusOf(c), publishRequests: c.publishRequests, published: this.publishCount(c.id),
+        id: c.id,
+        status: this.statusOf(c),
+        publishRequests: c.publishRequests,
+        published: this.publishCount(c.id),
       })),
     };
   }

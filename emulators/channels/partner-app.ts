@@ -22,7 +22,13 @@ export function createPartnerApp(state: PartnerEmulatorState): Hono {
   app.get('/posts/:postId', (c) => {
     const draft = [...state.drafts.values()].find((d) => d.published?.result.postId === c.req.param('postId'));
     return draft?.published
-      ? c.json({ postId: c.req.param('postId'), eventId: draft.eventId, contentUrl: draft.contentUrl, config: draft.config, publishedAt: draft.published.at })
+      ? c.json({
+          postId: c.req.param('postId'),
+          eventId: draft.eventId,
+          contentUrl: draft.contentUrl,
+          config: draft.config,
+          publishedAt: draft.published.at,
+        })
       : partnerError(c, 404, 'NOT_FOUND', 'post not found');
   });
 
@@ -39,7 +45,9 @@ export function createPartnerApp(state: PartnerEmulatorState): Hono {
     const parsed = newDraftBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return partnerError(c, 400, 'VALIDATION_FAILED', z.prettifyError(parsed.error));
     const created = state.createDraft(key, {
-      eventId: parsed.data.eventId, contentUrl: parsed.data.contentUrl ?? null, config: parsed.data.config ?? {},
+      eventId: parsed.data.eventId,
+      contentUrl: parsed.data.contentUrl ?? null,
+      config: parsed.data.config ?? {},
     });
     if (created.kind === 'key-reused') {
       return partnerError(c, 422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body');
@@ -51,7 +59,8 @@ export function createPartnerApp(state: PartnerEmulatorState): Hono {
     const draft = state.drafts.get(c.req.param('draftId'));
     if (!draft) return partnerError(c, 404, 'NOT_FOUND', 'draft not found');
     return c.json({
-      draftId: draft.draftId, status: draft.published ? 'PUBLISHED' : 'DRAFT',
+      draftId: draft.draftId,
+      status: draft.published ? 'PUBLISHED' : 'DRAFT',
       ...(draft.published ? { result: draft.published.result, publishedAt: draft.published.at } : {}),
     });
   });
@@ -65,7 +74,8 @@ export function createPartnerApp(state: PartnerEmulatorState): Hono {
     // Checked after the delay: a concurrent publish may have finished while this one waited.
     if (draft.published) return partnerError(c, 409, 'ALREADY_PUBLISHED', 'this draft was already published');
     const fault = publishFault(draft.testValues, attempt, state.faults);
-    if (fault === 'reject') return partnerError(c, 400, 'VALIDATION_FAILED', 'content rejected by the channel (sandbox test value #reject)');
+    if (fault === 'reject')
+      return partnerError(c, 400, 'VALIDATION_FAILED', 'content rejected by the channel (sandbox test value #reject)');
     if (fault === 'fail') return partnerError(c, 500, 'INTERNAL_ERROR', 'the channel failed to publish (sandbox test value)');
 
     const now = new Date();

@@ -26,16 +26,17 @@ export interface NewDraft {
   config: Record<string, unknown>;
 }
 
-export type DraftCreation =
-  | { kind: 'created' | 'replayed'; draft: PartnerDraft }
-  | { kind: 'key-reused' };
+export type DraftCreation = { kind: 'created' | 'replayed'; draft: PartnerDraft } | { kind: 'key-reused' };
 
 export class PartnerEmulatorState {
   readonly faults = new FaultSwitch();
   readonly drafts = new Map<string, PartnerDraft>();
   readonly #byKey = new Map<string, string>();
 
-  constructor(readonly channel: PartnerChannelType, readonly token: string) {}
+  constructor(
+    readonly channel: PartnerChannelType,
+    readonly token: string,
+  ) {}
 
   createDraft(idempotencyKey: string, request: NewDraft): DraftCreation {
     const fingerprint = JSON.stringify(request);
@@ -43,7 +44,9 @@ export class PartnerEmulatorState {
     if (existing) return existing.fingerprint === fingerprint ? { kind: 'replayed', draft: existing } : { kind: 'key-reused' };
     const draft: PartnerDraft = {
       draftId: `${this.channel.toLowerCase().replace(/_/g, '-')}-draft-${randomUUID()}`,
-      idempotencyKey, fingerprint, ...request,
+      idempotencyKey,
+      fingerprint,
+      ...request,
       testValues: readTestValues(JSON.stringify(request.config)),
       createdAt: new Date().toISOString(),
       publishRequests: 0,
@@ -72,7 +75,9 @@ export class PartnerEmulatorState {
     return {
       faultsCleared: this.faults.cleared,
       drafts: [...this.drafts.values()].map((d) => ({
-        draftId: d.draftId, idempotencyKey: d.idempotencyKey, status: d.published ? 'PUBLISHED' : 'DRAFT',
+        draftId: d.draftId,
+        idempotencyKey: d.idempotencyKey,
+        status: d.published ? 'PUBLISHED' : 'DRAFT',
         publishRequests: d.publishRequests,
       })),
     };

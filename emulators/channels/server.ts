@@ -47,12 +47,16 @@ export const DEFAULT_SANDBOX_IG_USER_ID = '17841400000000001';
 export async function startChannelEmulators(options: ChannelEmulatorOptions): Promise<RunningChannelEmulators> {
   const { tokens } = options;
   const partnerToken = (channel: PartnerChannelType) => (typeof tokens.partners === 'string' ? tokens.partners : tokens.partners[channel]);
-  const partners = Object.fromEntries(Object.keys(PARTNER_PATHS).map((channel) => {
-    const type = channel as PartnerChannelType;
-    return [type, new PartnerEmulatorState(type, partnerToken(type))];
-  })) as Record<PartnerChannelType, PartnerEmulatorState>;
+  const partners = Object.fromEntries(
+    Object.keys(PARTNER_PATHS).map((channel) => {
+      const type = channel as PartnerChannelType;
+      return [type, new PartnerEmulatorState(type, partnerToken(type))];
+    }),
+  ) as Record<PartnerChannelType, PartnerEmulatorState>;
   const instagram = new InstagramEmulatorState({
-    ...options.instagram, igUserId: options.instagram?.igUserId ?? DEFAULT_SANDBOX_IG_USER_ID, accessToken: tokens.instagram,
+    ...options.instagram,
+    igUserId: options.instagram?.igUserId ?? DEFAULT_SANDBOX_IG_USER_ID,
+    accessToken: tokens.instagram,
   });
   const state = new ChannelEmulatorState(instagram, partners);
 

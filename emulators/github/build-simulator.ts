@@ -50,10 +50,13 @@ export class BuildSimulator {
 
   #schedule(run: WorkflowRun): void {
     if (this.#closed) return;
-    this.#timers.set(run.id, setTimeout(() => {
-      this.#timers.delete(run.id);
-      void this.#step(run);
-    }, this.stepMs));
+    this.#timers.set(
+      run.id,
+      setTimeout(() => {
+        this.#timers.delete(run.id);
+        void this.#step(run);
+      }, this.stepMs),
+    );
   }
 
   async #step(run: WorkflowRun): Promise<void> {
@@ -68,8 +71,12 @@ export class BuildSimulator {
     const failure = buildFailure(run);
     if (failure) return this.#complete(run, 'failure', failure);
     const event: ImageBuiltEvent = {
-      ecrRepository: run.inputs.ecr_repository!, imageTag: run.inputs.image_tag!, correlationId: run.inputs.correlation_id ?? '',
-      owner: run.repository.owner, repo: run.repository.name, sha: checkedOutSha(run),
+      ecrRepository: run.inputs.ecr_repository!,
+      imageTag: run.inputs.image_tag!,
+      correlationId: run.inputs.correlation_id ?? '',
+      owner: run.repository.owner,
+      repo: run.repository.name,
+      sha: checkedOutSha(run),
     };
     try {
       const digest = await this.onImageBuilt?.(event);

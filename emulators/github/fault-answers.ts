@@ -26,10 +26,14 @@ export function githubFaultAnswers(state: GitHubEmulatorState, app: { routes: re
       const requestId = githubRequestId();
       if (decision.variant < 0.5) {
         // Secondary limits say so only in the message (Octokit's throttling plugin matches "secondary rate").
-        return json(403, {
-          message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
-          documentation_url: `${RATE_LIMIT_DOCS}#about-secondary-rate-limits`,
-        }, { 'retry-after': '1', 'x-github-request-id': requestId });
+        return json(
+          403,
+          {
+            message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+            documentation_url: `${RATE_LIMIT_DOCS}#about-secondary-rate-limits`,
+          },
+          { 'retry-after': '1', 'x-github-request-id': requestId },
+        );
       }
       // Primary: the window is used up; it resets a second from now so that a client waiting for
       // x-ratelimit-reset is not held for the rest of an hour.
@@ -37,8 +41,11 @@ export function githubFaultAnswers(state: GitHubEmulatorState, app: { routes: re
       const limit = token === undefined ? 60 : 5_000;
       const headers = rateLimitHeaders({ limit, remaining: 0, used: limit, reset: Math.ceil(Date.now() / 1000) + 1 });
       const status = decision.variant < 0.75 ? 403 : 429;
-      return json(status, { message: primaryRateLimitMessage(token === undefined ? undefined : state.loginFor(token)), documentation_url: RATE_LIMIT_DOCS },
-        { ...headers, 'x-github-request-id': requestId });
+      return json(
+        status,
+        { message: primaryRateLimitMessage(token === undefined ? undefined : state.loginFor(token)), documentation_url: RATE_LIMIT_DOCS },
+        { ...headers, 'x-github-request-id': requestId },
+      );
     },
     serverError(_request, decision) {
       return decision.variant < 0.5

@@ -21,7 +21,10 @@ export interface CommitObject {
  * commits differ exactly when their content or history differs.
  */
 export function commitSha(commit: CommitObject): string {
-  const tree = [...commit.tree].sort(([a], [b]) => a.localeCompare(b)).map(([path, sha]) => `${sha} ${path}`).join('\n');
+  const tree = [...commit.tree]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, sha]) => `${sha} ${path}`)
+    .join('\n');
   const body = [
     `tree\n${tree}`,
     ...commit.parents.map((p) => `parent ${p}`),
@@ -29,7 +32,9 @@ export function commitSha(commit: CommitObject): string {
     '',
     commit.message,
   ].join('\n');
-  return createHash('sha1').update(`commit ${Buffer.byteLength(body)}\0${body}`).digest('hex');
+  return createHash('sha1')
+    .update(`commit ${Buffer.byteLength(body)}\0${body}`)
+    .digest('hex');
 }
 
 /** A stable positive integer id (repository ids, workflow ids) derived from a name. */

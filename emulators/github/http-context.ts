@@ -8,7 +8,9 @@ import { primaryRateLimitMessage, rateLimitHeaders } from './rate-limits.js';
 import type { Urls } from './serializers.js';
 import type { GitHubEmulatorState } from './state.js';
 
-export interface GitHubEnv { Variables: { token: string | undefined } }
+export interface GitHubEnv {
+  Variables: { token: string | undefined };
+}
 
 const SUPPORTED_API_VERSIONS = ['2022-11-28', '2026-03-10'];
 
@@ -40,7 +42,10 @@ export function githubRestMiddleware(state: GitHubEmulatorState): MiddlewareHand
 
 /** GitHub's request id format, e.g. `A1B2:C3D4:E5F6:0123456789AB`. */
 export function githubRequestId(): string {
-  return randomBytes(10).toString('hex').toUpperCase().replace(/(.{4})(.{4})(.{4})(.{8})/, '$1:$2:$3:$4');
+  return randomBytes(10)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(.{4})(.{4})(.{4})(.{8})/, '$1:$2:$3:$4');
 }
 
 /** undefined: no credentials (anonymous); null: an Authorization header GitHub cannot read. */

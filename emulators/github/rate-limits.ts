@@ -2,7 +2,12 @@
 // callers (60), reported in the x-ratelimit-* headers and enforced with 403 like GitHub does.
 const WINDOW_MS = 60 * 60 * 1000;
 
-export interface RateLimitStatus { limit: number; remaining: number; used: number; reset: number }
+export interface RateLimitStatus {
+  limit: number;
+  remaining: number;
+  used: number;
+  reset: number;
+}
 
 export class RateLimits {
   readonly #windows = new Map<string, { start: number; used: number }>();

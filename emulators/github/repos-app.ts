@@ -9,7 +9,15 @@ import type { GitHubEnv } from './http-context.js';
 import { paginate } from './pagination.js';
 import type { EmulatedRepository } from './repository.js';
 import {
-  branchJson, branchSummaryJson, commitJson, contentEntryJson, fileJson, ownerJson, refJson, repositoryJson, tagJson,
+  branchJson,
+  branchSummaryJson,
+  commitJson,
+  contentEntryJson,
+  fileJson,
+  ownerJson,
+  refJson,
+  repositoryJson,
+  tagJson,
 } from './serializers.js';
 import type { GitHubEmulatorState } from './state.js';
 
@@ -81,9 +89,9 @@ export function createReposApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
     const headSide = repo.ancestry(head.sha);
     const ahead = [...headSide].filter((sha) => !baseSide.has(sha));
     const behind = [...baseSide].filter((sha) => !headSide.has(sha));
-    const mergeBase = [...headSide].filter((sha) => baseSide.has(sha))
-      .sort((a, b) => repo.ancestry(b).size - repo.ancestry(a).size)[0];
-    const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const mergeBase = [...headSide].filter((sha) => baseSide.has(sha)).sort((a, b) => repo.ancestry(b).size - repo.ancestry(a).size)[0];
+    const status =
+      ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
     const urls = urlsFor(c, state);
     const html = `${urls.html}/${repo.fullName}/compare/${baseRef}...${headRef}`;
     const byDate = (a: string, b: string) => repo.commit(a).author.date.localeCompare(repo.commit(b).author.date);
@@ -99,7 +107,10 @@ export function createReposApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
       ahead_by: ahead.length,
       behind_by: behind.length,
       total_commits: ahead.length,
-      commits: ahead.sort(byDate).slice(0, 250).map((sha) => commitJson(repo, repo.commit(sha), urls)),
+      commits: ahead
+        .sort(byDate)
+        .slice(0, 250)
+        .map((sha) => commitJson(repo, repo.commit(sha), urls)),
       files: [],
     });
   });
@@ -137,9 +148,20 @@ export function createReposApp(state: GitHubEmulatorState): Hono<GitHubEnv> {
     if (file) return c.json(fileJson(repo, path, file, ref, resolved.sha, urls));
     const folder = repo.listFolder(resolved.sha, path);
     if (!folder) return notFound(c, DOC.contents);
-    return c.json(folder.map((entry) => contentEntryJson(repo, {
-      ...entry, ...(entry.sha ? { size: repo.blobs.get(entry.sha)!.length } : {}),
-    }, ref, resolved.sha, urls)));
+    return c.json(
+      folder.map((entry) =>
+        contentEntryJson(
+          repo,
+          {
+            ...entry,
+            ...(entry.sha ? { size: repo.blobs.get(entry.sha)!.length } : {}),
+          },
+          ref,
+          resolved.sha,
+          urls,
+        ),
+      ),
+    );
   };
   app.get('/repos/:owner/:repo/contents', contents);
   app.get('/repos/:owner/:repo/contents/:path{.+}', contents);

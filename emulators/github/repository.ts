@@ -3,7 +3,9 @@
 import { commitSha, gitBlobSha, stableNumericId } from './git-objects.js';
 import type { CommitObject } from './git-objects.js';
 
-export interface Commit extends CommitObject { sha: string }
+export interface Commit extends CommitObject {
+  sha: string;
+}
 
 export interface RepositoryInit {
   owner: string;
@@ -59,7 +61,9 @@ export class EmulatedRepository {
     this.collaboratorTokens = new Set(init.collaboratorTokens ?? []);
   }
 
-  get fullName(): string { return `${this.owner}/${this.name}`; }
+  get fullName(): string {
+    return `${this.owner}/${this.name}`;
+  }
 
   /** Public repositories are readable by anyone; private ones only by their collaborators. */
   canRead(token: string | undefined): boolean {
@@ -75,7 +79,10 @@ export class EmulatedRepository {
       tree.set(path, sha);
     }
     const object: CommitObject = {
-      message: init.message, parents: init.parents ?? [], tree, author: { ...(init.author ?? DEFAULT_AUTHOR), date: init.date },
+      message: init.message,
+      parents: init.parents ?? [],
+      tree,
+      author: { ...(init.author ?? DEFAULT_AUTHOR), date: init.date },
     };
     const sha = commitSha(object);
     this.commits.set(sha, { ...object, sha });
@@ -156,9 +163,7 @@ export class EmulatedRepository {
       if (!path.startsWith(prefix)) continue;
       const [name, ...rest] = path.slice(prefix.length).split('/');
       if (!name) continue;
-      entries.set(name, rest.length === 0
-        ? { name, path, type: 'file', sha: blobSha }
-        : { name, path: `${prefix}${name}`, type: 'dir' });
+      entries.set(name, rest.length === 0 ? { name, path, type: 'file', sha: blobSha } : { name, path: `${prefix}${name}`, type: 'dir' });
     }
     if (entries.size === 0 && folder !== '') return undefined;
     return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));

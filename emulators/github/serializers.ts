@@ -7,15 +7,25 @@ import type { Workflow } from './state.js';
 import type { WorkflowRun } from './workflow-run.js';
 
 /** `api`: this emulator's base URL as the client reached it; `html`: where web links point. */
-export interface Urls { api: string; html: string }
+export interface Urls {
+  api: string;
+  html: string;
+}
 
 const nodeId = (type: string, id: number | string) => Buffer.from(`${type}${id}`).toString('base64');
 
 export function ownerJson(login: string, urls: Urls, type: 'User' | 'Organization' = 'Organization') {
   const id = stableNumericId(`owner:${login.toLowerCase()}`);
   return {
-    login, id, node_id: nodeId('04:User', id), avatar_url: `${urls.html}/${login}.png`, gravatar_id: '',
-    url: `${urls.api}/users/${login}`, html_url: `${urls.html}/${login}`, type, site_admin: false,
+    login,
+    id,
+    node_id: nodeId('04:User', id),
+    avatar_url: `${urls.html}/${login}.png`,
+    gravatar_id: '',
+    url: `${urls.api}/users/${login}`,
+    html_url: `${urls.html}/${login}`,
+    type,
+    site_admin: false,
   };
 }
 
@@ -88,7 +98,11 @@ export function branchJson(repo: EmulatedRepository, name: string, branch: { sha
 }
 
 export function branchSummaryJson(repo: EmulatedRepository, name: string, branch: { sha: string; protected: boolean }, urls: Urls) {
-  return { name, commit: { sha: branch.sha, url: `${urls.api}/repos/${repo.fullName}/commits/${branch.sha}` }, protected: branch.protected };
+  return {
+    name,
+    commit: { sha: branch.sha, url: `${urls.api}/repos/${repo.fullName}/commits/${branch.sha}` },
+    protected: branch.protected,
+  };
 }
 
 export function tagJson(repo: EmulatedRepository, name: string, sha: string, urls: Urls) {
@@ -113,7 +127,13 @@ export function refJson(repo: EmulatedRepository, ref: string, sha: string, urls
   };
 }
 
-interface ContentEntry { name: string; path: string; type: 'file' | 'dir'; sha?: string; size?: number }
+interface ContentEntry {
+  name: string;
+  path: string;
+  type: 'file' | 'dir';
+  sha?: string;
+  size?: number;
+}
 
 /** `ref` as the client asked for it (it appears in URLs), `commitSha` what it resolved to. */
 export function contentEntryJson(repo: EmulatedRepository, entry: ContentEntry, ref: string, commitSha: string, urls: Urls) {
@@ -141,7 +161,14 @@ export function rawUrl(repo: EmulatedRepository, commitSha: string, path: string
   return `${urls.api}/_emulator/github/raw/${repo.fullName}/${commitSha}/${path}`;
 }
 
-export function fileJson(repo: EmulatedRepository, path: string, file: { content: Buffer; sha: string }, ref: string, commitSha: string, urls: Urls) {
+export function fileJson(
+  repo: EmulatedRepository,
+  path: string,
+  file: { content: Buffer; sha: string },
+  ref: string,
+  commitSha: string,
+  urls: Urls,
+) {
   const name = path.split('/').at(-1)!;
   return {
     ...contentEntryJson(repo, { name, path, type: 'file', sha: file.sha, size: file.content.length }, ref, commitSha, urls),
@@ -172,8 +199,16 @@ export function workflowRunJson(run: WorkflowRun, urls: Urls) {
   const runApi = `${api}/actions/runs/${run.id}`;
   const commit = repo.commit(run.headSha);
   const actor = ownerJson(run.actor, urls, 'User');
-  const repository = { id: repo.id, node_id: nodeId('010:Repository', repo.id), name: repo.name, full_name: repo.fullName,
-    private: repo.private, owner: ownerJson(repo.owner, urls), html_url: `${urls.html}/${repo.fullName}`, url: api };
+  const repository = {
+    id: repo.id,
+    node_id: nodeId('010:Repository', repo.id),
+    name: repo.name,
+    full_name: repo.fullName,
+    private: repo.private,
+    owner: ownerJson(repo.owner, urls),
+    html_url: `${urls.html}/${repo.fullName}`,
+    url: api,
+  };
   return {
     id: run.id,
     name: run.workflowName,
@@ -207,8 +242,12 @@ export function workflowRunJson(run: WorkflowRun, urls: Urls) {
     previous_attempt_url: null,
     workflow_url: `${api}/actions/workflows/${run.workflowId}`,
     head_commit: {
-      id: commit.sha, tree_id: treeSha(commit), message: commit.message, timestamp: commit.author.date,
-      author: { name: commit.author.name, email: commit.author.email }, committer: { name: commit.author.name, email: commit.author.email },
+      id: commit.sha,
+      tree_id: treeSha(commit),
+      message: commit.message,
+      timestamp: commit.author.date,
+      author: { name: commit.author.name, email: commit.author.email },
+      committer: { name: commit.author.name, email: commit.author.email },
     },
     repository,
     head_repository: repository,
@@ -216,7 +255,12 @@ export function workflowRunJson(run: WorkflowRun, urls: Urls) {
 }
 
 function treeSha(commit: Commit): string {
-  return treeShaOf([...commit.tree].map(([path, sha]) => `${sha} ${path}`).sort().join('\n'));
+  return treeShaOf(
+    [...commit.tree]
+      .map(([path, sha]) => `${sha} ${path}`)
+      .sort()
+      .join('\n'),
+  );
 }
 
 /** Trees are not stored as objects; this gives them a deterministic 40-hex id all the same. */
@@ -225,7 +269,10 @@ function treeShaOf(listing: string): string {
 }
 
 function latestCommitDate(repo: EmulatedRepository): string | undefined {
-  return [...repo.commits.values()].map((c) => c.author.date).sort().at(-1);
+  return [...repo.commits.values()]
+    .map((c) => c.author.date)
+    .sort()
+    .at(-1);
 }
 
 /** The digest artifact of a run that pushed an image (List workflow run artifacts). */
@@ -234,9 +281,23 @@ export function artifactJson(run: WorkflowRun, urls: Urls) {
   const api = `${urls.api}/repos/${run.repository.fullName}/actions/artifacts/${id}`;
   const expires = new Date(Date.parse(run.updatedAt) + 86_400_000).toISOString();
   return {
-    id, node_id: nodeId('010:Artifact', id), name: `switchyard-image-${run.imageDigest!.replace(':', '-')}`, size_in_bytes: 72,
-    url: api, archive_download_url: `${api}/zip`, expired: false, digest: null,
-    created_at: run.updatedAt, updated_at: run.updatedAt, expires_at: expires,
-    workflow_run: { id: run.id, repository_id: run.repository.id, head_repository_id: run.repository.id, head_branch: run.headBranch, head_sha: run.headSha },
+    id,
+    node_id: nodeId('010:Artifact', id),
+    name: `switchyard-image-${run.imageDigest!.replace(':', '-')}`,
+    size_in_bytes: 72,
+    url: api,
+    archive_download_url: `${api}/zip`,
+    expired: false,
+    digest: null,
+    created_at: run.updatedAt,
+    updated_at: run.updatedAt,
+    expires_at: expires,
+    workflow_run: {
+      id: run.id,
+      repository_id: run.repository.id,
+      head_repository_id: run.repository.id,
+      head_branch: run.headBranch,
+      head_sha: run.headSha,
+    },
   };
 }

@@ -103,7 +103,13 @@ export class GitHubEmulatorState {
       .map((entry) => {
         const file = readWorkflowFile(repo.file(head.sha, entry.path)!.content.toString('utf8'));
         const id = stableNumericId(`workflow:${repo.fullName.toLowerCase()}:${entry.path}`);
-        return { id, path: entry.path, name: file.name ?? entry.path, file, state: this.#disabledWorkflows.has(id) ? 'disabled_manually' as const : 'active' as const };
+        return {
+          id,
+          path: entry.path,
+          name: file.name ?? entry.path,
+          file,
+          state: this.#disabledWorkflows.has(id) ? ('disabled_manually' as const) : ('active' as const),
+        };
       });
   }
 
@@ -117,7 +123,9 @@ export class GitHubEmulatorState {
 
   /** By numeric id or by file name (`switchyard-build.yml`), like the REST API's workflow_id. */
   workflow(repo: EmulatedRepository, workflowId: string): Workflow | undefined {
-    return this.workflows(repo).find((w) => String(w.id) === workflowId || w.path === `${WORKFLOWS_FOLDER}/${workflowId}` || w.path === workflowId);
+    return this.workflows(repo).find(
+      (w) => String(w.id) === workflowId || w.path === `${WORKFLOWS_FOLDER}/${workflowId}` || w.path === workflowId,
+    );
   }
 
   newRunId(): number {
@@ -151,12 +159,26 @@ export class GitHubEmulatorState {
         defaultBranch: repo.defaultBranch,
         branches: Object.fromEntries([...repo.branches].map(([name, b]) => [name, b.sha])),
         tags: Object.fromEntries(repo.tags),
-        workflows: this.workflows(repo).map((w) => ({ id: w.id, path: w.path, name: w.name, state: w.state, dispatchable: w.file.dispatchable })),
+        workflows: this.workflows(repo).map((w) => ({
+          id: w.id,
+          path: w.path,
+          name: w.name,
+          state: w.state,
+          dispatchable: w.file.dispatchable,
+        })),
       })),
       runs: this.runs.map((run) => ({
-        id: run.id, repository: run.repository.fullName, displayTitle: run.displayTitle, headBranch: run.headBranch, headSha: run.headSha,
-        status: run.status, conclusion: run.conclusion, inputs: run.inputs, step: `${run.stepsDone}/${run.totalSteps}`,
-        ...(run.image ? { image: run.image } : {}), ...(run.failureReason ? { failureReason: run.failureReason } : {}),
+        id: run.id,
+        repository: run.repository.fullName,
+        displayTitle: run.displayTitle,
+        headBranch: run.headBranch,
+        headSha: run.headSha,
+        status: run.status,
+        conclusion: run.conclusion,
+        inputs: run.inputs,
+        step: `${run.stepsDone}/${run.totalSteps}`,
+        ...(run.image ? { image: run.image } : {}),
+        ...(run.failureReason ? { failureReason: run.failureReason } : {}),
       })),
       dispatchesByCorrelationId: Object.fromEntries(this.dispatchesByCorrelationId),
       imagesBuiltByCorrelationId: Object.fromEntries(this.imagesBuiltByCorrelationId),

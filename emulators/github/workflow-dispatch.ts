@@ -17,11 +17,16 @@ const dispatchBody = z.object({
 });
 
 export function dispatchWorkflow(
-  state: GitHubEmulatorState, repo: EmulatedRepository, workflowId: string, body: unknown, token: string,
+  state: GitHubEmulatorState,
+  repo: EmulatedRepository,
+  workflowId: string,
+  body: unknown,
+  token: string,
 ): DispatchOutcome {
   const workflow = state.workflow(repo, workflowId);
   if (!workflow) return { ok: false, status: 404, message: 'Not Found' };
-  if (workflow.state !== 'active') return { ok: false, status: 422, message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow" };
+  if (workflow.state !== 'active')
+    return { ok: false, status: 422, message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow" };
 
   const parsed = dispatchBody.safeParse(body);
   if (!parsed.success) return { ok: false, status: 422, message: invalidRequest(body) };
@@ -54,8 +59,10 @@ export function dispatchWorkflow(
     workflowName,
     workflowPath: workflow.path,
     // Without a run-name, GitHub titles a dispatched run with the workflow's name.
-    displayTitle: definition.runName === undefined ? workflowName
-      : renderRunName(definition.runName, { inputs, refName: target.name, actor, workflow: workflowName, sha: target.sha }),
+    displayTitle:
+      definition.runName === undefined
+        ? workflowName
+        : renderRunName(definition.runName, { inputs, refName: target.name, actor, workflow: workflowName, sha: target.sha }),
     event: 'workflow_dispatch',
     headBranch: target.name,
     headSha: target.sha,

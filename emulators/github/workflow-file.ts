@@ -8,9 +8,14 @@
 // are skipped over, which is all the keys above need.
 
 type YamlValue = string | YamlMap;
-interface YamlMap { [key: string]: YamlValue }
+interface YamlMap {
+  [key: string]: YamlValue;
+}
 
-export interface WorkflowInput { required: boolean; default?: string }
+export interface WorkflowInput {
+  required: boolean;
+  default?: string;
+}
 
 export interface WorkflowFile {
   name?: string;
@@ -23,9 +28,7 @@ export function readWorkflowFile(text: string): WorkflowFile {
   const root = parseBlockMappings(text);
   const on = root.on ?? root['"on"'] ?? root.true; // YAML 1.1 readers turn a bare `on` into true
   const dispatch = typeof on === 'string' ? undefined : on?.workflow_dispatch;
-  const dispatchable = typeof on === 'string'
-    ? flowList(on).includes('workflow_dispatch')
-    : on !== undefined && 'workflow_dispatch' in on;
+  const dispatchable = typeof on === 'string' ? flowList(on).includes('workflow_dispatch') : on !== undefined && 'workflow_dispatch' in on;
   const inputs = new Map<string, WorkflowInput>();
   const declared = typeof dispatch === 'object' ? dispatch.inputs : undefined;
   if (typeof declared === 'object') {
@@ -58,8 +61,12 @@ export interface RunNameContext {
  */
 export function renderRunName(template: string, context: RunNameContext): string {
   const github: Record<string, string> = {
-    ref_name: context.refName, actor: context.actor, triggering_actor: context.actor,
-    event_name: 'workflow_dispatch', workflow: context.workflow, sha: context.sha,
+    ref_name: context.refName,
+    actor: context.actor,
+    triggering_actor: context.actor,
+    event_name: 'workflow_dispatch',
+    workflow: context.workflow,
+    sha: context.sha,
   };
   return template.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
     const path = expression.split('.');
@@ -84,7 +91,10 @@ function parseBlockMappings(text: string): YamlMap {
       skipDeeperThan = undefined;
     }
     const line = raw.trim();
-    if (line.startsWith('- ') || line === '-') { skipDeeperThan = indent; continue; }
+    if (line.startsWith('- ') || line === '-') {
+      skipDeeperThan = indent;
+      continue;
+    }
     const match = /^("[^"]*"|'[^']*'|[^:#]+?)\s*:(?:\s+(.*))?$/.exec(line);
     if (!match) continue;
     while (stack.length > 1 && stack.at(-1)!.indent >= indent) stack.pop();

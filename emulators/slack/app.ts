@@ -77,7 +77,11 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
     const args = await readArgs(c);
     const fail = (error: string, errors?: string[]) => {
       state.calls.push({ method, args, ok: false, error });
-      return c.json({ ok: false, error, ...(errors ? { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } } : {}) });
+      return c.json({
+        ok: false,
+        error,
+        ...(errors ? { errors, response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } } : {}),
+      });
     };
     /** Slack downloads every image block's image_url and refuses the whole message when one fails. */
     const refuseImages = async () => {
@@ -100,7 +104,14 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
 
     switch (method as SlackApiMethod) {
       case 'auth.test':
-        return done({ url: `${state.baseUrl}/`, team: 'Switchyard Sandbox', user: 'switchyard', team_id: state.teamId, user_id: state.botUserId, bot_id: 'B0SWITCHYARD' });
+        return done({
+          url: `${state.baseUrl}/`,
+          team: 'Switchyard Sandbox',
+          user: 'switchyard',
+          team_id: state.teamId,
+          user_id: state.botUserId,
+          bot_id: 'B0SWITCHYARD',
+        });
       case 'chat.postMessage': {
         const channel = str(args.channel);
         if (!channel) return fail('channel_not_found');
@@ -160,18 +171,32 @@ export function createSlackEmulatorApp(state: SlackEmulatorState): Hono {
     return c.json({ ok: true });
   });
 
-  app.get('/_emulator/slack/state', (c) => c.json({
-    channels: Object.fromEntries(state.channels().map((channel) => [channel, state.messages(channel).map(messageJson)])),
-    ephemerals: state.ephemerals(),
-  }));
+  app.get('/_emulator/slack/state', (c) =>
+    c.json({
+      channels: Object.fromEntries(state.channels().map((channel) => [channel, state.messages(channel).map(messageJson)])),
+      ephemerals: state.ephemerals(),
+    }),
+  );
 
   app.notFound((c) => c.json({ ok: false, error: 'unknown_method' }, 404));
   return app;
 }
 
-function messageJson(message: { ts: string; user: string; text: string | undefined; blocks: unknown[] | undefined; attachments: unknown[] | undefined; edited: boolean }) {
+function messageJson(message: {
+  ts: string;
+  user: string;
+  text: string | undefined;
+  blocks: unknown[] | undefined;
+  attachments: unknown[] | undefined;
+  edited: boolean;
+}) {
   return {
-    type: 'message', subtype: undefined, user: message.user, bot_id: 'B0SWITCHYARD', ts: message.ts, text: message.text ?? '',
+    type: 'message',
+    subtype: undefined,
+    user: message.user,
+    bot_id: 'B0SWITCHYARD',
+    ts: message.ts,
+    text: message.text ?? '',
     ...(message.blocks ? { blocks: message.blocks } : {}),
     ...(message.attachments ? { attachments: message.attachments } : {}),
     ...(message.edited ? { edited: { user: message.user, ts: message.ts } } : {}),

@@ -71,7 +71,11 @@ export class SlackEmulatorState {
 
   readonly #botTokens: Set<string>;
 
-  constructor(readonly botToken: string, readonly botUserId = 'U0SWITCHYARD', readonly teamId = 'T0SANDBOX') {
+  constructor(
+    readonly botToken: string,
+    readonly botUserId = 'U0SWITCHYARD',
+    readonly teamId = 'T0SANDBOX',
+  ) {
     this.#botTokens = new Set([botToken]);
   }
 
@@ -113,8 +117,15 @@ export class SlackEmulatorState {
   post(channel: string, content: Omit<SlackMessageVersion, 'at'>, threadTs?: string): SlackMessage {
     const version: SlackMessageVersion = { ...content, at: new Date() };
     const message: SlackMessage = {
-      channel, ts: this.nextTs(), user: this.botUserId, text: content.text, blocks: content.blocks, attachments: content.attachments,
-      threadTs, history: [version], edited: false,
+      channel,
+      ts: this.nextTs(),
+      user: this.botUserId,
+      text: content.text,
+      blocks: content.blocks,
+      attachments: content.attachments,
+      threadTs,
+      history: [version],
+      edited: false,
     };
     const list = this.#messages.get(channel) ?? [];
     list.push(message);
@@ -180,11 +191,21 @@ export class SlackEmulatorState {
   }
 
   /** Records a response_url post, or says why Slack would refuse it. */
-  deliver(id: string, body: Record<string, unknown>, now = Date.now()): { ok: true } | { ok: false; error: 'no_url' | 'used_url' | 'expired_url' } {
+  deliver(
+    id: string,
+    body: Record<string, unknown>,
+    now = Date.now(),
+  ): { ok: true } | { ok: false; error: 'no_url' | 'used_url' | 'expired_url' } {
     const record = this.#responseUrls.get(id);
     if (!record) return { ok: false, error: 'no_url' };
-    if (now - record.createdAt.getTime() > RESPONSE_URL_LIFETIME_MS) { record.refused++; return { ok: false, error: 'expired_url' }; }
-    if (record.posts.length >= RESPONSE_URL_MAX_POSTS) { record.refused++; return { ok: false, error: 'used_url' }; }
+    if (now - record.createdAt.getTime() > RESPONSE_URL_LIFETIME_MS) {
+      record.refused++;
+      return { ok: false, error: 'expired_url' };
+    }
+    if (record.posts.length >= RESPONSE_URL_MAX_POSTS) {
+      record.refused++;
+      return { ok: false, error: 'used_url' };
+    }
     record.posts.push({ body, at: new Date(now) });
     // Like Slack, `replace_original`/`delete_original` act on the message the action came from: recorded, not applied.
     return { ok: true };

@@ -75,10 +75,12 @@ export function sandboxEnvironment(input: {
     ['INSTAGRAM_GRAPH_URL', channels.instagram.graphBaseUrl],
     ['INSTAGRAM_USER_ID', channels.instagram.igUserId],
     ['INSTAGRAM_ACCESS_TOKEN', channels.instagram.accessToken],
-    ...(Object.entries(channels.partners) as [PartnerChannelType, { baseUrl: string; token: string }][]).flatMap(([channel, partner]): SandboxEnvironment => [
-      [`${channel}_API_URL`, partner.baseUrl],
-      [`${channel}_API_TOKEN`, partner.token],
-    ]),
+    ...(Object.entries(channels.partners) as [PartnerChannelType, { baseUrl: string; token: string }][]).flatMap(
+      ([channel, partner]): SandboxEnvironment => [
+        [`${channel}_API_URL`, partner.baseUrl],
+        [`${channel}_API_TOKEN`, partner.token],
+      ],
+    ),
     ['SLACK_API_URL', `${urls.slack}/api/`],
     ['SLACK_BOT_TOKEN', slack.botToken],
     ['SLACK_SIGNING_SECRET', slack.signingSecret],
@@ -129,8 +131,9 @@ export function writeEnvironmentFile(path: string, env: SandboxEnvironment): str
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
-  const header = `# Switchyard split sandbox (npm run sandbox), pid ${process.pid}, ${new Date().toISOString()}\n`
-    + '# Load with: set -a; . <this file>; set +a\n';
+  const header =
+    `# Switchyard split sandbox (npm run sandbox), pid ${process.pid}, ${new Date().toISOString()}\n` +
+    '# Load with: set -a; . <this file>; set +a\n';
   try {
     // Sandbox-only tokens, but tokens: readable by the owner only.
     writeFileSync(temporary, header + formatEnvironment(env), { mode: 0o600 });

@@ -36,10 +36,15 @@ export async function startHookBalancer(targets: string[]): Promise<HookBalancer
         const response = await fetch(target, { method: request.method, headers, body, signal: request.signal });
         answered[index]! += 1;
         const contentType = response.headers.get('content-type');
-        return new Response(await response.arrayBuffer(), { status: response.status, headers: contentType ? { 'content-type': contentType } : {} });
+        return new Response(await response.arrayBuffer(), {
+          status: response.status,
+          headers: contentType ? { 'content-type': contentType } : {},
+        });
       } catch (error) {
         if (request.signal.aborted) throw error;
-        failures.push(`${target}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`);
+        failures.push(
+          `${target}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`,
+        );
       }
     }
     return Response.json({ error: 'Bad Gateway', message: `no hook target could be reached: ${failures.join('; ')}` }, { status: 502 });

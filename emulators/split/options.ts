@@ -109,6 +109,7 @@ function parseFlags(argv: string[]) {
 function integer(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw new UsageError(`${flag}: must be a whole number from ${min} to ${max}, not ${raw}`);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max)
+    throw new UsageError(`${flag}: must be a whole number from ${min} to ${max}, not ${raw}`);
   return value;
 }

@@ -22,7 +22,10 @@ export async function forwardPort(options: { port: number; host?: string; target
     track(client);
     track(upstream);
     // Either side failing or ending ends the other: no half-open relays left behind.
-    const end = () => { client.destroy(); upstream.destroy(); };
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.once('error', end);
     upstream.once('error', end);
     client.once('close', end);
@@ -41,9 +44,10 @@ export async function forwardPort(options: { port: number; host?: string; target
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }

@@ -32,7 +32,12 @@ export async function startSplitSandbox(options: Omit<SplitSandboxOptions, 'envF
     for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
   };
   try {
-    const urls: SplitSandboxUrls = { github: sandbox.githubApiUrl, aws: sandbox.awsEndpoint, channels: sandbox.channels.url, slack: sandbox.slack.url };
+    const urls: SplitSandboxUrls = {
+      github: sandbox.githubApiUrl,
+      aws: sandbox.awsEndpoint,
+      channels: sandbox.channels.url,
+      slack: sandbox.slack.url,
+    };
     if (options.portBase !== undefined) {
       const base = options.portBase;
       const forward = async (offset: number, target: string): Promise<PortForward> => {
@@ -63,7 +68,10 @@ export async function startSplitSandbox(options: Omit<SplitSandboxOptions, 'envF
     // The real forwarding Lambda handler, as in `npm start`; without a URL the hook is not installed
     // and CodeDeploy's AfterAllowTestTraffic passes on its own.
     // Its log lines go to stderr, as a Lambda's go to CloudWatch: why a hook failed shows there.
-    if (hookTarget) connectSandboxHook(sandbox, hookTarget, options.hookSecret, (message, fields = {}) => console.error(JSON.stringify({ lambda: SANDBOX_HOOK_FUNCTION, message, ...fields })));
+    if (hookTarget)
+      connectSandboxHook(sandbox, hookTarget, options.hookSecret, (message, fields = {}) =>
+        console.error(JSON.stringify({ lambda: SANDBOX_HOOK_FUNCTION, message, ...fields })),
+      );
 
     const env = sandboxEnvironment({ sandbox, urls, main, extras, hookSecret: options.hookSecret, pollMs: options.pollMs });
     return { sandbox, urls, main, extras, hookTarget, balancer, env, close };
@@ -74,7 +82,13 @@ export async function startSplitSandbox(options: Omit<SplitSandboxOptions, 'envF
 }
 
 function seededService(awsUrl: string, service: string, codeDeployApplication: string, codeDeployGroup: string): SeededService {
-  return { cluster: SANDBOX_SERVICE.cluster, service, codeDeployApplication, codeDeployGroup, ...blueGreenUrls(awsUrl, SANDBOX_SERVICE.cluster, service) };
+  return {
+    cluster: SANDBOX_SERVICE.cluster,
+    service,
+    codeDeployApplication,
+    codeDeployGroup,
+    ...blueGreenUrls(awsUrl, SANDBOX_SERVICE.cluster, service),
+  };
 }
 
 /**
@@ -88,8 +102,13 @@ function seedExtraServices(sandbox: Sandbox, awsUrl: string, name: string, count
   for (let i = 1; i <= count; i += 1) {
     const service = seededService(awsUrl, `${name}-${i}`, `${SANDBOX_SERVICE.application}-${i}`, `${SANDBOX_SERVICE.deploymentGroup}-${i}`);
     seed(sandbox.aws.state, {
-      cluster: service.cluster, service: service.service, containerName: SANDBOX_SERVICE.containerName, containerPort: SANDBOX_SERVICE.containerPort,
-      application: service.codeDeployApplication, deploymentGroup: service.codeDeployGroup, repository: `${service.service}-initial`,
+      cluster: service.cluster,
+      service: service.service,
+      containerName: SANDBOX_SERVICE.containerName,
+      containerPort: SANDBOX_SERVICE.containerPort,
+      application: service.codeDeployApplication,
+      deploymentGroup: service.codeDeployGroup,
+      repository: `${service.service}-initial`,
     });
     services.push(service);
   }

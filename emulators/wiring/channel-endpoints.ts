@@ -16,7 +16,8 @@ export interface SandboxTiming {
 export function sandboxChannelEndpoints(emulators: RunningChannelEmulators, timing: SandboxTiming = {}): ChannelEndpointsConfig {
   const { instagram, partners } = emulators.state;
   const partnerEndpoint = (channel: PartnerChannelType) => ({
-    baseUrl: `${emulators.url}/partners/${PARTNER_PATHS[channel]}`, token: partners[channel].token,
+    baseUrl: `${emulators.url}/partners/${PARTNER_PATHS[channel]}`,
+    token: partners[channel].token,
   });
   return {
     instagram: {

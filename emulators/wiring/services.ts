@@ -17,7 +17,11 @@ import { sandboxChannelEndpoints } from './channel-endpoints.js';
  * The configuration with the sandbox's endpoints, seeded target and Slack filled in; what was
  * configured explicitly wins. `slackDefaults`: the stored sandbox connections for slash commands.
  */
-export function sandboxConfig(config: Config, sandbox: Sandbox, slackDefaults?: { githubConnectionId: string; awsConnectionId: string }): Config {
+export function sandboxConfig(
+  config: Config,
+  sandbox: Sandbox,
+  slackDefaults?: { githubConnectionId: string; awsConnectionId: string },
+): Config {
   const configured = Object.fromEntries(Object.entries(config.deploy.target).filter(([, value]) => value !== undefined));
   return {
     ...config,
@@ -50,7 +54,11 @@ export async function sandboxApi(config: Config, sandbox: Sandbox): Promise<{ co
 }
 
 /** Slack for an API built by hand (tests): the sandbox's Slack emulator with defaults filled in. */
-export async function sandboxSlackServices(config: Config, sandbox: Sandbox | undefined, connections: ConnectionStore): Promise<NonNullable<AppOptions['slack']>> {
+export async function sandboxSlackServices(
+  config: Config,
+  sandbox: Sandbox | undefined,
+  connections: ConnectionStore,
+): Promise<NonNullable<AppOptions['slack']>> {
   return slackServices(sandbox ? await sandboxApiConfig(config, sandbox, connections) : config);
 }
 
@@ -62,5 +70,8 @@ export function sandboxChannels(sandbox: Sandbox, config: Config): ChannelSetup 
 /** The worker's services against the sandbox (or, without one, as configured). */
 export function sandboxWorkerServices(config: Config, sandbox: Sandbox | undefined): WorkerServices {
   if (!sandbox) return workerServices(config);
-  return workerServices(sandboxConfig(config, sandbox), { channels: sandboxChannels(sandbox, config), baseAwsCredentials: sandboxBaseAwsCredentials });
+  return workerServices(sandboxConfig(config, sandbox), {
+    channels: sandboxChannels(sandbox, config),
+    baseAwsCredentials: sandboxBaseAwsCredentials,
+  });
 }

@@ -35,8 +35,14 @@ export const apiDownDuringHook: Scenario = {
         await waitUntil('the CodeDeploy deployments', () => ours().length === lanes.length, { timeoutMs: 90_000, intervalMs: 5 });
         await sleep(random.int(0, 150));
         await stack.killApi();
-        const pending = () => [...codedeploy.runner.hookExecutions.values()].filter((h) => ours().some((d) => d.id === h.deploymentId) && h.status === 'Pending');
-        await waitUntil('every hook invoked while the API is down', () => pending().length === lanes.length, { timeoutMs: 60_000, intervalMs: 20 });
+        const pending = () =>
+          [...codedeploy.runner.hookExecutions.values()].filter(
+            (h) => ours().some((d) => d.id === h.deploymentId) && h.status === 'Pending',
+          );
+        await waitUntil('every hook invoked while the API is down', () => pending().length === lanes.length, {
+          timeoutMs: 60_000,
+          intervalMs: 20,
+        });
         pendingWhileDown += pending().length;
         await sleep(DOWN_AFTER_HOOKS_MS);
         // Nobody could answer: still pending, as CodeDeploy waits for a report.
@@ -57,6 +63,10 @@ export const apiDownDuringHook: Scenario = {
     } finally {
       await stack.close();
     }
-    return { runs, lost, notes: `${pendingWhileDown} hooks fired while the API was down, each left pending ${DOWN_AFTER_HOOKS_MS / 1000} s more` };
+    return {
+      runs,
+      lost,
+      notes: `${pendingWhileDown} hooks fired while the API was down, each left pending ${DOWN_AFTER_HOOKS_MS / 1000} s more`,
+    };
   },
 };

@@ -39,12 +39,18 @@ export const apiRestartDuringSse: Scenario = {
         await Promise.all(followers.map((f) => f.done));
         ids.forEach((id, i) => {
           const follower = followers[i]!;
-          const losses = [...deploymentLosses(stack.sandbox, lanes[i]!, before[i]!, id, results[i], false), ...sequenceProblems(follower.events)];
+          const losses = [
+            ...deploymentLosses(stack.sandbox, lanes[i]!, before[i]!, id, results[i], false),
+            ...sequenceProblems(follower.events),
+          ];
           if (follower.connections() < 2) losses.push('the stream was never broken by the restart (one connection)');
           const total = follower.events.length;
-          if (results[i]?.eventCount !== undefined && results[i].eventCount !== total) losses.push(`${total} events streamed, the deployment recorded ${results[i].eventCount}`);
+          if (results[i]?.eventCount !== undefined && results[i].eventCount !== total)
+            losses.push(`${total} events streamed, the deployment recorded ${results[i].eventCount}`);
           eventsSeen += total;
-          log(`  ${id}: ${total} events over ${follower.connections()} connections, kill after ${killAfter} events each: ${losses.length === 0 ? 'ok' : losses.join('; ')}`);
+          log(
+            `  ${id}: ${total} events over ${follower.connections()} connections, kill after ${killAfter} events each: ${losses.length === 0 ? 'ok' : losses.join('; ')}`,
+          );
           if (losses.length > 0) lost.push(`${id} (kill after ${killAfter} events each): ${losses.join('; ')}`);
         });
       }

@@ -19,7 +19,10 @@ export const injectedFaults: Scenario = {
   runs: { ci: 2, full: 12 },
   async run({ temporal, random, runs, log }) {
     const stack = await startStack(temporal, {
-      name: 'inject', stepMs: 150, pollMs: 100, lanes: LANES,
+      name: 'inject',
+      stepMs: 150,
+      pollMs: 100,
+      lanes: LANES,
       sandbox: { faults: { rate: 0, holdMs: 2000, seed: random.int(1, 2 ** 31) } },
       // Production-like limits: a held call (2 s) must not by itself time the activity out.
       env: { DEPLOY_CALL_TIMEOUT_SECONDS: '20', DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: '10' },
@@ -52,7 +55,8 @@ export const injectedFaults: Scenario = {
           log(`  ${id}: ${losses.length === 0 ? 'ok' : losses.join('; ')}`);
           if (losses.length > 0) lost.push(`${id}: ${losses.join('; ')}`);
         });
-        if (invocations() - invoked !== ids.length) lost.push(`hook Lambda invoked ${invocations() - invoked} times for ${ids.length} deployments`);
+        if (invocations() - invoked !== ids.length)
+          lost.push(`hook Lambda invoked ${invocations() - invoked} times for ${ids.length} deployments`);
         eventIds.forEach((eventId, i) => {
           const losses = distributionLosses(stack.sandbox, eventId, statuses[i]);
           log(`  ${eventId}: ${losses.length === 0 ? 'ok' : losses.join('; ')}`);

@@ -25,12 +25,16 @@ export const temporalRestartAtGate: Scenario = {
         const before = lanes.map((lane) => deploymentBaseline(stack.sandbox, lane));
         const invocations = stack.sandbox.aws.state.lambda.invocations.get(stack.sandbox.target.hookFunction ?? '') ?? 0;
         const ids = await Promise.all(lanes.map((lane) => stack.deploy(lane)));
-        await waitUntil('every deployment at the gate', async () => {
-          const results = await Promise.all(ids.map((id) => stack.api.result(id)));
-          const ended = results.find((r) => ['COMPLETED', 'FAILED', 'ROLLED_BACK'].includes(r?.status));
-          if (ended) throw new Error(`a deployment ended before the gate: ${JSON.stringify(ended)}`);
-          return results.every((r) => r?.status === 'DEPLOYMENT_READY');
-        }, { timeoutMs: 90_000, intervalMs: 200, watch: [stack.worker(), stack.apiProcess()] });
+        await waitUntil(
+          'every deployment at the gate',
+          async () => {
+            const results = await Promise.all(ids.map((id) => stack.api.result(id)));
+            const ended = results.find((r) => ['COMPLETED', 'FAILED', 'ROLLED_BACK'].includes(r?.status));
+            if (ended) throw new Error(`a deployment ended before the gate: ${JSON.stringify(ended)}`);
+            return results.every((r) => r?.status === 'DEPLOYMENT_READY');
+          },
+          { timeoutMs: 90_000, intervalMs: 200, watch: [stack.worker(), stack.apiProcess()] },
+        );
         // Down for a moment, as a crashed and restarted server would be.
         const down = random.int(0, 2000);
         const restart = temporal.restart();
@@ -40,10 +44,18 @@ export const temporalRestartAtGate: Scenario = {
         await sleep(random.int(0, 1000));
         // Still waiting for a person after the restart: the outage decided nothing.
         const gates: (string | undefined)[] = [];
-        await waitUntil('the results after the restart', async () => {
-          gates.splice(0, gates.length, ...(await Promise.all(ids.map(async (id) => (await stack.api.result(id))?.status as string | undefined))));
-          return gates.every((g) => g !== undefined);
-        }, { timeoutMs: 60_000, intervalMs: 200 });
+        await waitUntil(
+          'the results after the restart',
+          async () => {
+            gates.splice(
+              0,
+              gates.length,
+              ...(await Promise.all(ids.map(async (id) => (await stack.api.result(id))?.status as string | undefined))),
+            );
+            return gates.every((g) => g !== undefined);
+          },
+          { timeoutMs: 60_000, intervalMs: 200 },
+        );
         const results = await Promise.all(ids.map((id) => driveDeployment(stack.api, id)));
         const invoked = (stack.sandbox.aws.state.lambda.invocations.get(stack.sandbox.target.hookFunction ?? '') ?? 0) - invocations;
         ids.forEach((id, i) => {
@@ -53,7 +65,8 @@ export const temporalRestartAtGate: Scenario = {
           if (losses.length > 0) lost.push(`${id} (${lanes[i]!.service}): ${losses.join('; ')}`);
         });
         if (invoked !== ids.length) lost.push(`batch ${restarts}: hook Lambda invoked ${invoked} times for ${ids.length} deployments`);
-        if (!stack.worker().running() || !stack.apiProcess().running()) throw new Error('the worker or the API exited across the Temporal restart');
+        if (!stack.worker().running() || !stack.apiProcess().running())
+          throw new Error('the worker or the API exited across the Temporal restart');
       }
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${stack.logs()}`);

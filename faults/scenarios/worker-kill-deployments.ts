@@ -46,7 +46,9 @@ export const workerKillDeployments: Scenario = {
         const where = await killing;
         landed.push(`${stage}:${where}`);
         const losses = deploymentLosses(stack.sandbox, lane, before, id, result);
-        log(`  run ${index + 1} stage ${stage} ${Date.now() - since} ms (${trigger.describe}, in flight: ${where}): ${losses.length === 0 ? 'ok' : losses.join('; ')}`);
+        log(
+          `  run ${index + 1} stage ${stage} ${Date.now() - since} ms (${trigger.describe}, in flight: ${where}): ${losses.length === 0 ? 'ok' : losses.join('; ')}`,
+        );
         if (where.startsWith('no kill')) losses.push(`the stage ${stage} kill point (${trigger.describe}) never came`);
         // What the API told the hook Lambda: where a CodeDeploy id recorded too late shows.
         const hookAnswers = stack.hooks.answers.filter((a) => a.codeDeployDeploymentId === result?.codeDeployDeploymentId);
@@ -59,7 +61,10 @@ export const workerKillDeployments: Scenario = {
       await stack.close();
     }
     const waits = stack.admissionWaits;
-    const admission = waits.length > 0 ? `; ${waits.length} deploys refused 409 for a while by an already-ended deployment (up to ${Math.max(...waits)} ms)` : '';
+    const admission =
+      waits.length > 0
+        ? `; ${waits.length} deploys refused 409 for a while by an already-ended deployment (up to ${Math.max(...waits)} ms)`
+        : '';
     return { runs, lost, notes: `kills by stage and activity in flight: ${tally(landed)}${admission}` };
   },
 };
@@ -88,6 +93,13 @@ function killPoint(stack: Stack, random: Random, stage: number, id: string, know
       // After the switch: ContinueDeployment itself, or while CodeDeploy moves traffic.
       return random.next() < 0.4
         ? whenAwsCall(tap, 'ContinueDeployment', random.pick(['request', 'response'] as const), kill)
-        : whenState('ContinueDeployment received', () => { const d = ours(); return d !== undefined && aws.state.counters.continueDeploymentCalls.get(d) >= 1; }, random.int(0, 4 * STEP_MS));
+        : whenState(
+            'ContinueDeployment received',
+            () => {
+              const d = ours();
+              return d !== undefined && aws.state.counters.continueDeploymentCalls.get(d) >= 1;
+            },
+            random.int(0, 4 * STEP_MS),
+          );
   }
 }

@@ -16,7 +16,12 @@
 // Environment: SWITCHYARD_HOOK_URL (https://<switchyard>/api/v1/hooks/codedeploy),
 // SWITCHYARD_HOOK_SECRET (= CODEDEPLOY_HOOK_SECRET), optional SWITCHYARD_HOOK_TIMEOUT_MS (20000)
 // per attempt and SWITCHYARD_HOOK_RETRY_BUDGET_MS (600000; keep it below the Lambda's timeout).
-import { CodeDeployClient, GetDeploymentCommand, LifecycleEventAlreadyCompletedException, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import {
+  CodeDeployClient,
+  GetDeploymentCommand,
+  LifecycleEventAlreadyCompletedException,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
 
 export interface CodeDeployHookEvent {
   DeploymentId: string;
@@ -44,7 +49,11 @@ export interface HandlerOptions {
 const SWITCHYARD_MARKER = /(?:^|\s)switchyard:([A-Za-z0-9_.-]{1,128})(?:\s|$)/;
 
 /** The Switchyard deployment that created a CodeDeploy deployment, from its description; undefined when it cannot be read. */
-async function switchyardDeploymentOf(codedeploy: Pick<CodeDeployClient, 'send'>, deploymentId: string, log: NonNullable<HandlerOptions['log']>): Promise<string | undefined> {
+async function switchyardDeploymentOf(
+  codedeploy: Pick<CodeDeployClient, 'send'>,
+  deploymentId: string,
+  log: NonNullable<HandlerOptions['log']>,
+): Promise<string | undefined> {
   try {
     const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
     return SWITCHYARD_MARKER.exec(deploymentInfo?.description ?? '')?.[1];
@@ -72,7 +81,8 @@ export function createHandler(options: HandlerOptions) {
       const giveUpAt = Date.now() + (options.retryBudgetMs ?? 600_000);
       const switchyardDeploymentId = await switchyardDeploymentOf(options.codedeploy, deploymentId, log);
       const body = JSON.stringify({
-        DeploymentId: deploymentId, LifecycleEventHookExecutionId: hookExecutionId,
+        DeploymentId: deploymentId,
+        LifecycleEventHookExecutionId: hookExecutionId,
         ...(switchyardDeploymentId ? { SwitchyardDeploymentId: switchyardDeploymentId } : {}),
       });
       for (let attempt = 1; ; attempt += 1) {
@@ -96,7 +106,7 @@ export function createHandler(options: HandlerOptions) {
         // Exponential backoff with full jitter, capped at 30 s.
         const delayMs = Math.random() * Math.min(30_000, 500 * 2 ** (attempt - 1));
         if (Date.now() + delayMs > giveUpAt) {
-          log('Switchyard stayed unreachable; leaving the hook to CodeDeploy\'s limit', { deploymentId, detail, attempts: attempt });
+          log("Switchyard stayed unreachable; leaving the hook to CodeDeploy's limit", { deploymentId, detail, attempts: attempt });
           return { forwarded: false, status: 'Unanswered', detail };
         }
         log('forward failed; retrying', { deploymentId, detail, attempt });
@@ -105,9 +115,13 @@ export function createHandler(options: HandlerOptions) {
     }
     log('reporting the hook Failed', { deploymentId, detail });
     try {
-      await options.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
-        deploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Failed',
-      }));
+      await options.codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId,
+          lifecycleEventHookExecutionId: hookExecutionId,
+          status: 'Failed',
+        }),
+      );
     } catch (error) {
       // Switchyard may have reported it after all (a timeout after its work): nothing left to do.
       if (!(error instanceof LifecycleEventAlreadyCompletedException)) throw error;

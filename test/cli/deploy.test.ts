@@ -12,21 +12,37 @@ import { sandboxSuite, type SandboxSuite } from '../support/sandbox-suite.js';
 function served(suite: SandboxSuite) {
   let server: ServedApp | undefined;
   const runs: CliRun[] = [];
-  beforeAll(async () => { server = await serveApp(suite.app.fetch); });
+  beforeAll(async () => {
+    server = await serveApp(suite.app.fetch);
+  });
   afterAll(async () => {
     for (const run of runs) run.kill();
     await server?.close();
   });
-  const env = (role: keyof typeof TEST_KEYS, extra: Record<string, string> = {}) => ({ SWITCHYARD_URL: server!.url, SWITCHYARD_API_KEY: TEST_KEYS[role], ...extra });
+  const env = (role: keyof typeof TEST_KEYS, extra: Record<string, string> = {}) => ({
+    SWITCHYARD_URL: server!.url,
+    SWITCHYARD_API_KEY: TEST_KEYS[role],
+    ...extra,
+  });
   /** Connects the sandbox repository and AWS account through the CLI; the connection ids. */
   const connect = async () => {
-    const github = await cli(['connect', 'github', `${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}`, '--branch', 'main', '--output', 'json'], env('deployer', { SWITCHYARD_GITHUB_TOKEN: SANDBOX_CREDENTIALS.githubToken }));
+    const github = await cli(
+      ['connect', 'github', `${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}`, '--branch', 'main', '--output', 'json'],
+      env('deployer', { SWITCHYARD_GITHUB_TOKEN: SANDBOX_CREDENTIALS.githubToken }),
+    );
     expect(github.code, github.stderr).toBe(0);
-    const aws = await cli(['connect', 'aws', '--region', SANDBOX_CREDENTIALS.region, '--output', 'json'], env('deployer', {
-      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.awsAccessKeyId, AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.awsSecretAccessKey,
-    }));
+    const aws = await cli(
+      ['connect', 'aws', '--region', SANDBOX_CREDENTIALS.region, '--output', 'json'],
+      env('deployer', {
+        AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.awsAccessKeyId,
+        AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.awsSecretAccessKey,
+      }),
+    );
     expect(aws.code, aws.stderr).toBe(0);
-    return { github: JSON.parse(github.stdout) as { githubConnectionId: string }, aws: JSON.parse(aws.stdout) as { awsConnectionId: string } };
+    return {
+      github: JSON.parse(github.stdout) as { githubConnectionId: string },
+      aws: JSON.parse(aws.stdout) as { awsConnectionId: string },
+    };
   };
   const start = (args: string[], role: keyof typeof TEST_KEYS = 'deployer') => {
     const run = runCli(args, env(role));
@@ -42,9 +58,11 @@ describe('switchyard deploy, approve and watch', () => {
   const suite = sandboxSuite('cli-deploy');
   const api = served(suite);
   let connections: Awaited<ReturnType<typeof api.connect>>;
-  beforeAll(async () => { connections = await api.connect(); });
+  beforeAll(async () => {
+    connections = await api.connect();
+  });
 
-  it('follows a deployment to the gate, refuses a viewer\'s approval in one line, and exits 0 once approved', async () => {
+  it("follows a deployment to the gate, refuses a viewer's approval in one line, and exits 0 once approved", async () => {
     const { github, aws } = connections;
     expect(github.githubConnectionId).toMatch(/^gh_[a-z0-9]{10}$/);
     expect(aws.awsConnectionId).toMatch(/^aws_[a-z0-9]{10}$/);
@@ -62,7 +80,9 @@ describe('switchyard deploy, approve and watch', () => {
     expect(refused.stderr).toBe('switchyard: 403 Forbidden: This API key (role viewer) may not do this: role approver required\n');
     const waiting = await cli(['status', `${cluster}/${service}`, '--status', 'DEPLOYMENT_READY', '--output', 'json'], api.env('viewer'));
     expect(waiting.code, waiting.stderr).toBe(0);
-    expect((JSON.parse(waiting.stdout) as { deployments: { deploymentId: string }[] }).deployments.map((d) => d.deploymentId)).toContain(id);
+    expect((JSON.parse(waiting.stdout) as { deployments: { deploymentId: string }[] }).deployments.map((d) => d.deploymentId)).toContain(
+      id,
+    );
 
     const approve = await cli(['approve', id!, '--reason', 'looks good'], api.env('approver'));
     expect(approve.code, approve.stderr).toBe(0);
@@ -79,7 +99,10 @@ describe('switchyard deploy, approve and watch', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ live: { deploymentId: id, status: 'COMPLETED', version: 'v1.2.3' } });
     const dora = await cli(['status', `${cluster}/${service}`, '--dora', '--output', 'json'], api.env('viewer'));
     expect(dora.code, dora.stderr).toBe(0);
-    expect(JSON.parse(dora.stdout)).toMatchObject({ service: `${cluster}/${service}`, services: [{ service: `${cluster}/${service}`, deploymentFrequency: { completed: 1 }, releases: { completed: 1 } }] });
+    expect(JSON.parse(dora.stdout)).toMatchObject({
+      service: `${cluster}/${service}`,
+      services: [{ service: `${cluster}/${service}`, deploymentFrequency: { completed: 1 }, releases: { completed: 1 } }],
+    });
   });
 
   it('refuses a deploy with no such connection (exit 2) or under a freeze (exit 3, one line with the rule), starting nothing', async () => {
@@ -89,7 +112,10 @@ describe('switchyard deploy, approve and watch', () => {
     expect(noConnection.code).toBe(2);
     expect(JSON.parse(noConnection.stdout)).toMatchObject({ error: { exitCode: 2, message: 'no AWS connection aws_0000000000' } });
 
-    const set = await cli(['freeze', 'set', `${cluster}/${service}`, '--reason', 'cli test', '--for', '1h', '--output', 'json'], api.env('admin'));
+    const set = await cli(
+      ['freeze', 'set', `${cluster}/${service}`, '--reason', 'cli test', '--for', '1h', '--output', 'json'],
+      api.env('admin'),
+    );
     expect(set.code, set.stderr).toBe(0);
     const freeze = JSON.parse(set.stdout) as { id: string };
     const listed = await cli(['freeze', 'list', '--active', '--output', 'json'], api.env('viewer'));

@@ -14,10 +14,16 @@ import { sandboxSuite } from '../support/sandbox-suite.js';
 
 describe('switchyard distribute, retry and cancel', () => {
   // syncWaitMs 0: the API answers 202 at once, so the CLI follows the channels on the stream.
-  const suite = sandboxSuite('cli-dist', { app: () => ({ distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 0 } }) });
+  const suite = sandboxSuite('cli-dist', {
+    app: () => ({ distribution: { retryWindowMs: 10 * 60_000, retryBackoffMs: 200, syncWaitMs: 0 } }),
+  });
   let server: ServedApp;
-  beforeAll(async () => { server = await serveApp(suite.app.fetch); });
-  afterAll(async () => { await server?.close(); });
+  beforeAll(async () => {
+    server = await serveApp(suite.app.fetch);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
   const env = (role: keyof typeof TEST_KEYS) => ({ SWITCHYARD_URL: server.url, SWITCHYARD_API_KEY: TEST_KEYS[role] });
   const folder = mkdtempSync(join(tmpdir(), 'switchyard-cli-dist-'));
   const requestFile = (body: unknown) => {
@@ -28,7 +34,14 @@ describe('switchyard distribute, retry and cancel', () => {
 
   it('follows the channels to a partial failure (exit 1), then retries the failed one', async () => {
     const eventId = `evt-${randomUUID().slice(0, 8)}`;
-    const file = requestFile({ eventId, channels: [{ type: 'NAVER_BLOG', config: { title: 'ok' } }, { type: 'INSTAGRAM', config: { caption: 'Grand opening #fail' } }], contentUrls: CONTENT_URLS });
+    const file = requestFile({
+      eventId,
+      channels: [
+        { type: 'NAVER_BLOG', config: { title: 'ok' } },
+        { type: 'INSTAGRAM', config: { caption: 'Grand opening #fail' } },
+      ],
+      contentUrls: CONTENT_URLS,
+    });
     const followed = await cli(['distribute', file], env('deployer'));
     expect(followed.code, followed.stdout + followed.stderr).toBe(1);
     expect(followed.stdout).toMatch(new RegExp(`^${eventId}  (PENDING|IN_PROGRESS): following 2 channel\\(s\\)`, 'm'));

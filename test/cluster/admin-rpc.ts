@@ -90,16 +90,23 @@ function protoFields(buf: Buffer): Array<[number, bigint | Buffer]> {
     const key = Number(varint());
     const field = key >>> 3;
     switch (key & 7) {
-      case 0: fields.push([field, varint()]); break;
-      case 1: pos += 8; break;
+      case 0:
+        fields.push([field, varint()]);
+        break;
+      case 1:
+        pos += 8;
+        break;
       case 2: {
         const length = Number(varint());
         fields.push([field, buf.subarray(pos, pos + length)]);
         pos += length;
         break;
       }
-      case 5: pos += 4; break;
-      default: throw new Error(`unsupported protobuf wire type ${key & 7}`);
+      case 5:
+        pos += 4;
+        break;
+      default:
+        throw new Error(`unsupported protobuf wire type ${key & 7}`);
     }
   }
   return fields;

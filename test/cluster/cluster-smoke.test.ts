@@ -72,8 +72,7 @@ describe('two-node Temporal cluster on PostgreSQL', () => {
   });
 
   it('forms one cluster: each node sees both nodes in every service ring', async () => {
-    const expected = (key: 'frontend' | 'history' | 'matching' | 'worker') =>
-      cluster.ports.map((p) => `127.0.0.1:${p[key]}`).sort();
+    const expected = (key: 'frontend' | 'history' | 'matching' | 'worker') => cluster.ports.map((p) => `127.0.0.1:${p[key]}`).sort();
     for (const i of [0, 1]) {
       const rings = await cluster.rings(i);
       expect(rings).toEqual({
@@ -177,7 +176,9 @@ describe('two-node Temporal cluster on PostgreSQL', () => {
       const failoverStarted = Date.now();
       await waiting.signal(finishSignal, 'after failover');
       expect(await waiting.result()).toBe('after failover');
-      expect(await failoverClient.workflow.execute(greet, { taskQueue, workflowId: uniqueId('greet-b'), args: ['node b'] })).toBe('Hello, NODE B!');
+      expect(await failoverClient.workflow.execute(greet, { taskQueue, workflowId: uniqueId('greet-b'), args: ['node b'] })).toBe(
+        'Hello, NODE B!',
+      );
       timings.workAfterNodeAStopped = seconds(Date.now() - failoverStarted);
       // The client's connection to A was cut when A stopped; it reconnected through the proxy to B.
       expect(cluster.failoverConnections()[addressB]).toBeGreaterThanOrEqual(1);
@@ -190,7 +191,9 @@ describe('two-node Temporal cluster on PostgreSQL', () => {
       timings.nodeARestart = seconds(Date.now() - restartStarted);
       expect((await cluster.rings(0)).history).toHaveLength(2);
       // The old client of node A reconnects by itself.
-      expect(await clientA.workflow.execute(greet, { taskQueue, workflowId: uniqueId('greet-a'), args: ['node a'] })).toBe('Hello, NODE A!');
+      expect(await clientA.workflow.execute(greet, { taskQueue, workflowId: uniqueId('greet-a'), args: ['node a'] })).toBe(
+        'Hello, NODE A!',
+      );
     } finally {
       await failoverConnection.close();
     }
@@ -201,8 +204,9 @@ describe('two-node Temporal cluster on PostgreSQL', () => {
     try {
       const failoverClient = new Client({ connection: failoverConnection, namespace: cluster.namespace });
       // Enough workflows that node A owns some of their history shards (4 shards over 2 nodes).
-      const waiting = await Promise.all(Array.from({ length: 8 }, () =>
-        failoverClient.workflow.start(waitForFinish, { taskQueue, workflowId: uniqueId('crash') })));
+      const waiting = await Promise.all(
+        Array.from({ length: 8 }, () => failoverClient.workflow.start(waitForFinish, { taskQueue, workflowId: uniqueId('crash') })),
+      );
       await cluster.stopNode(0, { force: true });
       const recoveryStarted = Date.now();
       await Promise.all(waiting.map((handle) => handle.signal(finishSignal, 'after crash')));

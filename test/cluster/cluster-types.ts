@@ -18,7 +18,6 @@ export interface TemporalClusterOptions {
   postgres?: PostgresOptions;
 }
 
-
 export interface ClusterMember {
   role: 'frontend' | 'history' | 'matching' | 'worker' | string;
   address: string;

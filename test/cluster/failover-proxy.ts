@@ -61,9 +61,10 @@ export async function startFailoverProxy(upstreams: string[]): Promise<FailoverP
   return {
     address: `127.0.0.1:${port}`,
     connections: () => ({ ...counts }),
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

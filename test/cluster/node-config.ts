@@ -39,8 +39,14 @@ export async function distinctFreePorts(count: number, low = 20_000, high = 32_7
   return [...ports];
 }
 
-
-export function serverConfig(pg: Postgres, ports: NodePorts, clusterRpcAddress: string, dynamicConfigFile: string, shards: number, logLevel: string) {
+export function serverConfig(
+  pg: Postgres,
+  ports: NodePorts,
+  clusterRpcAddress: string,
+  dynamicConfigFile: string,
+  shards: number,
+  logLevel: string,
+) {
   const sql = (databaseName: string, maxConns: number) => ({
     sql: {
       pluginName: 'postgres12',

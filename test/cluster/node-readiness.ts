@@ -6,7 +6,11 @@ import type { NodePorts } from './node-config.js';
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the frontend at `address` reports SERVING on the gRPC health service (TLS options too: a secured frontend). */
-export async function waitForFrontend(target: string | ConnectionOptions, deadline: number, failed: () => string | undefined): Promise<void> {
+export async function waitForFrontend(
+  target: string | ConnectionOptions,
+  deadline: number,
+  failed: () => string | undefined,
+): Promise<void> {
   const options = typeof target === 'string' ? { address: target } : target;
   let lastError = 'not reachable yet';
   while (Date.now() < deadline) {
@@ -16,7 +20,8 @@ export async function waitForFrontend(target: string | ConnectionOptions, deadli
     try {
       connection = await Connection.connect({ ...options, connectTimeout: 2_000 });
       const health = await connection.withDeadline(Date.now() + 2_000, () =>
-        connection!.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }));
+        connection!.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }),
+      );
       if (health.status === 1 /* SERVING */) {
         await connection.withDeadline(Date.now() + 2_000, () => connection!.workflowService.getSystemInfo({}));
         return;
@@ -45,7 +50,12 @@ export async function retryUntil<T>(what: string, deadline: number, fn: () => Pr
   throw new Error(`${what} timed out: ${(lastError as Error | undefined)?.message ?? 'no attempt'}`);
 }
 
-const RING_PORTS: Array<[string, keyof NodePorts]> = [['frontend', 'frontend'], ['history', 'history'], ['matching', 'matching'], ['worker', 'worker']];
+const RING_PORTS: Array<[string, keyof NodePorts]> = [
+  ['frontend', 'frontend'],
+  ['history', 'history'],
+  ['matching', 'matching'],
+  ['worker', 'worker'],
+];
 
 export async function waitForRings(addresses: string[], ports: NodePorts[], deadline: number): Promise<void> {
   const expected = Object.fromEntries(RING_PORTS.map(([role, key]) => [role, ports.map((p) => `127.0.0.1:${p[key]}`).sort()]));

@@ -44,17 +44,31 @@ export function clientTls(pki: TestPki, withCertificate: boolean): TLSConfig {
 export async function startSecuredServer(options: SecuredServerOptions): Promise<SecuredServer> {
   const { dir, pki, name } = options;
   const p = await distinctFreePorts(10);
-  const ports = { frontend: p[0]!, frontendMembership: p[1]!, history: p[2]!, historyMembership: p[3]!, matching: p[4]!, matchingMembership: p[5]!, worker: p[6]!, workerMembership: p[7]! };
+  const ports = {
+    frontend: p[0]!,
+    frontendMembership: p[1]!,
+    history: p[2]!,
+    historyMembership: p[3]!,
+    matching: p[4]!,
+    matchingMembership: p[5]!,
+    worker: p[6]!,
+    workerMembership: p[7]!,
+  };
   const address = `127.0.0.1:${ports.frontend}`;
   const dynamicConfigFile = join(dir, `${name}-dynamicconfig.yaml`);
-  writeFileSync(dynamicConfigFile, JSON.stringify(Object.fromEntries(Object.entries(CLUSTER_DYNAMIC_CONFIG).map(([k, v]) => [k, [{ value: v, constraints: {} }]]))));
+  writeFileSync(
+    dynamicConfigFile,
+    JSON.stringify(Object.fromEntries(Object.entries(CLUSTER_DYNAMIC_CONFIG).map(([k, v]) => [k, [{ value: v, constraints: {} }]]))),
+  );
   const base = serverConfig(options.postgres, ports, address, dynamicConfigFile, 4, 'warn');
   // Server v1.32 config structs (common/config/config.go): RootTLS, GroupTLS, WorkerTLS, Authorization.
   const frontendClient = { serverName: FRONTEND_NAME, rootCaFiles: [pki.caCert] };
   // Under the authorizer, the server's own system worker (scanners, …) would be refused at the
   // public frontend (no token) and stop the server: it goes through the internal-frontend, which
   // serves only the cluster's own services (bound to 127.0.0.1 here, internode TLS in production).
-  const internalFrontend = options.jwksUrl ? { 'internal-frontend': { rpc: { grpcPort: p[8]!, membershipPort: p[9]!, bindOnLocalHost: true } } } : {};
+  const internalFrontend = options.jwksUrl
+    ? { 'internal-frontend': { rpc: { grpcPort: p[8]!, membershipPort: p[9]!, bindOnLocalHost: true } } }
+    : {};
   const config = {
     ...base,
     services: { ...base.services, ...internalFrontend },
@@ -62,20 +76,27 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
       ...base.global,
       tls: {
         frontend: {
-          server: { certFile: pki.server.cert, keyFile: pki.server.key, requireClientAuth: options.requireClientAuth, clientCaFiles: [pki.caCert] },
+          server: {
+            certFile: pki.server.cert,
+            keyFile: pki.server.key,
+            requireClientAuth: options.requireClientAuth,
+            clientCaFiles: [pki.caCert],
+          },
           client: frontendClient,
         },
         // The server's own system worker calls the frontend like any client: with a certificate.
         systemWorker: { certFile: pki.client.cert, keyFile: pki.client.key, client: frontendClient },
       },
-      ...(options.jwksUrl ? {
-        authorization: {
-          jwtKeyProvider: { keySourceURIs: [options.jwksUrl], refreshInterval: '1m' },
-          permissionsClaimName: 'permissions',
-          authorizer: 'default',
-          claimMapper: 'default',
-        },
-      } : {}),
+      ...(options.jwksUrl
+        ? {
+            authorization: {
+              jwtKeyProvider: { keySourceURIs: [options.jwksUrl], refreshInterval: '1m' },
+              permissionsClaimName: 'permissions',
+              authorizer: 'default',
+              claimMapper: 'default',
+            },
+          }
+        : {}),
     },
   };
   const configFile = join(dir, `${name}.yaml`);
@@ -84,7 +105,13 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
   const fd = openSync(logFile, 'a');
   // --allow-no-auth only when there is no authorizer: with one, the server must not fall back.
   const services = ['frontend', 'history', 'matching', 'worker', ...(options.jwksUrl ? ['internal-frontend'] : [])];
-  const args = [...(options.jwksUrl ? [] : ['--allow-no-auth']), '--config-file', configFile, 'start', ...services.flatMap((s) => ['--service', s])];
+  const args = [
+    ...(options.jwksUrl ? [] : ['--allow-no-auth']),
+    '--config-file',
+    configFile,
+    'start',
+    ...services.flatMap((s) => ['--service', s]),
+  ];
   const child: ChildProcess = spawn(TEMPORAL_SERVER_BIN, args, { cwd: dir, stdio: ['ignore', fd, fd], env: serverEnv() });
   closeSync(fd);
   if (child.pid !== undefined) reapOnExit(child.pid, 'SIGKILL');
@@ -101,8 +128,11 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
   const tail = () => readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-40).join('\n');
   try {
     // The health check and GetSystemInfo need no credentials, even under the authorizer.
-    await waitForFrontend({ address, tls: clientTls(pki, true) }, Date.now() + 90_000,
-      () => (child.exitCode !== null || child.signalCode !== null ? `${name} exited (${child.exitCode ?? child.signalCode}):\n${tail()}` : undefined));
+    await waitForFrontend({ address, tls: clientTls(pki, true) }, Date.now() + 90_000, () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? `${name} exited (${child.exitCode ?? child.signalCode}):\n${tail()}`
+        : undefined,
+    );
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\nLog tail (${logFile}):\n${tail()}`);

@@ -81,19 +81,36 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const launcher = startProcess(name, ['launcher/main.ts'], {
-      ...temporalEnv, TEMPORAL_TASK_QUEUE: `${name}-${randomUUID().slice(0, 6)}`, PORT: String(port), HOST: '127.0.0.1',
-      SWITCHYARD_API_KEY: adminKey, SWITCHYARD_DATA_DIR: join(dir, name), SWITCHYARD_SANDBOX: 'true', DEPLOY_POLL_MS: '200',
-      WORKFLOW_BUNDLE_PATH: bundlePath, LOG_LEVEL: 'info', DISTRIBUTION_SYNC_WAIT_MS: '30000',
+      ...temporalEnv,
+      TEMPORAL_TASK_QUEUE: `${name}-${randomUUID().slice(0, 6)}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SWITCHYARD_API_KEY: adminKey,
+      SWITCHYARD_DATA_DIR: join(dir, name),
+      SWITCHYARD_SANDBOX: 'true',
+      DEPLOY_POLL_MS: '200',
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      LOG_LEVEL: 'info',
+      DISTRIBUTION_SYNC_WAIT_MS: '30000',
     });
     children.push(launcher);
     await waitFor(`${name} banner`, [launcher], () => launcher.output().includes('Switchyard is running'), 120_000);
-    const call = async (method: string, path: string, body?: unknown) => json(await fetch(`${url}${path}`, {
-      method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }));
+    const call = async (method: string, path: string, body?: unknown) =>
+      json(
+        await fetch(`${url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
     const connections = (await call('GET', '/api/v1/connections')).data;
     const deployed = await call('POST', '/api/v1/deploy', {
-      githubConnectionId: connections.github[0].connectionId, awsConnectionId: connections.aws[0].connectionId,
-      owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', version: 'v1.2.3',
+      githubConnectionId: connections.github[0].connectionId,
+      awsConnectionId: connections.aws[0].connectionId,
+      owner: SANDBOX_SERVICE.owner,
+      repo: SANDBOX_SERVICE.repo,
+      branch: 'main',
+      version: 'v1.2.3',
     });
     expect(deployed.code, JSON.stringify(deployed)).toBe(200);
     const deploymentId: string = deployed.data.deploymentId;
@@ -114,8 +131,12 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     // And it distributes over the same secured connection: two channels in parallel, both published.
     const eventId = `evt-auth-${randomUUID().slice(0, 8)}`;
     const distributed = await deployed.call('POST', '/api/distribution/distribute', {
-      eventId, contentUrls: { kakaoChannel: 'https://cdn.example.com/k.jpg', naverBlog: 'https://cdn.example.com/n.jpg' },
-      channels: [{ type: 'KAKAO_CHANNEL', config: { text: 'secured' } }, { type: 'NAVER_BLOG', config: { title: 'secured' } }],
+      eventId,
+      contentUrls: { kakaoChannel: 'https://cdn.example.com/k.jpg', naverBlog: 'https://cdn.example.com/n.jpg' },
+      channels: [
+        { type: 'KAKAO_CHANNEL', config: { text: 'secured' } },
+        { type: 'NAVER_BLOG', config: { title: 'secured' } },
+      ],
     });
     expect(distributed, JSON.stringify(distributed)).toMatchObject({ eventId, status: 'COMPLETED' });
     expect(distributed.results.map((r: { status: string }) => r.status)).toEqual(['SUCCESS', 'SUCCESS']);
@@ -127,8 +148,11 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     beforeAll(async () => {
       server = await startSecuredServer({ name: 'mtls', dir, postgres, pki, requireClientAuth: true });
       tlsEnv = {
-        TEMPORAL_ADDRESS: server.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert, TEMPORAL_TLS_SERVER_NAME: FRONTEND_NAME,
-        TEMPORAL_TLS_CLIENT_CERT_PATH: pki.client.cert, TEMPORAL_TLS_CLIENT_KEY_PATH: pki.client.key,
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert,
+        TEMPORAL_TLS_SERVER_NAME: FRONTEND_NAME,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: pki.client.cert,
+        TEMPORAL_TLS_CLIENT_KEY_PATH: pki.client.key,
       };
     }, 120_000);
 
@@ -142,31 +166,54 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
       const address = server!.address;
       // The handshake fails, so the client never connects (the control below, with the certificate, does).
       expect(await refusal(() => withConnection({ address }, (c) => c.workflowService.getSystemInfo({})))).toMatch(/Failed to connect/);
-      expect(await refusal(() => withConnection({ address, tls: clientTls(pki, false) }, (c) => c.workflowService.getSystemInfo({})))).toMatch(/Failed to connect/);
-      const stranger = { ...clientTls(pki, false), clientCertPair: { crt: readFileSync(pki.stranger.cert), key: readFileSync(pki.stranger.key) } };
-      expect(await refusal(() => withConnection({ address, tls: stranger }, (c) => c.workflowService.getSystemInfo({})))).toMatch(/Failed to connect/);
+      expect(
+        await refusal(() => withConnection({ address, tls: clientTls(pki, false) }, (c) => c.workflowService.getSystemInfo({}))),
+      ).toMatch(/Failed to connect/);
+      const stranger = {
+        ...clientTls(pki, false),
+        clientCertPair: { crt: readFileSync(pki.stranger.cert), key: readFileSync(pki.stranger.key) },
+      };
+      expect(await refusal(() => withConnection({ address, tls: stranger }, (c) => c.workflowService.getSystemInfo({})))).toMatch(
+        /Failed to connect/,
+      );
       // The control: the same call with Switchyard's certificate goes through.
       const info = await withConnection({ address, tls: clientTls(pki, true) }, (c) => c.workflowService.getSystemInfo({}));
       expect(info.serverVersion).toMatch(/^1\.32\./);
       // cluster:init without the certificate says what failed, without a stack.
-      const refused = await runInit({ TEMPORAL_ADDRESS: address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert, TEMPORAL_TLS_SERVER_NAME: FRONTEND_NAME });
+      const refused = await runInit({
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert,
+        TEMPORAL_TLS_SERVER_NAME: FRONTEND_NAME,
+      });
       expect(refused.code).toBe(1);
       expect(refused.output).toContain(`Connecting to Temporal at ${address} failed`);
     });
 
-    it('cluster:init and npm start connect with TEMPORAL_TLS_*; a deployment completes; a client without the certificate cannot decide', { timeout: 300_000 }, async () => {
-      const init = await runInit(tlsEnv);
-      expect(init.code, init.output).toBe(0);
-      expect(init.output).toContain('namespace default: ready (namespace created)');
+    it(
+      'cluster:init and npm start connect with TEMPORAL_TLS_*; a deployment completes; a client without the certificate cannot decide',
+      { timeout: 300_000 },
+      async () => {
+        const init = await runInit(tlsEnv);
+        expect(init.code, init.output).toBe(0);
+        expect(init.output).toContain('namespace default: ready (namespace created)');
 
-      const deployed = await launchAndDeploy('mtls-launcher', tlsEnv);
-      // A forged decision from a client the frontend does not trust never reaches the workflow.
-      const stranger = { ...clientTls(pki, false), clientCertPair: { crt: readFileSync(pki.stranger.cert), key: readFileSync(pki.stranger.key) } };
-      expect(await refusal(() => withConnection({ address: server!.address, tls: stranger },
-        (c) => c.workflow.getHandle(deployed.deploymentId).executeUpdate(switchTrafficUpdate, { args: [FORGED] })))).toMatch(/Failed to connect/);
-      expect(await deployed.result()).toMatchObject({ status: 'DEPLOYMENT_READY' });
-      await switchAndComplete(deployed);
-    });
+        const deployed = await launchAndDeploy('mtls-launcher', tlsEnv);
+        // A forged decision from a client the frontend does not trust never reaches the workflow.
+        const stranger = {
+          ...clientTls(pki, false),
+          clientCertPair: { crt: readFileSync(pki.stranger.cert), key: readFileSync(pki.stranger.key) },
+        };
+        expect(
+          await refusal(() =>
+            withConnection({ address: server!.address, tls: stranger }, (c) =>
+              c.workflow.getHandle(deployed.deploymentId).executeUpdate(switchTrafficUpdate, { args: [FORGED] }),
+            ),
+          ),
+        ).toMatch(/Failed to connect/);
+        expect(await deployed.result()).toMatchObject({ status: 'DEPLOYMENT_READY' });
+        await switchAndComplete(deployed);
+      },
+    );
   });
 
   describe('JWT authorizer and claim mapper (TLS, API key)', () => {
@@ -175,7 +222,9 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     beforeAll(async () => {
       server = await startSecuredServer({ name: 'jwt', dir, postgres, pki, requireClientAuth: false, jwksUrl: issuer.jwksUrl });
       jwtEnv = {
-        TEMPORAL_ADDRESS: server.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert, TEMPORAL_TLS_SERVER_NAME: FRONTEND_NAME,
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert,
+        TEMPORAL_TLS_SERVER_NAME: FRONTEND_NAME,
         TEMPORAL_API_KEY: issuer.token('switchyard', ['default:admin']),
       };
     }, 120_000);
@@ -186,36 +235,52 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
       server = undefined;
     });
 
-    it('cluster:init prepares with the token; no token, a token the key set did not sign, and one for another namespace are refused', { timeout: 90_000 }, async () => {
-      const init = await runInit(jwtEnv);
-      expect(init.code, init.output).toBe(0);
-      expect(init.output).toContain('namespace default: ready');
-      const options = { address: server!.address, tls: clientTls(pki, false) };
-      const describe = (apiKey?: string) => withConnection({ ...options, ...(apiKey ? { apiKey } : {}) },
-        (c) => c.workflowService.describeNamespace({ namespace: 'default' }));
-      expect(await refusal(() => describe())).toMatch(/unauthorized|permission/i);
-      expect(await refusal(() => describe(signToken(newSigningKey(), 'switchyard-test-key', 'mallory', ['default:admin'])))).toMatch(/unauthorized|permission|verif|signature/i);
-      expect(await refusal(() => describe(issuer.token('other', ['elsewhere:admin'])))).toMatch(/unauthorized|permission/i);
-      // The control: Switchyard's token reads the namespace.
-      expect((await describe(jwtEnv.TEMPORAL_API_KEY)).namespaceInfo?.name).toBe('default');
-      const refused = await runInit({ ...jwtEnv, TEMPORAL_API_KEY: issuer.token('other', ['elsewhere:admin']) });
-      expect(refused.code).toBe(1);
-      expect(refused.output).toMatch(/Preparing Temporal at .* failed: .*unauthorized/i);
-    });
+    it(
+      'cluster:init prepares with the token; no token, a token the key set did not sign, and one for another namespace are refused',
+      { timeout: 90_000 },
+      async () => {
+        const init = await runInit(jwtEnv);
+        expect(init.code, init.output).toBe(0);
+        expect(init.output).toContain('namespace default: ready');
+        const options = { address: server!.address, tls: clientTls(pki, false) };
+        const describe = (apiKey?: string) =>
+          withConnection({ ...options, ...(apiKey ? { apiKey } : {}) }, (c) =>
+            c.workflowService.describeNamespace({ namespace: 'default' }),
+          );
+        expect(await refusal(() => describe())).toMatch(/unauthorized|permission/i);
+        expect(await refusal(() => describe(signToken(newSigningKey(), 'switchyard-test-key', 'mallory', ['default:admin'])))).toMatch(
+          /unauthorized|permission|verif|signature/i,
+        );
+        expect(await refusal(() => describe(issuer.token('other', ['elsewhere:admin'])))).toMatch(/unauthorized|permission/i);
+        // The control: Switchyard's token reads the namespace.
+        expect((await describe(jwtEnv.TEMPORAL_API_KEY)).namespaceInfo?.name).toBe('default');
+        const refused = await runInit({ ...jwtEnv, TEMPORAL_API_KEY: issuer.token('other', ['elsewhere:admin']) });
+        expect(refused.code).toBe(1);
+        expect(refused.output).toMatch(/Preparing Temporal at .* failed: .*unauthorized/i);
+      },
+    );
 
-    it('npm start connects with TEMPORAL_API_KEY; a deployment completes; a reader cannot send a decision', { timeout: 300_000 }, async () => {
-      const deployed = await launchAndDeploy('jwt-launcher', jwtEnv);
-      // A Temporal UI viewer (namespace read) sends the workflow a decision claiming the admin role.
-      const reader = issuer.token('viewer', ['default:read']);
-      const why = await refusal(() => withConnection({ address: server!.address, tls: clientTls(pki, false), apiKey: reader },
-        (c) => c.workflow.getHandle(deployed.deploymentId).executeUpdate(switchTrafficUpdate, { args: [FORGED] })));
-      expect(why).toMatch(/PERMISSION_DENIED: Request unauthorized/);
-      // It can still read, as the UI does: reading is all its token allows.
-      const seen = await withConnection({ address: server!.address, tls: clientTls(pki, false), apiKey: reader },
-        (c) => c.workflow.getHandle(deployed.deploymentId).describe());
-      expect(seen.status.name).toBe('RUNNING');
-      expect(await deployed.result()).toMatchObject({ status: 'DEPLOYMENT_READY' });
-      await switchAndComplete(deployed);
-    });
+    it(
+      'npm start connects with TEMPORAL_API_KEY; a deployment completes; a reader cannot send a decision',
+      { timeout: 300_000 },
+      async () => {
+        const deployed = await launchAndDeploy('jwt-launcher', jwtEnv);
+        // A Temporal UI viewer (namespace read) sends the workflow a decision claiming the admin role.
+        const reader = issuer.token('viewer', ['default:read']);
+        const why = await refusal(() =>
+          withConnection({ address: server!.address, tls: clientTls(pki, false), apiKey: reader }, (c) =>
+            c.workflow.getHandle(deployed.deploymentId).executeUpdate(switchTrafficUpdate, { args: [FORGED] }),
+          ),
+        );
+        expect(why).toMatch(/PERMISSION_DENIED: Request unauthorized/);
+        // It can still read, as the UI does: reading is all its token allows.
+        const seen = await withConnection({ address: server!.address, tls: clientTls(pki, false), apiKey: reader }, (c) =>
+          c.workflow.getHandle(deployed.deploymentId).describe(),
+        );
+        expect(seen.status.name).toBe('RUNNING');
+        expect(await deployed.result()).toMatchObject({ status: 'DEPLOYMENT_READY' });
+        await switchAndComplete(deployed);
+      },
+    );
   });
 });

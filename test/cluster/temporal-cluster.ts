@@ -24,12 +24,25 @@ import { startFailoverProxy, type FailoverProxy } from './failover-proxy.js';
 export { describeRings, type RingView } from './admin-rpc.js';
 export { startFailoverProxy, type FailoverProxy } from './failover-proxy.js';
 
-import { HOW_TO_SETUP, TEMPORAL_DB, TEMPORAL_PG_SCHEMA_DIR, TEMPORAL_SERVER_BIN, TEMPORAL_SQL_TOOL_BIN, TEMPORAL_VISIBILITY_DB } from './cluster-paths.js';
+import {
+  HOW_TO_SETUP,
+  TEMPORAL_DB,
+  TEMPORAL_PG_SCHEMA_DIR,
+  TEMPORAL_SERVER_BIN,
+  TEMPORAL_SQL_TOOL_BIN,
+  TEMPORAL_VISIBILITY_DB,
+} from './cluster-paths.js';
 import { distinctFreePorts, serverConfig, type NodePorts } from './node-config.js';
 import type { ClusterMember, TemporalCluster, TemporalClusterOptions } from './cluster-types.js';
 import { retryUntil, waitForFrontend, waitForRings } from './node-readiness.js';
 
-export { TEMPORAL_DB, TEMPORAL_PG_SCHEMA_DIR, TEMPORAL_SERVER_BIN, TEMPORAL_SQL_TOOL_BIN, TEMPORAL_VISIBILITY_DB } from './cluster-paths.js';
+export {
+  TEMPORAL_DB,
+  TEMPORAL_PG_SCHEMA_DIR,
+  TEMPORAL_SERVER_BIN,
+  TEMPORAL_SQL_TOOL_BIN,
+  TEMPORAL_VISIBILITY_DB,
+} from './cluster-paths.js';
 export type { NodePorts } from './node-config.js';
 
 /**
@@ -90,14 +103,33 @@ export async function setUpTemporalSchemas(postgres: Postgres, setupLog: string)
   requireFile(join(TEMPORAL_PG_SCHEMA_DIR, 'temporal', 'versioned'), 'The Temporal PostgreSQL schema');
   await postgres.createDatabase(TEMPORAL_DB);
   await postgres.createDatabase(TEMPORAL_VISIBILITY_DB);
-  const sqlArgs = (db: string) => ['--plugin', 'postgres12', '--ep', postgres.host, '-p', String(postgres.port), '-u', postgres.user, '--pw', postgres.password, '--db', db];
-  await Promise.all([
-    [TEMPORAL_DB, 'temporal'],
-    [TEMPORAL_VISIBILITY_DB, 'visibility'],
-  ].map(async ([db, schema]) => {
-    await run(TEMPORAL_SQL_TOOL_BIN, [...sqlArgs(db!), 'setup-schema', '-v', '0.0'], setupLog);
-    await run(TEMPORAL_SQL_TOOL_BIN, [...sqlArgs(db!), 'update-schema', '-d', join(TEMPORAL_PG_SCHEMA_DIR, schema!, 'versioned')], setupLog);
-  }));
+  const sqlArgs = (db: string) => [
+    '--plugin',
+    'postgres12',
+    '--ep',
+    postgres.host,
+    '-p',
+    String(postgres.port),
+    '-u',
+    postgres.user,
+    '--pw',
+    postgres.password,
+    '--db',
+    db,
+  ];
+  await Promise.all(
+    [
+      [TEMPORAL_DB, 'temporal'],
+      [TEMPORAL_VISIBILITY_DB, 'visibility'],
+    ].map(async ([db, schema]) => {
+      await run(TEMPORAL_SQL_TOOL_BIN, [...sqlArgs(db!), 'setup-schema', '-v', '0.0'], setupLog);
+      await run(
+        TEMPORAL_SQL_TOOL_BIN,
+        [...sqlArgs(db!), 'update-schema', '-d', join(TEMPORAL_PG_SCHEMA_DIR, schema!, 'versioned')],
+        setupLog,
+      );
+    }),
+  );
 }
 
 /** Starts PostgreSQL, the Temporal schemas and two server nodes; registers the namespace. */
@@ -148,17 +180,26 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
     const flat = await distinctFreePorts(16);
     const ports = [0, 1].map((n) => {
       const p = flat.slice(n * 8, n * 8 + 8) as [number, number, number, number, number, number, number, number];
-      return { frontend: p[0], frontendMembership: p[1], history: p[2], historyMembership: p[3], matching: p[4], matchingMembership: p[5], worker: p[6], workerMembership: p[7] };
+      return {
+        frontend: p[0],
+        frontendMembership: p[1],
+        history: p[2],
+        historyMembership: p[3],
+        matching: p[4],
+        matchingMembership: p[5],
+        worker: p[6],
+        workerMembership: p[7],
+      };
     }) as [NodePorts, NodePorts];
     const addresses = ports.map((p) => `127.0.0.1:${p.frontend}`) as [string, string];
 
     const dynamicConfigFile = join(dir, 'dynamicconfig.yaml');
     const dynamicConfig = { ...CLUSTER_DYNAMIC_CONFIG, ...options.dynamicConfig };
     // JSON is YAML: the server reads both files with a YAML parser.
-    writeFileSync(dynamicConfigFile, JSON.stringify(
-      Object.fromEntries(Object.entries(dynamicConfig).map(([key, value]) => [key, [{ value, constraints: {} }]])),
-      null, 2,
-    ));
+    writeFileSync(
+      dynamicConfigFile,
+      JSON.stringify(Object.fromEntries(Object.entries(dynamicConfig).map(([key, value]) => [key, [{ value, constraints: {} }]])), null, 2),
+    );
     const configFiles = ports.map((p, i) => {
       const file = join(dir, `node-${NODE_NAMES[i]}.yaml`);
       const config = serverConfig(postgres, p, addresses[0], dynamicConfigFile, options.numHistoryShards ?? 4, options.logLevel ?? 'info');
@@ -183,7 +224,9 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
       processes[i] = child;
       if (child.pid !== undefined) reapOnExit(child.pid, 'SIGKILL');
       let spawnError: Error | undefined;
-      child.once('error', (error) => { spawnError = error; });
+      child.once('error', (error) => {
+        spawnError = error;
+      });
       const failure = () => {
         if (spawnError) return `node ${NODE_NAMES[i]}: ${spawnError.message}`;
         if (child.exitCode !== null || child.signalCode !== null) {
@@ -196,19 +239,26 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
       } catch (error) {
         await stopNode(i, { force: true });
         const message = (error as Error).message;
-        throw new Error(message.includes('Log tail') ? message : `${message} (node ${NODE_NAMES[i]}, ${startTimeoutMs} ms). Log tail (${file}):\n${logSince(file, offset)}`);
+        throw new Error(
+          message.includes('Log tail')
+            ? message
+            : `${message} (node ${NODE_NAMES[i]}, ${startTimeoutMs} ms). Log tail (${file}):\n${logSince(file, offset)}`,
+        );
       }
     };
 
     const members = async (): Promise<ClusterMember[]> => {
       const out = await postgres.query(
-        'SELECT role, rpc_address, rpc_port FROM cluster_membership WHERE record_expiry > now() AT TIME ZONE \'UTC\' ORDER BY role, rpc_port',
+        "SELECT role, rpc_address, rpc_port FROM cluster_membership WHERE record_expiry > now() AT TIME ZONE 'UTC' ORDER BY role, rpc_port",
         TEMPORAL_DB,
       );
-      return out.split('\n').filter(Boolean).map((line) => {
-        const [role, address, port] = line.split('|');
-        return { role: ROLE_NAMES[Number(role)] ?? String(role), address: address ?? '', port: Number(port) };
-      });
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [role, address, port] = line.split('|');
+          return { role: ROLE_NAMES[Number(role)] ?? String(role), address: address ?? '', port: Number(port) };
+        });
     };
 
     // Node A first: it creates the cluster metadata and the system namespace; then node B joins.
@@ -228,8 +278,11 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
           if ((error as { code?: number }).code !== 6 /* ALREADY_EXISTS */) throw error;
         }
       });
-      await Promise.all(connections.map((connection) =>
-        retryUntil(`namespace ${namespace} visible`, deadline, () => connection.workflowService.describeNamespace({ namespace }))));
+      await Promise.all(
+        connections.map((connection) =>
+          retryUntil(`namespace ${namespace} visible`, deadline, () => connection.workflowService.describeNamespace({ namespace })),
+        ),
+      );
     } finally {
       await Promise.all(connections.map((c) => c.close()));
     }
@@ -255,7 +308,12 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
       },
       members,
       rings: (i) => describeRings(addresses[i === 1 ? 1 : 0]),
-      waitForRings: (timeoutMs = 30_000) => waitForRings(addresses.filter((_, i) => processes[i]), ports.filter((_, i) => processes[i]), Date.now() + timeoutMs),
+      waitForRings: (timeoutMs = 30_000) =>
+        waitForRings(
+          addresses.filter((_, i) => processes[i]),
+          ports.filter((_, i) => processes[i]),
+          Date.now() + timeoutMs,
+        ),
       logsDir,
       logFile,
       teardown: () => cleanup(),
@@ -270,7 +328,15 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
 /** The server reads these as flags (--env, --config, …): they must not clash with --config-file. */
 export function serverEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of ['TEMPORAL_SERVICES', 'TEMPORAL_ROOT', 'TEMPORAL_CONFIG_DIR', 'TEMPORAL_ENVIRONMENT', 'TEMPORAL_AVAILABILITY_ZONE', 'TEMPORAL_AVAILABILTY_ZONE', 'TEMPORAL_SERVER_CONFIG_FILE_PATH']) {
+  for (const key of [
+    'TEMPORAL_SERVICES',
+    'TEMPORAL_ROOT',
+    'TEMPORAL_CONFIG_DIR',
+    'TEMPORAL_ENVIRONMENT',
+    'TEMPORAL_AVAILABILITY_ZONE',
+    'TEMPORAL_AVAILABILTY_ZONE',
+    'TEMPORAL_SERVER_CONFIG_FILE_PATH',
+  ]) {
     delete env[key];
   }
   return env;

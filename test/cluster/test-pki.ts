@@ -29,8 +29,23 @@ function openssl(dir: string, args: string[]): void {
 
 function makeCa(dir: string, name: string): CertPair {
   const pair = { cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
-  openssl(dir, ['req', '-x509', ...EC_KEY, '-keyout', pair.key, '-out', pair.cert, '-days', '2', '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    pair.key,
+    '-out',
+    pair.cert,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   return pair;
 }
 
@@ -38,9 +53,34 @@ function makeCa(dir: string, name: string): CertPair {
 function makeLeaf(dir: string, name: string, ca: CertPair, altName: string): CertPair {
   const pair = { cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) };
   const ext = join(dir, `${name}.ext`);
-  writeFileSync(ext, [`subjectAltName=${altName}`, 'extendedKeyUsage=serverAuth,clientAuth', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', ''].join('\n'));
+  writeFileSync(
+    ext,
+    [
+      `subjectAltName=${altName}`,
+      'extendedKeyUsage=serverAuth,clientAuth',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      '',
+    ].join('\n'),
+  );
   openssl(dir, ['req', ...EC_KEY, '-keyout', pair.key, '-out', join(dir, `${name}.csr`), '-subj', `/CN=${name}`]);
-  openssl(dir, ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', pair.cert, '-days', '2', '-extfile', ext]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    join(dir, `${name}.csr`),
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-CAcreateserial',
+    '-out',
+    pair.cert,
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  ]);
   return pair;
 }
 

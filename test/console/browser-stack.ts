@@ -8,7 +8,16 @@ import { serveApp, type ServedApp } from '../support/http-server.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue } from '../support/temporal.js';
 
 const CHROMIUM = process.env.SWITCHYARD_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface BrowserStack {
   /** The HTTP client of the served app, for set-up calls outside the page. */
@@ -27,7 +36,9 @@ export async function startBrowserStack(name: string): Promise<BrowserStack> {
   const served = await serveApp(app.fetch);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
-    api: client(app), served, browser,
+    api: client(app),
+    served,
+    browser,
     async close() {
       await browser.close();
       await served.close();

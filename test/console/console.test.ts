@@ -27,7 +27,9 @@ describe('web console', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     mkdirSync(IMG, { recursive: true });
   });
-  afterAll(async () => { await stack?.close(); });
+  afterAll(async () => {
+    await stack?.close();
+  });
 
   // Page-side code as strings: the test's TypeScript has no DOM library.
   const activeId = () => page.evaluate<string | undefined>('document.activeElement?.id');
@@ -72,7 +74,7 @@ describe('web console', () => {
     await page.locator('body').focus();
     for (let presses = 0; presses < 60; presses++) {
       await page.keyboard.press('Tab');
-      if (await activeId() === 'switch-btn') break;
+      if ((await activeId()) === 'switch-btn') break;
     }
     expect(await activeId()).toBe('switch-btn');
     await page.keyboard.press('Enter');
@@ -86,8 +88,9 @@ describe('web console', () => {
     expect(await page.locator('#status').innerText()).toMatch(/COMPLETED|switch/i);
 
     // The service view: the live release is this one, approved by the admin.
-    const service = (await stack.api.call('GET', `/api/v1/deployments?limit=50`, undefined, 'viewer')).body.data.deployments
-      .find((d: { deploymentId: string }) => d.deploymentId === id).service as string;
+    const service = (await stack.api.call('GET', `/api/v1/deployments?limit=50`, undefined, 'viewer')).body.data.deployments.find(
+      (d: { deploymentId: string }) => d.deploymentId === id,
+    ).service as string;
     await view(`#/services/${encodeURIComponent(service)}`, '#service-view dl');
     const live = await page.locator('#service-view dl').innerText();
     expect(live).toContain('v1.2.3');
@@ -108,7 +111,8 @@ describe('web console', () => {
     await page.evaluate(`(() => { const node = document.querySelector('${KO}');
       node.textContent = [...node.textContent].map((c) => (/\\s/.test(c) ? c : String.fromCodePoint(0x10fffd))).join(''); })()`);
     const boxes = await line.screenshot();
-    const ink = async (png: Buffer) => page.evaluate<{ width: number; dark: number[] }>(`(async (src) => {
+    const ink = async (png: Buffer) =>
+      page.evaluate<{ width: number; dark: number[] }>(`(async (src) => {
       const image = new Image();
       image.src = src;
       await image.decode();
@@ -132,7 +136,12 @@ describe('web console', () => {
 
   it('draws the watched hold as SVG: a line per colour and measure, breaches marked, a text alternative', { timeout: 30_000 }, async () => {
     // The sandbox's gate opens and closes before any watch heartbeat: the chart module on given samples.
-    const drawn = await page.evaluate<{ lines: number; points: string[]; breaches: number; label: string | null }>(`import('/chart.js').then(({ watchChart }) => {
+    const drawn = await page.evaluate<{
+      lines: number;
+      points: string[];
+      breaches: number;
+      label: string | null;
+    }>(`import('/chart.js').then(({ watchChart }) => {
       const f = (p95Ms, errorRate) => ({ latencyMs: p95Ms, p50Ms: p95Ms / 2, p95Ms, errorRate, samples: 10 });
       const samples = [0, 1, 2, 3].map((i) => ({ at: '2026-12-07T10:0' + i + ':00.000Z', green: f(100 + i * 50, i * 0.01), blue: f(120, 0), breach: i === 3 ? 'p95' : null }));
       const chart = watchChart(samples);
@@ -160,7 +169,14 @@ describe('web console', () => {
     await page.click('#freeze-submit');
     await page.waitForSelector('#confirm[open]');
     await page.click('#confirm-ok');
-    await expect.poll(() => page.locator('#freezes table').innerText().catch(() => '')).toContain('연말 점검');
+    await expect
+      .poll(() =>
+        page
+          .locator('#freezes table')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('연말 점검');
     expect(await page.locator('#status').innerText()).toMatch(/Freeze set: /);
     await page.click('#freezes button:has-text("Lift")');
     await page.click('#confirm-ok');
@@ -192,7 +208,10 @@ describe('web console', () => {
     await page.waitForSelector('#detail', { timeout: 30_000 }).catch(async (error: Error) => {
       throw new Error(`${error.message}: ${await page.locator('#distribute-error').innerText()}`);
     });
-    await expect.poll(async () => `${await page.locator('#detail').getAttribute('data-status')}: ${await page.locator('#view').innerText()}`, { timeout: 30_000 })
+    await expect
+      .poll(async () => `${await page.locator('#detail').getAttribute('data-status')}: ${await page.locator('#view').innerText()}`, {
+        timeout: 30_000,
+      })
       .toMatch(/^FAILED/);
     // '#fail' in the text fails both sandbox channels, three attempts each, on each channel's timeline.
     const channels = await page.locator('#channels tbody').innerText();
@@ -203,11 +222,19 @@ describe('web console', () => {
     expect(await page.locator('#retry-btn').innerText()).toBe('Retry INSTAGRAM, KAKAO_CHANNEL');
     await page.click('#retry-btn');
     await page.click('#confirm-ok');
-    await expect.poll(async () => `${await page.locator('#status').innerText()} ${await page.locator('#confirm-error').innerText()}`, { timeout: 20_000 })
+    await expect
+      .poll(async () => `${await page.locator('#status').innerText()} ${await page.locator('#confirm-error').innerText()}`, {
+        timeout: 20_000,
+      })
       .toMatch(/^Retry [A-Z_]+/);
     // The retry ran in the workflow: the channels were attempted again.
-    const retries = async () => ((await stack.api.call('GET', `/api/distribution/${eventId}/status`, undefined, 'viewer')).body.channels as { channel: string; retries: number }[])
-      .find((c) => c.channel === 'INSTAGRAM')!.retries;
+    const retries = async () =>
+      (
+        (await stack.api.call('GET', `/api/distribution/${eventId}/status`, undefined, 'viewer')).body.channels as {
+          channel: string;
+          retries: number;
+        }[]
+      ).find((c) => c.channel === 'INSTAGRAM')!.retries;
     await expect.poll(retries, { timeout: 20_000 }).toBeGreaterThan(3);
   });
 
@@ -215,8 +242,14 @@ describe('web console', () => {
     const axe = readFileSync(AXE, 'utf8');
     const id = deploymentId;
     const found: string[] = [];
-    for (const [hash, ready] of [['#/deployments', '#deployments table'], [`#/deployments/${id}`, '#detail dl'], ['#/services', '#view table'],
-      ['#/distributions', '#distribute-form'], ['#/freezes', '#freeze-form'], ['#/delivery', '#delivery table']] as const) {
+    for (const [hash, ready] of [
+      ['#/deployments', '#deployments table'],
+      [`#/deployments/${id}`, '#detail dl'],
+      ['#/services', '#view table'],
+      ['#/distributions', '#distribute-form'],
+      ['#/freezes', '#freeze-form'],
+      ['#/delivery', '#delivery table'],
+    ] as const) {
       await view(hash, ready);
       await page.addScriptTag({ content: axe }).catch(() => page.evaluate(axe));
       const violations = await page.evaluate<string[]>(`axe.run().then((result) => result.violations
@@ -230,9 +263,16 @@ describe('web console', () => {
   it('fits a narrow screen: no view scrolls sideways at 360 px', { timeout: 30_000 }, async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     const overflowing: string[] = [];
-    for (const [hash, ready] of [[`#/deployments/${deploymentId}`, '#detail dl'], ['#/services', '#view table'], ['#/freezes', '#freeze-form'], ['#/delivery', '#delivery table']] as const) {
+    for (const [hash, ready] of [
+      [`#/deployments/${deploymentId}`, '#detail dl'],
+      ['#/services', '#view table'],
+      ['#/freezes', '#freeze-form'],
+      ['#/delivery', '#delivery table'],
+    ] as const) {
       await view(hash, ready);
-      const widths = await page.evaluate<{ scroll: number; client: number }>('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
+      const widths = await page.evaluate<{ scroll: number; client: number }>(
+        '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+      );
       if (widths.scroll > widths.client) overflowing.push(`${hash}: ${widths.scroll} > ${widths.client}`);
     }
     await page.setViewportSize({ width: 1100, height: 900 });

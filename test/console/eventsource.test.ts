@@ -5,34 +5,46 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHeader, TEST_KEYS } from '../support/api.js';
 import { startBrowserStack, type BrowserStack } from './browser-stack.js';
 
-interface Collected { type: string; data: string; lastEventId: string }
+interface Collected {
+  type: string;
+  data: string;
+  lastEventId: string;
+}
 
 describe('SSE from a browser EventSource (?token=)', () => {
   let stack: BrowserStack;
   beforeAll(async () => {
     stack = await startBrowserStack('eventsource');
   });
-  afterAll(async () => { await stack?.close(); });
+  afterAll(async () => {
+    await stack?.close();
+  });
 
   /** Runs the seed's client in the page: EventSource on `path`, collecting until `stages` stage events. */
-  const collect = (page: Awaited<ReturnType<Browser['newPage']>>, path: string, stages: number) => page.evaluate(
-    ({ path, stages }) => new Promise<Collected[]>((resolve, reject) => {
-      const seen: Collected[] = [];
-      const source = new EventSource(path);
-      const timer = setTimeout(() => { source.close(); reject(new Error(`timed out: ${JSON.stringify(seen)}`)); }, 45_000);
-      const on = (type: string) => source.addEventListener(type, (event) => {
-        const e = event as unknown as { data: string; lastEventId: string };
-        seen.push({ type, data: e.data, lastEventId: e.lastEventId });
-        if (seen.filter((s) => s.type === 'stage').length >= stages) {
-          clearTimeout(timer);
-          source.close();
-          resolve(seen);
-        }
-      });
-      for (const type of ['connected', 'stage', 'success', 'fail', 'error']) on(type);
-    }),
-    { path, stages },
-  );
+  const collect = (page: Awaited<ReturnType<Browser['newPage']>>, path: string, stages: number) =>
+    page.evaluate(
+      ({ path, stages }) =>
+        new Promise<Collected[]>((resolve, reject) => {
+          const seen: Collected[] = [];
+          const source = new EventSource(path);
+          const timer = setTimeout(() => {
+            source.close();
+            reject(new Error(`timed out: ${JSON.stringify(seen)}`));
+          }, 45_000);
+          const on = (type: string) =>
+            source.addEventListener(type, (event) => {
+              const e = event as unknown as { data: string; lastEventId: string };
+              seen.push({ type, data: e.data, lastEventId: e.lastEventId });
+              if (seen.filter((s) => s.type === 'stage').length >= stages) {
+                clearTimeout(timer);
+                source.close();
+                resolve(seen);
+              }
+            });
+          for (const type of ['connected', 'stage', 'success', 'fail', 'error']) on(type);
+        }),
+      { path, stages },
+    );
 
   it('receives connected and stage events with a stream token, and with an API key as ?token=', { timeout: 90_000 }, async () => {
     const connection = await stack.api.connect();
@@ -43,10 +55,17 @@ describe('SSE from a browser EventSource (?token=)', () => {
     const page = await stack.browser.newPage();
     await page.goto(`${stack.served.url}/`);
     // The page asks for a token with its key (fetch can send headers), then EventSource uses it.
-    const token = await page.evaluate(async ({ header, scope }) => {
-      const res = await fetch('/api/v1/stream-tokens', { method: 'POST', headers: { ...header, 'content-type': 'application/json' }, body: JSON.stringify({ scope }) });
-      return ((await res.json()) as { data: { token: string } }).data.token;
-    }, { header: authHeader('viewer'), scope: `deployment:${id}` });
+    const token = await page.evaluate(
+      async ({ header, scope }) => {
+        const res = await fetch('/api/v1/stream-tokens', {
+          method: 'POST',
+          headers: { ...header, 'content-type': 'application/json' },
+          body: JSON.stringify({ scope }),
+        });
+        return ((await res.json()) as { data: { token: string } }).data.token;
+      },
+      { header: authHeader('viewer'), scope: `deployment:${id}` },
+    );
 
     const events = await collect(page, `/api/v1/deploy/${id}/events?token=${encodeURIComponent(token)}`, 3);
     expect(events[0]!.type).toBe('connected');

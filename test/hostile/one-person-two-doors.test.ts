@@ -36,7 +36,10 @@ describe('one person through two doors counts once', () => {
     },
     // The configured keys as the app loads them, beside the test's role keys (deployer, viewer, admin).
     app: (worker) => ({
-      keys: new ApiKeyRing([...Object.entries(TEST_KEYS).map(([role, key]) => keyEntry(`test-${role}`, role as keyof typeof TEST_KEYS, key)), ...worker.config.apiKeys]),
+      keys: new ApiKeyRing([
+        ...Object.entries(TEST_KEYS).map(([role, key]) => keyEntry(`test-${role}`, role as keyof typeof TEST_KEYS, key)),
+        ...worker.config.apiKeys,
+      ]),
     }),
   });
   let routes: SlackRoutes;
@@ -46,17 +49,30 @@ describe('one person through two doors counts once', () => {
     const { worker, app, client } = suite;
     const services = sandboxApiServices(worker.config, worker.sandbox);
     // Connections as POST /api/v1/connect/* stores them (routes cannot be added once the app has served).
-    const github = await services.connections.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
-    const aws = await services.connections.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+    const github = await services.connections.addGitHub(
+      { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' },
+      { token: SANDBOX_CREDENTIALS.githubToken },
+    );
+    const aws = await services.connections.addAws(
+      { region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID },
+      { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
+    );
     connection = { githubConnectionId: github.id, awsConnectionId: aws.id };
     const config = sandboxSlackConfig(worker.config.slack, worker.sandbox, connection);
     const deployments = new DeploymentService(client, suite.taskQueue, services.connections, services.deploy.defaults);
     routes = registerSlackRoutes(app, {
-      deployments, connections: services.connections, slack: createSlackWebClient(config, { retries: 0 }), config,
-      awsEndpoint: services.deploy.awsEndpoint, logger: createLogger('silent'), publicUrl: 'http://switchyard.test',
+      deployments,
+      connections: services.connections,
+      slack: createSlackWebClient(config, { retries: 0 }),
+      config,
+      awsEndpoint: services.deploy.awsEndpoint,
+      logger: createLogger('silent'),
+      publicUrl: 'http://switchyard.test',
     });
   });
-  afterAll(async () => { await routes?.idle(); });
+  afterAll(async () => {
+    await routes?.idle();
+  });
 
   const switchWith = async (id: string, key: string) => {
     const res = await suite.app.request(`/api/v1/deploy/${id}/switch`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
@@ -65,7 +81,11 @@ describe('one person through two doors counts once', () => {
   const slackClick = async (id: string, userId: string) => {
     const slack = suite.worker.sandbox.slack;
     const responseUrl = slack.state.newResponseUrl();
-    await postSlack(suite.app, '/slack/interactions', clickBody({ userId, actionId: SWITCH_TRAFFIC_ACTION, deploymentId: id, channel: 'C0DEPLOYS', ts: '1.0', responseUrl }));
+    await postSlack(
+      suite.app,
+      '/slack/interactions',
+      clickBody({ userId, actionId: SWITCH_TRAFFIC_ACTION, deploymentId: id, channel: 'C0DEPLOYS', ts: '1.0', responseUrl }),
+    );
     await routes.idle();
     return slack.state.responses(responseUrl).map((r) => String(r['text']));
   };

@@ -15,12 +15,17 @@ import { deploymentInput, startStubWorker, type StubHarness } from '../workflows
 
 function server(answer: (res: ServerResponse) => void) {
   let hits = 0;
-  const s: Server = createServer((_req, res) => { hits += 1; answer(res); });
+  const s: Server = createServer((_req, res) => {
+    hits += 1;
+    answer(res);
+  });
   return {
     listen: () => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve)),
     close: () => new Promise<void>((resolve) => s.close(() => resolve())),
     url: () => `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
-    get hits() { return hits; },
+    get hits() {
+      return hits;
+    },
   };
 }
 
@@ -44,7 +49,9 @@ describe('a redirecting green (real probe activity)', () => {
   it('counts a 3xx as a failed probe, shows its Location, and never fetches it', async () => {
     const figures = await probe(green.url(), settings);
     expect(figures).toMatchObject({ errorRate: 1, samples: 3 });
-    expect(figures.problems).toEqual([`302 redirect to ${target.url()}/latest/meta-data/iam/security-credentials/: not followed, probes follow no redirect`]);
+    expect(figures.problems).toEqual([
+      `302 redirect to ${target.url()}/latest/meta-data/iam/security-credentials/: not followed, probes follow no redirect`,
+    ]);
     expect(green.hits).toBeGreaterThanOrEqual(3);
     expect(target.hits).toBe(0);
   });
@@ -66,7 +73,11 @@ describe('a redirecting green (real probe activity)', () => {
     await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
     try {
       const started = Date.now();
-      const figures = await probe(`http://127.0.0.1:${(trickle.address() as AddressInfo).port}`, { ...settings, samples: 1, timeoutMs: 300 });
+      const figures = await probe(`http://127.0.0.1:${(trickle.address() as AddressInfo).port}`, {
+        ...settings,
+        samples: 1,
+        timeoutMs: 300,
+      });
       expect(figures).toMatchObject({ errorRate: 1, problems: ['no answer within 300 ms'] });
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {
@@ -77,14 +88,25 @@ describe('a redirecting green (real probe activity)', () => {
 
   it('fails the deployment at its health check, before any traffic moves, and the target is never hit', async () => {
     const { probeHealth } = createHealthActivities(settings);
-    const handle = await harness.start({ probeHealth }, { target: { ...deploymentInput('x').target, blueUrl: blue.url(), greenUrl: green.url() } });
-    const error = await handle.result().then(() => undefined, (e: unknown) => e);
+    const handle = await harness.start(
+      { probeHealth },
+      { target: { ...deploymentInput('x').target, blueUrl: blue.url(), greenUrl: green.url() } },
+    );
+    const error = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe('HEALTH_CHECK_FAILED');
     expect(cause.message).toContain(`302 redirect to ${target.url()}/latest/meta-data/iam/security-credentials/`);
     const snapshot = cause.details?.[0] as DeploymentSnapshot;
-    expect(snapshot).toMatchObject({ status: 'FAILED', failedStage: 4, finalService: null, green: { errorRate: 1, problems: [expect.stringContaining('302 redirect')] } });
+    expect(snapshot).toMatchObject({
+      status: 'FAILED',
+      failedStage: 4,
+      finalService: null,
+      green: { errorRate: 1, problems: [expect.stringContaining('302 redirect')] },
+    });
     const calls = harness.calls(handle.workflowId);
     expect(calls).toContain('probeHealth');
     expect(calls).not.toContain('continueCodeDeploy');

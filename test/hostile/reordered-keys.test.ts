@@ -21,7 +21,10 @@ describe('a reordered key list moves no identity', () => {
       SWITCHYARD_API_KEYS: `mallory:approver:${MALLORY_KEY},alice:approver:${ALICE_KEY}`,
     },
     app: (worker) => ({
-      keys: new ApiKeyRing([...Object.entries(TEST_KEYS).map(([role, key]) => keyEntry(`test-${role}`, role as keyof typeof TEST_KEYS, key)), ...worker.config.apiKeys]),
+      keys: new ApiKeyRing([
+        ...Object.entries(TEST_KEYS).map(([role, key]) => keyEntry(`test-${role}`, role as keyof typeof TEST_KEYS, key)),
+        ...worker.config.apiKeys,
+      ]),
     }),
   });
 

@@ -16,7 +16,9 @@ describe('console sessions', () => {
     temporal = await connectClient();
     app = buildTestApp(temporal.client, `sessions-${Date.now()}`, { sessionSecret: secret, sessionTtlMs: 60_000 });
   });
-  afterAll(async () => { await temporal?.close(); });
+  afterAll(async () => {
+    await temporal?.close();
+  });
 
   const open = async (role: 'admin' | 'approver' | 'viewer', url = `${ORIGIN}/api/v1/sessions`) => {
     const res = await app.request(url, { method: 'POST', headers: { ...authHeader(role), host: 'localhost', origin: ORIGIN } });
@@ -24,8 +26,17 @@ describe('console sessions', () => {
     const setCookie = res.headers.get('set-cookie')!;
     return { res, setCookie, cookie: `${SESSION_COOKIE}=${/sy_session=([^;]+)/.exec(setCookie)![1]}` };
   };
-  const withCookie = (cookie: string, origin?: string) => ({ cookie, host: 'localhost', ...(origin ? { origin } : {}), 'content-type': 'application/json' });
-  const freezeBody = JSON.stringify({ scope: ['session-test/svc'], reason: 'session test', endsAt: new Date(Date.now() + 3_600_000).toISOString() });
+  const withCookie = (cookie: string, origin?: string) => ({
+    cookie,
+    host: 'localhost',
+    ...(origin ? { origin } : {}),
+    'content-type': 'application/json',
+  });
+  const freezeBody = JSON.stringify({
+    scope: ['session-test/svc'],
+    reason: 'session test',
+    endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
   const tokenBody = JSON.stringify({ scope: 'ws' });
 
   it('sets an HttpOnly, SameSite=Strict cookie that holds the principal, not the key; Secure over https', async () => {
@@ -35,9 +46,11 @@ describe('console sessions', () => {
     expect(setCookie).toMatch(/Max-Age=60/);
     expect(setCookie).not.toMatch(/Secure/);
     expect(setCookie).not.toContain('test-approver-key');
-    const body = await res.json() as { data: { label: string; role: string; expiresAt: string } };
+    const body = (await res.json()) as { data: { label: string; role: string; expiresAt: string } };
     expect(body.data).toMatchObject({ label: 'test approver', role: 'approver' });
-    const me = await (await app.request('/api/v1/me', { headers: withCookie(cookie) })).json() as { data: { label: string; role: string } };
+    const me = (await (await app.request('/api/v1/me', { headers: withCookie(cookie) })).json()) as {
+      data: { label: string; role: string };
+    };
     expect(me.data).toMatchObject({ label: 'test approver', role: 'approver' });
     expect((await open('viewer', 'https://localhost/api/v1/sessions')).setCookie).toMatch(/Secure/);
   });
@@ -53,12 +66,14 @@ describe('console sessions', () => {
     for (const origin of ['https://evil.example', 'null', undefined]) {
       const res = await app.request('/api/v1/stream-tokens', { method: 'POST', headers: withCookie(cookie, origin), body: tokenBody });
       expect(res.status).toBe(403);
-      const body = await res.json() as { message: string; data?: unknown };
+      const body = (await res.json()) as { message: string; data?: unknown };
       expect(body.message).toMatch(/Cross-site request refused/);
       expect(JSON.stringify(body)).not.toMatch(/"token"/);
     }
     // The same cookie from the console's own origin works; reads need no Origin.
-    expect((await app.request('/api/v1/stream-tokens', { method: 'POST', headers: withCookie(cookie, ORIGIN), body: tokenBody })).status).toBe(200);
+    expect(
+      (await app.request('/api/v1/stream-tokens', { method: 'POST', headers: withCookie(cookie, ORIGIN), body: tokenBody })).status,
+    ).toBe(200);
     expect((await app.request('/api/v1/me', { headers: withCookie(cookie) })).status).toBe(200);
   });
 
@@ -72,7 +87,7 @@ describe('console sessions', () => {
     for (const value of [expired, foreign, forged, 'garbage']) {
       const res = await app.request('/api/v1/me', { headers: withCookie(`${SESSION_COOKIE}=${value}`) });
       expect(res.status).toBe(401);
-      expect((await res.json() as { message: string }).message).toMatch(/session expired or is invalid/);
+      expect(((await res.json()) as { message: string }).message).toMatch(/session expired or is invalid/);
     }
   });
 
@@ -80,13 +95,15 @@ describe('console sessions', () => {
     const { cookie } = await open('approver');
     const res = await app.request('/api/v1/freezes', { method: 'POST', headers: withCookie(cookie, ORIGIN), body: freezeBody });
     expect(res.status).toBe(403);
-    expect((await res.json() as { message: string }).message).toMatch(/role approver\) may not do this: role admin required/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/role approver\) may not do this: role admin required/);
     expect((await app.request('/api/v1/deploy', { method: 'POST', headers: withCookie(cookie, ORIGIN), body: '{}' })).status).toBe(403);
   });
 
   it('signs out: DELETE clears the cookie; a foreign Origin may not sign the console out', async () => {
     const { cookie } = await open('viewer');
-    expect((await app.request('/api/v1/sessions', { method: 'DELETE', headers: withCookie(cookie, 'https://evil.example') })).status).toBe(403);
+    expect((await app.request('/api/v1/sessions', { method: 'DELETE', headers: withCookie(cookie, 'https://evil.example') })).status).toBe(
+      403,
+    );
     const out = await app.request('/api/v1/sessions', { method: 'DELETE', headers: withCookie(cookie, ORIGIN) });
     expect(out.status).toBe(200);
     expect(out.headers.get('set-cookie')).toMatch(/sy_session=;.*Max-Age=0/);

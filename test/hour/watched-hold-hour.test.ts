@@ -22,8 +22,16 @@ const DEPLOYMENT_HISTORY_BUDGET = 150;
 /** A service's /health: 200 until told to fail. */
 function healthServer() {
   let failing = false;
-  const server: Server = createServer((_req, res) => { res.writeHead(failing ? 500 : 200).end(); });
-  return { server, degrade() { failing = true; }, url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(failing ? 500 : 200).end();
+  });
+  return {
+    server,
+    degrade() {
+      failing = true;
+    },
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  };
 }
 
 describe('a one-hour watched hold, in real time', () => {
@@ -42,41 +50,62 @@ describe('a one-hour watched hold, in real time', () => {
     for (const s of Object.values(servers)) s.server.close();
   });
 
-  const atGate = async (blue: ReturnType<typeof healthServer>, green: ReturnType<typeof healthServer>): Promise<{ handle: DeploymentHandle; readyAt: number }> => {
+  const atGate = async (
+    blue: ReturnType<typeof healthServer>,
+    green: ReturnType<typeof healthServer>,
+  ): Promise<{ handle: DeploymentHandle; readyAt: number }> => {
     const base = deploymentInput('unused');
-    const handle = await harness.start({ watchGreen }, {
-      limits,
-      target: { ...base.target, blueUrl: blue.url(), greenUrl: green.url() },
-      approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, watch },
-    });
+    const handle = await harness.start(
+      { watchGreen },
+      {
+        limits,
+        target: { ...base.target, blueUrl: blue.url(), greenUrl: green.url() },
+        approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, watch },
+      },
+    );
     await harness.waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
     return { handle, readyAt: Date.now() };
   };
   const historyLength = async (handle: DeploymentHandle) => (await handle.fetchHistory()).events?.length ?? 0;
 
-  it('green degrading at minute 20 rolls back (analysis, with the figures); a healthy green reaches the timeout action at 60; both in a bounded history', { timeout: 80 * MINUTE }, async () => {
-    const [a, b] = await Promise.all([atGate(servers.blueA, servers.greenA), atGate(servers.blueB, servers.greenB)]);
-    const degradeAt = setTimeout(() => servers.greenA.degrade(), 20 * MINUTE);
-    try {
-      // Each hold's own end: the degraded one ends long before the healthy one.
-      const ended = (handle: DeploymentHandle, readyAt: number) => handle.result().then((result) => ({ result, afterMs: Date.now() - readyAt }));
-      const [{ result: degraded, afterMs: degradedAfter }, { result: healthy, afterMs: healthyAfter }] = await Promise.all([ended(a.handle, a.readyAt), ended(b.handle, b.readyAt)]);
-      const lengths = { degraded: await historyLength(a.handle), healthy: await historyLength(b.handle) };
-      console.log(`[hour-hold] history events: ${lengths.degraded} (rolled back at minute ${(degradedAfter / MINUTE).toFixed(1)}), ${lengths.healthy} (watched ${(healthyAfter / MINUTE).toFixed(1)} minutes, then the timeout action)`);
+  it(
+    'green degrading at minute 20 rolls back (analysis, with the figures); a healthy green reaches the timeout action at 60; both in a bounded history',
+    { timeout: 80 * MINUTE },
+    async () => {
+      const [a, b] = await Promise.all([atGate(servers.blueA, servers.greenA), atGate(servers.blueB, servers.greenB)]);
+      const degradeAt = setTimeout(() => servers.greenA.degrade(), 20 * MINUTE);
+      try {
+        // Each hold's own end: the degraded one ends long before the healthy one.
+        const ended = (handle: DeploymentHandle, readyAt: number) =>
+          handle.result().then((result) => ({ result, afterMs: Date.now() - readyAt }));
+        const [{ result: degraded, afterMs: degradedAfter }, { result: healthy, afterMs: healthyAfter }] = await Promise.all([
+          ended(a.handle, a.readyAt),
+          ended(b.handle, b.readyAt),
+        ]);
+        const lengths = { degraded: await historyLength(a.handle), healthy: await historyLength(b.handle) };
+        console.log(
+          `[hour-hold] history events: ${lengths.degraded} (rolled back at minute ${(degradedAfter / MINUTE).toFixed(1)}), ${lengths.healthy} (watched ${(healthyAfter / MINUTE).toFixed(1)} minutes, then the timeout action)`,
+        );
 
-      expect(degraded).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'rollback', by: 'switchyard', via: 'workflow' }, analysis: { breached: true, dryRun: false } });
-      expect(degraded.decision?.reason).toMatch(/^analysis: green error rate 100\.0% > 10\.0% for 3 window\(s\) in a row$/);
-      for (const window of degraded.analysis!.windows.slice(-3)) expect(window).toMatchObject({ green: { errorRate: 1, samples: 3 }, blue: { errorRate: 0 } });
-      // Three 30 s windows after minute 20, give or take one window.
-      expect(degradedAfter).toBeGreaterThan(20 * MINUTE);
-      expect(degradedAfter).toBeLessThan(23 * MINUTE);
+        expect(degraded).toMatchObject({
+          status: 'ROLLED_BACK',
+          decision: { action: 'rollback', by: 'switchyard', via: 'workflow' },
+          analysis: { breached: true, dryRun: false },
+        });
+        expect(degraded.decision?.reason).toMatch(/^analysis: green error rate 100\.0% > 10\.0% for 3 window\(s\) in a row$/);
+        for (const window of degraded.analysis!.windows.slice(-3))
+          expect(window).toMatchObject({ green: { errorRate: 1, samples: 3 }, blue: { errorRate: 0 } });
+        // Three 30 s windows after minute 20, give or take one window.
+        expect(degradedAfter).toBeGreaterThan(20 * MINUTE);
+        expect(degradedAfter).toBeLessThan(23 * MINUTE);
 
-      expect(healthy).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout' } });
-      expect(healthyAfter).toBeGreaterThanOrEqual(HOUR);
-      expect(lengths.degraded).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
-      expect(lengths.healthy).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
-    } finally {
-      clearTimeout(degradeAt);
-    }
-  });
+        expect(healthy).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout' } });
+        expect(healthyAfter).toBeGreaterThanOrEqual(HOUR);
+        expect(lengths.degraded).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
+        expect(lengths.healthy).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
+      } finally {
+        clearTimeout(degradeAt);
+      }
+    },
+  );
 });

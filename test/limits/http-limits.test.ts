@@ -28,18 +28,29 @@ describe('per-key limits on HTTP', () => {
     await temporal?.close();
   });
 
-  const distributeBody = (eventId: string, latencyMs = 50) => JSON.stringify({
-    eventId, channels: [{ type: 'NAVER_BLOG', config: { latencyMs } }], contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' },
-  });
-  const exists = (eventId: string) => temporal.client.workflow.getHandle(distributionWorkflowId(eventId)).describe().then(() => true, (error: unknown) => {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  });
+  const distributeBody = (eventId: string, latencyMs = 50) =>
+    JSON.stringify({
+      eventId,
+      channels: [{ type: 'NAVER_BLOG', config: { latencyMs } }],
+      contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' },
+    });
+  const exists = (eventId: string) =>
+    temporal.client.workflow
+      .getHandle(distributionWorkflowId(eventId))
+      .describe()
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return false;
+          throw error;
+        },
+      );
   const retryAfterOf = (res: Response) => Number(res.headers.get('retry-after'));
 
-  it('answers 429 with Retry-After in each route\'s shape past a key\'s rate, per class and per key', async () => {
+  it("answers 429 with Retry-After in each route's shape past a key's rate, per class and per key", async () => {
     const app = buildTestApp(temporal.client, taskQueue, {
-      distribution: DISTRIBUTION_SETTINGS, limits: { ratePerMinute: { read: 3, write: 2, start: 1 }, sseStreamsPerKey: 0 },
+      distribution: DISTRIBUTION_SETTINGS,
+      limits: { ratePerMinute: { read: 3, write: 2, start: 1 }, sseStreamsPerKey: 0 },
     });
     for (let i = 0; i < 3; i += 1) expect((await app.request('/api/v1/me', { headers: authHeader('viewer') })).status).toBe(200);
     const panda = await app.request('/api/v1/me', { headers: authHeader('viewer') });
@@ -48,26 +59,43 @@ describe('per-key limits on HTTP', () => {
     expect(retryAfterOf(panda)).toBeGreaterThanOrEqual(1);
     expect(retryAfterOf(panda)).toBeLessThanOrEqual(20);
     expect(await json(panda)).toMatchObject({
-      status: 429, error: 'Too Many Requests', message: expect.stringContaining('at most 3 a minute'),
-      errorCode: 'RATE_LIMIT_EXCEEDED', routeClass: 'read', limitPerMinute: 3, timestamp: expect.any(String),
+      status: 429,
+      error: 'Too Many Requests',
+      message: expect.stringContaining('at most 3 a minute'),
+      errorCode: 'RATE_LIMIT_EXCEEDED',
+      routeClass: 'read',
+      limitPerMinute: 3,
+      timestamp: expect.any(String),
     });
     // The same key's reads under /api/distribution: the same bucket, the Distribution Service's shape.
     const distribution = await app.request('/api/distribution', { headers: authHeader('viewer') });
     expect(distribution.status).toBe(429);
     expect(retryAfterOf(distribution)).toBeGreaterThanOrEqual(1);
     expect(await json(distribution)).toMatchObject({
-      error: 'TOO_MANY_REQUESTS', message: expect.stringContaining('read requests'), timestamp: expect.any(String),
+      error: 'TOO_MANY_REQUESTS',
+      message: expect.stringContaining('read requests'),
+      timestamp: expect.any(String),
       details: { errorCode: 'RATE_LIMIT_EXCEEDED', routeClass: 'read', retryAfterSeconds: expect.any(Number) },
     });
     // Another key, and the same key's other classes, are untouched.
     expect((await app.request('/api/v1/me', { headers: authHeader('deployer') })).status).toBe(200);
-    const token = () => app.request('/api/v1/stream-tokens', { method: 'POST', headers: { ...authHeader('viewer'), 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'ws' }) });
+    const token = () =>
+      app.request('/api/v1/stream-tokens', {
+        method: 'POST',
+        headers: { ...authHeader('viewer'), 'content-type': 'application/json' },
+        body: JSON.stringify({ scope: 'ws' }),
+      });
     expect((await token()).status).toBe(200);
     expect((await token()).status).toBe(200);
     expect((await token()).status).toBe(429);
 
     // Starts: the first distribution starts, the next is refused and starts nothing.
-    const post = (eventId: string) => app.request('/api/distribution/distribute', { method: 'POST', headers: { ...authHeader('deployer'), 'content-type': 'application/json' }, body: distributeBody(eventId) });
+    const post = (eventId: string) =>
+      app.request('/api/distribution/distribute', {
+        method: 'POST',
+        headers: { ...authHeader('deployer'), 'content-type': 'application/json' },
+        body: distributeBody(eventId),
+      });
     const first = `evt-${randomUUID().slice(0, 8)}`;
     const second = `evt-${randomUUID().slice(0, 8)}`;
     expect((await post(first)).status).toBe(202);
@@ -78,12 +106,16 @@ describe('per-key limits on HTTP', () => {
     expect(await exists(first)).toBe(true);
     expect(await exists(second)).toBe(false);
     // Deploy starts share the class: refused before anything is read or started.
-    const deploy = await app.request('/api/v1/deploy', { method: 'POST', headers: { ...authHeader('deployer'), 'content-type': 'application/json' }, body: '{}' });
+    const deploy = await app.request('/api/v1/deploy', {
+      method: 'POST',
+      headers: { ...authHeader('deployer'), 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(deploy.status).toBe(429);
     expect(await json(deploy)).toMatchObject({ status: 429, routeClass: 'start' });
   });
 
-  it('without limits configured (tests, the bench\'s in-process apps), nothing is refused', async () => {
+  it("without limits configured (tests, the bench's in-process apps), nothing is refused", async () => {
     const app = buildTestApp(temporal.client, taskQueue);
     const answers = await Promise.all(Array.from({ length: 50 }, () => app.request('/api/v1/me', { headers: authHeader('viewer') })));
     expect(answers.every((res) => res.status === 200)).toBe(true);
@@ -96,11 +128,18 @@ describe('per-key limits on HTTP', () => {
     const open: AbortController[] = [];
 
     beforeAll(async () => {
-      app = buildTestApp(temporal.client, taskQueue, { distribution: DISTRIBUTION_SETTINGS, limits: { ratePerMinute: { read: 0, write: 0, start: 0 }, sseStreamsPerKey: 2 } });
+      app = buildTestApp(temporal.client, taskQueue, {
+        distribution: DISTRIBUTION_SETTINGS,
+        limits: { ratePerMinute: { read: 0, write: 0, start: 0 }, sseStreamsPerKey: 2 },
+      });
       served = await serveApp(app.fetch);
       eventId = `evt-${randomUUID().slice(0, 8)}`;
       // A distribution that stays in flight for the whole test: its streams stay open.
-      const res = await fetch(`${served.url}/api/distribution/distribute`, { method: 'POST', headers: { ...authHeader('deployer'), 'content-type': 'application/json' }, body: distributeBody(eventId, 30_000) });
+      const res = await fetch(`${served.url}/api/distribution/distribute`, {
+        method: 'POST',
+        headers: { ...authHeader('deployer'), 'content-type': 'application/json' },
+        body: distributeBody(eventId, 30_000),
+      });
       expect(res.status).toBe(202);
     });
     afterAll(async () => {
@@ -121,7 +160,7 @@ describe('per-key limits on HTTP', () => {
     };
     const streams = () => app.keyLimiter!.streams.count('test viewer');
 
-    it('refuses a key\'s stream past its cap in the route\'s shape, and frees the slot when a stream closes', async () => {
+    it("refuses a key's stream past its cap in the route's shape, and frees the slot when a stream closes", async () => {
       const a = await openStream(`/api/distribution/${eventId}/events`);
       const b = await openStream(`/api/distribution/${eventId}/events`);
       expect([a.res.status, b.res.status]).toEqual([200, 200]);
@@ -130,11 +169,20 @@ describe('per-key limits on HTTP', () => {
       const third = await openStream(`/api/distribution/${eventId}/events`);
       expect(third.res.status).toBe(429);
       expect(Number(third.res.headers.get('retry-after'))).toBe(5);
-      expect(await json(third.res)).toMatchObject({ error: 'TOO_MANY_REQUESTS', message: expect.stringContaining('2 open event streams'), details: { openStreams: 2, maxStreams: 2 } });
+      expect(await json(third.res)).toMatchObject({
+        error: 'TOO_MANY_REQUESTS',
+        message: expect.stringContaining('2 open event streams'),
+        details: { openStreams: 2, maxStreams: 2 },
+      });
       // Deployment streams count against the same cap, refused in the Panda shape.
       const panda = await openStream('/api/v1/deploy/dep_whatever/events');
       expect(panda.res.status).toBe(429);
-      expect(await json(panda.res)).toMatchObject({ status: 429, error: 'Too Many Requests', errorCode: 'RATE_LIMIT_EXCEEDED', maxStreams: 2 });
+      expect(await json(panda.res)).toMatchObject({
+        status: 429,
+        error: 'Too Many Requests',
+        errorCode: 'RATE_LIMIT_EXCEEDED',
+        maxStreams: 2,
+      });
       // Another key has its own streams.
       expect((await openStream(`/api/distribution/${eventId}/events`, 'deployer')).res.status).toBe(200);
 
@@ -163,9 +211,10 @@ describe('per-key limits on HTTP', () => {
     });
   });
 
-  it('runs the worker probe for admins only: a viewer\'s call is refused and starts no workflow', async () => {
+  it("runs the worker probe for admins only: a viewer's call is refused and starts no workflow", async () => {
     const app = buildTestApp(temporal.client, taskQueue);
-    const countProbes = () => temporal.client.workflow.count(`WorkflowType = 'workerProbeWorkflow' AND TaskQueue = '${taskQueue}'`).then((c) => c.count);
+    const countProbes = () =>
+      temporal.client.workflow.count(`WorkflowType = 'workerProbeWorkflow' AND TaskQueue = '${taskQueue}'`).then((c) => c.count);
     for (const role of ['viewer', 'deployer', 'approver'] as const) {
       const refused = await app.request('/api/v1/system/worker-probe', { method: 'POST', headers: authHeader(role) });
       expect(refused.status).toBe(403);

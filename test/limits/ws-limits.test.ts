@@ -26,15 +26,22 @@ describe('per-key limits on WebSocket and URLs', () => {
     temporal = await connectClient();
     worker = await startSandboxWorker(taskQueue);
     const app = buildTestApp(temporal.client, taskQueue);
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      const eventId = `evt-${randomUUID().slice(0, 8)}`;
-      const res = await app.request('/api/distribution/distribute', {
-        method: 'POST', headers: { ...authHeader('deployer'), 'content-type': 'application/json' },
-        body: JSON.stringify({ eventId, channels: [{ type: 'NAVER_BLOG', config: { latencyMs: 10 } }], contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' } }),
-      });
-      expect(res.status).toBe(200);
-      settled.push(eventId);
-    }));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const eventId = `evt-${randomUUID().slice(0, 8)}`;
+        const res = await app.request('/api/distribution/distribute', {
+          method: 'POST',
+          headers: { ...authHeader('deployer'), 'content-type': 'application/json' },
+          body: JSON.stringify({
+            eventId,
+            channels: [{ type: 'NAVER_BLOG', config: { latencyMs: 10 } }],
+            contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg' },
+          }),
+        });
+        expect(res.status).toBe(200);
+        settled.push(eventId);
+      }),
+    );
   });
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -55,9 +62,18 @@ describe('per-key limits on WebSocket and URLs', () => {
     return c;
   };
   const answered = (m: Json) => m.type === 'subscribed' || m.type === 'error';
-  const subscribe = (c: WsTestClient, eventIds: string[], deploymentIds: string[] = [], since?: number) => c.request({
-    type: 'subscribe', data: { event_types: ['distribution_event', 'deployment_event'], filters: { event_ids: eventIds, deployment_ids: deploymentIds }, ...(since === undefined ? {} : { since_seq: since }) },
-  }, answered);
+  const subscribe = (c: WsTestClient, eventIds: string[], deploymentIds: string[] = [], since?: number) =>
+    c.request(
+      {
+        type: 'subscribe',
+        data: {
+          event_types: ['distribution_event', 'deployment_event'],
+          filters: { event_ids: eventIds, deployment_ids: deploymentIds },
+          ...(since === undefined ? {} : { since_seq: since }),
+        },
+      },
+      answered,
+    );
 
   it('caps the ids a session names across its subscribes, refusing the whole subscribe', async () => {
     const { served: s } = await serve({ webSocketLimits: { maxWatchedIds: 5 } });
@@ -65,7 +81,10 @@ describe('per-key limits on WebSocket and URLs', () => {
     await c.waitFor((m) => m.type === 'connection_status');
     expect((await subscribe(c, settled.slice(0, 4))).type).toBe('subscribed');
     const refused = await subscribe(c, settled.slice(3, 6));
-    expect(refused).toMatchObject({ type: 'error', data: { error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 'max_watched_ids', max: 5, watched_ids: 4, requested_ids: 2 } } });
+    expect(refused).toMatchObject({
+      type: 'error',
+      data: { error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 'max_watched_ids', max: 5, watched_ids: 4, requested_ids: 2 } },
+    });
     // Refused whole: nothing was added.
     const same = await subscribe(c, settled.slice(0, 4), [], 0);
     expect(same.type).toBe('subscribed');
@@ -86,7 +105,13 @@ describe('per-key limits on WebSocket and URLs', () => {
     for (let i = 0; i < 5; i += 1) expect((await subscribe(c, settled.slice(0, 4), [], 0)).type).toBe('subscribed');
     await c.request({ type: 'unsubscribe', data: {} }, (m) => m.type === 'unsubscribed');
     const refused = await subscribe(c, settled.slice(4, 7));
-    expect(refused).toMatchObject({ type: 'error', data: { error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 'new_ids_per_minute', max: 6, requested_ids: 3, retry_after_ms: expect.any(Number) } } });
+    expect(refused).toMatchObject({
+      type: 'error',
+      data: {
+        error_code: 'RATE_LIMIT_EXCEEDED',
+        details: { limit: 'new_ids_per_minute', max: 6, requested_ids: 3, retry_after_ms: expect.any(Number) },
+      },
+    });
     const fits = await subscribe(c, settled.slice(4, 6));
     expect(fits.type).toBe('subscribed');
     expect(fits.data.event_ids).toEqual(settled.slice(4, 6));
@@ -102,7 +127,10 @@ describe('per-key limits on WebSocket and URLs', () => {
     await Promise.all(sockets.map((c) => c.waitFor((m) => m.type === 'connection_status')));
     const before = app.eventHub.queries;
     const began = Date.now();
-    const message = { type: 'subscribe', data: { event_types: ['distribution_event'], filters: { event_ids: eventIds, deployment_ids: deploymentIds }, since_seq: 0 } };
+    const message = {
+      type: 'subscribe',
+      data: { event_types: ['distribution_event'], filters: { event_ids: eventIds, deployment_ids: deploymentIds }, since_seq: 0 },
+    };
     for (let tick = 0; tick < 20; tick += 1) {
       for (const c of sockets) c.send(message);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -118,12 +146,15 @@ describe('per-key limits on WebSocket and URLs', () => {
     // are read once (their feeds outlive their watchers), and each unknown id is asked about at
     // most once a second (its 404 is kept that long), whatever the number of sockets and messages.
     const bound = settled.length + 190 * (Math.ceil(seconds) + 1);
-    console.log(`amplification: ${subscribes} subscribes of 200 ids in ${seconds.toFixed(1)} s → ${queries} event queries (bound ${bound}; without coalescing ${subscribes * 200})`);
+    console.log(
+      `amplification: ${subscribes} subscribes of 200 ids in ${seconds.toFixed(1)} s → ${queries} event queries (bound ${bound}; without coalescing ${subscribes * 200})`,
+    );
     expect(subscribes).toBeGreaterThanOrEqual(75);
     expect(queries).toBeLessThanOrEqual(bound);
-    expect(queries).toBeLessThan(subscribes * 200 / 10);
+    expect(queries).toBeLessThan((subscribes * 200) / 10);
     // The replays are sent (events of the closed distributions flow, at the outbound rate).
-    for (const c of sockets) expect(c.messages.some((m) => m.type === 'distribution_event' && settled.includes(m.data.event_id))).toBe(true);
+    for (const c of sockets)
+      expect(c.messages.some((m) => m.type === 'distribution_event' && settled.includes(m.data.event_id))).toBe(true);
     // And replaying the closed histories once more, from every socket, starts no query at all.
     const replayBefore = app.eventHub.queries;
     await Promise.all(sockets.map((c) => subscribe(c, settled, [], 0).then((ack) => expect(ack.type).toBe('subscribed'))));
@@ -137,14 +168,21 @@ describe('per-key limits on WebSocket and URLs', () => {
     const before = app.eventHub.queries;
     const ids = Array.from({ length: 100 }, (_, i) => `x${i}`);
     const refused = await subscribe(c, ids, ids, 0);
-    expect(refused.data).toMatchObject({ error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 'max_watched_ids', max: 100, requested_ids: 200 } });
+    expect(refused.data).toMatchObject({
+      error_code: 'RATE_LIMIT_EXCEEDED',
+      details: { limit: 'max_watched_ids', max: 100, requested_ids: 200 },
+    });
     expect(app.eventHub.queries).toBe(before);
   });
 
   it('opens /ws with a stream token of scope ws; with keys in URLs off, refuses raw keys there', async () => {
     const { app, served: s } = await serve({ keysInUrls: false });
     const token = async (scope: string) => {
-      const res = await app.request('/api/v1/stream-tokens', { method: 'POST', headers: { ...authHeader('viewer'), 'content-type': 'application/json' }, body: JSON.stringify({ scope }) });
+      const res = await app.request('/api/v1/stream-tokens', {
+        method: 'POST',
+        headers: { ...authHeader('viewer'), 'content-type': 'application/json' },
+        body: JSON.stringify({ scope }),
+      });
       expect(res.status).toBe(200);
       return ((await json(res)) as { data: { token: string } }).data.token;
     };
@@ -156,14 +194,19 @@ describe('per-key limits on WebSocket and URLs', () => {
     for (const credential of [TEST_KEYS.viewer, await token(`distribution:${settled[0]}`)]) {
       const refused = await connect(`${s.wsUrl}?token=${encodeURIComponent(credential)}`, {});
       expect((await refused.closed).code).toBe(1008);
-      expect(refused.messages).toEqual([expect.objectContaining({ type: 'error', data: expect.objectContaining({ error_code: 'AUTHENTICATION_REQUIRED' }) })]);
+      expect(refused.messages).toEqual([
+        expect.objectContaining({ type: 'error', data: expect.objectContaining({ error_code: 'AUTHENTICATION_REQUIRED' }) }),
+      ]);
     }
 
     // SSE: a raw key in ?token= is refused in the route's shape; the stream's own token opens it.
     const stream = (credential: string) => app.request(`/api/distribution/${settled[0]}/events?token=${encodeURIComponent(credential)}`);
     const byKey = await stream(TEST_KEYS.viewer);
     expect(byKey.status).toBe(401);
-    expect(await json(byKey)).toMatchObject({ error: 'UNAUTHORIZED', message: expect.stringContaining('API keys are not accepted in URLs') });
+    expect(await json(byKey)).toMatchObject({
+      error: 'UNAUTHORIZED',
+      message: expect.stringContaining('API keys are not accepted in URLs'),
+    });
     const byToken = await stream(await token(`distribution:${settled[0]}`));
     expect(byToken.status).toBe(200);
     expect(new TextDecoder().decode((await byToken.body!.getReader().read()).value)).toContain('event: connected');

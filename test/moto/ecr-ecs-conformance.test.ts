@@ -30,12 +30,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import {
-  CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand,
-} from '@aws-sdk/client-ecr';
-import {
-  CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient,
-  ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -79,10 +82,15 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-beforeEach(async () => { await moto.reset(); });
+beforeEach(async () => {
+  await moto.reset();
+});
 
 async function rejectionOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
 }
@@ -100,9 +108,14 @@ function manifestFor(tag: string): string {
 
 async function pushImage(repositoryName: string, imageTag: string): Promise<string> {
   const imageManifest = manifestFor(imageTag);
-  const { image } = await ecr.send(new PutImageCommand({
-    repositoryName, imageTag, imageManifest, imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-  }));
+  const { image } = await ecr.send(
+    new PutImageCommand({
+      repositoryName,
+      imageTag,
+      imageManifest,
+      imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    }),
+  );
   // Not sha256(manifest), as on ECR and in our emulator: moto hashes the layer digests (see top).
   expect(image?.imageId).toEqual({ imageTag, imageDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
   expect(image!.imageId!.imageDigest).not.toBe(`sha256:${createHash('sha256').update(imageManifest).digest('hex')}`);
@@ -136,7 +149,10 @@ describe('ensureEcrImage against moto', () => {
     await pushImage('billing', 'v2');
     const image = await ecrActivities.ensureEcrImage({ awsConnectionId, repository: 'billing', imageTag: 'v1', expectedDigest: digest });
     expect(image).toEqual({
-      repositoryUri: repositoryUri('billing'), imageUri: `${repositoryUri('billing')}@${digest}`, imageDigest: digest, repositoryCreated: false,
+      repositoryUri: repositoryUri('billing'),
+      imageUri: `${repositoryUri('billing')}@${digest}`,
+      imageDigest: digest,
+      repositoryCreated: false,
     });
   });
 
@@ -144,14 +160,23 @@ describe('ensureEcrImage against moto', () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ledger' }));
     const built = await pushImage('ledger', 'v1');
     // Someone else's push of other content to the same tag (the repository's tags are mutable).
-    const { image } = await ecr.send(new PutImageCommand({
-      repositoryName: 'ledger', imageTag: 'v1', imageManifest: manifestFor('someone-else'), imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    }));
+    const { image } = await ecr.send(
+      new PutImageCommand({
+        repositoryName: 'ledger',
+        imageTag: 'v1',
+        imageManifest: manifestFor('someone-else'),
+        imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      }),
+    );
     const other = image!.imageId!.imageDigest!;
     expect(other).not.toBe(built);
-    const failure = await rejectionOf(ecrActivities.ensureEcrImage({ awsConnectionId, repository: 'ledger', imageTag: 'v1', expectedDigest: built }));
+    const failure = await rejectionOf(
+      ecrActivities.ensureEcrImage({ awsConnectionId, repository: 'ledger', imageTag: 'v1', expectedDigest: built }),
+    );
     expect(failure).toMatchObject({ type: 'DOCKER_BUILD_FAILED', nonRetryable: true });
-    expect(failure.message).toBe(`Image ledger:v1 in ECR is ${other}, but the build pushed ${built}: the tag was moved to other content after the build, and is not deployed`);
+    expect(failure.message).toBe(
+      `Image ledger:v1 in ECR is ${other}, but the build pushed ${built}: the tag was moved to other content after the build, and is not deployed`,
+    );
   });
 
   it('an absent tag in an existing repository with other images is DOCKER_BUILD_FAILED, not retried', async () => {
@@ -176,29 +201,55 @@ describe('ensureEcrImage against moto', () => {
 describe('registerTaskDefinition and describeServiceTaskDefinition against moto', () => {
   const taskDefinitionArn = (familyRevision: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${familyRevision}`;
   const input = (service: string, deploymentId: string, imageUri: string) => ({
-    awsConnectionId, cluster: CLUSTER, service, containerName: 'app', containerPort: 8080, imageUri, deploymentId,
+    awsConnectionId,
+    cluster: CLUSTER,
+    service,
+    containerName: 'app',
+    containerPort: 8080,
+    imageUri,
+    deploymentId,
   });
-  const arnsOf = async (family: string) => (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family }))).taskDefinitionArns ?? [];
+  const arnsOf = async (family: string) =>
+    (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family }))).taskDefinitionArns ?? [];
 
   /** The service as a first deployment left it. moto accepts the CODE_DEPLOY controller but, unlike AWS, does not guard it. */
   async function existingService(service: string): Promise<string> {
-    const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand({
-      family: service,
-      containerDefinitions: [
-        { name: 'app', image: `repo/${service}:v1`, essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }], environment: [{ name: 'LOG_LEVEL', value: 'info' }] },
-        { name: 'sidecar', image: 'repo/envoy:1', essential: false },
-      ],
-      requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '512', memory: '1024',
-      executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`,
-    }));
-    await ecs.send(new CreateServiceCommand({
-      cluster: CLUSTER, serviceName: service, taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: 2, launchType: 'FARGATE',
-      deploymentController: { type: 'CODE_DEPLOY' },
-    }));
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: service,
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: `repo/${service}:v1`,
+            essential: true,
+            portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+            environment: [{ name: 'LOG_LEVEL', value: 'info' }],
+          },
+          { name: 'sidecar', image: 'repo/envoy:1', essential: false },
+        ],
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '512',
+        memory: '1024',
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`,
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: CLUSTER,
+        serviceName: service,
+        taskDefinition: taskDefinition!.taskDefinitionArn,
+        desiredCount: 2,
+        launchType: 'FARGATE',
+        deploymentController: { type: 'CODE_DEPLOY' },
+      }),
+    );
     return taskDefinition!.taskDefinitionArn!;
   }
 
-  beforeEach(async () => { await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER })); });
+  beforeEach(async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+  });
 
   it('registers a new revision of the service family with the image and the deployment id', async () => {
     const previous = await existingService('web');
@@ -208,12 +259,22 @@ describe('registerTaskDefinition and describeServiceTaskDefinition against moto'
 
     const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: result.taskDefinitionArn }));
     expect(taskDefinition).toMatchObject({
-      family: 'web', revision: 2, cpu: '512', memory: '1024', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'],
+      family: 'web',
+      revision: 2,
+      cpu: '512',
+      memory: '1024',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
       executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`,
     });
     const app = taskDefinition!.containerDefinitions!.find((c) => c.name === 'app');
     expect(app?.image).toBe('repo/web:v2');
-    expect(app?.environment).toEqual(expect.arrayContaining([{ name: 'LOG_LEVEL', value: 'info' }, { name: DEPLOYMENT_ENV, value: 'dep_1' }]));
+    expect(app?.environment).toEqual(
+      expect.arrayContaining([
+        { name: 'LOG_LEVEL', value: 'info' },
+        { name: DEPLOYMENT_ENV, value: 'dep_1' },
+      ]),
+    );
     expect(taskDefinition!.containerDefinitions!.find((c) => c.name === 'sidecar')?.image).toBe('repo/envoy:1');
   });
 
@@ -235,22 +296,40 @@ describe('registerTaskDefinition and describeServiceTaskDefinition against moto'
     expect(result).toEqual({ taskDefinitionArn: taskDefinitionArn('api:1'), serviceCreated: true });
 
     const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: result.taskDefinitionArn }));
-    expect(taskDefinition).toMatchObject({ family: 'api', cpu: '256', memory: '512', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] });
-    expect(taskDefinition!.containerDefinitions).toEqual([expect.objectContaining({
-      name: 'app', image: 'repo/api:v1', essential: true,
-      portMappings: [expect.objectContaining({ containerPort: 8080, protocol: 'tcp' })],
-      environment: [{ name: DEPLOYMENT_ENV, value: 'dep_1' }],
-    })]);
+    expect(taskDefinition).toMatchObject({
+      family: 'api',
+      cpu: '256',
+      memory: '512',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+    });
+    expect(taskDefinition!.containerDefinitions).toEqual([
+      expect.objectContaining({
+        name: 'app',
+        image: 'repo/api:v1',
+        essential: true,
+        portMappings: [expect.objectContaining({ containerPort: 8080, protocol: 'tcp' })],
+        environment: [{ name: DEPLOYMENT_ENV, value: 'dep_1' }],
+      }),
+    ]);
 
     const { services } = await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['api'] }));
     expect(services).toHaveLength(1);
     expect(services![0]).toMatchObject({
-      serviceName: 'api', status: 'ACTIVE', desiredCount: 1, taskDefinition: result.taskDefinitionArn, deploymentController: { type: 'CODE_DEPLOY' },
+      serviceName: 'api',
+      status: 'ACTIVE',
+      desiredCount: 1,
+      taskDefinition: result.taskDefinitionArn,
+      deploymentController: { type: 'CODE_DEPLOY' },
     });
 
     // A retried attempt finds the service it created and the revision it registered.
     const retried = await ecsActivities.registerTaskDefinition(input('api', 'dep_1', 'repo/api:v1'));
-    expect(retried).toEqual({ taskDefinitionArn: result.taskDefinitionArn, previousTaskDefinitionArn: result.taskDefinitionArn, serviceCreated: false });
+    expect(retried).toEqual({
+      taskDefinitionArn: result.taskDefinitionArn,
+      previousTaskDefinitionArn: result.taskDefinitionArn,
+      serviceCreated: false,
+    });
     expect(await arnsOf('api')).toEqual([result.taskDefinitionArn]);
   });
 
@@ -258,7 +337,9 @@ describe('registerTaskDefinition and describeServiceTaskDefinition against moto'
     const current = await existingService('web');
     await ecsActivities.registerTaskDefinition(input('web', 'dep_1', 'repo/web:v2'));
     // Registering does not move the service: only the CodeDeploy deployment does.
-    expect(await ecsActivities.describeServiceTaskDefinition({ awsConnectionId, cluster: CLUSTER, service: 'web' })).toEqual({ taskDefinitionArn: current });
+    expect(await ecsActivities.describeServiceTaskDefinition({ awsConnectionId, cluster: CLUSTER, service: 'web' })).toEqual({
+      taskDefinitionArn: current,
+    });
 
     const failure = await rejectionOf(ecsActivities.describeServiceTaskDefinition({ awsConnectionId, cluster: CLUSTER, service: 'ghost' }));
     expect(failure).toMatchObject({ type: 'ECS_DEPLOYMENT_FAILED', nonRetryable: true });
@@ -266,17 +347,24 @@ describe('registerTaskDefinition and describeServiceTaskDefinition against moto'
   });
 
   it('a missing cluster is a permanent ECS_DEPLOYMENT_FAILED', async () => {
-    const failure = await rejectionOf(ecsActivities.registerTaskDefinition({ ...input('web', 'dep_1', 'repo/web:v2'), cluster: 'nowhere' }));
+    const failure = await rejectionOf(
+      ecsActivities.registerTaskDefinition({ ...input('web', 'dep_1', 'repo/web:v2'), cluster: 'nowhere' }),
+    );
     expect(failure).toMatchObject({ type: 'ECS_DEPLOYMENT_FAILED', nonRetryable: true });
     expect(failure.message).toMatch(/^ECS: .*Cluster not found/i);
   });
 
   it('familyPrefix is the full family name: a revision of `web-worker` stamped with the same deployment is not reused for `web`', async () => {
-    await ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'web-worker',
-      containerDefinitions: [{ name: 'app', image: 'repo/worker:v2', environment: [{ name: DEPLOYMENT_ENV, value: 'dep_1' }] }],
-      requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
-    }));
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'web-worker',
+        containerDefinitions: [{ name: 'app', image: 'repo/worker:v2', environment: [{ name: DEPLOYMENT_ENV, value: 'dep_1' }] }],
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+      }),
+    );
     expect(await arnsOf('web')).toEqual([]);
     const result = await ecsActivities.registerTaskDefinition(input('web', 'dep_1', 'repo/web:v2'));
     expect(result.taskDefinitionArn).toBe(taskDefinitionArn('web:1'));

@@ -42,11 +42,15 @@ export async function startMoto(): Promise<RunningMoto> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let spawnError: Error | undefined;
-  child.once('error', (error) => { spawnError = error; });
+  child.once('error', (error) => {
+    spawnError = error;
+  });
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -23,7 +23,12 @@ const channelFields = {
 const ChannelResult = {
   type: 'object',
   required: ['channel', 'status'],
-  properties: { channel: { enum: CHANNELS }, status: { enum: ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED'] }, message: { type: 'string' }, ...channelFields },
+  properties: {
+    channel: { enum: CHANNELS },
+    status: { enum: ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED'] },
+    message: { type: 'string' },
+    ...channelFields,
+  },
 };
 
 const schemas = {
@@ -31,9 +36,12 @@ const schemas = {
     type: 'object',
     required: ['distributionId', 'eventId', 'status', 'results'],
     properties: {
-      distributionId: { type: 'string' }, eventId: { type: 'string' },
+      distributionId: { type: 'string' },
+      eventId: { type: 'string' },
       status: { enum: ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'PARTIAL_FAILURE', 'FAILED'] },
-      startedAt: dateTime, completedAt: dateTime, results: { type: 'array', items: ChannelResult },
+      startedAt: dateTime,
+      completedAt: dateTime,
+      results: { type: 'array', items: ChannelResult },
     },
   },
   DistributionStatusResponse: {
@@ -42,15 +50,19 @@ const schemas = {
     properties: {
       eventId: { type: 'string' },
       overallStatus: { enum: ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'PARTIAL_FAILURE', 'FAILED', 'NOT_FOUND'] },
-      startedAt: dateTime, completedAt: dateTime,
+      startedAt: dateTime,
+      completedAt: dateTime,
       channels: {
         type: 'array',
         items: {
           type: 'object',
           required: ['channel', 'status'],
           properties: {
-            channel: { enum: CHANNELS }, status: { enum: ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED'] },
-            progress: { type: 'integer', minimum: 0, maximum: 100 }, completedAt: dateTime, ...channelFields,
+            channel: { enum: CHANNELS },
+            status: { enum: ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED'] },
+            progress: { type: 'integer', minimum: 0, maximum: 100 },
+            completedAt: dateTime,
+            ...channelFields,
           },
         },
       },
@@ -60,8 +72,10 @@ const schemas = {
     type: 'object',
     required: ['eventId', 'retryStatus', 'results'],
     properties: {
-      eventId: { type: 'string' }, retryStatus: { enum: ['COMPLETED', 'PARTIAL_FAILURE', 'FAILED'] },
-      retriedAt: dateTime, results: { type: 'array', items: ChannelResult },
+      eventId: { type: 'string' },
+      retryStatus: { enum: ['COMPLETED', 'PARTIAL_FAILURE', 'FAILED'] },
+      retriedAt: dateTime,
+      results: { type: 'array', items: ChannelResult },
     },
   },
   ErrorResponse: {

@@ -23,7 +23,15 @@ import { sideEffects } from '../support/side-effects.js';
 import type { Json } from '../support/http.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
 import {
-  APPROVER, BOT_TOKEN, CHANNEL, clickBody, commandBody, INTRUDER, postSlack, SIGNING_SECRET, signedHeaders,
+  APPROVER,
+  BOT_TOKEN,
+  CHANNEL,
+  clickBody,
+  commandBody,
+  INTRUDER,
+  postSlack,
+  SIGNING_SECRET,
+  signedHeaders,
 } from './slack-support.js';
 
 type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
@@ -50,15 +58,28 @@ describe('Slack ChatOps', () => {
     temporal = await connectClient();
     worker = await startSandboxWorker(taskQueue);
     slack = await startSlackEmulator({ botToken: BOT_TOKEN });
-    gifs = await serveApp(() => new Response(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]), { headers: { 'content-type': 'image/gif' } }));
+    gifs = await serveApp(
+      () => new Response(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]), { headers: { 'content-type': 'image/gif' } }),
+    );
     const services = sandboxApiServices(worker.config, worker.sandbox);
     connections = services.connections;
     // Connections as POST /api/v1/connect/* stores them (routes cannot be added once the app has served).
-    const github = await connections.addGitHub({ owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' }, { token: SANDBOX_CREDENTIALS.githubToken });
-    const aws = await connections.addAws({ region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID }, { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+    const github = await connections.addGitHub(
+      { owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main' },
+      { token: SANDBOX_CREDENTIALS.githubToken },
+    );
+    const aws = await connections.addAws(
+      { region: SANDBOX_CREDENTIALS.region, accountId: ACCOUNT_ID },
+      { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
+    );
     config = loadSlackConfig({
-      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL, SLACK_APPROVERS: `UOTHER, ${APPROVER}`,
-      SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_GITHUB_CONNECTION_ID: github.id, SLACK_DEFAULT_AWS_CONNECTION_ID: aws.id,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_CHANNEL_ID: CHANNEL,
+      SLACK_APPROVERS: `UOTHER, ${APPROVER}`,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_DEFAULT_GITHUB_CONNECTION_ID: github.id,
+      SLACK_DEFAULT_AWS_CONNECTION_ID: aws.id,
       // Served here: the Slack emulator fetches image URLs as Slack does and refuses what it cannot fetch.
       GIF_BASE_URL: gifs.url,
     });
@@ -66,25 +87,43 @@ describe('Slack ChatOps', () => {
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
     freezes = new FreezeService(temporal.client, taskQueue);
     // As the app wires it: SLACK_APPROVERS and SLACK_DEPLOYERS are resolved into each deployment's policy.
-    deployments = new DeploymentService(temporal.client, taskQueue, connections, { ...services.deploy.defaults, slack: config }, undefined, freezes);
-    routes = registerSlackRoutes(app, { deployments, connections, slack: web, config, awsEndpoint: services.deploy.awsEndpoint, logger, publicUrl: 'http://switchyard.test' });
+    deployments = new DeploymentService(
+      temporal.client,
+      taskQueue,
+      connections,
+      { ...services.deploy.defaults, slack: config },
+      undefined,
+      freezes,
+    );
+    routes = registerSlackRoutes(app, {
+      deployments,
+      connections,
+      slack: web,
+      config,
+      awsEndpoint: services.deploy.awsEndpoint,
+      logger,
+      publicUrl: 'http://switchyard.test',
+    });
     api = client(app);
     service = `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`;
   });
   afterAll(async () => {
-    for (const id of started) await temporal.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+    for (const id of started)
+      await temporal.client.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined);
     await worker?.stop();
     await slack?.close();
     await gifs?.close();
     await temporal?.close();
   });
 
-
   /** Sends a slash command; returns the ack and, once the work is done, the follow-ups at its response_url. */
   async function command(name: string, text: string, userId = APPROVER) {
     const responseUrl = slack.state.newResponseUrl();
     const res = await postSlack(app, '/slack/commands', commandBody(name, text, { userId, responseUrl }));
-    const ack = await res.json() as Json;
+    const ack = (await res.json()) as Json;
     await routes.idle();
     return { status: res.status, ack, followUps: slack.state.responses(responseUrl) as Json[] };
   }
@@ -104,7 +143,11 @@ describe('Slack ChatOps', () => {
       expect(await res.json()).toMatchObject({ status: 401, error: 'Unauthorized', message: expect.any(String) });
     }
     // A body signed, then changed in transit.
-    const tampered = await app.request('/slack/events', { method: 'POST', headers: signedHeaders(body, 'application/x-www-form-urlencoded'), body: body.replace('v9.9.9', 'v6.6.6') });
+    const tampered = await app.request('/slack/events', {
+      method: 'POST',
+      headers: signedHeaders(body, 'application/x-www-form-urlencoded'),
+      body: body.replace('v9.9.9', 'v6.6.6'),
+    });
     expect(tampered.status).toBe(401);
     await routes.idle();
     expect(slack.state.responses(responseUrl)).toEqual([]);
@@ -124,7 +167,16 @@ describe('Slack ChatOps', () => {
     const unknown = await command('/platform-launch', '');
     expect(unknown.ack.text).toContain('Unknown command `/platform-launch`');
     const bare = new SlashCommands({ deployments, connections, config: loadSlackConfig({}), awsEndpoint: undefined, logger });
-    const outcome = await bare.handle({ command: '/platform-deploy', text: 'v1', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined, requestKey: 'test-help' });
+    const outcome = await bare.handle({
+      command: '/platform-deploy',
+      text: 'v1',
+      userId: APPROVER,
+      userName: undefined,
+      channelId: CHANNEL,
+      responseUrl: undefined,
+      triggerId: undefined,
+      requestKey: 'test-help',
+    });
     expect(outcome.work).toBeUndefined();
     expect(outcome.ack.text).toMatch(/SLACK_DEFAULT_GITHUB_CONNECTION_ID.*SLACK_DEFAULT_AWS_CONNECTION_ID/);
   });
@@ -138,7 +190,7 @@ describe('Slack ChatOps', () => {
     const res = await postSlack(app, '/slack/events', body);
     const elapsed = Date.now() - t0;
     expect(res.status).toBe(200);
-    const ack = await res.json() as Json;
+    const ack = (await res.json()) as Json;
     expect(ack).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('started by') });
     expect(elapsed).toBeLessThan(3000);
     firstId = deploymentIdIn(ack.text)!;
@@ -149,7 +201,9 @@ describe('Slack ChatOps', () => {
     // to this process (a crash now loses nothing).
     await expect(temporal.client.workflow.getHandle(firstId).describe()).resolves.toMatchObject({ workflowId: firstId });
     // Slack's retry of the same request, and the same body again (same trigger_id): answered, not re-run.
-    const retry = await postSlack(app, '/slack/events', body, undefined, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const retry = await postSlack(app, '/slack/events', body, undefined, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
     expect(retry.status).toBe(200);
     const again = await postSlack(app, '/slack/commands', body);
     expect(again.status).toBe(200);
@@ -157,7 +211,8 @@ describe('Slack ChatOps', () => {
     await routes.idle();
     expect(slack.state.responses(responseUrl)).toEqual([]);
 
-    await expect.poll(async () => (await deployments.list({ service, limit: 10 })).map((d) => [d.deploymentId, d.version]), { timeout: 10_000 })
+    await expect
+      .poll(async () => (await deployments.list({ service, limit: 10 })).map((d) => [d.deploymentId, d.version]), { timeout: 10_000 })
       .toEqual([[firstId, 'v1.2.3']]);
     const ready = await api.reach(firstId, 'DEPLOYMENT_READY', 150);
     expect(ready).toMatchObject({ version: 'v1.2.3', owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo });
@@ -179,16 +234,24 @@ describe('Slack ChatOps', () => {
   });
 
   it('/platform-status shows a freeze over the service', async () => {
-    const freeze = await freezes.set({ scope: [service], reason: 'Black Friday', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), by: 'test admin' });
+    const freeze = await freezes.set({
+      scope: [service],
+      reason: 'Black Friday',
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      by: 'test admin',
+    });
     try {
       const { followUps } = await command('/platform-status', '');
-      expect(followUps[0].text).toContain(`:snowflake: *Frozen* until ${freeze.endsAt}: Black Friday (\`${freeze.id}\`, set by test admin)`);
+      expect(followUps[0].text).toContain(
+        `:snowflake: *Frozen* until ${freeze.endsAt}: Black Friday (\`${freeze.id}\`, set by test admin)`,
+      );
     } finally {
       await freezes.lift(freeze.id, 'test admin');
     }
   });
 
-  it('buttons: a non-approver is refused and changes nothing; an approver\'s switch completes; a second click is harmless', async () => {
+  it("buttons: a non-approver is refused and changes nothing; an approver's switch completes; a second click is harmless", async () => {
     const activities = createSlackActivities({ client: web, channelId: CHANNEL, gifs: config.gifs, publicUrl: 'http://switchyard.test' });
     const ref = (await activities.postDeploymentMessage(viewOfSnapshot(await deployments.snapshot(firstId))))!;
     const buttons = (slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!.blocks as Block[]).find((b) => b.type === 'actions')!;
@@ -196,16 +259,28 @@ describe('Slack ChatOps', () => {
 
     const click = async (userId: string, actionId: string) => {
       const responseUrl = slack.state.newResponseUrl();
-      const res = await postSlack(app, '/slack/interactions', clickBody({ userId, actionId, deploymentId: firstId, channel: ref.channel, ts: ref.ts, responseUrl }));
+      const res = await postSlack(
+        app,
+        '/slack/interactions',
+        clickBody({ userId, actionId, deploymentId: firstId, channel: ref.channel, ts: ref.ts, responseUrl }),
+      );
       expect(res.status).toBe(200);
       await routes.idle();
       return slack.state.responses(responseUrl) as Json[];
     };
 
     const refused = await click(INTRUDER, 'switch_traffic');
-    expect(refused).toEqual([{ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining(`you may not switch traffic for \`${firstId}\`: Slack user ${INTRUDER} is not among the approvers`) }]);
+    expect(refused).toEqual([
+      {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: expect.stringContaining(`you may not switch traffic for \`${firstId}\`: Slack user ${INTRUDER} is not among the approvers`),
+      },
+    ]);
     const refusedRollback = await click(INTRUDER, 'roll_back');
-    expect(refusedRollback[0].text).toContain(`you may not roll back for \`${firstId}\`: Slack user ${INTRUDER} is not among the approvers`);
+    expect(refusedRollback[0].text).toContain(
+      `you may not roll back for \`${firstId}\`: Slack user ${INTRUDER} is not among the approvers`,
+    );
     expect((await deployments.snapshot(firstId)).status).toBe('DEPLOYMENT_READY');
     expect(slack.state.messages(CHANNEL).find((m) => m.ts === ref.ts)!.history).toHaveLength(1);
 
@@ -229,9 +304,15 @@ describe('Slack ChatOps', () => {
     const before = await deployments.list({ service, limit: 50 });
     const effects = sideEffects(worker.sandbox);
     const deploy = await command('/platform-deploy', 'v6.6.6', INTRUDER);
-    expect(deploy.ack).toEqual({ response_type: 'ephemeral', text: `:no_entry: <@${INTRUDER}>, you may not deploy from Slack: Slack user ${INTRUDER} is not among the deployers of ${service}. Nothing was started.` });
+    expect(deploy.ack).toEqual({
+      response_type: 'ephemeral',
+      text: `:no_entry: <@${INTRUDER}>, you may not deploy from Slack: Slack user ${INTRUDER} is not among the deployers of ${service}. Nothing was started.`,
+    });
     const rollback = await command('/platform-rollback', 'because I can', INTRUDER);
-    expect(rollback.ack).toEqual({ response_type: 'ephemeral', text: `:no_entry: <@${INTRUDER}>, you may not roll back from Slack: Slack user ${INTRUDER} is not among the approvers of ${service}. Nothing was started.` });
+    expect(rollback.ack).toEqual({
+      response_type: 'ephemeral',
+      text: `:no_entry: <@${INTRUDER}>, you may not roll back from Slack: Slack user ${INTRUDER} is not among the approvers of ${service}. Nothing was started.`,
+    });
     expect([...deploy.followUps, ...rollback.followUps]).toEqual([]);
     expect(await deployments.list({ service, limit: 50 })).toEqual(before);
     expect(sideEffects(worker.sandbox)).toEqual(effects);
@@ -244,7 +325,9 @@ describe('Slack ChatOps', () => {
     await api.reach(secondId, 'DEPLOYMENT_READY', 150);
     await deployments.switchTraffic(secondId, { by: 'test', via: 'api' });
     await api.reach(secondId, 'COMPLETED', 150);
-    await expect.poll(async () => (await deployments.list({ status: 'COMPLETED', service, limit: 10 })).length, { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(async () => (await deployments.list({ status: 'COMPLETED', service, limit: 10 })).length, { timeout: 10_000 })
+      .toBe(2);
     const [first, latest] = [await deployments.snapshot(firstId), await deployments.snapshot(secondId)];
     expect(latest.previousTaskDefinitionArn).toBe(first.taskDefinitionArn);
 
@@ -271,10 +354,26 @@ describe('Slack ChatOps', () => {
   it('/platform-rollback with nothing to roll back to says so', async () => {
     // A service Switchyard has never deployed has no successful version on record.
     const lonely = new SlashCommands({
-      deployments: new DeploymentService(temporal.client, taskQueue, connections, { ...sandboxApiServices(worker.config, worker.sandbox).deploy.defaults, slack: config, target: { ...worker.sandbox.target, service: 'svc-never-deployed' } }),
-      connections, config, awsEndpoint: undefined, logger,
+      deployments: new DeploymentService(temporal.client, taskQueue, connections, {
+        ...sandboxApiServices(worker.config, worker.sandbox).deploy.defaults,
+        slack: config,
+        target: { ...worker.sandbox.target, service: 'svc-never-deployed' },
+      }),
+      connections,
+      config,
+      awsEndpoint: undefined,
+      logger,
     });
-    const outcome = await lonely.handle({ command: '/platform-rollback', text: '', userId: APPROVER, userName: undefined, channelId: CHANNEL, responseUrl: undefined, triggerId: undefined, requestKey: 'test-lonely-rollback' });
+    const outcome = await lonely.handle({
+      command: '/platform-rollback',
+      text: '',
+      userId: APPROVER,
+      userName: undefined,
+      channelId: CHANNEL,
+      responseUrl: undefined,
+      triggerId: undefined,
+      requestKey: 'test-lonely-rollback',
+    });
     expect(outcome.work).toBeUndefined();
     expect(outcome.ack.text).toContain('Nothing to roll back');
   });

@@ -38,9 +38,18 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     temporal = await connectClient();
     // Deployments name the hook function in their AppSpec; the emulator's Lambda runs what each test sets.
     worker = await startSandboxWorker(taskQueue, {}, 'hook-test-worker', { hookFunction: HOOK_FUNCTION });
-    worker.sandbox.aws.state.lambda.register(HOOK_FUNCTION, async (event) => { await lambda?.(event); });
+    worker.sandbox.aws.state.lambda.register(HOOK_FUNCTION, async (event) => {
+      await lambda?.(event);
+    });
     const config = loadSlackConfig({ CODEDEPLOY_HOOK_SECRET: HOOK_SECRET });
-    const hookDeps = { client: temporal.client, connections: worker.services.connections, config, awsEndpoint: worker.sandbox.awsEndpoint, logger: createLogger('silent'), lookupTimeoutMs: 3000 };
+    const hookDeps = {
+      client: temporal.client,
+      connections: worker.services.connections,
+      config,
+      awsEndpoint: worker.sandbox.awsEndpoint,
+      logger: createLogger('silent'),
+      lookupTimeoutMs: 3000,
+    };
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
     registerCodeDeployHookRoutes(app, hookDeps);
     served = await serveApp(app.fetch);
@@ -66,22 +75,25 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
   /** What the Lambda sent, seen between it and the API (a recording pass-through). */
   const forwarded: Record<string, string>[] = [];
   let recorder: ServedApp;
-  const lambdaWith = (secret: string) => createHandler({
-    hookUrl: `${recorder.url}/api/v1/hooks/codedeploy`,
-    hookSecret: secret,
-    codedeploy: new CodeDeployClient({
-      endpoint: worker.sandbox.awsEndpoint, region: SANDBOX_CREDENTIALS.region, maxAttempts: 1,
-      credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
-    }),
-    log: () => undefined,
-  });
+  const lambdaWith = (secret: string) =>
+    createHandler({
+      hookUrl: `${recorder.url}/api/v1/hooks/codedeploy`,
+      hookSecret: secret,
+      codedeploy: new CodeDeployClient({
+        endpoint: worker.sandbox.awsEndpoint,
+        region: SANDBOX_CREDENTIALS.region,
+        maxAttempts: 1,
+        credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
+      }),
+      log: () => undefined,
+    });
 
-  const callHook = (body: unknown, secret?: string, url = hookUrl()) => fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { [HOOK_SECRET_HEADER]: secret }) },
-    body: JSON.stringify(body),
-  });
-
+  const callHook = (body: unknown, secret?: string, url = hookUrl()) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { [HOOK_SECRET_HEADER]: secret }) },
+      body: JSON.stringify(body),
+    });
 
   const hookExecutionsOf = (codeDeployDeploymentId: string) =>
     worker.sandbox.aws.state.codedeploy.summary().hookExecutions.filter((h) => h.deploymentId === codeDeployDeploymentId);
@@ -91,7 +103,11 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     for (const secret of [undefined, 'wrong-secret-0123456789', `${HOOK_SECRET}x`]) {
       const res = await callHook(event, secret);
       expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ status: 401, error: 'Unauthorized', message: `Missing or invalid ${HOOK_SECRET_HEADER} header` });
+      expect(await res.json()).toMatchObject({
+        status: 401,
+        error: 'Unauthorized',
+        message: `Missing or invalid ${HOOK_SECRET_HEADER} header`,
+      });
     }
     expect(worker.sandbox.aws.state.counters.hookStatusReports.get('hook-456')).toBe(0);
     const invalid = await callHook({ DeploymentId: "d-1' OR 1=1", LifecycleEventHookExecutionId: 'x' }, HOOK_SECRET);
@@ -99,7 +115,7 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
   });
 
   it('is described in the OpenAPI document, which stays valid', async () => {
-    const doc = await (await app.request('/api-docs')).json() as Json;
+    const doc = (await (await app.request('/api-docs')).json()) as Json;
     const result = await new Validator().validate(doc);
     expect(result.errors ?? []).toEqual([]);
     expect(doc.paths['/api/v1/hooks/codedeploy'].post.security).toEqual([{ hookSecret: [] }]);
@@ -113,9 +129,12 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     expect(worker.sandbox.aws.state.counters.hookStatusReports.get('hook-unknown')).toBe(0);
   });
 
-  const noticesOf = (id: string) => worker.sandbox.slack.state.messages(SANDBOX_SLACK.channelId).filter((m) => m.text?.includes(id) && m.text.includes('테스트 대기 중'));
-  const hookUpdates = async (id: string) => (await temporal.client.workflow.getHandle(id).fetchHistory()).events!
-    .filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'testTrafficHook');
+  const noticesOf = (id: string) =>
+    worker.sandbox.slack.state.messages(SANDBOX_SLACK.channelId).filter((m) => m.text?.includes(id) && m.text.includes('테스트 대기 중'));
+  const hookUpdates = async (id: string) =>
+    (await temporal.client.workflow.getHandle(id).fetchHistory()).events!.filter(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'testTrafficHook',
+    );
 
   it('hands the hook to the workflow, which posts the notice and reports the hook Succeeded exactly once', async () => {
     lambda = lambdaWith(HOOK_SECRET);
@@ -145,9 +164,16 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     // The forwarder calls again (a Lambda retry), at this replica and at the other one: 200,
     // nothing reported twice, no second notice.
     for (const url of [hookUrl(), `${replica.url}/api/v1/hooks/codedeploy`]) {
-      const again = await callHook({ DeploymentId: codeDeployDeploymentId, LifecycleEventHookExecutionId: execution!.id }, HOOK_SECRET, url);
+      const again = await callHook(
+        { DeploymentId: codeDeployDeploymentId, LifecycleEventHookExecutionId: execution!.id },
+        HOOK_SECRET,
+        url,
+      );
       expect(again.status).toBe(200);
-      expect(await again.json()).toMatchObject({ code: 200, data: { deploymentId: id, codeDeployDeploymentId, status: 'Succeeded', alreadyReported: true } });
+      expect(await again.json()).toMatchObject({
+        code: 200,
+        data: { deploymentId: id, codeDeployDeploymentId, status: 'Succeeded', alreadyReported: true },
+      });
     }
     expect(counters.hookStatusReports.get(execution!.id)).toBe(1);
     expect(noticesOf(id)).toHaveLength(1);
@@ -164,7 +190,8 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
     const id: string = started.body.data.deploymentId;
     await api.reach(id, 'DEPLOYMENT_READY', 150);
     const channel = SANDBOX_SLACK.channelId;
-    const deploymentMessageOf = () => worker.sandbox.slack.state.messages(channel).find((m) => m.text?.includes(id) && !m.text.includes('테스트 대기 중'));
+    const deploymentMessageOf = () =>
+      worker.sandbox.slack.state.messages(channel).find((m) => m.text?.includes(id) && !m.text.includes('테스트 대기 중'));
     // At the gate: the Switch button (with its confirm dialog) and, in the notice, how to approve.
     expect(JSON.stringify(deploymentMessageOf()?.blocks)).toContain('"confirm"');
     expect(noticesOf(id)[0]?.text).toContain(`POST /api/v1/deploy/${id}/switch`);

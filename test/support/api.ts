@@ -28,9 +28,15 @@ export function testKeyRing(): ApiKeyRing {
 }
 
 /** The app as `npm start` builds it; with `worker`, it shares that worker's sandbox and data folder. */
-export function buildTestApp(client: Client, taskQueue: string, overrides: Partial<AppOptions> = {}, worker?: Pick<SandboxWorker, 'config' | 'sandbox'>) {
+export function buildTestApp(
+  client: Client,
+  taskQueue: string,
+  overrides: Partial<AppOptions> = {},
+  worker?: Pick<SandboxWorker, 'config' | 'sandbox'>,
+) {
   const keys = testKeyRing();
-  const config = worker?.config ?? loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-api-test-')) });
+  const config =
+    worker?.config ?? loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-api-test-')) });
   return createApp({
     client,
     temporalAddress: temporalAddress(),

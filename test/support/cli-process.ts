@@ -22,19 +22,35 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   child.stdin.end(stdin ?? '');
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   return {
-    get stdout() { return stdout; },
-    get stderr() { return stderr; },
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
     exited,
     async waitFor(pattern, timeoutMs = 30_000) {
-      await expect.poll(() => pattern.test(stdout) || pattern.test(stderr), { timeout: timeoutMs, interval: 50, message: `waiting for ${pattern} in:\n${stdout}\n${stderr}` }).toBe(true);
+      await expect
+        .poll(() => pattern.test(stdout) || pattern.test(stderr), {
+          timeout: timeoutMs,
+          interval: 50,
+          message: `waiting for ${pattern} in:\n${stdout}\n${stderr}`,
+        })
+        .toBe(true);
       return (stdout.match(pattern) ?? stderr.match(pattern))!;
     },
-    kill() { child.kill('SIGKILL'); },
+    kill() {
+      child.kill('SIGKILL');
+    },
   };
 }
 

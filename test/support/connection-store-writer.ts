@@ -18,9 +18,16 @@ await new Promise<void>((resolve) => {
   process.send!('ready');
 });
 const store = openConnectionStore({ dataDir });
-const added: Connection[] = await Promise.all(Array.from({ length: count }, (_, i) => (i % 2 === 0
-  ? store.addGitHub({ owner: label, repo: `repo-${i}`, branch: 'main' }, { token: `ghp_${label}_${i}` })
-  : store.addAws({ region: 'ap-northeast-2', accountId: `${label}-${i}` }, { accessKeyId: `AKIA${label}${i}`, secretAccessKey: `secret-${label}-${i}` }))));
+const added: Connection[] = await Promise.all(
+  Array.from({ length: count }, (_, i) =>
+    i % 2 === 0
+      ? store.addGitHub({ owner: label, repo: `repo-${i}`, branch: 'main' }, { token: `ghp_${label}_${i}` })
+      : store.addAws(
+          { region: 'ap-northeast-2', accountId: `${label}-${i}` },
+          { accessKeyId: `AKIA${label}${i}`, secretAccessKey: `secret-${label}-${i}` },
+        ),
+  ),
+);
 await store.close();
 await new Promise<void>((resolve, reject) => {
   process.send!({ ids: added.map((c) => c.id) }, (error: Error | null) => (error ? reject(error) : resolve()));

@@ -20,13 +20,30 @@ export function client(app: App) {
   return {
     call,
     async connect(repo: string = SANDBOX_SERVICE.repo, branch = 'main') {
-      const github = await call('POST', '/api/v1/connect/github', { owner: SANDBOX_SERVICE.owner, repo, branch, token: SANDBOX_CREDENTIALS.githubToken });
-      const aws = await call('POST', '/api/v1/connect/aws', { region: SANDBOX_CREDENTIALS.region, accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey });
+      const github = await call('POST', '/api/v1/connect/github', {
+        owner: SANDBOX_SERVICE.owner,
+        repo,
+        branch,
+        token: SANDBOX_CREDENTIALS.githubToken,
+      });
+      const aws = await call('POST', '/api/v1/connect/aws', {
+        region: SANDBOX_CREDENTIALS.region,
+        accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
+        secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
+      });
       if (github.status !== 200 || aws.status !== 200) throw new Error(`connect failed: ${JSON.stringify([github.body, aws.body])}`);
-      return { githubConnectionId: github.body.data.githubConnectionId as string, awsConnectionId: aws.body.data.awsConnectionId as string };
+      return {
+        githubConnectionId: github.body.data.githubConnectionId as string,
+        awsConnectionId: aws.body.data.awsConnectionId as string,
+      };
     },
     async deploy(connection: { githubConnectionId: string; awsConnectionId: string }, fields: Record<string, unknown> = {}) {
-      return call('POST', '/api/v1/deploy', { ...connection, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', ...fields }, 'deployer');
+      return call(
+        'POST',
+        '/api/v1/deploy',
+        { ...connection, owner: SANDBOX_SERVICE.owner, repo: SANDBOX_SERVICE.repo, branch: 'main', ...fields },
+        'deployer',
+      );
     },
     async result(id: string) {
       return call('GET', `/api/v1/deploy/${id}/result`, undefined, 'viewer');
@@ -34,7 +51,15 @@ export function client(app: App) {
     /** Polls the result until its status is one of `until` (30 s at most); returns that result. */
     async settle(id: string, until: readonly string[] = ENDED, intervalMs = 200): Promise<Json> {
       let last: Json;
-      await expect.poll(async () => { last = (await this.result(id)).body.data; return until.includes(last?.status); }, { timeout: 30_000, interval: intervalMs }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            last = (await this.result(id)).body.data;
+            return until.includes(last?.status);
+          },
+          { timeout: 30_000, interval: intervalMs },
+        )
+        .toBe(true);
       return last;
     },
     /** Waits until the deployment reaches `status` or ends, and expects `status`; returns the result. */

@@ -10,13 +10,36 @@ export const DASHBOARD_PATH = join(ROOT, 'deploy/grafana/switchyard.json');
 export const RULES_PATH = join(ROOT, 'deploy/prometheus/alerts.yml');
 export const RULES_TEST_PATH = join(ROOT, 'deploy/prometheus/alerts.test.yml');
 
-export interface Target { refId: string; expr: string; datasource?: { uid?: string } }
-export interface Panel { id: number; type: string; title: string; datasource?: { type?: string; uid?: string }; targets?: Target[]; panels?: Panel[] }
-export interface Dashboard { uid: string; panels: Panel[]; templating: { list: { name: string; type: string; query?: unknown }[] } }
-export interface Rule { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
+export interface Target {
+  refId: string;
+  expr: string;
+  datasource?: { uid?: string };
+}
+export interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+}
+export interface Dashboard {
+  uid: string;
+  panels: Panel[];
+  templating: { list: { name: string; type: string; query?: unknown }[] };
+}
+export interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
 
 export const readDashboard = (): Dashboard => JSON.parse(readFileSync(DASHBOARD_PATH, 'utf8')) as Dashboard;
-export const readRules = (): Rule[] => (parse(readFileSync(RULES_PATH, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((group) => group.rules);
+export const readRules = (): Rule[] =>
+  (parse(readFileSync(RULES_PATH, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((group) => group.rules);
 
 /** Every panel, rows' nested panels included. */
 export const allPanels = (dashboard: Dashboard): Panel[] => dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);

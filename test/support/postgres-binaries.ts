@@ -4,7 +4,8 @@ import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 
-const HOW_TO_INSTALL = 'Install PostgreSQL (Debian/Ubuntu: `apt-get install -y postgresql`), or set PG_BIN_DIR to the folder holding initdb, postgres and psql.';
+const HOW_TO_INSTALL =
+  'Install PostgreSQL (Debian/Ubuntu: `apt-get install -y postgresql`), or set PG_BIN_DIR to the folder holding initdb, postgres and psql.';
 
 function isExecutable(path: string): boolean {
   try {
@@ -26,12 +27,9 @@ function debianBinDirs(): string[] {
 
 /** The full path of a PostgreSQL program, or undefined. `preferDir` is searched first. */
 export function findPostgresBinary(name: string, preferDir?: string): string | undefined {
-  const dirs = [
-    preferDir,
-    process.env.PG_BIN_DIR,
-    ...(process.env.PATH ?? '').split(delimiter),
-    ...debianBinDirs(),
-  ].filter((d): d is string => !!d);
+  const dirs = [preferDir, process.env.PG_BIN_DIR, ...(process.env.PATH ?? '').split(delimiter), ...debianBinDirs()].filter(
+    (d): d is string => !!d,
+  );
   for (const dir of dirs) {
     const candidate = join(dir, name);
     if (isExecutable(candidate)) return candidate;
@@ -72,6 +70,9 @@ export function resolveRunAs(osUser?: string): RunAs | undefined {
     return ids;
   }
   const ids = osUserIds('postgres') ?? osUserIds('nobody');
-  if (!ids) throw new Error('Running as root, and neither a `postgres` nor a `nobody` OS user exists to run PostgreSQL as (it refuses to run as root). Create one (`useradd --system postgres`) or pass osUser.');
+  if (!ids)
+    throw new Error(
+      'Running as root, and neither a `postgres` nor a `nobody` OS user exists to run PostgreSQL as (it refuses to run as root). Create one (`useradd --system postgres`) or pass osUser.',
+    );
   return ids;
 }

@@ -67,16 +67,21 @@ function tail(file: string, lines = 40): string {
 
 function runChecked(file: string, args: string[], opts: { cwd: string; runAs?: RunAs; env?: NodeJS.ProcessEnv }): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-      ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
-    }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stderr}${stdout}`));
-      else resolve(stdout);
-    });
+    execFile(
+      file,
+      args,
+      {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+        ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stderr}${stdout}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -87,8 +92,6 @@ function quoteIdent(name: string): string {
 function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
-
-
 
 /** Starts a throwaway PostgreSQL server; call stop() when done. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
@@ -116,17 +119,23 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   delete childEnv.PGDATA;
 
   try {
-    await runChecked(initdb, [
-      '-D', dataDir,
-      '-U', user,
-      `--pwfile=${pwFile}`,
-      '--auth-local=trust',
-      `--auth-host=${auth}`,
-      '--encoding=UTF8',
-      '--locale=C',
-      '--no-sync',
-      '--no-instructions',
-    ], { cwd: dir, runAs, env: childEnv });
+    await runChecked(
+      initdb,
+      [
+        '-D',
+        dataDir,
+        '-U',
+        user,
+        `--pwfile=${pwFile}`,
+        '--auth-local=trust',
+        `--auth-host=${auth}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+        '--no-instructions',
+      ],
+      { cwd: dir, runAs, env: childEnv },
+    );
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -202,7 +211,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 
   const psqlEnv: NodeJS.ProcessEnv = { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '10' };
   const query = (sql: string, dbName = 'postgres') =>
-    runChecked(psql, ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', host, '-p', String(port), '-U', user, '-d', dbName, '-c', sql], { cwd: dir, env: psqlEnv });
+    runChecked(psql, ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', host, '-p', String(port), '-U', user, '-d', dbName, '-c', sql], {
+      cwd: dir,
+      env: psqlEnv,
+    });
 
   let stopped = false;
   return {

@@ -12,11 +12,19 @@ export interface Child {
 }
 
 export function startProcess(name: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let stdout = '';
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { name, child, output: () => output, stdout: () => stdout, exited };
 }
@@ -30,7 +38,12 @@ export async function waitFor(what: string, watched: Child[], check: () => boole
     if (await check()) return;
     const dead = watched.find((c) => !isRunning(c));
     if (dead || Date.now() > deadline) {
-      const logs = watched.map((c) => `--- ${c.name} (${isRunning(c) ? 'running' : `exited ${c.child.exitCode ?? c.child.signalCode}`}) ---\n${c.output().slice(-4000)}`).join('\n');
+      const logs = watched
+        .map(
+          (c) =>
+            `--- ${c.name} (${isRunning(c) ? 'running' : `exited ${c.child.exitCode ?? c.child.signalCode}`}) ---\n${c.output().slice(-4000)}`,
+        )
+        .join('\n');
       throw new Error(`${dead ? `${dead.name} exited` : 'timed out'} while waiting for ${what}\n${logs}`);
     }
     await new Promise((r) => setTimeout(r, 200));

@@ -9,5 +9,9 @@ export function installQuietRuntime(): void {
   // A test that installs its own runtime first (test/runtime-logger.test.ts) keeps it.
   if (installed || Runtime._instance) return;
   installed = true;
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
 }

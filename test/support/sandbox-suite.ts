@@ -46,10 +46,20 @@ export function sandboxSuite(name: string, options: SandboxSuiteOptions = {}): S
   };
   return {
     taskQueue,
-    get temporal() { return get().temporal; },
-    get client() { return get().temporal.client; },
-    get worker() { return get().worker; },
-    get app() { return get().app; },
-    get api() { return get().api; },
+    get temporal() {
+      return get().temporal;
+    },
+    get client() {
+      return get().temporal.client;
+    },
+    get worker() {
+      return get().worker;
+    },
+    get app() {
+      return get().app;
+    },
+    get api() {
+      return get().api;
+    },
   };
 }

@@ -32,7 +32,10 @@ export async function readSse(
     const reader = response.body.getReader();
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) { closedByServer = true; break; }
+      if (done) {
+        closedByServer = true;
+        break;
+      }
       buffer += decoder.decode(value, { stream: true });
       let boundary: number;
       while ((boundary = buffer.indexOf('\n\n')) >= 0) {
@@ -50,7 +53,10 @@ export async function readSse(
         message.data = data.join('\n');
         if (data.length > 0 || message.id !== undefined) messages.push(message);
       }
-      if (stopWhen(messages)) { controller.abort(); break; }
+      if (stopWhen(messages)) {
+        controller.abort();
+        break;
+      }
     }
   } catch (error) {
     if (!controller.signal.aborted) throw error;

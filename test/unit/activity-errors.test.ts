@@ -8,9 +8,17 @@ import { describe, expect, it } from 'vitest';
 import { asActivityFailure } from '../../activities/deployment/errors.js';
 
 const aws = (name: string, httpStatusCode: number) =>
-  new ECSServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', message: `${name} happened`, $metadata: { httpStatusCode } });
+  new ECSServiceException({
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    message: `${name} happened`,
+    $metadata: { httpStatusCode },
+  });
 const github = (status: number, message: string, headers: Record<string, string> = {}) =>
-  new RequestError(message, status, { request: { method: 'GET', url: 'https://api.github.com/repos/o/r/commits/main', headers: {} }, response: { status, url: '', headers, data: { message } } });
+  new RequestError(message, status, {
+    request: { method: 'GET', url: 'https://api.github.com/repos/o/r/commits/main', headers: {} },
+    response: { status, url: '', headers, data: { message } },
+  });
 
 describe('activity failures from SDK errors', () => {
   const retryable = (error: unknown) => !asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'ECS').nonRetryable;
@@ -24,8 +32,14 @@ describe('activity failures from SDK errors', () => {
   });
 
   it('retries GitHub rate limits (403 or 429), and not a 403 for a missing permission', () => {
-    expect(retryable(github(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': '1' }))).toBe(true);
-    expect(retryable(github(403, 'API rate limit exceeded for user ID 1.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1893456000' }))).toBe(true);
+    expect(
+      retryable(
+        github(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': '1' }),
+      ),
+    ).toBe(true);
+    expect(
+      retryable(github(403, 'API rate limit exceeded for user ID 1.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1893456000' })),
+    ).toBe(true);
     expect(retryable(github(429, 'Too many requests', { 'retry-after': '1' }))).toBe(true);
     expect(retryable(github(502, 'Server Error'))).toBe(true);
     expect(retryable(github(403, 'Resource not accessible by personal access token'))).toBe(false);

@@ -19,7 +19,7 @@ describe('docs/performance.md and npm run bench', () => {
     for (const row of marked) expect(page).toContain(`<!-- /bench:${row} -->`);
   });
 
-  it('rewrites one row\'s table and leaves the rest of the page as it was', () => {
+  it("rewrites one row's table and leaves the rest of the page as it was", () => {
     const rewritten = replaceTable(page, 'parallel', [{ figure: 'six / one', measured: '1.01 | x', goal: '≤ 1.15' }]);
     const block = /<!-- bench:parallel -->\n([\s\S]*?)\n<!-- \/bench:parallel -->/.exec(rewritten)?.[1];
     expect(block).toBe('| figure | measured | goal |\n| --- | --- | --- |\n| six / one | 1.01 \\| x | ≤ 1.15 |');

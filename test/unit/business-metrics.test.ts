@@ -9,8 +9,17 @@ import { BusinessMetrics } from '../../api/metrics/business.js';
 import { loadConfig } from '../../common/config/config.js';
 import { ChannelCircuitBreakers } from '../../activities/distribution/circuit-breaker.js';
 
-const deployment = (fields: Partial<DeploymentSnapshot>) => ({ deploymentId: 'dep_a', status: 'COMPLETED', cluster: 'panda-cluster', service: 'api', startedAt: '2026-01-01T00:00:00Z', ...fields }) as DeploymentSnapshot;
-const distribution = (channels: Partial<DistributionSnapshot['channels'][number]>[]) => ({ eventId: 'evt-1', channels }) as DistributionSnapshot;
+const deployment = (fields: Partial<DeploymentSnapshot>) =>
+  ({
+    deploymentId: 'dep_a',
+    status: 'COMPLETED',
+    cluster: 'panda-cluster',
+    service: 'api',
+    startedAt: '2026-01-01T00:00:00Z',
+    ...fields,
+  }) as DeploymentSnapshot;
+const distribution = (channels: Partial<DistributionSnapshot['channels'][number]>[]) =>
+  ({ eventId: 'evt-1', channels }) as DistributionSnapshot;
 
 async function setup() {
   const registry = new Registry();
@@ -66,7 +75,7 @@ describe('business metrics', () => {
     expect(out).toContain('switchyard_rollbacks_total{reason="undo"} 2');
   });
 
-  it('counts each settled publish once, a retry\'s publish again, and nothing in flight', async () => {
+  it("counts each settled publish once, a retry's publish again, and nothing in flight", async () => {
     const { metrics, text } = await setup();
     const failed = { channel: 'KAKAO_CHANNEL' as const, status: 'FAILED' as const, completedAt: 't1', retries: 3 };
     metrics.distributionRead(distribution([failed, { channel: 'NAVER_BLOG', status: 'IN_PROGRESS', retries: 0 }]));
@@ -83,7 +92,8 @@ describe('gate waits', () => {
   const HOUR = 3_600_000;
   const atGate = (id: string, openedMsAgo: number, fields: Partial<DeploymentSnapshot> = {}) =>
     deployment({ deploymentId: id, status: 'DEPLOYMENT_READY', completedAt: new Date(Date.now() - openedMsAgo).toISOString(), ...fields });
-  const remaining = (out: string) => Number(/switchyard_gate_wait_remaining_seconds\{service="panda-cluster\/api"\} ([\d.]+)/.exec(out)?.[1]);
+  const remaining = (out: string) =>
+    Number(/switchyard_gate_wait_remaining_seconds\{service="panda-cluster\/api"\} ([\d.]+)/.exec(out)?.[1]);
 
   it('reports how many wait and the least time left before the switch timeout, per service', async () => {
     const { metrics, text } = await setup();
@@ -98,7 +108,12 @@ describe('gate waits', () => {
 
   it('counts an extension into the time left, and forgets decided, switched, closed and timed-out gates', async () => {
     const { metrics, text } = await setup();
-    metrics.deploymentRead(atGate('dep_ext', 50 * 60_000, { approvalPolicy: { onTimeout: { action: 'extend', extendMs: 30 * 60_000 } } as DeploymentSnapshot['approvalPolicy'] }), HOUR);
+    metrics.deploymentRead(
+      atGate('dep_ext', 50 * 60_000, {
+        approvalPolicy: { onTimeout: { action: 'extend', extendMs: 30 * 60_000 } } as DeploymentSnapshot['approvalPolicy'],
+      }),
+      HOUR,
+    );
     expect(remaining(await text())).toBeGreaterThan(39 * 60);
     metrics.deploymentRead(atGate('dep_ext', 50 * 60_000, { decision: { action: 'rollback' } as DeploymentSnapshot['decision'] }), HOUR);
     metrics.deploymentRead(atGate('dep_sw', 60_000), HOUR);
@@ -116,21 +131,33 @@ describe('channel circuit breaker changes (exported by the worker)', () => {
   it('reports a channel on first use as closed, its opening with the open-until time, and its closing', () => {
     let now = 1_000_000;
     const changes: [string, number, boolean][] = [];
-    const breakers = new ChannelCircuitBreakers({ failureThreshold: 2, openMs: 30_000, now: () => now, onChange: (channel, until, opened) => changes.push([channel, until, opened]) });
+    const breakers = new ChannelCircuitBreakers({
+      failureThreshold: 2,
+      openMs: 30_000,
+      now: () => now,
+      onChange: (channel, until, opened) => changes.push([channel, until, opened]),
+    });
     breakers.assertClosed('NAVER_BLOG');
     breakers.recordFailure('NAVER_BLOG');
     breakers.recordFailure('NAVER_BLOG');
     now += 31_000;
     breakers.recordSuccess('NAVER_BLOG');
     breakers.recordSuccess('NAVER_BLOG');
-    expect(changes).toEqual([['NAVER_BLOG', 0, false], ['NAVER_BLOG', 1_030_000, true], ['NAVER_BLOG', 0, false]]);
+    expect(changes).toEqual([
+      ['NAVER_BLOG', 0, false],
+      ['NAVER_BLOG', 1_030_000, true],
+      ['NAVER_BLOG', 0, false],
+    ]);
   });
 });
 
 describe('metrics configuration', () => {
   it('is off by default and refuses a short key or an address without a port', () => {
     expect(loadConfig({})).toMatchObject({ metricsKey: undefined, workerMetricsAddress: undefined });
-    expect(loadConfig({ SWITCHYARD_METRICS_KEY: 'k'.repeat(16), WORKER_METRICS_ADDRESS: '0.0.0.0:9464' })).toMatchObject({ metricsKey: 'k'.repeat(16), workerMetricsAddress: '0.0.0.0:9464' });
+    expect(loadConfig({ SWITCHYARD_METRICS_KEY: 'k'.repeat(16), WORKER_METRICS_ADDRESS: '0.0.0.0:9464' })).toMatchObject({
+      metricsKey: 'k'.repeat(16),
+      workerMetricsAddress: '0.0.0.0:9464',
+    });
     expect(() => loadConfig({ SWITCHYARD_METRICS_KEY: 'short' })).toThrow(/SWITCHYARD_METRICS_KEY/);
     expect(() => loadConfig({ WORKER_METRICS_ADDRESS: '9464' })).toThrow(/WORKER_METRICS_ADDRESS/);
   });

@@ -22,8 +22,29 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 function io(env: Record<string, string>, stdin = '') {
   let stdout = '';
   let stderr = '';
-  const value: Io = { stdout: { write: (s: string) => { stdout += s; } }, stderr: { write: (s: string) => { stderr += s; } }, env, readStdin: async () => stdin };
-  return { value, get stdout() { return stdout; }, get stderr() { return stderr; } };
+  const value: Io = {
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+      },
+    },
+    env,
+    readStdin: async () => stdin,
+  };
+  return {
+    value,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+  };
 }
 
 describe('the config file', () => {
@@ -57,7 +78,10 @@ describe('the config file', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'switchyard-cli-')), 'config.json');
     writeConfigFile(path, { url: 'http://file.example/', apiKey: 'file-key' });
     expect(resolveConfig({ SWITCHYARD_CONFIG: path })).toMatchObject({ url: 'http://file.example', apiKey: 'file-key' });
-    expect(resolveConfig({ SWITCHYARD_CONFIG: path, SWITCHYARD_API_KEY: 'env-key' })).toMatchObject({ url: 'http://file.example', apiKey: 'env-key' });
+    expect(resolveConfig({ SWITCHYARD_CONFIG: path, SWITCHYARD_API_KEY: 'env-key' })).toMatchObject({
+      url: 'http://file.example',
+      apiKey: 'env-key',
+    });
     expect(() => resolveConfig({ SWITCHYARD_CONFIG: join(path, '..', 'none.json') })).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 });
@@ -66,16 +90,30 @@ describe('switchyard login', () => {
   const approverKey = 'cli-approver-key-0123456789';
   const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-cli-app-')) });
   const app = createApp({
-    client: new Client(), temporalAddress: '127.0.0.1:1', taskQueue: 'cli-login',
-    keys: new ApiKeyRing([keyEntry('test approver', 'approver', approverKey)]), logger: createLogger('silent'), sandbox: true, version: 'test',
-    distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 0 }, eventPollIntervalMs: 100, ...sandboxApiServices(config, undefined),
+    client: new Client(),
+    temporalAddress: '127.0.0.1:1',
+    taskQueue: 'cli-login',
+    keys: new ApiKeyRing([keyEntry('test approver', 'approver', approverKey)]),
+    logger: createLogger('silent'),
+    sandbox: true,
+    version: 'test',
+    distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 0 },
+    eventPollIntervalMs: 100,
+    ...sandboxApiServices(config, undefined),
   });
   const fetchApp = ((request: Request) => app.fetch(request)) as typeof fetch;
 
   it('checks the key against the server, then saves it 0600', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'switchyard-cli-')), 'nested', 'config.json');
     const run = io({ SWITCHYARD_CONFIG: path }, `${approverKey}\n`);
-    const code = await createProgram(run.value, fetchApp).run(['login', '--url', 'http://switchyard.test/', '--api-key-stdin', '--output', 'json']);
+    const code = await createProgram(run.value, fetchApp).run([
+      'login',
+      '--url',
+      'http://switchyard.test/',
+      '--api-key-stdin',
+      '--output',
+      'json',
+    ]);
     expect(code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ url: 'http://switchyard.test', label: 'test approver', role: 'approver', config: path });
     expect(mode(path)).toBe(0o600);

@@ -29,7 +29,8 @@ function generic(name: string): string {
 /** Variable name → the files that read it. */
 function variablesReadByTheCode(): Map<string, Set<string>> {
   const found = new Map<string, Set<string>>();
-  const add = (name: string, file: string) => found.set(generic(name), (found.get(generic(name)) ?? new Set()).add(file.slice(root.length)));
+  const add = (name: string, file: string) =>
+    found.set(generic(name), (found.get(generic(name)) ?? new Set()).add(file.slice(root.length)));
   for (const key of Object.keys(configSchema.shape)) add(key, join(root, 'common/config/config.ts'));
   for (const file of PRODUCT_FOLDERS.flatMap((folder) => sourceFiles(join(root, folder)))) {
     const source = readFileSync(file, 'utf8');
@@ -49,7 +50,15 @@ describe('docs/configuration.md', () => {
   it('finds the variables where the code reads them', () => {
     // A scan that silently found nothing would pass the next test vacuously.
     expect(variables.size).toBeGreaterThan(90);
-    for (const name of ['PORT', 'DATABASE_URL', 'SLACK_BOT_TOKEN', '<CHANNEL>_API_URL', 'TEMPORAL_CONFIG_FILE', 'SWITCHYARD_HOOK_URL', 'TEMPORAL_CLI_PATH']) {
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'SLACK_BOT_TOKEN',
+      '<CHANNEL>_API_URL',
+      'TEMPORAL_CONFIG_FILE',
+      'SWITCHYARD_HOOK_URL',
+      'TEMPORAL_CLI_PATH',
+    ]) {
       expect(variables.has(name), name).toBe(true);
     }
   });

@@ -27,14 +27,14 @@ describe('delivery metrics (pure)', () => {
   });
 
   it('computes the four figures of one service from completed, rolled-back, failed and rollback runs', () => {
-    const good1 = run('COMPLETED', 10, { committedAt: at(8) });            // lead 2 h
-    const good2 = run('COMPLETED', 30, { committedAt: at(26) });           // lead 4 h
-    const noDate = run('COMPLETED', 40);                                     // lead unknown
-    const gate = run('ROLLED_BACK', 50);                                     // failure; restored by bad (60)
-    const bad = run('COMPLETED', 60, { committedAt: at(59) });             // lead 1 h, then undone at 65
+    const good1 = run('COMPLETED', 10, { committedAt: at(8) }); // lead 2 h
+    const good2 = run('COMPLETED', 30, { committedAt: at(26) }); // lead 4 h
+    const noDate = run('COMPLETED', 40); // lead unknown
+    const gate = run('ROLLED_BACK', 50); // failure; restored by bad (60)
+    const bad = run('COMPLETED', 60, { committedAt: at(59) }); // lead 1 h, then undone at 65
     const undo = run('COMPLETED', 65.5, { rollbackOf: bad.deploymentId, startedAt: at(65) });
-    const broken = run('FAILED', 100);                                       // failure; restored at 103
-    const fixed = run('COMPLETED', 103, { committedAt: at(101) });         // lead 2 h
+    const broken = run('FAILED', 100); // failure; restored at 103
+    const fixed = run('COMPLETED', 103, { committedAt: at(101) }); // lead 2 h
     const runs = [good1, good2, noDate, gate, bad, undo, broken, fixed];
     const figures = deliveryFigures(runs, window);
 
@@ -53,7 +53,11 @@ describe('delivery metrics (pure)', () => {
     const late = run('COMPLETED', 40, { rollbackOf: release.deploymentId, startedAt: at(35) });
     const figures = deliveryFigures([release, late], window);
     expect(figures.changeFailureRate).toEqual({ releases: 1, failed: 0, rate: 0 });
-    expect(deliveryFigures([release, late], { ...window, rollbackWindowMs: 25 * H }).changeFailureRate).toEqual({ releases: 1, failed: 1, rate: 1 });
+    expect(deliveryFigures([release, late], { ...window, rollbackWindowMs: 25 * H }).changeFailureRate).toEqual({
+      releases: 1,
+      failed: 1,
+      rate: 1,
+    });
   });
 
   it('counts releases ending inside the window only; later runs only restore or roll back', () => {
@@ -89,12 +93,24 @@ describe('delivery metrics window', () => {
   const now = new Date('2026-12-07T12:00:00Z');
   it('defaults to the last 30 days, reads a date `to` as the end of that UTC day', () => {
     expect(deliveryWindowOf({}, now)).toEqual({ from: new Date('2026-11-07T12:00:00Z'), to: now });
-    expect(deliveryWindowOf({ from: '2026-11-01', to: '2026-11-30' }, now)).toEqual({ from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-30T23:59:59.999Z') });
+    expect(deliveryWindowOf({ from: '2026-11-01', to: '2026-11-30' }, now)).toEqual({
+      from: new Date('2026-11-01T00:00:00Z'),
+      to: new Date('2026-11-30T23:59:59.999Z'),
+    });
   });
   it('refuses an empty or inverted window and one over 366 days with a 400', () => {
-    for (const query of [{ from: 'nope' }, { from: '2026-12-01', to: '2026-11-01' }, { from: '2026-12-01T00:00:00Z', to: '2026-12-01T00:00:00Z' }, { from: '2024-01-01', to: '2026-01-01' }]) {
+    for (const query of [
+      { from: 'nope' },
+      { from: '2026-12-01', to: '2026-11-01' },
+      { from: '2026-12-01T00:00:00Z', to: '2026-12-01T00:00:00Z' },
+      { from: '2024-01-01', to: '2026-01-01' },
+    ]) {
       expect(() => deliveryWindowOf(query, now)).toThrow(ApiError);
-      try { deliveryWindowOf(query, now); } catch (error) { expect((error as ApiError).status).toBe(400); }
+      try {
+        deliveryWindowOf(query, now);
+      } catch (error) {
+        expect((error as ApiError).status).toBe(400);
+      }
     }
   });
 });

@@ -33,7 +33,8 @@ function testedTemporalVersion(): string {
   const pinned = script.match(/go\.temporal\.io\/server[\w/.-]*@v(\d+\.\d+\.\d+)/)?.[1];
   if (pinned) return pinned;
   const versions = new Set([...script.matchAll(/['"`]v(\d+\.\d+\.\d+)['"`]/g)].map((m) => m[1]!));
-  if (versions.size !== 1) throw new Error(`${CLUSTER_SCRIPT}: expected one go.temporal.io/server version, found ${[...versions].join(', ') || 'none'}`);
+  if (versions.size !== 1)
+    throw new Error(`${CLUSTER_SCRIPT}: expected one go.temporal.io/server version, found ${[...versions].join(', ') || 'none'}`);
   return [...versions][0]!;
 }
 
@@ -109,28 +110,52 @@ describe('docker-compose.yml: the Temporal cluster', () => {
     expect(temporalNodes.sort()).toEqual(['temporal-1', 'temporal-2']);
     for (const name of temporalNodes) expect(service(name).image).toBe(`temporalio/server:${temporalVersion}`);
     expect(service('temporal-schema').image).toBe(`temporalio/admin-tools:${temporalVersion}`);
-    const temporalImages = Object.values(services).map((s) => s.image ?? '').filter((image) => /^temporalio\/(server|admin-tools|auto-setup):/.test(image));
+    const temporalImages = Object.values(services)
+      .map((s) => s.image ?? '')
+      .filter((image) => /^temporalio\/(server|admin-tools|auto-setup):/.test(image));
     expect(temporalImages.every((image) => image.endsWith(`:${temporalVersion}`))).toBe(true);
     expect(temporalImages.some((image) => image.startsWith('temporalio/auto-setup'))).toBe(false);
   });
 
   it('sets up both databases with temporal-sql-tool, plugin postgres12 and the PostgreSQL 12+ schema', () => {
     const script = commandText(service('temporal-schema'));
-    const runs = script.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('temporal-sql-tool'));
+    const runs = script
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('temporal-sql-tool'));
     const seeds = envOf(service(temporalNodes[0]!)).POSTGRES_SEEDS;
     for (const run of runs) {
       expect(run).toContain('--plugin postgres12');
       expect(run).toContain(`--ep ${seeds}`);
     }
     const steps = (db: string) => runs.filter((r) => r.includes(`--db ${db} `)).map((r) => r.split(`--db ${db} `)[1]);
-    expect(steps('temporal')).toEqual(['create', 'setup-schema -v 0.0', 'update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned']);
-    expect(steps('temporal_visibility')).toEqual(['create', 'setup-schema -v 0.0', 'update-schema -d /etc/temporal/schema/postgresql/v12/visibility/versioned']);
+    expect(steps('temporal')).toEqual([
+      'create',
+      'setup-schema -v 0.0',
+      'update-schema -d /etc/temporal/schema/postgresql/v12/temporal/versioned',
+    ]);
+    expect(steps('temporal_visibility')).toEqual([
+      'create',
+      'setup-schema -v 0.0',
+      'update-schema -d /etc/temporal/schema/postgresql/v12/visibility/versioned',
+    ]);
     expect(script).toMatch(/set -e/);
   });
 
   it('points both nodes at the same PostgreSQL databases, shard count and dynamic config', () => {
     const envs = temporalNodes.map((name) => envOf(service(name)));
-    const shared = ['DB', 'DB_PORT', 'POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD', 'DBNAME', 'VISIBILITY_DBNAME', 'ENABLE_ES', 'NUM_HISTORY_SHARDS', 'DYNAMIC_CONFIG_FILE_PATH'];
+    const shared = [
+      'DB',
+      'DB_PORT',
+      'POSTGRES_SEEDS',
+      'POSTGRES_USER',
+      'POSTGRES_PWD',
+      'DBNAME',
+      'VISIBILITY_DBNAME',
+      'ENABLE_ES',
+      'NUM_HISTORY_SHARDS',
+      'DYNAMIC_CONFIG_FILE_PATH',
+    ];
     for (const key of shared) expect(new Set(envs.map((env) => env[key])).size, key).toBe(1);
     expect(envs[0]!.DB).toBe('postgres12');
     expect(envs[0]!.ENABLE_ES ?? 'false').toBe('false'); // SQL visibility, as tested
@@ -156,7 +181,7 @@ describe('docker-compose.yml: the Temporal cluster', () => {
     expect(dynamic).not.toHaveProperty('system.forceSearchAttributesCacheRefreshOnRead'); // dev only
   });
 
-  it('has the Temporal UI, against the cluster\'s frontends', () => {
+  it("has the Temporal UI, against the cluster's frontends", () => {
     const ui = Object.entries(services).find(([, s]) => s.image?.startsWith('temporalio/ui:'));
     expect(ui).toBeDefined();
     expect(ui![1].image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
@@ -173,7 +198,8 @@ describe('docker-compose.yml: Switchyard', () => {
     expect(commandText(init)).toMatch(/npm run (--silent )?cluster:init/);
     expect(packageJson.scripts['cluster:init'], 'package.json defines cluster:init').toBeDefined();
     for (const node of temporalNodes) expect(dependsOf(init)[node]).toBe('service_healthy');
-    for (const name of [...apiServices, 'worker']) expect(dependsOf(service(name))['switchyard-init']).toBe('service_completed_successfully');
+    for (const name of [...apiServices, 'worker'])
+      expect(dependsOf(service(name))['switchyard-init']).toBe('service_completed_successfully');
   });
 
   it('gives the API and the worker the whole cluster, a shared DATABASE_URL and the required keys from .env', () => {
@@ -247,7 +273,10 @@ describe('docker-compose.yml: Switchyard', () => {
     }
     expect(dependsOf(service('temporal-schema')).postgresql).toBe('service_healthy');
     for (const node of temporalNodes) {
-      expect(dependsOf(service(node))).toMatchObject({ postgresql: 'service_healthy', 'temporal-schema': 'service_completed_successfully' });
+      expect(dependsOf(service(node))).toMatchObject({
+        postgresql: 'service_healthy',
+        'temporal-schema': 'service_completed_successfully',
+      });
     }
   });
 
@@ -260,18 +289,29 @@ describe('docker-compose.yml: Switchyard', () => {
 // ---------------------------------------------------------------------------------------------
 // Dockerfile
 
-interface Instruction { keyword: string; args: string; line: number; node: DockerInstruction }
+interface Instruction {
+  keyword: string;
+  args: string;
+  line: number;
+  node: DockerInstruction;
+}
 
 /** The Dockerfile's instructions, parsed by dockerfile-ast: continuation lines joined, comments dropped. */
 function parseDockerfile(text: string): Instruction[] {
-  return DockerfileParser.parse(text).getInstructions().map((node) => ({
-    keyword: node.getKeyword(), args: node.getArgumentsContent() ?? '', line: node.getRange().start.line + 1, node,
-  }));
+  return DockerfileParser.parse(text)
+    .getInstructions()
+    .map((node) => ({
+      keyword: node.getKeyword(),
+      args: node.getArgumentsContent() ?? '',
+      line: node.getRange().start.line + 1,
+      node,
+    }));
 }
 
 /** An instruction's --flags, and its values: the exec form's JSON strings, or the shell form's words. */
 function words({ node }: Instruction): { flags: Record<string, string>; values: string[] } {
-  const flags = node instanceof ModifiableInstruction ? Object.fromEntries(node.getFlags().map((f) => [f.getName(), f.getValue() ?? 'true'])) : {};
+  const flags =
+    node instanceof ModifiableInstruction ? Object.fromEntries(node.getFlags().map((f) => [f.getName(), f.getValue() ?? 'true'])) : {};
   const json = node instanceof JSONInstruction ? node.getJSONStrings().map((s) => s.getJSONValue()) : [];
   return { flags, values: json.length > 0 ? json : node.getArguments().map((a) => a.getValue()) };
 }
@@ -285,10 +325,14 @@ for (const instruction of dockerfile) {
 const finalStage = stages[stages.length - 1] ?? [];
 
 /** .dockerignore rules in order, each a picomatch matcher (Docker's patterns: `*`, `?`, `**`, `!`). */
-const ignoreRules = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((rule) => ({
-  negate: rule.startsWith('!'),
-  matches: picomatch(rule.replace(/^!/, '').replace(/^\/+/, '').replace(/\/+$/, ''), { dot: true }),
-}));
+const ignoreRules = read('.dockerignore')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'))
+  .map((rule) => ({
+    negate: rule.startsWith('!'),
+    matches: picomatch(rule.replace(/^!/, '').replace(/^\/+/, '').replace(/\/+$/, ''), { dot: true }),
+  }));
 
 /** Whether .dockerignore keeps `path` out of the build context: a rule matches it or a parent folder; the last match wins. */
 function dockerIgnored(path: string): boolean {
@@ -300,12 +344,16 @@ function dockerIgnored(path: string): boolean {
 
 /** Repository paths a stage copies from the build context, with where they land under WORKDIR. */
 function copiedIn(stage: Instruction[]) {
-  return stage.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').flatMap((i) => {
-    const { flags, values } = words(i);
-    if (flags.from) return [];
-    const destination = values[values.length - 1]!.replace(/^\.\//, '').replace(/\/$/, '');
-    return values.slice(0, -1).map((source) => ({ source: source.replace(/^\.\//, '').replace(/\/$/, ''), destination, multiple: values.length > 2 }));
-  });
+  return stage
+    .filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
+    .flatMap((i) => {
+      const { flags, values } = words(i);
+      if (flags.from) return [];
+      const destination = values[values.length - 1]!.replace(/^\.\//, '').replace(/\/$/, '');
+      return values
+        .slice(0, -1)
+        .map((source) => ({ source: source.replace(/^\.\//, '').replace(/\/$/, ''), destination, multiple: values.length > 2 }));
+    });
 }
 /** The stage that compiles (npm run build), and the name the final stage copies its dist/ by. */
 const buildStage = stages.find((stage) => stage.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args))) ?? [];
@@ -335,8 +383,9 @@ function loadedBy(entry: string): string[] {
     const source = readFileSync(file, 'utf8');
     for (const match of source.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
       const target = resolve(dirname(file), match[1]!);
-      const candidate = [target, target.replace(/\.js$/, '.ts'), `${target}.ts`, join(target, 'index.ts')]
-        .find((c) => existsSync(c) && statSync(c).isFile());
+      const candidate = [target, target.replace(/\.js$/, '.ts'), `${target}.ts`, join(target, 'index.ts')].find(
+        (c) => existsSync(c) && statSync(c).isFile(),
+      );
       if (!candidate) throw new Error(`${relative(ROOT, file)} imports ${match[1]}, which does not exist`);
       if (/\.(ts|js|mjs)$/.test(candidate)) stack.push(candidate);
       else seen.add(candidate);
@@ -390,17 +439,22 @@ describe('Dockerfile', () => {
       if (flags.from) continue;
       for (const source of values.slice(0, -1)) {
         expect(existsSync(join(ROOT, source)), `Dockerfile line ${instruction.line}: ${source} exists`).toBe(true);
-        expect(dockerIgnored(source.replace(/^\.\//, '')), `Dockerfile line ${instruction.line}: ${source} is not in .dockerignore`).toBe(false);
+        expect(dockerIgnored(source.replace(/^\.\//, '')), `Dockerfile line ${instruction.line}: ${source} is not in .dockerignore`).toBe(
+          false,
+        );
       }
     }
     for (const stage of stages) {
-      for (const { source, destination, multiple } of copiedIn(stage)) expect(multiple ? ['', '.'] : [source], source).toContain(destination);
+      for (const { source, destination, multiple } of copiedIn(stage))
+        expect(multiple ? ['', '.'] : [source], source).toContain(destination);
     }
   });
 
   it('runs compiled JavaScript: the final stage takes dist/ from the build stage, tsx is a dev dependency only', () => {
     expect(buildStageName, 'a named stage runs npm run build').toBeDefined();
-    expect(finalStage.some((i) => i.keyword === 'COPY' && words(i).flags.from === buildStageName && /\/app\/dist\s+\.\/dist$/.test(i.args))).toBe(true);
+    expect(
+      finalStage.some((i) => i.keyword === 'COPY' && words(i).flags.from === buildStageName && /\/app\/dist\s+\.\/dist$/.test(i.args)),
+    ).toBe(true);
     expect(packageJson.scripts.build).toMatch(/\btsc -p tsconfig\.build\.json\b/);
     const pkg = packageJson as unknown as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     expect(pkg.dependencies.tsx).toBeUndefined();
@@ -414,34 +468,48 @@ describe('Dockerfile', () => {
     expect(buildStage.some((i) => i.keyword === 'RUN' && i.args.includes('bundle-workflows') && i.args.includes(bundle!))).toBe(true);
   });
 
-  it.each(['start:api', 'start:worker', 'cluster:init'])('compiles every file that npm run %s loads, none of them emulator code', (script) => {
-    const command = packageJson.scripts[script];
-    expect(command, `package.json defines ${script}`).toBeDefined();
-    const compiled = command!.match(/^node dist\/(\S+)\.js$/)?.[1];
-    expect(compiled, `${script} runs node dist/<file>.js`).toBeDefined();
-    const entry = `${compiled}.ts`;
-    const buildConfig = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as { files: string[]; compilerOptions: { outDir: string } };
-    expect(buildConfig.compilerOptions.outDir).toBe('dist');
-    expect(buildConfig.files).toContain(entry);
-    const loaded = loadedBy(entry);
-    expect(loaded.filter((path) => path.startsWith('emulators/'))).toEqual([]);
-    // The build stage has every source the compiler follows and every file read at run time.
-    expect([...loaded, 'package.json'].filter((path) => !copiedBy(buildStage, path))).toEqual([]);
-  });
+  it.each(['start:api', 'start:worker', 'cluster:init'])(
+    'compiles every file that npm run %s loads, none of them emulator code',
+    (script) => {
+      const command = packageJson.scripts[script];
+      expect(command, `package.json defines ${script}`).toBeDefined();
+      const compiled = command!.match(/^node dist\/(\S+)\.js$/)?.[1];
+      expect(compiled, `${script} runs node dist/<file>.js`).toBeDefined();
+      const entry = `${compiled}.ts`;
+      const buildConfig = JSON.parse(read('tsconfig.build.json').replace(/^\s*\/\/.*$/gm, '')) as {
+        files: string[];
+        compilerOptions: { outDir: string };
+      };
+      expect(buildConfig.compilerOptions.outDir).toBe('dist');
+      expect(buildConfig.files).toContain(entry);
+      const loaded = loadedBy(entry);
+      expect(loaded.filter((path) => path.startsWith('emulators/'))).toEqual([]);
+      // The build stage has every source the compiler follows and every file read at run time.
+      expect([...loaded, 'package.json'].filter((path) => !copiedBy(buildStage, path))).toEqual([]);
+    },
+  );
 
   it('copies no emulator code into any stage of the image', () => {
     const emulatorFiles = filesUnder('emulators');
     expect(emulatorFiles.length).toBeGreaterThan(10);
     for (const stage of stages) {
       const name = words(stage[0]!).values[2] ?? 'final';
-      expect(emulatorFiles.filter((path) => copiedBy(stage, path)), `stage ${name}`).toEqual([]);
+      expect(
+        emulatorFiles.filter((path) => copiedBy(stage, path)),
+        `stage ${name}`,
+      ).toEqual([]);
     }
     // launcher/ is `npm start` (it starts the sandbox): only its operator commands go in.
-    expect(filesUnder('launcher').filter((path) => stages.some((stage) => copiedBy(stage, path))).sort()).toEqual(['launcher/cluster-init.ts', 'launcher/keys-rotate.ts']);
+    expect(
+      filesUnder('launcher')
+        .filter((path) => stages.some((stage) => copiedBy(stage, path)))
+        .sort(),
+    ).toEqual(['launcher/cluster-init.ts', 'launcher/keys-rotate.ts']);
   });
 
   it('keeps secrets, dependencies and local state out of the build context', () => {
-    for (const path of ['node_modules', '.data', '.tools', 'test-results', '.git', '.env', 'dist']) expect(dockerIgnored(path), path).toBe(true);
+    for (const path of ['node_modules', '.data', '.tools', 'test-results', '.git', '.env', 'dist'])
+      expect(dockerIgnored(path), path).toBe(true);
   });
 });
 
@@ -452,9 +520,15 @@ const AWS_PREFIXES: Record<string, string> = { ecr: 'ecr', ecs: 'ecs', codedeplo
 
 /** Actions the code does not call by name but needs: docker push, passing task roles, CreateDeployment's dependencies. */
 const IMPLIED_ACTIONS = [
-  'ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
   'iam:PassRole',
-  'codedeploy:GetDeploymentConfig', 'codedeploy:GetApplicationRevision', 'codedeploy:RegisterApplicationRevision',
+  'codedeploy:GetDeploymentConfig',
+  'codedeploy:GetApplicationRevision',
+  'codedeploy:RegisterApplicationRevision',
 ];
 
 function typeScriptFiles(dir: string): string[] {
@@ -471,8 +545,12 @@ function awsActionsCalled(): Map<string, string[]> {
     for (const match of read(file).matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*['"]@aws-sdk\/client-([a-z0-9-]+)['"]/g)) {
       if (/^import\s+type/.test(match[0])) continue;
       const prefix = AWS_PREFIXES[match[2]!];
-      if (!prefix) throw new Error(`${file} imports @aws-sdk/client-${match[2]}: add its IAM prefix to this test and its actions to the policy`);
-      const names = match[1]!.split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type '));
+      if (!prefix)
+        throw new Error(`${file} imports @aws-sdk/client-${match[2]}: add its IAM prefix to this test and its actions to the policy`);
+      const names = match[1]!
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n && !n.startsWith('type '));
       for (const name of names.filter((n) => /^[A-Z]\w*Command$/.test(n))) {
         const action = `${prefix}:${name.replace(/Command$/, '')}`;
         actions.set(action, [...(actions.get(action) ?? []), file]);
@@ -482,7 +560,12 @@ function awsActionsCalled(): Map<string, string[]> {
   return actions;
 }
 
-interface PolicyStatement { Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown }
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: unknown;
+}
 const policy = JSON.parse(read('deploy/iam/switchyard-deploy-policy.json')) as { Version: string; Statement: PolicyStatement[] };
 const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
@@ -499,20 +582,31 @@ describe('deploy/iam/switchyard-deploy-policy.json', () => {
     expect(policy.Version).toBe('2012-10-17');
     expect(allowed.filter((action) => !called.has(action) && !IMPLIED_ACTIONS.includes(action))).toEqual([]);
     expect(allowed.some((action) => action.includes('*'))).toBe(false);
-    const passRole = policy.Statement.find((s) => s.Action === 'iam:PassRole' || (Array.isArray(s.Action) && s.Action.includes('iam:PassRole')));
+    const passRole = policy.Statement.find(
+      (s) => s.Action === 'iam:PassRole' || (Array.isArray(s.Action) && s.Action.includes('iam:PassRole')),
+    );
     expect(passRole?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
   it('is the policy the run book prints', () => {
     const runbook = read('docs/runbook/aws.md');
     const blocks = [...runbook.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    const printed = blocks.map((b) => { try { return JSON.parse(b) as unknown; } catch { return undefined; } });
+    const printed = blocks.map((b) => {
+      try {
+        return JSON.parse(b) as unknown;
+      } catch {
+        return undefined;
+      }
+    });
     expect(printed).toContainEqual(policy);
   });
 });
 
 describe('deploy/iam/switchyard-deploy-trust-policy.json', () => {
-  const trust = JSON.parse(read('deploy/iam/switchyard-deploy-trust-policy.json')) as { Version: string; Statement: (PolicyStatement & { Principal?: { AWS?: string } })[] };
+  const trust = JSON.parse(read('deploy/iam/switchyard-deploy-trust-policy.json')) as {
+    Version: string;
+    Statement: (PolicyStatement & { Principal?: { AWS?: string } })[];
+  };
 
   it("lets only the worker's principal assume the role, with the sts:ExternalId condition, and is printed in the run book", () => {
     expect(trust.Version).toBe('2012-10-17');
@@ -521,7 +615,13 @@ describe('deploy/iam/switchyard-deploy-trust-policy.json', () => {
     expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
     expect(statement!.Principal?.AWS).toMatch(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@-]+$/);
     expect(statement!.Condition).toEqual({ StringEquals: { 'sts:ExternalId': expect.any(String) } });
-    const blocks = [...read('docs/runbook/aws.md').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => { try { return JSON.parse(m[1]!) as unknown; } catch { return undefined; } });
+    const blocks = [...read('docs/runbook/aws.md').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => {
+      try {
+        return JSON.parse(m[1]!) as unknown;
+      } catch {
+        return undefined;
+      }
+    });
     expect(blocks).toContainEqual(trust);
   });
 });

@@ -22,14 +22,22 @@ function markdownFiles(folder: string): string[] {
 function prose(text: string, keepCode = false): string[] {
   let fenced = false;
   return text.split('\n').map((line) => {
-    if (/^\s*(```|~~~)/.test(line)) { fenced = !fenced; return ''; }
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      return '';
+    }
     return fenced ? '' : line.replace(/`([^`]*)`/g, keepCode ? '$1' : '');
   });
 }
 
 /** GitHub's heading anchor. */
 export function slug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/<[^>]+>/g, '').replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/<[^>]+>/g, '')
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 export function anchors(text: string): Set<string> {
@@ -50,17 +58,23 @@ function links(text: string): string[] {
   return prose(text).flatMap((line) => [...line.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1]!));
 }
 
-const pages = [join(root, 'README.md'), join(root, 'CONTRIBUTING.md'), ...markdownFiles(join(root, 'docs'))].filter((path) => existsSync(path));
+const pages = [join(root, 'README.md'), join(root, 'CONTRIBUTING.md'), ...markdownFiles(join(root, 'docs'))].filter((path) =>
+  existsSync(path),
+);
 
 describe('links in the README and docs/', () => {
   it('computes anchors as GitHub does', () => {
-    expect(slug('Securing Temporal: mTLS, an authorizer, or Temporal Cloud')).toBe('securing-temporal-mtls-an-authorizer-or-temporal-cloud');
+    expect(slug('Securing Temporal: mTLS, an authorizer, or Temporal Cloud')).toBe(
+      'securing-temporal-mtls-an-authorizer-or-temporal-cloud',
+    );
     expect(slug('Who may decide: the namespace is the trust boundary')).toBe('who-may-decide-the-namespace-is-the-trust-boundary');
     expect([...anchors('# A\n## A\n```\n# not a heading\n```\n## B `c`')]).toEqual(['a', 'a-1', 'b-c']);
   });
 
   it('has the pages the README links to', () => {
-    expect(pages.map((path) => relative(root, path))).toEqual(expect.arrayContaining(['README.md', 'docs/architecture.md', 'docs/configuration.md', 'docs/compatibility.md']));
+    expect(pages.map((path) => relative(root, path))).toEqual(
+      expect.arrayContaining(['README.md', 'docs/architecture.md', 'docs/configuration.md', 'docs/compatibility.md']),
+    );
   });
 
   it.each(pages.map((path) => [relative(root, path), path]))('%s: every relative link and anchor resolves', (_name, page) => {
@@ -69,9 +83,15 @@ describe('links in the README and docs/', () => {
       if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue; // http:, https:, mailto: — not checked offline
       const [path = '', anchor] = link.split('#');
       const target = path ? resolve(dirname(page), decodeURIComponent(path)) : page;
-      if (!existsSync(target)) { broken.push(`${link}: no such file`); continue; }
+      if (!existsSync(target)) {
+        broken.push(`${link}: no such file`);
+        continue;
+      }
       if (anchor === undefined) continue;
-      if (!target.endsWith('.md')) { broken.push(`${link}: an anchor into a file that is not markdown`); continue; }
+      if (!target.endsWith('.md')) {
+        broken.push(`${link}: an anchor into a file that is not markdown`);
+        continue;
+      }
       if (!anchors(readFileSync(target, 'utf8')).has(anchor)) broken.push(`${link}: no heading with that anchor`);
     }
     expect(broken).toEqual([]);

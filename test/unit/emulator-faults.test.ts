@@ -31,7 +31,10 @@ afterEach(async () => {
 });
 
 /** The plan with fast timeouts, and a twin injector on the same seed that says what the emulator's will decide next. */
-function injectors(plan: Partial<FaultPlan> & { kinds: FaultPlan['kinds'] }): { faults: FaultInjector; next: (service: FaultService) => FaultDecision } {
+function injectors(plan: Partial<FaultPlan> & { kinds: FaultPlan['kinds'] }): {
+  faults: FaultInjector;
+  next: (service: FaultService) => FaultDecision;
+} {
   const full: FaultPlan = { rate: 1, holdMs: HOLD_MS, ...plan };
   const twin = createFaultInjector(full);
   return { faults: createFaultInjector(full), next: (service) => twin.decide(service, 'twin')! };
@@ -66,7 +69,11 @@ describe('the injector', () => {
     const plan: FaultPlan = { rate: 0.5, seed: 42, holdMs: HOLD_MS };
     expect(sequence(plan)).toEqual(sequence(plan));
     expect(sequence(plan)).not.toEqual(sequence({ ...plan, seed: 43 }));
-    const kinds = new Set(sequence(plan).filter(Boolean).map((d) => d!.kind));
+    const kinds = new Set(
+      sequence(plan)
+        .filter(Boolean)
+        .map((d) => d!.kind),
+    );
     expect([...kinds].sort()).toEqual(['server-error', 'throttle', 'timeout']);
 
     const off = createFaultInjector({ rate: 0 });
@@ -82,7 +89,9 @@ describe('the injector', () => {
     const later = createFaultInjector({ rate: 0, seed: 7 });
     for (let i = 0; i < 10; i += 1) later.decide('aws', 'setup');
     later.setRate(0.5);
-    expect(Array.from({ length: 20 }, () => later.decide('aws', 'op'))).toEqual(Array.from({ length: 20 }, () => direct.decide('aws', 'op')));
+    expect(Array.from({ length: 20 }, () => later.decide('aws', 'op'))).toEqual(
+      Array.from({ length: 20 }, () => direct.decide('aws', 'op')),
+    );
   });
 
   it('counts by service and operation, and in total', () => {
@@ -90,26 +99,52 @@ describe('the injector', () => {
     injector.decide('aws', 'A');
     injector.decide('aws', 'A');
     injector.decide('slack', 'B');
-    expect(injector.counts()).toEqual({ 'aws A': { throttle: 2, 'server-error': 0, timeout: 0 }, 'slack B': { throttle: 1, 'server-error': 0, timeout: 0 } });
+    expect(injector.counts()).toEqual({
+      'aws A': { throttle: 2, 'server-error': 0, timeout: 0 },
+      'slack B': { throttle: 1, 'server-error': 0, timeout: 0 },
+    });
     expect(injector.total()).toEqual({ throttle: 3, 'server-error': 0, timeout: 0 });
   });
 });
 
 describe('AWS emulator faults', () => {
   async function startAws(faults: FaultInjector) {
-    const emulator = await startAwsEmulator({ credentials: { accessKeyIds: [ACCESS_KEY_ID] }, region: REGION, stepMs: 30, probeLatencyMs: 1, faults });
+    const emulator = await startAwsEmulator({
+      credentials: { accessKeyIds: [ACCESS_KEY_ID] },
+      region: REGION,
+      stepMs: 30,
+      probeLatencyMs: 1,
+      faults,
+    });
     closers.push(emulator.close);
-    const config = { endpoint: emulator.url, region: REGION, credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: 'secret' }, maxAttempts: 1 };
-    return { emulator, ecs: new ECSClient(config), ecr: new ECRClient(config), codedeploy: new CodeDeployClient(config), sts: new STSClient(config) };
+    const config = {
+      endpoint: emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    };
+    return {
+      emulator,
+      ecs: new ECSClient(config),
+      ecr: new ECRClient(config),
+      codedeploy: new CodeDeployClient(config),
+      sts: new STSClient(config),
+    };
   }
-  const registerFamily = (family: string) => new RegisterTaskDefinitionCommand({
-    family, containerDefinitions: [{ name: 'app', image: 'nginx:latest', memory: 128 }],
-  });
+  const registerFamily = (family: string) =>
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [{ name: 'app', image: 'nginx:latest', memory: 128 }],
+    });
 
   it('throttles ECS, ECR and CodeDeploy with ThrottlingException and STS with Throttling, which the SDK calls throttling', async () => {
     const { faults } = injectors({ kinds: ['throttle'] });
     const { ecs, ecr, codedeploy, sts } = await startAws(faults);
-    for (const call of [ecs.send(new ListClustersCommand({})), ecr.send(new DescribeRepositoriesCommand({})), codedeploy.send(new ListApplicationsCommand({}))]) {
+    for (const call of [
+      ecs.send(new ListClustersCommand({})),
+      ecr.send(new DescribeRepositoriesCommand({})),
+      codedeploy.send(new ListApplicationsCommand({})),
+    ]) {
       const error = await rejection(call);
       expect(error.name).toBe('ThrottlingException');
       expect(error.message).toBe('Rate exceeded');
@@ -133,7 +168,9 @@ describe('AWS emulator faults', () => {
     const { emulator, ecs, sts } = await startAws(faults);
     for (let i = 0; i < 6; i += 1) {
       const expected = next('aws').variant < 0.5 ? { name: 'InternalFailure', status: 500 } : { name: 'ServiceUnavailable', status: 503 };
-      const error = await rejection(i % 2 === 0 ? ecs.send(registerFamily('never-registered')) : sts.send(new GetCallerIdentityCommand({})));
+      const error = await rejection(
+        i % 2 === 0 ? ecs.send(registerFamily('never-registered')) : sts.send(new GetCallerIdentityCommand({})),
+      );
       expect(error.name).toBe(expected.name);
       expect(error.$metadata).toMatchObject({ httpStatusCode: expected.status });
       // What the SDK's retry strategy asks, in this order: throttling, transient, server error.
@@ -176,7 +213,15 @@ describe('AWS emulator faults', () => {
   it('never faults the blue/green probes or the emulator state', async () => {
     const { faults } = injectors({ kinds: ['throttle', 'server-error', 'timeout'] });
     const { emulator } = await startAws(faults);
-    seedAws(emulator.state, { cluster: 'c', service: 's', containerName: 'app', containerPort: 8080, application: 'a', deploymentGroup: 'dg', repository: 'faults-repo' });
+    seedAws(emulator.state, {
+      cluster: 'c',
+      service: 's',
+      containerName: 'app',
+      containerPort: 8080,
+      application: 'a',
+      deploymentGroup: 'dg',
+      repository: 'faults-repo',
+    });
     const { blueUrl } = blueGreenUrls(emulator.url, 'c', 's');
     for (const url of [`${blueUrl}/health`, `${emulator.url}/_emulator/aws/state`]) {
       const response = await fetch(url);
@@ -191,7 +236,15 @@ describe('GitHub emulator faults', () => {
     const emulator = await startGitHubEmulator({ tokens: [GITHUB_TOKEN], stepMs: 30, faults });
     seedSandboxRepos(emulator.state);
     closers.push(emulator.close);
-    return { emulator, octokit: new Octokit({ auth: GITHUB_TOKEN, baseUrl: emulator.url, request: { retries: 0 }, log: { debug() {}, info() {}, warn() {}, error() {} } }) };
+    return {
+      emulator,
+      octokit: new Octokit({
+        auth: GITHUB_TOKEN,
+        baseUrl: emulator.url,
+        request: { retries: 0 },
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+      }),
+    };
   }
   const repo = { owner: SANDBOX_OWNER, repo: SANDBOX_REPOS.deployable };
 
@@ -238,13 +291,17 @@ describe('GitHub emulator faults', () => {
       const faults = createFaultInjector({ rate: 1, kinds: ['timeout'], holdMs: HOLD_MS, seed: seedWhereTimeout(tookEffect) });
       const { emulator, octokit } = await startGitHub(faults);
       const inputs = { correlation_id: 'dep_faults000001', ecr_repository: 'panda-api', image_tag: 'faults', aws_region: REGION };
-      const error = await rejection(octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }));
+      const error = await rejection(
+        octokit.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }),
+      );
       expect(error.response).toBeUndefined();
       expect(emulator.state.dispatchCount(inputs.correlation_id)).toBe(tookEffect ? 1 : 0);
       faults.setRate(0);
       const runs = await octokit.rest.actions.listWorkflowRuns({ ...repo, workflow_id: BUILD_WORKFLOW_FILE });
       expect(runs.data.total_count).toBe(tookEffect ? 1 : 0);
-      expect(faults.counts()).toEqual({ 'github POST /repos/:owner/:repo/actions/workflows/:workflow_id/dispatches': { throttle: 0, 'server-error': 0, timeout: 1 } });
+      expect(faults.counts()).toEqual({
+        'github POST /repos/:owner/:repo/actions/workflows/:workflow_id/dispatches': { throttle: 0, 'server-error': 0, timeout: 1 },
+      });
     }
   });
 
@@ -252,7 +309,10 @@ describe('GitHub emulator faults', () => {
     const { faults } = injectors({ kinds: ['throttle', 'server-error', 'timeout'] });
     const { emulator } = await startGitHub(faults);
     const head = emulator.state.repository(SANDBOX_OWNER, SANDBOX_REPOS.deployable)!.resolveNamedRef('main')!.sha;
-    for (const path of ['/_emulator/github/state', `/_emulator/github/raw/${SANDBOX_OWNER}/${SANDBOX_REPOS.deployable}/${head}/README.md`]) {
+    for (const path of [
+      '/_emulator/github/state',
+      `/_emulator/github/raw/${SANDBOX_OWNER}/${SANDBOX_REPOS.deployable}/${head}/README.md`,
+    ]) {
       const response = await fetch(`${emulator.url}${path}`, { headers: { authorization: `token ${GITHUB_TOKEN}` } });
       expect(response.status).toBe(200);
     }
@@ -264,7 +324,12 @@ describe('Slack emulator faults', () => {
   async function startSlack(faults: FaultInjector) {
     const emulator = await startSlackEmulator({ botToken: SLACK_TOKEN, faults });
     closers.push(emulator.close);
-    const client = new WebClient(SLACK_TOKEN, { slackApiUrl: emulator.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+    const client = new WebClient(SLACK_TOKEN, {
+      slackApiUrl: emulator.apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      logLevel: LogLevel.ERROR,
+    });
     return { emulator, client };
   }
 
@@ -331,7 +396,7 @@ describe('channel emulator faults', () => {
     });
   });
 
-  it('answers server errors with 500 or 503 in each API\'s shape, transient for the adapters', async () => {
+  it("answers server errors with 500 or 503 in each API's shape, transient for the adapters", async () => {
     const { faults, next } = injectors({ kinds: ['server-error'], seed: 11 });
     const { adapters } = await startChannels(faults);
     for (const channel of ['KAKAO_CHANNEL', 'INSTAGRAM', 'GENIE_TV', 'INSTAGRAM'] as const) {
@@ -372,18 +437,26 @@ describe('the sandbox with faults', () => {
   it('shares one injector among its four emulators, and has none without a plan', async () => {
     const sandbox = await startSandbox({ faults: { rate: 1, kinds: ['throttle'], holdMs: HOLD_MS }, stepMs: 30 });
     closers.push(sandbox.close);
-    const statuses = await Promise.all([
-      fetch(sandbox.awsEndpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' }, body: '{}' }),
-      fetch(`${sandbox.githubApiUrl}/user`, { headers: { authorization: `token ${SANDBOX_CREDENTIALS.githubToken}` } }),
-      fetch(`${sandbox.slack.apiUrl}auth.test`, { method: 'POST' }),
-      fetch(`${sandbox.channels.url}/partners/kakao-channel/v1/drafts`, { method: 'POST' }),
-    ].map(async (response) => (await response).status));
+    const statuses = await Promise.all(
+      [
+        fetch(sandbox.awsEndpoint, {
+          method: 'POST',
+          headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
+          body: '{}',
+        }),
+        fetch(`${sandbox.githubApiUrl}/user`, { headers: { authorization: `token ${SANDBOX_CREDENTIALS.githubToken}` } }),
+        fetch(`${sandbox.slack.apiUrl}auth.test`, { method: 'POST' }),
+        fetch(`${sandbox.channels.url}/partners/kakao-channel/v1/drafts`, { method: 'POST' }),
+      ].map(async (response) => (await response).status),
+    );
     expect(statuses[0]).toBe(400);
     expect([403, 429]).toContain(statuses[1]);
     expect(statuses.slice(2)).toEqual([429, 429]);
     expect(Object.keys(sandbox.faults!.counts()).sort()).toEqual([
-      'aws AmazonEC2ContainerServiceV20141113.ListClusters', 'channels POST /partners/kakao-channel/v1/drafts',
-      'github GET /user', 'slack POST /api/auth.test',
+      'aws AmazonEC2ContainerServiceV20141113.ListClusters',
+      'channels POST /partners/kakao-channel/v1/drafts',
+      'github GET /user',
+      'slack POST /api/auth.test',
     ]);
     expect(sandbox.faults!.total().throttle).toBe(4);
 
@@ -402,8 +475,10 @@ describe('a seed replays the same faults through an emulator', () => {
       closers.push(emulator.close);
       const seen: (number | 'dropped')[] = [];
       for (let i = 0; i < 16; i += 1) {
-        const response = await fetch(`${emulator.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${SLACK_TOKEN}` } })
-          .catch(() => undefined);
+        const response = await fetch(`${emulator.apiUrl}auth.test`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SLACK_TOKEN}` },
+        }).catch(() => undefined);
         seen.push(response?.status ?? 'dropped');
       }
       return { seen, total: faults.total() };

@@ -25,11 +25,17 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('SWITCHYARD_ENCRYPTION_KEYS', () => {
   it('takes the current key first, then earlier ones; SWITCHYARD_ENCRYPTION_KEY alone is a ring of one', () => {
-    expect(loadConfig({ SWITCHYARD_ENCRYPTION_KEYS: ` ${b64(B)} , ${b64(A)}` })).toMatchObject({ encryptionKey: b64(B), encryptionKeys: [b64(B), b64(A)] });
+    expect(loadConfig({ SWITCHYARD_ENCRYPTION_KEYS: ` ${b64(B)} , ${b64(A)}` })).toMatchObject({
+      encryptionKey: b64(B),
+      encryptionKeys: [b64(B), b64(A)],
+    });
     expect(loadConfig({ SWITCHYARD_ENCRYPTION_KEY: b64(A) })).toMatchObject({ encryptionKey: b64(A), encryptionKeys: [b64(A)] });
     expect(loadConfig({})).toMatchObject({ encryptionKey: undefined, encryptionKeys: [] });
     // Both: the list wins, and may (should) still hold the single key.
-    expect(loadConfig({ SWITCHYARD_ENCRYPTION_KEYS: `${b64(B)},${b64(A)}`, SWITCHYARD_ENCRYPTION_KEY: b64(A) }).encryptionKeys).toEqual([b64(B), b64(A)]);
+    expect(loadConfig({ SWITCHYARD_ENCRYPTION_KEYS: `${b64(B)},${b64(A)}`, SWITCHYARD_ENCRYPTION_KEY: b64(A) }).encryptionKeys).toEqual([
+      b64(B),
+      b64(A),
+    ]);
     // A PostgreSQL store is satisfied by the list too.
     expect(loadConfig({ DATABASE_URL: 'postgres://db/switchyard', SWITCHYARD_ENCRYPTION_KEYS: b64(A) }).encryptionKeys).toEqual([b64(A)]);
   });
@@ -44,8 +50,12 @@ describe('SWITCHYARD_ENCRYPTION_KEYS', () => {
     ]);
     expect(problems.join()).not.toContain(secretLooking);
     expect(problems.join()).not.toContain(b64(A));
-    expect(problemsOf({ SWITCHYARD_ENCRYPTION_KEYS: ' , ' })[0]).toBe('SWITCHYARD_ENCRYPTION_KEYS: must list at least one key (the current one first)');
-    expect(problemsOf({ SWITCHYARD_ENCRYPTION_KEYS: 'not*base64*at*all*but*exactly*44*characters*' })[0]).toMatch(/entry 1 of 1 must be 32 bytes/);
+    expect(problemsOf({ SWITCHYARD_ENCRYPTION_KEYS: ' , ' })[0]).toBe(
+      'SWITCHYARD_ENCRYPTION_KEYS: must list at least one key (the current one first)',
+    );
+    expect(problemsOf({ SWITCHYARD_ENCRYPTION_KEYS: 'not*base64*at*all*but*exactly*44*characters*' })[0]).toMatch(
+      /entry 1 of 1 must be 32 bytes/,
+    );
   });
 
   it('refuses SWITCHYARD_ENCRYPTION_KEY missing from SWITCHYARD_ENCRYPTION_KEYS: what it sealed would no longer open', () => {

@@ -16,7 +16,6 @@ import { createLogger } from '../../common/logger.js';
 import { SLACK_PATHS } from '../../api/slack/routes.js';
 import { sandboxApiServices } from '../../emulators/wiring/services.js';
 
-
 function buildApp() {
   const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-routes-')) });
   return createApp({
@@ -51,7 +50,9 @@ describe('the OpenAPI document', () => {
       .filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
       .map((r) => ({ method: r.method.toLowerCase(), path: openApiPath(r.path) }))
       .filter((r) => !NOT_API.some((pattern) => pattern.test(r.path)));
-    expect(served.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1/deploy', '/slack/events', '/api/v1/hooks/codedeploy', '/ws']));
+    expect(served.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/api/v1/deploy', '/slack/events', '/api/v1/hooks/codedeploy', '/ws']),
+    );
     const missing = served.filter((r) => !doc.paths[r.path]?.[r.method]).map((r) => `${r.method.toUpperCase()} ${r.path}`);
     // Slack's request URLs take Slack's signed form bodies, not a client's JSON: they are not in
     // the document (yet), so they must at least be in the API page.

@@ -22,7 +22,9 @@ describe('production guard rules', () => {
   it('accepts a complete production configuration, for the API and the worker', () => {
     expect(productionProblems(complete, 'api')).toEqual([]);
     expect(productionProblems({ ...complete, SWITCHYARD_API_KEY: undefined }, 'worker')).toEqual([]);
-    expect(productionProblems({ ...complete, SWITCHYARD_API_KEY: undefined, SWITCHYARD_API_KEYS_FILE: '/run/secrets/keys' }, 'api')).toEqual([]);
+    expect(
+      productionProblems({ ...complete, SWITCHYARD_API_KEY: undefined, SWITCHYARD_API_KEYS_FILE: '/run/secrets/keys' }, 'api'),
+    ).toEqual([]);
   });
 
   it('names every missing variable on an empty environment', () => {
@@ -57,11 +59,12 @@ describe('production entry points', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   /** The entry as the image's command runs it, with nothing but PATH, HOME and the given variables. */
-  const run = (entry: string, env: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', entry], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SWITCHYARD_DATA_DIR: dataDir, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = (entry: string, env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', entry], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SWITCHYARD_DATA_DIR: dataDir, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it.each([
     ['api/main.ts', ['TEMPORAL_ADDRESS', 'SWITCHYARD_ENCRYPTION_KEY', 'SWITCHYARD_API_KEY']],
@@ -76,20 +79,24 @@ describe('production entry points', () => {
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
-  it.each(['api/main.ts', 'worker/main.ts'])('%s exits 2 in sandbox mode or with the published Slack and hook secrets', { timeout: 90_000 }, (entry) => {
-    const result = run(entry, {
-      ...complete,
-      SWITCHYARD_SANDBOX: 'true',
-      SLACK_SIGNING_SECRET: PUBLISHED_SANDBOX_SECRETS.slackSigningSecret,
-      SLACK_BOT_TOKEN: PUBLISHED_SANDBOX_SECRETS.slackBotToken,
-      CODEDEPLOY_HOOK_SECRET: PUBLISHED_SANDBOX_SECRETS.hookSecret,
-    });
-    expect(result.status).toBe(2);
-    for (const name of ['SWITCHYARD_SANDBOX', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'CODEDEPLOY_HOOK_SECRET']) {
-      expect(result.stderr).toMatch(new RegExp(`^  - ${name}: `, 'm'));
-    }
-    // The secret values themselves are never echoed back.
-    expect(result.stderr).not.toContain(PUBLISHED_SANDBOX_SECRETS.slackSigningSecret);
-    expect(result.stdout).not.toMatch(/API listening|worker polling/);
-  });
+  it.each(['api/main.ts', 'worker/main.ts'])(
+    '%s exits 2 in sandbox mode or with the published Slack and hook secrets',
+    { timeout: 90_000 },
+    (entry) => {
+      const result = run(entry, {
+        ...complete,
+        SWITCHYARD_SANDBOX: 'true',
+        SLACK_SIGNING_SECRET: PUBLISHED_SANDBOX_SECRETS.slackSigningSecret,
+        SLACK_BOT_TOKEN: PUBLISHED_SANDBOX_SECRETS.slackBotToken,
+        CODEDEPLOY_HOOK_SECRET: PUBLISHED_SANDBOX_SECRETS.hookSecret,
+      });
+      expect(result.status).toBe(2);
+      for (const name of ['SWITCHYARD_SANDBOX', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'CODEDEPLOY_HOOK_SECRET']) {
+        expect(result.stderr).toMatch(new RegExp(`^  - ${name}: `, 'm'));
+      }
+      // The secret values themselves are never echoed back.
+      expect(result.stderr).not.toContain(PUBLISHED_SANDBOX_SECRETS.slackSigningSecret);
+      expect(result.stdout).not.toMatch(/API listening|worker polling/);
+    },
+  );
 });

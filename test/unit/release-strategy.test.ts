@@ -12,16 +12,25 @@ describe('release strategies', () => {
     const p = plan({ type: 'blueGreen' }, 'CODE_DEPLOY');
     expect(p.steps).toEqual([{ weight: 100 }]);
     expect(p.engineConfig).toEqual({ kind: 'codeDeploy' });
-    expect(plan({ type: 'blueGreen' }, 'ECS').engineConfig).toEqual({ kind: 'ecs', strategy: 'BLUE_GREEN', pauseStages: ['POST_TEST_TRAFFIC_SHIFT'] });
+    expect(plan({ type: 'blueGreen' }, 'ECS').engineConfig).toEqual({
+      kind: 'ecs',
+      strategy: 'BLUE_GREEN',
+      pauseStages: ['POST_TEST_TRAFFIC_SHIFT'],
+    });
   });
 
   it('uses CodeDeploy’s predefined configurations and names a custom one otherwise', () => {
-    expect(plan({ type: 'canary', percent: 10, bakeMinutes: 5 }, 'CODE_DEPLOY').engineConfig)
-      .toEqual({ kind: 'codeDeploy', deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' });
-    expect(plan({ type: 'linear', stepPercent: 10, intervalMinutes: 1 }, 'CODE_DEPLOY').engineConfig)
-      .toEqual({ kind: 'codeDeploy', deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes' });
+    expect(plan({ type: 'canary', percent: 10, bakeMinutes: 5 }, 'CODE_DEPLOY').engineConfig).toEqual({
+      kind: 'codeDeploy',
+      deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes',
+    });
+    expect(plan({ type: 'linear', stepPercent: 10, intervalMinutes: 1 }, 'CODE_DEPLOY').engineConfig).toEqual({
+      kind: 'codeDeploy',
+      deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+    });
     expect(plan({ type: 'canary', percent: 25, bakeMinutes: 7 }, 'CODE_DEPLOY').engineConfig).toEqual({
-      kind: 'codeDeploy', deploymentConfigName: 'Switchyard.ECSCanary25Percent7Minutes',
+      kind: 'codeDeploy',
+      deploymentConfigName: 'Switchyard.ECSCanary25Percent7Minutes',
       create: { type: 'TimeBasedCanary', percentage: 25, intervalMinutes: 7 },
     });
   });
@@ -36,21 +45,42 @@ describe('release strategies', () => {
   it('refuses approval steps on CodeDeploy, with the rule', () => {
     const result = planRelease({ type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] }, 'CODE_DEPLOY');
     expect(result).toMatchObject({ ok: false, rule: 'codedeploy-no-approval-steps' });
-    const uneven = planRelease({ type: 'steps', steps: [{ weight: 10, pause: { minutes: 5 } }, { weight: 50, pause: { minutes: 5 } }, { weight: 100 }] }, 'CODE_DEPLOY');
+    const uneven = planRelease(
+      { type: 'steps', steps: [{ weight: 10, pause: { minutes: 5 } }, { weight: 50, pause: { minutes: 5 } }, { weight: 100 }] },
+      'CODE_DEPLOY',
+    );
     expect(uneven).toMatchObject({ ok: false, rule: 'codedeploy-steps-shape' });
   });
 
   it('reads timed explicit steps as CodeDeploy canary or linear', () => {
-    expect(plan({ type: 'steps', steps: [{ weight: 20, pause: { minutes: 3 } }, { weight: 100 }] }, 'CODE_DEPLOY').engineConfig)
-      .toMatchObject({ create: { type: 'TimeBasedCanary', percentage: 20, intervalMinutes: 3 } });
-    expect(plan({ type: 'steps', steps: [{ weight: 25, pause: { minutes: 2 } }, { weight: 50, pause: { minutes: 2 } }, { weight: 75, pause: { minutes: 2 } }, { weight: 100 }] }, 'CODE_DEPLOY').engineConfig)
-      .toMatchObject({ create: { type: 'TimeBasedLinear', percentage: 25, intervalMinutes: 2 } });
+    expect(
+      plan({ type: 'steps', steps: [{ weight: 20, pause: { minutes: 3 } }, { weight: 100 }] }, 'CODE_DEPLOY').engineConfig,
+    ).toMatchObject({ create: { type: 'TimeBasedCanary', percentage: 20, intervalMinutes: 3 } });
+    expect(
+      plan(
+        {
+          type: 'steps',
+          steps: [
+            { weight: 25, pause: { minutes: 2 } },
+            { weight: 50, pause: { minutes: 2 } },
+            { weight: 75, pause: { minutes: 2 } },
+            { weight: 100 },
+          ],
+        },
+        'CODE_DEPLOY',
+      ).engineConfig,
+    ).toMatchObject({ create: { type: 'TimeBasedLinear', percentage: 25, intervalMinutes: 2 } });
   });
 
   it('runs explicit steps on ECS as linear steps it pauses before each shift', () => {
-    const p = plan({ type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 50, pause: { minutes: 10 } }, { weight: 100 }] }, 'ECS');
+    const p = plan(
+      { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 50, pause: { minutes: 10 } }, { weight: 100 }] },
+      'ECS',
+    );
     expect(p.engineConfig).toEqual({
-      kind: 'ecs', strategy: 'LINEAR', linear: { stepPercent: 10, stepBakeTimeInMinutes: 0 },
+      kind: 'ecs',
+      strategy: 'LINEAR',
+      linear: { stepPercent: 10, stepBakeTimeInMinutes: 0 },
       pauseStages: ['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT'],
     });
     expect(continueLabel(p, 0)).toBe('Continue to 10 %');
@@ -60,7 +90,9 @@ describe('release strategies', () => {
   });
 
   it('refuses steps that go down or stop short of 100', () => {
-    expect(ReleaseStrategySchema.safeParse({ type: 'steps', steps: [{ weight: 50 }, { weight: 20 }, { weight: 100 }] }).success).toBe(false);
+    expect(ReleaseStrategySchema.safeParse({ type: 'steps', steps: [{ weight: 50 }, { weight: 20 }, { weight: 100 }] }).success).toBe(
+      false,
+    );
     expect(ReleaseStrategySchema.safeParse({ type: 'steps', steps: [{ weight: 50 }] }).success).toBe(false);
     expect(ReleaseStrategySchema.safeParse({ type: 'canary', percent: 10, bakeMinutes: 5, extra: 1 }).success).toBe(false);
   });

@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ContinueDeploymentCommand, CreateDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand,
+  ContinueDeploymentCommand,
+  CreateDeploymentCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,8 +16,13 @@ import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE, SANDBOX_SLACK, startSandbox, type
 import { appSpec, clients, registerRevision, revision, waitForDeployment } from './aws-emulator/support.js';
 
 const seedOptions: AwsSeedOptions = {
-  cluster: SANDBOX_SERVICE.cluster, service: 'state-service', containerName: SANDBOX_SERVICE.containerName, containerPort: SANDBOX_SERVICE.containerPort,
-  application: SANDBOX_SERVICE.application, deploymentGroup: SANDBOX_SERVICE.deploymentGroup, repository: SANDBOX_SERVICE.repository,
+  cluster: SANDBOX_SERVICE.cluster,
+  service: 'state-service',
+  containerName: SANDBOX_SERVICE.containerName,
+  containerPort: SANDBOX_SERVICE.containerPort,
+  application: SANDBOX_SERVICE.application,
+  deploymentGroup: SANDBOX_SERVICE.deploymentGroup,
+  repository: SANDBOX_SERVICE.repository,
 };
 const HOOK = 'CodeDeployHook_stateTest';
 
@@ -41,9 +48,16 @@ describe('sandbox state across restarts', () => {
     expect([next.awsEndpoint, next.githubApiUrl, next.slack.url, next.channels.url], 'the same ports').toEqual(urls);
     return next;
   };
-  const create = (c: ReturnType<typeof sdk>, taskDefinition: string, hooks?: Record<string, unknown>[]) => c.codedeploy.send(new CreateDeploymentCommand({
-    applicationName: seedOptions.application, deploymentGroupName: seedOptions.deploymentGroup, revision: revision(appSpec(taskDefinition, seedOptions, hooks)),
-  })).then((r) => r.deploymentId!);
+  const create = (c: ReturnType<typeof sdk>, taskDefinition: string, hooks?: Record<string, unknown>[]) =>
+    c.codedeploy
+      .send(
+        new CreateDeploymentCommand({
+          applicationName: seedOptions.application,
+          deploymentGroupName: seedOptions.deploymentGroup,
+          revision: revision(appSpec(taskDefinition, seedOptions, hooks)),
+        }),
+      )
+      .then((r) => r.deploymentId!);
 
   it('a deployment waiting at Ready, one in its hook, and the Slack messages survive restarts on the same ports', async () => {
     const first = await start();
@@ -52,7 +66,11 @@ describe('sandbox state across restarts', () => {
     const green = await registerRevision(c, seedOptions, image);
     const atReady = await create(c, green);
     await waitForDeployment(c, atReady, ['Ready']);
-    const posted = first.slack.state.post(SANDBOX_SLACK.channelId, { text: 'deployment message', blocks: undefined, attachments: undefined });
+    const posted = first.slack.state.post(SANDBOX_SLACK.channelId, {
+      text: 'deployment message',
+      blocks: undefined,
+      attachments: undefined,
+    });
 
     // Restart while it waits at the gate: it is still Ready, and the switch goes through.
     const second = await restart(first);
@@ -64,7 +82,9 @@ describe('sandbox state across restarts', () => {
 
     // A deployment in its hook: the function is invoked but never reports before the restart.
     let invokedBefore = 0;
-    second.aws.state.lambda.register(HOOK, () => { invokedBefore += 1; });
+    second.aws.state.lambda.register(HOOK, () => {
+      invokedBefore += 1;
+    });
     const green2 = await registerRevision(c2, seedOptions, image.replace(':v2', ':v3'));
     const inHook = await create(c2, green2, [{ AfterAllowTestTraffic: HOOK }]);
     await expect.poll(() => invokedBefore, { timeout: 5_000 }).toBe(1);
@@ -76,7 +96,13 @@ describe('sandbox state across restarts', () => {
     const events: string[] = [];
     third.aws.state.lambda.register(HOOK, async ({ DeploymentId, LifecycleEventHookExecutionId }) => {
       events.push(LifecycleEventHookExecutionId);
-      await c3.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: DeploymentId, lifecycleEventHookExecutionId: LifecycleEventHookExecutionId, status: 'Succeeded' }));
+      await c3.codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: DeploymentId,
+          lifecycleEventHookExecutionId: LifecycleEventHookExecutionId,
+          status: 'Succeeded',
+        }),
+      );
     });
     await waitForDeployment(c3, inHook, ['Ready']);
     expect(events).toHaveLength(1);

@@ -12,16 +12,25 @@ import { sandboxApiConfig, sandboxApiServices, sandboxConfig, sandboxWorkerServi
 
 describe('sandbox wiring', () => {
   let sandbox: Sandbox;
-  const config = (env: Record<string, string> = {}) => loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-wiring-')), ...env });
-  beforeAll(async () => { sandbox = await startSandbox({ serviceName: 'wiring-svc' }); });
-  afterAll(async () => { await sandbox?.close(); });
+  const config = (env: Record<string, string> = {}) =>
+    loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-wiring-')), ...env });
+  beforeAll(async () => {
+    sandbox = await startSandbox({ serviceName: 'wiring-svc' });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
 
   it('points the configuration at the emulators and the seeded service, with the sandbox Slack', () => {
     const wired = sandboxConfig(config(), sandbox);
     expect(wired.deploy.githubApiUrl).toBe(sandbox.githubApiUrl);
     expect(wired.deploy.awsEndpoint).toBe(sandbox.awsEndpoint);
     expect(wired.deploy.target).toMatchObject({ cluster: sandbox.target.cluster, service: 'wiring-svc', blueUrl: sandbox.target.blueUrl });
-    expect(wired.slack).toMatchObject({ signingSecret: SANDBOX_SLACK.signingSecret, botToken: SANDBOX_SLACK.botToken, apiUrl: sandbox.slack.apiUrl });
+    expect(wired.slack).toMatchObject({
+      signingSecret: SANDBOX_SLACK.signingSecret,
+      botToken: SANDBOX_SLACK.botToken,
+      apiUrl: sandbox.slack.apiUrl,
+    });
   });
 
   it('keeps what was configured explicitly over the sandbox defaults', () => {
@@ -45,16 +54,25 @@ describe('sandbox wiring', () => {
     // Slack's slash commands get the stored sandbox connections as their defaults.
     const withDefaults = await sandboxApiConfig(plain, sandbox, services.connections);
     const stored = await services.connections.list();
-    expect(stored.map((c) => c.id).sort()).toEqual([withDefaults.slack.defaults.githubConnectionId, withDefaults.slack.defaults.awsConnectionId].sort());
+    expect(stored.map((c) => c.id).sort()).toEqual(
+      [withDefaults.slack.defaults.githubConnectionId, withDefaults.slack.defaults.awsConnectionId].sort(),
+    );
     await services.connections.close();
     await production.connections.close();
   });
 
-  it('gives the worker the emulators\' endpoints, the sandbox Slack channel and an adapter per channel', async () => {
+  it("gives the worker the emulators' endpoints, the sandbox Slack channel and an adapter per channel", async () => {
     const services = sandboxWorkerServices(config(), sandbox);
     expect(services.deployEndpoints.awsEndpoint).toBe(sandbox.awsEndpoint);
     expect(services.slack.channelId).toBe(SANDBOX_SLACK.channelId);
-    expect(Object.keys(services.channels.adapters).sort()).toEqual(['GENIE_TV', 'INSTAGRAM', 'KAKAO_CHANNEL', 'NAVER_BLOG', 'RINGO_BIZ', 'WOORIDONGNE_TV']);
+    expect(Object.keys(services.channels.adapters).sort()).toEqual([
+      'GENIE_TV',
+      'INSTAGRAM',
+      'KAKAO_CHANNEL',
+      'NAVER_BLOG',
+      'RINGO_BIZ',
+      'WOORIDONGNE_TV',
+    ]);
     await services.connections.close();
   });
 });

@@ -3,7 +3,12 @@
 // "contained", which build runs and which image digests are accepted.
 import { describe, expect, it } from 'vitest';
 import {
-  commitNotInRepositoryMessage, digestMismatchMessage, imageByDigest, isCommitRef, refContainsCommit, runRevisionRefusal,
+  commitNotInRepositoryMessage,
+  digestMismatchMessage,
+  imageByDigest,
+  isCommitRef,
+  refContainsCommit,
+  runRevisionRefusal,
 } from '../../domain/source-provenance.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -30,21 +35,26 @@ describe('source provenance rules', () => {
 
   it('the refusal names the commit, the branch, the repository and the rule', () => {
     expect(commitNotInRepositoryMessage({ sha: SHA, owner: 'o', repo: 'r', branch: 'main', tagsChecked: 2 })).toBe(
-      'Commit a1b2c3d4e5f6 is not on branch main of o/r nor in any of its 2 newest tags: only commits reachable from the '
-      + "deployment's branch or a tag of the connected repository are deployed (GitHub also serves commits pushed to forks, which are refused)");
-    expect(commitNotInRepositoryMessage({ sha: SHA, owner: 'o', repo: 'r', branch: 'main', tagsChecked: 0 })).toContain('and the repository has no tags');
+      'Commit a1b2c3d4e5f6 is not on branch main of o/r nor in any of its 2 newest tags: only commits reachable from the ' +
+        "deployment's branch or a tag of the connected repository are deployed (GitHub also serves commits pushed to forks, which are refused)",
+    );
+    expect(commitNotInRepositoryMessage({ sha: SHA, owner: 'o', repo: 'r', branch: 'main', tagsChecked: 0 })).toContain(
+      'and the repository has no tags',
+    );
   });
 
   it("a branch or tag build's run must have run the resolved commit itself", () => {
     expect(runRevisionRefusal({ expectedSha: SHA, headSha: SHA, isCommit: false, runId: 7 })).toBeUndefined();
-    expect(runRevisionRefusal({ expectedSha: SHA, headSha: OTHER, isCommit: false, runId: 7 }))
-      .toBe('GitHub Actions run 7 built ffffffffffff, not the resolved commit a1b2c3d4e5f6 (the ref moved between resolving and dispatching): its image is not deployed; deploy again');
+    expect(runRevisionRefusal({ expectedSha: SHA, headSha: OTHER, isCommit: false, runId: 7 })).toBe(
+      'GitHub Actions run 7 built ffffffffffff, not the resolved commit a1b2c3d4e5f6 (the ref moved between resolving and dispatching): its image is not deployed; deploy again',
+    );
   });
 
   it("a commit build's run (on a branch, checking out the commit) must run on a head that contains the commit", () => {
     expect(runRevisionRefusal({ expectedSha: SHA, headSha: OTHER, isCommit: true, headContainsCommit: true, runId: 7 })).toBeUndefined();
-    expect(runRevisionRefusal({ expectedSha: SHA, headSha: OTHER, isCommit: true, headContainsCommit: false, runId: 7 }))
-      .toBe('GitHub Actions run 7 ran on ffffffffffff, which does not contain commit a1b2c3d4e5f6: its image is not deployed');
+    expect(runRevisionRefusal({ expectedSha: SHA, headSha: OTHER, isCommit: true, headContainsCommit: false, runId: 7 })).toBe(
+      'GitHub Actions run 7 ran on ffffffffffff, which does not contain commit a1b2c3d4e5f6: its image is not deployed',
+    );
   });
 
   it('names an image by digest, and refuses anything that is not a sha256 digest', () => {
@@ -56,7 +66,8 @@ describe('source provenance rules', () => {
   it('refuses an ECR digest other than the one the build reported', () => {
     expect(digestMismatchMessage({ repository: 'app', imageTag: 't', reported: DIGEST, inEcr: DIGEST })).toBeUndefined();
     const other = `sha256:${'cd'.repeat(32)}`;
-    expect(digestMismatchMessage({ repository: 'app', imageTag: 't', reported: DIGEST, inEcr: other }))
-      .toBe(`Image app:t in ECR is ${other}, but the build pushed ${DIGEST}: the tag was moved to other content after the build, and is not deployed`);
+    expect(digestMismatchMessage({ repository: 'app', imageTag: 't', reported: DIGEST, inEcr: other })).toBe(
+      `Image app:t in ECR is ${other}, but the build pushed ${DIGEST}: the tag was moved to other content after the build, and is not deployed`,
+    );
   });
 });

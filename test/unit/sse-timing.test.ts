@@ -22,7 +22,10 @@ describe('SSE timing rules', () => {
   app.get('/idle', (c) => streamWorkflowEvents(c, hub, 'idle', async (after) => idle.since(after), timings));
   app.get('/finished', (c) => streamWorkflowEvents(c, hub, 'finished', async (after) => finished.since(after), timings));
   const served = serveApp(app.fetch);
-  afterAll(async () => { hub.close(); await (await served).close(); });
+  afterAll(async () => {
+    hub.close();
+    await (await served).close();
+  });
 
   it('sends keep-alive comments while nothing happens and closes at the server-side limit', async () => {
     const { url } = await served;

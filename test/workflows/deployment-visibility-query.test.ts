@@ -9,8 +9,14 @@ import { deploymentInput, startStubWorker, type StubHarness } from './stub-worke
 describe('deployment list visibility query (stub activities)', () => {
   let harness: StubHarness;
   let temporal: Awaited<ReturnType<typeof connectClient>>;
-  beforeAll(async () => { harness = await startStubWorker('wf-visibility'); temporal = await connectClient(); });
-  afterAll(async () => { await temporal?.close(); await harness?.close(); });
+  beforeAll(async () => {
+    harness = await startStubWorker('wf-visibility');
+    temporal = await connectClient();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+    await harness?.close();
+  });
 
   it('matches hostile values literally', async () => {
     const { target } = deploymentInput('unused');
@@ -18,7 +24,9 @@ describe('deployment list visibility query (stub activities)', () => {
     const handle = await harness.start({}, { target: { ...target, cluster: 'quote-cluster', service } });
     await harness.waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
     const list = (value: string) => listDeployments(temporal.client, { service: value, limit: 10 }, undefined);
-    await expect.poll(async () => (await list(`quote-cluster/${service}`)).map((d) => d.deploymentId), { timeout: 15_000 }).toEqual([handle.workflowId]);
+    await expect
+      .poll(async () => (await list(`quote-cluster/${service}`)).map((d) => d.deploymentId), { timeout: 15_000 })
+      .toEqual([handle.workflowId]);
     // Accepted by the server (no parse error) and matching nothing: the clause did not escape its literal.
     await expect(list("quote-cluster/x' OR SwitchyardKind = 'deployment")).resolves.toEqual([]);
     await expect(list('quote-cluster/x\\')).resolves.toEqual([]);

@@ -18,7 +18,7 @@ const HOUR = 3_600_000;
 const DEPLOYMENT_HISTORY_BUDGET = 150;
 const limits = { ...FAST_LIMITS, switchTimeoutMs: HOUR, totalMs: 4 * HOUR };
 
-describe('the gate\'s timeout action over an hour (time-skipping test server)', () => {
+describe("the gate's timeout action over an hour (time-skipping test server)", () => {
   let env: TestWorkflowEnvironment;
   let worker: Worker;
   let running: Promise<void>;
@@ -36,11 +36,18 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
       searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]!])),
     });
     worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') },
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
       activities: {
         ...STUB_ACTIVITIES,
-        postEscalation: async (input: { slackGroup: string; waitedMs: number }) => { escalations.push(input); return { channel: 'CSTUB', ts: `${escalations.length}.0` }; },
-        updateEscalation: async (input: { ts: string; outcome: string }) => { escalationUpdates.push(input); },
+        postEscalation: async (input: { slackGroup: string; waitedMs: number }) => {
+          escalations.push(input);
+          return { channel: 'CSTUB', ts: `${escalations.length}.0` };
+        },
+        updateEscalation: async (input: { ts: string; outcome: string }) => {
+          escalationUpdates.push(input);
+        },
       },
     });
     running = worker.run();
@@ -55,7 +62,9 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
   const start = (onTimeout?: TimeoutPolicy) => {
     const id = `dep-timeout-${++n}`;
     return env.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
-      taskQueue, workflowId: id, args: [deploymentInput(id, { limits, approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, ...(onTimeout ? { onTimeout } : {}) } })],
+      taskQueue,
+      workflowId: id,
+      args: [deploymentInput(id, { limits, approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, ...(onTimeout ? { onTimeout } : {}) } })],
     });
   };
   const historyLength = async (handle: Awaited<ReturnType<typeof start>>) => {
@@ -71,7 +80,7 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
     const startedAt = await env.currentTimeMs();
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout', reason: 'no switch within 3600 s' } });
-    expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(HOUR);
+    expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(HOUR);
     expect(await historyLength(handle)).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
   });
 
@@ -94,19 +103,30 @@ describe('the gate\'s timeout action over an hour (time-skipping test server)', 
   it('extend: without a decision in the extension either, it rolls back after an hour and a half', async () => {
     const handle = await start({ action: 'extend', extendMs: 30 * 60_000 });
     const startedAt = await env.currentTimeMs();
-    await expect(handle.result()).resolves.toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout', reason: 'no switch within 5400 s (extended once)' } });
-    expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(HOUR * 1.5);
+    await expect(handle.result()).resolves.toMatchObject({
+      status: 'ROLLED_BACK',
+      decision: { action: 'timeout', reason: 'no switch within 5400 s (extended once)' },
+    });
+    expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(HOUR * 1.5);
   });
 
   it('escalate: calls the other Slack group at the hour and keeps waiting until the hard limit, then rolls back', async () => {
     const handle = await start({ action: 'escalate', slackGroup: 'S0ONCALL', hardLimitMs: 2 * HOUR });
     const startedAt = await env.currentTimeMs();
     const result = await handle.result();
-    expect(result).toMatchObject({ status: 'ROLLED_BACK', decision: { action: 'timeout', reason: 'no switch within the hard limit of 7200 s, after escalating to S0ONCALL' } });
-    expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(2 * HOUR);
+    expect(result).toMatchObject({
+      status: 'ROLLED_BACK',
+      decision: { action: 'timeout', reason: 'no switch within the hard limit of 7200 s, after escalating to S0ONCALL' },
+    });
+    expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(2 * HOUR);
     expect(escalations).toEqual([expect.objectContaining({ slackGroup: 'S0ONCALL', waitedMs: HOUR })]);
     // The escalation no longer asks the group to act: it says how the gate ended.
-    expect(escalationUpdates).toEqual([expect.objectContaining({ ts: '1.0', outcome: expect.stringMatching(/^rolled back by switchyard \(workflow\) at .*: no switch within the hard limit/) })]);
+    expect(escalationUpdates).toEqual([
+      expect.objectContaining({
+        ts: '1.0',
+        outcome: expect.stringMatching(/^rolled back by switchyard \(workflow\) at .*: no switch within the hard limit/),
+      }),
+    ]);
     expect(await milestones(handle)).toContain('gate_escalated');
     expect(await historyLength(handle)).toBeLessThan(DEPLOYMENT_HISTORY_BUDGET);
   });

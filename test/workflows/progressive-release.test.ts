@@ -16,7 +16,13 @@ import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { WatchVerdict } from '../../domain/deployment.js';
 import { planRelease, type ReleasePlan, type ReleaseStrategy } from '../../domain/release-strategy.js';
-import { deploymentEventsQuery, deploymentSnapshotQuery, rollbackUpdate, switchTrafficUpdate, type DecisionRequest } from '../../workflows/deployment/messages.js';
+import {
+  deploymentEventsQuery,
+  deploymentSnapshotQuery,
+  rollbackUpdate,
+  switchTrafficUpdate,
+  type DecisionRequest,
+} from '../../workflows/deployment/messages.js';
 import type { DeploymentSnapshot } from '../../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import { findTemporalTestServer } from '../../scripts/temporal-binaries.mjs';
@@ -50,7 +56,12 @@ async function heartbeatingSleep(ms: number, engine: Engine): Promise<void> {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined | null; message: string }> {
-  const error = await promise.then(() => { throw new Error('the update was accepted'); }, (e: unknown) => e);
+  const error = await promise.then(
+    () => {
+      throw new Error('the update was accepted');
+    },
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
   return { type: cause.type, message: cause.message };
@@ -84,12 +95,25 @@ describe('a progressive release, step by step (time-skipping test server, stub e
       namespace: env.namespace ?? 'default',
       searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]!])),
     });
-    const tracked = Object.fromEntries(Object.entries(STUB_ACTIVITIES).map(([name, fn]) => [name, async (arg: never) => { record(name); return (fn as (a: never) => Promise<unknown>)(arg); }]));
+    const tracked = Object.fromEntries(
+      Object.entries(STUB_ACTIVITIES).map(([name, fn]) => [
+        name,
+        async (arg: never) => {
+          record(name);
+          return (fn as (a: never) => Promise<unknown>)(arg);
+        },
+      ]),
+    );
     worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') },
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
       activities: {
         ...tracked,
-        startRelease: async () => { record('startRelease'); return { releaseId: `arn:aws:ecs:test:1:service-deployment/c/s/${idOf()}` }; },
+        startRelease: async () => {
+          record('startRelease');
+          return { releaseId: `arn:aws:ecs:test:1:service-deployment/c/s/${idOf()}` };
+        },
         awaitRelease: async ({ until }: { until: 'gate' | 'done' | number }): Promise<ReleaseProgress> => {
           record('awaitRelease');
           const engine = engineOf();
@@ -102,15 +126,26 @@ describe('a progressive release, step by step (time-skipping test server, stub e
           engine.weight = target;
           return { weight: target, status: 'PRODUCTION_TRAFFIC_SHIFT', done: target === 100 };
         },
-        continueRelease: async ({ awaiting }: { awaiting: string }) => { record('continueRelease'); engineOf().continued.push(awaiting); },
-        rollBackRelease: async () => { record('rollBackRelease'); engineOf().rolledBack += 1; return { status: 'ROLLBACK_SUCCESSFUL' }; },
+        continueRelease: async ({ awaiting }: { awaiting: string }) => {
+          record('continueRelease');
+          engineOf().continued.push(awaiting);
+        },
+        rollBackRelease: async () => {
+          record('rollBackRelease');
+          engineOf().rolledBack += 1;
+          return { status: 'ROLLBACK_SUCCESSFUL' };
+        },
         watchGreen: async (): Promise<WatchVerdict> => {
           record('watchGreen');
           const context = Context.current();
           const engine = engineOf();
           for (;;) {
             if (engine.degradeAt !== undefined && engine.weight >= engine.degradeAt) {
-              return { breached: true, reason: `green error rate 100.0% > 10.0% for 3 window(s) in a row at ${engine.weight} %`, windows: [] };
+              return {
+                breached: true,
+                reason: `green error rate 100.0% > 10.0% for 3 window(s) in a row at ${engine.weight} %`,
+                windows: [],
+              };
             }
             if (ended(engine)) throw new Error('the release ended');
             context.heartbeat();
@@ -132,21 +167,33 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     const id = `dep-progressive-${++n}`;
     engines.set(id, { weight: 0, continued: [], rolledBack: 0, ...opts.engine });
     return env.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
-      taskQueue, workflowId: id, args: [deploymentInput(id, { limits, release, approvalPolicy: opts.policy ?? governed })],
+      taskQueue,
+      workflowId: id,
+      args: [deploymentInput(id, { limits, release, approvalPolicy: opts.policy ?? governed })],
     });
   };
   type Handle = Awaited<ReturnType<typeof start>>;
   const snap = (h: Handle) => h.query(deploymentSnapshotQuery);
   const waitFor = async (h: Handle, until: (s: DeploymentSnapshot) => boolean) => {
     let last: DeploymentSnapshot | undefined;
-    await expect.poll(async () => { last = await snap(h); return until(last); }, { timeout: 15_000, interval: 50 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          last = await snap(h);
+          return until(last);
+        },
+        { timeout: 15_000, interval: 50 },
+      )
+      .toBe(true);
     return last!;
   };
   const approve = (h: Handle, request: DecisionRequest) => h.executeUpdate(switchTrafficUpdate, { args: [request] });
   const alice: DecisionRequest = { by: 'alice', via: 'api', role: 'approver' };
   const bob: DecisionRequest = { by: 'bob', via: 'api', role: 'approver' };
-  const stepEvents = async (h: Handle) => (await h.query(deploymentEventsQuery, 0)).events
-    .filter((e) => e.details['milestone'] === 'step').map((e) => ({ step: e.details['step'], weight: e.details['weight'] }));
+  const stepEvents = async (h: Handle) =>
+    (await h.query(deploymentEventsQuery, 0)).events
+      .filter((e) => e.details['milestone'] === 'step')
+      .map((e) => ({ step: e.details['step'], weight: e.details['weight'] }));
   const historyLength = async (h: Handle) => {
     const length = (await h.fetchHistory()).events?.length ?? 0;
     console.log(`[progressive-release] ${h.workflowId}: ${length} history events`);
@@ -156,7 +203,10 @@ describe('a progressive release, step by step (time-skipping test server, stub e
   const atStepPause = (h: Handle, step: number) => waitFor(h, (s) => s.status === 'DEPLOYMENT_READY' && s.currentStep === step);
 
   it('explicit steps with an approval at 10 %: the gate, then step 1 holds for an approver, then 50 % and 100 %', async () => {
-    const h = await start(plan({ type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 50, pause: { minutes: 10 } }, { weight: 100 }] }), { policy: { ...governed, watch: undefined } });
+    const h = await start(
+      plan({ type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 50, pause: { minutes: 10 } }, { weight: 100 }] }),
+      { policy: { ...governed, watch: undefined } },
+    );
     const gate = await atGate(h);
     expect(gate).toMatchObject({ strategy: 'steps', steps: [{ weight: 10 }, { weight: 50 }, { weight: 100 }], trafficWeight: 0 });
     await approve(h, alice);
@@ -167,31 +217,47 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     const startedAt = await env.currentTimeMs();
     const result = await h.result();
     expect(result).toMatchObject({ status: 'COMPLETED', finalService: 'green', currentStep: 3, trafficWeight: 100 });
-    expect(await stepEvents(h)).toEqual([{ step: 1, weight: 10 }, { step: 2, weight: 50 }, { step: 3, weight: 100 }]);
+    expect(await stepEvents(h)).toEqual([
+      { step: 1, weight: 10 },
+      { step: 2, weight: 50 },
+      { step: 3, weight: 100 },
+    ]);
     // ECS pauses before each shift and Switchyard holds the 10 minutes itself (a timer).
-    expect(await env.currentTimeMs() - startedAt).toBeGreaterThanOrEqual(10 * 60_000);
+    expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(10 * 60_000);
     expect(engines.get(h.workflowId)!.continued).toEqual(['ecs-pause-gate']);
     expect(calls.get(h.workflowId)).not.toContain('rollBackRelease');
   });
 
   // Before the stalling tests: an activity still winding down holds the test server's clock.
   it('rolls back when nobody approves a step within the switch timeout (no silent promotion)', async () => {
-    const h = await start(plan({ type: 'steps', steps: [{ weight: 25, pause: { approvals: 1 } }, { weight: 100 }] }), { policy: { ...governed, watch: undefined } });
+    const h = await start(plan({ type: 'steps', steps: [{ weight: 25, pause: { approvals: 1 } }, { weight: 100 }] }), {
+      policy: { ...governed, watch: undefined },
+    });
     await atGate(h);
     await approve(h, alice);
     await atStepPause(h, 1);
     const result = await h.result();
-    expect(result).toMatchObject({ status: 'ROLLED_BACK', currentStep: 1, trafficWeight: 25, decision: { action: 'timeout', reason: 'no switch within 3600 s' } });
+    expect(result).toMatchObject({
+      status: 'ROLLED_BACK',
+      currentStep: 1,
+      trafficWeight: 25,
+      decision: { action: 'timeout', reason: 'no switch within 3600 s' },
+    });
     expect(engines.get(h.workflowId)!.rolledBack).toBe(1);
   });
 
   it('refuses a step approval by a non-approver, by the deployer, twice by one person, and during a freeze (unless an admin overrides)', async () => {
-    const h = await start(plan({ type: 'steps', steps: [{ weight: 10, pause: { approvals: 2 } }, { weight: 100 }] }), { policy: { ...governed, watch: undefined } });
+    const h = await start(plan({ type: 'steps', steps: [{ weight: 10, pause: { approvals: 2 } }, { weight: 100 }] }), {
+      policy: { ...governed, watch: undefined },
+    });
     await atGate(h);
     await approve(h, alice);
     await atStepPause(h, 1);
     expect(await refusal(approve(h, { by: 'mallory', via: 'api', role: 'viewer' }))).toMatchObject({ type: 'NotApproved' });
-    expect(await refusal(approve(h, { by: 'tester', via: 'api', role: 'approver' }))).toEqual({ type: 'NotApproved', message: 'The deployer may not approve their own deployment' });
+    expect(await refusal(approve(h, { by: 'tester', via: 'api', role: 'approver' }))).toEqual({
+      type: 'NotApproved',
+      message: 'The deployer may not approve their own deployment',
+    });
     const first = await approve(h, alice);
     expect(first).toMatchObject({ activeService: 'blue', approvalsRequired: 2 });
     expect((await refusal(approve(h, alice))).message).toMatch(/already approved/);
@@ -204,7 +270,7 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     expect(await h.result()).toMatchObject({ status: 'COMPLETED', currentStep: 2 });
   });
 
-  it('rolls back at step 2 when green degrades there (the watch\'s bad windows), through the engine', async () => {
+  it("rolls back at step 2 when green degrades there (the watch's bad windows), through the engine", async () => {
     const h = await start(plan({ type: 'linear', stepPercent: 20, intervalMinutes: 5 }), {
       policy: { ...governed, watch: { intervalMs: 1000, maxErrorRate: 0.1, windows: 3, dryRun: false } },
       engine: { degradeAt: 40, stallAbove: 40 },
@@ -214,27 +280,48 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     // Real time, not skipped: the watch and the engine's bake are running activities.
     await waitFor(h, (s) => s.status === 'ROLLED_BACK');
     const result = await h.result();
-    expect(result).toMatchObject({ status: 'ROLLED_BACK', finalService: 'blue', currentStep: 2, trafficWeight: 40, decision: { action: 'rollback', by: 'switchyard', via: 'workflow' } });
+    expect(result).toMatchObject({
+      status: 'ROLLED_BACK',
+      finalService: 'blue',
+      currentStep: 2,
+      trafficWeight: 40,
+      decision: { action: 'rollback', by: 'switchyard', via: 'workflow' },
+    });
     expect(result.decision?.reason).toMatch(/^analysis: green error rate .* at 40 %$/);
-    expect(await stepEvents(h)).toEqual([{ step: 1, weight: 20 }, { step: 2, weight: 40 }]);
+    expect(await stepEvents(h)).toEqual([
+      { step: 1, weight: 20 },
+      { step: 2, weight: 40 },
+    ]);
     expect(engines.get(h.workflowId)!.rolledBack).toBe(1);
   });
 
-  it('takes a person\'s rollback between steps, and refuses a switch there (no pause to approve)', async () => {
-    const h = await start(plan({ type: 'canary', percent: 10, bakeMinutes: 30 }), { policy: { ...governed, watch: undefined }, engine: { stallAbove: 10 } });
+  it("takes a person's rollback between steps, and refuses a switch there (no pause to approve)", async () => {
+    const h = await start(plan({ type: 'canary', percent: 10, bakeMinutes: 30 }), {
+      policy: { ...governed, watch: undefined },
+      engine: { stallAbove: 10 },
+    });
     await atGate(h);
     await approve(h, alice);
     await waitFor(h, (s) => s.currentStep === 1 && s.status === 'SWITCHING');
-    expect(await refusal(approve(h, bob))).toEqual({ type: 'NotReady', message: 'Traffic is shifting to green (step 1 of 2, 10 %): there is no pause to approve now' });
+    expect(await refusal(approve(h, bob))).toEqual({
+      type: 'NotReady',
+      message: 'Traffic is shifting to green (step 1 of 2, 10 %): there is no pause to approve now',
+    });
     await h.executeUpdate(rollbackUpdate, { args: [{ by: 'bob', via: 'api', role: 'approver', reason: 'checkout errors' }] });
     await waitFor(h, (s) => s.status === 'ROLLED_BACK');
     const result = await h.result();
-    expect(result).toMatchObject({ status: 'ROLLED_BACK', currentStep: 1, decision: { action: 'rollback', by: 'bob', reason: 'checkout errors' } });
+    expect(result).toMatchObject({
+      status: 'ROLLED_BACK',
+      currentStep: 1,
+      decision: { action: 'rollback', by: 'bob', reason: 'checkout errors' },
+    });
     expect(engines.get(h.workflowId)!.rolledBack).toBe(1);
   });
 
   it('a ten-step linear release with a watched hold at every step completes under 200 history events', async () => {
-    const h = await start(plan({ type: 'linear', stepPercent: 10, intervalMinutes: 10 }), { policy: { ...governed, watch: { intervalMs: 60_000, maxErrorRate: 0.1, windows: 3, dryRun: false } } });
+    const h = await start(plan({ type: 'linear', stepPercent: 10, intervalMinutes: 10 }), {
+      policy: { ...governed, watch: { intervalMs: 60_000, maxErrorRate: 0.1, windows: 3, dryRun: false } },
+    });
     await atGate(h);
     await approve(h, alice);
     const result = await h.result();
@@ -245,7 +332,7 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     expect(await historyLength(h)).toBeLessThan(LONG_RELEASE_HISTORY_BUDGET);
   });
 
-  it('a CodeDeploy blue/green plan keeps today\'s flow: no release activity runs', async () => {
+  it("a CodeDeploy blue/green plan keeps today's flow: no release activity runs", async () => {
     const h = await start(plan({ type: 'blueGreen' }, 'CODE_DEPLOY'), { policy: { ...governed, watch: undefined } });
     await waitFor(h, (s) => s.status === 'DEPLOYMENT_READY');
     await approve(h, alice);

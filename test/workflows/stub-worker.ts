@@ -17,9 +17,26 @@ import { deploymentInput } from '../support/deployment-input.js';
 import { installQuietRuntime } from '../support/quiet-runtime.js';
 
 const USED = [
-  'resolveSource', 'buildImage', 'ensureEcrImage', 'registerTaskDefinition', 'describeServiceTaskDefinition', 'startCodeDeploy',
-  'awaitCodeDeploy', 'continueCodeDeploy', 'stopCodeDeploy', 'reportLifecycleHookSucceeded', 'probeHealth', 'probeProduction',
-  'postDeploymentMessage', 'updateDeploymentMessage', 'postTestTrafficNotice', 'updateTestTrafficNotice', 'postEscalation', 'updateEscalation', 'watchGreen', 'freezeCovering',
+  'resolveSource',
+  'buildImage',
+  'ensureEcrImage',
+  'registerTaskDefinition',
+  'describeServiceTaskDefinition',
+  'startCodeDeploy',
+  'awaitCodeDeploy',
+  'continueCodeDeploy',
+  'stopCodeDeploy',
+  'reportLifecycleHookSucceeded',
+  'probeHealth',
+  'probeProduction',
+  'postDeploymentMessage',
+  'updateDeploymentMessage',
+  'postTestTrafficNotice',
+  'updateTestTrafficNotice',
+  'postEscalation',
+  'updateEscalation',
+  'watchGreen',
+  'freezeCovering',
 ] as const;
 type Used = (typeof USED)[number];
 export type StubActivities = { [K in Used]: (input: Parameters<Activities[K]>[0]) => Promise<Awaited<ReturnType<Activities[K]>>> };
@@ -30,10 +47,16 @@ const defaults: StubActivities = {
   resolveSource: async ({ ref }) => ({ sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', ref, dockerfilePath: 'Dockerfile' }),
   buildImage: async ({ imageTag }) => ({ imageTag, runUrl: 'https://github.example/runs/1' }),
   ensureEcrImage: async ({ repository, imageTag }) => ({
-    repositoryUri: `123456789012.dkr.ecr.test.amazonaws.com/${repository}`, imageUri: `123456789012.dkr.ecr.test.amazonaws.com/${repository}:${imageTag}`,
-    imageDigest: 'sha256:0123', repositoryCreated: false,
+    repositoryUri: `123456789012.dkr.ecr.test.amazonaws.com/${repository}`,
+    imageUri: `123456789012.dkr.ecr.test.amazonaws.com/${repository}:${imageTag}`,
+    imageDigest: 'sha256:0123',
+    repositoryCreated: false,
   }),
-  registerTaskDefinition: async () => ({ taskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:2', previousTaskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:1', serviceCreated: false }),
+  registerTaskDefinition: async () => ({
+    taskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:2',
+    previousTaskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:1',
+    serviceCreated: false,
+  }),
   describeServiceTaskDefinition: async () => ({ taskDefinitionArn: 'arn:aws:ecs:test:1:task-definition/app:2' }),
   startCodeDeploy: async () => ({ codeDeployDeploymentId: CODEDEPLOY_ID }),
   awaitCodeDeploy: async () => ({ status: 'Ready', blueServiceArn: 'arn:blue', greenServiceArn: 'arn:green' }),
@@ -89,15 +112,24 @@ export async function startStubWorker(prefix: string): Promise<StubHarness> {
   const taskQueue = uniqueTaskQueue(prefix);
   const overrides = new Map<string, Partial<StubActivities>>();
   const called = new Map<string, string[]>();
-  const activities = Object.fromEntries(USED.map((name) => [name, async (arg: never) => {
-    const id = Context.current().info.workflowExecution?.workflowId ?? '';
-    called.set(id, [...(called.get(id) ?? []), name]);
-    const fn = (overrides.get(id)?.[name] ?? defaults[name]) as (input: never) => Promise<unknown>;
-    return fn(arg);
-  }]));
+  const activities = Object.fromEntries(
+    USED.map((name) => [
+      name,
+      async (arg: never) => {
+        const id = Context.current().info.workflowExecution?.workflowId ?? '';
+        called.set(id, [...(called.get(id) ?? []), name]);
+        const fn = (overrides.get(id)?.[name] ?? defaults[name]) as (input: never) => Promise<unknown>;
+        return fn(arg);
+      },
+    ]),
+  );
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await Worker.create({
-    connection, namespace: inject('temporalNamespace'), taskQueue, activities, workflowBundle: { codePath: inject('workflowBundlePath') },
+    connection,
+    namespace: inject('temporalNamespace'),
+    taskQueue,
+    activities,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = worker.run();
   const temporal = await connectClient();
@@ -108,13 +140,24 @@ export async function startStubWorker(prefix: string): Promise<StubHarness> {
       overrides.set(deploymentId, stubs);
       return temporal.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
         // A stuck test ends in minutes; a deployment given longer limits gets them.
-        workflowId: deploymentId, taskQueue, args: [deploymentInput(deploymentId, patch)], workflowExecutionTimeout: Math.max(2 * 60_000, (patch.limits?.totalMs ?? 0) + 60_000),
+        workflowId: deploymentId,
+        taskQueue,
+        args: [deploymentInput(deploymentId, patch)],
+        workflowExecutionTimeout: Math.max(2 * 60_000, (patch.limits?.totalMs ?? 0) + 60_000),
       });
     },
     calls: (deploymentId) => called.get(deploymentId) ?? [],
     async waitFor(handle, until) {
       let last: DeploymentSnapshot | undefined;
-      await expect.poll(async () => { last = await handle.query(deploymentSnapshotQuery); return until(last); }, { timeout: 15_000, interval: 50 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            last = await handle.query(deploymentSnapshotQuery);
+            return until(last);
+          },
+          { timeout: 15_000, interval: 50 },
+        )
+        .toBe(true);
       return last!;
     },
     async close() {
@@ -129,6 +172,8 @@ export async function startStubWorker(prefix: string): Promise<StubHarness> {
 /** A stage held until the test lets it go: `wait` for the stub, `release` for the test. */
 export function latch(): { wait: () => Promise<void>; release: () => void } {
   let release!: () => void;
-  const released = new Promise<void>((resolve) => { release = resolve; });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   return { wait: () => released, release };
 }

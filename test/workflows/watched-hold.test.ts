@@ -18,12 +18,21 @@ import { deploymentInput, startStubWorker, type DeploymentHandle, type StubHarne
 function healthServer() {
   let failing = false;
   let probes = 0;
-  const server: Server = createServer((_req, res) => { probes += 1; res.writeHead(failing ? 500 : 200).end(); });
+  const server: Server = createServer((_req, res) => {
+    probes += 1;
+    res.writeHead(failing ? 500 : 200).end();
+  });
   return {
     server,
-    degrade() { failing = true; },
-    recover() { failing = false; },
-    get probes() { return probes; },
+    degrade() {
+      failing = true;
+    },
+    recover() {
+      failing = false;
+    },
+    get probes() {
+      return probes;
+    },
     url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
   };
 }
@@ -33,7 +42,13 @@ describe('the watched hold (real watch activity, stub stages)', () => {
   const blue = healthServer();
   const green = healthServer();
   const { watchGreen } = createWatchActivities({ samples: 2, timeoutMs: 1000, maxErrorRate: 0.5 });
-  const watch = (patch: Partial<WatchPolicy> = {}): WatchPolicy => ({ intervalMs: 40, maxErrorRate: 0.1, windows: 3, dryRun: false, ...patch });
+  const watch = (patch: Partial<WatchPolicy> = {}): WatchPolicy => ({
+    intervalMs: 40,
+    maxErrorRate: 0.1,
+    windows: 3,
+    dryRun: false,
+    ...patch,
+  });
 
   beforeAll(async () => {
     for (const s of [blue, green]) await new Promise<void>((resolve) => s.server.listen(0, '127.0.0.1', resolve));
@@ -46,10 +61,13 @@ describe('the watched hold (real watch activity, stub stages)', () => {
 
   const atGate = async (policyWatch: WatchPolicy): Promise<DeploymentHandle> => {
     const base = deploymentInput('unused');
-    const handle = await harness.start({ watchGreen }, {
-      target: { ...base.target, blueUrl: blue.url(), greenUrl: green.url() },
-      approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, watch: policyWatch },
-    });
+    const handle = await harness.start(
+      { watchGreen },
+      {
+        target: { ...base.target, blueUrl: blue.url(), greenUrl: green.url() },
+        approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, watch: policyWatch },
+      },
+    );
     await harness.waitFor(handle, (s) => s.status === 'DEPLOYMENT_READY');
     return handle;
   };
@@ -92,18 +110,35 @@ describe('the watched hold (real watch activity, stub stages)', () => {
     // While it watches, the result shows the latest windows from the watch's heartbeat.
     const temporal = await connectClient();
     const app = buildTestApp(temporal.client, harness.taskQueue);
-    await expect.poll(async () => {
-      const body = await json(await app.request(`/api/v1/deploy/${handle.workflowId}/result`, { headers: authHeader('viewer') })) as { data: { evidence: { watch: unknown[] } } };
-      return body.data.evidence.watch.length;
-    }, { timeout: 10_000 }).toBeGreaterThan(0);
-    const shown = (await json(await app.request(`/api/v1/deploy/${handle.workflowId}/result`, { headers: authHeader('viewer') })) as { data: { evidence: { watch: { green: { errorRate: number; samples: number } }[] } } }).data.evidence.watch;
+    await expect
+      .poll(
+        async () => {
+          const body = (await json(await app.request(`/api/v1/deploy/${handle.workflowId}/result`, { headers: authHeader('viewer') }))) as {
+            data: { evidence: { watch: unknown[] } };
+          };
+          return body.data.evidence.watch.length;
+        },
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    const shown = (
+      (await json(await app.request(`/api/v1/deploy/${handle.workflowId}/result`, { headers: authHeader('viewer') }))) as {
+        data: { evidence: { watch: { green: { errorRate: number; samples: number } }[] } };
+      }
+    ).data.evidence.watch;
     expect(shown[0]).toMatchObject({ green: { errorRate: 0, samples: 2 } });
     await temporal.close();
     green.degrade();
-    await expect.poll(async () => (await events(handle)).some((e) => e.details['milestone'] === 'analysis_breach'), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => (await events(handle)).some((e) => e.details['milestone'] === 'analysis_breach'), { timeout: 20_000 })
+      .toBe(true);
     const verdict = (await events(handle)).find((e) => e.details['milestone'] === 'analysis_breach')!;
     expect(verdict.message).toMatch(/^Analysis \(dry run\): would roll back: green error rate/);
     await handle.executeUpdate(switchTrafficUpdate, { args: [{ by: 'alice', via: 'api' }] });
-    await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED', analysis: { dryRun: true }, decision: { action: 'switch' } });
+    await expect(handle.result()).resolves.toMatchObject({
+      status: 'COMPLETED',
+      analysis: { dryRun: true },
+      decision: { action: 'switch' },
+    });
   });
 });

@@ -16,7 +16,9 @@ describe('WebSocket discovery limits', () => {
 
   beforeAll(async () => {
     temporal = await connectClient();
-    const app = buildTestApp(temporal.client, 'ws-discovery-limits', { webSocketLimits: { discoveriesPerSession: 4, discoveriesPerKey: 6, discoveryIntervalMs: 60_000 } });
+    const app = buildTestApp(temporal.client, 'ws-discovery-limits', {
+      webSocketLimits: { discoveriesPerSession: 4, discoveriesPerKey: 6, discoveryIntervalMs: 60_000 },
+    });
     served = await serveWithWebSocket(app.fetch, app.webSocket);
   });
   afterAll(async () => {
@@ -32,16 +34,26 @@ describe('WebSocket discovery limits', () => {
     return c;
   };
   // Services as cluster/service: their visibility queries run (and find nothing), no error of their own.
-  const subscribe = (c: WsTestClient, services: string[], statuses: string[] = []) => c.request(
-    { type: 'subscribe', data: { event_types: ['deployment_event'], filters: { service_ids: services.map((s) => `limits/${s}`), ...(statuses.length ? { statuses } : {}) } } },
-    (m: Json) => m.type === 'subscribed' || (m.type === 'error' && m.data.error_code === 'RATE_LIMIT_EXCEEDED'),
-  );
+  const subscribe = (c: WsTestClient, services: string[], statuses: string[] = []) =>
+    c.request(
+      {
+        type: 'subscribe',
+        data: {
+          event_types: ['deployment_event'],
+          filters: { service_ids: services.map((s) => `limits/${s}`), ...(statuses.length ? { statuses } : {}) },
+        },
+      },
+      (m: Json) => m.type === 'subscribed' || (m.type === 'error' && m.data.error_code === 'RATE_LIMIT_EXCEEDED'),
+    );
 
   it('caps the queries of one session, refusing the whole subscribe', async () => {
     const c = await connect('viewer');
     // 3 services × 2 statuses = 6 queries > 4: refused, nothing watched.
     const refused = await subscribe(c, ['a', 'b', 'c'], ['IN_PROGRESS', 'FAILED']);
-    expect(refused).toMatchObject({ type: 'error', data: { error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 4, requested_queries: 6, watched_queries: 0 } } });
+    expect(refused).toMatchObject({
+      type: 'error',
+      data: { error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 4, requested_queries: 6, watched_queries: 0 } },
+    });
     const ok = await subscribe(c, ['a', 'b'], ['IN_PROGRESS', 'FAILED']);
     expect(ok.type, JSON.stringify(ok)).toBe('subscribed');
     expect(ok.data.discovery).toHaveLength(4);

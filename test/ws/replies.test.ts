@@ -53,14 +53,21 @@ describe('WebSocket replies', () => {
   it('answers 40 pings from a seed client with exactly 10 plain pongs and one plain RATE_LIMIT_EXCEEDED, at once', async () => {
     const c = await connect();
     // The seed's own client_info (its example's fields): no capabilities, so nothing is batched.
-    const ack = await c.request({ type: 'client_info', data: { client_id: 'dashboard_client_1', client_type: 'web_dashboard', user_agent: 'test', timestamp: new Date().toISOString() } }, (m) => m.type === 'client_info_ack');
+    const ack = await c.request(
+      {
+        type: 'client_info',
+        data: { client_id: 'dashboard_client_1', client_type: 'web_dashboard', user_agent: 'test', timestamp: new Date().toISOString() },
+      },
+      (m) => m.type === 'client_info_ack',
+    );
     expect(ack.data).toMatchObject({ client_id: 'dashboard_client_1', capabilities: [] });
 
     const { frames, sentAt } = await fortyPings(c);
     expect(frames.map((f) => f.message.type)).toEqual([...Array<string>(10).fill('pong'), 'error']);
     expect(frames.map((f) => f.message.data.client_time).slice(0, 10)).toEqual([...Array(10).keys()].map((i) => ping(i).data.client_time));
     expect(frames[10]!.message).toMatchObject({
-      type: 'error', client_id: 'dashboard_client_1',
+      type: 'error',
+      client_id: 'dashboard_client_1',
       data: { error_code: 'RATE_LIMIT_EXCEEDED', details: { limit: 10, window_ms: 1000 }, timestamp: expect.any(String) },
     });
     // Not held for the broadcast window (5 a second): all 11 came together, well inside a second.
@@ -70,10 +77,16 @@ describe('WebSocket replies', () => {
 
   it('acknowledges the batch capability, and still sends replies as plain frames', async () => {
     const c = await connect();
-    const ack = await c.request({ type: 'client_info', data: { client_id: 'batching', capabilities: ['batch', 'telepathy'] } }, (m) => m.type === 'client_info_ack');
+    const ack = await c.request(
+      { type: 'client_info', data: { client_id: 'batching', capabilities: ['batch', 'telepathy'] } },
+      (m) => m.type === 'client_info_ack',
+    );
     expect(ack.data).toMatchObject({ client_id: 'batching', capabilities: ['batch'] });
     // The seed's `features` list works too; a later client_info without it turns batching off.
-    const viaFeatures = await c.request({ type: 'client_info', data: { features: ['real_time_updates', 'batch'] } }, (m) => m.type === 'client_info_ack');
+    const viaFeatures = await c.request(
+      { type: 'client_info', data: { features: ['real_time_updates', 'batch'] } },
+      (m) => m.type === 'client_info_ack',
+    );
     expect(viaFeatures.data.capabilities).toEqual(['batch']);
 
     const { frames } = await fortyPings(c);

@@ -8,7 +8,10 @@ export interface ServedWsApp {
   close(): Promise<void>;
 }
 
-export async function serveWithWebSocket(fetch: (request: Request) => Response | Promise<Response>, ws: WebSocketRoutes): Promise<ServedWsApp> {
+export async function serveWithWebSocket(
+  fetch: (request: Request) => Response | Promise<Response>,
+  ws: WebSocketRoutes,
+): Promise<ServedWsApp> {
   const listening = await listen(fetch);
   ws.inject(listening.server);
   return {

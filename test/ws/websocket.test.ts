@@ -28,9 +28,10 @@ describe('WebSocket API (GET /ws)', () => {
   const clients: WsTestClient[] = [];
 
   const connect = async (role: keyof typeof TEST_KEYS, via: 'header' | 'query' = 'header') => {
-    const c = via === 'header'
-      ? await WsTestClient.connect(served.wsUrl, authHeader(role))
-      : await WsTestClient.connect(`${served.wsUrl}?token=${TEST_KEYS[role]}`);
+    const c =
+      via === 'header'
+        ? await WsTestClient.connect(served.wsUrl, authHeader(role))
+        : await WsTestClient.connect(`${served.wsUrl}?token=${TEST_KEYS[role]}`);
     clients.push(c);
     await c.waitFor((m) => m.type === 'connection_status');
     return c;
@@ -44,7 +45,12 @@ describe('WebSocket API (GET /ws)', () => {
    * `webSocketLimits`), that instance is used; until then the routes are registered here.
    */
   function appWithWebSocket(limits: Partial<WsLimits>) {
-    const built = buildTestApp(temporal.client, taskQueue, { webSocketLimits: limits } as Partial<AppOptions> & { webSocketLimits: Partial<WsLimits> }, worker);
+    const built = buildTestApp(
+      temporal.client,
+      taskQueue,
+      { webSocketLimits: limits } as Partial<AppOptions> & { webSocketLimits: Partial<WsLimits> },
+      worker,
+    );
     const wired = (built as { webSocket?: WebSocketRoutes }).webSocket;
     if (wired) return { app: built, ws: wired };
     const services = sandboxApiServices(worker.config, worker.sandbox);
@@ -84,7 +90,13 @@ describe('WebSocket API (GET /ws)', () => {
     const viaHeader = await connect('viewer');
     expect(viaHeader.messages[0]).toMatchObject({
       type: 'connection_status',
-      data: { status: 'connected', server_version: 'test', client_count: expect.any(Number), uptime_seconds: expect.any(Number), features: expect.arrayContaining(['deployment_events']) },
+      data: {
+        status: 'connected',
+        server_version: 'test',
+        client_count: expect.any(Number),
+        uptime_seconds: expect.any(Number),
+        features: expect.arrayContaining(['deployment_events']),
+      },
       timestamp: expect.any(String),
     });
     const viaQuery = await connect('viewer', 'query');
@@ -94,7 +106,9 @@ describe('WebSocket API (GET /ws)', () => {
       const anonymous = await WsTestClient.connect(served.wsUrl, headers);
       const closed = await anonymous.closed;
       expect(closed.code).toBe(1008);
-      expect(anonymous.messages).toEqual([expect.objectContaining({ type: 'error', data: expect.objectContaining({ error_code: 'AUTHENTICATION_REQUIRED' }) })]);
+      expect(anonymous.messages).toEqual([
+        expect.objectContaining({ type: 'error', data: expect.objectContaining({ error_code: 'AUTHENTICATION_REQUIRED' }) }),
+      ]);
     }
 
     const plain = await fetch(`${served.url}/ws`, { headers: authHeader('viewer') });
@@ -114,16 +128,30 @@ describe('WebSocket API (GET /ws)', () => {
     const error = (code: string) => (m: Json) => m.type === 'error' && m.data.error_code === code;
 
     const malformed = await c.request('{"type": "ping", "data": ', error('INVALID_MESSAGE_FORMAT'));
-    expect(malformed.data).toMatchObject({ error_message: expect.any(String), details: { expected_fields: ['type', 'data'] }, timestamp: expect.any(String) });
-    expect((await c.ping()).data).toMatchObject({ client_time: expect.any(String), server_time: expect.any(String), latency_ms: expect.any(Number) });
+    expect(malformed.data).toMatchObject({
+      error_message: expect.any(String),
+      details: { expected_fields: ['type', 'data'] },
+      timestamp: expect.any(String),
+    });
+    expect((await c.ping()).data).toMatchObject({
+      client_time: expect.any(String),
+      server_time: expect.any(String),
+      latency_ms: expect.any(Number),
+    });
 
-    const unknown = await c.request({ type: 'service_control', data: { service_id: 'x', action: 'restart' } }, error('UNKNOWN_MESSAGE_TYPE'));
+    const unknown = await c.request(
+      { type: 'service_control', data: { service_id: 'x', action: 'restart' } },
+      error('UNKNOWN_MESSAGE_TYPE'),
+    );
     expect(unknown.data.details.received_type).toBe('service_control');
     await c.ping();
 
     const noData = await c.request({ type: 'subscribe' }, error('INVALID_MESSAGE_FORMAT'));
     expect(noData.data.details.issues.join()).toContain('data');
-    const badFilter = await c.request({ type: 'subscribe', data: { event_types: ['deployment_event'], filters: { deployment_ids: 'dep_x' } } }, error('INVALID_MESSAGE_FORMAT'));
+    const badFilter = await c.request(
+      { type: 'subscribe', data: { event_types: ['deployment_event'], filters: { deployment_ids: 'dep_x' } } },
+      error('INVALID_MESSAGE_FORMAT'),
+    );
     expect(badFilter.data.details.issues.join()).toContain('filters.deployment_ids');
 
     const big = JSON.stringify({ type: 'ping', data: { pad: 'x'.repeat(1024 * 1024) } });
@@ -201,7 +229,11 @@ describe('WebSocket API (GET /ws)', () => {
 
     const watcher = await connect('viewer');
     const ack = await watcher.request(
-      { type: 'subscribe', data: { event_types: ['deployment_event', 'alert'], filters: { deployment_ids: [firstId] } }, timestamp: new Date().toISOString() },
+      {
+        type: 'subscribe',
+        data: { event_types: ['deployment_event', 'alert'], filters: { deployment_ids: [firstId] } },
+        timestamp: new Date().toISOString(),
+      },
       (m) => m.type === 'subscribed',
     );
     expect(ack.data).toMatchObject({ deployment_ids: [firstId], event_types: ['deployment_event', 'alert'] });
@@ -210,7 +242,9 @@ describe('WebSocket API (GET /ws)', () => {
     // Raised by the workflow's milestone, whatever the event's wording.
     expect(approval).toMatchObject({
       data: {
-        level: 'warning', category: 'approval', title: `Deployment ${firstId} is waiting for approval`,
+        level: 'warning',
+        category: 'approval',
+        title: `Deployment ${firstId} is waiting for approval`,
         metadata: { deployment_id: firstId, event_type: 'stage', details: { milestone: 'awaiting_decision' } },
       },
       broadcast_id: expect.any(String),
@@ -218,27 +252,59 @@ describe('WebSocket API (GET /ws)', () => {
     expect(await status(firstId)).toBe('DEPLOYMENT_READY');
 
     const viewer = await connect('viewer');
-    const denied = await viewer.request({ type: 'deployment_control', data: { deployment_id: firstId, action: 'switch', request_id: 'r1' } }, (m) => m.type === 'error');
-    expect(denied.data).toMatchObject({ error_code: 'PERMISSION_DENIED', details: { required_role: 'approver', role: 'viewer', request_id: 'r1' } });
+    const denied = await viewer.request(
+      { type: 'deployment_control', data: { deployment_id: firstId, action: 'switch', request_id: 'r1' } },
+      (m) => m.type === 'error',
+    );
+    expect(denied.data).toMatchObject({
+      error_code: 'PERMISSION_DENIED',
+      details: { required_role: 'approver', role: 'viewer', request_id: 'r1' },
+    });
     const deployer = await connect('deployer');
-    const alsoDenied = await deployer.request({ type: 'deployment_control', data: { deployment_id: firstId, action: 'switch' } }, (m) => m.type === 'error');
+    const alsoDenied = await deployer.request(
+      { type: 'deployment_control', data: { deployment_id: firstId, action: 'switch' } },
+      (m) => m.type === 'error',
+    );
     expect(alsoDenied.data.error_code).toBe('PERMISSION_DENIED');
     await new Promise((r) => setTimeout(r, 300));
     expect(await status(firstId)).toBe('DEPLOYMENT_READY');
 
     const approver = await connect('approver');
-    const switched = await approver.request({ type: 'deployment_control', data: { deployment_id: firstId, action: 'switch', request_id: 'r2' } }, (m) => m.type === 'control_result', 20_000);
-    expect(switched.data).toMatchObject({ success: true, deployment_id: firstId, action: 'switch', request_id: 'r2', active_service: 'green' });
-    const again = await approver.request({ type: 'deployment_control', data: { deployment_id: firstId, action: 'switch' } }, (m) => m.type === 'control_result', 20_000);
+    const switched = await approver.request(
+      { type: 'deployment_control', data: { deployment_id: firstId, action: 'switch', request_id: 'r2' } },
+      (m) => m.type === 'control_result',
+      20_000,
+    );
+    expect(switched.data).toMatchObject({
+      success: true,
+      deployment_id: firstId,
+      action: 'switch',
+      request_id: 'r2',
+      active_service: 'green',
+    });
+    const again = await approver.request(
+      { type: 'deployment_control', data: { deployment_id: firstId, action: 'switch' } },
+      (m) => m.type === 'control_result',
+      20_000,
+    );
     expect(again.data).toMatchObject({ success: false, status: 400, message: 'Traffic has already been switched to green' });
 
     await watcher.waitFor((m) => m.type === 'deployment_event' && m.data.event_type === 'success', 30_000);
     await expect.poll(() => status(firstId), { timeout: 10_000 }).toBe('COMPLETED');
     expect((await api.result(firstId)).body.data).toMatchObject({ approvedBy: 'test approver', decidedVia: 'websocket' });
 
-    const sse = await readSse(`${served.url}/api/v1/deploy/${firstId}/events`, authHeader('viewer'), (m) => m.some((x) => x.event === 'success'));
-    const fromSse = sse.messages.filter((m) => m.id !== undefined).map((m) => ({ seq: Number(m.id), type: m.event, ...JSON.parse(m.data) }));
-    const fromWs = deploymentEvents(watcher, firstId).map((m) => ({ seq: m.data.seq, type: m.data.event_type, message: m.data.message, details: m.data.details }));
+    const sse = await readSse(`${served.url}/api/v1/deploy/${firstId}/events`, authHeader('viewer'), (m) =>
+      m.some((x) => x.event === 'success'),
+    );
+    const fromSse = sse.messages
+      .filter((m) => m.id !== undefined)
+      .map((m) => ({ seq: Number(m.id), type: m.event, ...JSON.parse(m.data) }));
+    const fromWs = deploymentEvents(watcher, firstId).map((m) => ({
+      seq: m.data.seq,
+      type: m.data.event_type,
+      message: m.data.message,
+      details: m.data.details,
+    }));
     expect(fromWs).toEqual(fromSse.map(({ seq, type, message, details }) => ({ seq, type, message, details })));
     expect(fromWs.map((e) => e.seq)).toEqual(fromWs.map((_, i) => i + 1));
     expect(watcher.messages.filter((m) => m.type === 'alert')).toHaveLength(1);
@@ -249,7 +315,11 @@ describe('WebSocket API (GET /ws)', () => {
     await late.waitFor((m) => m.type === 'deployment_event' && m.data.event_type === 'success', 10_000);
     expect(deploymentEvents(late).map((m) => m.data.seq)).toEqual(fromWs.slice(5).map((e) => e.seq));
 
-    const missing = await late.request({ type: 'subscribe', data: { filters: { deployment_ids: ['dep_doesnotexist'] } } }, (m) => m.type === 'error', 10_000);
+    const missing = await late.request(
+      { type: 'subscribe', data: { filters: { deployment_ids: ['dep_doesnotexist'] } } },
+      (m) => m.type === 'error',
+      10_000,
+    );
     expect(missing.data).toMatchObject({ error_code: 'SERVICE_NOT_FOUND', details: { deployment_id: 'dep_doesnotexist' } });
   });
 
@@ -257,7 +327,13 @@ describe('WebSocket API (GET /ws)', () => {
     const other = await connect('viewer');
     other.send({ type: 'subscribe', data: { event_types: ['deployment_event', 'alert'], filters: { deployment_ids: [firstId] } } });
     const byService = await connect('viewer');
-    await byService.request({ type: 'subscribe', data: { event_types: ['deployment_event', 'alert'], filters: { service_ids: [`panda-cluster/svc-${taskQueue}`] } } }, (m) => m.type === 'subscribed');
+    await byService.request(
+      {
+        type: 'subscribe',
+        data: { event_types: ['deployment_event', 'alert'], filters: { service_ids: [`panda-cluster/svc-${taskQueue}`] } },
+      },
+      (m) => m.type === 'subscribed',
+    );
 
     const started = await api.deploy(connection);
     expect(started.status).toBe(200);
@@ -267,7 +343,11 @@ describe('WebSocket API (GET /ws)', () => {
     await watcher.waitFor((m) => m.type === 'alert' && m.data.level === 'warning', 30_000);
 
     const approver = await connect('approver');
-    const rolledBack = await approver.request({ type: 'deployment_control', data: { deployment_id: secondId, action: 'rollback', reason: 'ws test' } }, (m) => m.type === 'control_result', 20_000);
+    const rolledBack = await approver.request(
+      { type: 'deployment_control', data: { deployment_id: secondId, action: 'rollback', reason: 'ws test' } },
+      (m) => m.type === 'control_result',
+      20_000,
+    );
     expect(rolledBack.data).toMatchObject({ success: true, action: 'rollback', rollback_deployment_id: null });
     const failed = await watcher.waitFor((m) => m.type === 'alert' && m.data.level === 'error', 30_000);
     expect(failed.data.metadata).toMatchObject({ deployment_id: secondId, event_type: 'fail' });
@@ -285,7 +365,9 @@ describe('WebSocket API (GET /ws)', () => {
 
   /** The whole history of the first deployment, as SSE tells it: how many events a replay sends. */
   const historyLength = async () => {
-    const sse = await readSse(`${served.url}/api/v1/deploy/${firstId}/events`, authHeader('viewer'), (m) => m.some((x) => x.event === 'success'));
+    const sse = await readSse(`${served.url}/api/v1/deploy/${firstId}/events`, authHeader('viewer'), (m) =>
+      m.some((x) => x.event === 'success'),
+    );
     return sse.messages.filter((m) => m.id !== undefined).length;
   };
   const replayHistory = (c: WsTestClient) =>
@@ -322,7 +404,9 @@ describe('WebSocket API (GET /ws)', () => {
     expect(events.at(-1)!.at - events[0]!.at).toBeGreaterThanOrEqual((Math.ceil(total / 5) - 1) * 1000 - 50);
 
     const pongs = frames.filter((f) => f.message.type === 'pong');
-    expect(pongs.map((f) => f.message.data.client_time)).toEqual([...Array(9).keys()].map((i) => new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString()));
+    expect(pongs.map((f) => f.message.data.client_time)).toEqual(
+      [...Array(9).keys()].map((i) => new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString()),
+    );
     // The 6th event waited for the window; the pongs, sent after the 1st, did not wait behind it.
     const sixth = events[5]!;
     for (const pong of pongs) expect(pong.at).toBeLessThanOrEqual(sixth.at);
@@ -332,7 +416,10 @@ describe('WebSocket API (GET /ws)', () => {
   it('sends the waiting broadcasts in batch frames to a client that announced the batch capability', async () => {
     const total = await historyLength();
     const c = await connect('viewer');
-    const ack = await c.request({ type: 'client_info', data: { client_id: 'batcher', capabilities: ['batch'] } }, (m) => m.type === 'client_info_ack');
+    const ack = await c.request(
+      { type: 'client_info', data: { client_id: 'batcher', capabilities: ['batch'] } },
+      (m) => m.type === 'client_info_ack',
+    );
     expect(ack.data.capabilities).toEqual(['batch']);
     const fromFrame = c.frames.length;
     replayHistory(c);
@@ -377,24 +464,46 @@ describe('WebSocket API (GET /ws)', () => {
   it('streams a distribution by event id, and retry/cancel need a deployer key', async () => {
     const eventId = `evt-ws-${Date.now().toString(36)}`;
     const watcher = await connect('viewer');
-    const started = await api.call('POST', '/api/distribution/distribute', {
-      eventId,
-      channels: [{ type: 'NAVER_BLOG', config: { latencyMs: 200 } }, { type: 'INSTAGRAM', config: { caption: 'ws' } }],
-      contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg', instagram: 'https://cdn.example.com/i.jpg' },
-    }, 'deployer');
+    const started = await api.call(
+      'POST',
+      '/api/distribution/distribute',
+      {
+        eventId,
+        channels: [
+          { type: 'NAVER_BLOG', config: { latencyMs: 200 } },
+          { type: 'INSTAGRAM', config: { caption: 'ws' } },
+        ],
+        contentUrls: { naverBlog: 'https://cdn.example.com/n.jpg', instagram: 'https://cdn.example.com/i.jpg' },
+      },
+      'deployer',
+    );
     expect([200, 202]).toContain(started.status);
     watcher.send({ type: 'subscribe', data: { event_types: ['distribution_event'], filters: { event_ids: [eventId] } } });
-    await watcher.waitFor((m) => m.type === 'distribution_event' && (m.data.event_type === 'success' || m.data.event_type === 'fail'), 20_000);
+    await watcher.waitFor(
+      (m) => m.type === 'distribution_event' && (m.data.event_type === 'success' || m.data.event_type === 'fail'),
+      20_000,
+    );
     const seqs = watcher.messages.filter((m) => m.type === 'distribution_event').map((m) => m.data.seq);
     expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
     expect(watcher.messages.every((m) => m.type !== 'distribution_event' || m.data.event_id === eventId)).toBe(true);
 
-    const denied = await watcher.request({ type: 'distribution_control', data: { event_id: eventId, action: 'retry', channels: ['NAVER_BLOG'] } }, (m) => m.type === 'error');
+    const denied = await watcher.request(
+      { type: 'distribution_control', data: { event_id: eventId, action: 'retry', channels: ['NAVER_BLOG'] } },
+      (m) => m.type === 'error',
+    );
     expect(denied.data).toMatchObject({ error_code: 'PERMISSION_DENIED', details: { required_role: 'deployer' } });
     const deployer = await connect('deployer');
-    const refused = await deployer.request({ type: 'distribution_control', data: { event_id: eventId, action: 'retry', channels: ['NAVER_BLOG'] } }, (m) => m.type === 'control_result', 20_000);
+    const refused = await deployer.request(
+      { type: 'distribution_control', data: { event_id: eventId, action: 'retry', channels: ['NAVER_BLOG'] } },
+      (m) => m.type === 'control_result',
+      20_000,
+    );
     expect(refused.data).toMatchObject({ success: false, status: 400, event_id: eventId, action: 'retry' });
-    const unknown = await deployer.request({ type: 'distribution_control', data: { event_id: 'evt-none', action: 'cancel' } }, (m) => m.type === 'control_result', 20_000);
+    const unknown = await deployer.request(
+      { type: 'distribution_control', data: { event_id: 'evt-none', action: 'cancel' } },
+      (m) => m.type === 'control_result',
+      20_000,
+    );
     expect(unknown.data).toMatchObject({ success: false, status: 404 });
   });
 
@@ -421,13 +530,26 @@ describe('WebSocket API (GET /ws)', () => {
       await refused(listedServed.wsUrl, { ...authHeader('viewer'), Origin: `http://${new URL(listedServed.url).host}` });
       // The refusal is a plain HTTP 403 before any upgrade (@hono/node-ws sends the status line only).
       const refusal = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest(`${listedServed.url}/ws`, {
-          headers: { ...authHeader('viewer'), Upgrade: 'websocket', Connection: 'Upgrade', Origin: 'https://evil.example', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' },
-        }, (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = httpRequest(
+          `${listedServed.url}/ws`,
+          {
+            headers: {
+              ...authHeader('viewer'),
+              Upgrade: 'websocket',
+              Connection: 'Upgrade',
+              Origin: 'https://evil.example',
+              'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+              'Sec-WebSocket-Version': '13',
+            },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => {
+              body += chunk.toString('utf8');
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('upgrade', () => reject(new Error('upgraded despite a foreign origin')));
         req.on('error', reject);
         req.end();

@@ -70,8 +70,18 @@ export class WsTestClient {
     const found = this.messages.slice(from).find(predicate);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-5))}`)), timeoutMs);
-      this.waiters.push({ predicate, from, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+      const timer = setTimeout(
+        () => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-5))}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        predicate,
+        from,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
     });
   }
 
@@ -92,7 +102,10 @@ export class WsTestClient {
   }
 
   ping(): Promise<Json> {
-    return this.request({ type: 'ping', data: { client_time: new Date().toISOString() }, timestamp: new Date().toISOString() }, (m) => m.type === 'pong');
+    return this.request(
+      { type: 'ping', data: { client_time: new Date().toISOString() }, timestamp: new Date().toISOString() },
+      (m) => m.type === 'pong',
+    );
   }
 
   close(): void {

@@ -57,11 +57,25 @@ export function watchActivity(holdMs: number, intervalMs: number) {
  * so each update costs the history one marker instead of three events and a workflow task.
  */
 export function slackActivities() {
-  const { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice, updateTestTrafficNotice, postEscalation, updateEscalation } = proxyLocalActivities<Activities>({
+  const {
+    postDeploymentMessage,
+    updateDeploymentMessage,
+    postTestTrafficNotice,
+    updateTestTrafficNotice,
+    postEscalation,
+    updateEscalation,
+  } = proxyLocalActivities<Activities>({
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 3 },
   });
-  return { postDeploymentMessage, updateDeploymentMessage, postTestTrafficNotice, updateTestTrafficNotice, postEscalation, updateEscalation };
+  return {
+    postDeploymentMessage,
+    updateDeploymentMessage,
+    postTestTrafficNotice,
+    updateTestTrafficNotice,
+    postEscalation,
+    updateEscalation,
+  };
 }
 
 /**

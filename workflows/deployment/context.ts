@@ -125,7 +125,9 @@ export function supersededDecision(by: string): Decision {
 /** Keeps the deployment's Slack message current; Slack trouble never fails a deployment. */
 export async function syncSlack(ctx: DeploymentContext): Promise<void> {
   if (ctx.slackMessage) {
-    await ctx.slack.updateDeploymentMessage({ ...ctx.slackMessage, ...snapshot(ctx), approvedBy: ctx.state.decision?.by }).catch(() => undefined);
+    await ctx.slack
+      .updateDeploymentMessage({ ...ctx.slackMessage, ...snapshot(ctx), approvedBy: ctx.state.decision?.by })
+      .catch(() => undefined);
   }
   // Once decided (or ended), the notice and the escalation say so instead of asking for a
   // decision. Runs that posted them with older code recorded no ref, so they replay without these.
@@ -134,7 +136,9 @@ export async function syncSlack(ctx: DeploymentContext): Promise<void> {
   const outcome = () => gateOutcome({ status: state.status, decision: state.decision, errorMessage: state.errorMessage });
   if (testNotice) {
     ctx.testNotice = null;
-    await ctx.slack.updateTestTrafficNotice({ ...testNotice, deploymentId: input.deploymentId, testUrl: input.target.greenUrl, outcome: outcome() }).catch(() => undefined);
+    await ctx.slack
+      .updateTestTrafficNotice({ ...testNotice, deploymentId: input.deploymentId, testUrl: input.target.greenUrl, outcome: outcome() })
+      .catch(() => undefined);
   }
   if (escalation) {
     ctx.escalation = null;

@@ -6,11 +6,11 @@ import type { ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { Decision, DeploymentSnapshot } from './types.js';
 
 /** What the rules look at: a snapshot, plus what only the running workflow knows. */
-export type GateView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'finalService' | 'previousTaskDefinitionArn'>
-  & Partial<Pick<DeploymentSnapshot, 'steps' | 'currentStep' | 'trafficWeight'>> & {
-  /** A decision taken but not yet acted on (the workflow's own state; a snapshot may lag it). */
-  pending?: Decision['action'] | undefined;
-};
+export type GateView = Pick<DeploymentSnapshot, 'deploymentId' | 'status' | 'stage' | 'finalService' | 'previousTaskDefinitionArn'> &
+  Partial<Pick<DeploymentSnapshot, 'steps' | 'currentStep' | 'trafficWeight'>> & {
+    /** A decision taken but not yet acted on (the workflow's own state; a snapshot may lag it). */
+    pending?: Decision['action'] | undefined;
+  };
 
 export const ALREADY_SWITCHED = 'Traffic has already been switched to green';
 
@@ -20,7 +20,8 @@ export function switchRefusal(view: GateView): string | undefined {
   if (walking(view) && view.status === 'SWITCHING' && view.pending === undefined) {
     return `Traffic is shifting to green (step ${view.currentStep ?? 0} of ${view.steps!.length}, ${view.trafficWeight ?? 0} %): there is no pause to approve now`;
   }
-  if (view.finalService === 'green' || view.status === 'SWITCHING' || view.status === 'COMPLETED' || view.pending === 'switch') return ALREADY_SWITCHED;
+  if (view.finalService === 'green' || view.status === 'SWITCHING' || view.status === 'COMPLETED' || view.pending === 'switch')
+    return ALREADY_SWITCHED;
   if (view.status !== 'DEPLOYMENT_READY' || view.pending !== undefined) {
     return `Deployment is not ready for traffic switch. Current stage: ${view.stage}`;
   }
@@ -39,9 +40,7 @@ function walking(view: GateView): boolean {
  * - `refused`: nothing to roll back, with why.
  */
 export type RollbackPlan =
-  | { kind: 'stop' }
-  | { kind: 'redeploy-previous'; taskDefinitionArn: string }
-  | { kind: 'refused'; message: string };
+  { kind: 'stop' } | { kind: 'redeploy-previous'; taskDefinitionArn: string } | { kind: 'refused'; message: string };
 
 export function rollbackPlan(view: GateView): RollbackPlan {
   const { deploymentId: id, status } = view;
@@ -50,7 +49,8 @@ export function rollbackPlan(view: GateView): RollbackPlan {
       ? { kind: 'redeploy-previous', taskDefinitionArn: view.previousTaskDefinitionArn }
       : { kind: 'refused', message: `Deployment ${id} has no previous task definition to roll back to` };
   }
-  if (status === 'FAILED' || status === 'ROLLED_BACK') return { kind: 'refused', message: `Deployment ${id} has ended (${status}): nothing to roll back` };
+  if (status === 'FAILED' || status === 'ROLLED_BACK')
+    return { kind: 'refused', message: `Deployment ${id} has ended (${status}): nothing to roll back` };
   if ((status === 'IN_PROGRESS' || status === 'DEPLOYMENT_READY') && view.pending === undefined) return { kind: 'stop' };
   // Between a progressive release's steps: any step rolls back.
   if (status === 'SWITCHING' && walking(view) && view.pending === undefined) return { kind: 'stop' };
@@ -63,10 +63,17 @@ export function rollbackPlan(view: GateView): RollbackPlan {
  * revision it replaced: never an older release (that is a deployment of old code, through the
  * gate), and never a rollback itself (typed twice, production would flip back and forth).
  */
-export function undoRefusal(view: { deploymentId: string; rollbackOf?: string | undefined }, currentRelease: string | undefined, serviceKey: string): { message: string; currentDeploymentId: string | null } | undefined {
+export function undoRefusal(
+  view: { deploymentId: string; rollbackOf?: string | undefined },
+  currentRelease: string | undefined,
+  serviceKey: string,
+): { message: string; currentDeploymentId: string | null } | undefined {
   const id = view.deploymentId;
   if (view.rollbackOf) {
-    return { message: `Deployment ${id} is itself a rollback of ${view.rollbackOf}: to run that release again, deploy its version through the gate (POST /api/v1/deploy/${view.rollbackOf}/redeploy)`, currentDeploymentId: currentRelease ?? null };
+    return {
+      message: `Deployment ${id} is itself a rollback of ${view.rollbackOf}: to run that release again, deploy its version through the gate (POST /api/v1/deploy/${view.rollbackOf}/redeploy)`,
+      currentDeploymentId: currentRelease ?? null,
+    };
   }
   if (currentRelease === id) return undefined;
   return {
@@ -76,13 +83,20 @@ export function undoRefusal(view: { deploymentId: string; rollbackOf?: string | 
 }
 
 /** A rollback without a reason where the service's policy asks for one; the workflow's own rollbacks need none. */
-export function rollbackReasonRefusal(policy: ApprovalPolicy, request: Pick<Decision, 'via' | 'reason'>, service: string): string | undefined {
+export function rollbackReasonRefusal(
+  policy: ApprovalPolicy,
+  request: Pick<Decision, 'via' | 'reason'>,
+  service: string,
+): string | undefined {
   if (!policy.rollbackReasonRequired || request.via === 'workflow' || (request.reason ?? '').trim() !== '') return undefined;
   return `A reason is required to roll back deployments of ${service}`;
 }
 
 /** A switch while a freeze covers the service: refused unless an admin overrides it. */
-export function freezeRefusal(request: { frozen?: { id: string; reason: string; endsAt: string }; override?: boolean; role?: string; via: string }, service: string): string | undefined {
+export function freezeRefusal(
+  request: { frozen?: { id: string; reason: string; endsAt: string }; override?: boolean; role?: string; via: string },
+  service: string,
+): string | undefined {
   if (!request.frozen || request.via === 'workflow') return undefined;
   if (request.override && request.role === 'admin') return undefined;
   const { id, reason, endsAt } = request.frozen;

@@ -12,12 +12,14 @@ export function refreshGateDetails({ state, input, decision, gateClosesAt }: Dep
     return;
   }
   const timeoutAt = gateClosesAt ?? Date.parse(state.completedAt) + input.limits.switchTimeoutMs;
-  setCurrentDetails(gateDetails({
-    approvals: state.approvals?.length ?? 0,
-    approvalsRequired: state.approvalsRequired ?? 1,
-    green: state.green,
-    blue: state.blue,
-    leftMs: timeoutAt - Date.now(),
-    timeoutAt: new Date(timeoutAt).toISOString(),
-  }));
+  setCurrentDetails(
+    gateDetails({
+      approvals: state.approvals?.length ?? 0,
+      approvalsRequired: state.approvalsRequired ?? 1,
+      green: state.green,
+      blue: state.blue,
+      leftMs: timeoutAt - Date.now(),
+      timeoutAt: new Date(timeoutAt).toISOString(),
+    }),
+  );
 }

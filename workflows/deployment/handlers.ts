@@ -1,12 +1,28 @@
 // The deployment workflow's queries, signals and updates. The switch and rollback validators apply
 // the gate's rules (decisions.ts) to the workflow's own state: the final, race-free word.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { approvalCount, approvalMet, approvalName, approverRefusal, rollbackActorRefusal, type Approval } from '../../domain/approval-policy.js';
+import {
+  approvalCount,
+  approvalMet,
+  approvalName,
+  approverRefusal,
+  rollbackActorRefusal,
+  type Approval,
+} from '../../domain/approval-policy.js';
 import type { DeploymentMilestone } from '../../domain/deployment-milestones.js';
 import { decide, snapshot, supersededDecision, syncSlack, type DeploymentContext } from './context.js';
 import { freezeRefusal, rollbackPlan, rollbackReasonRefusal, switchRefusal, type GateView } from './decisions.js';
 import { testTrafficHookUpdate, testTrafficReadySignal, type TestTrafficHook, type TestTrafficReady } from './hook-messages.js';
-import { deploymentEventsQuery, deploymentSnapshotQuery, progressSignal, rollbackUpdate, supersededSignal, switchTrafficUpdate, type DecisionRequest, type SwitchOutcome } from './messages.js';
+import {
+  deploymentEventsQuery,
+  deploymentSnapshotQuery,
+  progressSignal,
+  rollbackUpdate,
+  supersededSignal,
+  switchTrafficUpdate,
+  type DecisionRequest,
+  type SwitchOutcome,
+} from './messages.js';
 import { appendProgress } from './progress-log.js';
 import { refreshGateDetails } from './gate-details.js';
 
@@ -15,35 +31,44 @@ export function registerHandlers(ctx: DeploymentContext): void {
   const { log } = ctx;
   setHandler(deploymentSnapshotQuery, () => snapshot(ctx));
   setHandler(deploymentEventsQuery, (afterSeq) => log.since(afterSeq));
-  setHandler(testTrafficReadySignal, (hook) => { recordTestTraffic(ctx, hook); });
+  setHandler(testTrafficReadySignal, (hook) => {
+    recordTestTraffic(ctx, hook);
+  });
   /** Hook executions being answered or answered: a repeat waits for the first answer instead of sending another. */
   const hookAnswers = new Map<string, Promise<void>>();
-  setHandler(testTrafficHookUpdate, async (hook) => {
-    const earlier = hookAnswers.get(hook.hookExecutionId);
-    if (earlier) {
-      await earlier;
-      return { alreadyReported: true };
-    }
-    const answering = answerTestTrafficHook(ctx, hook);
-    hookAnswers.set(hook.hookExecutionId, answering);
-    try {
-      await answering;
-    } catch (error) {
-      hookAnswers.delete(hook.hookExecutionId); // not answered: the Lambda's retry may try again
-      throw error;
-    }
-    return { alreadyReported: false };
-  }, {
-    // The API may address this workflow by the id the hook Lambda read from the CodeDeploy
-    // deployment's description: a hook for another CodeDeploy deployment than the one recorded is
-    // not this deployment's. (Not recorded yet, after a crash around CreateDeployment: it is ours.)
-    validator: (hook) => {
-      const recorded = ctx.state.codeDeployDeploymentId;
-      if (recorded && recorded !== hook.codeDeployDeploymentId) {
-        throw ApplicationFailure.nonRetryable(`${ctx.input.deploymentId} follows CodeDeploy deployment ${recorded}, not ${hook.codeDeployDeploymentId}`, 'NotThisDeployment');
+  setHandler(
+    testTrafficHookUpdate,
+    async (hook) => {
+      const earlier = hookAnswers.get(hook.hookExecutionId);
+      if (earlier) {
+        await earlier;
+        return { alreadyReported: true };
       }
+      const answering = answerTestTrafficHook(ctx, hook);
+      hookAnswers.set(hook.hookExecutionId, answering);
+      try {
+        await answering;
+      } catch (error) {
+        hookAnswers.delete(hook.hookExecutionId); // not answered: the Lambda's retry may try again
+        throw error;
+      }
+      return { alreadyReported: false };
     },
-  });
+    {
+      // The API may address this workflow by the id the hook Lambda read from the CodeDeploy
+      // deployment's description: a hook for another CodeDeploy deployment than the one recorded is
+      // not this deployment's. (Not recorded yet, after a crash around CreateDeployment: it is ours.)
+      validator: (hook) => {
+        const recorded = ctx.state.codeDeployDeploymentId;
+        if (recorded && recorded !== hook.codeDeployDeploymentId) {
+          throw ApplicationFailure.nonRetryable(
+            `${ctx.input.deploymentId} follows CodeDeploy deployment ${recorded}, not ${hook.codeDeployDeploymentId}`,
+            'NotThisDeployment',
+          );
+        }
+      },
+    },
+  );
   setHandler(supersededSignal, ({ by }) => {
     if (ctx.decision || ctx.input.rollback || ctx.supersededBy) return;
     ctx.supersededBy = by;
@@ -51,23 +76,22 @@ export function registerHandlers(ctx: DeploymentContext): void {
     if (ctx.state.status === 'DEPLOYMENT_READY') ctx.decision = supersededDecision(by);
   });
   setHandler(progressSignal, (reports) => appendProgress(ctx, reports));
-  setHandler(
-    switchTrafficUpdate,
-    async (request) => approve(ctx, request),
-    {
-      validator: (request) => {
-        const notReady = switchRefusal(gateView(ctx));
-        if (notReady) throw ApplicationFailure.nonRetryable(notReady, 'NotReady');
-        const frozen = freezeRefusal(request, ctx.state.service);
-        if (frozen) throw ApplicationFailure.nonRetryable(frozen, 'Frozen');
-        const notCounted = approverRefusal(ctx.policy, approvalView(ctx), request);
-        if (notCounted) throw ApplicationFailure.nonRetryable(notCounted, 'NotApproved');
-      },
+  setHandler(switchTrafficUpdate, async (request) => approve(ctx, request), {
+    validator: (request) => {
+      const notReady = switchRefusal(gateView(ctx));
+      if (notReady) throw ApplicationFailure.nonRetryable(notReady, 'NotReady');
+      const frozen = freezeRefusal(request, ctx.state.service);
+      if (frozen) throw ApplicationFailure.nonRetryable(frozen, 'Frozen');
+      const notCounted = approverRefusal(ctx.policy, approvalView(ctx), request);
+      if (notCounted) throw ApplicationFailure.nonRetryable(notCounted, 'NotApproved');
     },
-  );
+  });
   setHandler(
     rollbackUpdate,
-    (request) => { requestRollback(ctx, request); return { status: 'ROLLING_BACK' }; },
+    (request) => {
+      requestRollback(ctx, request);
+      return { status: 'ROLLING_BACK' };
+    },
     {
       validator: (request) => {
         const problem = rollbackRefusal(gateView(ctx)) ?? rollbackReasonRefusal(ctx.policy, request, ctx.state.service);
@@ -81,7 +105,12 @@ export function registerHandlers(ctx: DeploymentContext): void {
 
 /** What the approval rules look at: the service, who started the deployment, the approvals so far. */
 function approvalView({ state, input }: DeploymentContext) {
-  return { service: state.service, requestedBy: input.requestedBy, requestedByPerson: input.requestedByPerson, approvals: state.approvals ?? [] };
+  return {
+    service: state.service,
+    requestedBy: input.requestedBy,
+    requestedByPerson: input.requestedByPerson,
+    approvals: state.approvals ?? [],
+  };
 }
 
 /** Records an approval; traffic switches once the policy's approvals are met. */
@@ -89,7 +118,10 @@ async function approve(ctx: DeploymentContext, request: DecisionRequest): Promis
   const { state, policy, log } = ctx;
   const approvals = (state.approvals ??= []);
   const approval: Approval = {
-    who: request.by, ...(request.person ? { person: request.person } : {}), via: request.via, at: new Date().toISOString(),
+    who: request.by,
+    ...(request.person ? { person: request.person } : {}),
+    via: request.via,
+    at: new Date().toISOString(),
     ...(request.reason ? { reason: request.reason } : {}),
     ...(request.frozen && request.override ? { overrodeFreeze: request.frozen.id } : {}),
   };
@@ -100,7 +132,10 @@ async function approve(ctx: DeploymentContext, request: DecisionRequest): Promis
   // own; an override of a freeze always gets one, for the audit.
   if (policy.approvals > 1 || approval.overrodeFreeze) {
     log.append('stage', `Approved by ${approvalName(approval)} via ${approval.via}: ${approvalCount(policy, approvals)}`, {
-      stage: state.stage, milestone: 'approval_recorded' satisfies DeploymentMilestone, approval, ...outcome,
+      stage: state.stage,
+      milestone: 'approval_recorded' satisfies DeploymentMilestone,
+      approval,
+      ...outcome,
     });
   }
   if (met) {
@@ -135,11 +170,19 @@ function requestRollback(ctx: DeploymentContext, request: DecisionRequest): void
 }
 
 /** The AfterAllowTestTraffic hook reached Switchyard: green is on the test listener. */
-function recordTestTraffic({ log, seenProgress, input, state }: DeploymentContext, { codeDeployDeploymentId, hookExecutionId }: TestTrafficReady): boolean {
+function recordTestTraffic(
+  { log, seenProgress, input, state }: DeploymentContext,
+  { codeDeployDeploymentId, hookExecutionId }: TestTrafficReady,
+): boolean {
   if (seenProgress.has(`hook:${hookExecutionId}`)) return false;
   seenProgress.add(`hook:${hookExecutionId}`);
   state.testTrafficSince ??= new Date().toISOString();
-  log.append('stage', 'ECS deployment: waiting for test', { stage: 4, codeDeployDeploymentId, hookExecutionId, testUrl: input.target.greenUrl });
+  log.append('stage', 'ECS deployment: waiting for test', {
+    stage: 4,
+    codeDeployDeploymentId,
+    hookExecutionId,
+    testUrl: input.target.greenUrl,
+  });
   return true;
 }
 
@@ -147,8 +190,18 @@ async function answerTestTrafficHook(ctx: DeploymentContext, hook: TestTrafficHo
   recordTestTraffic(ctx, hook);
   const { input, slack, acts } = ctx;
   // The notice is a courtesy; CodeDeploy must hear back either way, or it fails the deployment in an hour.
-  const notice = await slack.postTestTrafficNotice({ deploymentId: input.deploymentId, codeDeployDeploymentId: hook.codeDeployDeploymentId, testUrl: input.target.greenUrl }).catch(() => null);
+  const notice = await slack
+    .postTestTrafficNotice({
+      deploymentId: input.deploymentId,
+      codeDeployDeploymentId: hook.codeDeployDeploymentId,
+      testUrl: input.target.greenUrl,
+    })
+    .catch(() => null);
   // Histories from before the notice had a ref record none (undefined): nothing to rewrite then.
   if (notice) ctx.testNotice = { ...notice, codeDeployDeploymentId: hook.codeDeployDeploymentId };
-  await acts.reportLifecycleHookSucceeded({ awsConnectionId: hook.awsConnectionId, codeDeployDeploymentId: hook.codeDeployDeploymentId, hookExecutionId: hook.hookExecutionId });
+  await acts.reportLifecycleHookSucceeded({
+    awsConnectionId: hook.awsConnectionId,
+    codeDeployDeploymentId: hook.codeDeployDeploymentId,
+    hookExecutionId: hook.hookExecutionId,
+  });
 }

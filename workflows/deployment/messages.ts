@@ -8,12 +8,13 @@ export const deploymentSnapshotQuery = defineQuery<DeploymentSnapshot>('deployme
 export const deploymentEventsQuery = defineQuery<EventsPage, [afterSeq: number]>('deploymentEvents');
 
 /** A decision as the API authenticated its maker (role, Slack user and groups: what the approval policy looks at). */
-export type DecisionRequest = Pick<Decision, 'by' | 'via' | 'reason'> & Pick<Approver, 'role' | 'slackUserId' | 'slackGroups' | 'person'> & {
-  /** The freeze in force over this service, as the API found it: a switch then needs an admin's override. */
-  frozen?: { id: string; reason: string; endsAt: string };
-  /** An admin switches despite the freeze (recorded with the approval). */
-  override?: boolean;
-};
+export type DecisionRequest = Pick<Decision, 'by' | 'via' | 'reason'> &
+  Pick<Approver, 'role' | 'slackUserId' | 'slackGroups' | 'person'> & {
+    /** The freeze in force over this service, as the API found it: a switch then needs an admin's override. */
+    frozen?: { id: string; reason: string; endsAt: string };
+    /** An admin switches despite the freeze (recorded with the approval). */
+    override?: boolean;
+  };
 
 /**
  * An approval of the switch. Refused unless DEPLOYMENT_READY ("not ready … Current stage: N",

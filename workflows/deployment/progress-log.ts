@@ -5,7 +5,10 @@ import type { DeploymentContext } from './context.js';
 import type { ProgressReport } from './messages.js';
 import { progressText } from './progress-wording.js';
 
-export function appendProgress({ log, seenProgress }: Pick<DeploymentContext, 'log' | 'seenProgress'>, reports: ProgressReport[] | ProgressReport | undefined): void {
+export function appendProgress(
+  { log, seenProgress }: Pick<DeploymentContext, 'log' | 'seenProgress'>,
+  reports: ProgressReport[] | ProgressReport | undefined,
+): void {
   if (!reports) return;
   // A signal handler must never throw (it would fail the workflow task): one report or a batch.
   for (const report of Array.isArray(reports) ? reports : [reports]) {

@@ -51,16 +51,32 @@ export async function waitForSchedule(state: ChannelState & { cancelRequested?: 
   const delayMs = Date.parse(state.scheduledTime) - Date.now();
   if (!(delayMs > 0)) return true;
   state.phase = 'SCHEDULED';
-  log.append('channel', `${state.channel}: scheduled for ${state.scheduledTime}`, { channel: state.channel, status: 'PENDING', scheduledTime: state.scheduledTime });
+  log.append('channel', `${state.channel}: scheduled for ${state.scheduledTime}`, {
+    channel: state.channel,
+    status: 'PENDING',
+    scheduledTime: state.scheduledTime,
+  });
   // The timer's summary names it in the UI's timeline (user metadata: replay ignores it).
-  const cancelled = await condition(() => state.cancelRequested === true, delayMs, { summary: `${state.channel}: publish at ${state.scheduledTime}` });
+  const cancelled = await condition(() => state.cancelRequested === true, delayMs, {
+    summary: `${state.channel}: publish at ${state.scheduledTime}`,
+  });
   if (!cancelled) return true;
-  Object.assign(state, { status: 'FAILED', phase: 'DONE', cancelled: true, errorMessage: 'Cancelled before its scheduled time', completedAt: new Date().toISOString() });
+  Object.assign(state, {
+    status: 'FAILED',
+    phase: 'DONE',
+    cancelled: true,
+    errorMessage: 'Cancelled before its scheduled time',
+    completedAt: new Date().toISOString(),
+  });
   log.append('channel', `${state.channel}: cancelled before its scheduled time`, { channel: state.channel, status: 'FAILED' });
   return false;
 }
 
-export async function publishWithRetries(state: ChannelState, request: ChannelRequest, { input, log, nextActivityId }: ChannelRunContext): Promise<void> {
+export async function publishWithRetries(
+  state: ChannelState,
+  request: ChannelRequest,
+  { input, log, nextActivityId }: ChannelRunContext,
+): Promise<void> {
   const call = (kind: 'prepare' | 'publish') => activitiesFor(state.channel, nextActivityId(state.channel, kind));
   // Stable across attempts and API retries (the partner returns the same draft for it) until a
   // draft proves unpublishable; then a new generation asks for a new draft.
@@ -71,7 +87,12 @@ export async function publishWithRetries(state: ChannelState, request: ChannelRe
     contentUrls: input.contentUrls,
     idempotencyKey: `dist-${input.eventId}/${state.channel}${state.draftGeneration ? `/${state.draftGeneration}` : ''}`,
   });
-  Object.assign(state, { status: 'IN_PROGRESS', startedAt: state.startedAt ?? new Date().toISOString(), errorMessage: undefined, cancelled: undefined });
+  Object.assign(state, {
+    status: 'IN_PROGRESS',
+    startedAt: state.startedAt ?? new Date().toISOString(),
+    errorMessage: undefined,
+    cancelled: undefined,
+  });
   log.append('channel', `${state.channel}: publishing`, { channel: state.channel, status: 'IN_PROGRESS' });
 
   for (let attempt = 1; attempt <= MAX_PUBLISH_ATTEMPTS; attempt++) {
@@ -83,7 +104,11 @@ export async function publishWithRetries(state: ChannelState, request: ChannelRe
       state.phase = 'PUBLISHING';
       const result = await call('publish').publishChannel(publishRequest(), state.preparedRemoteId);
       Object.assign(state, { status: 'COMPLETED', phase: 'DONE', result, errorMessage: undefined, completedAt: new Date().toISOString() });
-      log.append('channel', `${state.channel}: ${result.message ?? 'published'}`, { channel: state.channel, status: 'COMPLETED', ...result });
+      log.append('channel', `${state.channel}: ${result.message ?? 'published'}`, {
+        channel: state.channel,
+        status: 'COMPLETED',
+        ...result,
+      });
       return;
     } catch (error) {
       const failure = failureOf(error);
@@ -97,7 +122,10 @@ export async function publishWithRetries(state: ChannelState, request: ChannelRe
       }
       const last = failure.permanent || attempt === MAX_PUBLISH_ATTEMPTS;
       log.append('channel', `${state.channel}: attempt ${attempt} failed: ${failure.message}`, {
-        channel: state.channel, attempt, permanent: failure.permanent, willRetry: !last,
+        channel: state.channel,
+        attempt,
+        permanent: failure.permanent,
+        willRetry: !last,
       });
       if (last) break;
       state.phase = 'BACKING_OFF';
@@ -106,5 +134,10 @@ export async function publishWithRetries(state: ChannelState, request: ChannelRe
     }
   }
   Object.assign(state, { status: 'FAILED', phase: 'DONE', completedAt: new Date().toISOString() });
-  log.append('channel', `${state.channel}: failed after ${state.retries} failed attempt(s)`, { channel: state.channel, status: 'FAILED', errorMessage: state.errorMessage, retries: state.retries });
+  log.append('channel', `${state.channel}: failed after ${state.retries} failed attempt(s)`, {
+    channel: state.channel,
+    status: 'FAILED',
+    errorMessage: state.errorMessage,
+    retries: state.retries,
+  });
 }

@@ -2,11 +2,25 @@
 // domain/distribution.ts (shared with the activities and the API); re-exported here for the
 // workflow's own modules. The workflow id is the workflow's own.
 export {
-  CHANNEL_PHASES, CHANNEL_STATUSES, OVERALL_STATUSES, RETRY_STATUSES, isSettled, overallStatusOf, settledStatusOf,
+  CHANNEL_PHASES,
+  CHANNEL_STATUSES,
+  OVERALL_STATUSES,
+  RETRY_STATUSES,
+  isSettled,
+  overallStatusOf,
+  settledStatusOf,
 } from '../../domain/distribution.js';
 export type {
-  ChannelPhase, ChannelPublishFields, ChannelRequest, ChannelState, ChannelStatus, DistributionInput, DistributionSnapshot,
-  OverallStatus, RetryOutcome, RetryStatus,
+  ChannelPhase,
+  ChannelPublishFields,
+  ChannelRequest,
+  ChannelState,
+  ChannelStatus,
+  DistributionInput,
+  DistributionSnapshot,
+  OverallStatus,
+  RetryOutcome,
+  RetryStatus,
 } from '../../domain/distribution.js';
 
 import type { ChannelState } from '../../domain/distribution.js';

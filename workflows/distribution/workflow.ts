@@ -4,8 +4,16 @@
 // has grown long the workflow continues as new, carrying its state (channels, event log, settle
 // count, the window's end) into a small new run.
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log as workflowLog, patched, proxyActivities, setHandler,
-  upsertSearchAttributes, workflowInfo,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log as workflowLog,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { ChannelType } from '../../domain/channels.js';
@@ -14,8 +22,14 @@ import { EventLog } from '../shared/event-log.js';
 import { publishWithRetries, waitForSchedule, type ChannelRunContext } from './channel-run.js';
 import { cancelScheduledUpdate, distributionEventsQuery, distributionSnapshotQuery, retryChannelsUpdate } from './messages.js';
 import {
-  isSettled, overallStatusOf, settledStatusOf, type ChannelRequest, type ChannelState, type DistributionContinuation,
-  type DistributionInput, type DistributionSnapshot,
+  isSettled,
+  overallStatusOf,
+  settledStatusOf,
+  type ChannelRequest,
+  type ChannelState,
+  type DistributionContinuation,
+  type DistributionInput,
+  type DistributionSnapshot,
 } from './types.js';
 
 const { notifyDistributionWebhook } = proxyActivities<Activities>({
@@ -35,13 +49,15 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
   const log = new EventLog(continued?.events);
   const startedAt = continued?.startedAt ?? new Date().toISOString();
   const requests = new Map<ChannelType, ChannelRequest>(input.channels.map((c) => [c.type, c]));
-  const channels: RunState[] = continued ? continued.channels.map((c) => ({ ...c })) : input.channels.map((c) => ({
-    channel: c.type,
-    status: 'PENDING',
-    phase: 'PREPARING',
-    retries: 0,
-    ...(typeof c.config.scheduledTime === 'string' ? { scheduledTime: c.config.scheduledTime } : {}),
-  }));
+  const channels: RunState[] = continued
+    ? continued.channels.map((c) => ({ ...c }))
+    : input.channels.map((c) => ({
+        channel: c.type,
+        status: 'PENDING',
+        phase: 'PREPARING',
+        retries: 0,
+        ...(typeof c.config.scheduledTime === 'string' ? { scheduledTime: c.config.scheduledTime } : {}),
+      }));
   const byChannel = new Map(channels.map((c) => [c.channel, c]));
   let activityCalls = 0;
   const context: ChannelRunContext = { input, log, nextActivityId: (channel, kind) => `${channel}/${kind}/${++activityCalls}` };
@@ -97,7 +113,8 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
         for (const name of names) {
           const channel = byChannel.get(name);
           if (!channel) throw ApplicationFailure.nonRetryable(`Channel ${name} is not part of this distribution`, 'InvalidRetry');
-          if (channel.status !== 'FAILED') throw ApplicationFailure.nonRetryable(`Channel ${name} did not fail (status ${channel.status})`, 'InvalidRetry');
+          if (channel.status !== 'FAILED')
+            throw ApplicationFailure.nonRetryable(`Channel ${name} did not fail (status ${channel.status})`, 'InvalidRetry');
         }
       },
     },
@@ -107,7 +124,10 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
     ({ requestedBy }) => {
       const waiting = channels.filter((c) => c.phase === 'SCHEDULED' && c.status === 'PENDING' && !c.cancelRequested);
       for (const channel of waiting) channel.cancelRequested = true;
-      log.append('cancel', `Cancel of scheduled channels requested by ${requestedBy}`, { channels: waiting.map((c) => c.channel), requestedBy });
+      log.append('cancel', `Cancel of scheduled channels requested by ${requestedBy}`, {
+        channels: waiting.map((c) => c.channel),
+        requestedBy,
+      });
       return { cancelled: waiting.map((c) => c.channel) };
     },
     {
@@ -167,7 +187,11 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
 
   function carriedState(windowEndsAt: string): DistributionContinuation {
     return {
-      startedAt, ...(completedAt ? { completedAt } : {}), channels: channels.map(publicState), events: log.state(), settleCount,
+      startedAt,
+      ...(completedAt ? { completedAt } : {}),
+      channels: channels.map(publicState),
+      events: log.state(),
+      settleCount,
       retryWindowEndsAt: windowEndsAt,
     };
   }
@@ -180,7 +204,10 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
     log.terminal = true;
     settleCount += 1;
     try {
-      const delivery = await notifyDistributionWebhook(`${workflowInfo().workflowId}/settled-${settleCount}`, { ...snapshot(), type: 'distribution.settled' });
+      const delivery = await notifyDistributionWebhook(`${workflowInfo().workflowId}/settled-${settleCount}`, {
+        ...snapshot(),
+        type: 'distribution.settled',
+      });
       if (delivery.delivered) log.append('webhook', 'Completion webhook delivered', { status: delivery.status });
     } catch (error) {
       // The webhook never fails the distribution; the failure is recorded for people to see.

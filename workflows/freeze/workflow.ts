@@ -3,7 +3,15 @@
 // updates (the API's), read by a query, and visible in the Temporal UI, where its
 // SwitchyardStatus says FROZEN while any freeze is in force and OPEN otherwise. A timer wakes it
 // at the next window's start or end. It continues as new when its history grows.
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
 import { activeFreezes, freezeRequestProblem, type Freeze } from '../../domain/freeze.js';
 import { freezesQuery, liftFreezeUpdate, setFreezeUpdate } from './messages.js';
@@ -15,31 +23,40 @@ export async function freezesWorkflow(carried: { freezes: Freeze[] } = { freezes
   let freezes = [...carried.freezes];
   let changes = 0;
   setHandler(freezesQuery, () => freezes);
-  setHandler(setFreezeUpdate, (request) => {
-    const existing = freezes.find((f) => f.id === request.id);
-    if (existing) return existing; // a retried request
-    const freeze: Freeze = { ...request, createdAt: new Date().toISOString() };
-    freezes.push(freeze);
-    changes += 1;
-    return freeze;
-  }, {
-    validator: (request) => {
-      if (freezes.some((f) => f.id === request.id)) return;
-      const problem = freezeRequestProblem(request, Date.now());
-      if (problem) throw ApplicationFailure.nonRetryable(problem, 'InvalidFreeze');
+  setHandler(
+    setFreezeUpdate,
+    (request) => {
+      const existing = freezes.find((f) => f.id === request.id);
+      if (existing) return existing; // a retried request
+      const freeze: Freeze = { ...request, createdAt: new Date().toISOString() };
+      freezes.push(freeze);
+      changes += 1;
+      return freeze;
     },
-  });
-  setHandler(liftFreezeUpdate, ({ id }) => {
-    const freeze = freezes.find((f) => f.id === id)!;
-    freeze.endsAt = new Date().toISOString();
-    changes += 1;
-    return freeze;
-  }, {
-    validator: ({ id }) => {
-      const freeze = freezes.find((f) => f.id === id);
-      if (!freeze || Date.parse(freeze.endsAt) <= Date.now()) throw ApplicationFailure.nonRetryable(`No freeze ${id} in force or planned`, 'NoSuchFreeze');
+    {
+      validator: (request) => {
+        if (freezes.some((f) => f.id === request.id)) return;
+        const problem = freezeRequestProblem(request, Date.now());
+        if (problem) throw ApplicationFailure.nonRetryable(problem, 'InvalidFreeze');
+      },
     },
-  });
+  );
+  setHandler(
+    liftFreezeUpdate,
+    ({ id }) => {
+      const freeze = freezes.find((f) => f.id === id)!;
+      freeze.endsAt = new Date().toISOString();
+      changes += 1;
+      return freeze;
+    },
+    {
+      validator: ({ id }) => {
+        const freeze = freezes.find((f) => f.id === id);
+        if (!freeze || Date.parse(freeze.endsAt) <= Date.now())
+          throw ApplicationFailure.nonRetryable(`No freeze ${id} in force or planned`, 'NoSuchFreeze');
+      },
+    },
+  );
   upsertSearchAttributes([{ key: SwitchyardKind, value: 'freezes' }]);
 
   for (;;) {

@@ -23,10 +23,20 @@ export function decideAdmission(state: AdmissionState, deploymentId: string, que
   if (state.running === null) return { kind: 'start' };
   const running = state.running;
   if (queueCapacity === 0) {
-    return { kind: 'refuse', reason: 'busy', runningDeploymentId: running, message: `Deployment ${running} is already running for ECS service ${serviceKey}` };
+    return {
+      kind: 'refuse',
+      reason: 'busy',
+      runningDeploymentId: running,
+      message: `Deployment ${running} is already running for ECS service ${serviceKey}`,
+    };
   }
   if (state.queued.length >= queueCapacity) {
-    return { kind: 'refuse', reason: 'queueFull', runningDeploymentId: running, message: `Deployment queue is full: ${state.queued.length} waiting behind ${running} for ECS service ${serviceKey}` };
+    return {
+      kind: 'refuse',
+      reason: 'queueFull',
+      runningDeploymentId: running,
+      message: `Deployment queue is full: ${state.queued.length} waiting behind ${running} for ECS service ${serviceKey}`,
+    };
   }
   return { kind: 'queue', position: state.queued.length + 1 };
 }

@@ -4,8 +4,17 @@
 // starts each deployment as a child (id = the deployment id), waits for it to end, starts the next
 // queued one, and closes once idle: the next request starts a new run (update-with-start).
 import {
-  ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy, allHandlersFinished,
-  condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, startChild, workflowInfo,
+  ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+  startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DeployRepository, DeployService, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
@@ -16,8 +25,14 @@ import { deploymentDetails, deploymentSummary } from '../../domain/run-summaries
 import { governanceActivities } from '../deployment/activity-proxies.js';
 import { frozenMessage, type Freeze } from '../../domain/freeze.js';
 import {
-  ADMISSION_FROZEN, ADMISSION_REFUSALS, admitDeploymentUpdate, deploymentClosedSignal, freezesChangedSignal, serviceDeploymentsQuery,
-  type AdmissionOutcome, type AdmissionRequest,
+  ADMISSION_FROZEN,
+  ADMISSION_REFUSALS,
+  admitDeploymentUpdate,
+  deploymentClosedSignal,
+  freezesChangedSignal,
+  serviceDeploymentsQuery,
+  type AdmissionOutcome,
+  type AdmissionRequest,
 } from './messages.js';
 
 export interface ServiceDeploymentsInput {
@@ -59,8 +74,12 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
   const supersedes = (request: AdmissionRequest) => request.input.approvalPolicy?.onNewerDeployment === 'supersede';
   const capacityFor = (request: AdmissionRequest) => (supersedes(request) ? Math.max(queueCapacity, 1) : queueCapacity);
   setHandler(serviceDeploymentsQuery, () => ({ serviceKey, ...view(), ...(heldBy ? { heldBy: heldBy.id } : {}) }));
-  setHandler(deploymentClosedSignal, ({ deploymentId }) => { closed.add(deploymentId); });
-  setHandler(freezesChangedSignal, () => { freezesChanged += 1; });
+  setHandler(deploymentClosedSignal, ({ deploymentId }) => {
+    closed.add(deploymentId);
+  });
+  setHandler(freezesChangedSignal, () => {
+    freezesChanged += 1;
+  });
 
   /**
    * Which queued request may start now: the head, unless a freeze covers the service; then the
@@ -83,7 +102,10 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
     if (queue.length === 0) return undefined;
     heldBy = freeze;
     const [seenChanges, seenLength] = [freezesChanged, queue.length];
-    await condition(() => freezesChanged !== seenChanges || queue.length !== seenLength, Math.max(Date.parse(freeze.endsAt) - Date.now(), 1000));
+    await condition(
+      () => freezesChanged !== seenChanges || queue.length !== seenLength,
+      Math.max(Date.parse(freeze.endsAt) - Date.now(), 1000),
+    );
     heldBy = undefined;
     return undefined;
   };
@@ -97,16 +119,30 @@ export async function serviceDeploymentsWorkflow(params: ServiceDeploymentsInput
       queue.push(request);
       if (decision.kind === 'queue') {
         const runningId = view().running!;
-        const outcome: AdmissionOutcome = { outcome: 'queued', deploymentId: id, position: decision.position, runningDeploymentId: runningId };
+        const outcome: AdmissionOutcome = {
+          outcome: 'queued',
+          deploymentId: id,
+          position: decision.position,
+          runningDeploymentId: runningId,
+        };
         admitted.set(id, outcome);
         // The older one steps aside at (or once at) its gate; this one starts when it has ended.
-        if (supersedes(request)) await getExternalWorkflowHandle(runningId).signal(supersededSignal, { by: id }).catch(() => undefined);
+        if (supersedes(request))
+          await getExternalWorkflowHandle(runningId)
+            .signal(supersededSignal, { by: id })
+            .catch(() => undefined);
         return outcome;
       }
       // The main loop starts it at once; answer when the deployment's workflow exists.
       await condition(() => admitted.has(id) || startFailures.has(id) || frozenRefusals.has(id));
       const freeze = frozenRefusals.get(id);
-      if (freeze) throw ApplicationFailure.create({ type: ADMISSION_FROZEN, message: frozenMessage(freeze, serviceKey), nonRetryable: true, details: [freeze] });
+      if (freeze)
+        throw ApplicationFailure.create({
+          type: ADMISSION_FROZEN,
+          message: frozenMessage(freeze, serviceKey),
+          nonRetryable: true,
+          details: [freeze],
+        });
       const failure = startFailures.get(id);
       if (failure) throw ApplicationFailure.nonRetryable(failure, 'DeploymentStartFailed');
       return admitted.get(id)!;

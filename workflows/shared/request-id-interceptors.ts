@@ -23,21 +23,42 @@ function readRequestId(headers: Headers): string | undefined {
 
 export function requestIdInterceptors(): { inbound: WorkflowInboundCallsInterceptor; outbound: WorkflowOutboundCallsInterceptor } {
   let requestId: string | undefined;
-  const remember = (headers: Headers) => { requestId = readRequestId(headers) ?? requestId; };
+  const remember = (headers: Headers) => {
+    requestId = readRequestId(headers) ?? requestId;
+  };
   const withId = (headers: Headers): Headers =>
     requestId === undefined ? headers : { ...headers, [REQUEST_ID_HEADER]: defaultPayloadConverter.toPayload(requestId) };
   return {
     inbound: {
-      execute(input, next) { remember(input.headers); return next(input); },
-      handleSignal(input, next) { remember(input.headers); return next(input); },
-      handleUpdate(input, next) { remember(input.headers); return next(input); },
+      execute(input, next) {
+        remember(input.headers);
+        return next(input);
+      },
+      handleSignal(input, next) {
+        remember(input.headers);
+        return next(input);
+      },
+      handleUpdate(input, next) {
+        remember(input.headers);
+        return next(input);
+      },
     },
     outbound: {
-      scheduleActivity(input, next) { return next({ ...input, headers: withId(input.headers) }); },
-      scheduleLocalActivity(input, next) { return next({ ...input, headers: withId(input.headers) }); },
-      startChildWorkflowExecution(input, next) { return next({ ...input, headers: withId(input.headers) }); },
-      continueAsNew(input, next) { return next({ ...input, headers: withId(input.headers) }); },
-      getLogAttributes(input, next) { return next(requestId === undefined ? input : { ...input, requestId }); },
+      scheduleActivity(input, next) {
+        return next({ ...input, headers: withId(input.headers) });
+      },
+      scheduleLocalActivity(input, next) {
+        return next({ ...input, headers: withId(input.headers) });
+      },
+      startChildWorkflowExecution(input, next) {
+        return next({ ...input, headers: withId(input.headers) });
+      },
+      continueAsNew(input, next) {
+        return next({ ...input, headers: withId(input.headers) });
+      },
+      getLogAttributes(input, next) {
+        return next(requestId === undefined ? input : { ...input, requestId });
+      },
     },
   };
 }

@@ -20,7 +20,10 @@ export interface TracingSinks extends Sinks {
   tracing: { spans(spans: WorkflowSpan[]): void };
 }
 
-interface SpanContext { traceId: string; spanId: string }
+interface SpanContext {
+  traceId: string;
+  spanId: string;
+}
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 function parentFrom(headers: Headers): SpanContext | undefined {
@@ -58,13 +61,28 @@ export function traceInterceptors(): { inbound: WorkflowInboundCallsInterceptor;
   const sink = () => proxySinks<TracingSinks>().tracing;
 
   /** Opens a span under `parent`, runs `start` with it, and ends it when the returned promise settles. */
-  function span<T>(name: string, parent: SpanContext, attributes: Record<string, string>, start: (self: SpanContext) => Promise<T>): Promise<T> {
+  function span<T>(
+    name: string,
+    parent: SpanContext,
+    attributes: Record<string, string>,
+    start: (self: SpanContext) => Promise<T>,
+  ): Promise<T> {
     const key = `${workflowInfo().runId}:${++counter}`;
     const self = { traceId: parent.traceId, spanId: fnv(key) + fnv(`${key}:2`) };
     const startMs = Date.now();
     const end = (error?: unknown) => {
       const failed = error !== undefined && (error as Error)?.name !== 'ContinueAsNew';
-      sink().spans([{ name, ...self, parentSpanId: parent.spanId, startMs, endMs: Date.now(), attributes, ...(failed ? { error: String((error as Error)?.message ?? error) } : {}) }]);
+      sink().spans([
+        {
+          name,
+          ...self,
+          parentSpanId: parent.spanId,
+          startMs,
+          endMs: Date.now(),
+          attributes,
+          ...(failed ? { error: String((error as Error)?.message ?? error) } : {}),
+        },
+      ]);
     };
     const result = start(self);
     result.then(() => end(), end);
@@ -76,7 +94,10 @@ export function traceInterceptors(): { inbound: WorkflowInboundCallsInterceptor;
       execute(input, next) {
         const parent = parentFrom(input.headers);
         if (!parent) return next(input);
-        return span(`RunWorkflow:${workflowInfo().workflowType}`, parent, {}, (self) => { run = self; return next(input); });
+        return span(`RunWorkflow:${workflowInfo().workflowType}`, parent, {}, (self) => {
+          run = self;
+          return next(input);
+        });
       },
       handleSignal(input, next) {
         const parent = parentFrom(input.headers);
@@ -84,19 +105,27 @@ export function traceInterceptors(): { inbound: WorkflowInboundCallsInterceptor;
       },
       handleUpdate(input, next) {
         const parent = parentFrom(input.headers);
-        return parent ? span(`HandleUpdate:${input.name}`, parent, { temporalUpdateId: input.updateId }, (self) => handling.run(self, () => next(input))) : next(input);
+        return parent
+          ? span(`HandleUpdate:${input.name}`, parent, { temporalUpdateId: input.updateId }, (self) =>
+              handling.run(self, () => next(input)),
+            )
+          : next(input);
       },
     },
     outbound: {
       scheduleActivity(input, next) {
         const parent = current();
         if (!parent) return next(input);
-        return span(`StartActivity:${input.activityType}`, parent, {}, (self) => next({ ...input, headers: withContext(input.headers, self) }));
+        return span(`StartActivity:${input.activityType}`, parent, {}, (self) =>
+          next({ ...input, headers: withContext(input.headers, self) }),
+        );
       },
       startChildWorkflowExecution(input, next) {
         const parent = current();
         if (!parent) return next(input);
-        return span(`StartChildWorkflow:${input.workflowType}`, parent, {}, (self) => next({ ...input, headers: withContext(input.headers, self) }));
+        return span(`StartChildWorkflow:${input.workflowType}`, parent, {}, (self) =>
+          next({ ...input, headers: withContext(input.headers, self) }),
+        );
       },
       continueAsNew(input, next) {
         // The next run continues this trace (as a child of this run's span).

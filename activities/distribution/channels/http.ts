@@ -94,12 +94,15 @@ export async function waitBeforeRetry(ms: number, signal?: AbortSignal): Promise
  * Runs `attempt` up to `policy.maxTries` times while it fails with a TransientChannelError that
  * `shouldRetry` accepts; any other error (permanent, cancellation) is thrown at once.
  */
-export async function withTransientRetries<T>(attempt: (tryNumber: number) => Promise<T>, options: {
-  shouldRetry?: (error: TransientChannelError) => boolean;
-  onRetry?: (error: TransientChannelError, nextTry: number) => void;
-  signal?: AbortSignal;
-  policy?: RetryPolicy;
-} = {}): Promise<T> {
+export async function withTransientRetries<T>(
+  attempt: (tryNumber: number) => Promise<T>,
+  options: {
+    shouldRetry?: (error: TransientChannelError) => boolean;
+    onRetry?: (error: TransientChannelError, nextTry: number) => void;
+    signal?: AbortSignal;
+    policy?: RetryPolicy;
+  } = {},
+): Promise<T> {
   const policy = options.policy ?? RETRY;
   for (let tryNumber = 1; ; tryNumber++) {
     try {
@@ -165,11 +168,12 @@ async function requestOnce(req: ChannelHttpCall): Promise<ChannelResponse> {
 
   const described = (req.describeError ?? describePlainError)(status, body);
   const message = `${req.operation} failed (HTTP ${status}): ${redact(described.message, req.secrets)}`;
-  const error = described.retryable === undefined
-    ? channelErrorForStatus(req.channel, status, message, described.code)
-    : described.retryable
-      ? new TransientChannelError(req.channel, message, status, described.code)
-      : new PermanentChannelError(req.channel, message, status, described.code);
+  const error =
+    described.retryable === undefined
+      ? channelErrorForStatus(req.channel, status, message, described.code)
+      : described.retryable
+        ? new TransientChannelError(req.channel, message, status, described.code)
+        : new PermanentChannelError(req.channel, message, status, described.code);
   if (error instanceof TransientChannelError) error.retryAfterMs = parseRetryAfter(retryAfter);
   throw error;
 }

@@ -69,11 +69,21 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
   const base = options.graphBaseUrl.replace(/\/+$/, '');
   const user = encodeURIComponent(options.igUserId);
 
-  const graph = async <T>(method: 'GET' | 'POST', path: string, params: GraphParams, schema: z.ZodType<T>,
-    operation: string, signal?: AbortSignal, retry: GraphRetry = {}): Promise<T> => {
+  const graph = async <T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: GraphParams,
+    schema: z.ZodType<T>,
+    operation: string,
+    signal?: AbortSignal,
+    retry: GraphRetry = {},
+  ): Promise<T> => {
     const withToken = new URLSearchParams({ ...params, access_token: options.accessToken });
     const res = await requestChannel({
-      channel: CHANNEL, method, operation, signal,
+      channel: CHANNEL,
+      method,
+      operation,
+      signal,
       url: method === 'GET' ? `${base}${path}?${withToken}` : `${base}${path}`,
       body: method === 'POST' ? withToken : undefined,
       headers: { accept: 'application/json' },
@@ -90,11 +100,25 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
   };
 
   const readContainer = (containerId: string, signal?: AbortSignal, onRetry?: () => void) =>
-    graph('GET', `/${encodeURIComponent(containerId)}`, { fields: 'status_code,status' }, containerStatus, 'read container status', signal,
-      { onRetry });
+    graph(
+      'GET',
+      `/${encodeURIComponent(containerId)}`,
+      { fields: 'status_code,status' },
+      containerStatus,
+      'read container status',
+      signal,
+      { onRetry },
+    );
 
   const resultForMedia = async (mediaId: string, signal?: AbortSignal): Promise<ChannelPublishResult> => {
-    const { permalink } = await graph('GET', `/${encodeURIComponent(mediaId)}`, { fields: 'permalink' }, media, 'read media permalink', signal);
+    const { permalink } = await graph(
+      'GET',
+      `/${encodeURIComponent(mediaId)}`,
+      { fields: 'permalink' },
+      media,
+      'read media permalink',
+      signal,
+    );
     return { message: SUCCESS_MESSAGE, postId: mediaId, ...(permalink ? { postUrl: permalink } : {}) };
   };
 
@@ -103,8 +127,14 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
   // result says "published" without a post id rather than risking a second post.
   const resultForPublishedContainer = async (containerId: string, signal?: AbortSignal): Promise<ChannelPublishResult> => {
     try {
-      const { media_id: mediaId } = await graph('GET', `/${encodeURIComponent(containerId)}`, { fields: 'id,media_id' },
-        publishedContainer, 'read published container', signal);
+      const { media_id: mediaId } = await graph(
+        'GET',
+        `/${encodeURIComponent(containerId)}`,
+        { fields: 'id,media_id' },
+        publishedContainer,
+        'read published container',
+        signal,
+      );
       if (mediaId) return await resultForMedia(mediaId, signal);
     } catch (err) {
       if (!(err instanceof PermanentChannelError && err.remoteCode === INVALID_PARAMETER_CODE)) throw err;
@@ -112,43 +142,71 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
     return { message: `${SUCCESS_MESSAGE} (already published; post id not available from the Graph API)` };
   };
 
-  const publishFinishedContainer = async (containerId: string, signal: AbortSignal | undefined,
-    keepAlive: () => void): Promise<ChannelPublishResult> => {
+  const publishFinishedContainer = async (
+    containerId: string,
+    signal: AbortSignal | undefined,
+    keepAlive: () => void,
+  ): Promise<ChannelPublishResult> => {
     // Only a failed media_publish goes round again (the reads have their own retries), and every
     // further try reads the container first: never publish a container a lost call published.
     let publishFailed = false;
-    return withTransientRetries(async (tryNumber) => {
-      publishFailed = false;
-      if (tryNumber > 1) {
-        const { status_code: code, status } = await readContainer(containerId, signal, keepAlive);
-        if (code === 'PUBLISHED') return resultForPublishedContainer(containerId, signal);
-        if (code !== 'FINISHED') {
-          const message = `media container ${containerId} is ${code} after a failed publish${status ? `: ${status}` : ''}`;
-          throw code === 'ERROR' || code === 'EXPIRED' ? new PermanentChannelError(CHANNEL, message) : new TransientChannelError(CHANNEL, message);
-        }
-      }
-      const limit = await graph('GET', `/${user}/content_publishing_limit`, { fields: 'quota_usage,config' }, publishingLimit,
-        'read content publishing limit', signal, { onRetry: keepAlive });
-      const { quota_usage: used, config: { quota_total: total } } = limit.data[0]!;
-      if (used >= total) {
-        throw new PermanentChannelError(CHANNEL, `content publishing quota exhausted: ${used} of ${total} posts used in the last 24 hours`);
-      }
-      let mediaId: string;
-      try {
-        publishFailed = true;
-        ({ id: mediaId } = await graph('POST', `/${user}/media_publish`, { creation_id: containerId }, createdObject, 'media_publish', signal,
-          { retry: false }));
+    return withTransientRetries(
+      async (tryNumber) => {
         publishFailed = false;
-      } catch (err) {
-        // A refused publish may mean another attempt published this container meanwhile.
-        if (err instanceof PermanentChannelError && (await readContainer(containerId, signal, keepAlive)).status_code === 'PUBLISHED') {
-          publishFailed = false;
-          return resultForPublishedContainer(containerId, signal);
+        if (tryNumber > 1) {
+          const { status_code: code, status } = await readContainer(containerId, signal, keepAlive);
+          if (code === 'PUBLISHED') return resultForPublishedContainer(containerId, signal);
+          if (code !== 'FINISHED') {
+            const message = `media container ${containerId} is ${code} after a failed publish${status ? `: ${status}` : ''}`;
+            throw code === 'ERROR' || code === 'EXPIRED'
+              ? new PermanentChannelError(CHANNEL, message)
+              : new TransientChannelError(CHANNEL, message);
+          }
         }
-        throw err;
-      }
-      return resultForMedia(mediaId, signal);
-    }, { signal, onRetry: keepAlive, shouldRetry: (error) => publishFailed && (lostOrRefused(error) || refusedUnprocessed(error)) });
+        const limit = await graph(
+          'GET',
+          `/${user}/content_publishing_limit`,
+          { fields: 'quota_usage,config' },
+          publishingLimit,
+          'read content publishing limit',
+          signal,
+          { onRetry: keepAlive },
+        );
+        const {
+          quota_usage: used,
+          config: { quota_total: total },
+        } = limit.data[0]!;
+        if (used >= total) {
+          throw new PermanentChannelError(
+            CHANNEL,
+            `content publishing quota exhausted: ${used} of ${total} posts used in the last 24 hours`,
+          );
+        }
+        let mediaId: string;
+        try {
+          publishFailed = true;
+          ({ id: mediaId } = await graph(
+            'POST',
+            `/${user}/media_publish`,
+            { creation_id: containerId },
+            createdObject,
+            'media_publish',
+            signal,
+            { retry: false },
+          ));
+          publishFailed = false;
+        } catch (err) {
+          // A refused publish may mean another attempt published this container meanwhile.
+          if (err instanceof PermanentChannelError && (await readContainer(containerId, signal, keepAlive)).status_code === 'PUBLISHED') {
+            publishFailed = false;
+            return resultForPublishedContainer(containerId, signal);
+          }
+          throw err;
+        }
+        return resultForMedia(mediaId, signal);
+      },
+      { signal, onRetry: keepAlive, shouldRetry: (error) => publishFailed && (lostOrRefused(error) || refusedUnprocessed(error)) },
+    );
   };
 
   return {
@@ -159,17 +217,25 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
       if (!imageUrl) throw new PermanentChannelError(CHANNEL, 'no image URL to publish (contentUrls.instagram is missing)');
       const params: GraphParams = { image_url: imageUrl, caption: buildCaption(input.config) };
       // No idempotency key in Graph: retried only when refused unprocessed (see the top comment).
-      const { id } = await graph('POST', `/${user}/media`, params, createdObject, 'create media container', signal,
-        { retry: refusedUnprocessed });
+      const { id } = await graph('POST', `/${user}/media`, params, createdObject, 'create media container', signal, {
+        retry: refusedUnprocessed,
+      });
       return { channel: CHANNEL, remoteId: id };
     },
 
-    async publish(_input: PublishInput, prepared: PreparedPublish, onProgress: (percent: number) => void,
-      signal?: AbortSignal): Promise<ChannelPublishResult> {
+    async publish(
+      _input: PublishInput,
+      prepared: PreparedPublish,
+      onProgress: (percent: number) => void,
+      signal?: AbortSignal,
+    ): Promise<ChannelPublishResult> {
       const containerId = prepared.remoteId;
       const startedAt = Date.now();
       let progress = 0;
-      const report = (percent: number) => { progress = percent; onProgress(percent); };
+      const report = (percent: number) => {
+        progress = percent;
+        onProgress(percent);
+      };
       // Heartbeats while a call waits to retry, so the activity is not taken for dead.
       const keepAlive = () => onProgress(progress);
       for (let polls = 0; ; polls++) {
@@ -203,8 +269,9 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
 export function buildCaption(config: Record<string, unknown>): string {
   const text = typeof config.caption === 'string' ? config.caption.trim() : '';
   const hashtags = Array.isArray(config.hashtags)
-    ? config.hashtags.filter((tag): tag is string => typeof tag === 'string' && tag.trim().length > 0)
-      .map((tag) => (tag.trim().startsWith('#') ? tag.trim() : `#${tag.trim()}`))
+    ? config.hashtags
+        .filter((tag): tag is string => typeof tag === 'string' && tag.trim().length > 0)
+        .map((tag) => (tag.trim().startsWith('#') ? tag.trim() : `#${tag.trim()}`))
     : [];
   const caption = [text, hashtags.join(' ')].filter((part) => part.length > 0).join('\n\n');
   if (caption.length > MAX_CAPTION_LENGTH) {

@@ -48,10 +48,18 @@ export function createPartnerAdapter(channel: PartnerChannelType, endpoint: Part
   const spec = PARTNER_CHANNELS[channel];
   const base = endpoint.baseUrl.replace(/\/+$/, '');
 
-  const call = (method: ChannelHttpCall['method'], path: string, operation: string, signal: AbortSignal | undefined,
-    options: Pick<ChannelHttpCall, 'headers' | 'body' | 'passStatuses' | 'retry' | 'onRetry'> = {}) =>
+  const call = (
+    method: ChannelHttpCall['method'],
+    path: string,
+    operation: string,
+    signal: AbortSignal | undefined,
+    options: Pick<ChannelHttpCall, 'headers' | 'body' | 'passStatuses' | 'retry' | 'onRetry'> = {},
+  ) =>
     requestChannel({
-      channel, method, operation, signal,
+      channel,
+      method,
+      operation,
+      signal,
       url: `${base}${path}`,
       headers: { authorization: `Bearer ${endpoint.token}`, accept: 'application/json', ...options.headers },
       body: options.body,
@@ -70,11 +78,17 @@ export function createPartnerAdapter(channel: PartnerChannelType, endpoint: Part
     return parsed.data;
   };
 
-  const toResult = (body: unknown): ChannelPublishResult =>
-    ({ message: spec.successMessage, ...parse(spec.result, body, 'publish result') });
+  const toResult = (body: unknown): ChannelPublishResult => ({
+    message: spec.successMessage,
+    ...parse(spec.result, body, 'publish result'),
+  });
 
   const readDraft = async (draftId: string, signal?: AbortSignal, onRetry?: () => void) =>
-    parse(draftState, (await call('GET', `/v1/drafts/${encodeURIComponent(draftId)}`, 'read draft', signal, { onRetry })).body, 'read draft');
+    parse(
+      draftState,
+      (await call('GET', `/v1/drafts/${encodeURIComponent(draftId)}`, 'read draft', signal, { onRetry })).body,
+      'read draft',
+    );
 
   return {
     channel,
@@ -90,23 +104,32 @@ export function createPartnerAdapter(channel: PartnerChannelType, endpoint: Part
       return { channel, remoteId: parse(draftCreated, res.body, 'create draft').draftId };
     },
 
-    async publish(_input: PublishInput, prepared: PreparedPublish, onProgress: (percent: number) => void,
-      signal?: AbortSignal): Promise<ChannelPublishResult> {
+    async publish(
+      _input: PublishInput,
+      prepared: PreparedPublish,
+      onProgress: (percent: number) => void,
+      signal?: AbortSignal,
+    ): Promise<ChannelPublishResult> {
       // Heartbeats while an attempt waits to retry, so the activity is not taken for dead.
       const keepAlive = () => onProgress(0);
       // Each try reads the draft before publishing: a publish whose response was lost (its
       // connection dropped after it took effect) is found PUBLISHED and not published again.
       // Only a failed publish call goes round again; the read has its own retries (http.ts).
       let publishFailed = false;
-      const res = await withTransientRetries(async () => {
-        publishFailed = false;
-        const before = await readDraft(prepared.remoteId, signal, keepAlive);
-        if (before.status === 'PUBLISHED') return { published: before, response: undefined };
-        publishFailed = true;
-        const response = await call('POST', `/v1/drafts/${encodeURIComponent(prepared.remoteId)}/publish`, 'publish draft', signal,
-          { passStatuses: [409], retry: false });
-        return { published: undefined, response };
-      }, { signal, onRetry: keepAlive, shouldRetry: (error) => publishFailed && lostOrRefused(error) });
+      const res = await withTransientRetries(
+        async () => {
+          publishFailed = false;
+          const before = await readDraft(prepared.remoteId, signal, keepAlive);
+          if (before.status === 'PUBLISHED') return { published: before, response: undefined };
+          publishFailed = true;
+          const response = await call('POST', `/v1/drafts/${encodeURIComponent(prepared.remoteId)}/publish`, 'publish draft', signal, {
+            passStatuses: [409],
+            retry: false,
+          });
+          return { published: undefined, response };
+        },
+        { signal, onRetry: keepAlive, shouldRetry: (error) => publishFailed && lostOrRefused(error) },
+      );
       if (res.published) return toResult(res.published.result);
       if (res.response.status === 409) {
         // Another attempt won the race between our check and our publish: its result is ours.

@@ -30,7 +30,12 @@ export interface ChannelAdapter {
   /** Step 1: create the remote draft/container and return its id (safe to repeat: at worst an unpublished draft is orphaned). */
   prepare(input: PublishInput, signal?: AbortSignal): Promise<PreparedPublish>;
   /** Step 2: publish the prepared draft. MUST first check the remote state of prepared.remoteId and, if already published, return the existing result without publishing again. May poll (call `onProgress(percent)` while waiting, e.g. Instagram container status polling). */
-  publish(input: PublishInput, prepared: PreparedPublish, onProgress: (percent: number) => void, signal?: AbortSignal): Promise<ChannelPublishResult>;
+  publish(
+    input: PublishInput,
+    prepared: PreparedPublish,
+    onProgress: (percent: number) => void,
+    signal?: AbortSignal,
+  ): Promise<ChannelPublishResult>;
 }
 
 /** Where each channel lives and how to authenticate; the sandbox points all of these at the local emulators. */

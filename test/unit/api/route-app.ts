@@ -36,37 +36,57 @@ export const KEYS = {
 export const bearer = (role: Role) => ({ authorization: `Bearer ${KEYS[role]}` });
 
 /** One call a fake received: the method and its arguments. */
-export interface Call { method: string; args: unknown[] }
+export interface Call {
+  method: string;
+  args: unknown[];
+}
 
 /**
  * One member of a fake of `T`: records its call and answers from `answers`, or throws when the
  * test gave no answer (the route reached a service the test did not expect it to reach).
  */
 function recorder<T>(name: string, calls: Call[], answers: Partial<T>) {
-  return <K extends keyof T & string>(method: K): T[K] => ((...args: unknown[]) => {
-    calls.push({ method: `${name}.${method}`, args });
-    const answer = answers[method];
-    if (typeof answer !== 'function') throw new Error(`${name}.${method}: not expected in this test`);
-    return (answer as (...a: unknown[]) => unknown)(...args);
-  }) as T[K];
+  return <K extends keyof T & string>(method: K): T[K] =>
+    ((...args: unknown[]) => {
+      calls.push({ method: `${name}.${method}`, args });
+      const answer = answers[method];
+      if (typeof answer !== 'function') throw new Error(`${name}.${method}: not expected in this test`);
+      return (answer as (...a: unknown[]) => unknown)(...args);
+    }) as T[K];
 }
 
 // Object literals typed with the routes' interfaces: a member the interface gains fails tsc here.
 function fakeDeployments(calls: Call[], answers: Partial<DeploymentOperations>): DeploymentOperations {
   const member = recorder<DeploymentOperations>('deployments', calls, answers);
   return {
-    resolveTarget: member('resolveTarget'), start: member('start'), policyFor: member('policyFor'), snapshot: member('snapshot'),
-    eventFeed: member('eventFeed'), events: member('events'), switchTraffic: member('switchTraffic'), rollback: member('rollback'),
-    currentRelease: member('currentRelease'), redeploy: member('redeploy'), watchWindows: member('watchWindows'),
-    activeFreeze: member('activeFreeze'), unswitched: member('unswitched'), list: member('list'),
+    resolveTarget: member('resolveTarget'),
+    start: member('start'),
+    policyFor: member('policyFor'),
+    snapshot: member('snapshot'),
+    eventFeed: member('eventFeed'),
+    events: member('events'),
+    switchTraffic: member('switchTraffic'),
+    rollback: member('rollback'),
+    currentRelease: member('currentRelease'),
+    redeploy: member('redeploy'),
+    watchWindows: member('watchWindows'),
+    activeFreeze: member('activeFreeze'),
+    unswitched: member('unswitched'),
+    list: member('list'),
   };
 }
 
 function fakeDistributions(calls: Call[], answers: Partial<DistributionOperations>): DistributionOperations {
   const member = recorder<DistributionOperations>('distributions', calls, answers);
   return {
-    distribute: member('distribute'), snapshot: member('snapshot'), eventFeed: member('eventFeed'), events: member('events'),
-    heartbeatProgress: member('heartbeatProgress'), retry: member('retry'), list: member('list'), cancelScheduled: member('cancelScheduled'),
+    distribute: member('distribute'),
+    snapshot: member('snapshot'),
+    eventFeed: member('eventFeed'),
+    events: member('events'),
+    heartbeatProgress: member('heartbeatProgress'),
+    retry: member('retry'),
+    list: member('list'),
+    cancelScheduled: member('cancelScheduled'),
   };
 }
 

@@ -15,7 +15,9 @@ const DISTRIBUTE = { eventId: 'evt-1', channels: [{ type: 'NAVER_BLOG', config: 
 
 function send(app: ReturnType<typeof routeApp>['app'], path: string, body: unknown, headers: Record<string, string> = {}) {
   return app.request(path, {
-    method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers },
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
   });
 }
 
@@ -26,7 +28,11 @@ async function json(res: Response): Promise<Json> {
 describe('keys and roles', () => {
   it('answers a missing or unknown key with 401 in the Panda shape, and reaches no service', async () => {
     const { app, calls } = routeApp();
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-real-key-at-all' }, { authorization: 'Basic dXNlcjpwYXNz' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer not-a-real-key-at-all' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+    ];
     for (const headers of attempts) {
       const res = await send(app, '/api/v1/deploy', DEPLOY, headers);
       expect(res.status).toBe(401);
@@ -61,7 +67,7 @@ describe('keys and roles', () => {
     expect(calls).toEqual([]);
   });
 
-  it('lets a deployer through to the service, once, with the parsed request and the key\'s label', async () => {
+  it("lets a deployer through to the service, once, with the parsed request and the key's label", async () => {
     const { app, calls } = routeApp({ deployments: { start: async () => ({ outcome: 'started', deploymentId: 'dep_k1l2m3n4o5' }) } });
     const res = await send(app, '/api/v1/deploy', DEPLOY, bearer('deployer'));
     expect(res.status).toBe(200);
@@ -104,7 +110,12 @@ describe('validation', () => {
     const body = await json(none);
     expect(body).toMatchObject({ error: 'BAD_REQUEST' });
     expect(body.message).toContain('At least one channel must be selected');
-    const twice = await send(app, '/api/distribution/distribute', { ...DISTRIBUTE, channels: [DISTRIBUTE.channels[0], DISTRIBUTE.channels[0]] }, bearer('deployer'));
+    const twice = await send(
+      app,
+      '/api/distribution/distribute',
+      { ...DISTRIBUTE, channels: [DISTRIBUTE.channels[0], DISTRIBUTE.channels[0]] },
+      bearer('deployer'),
+    );
     expect(twice.status).toBe(400);
     expect((await json(twice)).message).toContain('Each channel may appear only once');
     expect(calls).toEqual([]);
@@ -129,7 +140,14 @@ describe('the OpenAPI document', () => {
     const result = await new Validator().validate(doc as Parameters<Validator['validate']>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/deploy', '/api/v1/deploy/{id}/switch', '/api/distribution/distribute', '/api/distribution/{eventId}/status']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/deploy',
+        '/api/v1/deploy/{id}/switch',
+        '/api/distribution/distribute',
+        '/api/distribution/{eventId}/status',
+      ]),
+    );
     expect(doc.paths['/api/v1/deploy'].post.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(doc.paths['/api/v1/deploy'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

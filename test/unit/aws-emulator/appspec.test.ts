@@ -21,16 +21,24 @@ Hooks:
   - BeforeAllowTraffic: Validate
 `;
     expect(parseEcsAppSpec(yaml)).toEqual({
-      taskDefinition: TASK_DEFINITION, containerName: 'app', containerPort: 8080,
+      taskDefinition: TASK_DEFINITION,
+      containerName: 'app',
+      containerPort: 8080,
       hooks: { AfterAllowTestTraffic: 'SwitchyardHookForwarder', BeforeAllowTraffic: 'Validate' },
     });
   });
 
   it('reads JSON and names the missing part when the AppSpec is incomplete', () => {
-    const spec = (properties: object) => JSON.stringify({ version: 0, Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: properties } }] });
-    expect(parseEcsAppSpec(spec({ TaskDefinition: TASK_DEFINITION, LoadBalancerInfo: { ContainerName: 'app', ContainerPort: '8080' } })).containerPort).toBe(8080);
+    const spec = (properties: object) =>
+      JSON.stringify({ version: 0, Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: properties } }] });
+    expect(
+      parseEcsAppSpec(spec({ TaskDefinition: TASK_DEFINITION, LoadBalancerInfo: { ContainerName: 'app', ContainerPort: '8080' } }))
+        .containerPort,
+    ).toBe(8080);
     expect(() => parseEcsAppSpec(spec({ LoadBalancerInfo: { ContainerName: 'app', ContainerPort: 8080 } }))).toThrow('no TaskDefinition');
-    expect(() => parseEcsAppSpec(spec({ TaskDefinition: TASK_DEFINITION, LoadBalancerInfo: { ContainerPort: 8080 } }))).toThrow('ContainerName');
+    expect(() => parseEcsAppSpec(spec({ TaskDefinition: TASK_DEFINITION, LoadBalancerInfo: { ContainerPort: 8080 } }))).toThrow(
+      'ContainerName',
+    );
     expect(() => parseEcsAppSpec('{not json')).toThrow('not valid JSON');
   });
 

@@ -11,22 +11,32 @@ beforeAll(async () => {
   emulator = await startEmulator();
   c = clients(emulator.url);
 });
-afterAll(async () => { await emulator.close(); });
+afterAll(async () => {
+  await emulator.close();
+});
 
 const probe = async (base: string) => {
   const res = await fetch(`${base}/health`);
-  return { status: res.status, body: await res.json() as Record<string, unknown> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
 async function deployToReady(tag: string) {
   const seeded = seedPanda(emulator);
   const greenTaskDefinition = await registerRevision(c, seeded.options, `${seeded.result.repositoryUri}:${tag}`);
-  const { deploymentId } = await c.codedeploy.send(new CreateDeploymentCommand({
-    applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup,
-    revision: revision(appSpec(greenTaskDefinition, seeded.options)),
-  }));
+  const { deploymentId } = await c.codedeploy.send(
+    new CreateDeploymentCommand({
+      applicationName: seeded.options.application,
+      deploymentGroupName: seeded.options.deploymentGroup,
+      revision: revision(appSpec(greenTaskDefinition, seeded.options)),
+    }),
+  );
   await waitForDeployment(c, deploymentId!, ['Ready']);
-  return { ...seeded, deploymentId: deploymentId!, greenTaskDefinition, urls: blueGreenUrls(emulator.url, seeded.options.cluster, seeded.options.service) };
+  return {
+    ...seeded,
+    deploymentId: deploymentId!,
+    greenTaskDefinition,
+    urls: blueGreenUrls(emulator.url, seeded.options.cluster, seeded.options.service),
+  };
 }
 
 describe('blue/green health endpoints', () => {
@@ -42,7 +52,13 @@ describe('blue/green health endpoints', () => {
     const { blueUrl, greenUrl } = blueGreenUrls(emulator.url, options.cluster, options.service);
     expect(await probe(blueUrl)).toEqual({
       status: 200,
-      body: { color: 'blue', taskDefinition: result.taskDefinitionArn, image: `${result.repositoryUri}:initial`, trafficWeight: 100, status: 'UP' },
+      body: {
+        color: 'blue',
+        taskDefinition: result.taskDefinitionArn,
+        image: `${result.repositoryUri}:initial`,
+        trafficWeight: 100,
+        status: 'UP',
+      },
     });
     expect((await probe(greenUrl)).status).toBe(404);
     expect((await probe(`${emulator.url}/bluegreen/${options.cluster}/no-such-service/blue`)).status).toBe(404);
@@ -50,7 +66,10 @@ describe('blue/green health endpoints', () => {
 
   it('at Ready green serves the new task definition; after the switch blue does and green is gone', async () => {
     const { deploymentId, greenTaskDefinition, result, urls } = await deployToReady('v2');
-    expect(await probe(urls.greenUrl)).toMatchObject({ status: 200, body: { color: 'green', taskDefinition: greenTaskDefinition, image: `${result.repositoryUri}:v2` } });
+    expect(await probe(urls.greenUrl)).toMatchObject({
+      status: 200,
+      body: { color: 'green', taskDefinition: greenTaskDefinition, image: `${result.repositoryUri}:v2` },
+    });
     expect((await probe(urls.blueUrl)).body.taskDefinition).toBe(result.taskDefinitionArn);
 
     await c.codedeploy.send(new ContinueDeploymentCommand({ deploymentId }));
@@ -72,11 +91,24 @@ describe('blue/green health endpoints', () => {
 
   it('GET /_emulator/aws/state summarises services, deployments and counters', async () => {
     const res = await fetch(`${emulator.url}/_emulator/aws/state`);
-    const summary = await res.json() as { ecs: { services: unknown[] }; codedeploy: { deployments: unknown[] }; counters: Record<string, unknown> };
+    const summary = (await res.json()) as {
+      ecs: { services: unknown[] };
+      codedeploy: { deployments: unknown[] };
+      counters: Record<string, unknown>;
+    };
     expect(res.status).toBe(200);
     expect(summary.ecs.services.length).toBeGreaterThan(0);
     expect(summary.codedeploy.deployments.length).toBeGreaterThan(0);
-    expect(Object.keys(summary.counters)).toEqual(['ecrPushes', 'taskDefinitionRevisions', 'deploymentsCreated', 'continueDeploymentCalls', 'stopDeploymentCalls', 'hookStatusReports', 'hookStatusAccepted',
-      'serviceDeploymentsStarted', 'continueServiceDeploymentCalls']);
+    expect(Object.keys(summary.counters)).toEqual([
+      'ecrPushes',
+      'taskDefinitionRevisions',
+      'deploymentsCreated',
+      'continueDeploymentCalls',
+      'stopDeploymentCalls',
+      'hookStatusReports',
+      'hookStatusAccepted',
+      'serviceDeploymentsStarted',
+      'continueServiceDeploymentCalls',
+    ]);
   });
 });

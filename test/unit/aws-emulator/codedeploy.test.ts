@@ -1,7 +1,17 @@
 import {
-  BatchGetDeploymentTargetsCommand, BatchGetDeploymentsCommand, ContinueDeploymentCommand, CreateDeploymentCommand, DeploymentAlreadyCompletedException,
-  DeploymentIsNotInReadyStateException, DeploymentLimitExceededException, GetDeploymentGroupCommand, InvalidRevisionException,
-  LifecycleEventAlreadyCompletedException, ListDeploymentsCommand, ListDeploymentTargetsCommand, PutLifecycleEventHookExecutionStatusCommand,
+  BatchGetDeploymentTargetsCommand,
+  BatchGetDeploymentsCommand,
+  ContinueDeploymentCommand,
+  CreateDeploymentCommand,
+  DeploymentAlreadyCompletedException,
+  DeploymentIsNotInReadyStateException,
+  DeploymentLimitExceededException,
+  GetDeploymentGroupCommand,
+  InvalidRevisionException,
+  LifecycleEventAlreadyCompletedException,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
@@ -18,7 +28,9 @@ beforeAll(async () => {
   emulator = await startEmulator();
   c = clients(emulator.url);
 });
-afterAll(async () => { await emulator.close(); });
+afterAll(async () => {
+  await emulator.close();
+});
 
 /**
  * Seeds a service, registers a new revision with `tag` and starts a CodeDeploy deployment of it,
@@ -28,10 +40,14 @@ async function deploy(tag: string, seeded = seedPanda(emulator), hooks?: Record<
   const { options } = seeded;
   const image = `${seeded.result.repositoryUri}:${tag}`;
   const greenTaskDefinition = await registerRevision(c, options, image);
-  const { deploymentId } = await c.codedeploy.send(new CreateDeploymentCommand({
-    applicationName: options.application, deploymentGroupName: options.deploymentGroup,
-    description: `deploy ${tag}`, revision: revision(appSpec(greenTaskDefinition, options, hooks)),
-  }));
+  const { deploymentId } = await c.codedeploy.send(
+    new CreateDeploymentCommand({
+      applicationName: options.application,
+      deploymentGroupName: options.deploymentGroup,
+      description: `deploy ${tag}`,
+      revision: revision(appSpec(greenTaskDefinition, options, hooks)),
+    }),
+  );
   return { deploymentId: deploymentId!, greenTaskDefinition, blueTaskDefinition: seeded.result.taskDefinitionArn, options };
 }
 
@@ -52,7 +68,12 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
     expect(deploymentId).toMatch(/^d-[A-Z0-9]{9}$/);
 
     const ready = await waitForDeployment(c, deploymentId, ['Ready']);
-    expect(ready).toMatchObject({ status: 'Ready', description: 'deploy v2', applicationName: options.application, computePlatform: 'ECS' });
+    expect(ready).toMatchObject({
+      status: 'Ready',
+      description: 'deploy v2',
+      applicationName: options.application,
+      computePlatform: 'ECS',
+    });
     expect(ready.startTime).toBeInstanceOf(Date);
 
     const { targetIds, target } = await ecsTarget(deploymentId);
@@ -62,20 +83,41 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
     expect(ecs.status).toBe('Ready');
     expect(ecs.targetArn).toBe(`arn:aws:ecs:ap-northeast-2:123456789012:service/${options.cluster}/${options.service}`);
     expect(ecs.lifecycleEvents!.map((e) => [e.lifecycleEventName, e.status])).toEqual([
-      ['BeforeInstall', 'Succeeded'], ['Install', 'Succeeded'], ['AfterInstall', 'Succeeded'], ['AllowTestTraffic', 'Succeeded'],
-      ['AfterAllowTestTraffic', 'Succeeded'], ['BeforeAllowTraffic', 'Pending'], ['AllowTraffic', 'Pending'], ['AfterAllowTraffic', 'Pending'],
+      ['BeforeInstall', 'Succeeded'],
+      ['Install', 'Succeeded'],
+      ['AfterInstall', 'Succeeded'],
+      ['AllowTestTraffic', 'Succeeded'],
+      ['AfterAllowTestTraffic', 'Succeeded'],
+      ['BeforeAllowTraffic', 'Pending'],
+      ['AllowTraffic', 'Pending'],
+      ['AfterAllowTraffic', 'Pending'],
     ]);
     expect(ecs.lifecycleEvents![1]!.endTime!.getTime()).toBeGreaterThanOrEqual(ecs.lifecycleEvents![1]!.startTime!.getTime());
     expect(ecs.taskSetsInfo).toEqual([
-      expect.objectContaining({ taskSetLabel: 'Blue', trafficWeight: 100, status: 'PRIMARY', runningCount: 2, targetGroup: { name: `${options.service}-tg-blue` } }),
-      expect.objectContaining({ taskSetLabel: 'Green', trafficWeight: 0, status: 'ACTIVE', runningCount: 2, targetGroup: { name: `${options.service}-tg-green` } }),
+      expect.objectContaining({
+        taskSetLabel: 'Blue',
+        trafficWeight: 100,
+        status: 'PRIMARY',
+        runningCount: 2,
+        targetGroup: { name: `${options.service}-tg-blue` },
+      }),
+      expect.objectContaining({
+        taskSetLabel: 'Green',
+        trafficWeight: 0,
+        status: 'ACTIVE',
+        runningCount: 2,
+        targetGroup: { name: `${options.service}-tg-green` },
+      }),
     ]);
     expect(ecs.taskSetsInfo![1]!.identifer).toMatch(/^ecs-svc\/\d{19}$/);
 
     // While Ready the service still runs blue in production and the green task set alongside.
     const during = await serviceOf(options);
     expect(during.taskDefinition).toBe(blueTaskDefinition);
-    expect(during.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([['PRIMARY', blueTaskDefinition], ['ACTIVE', greenTaskDefinition]]);
+    expect(during.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([
+      ['PRIMARY', blueTaskDefinition],
+      ['ACTIVE', greenTaskDefinition],
+    ]);
 
     await c.codedeploy.send(new ContinueDeploymentCommand({ deploymentId, deploymentWaitType: 'READY_WAIT' }));
     const done = await waitForDeployment(c, deploymentId, ['Succeeded', 'Failed', 'Stopped']);
@@ -84,14 +126,19 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
 
     const after = (await ecsTarget(deploymentId)).target.ecsTarget!;
     expect(after.lifecycleEvents!.every((e) => e.status === 'Succeeded')).toBe(true);
-    expect(after.taskSetsInfo!.map((t) => [t.taskSetLabel, t.trafficWeight])).toEqual([['Blue', 0], ['Green', 100]]);
+    expect(after.taskSetsInfo!.map((t) => [t.taskSetLabel, t.trafficWeight])).toEqual([
+      ['Blue', 0],
+      ['Green', 100],
+    ]);
 
     const service = await serviceOf(options);
     expect(service.taskDefinition).toBe(greenTaskDefinition);
     expect(service.taskSets!.map((t) => [t.status, t.taskDefinition])).toEqual([['PRIMARY', greenTaskDefinition]]);
     expect(emulator.state.counters.continueDeploymentCalls.get(deploymentId)).toBe(1);
 
-    const { deploymentGroupInfo } = await c.codedeploy.send(new GetDeploymentGroupCommand({ applicationName: options.application, deploymentGroupName: options.deploymentGroup }));
+    const { deploymentGroupInfo } = await c.codedeploy.send(
+      new GetDeploymentGroupCommand({ applicationName: options.application, deploymentGroupName: options.deploymentGroup }),
+    );
     expect(deploymentGroupInfo!.lastSuccessfulDeployment!.deploymentId).toBe(deploymentId);
   });
 
@@ -113,7 +160,10 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
     expect(stopped.rollbackInfo!.rollbackMessage).toContain(blueTaskDefinition);
     const { target } = await ecsTarget(deploymentId);
     expect(target.ecsTarget!.lifecycleEvents!.slice(5).map((e) => e.status)).toEqual(['Skipped', 'Skipped', 'Skipped']);
-    expect(target.ecsTarget!.taskSetsInfo!.map((t) => [t.taskSetLabel, t.trafficWeight])).toEqual([['Blue', 100], ['Green', 0]]);
+    expect(target.ecsTarget!.taskSetsInfo!.map((t) => [t.taskSetLabel, t.trafficWeight])).toEqual([
+      ['Blue', 100],
+      ['Green', 0],
+    ]);
 
     const service = await serviceOf(options);
     expect(service.taskDefinition).toBe(blueTaskDefinition);
@@ -133,10 +183,15 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
     expect(emulator.state.counters.deploymentsCreated.get(`${seeded.options.application}/${seeded.options.deploymentGroup}`)).toBe(1);
 
     await c.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
-    const missing = await rejectionOf(c.codedeploy.send(new CreateDeploymentCommand({
-      applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup,
-      revision: revision(appSpec(`${seeded.options.service}:99`, seeded.options)),
-    })));
+    const missing = await rejectionOf(
+      c.codedeploy.send(
+        new CreateDeploymentCommand({
+          applicationName: seeded.options.application,
+          deploymentGroupName: seeded.options.deploymentGroup,
+          revision: revision(appSpec(`${seeded.options.service}:99`, seeded.options)),
+        }),
+      ),
+    );
     expect(missing).toBeInstanceOf(InvalidRevisionException);
   });
 
@@ -149,19 +204,25 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
 
     const all = await c.codedeploy.send(new ListDeploymentsCommand(group));
     expect(all.deployments).toEqual([second.deploymentId, first.deploymentId]);
-    const active = await c.codedeploy.send(new ListDeploymentsCommand({ ...group, includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready'] }));
+    const active = await c.codedeploy.send(
+      new ListDeploymentsCommand({ ...group, includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready'] }),
+    );
     expect(active.deployments).toEqual([second.deploymentId]);
     const stopped = await c.codedeploy.send(new ListDeploymentsCommand({ ...group, includeOnlyStatuses: ['Stopped'] }));
     expect(stopped.deployments).toEqual([first.deploymentId]);
 
-    const { deploymentsInfo } = await c.codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: [first.deploymentId, second.deploymentId] }));
+    const { deploymentsInfo } = await c.codedeploy.send(
+      new BatchGetDeploymentsCommand({ deploymentIds: [first.deploymentId, second.deploymentId] }),
+    );
     expect(deploymentsInfo!.map((d) => d.description)).toEqual(['deploy list-1', 'deploy list-2']);
     await c.codedeploy.send(new StopDeploymentCommand({ deploymentId: second.deploymentId, autoRollbackEnabled: true }));
   });
 
   it('an AfterAllowTestTraffic hook the AppSpec names is invoked once; the event waits until PutLifecycleEventHookExecutionStatus reports Succeeded', async () => {
     const calls: LifecycleHookEvent[] = [];
-    const arn = emulator.state.lambda.register('CodeDeployHook_held', (event) => { calls.push(event); });
+    const arn = emulator.state.lambda.register('CodeDeployHook_held', (event) => {
+      calls.push(event);
+    });
     try {
       const { deploymentId } = await deploy('hooked', seedPanda(emulator), [{ AfterAllowTestTraffic: arn }]);
       await expect.poll(() => calls.length, { timeout: 3_000, interval: 10 }).toBe(1);
@@ -173,18 +234,28 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
       const held = (await ecsTarget(deploymentId)).target.ecsTarget!;
       expect(held.lifecycleEvents!.find((e) => e.lifecycleEventName === 'AfterAllowTestTraffic')!.status).toBe('InProgress');
 
-      const reported = await c.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
-        deploymentId, lifecycleEventHookExecutionId: event!.LifecycleEventHookExecutionId, status: 'Succeeded',
-      }));
+      const reported = await c.codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId,
+          lifecycleEventHookExecutionId: event!.LifecycleEventHookExecutionId,
+          status: 'Succeeded',
+        }),
+      );
       expect(reported.lifecycleEventHookExecutionId).toBe(event!.LifecycleEventHookExecutionId);
       await waitForDeployment(c, deploymentId, ['Ready']);
       expect(calls).toHaveLength(1);
       expect(emulator.state.counters.hookStatusReports.get(event!.LifecycleEventHookExecutionId)).toBe(1);
 
       // A repeated report (a retried activity) is refused as AWS refuses it, and counted.
-      const repeat = await rejectionOf(c.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
-        deploymentId, lifecycleEventHookExecutionId: event!.LifecycleEventHookExecutionId, status: 'Succeeded',
-      })));
+      const repeat = await rejectionOf(
+        c.codedeploy.send(
+          new PutLifecycleEventHookExecutionStatusCommand({
+            deploymentId,
+            lifecycleEventHookExecutionId: event!.LifecycleEventHookExecutionId,
+            status: 'Succeeded',
+          }),
+        ),
+      );
       expect(repeat).toBeInstanceOf(LifecycleEventAlreadyCompletedException);
       expect(emulator.state.counters.hookStatusReports.get(event!.LifecycleEventHookExecutionId)).toBe(2);
       expect(emulator.state.counters.hookStatusAccepted.get(event!.LifecycleEventHookExecutionId)).toBe(1); // the repeat set nothing
@@ -196,10 +267,18 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
 
   it('runs only the hooks the AppSpec names: a function that exists but is not named is never invoked', async () => {
     const calls: string[] = [];
-    emulator.state.lambda.register('CodeDeployHook_unnamed', () => { calls.push('unnamed'); });
+    emulator.state.lambda.register('CodeDeployHook_unnamed', () => {
+      calls.push('unnamed');
+    });
     const named = emulator.state.lambda.register('CodeDeployHook_named', async ({ DeploymentId, LifecycleEventHookExecutionId }) => {
       calls.push('named');
-      await c.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: DeploymentId, lifecycleEventHookExecutionId: LifecycleEventHookExecutionId, status: 'Succeeded' }));
+      await c.codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: DeploymentId,
+          lifecycleEventHookExecutionId: LifecycleEventHookExecutionId,
+          status: 'Succeeded',
+        }),
+      );
     });
     try {
       // No Hooks section: no function runs, every hookable event passes on its own.
@@ -212,8 +291,9 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
       const hooked = await deploy('before-install', seedPanda(emulator), [{ BeforeInstall: 'CodeDeployHook_named' }]);
       await waitForDeployment(c, hooked.deploymentId, ['Ready']);
       expect(calls).toEqual(['named']);
-      expect(emulator.state.codedeploy.summary().hookExecutions.filter((h) => h.deploymentId === hooked.deploymentId))
-        .toEqual([expect.objectContaining({ lifecycleEventName: 'BeforeInstall', functionName: 'CodeDeployHook_named', status: 'Succeeded' })]);
+      expect(emulator.state.codedeploy.summary().hookExecutions.filter((h) => h.deploymentId === hooked.deploymentId)).toEqual([
+        expect.objectContaining({ lifecycleEventName: 'BeforeInstall', functionName: 'CodeDeployHook_named', status: 'Succeeded' }),
+      ]);
       expect(emulator.state.lambda.summary().invocations).toMatchObject({ CodeDeployHook_named: 1 });
       expect(emulator.state.lambda.summary().invocations).not.toHaveProperty('CodeDeployHook_unnamed');
       expect(named).toBe('arn:aws:lambda:ap-northeast-2:123456789012:function:CodeDeployHook_named');
@@ -225,11 +305,20 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
   });
 
   it('a hook naming a function Lambda does not have fails the deployment with HOOK_EXECUTION_FAILURE', async () => {
-    for (const missing of ['CodeDeployHook_nobody', 'arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_elsewhere', 'arn:aws:lambda:ap-northeast-2:210987654321:function:CodeDeployHook_otherAccount']) {
-      const { deploymentId, blueTaskDefinition, options } = await deploy('missing-fn', seedPanda(emulator), [{ AfterAllowTestTraffic: missing }]);
+    for (const missing of [
+      'CodeDeployHook_nobody',
+      'arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_elsewhere',
+      'arn:aws:lambda:ap-northeast-2:210987654321:function:CodeDeployHook_otherAccount',
+    ]) {
+      const { deploymentId, blueTaskDefinition, options } = await deploy('missing-fn', seedPanda(emulator), [
+        { AfterAllowTestTraffic: missing },
+      ]);
       const failed = await waitForDeployment(c, deploymentId, ['Failed', 'Succeeded', 'Stopped', 'Ready']);
       expect(failed.status, missing).toBe('Failed');
-      expect(failed.errorInformation).toMatchObject({ code: 'HOOK_EXECUTION_FAILURE', message: expect.stringContaining('ResourceNotFoundException') });
+      expect(failed.errorInformation).toMatchObject({
+        code: 'HOOK_EXECUTION_FAILURE',
+        message: expect.stringContaining('ResourceNotFoundException'),
+      });
       expect((await serviceOf(options)).taskDefinition).toBe(blueTaskDefinition);
     }
   });
@@ -237,21 +326,39 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
   it('refuses an AppSpec whose Hooks name an event an ECS deployment has no hook for, or two functions for one event', async () => {
     const seeded = seedPanda(emulator);
     const taskDefinition = await registerRevision(c, seeded.options, `${seeded.result.repositoryUri}:bad-hooks`);
-    for (const hooks of [[{ AllowTraffic: 'CodeDeployHook_x' }], [{ ApplicationStart: 'CodeDeployHook_x' }], [{ AfterAllowTestTraffic: 'a' }, { AfterAllowTestTraffic: 'b' }], [{ AfterAllowTestTraffic: 7 }]]) {
-      const refused = await rejectionOf(c.codedeploy.send(new CreateDeploymentCommand({
-        applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup,
-        revision: revision(appSpec(taskDefinition, seeded.options, hooks)),
-      })));
+    for (const hooks of [
+      [{ AllowTraffic: 'CodeDeployHook_x' }],
+      [{ ApplicationStart: 'CodeDeployHook_x' }],
+      [{ AfterAllowTestTraffic: 'a' }, { AfterAllowTestTraffic: 'b' }],
+      [{ AfterAllowTestTraffic: 7 }],
+    ]) {
+      const refused = await rejectionOf(
+        c.codedeploy.send(
+          new CreateDeploymentCommand({
+            applicationName: seeded.options.application,
+            deploymentGroupName: seeded.options.deploymentGroup,
+            revision: revision(appSpec(taskDefinition, seeded.options, hooks)),
+          }),
+        ),
+      );
       expect(refused, JSON.stringify(hooks)).toBeInstanceOf(InvalidRevisionException);
     }
   });
 
   it('a hook reporting Failed fails the deployment with HOOK_EXECUTION_FAILURE and rolls back', async () => {
     emulator.state.lambda.register('CodeDeployHook_fails', async ({ DeploymentId, LifecycleEventHookExecutionId }) => {
-      await c.codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: DeploymentId, lifecycleEventHookExecutionId: LifecycleEventHookExecutionId, status: 'Failed' }));
+      await c.codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: DeploymentId,
+          lifecycleEventHookExecutionId: LifecycleEventHookExecutionId,
+          status: 'Failed',
+        }),
+      );
     });
     try {
-      const { deploymentId, blueTaskDefinition, options } = await deploy('hook-fails', seedPanda(emulator), [{ AfterAllowTestTraffic: 'CodeDeployHook_fails' }]);
+      const { deploymentId, blueTaskDefinition, options } = await deploy('hook-fails', seedPanda(emulator), [
+        { AfterAllowTestTraffic: 'CodeDeployHook_fails' },
+      ]);
       const failed = await waitForDeployment(c, deploymentId, ['Failed', 'Succeeded', 'Stopped', 'Ready']);
       expect(failed.status).toBe('Failed');
       expect(failed.errorInformation!.code).toBe('HOOK_EXECUTION_FAILURE');
@@ -276,9 +383,13 @@ describe('CodeDeploy ECS blue/green through @aws-sdk/client-codedeploy', () => {
       '          ContainerName: "app"',
       '          ContainerPort: 8080',
     ].join('\n');
-    const { deploymentId } = await c.codedeploy.send(new CreateDeploymentCommand({
-      applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup, revision: revision(yaml),
-    }));
+    const { deploymentId } = await c.codedeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: seeded.options.application,
+        deploymentGroupName: seeded.options.deploymentGroup,
+        revision: revision(yaml),
+      }),
+    );
     // Parsed as YAML, the AppSpec's task definition becomes green's: the deployment reaches Ready
     // (a bad AppSpec fails it at once, with its error code, instead of timing out here).
     const ready = await waitForDeployment(c, deploymentId!, ['Ready', 'Failed']);
@@ -297,39 +408,54 @@ describe('CodeDeploy waits measured in minutes', () => {
       const fc = clients(fast.url);
       const seeded = seedPanda(fast, { waitTimeInMinutes: 5 });
       const taskDefinition = await registerRevision(fc, seeded.options, `${seeded.result.repositoryUri}:never-approved`);
-      const { deploymentId } = await fc.codedeploy.send(new CreateDeploymentCommand({
-        applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup,
-        revision: revision(appSpec(taskDefinition, seeded.options)),
-      }));
+      const { deploymentId } = await fc.codedeploy.send(
+        new CreateDeploymentCommand({
+          applicationName: seeded.options.application,
+          deploymentGroupName: seeded.options.deploymentGroup,
+          revision: revision(appSpec(taskDefinition, seeded.options)),
+        }),
+      );
       await waitForDeployment(fc, deploymentId!, ['Ready']);
       const stopped = await waitForDeployment(fc, deploymentId!, ['Stopped', 'Succeeded']);
       expect(stopped.status).toBe('Stopped');
       expect(stopped.errorInformation!.code).toBe('TIMEOUT');
       expect(stopped.rollbackInfo).toBeDefined();
-      expect(fast.state.ecs.findService(seeded.options.cluster, seeded.options.service)!.taskDefinition).toBe(seeded.result.taskDefinitionArn);
+      expect(fast.state.ecs.findService(seeded.options.cluster, seeded.options.service)!.taskDefinition).toBe(
+        seeded.result.taskDefinitionArn,
+      );
     } finally {
       await fast.close();
     }
   });
 
-  it('a hook whose function never reports fails the deployment after CodeDeploy\'s one-hour limit', async () => {
+  it("a hook whose function never reports fails the deployment after CodeDeploy's one-hour limit", async () => {
     const fast = await startEmulator({ minuteMs: 20 });
     try {
       const fc = clients(fast.url);
       const seeded = seedPanda(fast);
       let invoked = 0;
-      fast.state.lambda.register('CodeDeployHook_silent', () => { invoked += 1; });
+      fast.state.lambda.register('CodeDeployHook_silent', () => {
+        invoked += 1;
+      });
       const taskDefinition = await registerRevision(fc, seeded.options, `${seeded.result.repositoryUri}:unanswered`);
-      const { deploymentId } = await fc.codedeploy.send(new CreateDeploymentCommand({
-        applicationName: seeded.options.application, deploymentGroupName: seeded.options.deploymentGroup,
-        revision: revision(appSpec(taskDefinition, seeded.options, [{ AfterAllowTestTraffic: 'CodeDeployHook_silent' }])),
-      }));
+      const { deploymentId } = await fc.codedeploy.send(
+        new CreateDeploymentCommand({
+          applicationName: seeded.options.application,
+          deploymentGroupName: seeded.options.deploymentGroup,
+          revision: revision(appSpec(taskDefinition, seeded.options, [{ AfterAllowTestTraffic: 'CodeDeployHook_silent' }])),
+        }),
+      );
       // 60 "minutes" of 20 ms: well past the ready wait a Ready deployment would reach first.
       const failed = await waitForDeployment(fc, deploymentId!, ['Failed', 'Ready', 'Succeeded', 'Stopped'], 10_000);
       expect(failed.status).toBe('Failed');
-      expect(failed.errorInformation).toMatchObject({ code: 'HOOK_EXECUTION_FAILURE', message: expect.stringContaining('did not report a status within 60 minutes') });
+      expect(failed.errorInformation).toMatchObject({
+        code: 'HOOK_EXECUTION_FAILURE',
+        message: expect.stringContaining('did not report a status within 60 minutes'),
+      });
       expect(invoked).toBe(1);
-      expect(fast.state.codedeploy.summary().hookExecutions).toEqual([expect.objectContaining({ status: 'Failed', functionName: 'CodeDeployHook_silent' })]);
+      expect(fast.state.codedeploy.summary().hookExecutions).toEqual([
+        expect.objectContaining({ status: 'Failed', functionName: 'CodeDeployHook_silent' }),
+      ]);
     } finally {
       await fast.close();
     }

@@ -1,6 +1,13 @@
 import {
-  BatchGetImageCommand, CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ImageNotFoundException,
-  ImageTagAlreadyExistsException, PutImageCommand, RepositoryAlreadyExistsException, RepositoryNotFoundException,
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ImageNotFoundException,
+  ImageTagAlreadyExistsException,
+  PutImageCommand,
+  RepositoryAlreadyExistsException,
+  RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,14 +21,17 @@ beforeAll(async () => {
   emulator = await startEmulator();
   c = clients(emulator.url);
 });
-afterAll(async () => { await emulator.close(); });
-
-const manifest = (build: string) => JSON.stringify({
-  schemaVersion: 2,
-  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-  config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 100, digest: `sha256:${build.padEnd(64, '0')}` },
-  layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 4_000, digest: `sha256:${'a'.repeat(64)}` }],
+afterAll(async () => {
+  await emulator.close();
 });
+
+const manifest = (build: string) =>
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 100, digest: `sha256:${build.padEnd(64, '0')}` },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 4_000, digest: `sha256:${'a'.repeat(64)}` }],
+  });
 
 describe('ECR through @aws-sdk/client-ecr', () => {
   it('creates a repository with its URI and refuses a second one of the same name', async () => {
@@ -57,7 +67,13 @@ describe('ECR through @aws-sdk/client-ecr', () => {
 
     const byTag = await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'put-image', imageIds: [{ imageTag: 'v1' }] }));
     expect(byTag.imageDetails).toHaveLength(1);
-    expect(byTag.imageDetails![0]).toMatchObject({ imageDigest: digest, imageTags: ['v1'], repositoryName: 'put-image', registryId: '123456789012', imageSizeInBytes: 4_000 });
+    expect(byTag.imageDetails![0]).toMatchObject({
+      imageDigest: digest,
+      imageTags: ['v1'],
+      repositoryName: 'put-image',
+      registryId: '123456789012',
+      imageSizeInBytes: 4_000,
+    });
     expect(byTag.imageDetails![0]!.imagePushedAt).toBeInstanceOf(Date);
     expect(Math.abs(byTag.imageDetails![0]!.imagePushedAt!.getTime() - Date.now())).toBeLessThan(5_000);
     const byDigest = await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'put-image', imageIds: [{ imageDigest: digest }] }));
@@ -77,18 +93,24 @@ describe('ECR through @aws-sdk/client-ecr', () => {
 
   it('DescribeImages raises ImageNotFoundException for a missing tag, BatchGetImage reports it as a failure', async () => {
     await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'missing-tag' }));
-    const error = await rejectionOf(c.ecr.send(new DescribeImagesCommand({ repositoryName: 'missing-tag', imageIds: [{ imageTag: 'nope' }] })));
+    const error = await rejectionOf(
+      c.ecr.send(new DescribeImagesCommand({ repositoryName: 'missing-tag', imageIds: [{ imageTag: 'nope' }] })),
+    );
     expect(error).toBeInstanceOf(ImageNotFoundException);
     expect(error.message).toContain("imageTag:'nope'");
     const batch = await c.ecr.send(new BatchGetImageCommand({ repositoryName: 'missing-tag', imageIds: [{ imageTag: 'nope' }] }));
     expect(batch.images).toEqual([]);
-    expect(batch.failures).toEqual([{ imageId: { imageTag: 'nope' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }]);
+    expect(batch.failures).toEqual([
+      { imageId: { imageTag: 'nope' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
+    ]);
   });
 
   it('a simulated CI push (state.ecr.pushImage) is visible through the SDK with a fresh digest per build', async () => {
     await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'ci-builds' }));
     const first = emulator.state.ecr.pushImage('ci-builds', 'main-abc123');
-    const { imageDetails } = await c.ecr.send(new DescribeImagesCommand({ repositoryName: 'ci-builds', imageIds: [{ imageTag: 'main-abc123' }] }));
+    const { imageDetails } = await c.ecr.send(
+      new DescribeImagesCommand({ repositoryName: 'ci-builds', imageIds: [{ imageTag: 'main-abc123' }] }),
+    );
     expect(imageDetails![0]!.imageDigest).toBe(first.digest);
     const rebuilt = emulator.state.ecr.pushImage('ci-builds', 'main-abc123');
     expect(rebuilt.digest).not.toBe(first.digest);
@@ -101,12 +123,16 @@ describe('ECR through @aws-sdk/client-ecr', () => {
   it('an IMMUTABLE repository refuses to move a tag to another image', async () => {
     await c.ecr.send(new CreateRepositoryCommand({ repositoryName: 'immutable', imageTagMutability: 'IMMUTABLE' }));
     await c.ecr.send(new PutImageCommand({ repositoryName: 'immutable', imageManifest: manifest('d1'), imageTag: 'v1' }));
-    const error = await rejectionOf(c.ecr.send(new PutImageCommand({ repositoryName: 'immutable', imageManifest: manifest('d2'), imageTag: 'v1' })));
+    const error = await rejectionOf(
+      c.ecr.send(new PutImageCommand({ repositoryName: 'immutable', imageManifest: manifest('d2'), imageTag: 'v1' })),
+    );
     expect(error).toBeInstanceOf(ImageTagAlreadyExistsException);
   });
 
   it('an unknown access key gets UnrecognizedClientException before any work is done', async () => {
-    const error = await rejectionOf(clients(emulator.url, UNKNOWN_ACCESS_KEY_ID).ecr.send(new CreateRepositoryCommand({ repositoryName: 'intruder' })));
+    const error = await rejectionOf(
+      clients(emulator.url, UNKNOWN_ACCESS_KEY_ID).ecr.send(new CreateRepositoryCommand({ repositoryName: 'intruder' })),
+    );
     expect(error.name).toBe('UnrecognizedClientException');
     expect(error.$metadata?.httpStatusCode).toBe(400);
     expect(emulator.state.ecr.repositories.has('intruder')).toBe(false);

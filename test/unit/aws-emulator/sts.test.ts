@@ -5,7 +5,15 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceExcep
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAwsEmulator } from '../../../emulators/aws/server.js';
-import { ACCESS_KEY_ID, clients, REGION, rejectionOf, startEmulator, UNAUTHORIZED_ACCESS_KEY_ID, UNKNOWN_ACCESS_KEY_ID } from './support.js';
+import {
+  ACCESS_KEY_ID,
+  clients,
+  REGION,
+  rejectionOf,
+  startEmulator,
+  UNAUTHORIZED_ACCESS_KEY_ID,
+  UNKNOWN_ACCESS_KEY_ID,
+} from './support.js';
 
 const DEPLOY_ROLE = 'arn:aws:iam::123456789012:role/switchyard-deploy';
 const EXTERNAL_ID = 'switchyard-sandbox-external-id';
@@ -25,13 +33,22 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(async () => { await emulator.close(); });
+afterAll(async () => {
+  await emulator.close();
+});
 
 type Temporary = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 const as = (credentials: Temporary) => ({ endpoint: emulator.url, region: REGION, credentials, maxAttempts: 1 });
 
 async function assume(input: Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]>, accessKeyId = ACCESS_KEY_ID) {
-  return clients(emulator.url, accessKeyId).sts.send(new AssumeRoleCommand({ RoleArn: DEPLOY_ROLE, RoleSessionName: 'switchyard-dep_test', ExternalId: EXTERNAL_ID, ...input } as ConstructorParameters<typeof AssumeRoleCommand>[0]));
+  return clients(emulator.url, accessKeyId).sts.send(
+    new AssumeRoleCommand({
+      RoleArn: DEPLOY_ROLE,
+      RoleSessionName: 'switchyard-dep_test',
+      ExternalId: EXTERNAL_ID,
+      ...input,
+    } as ConstructorParameters<typeof AssumeRoleCommand>[0]),
+  );
 }
 
 function temporary(answer: Awaited<ReturnType<typeof assume>>): Temporary {
@@ -90,7 +107,11 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
     expect(identity.Account).toBe('123456789012');
     await expect(new ECSClient(as(credentials)).send(new CreateClusterCommand({ clusterName: 'role-cluster' }))).resolves.toBeDefined();
     await expect(new ECRClient(as(credentials)).send(new DescribeRepositoriesCommand({}))).resolves.toBeDefined();
-    await expect(new CodeDeployClient(as(credentials)).send(new CreateApplicationCommand({ applicationName: `role-app-${Math.random().toString(36).slice(2)}`, computePlatform: 'ECS' }))).resolves.toBeDefined();
+    await expect(
+      new CodeDeployClient(as(credentials)).send(
+        new CreateApplicationCommand({ applicationName: `role-app-${Math.random().toString(36).slice(2)}`, computePlatform: 'ECS' }),
+      ),
+    ).resolves.toBeDefined();
   });
 
   it('fromTemporaryCredentials (the SDK provider Switchyard uses) assumes the role against the emulator', async () => {
@@ -99,7 +120,9 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
       masterCredentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: 'emulator-secret-access-key' },
       clientConfig: { endpoint: emulator.url, region: REGION },
     });
-    const identity = await new STSClient({ endpoint: emulator.url, region: REGION, credentials: provider }).send(new GetCallerIdentityCommand({}));
+    const identity = await new STSClient({ endpoint: emulator.url, region: REGION, credentials: provider }).send(
+      new GetCallerIdentityCommand({}),
+    );
     expect(identity.Arn).toBe('arn:aws:sts::123456789012:assumed-role/switchyard-deploy/switchyard-provider');
   });
 
@@ -113,7 +136,11 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
       expect(sts.$metadata?.httpStatusCode).toBe(403);
       const ecs = await rejectionOf(new ECSClient(as(credentials)).send(new CreateClusterCommand({ clusterName: 'role-cluster' })));
       expect(ecs.name).toBe('ExpiredTokenException');
-      const codedeploy = await rejectionOf(new CodeDeployClient(as(credentials)).send(new CreateApplicationCommand({ applicationName: `role-app-${Math.random().toString(36).slice(2)}`, computePlatform: 'ECS' })));
+      const codedeploy = await rejectionOf(
+        new CodeDeployClient(as(credentials)).send(
+          new CreateApplicationCommand({ applicationName: `role-app-${Math.random().toString(36).slice(2)}`, computePlatform: 'ECS' }),
+        ),
+      );
       expect(codedeploy.name).toBe('ExpiredTokenException');
     } finally {
       skippedMs = 0;
@@ -124,10 +151,18 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
 
   it('a session key without its session token, or with another token, is an invalid token', async () => {
     const credentials = temporary(await assume({}));
-    const bare = await rejectionOf(new STSClient(as({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey })).send(new GetCallerIdentityCommand({})));
+    const bare = await rejectionOf(
+      new STSClient(as({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey })).send(
+        new GetCallerIdentityCommand({}),
+      ),
+    );
     expect(bare.name).toBe('InvalidClientTokenId');
     const other = temporary(await assume({}));
-    const mixed = await rejectionOf(new ECSClient(as({ ...credentials, sessionToken: other.sessionToken! })).send(new CreateClusterCommand({ clusterName: 'role-cluster' })));
+    const mixed = await rejectionOf(
+      new ECSClient(as({ ...credentials, sessionToken: other.sessionToken! })).send(
+        new CreateClusterCommand({ clusterName: 'role-cluster' }),
+      ),
+    );
     expect(mixed.name).toBe('UnrecognizedClientException');
   });
 
@@ -135,7 +170,9 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
     const unknown = await rejectionOf(assume({ RoleArn: 'arn:aws:iam::123456789012:role/nobody' }));
     expect(unknown).toBeInstanceOf(STSServiceException);
     expect(unknown.name).toBe('AccessDenied');
-    expect(unknown.message).toBe('User: arn:aws:iam::123456789012:user/test is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/nobody');
+    expect(unknown.message).toBe(
+      'User: arn:aws:iam::123456789012:user/test is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/nobody',
+    );
     expect(unknown.$metadata?.httpStatusCode).toBe(403);
     expect((await rejectionOf(assume({ ExternalId: undefined }))).name).toBe('AccessDenied');
     expect((await rejectionOf(assume({ ExternalId: 'wrong-external-id' }))).name).toBe('AccessDenied');
@@ -152,9 +189,18 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
 
   it('validates RoleSessionName, DurationSeconds, ExternalId and RoleArn with ValidationError', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ RoleSessionName: 'x' }, /Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2/],
-      [{ RoleSessionName: 'a'.repeat(65) }, /at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64/],
-      [{ RoleSessionName: 'has space' }, /at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: \[\\w\+=,\.@-\]\*/],
+      [
+        { RoleSessionName: 'x' },
+        /Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2/,
+      ],
+      [
+        { RoleSessionName: 'a'.repeat(65) },
+        /at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64/,
+      ],
+      [
+        { RoleSessionName: 'has space' },
+        /at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: \[\\w\+=,\.@-\]\*/,
+      ],
       [{ RoleSessionName: undefined }, /Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null/],
       [{ DurationSeconds: 899 }, /at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900/],
       [{ DurationSeconds: 43201 }, /at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200/],
@@ -179,7 +225,9 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
   it('role chaining is limited to one hour', async () => {
     const first = temporary(await assume({ RoleArn: LONG_ROLE, ExternalId: undefined }));
     const sts = new STSClient(as(first));
-    const chained = await rejectionOf(sts.send(new AssumeRoleCommand({ RoleArn: LONG_ROLE, RoleSessionName: 'chained', DurationSeconds: 7200 })));
+    const chained = await rejectionOf(
+      sts.send(new AssumeRoleCommand({ RoleArn: LONG_ROLE, RoleSessionName: 'chained', DurationSeconds: 7200 })),
+    );
     expect(chained.name).toBe('ValidationError');
     expect(chained.message).toBe('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     const ok = await sts.send(new AssumeRoleCommand({ RoleArn: OPEN_ROLE, RoleSessionName: 'chained' }));
@@ -191,7 +239,9 @@ describe('STS AssumeRole through @aws-sdk/client-sts', () => {
     // Code MalformedPolicyDocument on the wire; the SDK names its class MalformedPolicyDocumentException.
     expect(error.name).toBe('MalformedPolicyDocumentException');
     expect(error.message).toBe('The policy is not in the valid JSON format.');
-    const ok = await assume({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }] }) });
+    const ok = await assume({
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }] }),
+    });
     expect(ok.PackedPolicySize).toBeGreaterThan(0);
   });
 });

@@ -61,14 +61,18 @@ export function seedPanda(emulator: RunningAwsEmulator, overrides: Partial<AwsSe
 
 /** What the deploy workflow does before CreateDeployment: a new revision with the new image. */
 export async function registerRevision(c: Clients, options: AwsSeedOptions, image: string): Promise<string> {
-  const { taskDefinition } = await c.ecs.send(new RegisterTaskDefinitionCommand({
-    family: options.service,
-    containerDefinitions: [{ name: options.containerName, image, essential: true, portMappings: [{ containerPort: options.containerPort }] }],
-    requiresCompatibilities: ['FARGATE'],
-    networkMode: 'awsvpc',
-    cpu: '256',
-    memory: '512',
-  }));
+  const { taskDefinition } = await c.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: options.service,
+      containerDefinitions: [
+        { name: options.containerName, image, essential: true, portMappings: [{ containerPort: options.containerPort }] },
+      ],
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+    }),
+  );
   return taskDefinition!.taskDefinitionArn!;
 }
 
@@ -76,12 +80,17 @@ export async function registerRevision(c: Clients, options: AwsSeedOptions, imag
 export function appSpec(taskDefinitionArn: string, options: AwsSeedOptions, hooks?: Record<string, unknown>[]): string {
   return JSON.stringify({
     version: 0.0,
-    Resources: [{
-      TargetService: {
-        Type: 'AWS::ECS::Service',
-        Properties: { TaskDefinition: taskDefinitionArn, LoadBalancerInfo: { ContainerName: options.containerName, ContainerPort: options.containerPort } },
+    Resources: [
+      {
+        TargetService: {
+          Type: 'AWS::ECS::Service',
+          Properties: {
+            TaskDefinition: taskDefinitionArn,
+            LoadBalancerInfo: { ContainerName: options.containerName, ContainerPort: options.containerPort },
+          },
+        },
       },
-    }],
+    ],
     ...(hooks ? { Hooks: hooks } : {}),
   });
 }

@@ -6,27 +6,45 @@ import { ignoreProgress, publishInput, startSandbox } from '../../channels/sandb
 import type { Sandbox } from '../../channels/sandbox.js';
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startSandbox(); });
-afterAll(async () => { await sandbox.emulators.close(); });
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.emulators.close();
+});
 
 const control = async (path: string, body?: unknown) => {
-  const res = await fetch(`${sandbox.emulators.url}/_emulator${path}`, body === undefined ? {} : {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() as Record<string, unknown> };
+  const res = await fetch(
+    `${sandbox.emulators.url}/_emulator${path}`,
+    body === undefined
+      ? {}
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        },
+  );
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
-type StateSummary = Record<ChannelType, { drafts?: { idempotencyKey: string; status: string; publishRequests: number }[];
-  containers?: { id: string; status: string; publishRequests: number; published: number }[] }>;
+type StateSummary = Record<
+  ChannelType,
+  {
+    drafts?: { idempotencyKey: string; status: string; publishRequests: number }[];
+    containers?: { id: string; status: string; publishRequests: number; published: number }[];
+  }
+>;
 
 describe('channel emulator server', () => {
   it('serves all six channels on one port: the registry publishes one event everywhere at once', async () => {
     const inputs = CHANNEL_TYPES.map((channel) => publishInput(channel, { caption: 'launch', radius: '1km' }));
-    const results = await Promise.all(inputs.map(async (input) => {
-      const adapter = sandbox.adapters[input.channel];
-      expect(adapter.channel).toBe(input.channel);
-      return adapter.publish(input, await adapter.prepare(input), ignoreProgress);
-    }));
+    const results = await Promise.all(
+      inputs.map(async (input) => {
+        const adapter = sandbox.adapters[input.channel];
+        expect(adapter.channel).toBe(input.channel);
+        return adapter.publish(input, await adapter.prepare(input), ignoreProgress);
+      }),
+    );
     const byChannel = Object.fromEntries(CHANNEL_TYPES.map((channel, i) => [channel, results[i]]));
     expect(byChannel.WOORIDONGNE_TV).toMatchObject({ distributionId: expect.any(String), estimatedViews: 1_500 });
     expect(byChannel.RINGO_BIZ).toMatchObject({ updateTimestamp: expect.any(String) });
@@ -38,7 +56,9 @@ describe('channel emulator server', () => {
     const { body } = await control('/state');
     const state = body as unknown as StateSummary;
     for (const input of inputs.filter((i) => i.channel !== 'INSTAGRAM')) {
-      expect(state[input.channel].drafts).toContainEqual(expect.objectContaining({ idempotencyKey: input.idempotencyKey, status: 'PUBLISHED', publishRequests: 1 }));
+      expect(state[input.channel].drafts).toContainEqual(
+        expect.objectContaining({ idempotencyKey: input.idempotencyKey, status: 'PUBLISHED', publishRequests: 1 }),
+      );
     }
     expect(state.INSTAGRAM.containers).toContainEqual(expect.objectContaining({ status: 'PUBLISHED', publishRequests: 1, published: 1 }));
   });
@@ -55,7 +75,8 @@ describe('channel emulator server', () => {
     }
 
     expect(await control('/faults', { clear: true, channel: 'KAKAO_CHANNEL' })).toEqual({
-      status: 200, body: { faultsCleared: true, channels: ['KAKAO_CHANNEL'] },
+      status: 200,
+      body: { faultsCleared: true, channels: ['KAKAO_CHANNEL'] },
     });
     expect((await kakao.publish(kakaoInput, kakaoDraft, ignoreProgress)).messageId).toMatch(/^kakao-msg-/);
     await expect(naver.publish(naverInput, naverDraft, ignoreProgress)).rejects.toBeInstanceOf(TransientChannelError);

@@ -6,8 +6,12 @@ import { FAST, TOKENS, ignoreProgress, publishInput, startSandbox } from '../../
 import type { Sandbox } from '../../channels/sandbox.js';
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startSandbox({ instagram: { quotaTotal: 50 } }); });
-afterAll(async () => { await sandbox.emulators.close(); });
+beforeAll(async () => {
+  sandbox = await startSandbox({ instagram: { quotaTotal: 50 } });
+});
+afterAll(async () => {
+  await sandbox.emulators.close();
+});
 
 const ig = () => sandbox.emulators.state.instagram;
 const adapter = (): ChannelAdapter => sandbox.adapters.INSTAGRAM;
@@ -23,10 +27,14 @@ describe('Instagram content publishing', () => {
     const result = await adapter().publish(input, p, ignoreProgress);
 
     const media = [...ig().media.values()].find((m) => m.containerId === p.remoteId);
-    expect(result).toEqual({ message: '게시 완료', postId: media?.id, postUrl: `${sandbox.emulators.url}/instagram/p/${media?.shortcode}/` });
+    expect(result).toEqual({
+      message: '게시 완료',
+      postId: media?.id,
+      postUrl: `${sandbox.emulators.url}/instagram/p/${media?.shortcode}/`,
+    });
     expect(media?.caption).toBe('가을 할인 이벤트\n\n#이벤트 #할인');
     expect(media?.imageUrl).toBe(input.contentUrls.instagram);
-    const page = await (await fetch(result.postUrl!)).json() as { id: string };
+    const page = (await (await fetch(result.postUrl!)).json()) as { id: string };
     expect(page.id).toBe(result.postId);
   });
 
@@ -73,7 +81,9 @@ describe('Instagram failures', () => {
   it('#fail is transient until the fault is cleared, then the same container publishes once', async () => {
     const { input, prepared: p } = await prepared({ caption: 'broken #fail' });
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const error = await adapter().publish(input, p, ignoreProgress).catch((e: unknown) => e);
+      const error = await adapter()
+        .publish(input, p, ignoreProgress)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TransientChannelError);
       expect(error).toMatchObject({ channel: 'INSTAGRAM', status: 500, remoteCode: 2 });
     }
@@ -95,15 +105,22 @@ describe('Instagram failures', () => {
 
   it('#reject is permanent', async () => {
     const { input, prepared: p } = await prepared({ caption: 'bad content #reject' });
-    const error = await adapter().publish(input, p, ignoreProgress).catch((e: unknown) => e);
+    const error = await adapter()
+      .publish(input, p, ignoreProgress)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentChannelError);
     expect(error).toMatchObject({ status: 400, remoteCode: 100 });
     expect(ig().publishCount(p.remoteId)).toBe(0);
   });
 
-  it.each([['#container-error', 'ERROR'], ['#container-expired', 'EXPIRED']])('a container ending %s is permanent', async (value, status) => {
+  it.each([
+    ['#container-error', 'ERROR'],
+    ['#container-expired', 'EXPIRED'],
+  ])('a container ending %s is permanent', async (value, status) => {
     const { input, prepared: p } = await prepared({ caption: `upload ${value}` });
-    const error = await adapter().publish(input, p, ignoreProgress).catch((e: unknown) => e);
+    const error = await adapter()
+      .publish(input, p, ignoreProgress)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentChannelError);
     expect((error as Error).message).toContain(`is ${status}`);
     expect(ig().publishRequests(p.remoteId)).toBe(0);
@@ -126,7 +143,10 @@ describe('Instagram failures', () => {
 
   it('a container still IN_PROGRESS at the poll timeout is transient', async () => {
     const impatient = createInstagramAdapter({
-      ...sandboxInstagram(), pollIntervalMs: 10, pollTimeoutMs: 50, requestTimeoutMs: FAST.requestTimeoutMs,
+      ...sandboxInstagram(),
+      pollIntervalMs: 10,
+      pollTimeoutMs: 50,
+      requestTimeoutMs: FAST.requestTimeoutMs,
     });
     const input = publishInput('INSTAGRAM', { caption: 'huge video #processing-2000' });
     const p = await impatient.prepare(input);

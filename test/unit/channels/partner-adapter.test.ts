@@ -9,8 +9,12 @@ import { TOKENS, ignoreProgress, publishInput, startSandbox } from '../../channe
 import type { Sandbox } from '../../channels/sandbox.js';
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startSandbox(); });
-afterAll(async () => { await sandbox.emulators.close(); });
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.emulators.close();
+});
 
 const partnerState = (channel: PartnerChannelType) => sandbox.emulators.state.partners[channel];
 
@@ -35,7 +39,10 @@ describe('partner channels publish their seed fields', () => {
   });
 
   it('GENIE_TV returns an ad id and one impression window per requested slot from the scheduled day', async () => {
-    const { result } = await publishOnce('GENIE_TV', { scheduledTime: '2025-11-01T10:00:00Z', timeSlots: ['weekday_evening', 'weekend_lunch'] });
+    const { result } = await publishOnce('GENIE_TV', {
+      scheduledTime: '2025-11-01T10:00:00Z',
+      timeSlots: ['weekday_evening', 'weekend_lunch'],
+    });
     expect(result).toEqual({
       message: '배포 완료',
       adId: expect.stringMatching(/^gtv-/),
@@ -48,7 +55,7 @@ describe('partner channels publish their seed fields', () => {
   it('NAVER_BLOG returns a post URL that serves the published post', async () => {
     const { input, result } = await publishOnce('NAVER_BLOG', { title: '가을 할인 이벤트' });
     expect(result.postUrl).toMatch(new RegExp(`^${sandbox.emulators.url}/partners/naver-blog/posts/${result.postId}$`));
-    const page = await (await fetch(result.postUrl!)).json() as { eventId: string; contentUrl: string };
+    const page = (await (await fetch(result.postUrl!)).json()) as { eventId: string; contentUrl: string };
     expect(page).toMatchObject({ eventId: input.eventId, contentUrl: input.contentUrls.naverBlog });
   });
 
@@ -98,9 +105,14 @@ describe('partner idempotency', () => {
   });
 
   it('a publish whose response was lost (client timeout) is found published on retry, not published twice', async () => {
-    const slow = createPartnerAdapter('RINGO_BIZ', {
-      baseUrl: `${sandbox.emulators.url}/partners/${PARTNER_PATHS.RINGO_BIZ}`, token: TOKENS.partners,
-    }, 100);
+    const slow = createPartnerAdapter(
+      'RINGO_BIZ',
+      {
+        baseUrl: `${sandbox.emulators.url}/partners/${PARTNER_PATHS.RINGO_BIZ}`,
+        token: TOKENS.partners,
+      },
+      100,
+    );
     // The publish takes 150 ms, the client gives up after 100 ms; the attempt's own retry reads
     // the draft again (after a backoff of at least 187 ms) and finds the lost publish's result.
     const input = publishInput('RINGO_BIZ', { latencyMs: 150 });
@@ -119,9 +131,7 @@ describe('partner idempotency', () => {
     const adapter = sandbox.adapters.KAKAO_CHANNEL;
     const input = publishInput('KAKAO_CHANNEL', { latencyMs: 50 });
     const prepared = await adapter.prepare(input);
-    const [a, b] = await Promise.all([
-      adapter.publish(input, prepared, ignoreProgress), adapter.publish(input, prepared, ignoreProgress),
-    ]);
+    const [a, b] = await Promise.all([adapter.publish(input, prepared, ignoreProgress), adapter.publish(input, prepared, ignoreProgress)]);
     expect(a.messageId).toBe(b.messageId);
     expect(partnerState('KAKAO_CHANNEL').publishCount(input.idempotencyKey)).toBe(1);
     expect(partnerState('KAKAO_CHANNEL').publishRequests(input.idempotencyKey)).toBe(2);
@@ -170,9 +180,14 @@ describe('partner failures', () => {
 
   it('a wrong token is permanent and the error message does not contain it', async () => {
     const wrongToken = 'wrong-partner-token-7a7a7a';
-    const adapter = createPartnerAdapter('GENIE_TV', {
-      baseUrl: `${sandbox.emulators.url}/partners/${PARTNER_PATHS.GENIE_TV}`, token: wrongToken,
-    }, 2_000);
+    const adapter = createPartnerAdapter(
+      'GENIE_TV',
+      {
+        baseUrl: `${sandbox.emulators.url}/partners/${PARTNER_PATHS.GENIE_TV}`,
+        token: wrongToken,
+      },
+      2_000,
+    );
     const error = await adapter.prepare(publishInput('GENIE_TV')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentChannelError);
     expect(error).toMatchObject({ status: 401, remoteCode: 'UNAUTHORIZED' });

@@ -12,7 +12,13 @@ import type { FaultDecision, FaultInjector, FaultKind } from '../../../emulators
 import { ignoreProgress, publishInput, startSandbox } from '../../channels/sandbox.js';
 import type { Sandbox } from '../../channels/sandbox.js';
 
-interface ScriptedFault { operation: RegExp; kind: FaultKind; tookEffect?: boolean; variant?: number; times?: number }
+interface ScriptedFault {
+  operation: RegExp;
+  kind: FaultKind;
+  tookEffect?: boolean;
+  variant?: number;
+  times?: number;
+}
 
 /** A FaultInjector that faults the next requests matching each queued entry, and records every API call. */
 function scriptedFaults() {
@@ -34,16 +40,28 @@ function scriptedFaults() {
     },
   };
   return {
-    injector, seen, injected,
-    script(...faults: ScriptedFault[]) { queue = faults.map((f) => ({ ...f, left: f.times ?? 1 })); },
-    reset() { queue = []; seen.length = 0; injected.length = 0; },
+    injector,
+    seen,
+    injected,
+    script(...faults: ScriptedFault[]) {
+      queue = faults.map((f) => ({ ...f, left: f.times ?? 1 }));
+    },
+    reset() {
+      queue = [];
+      seen.length = 0;
+      injected.length = 0;
+    },
   };
 }
 
 const faults = scriptedFaults();
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startSandbox({ faults: faults.injector }); });
-afterAll(async () => { await sandbox.emulators.close(); });
+beforeAll(async () => {
+  sandbox = await startSandbox({ faults: faults.injector });
+});
+afterAll(async () => {
+  await sandbox.emulators.close();
+});
 beforeEach(() => faults.reset());
 
 const READ_DRAFT = /^GET \/partners\/[^/]+\/v1\/drafts\/:draftId$/;
@@ -100,8 +118,10 @@ describe('partner adapter: transient faults within one attempt', () => {
     const adapter = sandbox.adapters.KAKAO_CHANNEL;
     const input = publishInput('KAKAO_CHANNEL');
     const prepared = await adapter.prepare(input);
-    faults.script({ operation: PUBLISH_DRAFT, kind: 'timeout', tookEffect: false },
-      { operation: PUBLISH_DRAFT, kind: 'server-error', variant: 0.9 /* 503 with Retry-After */ });
+    faults.script(
+      { operation: PUBLISH_DRAFT, kind: 'timeout', tookEffect: false },
+      { operation: PUBLISH_DRAFT, kind: 'server-error', variant: 0.9 /* 503 with Retry-After */ },
+    );
     const result = await adapter.publish(input, prepared, ignoreProgress);
     expect(result.messageId).toMatch(/^kakao-msg-/);
     expect(count(PUBLISH_DRAFT)).toBe(3);
@@ -131,7 +151,9 @@ describe('partner adapter: transient faults within one attempt', () => {
     expect(error).toMatchObject({ status: 400, remoteCode: 'VALIDATION_FAILED' });
     expect(count(PUBLISH_DRAFT)).toBe(1);
 
-    const missing = await adapter.publish(input, { channel: 'KAKAO_CHANNEL', remoteId: 'no-such-draft' }, ignoreProgress).catch((e: unknown) => e);
+    const missing = await adapter
+      .publish(input, { channel: 'KAKAO_CHANNEL', remoteId: 'no-such-draft' }, ignoreProgress)
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(PermanentChannelError);
     expect(missing).toMatchObject({ status: 404 });
     expect(count(READ_DRAFT)).toBe(2);
@@ -228,7 +250,7 @@ describe('circuit breaker', () => {
 
     const ok = request('GENIE_TV');
     faults.script({ operation: CREATE_DRAFT, kind: 'server-error' }, { operation: READ_DRAFT, kind: 'timeout' });
-    const { remoteId } = await env.run(activities.prepareChannelPublish, ok) as { remoteId: string };
+    const { remoteId } = (await env.run(activities.prepareChannelPublish, ok)) as { remoteId: string };
     await env.run(activities.publishChannel, ok, remoteId);
     expect(faults.injected).toHaveLength(2);
     expect(breakers.state('GENIE_TV')).toBe('CLOSED');
@@ -236,7 +258,7 @@ describe('circuit breaker', () => {
     faults.reset();
     faults.script({ operation: READ_DRAFT, kind: 'server-error', times: 3 });
     const failing = request('GENIE_TV');
-    const prepared = await env.run(activities.prepareChannelPublish, failing) as { remoteId: string };
+    const prepared = (await env.run(activities.prepareChannelPublish, failing)) as { remoteId: string };
     await expect(env.run(activities.publishChannel, failing, prepared.remoteId)).rejects.toMatchObject({ type: 'TransientChannelError' });
     expect(breakers.state('GENIE_TV')).toBe('OPEN');
   });

@@ -8,18 +8,28 @@ import { PRIVATE_REPO_TOKEN, READ_ONLY_TOKEN, STEP_MS, startTestEmulator, waitFo
 import type { TestEmulator } from './emulator.js';
 
 let t: TestEmulator;
-beforeAll(async () => { t = await startTestEmulator({ failPushFor: 'missing-ecr-repo' }); });
-afterAll(async () => { await t.emulator.close(); });
+beforeAll(async () => {
+  t = await startTestEmulator({ failPushFor: 'missing-ecr-repo' });
+});
+afterAll(async () => {
+  await t.emulator.close();
+});
 
 const panda = { owner: SANDBOX_OWNER, repo: 'panda-api' };
 let nextId = 0;
 const buildInputs = (overrides: Record<string, string> = {}) => ({
   correlation_id: `dep_test${String(nextId++).padStart(6, '0')}`,
-  ecr_repository: 'panda-api', image_tag: `build-${nextId}`, aws_region: 'ap-northeast-2', ...overrides,
+  ecr_repository: 'panda-api',
+  image_tag: `build-${nextId}`,
+  aws_region: 'ap-northeast-2',
+  ...overrides,
 });
 
 async function requestError(promise: Promise<unknown>): Promise<RequestError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RequestError);
   return err as RequestError;
 }
@@ -30,7 +40,13 @@ async function dispatchAndFind(repo: { owner: string; repo: string }, ref: strin
   const dispatched = await gh.actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref, inputs });
   expect(dispatched.status).toBe(204);
   expect(dispatched.data).toBeFalsy();
-  const { data } = await gh.actions.listWorkflowRuns({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, event: 'workflow_dispatch', branch: ref, per_page: 20 });
+  const { data } = await gh.actions.listWorkflowRuns({
+    ...repo,
+    workflow_id: BUILD_WORKFLOW_FILE,
+    event: 'workflow_dispatch',
+    branch: ref,
+    per_page: 20,
+  });
   const mine = data.workflow_runs.filter((run) => run.display_title === `switchyard build ${inputs.correlation_id}`);
   expect(mine).toHaveLength(1);
   return mine[0]!;
@@ -41,8 +57,13 @@ describe('workflow dispatch and the simulated build', () => {
     const inputs = buildInputs();
     const found = await dispatchAndFind(panda, 'main', inputs);
     expect(found).toMatchObject({
-      name: 'Switchyard build', event: 'workflow_dispatch', conclusion: null, head_branch: 'main',
-      head_sha: t.repos.pandaApi.branches.get('main')!.sha, run_attempt: 1, path: `.github/workflows/${BUILD_WORKFLOW_FILE}`,
+      name: 'Switchyard build',
+      event: 'workflow_dispatch',
+      conclusion: null,
+      head_branch: 'main',
+      head_sha: t.repos.pandaApi.branches.get('main')!.sha,
+      run_attempt: 1,
+      path: `.github/workflows/${BUILD_WORKFLOW_FILE}`,
     });
     expect(found.html_url).toBe(`https://github.com/switchyard-demo/panda-api/actions/runs/${found.id}`);
 
@@ -55,10 +76,16 @@ describe('workflow dispatch and the simulated build', () => {
     expect(run.conclusion).toBe('success');
     expect(Date.parse(run.updated_at)).toBeGreaterThan(Date.parse(run.created_at));
 
-    expect(t.imagesBuilt.filter((e) => e.correlationId === inputs.correlation_id)).toEqual([{
-      ecrRepository: 'panda-api', imageTag: inputs.image_tag, correlationId: inputs.correlation_id,
-      owner: 'switchyard-demo', repo: 'panda-api', sha: found.head_sha,
-    }]);
+    expect(t.imagesBuilt.filter((e) => e.correlationId === inputs.correlation_id)).toEqual([
+      {
+        ecrRepository: 'panda-api',
+        imageTag: inputs.image_tag,
+        correlationId: inputs.correlation_id,
+        owner: 'switchyard-demo',
+        repo: 'panda-api',
+        sha: found.head_sha,
+      },
+    ]);
     expect(t.emulator.state.dispatchCount(inputs.correlation_id)).toBe(1);
     expect(t.emulator.state.imagesBuiltCount(inputs.correlation_id)).toBe(1);
   });
@@ -132,11 +159,19 @@ describe('workflow dispatch and the simulated build', () => {
     const { data } = await gh.actions.listWorkflowRunArtifacts({ ...panda, run_id: ok.id });
     const digest = t.emulator.state.runs.find((r) => r.id === ok.id)!.imageDigest!;
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(data).toMatchObject({ total_count: 1, artifacts: [{ name: `switchyard-image-${digest.replace(':', '-')}`, expired: false, workflow_run: { id: ok.id, head_sha: ok.head_sha } }] });
+    expect(data).toMatchObject({
+      total_count: 1,
+      artifacts: [
+        { name: `switchyard-image-${digest.replace(':', '-')}`, expired: false, workflow_run: { id: ok.id, head_sha: ok.head_sha } },
+      ],
+    });
 
     const failed = await dispatchAndFind(panda, 'fail-build', buildInputs());
     await waitForRunToComplete(gh, panda, failed.id);
-    expect((await gh.actions.listWorkflowRunArtifacts({ ...panda, run_id: failed.id })).data).toMatchObject({ total_count: 0, artifacts: [] });
+    expect((await gh.actions.listWorkflowRunArtifacts({ ...panda, run_id: failed.id })).data).toMatchObject({
+      total_count: 0,
+      artifacts: [],
+    });
     expect((await requestError(gh.actions.listWorkflowRunArtifacts({ ...panda, run_id: 1 }))).status).toBe(404);
   });
 
@@ -167,10 +202,19 @@ describe('workflow dispatch and the simulated build', () => {
 describe('dispatch errors', () => {
   it('answers 404 for a workflow the repository does not have', async () => {
     const legacy = t.emulator.state.addRepository({ owner: SANDBOX_OWNER, name: 'legacy-app' });
-    legacy.setBranch('main', legacy.addCommit({ message: 'No workflows here', date: '2024-05-01T00:00:00Z', files: { Dockerfile: 'FROM scratch\n' } }));
-    const err = await requestError(t.octokit().actions.createWorkflowDispatch({
-      owner: SANDBOX_OWNER, repo: 'legacy-app', workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs: buildInputs(),
-    }));
+    legacy.setBranch(
+      'main',
+      legacy.addCommit({ message: 'No workflows here', date: '2024-05-01T00:00:00Z', files: { Dockerfile: 'FROM scratch\n' } }),
+    );
+    const err = await requestError(
+      t.octokit().actions.createWorkflowDispatch({
+        owner: SANDBOX_OWNER,
+        repo: 'legacy-app',
+        workflow_id: BUILD_WORKFLOW_FILE,
+        ref: 'main',
+        inputs: buildInputs(),
+      }),
+    );
     expect(err.status).toBe(404);
     expect(err.message).toContain('Not Found');
     const other = await requestError(t.octokit().actions.createWorkflowDispatch({ ...panda, workflow_id: 'deploy.yml', ref: 'main' }));
@@ -198,7 +242,9 @@ describe('dispatch errors', () => {
 
   it('hides a private repository from dispatch without access, and builds it with access', async () => {
     const secret = { owner: SANDBOX_OWNER, repo: 'secret-app' };
-    const denied = await requestError(t.octokit().actions.createWorkflowDispatch({ ...secret, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs: buildInputs() }));
+    const denied = await requestError(
+      t.octokit().actions.createWorkflowDispatch({ ...secret, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs: buildInputs() }),
+    );
     expect(denied.status).toBe(404);
     const found = await dispatchAndFind(secret, 'main', buildInputs({ ecr_repository: 'secret-app' }), PRIVATE_REPO_TOKEN);
     expect((await waitForRunToComplete(t.octokit(PRIVATE_REPO_TOKEN), secret, found.id)).run.conclusion).toBe('success');
@@ -233,19 +279,26 @@ describe('dispatch errors of the seeded test repositories and tokens', () => {
   it('no-workflow-app: 404 Not Found for dispatch and for its runs; the repository itself is readable', async () => {
     const repo = { owner: SANDBOX_OWNER, repo: 'no-workflow-app' };
     expect((await t.octokit().repos.get(repo)).status).toBe(200);
-    const err = await requestError(t.octokit().actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs: buildInputs() }));
+    const err = await requestError(
+      t.octokit().actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs: buildInputs() }),
+    );
     expect(err.status).toBe(404);
-    expect(err.response?.data).toMatchObject({ message: 'Not Found', documentation_url: expect.stringContaining('create-a-workflow-dispatch-event') });
+    expect(err.response?.data).toMatchObject({
+      message: 'Not Found',
+      documentation_url: expect.stringContaining('create-a-workflow-dispatch-event'),
+    });
     const runs = await requestError(t.octokit().actions.listWorkflowRuns({ ...repo, workflow_id: BUILD_WORKFLOW_FILE }));
     expect(runs.status).toBe(404);
   });
 
-  it("disabled-workflow-app: the workflow is disabled_manually and dispatch answers 422; nothing runs", async () => {
+  it('disabled-workflow-app: the workflow is disabled_manually and dispatch answers 422; nothing runs', async () => {
     const repo = { owner: SANDBOX_OWNER, repo: 'disabled-workflow-app' };
     const { data: workflow } = await t.octokit().actions.getWorkflow({ ...repo, workflow_id: BUILD_WORKFLOW_FILE });
     expect(workflow.state).toBe('disabled_manually');
     const inputs = buildInputs();
-    const err = await requestError(t.octokit().actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }));
+    const err = await requestError(
+      t.octokit().actions.createWorkflowDispatch({ ...repo, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }),
+    );
     expect(err.status).toBe(422);
     expect(err.response?.data).toMatchObject({ message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow" });
     expect(t.emulator.state.dispatchCount(inputs.correlation_id)).toBe(0);
@@ -262,7 +315,9 @@ describe('dispatch errors of the seeded test repositories and tokens', () => {
     const reader = t.octokit(READ_ONLY_TOKEN);
     expect((await reader.repos.get(panda)).status).toBe(200);
     const inputs = buildInputs();
-    const err = await requestError(reader.actions.createWorkflowDispatch({ ...panda, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }));
+    const err = await requestError(
+      reader.actions.createWorkflowDispatch({ ...panda, workflow_id: BUILD_WORKFLOW_FILE, ref: 'main', inputs }),
+    );
     expect(err.status).toBe(403);
     expect(err.response?.data).toMatchObject({ message: 'Resource not accessible by personal access token' });
     expect(t.emulator.state.dispatchCount(inputs.correlation_id)).toBe(0);
@@ -277,12 +332,21 @@ describe('emulator state', () => {
   it('summarises repositories, runs and counters at /_emulator/github/state', async () => {
     const res = await fetch(`${t.emulator.url}/_emulator/github/state`);
     expect(res.status).toBe(200);
-    const body = await res.json() as {
+    const body = (await res.json()) as {
       repositories: { fullName: string; branches: Record<string, string>; workflows: { path: string }[] }[];
-      runs: { id: number; status: string }[]; dispatchesByCorrelationId: Record<string, number>; imagesBuiltByCorrelationId: Record<string, number>;
+      runs: { id: number; status: string }[];
+      dispatchesByCorrelationId: Record<string, number>;
+      imagesBuiltByCorrelationId: Record<string, number>;
     };
     const pandaSummary = body.repositories.find((r) => r.fullName === 'switchyard-demo/panda-api');
-    expect(Object.keys(pandaSummary!.branches).sort()).toEqual(['develop', 'fail-build', 'main', 'retag-after-push', 'slow-build', 'unhealthy-green']);
+    expect(Object.keys(pandaSummary!.branches).sort()).toEqual([
+      'develop',
+      'fail-build',
+      'main',
+      'retag-after-push',
+      'slow-build',
+      'unhealthy-green',
+    ]);
     expect(pandaSummary!.workflows.map((w) => w.path)).toEqual(['.github/workflows/switchyard-build.yml']);
     expect(body.runs.length).toBe(t.emulator.state.runs.length);
     expect(body.dispatchesByCorrelationId).toEqual(Object.fromEntries(t.emulator.state.dispatchesByCorrelationId));

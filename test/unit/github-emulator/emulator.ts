@@ -31,7 +31,9 @@ export async function startTestEmulator(options: { failPushFor?: string } = {}):
       if (event.ecrRepository === options.failPushFor) throw new Error(`name unknown: repository ${event.ecrRepository} does not exist`);
       imagesBuilt.push(event);
       // What a registry answers a push with: the digest of what was pushed (each push is new content).
-      return `sha256:${createHash('sha256').update(`${JSON.stringify(event)}:${imagesBuilt.length}`).digest('hex')}`;
+      return `sha256:${createHash('sha256')
+        .update(`${JSON.stringify(event)}:${imagesBuilt.length}`)
+        .digest('hex')}`;
     },
   });
   const repos = seedSandboxRepos(emulator.state);

@@ -8,14 +8,21 @@ import { PRIVATE_REPO_TOKEN, TOKEN, startTestEmulator } from './emulator.js';
 import type { TestEmulator } from './emulator.js';
 
 let t: TestEmulator;
-beforeAll(async () => { t = await startTestEmulator(); });
-afterAll(async () => { await t.emulator.close(); });
+beforeAll(async () => {
+  t = await startTestEmulator();
+});
+afterAll(async () => {
+  await t.emulator.close();
+});
 
 const panda = { owner: SANDBOX_OWNER, repo: 'panda-api' };
 
 /** Octokit rejects with RequestError; returns it so tests can look at status, message and body. */
 async function requestError(promise: Promise<unknown>): Promise<RequestError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RequestError);
   return err as RequestError;
 }
@@ -25,8 +32,13 @@ describe('repositories', () => {
     const res = await t.octokit().repos.get(panda);
     expect(res.status).toBe(200);
     expect(res.data).toMatchObject({
-      name: 'panda-api', full_name: 'switchyard-demo/panda-api', owner: { login: 'switchyard-demo' },
-      private: false, default_branch: 'main', html_url: 'https://github.com/switchyard-demo/panda-api', visibility: 'public',
+      name: 'panda-api',
+      full_name: 'switchyard-demo/panda-api',
+      owner: { login: 'switchyard-demo' },
+      private: false,
+      default_branch: 'main',
+      html_url: 'https://github.com/switchyard-demo/panda-api',
+      visibility: 'public',
     });
     expect(res.data.id).toBeGreaterThan(0);
     expect(res.headers['x-github-request-id']).toMatch(/^[0-9A-F:]+$/);
@@ -86,9 +98,16 @@ describe('branches, commits and tags', () => {
     expect(err.message).toContain('Branch not found');
   });
 
-  it('lists every seeded branch, each with its own sha but slow-build and retag-after-push (main\'s code)', async () => {
+  it("lists every seeded branch, each with its own sha but slow-build and retag-after-push (main's code)", async () => {
     const branches = await t.octokit().paginate(t.octokit().repos.listBranches, { ...panda, per_page: 2 });
-    expect(branches.map((b) => b.name).sort()).toEqual(['develop', 'fail-build', 'main', 'retag-after-push', 'slow-build', 'unhealthy-green']);
+    expect(branches.map((b) => b.name).sort()).toEqual([
+      'develop',
+      'fail-build',
+      'main',
+      'retag-after-push',
+      'slow-build',
+      'unhealthy-green',
+    ]);
     expect(new Set(branches.map((b) => b.commit.sha)).size).toBe(4);
     const sha = (name: string) => branches.find((b) => b.name === name)!.commit.sha;
     expect(sha('slow-build')).toBe(sha('main'));
@@ -153,7 +172,9 @@ describe('contents', () => {
   });
 
   it('answers 404 for a Dockerfile that is not there and for an unknown ref', async () => {
-    const missing = await requestError(t.octokit().repos.getContent({ owner: SANDBOX_OWNER, repo: 'no-dockerfile-app', path: 'Dockerfile' }));
+    const missing = await requestError(
+      t.octokit().repos.getContent({ owner: SANDBOX_OWNER, repo: 'no-dockerfile-app', path: 'Dockerfile' }),
+    );
     expect(missing.status).toBe(404);
     expect(missing.message).toContain('Not Found');
     const badRef = await requestError(t.octokit().repos.getContent({ ...panda, path: 'Dockerfile', ref: 'nope' }));
@@ -177,12 +198,25 @@ describe('compare two commits', () => {
     const compare = async (basehead: string) => (await gh.repos.compareCommitsWithBasehead({ ...panda, basehead })).data;
 
     const ahead = await compare(`${v123}...develop`);
-    expect(ahead).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0, total_commits: 2, base_commit: { sha: v123 }, merge_base_commit: { sha: v123 } });
-    expect(ahead.commits.map((commit) => commit.commit.message)).toEqual(['Merge pull request #12 from switchyard-demo/develop', 'Add request logging']);
+    expect(ahead).toMatchObject({
+      status: 'ahead',
+      ahead_by: 2,
+      behind_by: 0,
+      total_commits: 2,
+      base_commit: { sha: v123 },
+      merge_base_commit: { sha: v123 },
+    });
+    expect(ahead.commits.map((commit) => commit.commit.message)).toEqual([
+      'Merge pull request #12 from switchyard-demo/develop',
+      'Add request logging',
+    ]);
     expect(await compare('develop...v1.2.3')).toMatchObject({ status: 'behind', ahead_by: 0, behind_by: 2 });
     expect(await compare('main...slow-build')).toMatchObject({ status: 'identical', ahead_by: 0, behind_by: 0, commits: [] });
     expect(await compare('develop...unhealthy-green')).toMatchObject({
-      status: 'diverged', ahead_by: 1, behind_by: 1, merge_base_commit: { sha: t.repos.pandaApi.branches.get('main')!.sha },
+      status: 'diverged',
+      ahead_by: 1,
+      behind_by: 1,
+      merge_base_commit: { sha: t.repos.pandaApi.branches.get('main')!.sha },
     });
     expect((await requestError(compare('main...no-such-branch'))).status).toBe(404);
     expect((await requestError(compare('main'))).status).toBe(404);
@@ -194,7 +228,10 @@ describe('a commit of the fork network', () => {
     const gh = t.octokit();
     const [fork] = [...t.repos.pandaApi.forkNetworkCommits];
     expect(fork).toMatch(/^[0-9a-f]{40}$/);
-    expect((await gh.repos.getCommit({ ...panda, ref: fork! })).data).toMatchObject({ sha: fork, commit: { author: { email: 'fork@attacker.invalid' } } });
+    expect((await gh.repos.getCommit({ ...panda, ref: fork! })).data).toMatchObject({
+      sha: fork,
+      commit: { author: { email: 'fork@attacker.invalid' } },
+    });
     const { data: dockerfile } = await gh.repos.getContent({ ...panda, path: 'Dockerfile', ref: fork! });
     if (Array.isArray(dockerfile) || dockerfile.type !== 'file') throw new Error('expected a file');
     expect(Buffer.from(dockerfile.content, 'base64').toString('utf8')).toContain('attacker.invalid');
@@ -203,8 +240,16 @@ describe('a commit of the fork network', () => {
     const tags = (await gh.repos.listTags({ ...panda, per_page: 100 })).data;
     expect([...branches, ...tags].map((ref) => ref.commit.sha)).not.toContain(fork);
     // Base = the ref, head = the commit: contained would be identical or behind.
-    expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `main...${fork!}` })).data).toMatchObject({ status: 'diverged', ahead_by: 1, behind_by: 1 });
-    expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `v1.2.3...${fork!}` })).data).toMatchObject({ status: 'ahead', ahead_by: 1, behind_by: 0 });
+    expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `main...${fork!}` })).data).toMatchObject({
+      status: 'diverged',
+      ahead_by: 1,
+      behind_by: 1,
+    });
+    expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `v1.2.3...${fork!}` })).data).toMatchObject({
+      status: 'ahead',
+      ahead_by: 1,
+      behind_by: 0,
+    });
     const v123 = t.repos.pandaApi.tags.get('v1.2.3')!;
     expect((await gh.repos.compareCommitsWithBasehead({ ...panda, basehead: `main...${v123}` })).data).toMatchObject({ status: 'behind' });
   });

@@ -7,22 +7,38 @@ import type { Subscriber } from '../../../api/streams/event-feed.js';
 import { WorkflowEventHub } from '../../../api/streams/event-hub.js';
 import type { EventsPage, WorkflowEvent } from '../../../workflows/shared/event-log.js';
 
-const event = (seq: number, type = 'stage'): WorkflowEvent => ({ seq, type, message: `event ${seq}`, details: {}, at: new Date(0).toISOString() });
+const event = (seq: number, type = 'stage'): WorkflowEvent => ({
+  seq,
+  type,
+  message: `event ${seq}`,
+  details: {},
+  at: new Date(0).toISOString(),
+});
 
 /** A workflow's events query, counted; `hold()` keeps the next answers back until `release()`. */
 function counted(page: () => EventsPage | Promise<EventsPage>) {
   let gate: Promise<void> | undefined;
   let open: (() => void) | undefined;
-  const fetch = Object.assign(async (afterSeq: number): Promise<EventsPage> => {
-    fetch.calls += 1;
-    if (gate) await gate;
-    const answer = await page();
-    return { ...answer, events: answer.events.filter((e) => e.seq > afterSeq) };
-  }, { calls: 0 });
+  const fetch = Object.assign(
+    async (afterSeq: number): Promise<EventsPage> => {
+      fetch.calls += 1;
+      if (gate) await gate;
+      const answer = await page();
+      return { ...answer, events: answer.events.filter((e) => e.seq > afterSeq) };
+    },
+    { calls: 0 },
+  );
   return {
     fetch,
-    hold() { gate = new Promise((resolve) => { open = resolve; }); },
-    release() { gate = undefined; open?.(); },
+    hold() {
+      gate = new Promise((resolve) => {
+        open = resolve;
+      });
+    },
+    release() {
+      gate = undefined;
+      open?.();
+    },
   };
 }
 
@@ -34,7 +50,9 @@ const collecting = () => {
 
 describe('event hub replays', () => {
   const hubs: WorkflowEventHub[] = [];
-  afterEach(() => { for (const hub of hubs.splice(0)) hub.close(); });
+  afterEach(() => {
+    for (const hub of hubs.splice(0)) hub.close();
+  });
   const hubWith = (options: Partial<ConstructorParameters<typeof WorkflowEventHub>[0]> = {}) => {
     const hub = new WorkflowEventHub({ pollIntervalMs: 60_000, ...options });
     hubs.push(hub);
@@ -86,17 +104,23 @@ describe('event hub replays', () => {
     expect(workflow.fetch.calls).toBe(4);
   });
 
-  it('answers an unknown workflow\'s 404 again for a moment without a query; other failures are asked again', async () => {
+  it("answers an unknown workflow's 404 again for a moment without a query; other failures are asked again", async () => {
     const hub = hubWith({ notFoundMs: 200 });
-    const unknown = counted(() => { throw new ApiError(404, 'Distribution not found'); });
-    for (let i = 0; i < 10; i += 1) await expect(hub.subscribe('distribution:nope', unknown.fetch, 0, collecting().subscriber)).rejects.toMatchObject({ status: 404 });
+    const unknown = counted(() => {
+      throw new ApiError(404, 'Distribution not found');
+    });
+    for (let i = 0; i < 10; i += 1)
+      await expect(hub.subscribe('distribution:nope', unknown.fetch, 0, collecting().subscriber)).rejects.toMatchObject({ status: 404 });
     expect(unknown.fetch.calls).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await expect(hub.subscribe('distribution:nope', unknown.fetch, 0, collecting().subscriber)).rejects.toMatchObject({ status: 404 });
     expect(unknown.fetch.calls).toBe(2);
 
-    const failing = counted(() => { throw new Error('Temporal unreachable'); });
-    for (let i = 0; i < 3; i += 1) await expect(hub.subscribe('distribution:flaky', failing.fetch, 0, collecting().subscriber)).rejects.toThrow('unreachable');
+    const failing = counted(() => {
+      throw new Error('Temporal unreachable');
+    });
+    for (let i = 0; i < 3; i += 1)
+      await expect(hub.subscribe('distribution:flaky', failing.fetch, 0, collecting().subscriber)).rejects.toThrow('unreachable');
     expect(failing.fetch.calls).toBe(3);
   });
 

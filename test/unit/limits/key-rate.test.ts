@@ -6,7 +6,7 @@ import { StreamSlots } from '../../../api/limits/stream-slots.js';
 import { KeyRateLimiter } from '../../../api/limits/token-bucket.js';
 
 describe('per-key rate', () => {
-  it('allows the minute\'s budget in a burst, then refuses with the wait until one more is earned', () => {
+  it("allows the minute's budget in a burst, then refuses with the wait until one more is earned", () => {
     let now = 1_000_000;
     const limiter = new KeyRateLimiter({ read: 60, write: 6, start: 0 }, () => now);
     for (let i = 0; i < 6; i += 1) expect(limiter.take('alice', 'write')).toEqual({ ok: true });

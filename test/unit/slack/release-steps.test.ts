@@ -7,21 +7,36 @@ import { formatServiceStatus, type ServiceStatus } from '../../../api/slack/stat
 import { deploymentMessage, ROLL_BACK_ACTION, SWITCH_TRAFFIC_ACTION, type SlackDeploymentView } from '../../../activities/slack/blocks.js';
 import { progressText } from '../../../domain/release-progress.js';
 
-type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; text: { text: string }; confirm?: { title: { text: string }; confirm: { text: string } } }[] };
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { action_id?: string; text: { text: string }; confirm?: { title: { text: string }; confirm: { text: string } } }[];
+};
 
 const NOW = Date.parse('2026-12-07T12:00:00.000Z');
 const gate: SlackDeploymentView = {
-  deploymentId: 'dep_step000001', status: 'DEPLOYMENT_READY', stage: 4, owner: 'acme', repo: 'shop', branch: 'main', version: 'v2',
-  greenUrl: 'http://green.internal', cluster: 'prod', service: 'shop',
+  deploymentId: 'dep_step000001',
+  status: 'DEPLOYMENT_READY',
+  stage: 4,
+  owner: 'acme',
+  repo: 'shop',
+  branch: 'main',
+  version: 'v2',
+  greenUrl: 'http://green.internal',
+  cluster: 'prod',
+  service: 'shop',
 };
 const steps = [{ weight: 10, pause: { approvals: 1 } }, { weight: 50, pause: { minutes: 10 } }, { weight: 100 }];
 
 function buttons(view: SlackDeploymentView) {
   const blocks = deploymentMessage(view, { now: NOW }).blocks as unknown as Block[];
-  return blocks.find((b) => b.type === 'actions')!.elements!.map((e) => ({ id: e.action_id, label: e.text.text, title: e.confirm?.title.text, confirm: e.confirm?.confirm.text }));
+  return blocks
+    .find((b) => b.type === 'actions')!
+    .elements!.map((e) => ({ id: e.action_id, label: e.text.text, title: e.confirm?.title.text, confirm: e.confirm?.confirm.text }));
 }
 
-const sectionTexts = (view: SlackDeploymentView) => (deploymentMessage(view, { now: NOW }).blocks as unknown as Block[]).map((b) => b.text?.text ?? '');
+const sectionTexts = (view: SlackDeploymentView) =>
+  (deploymentMessage(view, { now: NOW }).blocks as unknown as Block[]).map((b) => b.text?.text ?? '');
 
 describe('a stepped release in Slack', () => {
   it('names the next step on the approve button, beside Roll back', () => {
@@ -41,19 +56,36 @@ describe('a stepped release in Slack', () => {
   });
 
   it('says where the release is: step, weight on green, time left in the bake, next weight', () => {
-    const baking = { ...gate, status: 'SWITCHING' as const, steps, currentStep: 2, trafficWeight: 50, bakeEndsAt: new Date(NOW + 4 * 60_000).toISOString() };
+    const baking = {
+      ...gate,
+      status: 'SWITCHING' as const,
+      steps,
+      currentStep: 2,
+      trafficWeight: 50,
+      bakeEndsAt: new Date(NOW + 4 * 60_000).toISOString(),
+    };
     expect(sectionTexts(baking)).toContain(':bar_chart: *Release:* Step 2 of 3 · 50 % on green · bake 4 min left · next 100 %');
     expect(progressText({ steps, currentStep: 3, trafficWeight: 100 }, NOW)).toBe('Step 3 of 3 · 100 % on green');
-    expect(progressText({ steps, currentStep: 1, trafficWeight: 10, bakeEndsAt: new Date(NOW - 1000).toISOString() }, NOW)).toBe('Step 1 of 3 · 10 % on green · next 50 %');
+    expect(progressText({ steps, currentStep: 1, trafficWeight: 10, bakeEndsAt: new Date(NOW - 1000).toISOString() }, NOW)).toBe(
+      'Step 1 of 3 · 10 % on green · next 50 %',
+    );
   });
 
   it('/platform-status shows the step and weight of a running stepped release, and nothing new for blue/green', () => {
-    const status: ServiceStatus = { ecs: { found: true, desiredCount: 2, runningCount: 2, pendingCount: 0, taskDefinition: undefined, taskSets: [] }, codeDeploy: [] };
+    const status: ServiceStatus = {
+      ecs: { found: true, desiredCount: 2, runningCount: 2, pendingCount: 0, taskDefinition: undefined, taskSets: [] },
+      codeDeploy: [],
+    };
     const target = { cluster: 'prod', service: 'shop', codeDeployApplication: 'shop-app', codeDeployGroup: 'shop-group' };
-    const text = formatServiceStatus(target, status, [
-      { deploymentId: 'dep_step000001', status: 'DEPLOYMENT_READY', stage: 4, version: 'v2', steps, currentStep: 1, trafficWeight: 10 },
-      { deploymentId: 'dep_blue000001', status: 'IN_PROGRESS', stage: 2, version: 'v3' },
-    ], NOW);
+    const text = formatServiceStatus(
+      target,
+      status,
+      [
+        { deploymentId: 'dep_step000001', status: 'DEPLOYMENT_READY', stage: 4, version: 'v2', steps, currentStep: 1, trafficWeight: 10 },
+        { deploymentId: 'dep_blue000001', status: 'IN_PROGRESS', stage: 2, version: 'v3' },
+      ],
+      NOW,
+    );
     expect(text).toContain('• `dep_step000001` DEPLOYMENT_READY · stage 4 · `v2` · Step 1 of 3 · 10 % on green · next 50 %');
     expect(text.endsWith('• `dep_blue000001` IN_PROGRESS · stage 2 · `v3`')).toBe(true);
   });

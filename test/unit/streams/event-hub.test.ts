@@ -16,11 +16,23 @@ function workflowLog() {
       events.push({ seq: events.length + 1, type: 'stage', message, details: {}, at: new Date().toISOString() });
     },
     holdNextAnswer() {
-      return new Promise<void>((resolve) => { release = resolve; });
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
     },
-    releaseAnswer() { release?.(); release = undefined; },
+    releaseAnswer() {
+      release?.();
+      release = undefined;
+    },
     fetch: async (afterSeq: number): Promise<EventsPage> => {
-      if (release) await new Promise<void>((resolve) => { const previous = release!; release = () => { previous(); resolve(); }; });
+      if (release)
+        await new Promise<void>((resolve) => {
+          const previous = release!;
+          release = () => {
+            previous();
+            resolve();
+          };
+        });
       return { events: events.filter((e) => e.seq > afterSeq), lastSeq: events.length, terminal: false };
     },
   };
@@ -28,7 +40,9 @@ function workflowLog() {
 
 describe('event hub nudges', () => {
   const hubs: WorkflowEventHub[] = [];
-  afterEach(() => { for (const hub of hubs.splice(0)) hub.close(); });
+  afterEach(() => {
+    for (const hub of hubs.splice(0)) hub.close();
+  });
   const hubPolling = (pollIntervalMs: number) => {
     const hub = new WorkflowEventHub({ pollIntervalMs });
     hubs.push(hub);
@@ -40,7 +54,10 @@ describe('event hub nudges', () => {
     const log = workflowLog();
     log.append('started');
     const received: string[] = [];
-    await hub.subscribe('deployment:d1', log.fetch, 0, { onEvents: (events) => received.push(...events.map((e) => e.message)), onError: () => undefined });
+    await hub.subscribe('deployment:d1', log.fetch, 0, {
+      onEvents: (events) => received.push(...events.map((e) => e.message)),
+      onError: () => undefined,
+    });
     expect(received).toEqual(['started']);
     const queriesBefore = hub.queries;
 
@@ -54,7 +71,10 @@ describe('event hub nudges', () => {
     const hub = hubPolling(60_000);
     const log = workflowLog();
     const received: string[] = [];
-    await hub.subscribe('distribution:e1', log.fetch, 0, { onEvents: (events) => received.push(...events.map((e) => e.message)), onError: () => undefined });
+    await hub.subscribe('distribution:e1', log.fetch, 0, {
+      onEvents: (events) => received.push(...events.map((e) => e.message)),
+      onError: () => undefined,
+    });
     const queriesBefore = hub.queries;
 
     void log.holdNextAnswer();
@@ -74,13 +94,17 @@ describe('event hub nudges', () => {
     const log = workflowLog();
     let changed: (() => void) | undefined;
     const hinted = Object.assign(log.fetch, {
-      changes: (signal: AbortSignal) => new Promise<boolean>((resolve, reject) => {
-        changed = () => resolve(true);
-        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
-      }),
+      changes: (signal: AbortSignal) =>
+        new Promise<boolean>((resolve, reject) => {
+          changed = () => resolve(true);
+          signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+        }),
     });
     const received: string[] = [];
-    await hub.subscribe('deployment:hinted', hinted, 0, { onEvents: (events) => received.push(...events.map((e) => e.message)), onError: () => undefined });
+    await hub.subscribe('deployment:hinted', hinted, 0, {
+      onEvents: (events) => received.push(...events.map((e) => e.message)),
+      onError: () => undefined,
+    });
     log.append('stage 1');
     await expect.poll(() => changed !== undefined).toBe(true);
     changed!();
@@ -91,7 +115,10 @@ describe('event hub nudges', () => {
     const other = workflowLog();
     const broken = Object.assign(other.fetch, { changes: () => Promise.reject(new Error('PERMISSION_DENIED')) });
     const seen: string[] = [];
-    await fallback.subscribe('deployment:hintless', broken, 0, { onEvents: (events) => seen.push(...events.map((e) => e.message)), onError: () => undefined });
+    await fallback.subscribe('deployment:hintless', broken, 0, {
+      onEvents: (events) => seen.push(...events.map((e) => e.message)),
+      onError: () => undefined,
+    });
     other.append('stage 2');
     await expect.poll(() => seen, { timeout: 1_000, interval: 10 }).toEqual(['stage 2']);
   });
@@ -112,7 +139,10 @@ describe('event hub nudges', () => {
       },
     });
     const received: string[] = [];
-    await hub.subscribe('distribution:continued', hinted, 0, { onEvents: (events) => received.push(...events.map((e) => e.message)), onError: () => undefined });
+    await hub.subscribe('distribution:continued', hinted, 0, {
+      onEvents: (events) => received.push(...events.map((e) => e.message)),
+      onError: () => undefined,
+    });
     log.append('retry of the continued run');
     await expect.poll(() => received, { timeout: 1_000, interval: 10 }).toEqual(['retry of the continued run']);
     // Closed for good: two "closed" in a row, then the feed polls on its 200 ms timer, not in a loop.

@@ -20,31 +20,46 @@ describe('SSE sink on a Node server', () => {
   beforeAll(async () => {
     const app = new Hono();
     app.use('*', requestId());
-    app.get('/three', (c) => openSseSink(c, async (sink) => {
-      for (const n of [1, 2, 3]) sink.write(frame(n));
-      sink.end();
-      await sink.closed;
-    }));
-    app.get('/hold', (c) => openSseSink(c, async (sink) => {
-      held.push(sink);
-      sink.write(frame(0));
-      await sink.closed;
-      closedSinks.push(sink);
-    }));
+    app.get('/three', (c) =>
+      openSseSink(c, async (sink) => {
+        for (const n of [1, 2, 3]) sink.write(frame(n));
+        sink.end();
+        await sink.closed;
+      }),
+    );
+    app.get('/hold', (c) =>
+      openSseSink(c, async (sink) => {
+        held.push(sink);
+        sink.write(frame(0));
+        await sink.closed;
+        closedSinks.push(sink);
+      }),
+    );
     app.get('/plain', (c) => c.text('plain answer'));
     served = await serveApp(app.fetch);
   });
-  afterAll(async () => { await served?.close(); });
-
-  /** A raw socket client: what the server sends, byte for byte. */
-  const raw = (request: string) => new Promise<{ socket: Socket; received: () => string; ended: Promise<void> }>((resolve) => {
-    let text = '';
-    const socket = connect(served.port, '127.0.0.1', () => { socket.write(request); resolve({ socket, received: () => text, ended }); });
-    socket.on('data', (d: Buffer) => { text += d.toString('latin1'); });
-    const ended = new Promise<void>((r) => { socket.on('close', () => r()); socket.on('error', () => r()); });
+  afterAll(async () => {
+    await served?.close();
   });
 
-  it('sends the head with the first frame, then valid chunks, and the middleware\'s headers', async () => {
+  /** A raw socket client: what the server sends, byte for byte. */
+  const raw = (request: string) =>
+    new Promise<{ socket: Socket; received: () => string; ended: Promise<void> }>((resolve) => {
+      let text = '';
+      const socket = connect(served.port, '127.0.0.1', () => {
+        socket.write(request);
+        resolve({ socket, received: () => text, ended });
+      });
+      socket.on('data', (d: Buffer) => {
+        text += d.toString('latin1');
+      });
+      const ended = new Promise<void>((r) => {
+        socket.on('close', () => r());
+        socket.on('error', () => r());
+      });
+    });
+
+  it("sends the head with the first frame, then valid chunks, and the middleware's headers", async () => {
     const res = await fetch(`${served.url}/three`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
@@ -63,7 +78,7 @@ describe('SSE sink on a Node server', () => {
     expect(client.received()).not.toContain('event: tick');
   });
 
-  it('keeps a pipelined request\'s answer after the stream, intact', async () => {
+  it("keeps a pipelined request's answer after the stream, intact", async () => {
     const client = await raw(`GET /three HTTP/1.1\r\nHost: x\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     await client.ended;
     const text = client.received();

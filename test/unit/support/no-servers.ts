@@ -7,8 +7,12 @@ import { afterEach } from 'vitest';
 
 /** Temporal frontends (dev server, cluster nodes), PostgreSQL and moto's default ports. */
 const SERVER_PORTS = new Map<number, string>([
-  [7233, 'Temporal'], [7234, 'Temporal'], [7235, 'Temporal'], [7243, 'Temporal'],
-  [5432, 'PostgreSQL'], [5000, 'moto'],
+  [7233, 'Temporal'],
+  [7234, 'Temporal'],
+  [7235, 'Temporal'],
+  [7243, 'Temporal'],
+  [5432, 'PostgreSQL'],
+  [5000, 'moto'],
 ]);
 
 function portOf(args: unknown[]): number | undefined {

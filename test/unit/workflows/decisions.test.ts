@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { ALREADY_SWITCHED, rollbackPlan, switchRefusal, type GateView } from '../../../workflows/deployment/decisions.js';
 
 const view = (patch: Partial<GateView> = {}): GateView => ({
-  deploymentId: 'dep-1', status: 'IN_PROGRESS', stage: 2, finalService: null, previousTaskDefinitionArn: 'arn:td:1', ...patch,
+  deploymentId: 'dep-1',
+  status: 'IN_PROGRESS',
+  stage: 2,
+  finalService: null,
+  previousTaskDefinitionArn: 'arn:td:1',
+  ...patch,
 });
 const notReady = (stage: number) => `Deployment is not ready for traffic switch. Current stage: ${stage}`;
 
@@ -38,17 +43,33 @@ describe('rollbackPlan', () => {
   it('redeploys the previous task definition after completion, or refuses without one', () => {
     expect(rollbackPlan(view({ status: 'COMPLETED', stage: 5 }))).toEqual({ kind: 'redeploy-previous', taskDefinitionArn: 'arn:td:1' });
     expect(rollbackPlan(view({ status: 'COMPLETED', stage: 5, previousTaskDefinitionArn: undefined }))).toEqual({
-      kind: 'refused', message: 'Deployment dep-1 has no previous task definition to roll back to',
+      kind: 'refused',
+      message: 'Deployment dep-1 has no previous task definition to roll back to',
     });
   });
 
   it('refuses after the end, while switching, and when a decision is already pending', () => {
-    expect(rollbackPlan(view({ status: 'FAILED' }))).toEqual({ kind: 'refused', message: 'Deployment dep-1 has ended (FAILED): nothing to roll back' });
-    expect(rollbackPlan(view({ status: 'ROLLED_BACK' }))).toEqual({ kind: 'refused', message: 'Deployment dep-1 has ended (ROLLED_BACK): nothing to roll back' });
-    expect(rollbackPlan(view({ status: 'SWITCHING', stage: 5 }))).toEqual({ kind: 'refused', message: 'Deployment dep-1 cannot be rolled back in status SWITCHING' });
+    expect(rollbackPlan(view({ status: 'FAILED' }))).toEqual({
+      kind: 'refused',
+      message: 'Deployment dep-1 has ended (FAILED): nothing to roll back',
+    });
+    expect(rollbackPlan(view({ status: 'ROLLED_BACK' }))).toEqual({
+      kind: 'refused',
+      message: 'Deployment dep-1 has ended (ROLLED_BACK): nothing to roll back',
+    });
+    expect(rollbackPlan(view({ status: 'SWITCHING', stage: 5 }))).toEqual({
+      kind: 'refused',
+      message: 'Deployment dep-1 cannot be rolled back in status SWITCHING',
+    });
     for (const pending of ['rollback', 'switch', 'timeout'] as const) {
-      expect(rollbackPlan(view({ status: 'DEPLOYMENT_READY', stage: 4, pending }))).toEqual({ kind: 'refused', message: 'Deployment dep-1 cannot be rolled back in status DEPLOYMENT_READY' });
+      expect(rollbackPlan(view({ status: 'DEPLOYMENT_READY', stage: 4, pending }))).toEqual({
+        kind: 'refused',
+        message: 'Deployment dep-1 cannot be rolled back in status DEPLOYMENT_READY',
+      });
     }
-    expect(rollbackPlan(view({ pending: 'rollback' }))).toEqual({ kind: 'refused', message: 'Deployment dep-1 cannot be rolled back in status IN_PROGRESS' });
+    expect(rollbackPlan(view({ pending: 'rollback' }))).toEqual({
+      kind: 'refused',
+      message: 'Deployment dep-1 cannot be rolled back in status IN_PROGRESS',
+    });
   });
 });

@@ -26,12 +26,19 @@ describe('awaitRelease ends when', () => {
 });
 
 describe('which runs walk a plan', () => {
-  it('CodeDeploy blue/green and rollbacks keep today\'s flow; everything else walks', () => {
+  it("CodeDeploy blue/green and rollbacks keep today's flow; everything else walks", () => {
     expect(progressivePlan({})).toBeUndefined();
     expect(progressivePlan({ release: plan({ type: 'blueGreen' }, 'CODE_DEPLOY') })).toBeUndefined();
-    expect(progressivePlan({ release: plan({ type: 'canary', percent: 10, bakeMinutes: 5 }, 'ECS'), rollback: { of: 'dep_x', taskDefinitionArn: 'arn:td' } })).toBeUndefined();
+    expect(
+      progressivePlan({
+        release: plan({ type: 'canary', percent: 10, bakeMinutes: 5 }, 'ECS'),
+        rollback: { of: 'dep_x', taskDefinitionArn: 'arn:td' },
+      }),
+    ).toBeUndefined();
     expect(progressivePlan({ release: plan({ type: 'blueGreen' }, 'ECS') })?.engine).toBe('ECS');
-    expect(progressivePlan({ release: plan({ type: 'linear', stepPercent: 10, intervalMinutes: 1 }, 'CODE_DEPLOY') })?.strategy).toBe('linear');
+    expect(progressivePlan({ release: plan({ type: 'linear', stepPercent: 10, intervalMinutes: 1 }, 'CODE_DEPLOY') })?.strategy).toBe(
+      'linear',
+    );
   });
 
   it('Switchyard holds the steps itself only when ECS pauses before every shift', () => {
@@ -45,19 +52,34 @@ describe('ECS deploymentConfiguration from a plan', () => {
   it('carries the strategy, its settings and PAUSE hooks that roll back when unanswered', () => {
     const config = ecsDeploymentConfiguration(plan({ type: 'canary', percent: 10, bakeMinutes: 5 }, 'ECS').engineConfig as never);
     expect(config).toEqual({
-      strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
-      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 1440, action: 'ROLLBACK' } }],
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
+      lifecycleHooks: [
+        {
+          targetType: 'PAUSE',
+          lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+          timeoutConfiguration: { timeoutInMinutes: 1440, action: 'ROLLBACK' },
+        },
+      ],
     });
   });
 });
 
 describe('decisions between steps', () => {
-  const walking: GateView = { deploymentId: 'dep_1', status: 'SWITCHING', stage: 5, finalService: null, steps: [{ weight: 10 }, { weight: 100 }], currentStep: 1, trafficWeight: 10 };
+  const walking: GateView = {
+    deploymentId: 'dep_1',
+    status: 'SWITCHING',
+    stage: 5,
+    finalService: null,
+    steps: [{ weight: 10 }, { weight: 100 }],
+    currentStep: 1,
+    trafficWeight: 10,
+  };
   it('refuses a switch (no pause to approve) but takes a rollback', () => {
     expect(switchRefusal(walking)).toBe('Traffic is shifting to green (step 1 of 2, 10 %): there is no pause to approve now');
     expect(rollbackPlan(walking)).toEqual({ kind: 'stop' });
   });
-  it('leaves today\'s blue/green switch as it was: switching is already switched, and not rollbackable', () => {
+  it("leaves today's blue/green switch as it was: switching is already switched, and not rollbackable", () => {
     const today: GateView = { deploymentId: 'dep_1', status: 'SWITCHING', stage: 5, finalService: null };
     expect(switchRefusal(today)).toBe('Traffic has already been switched to green');
     expect(rollbackPlan(today)).toEqual({ kind: 'refused', message: 'Deployment dep_1 cannot be rolled back in status SWITCHING' });

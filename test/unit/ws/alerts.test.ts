@@ -5,8 +5,13 @@ import { alertFor, milestoneOf } from '../../../api/ws/alerts.js';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import type { WorkflowEvent } from '../../../workflows/shared/event-log.js';
 
-const event = (type: string, message: string, details: Record<string, unknown> = {}): WorkflowEvent =>
-  ({ seq: 7, type, message, details, at: '2026-01-01T00:00:00.000Z' });
+const event = (type: string, message: string, details: Record<string, unknown> = {}): WorkflowEvent => ({
+  seq: 7,
+  type,
+  message,
+  details,
+  at: '2026-01-01T00:00:00.000Z',
+});
 const milestone = (value: DeploymentMilestone) => ({ milestone: value });
 
 describe('WebSocket alerts', () => {
@@ -18,8 +23,17 @@ describe('WebSocket alerts', () => {
       message: 'any wording at all',
       category: 'approval',
       source: 'deployment_workflow',
-      actions: [{ label: 'Switch traffic', action: 'switch' }, { label: 'Roll back', action: 'rollback' }],
-      metadata: { deployment_id: 'dep_1', seq: 7, event_type: 'stage', details: { milestone: 'awaiting_decision' }, at: '2026-01-01T00:00:00.000Z' },
+      actions: [
+        { label: 'Switch traffic', action: 'switch' },
+        { label: 'Roll back', action: 'rollback' },
+      ],
+      metadata: {
+        deployment_id: 'dep_1',
+        seq: 7,
+        event_type: 'stage',
+        details: { milestone: 'awaiting_decision' },
+        at: '2026-01-01T00:00:00.000Z',
+      },
     });
   });
 
@@ -29,7 +43,11 @@ describe('WebSocket alerts', () => {
 
   it('alerts a failure as an error, and not the answers a person gave (switched, rolled back)', () => {
     expect(alertFor('dep_1', event('fail', 'boom'))).toMatchObject({
-      level: 'error', title: 'Deployment dep_1 failed', message: 'boom', category: 'deployment', actions: [{ action: 'view_result' }],
+      level: 'error',
+      title: 'Deployment dep_1 failed',
+      message: 'boom',
+      category: 'deployment',
+      actions: [{ action: 'view_result' }],
     });
     // A rollback ends in a fail event: that is the alert, whatever milestone it carries.
     expect(alertFor('dep_1', event('fail', 'rolled back', milestone('rolled_back')))?.level).toBe('error');
@@ -46,6 +64,11 @@ describe('WebSocket alerts', () => {
 
   it('tells a progressive step as information, with its weight in the details', () => {
     const moved = alertFor('dep_1', event('stage', 'any words', { milestone: 'step', step: 1, weight: 50 }));
-    expect(moved).toMatchObject({ level: 'info', category: 'deployment', title: 'Deployment dep_1 moved a traffic step', metadata: { details: { step: 1, weight: 50 } } });
+    expect(moved).toMatchObject({
+      level: 'info',
+      category: 'deployment',
+      title: 'Deployment dep_1 moved a traffic step',
+      metadata: { details: { step: 1, weight: 50 } },
+    });
   });
 });

@@ -6,7 +6,8 @@ import { BroadcastQueue } from '../../../api/ws/broadcast-queue.js';
 import { isBroadcast, message, SERVER_MESSAGE_TYPES, type ServerMessage } from '../../../api/ws/protocol.js';
 
 const limits = { outboundPerWindow: 5, outboundWindowMs: 1000, maxQueuedBroadcasts: 20 };
-const event = (seq: number): ServerMessage => message('deployment_event', { deployment_id: 'dep_1', seq, message: 'é' }, { broadcast_id: `b${seq}` });
+const event = (seq: number): ServerMessage =>
+  message('deployment_event', { deployment_id: 'dep_1', seq, message: 'é' }, { broadcast_id: `b${seq}` });
 const parsed = (frames: string[]) => frames.map((f) => JSON.parse(f) as { type: string; data: Record<string, unknown> });
 
 describe('BroadcastQueue', () => {
@@ -30,7 +31,9 @@ describe('BroadcastQueue', () => {
   it('gives a client with the batch capability everything waiting in one frame, plain when it is one', () => {
     const q = new BroadcastQueue(limits);
     q.push(event(1));
-    expect(parsed(q.drain(0, true).frames)).toEqual([expect.objectContaining({ type: 'deployment_event', data: expect.objectContaining({ seq: 1 }) })]);
+    expect(parsed(q.drain(0, true).frames)).toEqual([
+      expect.objectContaining({ type: 'deployment_event', data: expect.objectContaining({ seq: 1 }) }),
+    ]);
     const held = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(event);
     for (const msg of held) q.push(msg);
     const [batch, ...rest] = parsed(q.drain(1, true).frames);

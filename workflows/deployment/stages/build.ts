@@ -14,7 +14,13 @@ export function buildStage(ctx: DeploymentContext) {
   const { target } = input;
   return runStage(ctx, 1, async () => {
     stageEvent(ctx, M.buildStart);
-    const source = await acts.resolveSource({ githubConnectionId: input.githubConnectionId, owner: input.owner, repo: input.repo, ref: input.version ?? input.branch, branch: input.branch });
+    const source = await acts.resolveSource({
+      githubConnectionId: input.githubConnectionId,
+      owner: input.owner,
+      repo: input.repo,
+      ref: input.version ?? input.branch,
+      branch: input.branch,
+    });
     state.sha = source.sha;
     // Only in the result (no command): older histories replay with it absent.
     if (source.committedAt) state.committedAt = source.committedAt;
@@ -24,9 +30,19 @@ export function buildStage(ctx: DeploymentContext) {
     // A tag per deployment: a repository with immutable tags refuses a second push of the same tag.
     const imageTag = imageTagFor(input, source.sha, patched('per-deployment-image-tag'));
     const build = await acts.buildImage({
-      githubConnectionId: input.githubConnectionId, ...aws, owner: input.owner, repo: input.repo, sha: source.sha, ref: source.ref,
+      githubConnectionId: input.githubConnectionId,
+      ...aws,
+      owner: input.owner,
+      repo: input.repo,
+      sha: source.sha,
+      ref: source.ref,
       ...(source.isCommit ? { refIsCommit: true } : {}),
-      builder: input.builder, buildWorkflow: target.buildWorkflow, correlationId: input.deploymentId, ecrRepository: target.ecrRepository, imageTag, workflowId,
+      builder: input.builder,
+      buildWorkflow: target.buildWorkflow,
+      correlationId: input.deploymentId,
+      ecrRepository: target.ecrRepository,
+      imageTag,
+      workflowId,
     });
     state.imageTag = imageTag;
     stageEvent(ctx, M.built, { imageName: imageTag, ...(build.runUrl ? { buildUrl: build.runUrl } : {}) });
@@ -36,10 +52,20 @@ export function buildStage(ctx: DeploymentContext) {
 
 /** Returns the image's URI. */
 export function pushStage(ctx: DeploymentContext, imageTag: string, reportedDigest?: string): Promise<string> {
-  const { input: { target }, state, acts, aws } = ctx;
+  const {
+    input: { target },
+    state,
+    acts,
+    aws,
+  } = ctx;
   return runStage(ctx, 2, async () => {
     stageEvent(ctx, M.pushStart);
-    const image = await acts.ensureEcrImage({ ...aws, repository: target.ecrRepository, imageTag, ...(reportedDigest ? { expectedDigest: reportedDigest } : {}) });
+    const image = await acts.ensureEcrImage({
+      ...aws,
+      repository: target.ecrRepository,
+      imageTag,
+      ...(reportedDigest ? { expectedDigest: reportedDigest } : {}),
+    });
     stageEvent(ctx, M.repositoryChecked, { repository: target.ecrRepository });
     stageEvent(ctx, M.ecrLoggedIn);
     stageEvent(ctx, M.pushed, { uri: image.imageUri, digest: image.imageDigest, imageDigest: image.imageDigest, commitSha: state.sha });

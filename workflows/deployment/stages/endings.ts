@@ -28,18 +28,32 @@ async function rollBackNow(ctx: DeploymentContext, d: Decision): Promise<Deploym
   let stopProblem = '';
   if (state.codeDeployDeploymentId) {
     // A failed stop must not leave the deployment looking alive: it is recorded and the run ends.
-    await acts.stopCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId, reason: d.reason ?? d.action })
-      .catch((error: unknown) => { stopProblem = ` (stopping CodeDeploy failed: ${classifyFailure(error, state.stage).message})`; });
+    await acts
+      .stopCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId, reason: d.reason ?? d.action })
+      .catch((error: unknown) => {
+        stopProblem = ` (stopping CodeDeploy failed: ${classifyFailure(error, state.stage).message})`;
+      });
   } else if (ctx.release) {
     // An ECS-native release (only runs with `input.release`: no recorded history has it).
-    await engineOf(ctx).rollBackRelease({ ...ctx.release, reason: d.reason ?? d.action })
-      .catch((error: unknown) => { stopProblem = ` (rolling ECS back failed: ${classifyFailure(error, state.stage).message})`; });
+    await engineOf(ctx)
+      .rollBackRelease({ ...ctx.release, reason: d.reason ?? d.action })
+      .catch((error: unknown) => {
+        stopProblem = ` (rolling ECS back failed: ${classifyFailure(error, state.stage).message})`;
+      });
   }
   state.finalService = 'blue';
   state.completedAt = new Date().toISOString();
-  state.errorMessage = (d.action === 'timeout' ? `Switch timed out: ${d.reason}; stopped and rolled back to blue` : `Rolled back by ${d.by} (${d.via})${d.reason ? `: ${d.reason}` : ''}`) + stopProblem;
+  state.errorMessage =
+    (d.action === 'timeout'
+      ? `Switch timed out: ${d.reason}; stopped and rolled back to blue`
+      : `Rolled back by ${d.by} (${d.via})${d.reason ? `: ${d.reason}` : ''}`) + stopProblem;
   setStatus(ctx, 'ROLLED_BACK');
-  log.append('fail', `Deployment rolled back: ${state.errorMessage}`, { status: 'ROLLED_BACK', milestone: 'rolled_back' satisfies DeploymentMilestone, by: d.by, via: d.via });
+  log.append('fail', `Deployment rolled back: ${state.errorMessage}`, {
+    status: 'ROLLED_BACK',
+    milestone: 'rolled_back' satisfies DeploymentMilestone,
+    by: d.by,
+    via: d.via,
+  });
   log.terminal = true;
   await syncSlack(ctx);
   return snapshot(ctx);
@@ -52,10 +66,16 @@ export async function fail(ctx: DeploymentContext, failure: DeploymentFailure): 
   state.failedStage = failure.stage;
   if (state.codeDeployDeploymentId) {
     const codeDeployDeploymentId = state.codeDeployDeploymentId;
-    await CancellationScope.nonCancellable(() => acts.stopCodeDeploy({ ...aws, codeDeployDeploymentId, reason: failure.code }).catch(() => undefined));
+    await CancellationScope.nonCancellable(() =>
+      acts.stopCodeDeploy({ ...aws, codeDeployDeploymentId, reason: failure.code }).catch(() => undefined),
+    );
   } else if (ctx.release) {
     const release = ctx.release;
-    await CancellationScope.nonCancellable(() => engineOf(ctx).rollBackRelease({ ...release, reason: failure.code }).catch(() => undefined));
+    await CancellationScope.nonCancellable(() =>
+      engineOf(ctx)
+        .rollBackRelease({ ...release, reason: failure.code })
+        .catch(() => undefined),
+    );
   }
   state.completedAt = new Date().toISOString();
   setStatus(ctx, 'FAILED');
@@ -63,5 +83,10 @@ export async function fail(ctx: DeploymentContext, failure: DeploymentFailure): 
   log.terminal = true;
   await CancellationScope.nonCancellable(() => syncSlack(ctx));
   // Failed in the Temporal UI, with the final snapshot as the failure's details for the API.
-  throw ApplicationFailure.create({ type: failure.code, message: failure.message, nonRetryable: true, details: [snapshot(ctx), failure.extras] });
+  throw ApplicationFailure.create({
+    type: failure.code,
+    message: failure.message,
+    nonRetryable: true,
+    details: [snapshot(ctx), failure.extras],
+  });
 }

@@ -38,12 +38,16 @@ export async function markReady(ctx: DeploymentContext): Promise<void> {
 export async function awaitDecision(ctx: DeploymentContext, ownWatch = true): Promise<Decision> {
   const { input, policy } = ctx;
   // A rollback deployment goes straight on: the target is known good.
-  if (input.rollback) ctx.decision = decide('switch', { by: input.requestedBy, via: 'workflow', reason: `rollback of ${input.rollback.of}` });
+  if (input.rollback)
+    ctx.decision = decide('switch', { by: input.requestedBy, via: 'workflow', reason: `rollback of ${input.rollback.of}` });
   // Superseded before it got here: it steps aside at once.
   if (ctx.supersededBy && !ctx.decision) ctx.decision = supersededDecision(ctx.supersededBy);
   const onTimeout = policy.onTimeout ?? { action: 'rollback' as const };
   // A progressive release's pause is watched by the walk's own watch (ownWatch false).
-  const watching = ownWatch && policy.watch && ctx.decision === undefined ? watchHold(ctx, policy.watch, holdLimitMs(input.limits.switchTimeoutMs, onTimeout)) : undefined;
+  const watching =
+    ownWatch && policy.watch && ctx.decision === undefined
+      ? watchHold(ctx, policy.watch, holdLimitMs(input.limits.switchTimeoutMs, onTimeout))
+      : undefined;
   refreshGateDetails(ctx);
   try {
     return await decisionOrTimeout(ctx, onTimeout);
@@ -72,7 +76,8 @@ async function decisionOrTimeout(ctx: DeploymentContext, onTimeout: TimeoutPolic
   if (await condition(decided(ctx), switchTimeoutMs)) return ctx.decision!;
   if (onTimeout.action === 'extend') {
     stageEvent(ctx, `No decision within ${seconds(switchTimeoutMs)}: the gate stays open ${seconds(onTimeout.extendMs)} more, once`, {
-      milestone: 'gate_extended' satisfies DeploymentMilestone, extendMs: onTimeout.extendMs,
+      milestone: 'gate_extended' satisfies DeploymentMilestone,
+      extendMs: onTimeout.extendMs,
     });
     ctx.gateClosesAt = Date.now() + onTimeout.extendMs;
     refreshGateDetails(ctx);
@@ -82,19 +87,32 @@ async function decisionOrTimeout(ctx: DeploymentContext, onTimeout: TimeoutPolic
   if (onTimeout.action === 'escalate') {
     const remainingMs = Math.max(0, onTimeout.hardLimitMs - switchTimeoutMs);
     const hardLimitAt = new Date(Date.now() + remainingMs).toISOString();
-    stageEvent(ctx, `No decision within ${seconds(switchTimeoutMs)}: escalated to Slack group ${onTimeout.slackGroup}; rolls back at ${hardLimitAt}`, {
-      milestone: 'gate_escalated' satisfies DeploymentMilestone, slackGroup: onTimeout.slackGroup, hardLimitAt,
-    });
-    const escalation = await ctx.slack.postEscalation({
-      deploymentId: ctx.input.deploymentId, slackGroup: onTimeout.slackGroup, waitedMs: switchTimeoutMs, hardLimitAt,
-      ...(ctx.slackMessage ? { threadTs: ctx.slackMessage.ts } : {}),
-    }).catch(() => null);
+    stageEvent(
+      ctx,
+      `No decision within ${seconds(switchTimeoutMs)}: escalated to Slack group ${onTimeout.slackGroup}; rolls back at ${hardLimitAt}`,
+      {
+        milestone: 'gate_escalated' satisfies DeploymentMilestone,
+        slackGroup: onTimeout.slackGroup,
+        hardLimitAt,
+      },
+    );
+    const escalation = await ctx.slack
+      .postEscalation({
+        deploymentId: ctx.input.deploymentId,
+        slackGroup: onTimeout.slackGroup,
+        waitedMs: switchTimeoutMs,
+        hardLimitAt,
+        ...(ctx.slackMessage ? { threadTs: ctx.slackMessage.ts } : {}),
+      })
+      .catch(() => null);
     // Histories from before the escalation had a ref record none (undefined): nothing to rewrite then.
     if (escalation) ctx.escalation = escalation;
     ctx.gateClosesAt = Date.parse(hardLimitAt);
     refreshGateDetails(ctx);
-    if (remainingMs > 0 && await condition(decided(ctx), remainingMs)) return ctx.decision!;
-    return timedOut(`no switch within the hard limit of ${seconds(Math.max(switchTimeoutMs, onTimeout.hardLimitMs))}, after escalating to ${onTimeout.slackGroup}`);
+    if (remainingMs > 0 && (await condition(decided(ctx), remainingMs))) return ctx.decision!;
+    return timedOut(
+      `no switch within the hard limit of ${seconds(Math.max(switchTimeoutMs, onTimeout.hardLimitMs))}, after escalating to ${onTimeout.slackGroup}`,
+    );
   }
   return timedOut(`no switch within ${seconds(switchTimeoutMs)}`);
 }
@@ -107,23 +125,42 @@ async function decisionOrTimeout(ctx: DeploymentContext, onTimeout: TimeoutPolic
 export function watchHold(ctx: DeploymentContext, watch: WatchPolicy, holdMs: number): CancellationScope {
   const { input, state, log } = ctx;
   const scope = new CancellationScope();
-  stageEvent(ctx, `Watching green against blue every ${seconds(watch.intervalMs)}: ${watch.windows} bad window(s) in a row ${watch.dryRun ? 'are recorded (dry run)' : 'roll back'}`, {
-    milestone: 'watch_started' satisfies DeploymentMilestone, watch,
-  });
-  const watchGreen = watchActivity(holdMs, watch.intervalMs);
-  scope.run(() => watchGreen({ blueUrl: input.target.blueUrl, greenUrl: input.target.greenUrl, watch })).then(
-    (verdict) => {
-      state.analysis = { ...verdict, dryRun: watch.dryRun };
-      const acting = !watch.dryRun && ctx.decision === undefined;
-      log.append('stage', watch.dryRun ? `Analysis (dry run): would roll back: ${verdict.reason}` : `Analysis: ${verdict.reason}: rolling back`, {
-        stage: state.stage, milestone: 'analysis_breach' satisfies DeploymentMilestone, dryRun: watch.dryRun, reason: verdict.reason, windows: verdict.windows,
-      });
-      if (acting) ctx.decision = decide('rollback', { by: 'switchyard', via: 'workflow', reason: `analysis: ${verdict.reason}` });
-    },
-    (error: unknown) => {
-      if (isCancellation(error)) return;
-      log.append('stage', `The watch of green stopped (${error instanceof Error ? error.message : String(error)}): the gate stays open, unwatched`, { stage: state.stage });
+  stageEvent(
+    ctx,
+    `Watching green against blue every ${seconds(watch.intervalMs)}: ${watch.windows} bad window(s) in a row ${watch.dryRun ? 'are recorded (dry run)' : 'roll back'}`,
+    {
+      milestone: 'watch_started' satisfies DeploymentMilestone,
+      watch,
     },
   );
+  const watchGreen = watchActivity(holdMs, watch.intervalMs);
+  scope
+    .run(() => watchGreen({ blueUrl: input.target.blueUrl, greenUrl: input.target.greenUrl, watch }))
+    .then(
+      (verdict) => {
+        state.analysis = { ...verdict, dryRun: watch.dryRun };
+        const acting = !watch.dryRun && ctx.decision === undefined;
+        log.append(
+          'stage',
+          watch.dryRun ? `Analysis (dry run): would roll back: ${verdict.reason}` : `Analysis: ${verdict.reason}: rolling back`,
+          {
+            stage: state.stage,
+            milestone: 'analysis_breach' satisfies DeploymentMilestone,
+            dryRun: watch.dryRun,
+            reason: verdict.reason,
+            windows: verdict.windows,
+          },
+        );
+        if (acting) ctx.decision = decide('rollback', { by: 'switchyard', via: 'workflow', reason: `analysis: ${verdict.reason}` });
+      },
+      (error: unknown) => {
+        if (isCancellation(error)) return;
+        log.append(
+          'stage',
+          `The watch of green stopped (${error instanceof Error ? error.message : String(error)}): the gate stays open, unwatched`,
+          { stage: state.stage },
+        );
+      },
+    );
   return scope;
 }

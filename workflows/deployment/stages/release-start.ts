@@ -16,13 +16,28 @@ export function releaseStage(ctx: DeploymentContext, plan: ReleasePlan, imageUri
   const { target } = input;
   const release = releaseActivities(input.limits, input.limits.stageMs);
   return runStage(ctx, 4, async () => {
-    stageEvent(ctx, `[Stage 4] ${plan.engine === 'ECS' ? 'ECS' : 'CodeDeploy'} ${plan.strategy} release started`, { image: imageUri || taskDefinitionArn, engine: plan.engine, strategy: plan.strategy, steps: plan.steps });
+    stageEvent(ctx, `[Stage 4] ${plan.engine === 'ECS' ? 'ECS' : 'CodeDeploy'} ${plan.strategy} release started`, {
+      image: imageUri || taskDefinitionArn,
+      engine: plan.engine,
+      strategy: plan.strategy,
+      steps: plan.steps,
+    });
     // Not cancellable: once the engine has a deployment, its id must be recorded so a rollback can stop it.
-    const { releaseId } = await CancellationScope.nonCancellable(() => release.startRelease({
-      ...aws, plan, cluster: target.cluster, service: target.service, application: target.codeDeployApplication, group: target.codeDeployGroup,
-      taskDefinitionArn, containerName: target.containerName, containerPort: target.containerPort, deploymentId: input.deploymentId,
-      ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
-    }));
+    const { releaseId } = await CancellationScope.nonCancellable(() =>
+      release.startRelease({
+        ...aws,
+        plan,
+        cluster: target.cluster,
+        service: target.service,
+        application: target.codeDeployApplication,
+        group: target.codeDeployGroup,
+        taskDefinitionArn,
+        containerName: target.containerName,
+        containerPort: target.containerPort,
+        deploymentId: input.deploymentId,
+        ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
+      }),
+    );
     ctx.release = { ...aws, engine: plan.engine, releaseId };
     // The hook route and the endings find a CodeDeploy deployment by this, as for blue/green. An
     // ECS-native release indexes its service deployment ARN (never a CodeDeploy `d-…` id): without
@@ -40,7 +55,11 @@ export function releaseStage(ctx: DeploymentContext, plan: ReleasePlan, imageUri
     state.blue = health.blue;
     state.green = health.green;
     if (!health.greenHealthy) {
-      throw new DeploymentFailure('HEALTH_CHECK_FAILED', `Green service failed health checks: error rate ${health.green.errorRate} over ${health.green.samples} probes`, 4);
+      throw new DeploymentFailure(
+        'HEALTH_CHECK_FAILED',
+        `Green service failed health checks: error rate ${health.green.errorRate} over ${health.green.samples} probes`,
+        4,
+      );
     }
   });
 }

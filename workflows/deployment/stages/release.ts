@@ -17,17 +17,34 @@ export function taskDefinitionStage(ctx: DeploymentContext, imageUri: string): P
     if (input.rollback) {
       const { of: rollbackOf, taskDefinitionArn, via, reason, duringFreeze } = input.rollback;
       // Who undid what, how and why, and past which freeze: the audit of a rollback.
-      stageEvent(ctx, M.ecsStart, { taskDefinition: taskDefinitionArn, rollbackOf, requestedBy: input.requestedBy, ...(via ? { via } : {}), ...(reason ? { reason } : {}), ...(duringFreeze ? { duringFreeze } : {}) });
+      stageEvent(ctx, M.ecsStart, {
+        taskDefinition: taskDefinitionArn,
+        rollbackOf,
+        requestedBy: input.requestedBy,
+        ...(via ? { via } : {}),
+        ...(reason ? { reason } : {}),
+        ...(duringFreeze ? { duringFreeze } : {}),
+      });
       const current = await acts.describeServiceTaskDefinition({ ...aws, cluster: target.cluster, service: target.service });
       state.previousTaskDefinitionArn = current.taskDefinitionArn;
       return input.rollback.taskDefinitionArn;
     }
     stageEvent(ctx, M.ecsStart, { image: imageUri });
     const registered = await acts.registerTaskDefinition({
-      ...aws, cluster: target.cluster, service: target.service, containerName: target.containerName, containerPort: target.containerPort, imageUri, deploymentId: input.deploymentId,
+      ...aws,
+      cluster: target.cluster,
+      service: target.service,
+      containerName: target.containerName,
+      containerPort: target.containerPort,
+      imageUri,
+      deploymentId: input.deploymentId,
     });
     state.previousTaskDefinitionArn = registered.previousTaskDefinitionArn;
-    stageEvent(ctx, registered.serviceCreated ? M.serviceCreated : M.serviceUpdated, { serviceName: target.service, clusterName: target.cluster, taskDefinitionArn: registered.taskDefinitionArn });
+    stageEvent(ctx, registered.serviceCreated ? M.serviceCreated : M.serviceUpdated, {
+      serviceName: target.service,
+      clusterName: target.cluster,
+      taskDefinitionArn: registered.taskDefinitionArn,
+    });
     return registered.taskDefinitionArn;
   });
 }
@@ -39,12 +56,19 @@ export function codeDeployStage(ctx: DeploymentContext, imageUri: string, taskDe
     stageEvent(ctx, M.codeDeployStart, { image: imageUri || taskDefinitionArn });
     // Not cancellable: once CodeDeploy has a deployment, its id must be recorded so a rollback or
     // a failure can stop it.
-    const { codeDeployDeploymentId } = await CancellationScope.nonCancellable(() => acts.startCodeDeploy({
-      ...aws, application: target.codeDeployApplication, group: target.codeDeployGroup, taskDefinitionArn,
-      containerName: target.containerName, containerPort: target.containerPort, deploymentId: input.deploymentId,
-      // Only an activity input: histories without it replay unchanged.
-      ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
-    }));
+    const { codeDeployDeploymentId } = await CancellationScope.nonCancellable(() =>
+      acts.startCodeDeploy({
+        ...aws,
+        application: target.codeDeployApplication,
+        group: target.codeDeployGroup,
+        taskDefinitionArn,
+        containerName: target.containerName,
+        containerPort: target.containerPort,
+        deploymentId: input.deploymentId,
+        // Only an activity input: histories without it replay unchanged.
+        ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
+      }),
+    );
     state.codeDeployDeploymentId = codeDeployDeploymentId;
     // At once: the hook route finds the workflow by it.
     index(ctx.visibility, [{ key: CodeDeployDeploymentId, value: codeDeployDeploymentId }]);
@@ -61,7 +85,11 @@ export function codeDeployStage(ctx: DeploymentContext, imageUri: string, taskDe
     state.blue = health.blue;
     state.green = health.green;
     if (!health.greenHealthy) {
-      throw new DeploymentFailure('HEALTH_CHECK_FAILED', `Green service failed health checks: error rate ${health.green.errorRate} over ${health.green.samples} probes${problemsText(health.green)}`, 4);
+      throw new DeploymentFailure(
+        'HEALTH_CHECK_FAILED',
+        `Green service failed health checks: error rate ${health.green.errorRate} over ${health.green.samples} probes${problemsText(health.green)}`,
+        4,
+      );
     }
   });
 }

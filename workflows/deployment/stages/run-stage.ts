@@ -19,9 +19,15 @@ export async function runStage<T>(ctx: DeploymentContext, n: number, fn: () => P
     if (isCancellation(error) && !ctx.rollbackRequested && Date.now() - started >= limitMs) {
       const durationSeconds = Math.round((Date.now() - started) / 1000);
       const timeoutSeconds = Math.round(limitMs / 1000);
-      throw new DeploymentFailure('DEPLOYMENT_TIMEOUT', `Deployment timed out at Stage ${n} after ${durationSeconds} seconds (timeout: ${timeoutSeconds} seconds)`, n, {
-        durationSeconds, timeoutSeconds,
-      });
+      throw new DeploymentFailure(
+        'DEPLOYMENT_TIMEOUT',
+        `Deployment timed out at Stage ${n} after ${durationSeconds} seconds (timeout: ${timeoutSeconds} seconds)`,
+        n,
+        {
+          durationSeconds,
+          timeoutSeconds,
+        },
+      );
     }
     throw error;
   }

@@ -22,7 +22,18 @@ export async function switchTraffic(ctx: DeploymentContext, d: Decision): Promis
     const before = await acts.probeHealth({ blueUrl: target.blueUrl, greenUrl: target.greenUrl });
     state.blue = before.blue;
     await acts.continueCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId! });
-    appendProgress(ctx, (await acts.awaitCodeDeploy({ ...aws, codeDeployDeploymentId: state.codeDeployDeploymentId!, until: 'Succeeded', workflowId, stage: 5 })).progress);
+    appendProgress(
+      ctx,
+      (
+        await acts.awaitCodeDeploy({
+          ...aws,
+          codeDeployDeploymentId: state.codeDeployDeploymentId!,
+          until: 'Succeeded',
+          workflowId,
+          stage: 5,
+        })
+      ).progress,
+    );
     // Production now runs green: its figures on the production URL are green's.
     state.green = await acts.probeProduction({ url: target.blueUrl });
   } catch (error) {
@@ -31,7 +42,13 @@ export async function switchTraffic(ctx: DeploymentContext, d: Decision): Promis
   state.finalService = 'green';
   state.completedAt = new Date().toISOString();
   setStatus(ctx, 'COMPLETED');
-  log.append('stage', M.switched, { stage: 5, milestone: 'switched' satisfies DeploymentMilestone, activeService: 'green', approvedBy: d.by, via: d.via });
+  log.append('stage', M.switched, {
+    stage: 5,
+    milestone: 'switched' satisfies DeploymentMilestone,
+    activeService: 'green',
+    approvedBy: d.by,
+    via: d.via,
+  });
   log.append('success', M.success, { deploymentId: input.deploymentId, approvedBy: d.by, via: d.via });
   log.terminal = true;
   await syncSlack(ctx);

@@ -72,7 +72,11 @@ async function walkSteps(ctx: DeploymentContext, plan: ReleasePlan, limitMs: num
     }
     state.currentStep = i + 1;
     log.append('stage', `[Stage 5] Step ${i + 1}/${plan.steps.length}: green serves ${state.trafficWeight} % of production traffic`, {
-      stage: 5, milestone: 'step' satisfies DeploymentMilestone, step: i + 1, steps: plan.steps.length, weight: state.trafficWeight,
+      stage: 5,
+      milestone: 'step' satisfies DeploymentMilestone,
+      step: i + 1,
+      steps: plan.steps.length,
+      weight: state.trafficWeight,
       ...(step.pause ? { pause: step.pause } : {}),
     });
     // Slack hears of approval pauses and the end, not of every step: a marker each, and a ten-step release has ten.
@@ -106,9 +110,17 @@ async function approvalPause(ctx: DeploymentContext, approvals: number, n: numbe
   state.approvalsRequired = approvals;
   ctx.gateClosesAt = Date.now() + input.limits.switchTimeoutMs;
   setStatus(ctx, 'DEPLOYMENT_READY');
-  log.append('stage', `[Stage 5] Step ${n}: holding at ${state.trafficWeight} % for ${approvals} approval(s); a switch approves this pause`, {
-    stage: 5, milestone: 'awaiting_decision' satisfies DeploymentMilestone, step: n, weight: state.trafficWeight, approvalsRequired: approvals,
-  });
+  log.append(
+    'stage',
+    `[Stage 5] Step ${n}: holding at ${state.trafficWeight} % for ${approvals} approval(s); a switch approves this pause`,
+    {
+      stage: 5,
+      milestone: 'awaiting_decision' satisfies DeploymentMilestone,
+      step: n,
+      weight: state.trafficWeight,
+      approvalsRequired: approvals,
+    },
+  );
   await syncSlack(ctx);
   const d = await awaitDecision(ctx, false);
   ctx.policy = base;
@@ -129,7 +141,14 @@ async function complete(ctx: DeploymentContext): Promise<DeploymentSnapshot> {
   state.finalService = 'green';
   state.completedAt = new Date().toISOString();
   setStatus(ctx, 'COMPLETED');
-  log.append('stage', M.switched, { stage: 5, milestone: 'switched' satisfies DeploymentMilestone, activeService: 'green', approvedBy, via, steps: state.currentStep });
+  log.append('stage', M.switched, {
+    stage: 5,
+    milestone: 'switched' satisfies DeploymentMilestone,
+    activeService: 'green',
+    approvedBy,
+    via,
+    steps: state.currentStep,
+  });
   log.append('success', M.success, { deploymentId: input.deploymentId, approvedBy, via });
   log.terminal = true;
   await syncSlack(ctx);

@@ -13,7 +13,14 @@ export function stopDecision(ctx: DeploymentContext): Decision | undefined {
 export async function watched<T>(ctx: DeploymentContext, fn: () => Promise<T>): Promise<{ value: T } | { stop: Decision }> {
   let outcome: { value: T } | { error: unknown } | undefined;
   const scope = new CancellationScope();
-  scope.run(fn).then((value) => { outcome = { value }; }, (error: unknown) => { outcome ??= { error }; });
+  scope.run(fn).then(
+    (value) => {
+      outcome = { value };
+    },
+    (error: unknown) => {
+      outcome ??= { error };
+    },
+  );
   await condition(() => outcome !== undefined || stopDecision(ctx) !== undefined);
   const stop = stopDecision(ctx);
   if (stop) {
