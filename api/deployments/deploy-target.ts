@@ -3,7 +3,7 @@
 import type { DeployTarget } from '../../domain/deployment.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { ProbeHostPolicy } from './probe-hosts.js';
-import type { DeployRequest } from './schemas.js';
+import type { DeployRequest } from './deploy-request-schemas.js';
 
 const TARGET_FIELDS: (keyof DeployTarget)[] = [
   'cluster',

@@ -31,7 +31,7 @@ import { resolveTarget } from './deploy-target.js';
 import { currentRelease, listDeployments, unswitchedDeployments, type DeploymentFilter } from './deployment-list.js';
 import { refuseIfFrozen } from './freeze-check.js';
 import { ProbeHostPolicy } from './probe-hosts.js';
-import type { DeployRequest } from './schemas.js';
+import type { DeployRequest } from './deploy-request-schemas.js';
 import { requireUsableSecrets } from './secret-gate.js';
 import type { ReleaseGate } from './release-gate.js';
 import type { SourceGate } from './source-gate.js';

@@ -5,7 +5,7 @@ import { frozenMessage } from '../../domain/freeze.js';
 import { canonicalServiceKey } from '../../workflows/service/service-key.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
-import type { DeployRequest } from './schemas.js';
+import type { DeployRequest } from './deploy-request-schemas.js';
 
 /** Refuses with 423 when a freeze covers the service the request names (or the default one). */
 export async function refuseIfFrozen(

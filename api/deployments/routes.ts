@@ -12,14 +12,9 @@ import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { DEPLOYMENT_STREAM_EVENTS, sseResponse, streamWorkflowEvents, StreamTokenQuery } from '../streams/sse.js';
 import type { DeploymentOperations } from './deployment-service.js';
 import { toDeploymentResult } from './mapping.js';
-import {
-  DeploymentIdParam,
-  DeploymentsQuerySchema,
-  DeployRequestSchema,
-  envelopes,
-  RollbackRequestSchema,
-  SwitchRequestSchema,
-} from './schemas.js';
+import { DeploymentIdParam, DeployRequestSchema, RollbackRequestSchema, SwitchRequestSchema } from './deploy-request-schemas.js';
+import { DeploymentsQuerySchema } from './deployment-read-schemas.js';
+import { envelopes } from './schemas.js';
 
 /** Started (200) or queued (202): the Panda deploy API's deploy answer. */
 function deployAnswer(c: Context<SwitchyardEnv>, admitted: AdmissionOutcome) {

@@ -8,7 +8,7 @@ import { findCommitHome } from '../../common/commit-home.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { commitNotInRepositoryMessage, isCommitRef } from '../../domain/source-provenance.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
-import type { DeployRequest } from './schemas.js';
+import type { DeployRequest } from './deploy-request-schemas.js';
 
 export type SourceGate = (request: Pick<DeployRequest, 'githubConnectionId' | 'owner' | 'repo' | 'branch' | 'version'>) => Promise<void>;
 

@@ -14,7 +14,7 @@ import type { FreezeService } from '../freezes/freeze-service.js';
 import type { BusinessMetrics } from '../metrics/business.js';
 import { executeUpdateRetrying, updateRefusal } from '../temporal-reads.js';
 import type { Requester } from './admission.js';
-import type { DeployRequest } from './schemas.js';
+import type { DeployRequest } from './deploy-request-schemas.js';
 
 /** What the decisions need of the deployment service. */
 export interface DecisionDeps {

@@ -11,7 +11,7 @@ import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/config/slack.js';
 import type { DeployTarget } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
-import type { DeployRequest } from '../deployments/schemas.js';
+import type { DeployRequest } from '../deployments/deploy-request-schemas.js';
 import { ApiError } from '../errors.js';
 import { postToResponseUrl, type SlackReply } from './respond.js';
 import { slackGroupsOf } from './user-groups.js';
