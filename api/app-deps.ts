@@ -9,7 +9,7 @@ import type { ConnectionStore } from '../common/connections/connection-store.js'
 import type { Logger } from '../common/logger.js';
 import type { SlackConfig } from '../common/config/slack.js';
 import type { ApiKeyRing } from './auth.js';
-import type { DeploymentDefaults } from './deployments/deployment-service.js';
+import type { DeploymentDefaults } from './deployments/deployment-defaults.js';
 import type { DistributionSettings } from './distributions/service.js';
 import type { KeyLimits } from './limits/key-limits.js';
 import type { RouteClass } from './limits/token-bucket.js';

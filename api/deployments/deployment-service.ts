@@ -2,14 +2,14 @@
 // service), read state (also after the workflow closed, with no worker), decide, list. Each job
 // has its own module; this class holds the shared dependencies and gives them one face:
 //   probe-hosts.ts (which probe URLs a request may name), deploy-target.ts (target over defaults),
-//   freeze-check.ts, admission.ts, switch-rollback.ts, watch-heartbeat.ts, deployment-list.ts
-//   (visibility, with queries built by visibility-query.ts).
+//   deployment-input.ts (the workflow input, and the request read back from it), freeze-check.ts,
+//   admission.ts, switch-rollback.ts, watch-heartbeat.ts, deployment-list.ts (visibility, with
+//   queries built by visibility-query.ts). Its configuration: deployment-defaults.ts.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ApprovalPolicies } from '../../common/config/approval-policies.js';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
 import { pandaStyleId } from '../../common/ids.js';
 import { DEFAULT_APPROVAL_POLICY, resolveSlackDefaults, type ApprovalPolicy } from '../../domain/approval-policy.js';
-import type { Builder, DeploymentInput, DeploymentLimits, DeploymentSnapshot, DeployTarget, WatchWindow } from '../../domain/deployment.js';
+import type { Builder, DeploymentInput, DeploymentSnapshot, DeployTarget, WatchWindow } from '../../domain/deployment.js';
 import type { Freeze } from '../../domain/freeze.js';
 import type { ReleaseStrategy } from '../../domain/release-strategy.js';
 import {
@@ -25,9 +25,11 @@ import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import type { BusinessMetrics } from '../metrics/business.js';
 import type { EventsFetcher } from '../streams/event-feed.js';
-import { historyChanges, queryWithDeadline, readStartInput, readWorkflowState } from '../temporal-reads.js';
+import { historyChanges, queryWithDeadline, readWorkflowState } from '../temporal-reads.js';
 import { admit, type Requester } from './admission.js';
 import { resolveTarget } from './deploy-target.js';
+import type { DeploymentDefaults } from './deployment-defaults.js';
+import { deploymentInput, startedRequest } from './deployment-input.js';
 import { currentRelease, listDeployments, unswitchedDeployments, type DeploymentFilter } from './deployment-list.js';
 import { refuseIfFrozen } from './freeze-check.js';
 import { ProbeHostPolicy } from './probe-hosts.js';
@@ -39,24 +41,6 @@ import { rollback, switchTraffic, type DecisionDeps } from './switch-rollback.js
 import { watchWindowsOf } from './watch-heartbeat.js';
 
 export type { Requester } from './admission.js';
-
-export interface DeploymentDefaults {
-  target: Partial<DeployTarget>;
-  builder: Builder;
-  limits: DeploymentLimits;
-  /** Deployments that may wait behind a service's running one (DEPLOY_QUEUE_CAPACITY); 0 refuses with 409. */
-  queueCapacity: number;
-  /**
-   * Hosts (`host` or `host:port`) a request's target.blueUrl/greenUrl may name (DEPLOY_PROBE_HOSTS):
-   * the worker fetches those URLs, so a deployer must not point it anywhere else. The hosts of the
-   * configured default URLs are always allowed.
-   */
-  probeHosts?: readonly string[];
-  /** Each service's approval policy; absent: DEFAULT_APPROVAL_POLICY for all. */
-  approvalPolicies?: ApprovalPolicies;
-  /** SLACK_APPROVERS and SLACK_DEPLOYERS, resolved into every policy that names no Slack users. */
-  slack?: { approvers: readonly string[]; deployers: readonly string[] };
-}
 
 export class DeploymentService {
   /** Business metrics, when the app exports them (api/metrics/business.ts). */
@@ -114,24 +98,16 @@ export class DeploymentService {
     if (!rollback) await this.sourceGate?.(request);
     // A rollback redeploys a known-good task definition as the Panda deploy API does; a release is planned (or refused) before anything is built.
     const release = rollback ? undefined : await this.releaseGate?.(request.awsConnectionId, target, this.strategyFor(request, serviceKey));
-    const input: DeploymentInput = {
-      deploymentId,
-      githubConnectionId: request.githubConnectionId,
-      awsConnectionId: request.awsConnectionId,
-      owner: request.owner,
-      repo: request.repo,
-      branch: request.branch,
-      ...(request.version ? { version: request.version } : {}),
+    const input = deploymentInput(deploymentId, request, {
       target,
       builder: request.builder ?? this.defaults.builder,
       limits: this.defaults.limits,
       requestedBy,
       ...(person ? { requestedByPerson: person } : {}),
       ...(rollback ? { rollback } : {}),
-      // Resolved now, so the workflow enforces the policy this deployment started under.
       approvalPolicy: this.policyFor(serviceKey),
       ...(release ? { release } : {}),
-    };
+    });
     const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
     return admit(
       { client: this.client, taskQueue: this.taskQueue, queueCapacity: this.defaults.queueCapacity, metrics: this.metrics },
@@ -227,20 +203,9 @@ export class DeploymentService {
     return this.start({ ...started, version }, requestedBy);
   }
 
-  /** The original request of a deployment, from its first history event (no secrets live there). */
-  private async describeInput(id: string): Promise<DeployRequest & { target: DeployTarget; builder: Builder }> {
-    const input = await readStartInput<DeploymentInput>(this.client, id);
-    if (!input) throw new ApiError(502, `The start input of ${id} cannot be read`, { deploymentId: id }, DEPLOYMENT_ERROR);
-    return {
-      githubConnectionId: input.githubConnectionId,
-      awsConnectionId: input.awsConnectionId,
-      owner: input.owner,
-      repo: input.repo,
-      branch: input.branch,
-      ...(input.version ? { version: input.version } : {}),
-      target: input.target,
-      builder: input.builder,
-    };
+  /** The original request of a deployment, from its first history event (deployment-input.ts). */
+  private describeInput(id: string): Promise<DeployRequest & { target: DeployTarget; builder: Builder }> {
+    return startedRequest(this.client, id);
   }
 
   /** The watched hold's latest windows (watch-heartbeat.ts); empty when nothing watches. */
