@@ -6,6 +6,9 @@ import { isStepped, progressText } from '../../domain/release-progress.js';
 import { continueLabel } from '../../domain/release-strategy.js';
 import type { SlackGifs } from '../../common/config/slack.js';
 
+// Re-exported: api/ may import only this module of activities/ (eslint boundary), and its button handler resends messages.
+export { sendWithoutImagesOnRefusal } from './image-fallback.js';
+
 export const SWITCH_TRAFFIC_ACTION = 'switch_traffic';
 export const ROLL_BACK_ACTION = 'roll_back';
 export const DECISION_BLOCK_ID = 'deployment_decision';
@@ -74,7 +77,8 @@ export function personLabel(by: string): string {
   return match ? `<@${match[1]}>` : by;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Escapes text for Slack mrkdwn. */
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function versionLabel(view: Pick<SlackDeploymentView, 'version' | 'branch'>): string {
   return view.version ?? `${view.branch} (branch head)`;
@@ -232,73 +236,7 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   return { text, blocks: blocks as unknown as KnownBlock[] };
 }
 
-/** The AfterAllowTestTraffic Lambda's "ECS 배포: 테스트 대기 중" notice, sent when CodeDeploy opens test traffic to green. */
-export interface TestNoticeInput {
-  deploymentId: string;
-  codeDeployDeploymentId: string;
-  testUrl: string | undefined;
-  gif?: string;
-  /** Once the gate is decided (or the deployment ended): what happened, instead of how to approve. */
-  outcome?: string;
-}
-
-export function waitingForTestMessage(input: TestNoticeInput): SlackMessageContent {
-  const testUrl = input.testUrl ? `<${input.testUrl}|${esc(input.testUrl)}>` : '(no test URL configured)';
-  const approve = input.outcome
-    ? `*Decided:* ${esc(input.outcome)}`
-    : `After testing, approve with the *Switch traffic* button on the deployment message (or \`POST /api/v1/deploy/${input.deploymentId}/switch\`); reject with *Roll back*.`;
-  const blocks: Record<string, unknown>[] = [
-    { type: 'header', text: { type: 'plain_text', text: '✅ ECS 배포: 테스트 대기 중 (ECS deployment: waiting for test)', emoji: true } },
-    {
-      type: 'section',
-      fields: [
-        { type: 'mrkdwn', text: `*Deployment*\n\`${input.deploymentId}\`` },
-        { type: 'mrkdwn', text: `*CodeDeploy*\n\`${esc(input.codeDeployDeploymentId)}\`` },
-        { type: 'mrkdwn', text: `*Test URL*\n${testUrl}` },
-      ],
-    },
-    { type: 'section', text: { type: 'mrkdwn', text: approve } },
-  ];
-  if (input.gif && !input.outcome) blocks.push({ type: 'image', image_url: input.gif, alt_text: 'waiting for test' });
-  const next = input.outcome
-    ? `Decided: ${input.outcome}`
-    : `Approve with Switch traffic or POST /api/v1/deploy/${input.deploymentId}/switch`;
-  return {
-    text: `✅ ECS 배포: 테스트 대기 중 — ${input.deploymentId} (CodeDeploy ${input.codeDeployDeploymentId}), test URL: ${input.testUrl ?? 'n/a'}. ${next}`,
-    blocks: blocks as unknown as KnownBlock[],
-  };
-}
-
 /** The message view of a workflow snapshot (the API's and the workflow's shared shape). */
 export function viewOfSnapshot(snapshot: DeploymentSnapshot): SlackDeploymentView {
   return { ...snapshot, ...(snapshot.decision ? { approvedBy: snapshot.decision.by } : {}) };
-}
-
-/** Slack's refusal of blocks it cannot render, e.g. an image_url it cannot download: `invalid_blocks` with `errors: ["downloading image failed [json-pointer:/blocks/2/image_url]"]`. */
-const BLOCK_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format']);
-
-export function isInvalidBlocksError(error: unknown): boolean {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' && BLOCK_ERRORS.has(data.error);
-}
-
-export function hasImageBlocks(blocks: readonly unknown[] | undefined): boolean {
-  return (blocks ?? []).some((b) => (b as { type?: unknown }).type === 'image');
-}
-
-export function withoutImageBlocks<T>(blocks: readonly T[]): T[] {
-  return blocks.filter((b) => (b as { type?: unknown }).type !== 'image');
-}
-
-/**
- * Sends blocks; when Slack refuses them (`invalid_blocks`, as for an unfetchable GIF) and they
- * hold an image, sends the same call again without the image(s): a GIF never costs the buttons.
- */
-export async function sendWithoutImagesOnRefusal<T, B>(blocks: readonly B[], send: (blocks: B[]) => Promise<T>): Promise<T> {
-  try {
-    return await send([...blocks]);
-  } catch (error) {
-    if (!isInvalidBlocksError(error) || !hasImageBlocks(blocks)) throw error;
-    return await send(withoutImageBlocks(blocks));
-  }
 }

@@ -3,7 +3,9 @@
 // failure is an ordinary activity failure the workflow's retry policy handles.
 import type { WebClient } from '@slack/web-api';
 import type { SlackGifs } from '../../common/config/slack.js';
-import { deploymentMessage, sendWithoutImagesOnRefusal, waitingForTestMessage, type SlackDeploymentView } from './blocks.js';
+import { deploymentMessage, type SlackDeploymentView } from './blocks.js';
+import { sendWithoutImagesOnRefusal } from './image-fallback.js';
+import { waitingForTestMessage } from './test-notice.js';
 
 export type { SlackDeploymentView } from './blocks.js';
 

@@ -9,7 +9,6 @@ import type { ConnectionStore } from '../../common/connections/connection-store.
 import { derivedDeploymentId } from '../../common/ids.js';
 import type { Logger } from '../../common/logger.js';
 import type { SlackConfig } from '../../common/config/slack.js';
-import type { DeployTarget } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import type { DeployRequest } from '../deployments/deploy-request-schemas.js';
 import { ApiError } from '../errors.js';
@@ -19,6 +18,7 @@ import { rollbackActorRefusal, slackDeployerRefusal } from '../../domain/approva
 import { canonicalServiceKey } from '../../workflows/service/service-key.js';
 import type { DecisionRequest } from '../../workflows/deployment/messages.js';
 import { formatServiceStatus, readServiceStatus } from './status.js';
+import { chatOpsDefaults, type Defaults } from './command-defaults.js';
 
 export interface SlashCommand {
   command: string;
@@ -62,8 +62,6 @@ const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 
 const ephemeral = (text: string): SlackReply => ({ response_type: 'ephemeral', text });
 
-type Defaults = { request: Omit<DeployRequest, 'version'>; target: DeployTarget };
-
 export class SlashCommands {
   constructor(private readonly deps: CommandDeps) {}
 
@@ -85,38 +83,7 @@ export class SlashCommands {
 
   /** The configured default repository and target, or what to configure. */
   async defaults(): Promise<Defaults | { problem: string }> {
-    const { config, connections, deployments } = this.deps;
-    const { githubConnectionId, awsConnectionId } = config.defaults;
-    const missing = [
-      ...(githubConnectionId ? [] : ['SLACK_DEFAULT_GITHUB_CONNECTION_ID (a gh_… id from POST /api/v1/connect/github)']),
-      ...(awsConnectionId ? [] : ['SLACK_DEFAULT_AWS_CONNECTION_ID (an aws_… id from POST /api/v1/connect/aws)']),
-    ];
-    if (missing.length > 0)
-      return {
-        problem: `ChatOps needs a default repository and AWS account. Configure: ${missing.join(', ')}; optionally SLACK_DEFAULT_OWNER, SLACK_DEFAULT_REPO, SLACK_DEFAULT_BRANCH (default: the GitHub connection's).`,
-      };
-    const github = await connections.get(githubConnectionId!);
-    if (github?.kind !== 'github')
-      return {
-        problem: `SLACK_DEFAULT_GITHUB_CONNECTION_ID=${githubConnectionId} is not a stored GitHub connection: connect one with POST /api/v1/connect/github and configure its id.`,
-      };
-    if ((await connections.get(awsConnectionId!))?.kind !== 'aws')
-      return {
-        problem: `SLACK_DEFAULT_AWS_CONNECTION_ID=${awsConnectionId} is not a stored AWS connection: connect one with POST /api/v1/connect/aws and configure its id.`,
-      };
-    const request = {
-      githubConnectionId: githubConnectionId!,
-      awsConnectionId: awsConnectionId!,
-      owner: config.defaults.owner ?? github.owner,
-      repo: config.defaults.repo ?? github.repo,
-      branch: config.defaults.branch ?? github.branch,
-    };
-    try {
-      return { request, target: deployments.resolveTarget(request) };
-    } catch (error) {
-      if (error instanceof ApiError) return { problem: `${error.message}.` };
-      throw error;
-    }
+    return chatOpsDefaults(this.deps.config, this.deps.connections, this.deps.deployments);
   }
 
   private async deploy(command: SlashCommand, text: string): Promise<CommandOutcome> {

@@ -21,11 +21,10 @@
 //     its post is returned; only a container still FINISHED is published again. A 500 from
 //     media_publish is left to the workflow's next attempt.
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
 import { PermanentChannelError, TransientChannelError } from './errors.js';
-import { lostOrRefused, requestChannel, withTransientRetries } from './http.js';
-import type { ChannelHttpCall } from './http.js';
-import { INVALID_PARAMETER_CODE, describeGraphError } from './instagram-graph-errors.js';
+import { lostOrRefused, withTransientRetries } from './http.js';
+import { buildCaption } from './instagram-caption.js';
+import { CHANNEL, createGraphClient, createdObject, publishingLimit, type GraphParams } from './instagram-graph.js';
 import type { ChannelAdapter, ChannelPublishResult, PreparedPublish, PublishInput } from './types.js';
 
 export interface InstagramAdapterOptions {
@@ -40,107 +39,15 @@ export interface InstagramAdapterOptions {
   requestTimeoutMs: number;
 }
 
-const CHANNEL = 'INSTAGRAM';
-const SUCCESS_MESSAGE = '게시 완료';
-/** Graph's documented caption limits; checked here so a bad caption fails before any remote call. */
-const MAX_CAPTION_LENGTH = 2_200;
-const MAX_HASHTAGS = 30;
-
-const containerStatus = z.object({
-  status_code: z.enum(['IN_PROGRESS', 'FINISHED', 'ERROR', 'EXPIRED', 'PUBLISHED']),
-  status: z.string().optional(),
-});
-const publishedContainer = z.object({ media_id: z.string().min(1).optional() });
-const createdObject = z.object({ id: z.string().min(1) });
-const media = z.object({ permalink: z.string().optional() });
-const publishingLimit = z.object({
-  data: z.array(z.object({ quota_usage: z.number(), config: z.object({ quota_total: z.number() }) })).min(1),
-});
-
-type GraphParams = Record<string, string>;
-type GraphRetry = Pick<ChannelHttpCall, 'retry' | 'onRetry'>;
-
 /** Graph's rate-limit codes: the request was refused before it was processed. */
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613]);
 const refusedUnprocessed = (error: TransientChannelError) =>
   error.status === 429 || (typeof error.remoteCode === 'number' && RATE_LIMIT_CODES.has(error.remoteCode));
 
 export function createInstagramAdapter(options: InstagramAdapterOptions): ChannelAdapter {
-  const base = options.graphBaseUrl.replace(/\/+$/, '');
   const user = encodeURIComponent(options.igUserId);
 
-  const graph = async <T>(
-    method: 'GET' | 'POST',
-    path: string,
-    params: GraphParams,
-    schema: z.ZodType<T>,
-    operation: string,
-    signal?: AbortSignal,
-    retry: GraphRetry = {},
-  ): Promise<T> => {
-    const withToken = new URLSearchParams({ ...params, access_token: options.accessToken });
-    const res = await requestChannel({
-      channel: CHANNEL,
-      method,
-      operation,
-      signal,
-      url: method === 'GET' ? `${base}${path}?${withToken}` : `${base}${path}`,
-      body: method === 'POST' ? withToken : undefined,
-      headers: { accept: 'application/json' },
-      timeoutMs: options.requestTimeoutMs,
-      secrets: [options.accessToken],
-      describeError: describeGraphError,
-      ...retry,
-    });
-    const parsed = schema.safeParse(res.body);
-    if (!parsed.success) {
-      throw new PermanentChannelError(CHANNEL, `${operation} returned an unexpected response: ${z.prettifyError(parsed.error)}`);
-    }
-    return parsed.data;
-  };
-
-  const readContainer = (containerId: string, signal?: AbortSignal, onRetry?: () => void) =>
-    graph(
-      'GET',
-      `/${encodeURIComponent(containerId)}`,
-      { fields: 'status_code,status' },
-      containerStatus,
-      'read container status',
-      signal,
-      { onRetry },
-    );
-
-  const resultForMedia = async (mediaId: string, signal?: AbortSignal): Promise<ChannelPublishResult> => {
-    const { permalink } = await graph(
-      'GET',
-      `/${encodeURIComponent(mediaId)}`,
-      { fields: 'permalink' },
-      media,
-      'read media permalink',
-      signal,
-    );
-    return { message: SUCCESS_MESSAGE, postId: mediaId, ...(permalink ? { postUrl: permalink } : {}) };
-  };
-
-  // Real Graph containers do not expose the media they became; the sandbox emulator answers a
-  // `media_id` field as an extension. Against real Graph the field is refused (#100), and the
-  // result says "published" without a post id rather than risking a second post.
-  const resultForPublishedContainer = async (containerId: string, signal?: AbortSignal): Promise<ChannelPublishResult> => {
-    try {
-      const { media_id: mediaId } = await graph(
-        'GET',
-        `/${encodeURIComponent(containerId)}`,
-        { fields: 'id,media_id' },
-        publishedContainer,
-        'read published container',
-        signal,
-      );
-      if (mediaId) return await resultForMedia(mediaId, signal);
-    } catch (err) {
-      if (!(err instanceof PermanentChannelError && err.remoteCode === INVALID_PARAMETER_CODE)) throw err;
-    }
-    return { message: `${SUCCESS_MESSAGE} (already published; post id not available from the Graph API)` };
-  };
+  const { graph, readContainer, resultForMedia, resultForPublishedContainer } = createGraphClient(options);
 
   const publishFinishedContainer = async (
     containerId: string,
@@ -263,25 +170,6 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Channe
       }
     },
   };
-}
-
-/** The caption is the configured text followed by the configured hashtags. */
-export function buildCaption(config: Record<string, unknown>): string {
-  const text = typeof config.caption === 'string' ? config.caption.trim() : '';
-  const hashtags = Array.isArray(config.hashtags)
-    ? config.hashtags
-        .filter((tag): tag is string => typeof tag === 'string' && tag.trim().length > 0)
-        .map((tag) => (tag.trim().startsWith('#') ? tag.trim() : `#${tag.trim()}`))
-    : [];
-  const caption = [text, hashtags.join(' ')].filter((part) => part.length > 0).join('\n\n');
-  if (caption.length > MAX_CAPTION_LENGTH) {
-    throw new PermanentChannelError(CHANNEL, `caption is ${caption.length} characters; Instagram allows ${MAX_CAPTION_LENGTH}`);
-  }
-  const tagCount = caption.match(/#[^\s#]+/g)?.length ?? 0;
-  if (tagCount > MAX_HASHTAGS) {
-    throw new PermanentChannelError(CHANNEL, `caption has ${tagCount} hashtags; Instagram allows ${MAX_HASHTAGS}`);
-  }
-  return caption;
 }
 
 // Graph reports no processing percentage, so progress is an estimate that rises with each poll
