@@ -23,12 +23,13 @@ import {
   type SwitchyardEnv,
 } from '../auth.js';
 import { WS_SCOPE } from '../streams/stream-token.js';
-import { errorResponse } from '../errors.js';
 import { DeploymentDiscovery } from './discovery.js';
 import { WATCHHAMSTER_WS_LIMITS, type WsLimits } from './limits.js';
-import { originAllowed } from './origin.js';
-import { errorMessage, FEATURES, message } from './protocol.js';
+import { connectionStatus } from './connection-status.js';
+import { startHeartbeat } from './heartbeat.js';
+import { errorMessage } from './protocol.js';
 import { WsSession } from './session.js';
+import { upgradeGuard } from './upgrade-guard.js';
 import type { WatchDeps } from './watches.js';
 import { WS_OPEN, type RawServer, type RawSocket } from './ws-types.js';
 
@@ -87,27 +88,6 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
       WS_SCOPE,
     );
 
-  function startHeartbeat(): void {
-    if (heartbeat) return;
-    heartbeat = setInterval(() => {
-      for (const session of sessions) {
-        const socket = rawOf.get(session);
-        if (!socket) continue;
-        if (!session.alive) {
-          log.info({ client: session.connectionId }, 'websocket client missed a heartbeat: dropped');
-          socket.terminate();
-          continue;
-        }
-        session.alive = false;
-        try {
-          socket.ping();
-        } catch {
-          socket.terminate();
-        }
-      }
-    }, limits.heartbeatMs);
-    heartbeat.unref();
-  }
   const rawOf = new WeakMap<WsSession, RawSocket>();
 
   function open(principal: Principal | ExpiredKey | undefined, socket: RawSocket, remote: string | undefined): WsSession | undefined {
@@ -173,30 +153,9 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
     socket.on('pong', () => {
       session.alive = true;
     });
-    startHeartbeat();
+    heartbeat ??= startHeartbeat(sessions, (s) => rawOf.get(s), limits.heartbeatMs, log);
     log.info({ client: session.connectionId, remote, key: principal.label, clients: sessions.size }, 'websocket client connected');
-    session.send(
-      message(
-        'connection_status',
-        {
-          status: 'connected',
-          server_version: deps.version,
-          server_time: new Date().toISOString(),
-          client_count: sessions.size,
-          uptime_seconds: Math.floor((Date.now() - startedAt) / 1000),
-          features: FEATURES,
-          client_id: session.clientId,
-          role: principal.role,
-          limits: {
-            max_message_bytes: limits.maxMessageBytes,
-            messages_per_second: Math.round((limits.messagesPerWindow * 1000) / limits.rateWindowMs),
-            connections_per_key: limits.connectionsPerKey,
-            idle_timeout_seconds: Math.round(limits.idleTimeoutMs / 1000),
-          },
-        },
-        { client_id: session.clientId, broadcast_id: `connection:${session.connectionId}` },
-      ),
-    );
+    session.send(connectionStatus(session, principal.role, { version: deps.version, startedAt, clientCount: sessions.size }, limits));
     return session;
   }
 
@@ -241,24 +200,7 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
         },
         { onError: (error) => log.error({ err: error }, 'websocket handler failed') },
       );
-      app.get(
-        WS_PATH,
-        async (c, next) => {
-          if (c.req.header('upgrade')?.toLowerCase() === 'websocket') {
-            // Cross-site WebSocket hijacking: a page elsewhere could open /ws with a key it holds
-            // (or ?token=); refuse foreign origins before the upgrade.
-            const origin = c.req.header('origin');
-            if (!originAllowed(origin, c.req.header('host'), deps.allowedOrigins ?? [])) {
-              log.info({ origin }, 'websocket upgrade refused: origin not allowed');
-              return errorResponse(c, 403, `Origin ${origin ?? ''} may not open a WebSocket here: set SWITCHYARD_ALLOWED_ORIGINS`);
-            }
-            return next();
-          }
-          c.header('Upgrade', 'websocket');
-          return errorResponse(c, 426, 'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)');
-        },
-        upgrade,
-      );
+      app.get(WS_PATH, upgradeGuard(deps.allowedOrigins ?? [], log), upgrade);
     },
 
     inject(server) {

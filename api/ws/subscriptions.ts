@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { WorkflowEvent } from '../../workflows/shared/event-log.js';
 import { alertFor } from './alerts.js';
 import { discoveryKey, type DeploymentDiscovery, type DiscoveryQuery } from './discovery.js';
+import { resolveEventTypes, unknownWarnings } from './event-type-names.js';
 import type { WsLimits } from './limits.js';
 import {
   EVENT_TYPES,
@@ -18,29 +19,6 @@ import {
 } from './protocol.js';
 import { SlidingWindow } from './sliding-window.js';
 import { reportStartFailure, Watches, type WatchDeps, type WorkflowKind } from './watches.js';
-
-/**
- * The WatchHamster API's own event type names, mapped onto Switchyard's: `status_update` (state changes) and
- * `service_event` (a service started, stopped, failed, recovered) both become `deployment_event`,
- * since a deployment's events are what a service's status changes are here. Names with no
- * equivalent (`log_update`: there is no log stream) are acknowledged with a warning, not rejected.
- */
-export const WATCHHAMSTER_EVENT_TYPE_ALIASES: Readonly<Record<string, EventType>> = {
-  status_update: 'deployment_event',
-  service_event: 'deployment_event',
-};
-
-/** Splits requested event type names into Switchyard's event types and the names it does not know. */
-export function resolveEventTypes(names: readonly string[]): { types: EventType[]; unknown: string[] } {
-  const types = new Set<EventType>();
-  const unknown: string[] = [];
-  for (const name of names) {
-    if ((EVENT_TYPES as readonly string[]).includes(name)) types.add(name as EventType);
-    else if (Object.hasOwn(WATCHHAMSTER_EVENT_TYPE_ALIASES, name)) types.add(WATCHHAMSTER_EVENT_TYPE_ALIASES[name]!);
-    else if (!unknown.includes(name)) unknown.push(name);
-  }
-  return { types: [...types], unknown };
-}
 
 export interface SubscriptionDeps extends WatchDeps {
   discovery: DeploymentDiscovery;
@@ -250,13 +228,4 @@ export class Subscriptions {
 /** A discovery query as the ack and the errors show it: both fields, null when not filtered on. */
 function described(query: DiscoveryQuery): { service: string | null; status: string | null } {
   return { service: query.service ?? null, status: query.status ?? null };
-}
-
-/** The ack's `warnings` (and `unknown_event_types`) for event type names Switchyard has no equivalent of. */
-function unknownWarnings(unknown: readonly string[]): Record<string, unknown> {
-  if (unknown.length === 0) return {};
-  return {
-    unknown_event_types: [...unknown],
-    warnings: [`event types not supported, ignored: ${unknown.join(', ')}`],
-  };
 }
