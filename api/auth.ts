@@ -10,18 +10,9 @@ import { routeClassOf, type KeyLimiter } from './limits/key-limits.js';
 import type { RouteClass } from './limits/token-bucket.js';
 import { originAllowed } from './ws/origin.js';
 import { SESSION_COOKIE, type SessionSigner } from './sessions/session-signer.js';
+import type { Principal } from './principal.js';
 
-export interface Principal {
-  role: Role;
-  /** Whose key matched (its configured label), for policies and audit ("approved by …"); never the key itself. */
-  label: string;
-  /** Which key of that label (rotations share a label). */
-  keyId?: string;
-  /** The person behind the key (SWITCHYARD_IDENTITIES or the key entry): one person counts once. */
-  person?: string;
-  /** Set when a stream token (not the key itself) was presented; the label is still the key's, so its limits apply. */
-  via?: 'stream token' | 'session';
-}
+export type { Principal } from './principal.js';
 
 /** What each role may do, besides admin which may do everything. */
 const GRANTS: Record<Exclude<Role, 'admin'>, readonly Role[]> = {

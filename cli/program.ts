@@ -17,17 +17,7 @@ import { registerRetry } from './commands/retry.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
-
-/** A command's work: returns its exit code (OK when nothing is returned). */
-export type Action = (ctx: CommandContext, args: string[], options: Record<string, unknown>) => Promise<ExitCode | void>;
-
-/** Wires an action to a commander command: context from the global options, exit code kept. */
-export type Bind = (action: Action) => (...parsed: unknown[]) => Promise<void>;
-
-/** `Example:` lines under a command's --help. */
-export function examples(command: Command, ...lines: string[]): Command {
-  return command.addHelpText('after', `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
-}
+import type { Bind } from './command-kit.js';
 
 export function createProgram(io: Io, fetchImpl: typeof fetch = globalThis.fetch) {
   let exitCode: ExitCode = EXIT.OK;

@@ -4,7 +4,7 @@
 // it: the signing key is derived (own label) from the shared encryption key ring, like stream tokens.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Principal } from '../auth.js';
+import type { Principal } from '../principal.js';
 
 export const SESSION_COOKIE = 'sy_session';
 export const DEFAULT_SESSION_TTL_MS = 30 * 60_000;

@@ -2,7 +2,7 @@
 // enough to switch traffic (200) or more are needed (202), or refuses it with the rule (403).
 import type { Command } from 'commander';
 import { unwrap, type Schemas } from '../client.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export function registerApprove(program: Command, bind: Bind): void {
   examples(

@@ -1,7 +1,7 @@
 // `switchyard cancel EVENT`: cancels a distribution's channels still waiting for their scheduled time.
 import type { Command } from 'commander';
 import { unwrap } from '../client.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export function registerCancel(program: Command, bind: Bind): void {
   examples(

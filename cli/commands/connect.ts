@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { unwrap, type Schemas } from '../client.js';
 import { usageError } from '../exit-codes.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export function registerConnect(program: Command, bind: Bind): void {
   const connect = program.command('connect').description('Connect a GitHub repository or an AWS account');

@@ -6,7 +6,7 @@ import { unwrap, type Schemas } from '../client.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../exit-codes.js';
 import { followDeployment } from '../follow-deployment.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 type Connections = Schemas['Connections'];
 

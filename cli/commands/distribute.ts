@@ -6,7 +6,7 @@ import { unwrap, type Schemas } from '../client.js';
 import { usageError } from '../exit-codes.js';
 import { distributionExitCode, followDistribution } from '../follow-distribution.js';
 import { table } from '../output.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export function registerDistribute(program: Command, bind: Bind): void {
   examples(

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { unwrap, type Schemas } from '../client.js';
 import { usageError } from '../exit-codes.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export function registerEmergencyStop(program: Command, bind: Bind): void {
   examples(

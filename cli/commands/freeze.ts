@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { unwrap, type Schemas } from '../client.js';
 import { usageError } from '../exit-codes.js';
 import { table } from '../output.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 const FREEZE_COLUMNS = [
   { key: 'id', title: 'ID' },

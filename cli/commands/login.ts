@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { createApiClient, unwrap } from '../client.js';
 import { configPath, normaliseUrl, writeConfigFile } from '../config.js';
 import { usageError } from '../exit-codes.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export function registerLogin(program: Command, bind: Bind): void {
   examples(

@@ -4,7 +4,7 @@ import { unwrap, type Schemas } from '../client.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { distributionExitCode, distributionStatus } from '../follow-distribution.js';
 import { table } from '../output.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 type Channel = Schemas['RetryRequest']['channels'][number];
 

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { unwrap, type Schemas } from '../client.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 const DEPLOYMENT_ID = /^dep_[a-z0-9]{10}$/;
 

@@ -5,7 +5,7 @@ import { unwrap, type Schemas } from '../client.js';
 import { doraLines } from '../dora.js';
 import { deploymentResult } from '../follow-deployment.js';
 import { table } from '../output.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export const DEPLOYMENT_COLUMNS = [
   { key: 'deploymentId', title: 'ID' },

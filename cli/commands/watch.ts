@@ -2,7 +2,7 @@
 // same display and exit codes as deploy.
 import type { Command } from 'commander';
 import { deploymentResult, exitCodeOf, followDeployment, resultLines } from '../follow-deployment.js';
-import { examples, type Bind } from '../program.js';
+import { examples, type Bind } from '../command-kit.js';
 
 export function registerWatch(program: Command, bind: Bind): void {
   examples(
