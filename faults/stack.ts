@@ -5,7 +5,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blueGreenUrls, seed } from '../emulators/aws/index.js';
 import {
   connectSandboxHook,
   SANDBOX_CREDENTIALS,
@@ -15,25 +14,15 @@ import {
   type Sandbox,
   type SandboxOptions,
 } from '../emulators/sandbox.js';
-import { sandboxEnvironment } from '../emulators/split/environment.js';
 import { freePort } from '../test/support/free-port.js';
 import { apiClient, type ApiClient } from './api-client.js';
 import { startAwsTap, type AwsTap } from './aws-tap.js';
 import { startHookRecorder, type HookRecorder } from './hook-recorder.js';
-import { sleep, startNode, waitUntil, type Child } from './processes.js';
+import { startNode, waitUntil, type Child } from './processes.js';
+import { deployWhenAdmitted } from './stack-deploy.js';
+import { stackEnvironment } from './stack-environment.js';
+import { seedLanes } from './stack-lanes.js';
 import type { TemporalServer } from './temporal-server.js';
-import { writeWorkflowBundle } from '../worker/workflow-bundle.js';
-
-let bundled: Promise<string> | undefined;
-/** The workflow bundle every worker process of this run starts from (WORKFLOW_BUNDLE_PATH). */
-function workflowBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'faults-bundle-')), 'workflow-bundle.js');
-    await writeWorkflowBundle(path);
-    return path;
-  })();
-  return bundled;
-}
 
 export interface StackOptions {
   /** Names the seeded service and the task queue: one deployment per service at a time. */
@@ -124,68 +113,20 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
     const hookSecret = `faults-hook-secret-${randomBytes(8).toString('hex')}`;
     hooks = await startHookRecorder(`${apiUrl}/api/v1/hooks/codedeploy`);
     connectSandboxHook(box, hooks.url, hookSecret);
-    const main: Lane = {
-      service,
-      codeDeployApplication: box.target.codeDeployApplication,
-      codeDeployGroup: box.target.codeDeployGroup,
-      blueUrl: box.target.blueUrl,
-      greenUrl: box.target.greenUrl,
-    };
-    const lanes: Lane[] = [main];
-    for (let i = 1; i < (options.lanes ?? 1); i += 1) {
-      // As the split sandbox seeds its extra services: same cluster, an application and group each.
-      const lane: Lane = {
-        service: `${service}-${i}`,
-        codeDeployApplication: `${SANDBOX_SERVICE.application}-${i}`,
-        codeDeployGroup: `${SANDBOX_SERVICE.deploymentGroup}-${i}`,
-        ...blueGreenUrls(box.awsEndpoint, SANDBOX_SERVICE.cluster, `${service}-${i}`),
-      };
-      seed(box.aws.state, {
-        cluster: SANDBOX_SERVICE.cluster,
-        service: lane.service,
-        containerName: SANDBOX_SERVICE.containerName,
-        containerPort: SANDBOX_SERVICE.containerPort,
-        application: lane.codeDeployApplication,
-        deploymentGroup: lane.codeDeployGroup,
-        repository: `${lane.service}-initial`,
-      });
-      lanes.push(lane);
-    }
-    const urls = { github: box.githubApiUrl, aws: box.awsEndpoint, channels: box.channels.url, slack: box.slack.url };
     const apiKey = `faults-admin-${randomBytes(12).toString('hex')}`;
-    const env: Record<string, string> = {
-      ...Object.fromEntries(
-        sandboxEnvironment({
-          sandbox: box,
-          urls,
-          main: { ...main, cluster: SANDBOX_SERVICE.cluster },
-          extras: [],
-          hookSecret,
-          pollMs: options.pollMs,
-        }),
-      ),
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      TEMPORAL_TASK_QUEUE: `faults-${options.name}-${id}`,
-      SWITCHYARD_API_KEY: apiKey,
-      SWITCHYARD_DATA_DIR: join(dir, 'data'),
-      SWITCHYARD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      // A killed worker's short calls are retried after 3 s, its long waits noticed after 2 s.
-      DEPLOY_CALL_TIMEOUT_SECONDS: '3',
-      DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: '2',
-      DISTRIBUTION_RETRY_BACKOFF_MS: '200',
-      // distribute answers at once (202); the suite follows the status itself.
-      DISTRIBUTION_SYNC_WAIT_MS: '0',
-      LOG_LEVEL: 'info',
-      // The suite's one key drives every client of a scenario, polling as fast as it can: the
-      // per-key rates (which bound one real client) are not what it measures.
-      SWITCHYARD_RATE_LIMIT_READS: '0',
-      SWITCHYARD_RATE_LIMIT_WRITES: '0',
-      SWITCHYARD_RATE_LIMIT_STARTS: '0',
-      // Bundled once per run, as the image does: a killed worker is back without bundling again.
-      WORKFLOW_BUNDLE_PATH: await workflowBundle(),
-      ...options.env,
-    };
+    const lanes = seedLanes(box, service, options.lanes ?? 1);
+    const main = lanes[0]!;
+    const env = await stackEnvironment({
+      box,
+      main,
+      temporal,
+      taskQueue: `faults-${options.name}-${id}`,
+      hookSecret,
+      apiKey,
+      dataDir: join(dir, 'data'),
+      pollMs: options.pollMs,
+      env: options.env,
+    });
     if (options.tap) tap = await startAwsTap(box.awsEndpoint);
     const workerEnv = { ...env, ...(tap ? { SWITCHYARD_AWS_ENDPOINT: tap.url } : {}) };
 
@@ -218,28 +159,7 @@ export async function startStack(temporal: TemporalServer, options: StackOptions
       connection,
       lanes,
       admissionWaits,
-      async deploy(lane) {
-        const since = Date.now();
-        let waited = false;
-        for (;;) {
-          const started = await client.call('POST', '/api/v1/deploy', {
-            ...connection,
-            owner: SANDBOX_SERVICE.owner,
-            repo: SANDBOX_SERVICE.repo,
-            branch: 'main',
-            ...(lane === main ? {} : { target: lane }),
-          });
-          if (started.status === 200) {
-            if (waited) admissionWaits.push(Date.now() - since);
-            return started.body.data.deploymentId as string;
-          }
-          const holder = started.status === 409 ? (started.body?.runningDeploymentId as string | undefined) : undefined;
-          const ended = holder ? ['COMPLETED', 'FAILED', 'ROLLED_BACK'].includes((await client.result(holder))?.status) : false;
-          if (!ended || Date.now() - since > 60_000) throw new Error(`deploy refused: ${started.status} ${JSON.stringify(started.body)}`);
-          waited = true;
-          await sleep(250);
-        }
-      },
+      deploy: (lane) => deployWhenAdmitted(client, connection, lane, main, admissionWaits),
       worker: () => worker!,
       apiProcess: () => api!,
       async killWorker() {

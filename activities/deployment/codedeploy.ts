@@ -2,19 +2,16 @@
 // `switchyard:<deploymentId>` marker in its description before any create), followed with
 // heartbeats and reported lifecycle event by lifecycle event; continued or stopped on decision.
 import {
-  BatchGetDeploymentTargetsCommand,
-  BatchGetDeploymentsCommand,
   ContinueDeploymentCommand,
   CreateDeploymentCommand,
   GetDeploymentCommand,
-  ListDeploymentTargetsCommand,
-  ListDeploymentsCommand,
   PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand,
-  type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import { Context, sleep } from '@temporalio/activity';
 import type { DeployClients } from './clients.js';
+import { appSpecFor, findExisting, marker } from './codedeploy-create.js';
+import { lifecycleReports, type TaskSetArns } from './codedeploy-lifecycle.js';
 import { asActivityFailure, errorName, permanent } from './errors.js';
 import { ProgressBatch } from './progress.js';
 import type { ProgressReport } from '../../workflows/deployment/messages.js';
@@ -39,132 +36,13 @@ export interface AwaitCodeDeployInput {
   stage: number;
 }
 
-export const marker = (deploymentId: string) => `switchyard:${deploymentId}`;
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
-
-export function appSpecFor(
-  input: Pick<StartCodeDeployInput, 'taskDefinitionArn' | 'containerName' | 'containerPort' | 'hookFunction'>,
-): string {
-  return JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        TargetService: {
-          Type: 'AWS::ECS::Service',
-          Properties: {
-            TaskDefinition: input.taskDefinitionArn,
-            LoadBalancerInfo: { ContainerName: input.containerName, ContainerPort: input.containerPort },
-          },
-        },
-      },
-    ],
-    // ECS AppSpec: Hooks is a list of { <lifecycle event>: <Lambda function name or ARN> }.
-    ...(input.hookFunction ? { Hooks: [{ AfterAllowTestTraffic: input.hookFunction }] } : {}),
-  });
-}
-
-/** The blue and green ECS task set ARNs of a deployment target (the Panda deploy API's blueServiceArn/greenServiceArn). */
-export interface TaskSetArns {
-  blueServiceArn?: string;
-  greenServiceArn?: string;
-}
-
-/**
- * A task set's ARN from CodeDeploy's `identifer` (sic): an ARN as is, or a task set id
- * (`ecs-svc/…`) placed under the target's service ARN (`…:service/<cluster>/<service>`).
- */
-export function taskSetArn(identifer: string | undefined, serviceArn: string | undefined): string | undefined {
-  if (!identifer) return undefined;
-  if (identifer.startsWith('arn:')) return identifer;
-  const match = serviceArn ? /^(arn:[^:]+:ecs:[^:]*:[^:]*:)service\/(.+)$/.exec(serviceArn) : null;
-  return match ? `${match[1]}task-set/${match[2]}/${identifer}` : identifer;
-}
-
-const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
-
-/** Ours among the group's active deployments first (at most one), then among the newest ones. */
-export async function findExisting(
-  codedeploy: CodeDeployClient,
-  input: Pick<StartCodeDeployInput, 'application' | 'group' | 'deploymentId'>,
-): Promise<string | undefined> {
-  for (const includeOnlyStatuses of [[...ACTIVE_STATUSES], undefined]) {
-    const { deployments } = await codedeploy.send(
-      new ListDeploymentsCommand({
-        applicationName: input.application,
-        deploymentGroupName: input.group,
-        ...(includeOnlyStatuses ? { includeOnlyStatuses } : {}),
-      }),
-    );
-    if (!deployments?.length) continue;
-    const { deploymentsInfo } = await codedeploy.send(new BatchGetDeploymentsCommand({ deploymentIds: deployments.slice(0, 25) }));
-    const ours = deploymentsInfo?.find((d) => d.description?.includes(marker(input.deploymentId)))?.deploymentId;
-    if (ours) return ours;
-  }
-  return undefined;
-}
 
 export interface CodeDeployTimings {
   pollMs: number;
 }
 
 export function createCodeDeployActivities(clients: DeployClients, timings: CodeDeployTimings) {
-  /**
-   * The lifecycle events that succeeded since the last call (`reported` holds what this attempt
-   * already handed on; a new attempt reports again and the workflow dedupes). Also whether
-   * production traffic is on green for good (AfterAllowTraffic succeeded), and the task set ARNs seen.
-   */
-  async function lifecycleReports(
-    codedeploy: CodeDeployClient,
-    input: AwaitCodeDeployInput,
-    reported: Set<string>,
-  ): Promise<{ trafficOnGreen: boolean; arns: TaskSetArns; reports: ProgressReport[] }> {
-    let targetIds: string[] | undefined;
-    try {
-      ({ targetIds } = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId })));
-    } catch (error) {
-      // A deployment still in Created has no targets yet: nothing to report this time.
-      if (errorName(error) === 'DeploymentNotStartedException') return { trafficOnGreen: false, arns: {}, reports: [] };
-      throw error;
-    }
-    if (!targetIds?.length) return { trafficOnGreen: false, arns: {}, reports: [] };
-    const { deploymentTargets } = await codedeploy.send(
-      new BatchGetDeploymentTargetsCommand({ deploymentId: input.codeDeployDeploymentId, targetIds }),
-    );
-    const target = deploymentTargets?.[0]?.ecsTarget;
-    const arns: TaskSetArns = {};
-    for (const taskSet of target?.taskSetsInfo ?? []) {
-      const arn = taskSetArn(taskSet.identifer, target?.targetArn);
-      if (!arn) continue;
-      if (taskSet.taskSetLabel?.toUpperCase() === 'BLUE') arns.blueServiceArn = arn;
-      if (taskSet.taskSetLabel?.toUpperCase() === 'GREEN') arns.greenServiceArn = arn;
-    }
-    const taskSets = (target?.taskSetsInfo ?? []).map((t) => ({
-      label: t.taskSetLabel,
-      status: t.status,
-      trafficWeight: t.trafficWeight,
-      running: t.runningCount,
-      desired: t.desiredCount,
-    }));
-    const reports = (target?.lifecycleEvents ?? [])
-      .filter(
-        (event) =>
-          event.status === 'Succeeded' &&
-          event.lifecycleEventName &&
-          !reported.has(`${input.codeDeployDeploymentId}:${event.lifecycleEventName}`),
-      )
-      .map((event) => ({
-        key: `${input.codeDeployDeploymentId}:${event.lifecycleEventName}`,
-        stage: input.stage,
-        kind: 'lifecycle_event' as const,
-        details: { lifecycleEvent: event.lifecycleEventName!, status: event.status!, taskSets },
-      }));
-    for (const report of reports) reported.add(report.key);
-    const trafficOnGreen = (target?.lifecycleEvents ?? []).some(
-      (event) => event.lifecycleEventName === 'AfterAllowTraffic' && event.status === 'Succeeded',
-    );
-    return { trafficOnGreen, arns, reports };
-  }
-
   return {
     async startCodeDeploy(input: StartCodeDeployInput): Promise<{ codeDeployDeploymentId: string }> {
       const { codedeploy } = await clients.aws(input.awsConnectionId);

@@ -14,7 +14,7 @@ import {
   type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import type { CodeDeployEngineConfig } from '../../domain/release-strategy.js';
-import { appSpecFor, findExisting, marker } from './codedeploy.js';
+import { appSpecFor, findExisting, marker } from './codedeploy-create.js';
 import { errorName, permanent } from './errors.js';
 import type { AwaitReleaseInput, ReleaseProgress, ReleaseRef, StartReleaseInput } from './release-types.js';
 

@@ -45,7 +45,7 @@ export interface HandlerOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** Switchyard's marker in a CodeDeploy deployment's description (activities/deployment/codedeploy.ts). */
+/** Switchyard's marker in a CodeDeploy deployment's description (activities/deployment/codedeploy-create.ts). */
 const SWITCHYARD_MARKER = /(?:^|\s)switchyard:([A-Za-z0-9_.-]{1,128})(?:\s|$)/;
 
 /** The Switchyard deployment that created a CodeDeploy deployment, from its description; undefined when it cannot be read. */

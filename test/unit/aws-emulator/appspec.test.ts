@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appSpecFor } from '../../../activities/deployment/codedeploy.js';
+import { appSpecFor } from '../../../activities/deployment/codedeploy-create.js';
 import { parseEcsAppSpec } from '../../../emulators/aws/appspec.js';
 
 const TASK_DEFINITION = 'arn:aws:ecs:ap-northeast-2:123456789012:task-definition/panda-service:7';
