@@ -3,7 +3,7 @@ import type { ConnectionStore } from '../../common/connections/connection-store.
 import type { SlackConfig } from '../../common/config/slack.js';
 import type { DeployTarget } from '../../domain/deployment.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
-import type { DeployRequest } from '../deployments/schemas.js';
+import type { DeployRequest } from '../deployments/deploy-request-schemas.js';
 import { ApiError } from '../errors.js';
 
 /** What a slash command deploys, rolls back or reads when it names nothing else. */
