@@ -38,7 +38,9 @@ export default defineConfig({
           exclude: ['test/unit/**', 'test/cluster/**', 'test/hour/**', 'node_modules/**'],
           globalSetup: ['test/global-setup.ts'],
           pool: 'forks',
-          maxWorkers: 2,
+          // One file at a time: the files share one dev server's namespace, and a freeze, an
+          // emergency stop or a hook lookup of one file was seen reaching another's deployments.
+          maxWorkers: 1,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },

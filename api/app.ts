@@ -119,7 +119,7 @@ export function createApp(options: AppOptions) {
       logger: deps.logger,
     };
     registerSlackRoutes(app, { ...shared, slack: client, deployments, publicUrl });
-    registerCodeDeployHookRoutes(app, { ...shared, client: deps.client });
+    registerCodeDeployHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue });
   }
   const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) =>
     hub.nudge(`distribution:${eventId}`),

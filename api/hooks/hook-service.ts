@@ -25,6 +25,7 @@ import { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import type { DeploymentInput } from '../../domain/deployment.js';
 import { ApiError } from '../errors.js';
 import { readStartInput, updateProblem } from '../temporal-reads.js';
+import { equals } from '../deployments/visibility-query.js';
 
 export const HOOK_ERROR = 'Hook Error';
 
@@ -42,6 +43,8 @@ export interface HookServiceDeps {
   logger: Logger;
   /** How long to wait for the deployment to show in Temporal visibility (it is indexed just after CreateDeployment), while one could still be it. Default 10 s. */
   lookupTimeoutMs?: number;
+  /** This API's task queue: only its own deployments can be waiting to record a CodeDeploy id. */
+  taskQueue?: string;
 }
 
 export interface HookOutcome {
@@ -161,7 +164,10 @@ export class CodeDeployHookService {
 
   /** Stage 3 counts too: the workflow's own stage-4 upsert may not be visible yet either. */
   private async someDeploymentAwaitsItsId(): Promise<boolean> {
-    const query = `SwitchyardKind = 'deployment' AND ExecutionStatus = 'Running' AND DeployStage >= ${CODEDEPLOY_STAGE - 1} AND CodeDeployDeploymentId IS NULL`;
+    // Scoped to this API's task queue: another installation's deployments in the same namespace
+    // are not its to wait for.
+    const queue = this.deps.taskQueue ? ` AND ${equals('TaskQueue', this.deps.taskQueue)}` : '';
+    const query = `SwitchyardKind = 'deployment' AND ExecutionStatus = 'Running' AND DeployStage >= ${CODEDEPLOY_STAGE - 1} AND CodeDeployDeploymentId IS NULL${queue}`;
     // A visibility store that cannot answer this query leaves the bounded wait as it was.
     return this.deps.client.workflow.count(query).then(
       ({ count }) => count > 0,
