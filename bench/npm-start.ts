@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { connectSandbox, deploySandbox } from './sandbox-deploy.js';
 
 export interface NpmStartRun {
   startupS: number;
@@ -76,28 +76,9 @@ export async function npmStartRun(): Promise<NpmStartRun> {
       });
       return (await res.json()) as { code?: number; data?: Record<string, unknown> };
     };
-    const github = await call('POST', '/api/v1/connect/github', {
-      owner: SANDBOX_SERVICE.owner,
-      repo: SANDBOX_SERVICE.repo,
-      branch: 'main',
-      token: SANDBOX_CREDENTIALS.githubToken,
-    });
-    const aws = await call('POST', '/api/v1/connect/aws', {
-      region: SANDBOX_CREDENTIALS.region,
-      accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
-      secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
-    });
+    const connections = await connectSandbox(call);
     const t1 = performance.now();
-    const deployed = await call('POST', '/api/v1/deploy', {
-      githubConnectionId: github.data?.githubConnectionId,
-      awsConnectionId: aws.data?.awsConnectionId,
-      owner: SANDBOX_SERVICE.owner,
-      repo: SANDBOX_SERVICE.repo,
-      branch: 'main',
-      version: 'v1.2.3',
-    });
-    const id = deployed.data?.deploymentId as string;
-    if (!id) throw new Error(`deploy refused: ${JSON.stringify(deployed)}`);
+    const id = await deploySandbox(call, connections);
     let t2 = 0;
     for (;;) {
       const status = (await call('GET', `/api/v1/deploy/${id}/result`)).data?.status;

@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { CHANNEL_TYPES } from '../domain/channels.js';
 import { BENCH_KEY, startBenchStack } from './harness.js';
-import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { connectSandbox, deploySandbox } from './sandbox-deploy.js';
 import { startApiProcess, startWorkerProcess, type ApiProcess } from './processes.js';
 import { idleWorker, printSseFanOut, SLACK_DEPLOY, slackAcks, sseFanOut } from './separate-processes.js';
 import { npmStartRun, printNpmStartRuns, type NpmStartRun } from './npm-start.js';
@@ -106,28 +106,9 @@ async function call(method: string, path: string, body?: unknown): Promise<{ cod
 
 /** Seconds from POST /deploy to COMPLETED in the sandbox, switching the moment it is ready. */
 async function sandboxDeployment(): Promise<number> {
-  const github = await call('POST', '/api/v1/connect/github', {
-    owner: SANDBOX_SERVICE.owner,
-    repo: SANDBOX_SERVICE.repo,
-    branch: 'main',
-    token: SANDBOX_CREDENTIALS.githubToken,
-  });
-  const aws = await call('POST', '/api/v1/connect/aws', {
-    region: SANDBOX_CREDENTIALS.region,
-    accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId,
-    secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey,
-  });
+  const connections = await connectSandbox(call);
   const started = performance.now();
-  const deployed = await call('POST', '/api/v1/deploy', {
-    githubConnectionId: github.data?.githubConnectionId,
-    awsConnectionId: aws.data?.awsConnectionId,
-    owner: SANDBOX_SERVICE.owner,
-    repo: SANDBOX_SERVICE.repo,
-    branch: 'main',
-    version: 'v1.2.3',
-  });
-  const id = deployed.data?.deploymentId as string;
-  if (!id) throw new Error(`deploy refused: ${JSON.stringify(deployed)}`);
+  const id = await deploySandbox(call, connections);
   for (let switched = false; ;) {
     const status = (await call('GET', `/api/v1/deploy/${id}/result`)).data?.status;
     if (status === 'COMPLETED') return (performance.now() - started) / 1000;
