@@ -1,6 +1,6 @@
 // Starts the HTTP API: shared by the production entry (api/main.ts) and the launcher.
 import { serve, type ServerType } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { Config } from '../common/config/config.js';
 import type { Logger } from '../common/logger.js';
 import { connectionOptions } from '../common/temporal/connection.js';
@@ -10,8 +10,8 @@ import { createApp } from './app.js';
 import { ApiKeyRing } from './auth.js';
 import { slackServices, type ApiServices } from './services.js';
 import { keyEntry } from '../common/keys/api-keys.js';
-import { clientInterceptors } from '../common/telemetry/client-interceptors.js';
 import type { Tracing } from '../common/telemetry/tracing.js';
+import { apiClient } from './temporal-client.js';
 
 /** Shared pollers query each watched workflow this often, however many clients watch it. */
 export const EVENT_POLL_INTERVAL_MS = 500;
@@ -38,7 +38,7 @@ export async function startApi(
   const connection = await Connection.connect(connectionOptions(address, config.temporal.credentials));
   await prepareClusterOrClose(connection, config.temporal.namespace, logger);
   // The request id (and, with tracing, the trace context) travels into the workflows in headers.
-  const client = new Client({ connection, namespace: config.temporal.namespace, interceptors: clientInterceptors(tracing !== undefined) });
+  const client = apiClient(connection, config.temporal.namespace, tracing !== undefined);
   const app = createApp({
     client,
     temporalAddress: address,

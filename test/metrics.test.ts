@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiClient } from '../api/temporal-client.js';
 import { loadConfig } from '../common/config/config.js';
 import { startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { sandboxChannelEndpoints } from '../emulators/wiring/channel-endpoints.js';
@@ -41,8 +42,9 @@ describe('metrics', () => {
       SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-metrics-')),
     });
     const services = sandboxApiServices(config, sandbox);
+    // The API's own client, so its Temporal call timing is the one measured.
     app = buildTestApp(
-      temporal.client,
+      apiClient(temporal.client.connection, inject('temporalNamespace'), false),
       taskQueue,
       {
         deploy: services.deploy,
@@ -142,6 +144,9 @@ describe('metrics', () => {
       // Node's own figures, once per process.
       expect(text).toMatch(/switchyard_api_process_resident_memory_bytes \d+/);
       expect(text).toMatch(/switchyard_api_nodejs_eventloop_lag_seconds [\d.e-]+/);
+      // Where a read's time goes: the API's calls into Temporal, by call.
+      expect(text).toMatch(/switchyard_temporal_call_duration_seconds_count\{call="query",outcome="ok"\} [1-9]/);
+      expect(text).toMatch(/switchyard_temporal_call_duration_seconds_count\{call="start",outcome="ok"\} [1-9]/);
       // The business: one of each, with labels.
       expect(text).toContain(`switchyard_deployments_started_total{service="${service}",admission="started"} 1`);
       expect(text).toContain(`switchyard_deployments_finished_total{service="${service}",outcome="COMPLETED"} 1`);

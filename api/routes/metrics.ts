@@ -7,25 +7,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SwitchyardEnv } from '../auth.js';
 import { BusinessMetrics } from '../metrics/business.js';
+import { processRegistry } from '../metrics/process-registry.js';
 import type { WorkflowEventHub } from '../streams/event-hub.js';
 import { errorBody } from '../errors.js';
-
-/**
- * Node's process figures (memory, CPU, event loop lag, GC) are the process's, not an app's: one
- * registry for them, created on first scrape, so test processes that build many apps install one
- * set of observers.
- */
-let processRegistry: Registry | undefined;
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry, prefix: 'switchyard_api_' });
-  }
-  return processRegistry;
-}
 
 /** One registry per app (tests build many apps in one process; prom-client's global would clash). */
 export class ApiMetrics {
@@ -127,7 +114,7 @@ export function registerMetricsRoute(app: OpenAPIHono<SwitchyardEnv>, sources: M
         'www-authenticate': 'Bearer',
       });
     }
-    const text = (await sources.metrics.registry.metrics()) + (await processMetrics().metrics());
+    const text = (await sources.metrics.registry.metrics()) + (await processRegistry().metrics());
     return c.body(text, 200, { 'content-type': sources.metrics.registry.contentType });
   });
 }

@@ -24,7 +24,8 @@ export class RequestIdClientInterceptor implements WorkflowClientInterceptor {
     next({ ...input, workflowStartHeaders: withRequestId(input.workflowStartHeaders), updateHeaders: withRequestId(input.updateHeaders) });
 }
 
-export function clientInterceptors(tracing: boolean): ClientInterceptors {
+/** `inner`: the caller's own interceptors, innermost (timing, say, then measures the call alone). */
+export function clientInterceptors(tracing: boolean, inner: WorkflowClientInterceptor[] = []): ClientInterceptors {
   // The tracing interceptor is outermost, so its span covers the call with our header added.
-  return { workflow: [...(tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : []), new RequestIdClientInterceptor()] };
+  return { workflow: [...(tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : []), new RequestIdClientInterceptor(), ...inner] };
 }
