@@ -1,7 +1,7 @@
 // Admission: the deploy request, checked and resolved, sent to its service's admission workflow
 // (update-with-start), so "one deployment per service" holds across every API replica. Refusals
 // become the route's 409/423/400; a closed deployment still holding its service is released.
-import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { Freeze } from '../../domain/freeze.js';
 import {
   ADMISSION_FROZEN,
@@ -27,6 +27,8 @@ export interface AdmissionDeps {
   taskQueue: string;
   /** Deployments that may wait behind a service's running one; 0 refuses with 409. */
   queueCapacity: number;
+  /** The whole admission's bound, retries included: Temporal's own update poll never gives up. */
+  timeoutMs: number;
   metrics?: BusinessMetrics | undefined;
 }
 
@@ -36,9 +38,12 @@ export interface AdmissionDeps {
  */
 export async function admit(deps: AdmissionDeps, admission: AdmissionRequest, serviceKey: string): Promise<AdmissionOutcome> {
   const { deploymentId } = admission.input;
+  const deadline = Date.now() + deps.timeoutMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const outcome = await sendAdmission(deps.client, admission, serviceKey, deps.taskQueue, deps.queueCapacity);
+      const outcome = await deps.client.connection.withDeadline(deadline, () =>
+        sendAdmission(deps.client, admission, serviceKey, deps.taskQueue, deps.queueCapacity),
+      );
       deps.metrics?.admitted(serviceKey, outcome);
       return outcome;
     } catch (error) {
@@ -61,6 +66,7 @@ export async function admit(deps: AdmissionDeps, admission: AdmissionRequest, se
         }
         throw new ApiError(400, problem.message, { deploymentId }, DEPLOYMENT_ERROR);
       }
+      if (Date.now() >= deadline && timedOut(error)) throw undecided(deploymentId, deps.timeoutMs);
       if (attempt < 3 && admissionRaced(error)) continue;
       throw error;
     }
@@ -82,6 +88,26 @@ async function releaseIfClosed(client: Client, serviceKey: string, deploymentId:
 
 function conflict(message: string, running: string): ApiError {
   return new ApiError(409, message, { deploymentId: running, runningDeploymentId: running }, DEPLOYMENT_ERROR);
+}
+
+/**
+ * No answer in time (no worker polling, one overloaded): the update is keyed by the deployment id,
+ * so it may still be admitted later. Not "nothing was changed": the caller is told which id to read.
+ */
+function undecided(deploymentId: string, timeoutMs: number): ApiError {
+  return new ApiError(
+    503,
+    `No answer from the deployment's admission within ${Math.round(timeoutMs / 1000)} s (is a worker running?). ` +
+      `${deploymentId} may still start: read GET /api/v1/deploy/${deploymentId}/result before asking again`,
+    { deploymentId },
+    DEPLOYMENT_ERROR,
+  );
+}
+
+function timedOut(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const code = (e: unknown) => (isGrpcServiceError(e) ? e.code : undefined);
+  return code(error) === 4 || code((error as { cause?: unknown })?.cause) === 4;
 }
 
 /** The admission workflow closed between the start and the update: safe to ask again. */

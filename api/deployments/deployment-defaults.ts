@@ -8,6 +8,8 @@ export interface DeploymentDefaults {
   limits: DeploymentLimits;
   /** Deployments that may wait behind a service's running one (DEPLOY_QUEUE_CAPACITY); 0 refuses with 409. */
   queueCapacity: number;
+  /** DEPLOY_ADMISSION_TIMEOUT_SECONDS: the bound on POST /deploy's wait for its admission workflow. */
+  admissionTimeoutMs: number;
   /**
    * Hosts (`host` or `host:port`) a request's target.blueUrl/greenUrl may name (DEPLOY_PROBE_HOSTS):
    * the worker fetches those URLs, so a deployer must not point it anywhere else. The hosts of the

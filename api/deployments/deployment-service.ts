@@ -110,7 +110,13 @@ export class DeploymentService {
     });
     const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
     return admit(
-      { client: this.client, taskQueue: this.taskQueue, queueCapacity: this.defaults.queueCapacity, metrics: this.metrics },
+      {
+        client: this.client,
+        taskQueue: this.taskQueue,
+        queueCapacity: this.defaults.queueCapacity,
+        timeoutMs: this.defaults.admissionTimeoutMs,
+        metrics: this.metrics,
+      },
       admission,
       serviceKey,
     );
