@@ -20,6 +20,7 @@ import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { eventLatency } from './event-latency.js';
 import { freePort, startNodeProcess, type BenchProcess } from './processes.js';
 import { heartbeatRate, resultLatency, scheduledDistributions, untilAtGate } from './scale-measures.js';
+import { profileLine, scrape } from './scale-profile.js';
 
 const MiB = 2 ** 20;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -103,10 +104,12 @@ export async function scaleRow(): Promise<void> {
       SWITCHYARD_RATE_LIMIT_STARTS: '0',
       SWITCHYARD_SSE_STREAMS_PER_KEY: '10000',
     };
+    const workerMetricsPorts = [await freePort(), await freePort()];
+    const workerMetricsUrls = workerMetricsPorts.map((port) => `http://127.0.0.1:${port}/metrics`);
     const workers = [1, 2].map((n) =>
       startNodeProcess(
         here('../worker/main.ts'),
-        { ...processEnv, SWITCHYARD_DATA_DIR: join(dir, `worker-${n}`) },
+        { ...processEnv, SWITCHYARD_DATA_DIR: join(dir, `worker-${n}`), WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPorts[n - 1]}` },
         process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
       ),
     );
@@ -132,6 +135,7 @@ export async function scaleRow(): Promise<void> {
     const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const deploymentIds: string[] = [];
     let deployRetries = 0;
+    let admissionsUnanswered = 0;
     const deploy = async (from: number, to: number) => {
       let next = from;
       await Promise.all(
@@ -159,17 +163,20 @@ export async function scaleRow(): Promise<void> {
                   target,
                 }),
               });
-            // A 503 says nothing was changed, try again (Temporal slow to answer on loaded cores).
+            // A 503 without an id says nothing was changed: try again (Temporal slow on loaded cores).
+            // One naming an id says its admission did not answer in time: it may still start.
             let res = await post();
-            for (let attempt = 1; res.status === 503 && attempt <= 5; attempt += 1) {
+            let body = (await res.json()) as { data?: { deploymentId?: string }; deploymentId?: string };
+            for (let attempt = 1; res.status === 503 && !body.deploymentId && attempt <= 5; attempt += 1) {
               deployRetries += 1;
-              await res.arrayBuffer();
               await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
               res = await post();
+              body = (await res.json()) as typeof body;
             }
-            const body = (await res.json()) as { data?: { deploymentId?: string } };
-            if (!body.data?.deploymentId) throw new Error(`deploy ${service} answered ${res.status}: ${JSON.stringify(body)}`);
-            deploymentIds.push(body.data.deploymentId);
+            if (res.status === 503 && body.deploymentId) admissionsUnanswered += 1;
+            const deploymentId = body.data?.deploymentId ?? (res.status === 503 ? body.deploymentId : undefined);
+            if (!deploymentId) throw new Error(`deploy ${service} answered ${res.status}: ${JSON.stringify(body)}`);
+            deploymentIds.push(deploymentId);
           }
         }),
       );
@@ -182,12 +189,17 @@ export async function scaleRow(): Promise<void> {
     const lines: string[] = [];
     const checkpoint = async (label: string) => {
       const [a, b] = await rss();
+      const beforeResult = await scrape(apiUrl, workerMetricsUrls);
       const result = await resultLatency(apiUrl, headers, deploymentIds, size('BENCH_SCALE_RESULT_READS', 200));
+      const beforeSse = await scrape(apiUrl, workerMetricsUrls);
       const sse = await eventLatency({ url: apiUrl }, apiKey, size('BENCH_LATENCY_WORKFLOWS', 10), 2);
+      const afterSse = await scrape(apiUrl, workerMetricsUrls);
       lines.push(
         `  ${label.padEnd(44)} worker RSS ${a!.toFixed(0)} + ${b!.toFixed(0)} MiB   GET /result p95 ${result.p95.toFixed(0)} ms (p50 ${result.p50.toFixed(0)}, ${result.non200} non-200)   SSE p95 ${sse.p95} ms (p50 ${sse.p50}, ${sse.samples} changes)   load ${load()}`,
+        `    while reading /result: ${profileLine(beforeResult, beforeSse)}`,
+        `    while streaming:       ${profileLine(beforeSse, afterSse)}`,
       );
-      console.log(lines.at(-1));
+      console.log(lines.slice(-3).join('\n'));
       return a! + b!;
     };
 
@@ -219,6 +231,7 @@ export async function scaleRow(): Promise<void> {
       beats.notRunning,
     );
     console.log('  POST /deploy answered 503 (nothing changed) and was sent again: %d time(s)', deployRetries);
+    console.log('  POST /deploy answered 503 naming an id still to be admitted: %d time(s)', admissionsUnanswered);
     console.log('  %d distributions started waiting for a time 2 h out at %s/s\n', scheduled.started, scheduled.perSecond.toFixed(1));
   } finally {
     for (const p of processes) await p.stop();
