@@ -15,6 +15,7 @@ import { toDeploymentResult } from './mapping.js';
 import { DeploymentIdParam, DeployRequestSchema, RollbackRequestSchema, SwitchRequestSchema } from './deploy-request-schemas.js';
 import { DeploymentsQuerySchema } from './deployment-read-schemas.js';
 import { envelopes } from './schemas.js';
+import { ResultReader } from './result-reader.js';
 
 /** Started (200) or queued (202): the Panda deploy API's deploy answer. */
 function deployAnswer(c: Context<SwitchyardEnv>, admitted: AdmissionOutcome) {
@@ -49,6 +50,7 @@ export function registerDeploymentRoutes(
   deps: Pick<AppDeps, 'auth' | 'streamAuth'>,
   { deployments, hub }: DeploymentRouteDeps,
 ) {
+  const results = new ResultReader(deployments);
   app.openapi(
     createRoute({
       method: 'post',
@@ -208,9 +210,8 @@ export function registerDeploymentRoutes(
     async (c) => {
       const { id } = c.req.valid('param');
       try {
-        const snapshot = await deployments.snapshot(id);
         // At the gate, the watch's latest windows come from its heartbeat (no query of their own).
-        const windows = snapshot.status === 'DEPLOYMENT_READY' && snapshot.approvalPolicy?.watch ? await deployments.watchWindows(id) : [];
+        const { snapshot, windows } = await results.read(id);
         return ok(c, '배포 결과 조회 성공', toDeploymentResult(snapshot, windows));
       } catch (error) {
         // The Panda deploy API answers an unknown id here with 400 "Deployment result not found".
