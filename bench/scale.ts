@@ -4,17 +4,15 @@
 // distributions waiting for a scheduled time, and reports the workers' RSS at two sizes, the p95
 // of GET /result and of SSE event latency while held, and the heartbeat rate the server records.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { PostgresConnectionStore } from '../common/connections/postgres-connection-store.js';
-import { SecretBox } from '../common/secrets/secret-box.js';
 import { blueGreenUrls } from '../emulators/aws/index.js';
-import { parseEnvironment } from '../emulators/split/environment.js';
+import { addSandboxConnections, stackEnv, startSandboxProcess } from '../test/cluster/switchyard-stack.js';
 import { startTemporalCluster } from '../test/cluster/temporal-cluster.js';
-import { startProcess, waitFor, type Child } from '../test/support/processes.js';
+import type { Child } from '../test/support/processes.js';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { eventLatency } from './event-latency.js';
@@ -48,56 +46,22 @@ export async function scaleRow(): Promise<void> {
     const databaseUrl = cluster.databaseUrl('switchyard');
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const envFile = join(dir, 'sandbox.env');
-    const sandbox = startProcess(
-      'sandbox',
-      [
-        'emulators/main.ts',
-        '--',
-        '--env-file',
-        envFile,
-        '--service',
-        serviceName,
-        '--services',
-        String(total),
-        '--step-ms',
-        '100',
-        '--poll-ms',
-        '200',
-        '--hook-url',
-        `${apiUrl}/api/v1/hooks/codedeploy`,
-      ],
-      {},
-    );
-    children.push(sandbox);
-    await waitFor('the sandbox env file', [sandbox], () => existsSync(envFile), 120_000);
-    const env = parseEnvironment(readFileSync(envFile, 'utf8'));
-    const store = new PostgresConnectionStore(databaseUrl, new SecretBox(Buffer.from(encryptionKey, 'base64')));
-    const github = await store.addGitHub(
-      { owner: env.SANDBOX_GITHUB_OWNER!, repo: env.SANDBOX_GITHUB_REPO!, branch: 'main' },
-      { token: env.SANDBOX_GITHUB_TOKEN! },
-    );
-    const aws = await store.addAws(
-      { region: env.AWS_REGION!, accountId: '123456789012' },
-      { accessKeyId: env.SANDBOX_AWS_ACCESS_KEY_ID!, secretAccessKey: env.SANDBOX_AWS_SECRET_ACCESS_KEY! },
-    );
-    await store.close();
+    const env = await startSandboxProcess(children, {
+      dir,
+      serviceName,
+      services: total,
+      hookUrls: [`${apiUrl}/api/v1/hooks/codedeploy`],
+      timeoutMs: 120_000,
+    });
+    const { githubConnectionId, awsConnectionId } = await addSandboxConnections(databaseUrl, encryptionKey, env);
     const taskQueue = `bench-scale-${id}`;
     const processEnv: Record<string, string> = {
-      ...env,
-      TEMPORAL_ADDRESS: cluster.failoverAddress,
-      TEMPORAL_NAMESPACE: cluster.namespace,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: databaseUrl,
-      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
-      SWITCHYARD_API_KEY: apiKey,
+      ...stackEnv(env, { cluster, taskQueue, databaseUrl, encryptionKey, apiKey, bundlePath }),
       // Every deployment's gate watched (never breached: any error rate is tolerated), open for hours.
       DEPLOY_APPROVAL_POLICIES: JSON.stringify({ default: { watch: { intervalSeconds: watchSeconds, maxErrorRate: 1 } } }),
       DEPLOY_SWITCH_TIMEOUT_SECONDS: '14400',
       DEPLOY_TOTAL_TIMEOUT_SECONDS: '14400',
-      DISTRIBUTION_SYNC_WAIT_MS: '0',
       LOG_LEVEL: 'error',
-      WORKFLOW_BUNDLE_PATH: bundlePath,
       // One bench key stands for many users: no per-key budgets.
       SWITCHYARD_RATE_LIMIT_READS: '0',
       SWITCHYARD_RATE_LIMIT_WRITES: '0',
@@ -154,8 +118,8 @@ export async function scaleRow(): Promise<void> {
                 method: 'POST',
                 headers,
                 body: JSON.stringify({
-                  githubConnectionId: github.id,
-                  awsConnectionId: aws.id,
+                  githubConnectionId,
+                  awsConnectionId,
                   owner: env.SANDBOX_GITHUB_OWNER,
                   repo: env.SANDBOX_GITHUB_REPO,
                   branch: 'main',

@@ -12,23 +12,10 @@
 // points at an existing promtool instead.
 // Plain Node, no dependencies. Flags: --quiet, --force (rebuild).
 import { spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail, force, goInstall, isExecutable, projectRoot, readStamp, requireGo, say, writeStamp } from './tool-cache.mjs';
 
-const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 // Prometheus 3.x is tagged v0.3xx.y as a Go module (the v3 tags are not importable paths).
 const PROMETHEUS_MODULE = 'github.com/prometheus/prometheus';
 const PROMETHEUS_VERSION = 'v0.316.0';
@@ -37,43 +24,11 @@ const binDir = join(toolsDir, 'bin');
 const target = join(binDir, 'promtool');
 const stamp = join(toolsDir, '.version');
 
-const quiet = process.argv.includes('--quiet');
-const force = process.argv.includes('--force');
-const say = (line) => {
-  if (!quiet) console.log(`[setup] ${line}`);
-};
-const fail = (lines) => {
-  console.error(['[setup] ERROR:', ...[lines].flat()].join('\n'));
-  process.exit(1);
-};
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** The binary runs and the stamp names the pinned version (a `go install` build has no version string). */
 function pinnedBuildPresent() {
-  const source = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
+  const source = readStamp(stamp);
   if (!isExecutable(target) || (source !== PROMETHEUS_VERSION && !source.startsWith('debian:'))) return false;
   return spawnSync(target, ['--help'], { encoding: 'utf8', timeout: 30_000 }).status === 0;
-}
-
-function findGo() {
-  const dirs = [
-    ...(process.env.PATH ?? '').split(delimiter),
-    '/usr/local/go/bin',
-    join(process.env.HOME ?? '/root', 'go', 'bin'),
-    '/usr/lib/go/bin',
-  ];
-  const go = dirs.map((dir) => dir && join(dir, 'go')).find((path) => path && isExecutable(path));
-  if (!go) return undefined;
-  const m = /go(\d+)\.(\d+)/.exec(spawnSync(go, ['version'], { encoding: 'utf8' }).stdout ?? '');
-  return m && (Number(m[1]) > 1 || Number(m[2]) >= 21) ? go : undefined;
 }
 
 const HOW_TO = [
@@ -113,38 +68,27 @@ function fromDebian() {
   mkdirSync(binDir, { recursive: true });
   rmSync(target, { force: true });
   renameSync(join(scratch, 'x/usr/bin/promtool'), target);
-  writeFileSync(stamp, `debian:${deb}\n`);
+  writeStamp(stamp, `debian:${deb}`);
   rmSync(scratch, { recursive: true, force: true });
   return spawnSync(target, ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
 if (fromDebian()) {
-  say(`promtool: ${target} (${readFileSync(stamp, 'utf8').trim()})`);
+  say(`promtool: ${target} (${readStamp(stamp)})`);
   process.exit(0);
 }
 say("Debian's prometheus package is not at hand: building promtool from its Go module");
-const go = findGo();
-if (!go) fail(['Go >= 1.21 not found.', ...HOW_TO]);
-
-// A scratch GOBIN, renamed into place, so a half-finished build never looks complete.
+const go = requireGo('build promtool', HOW_TO);
 const gobin = join(toolsDir, 'gobin');
-rmSync(gobin, { recursive: true, force: true });
-mkdirSync(gobin, { recursive: true });
 const pkg = `${PROMETHEUS_MODULE}/cmd/promtool@${PROMETHEUS_VERSION}`;
 say(`building promtool with ${go} (GOTOOLCHAIN=auto; a few minutes on 2 cores)`);
-say(`$ GOBIN=${gobin} GOTOOLCHAIN=auto go install ${pkg}`);
 const started = Date.now();
-const result = spawnSync(go, ['install', pkg], {
-  cwd: tmpdir(),
-  stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
-  env: { ...process.env, GOTOOLCHAIN: 'auto', GOBIN: gobin },
-});
-if (result.status !== 0) fail([`go install failed (exit ${result.status ?? result.signal}); check GOPROXY and disk space.`, ...HOW_TO]);
+goInstall(go, [pkg], gobin, ['Check GOPROXY and disk space.', ...HOW_TO]);
 const built = join(gobin, 'promtool');
 if (!isExecutable(built)) fail(`go install finished but ${built} is missing`);
 mkdirSync(binDir, { recursive: true });
 rmSync(target, { force: true });
 renameSync(built, target);
 rmSync(gobin, { recursive: true, force: true });
-writeFileSync(stamp, `${PROMETHEUS_VERSION}\n`);
+writeStamp(stamp, PROMETHEUS_VERSION);
 say(`built in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);

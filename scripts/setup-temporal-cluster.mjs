@@ -11,28 +11,25 @@
 // so any Go >= 1.21 fetches the toolchain the module needs; the build takes a few minutes).
 // Plain Node, no dependencies. Flags: --quiet, --force (rebuild and re-copy).
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  copyFileSync,
-  cpSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
+import {
+  fail,
+  findGo,
+  force,
+  goEnv,
+  goInstall,
+  isExecutable,
+  onPath,
+  projectRoot,
+  quiet,
+  readStamp,
+  requireGo,
+  say,
+  writeStamp,
+} from './tool-cache.mjs';
 
-const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SERVER_MODULE = 'go.temporal.io/server';
 const SERVER_VERSION = 'v1.32.2';
 const clusterToolsDir = join(projectRoot, '.tools', 'temporal-cluster');
@@ -47,34 +44,8 @@ const BINARIES = [
   { target: 'temporal-sql-tool', goName: 'sql', pkg: `${SERVER_MODULE}/cmd/tools/sql` },
 ];
 
-const quiet = process.argv.includes('--quiet');
-const force = process.argv.includes('--force');
-const say = (line) => {
-  if (!quiet) console.log(`[setup] ${line}`);
-};
-const fail = (lines) => {
-  console.error(['[setup] ERROR:', ...[lines].flat()].join('\n'));
-  process.exit(1);
-};
-
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const wantedVersion = SERVER_VERSION.replace(/^v/, '');
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name, extraDirs = []) {
-  for (const dir of [...(process.env.PATH ?? '').split(delimiter), ...extraDirs]) {
-    if (dir && isExecutable(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
 
 /** `<binary> --version` reports the pinned server version (both tools print "… version 1.32.2"). */
 function hasPinnedVersion(path) {
@@ -160,28 +131,6 @@ const HOW_TO_GET_GO = [
   `     and copy <module>/schema/postgresql/v12 to ${schemaDest}`,
 ];
 
-function findGo() {
-  const go = onPath('go', ['/usr/local/go/bin', join(process.env.HOME ?? '/root', 'go', 'bin'), '/usr/lib/go/bin']);
-  if (!go) return undefined;
-  const out = spawnSync(go, ['version'], { encoding: 'utf8' }).stdout ?? '';
-  const m = /go(\d+)\.(\d+)/.exec(out);
-  if (!m) return { go, ok: false, version: out.trim() };
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  return { go, ok: major > 1 || (major === 1 && minor >= 21), version: out.trim() };
-}
-
-function requireGo(why) {
-  const found = findGo();
-  if (!found) fail([`Go not found (needed to ${why}).`, ...HOW_TO_GET_GO]);
-  if (!found.ok) fail([`${found.version} at ${found.go} is too old for GOTOOLCHAIN=auto (needed to ${why}).`, ...HOW_TO_GET_GO]);
-  return found.go;
-}
-
-/** GOTOOLCHAIN=auto: the module needs a newer Go than most machines have; Go fetches it. */
-function goEnv() {
-  return { ...process.env, GOTOOLCHAIN: 'auto' };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Binaries
 function ensureBinaries() {
@@ -203,28 +152,15 @@ function ensureBinaries() {
   }
   if (!missing.length) return;
 
-  const go = requireGo(`build ${missing.map((b) => b.target).join(' and ')}`);
-  // go install writes `server` and `sql` (the package dir names) into GOBIN: a scratch GOBIN
-  // inside the tools folder, then renamed, so a half-finished build never looks complete.
+  const go = requireGo(`build ${missing.map((b) => b.target).join(' and ')}`, HOW_TO_GET_GO);
+  // go install names them `server` and `sql` (the package dirs); renamed to their targets below.
   const gobin = join(clusterToolsDir, 'gobin');
-  mkdirSync(gobin, { recursive: true });
   const pkgs = missing.map((b) => `${b.pkg}@${SERVER_VERSION}`);
   say(
     `building ${missing.map((b) => b.target).join(' and ')} ${SERVER_VERSION} with ${go} (GOTOOLCHAIN=auto; takes ~4 minutes on 2 cores)`,
   );
-  say(`$ GOBIN=${gobin} GOTOOLCHAIN=auto go install ${pkgs.join(' ')}`);
   const started = Date.now();
-  const result = spawnSync(go, ['install', ...pkgs], {
-    cwd: tmpdir(),
-    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
-    env: { ...goEnv(), GOBIN: gobin },
-  });
-  if (result.status !== 0) {
-    fail([
-      `go install failed (exit ${result.status ?? result.signal}). Common causes: no access to the Go module proxy`,
-      '(check GOPROXY), or not enough disk space. Output is above.',
-    ]);
-  }
+  goInstall(go, pkgs, gobin, ['Common causes: no access to the Go module proxy (check GOPROXY), or no disk space. Output is above.']);
   for (const bin of missing) {
     const built = join(gobin, bin.goName);
     if (!hasPinnedVersion(built)) fail(`go install finished but ${built} is missing or not ${SERVER_VERSION}`);
@@ -257,7 +193,7 @@ function moduleDir() {
     const dir = join(cache, `${SERVER_MODULE}@${SERVER_VERSION}`);
     if (existsSync(join(dir, 'schema', 'postgresql', 'v12'))) return dir;
   }
-  const go = requireGo(`download ${SERVER_MODULE}@${SERVER_VERSION} for its PostgreSQL schemas`);
+  const go = requireGo(`download ${SERVER_MODULE}@${SERVER_VERSION} for its PostgreSQL schemas`, HOW_TO_GET_GO);
   say(`$ GOTOOLCHAIN=auto go mod download -json ${SERVER_MODULE}@${SERVER_VERSION}`);
   const result = spawnSync(go, ['mod', 'download', '-json', `${SERVER_MODULE}@${SERVER_VERSION}`], {
     cwd: tmpdir(),
@@ -276,7 +212,7 @@ function moduleDir() {
 
 function ensureSchemas() {
   const complete = existsSync(join(schemaDest, 'temporal', 'versioned')) && existsSync(join(schemaDest, 'visibility', 'versioned'));
-  if (!force && complete && existsSync(schemaStamp) && readFileSync(schemaStamp, 'utf8').trim() === SERVER_VERSION) {
+  if (!force && complete && readStamp(schemaStamp) === SERVER_VERSION) {
     say(`schemas: ${schemaDest} (${SERVER_VERSION}, reused)`);
     return;
   }
@@ -292,7 +228,7 @@ function ensureSchemas() {
   rmSync(schemaDest, { recursive: true, force: true });
   mkdirSync(join(schemaDest, '..'), { recursive: true });
   renameSync(scratch, schemaDest);
-  writeFileSync(schemaStamp, `${SERVER_VERSION}\n`);
+  writeStamp(schemaStamp, SERVER_VERSION);
   say(`schemas: copied ${source} -> ${schemaDest}`);
 }
 

@@ -4,14 +4,7 @@
 // scalars), not the whole YAML language.
 import { AwsError } from './aws-error.js';
 import { HOOKABLE_EVENTS } from './codedeploy-model.js';
-
-export interface EcsAppSpec {
-  taskDefinition: string;
-  containerName: string;
-  containerPort: number;
-  /** Lifecycle event → the Lambda function the AppSpec names for it. */
-  hooks: Record<string, string>;
-}
+import type { EcsAppSpec } from './codedeploy-model.js';
 
 export function parseEcsAppSpec(content: string): EcsAppSpec {
   const document = parseDocument(content);

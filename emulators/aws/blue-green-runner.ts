@@ -7,16 +7,10 @@
 import { AwsError } from './aws-error.js';
 import { ECS_LIFECYCLE_EVENTS, HOOKABLE_EVENTS, TERMINAL_STATUSES } from './codedeploy-model.js';
 import type { CodeDeployDeployment, HookExecution, RunnerStep } from './codedeploy-model.js';
+import type { DeploymentTiming } from './deployment-timing.js';
 import type { EcsState } from './ecs-state.js';
 import type { LambdaFunctions } from './lambda-functions.js';
 import { opaqueToken } from './random-ids.js';
-
-export interface DeploymentTiming {
-  /** Time between lifecycle steps. */
-  stepMs: number;
-  /** How long one of CodeDeploy's "minutes" lasts (ready wait, hook timeout). */
-  minuteMs: number;
-}
 
 /** CodeDeploy fails a lifecycle hook left unanswered for an hour. */
 const HOOK_TIMEOUT_MINUTES = 60;

@@ -4,7 +4,7 @@
 import { TERMINAL_STATUSES } from './codedeploy-model.js';
 import { FINISHED_STATUSES } from './ecs-deployment-model.js';
 import type { EcsServiceDeployment } from './ecs-deployment-model.js';
-import type { EcsService } from './ecs-state.js';
+import type { EcsService } from './ecs-model.js';
 import type { AwsEmulatorState } from './emulator-state.js';
 
 export interface ProbeTarget {

@@ -4,7 +4,7 @@ import { epochSeconds } from './aws-identity.js';
 import type { CodeDeployDeployment, DeploymentGroup, DeploymentStatus } from './codedeploy-model.js';
 import type { CodeDeployState, CreateDeploymentGroupInput, CreateDeploymentInput } from './codedeploy-state.js';
 import { deploymentConfigJson } from './codedeploy-traffic-routing.js';
-import type { TaskSet } from './ecs-state.js';
+import type { TaskSet } from './ecs-model.js';
 import { optionalString, requiredString } from './json-protocol.js';
 import type { JsonService } from './json-protocol.js';
 

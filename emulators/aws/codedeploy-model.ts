@@ -1,7 +1,6 @@
 // The records the CodeDeploy emulator keeps: applications, deployment groups, deployments with
 // their ECS target (lifecycle events, blue and green task sets) and lifecycle hook executions.
-import type { EcsAppSpec } from './appspec.js';
-import type { EcsService, TaskSet } from './ecs-state.js';
+import type { EcsService, TaskSet } from './ecs-model.js';
 
 export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped';
 export const TERMINAL_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['Succeeded', 'Failed', 'Stopped']);
@@ -31,6 +30,15 @@ export const HOOKABLE_EVENTS: ReadonlySet<string> = new Set<LifecycleHookName>([
   'BeforeAllowTraffic',
   'AfterAllowTraffic',
 ]);
+
+/** The parts of an ECS AppSpec that CodeDeploy acts on (appspec.ts reads them). */
+export interface EcsAppSpec {
+  taskDefinition: string;
+  containerName: string;
+  containerPort: number;
+  /** Lifecycle event → the Lambda function the AppSpec names for it. */
+  hooks: Record<string, string>;
+}
 
 /** What CodeDeploy passes to a hook Lambda. */
 export interface LifecycleHookEvent {

@@ -2,10 +2,9 @@
 // service, and blue/green deployments (run by BlueGreenRunner). Validation follows CodeDeploy's
 // own exceptions, so production code meets the same errors here as in AWS.
 import { parseEcsAppSpec } from './appspec.js';
-import type { EcsAppSpec } from './appspec.js';
 import { AwsError } from './aws-error.js';
 import { BlueGreenRunner } from './blue-green-runner.js';
-import type { DeploymentTiming } from './blue-green-runner.js';
+import type { DeploymentTiming } from './deployment-timing.js';
 import { ECS_LIFECYCLE_EVENTS, TERMINAL_STATUSES } from './codedeploy-model.js';
 import type {
   AutoRollbackConfiguration,
@@ -13,6 +12,7 @@ import type {
   CodeDeployDeployment,
   DeploymentGroup,
   DeploymentStatus,
+  EcsAppSpec,
 } from './codedeploy-model.js';
 import type { AwsCounters } from './counters.js';
 import type { EcsState } from './ecs-state.js';

@@ -2,7 +2,6 @@
 // settings, lifecycle hooks) as CreateService/UpdateService check it, and the production traffic
 // schedule a strategy implies. Ranges and refusals follow the ECS API reference.
 import { AwsError } from './aws-error.js';
-import type { EcsService } from './ecs-state.js';
 
 export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'CANARY' | 'LINEAR';
 export type HookStage =
@@ -117,10 +116,11 @@ function hook(raw: unknown, strategy: Strategy): LifecycleHookConfig {
  * Checks a `deploymentConfiguration` for `service` and returns its deployment-relevant part with
  * ECS's defaults filled in. Blue/green, canary and linear need the ECS controller and a load
  * balancer with an advanced configuration (the alternate target group and listener rule ECS moves).
+ * `service` is typed as far as this reads it: the service records (ecs-model.ts) name this file's types.
  */
 export function parseDeploymentPlan(
   raw: unknown,
-  service: Pick<EcsService, 'deploymentController' | 'loadBalancers'>,
+  service: { deploymentController: { type: string }; loadBalancers: readonly object[] },
 ): DeploymentPlanConfig {
   const input = record(raw) ?? {};
   const strategy = (input.strategy ?? 'ROLLING') as Strategy;

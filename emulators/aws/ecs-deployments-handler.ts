@@ -5,7 +5,8 @@ import { AwsError } from './aws-error.js';
 import { epochSeconds } from './aws-identity.js';
 import type { HookAction } from './ecs-deployment-config.js';
 import type { EcsServiceDeployment, ServiceDeploymentStatus, ServiceRevisionRecord } from './ecs-deployment-model.js';
-import type { EcsService, EcsState } from './ecs-state.js';
+import type { EcsService } from './ecs-model.js';
+import type { EcsState } from './ecs-state.js';
 import { optionalString, requiredString } from './json-protocol.js';
 import type { JsonInput, JsonOperation } from './json-protocol.js';
 

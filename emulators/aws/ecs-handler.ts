@@ -2,15 +2,8 @@
 import { AwsError } from './aws-error.js';
 import { arn, EMULATED_USER_ARN, epochSeconds, nameFromArnOrName } from './aws-identity.js';
 import { serviceDeploymentOperations } from './ecs-deployments-handler.js';
-import type {
-  CreateServiceInput,
-  EcsCluster,
-  EcsService,
-  EcsState,
-  RegisterTaskDefinitionInput,
-  TaskDefinition,
-  TaskSet,
-} from './ecs-state.js';
+import type { CreateServiceInput, EcsCluster, EcsService, RegisterTaskDefinitionInput, TaskDefinition, TaskSet } from './ecs-model.js';
+import type { EcsState } from './ecs-state.js';
 import { optionalString, requiredString } from './json-protocol.js';
 import type { JsonService } from './json-protocol.js';
 

@@ -6,13 +6,13 @@
 import { randomInt } from 'node:crypto';
 import { AwsError } from './aws-error.js';
 import { arn } from './aws-identity.js';
-import type { DeploymentTiming } from './blue-green-runner.js';
+import type { DeploymentTiming } from './deployment-timing.js';
 import { productionShifts } from './ecs-deployment-config.js';
 import type { DeploymentPlanConfig, HookAction } from './ecs-deployment-config.js';
 import { FINISHED_STATUSES } from './ecs-deployment-model.js';
 import type { EcsDeploymentStep, EcsServiceDeployment, PlanStep, ServiceRevisionRecord } from './ecs-deployment-model.js';
 import { hookPayload, openHookRuns, readHookAnswer, startHookRuns } from './ecs-lifecycle-hooks.js';
-import type { EcsService } from './ecs-state.js';
+import type { EcsService } from './ecs-model.js';
 import type { LambdaFunctions } from './lambda-functions.js';
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');

@@ -2,7 +2,7 @@
 // sandbox and other emulators (a simulated CI build pushes through `state.ecr.pushImage`).
 import type { AccessKeyConfig } from './access-keys.js';
 import { ACCOUNT_ID, DEFAULT_REGION } from './aws-identity.js';
-import type { DeploymentTiming } from './blue-green-runner.js';
+import type { DeploymentTiming } from './deployment-timing.js';
 import { CodeDeployState } from './codedeploy-state.js';
 import type { HookExecution } from './codedeploy-model.js';
 import { AwsCounters } from './counters.js';

@@ -7,22 +7,20 @@
 // one-per-service rule and Slack's repeats, across the two APIs; and `npm start` against an empty
 // namespace of the cluster, which it prepares itself.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../api/slack/signature.js';
-import { PostgresConnectionStore } from '../../common/connections/postgres-connection-store.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import { SecretBox } from '../../common/secrets/secret-box.js';
 import { blueGreenUrls } from '../../emulators/aws/index.js';
-import { parseEnvironment } from '../../emulators/split/environment.js';
 import { CONTENT_URLS } from '../channels/sandbox.js';
 import { freePort } from '../support/free-port.js';
 import type { Json } from '../support/http.js';
 import { isRunning, killAll, startProcess, waitFor, type Child } from '../support/processes.js';
 import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
+import { addSandboxConnections, stackEnv, startSandboxProcess } from './switchyard-stack.js';
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster.js';
 
 const DEPLOYMENTS = 20;
@@ -68,65 +66,27 @@ describe('scale-out on a two-node Temporal cluster: 2 workers, 2 APIs, PostgreSQ
     await cluster.createDatabase('switchyard');
     const databaseUrl = cluster.databaseUrl('switchyard');
 
-    const envFile = join(dir, 'sandbox.env');
     const ports = [await freePort(), await freePort()];
     apiUrls = [`http://127.0.0.1:${ports[0]}`, `http://127.0.0.1:${ports[1]}`];
-    const sandbox = startProcess(
-      'sandbox',
-      [
-        'emulators/main.ts',
-        '--',
-        '--env-file',
-        envFile,
-        '--service',
-        serviceName,
-        '--services',
-        String(DEPLOYMENTS + 1),
-        '--step-ms',
-        '100',
-        '--poll-ms',
-        '200',
-        '--hook-url',
-        apiUrls.map((u) => `${u}/api/v1/hooks/codedeploy`).join(','),
-      ],
-      {},
-    );
-    children.push(sandbox);
-    await waitFor('the sandbox env file', [sandbox], () => existsSync(envFile), 60_000);
-    env = parseEnvironment(readFileSync(envFile, 'utf8'));
-
-    // Slash commands need default connections before the APIs start: made in the shared database
-    // with the same store and key the APIs use.
-    const store = new PostgresConnectionStore(databaseUrl, new SecretBox(Buffer.from(encryptionKey, 'base64')));
-    const github = await store.addGitHub(
-      { owner: env.SANDBOX_GITHUB_OWNER!, repo: env.SANDBOX_GITHUB_REPO!, branch: 'main' },
-      { token: env.SANDBOX_GITHUB_TOKEN! },
-    );
-    const aws = await store.addAws(
-      { region: env.AWS_REGION!, accountId: '123456789012' },
-      { accessKeyId: env.SANDBOX_AWS_ACCESS_KEY_ID!, secretAccessKey: env.SANDBOX_AWS_SECRET_ACCESS_KEY! },
-    );
-    await store.close();
-    slackDefaults = { githubConnectionId: github.id, awsConnectionId: aws.id };
+    env = await startSandboxProcess(children, {
+      dir,
+      serviceName,
+      services: DEPLOYMENTS + 1,
+      hookUrls: apiUrls.map((u) => `${u}/api/v1/hooks/codedeploy`),
+      timeoutMs: 60_000,
+    });
+    // Slash commands need default connections before the APIs start.
+    slackDefaults = await addSandboxConnections(databaseUrl, encryptionKey, env);
 
     processEnv = {
-      ...env,
-      TEMPORAL_ADDRESS: cluster.failoverAddress,
-      TEMPORAL_NAMESPACE: cluster.namespace,
-      TEMPORAL_TASK_QUEUE: `scale-${id}`,
-      DATABASE_URL: databaseUrl,
-      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
-      SWITCHYARD_API_KEY: apiKey,
-      SLACK_DEFAULT_GITHUB_CONNECTION_ID: github.id,
-      SLACK_DEFAULT_AWS_CONNECTION_ID: aws.id,
+      ...stackEnv(env, { cluster, taskQueue: `scale-${id}`, databaseUrl, encryptionKey, apiKey, bundlePath }),
+      SLACK_DEFAULT_GITHUB_CONNECTION_ID: slackDefaults.githubConnectionId,
+      SLACK_DEFAULT_AWS_CONNECTION_ID: slackDefaults.awsConnectionId,
       // A SIGKILLed worker's long waits move to the other worker within seconds.
       DEPLOY_HEARTBEAT_TIMEOUT_SECONDS: '5',
       DEPLOY_CALL_TIMEOUT_SECONDS: '15',
-      DISTRIBUTION_SYNC_WAIT_MS: '0',
       DISTRIBUTION_RETRY_WINDOW_SECONDS: '60',
       LOG_LEVEL: 'info',
-      // Prebuilt, as in the image: the worker started after the SIGKILL does not bundle again.
-      WORKFLOW_BUNDLE_PATH: bundlePath,
     };
   }, 300_000);
 

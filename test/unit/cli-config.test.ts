@@ -3,16 +3,9 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// The real app for GET /api/v1/me, which needs no Temporal: the client connects lazily, never here.
-// eslint-disable-next-line no-restricted-imports
-import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
-import { ApiKeyRing } from '../../api/auth.js';
-import { keyEntry } from '../../common/keys/api-keys.js';
-import { loadConfig } from '../../common/config/config.js';
-import { createLogger } from '../../common/logger.js';
-import { sandboxApiServices } from '../../emulators/wiring/services.js';
+// The real app for GET /api/v1/me, which needs no Temporal: its client connects lazily, never here.
+import { buildOfflineApp } from '../../api/offline-app.js';
 import { configPath, isTooOpen, resolveConfig, writeConfigFile } from '../../cli/config.js';
 import { createProgram } from '../../cli/program.js';
 import type { Io } from '../../cli/output.js';
@@ -88,18 +81,11 @@ describe('the config file', () => {
 
 describe('switchyard login', () => {
   const approverKey = 'cli-approver-key-0123456789';
-  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-cli-app-')) });
-  const app = createApp({
-    client: new Client(),
-    temporalAddress: '127.0.0.1:1',
-    taskQueue: 'cli-login',
-    keys: new ApiKeyRing([keyEntry('test approver', 'approver', approverKey)]),
-    logger: createLogger('silent'),
-    sandbox: true,
-    version: 'test',
-    distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 0 },
-    eventPollIntervalMs: 100,
-    ...sandboxApiServices(config, undefined),
+  const app = buildOfflineApp({
+    dataDir: mkdtempSync(join(tmpdir(), 'switchyard-cli-app-')),
+    name: 'cli-login',
+    key: { label: 'test approver', role: 'approver', secret: approverKey },
+    slack: false,
   });
   const fetchApp = ((request: Request) => app.fetch(request)) as typeof fetch;
 

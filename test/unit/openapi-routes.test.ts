@@ -1,38 +1,15 @@
 // Every route the app serves is in its OpenAPI document, with the same method: the document is
 // what clients and the fuzzer read, so a route registered without it would be invisible to both.
-// No Temporal: the client connects lazily and building the app sends nothing.
+// No Temporal: the offline app's client connects lazily and building the app sends nothing.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// A lazy client that never connects (building the app sends nothing); no-servers.ts would catch a call.
-// eslint-disable-next-line no-restricted-imports
-import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
-import { ApiKeyRing } from '../../api/auth.js';
-import { keyEntry } from '../../common/keys/api-keys.js';
-import { loadConfig } from '../../common/config/config.js';
-import { createLogger } from '../../common/logger.js';
+import { buildOfflineApp } from '../../api/offline-app.js';
 import { SLACK_PATHS } from '../../api/slack/routes.js';
-import { sandboxApiServices } from '../../emulators/wiring/services.js';
 
-function buildApp() {
-  const config = loadConfig({ SWITCHYARD_SANDBOX: 'true', SWITCHYARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'switchyard-routes-')) });
-  return createApp({
-    client: new Client(),
-    temporalAddress: '127.0.0.1:1',
-    taskQueue: 'routes',
-    keys: new ApiKeyRing([keyEntry('admin', 'admin', 'routes-admin-key-0123456789')]),
-    logger: createLogger('silent'),
-    sandbox: true,
-    version: 'test',
-    distribution: { retryWindowMs: 60_000, retryBackoffMs: 200, syncWaitMs: 0 },
-    eventPollIntervalMs: 100,
-    ...sandboxApiServices(config, undefined),
-    // With Slack configured, so the /slack/* and CodeDeploy hook routes are served too.
-    slack: { config: config.slack, client: undefined, publicUrl: 'http://switchyard.test' },
-  });
-}
+// With Slack configured (the default), so the /slack/* and CodeDeploy hook routes are served too.
+const buildApp = () => buildOfflineApp({ dataDir: mkdtempSync(join(tmpdir(), 'switchyard-routes-')), name: 'routes' });
 
 /** Hono's `/a/:id` as OpenAPI's `/a/{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');

@@ -2,16 +2,12 @@
 // (the real deployment workflow, stub activities): `rollback` (the default), `extend` once, and
 // `escalate` to another Slack group until a hard limit. Never a silent promotion. Each case also
 // states the history it costs: an hour's wait at the gate is a timer, not a growing history.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { INDEXED_VALUE_TYPES } from '../../common/temporal/cluster.js';
-import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APPROVAL_POLICY, type TimeoutPolicy } from '../../domain/approval-policy.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, switchTrafficUpdate } from '../../workflows/deployment/messages.js';
-import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
-import { findTemporalTestServer } from '../../scripts/temporal-binaries.mjs';
-import { deploymentInput, FAST_LIMITS, STUB_ACTIVITIES } from './stub-worker.js';
+import { FAST_LIMITS, STUB_ACTIVITIES } from './stub-worker.js';
+import { startTimeSkippingDeployments, type TimeSkippingDeployments } from './time-skipping.js';
 
 const HOUR = 3_600_000;
 /** The deployment's history budget (test/deployment.test.ts): an hour at the gate stays within it. */
@@ -19,59 +15,33 @@ const DEPLOYMENT_HISTORY_BUDGET = 150;
 const limits = { ...FAST_LIMITS, switchTimeoutMs: HOUR, totalMs: 4 * HOUR };
 
 describe("the gate's timeout action over an hour (time-skipping test server)", () => {
+  let deployments: TimeSkippingDeployments;
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   const escalations: { slackGroup: string; waitedMs: number }[] = [];
   const escalationUpdates: { ts: string; outcome: string }[] = [];
-  const taskQueue = 'gate-timeouts';
 
   beforeAll(async () => {
-    const path = findTemporalTestServer();
-    if (!path) throw new Error('the time-skipping test server is missing: npm run setup:test');
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
-    // The test server lists no search attributes (ListSearchAttributes is unimplemented) but takes new ones.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]!])),
-    });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: {
-        ...STUB_ACTIVITIES,
-        postEscalation: async (input: { slackGroup: string; waitedMs: number }) => {
-          escalations.push(input);
-          return { channel: 'CSTUB', ts: `${escalations.length}.0` };
-        },
-        updateEscalation: async (input: { ts: string; outcome: string }) => {
-          escalationUpdates.push(input);
-        },
+    deployments = await startTimeSkippingDeployments('gate-timeouts', {
+      ...STUB_ACTIVITIES,
+      postEscalation: async (input: { slackGroup: string; waitedMs: number }) => {
+        escalations.push(input);
+        return { channel: 'CSTUB', ts: `${escalations.length}.0` };
+      },
+      updateEscalation: async (input: { ts: string; outcome: string }) => {
+        escalationUpdates.push(input);
       },
     });
-    running = worker.run();
+    env = deployments.env;
   }, 60_000);
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  afterAll(() => deployments?.teardown());
 
   let n = 0;
-  const start = (onTimeout?: TimeoutPolicy) => {
-    const id = `dep-timeout-${++n}`;
-    return env.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
-      taskQueue,
-      workflowId: id,
-      args: [deploymentInput(id, { limits, approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, ...(onTimeout ? { onTimeout } : {}) } })],
+  const start = (onTimeout?: TimeoutPolicy) =>
+    deployments.start(`dep-timeout-${++n}`, {
+      limits,
+      approvalPolicy: { ...DEFAULT_APPROVAL_POLICY, ...(onTimeout ? { onTimeout } : {}) },
     });
-  };
-  const historyLength = async (handle: Awaited<ReturnType<typeof start>>) => {
-    const length = (await handle.fetchHistory()).events?.length ?? 0;
-    console.log(`[gate-timeouts] ${handle.workflowId}: ${length} history events`);
-    return length;
-  };
+  const historyLength = (handle: Awaited<ReturnType<typeof start>>) => deployments.historyLength(handle);
   const milestones = async (handle: Awaited<ReturnType<typeof start>>) =>
     (await handle.query(deploymentEventsQuery, 0)).events.map((e) => e.details['milestone']).filter(Boolean);
 

@@ -7,12 +7,9 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseProgress } from '../../activities/deployment/release-types.js';
-import { INDEXED_VALUE_TYPES } from '../../common/temporal/cluster.js';
-import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { WatchVerdict } from '../../domain/deployment.js';
 import { planRelease, type ReleasePlan, type ReleaseStrategy } from '../../domain/release-strategy.js';
@@ -24,9 +21,8 @@ import {
   type DecisionRequest,
 } from '../../workflows/deployment/messages.js';
 import type { DeploymentSnapshot } from '../../workflows/deployment/types.js';
-import type { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
-import { findTemporalTestServer } from '../../scripts/temporal-binaries.mjs';
-import { deploymentInput, FAST_LIMITS, STUB_ACTIVITIES } from './stub-worker.js';
+import { FAST_LIMITS, STUB_ACTIVITIES } from './stub-worker.js';
+import { startTimeSkippingDeployments, type TimeSkippingDeployments } from './time-skipping.js';
 
 const HOUR = 3_600_000;
 /** The longest release's budget (the task's bound): ten steps, each watched, under 200 events. */
@@ -77,24 +73,15 @@ const plan = (strategy: ReleaseStrategy, engine: 'ECS' | 'CODE_DEPLOY' = 'ECS'):
 };
 
 describe('a progressive release, step by step (time-skipping test server, stub engine)', () => {
+  let deployments: TimeSkippingDeployments;
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   const engines = new Map<string, Engine>();
   const calls = new Map<string, string[]>();
-  const taskQueue = 'progressive-release';
   const idOf = () => Context.current().info.workflowExecution!.workflowId;
   const engineOf = () => engines.get(idOf())!;
   const record = (name: string) => calls.set(idOf(), [...(calls.get(idOf()) ?? []), name]);
 
   beforeAll(async () => {
-    const path = findTemporalTestServer();
-    if (!path) throw new Error('the time-skipping test server is missing: npm run setup:test');
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]!])),
-    });
     const tracked = Object.fromEntries(
       Object.entries(STUB_ACTIVITIES).map(([name, fn]) => [
         name,
@@ -104,73 +91,60 @@ describe('a progressive release, step by step (time-skipping test server, stub e
         },
       ]),
     );
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: {
-        ...tracked,
-        startRelease: async () => {
-          record('startRelease');
-          return { releaseId: `arn:aws:ecs:test:1:service-deployment/c/s/${idOf()}` };
-        },
-        awaitRelease: async ({ until }: { until: 'gate' | 'done' | number }): Promise<ReleaseProgress> => {
-          record('awaitRelease');
-          const engine = engineOf();
-          if (until === 'gate') return { weight: 0, status: 'POST_TEST_TRAFFIC_SHIFT', awaiting: 'ecs-pause-gate', done: false };
-          const target = until === 'done' ? 100 : until;
-          if (engine.stallAbove !== undefined && target > engine.stallAbove) {
-            await heartbeatingSleep(HOUR, engine);
-            throw new Error('stalled too long');
+    deployments = await startTimeSkippingDeployments('progressive-release', {
+      ...tracked,
+      startRelease: async () => {
+        record('startRelease');
+        return { releaseId: `arn:aws:ecs:test:1:service-deployment/c/s/${idOf()}` };
+      },
+      awaitRelease: async ({ until }: { until: 'gate' | 'done' | number }): Promise<ReleaseProgress> => {
+        record('awaitRelease');
+        const engine = engineOf();
+        if (until === 'gate') return { weight: 0, status: 'POST_TEST_TRAFFIC_SHIFT', awaiting: 'ecs-pause-gate', done: false };
+        const target = until === 'done' ? 100 : until;
+        if (engine.stallAbove !== undefined && target > engine.stallAbove) {
+          await heartbeatingSleep(HOUR, engine);
+          throw new Error('stalled too long');
+        }
+        engine.weight = target;
+        return { weight: target, status: 'PRODUCTION_TRAFFIC_SHIFT', done: target === 100 };
+      },
+      continueRelease: async ({ awaiting }: { awaiting: string }) => {
+        record('continueRelease');
+        engineOf().continued.push(awaiting);
+      },
+      rollBackRelease: async () => {
+        record('rollBackRelease');
+        engineOf().rolledBack += 1;
+        return { status: 'ROLLBACK_SUCCESSFUL' };
+      },
+      watchGreen: async (): Promise<WatchVerdict> => {
+        record('watchGreen');
+        const context = Context.current();
+        const engine = engineOf();
+        for (;;) {
+          if (engine.degradeAt !== undefined && engine.weight >= engine.degradeAt) {
+            return {
+              breached: true,
+              reason: `green error rate 100.0% > 10.0% for 3 window(s) in a row at ${engine.weight} %`,
+              windows: [],
+            };
           }
-          engine.weight = target;
-          return { weight: target, status: 'PRODUCTION_TRAFFIC_SHIFT', done: target === 100 };
-        },
-        continueRelease: async ({ awaiting }: { awaiting: string }) => {
-          record('continueRelease');
-          engineOf().continued.push(awaiting);
-        },
-        rollBackRelease: async () => {
-          record('rollBackRelease');
-          engineOf().rolledBack += 1;
-          return { status: 'ROLLBACK_SUCCESSFUL' };
-        },
-        watchGreen: async (): Promise<WatchVerdict> => {
-          record('watchGreen');
-          const context = Context.current();
-          const engine = engineOf();
-          for (;;) {
-            if (engine.degradeAt !== undefined && engine.weight >= engine.degradeAt) {
-              return {
-                breached: true,
-                reason: `green error rate 100.0% > 10.0% for 3 window(s) in a row at ${engine.weight} %`,
-                windows: [],
-              };
-            }
-            if (ended(engine)) throw new Error('the release ended');
-            context.heartbeat();
-            await context.sleep(20);
-          }
-        },
+          if (ended(engine)) throw new Error('the release ended');
+          context.heartbeat();
+          await context.sleep(20);
+        }
       },
     });
-    running = worker.run();
+    env = deployments.env;
   }, 60_000);
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  afterAll(() => deployments?.teardown());
 
   let n = 0;
   const start = (release: ReleasePlan, opts: { policy?: ApprovalPolicy; engine?: Partial<Engine> } = {}) => {
     const id = `dep-progressive-${++n}`;
     engines.set(id, { weight: 0, continued: [], rolledBack: 0, ...opts.engine });
-    return env.client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
-      taskQueue,
-      workflowId: id,
-      args: [deploymentInput(id, { limits, release, approvalPolicy: opts.policy ?? governed })],
-    });
+    return deployments.start(id, { limits, release, approvalPolicy: opts.policy ?? governed });
   };
   type Handle = Awaited<ReturnType<typeof start>>;
   const snap = (h: Handle) => h.query(deploymentSnapshotQuery);
@@ -194,11 +168,7 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     (await h.query(deploymentEventsQuery, 0)).events
       .filter((e) => e.details['milestone'] === 'step')
       .map((e) => ({ step: e.details['step'], weight: e.details['weight'] }));
-  const historyLength = async (h: Handle) => {
-    const length = (await h.fetchHistory()).events?.length ?? 0;
-    console.log(`[progressive-release] ${h.workflowId}: ${length} history events`);
-    return length;
-  };
+  const historyLength = (h: Handle) => deployments.historyLength(h);
   const atGate = (h: Handle) => waitFor(h, (s) => s.status === 'DEPLOYMENT_READY' && s.currentStep === 0);
   const atStepPause = (h: Handle, step: number) => waitFor(h, (s) => s.status === 'DEPLOYMENT_READY' && s.currentStep === step);
 
