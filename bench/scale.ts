@@ -4,7 +4,7 @@
 // distributions waiting for a scheduled time, and reports the workers' RSS at two sizes, the p95
 // of GET /result and of SSE event latency while held, and the heartbeat rate the server records.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,7 @@ import { blueGreenUrls } from '../emulators/aws/index.js';
 import { addSandboxConnections, stackEnv, startSandboxProcess } from '../test/cluster/switchyard-stack.js';
 import { startTemporalCluster } from '../test/cluster/temporal-cluster.js';
 import type { Child } from '../test/support/processes.js';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../worker/worker.js';
+import { writeWorkflowBundle } from '../worker/workflow-bundle.js';
 import { eventLatency } from './event-latency.js';
 import { freePort, startNodeProcess, type BenchProcess } from './processes.js';
 import { heartbeatRate, resultLatency, scheduledDistributions, untilAtGate } from './scale-measures.js';
@@ -41,7 +40,7 @@ export async function scaleRow(): Promise<void> {
   try {
     // Prebuilt, as in the image: the two workers do not each bundle on the shared cores.
     const bundlePath = join(dir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') })).code);
+    await writeWorkflowBundle(bundlePath);
     await cluster.createDatabase('switchyard');
     const databaseUrl = cluster.databaseUrl('switchyard');
     const apiPort = await freePort();
