@@ -22,6 +22,14 @@ import {
   LifecycleEventAlreadyCompletedException,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
+import {
+  createEcsHandler,
+  ecsHookUrl,
+  isEcsHookEvent,
+  type EcsHandlerOptions,
+  type EcsHookAnswer,
+  type EcsHookEvent,
+} from './ecs-handler.js';
 
 export interface CodeDeployHookEvent {
   DeploymentId: string;
@@ -130,8 +138,19 @@ export function createHandler(options: HandlerOptions) {
   };
 }
 
+/**
+ * One function for both engines: CodeDeploy's AfterAllowTestTraffic event, or ECS's Lambda
+ * lifecycle hook payload (ecs-handler.ts, sent to the ECS door beside `hookUrl`).
+ */
+export function createHookHandler(options: HandlerOptions & Pick<EcsHandlerOptions, 'callBackDelaySeconds'>) {
+  const codeDeploy = createHandler(options);
+  const ecs = createEcsHandler({ ...options, hookUrl: ecsHookUrl(options.hookUrl) });
+  return (event: CodeDeployHookEvent | EcsHookEvent): Promise<HookResult | EcsHookAnswer> =>
+    isEcsHookEvent(event) ? ecs(event) : codeDeploy(event);
+}
+
 /** The Lambda entry point (handler: `handler.handler`). */
-export const handler = createHandler({
+export const handler = createHookHandler({
   hookUrl: process.env.SWITCHYARD_HOOK_URL,
   hookSecret: process.env.SWITCHYARD_HOOK_SECRET,
   codedeploy: new CodeDeployClient({}),
