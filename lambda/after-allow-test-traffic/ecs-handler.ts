@@ -39,7 +39,11 @@ export function isEcsHookEvent(event: unknown): event is EcsHookEvent {
 
 /** The ECS door beside the CodeDeploy one: …/api/v1/hooks/codedeploy → …/api/v1/hooks/ecs. */
 export function ecsHookUrl(codeDeployHookUrl: string | undefined): string | undefined {
-  return codeDeployHookUrl ? new URL('ecs', codeDeployHookUrl).toString() : undefined;
+  try {
+    return codeDeployHookUrl ? new URL('ecs', codeDeployHookUrl).toString() : undefined;
+  } catch {
+    return undefined; // not a URL: treated as unset (FAILED, logged), never a crash at load
+  }
 }
 
 const defaultLog = (message: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ message, ...fields }));

@@ -13,6 +13,8 @@
 // node failing over delays indexing) or not yet hold the id (its worker crashed around
 // CreateDeployment). Without the permission or the marker it forwards the event alone.
 //
+// ECS-native services invoke the same function as a Lambda lifecycle hook: see ecs-handler.ts.
+//
 // Environment: SWITCHYARD_HOOK_URL (https://<switchyard>/api/v1/hooks/codedeploy),
 // SWITCHYARD_HOOK_SECRET (= CODEDEPLOY_HOOK_SECRET), optional SWITCHYARD_HOOK_TIMEOUT_MS (20000)
 // per attempt and SWITCHYARD_HOOK_RETRY_BUDGET_MS (600000; keep it below the Lambda's timeout).

@@ -2,6 +2,7 @@
 // function by ARN and needs a role to invoke it, as UpdateService checks.
 import { describe, expect, it } from 'vitest';
 import { ecsHookRefusal, iamRoleArn } from '../../domain/ecs-lambda-hook.js';
+import { ecsHookUrl, isEcsHookEvent } from '../../lambda/after-allow-test-traffic/ecs-handler.js';
 
 const ARN = 'arn:aws:lambda:ap-northeast-2:123456789012:function:CodeDeployHook_switchyard';
 const ROLE = 'arn:aws:iam::123456789012:role/ecsLambdaHookRole';
@@ -36,5 +37,19 @@ describe('ecsHookRefusal', () => {
     expect(iamRoleArn.safeParse('arn:aws:iam::123456789012:role/service-role/ecs.hooks@x').success).toBe(true);
     for (const bad of ['ecsLambdaHookRole', 'arn:aws:iam::123456789012:user/u', 'arn:aws:iam::12345:role/r', `${ROLE} `])
       expect(iamRoleArn.safeParse(bad).success, bad).toBe(false);
+  });
+});
+
+describe('the hook Lambda, for ECS', () => {
+  it("posts ECS's payloads to the door beside SWITCHYARD_HOOK_URL; a value that is no URL counts as unset", () => {
+    expect(ecsHookUrl('https://switchyard.example/api/v1/hooks/codedeploy')).toBe('https://switchyard.example/api/v1/hooks/ecs');
+    expect(ecsHookUrl(undefined)).toBeUndefined();
+    expect(ecsHookUrl('not a url')).toBeUndefined();
+  });
+
+  it("tells ECS's payload from CodeDeploy's event", () => {
+    expect(isEcsHookEvent({ executionId: 'x', lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT', resourceArn: 'arn' })).toBe(true);
+    expect(isEcsHookEvent({ DeploymentId: 'd-ABCDEFGHI', LifecycleEventHookExecutionId: 'h' })).toBe(false);
+    expect(isEcsHookEvent(null)).toBe(false);
   });
 });
