@@ -19,6 +19,7 @@ import { registerDistributionRoutes } from './distributions/routes.js';
 import { FreezeService } from './freezes/freeze-service.js';
 import { registerFreezeRoutes } from './freezes/routes.js';
 import { registerCodeDeployHookRoutes } from './hooks/routes.js';
+import { registerEcsHookRoutes } from './hooks/ecs-routes.js';
 import { registerSlackRoutes } from './slack/routes.js';
 import { DistributionService } from './distributions/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
@@ -120,6 +121,7 @@ export function createApp(options: AppOptions) {
     };
     registerSlackRoutes(app, { ...shared, slack: client, deployments, publicUrl });
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue });
+    registerEcsHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue });
   }
   const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) =>
     hub.nudge(`distribution:${eventId}`),

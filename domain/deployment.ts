@@ -23,6 +23,11 @@ export interface DeployTarget {
    * only, never from a request). Absent in older histories and when no hook is configured.
    */
   hookFunction?: string;
+  /**
+   * The IAM role ECS assumes to invoke `hookFunction` on an ECS-native service (its Lambda
+   * lifecycle hook's `roleArn`; DEPLOY_HOOK_ROLE_ARN or the request). CodeDeploy ignores it.
+   */
+  hookRoleArn?: string;
 }
 
 export const BUILDERS = ['github-actions', 'docker'] as const;

@@ -15,7 +15,8 @@ import {
 } from './github/index.js';
 import { startSlackEmulator, type RunningSlackEmulator } from './slack/index.js';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { createHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
+import { createHookHandler, type HandlerOptions } from '../lambda/after-allow-test-traffic/handler.js';
+import { ACCOUNT_ID } from './aws/aws-identity.js';
 import type { ConnectionStore } from '../common/connections/connection-store.js';
 import type { SlackConfig } from '../common/config/slack.js';
 import { PUBLISHED_SANDBOX_SECRETS } from '../common/secrets/sandbox-secrets.js';
@@ -69,6 +70,8 @@ export const SANDBOX_SERVICE = {
  * policy AWSCodeDeployRoleForECSLimited lets CodeDeploy invoke.
  */
 export const SANDBOX_HOOK_FUNCTION = 'CodeDeployHook_switchyard';
+/** The same function by ARN, as an ECS-native service's Lambda hook must name it (DEPLOY_HOOK_FUNCTION). */
+export const SANDBOX_HOOK_FUNCTION_ARN = `arn:aws:lambda:${SANDBOX_CREDENTIALS.region}:${ACCOUNT_ID}:function:${SANDBOX_HOOK_FUNCTION}`;
 
 export interface SandboxOptions {
   /** Step of the simulated GitHub build and of CodeDeploy's lifecycle (ms). */
@@ -266,8 +269,10 @@ export function sandboxSlackConfig(
 }
 
 /**
- * Installs the sandbox's AfterAllowTestTraffic function (the one its deployments name): the real
- * forwarding Lambda handler (lambda/after-allow-test-traffic) pointed at Switchyard, as in AWS.
+ * Installs the sandbox's hook function (the one its deployments name): the real forwarding Lambda
+ * handler (lambda/after-allow-test-traffic) pointed at Switchyard, as in AWS. CodeDeploy invokes it
+ * as AfterAllowTestTraffic; ECS-native services invoke it by SANDBOX_HOOK_FUNCTION_ARN at
+ * POST_TEST_TRAFFIC_SHIFT with ECS's payload (it posts those to the ECS door beside `hookUrl`).
  */
 export function connectSandboxHook(
   sandbox: Sandbox,
@@ -282,6 +287,7 @@ export function connectSandboxHook(
     region: SANDBOX_CREDENTIALS.region,
     credentials: { accessKeyId: SANDBOX_CREDENTIALS.awsAccessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.awsSecretAccessKey },
   });
-  const lambda = createHandler({ hookUrl, hookSecret, codedeploy, log });
+  // ECS re-invokes after callBackDelay seconds (emulator seconds: minuteMs / 60), not a real 30 s.
+  const lambda = createHookHandler({ hookUrl, hookSecret, codedeploy, log, callBackDelaySeconds: 1 });
   sandbox.aws.state.lambda.register(name, lambda);
 }

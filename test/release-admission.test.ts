@@ -188,4 +188,60 @@ describe('release strategies at admission', () => {
         .catch(() => undefined);
     }
   });
+
+  // Last: the two it admits are terminated, but their first activities may still land afterwards.
+  it("refuses an ECS-native target whose hook Lambda ECS would refuse (not an ARN, no role); CodeDeploy's AppSpec keeps a name", async () => {
+    const services = sandboxApiServices(worker.config, worker.sandbox);
+    const withHook = (hook: { hookFunction?: string; hookRoleArn?: string }) =>
+      client(
+        buildTestApp(
+          temporal.client,
+          taskQueue,
+          {
+            deploy: {
+              ...services.deploy,
+              defaults: { ...services.deploy.defaults, target: { ...services.deploy.defaults.target, ...hook } },
+            },
+          },
+          worker,
+        ),
+      );
+    const arn = 'arn:aws:lambda:ap-northeast-2:123456789012:function:CodeDeployHook_switchyard';
+    const role = 'arn:aws:iam::123456789012:role/ecsLambdaHookRole';
+    const byName = await expectRefused(
+      () =>
+        withHook({ hookFunction: 'CodeDeployHook_switchyard', hookRoleArn: role }).deploy(connection, {
+          target: { service: 'native-shop' },
+        }),
+      'ecs-hook-function-not-arn',
+    );
+    expect(byName.body.message).toContain('function ARN');
+    const roleless = await expectRefused(
+      () => withHook({ hookFunction: arn }).deploy(connection, { target: { service: 'native-shop' } }),
+      'ecs-hook-role-missing',
+    );
+    expect(roleless.body.message).toContain('DEPLOY_HOOK_ROLE_ARN');
+    // A role that is not an IAM role ARN is the schema's 400, before any AWS call.
+    const before = sideEffects(worker.sandbox);
+    const badRole = await withHook({ hookFunction: arn }).deploy(connection, {
+      target: { service: 'native-shop', hookRoleArn: 'arn:aws:iam::123456789012:user/someone' },
+    });
+    expect(badRole.status).toBe(400);
+    expect(JSON.stringify(badRole.body)).toContain('must be an IAM role ARN');
+    expect(sideEffects(worker.sandbox)).toEqual(before);
+
+    // The request's role completes the configured ARN; a CodeDeploy service keeps the function's name.
+    const native = await withHook({ hookFunction: arn }).deploy(connection, { target: { service: 'native-shop', hookRoleArn: role } });
+    expect(native.status, JSON.stringify(native.body)).toBe(200);
+    const nativeInput = await readStartInput<DeploymentInput>(temporal.client, native.body.data.deploymentId);
+    expect(nativeInput?.target).toMatchObject({ hookFunction: arn, hookRoleArn: role });
+    const codeDeploy = await withHook({ hookFunction: 'CodeDeployHook_switchyard' }).deploy(connection);
+    expect(codeDeploy.status).toBe(200);
+    for (const id of [native.body.data.deploymentId, codeDeploy.body.data.deploymentId]) {
+      await temporal.client.workflow
+        .getHandle(id)
+        .terminate('test done')
+        .catch(() => undefined);
+    }
+  });
 });

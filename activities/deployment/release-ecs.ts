@@ -15,6 +15,7 @@ import {
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import type { EcsEngineConfig } from '../../domain/release-strategy.js';
+import { LAMBDA_FUNCTION_ARN } from '../../domain/ecs-lambda-hook.js';
 import type { AwaitReleaseInput, ReleaseProgress, ReleaseRef, StartReleaseInput } from './release-types.js';
 import { errorName, permanent } from './errors.js';
 
@@ -76,7 +77,11 @@ async function findExisting(ecs: ECSClient, cluster: string, service: string, ta
 
 export function ecsProgress(d: ServiceDeployment): ReleaseProgress {
   const weight = d.targetServiceRevision?.requestedProductionTrafficWeight ?? 0;
-  const awaiting = d.lifecycleHookDetails?.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION')?.hookId;
+  const hooks = d.lifecycleHookDetails ?? [];
+  // A Lambda hook of the same stage still running (the "waiting for test" notice) holds the gate
+  // back, as CodeDeploy's Ready follows AfterAllowTestTraffic: nobody is asked before the notice.
+  const lambdaRunning = hooks.some((h) => h.targetType === 'AWS_LAMBDA' && h.status === 'IN_PROGRESS');
+  const awaiting = lambdaRunning ? undefined : hooks.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION')?.hookId;
   return { weight, status: d.lifecycleStage ?? d.status ?? 'UNKNOWN', ...(awaiting ? { awaiting } : {}), done: d.status === 'SUCCESSFUL' };
 }
 
@@ -85,7 +90,7 @@ export const ecsEngine = {
     const existing = await findExisting(ecs, input.cluster, input.service, input.taskDefinitionArn);
     if (existing) return existing;
     const hook =
-      input.hookFunction?.startsWith('arn:') && input.hookRoleArn
+      input.hookFunction && LAMBDA_FUNCTION_ARN.test(input.hookFunction) && input.hookRoleArn
         ? { lambdaArn: input.hookFunction, roleArn: input.hookRoleArn }
         : undefined;
     await ecs.send(

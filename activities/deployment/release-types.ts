@@ -14,7 +14,7 @@ export interface StartReleaseInput {
   containerName: string;
   containerPort: number;
   deploymentId: string;
-  /** CodeDeploy's AfterAllowTestTraffic hook Lambda (name or ARN); ECS: a Lambda ARN, with `hookRoleArn`. */
+  /** CodeDeploy's AfterAllowTestTraffic hook Lambda (name or ARN); ECS: a Lambda ARN, with `hookRoleArn` (admission refuses anything else). */
   hookFunction?: string;
   hookRoleArn?: string;
 }

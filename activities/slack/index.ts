@@ -45,6 +45,7 @@ export function createSlackActivities(deps: SlackActivityDeps) {
       deploymentId: string;
       codeDeployDeploymentId: string;
       testUrl: string;
+      engine?: 'ECS';
     }): Promise<SlackMessageRef | null> {
       if (!deps.client || !deps.channelId) return null;
       // Green is deployed and waits for its test: still the ChatOps bot's "deploying" GIF.
@@ -59,7 +60,7 @@ export function createSlackActivities(deps: SlackActivityDeps) {
 
     /** Rewrites the notice once the gate is decided, wherever that happened: no stale "approve with…" (idempotent). */
     async updateTestTrafficNotice(
-      input: SlackMessageRef & { deploymentId: string; codeDeployDeploymentId: string; testUrl: string; outcome: string },
+      input: SlackMessageRef & { deploymentId: string; codeDeployDeploymentId: string; testUrl: string; outcome: string; engine?: 'ECS' },
     ): Promise<void> {
       if (!deps.client) return;
       const { channel, ts, ...notice } = input;

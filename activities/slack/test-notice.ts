@@ -8,6 +8,8 @@ export interface TestNoticeInput {
   codeDeployDeploymentId: string;
   testUrl: string | undefined;
   gif?: string;
+  /** ECS: `codeDeployDeploymentId` holds the ECS service deployment ARN, and the notice says so. */
+  engine?: 'ECS';
   /** Once the gate is decided (or the deployment ended): what happened, instead of how to approve. */
   outcome?: string;
 }
@@ -23,7 +25,10 @@ export function waitingForTestMessage(input: TestNoticeInput): SlackMessageConte
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Deployment*\n\`${input.deploymentId}\`` },
-        { type: 'mrkdwn', text: `*CodeDeploy*\n\`${esc(input.codeDeployDeploymentId)}\`` },
+        {
+          type: 'mrkdwn',
+          text: `*${input.engine === 'ECS' ? 'ECS service deployment' : 'CodeDeploy'}*\n\`${esc(input.codeDeployDeploymentId)}\``,
+        },
         { type: 'mrkdwn', text: `*Test URL*\n${testUrl}` },
       ],
     },
@@ -34,7 +39,7 @@ export function waitingForTestMessage(input: TestNoticeInput): SlackMessageConte
     ? `Decided: ${input.outcome}`
     : `Approve with Switch traffic or POST /api/v1/deploy/${input.deploymentId}/switch`;
   return {
-    text: `✅ ECS 배포: 테스트 대기 중 — ${input.deploymentId} (CodeDeploy ${input.codeDeployDeploymentId}), test URL: ${input.testUrl ?? 'n/a'}. ${next}`,
+    text: `✅ ECS 배포: 테스트 대기 중 — ${input.deploymentId} (${input.engine === 'ECS' ? 'ECS service deployment' : 'CodeDeploy'} ${input.codeDeployDeploymentId}), test URL: ${input.testUrl ?? 'n/a'}. ${next}`,
     blocks: blocks as unknown as KnownBlock[],
   };
 }

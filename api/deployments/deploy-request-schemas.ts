@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { boundedText } from '../bounded-input.js';
 import { BUILDERS } from '../../domain/deployment.js';
 import { ReleaseStrategySchema } from '../../domain/release-strategy.js';
+import { iamRoleArn } from '../../domain/ecs-lambda-hook.js';
 
 /** A GitHub owner or repository name. */
 export const githubName = (example: string, description: string) =>
@@ -39,6 +40,11 @@ export const DeployTargetOverrideSchema = z
     blueUrl: z.url().max(2048),
     greenUrl: z.url().max(2048),
     buildWorkflow: boundedText(255),
+    hookRoleArn: iamRoleArn.meta({
+      example: 'arn:aws:iam::123456789012:role/ecsLambdaHookRole',
+      description:
+        'ECS-native services only: the IAM role ECS assumes to invoke the configured hook function (DEPLOY_HOOK_FUNCTION, a Lambda ARN) at POST_TEST_TRAFFIC_SHIFT. Defaults to DEPLOY_HOOK_ROLE_ARN; CodeDeploy services ignore it',
+    }),
     strategy: ReleaseStrategySchema.meta({
       description:
         "How traffic moves after the gate: blueGreen (all at once, the default), canary, linear or explicit steps. Overrides the service's policy; the service's engine (ECS deploymentController) must support it, or the request is refused with a 400 naming the rule",

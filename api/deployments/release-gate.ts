@@ -1,7 +1,8 @@
 // Before admission: the service's own deployment controller decides the engine (ECS
 // `DescribeServices` → `deploymentController.type`); for CodeDeploy, the request's application and
 // group must exist and target that very service. Then the strategy is planned on that engine
-// (domain/release-strategy.ts). A refusal or a mismatch is a 400 naming the rule, before anything
+// (domain/release-strategy.ts), and an ECS-native target's hook Lambda checked as ECS checks it
+// (domain/ecs-lambda-hook.ts). A refusal or a mismatch is a 400 naming the rule, before anything
 // is built. The plan goes into the workflow's input only when it is not today's blue/green on
 // CodeDeploy, so those inputs stay identical to the Panda deploy API's.
 import { CodeDeployClient, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
@@ -18,6 +19,7 @@ import {
   type ReleasePlan,
   type ReleaseStrategy,
 } from '../../domain/release-strategy.js';
+import { ecsHookRefusal } from '../../domain/ecs-lambda-hook.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 
 /** The plan to put in the input (undefined: the Panda deploy API's blue/green on CodeDeploy), or a 400. */
@@ -121,6 +123,9 @@ export function createReleaseGate(connections: ConnectionStore, options: Release
         if (error instanceof ApiError) throw error;
         return unreadable(error);
       }
+      // ECS would refuse UpdateService's Lambda hook: refuse now, before the build.
+      const hook = engine === 'ECS' ? ecsHookRefusal(target) : undefined;
+      if (hook) throw refused(hook.rule, hook.message, { engine });
       const planned = planRelease(strategy, engine);
       if (!planned.ok) throw refused(planned.rule, planned.message, { strategy: strategy.type, engine });
       return strategy.type === 'blueGreen' && engine === 'CODE_DEPLOY' ? undefined : planned.plan;

@@ -25,15 +25,12 @@ import { deploymentWorkflow } from '../../workflows/deployment/workflow.js';
 import type { DeploymentInput } from '../../domain/deployment.js';
 import { ApiError } from '../errors.js';
 import { readStartInput, updateProblem } from '../temporal-reads.js';
-import { equals } from '../deployments/visibility-query.js';
+import { HOOK_ERROR } from './hook-secret.js';
+import { findReleaseWorkflow, type ReleaseLookupDeps } from './release-lookup.js';
 
-export const HOOK_ERROR = 'Hook Error';
+export { HOOK_ERROR };
 
-/** The stage that creates the CodeDeploy deployment (workflows/deployment/stages/release.ts). */
-const CODEDEPLOY_STAGE = 4;
-const LOOKUP_RETRY_MS = 250;
-
-export interface HookServiceDeps {
+export interface HookServiceDeps extends ReleaseLookupDeps {
   client: Client;
   connections: ConnectionStore;
   config: Pick<SlackConfig, 'hook'>;
@@ -41,10 +38,6 @@ export interface HookServiceDeps {
   /** Who assumes role connections' roles (the default provider chain when absent). */
   baseAwsCredentials?: AwsCredentialIdentityProvider | undefined;
   logger: Logger;
-  /** How long to wait for the deployment to show in Temporal visibility (it is indexed just after CreateDeployment), while one could still be it. Default 10 s. */
-  lookupTimeoutMs?: number;
-  /** This API's task queue: only its own deployments can be waiting to record a CodeDeploy id. */
-  taskQueue?: string;
 }
 
 export interface HookOutcome {
@@ -71,7 +64,11 @@ export class CodeDeployHookService {
   async report(codeDeployDeploymentId: string, hookExecutionId: string, switchyardDeploymentId?: string): Promise<HookOutcome> {
     const deploymentId =
       (switchyardDeploymentId && (await this.deploymentWorkflow(switchyardDeploymentId))) ||
-      (await this.findWorkflow(codeDeployDeploymentId));
+      (await findReleaseWorkflow(this.deps, codeDeployDeploymentId, {
+        notFound: `No Switchyard deployment has CodeDeploy deployment ${codeDeployDeploymentId}`,
+        notRecordedYet: `A deployment at the CodeDeploy stage has not recorded its CodeDeploy id yet (is its worker restarting?): try ${codeDeployDeploymentId} again`,
+        details: { codeDeployDeploymentId },
+      }));
     const input = await readStartInput<DeploymentInput>(this.deps.client, deploymentId);
     if (!input) throw new ApiError(502, `The start input of ${deploymentId} cannot be read`, { deploymentId }, HOOK_ERROR);
     const awsConnectionId = this.deps.config.hook.awsConnectionId ?? input.awsConnectionId;
@@ -113,66 +110,6 @@ export class CodeDeployHookService {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
-  }
-
-  /**
-   * The deployment workflow of a CodeDeploy deployment: a running one first, else a closed one.
-   * Visibility may lag the workflow's CodeDeployDeploymentId by a moment, so the lookup is retried
-   * (within lookupTimeoutMs) only while some running deployment could still be it: one at the
-   * CodeDeploy stage (or just before it) with no CodeDeploy id indexed yet; past the deadline that
-   * is a 503 (the Lambda retries), since the deployment may be waiting for a restarted worker to
-   * record its id. Otherwise an id that is not Switchyard's is answered 404 at once.
-   */
-  private async findWorkflow(codeDeployDeploymentId: string): Promise<string> {
-    const deadline = Date.now() + (this.deps.lookupTimeoutMs ?? 10_000);
-    for (;;) {
-      const found = await this.lookUp(codeDeployDeploymentId);
-      if (found) return found;
-      if (!(await this.someDeploymentAwaitsItsId())) {
-        throw new ApiError(
-          404,
-          `No Switchyard deployment has CodeDeploy deployment ${codeDeployDeploymentId}`,
-          { codeDeployDeploymentId },
-          HOOK_ERROR,
-        );
-      }
-      // Still a candidate, but its workflow has not recorded the id: its worker may be restarting
-      // (a crash right around CreateDeployment). Not a refusal: a 503 has the Lambda try again.
-      if (Date.now() >= deadline) {
-        throw new ApiError(
-          503,
-          `A deployment at the CodeDeploy stage has not recorded its CodeDeploy id yet (is its worker restarting?): try ${codeDeployDeploymentId} again`,
-          { codeDeployDeploymentId },
-          HOOK_ERROR,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, LOOKUP_RETRY_MS));
-    }
-  }
-
-  private async lookUp(codeDeployDeploymentId: string): Promise<string | undefined> {
-    let closed: string | undefined;
-    for await (const execution of this.deps.client.workflow.list({
-      query: `CodeDeployDeploymentId = '${codeDeployDeploymentId}'`,
-      pageSize: 10,
-    })) {
-      if (execution.status.name === 'RUNNING') return execution.workflowId;
-      closed ??= execution.workflowId;
-    }
-    return closed;
-  }
-
-  /** Stage 3 counts too: the workflow's own stage-4 upsert may not be visible yet either. */
-  private async someDeploymentAwaitsItsId(): Promise<boolean> {
-    // Scoped to this API's task queue: another installation's deployments in the same namespace
-    // are not its to wait for.
-    const queue = this.deps.taskQueue ? ` AND ${equals('TaskQueue', this.deps.taskQueue)}` : '';
-    const query = `SwitchyardKind = 'deployment' AND ExecutionStatus = 'Running' AND DeployStage >= ${CODEDEPLOY_STAGE - 1} AND CodeDeployDeploymentId IS NULL${queue}`;
-    // A visibility store that cannot answer this query leaves the bounded wait as it was.
-    return this.deps.client.workflow.count(query).then(
-      ({ count }) => count > 0,
-      () => true,
-    );
   }
 
   /** For a deployment that has ended only: a running one answers its hooks itself. */

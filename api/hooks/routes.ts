@@ -1,15 +1,13 @@
 // POST /api/v1/hooks/codedeploy: the AfterAllowTestTraffic hook Lambda forwards CodeDeploy's event
 // here, authenticated by a shared secret; CodeDeployHookService does the rest.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
 import type { SwitchyardEnv } from '../auth.js';
 import { ok } from '../envelope.js';
-import { errorResponse } from '../errors.js';
 import { envelopeSchema, errorResponses, PandaErrorSchema } from '../openapi-schemas.js';
-import { CodeDeployHookService, HOOK_ERROR, type HookServiceDeps } from './hook-service.js';
+import { CodeDeployHookService, type HookServiceDeps } from './hook-service.js';
+import { HOOK_SECRET_HEADER, requireHookSecret } from './hook-secret.js';
 
-export const HOOK_SECRET_HEADER = 'X-Switchyard-Hook-Secret';
+export { HOOK_SECRET_HEADER };
 
 export const CodeDeployHookEventSchema = z
   .object({
@@ -41,14 +39,6 @@ const HookResultSchema = envelopeSchema(
   }),
 ).openapi('CodeDeployHookResult');
 
-function sameSecret(presented: string | undefined, expected: string): boolean {
-  if (!presented) return false;
-  // Digests have equal lengths, so timingSafeEqual compares without leaking the secret's length.
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: HookServiceDeps): void {
   const service = new CodeDeployHookService(deps);
 
@@ -59,16 +49,6 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
     description: 'CODEDEPLOY_HOOK_SECRET, shared with the hook Lambda',
   });
 
-  const requireHookSecret: MiddlewareHandler = async (c, next) => {
-    const secret = deps.config.hook.secret;
-    if (!secret) return errorResponse(c, 503, 'The CodeDeploy hook is not configured: set CODEDEPLOY_HOOK_SECRET', {}, HOOK_ERROR);
-    if (!sameSecret(c.req.header(HOOK_SECRET_HEADER), secret)) {
-      deps.logger.warn({ component: 'codedeploy-hook' }, 'CodeDeploy hook call with a missing or wrong secret');
-      return errorResponse(c, 401, `Missing or invalid ${HOOK_SECRET_HEADER} header`);
-    }
-    await next();
-  };
-
   app.openapi(
     createRoute({
       method: 'post',
@@ -76,7 +56,7 @@ export function registerCodeDeployHookRoutes(app: OpenAPIHono<SwitchyardEnv>, de
       tags: ['Hooks'],
       summary: 'AfterAllowTestTraffic: signal the deployment, notify Slack, report the hook Succeeded (once per hook execution)',
       security: [{ hookSecret: [] }],
-      middleware: [requireHookSecret] as const,
+      middleware: [requireHookSecret(deps, 'codedeploy-hook')] as const,
       request: { body: { required: true, content: { 'application/json': { schema: CodeDeployHookEventSchema } } } },
       responses: {
         200: { description: 'Reported (or reported before)', content: { 'application/json': { schema: HookResultSchema } } },

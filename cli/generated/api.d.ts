@@ -1694,6 +1694,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hooks/ecs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ECS POST_TEST_TRAFFIC_SHIFT Lambda hook: record "waiting for test" and notify Slack (once per deployment)
+         * @description A 2xx means the Lambda answers ECS hookStatus SUCCEEDED; a 4xx is a definite refusal (FAILED: ECS rolls back); a 5xx, 408 or 429 means try again (IN_PROGRESS with callBackDelay)
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EcsHookPayload"];
+                };
+            };
+            responses: {
+                /** @description Recorded (or recorded before) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EcsHookResult"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Conflict with a running workflow */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many requests for this API key (its rate for the route's class, or its open event streams): retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Temporal or the worker unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -2720,6 +2828,11 @@ export interface components {
             ecrRepository?: string;
             /** Format: uri */
             greenUrl?: string;
+            /**
+             * @description ECS-native services only: the IAM role ECS assumes to invoke the configured hook function (DEPLOY_HOOK_FUNCTION, a Lambda ARN) at POST_TEST_TRAFFIC_SHIFT. Defaults to DEPLOY_HOOK_ROLE_ARN; CodeDeploy services ignore it
+             * @example arn:aws:iam::123456789012:role/ecsLambdaHookRole
+             */
+            hookRoleArn?: string;
             /** @description ECS service name or ARN */
             service?: string;
             /** @description How traffic moves after the gate: blueGreen (all at once, the default), canary, linear or explicit steps. Overrides the service's policy; the service's engine (ECS deploymentController) must support it, or the request is refused with a 400 naming the rule */
@@ -2796,6 +2909,42 @@ export interface components {
             overallStatus: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "PARTIAL_FAILURE" | "FAILED" | "NOT_FOUND";
             /** Format: date-time */
             startedAt?: string;
+        };
+        /** @description The payload ECS passes to a Lambda lifecycle hook, as the hook Lambda forwards it */
+        EcsHookPayload: {
+            executionDetails: {
+                serviceArn: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description The hook run's id (ECS re-invokes with the same one) */
+            executionId: string;
+            /**
+             * @description The "waiting for test" notice belongs to POST_TEST_TRAFFIC_SHIFT only; the Lambda answers other stages itself
+             * @enum {string}
+             */
+            lifecycleStage: "POST_TEST_TRAFFIC_SHIFT";
+            /** @example arn:aws:ecs:ap-northeast-2:123456789012:service-deployment/prod/payments/Ab12Cd34Ef56Gh78Ij90K */
+            resourceArn: string;
+        } & {
+            [key: string]: unknown;
+        };
+        EcsHookResult: {
+            /** @example 200 */
+            code: number;
+            data: {
+                /** @description True when the deployment had recorded its test traffic before: nothing was done again */
+                alreadyRecorded: boolean;
+                deploymentId: string;
+                executionId: string;
+                /**
+                 * @description What the Lambda answers ECS
+                 * @enum {string}
+                 */
+                hookStatus: "SUCCEEDED";
+                serviceDeploymentArn: string;
+            };
+            message: string;
         };
         EmergencyStopRequest: {
             /**

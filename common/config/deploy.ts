@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BUILDERS, type Builder, type DeployTarget, type DeploymentLimits } from '../../domain/deployment.js';
 import { lambdaFunction } from './fields.js';
+import { iamRoleArn } from '../../domain/ecs-lambda-hook.js';
 import { approvalPolicies, approvalPoliciesField, type ApprovalPolicies } from './approval-policies.js';
 import { FORBIDDEN_PROBE_ADDRESSES, isForbiddenProbeAddress } from '../probe-addresses.js';
 
@@ -39,6 +40,8 @@ const deploySchema = z.object({
   // The AfterAllowTestTraffic Lambda the AppSpec names (lambda/after-allow-test-traffic), as
   // Lambda's Invoke accepts it: a name, a name:alias, or an ARN. Unset: no hook, no test-traffic notice.
   DEPLOY_HOOK_FUNCTION: lambdaFunction.optional(),
+  // The role ECS assumes to invoke that function on ECS-native services (their Lambda hook's roleArn).
+  DEPLOY_HOOK_ROLE_ARN: iamRoleArn.optional(),
   DEPLOY_BUILDER: z.enum(BUILDERS).default('github-actions'),
   DEPLOY_STAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
@@ -61,7 +64,7 @@ type DeployRaw = z.infer<typeof deploySchema>;
  * with a default are always set, the service's own may be left to the request or the sandbox.
  * ecrRepository is never configured (it defaults per repository).
  */
-type TargetDefaults = Pick<DeployTarget, 'containerName' | 'containerPort' | 'buildWorkflow' | 'hookFunction'> &
+type TargetDefaults = Pick<DeployTarget, 'containerName' | 'containerPort' | 'buildWorkflow' | 'hookFunction' | 'hookRoleArn'> &
   Partial<Pick<DeployTarget, 'cluster' | 'service' | 'codeDeployApplication' | 'codeDeployGroup' | 'blueUrl' | 'greenUrl'>>;
 
 export interface DeployConfig {
@@ -97,6 +100,7 @@ export function deployConfig(raw: DeployRaw, sandbox: boolean): DeployConfig {
       greenUrl: raw.DEPLOY_GREEN_URL,
       buildWorkflow: raw.DEPLOY_BUILD_WORKFLOW,
       hookFunction: raw.DEPLOY_HOOK_FUNCTION,
+      hookRoleArn: raw.DEPLOY_HOOK_ROLE_ARN,
     },
     builder: raw.DEPLOY_BUILDER,
     queueCapacity: raw.DEPLOY_QUEUE_CAPACITY,

@@ -4,6 +4,12 @@
 import { ACCOUNT_ID } from './aws-identity.js';
 import type { AwsEmulatorState } from './emulator-state.js';
 
+/**
+ * The role ECS assumes to invoke an ECS-native service's Lambda hook (DEPLOY_HOOK_ROLE_ARN in the
+ * sandbox's tests). The emulator checks its form, as UpdateService does; IAM itself is not modelled.
+ */
+export const ECS_HOOK_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/ecsLambdaHookRole`;
+
 export interface EcsNativeSeedOptions {
   cluster: string;
   service: string;

@@ -13,6 +13,8 @@
 // node failing over delays indexing) or not yet hold the id (its worker crashed around
 // CreateDeployment). Without the permission or the marker it forwards the event alone.
 //
+// ECS-native services invoke the same function as a Lambda lifecycle hook: see ecs-handler.ts.
+//
 // Environment: SWITCHYARD_HOOK_URL (https://<switchyard>/api/v1/hooks/codedeploy),
 // SWITCHYARD_HOOK_SECRET (= CODEDEPLOY_HOOK_SECRET), optional SWITCHYARD_HOOK_TIMEOUT_MS (20000)
 // per attempt and SWITCHYARD_HOOK_RETRY_BUDGET_MS (600000; keep it below the Lambda's timeout).
@@ -22,6 +24,14 @@ import {
   LifecycleEventAlreadyCompletedException,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
+import {
+  createEcsHandler,
+  ecsHookUrl,
+  isEcsHookEvent,
+  type EcsHandlerOptions,
+  type EcsHookAnswer,
+  type EcsHookEvent,
+} from './ecs-handler.js';
 
 export interface CodeDeployHookEvent {
   DeploymentId: string;
@@ -130,8 +140,19 @@ export function createHandler(options: HandlerOptions) {
   };
 }
 
+/**
+ * One function for both engines: CodeDeploy's AfterAllowTestTraffic event, or ECS's Lambda
+ * lifecycle hook payload (ecs-handler.ts, sent to the ECS door beside `hookUrl`).
+ */
+export function createHookHandler(options: HandlerOptions & Pick<EcsHandlerOptions, 'callBackDelaySeconds'>) {
+  const codeDeploy = createHandler(options);
+  const ecs = createEcsHandler({ ...options, hookUrl: ecsHookUrl(options.hookUrl) });
+  return (event: CodeDeployHookEvent | EcsHookEvent): Promise<HookResult | EcsHookAnswer> =>
+    isEcsHookEvent(event) ? ecs(event) : codeDeploy(event);
+}
+
 /** The Lambda entry point (handler: `handler.handler`). */
-export const handler = createHandler({
+export const handler = createHookHandler({
   hookUrl: process.env.SWITCHYARD_HOOK_URL,
   hookSecret: process.env.SWITCHYARD_HOOK_SECRET,
   codedeploy: new CodeDeployClient({}),

@@ -107,6 +107,14 @@ describe('configuration', () => {
     }
   });
 
+  it('takes DEPLOY_HOOK_ROLE_ARN as an IAM role ARN into the target defaults, and refuses anything else', () => {
+    expect(loadConfig({}).deploy.target.hookRoleArn).toBeUndefined();
+    const role = 'arn:aws:iam::123456789012:role/ecsLambdaHookRole';
+    expect(loadConfig({ DEPLOY_HOOK_ROLE_ARN: role }).deploy.target.hookRoleArn).toBe(role);
+    for (const bad of ['ecsLambdaHookRole', 'arn:aws:iam::123456789012:user/u'])
+      expect(problemsOf({ DEPLOY_HOOK_ROLE_ARN: bad }).join(), bad).toContain('DEPLOY_HOOK_ROLE_ARN');
+  });
+
   it('takes DEPLOY_APPROVAL_POLICIES as JSON or @file: a default and per-service policies over DEFAULT_APPROVAL_POLICY', () => {
     expect(loadConfig({}).deploy.approvalPolicies.for('c/s')).toEqual(DEFAULT_APPROVAL_POLICY);
     const policies = loadConfig({

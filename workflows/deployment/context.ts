@@ -40,7 +40,7 @@ export interface DeploymentContext {
   supersededBy: string | undefined;
   slackMessage: { channel: string; ts: string } | null;
   /** The "waiting for test" notice, until it has been rewritten with the gate's outcome. */
-  testNotice: { channel: string; ts: string; codeDeployDeploymentId: string } | null;
+  testNotice: { channel: string; ts: string; codeDeployDeploymentId: string; engine?: 'ECS' } | null;
   /** The escalation to another Slack group, until it has been rewritten with the gate's outcome. */
   escalation: { channel: string; ts: string } | null;
   /** A progressive release's engine deployment, once started (stages/progressive.ts). */

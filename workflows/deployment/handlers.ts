@@ -25,6 +25,7 @@ import {
 } from './messages.js';
 import { appendProgress } from './progress-log.js';
 import { refreshGateDetails } from './gate-details.js';
+import { registerEcsTestTrafficHook } from './ecs-test-traffic.js';
 
 /** Registered in this order from the start of the run (a buffered message meets its handler here). */
 export function registerHandlers(ctx: DeploymentContext): void {
@@ -69,6 +70,7 @@ export function registerHandlers(ctx: DeploymentContext): void {
       },
     },
   );
+  registerEcsTestTrafficHook(ctx);
   setHandler(supersededSignal, ({ by }) => {
     if (ctx.decision || ctx.input.rollback || ctx.supersededBy) return;
     ctx.supersededBy = by;

@@ -287,6 +287,14 @@ describe('refusals', () => {
       { strategy: 'BLUE_GREEN', lifecycleHooks: [{ hookTargetArn: lambdaArn('x'), lifecycleStages: ['POST_SCALE_UP'] }] },
       'roleArn',
     ],
+    [
+      'a Lambda hook naming its function by name, not ARN',
+      {
+        strategy: 'BLUE_GREEN',
+        lifecycleHooks: [{ hookTargetArn: 'CodeDeployHook_switchyard', roleArn: ROLE, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+      },
+      'hookTargetArn must be the ARN of a Lambda function',
+    ],
     ['a canaryPercent below 0.1', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 0.05 } }, 'canaryPercent'],
     ['a stepPercent below 3', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 2 } }, 'stepPercent'],
     ['canaryConfiguration with LINEAR', { strategy: 'LINEAR', canaryConfiguration: { canaryPercent: 10 } }, 'CANARY strategy'],

@@ -36,6 +36,8 @@ export function releaseStage(ctx: DeploymentContext, plan: ReleasePlan, imageUri
         containerPort: target.containerPort,
         deploymentId: input.deploymentId,
         ...(target.hookFunction ? { hookFunction: target.hookFunction } : {}),
+        // Input data only: ECS's Lambda hook needs the role that invokes the function.
+        ...(target.hookRoleArn ? { hookRoleArn: target.hookRoleArn } : {}),
       }),
     );
     ctx.release = { ...aws, engine: plan.engine, releaseId };
