@@ -329,6 +329,18 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     expect((await stepEvents(h)).map((s) => s.weight)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     // One watch for the whole walk, not one per step.
     expect(calls.get(h.workflowId)!.filter((c) => c === 'watchGreen')).toHaveLength(2);
+    // Every step but the last (the end tells of it) is reported: Slack's message and the watch's window.
+    expect(calls.get(h.workflowId)!.filter((c) => c === 'reportReleaseStep')).toHaveLength(9);
+    const events = (await h.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'step');
+    // ECS bakes each of the nine intervals: the events carry when each ends (ten minutes on), and green against blue.
+    for (const e of events.slice(0, 9)) {
+      expect(e.details).toMatchObject({ green: { errorRate: 0 }, blue: { errorRate: 0 }, windowAt: expect.any(String) });
+      const left = Date.parse(e.details['bakeEndsAt'] as string) - Date.parse(e.at);
+      expect(left > 9 * 60_000 && left <= 10 * 60_000, `${left} ms`).toBe(true);
+    }
+    const details = events.map((e) => e.details);
+    expect(details[9]).not.toHaveProperty('bakeEndsAt');
+    expect(result.bakeEndsAt).toBeUndefined();
     expect(await historyLength(h)).toBeLessThan(LONG_RELEASE_HISTORY_BUDGET);
   });
 

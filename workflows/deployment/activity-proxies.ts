@@ -64,6 +64,7 @@ export function slackActivities() {
     updateTestTrafficNotice,
     postEscalation,
     updateEscalation,
+    reportReleaseStep,
   } = proxyLocalActivities<Activities>({
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 3 },
@@ -75,6 +76,7 @@ export function slackActivities() {
     updateTestTrafficNotice,
     postEscalation,
     updateEscalation,
+    reportReleaseStep,
   };
 }
 

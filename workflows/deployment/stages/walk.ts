@@ -13,6 +13,7 @@ import { classifyFailure } from '../failures.js';
 import { refreshGateDetails } from '../gate-details.js';
 import { heldBySwitchyard } from '../progressive.js';
 import { STAGE_MESSAGES as M } from '../stage-texts.js';
+import { reportStep } from '../step-report.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
 import { indexStage } from '../visibility.js';
 import { fail, rollBack } from './endings.js';
@@ -41,6 +42,7 @@ export async function walkRelease(ctx: DeploymentContext, plan: ReleasePlan, gat
   try {
     return await walkSteps(ctx, plan, limitMs);
   } catch (error) {
+    state.bakeEndsAt = undefined;
     return await fail(ctx, classifyFailure(error, 5));
   } finally {
     watch?.cancel();
@@ -64,13 +66,15 @@ async function walkSteps(ctx: DeploymentContext, plan: ReleasePlan, limitMs: num
         ctx.releaseAwaiting = undefined;
       }
       const moved = await watched(ctx, () => engine.awaitRelease({ ...ref, until: step.weight }));
-      if ('stop' in moved) return await rollBack(ctx, moved.stop);
+      if ('stop' in moved) return await stop(ctx, moved.stop);
       state.trafficWeight = moved.value.weight;
       if (moved.value.weight >= step.weight || moved.value.done) break;
       // The engine still shows the pause just answered (a stale read): look again, answer nothing twice.
       ctx.releaseAwaiting = moved.value.awaiting === answered ? undefined : moved.value.awaiting;
     }
     state.currentStep = i + 1;
+    // Slack hears of every step (one marker each), the events carry the bake's end and green against blue.
+    const reported = await reportStep(ctx, step, i === last);
     log.append('stage', `[Stage 5] Step ${i + 1}/${plan.steps.length}: green serves ${state.trafficWeight} % of production traffic`, {
       stage: 5,
       milestone: 'step' satisfies DeploymentMilestone,
@@ -78,13 +82,19 @@ async function walkSteps(ctx: DeploymentContext, plan: ReleasePlan, limitMs: num
       steps: plan.steps.length,
       weight: state.trafficWeight,
       ...(step.pause ? { pause: step.pause } : {}),
+      ...reported,
     });
-    // Slack hears of approval pauses and the end, not of every step: a marker each, and a ten-step release has ten.
     if (i === last) break;
     const stopped = await hold(ctx, plan, step, i + 1);
-    if (stopped) return await rollBack(ctx, stopped);
+    if (stopped) return await stop(ctx, stopped);
   }
   return await complete(ctx);
+}
+
+/** A rollback from a step: no bake runs any more (the final message and result must not show one). */
+function stop(ctx: DeploymentContext, decision: Decision): Promise<DeploymentSnapshot> {
+  ctx.state.bakeEndsAt = undefined;
+  return rollBack(ctx, decision);
 }
 
 /** The step's pause; the rollback that ended it early, if any. */
