@@ -10,7 +10,7 @@ import { DEFAULT_APPROVAL_POLICY } from '../domain/approval-policy.js';
 import { planRelease, type ReleaseEngine, type ReleaseStrategy } from '../domain/release-strategy.js';
 import { blueGreenUrls } from '../emulators/aws/server.js';
 import { seedEcsNativeService } from '../emulators/aws/seed-ecs-native.js';
-import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { SANDBOX_SERVICE, SANDBOX_SLACK } from '../emulators/sandbox.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, switchTrafficUpdate } from '../workflows/deployment/messages.js';
 import type { DeploymentSnapshot } from '../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../workflows/deployment/workflow.js';
@@ -98,6 +98,15 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
   };
   const steps = async (h: Handle) =>
     (await h.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'step').map((e) => e.details['weight']);
+  /** The release line of each version of the deployment's Slack message (the post, then every chat.update), in order. */
+  const slackReleaseLines = (id: string) => {
+    const messages = worker.sandbox.slack.state.messages(SANDBOX_SLACK.channelId).filter((m) => JSON.stringify(m.history).includes(id));
+    expect(messages).toHaveLength(1);
+    return messages[0]!.history.map((v) => {
+      const blocks = (v.blocks ?? []) as { text?: { text?: string } }[];
+      return blocks.map((b) => b.text?.text ?? '').find((t) => t.startsWith(':bar_chart: *Release:*')) ?? '';
+    });
+  };
   const started = (service: string) => worker.sandbox.aws.state.ecs.counters.serviceDeploymentsStarted.toJSON()[`native/${service}`];
 
   it("ECS canary: the gate (a PAUSE hook), then 10 % with ECS's bake, then 100 %: completes on green", async () => {
@@ -186,6 +195,20 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
       const seen = await steps(handle);
       expect(seen.at(-1)).toBe(100);
       expect(seen.length).toBe(c.weights.length);
+      // Slack heard of every timed step on the same message: step k of n, the weight, the bake's
+      // absolute end (Slack does not tick), the next weight; green against blue from the watch.
+      const lines = slackReleaseLines(handle.workflowId);
+      const n = c.weights.length;
+      for (const [k, weight] of c.weights.slice(0, -1).entries()) {
+        const step = new RegExp(
+          `^:bar_chart: \\*Release:\\* Step ${k + 1} of ${n} · ${weight} % on green · bake until \\d\\d:\\d\\d UTC \\(\\d+ s left\\) · next ${c.weights[k + 1]} %\\n\\*Green:\\* p50 \\d+ ms`,
+        );
+        expect(
+          lines.filter((l) => step.test(l)),
+          lines.join('\n---\n'),
+        ).toHaveLength(1);
+      }
+      if (n > 1) expect(lines.some((l) => l.includes('_(watch window '))).toBe(true);
       // CodeDeploy: the custom configuration was created first (once: the second release finds it).
       if (c.config)
         expect(worker.sandbox.aws.state.codedeploy.configs.find(c.config[0])).toMatchObject({
