@@ -208,7 +208,8 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
           lines.join('\n---\n'),
         ).toHaveLength(1);
       }
-      if (n > 1) expect(lines.some((l) => l.includes('_(watch window '))).toBe(true);
+      // A first step reached within the watch's first window shows the gate's figures; a later one the watch's.
+      if (n > 2) expect(lines.some((l) => l.includes('_(watch window '))).toBe(true);
       // CodeDeploy: the custom configuration was created first (once: the second release finds it).
       if (c.config)
         expect(worker.sandbox.aws.state.codedeploy.configs.find(c.config[0])).toMatchObject({
@@ -231,6 +232,11 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
         decision: { by: 'switchyard', via: 'workflow' },
       });
       expect(result.decision?.reason).toMatch(/^analysis: green error rate/);
+      // The last message says rolled back at the step, with no bake still running.
+      const last = slackReleaseLines(handle.workflowId).at(-1)!;
+      expect(last).toMatch(new RegExp(`^:bar_chart: \\*Release:\\* Step ${c.weights.indexOf(c.degradeAt) + 1} of ${c.weights.length} · `));
+      expect(last).not.toContain('bake');
+      expect(result.bakeEndsAt).toBeUndefined();
     }, 120_000);
   }
 

@@ -5,7 +5,6 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackGifs } from '../../common/config/slack.js';
 import { deploymentMessage, type SlackDeploymentView } from './blocks.js';
 import { sendWithoutImagesOnRefusal } from './image-fallback.js';
-import { createReleaseStepActivities } from './step-report.js';
 import { waitingForTestMessage } from './test-notice.js';
 
 export type { SlackDeploymentView } from './blocks.js';
@@ -25,7 +24,7 @@ export interface SlackMessageRef {
 
 export function createSlackActivities(deps: SlackActivityDeps) {
   const options = { gifs: deps.gifs, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
-  const activities = {
+  return {
     /** Posts the deployment's message; returns where it is (for updates), or null when Slack is off. */
     async postDeploymentMessage(view: SlackDeploymentView): Promise<SlackMessageRef | null> {
       if (!deps.client || !deps.channelId) return null;
@@ -109,5 +108,4 @@ export function createSlackActivities(deps: SlackActivityDeps) {
       await sendWithoutImagesOnRefusal(blocks, (b) => client.chat.update({ channel, ts, text, blocks: b }));
     },
   };
-  return { ...activities, ...createReleaseStepActivities(activities.updateDeploymentMessage) };
 }

@@ -35,7 +35,6 @@ const USED = [
   'updateTestTrafficNotice',
   'postEscalation',
   'updateEscalation',
-  'reportReleaseStep',
   'watchGreen',
   'freezeCovering',
 ] as const;
@@ -72,8 +71,6 @@ const defaults: StubActivities = {
   updateTestTrafficNotice: async () => undefined,
   postEscalation: async () => null,
   updateEscalation: async () => undefined,
-  // A step's report: the watch's latest window, as if read from its heartbeat.
-  reportReleaseStep: async ({ watched }) => (watched ? { window: { at: new Date().toISOString(), blue: figures, green: figures } } : {}),
   // The real read of the freeze workflow on the stub's task queue: no freeze unless a test sets one.
   freezeCovering: createGovernanceActivities().freezeCovering,
   // A watch that finds nothing: it holds until the workflow cancels it (a decision came).

@@ -64,7 +64,6 @@ export function slackActivities() {
     updateTestTrafficNotice,
     postEscalation,
     updateEscalation,
-    reportReleaseStep,
   } = proxyLocalActivities<Activities>({
     startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 3 },
@@ -76,7 +75,6 @@ export function slackActivities() {
     updateTestTrafficNotice,
     postEscalation,
     updateEscalation,
-    reportReleaseStep,
   };
 }
 
