@@ -50,7 +50,8 @@ async function reportStep(request: StepReportRequest, weight: number, update: Up
   const { view, message, watched, bakeMinutes } = request;
   const bakeEndsAt = bakeMinutes ? new Date(Date.now() + bakeMinutes * 60_000).toISOString() : undefined;
   const window = watched ? await latestWindow() : undefined;
-  if (message) {
+  // A wait the workflow has cancelled (a rollback) leaves the message to the rollback's own rewrite.
+  if (message && !Context.current().cancellationSignal.aborted) {
     const figures = window ? { blue: window.blue, green: window.green, figuresAt: window.at } : {};
     await update({ ...message, ...view, trafficWeight: weight, ...(bakeEndsAt ? { bakeEndsAt } : {}), ...figures }).catch(() => undefined);
   }
