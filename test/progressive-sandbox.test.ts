@@ -16,8 +16,10 @@ import type { DeploymentSnapshot } from '../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../workflows/deployment/workflow.js';
 import { createDeployClients } from '../activities/deployment/clients.js';
 import { createReleaseActivities } from '../activities/deployment/release.js';
-import { buildTestApp } from './support/api.js';
+import { authHeader, buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
+import { serveApp, type ServedApp } from './support/http-server.js';
+import { readSse } from './support/sse-client.js';
 import { deploymentInput } from './support/deployment-input.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
 
@@ -29,14 +31,18 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
   let temporal: Awaited<ReturnType<typeof connectClient>>;
   let worker: SandboxWorker;
   let connection: { githubConnectionId: string; awsConnectionId: string };
+  let served: ServedApp;
 
   beforeAll(async () => {
     temporal = await connectClient();
     // One service "minute" lasts 2 s: a canary bakes in seconds, long enough for the watch's windows.
     worker = await startSandboxWorker(taskQueue, {}, 'progressive-sandbox-worker', { minuteMs: 2000 });
-    connection = await client(buildTestApp(temporal.client, taskQueue, {}, worker)).connect();
+    const app = buildTestApp(temporal.client, taskQueue, {}, worker);
+    connection = await client(app).connect();
+    served = await serveApp(app.fetch);
   });
   afterAll(async () => {
+    await served?.close();
     await worker?.stop();
     await temporal?.close();
   });
@@ -210,6 +216,21 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
       }
       // A first step reached within the watch's first window shows the gate's figures; a later one the watch's.
       if (n > 2) expect(lines.some((l) => l.includes('_(watch window '))).toBe(true);
+      // SSE carries the same facts in each step event (the WebSocket sends the same events).
+      const { messages } = await readSse(`${served.url}/api/v1/deploy/${handle.workflowId}/events`, authHeader('viewer'), (m) =>
+        m.some((x) => x.event === 'success'),
+      );
+      const stepDetails = messages
+        .filter((m) => m.event === 'stage')
+        .map((m) => JSON.parse(m.data).details as Record<string, unknown>)
+        .filter((d) => d['milestone'] === 'step');
+      expect(stepDetails.map((d) => d['weight'])).toEqual(c.weights);
+      for (const d of stepDetails.slice(0, -1)) {
+        expect(d['bakeEndsAt']).toMatch(/Z$/);
+        if (d['windowAt']) expect(d).toMatchObject({ green: { samples: 5 }, blue: { samples: 5 } });
+      }
+      if (n > 2) expect(stepDetails.some((d) => d['windowAt'])).toBe(true);
+      expect(stepDetails.at(-1)).not.toHaveProperty('bakeEndsAt');
       // CodeDeploy: the custom configuration was created first (once: the second release finds it).
       if (c.config)
         expect(worker.sandbox.aws.state.codedeploy.configs.find(c.config[0])).toMatchObject({
