@@ -8,6 +8,7 @@ import { createGovernanceActivities } from './governance/freezes.js';
 import { createDistributionActivities } from './distribution/publish-activities.js';
 import { createWebhookActivities, type WebhookConfig } from './distribution/webhook-activity.js';
 import { createSlackActivities, type SlackActivityDeps } from './slack/index.js';
+import { reportingSteps } from './slack/step-report.js';
 import { createWorkerProbeActivities } from './worker-probe.js';
 
 export interface ActivityDeps {
@@ -21,12 +22,16 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const deployment = createDeploymentActivities(deps.deployment);
+  const slack = createSlackActivities(deps.slack);
   return {
     ...createWorkerProbeActivities(deps),
     ...createDistributionActivities({ adapters: deps.channelAdapters, breakers: deps.channelBreakers }),
     ...createWebhookActivities(deps.distributionWebhook),
-    ...createDeploymentActivities(deps.deployment),
-    ...createSlackActivities(deps.slack),
+    ...deployment,
+    // A progressive step's wait tells Slack of the step as it is reached: no activity of its own per step.
+    awaitRelease: reportingSteps(deployment.awaitRelease, slack.updateDeploymentMessage),
+    ...slack,
     ...createGovernanceActivities(),
   };
 }

@@ -1,6 +1,7 @@
-// How far a progressive release has gone, in words: "Step 1 of 3 · 10 % on green · bake 4 min
-// left · next 50 %". One wording for Slack's message, /platform-status and the tests; blue/green
-// (one step) has no progress to tell.
+// How far a progressive release has gone, in words: "Step 1 of 3 · 10 % on green · bake until
+// 12:19 UTC (4 min left) · next 50 %". One wording for Slack's message, /platform-status and the
+// tests; blue/green (one step) has no progress to tell. The bake's end is absolute because a posted
+// Slack message does not tick: the minutes left are as of the post.
 import type { ReleaseStep } from './release-strategy.js';
 
 export interface ReleaseProgress {
@@ -25,7 +26,7 @@ export function progressText(progress: ReleaseProgress, now: number): string | u
   const done = Math.min(progress.currentStep ?? 0, progress.steps.length);
   const parts = [`Step ${done} of ${progress.steps.length}`, `${progress.trafficWeight ?? 0} % on green`];
   const bakeLeft = progress.bakeEndsAt ? Date.parse(progress.bakeEndsAt) - now : Number.NaN;
-  if (bakeLeft > 0) parts.push(`bake ${duration(bakeLeft)} left`);
+  if (bakeLeft > 0) parts.push(`bake until ${progress.bakeEndsAt!.slice(11, 16)} UTC (${duration(bakeLeft)} left)`);
   const next = progress.steps[done];
   if (next) parts.push(`next ${next.weight} %`);
   return parts.join(' · ');

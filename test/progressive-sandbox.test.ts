@@ -10,14 +10,16 @@ import { DEFAULT_APPROVAL_POLICY } from '../domain/approval-policy.js';
 import { planRelease, type ReleaseEngine, type ReleaseStrategy } from '../domain/release-strategy.js';
 import { blueGreenUrls } from '../emulators/aws/server.js';
 import { seedEcsNativeService } from '../emulators/aws/seed-ecs-native.js';
-import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
+import { SANDBOX_SERVICE, SANDBOX_SLACK } from '../emulators/sandbox.js';
 import { deploymentEventsQuery, deploymentSnapshotQuery, switchTrafficUpdate } from '../workflows/deployment/messages.js';
 import type { DeploymentSnapshot } from '../workflows/deployment/types.js';
 import type { deploymentWorkflow } from '../workflows/deployment/workflow.js';
 import { createDeployClients } from '../activities/deployment/clients.js';
 import { createReleaseActivities } from '../activities/deployment/release.js';
-import { buildTestApp } from './support/api.js';
+import { authHeader, buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
+import { serveApp, type ServedApp } from './support/http-server.js';
+import { readSse } from './support/sse-client.js';
 import { deploymentInput } from './support/deployment-input.js';
 import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
 
@@ -29,14 +31,18 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
   let temporal: Awaited<ReturnType<typeof connectClient>>;
   let worker: SandboxWorker;
   let connection: { githubConnectionId: string; awsConnectionId: string };
+  let served: ServedApp;
 
   beforeAll(async () => {
     temporal = await connectClient();
     // One service "minute" lasts 2 s: a canary bakes in seconds, long enough for the watch's windows.
     worker = await startSandboxWorker(taskQueue, {}, 'progressive-sandbox-worker', { minuteMs: 2000 });
-    connection = await client(buildTestApp(temporal.client, taskQueue, {}, worker)).connect();
+    const app = buildTestApp(temporal.client, taskQueue, {}, worker);
+    connection = await client(app).connect();
+    served = await serveApp(app.fetch);
   });
   afterAll(async () => {
+    await served?.close();
     await worker?.stop();
     await temporal?.close();
   });
@@ -98,6 +104,15 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
   };
   const steps = async (h: Handle) =>
     (await h.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'step').map((e) => e.details['weight']);
+  /** The release line of each version of the deployment's Slack message (the post, then every chat.update), in order. */
+  const slackReleaseLines = (id: string) => {
+    const messages = worker.sandbox.slack.state.messages(SANDBOX_SLACK.channelId).filter((m) => JSON.stringify(m.history).includes(id));
+    expect(messages).toHaveLength(1);
+    return messages[0]!.history.map((v) => {
+      const blocks = (v.blocks ?? []) as { text?: { text?: string } }[];
+      return blocks.map((b) => b.text?.text ?? '').find((t) => t.startsWith(':bar_chart: *Release:*')) ?? '';
+    });
+  };
   const started = (service: string) => worker.sandbox.aws.state.ecs.counters.serviceDeploymentsStarted.toJSON()[`native/${service}`];
 
   it("ECS canary: the gate (a PAUSE hook), then 10 % with ECS's bake, then 100 %: completes on green", async () => {
@@ -186,6 +201,36 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
       const seen = await steps(handle);
       expect(seen.at(-1)).toBe(100);
       expect(seen.length).toBe(c.weights.length);
+      // Slack heard of every timed step on the same message: step k of n, the weight, the bake's
+      // absolute end (Slack does not tick), the next weight; green against blue from the watch.
+      const lines = slackReleaseLines(handle.workflowId);
+      const n = c.weights.length;
+      for (const [k, weight] of c.weights.slice(0, -1).entries()) {
+        const step = new RegExp(
+          `^:bar_chart: \\*Release:\\* Step ${k + 1} of ${n} · ${weight} % on green · bake until \\d\\d:\\d\\d UTC \\(\\d+ s left\\) · next ${c.weights[k + 1]} %\\n\\*Green:\\* p50 \\d+ ms`,
+        );
+        expect(
+          lines.filter((l) => step.test(l)),
+          lines.join('\n---\n'),
+        ).toHaveLength(1);
+      }
+      // A first step reached within the watch's first window shows the gate's figures; a later one the watch's.
+      if (n > 2) expect(lines.some((l) => l.includes('_(watch window '))).toBe(true);
+      // SSE carries the same facts in each step event (the WebSocket sends the same events).
+      const { messages } = await readSse(`${served.url}/api/v1/deploy/${handle.workflowId}/events`, authHeader('viewer'), (m) =>
+        m.some((x) => x.event === 'success'),
+      );
+      const stepDetails = messages
+        .filter((m) => m.event === 'stage')
+        .map((m) => JSON.parse(m.data).details as Record<string, unknown>)
+        .filter((d) => d['milestone'] === 'step');
+      expect(stepDetails.map((d) => d['weight'])).toEqual(c.weights);
+      for (const d of stepDetails.slice(0, -1)) {
+        expect(d['bakeEndsAt']).toMatch(/Z$/);
+        if (d['windowAt']) expect(d).toMatchObject({ green: { samples: 5 }, blue: { samples: 5 } });
+      }
+      if (n > 2) expect(stepDetails.some((d) => d['windowAt'])).toBe(true);
+      expect(stepDetails.at(-1)).not.toHaveProperty('bakeEndsAt');
       // CodeDeploy: the custom configuration was created first (once: the second release finds it).
       if (c.config)
         expect(worker.sandbox.aws.state.codedeploy.configs.find(c.config[0])).toMatchObject({
@@ -208,6 +253,11 @@ describe('progressive releases in the sandbox (real SDK clients, emulators, Temp
         decision: { by: 'switchyard', via: 'workflow' },
       });
       expect(result.decision?.reason).toMatch(/^analysis: green error rate/);
+      // The last message says rolled back at the step, with no bake still running.
+      const last = slackReleaseLines(handle.workflowId).at(-1)!;
+      expect(last).toMatch(new RegExp(`^:bar_chart: \\*Release:\\* Step ${c.weights.indexOf(c.degradeAt) + 1} of ${c.weights.length} · `));
+      expect(last).not.toContain('bake');
+      expect(result.bakeEndsAt).toBeUndefined();
     }, 120_000);
   }
 

@@ -67,7 +67,7 @@ function stepFacts(r) {
   if ((r.steps ?? []).length < 2) return undefined;
   const facts = [`${r.strategy} · step ${r.currentStep ?? 0} of ${r.steps.length} · ${r.trafficWeight ?? 0} % on green`];
   const bakeLeft = r.bakeEndsAt ? Date.parse(r.bakeEndsAt) - Date.now() : 0;
-  if (bakeLeft > 0) facts.push(`bake ${Math.ceil(bakeLeft / 60000)} min left`);
+  if (bakeLeft > 0) facts.push(`bake until ${r.bakeEndsAt.slice(11, 16)} UTC (${Math.ceil(bakeLeft / 60000)} min left)`);
   return facts.join(' · ');
 }
 

@@ -1,10 +1,11 @@
 // The deployment message in Block Kit: one message per deployment, updated in place as it moves
 // (stage changes, ready with the test URL and decision buttons, decision, outcome).
 import type { KnownBlock } from '@slack/web-api';
-import type { Decision, DeploymentSnapshot, DeploymentStatus, HealthFigures } from '../../domain/deployment.js';
-import { isStepped, progressText } from '../../domain/release-progress.js';
+import type { Decision, DeploymentSnapshot, DeploymentStatus } from '../../domain/deployment.js';
+import { isStepped } from '../../domain/release-progress.js';
 import { continueLabel } from '../../domain/release-strategy.js';
 import type { SlackGifs } from '../../common/config/slack.js';
+import { evidenceText, releaseText } from './evidence.js';
 
 // Re-exported: api/ may import only this module of activities/ (eslint boundary), and its button handler resends messages.
 export { sendWithoutImagesOnRefusal } from './image-fallback.js';
@@ -38,7 +39,7 @@ export type SlackDeploymentView = Pick<DeploymentSnapshot, 'deploymentId' | 'sta
       | 'trafficWeight'
       | 'bakeEndsAt'
     >
-  > & { approvedBy?: string };
+  > & { approvedBy?: string; /** When the watch measured `blue` and `green` (a step's report). */ figuresAt?: string };
 
 export interface MessageOptions {
   gifs?: SlackGifs;
@@ -111,21 +112,6 @@ export function decisionText(view: SlackDeploymentView): string | undefined {
   return `:twisted_rightwards_arrows: Traffic switch approved by ${who}`;
 }
 
-function figuresText(name: string, f: HealthFigures | undefined): string {
-  if (!f) return `*${name}:* not probed`;
-  const latency = f.p50Ms !== undefined ? `p50 ${f.p50Ms} ms · p95 ${f.p95Ms ?? f.p50Ms} ms` : `${f.latencyMs} ms`;
-  return `*${name}:* ${latency} · errors ${(f.errorRate * 100).toFixed(1)}% · ${f.samples} samples`;
-}
-
-/** Green against blue, and how long green has been on test traffic: the evidence at the gate. */
-export function evidenceText(view: Pick<SlackDeploymentView, 'blue' | 'green' | 'testTrafficSince'>, now: number): string | undefined {
-  if (!view.blue && !view.green) return undefined;
-  const since = view.testTrafficSince ? Math.max(0, Math.round((now - Date.parse(view.testTrafficSince)) / 1000)) : undefined;
-  const onTest =
-    since === undefined ? '' : `\n:stopwatch: Green on test traffic for ${since < 120 ? `${since} s` : `${Math.round(since / 60)} min`}`;
-  return `${figuresText('Green', view.green)}\n${figuresText('Blue', view.blue)}${onTest}`;
-}
-
 /** "Approvals: 1 of 2 — @alice (api)", while a policy needs more than one; undefined otherwise. */
 function approvalsText(view: SlackDeploymentView): string | undefined {
   const required = view.approvalsRequired ?? 1;
@@ -178,8 +164,8 @@ export function deploymentMessage(view: SlackDeploymentView, options: MessageOpt
   if (view.status === 'DEPLOYMENT_READY' && !decided && approvals)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: approvals } });
   const now = options.now ?? Date.now();
-  const progress = progressText(view, now);
-  if (progress) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:bar_chart: *Release:* ${progress}` } });
+  const release = releaseText(view, now);
+  if (release) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: release } });
   if (view.status === 'DEPLOYMENT_READY' && !decided) {
     // A stepped release approves its next step ("Continue to 50 %"); blue/green keeps the ChatOps bot's switch.
     const label = isStepped(view) ? continueLabel(view, view.currentStep ?? 0) : 'Switch traffic';

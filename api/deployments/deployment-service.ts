@@ -3,7 +3,7 @@
 // has its own module; this class holds the shared dependencies and gives them one face:
 //   probe-hosts.ts (which probe URLs a request may name), deploy-target.ts (target over defaults),
 //   deployment-input.ts (the workflow input, and the request read back from it), freeze-check.ts,
-//   admission.ts, switch-rollback.ts, watch-heartbeat.ts, deployment-list.ts (visibility, with
+//   admission.ts, switch-rollback.ts, common/temporal/watch-heartbeat.ts, deployment-list.ts (visibility, with
 //   queries built by visibility-query.ts). Its configuration: deployment-defaults.ts.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ConnectionStore } from '../../common/connections/connection-store.js';
@@ -38,7 +38,7 @@ import { requireUsableSecrets } from './secret-gate.js';
 import type { ReleaseGate } from './release-gate.js';
 import type { SourceGate } from './source-gate.js';
 import { rollback, switchTraffic, type DecisionDeps } from './switch-rollback.js';
-import { watchWindowsOf } from './watch-heartbeat.js';
+import { watchWindowsOf } from '../../common/temporal/watch-heartbeat.js';
 
 export type { Requester } from './admission.js';
 

@@ -10,6 +10,8 @@ import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseProgress } from '../../activities/deployment/release-types.js';
+import type { SlackDeploymentView } from '../../activities/slack/blocks.js';
+import { reportingSteps } from '../../activities/slack/step-report.js';
 import { DEFAULT_APPROVAL_POLICY, type ApprovalPolicy } from '../../domain/approval-policy.js';
 import type { WatchVerdict } from '../../domain/deployment.js';
 import { planRelease, type ReleasePlan, type ReleaseStrategy } from '../../domain/release-strategy.js';
@@ -25,6 +27,7 @@ import { FAST_LIMITS, STUB_ACTIVITIES } from './stub-worker.js';
 import { startTimeSkippingDeployments, type TimeSkippingDeployments } from './time-skipping.js';
 
 const HOUR = 3_600_000;
+const WINDOW_FIGURES = { latencyMs: 20, p50Ms: 18, p95Ms: 30, errorRate: 0, samples: 5 };
 /** The longest release's budget (the task's bound): ten steps, each watched, under 200 events. */
 const LONG_RELEASE_HISTORY_BUDGET = 200;
 const limits = { ...FAST_LIMITS, switchTimeoutMs: HOUR, totalMs: 4 * HOUR };
@@ -39,6 +42,8 @@ interface Engine {
   stallAbove?: number;
   /** The watch reports a breach once the engine has reached this weight. */
   degradeAt?: number;
+  /** The deployment message's rewrites by the steps' waits (the real reportingSteps), with when each was made. */
+  slack: { view: SlackDeploymentView; at: number }[];
 }
 
 /** Waits `ms` while heartbeating, so the workflow's cancellation reaches the stub (as it reaches a real activity). */
@@ -97,18 +102,25 @@ describe('a progressive release, step by step (time-skipping test server, stub e
         record('startRelease');
         return { releaseId: `arn:aws:ecs:test:1:service-deployment/c/s/${idOf()}` };
       },
-      awaitRelease: async ({ until }: { until: 'gate' | 'done' | number }): Promise<ReleaseProgress> => {
-        record('awaitRelease');
-        const engine = engineOf();
-        if (until === 'gate') return { weight: 0, status: 'POST_TEST_TRAFFIC_SHIFT', awaiting: 'ecs-pause-gate', done: false };
-        const target = until === 'done' ? 100 : until;
-        if (engine.stallAbove !== undefined && target > engine.stallAbove) {
-          await heartbeatingSleep(HOUR, engine);
-          throw new Error('stalled too long');
-        }
-        engine.weight = target;
-        return { weight: target, status: 'PRODUCTION_TRAFFIC_SHIFT', done: target === 100 };
-      },
+      // The scripted engine's wait, wrapped as the worker wraps the real one: a step reached is told to Slack.
+      awaitRelease: reportingSteps(
+        async ({ until }: { until: 'gate' | 'done' | number }): Promise<ReleaseProgress> => {
+          record('awaitRelease');
+          const engine = engineOf();
+          if (until === 'gate') return { weight: 0, status: 'POST_TEST_TRAFFIC_SHIFT', awaiting: 'ecs-pause-gate', done: false };
+          const target = until === 'done' ? 100 : until;
+          if (engine.stallAbove !== undefined && target > engine.stallAbove) {
+            await heartbeatingSleep(HOUR, engine);
+            throw new Error('stalled too long');
+          }
+          engine.weight = target;
+          return { weight: target, status: 'PRODUCTION_TRAFFIC_SHIFT', done: target === 100 };
+        },
+        async ({ channel, ts, ...view }) => {
+          expect({ channel, ts }).toEqual({ channel: 'CSTUB', ts: '1.0' });
+          engineOf().slack.push({ view, at: Date.now() });
+        },
+      ),
       continueRelease: async ({ awaiting }: { awaiting: string }) => {
         record('continueRelease');
         engineOf().continued.push(awaiting);
@@ -122,6 +134,7 @@ describe('a progressive release, step by step (time-skipping test server, stub e
         record('watchGreen');
         const context = Context.current();
         const engine = engineOf();
+        const window = { at: new Date().toISOString(), blue: WINDOW_FIGURES, green: { ...WINDOW_FIGURES, p95Ms: 44 } };
         for (;;) {
           if (engine.degradeAt !== undefined && engine.weight >= engine.degradeAt) {
             return {
@@ -131,7 +144,8 @@ describe('a progressive release, step by step (time-skipping test server, stub e
             };
           }
           if (ended(engine)) throw new Error('the release ended');
-          context.heartbeat();
+          // As the real watch does: the latest windows in the heartbeat, where a step's report reads them.
+          context.heartbeat({ windows: [window], consecutive: 0 });
           await context.sleep(20);
         }
       },
@@ -143,7 +157,7 @@ describe('a progressive release, step by step (time-skipping test server, stub e
   let n = 0;
   const start = (release: ReleasePlan, opts: { policy?: ApprovalPolicy; engine?: Partial<Engine> } = {}) => {
     const id = `dep-progressive-${++n}`;
-    engines.set(id, { weight: 0, continued: [], rolledBack: 0, ...opts.engine });
+    engines.set(id, { weight: 0, continued: [], rolledBack: 0, slack: [], ...opts.engine });
     return deployments.start(id, { limits, release, approvalPolicy: opts.policy ?? governed });
   };
   type Handle = Awaited<ReturnType<typeof start>>;
@@ -272,7 +286,13 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     });
     await atGate(h);
     await approve(h, alice);
-    await waitFor(h, (s) => s.currentStep === 1 && s.status === 'SWITCHING');
+    const baking = await waitFor(h, (s) => s.currentStep === 1 && s.status === 'SWITCHING');
+    // The canary's bake runs: the state says until when (the result's and the console's bakeEndsAt).
+    // (The wait reports it by the worker's clock; the test server's clock has skipped ahead.)
+    expect(Date.parse(baking.bakeEndsAt!) - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(engines.get(h.workflowId)!.slack.map((u) => [u.view.currentStep, u.view.trafficWeight, u.view.status])).toEqual([
+      [1, 10, 'SWITCHING'],
+    ]);
     expect(await refusal(approve(h, bob))).toEqual({
       type: 'NotReady',
       message: 'Traffic is shifting to green (step 1 of 2, 10 %): there is no pause to approve now',
@@ -285,6 +305,8 @@ describe('a progressive release, step by step (time-skipping test server, stub e
       currentStep: 1,
       decision: { action: 'rollback', by: 'bob', reason: 'checkout errors' },
     });
+    // Rolled back mid-bake: no bake is left to show.
+    expect(result.bakeEndsAt).toBeUndefined();
     expect(engines.get(h.workflowId)!.rolledBack).toBe(1);
   });
 
@@ -299,6 +321,22 @@ describe('a progressive release, step by step (time-skipping test server, stub e
     expect((await stepEvents(h)).map((s) => s.weight)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     // One watch for the whole walk, not one per step.
     expect(calls.get(h.workflowId)!.filter((c) => c === 'watchGreen')).toHaveLength(2);
+    // Every step but the last (the end tells of it) rewrote the Slack message as it was reached:
+    // step k, its weight, the bake's end ten minutes on, green against blue from the watch's heartbeat.
+    const updates = engines.get(h.workflowId)!.slack;
+    expect(updates.map((u) => [u.view.currentStep, u.view.trafficWeight])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => [k, k * 10]));
+    for (const { view, at } of updates) {
+      expect(view).toMatchObject({ status: 'SWITCHING', green: { p95Ms: 44 }, blue: { p95Ms: 30 }, figuresAt: expect.any(String) });
+      const left = Date.parse(view.bakeEndsAt!) - at;
+      expect(left > 9 * 60_000 && left <= 10 * 60_000, `${left} ms`).toBe(true);
+    }
+    // The step events carry the same facts (SSE and the WebSocket send them as they are).
+    const details = (await h.query(deploymentEventsQuery, 0)).events.filter((e) => e.details['milestone'] === 'step').map((e) => e.details);
+    expect(details.slice(0, 9).map((d) => d['bakeEndsAt'])).toEqual(updates.map((u) => u.view.bakeEndsAt));
+    for (const d of details.slice(0, 9))
+      expect(d).toMatchObject({ green: { p95Ms: 44 }, blue: { p95Ms: 30 }, windowAt: expect.any(String) });
+    expect(details[9]).not.toHaveProperty('bakeEndsAt');
+    expect(result.bakeEndsAt).toBeUndefined();
     expect(await historyLength(h)).toBeLessThan(LONG_RELEASE_HISTORY_BUDGET);
   });
 

@@ -64,11 +64,33 @@ describe('a stepped release in Slack', () => {
       trafficWeight: 50,
       bakeEndsAt: new Date(NOW + 4 * 60_000).toISOString(),
     };
-    expect(sectionTexts(baking)).toContain(':bar_chart: *Release:* Step 2 of 3 · 50 % on green · bake 4 min left · next 100 %');
+    // Slack does not tick: the bake's end is absolute, the minutes left are as of the update.
+    expect(sectionTexts(baking)).toContain(
+      ':bar_chart: *Release:* Step 2 of 3 · 50 % on green · bake until 12:04 UTC (4 min left) · next 100 %',
+    );
     expect(progressText({ steps, currentStep: 3, trafficWeight: 100 }, NOW)).toBe('Step 3 of 3 · 100 % on green');
     expect(progressText({ steps, currentStep: 1, trafficWeight: 10, bakeEndsAt: new Date(NOW - 1000).toISOString() }, NOW)).toBe(
       'Step 1 of 3 · 10 % on green · next 50 %',
     );
+  });
+
+  it("while traffic shifts, shows green against blue from the watch's window with the step; a pause shows them above its buttons", () => {
+    const figures = {
+      blue: { latencyMs: 20, p50Ms: 18, p95Ms: 31, errorRate: 0, samples: 5 },
+      green: { latencyMs: 25, p50Ms: 22, p95Ms: 40, errorRate: 0.2, samples: 5 },
+    };
+    const shifting = { ...gate, status: 'SWITCHING' as const, steps, currentStep: 2, trafficWeight: 50, ...figures };
+    expect(sectionTexts({ ...shifting, figuresAt: '2026-12-07T11:59:42.000Z' })).toContain(
+      [
+        ':bar_chart: *Release:* Step 2 of 3 · 50 % on green · next 100 %',
+        '*Green:* p50 22 ms · p95 40 ms · errors 20.0% · 5 samples',
+        '*Blue:* p50 18 ms · p95 31 ms · errors 0.0% · 5 samples _(watch window 11:59:42 UTC)_',
+      ].join('\n'),
+    );
+    // At an approval pause the figures stand once, with the evidence above the buttons.
+    const paused = sectionTexts({ ...shifting, status: 'DEPLOYMENT_READY', currentStep: 1, trafficWeight: 10 });
+    expect(paused.filter((t) => t.includes('*Green:*'))).toHaveLength(1);
+    expect(paused).toContain(':bar_chart: *Release:* Step 1 of 3 · 10 % on green · next 50 %');
   });
 
   it('/platform-status shows the step and weight of a running stepped release, and nothing new for blue/green', () => {

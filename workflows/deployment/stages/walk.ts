@@ -7,12 +7,14 @@
 import { sleep } from '@temporalio/workflow';
 import type { DeploymentMilestone } from '../../../domain/deployment-milestones.js';
 import type { ReleasePlan, ReleaseStep } from '../../../domain/release-strategy.js';
+import type { StepReport } from '../../../activities/slack/step-report.js';
 import { releaseActivities } from '../activity-proxies.js';
 import { setStatus, snapshot, syncSlack, type DeploymentContext } from '../context.js';
 import { classifyFailure } from '../failures.js';
 import { refreshGateDetails } from '../gate-details.js';
 import { heldBySwitchyard } from '../progressive.js';
 import { STAGE_MESSAGES as M } from '../stage-texts.js';
+import { keepStepReport, stepReportRequest } from '../step-report.js';
 import type { Decision, DeploymentSnapshot } from '../types.js';
 import { indexStage } from '../visibility.js';
 import { fail, rollBack } from './endings.js';
@@ -41,6 +43,7 @@ export async function walkRelease(ctx: DeploymentContext, plan: ReleasePlan, gat
   try {
     return await walkSteps(ctx, plan, limitMs);
   } catch (error) {
+    state.bakeEndsAt = undefined;
     return await fail(ctx, classifyFailure(error, 5));
   } finally {
     watch?.cancel();
@@ -54,7 +57,10 @@ async function walkSteps(ctx: DeploymentContext, plan: ReleasePlan, limitMs: num
   const last = plan.steps.length - 1;
   for (const [i, step] of plan.steps.entries()) {
     // Shift to the step's weight, answering each pause the engine waits at on the way (the
-    // gate's, and ECS's before every production shift when Switchyard holds the steps).
+    // gate's, and ECS's before every production shift when Switchyard holds the steps). The
+    // wait that reaches the weight tells Slack of the step.
+    const report = stepReportRequest(ctx, step, i + 1, i === last);
+    let reported: StepReport | undefined;
     let answered: string | undefined;
     for (;;) {
       const awaiting = ctx.releaseAwaiting;
@@ -63,9 +69,10 @@ async function walkSteps(ctx: DeploymentContext, plan: ReleasePlan, limitMs: num
         answered = awaiting;
         ctx.releaseAwaiting = undefined;
       }
-      const moved = await watched(ctx, () => engine.awaitRelease({ ...ref, until: step.weight }));
-      if ('stop' in moved) return await rollBack(ctx, moved.stop);
+      const moved = await watched(ctx, () => engine.awaitRelease({ ...ref, until: step.weight, ...(report ? { report } : {}) }));
+      if ('stop' in moved) return await stop(ctx, moved.stop);
       state.trafficWeight = moved.value.weight;
+      reported = moved.value.report;
       if (moved.value.weight >= step.weight || moved.value.done) break;
       // The engine still shows the pause just answered (a stale read): look again, answer nothing twice.
       ctx.releaseAwaiting = moved.value.awaiting === answered ? undefined : moved.value.awaiting;
@@ -78,13 +85,20 @@ async function walkSteps(ctx: DeploymentContext, plan: ReleasePlan, limitMs: num
       steps: plan.steps.length,
       weight: state.trafficWeight,
       ...(step.pause ? { pause: step.pause } : {}),
+      // The bake's end, and green against blue from the watch's window: SSE and the WebSocket carry them.
+      ...keepStepReport(ctx, step, i === last, reported),
     });
-    // Slack hears of approval pauses and the end, not of every step: a marker each, and a ten-step release has ten.
     if (i === last) break;
     const stopped = await hold(ctx, plan, step, i + 1);
-    if (stopped) return await rollBack(ctx, stopped);
+    if (stopped) return await stop(ctx, stopped);
   }
   return await complete(ctx);
+}
+
+/** A rollback from a step: no bake runs any more (the final message and result must not show one). */
+function stop(ctx: DeploymentContext, decision: Decision): Promise<DeploymentSnapshot> {
+  ctx.state.bakeEndsAt = undefined;
+  return rollBack(ctx, decision);
 }
 
 /** The step's pause; the rollback that ended it early, if any. */

@@ -1,5 +1,5 @@
 // The watched hold's latest windows, decoded from its activity's heartbeat details (no query, no
-// history): what a deployment's result shows while the gate is open.
+// history): what a deployment's result shows while the gate is open, and what Slack shows at a step.
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WatchHeartbeat, WatchWindow } from '../../domain/deployment.js';
