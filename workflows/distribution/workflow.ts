@@ -43,9 +43,16 @@ type RunState = ChannelState & { cancelRequested?: boolean };
 export const CONTINUE_AS_NEW_AFTER_EVENTS = 500;
 /** Marks the runs that may continue as new: older histories replay without it. */
 const CONTINUE_AS_NEW_PATCH = 'distribution-continue-as-new';
+/**
+ * Marks the runs that publish a partner channel in one activity per attempt and count the retry
+ * window from the settle. One patch for both, read once at the start: each patch the SDK sees also
+ * costs a search-attribute upsert (TemporalChangeVersion), and older runs keep the older path whole.
+ */
+const LEAN_PUBLISH_PATCH = 'distribution-lean-publish';
 
 /** `continued` is what the previous run of the same distribution carried over; absent on the first run. */
 export async function distributionWorkflow(input: DistributionInput, continued?: DistributionContinuation): Promise<DistributionSnapshot> {
+  const lean = patched(LEAN_PUBLISH_PATCH);
   const log = new EventLog(continued?.events);
   const startedAt = continued?.startedAt ?? new Date().toISOString();
   const requests = new Map<ChannelType, ChannelRequest>(input.channels.map((c) => [c.type, c]));
@@ -60,7 +67,12 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
       }));
   const byChannel = new Map(channels.map((c) => [c.channel, c]));
   let activityCalls = 0;
-  const context: ChannelRunContext = { input, log, nextActivityId: (channel, kind) => `${channel}/${kind}/${++activityCalls}` };
+  const context: ChannelRunContext = {
+    input,
+    log,
+    oneActivityAttempts: lean,
+    nextActivityId: (channel, kind) => `${channel}/${kind}/${++activityCalls}`,
+  };
   let completedAt = continued?.completedAt;
   let retryWindowEndsAt = continued?.retryWindowEndsAt;
   let activeRuns = 0;
@@ -160,17 +172,21 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
       // settle again whenever a run started since the last settle, even one that already ended.
       await condition(() => activeRuns === 0 && channels.every(isSettled));
       settledAt = runsStarted;
+      const settledAtMs = Date.now();
       await settle();
       if (runsStarted !== settledAt) continue;
       // Open for retries until the window passes with no retry; each retry restarts the window.
-      retryWindowEndsAt = new Date(Date.now() + input.retryWindowMs).toISOString();
+      // Newer runs count it from the settle (as the design says), not from the webhook's answer, so
+      // a window that passed meanwhile closes the run in this task, with no timer's round trip.
+      retryWindowEndsAt = new Date((lean ? settledAtMs : Date.now()) + input.retryWindowMs).toISOString();
+      if (lean && Date.parse(retryWindowEndsAt) <= Date.now()) break;
       if (historyHasGrown() && patched(CONTINUE_AS_NEW_PATCH)) {
         // Only with no update in flight: its caller waits for this run's answer.
         await condition(allHandlersFinished);
         if (runsStarted === settledAt) return await continueAsNew<typeof distributionWorkflow>(input, carriedState(retryWindowEndsAt));
         continue; // a retry came in meanwhile: settle it first
       }
-      windowMs = input.retryWindowMs;
+      windowMs = lean ? Date.parse(retryWindowEndsAt) - Date.now() : input.retryWindowMs;
     }
     const retried = await condition(() => runsStarted !== settledAt, windowMs);
     windowMs = undefined;
