@@ -11,6 +11,7 @@ import {
   log as workflowLog,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -32,10 +33,14 @@ import {
   type DistributionSnapshot,
 } from './types.js';
 
-const { notifyDistributionWebhook } = proxyActivities<Activities>({
+const WEBHOOK_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
-});
+} as const;
+const { notifyDistributionWebhook } = proxyActivities<Activities>(WEBHOOK_OPTIONS);
+// Newer runs send it as a local activity: one short POST (a no-op when no URL is configured) that
+// needs no task queue round trip of its own, run while the settle's workflow task is open.
+const { notifyDistributionWebhook: notifyWebhookLocally } = proxyLocalActivities<Activities>(WEBHOOK_OPTIONS);
 
 type RunState = ChannelState & { cancelRequested?: boolean };
 
@@ -44,9 +49,10 @@ export const CONTINUE_AS_NEW_AFTER_EVENTS = 500;
 /** Marks the runs that may continue as new: older histories replay without it. */
 const CONTINUE_AS_NEW_PATCH = 'distribution-continue-as-new';
 /**
- * Marks the runs that publish a partner channel in one activity per attempt and count the retry
- * window from the settle. One patch for both, read once at the start: each patch the SDK sees also
- * costs a search-attribute upsert (TemporalChangeVersion), and older runs keep the older path whole.
+ * Marks the runs that publish a partner channel in one activity per attempt, send the webhook as
+ * a local activity and count the retry window from the settle. One patch for all three, read once
+ * at the start: each patch the SDK sees also costs a search-attribute upsert (TemporalChangeVersion),
+ * and older runs keep the older path whole.
  */
 const LEAN_PUBLISH_PATCH = 'distribution-lean-publish';
 
@@ -220,7 +226,8 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
     log.terminal = true;
     settleCount += 1;
     try {
-      const delivery = await notifyDistributionWebhook(`${workflowInfo().workflowId}/settled-${settleCount}`, {
+      const notify = lean ? notifyWebhookLocally : notifyDistributionWebhook;
+      const delivery = await notify(`${workflowInfo().workflowId}/settled-${settleCount}`, {
         ...snapshot(),
         type: 'distribution.settled',
       });
