@@ -22,6 +22,9 @@ export interface BaselineRun {
   /** CPU milliseconds per workflow (bench process and dev server), when /proc can tell. */
   distributionCpuMs?: number;
   baselineCpuMs?: number;
+  /** Of which the dev server's: the engine's own share. */
+  distributionServerCpuMs?: number;
+  baselineServerCpuMs?: number;
 }
 
 /** A side's rate, and the CPU it used per workflow. */
@@ -29,7 +32,13 @@ async function measured(total: number, side: () => Promise<{ perSecond: number; 
   const before = cpuSeconds();
   const result = await side();
   const after = cpuSeconds();
-  return { ...result, cpuMs: before === undefined || after === undefined ? undefined : ((after - before) * 1000) / total };
+  if (!before || !after) return { ...result, cpuMs: undefined, serverCpuMs: undefined };
+  const perWorkflow = (seconds: number) => (seconds * 1000) / total;
+  return {
+    ...result,
+    cpuMs: perWorkflow(after.bench + after.server - before.bench - before.server),
+    serverCpuMs: perWorkflow(after.server - before.server),
+  };
 }
 
 /**
@@ -79,7 +88,9 @@ export async function sixActivityBaseline(stack: Stack, total: number, concurren
       distributions: d.perSecond,
       baseline: b.perSecond,
       failed: d.failed + b.failed,
-      ...(d.cpuMs !== undefined && b.cpuMs !== undefined ? { distributionCpuMs: d.cpuMs, baselineCpuMs: b.cpuMs } : {}),
+      ...(d.cpuMs !== undefined && b.cpuMs !== undefined
+        ? { distributionCpuMs: d.cpuMs, baselineCpuMs: b.cpuMs, distributionServerCpuMs: d.serverCpuMs, baselineServerCpuMs: b.serverCpuMs }
+        : {}),
     });
   }
   return out;

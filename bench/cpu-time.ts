@@ -32,10 +32,10 @@ function descendants(pid: number): number[] {
   return children(pid).flatMap((child) => [child, ...descendants(child)]);
 }
 
-/** CPU seconds used so far by this process and its live descendants; undefined without /proc. */
-export function cpuSeconds(): number | undefined {
+/** CPU seconds used so far by this process and by its live descendants (the dev server); undefined without /proc. */
+export function cpuSeconds(): { bench: number; server: number } | undefined {
   if (!existsSync(`/proc/${process.pid}/task`)) return undefined;
   const { user, system } = process.cpuUsage();
   const childTicks = descendants(process.pid).reduce((sum, pid) => sum + processTicks(pid), 0);
-  return (user + system) / 1e6 + childTicks / TICKS_PER_SECOND;
+  return { bench: (user + system) / 1e6, server: childTicks / TICKS_PER_SECOND };
 }
