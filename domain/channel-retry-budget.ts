@@ -4,17 +4,17 @@
 // retries hidden in three places.
 //
 // The layers, outermost first:
-// - attempts: the workflow runs up to ATTEMPTS_PER_PUBLISH attempts (a prepare and a publish
-//   activity each), with a durable, growing backoff between them. The workflow owns this loop
-//   rather than Temporal's activity retry policy (which is therefore one attempt) so that
-//   `retries`/`lastRetryAt` are live in the distribution's state and an open circuit's wait is
-//   honoured.
+// - attempts: the workflow runs up to ATTEMPTS_PER_PUBLISH attempts (one activity each for a
+//   partner channel, a prepare and a publish activity for Instagram), with a durable, growing
+//   backoff between them. The workflow owns this loop rather than Temporal's activity retry
+//   policy (which is therefore one attempt) so that `retries`/`lastRetryAt` are live in the
+//   distribution's state and an open circuit's wait is honoured.
 // - tries: within one attempt, each remote call makes up to TRIES_PER_CALL tries while it fails
 //   transiently (429, 5xx, 408, dropped connection, timeout) and is safe to repeat (a read, a write
 //   with an idempotency key, or a write re-checked by a read first). Kept, not left to the attempt
 //   loop, because a short jittered wait (TRY_BACKOFF) rides out one faulted request without
-//   failing the attempt: a failed attempt costs a workflow backoff (seconds to a minute), two
-//   more activities in the history and a strike against the circuit breaker.
+//   failing the attempt: a failed attempt costs a workflow backoff (seconds to a minute), more
+//   activities in the history and a strike against the circuit breaker.
 // - the circuit breaker (activities/distribution/circuit-breaker.ts, one per channel per worker
 //   process): it adds no call. It counts attempts that still failed after their tries; after
 //   CHANNEL_CIRCUIT_FAILURE_THRESHOLD (default 5) in a row it fails the channel's attempts before

@@ -12,3 +12,13 @@ export function isPartnerChannel(channel: ChannelType): channel is PartnerChanne
 
 /** The partner channels, in CHANNEL_TYPES order. */
 export const PARTNER_CHANNEL_TYPES: readonly PartnerChannelType[] = CHANNEL_TYPES.filter(isPartnerChannel);
+
+/**
+ * Whether creating the channel's draft is idempotent: the partner API returns the same draft for
+ * the same Idempotency-Key and body, so an attempt may prepare and publish in one activity (a
+ * retry finds the same draft, and publish checks its state first). Graph's media container create
+ * has no idempotency key: Instagram's container id must be recorded in the workflow before publishing.
+ */
+export function preparesIdempotently(channel: ChannelType): boolean {
+  return isPartnerChannel(channel);
+}

@@ -23,6 +23,7 @@ describe('replay of recorded histories', () => {
       'deployment.json',
       'distribution-continued.json',
       'distribution-continuing.json',
+      'distribution-one-activity.json',
       'distribution.json',
       'freezes.json',
       'service-deployments-held.json',

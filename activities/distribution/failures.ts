@@ -27,3 +27,15 @@ export function toActivityFailure(error: unknown): ApplicationFailure {
   }
   return ApplicationFailure.retryable(`Unexpected error: ${error instanceof Error ? error.name : 'unknown'}`, FAILURE_TYPES.unexpected);
 }
+
+/** The failure of a publish whose draft exists, with the draft's id in its details for the workflow. */
+export function withPreparedRemoteId(error: unknown, preparedRemoteId: string): unknown {
+  if (!(error instanceof ApplicationFailure)) return error; // e.g. a cancellation: passed on as it is
+  const details = (error.details?.[0] as Record<string, unknown> | undefined) ?? {};
+  return ApplicationFailure.create({
+    type: error.type ?? undefined,
+    message: error.message,
+    nonRetryable: error.nonRetryable ?? undefined,
+    details: [{ ...details, preparedRemoteId }],
+  });
+}

@@ -81,6 +81,20 @@ try {
     await save('distribution', 'dist-evt-record');
   }
 
+  // Six channels on the newer path ('distribution-one-activity'): each partner channel prepares and
+  // publishes in one activity per attempt (KAKAO_CHANNEL fails once, so its second attempt reuses
+  // the draft named in the failure), Instagram in two; a 1 ms window passed by the webhook's answer
+  // closes the run in that same task, with no timer.
+  if (wanted('distribution-one-activity')) {
+    const workflowId = 'dist-evt-record-one-activity';
+    await env.client.workflow.execute('distributionWorkflow', { taskQueue, workflowId, args: [{
+      eventId: 'evt-record-one-activity', contentUrls: Object.fromEntries(['wooridongneTV', 'ringoBiz', 'genieTV', 'instagram', 'naverBlog', 'kakaoChannel'].map((k) => [k, `https://cdn.example.com/${k}.jpg`])),
+      channels: ['WOORIDONGNE_TV', 'RINGO_BIZ', 'GENIE_TV', 'INSTAGRAM', 'NAVER_BLOG', 'KAKAO_CHANNEL'].map((type) => ({ type, config: { caption: type === 'KAKAO_CHANNEL' ? 'recorded #fail-once' : 'recorded' } })),
+      retryWindowMs: 1, retryBackoffMs: 100, requestedBy: 'recorder',
+    }] });
+    await save('distribution-one-activity', workflowId);
+  }
+
   // A distribution whose settle continues as new (a limit of 10 events, so the first settle does):
   // the run that continues ('distribution-continuing', with the patch marker) and the run it
   // continued as ('distribution-continued', started with the carried state), closing after its window.

@@ -5,6 +5,8 @@
 // own: the whole budget, and why, is in domain/channel-retry-budget.ts.
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
+import { preparesIdempotently } from '../../domain/channels.js';
+import type { ChannelPublishFields } from '../../domain/distribution.js';
 import { ATTEMPTS_PER_PUBLISH, ATTEMPT_BACKOFF_CAP_MS, PUBLISH_ACTIVITY_RETRY } from '../../domain/channel-retry-budget.js';
 import type { EventLog } from '../shared/event-log.js';
 import type { ChannelRequest, ChannelState, DistributionInput } from './types.js';
@@ -28,11 +30,24 @@ function activitiesFor(channel: string, activityId: string) {
   });
 }
 
-function failureOf(error: unknown): { message: string; permanent: boolean; retryAfterMs?: number } {
+interface AttemptFailure {
+  message: string;
+  permanent: boolean;
+  retryAfterMs?: number;
+  /** The draft a one-activity attempt had prepared before it failed. */
+  preparedRemoteId?: string;
+}
+
+function failureOf(error: unknown): AttemptFailure {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as { retryAfterMs?: number } | undefined;
-    return { message: cause.message, permanent: cause.nonRetryable === true, retryAfterMs: details?.retryAfterMs };
+    const details = cause.details?.[0] as { retryAfterMs?: number; preparedRemoteId?: string } | undefined;
+    return {
+      message: cause.message,
+      permanent: cause.nonRetryable === true,
+      retryAfterMs: details?.retryAfterMs,
+      ...(typeof details?.preparedRemoteId === 'string' ? { preparedRemoteId: details.preparedRemoteId } : {}),
+    };
   }
   const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   return { message, permanent: false };
@@ -41,6 +56,8 @@ function failureOf(error: unknown): { message: string; permanent: boolean; retry
 export interface ChannelRunContext {
   input: DistributionInput;
   log: EventLog;
+  /** Whether a channel whose prepare is idempotent prepares and publishes in one activity per attempt (newer runs). */
+  oneActivityAttempts: boolean;
   /** A workflow-unique activity id for this channel's next call. */
   nextActivityId: (channel: string, kind: 'prepare' | 'publish') => string;
 }
@@ -75,7 +92,7 @@ export async function waitForSchedule(state: ChannelState & { cancelRequested?: 
 export async function publishWithRetries(
   state: ChannelState,
   request: ChannelRequest,
-  { input, log, nextActivityId }: ChannelRunContext,
+  { input, log, nextActivityId, oneActivityAttempts }: ChannelRunContext,
 ): Promise<void> {
   const call = (kind: 'prepare' | 'publish') => activitiesFor(state.channel, nextActivityId(state.channel, kind));
   // Stable across attempts and API retries (the partner returns the same draft for it) until a
@@ -95,14 +112,26 @@ export async function publishWithRetries(
   });
   log.append('channel', `${state.channel}: publishing`, { channel: state.channel, status: 'IN_PROGRESS' });
 
+  // One activity per attempt where preparing is idempotent; otherwise (Instagram) the draft's id is
+  // recorded in the workflow by its own activity before anything is published.
+  const attemptOnce = async (): Promise<ChannelPublishFields> => {
+    if (oneActivityAttempts && preparesIdempotently(state.channel)) {
+      state.phase = 'PUBLISHING';
+      const { remoteId, result } = await call('publish').publishChannelAttempt(publishRequest(), state.preparedRemoteId);
+      state.preparedRemoteId = remoteId;
+      return result;
+    }
+    if (!state.preparedRemoteId) {
+      state.phase = 'PREPARING';
+      state.preparedRemoteId = (await call('prepare').prepareChannelPublish(publishRequest())).remoteId;
+    }
+    state.phase = 'PUBLISHING';
+    return call('publish').publishChannel(publishRequest(), state.preparedRemoteId);
+  };
+
   for (let attempt = 1; attempt <= MAX_PUBLISH_ATTEMPTS; attempt++) {
     try {
-      if (!state.preparedRemoteId) {
-        state.phase = 'PREPARING';
-        state.preparedRemoteId = (await call('prepare').prepareChannelPublish(publishRequest())).remoteId;
-      }
-      state.phase = 'PUBLISHING';
-      const result = await call('publish').publishChannel(publishRequest(), state.preparedRemoteId);
+      const result = await attemptOnce();
       Object.assign(state, { status: 'COMPLETED', phase: 'DONE', result, errorMessage: undefined, completedAt: new Date().toISOString() });
       log.append('channel', `${state.channel}: ${result.message ?? 'published'}`, {
         channel: state.channel,
@@ -112,6 +141,7 @@ export async function publishWithRetries(
       return;
     } catch (error) {
       const failure = failureOf(error);
+      if (failure.preparedRemoteId) state.preparedRemoteId = failure.preparedRemoteId;
       Object.assign(state, { retries: state.retries + 1, lastRetryAt: new Date().toISOString(), errorMessage: failure.message });
       // A permanent failure means this draft cannot be published (expired container, rejected
       // content): the next retry prepares a fresh one. A draft that was published never gets

@@ -11,6 +11,7 @@ import {
   log as workflowLog,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -32,10 +33,14 @@ import {
   type DistributionSnapshot,
 } from './types.js';
 
-const { notifyDistributionWebhook } = proxyActivities<Activities>({
+const WEBHOOK_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
-});
+} as const;
+const { notifyDistributionWebhook } = proxyActivities<Activities>(WEBHOOK_OPTIONS);
+// Newer runs send it as a local activity: one short POST (a no-op when no URL is configured) that
+// needs no task queue round trip of its own, run while the settle's workflow task is open.
+const { notifyDistributionWebhook: notifyWebhookLocally } = proxyLocalActivities<Activities>(WEBHOOK_OPTIONS);
 
 type RunState = ChannelState & { cancelRequested?: boolean };
 
@@ -43,9 +48,17 @@ type RunState = ChannelState & { cancelRequested?: boolean };
 export const CONTINUE_AS_NEW_AFTER_EVENTS = 500;
 /** Marks the runs that may continue as new: older histories replay without it. */
 const CONTINUE_AS_NEW_PATCH = 'distribution-continue-as-new';
+/**
+ * Marks the runs that publish a partner channel in one activity per attempt, send the webhook as
+ * a local activity and count the retry window from the settle. One patch for all three, read once
+ * at the start: each patch the SDK sees also costs a search-attribute upsert (TemporalChangeVersion),
+ * and older runs keep the older path whole.
+ */
+const LEAN_PUBLISH_PATCH = 'distribution-lean-publish';
 
 /** `continued` is what the previous run of the same distribution carried over; absent on the first run. */
 export async function distributionWorkflow(input: DistributionInput, continued?: DistributionContinuation): Promise<DistributionSnapshot> {
+  const lean = patched(LEAN_PUBLISH_PATCH);
   const log = new EventLog(continued?.events);
   const startedAt = continued?.startedAt ?? new Date().toISOString();
   const requests = new Map<ChannelType, ChannelRequest>(input.channels.map((c) => [c.type, c]));
@@ -60,7 +73,12 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
       }));
   const byChannel = new Map(channels.map((c) => [c.channel, c]));
   let activityCalls = 0;
-  const context: ChannelRunContext = { input, log, nextActivityId: (channel, kind) => `${channel}/${kind}/${++activityCalls}` };
+  const context: ChannelRunContext = {
+    input,
+    log,
+    oneActivityAttempts: lean,
+    nextActivityId: (channel, kind) => `${channel}/${kind}/${++activityCalls}`,
+  };
   let completedAt = continued?.completedAt;
   let retryWindowEndsAt = continued?.retryWindowEndsAt;
   let activeRuns = 0;
@@ -160,17 +178,21 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
       // settle again whenever a run started since the last settle, even one that already ended.
       await condition(() => activeRuns === 0 && channels.every(isSettled));
       settledAt = runsStarted;
+      const settledAtMs = Date.now();
       await settle();
       if (runsStarted !== settledAt) continue;
       // Open for retries until the window passes with no retry; each retry restarts the window.
-      retryWindowEndsAt = new Date(Date.now() + input.retryWindowMs).toISOString();
+      // Newer runs count it from the settle (as the design says), not from the webhook's answer, so
+      // a window that passed meanwhile closes the run in this task, with no timer's round trip.
+      retryWindowEndsAt = new Date((lean ? settledAtMs : Date.now()) + input.retryWindowMs).toISOString();
+      if (lean && Date.parse(retryWindowEndsAt) <= Date.now()) break;
       if (historyHasGrown() && patched(CONTINUE_AS_NEW_PATCH)) {
         // Only with no update in flight: its caller waits for this run's answer.
         await condition(allHandlersFinished);
         if (runsStarted === settledAt) return await continueAsNew<typeof distributionWorkflow>(input, carriedState(retryWindowEndsAt));
         continue; // a retry came in meanwhile: settle it first
       }
-      windowMs = input.retryWindowMs;
+      windowMs = lean ? Date.parse(retryWindowEndsAt) - Date.now() : input.retryWindowMs;
     }
     const retried = await condition(() => runsStarted !== settledAt, windowMs);
     windowMs = undefined;
@@ -204,7 +226,8 @@ export async function distributionWorkflow(input: DistributionInput, continued?:
     log.terminal = true;
     settleCount += 1;
     try {
-      const delivery = await notifyDistributionWebhook(`${workflowInfo().workflowId}/settled-${settleCount}`, {
+      const notify = lean ? notifyWebhookLocally : notifyDistributionWebhook;
+      const delivery = await notify(`${workflowInfo().workflowId}/settled-${settleCount}`, {
         ...snapshot(),
         type: 'distribution.settled',
       });
