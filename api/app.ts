@@ -138,6 +138,7 @@ export function createApp(options: AppOptions) {
     version: deps.version,
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    sessions,
   });
   // Documented here; the upgrade itself is handled by @hono/node-ws outside the OpenAPI router.
   app.openAPIRegistry.registerPath({
