@@ -22,6 +22,9 @@ import { registerCodeDeployHookRoutes } from './hooks/routes.js';
 import { registerSlackRoutes } from './slack/routes.js';
 import { DistributionService } from './distributions/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
+import { ListFeed } from './streams/list-feed.js';
+import { listReaders } from './streams/list-readers.js';
+import { registerListStreamRoute } from './streams/list-stream-route.js';
 import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.js';
 import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
@@ -69,6 +72,11 @@ export function createApp(options: AppOptions) {
   app.notFound(createNotFoundHandler(errorBody, () => app.routes));
   // Bodies are bounded before they are read (the distribution sub-app bounds its own, in its shape).
   for (const path of ['/api/v1/*', '/slack/*']) app.use(path, requestBodyLimit());
+  // A change made through this API (a deployment started, a freeze set…) reaches live lists at once.
+  app.use('/api/v1/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400) lists.nudge();
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -126,6 +134,9 @@ export function createApp(options: AppOptions) {
   );
   distributions.metrics = metrics.business;
   registerDistributionRoutes(app, deps, { service: distributions, hub });
+  // One reader of the lists per process, shared by every live list (3 reads an interval).
+  const lists = new ListFeed(listReaders(deps.client, distributions, freezes), { intervalMs: options.eventPollIntervalMs * 4 });
+  registerListStreamRoute(app, deps, lists);
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
   const webSocket = registerWebSocketRoutes(app, {
     keys: deps.keys,
@@ -159,7 +170,7 @@ export function createApp(options: AppOptions) {
   registerMetricsRoute(app, { version: deps.version, metrics, hub, webSocketClients: () => webSocket.clientCount(), key: deps.metricsKey });
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
-  return Object.assign(app, { eventHub: hub, webSocket, keyLimiter: limiter });
+  return Object.assign(app, { eventHub: hub, listFeed: lists, webSocket, keyLimiter: limiter });
 }
 
 export type SwitchyardApp = ReturnType<typeof createApp>;
