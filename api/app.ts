@@ -23,6 +23,9 @@ import { registerEcsHookRoutes } from './hooks/ecs-routes.js';
 import { registerSlackRoutes } from './slack/routes.js';
 import { DistributionService } from './distributions/service.js';
 import { WorkflowEventHub } from './streams/event-hub.js';
+import { ListFeed } from './streams/list-feed.js';
+import { listReaders } from './streams/list-readers.js';
+import { registerListStreamRoute } from './streams/list-stream-route.js';
 import { createErrorHandler, createNotFoundHandler, errorBody } from './errors.js';
 import { requestBodyLimit } from './body-limit.js';
 import { registerConsoleRoutes } from './routes/console.js';
@@ -70,6 +73,11 @@ export function createApp(options: AppOptions) {
   app.notFound(createNotFoundHandler(errorBody, () => app.routes));
   // Bodies are bounded before they are read (the distribution sub-app bounds its own, in its shape).
   for (const path of ['/api/v1/*', '/slack/*']) app.use(path, requestBodyLimit());
+  // A change made through this API (a deployment started, a freeze set…) reaches live lists at once.
+  app.use('/api/v1/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400) lists.nudge();
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -128,6 +136,9 @@ export function createApp(options: AppOptions) {
   );
   distributions.metrics = metrics.business;
   registerDistributionRoutes(app, deps, { service: distributions, hub });
+  // One reader of the lists per process, shared by every live list (3 reads an interval).
+  const lists = new ListFeed(listReaders(deps.client, distributions, freezes), { intervalMs: options.eventPollIntervalMs * 4 });
+  registerListStreamRoute(app, deps, lists);
   // WebSocket clients share the SSE streams' pollers (hub) and the HTTP API's services and roles.
   const webSocket = registerWebSocketRoutes(app, {
     keys: deps.keys,
@@ -140,6 +151,7 @@ export function createApp(options: AppOptions) {
     version: deps.version,
     ...(options.webSocketLimits ? { limits: options.webSocketLimits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    sessions,
   });
   // Documented here; the upgrade itself is handled by @hono/node-ws outside the OpenAPI router.
   app.openAPIRegistry.registerPath({
@@ -160,7 +172,7 @@ export function createApp(options: AppOptions) {
   registerMetricsRoute(app, { version: deps.version, metrics, hub, webSocketClients: () => webSocket.clientCount(), key: deps.metricsKey });
   app.doc31('/api-docs', { openapi: '3.1.0', info: OPENAPI_INFO });
   app.get('/swagger-ui.html', swaggerUI({ url: '/api-docs' }));
-  return Object.assign(app, { eventHub: hub, webSocket, keyLimiter: limiter });
+  return Object.assign(app, { eventHub: hub, listFeed: lists, webSocket, keyLimiter: limiter });
 }
 
 export type SwitchyardApp = ReturnType<typeof createApp>;

@@ -81,6 +81,7 @@ export async function startApi(
     port,
     async stop() {
       app.eventHub.close();
+      app.listFeed.close();
       app.webSocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Open event streams would hold the server for up to their 5-minute limit.

@@ -55,3 +55,34 @@ export function watchChart(samples) {
   chart.append(svg('text', { x: 44, y: 266 }, `— green   - - blue   ● breach · ${first.slice(11, 19)}–${last.slice(11, 19)}`));
   return chart;
 }
+
+/**
+ * An <svg> of the weight on green over time, as steps: 0 % from `from` (the release's first
+ * event), each shift ({at, weight}) from its time, held until `to` (now, or the end).
+ */
+export function weightChart(shifts, from, to) {
+  const width = 320;
+  const height = 130;
+  const left = 44;
+  const bottom = 20;
+  const t0 = Date.parse(from);
+  const span = Math.max(1, Date.parse(to) - t0);
+  const x = (at) => left + ((Date.parse(at) - t0) / span) * (width - left - 8);
+  const y = (w) => height - bottom - (w / 100) * (height - bottom - 24);
+  const points = [`${x(from)},${y(0)}`];
+  let weight = 0;
+  for (const s of shifts) {
+    points.push(`${x(s.at)},${y(weight)}`, `${x(s.at)},${y(s.weight)}`);
+    weight = s.weight;
+  }
+  points.push(`${x(to)},${y(weight)}`);
+  const label = `Traffic on green over time: ${shifts.map((s) => `${s.weight} % at ${s.at}`).join(', ') || 'none yet'}; now ${weight} %.`;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': label, id: 'weight-chart' });
+  chart.append(svg('text', { x: 0, y: 10 }, 'Traffic on green (%)'));
+  chart.append(svg('line', { x1: left, y1: height - bottom, x2: width - 8, y2: height - bottom, stroke: '#98a2b3' }));
+  chart.append(svg('text', { x: 0, y: y(100) + 4 }, '100'), svg('text', { x: 0, y: height - bottom }, '0'));
+  for (const s of shifts) chart.append(svg('text', { x: x(s.at) + 3, y: y(s.weight) - 4 }, `${s.weight} %`));
+  chart.append(svg('polyline', { points: points.join(' '), fill: 'none', stroke: COLOURS.green, 'stroke-width': 2 }));
+  chart.append(svg('text', { x: left, y: height - 4 }, `${from.slice(11, 19)}–${to.slice(11, 19)}`));
+  return chart;
+}

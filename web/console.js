@@ -7,6 +7,7 @@ import { renderServices, renderService } from './services.js';
 import { renderDistributions, renderDistribution } from './distributions.js';
 import { renderFreezes } from './freezes.js';
 import { renderDelivery } from './delivery.js';
+import { liveList } from './live.js';
 
 const ctx = { me: null, abort: null, may: (role) => ctx.me && (ctx.me.role === 'admin' || ctx.me.role === role) };
 
@@ -107,21 +108,38 @@ async function renderDeployments(root) {
   if (ctx.may('deployer')) root.append(await deployForm());
   const query = new URLSearchParams([...params].filter(([, v]) => v));
   query.set('limit', '50');
-  const { data } = await api(`/api/v1/deployments?${query}`);
-  list.replaceChildren(
-    table(
-      ['Deployment', 'Service', 'Repository', 'Version', 'Status', 'Started'],
-      data.deployments.map((d) => [
-        link(`#/deployments/${d.deploymentId}`, d.deploymentId),
-        d.service ? link(`#/services/${encodeURIComponent(d.service)}`, d.service) : '—',
-        text(d.repository),
-        text(d.version),
-        statusBadge(d.status),
-        text(d.startedAt),
-      ]),
-      `${data.deployments.length} deployments`,
-    ),
-  );
+  const load = async () => (await api(`/api/v1/deployments?${query}`)).data.deployments;
+  const rows = await load();
+  const render = () =>
+    list.replaceChildren(
+      table(
+        ['Deployment', 'Service', 'Repository', 'Version', 'Status', 'Started'],
+        rows.map((d) => [
+          link(`#/deployments/${d.deploymentId}`, d.deploymentId),
+          d.service ? link(`#/services/${encodeURIComponent(d.service)}`, d.service) : '—',
+          text(d.repository),
+          text(d.version),
+          statusBadge(d.status),
+          text(d.startedAt),
+        ]),
+        `${rows.length} deployments`,
+      ),
+    );
+  render();
+  // Live: deployments started elsewhere appear, and statuses change, without a reload.
+  const wanted = (d) =>
+    (!params.get('status') || d.status === params.get('status')) &&
+    (!params.get('repository') || d.repository === params.get('repository')) &&
+    (!params.get('service') || d.service === params.get('service') || d.service?.endsWith(`/${params.get('service')}`));
+  liveList(ctx.signal, {
+    kind: 'deployment',
+    rows,
+    keyOf: (d) => d.deploymentId,
+    keep: wanted,
+    render,
+    reload: load,
+    say: (c) => `Deployment ${c.id}: ${c.status}`,
+  });
 }
 
 async function deployForm() {

@@ -3,6 +3,7 @@
 // events from the SSE stream), retry failed channels and cancel scheduled ones.
 import { api, follow, post } from './api.js';
 import { announce, button, confirmAction, el, link, msg, statusBadge, table, text } from './ui.js';
+import { liveList } from './live.js';
 
 // Each channel and its key in the request's contentUrls.
 const CONTENT_KEYS = {
@@ -16,16 +17,27 @@ const CONTENT_KEYS = {
 const CHANNELS = Object.keys(CONTENT_KEYS);
 
 export async function renderDistributions(root, ctx) {
-  const body = await api('/api/distribution?limit=50');
-  root.append(
-    el('section', { className: 'card' }, [
+  const load = async () => (await api('/api/distribution?limit=50')).distributions ?? [];
+  const rows = await load();
+  const card = el('section', { className: 'card', id: 'distributions' });
+  const render = () =>
+    card.replaceChildren(
       el('h2', { textContent: 'Distributions' }),
       table(
         ['Event', 'Status'],
-        (body.distributions ?? []).map((d) => [link(`#/distributions/${encodeURIComponent(d.eventId)}`, d.eventId), statusBadge(d.status)]),
+        rows.map((d) => [link(`#/distributions/${encodeURIComponent(d.eventId)}`, d.eventId), statusBadge(d.status)]),
       ),
-    ]),
-  );
+    );
+  render();
+  root.append(card);
+  liveList(ctx.signal, {
+    kind: 'distribution',
+    rows,
+    keyOf: (d) => d.eventId,
+    render,
+    reload: load,
+    say: (c) => `Distribution ${c.id}: ${c.status}`,
+  });
   if (!ctx.may('deployer')) return;
   const field = (id, label, input) => el('div', {}, [el('label', { htmlFor: id, textContent: label }), input]);
   const form = el('form', { id: 'distribute-form' }, [

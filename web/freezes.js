@@ -2,44 +2,56 @@
 // (every deployment at the gate or in flight rolled back) behind a typed confirmation.
 import { api, post } from './api.js';
 import { button, confirmAction, el, msg, table, text } from './ui.js';
+import { liveList, viewSignal } from './live.js';
+
+/** The view's live stream, replaced when the view renders itself again after an action. */
+const live = {};
 
 export async function renderFreezes(root, ctx) {
-  const { data } = await api('/api/v1/freezes');
-  const all = data.freezes ?? data.active ?? [];
-  const section = el('section', { className: 'card', id: 'freezes' }, [
-    el('h2', { textContent: 'Freezes' }),
-    all.length === 0
-      ? el('p', { className: 'muted', textContent: 'No freeze in force or planned.' })
-      : table(
-          ['Id', 'Scope', 'Reason', 'From', 'Until', 'Set by', ''],
-          all.map((f) => [
-            f.id,
-            f.scope === 'all' ? 'all services' : f.scope.join(', '),
-            msg(f.reason),
-            text(f.startsAt),
-            text(f.endsAt),
-            text(f.by),
-            ctx.may('admin')
-              ? button(
-                  `Lift ${f.id}`,
-                  () =>
-                    confirmAction({
-                      title: `Lift freeze ${f.id}?`,
-                      body: `Deployments in scope (${f.scope === 'all' ? 'all services' : f.scope.join(', ')}) may start again.`,
-                      confirmLabel: 'Lift',
-                      run: async () => {
-                        const r = await post(`/api/v1/freezes/${encodeURIComponent(f.id)}`, undefined, 'DELETE');
-                        await rerender(root, ctx);
-                        return r.message;
-                      },
-                    }),
-                  'secondary',
-                )
-              : '',
-          ]),
-        ),
-  ]);
+  const load = async () => {
+    const { data } = await api('/api/v1/freezes');
+    return data.freezes ?? data.active ?? [];
+  };
+  const all = await load();
+  const section = el('section', { className: 'card', id: 'freezes' });
+  const render = () =>
+    section.replaceChildren(
+      el('h2', { textContent: 'Freezes' }),
+      all.length === 0
+        ? el('p', { className: 'muted', textContent: 'No freeze in force or planned.' })
+        : table(
+            ['Id', 'Scope', 'Reason', 'From', 'Until', 'Set by', ''],
+            all.map((f) => [
+              f.id,
+              f.scope === 'all' ? 'all services' : f.scope.join(', '),
+              msg(f.reason),
+              text(f.startsAt),
+              text(f.endsAt),
+              text(f.by),
+              ctx.may('admin')
+                ? button(
+                    `Lift ${f.id}`,
+                    () =>
+                      confirmAction({
+                        title: `Lift freeze ${f.id}?`,
+                        body: `Deployments in scope (${f.scope === 'all' ? 'all services' : f.scope.join(', ')}) may start again.`,
+                        confirmLabel: 'Lift',
+                        run: async () => {
+                          const r = await post(`/api/v1/freezes/${encodeURIComponent(f.id)}`, undefined, 'DELETE');
+                          await rerender(root, ctx);
+                          return r.message;
+                        },
+                      }),
+                    'secondary',
+                  )
+                : '',
+            ]),
+          ),
+    );
+  render();
   root.append(section);
+  // Live: a freeze set or lifted elsewhere (or ending) shows without a reload.
+  liveList(viewSignal(ctx, live), { kind: 'freeze', rows: all, keyOf: (f) => f.id, render, reload: load });
   if (!ctx.may('admin')) return;
   const field = (id, label, input) => el('div', {}, [el('label', { htmlFor: id, textContent: label }), input]);
   const form = el('form', { id: 'freeze-form' }, [

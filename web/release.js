@@ -2,7 +2,7 @@
 // watched hold's chart), approvals with who/via/when, the decision buttons behind a confirmation
 // that shows the policy's refusal, and the live event log over SSE.
 import { api, follow, post } from './api.js';
-import { watchChart } from './chart.js';
+import { watchChart, weightChart } from './chart.js';
 import { announce, button, confirmAction, el, link, msg, summary, table, text } from './ui.js';
 
 const STAGES = ['Build', 'Image', 'Task definition', 'Blue/green', 'Switch'];
@@ -22,7 +22,7 @@ function pipeline(r) {
 
 const pct = (f) => (f ? `${(f.errorRate * 100).toFixed(1)}%` : '—');
 
-function gate(r) {
+function gate(r, timeline) {
   const { blue, green, watch = [] } = r.evidence ?? {};
   const approvals = r.approvals ?? [];
   const parts = [el('h3', { textContent: 'Green against blue' })];
@@ -44,6 +44,9 @@ function gate(r) {
   );
   const step = stepFacts(r);
   if (step) parts.push(el('p', { id: 'step', textContent: step }));
+  // A stepped release: the weight on green over time, from the log's step events.
+  if (step && timeline.from)
+    parts.push(weightChart(timeline.shifts, timeline.from, ENDED.has(r.status) ? timeline.last : new Date().toISOString()));
   parts.push(el('h3', { textContent: `Approvals ${approvals.length} of ${r.approvalsRequired ?? 1}` }));
   parts.push(
     el('ol', { id: 'decisions', className: 'decisions' }, [
@@ -88,6 +91,7 @@ export async function renderRelease(root, ctx, id) {
   ]);
   root.append(card);
   let lastStatus;
+  const timeline = { shifts: [], from: undefined, last: undefined };
   const show = async () => {
     const r = (await api(`/api/v1/deploy/${id}/result`)).data;
     if (ctx.signal.aborted) return;
@@ -148,7 +152,7 @@ export async function renderRelease(root, ctx, id) {
         Error: r.errorMessage,
       }),
       r.rollbackOf ? el('p', {}, ['Rolls back ', link(`#/deployments/${r.rollbackOf}`, r.rollbackOf)]) : '',
-      gate(r),
+      gate(r, timeline),
       actions,
     );
     if (focused) document.getElementById(focused)?.focus();
@@ -159,6 +163,9 @@ export async function renderRelease(root, ctx, id) {
   await show();
   void follow(`/api/v1/deploy/${id}/events`, ctx.signal, (type, payload) => {
     events.append(el('li', {}, [el('b', { textContent: `${type}: ` }), msg(payload.message ?? '')]));
+    timeline.from ??= payload.at;
+    timeline.last = payload.at ?? timeline.last;
+    if (payload.details?.milestone === 'step') timeline.shifts.push({ at: payload.at, weight: payload.details.weight });
     void show();
   });
 }

@@ -3,17 +3,19 @@
 // what each replaced, and "deploy this version again" through the gate (POST …/redeploy).
 import { api, post } from './api.js';
 import { button, confirmAction, el, link, statusBadge, summary, table, text } from './ui.js';
+import { liveList } from './live.js';
 
 const seconds = (d) => (d.startedAt && d.closedAt ? Math.round((Date.parse(d.closedAt) - Date.parse(d.startedAt)) / 1000) : null);
 
-export async function renderServices(root) {
-  const { data } = await api('/api/v1/deployments?limit=100');
-  const byService = new Map();
-  for (const d of data.deployments) if (d.service && !byService.has(d.service)) byService.set(d.service, { latest: d, live: undefined });
-  for (const d of data.deployments)
-    if (d.service && d.status === 'COMPLETED' && !byService.get(d.service).live) byService.get(d.service).live = d;
-  root.append(
-    el('section', { className: 'card' }, [
+export async function renderServices(root, ctx) {
+  const load = async () => (await api('/api/v1/deployments?limit=100')).data.deployments;
+  const rows = await load();
+  const card = el('section', { className: 'card', id: 'services' });
+  const render = () => {
+    const byService = new Map();
+    for (const d of rows) if (d.service && !byService.has(d.service)) byService.set(d.service, { latest: d, live: undefined });
+    for (const d of rows) if (d.service && d.status === 'COMPLETED' && !byService.get(d.service).live) byService.get(d.service).live = d;
+    card.replaceChildren(
       el('h2', { textContent: 'Services' }),
       table(
         ['Service', 'Live version', 'Live since', 'Latest deployment'],
@@ -25,8 +27,12 @@ export async function renderServices(root) {
         ]),
         `${byService.size} services with recent deployments`,
       ),
-    ]),
-  );
+    );
+  };
+  render();
+  root.append(card);
+  // Live: a new deployment or a release completing elsewhere shows without a reload.
+  liveList(ctx.signal, { kind: 'deployment', rows, keyOf: (d) => d.deploymentId, render, reload: load, limit: 100 });
 }
 
 export async function renderService(root, ctx, name) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { SwitchyardEnv } from '../auth.js';
 
-const MODULES = ['console', 'api', 'ui', 'chart', 'release', 'services', 'distributions', 'freezes', 'delivery'];
+const MODULES = ['console', 'api', 'ui', 'chart', 'release', 'services', 'distributions', 'freezes', 'delivery', 'live'];
 const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },

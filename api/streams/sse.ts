@@ -79,14 +79,14 @@ const END_EVENT_TYPES = new Set(['success', 'fail']);
 const encoder = new TextEncoder();
 
 /** One SSE frame, as Hono's writeSSE lays it out: event, data, id, retry. */
-function sseFrame(event: string, data: string, id?: number, retry?: number): Uint8Array {
+export function sseFrame(event: string, data: string, id?: number | string, retry?: number): Uint8Array {
   return encoder.encode(
     `event: ${event}\ndata: ${data}\n${id === undefined ? '' : `id: ${id}\n`}${retry === undefined ? '' : `retry: ${retry}\n`}\n`,
   );
 }
 
 /** The Panda deploy API's first event of every stream. */
-const CONNECTED = sseFrame('connected', JSON.stringify({ message: 'SSE connection established' }), undefined, RECONNECT_MS);
+export const CONNECTED = sseFrame('connected', JSON.stringify({ message: 'SSE connection established' }), undefined, RECONNECT_MS);
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 const errorFrame = (message: string) => sseFrame('error', JSON.stringify({ message }));
 
@@ -118,7 +118,7 @@ function frameOf(event: WorkflowEvent): Uint8Array {
 
 /** Keep-alive comments: one timer per interval for all streams open with it. */
 const keepAlives = new Map<number, { timer: NodeJS.Timeout; sinks: Set<SseSink> }>();
-function keepAlive(sink: SseSink, intervalMs: number): () => void {
+export function keepAlive(sink: SseSink, intervalMs: number): () => void {
   let group = keepAlives.get(intervalMs);
   if (!group) {
     const sinks = new Set<SseSink>();

@@ -24,8 +24,11 @@ export const WS_SCOPE = 'ws';
 export const StreamScopeSchema = z
   .string()
   .max(220)
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  .regex(/^((deployment|distribution):[^\s\u0000-\u001f\u007f]{1,200}|ws)$/, 'must be deployment:<id>, distribution:<eventId> or ws');
+  .regex(
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    /^((deployment|distribution):[^\s\u0000-\u001f\u007f]{1,200}|ws|lists)$/,
+    'must be deployment:<id>, distribution:<eventId>, ws or lists',
+  );
 
 const PayloadSchema = z.object({ s: z.string(), r: z.enum(['viewer', 'deployer', 'approver', 'admin']), l: z.string(), e: z.number() });
 

@@ -1,7 +1,8 @@
 // GET /ws: the WatchHamster WebSocket API over the same API keys, event hub and services as the
 // HTTP API. Auth is `Authorization: Bearer <key>`, or `?token=` (browsers cannot set headers): a
 // stream token of scope `ws` (POST /api/v1/stream-tokens), or the key itself unless
-// SWITCHYARD_KEYS_IN_URLS=false (keys in URLs end up in proxies' logs);
+// SWITCHYARD_KEYS_IN_URLS=false (keys in URLs end up in proxies' logs); or the console's session
+// cookie, from an allowed Origin only (upgrade-auth.ts, cookie-auth.ts);
 // without a valid key the upgrade still completes so the client can read the WatchHamster API's
 // AUTHENTICATION_REQUIRED error, and the connection is then closed (1008).
 //
@@ -12,17 +13,8 @@ import type { Server } from 'node:http';
 import type { ServerType } from '@hono/node-server';
 import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import {
-  bearerToken,
-  urlPrincipal,
-  type ApiKeyRing,
-  type ExpiredKey,
-  type Principal,
-  type StreamTokenVerifier,
-  type SwitchyardEnv,
-} from '../auth.js';
-import { WS_SCOPE } from '../streams/stream-token.js';
+import type { ApiKeyRing, SessionAuth, StreamTokenVerifier, SwitchyardEnv } from '../auth.js';
+import { upgradeAuth, type UpgradeAuth } from './upgrade-auth.js';
 import { DeploymentDiscovery } from './discovery.js';
 import { WATCHHAMSTER_WS_LIMITS, type WsLimits } from './limits.js';
 import { connectionStatus } from './connection-status.js';
@@ -46,6 +38,8 @@ export interface WsDeps extends WatchDeps {
   limits?: Partial<WsLimits>;
   /** Origins allowed to open /ws (SWITCHYARD_ALLOWED_ORIGINS; `*` allows any); empty: same-origin only. */
   allowedOrigins?: readonly string[];
+  /** Console sessions: the cookie opens /ws too, from an allowed Origin only (cookie-auth.ts). */
+  sessions?: SessionAuth;
 }
 
 export interface WebSocketRoutes {
@@ -77,20 +71,11 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
   let heartbeat: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const noTokens: StreamTokenVerifier = { verify: () => undefined };
-  const principalOf = (c: Context): Principal | ExpiredKey | undefined =>
-    urlPrincipal(
-      deps.keys,
-      deps.streamTokens ?? noTokens,
-      { keysInUrls: deps.keysInUrls ?? true },
-      bearerToken(c.req.header('authorization')),
-      c.req.query('token'),
-      WS_SCOPE,
-    );
-
   const rawOf = new WeakMap<WsSession, RawSocket>();
+  const sessionEnds = new WeakMap<WsSession, NodeJS.Timeout>();
 
-  function open(principal: Principal | ExpiredKey | undefined, socket: RawSocket, remote: string | undefined): WsSession | undefined {
+  function open(auth: UpgradeAuth, socket: RawSocket, remote: string | undefined): WsSession | undefined {
+    const principal = auth.found;
     const reject = (code: number, reason: string, error: ReturnType<typeof errorMessage>) => {
       if (socket.readyState === WS_OPEN) {
         socket.send(JSON.stringify(error));
@@ -105,6 +90,14 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
         1008,
         'Authentication required',
         errorMessage('AUTHENTICATION_REQUIRED', `This API key expired at ${principal.expiredAt}: ask for a new one`),
+      );
+    }
+    if (!principal && auth.cookie) {
+      log.info({ remote }, 'websocket connection with an expired or invalid session cookie');
+      return reject(
+        1008,
+        'Authentication required',
+        errorMessage('AUTHENTICATION_REQUIRED', 'Your console session expired or is invalid: sign in again'),
       );
     }
     if (!principal) {
@@ -153,6 +146,12 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
     socket.on('pong', () => {
       session.alive = true;
     });
+    // A session's socket does not outlive the session: it closes when the cookie would stop working.
+    if (auth.sessionEndsAt !== undefined) {
+      const timer = setTimeout(() => session.close(1008, 'Session expired'), Math.max(0, auth.sessionEndsAt - Date.now()));
+      timer.unref();
+      sessionEnds.set(session, timer);
+    }
     heartbeat ??= startHeartbeat(sessions, (s) => rawOf.get(s), limits.heartbeatMs, log);
     log.info({ client: session.connectionId, remote, key: principal.label, clients: sessions.size }, 'websocket client connected');
     session.send(connectionStatus(session, principal.role, { version: deps.version, startedAt, clientCount: sessions.size }, limits));
@@ -161,6 +160,7 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
 
   function release(session: WsSession): void {
     if (!sessions.delete(session)) return;
+    clearTimeout(sessionEnds.get(session));
     session.dispose();
     const left = (perKey.get(session.principal.label) ?? 1) - 1;
     if (left > 0) perKey.set(session.principal.label, left);
@@ -180,12 +180,12 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
       (node.wss as RawServer).options.maxPayload = Math.max(limits.hardMaxPayloadBytes, limits.maxMessageBytes + 1);
       const upgrade = node.upgradeWebSocket(
         (c) => {
-          const principal = principalOf(c);
+          const auth = upgradeAuth(c, deps);
           const remote = c.req.header('x-forwarded-for') ?? undefined;
           let session: WsSession | undefined;
           return {
             onOpen: (_event, ws) => {
-              session = open(principal, ws.raw as RawSocket, remote);
+              session = open(auth, ws.raw as RawSocket, remote);
             },
             onMessage: (event, _ws) => {
               session?.handle(event.data);
@@ -200,7 +200,7 @@ export function createWebSocketRoutes(deps: WsDeps): WebSocketRoutes {
         },
         { onError: (error) => log.error({ err: error }, 'websocket handler failed') },
       );
-      app.get(WS_PATH, upgradeGuard(deps.allowedOrigins ?? [], log), upgrade);
+      app.get(WS_PATH, upgradeGuard(deps.allowedOrigins ?? [], log, deps.sessions), upgrade);
     },
 
     inject(server) {

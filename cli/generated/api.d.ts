@@ -1802,6 +1802,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lists/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live list changes (SSE): deployments and distributions started or changed, freezes set or lifted
+         * @description One reader per API process feeds every stream (the newest 50 deployments and distributions, and the freezes), so the cost does not grow with clients. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get the changes missed; a position that cannot be resumed gets `reset`. Keep-alive comments; closed after 5 minutes at most. Stream-token scope: `lists`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Resume after this seq (as the Last-Event-ID header) */
+                    lastEventId?: string;
+                    /** @description For clients that cannot send Authorization (browser EventSource): an API key, or a stream token for this stream from POST /api/v1/stream-tokens (5 minutes to connect). Never logged. */
+                    token?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description List changes as server-sent events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            /** @description JSON: {message} for connected; {cursor} for reset; {kind: deployment|distribution|freeze, id, change: added|changed|removed, status, item} for change, item being the row as the list's own route returns it */
+                            data: string;
+                            /**
+                             * @description `connected` first; `reset`: read the lists now (changes after it follow); `change`: one row added, changed or removed
+                             * @enum {string}
+                             */
+                            event: "connected" | "reset" | "change" | "error";
+                            /** @description The stream position: send it back as Last-Event-ID to get what was missed */
+                            id?: string;
+                            retry?: number;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The key's role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many requests for this API key (its rate for the route's class, or its open event streams): retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before trying again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;

@@ -2,10 +2,11 @@
 // headless Chromium (Debian's, installed by `npm run setup:test`), torn down in reverse order.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import type { AppOptions } from '../../api/app-deps.js';
 import { buildTestApp } from '../support/api.js';
 import { client } from '../support/deploy-flow.js';
 import { serveApp, type ServedApp } from '../support/http-server.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue } from '../support/temporal.js';
+import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from '../support/temporal.js';
 
 const CHROMIUM = process.env.SWITCHYARD_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -24,21 +25,24 @@ export interface BrowserStack {
   api: ReturnType<typeof client>;
   served: ServedApp;
   browser: Browser;
+  worker: SandboxWorker;
   close(): Promise<void>;
 }
 
-export async function startBrowserStack(name: string): Promise<BrowserStack> {
+/** `app`: app options over the test defaults (a service's approval policy, say), built once the worker runs. */
+export async function startBrowserStack(name: string, app?: (worker: SandboxWorker) => Partial<AppOptions>): Promise<BrowserStack> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npm run setup:test\` (installs Debian's chromium)`);
   const taskQueue = uniqueTaskQueue(name);
   const temporal = await connectClient();
   const worker = await startSandboxWorker(taskQueue);
-  const app = buildTestApp(temporal.client, taskQueue, {}, worker);
-  const served = await serveApp(app.fetch);
+  const built = buildTestApp(temporal.client, taskQueue, app?.(worker) ?? {}, worker);
+  const served = await serveApp(built.fetch);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
-    api: client(app),
+    api: client(built),
     served,
     browser,
+    worker,
     async close() {
       await browser.close();
       await served.close();

@@ -99,6 +99,30 @@ describe('web console', () => {
     await page.screenshot({ path: `${IMG}/console-service.png`, fullPage: true });
   });
 
+  it(
+    'keeps the deployments list live: one started outside the page appears and changes status, no reload',
+    { timeout: 90_000 },
+    async () => {
+      await view('#/deployments', '#deployments table');
+      // Anything the page holds is lost on a reload: this marker says there was none.
+      await page.evaluate('window.notReloaded = true');
+      const started = await stack.api.deploy(connection, { version: 'v1.2.3' });
+      expect(started.status).toBe(200);
+      const id = started.body.data.deploymentId as string;
+      const row = page.locator(`#deployments tr:has(a[href="#/deployments/${id}"])`);
+      await row.waitFor({ timeout: 20_000 });
+      expect(await row.innerText()).toContain('v1.2.3');
+      await expect.poll(() => row.innerText(), { timeout: 60_000 }).toContain('DEPLOYMENT_READY');
+      await expect.poll(() => page.locator('#status').innerText()).toContain(`Deployment ${id}: DEPLOYMENT_READY`);
+      // Rolled back through the API, outside the page: the row follows.
+      const rolledBack = await stack.api.call('POST', `/api/v1/deploy/${id}/rollback`, { reason: 'live list test' }, 'approver');
+      expect(rolledBack.status).toBe(200);
+      await expect.poll(() => row.innerText(), { timeout: 60_000 }).toContain('ROLLED_BACK');
+      expect(await page.evaluate<boolean>('window.notReloaded === true')).toBe(true);
+      expect(await page.locator(`#deployments a[href="#/deployments/${id}"]`).count()).toBe(1);
+    },
+  );
+
   it('renders Korean event lines as glyphs, not missing-glyph boxes', { timeout: 60_000 }, async () => {
     await view(`#/deployments/${deploymentId}`, '#events [lang="ko"]');
     const line = page.locator('#events [lang="ko"]').first();
