@@ -35,8 +35,9 @@ export function createSwitchyardWorker(options: SwitchyardWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    // workflowModules only count when the worker bundles; a prebuilt bundle has them built in.
-    interceptors: { ...interceptors, workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+    // workflowModules only count when the worker bundles (a prebuilt bundle has them built in, and
+    // the SDK warns on every start if they are named beside one).
+    interceptors: options.workflowBundle ? interceptors : { ...interceptors, workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
     sinks,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.identity ? { identity: options.identity } : {}),
