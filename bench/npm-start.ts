@@ -97,7 +97,8 @@ export async function npmStartRun(): Promise<NpmStartRun> {
       /* already gone */
     }
     await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    // The dev server may still be writing its last files as the process group exits.
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 
