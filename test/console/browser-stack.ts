@@ -22,6 +22,8 @@ const CHROMIUM_ARGS = [
 export interface BrowserStack {
   /** The HTTP client of the served app, for set-up calls outside the page. */
   api: ReturnType<typeof client>;
+  /** The sandbox's ECS service (cluster/service), this stack's own: lists are read filtered by it. */
+  serviceKey: string;
   served: ServedApp;
   browser: Browser;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startBrowserStack(name: string): Promise<BrowserStack> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     api: client(app),
+    serviceKey: `${worker.sandbox.target.cluster}/${worker.sandbox.target.service}`,
     served,
     browser,
     async close() {
