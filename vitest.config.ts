@@ -41,9 +41,9 @@ export default defineConfig({
           exclude: ['test/unit/**', 'test/cluster/**', 'test/hour/**', 'node_modules/**'],
           globalSetup: ['test/global-setup.ts'],
           pool: 'forks',
-          // One file at a time: the files share one dev server's namespace, and a freeze, an
-          // emergency stop or a hook lookup of one file was seen reaching another's deployments.
-          maxWorkers: 1,
+          // Two files at a time: they share one dev server's namespace, so each file keeps what it
+          // sets to its own task queue, services and ids (docs/testing.md, "One namespace, many files").
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },

@@ -6,7 +6,7 @@ import { requireRole } from '../api/auth.js';
 import { errorBody } from '../api/errors.js';
 import { json } from './support/http.js';
 import { authHeader, buildTestApp, testKeyRing } from './support/api.js';
-import { connectClient } from './support/temporal.js';
+import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 
 const PANDA_ERROR_KEYS = ['timestamp', 'status', 'error', 'message'];
 
@@ -16,7 +16,7 @@ describe('API error handling', () => {
 
   beforeAll(async () => {
     temporal = await connectClient();
-    app = buildTestApp(temporal.client, 'no-worker-queue');
+    app = buildTestApp(temporal.client, uniqueTaskQueue('api-errors'));
     // A route that exercises the app's validation and error machinery: the handlers under test
     // are the app's own (defaultHook, onError, notFound), this route only feeds them input.
     app.openapi(
@@ -111,7 +111,7 @@ describe('metrics', () => {
   it("exposes Prometheus text with request counts and the shared pollers' figures, without a key", async () => {
     const temporal = await connectClient();
     try {
-      const app = buildTestApp(temporal.client, 'metrics-queue');
+      const app = buildTestApp(temporal.client, uniqueTaskQueue('api-errors-metrics'));
       await app.request('/healthz');
       await app.request('/api/v1/does-not-exist');
       const res = await app.request('/metrics');

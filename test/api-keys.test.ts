@@ -8,7 +8,7 @@ import { loadConfig } from '../common/config/config.js';
 import { approverRefusal, DEFAULT_APPROVAL_POLICY, type ApprovalPolicy, type Approver } from '../domain/approval-policy.js';
 import { buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
-import { connectClient } from './support/temporal.js';
+import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 import { serveWithWebSocket } from './ws/serve.js';
 import { WsTestClient } from './ws/ws-client.js';
 
@@ -32,7 +32,7 @@ describe('API keys with stable labels, rotation and expiry', () => {
 
   beforeAll(async () => {
     temporal = await connectClient();
-    app = buildTestApp(temporal.client, 'no-worker-queue', { keys: new ApiKeyRing(keys, () => NOW) });
+    app = buildTestApp(temporal.client, uniqueTaskQueue('api-keys'), { keys: new ApiKeyRing(keys, () => NOW) });
   });
   afterAll(async () => temporal?.close());
 

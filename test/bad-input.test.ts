@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, MAX_REQUEST_BYTES } from '../api/bounded-input.js';
 import { authHeader, buildTestApp } from './support/api.js';
 import { json, type Json } from './support/http.js';
-import { connectClient } from './support/temporal.js';
+import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 
 /** Each answer must come well within a second: refused at the door, not after a timeout inside. */
 const ANSWER_WITHIN_MS = 1000;
@@ -17,7 +17,7 @@ describe('bounded input', () => {
   let app: ReturnType<typeof buildTestApp>;
   beforeAll(async () => {
     temporal = await connectClient();
-    app = buildTestApp(temporal.client, 'bad-input-no-worker', {
+    app = buildTestApp(temporal.client, uniqueTaskQueue('bad-input'), {
       deploy: {
         githubApiUrl: 'http://127.0.0.1:9',
         awsEndpoint: undefined,

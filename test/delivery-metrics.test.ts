@@ -2,66 +2,52 @@
 // completed, one rolled back at the gate, one failed, one completed and then rolled back, and the
 // rollback deployment that restores it. The four figures are computed here by hand from the same
 // runs (close times from Temporal, the commit's date from the GitHub emulator) and must be equal.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
-import { client } from './support/deploy-flow.js';
 import type { Json } from './support/http.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 const DAY_S = 86_400;
 
 describe('delivery metrics endpoint', () => {
-  const taskQueue = uniqueTaskQueue('delivery-metrics');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let api: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
+  const suite = sandboxSuite('delivery-metrics');
 
   // A run's status can read FAILED a moment before its workflow returns: wait for the close itself.
   const closedAt = async (id: string) => {
-    const handle = temporal.client.workflow.getHandle(id);
+    const handle = suite.client.workflow.getHandle(id);
     await handle.result().catch(() => undefined);
     return (await handle.describe()).closeTime!.getTime();
   };
   const switched = async (connection: { githubConnectionId: string; awsConnectionId: string }) => {
-    const id = (await api.deploy(connection)).body.data.deploymentId as string;
-    await api.reach(id, 'DEPLOYMENT_READY');
-    expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
-    await api.reach(id, 'COMPLETED');
+    const id = (await suite.api.deploy(connection)).body.data.deploymentId as string;
+    await suite.api.reach(id, 'DEPLOYMENT_READY');
+    expect((await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
+    await suite.api.reach(id, 'COMPLETED');
     return id;
   };
 
   it('returns the four figures computed by hand from completed, rolled-back, failed and restoring runs', async () => {
     const from = new Date(Date.now() - 1000).toISOString();
-    const connection = await api.connect();
+    const connection = await suite.api.connect();
 
     const completed = await switched(connection);
-    const gated = (await api.deploy(connection)).body.data.deploymentId as string;
-    await api.reach(gated, 'DEPLOYMENT_READY');
-    expect((await api.call('POST', `/api/v1/deploy/${gated}/rollback`, { reason: 'bad canary' }, 'approver')).status).toBe(200);
-    await api.reach(gated, 'ROLLED_BACK');
-    const noDockerfile = await api.connect('no-dockerfile-app');
-    const failed = (await api.deploy(noDockerfile, { repo: 'no-dockerfile-app' })).body.data.deploymentId as string;
-    await api.reach(failed, 'FAILED');
+    const gated = (await suite.api.deploy(connection)).body.data.deploymentId as string;
+    await suite.api.reach(gated, 'DEPLOYMENT_READY');
+    expect((await suite.api.call('POST', `/api/v1/deploy/${gated}/rollback`, { reason: 'bad canary' }, 'approver')).status).toBe(200);
+    await suite.api.reach(gated, 'ROLLED_BACK');
+    const noDockerfile = await suite.api.connect('no-dockerfile-app');
+    const failed = (await suite.api.deploy(noDockerfile, { repo: 'no-dockerfile-app' })).body.data.deploymentId as string;
+    await suite.api.reach(failed, 'FAILED');
     const undone = await switched(connection);
-    const rollback = await api.call('POST', `/api/v1/deploy/${undone}/rollback`, { reason: 'errors in production' }, 'approver');
+    const rollback = await suite.api.call('POST', `/api/v1/deploy/${undone}/rollback`, { reason: 'errors in production' }, 'approver');
     const restore = rollback.body.data.rollbackDeploymentId as string;
-    await api.reach(restore, 'COMPLETED');
+    await suite.api.reach(restore, 'COMPLETED');
     const to = new Date(Date.now() + 1000).toISOString();
 
     // By hand: the commit's date as GitHub answers it, the close times as Temporal records them.
     const commit = (await (
-      await fetch(`${worker.sandbox.githubApiUrl}/repos/${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}/commits/main`, {
+      await fetch(`${suite.worker.sandbox.githubApiUrl}/repos/${SANDBOX_SERVICE.owner}/${SANDBOX_SERVICE.repo}/commits/main`, {
         headers: { authorization: `Bearer ${SANDBOX_CREDENTIALS.githubToken}` },
       })
     ).json()) as { commit: { committer: { date: string } } };
@@ -83,15 +69,16 @@ describe('delivery metrics endpoint', () => {
       timeToRestore: { failures: 3, restored: 3, medianSeconds: restores[1] },
     };
 
-    const service = `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`;
+    const service = `${SANDBOX_SERVICE.cluster}/${suite.worker.sandbox.target.service}`;
     const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
     // Visibility is eventually consistent: wait until it lists all five runs.
     let body: Json = {};
     await expect
       .poll(
         async () => {
-          body = (await api.call('GET', `/api/v1/metrics/delivery?service=${encodeURIComponent(service)}&${query}`, undefined, 'viewer'))
-            .body;
+          body = (
+            await suite.api.call('GET', `/api/v1/metrics/delivery?service=${encodeURIComponent(service)}&${query}`, undefined, 'viewer')
+          ).body;
           return body.data?.runs?.read;
         },
         { timeout: 15_000, interval: 300 },
@@ -107,19 +94,20 @@ describe('delivery metrics endpoint', () => {
     expectFigures(body.data.services[0], { ...expected, service });
 
     // All services of this Switchyard (its task queue): the same runs, so the same figures; a bare service name is the default cluster's.
-    const all = (await api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer')).body.data;
+    const all = (await suite.api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer')).body.data;
     expect(all.service).toBeNull();
     expectFigures(all.overall, expected);
-    const bare = (await api.call('GET', `/api/v1/metrics/delivery?service=${worker.sandbox.target.service}&${query}`, undefined, 'viewer'))
-      .body.data;
+    const bare = (
+      await suite.api.call('GET', `/api/v1/metrics/delivery?service=${suite.worker.sandbox.target.service}&${query}`, undefined, 'viewer')
+    ).body.data;
     expect(bare.service).toBe(service);
 
     // A rollback window of 0 hours: `undone` was rolled back later than that, so it is no failed change.
-    const strict = (await api.call('GET', `/api/v1/metrics/delivery?${query}&rollbackWindowHours=0`, undefined, 'viewer')).body.data;
+    const strict = (await suite.api.call('GET', `/api/v1/metrics/delivery?${query}&rollbackWindowHours=0`, undefined, 'viewer')).body.data;
     expect(strict.overall.changeFailureRate).toEqual({ releases: 3, failed: 1, rate: 1 / 3 });
     // A window before the runs holds none of them.
     const empty = (
-      await api.call(
+      await suite.api.call(
         'GET',
         `/api/v1/metrics/delivery?to=${encodeURIComponent(from)}&service=${encodeURIComponent(service)}`,
         undefined,
@@ -143,7 +131,7 @@ describe('delivery metrics endpoint', () => {
       'rollbackWindowHours=-1',
       'rollbackWindowHours=abc',
     ]) {
-      const res = await api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer');
+      const res = await suite.api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer');
       expect(res.status, query).toBe(400);
       expect(res.body, query).toMatchObject({
         status: 400,
@@ -159,16 +147,16 @@ describe('delivery metrics endpoint', () => {
       'to=9999-12-31T23:59:59Z&from=9999-06-01',
       'from=2026-11-01T00:00:00%2B09:00&to=2026-11-02&rollbackWindowHours=720',
     ]) {
-      const res = await api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer');
+      const res = await suite.api.call('GET', `/api/v1/metrics/delivery?${query}`, undefined, 'viewer');
       expect(res.status, query).toBe(200);
       expect(res.body.data.overall.releases, query).toMatchObject({ completed: 0, rolledBack: 0, failed: 0 });
     }
-    const app = buildTestApp(temporal.client, taskQueue, {}, worker);
+    const app = buildTestApp(suite.client, suite.taskQueue, {}, suite.worker);
     expect((await app.request('/api/v1/metrics/delivery')).status).toBe(401);
   });
 
   it('is described in the OpenAPI document with its query and figures', async () => {
-    const doc = (await api.call('GET', '/api-docs')).body;
+    const doc = (await suite.api.call('GET', '/api-docs')).body;
     const op = doc.paths['/api/v1/metrics/delivery'].get;
     expect(op.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['service', 'from', 'to', 'rollbackWindowHours']));
     expect(Object.keys(doc.components.schemas.DeliveryFigures.properties)).toEqual([

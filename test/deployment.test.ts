@@ -3,51 +3,42 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SANDBOX_SERVICE, SANDBOX_SLACK } from '../emulators/sandbox.js';
-import { authHeader, buildTestApp } from './support/api.js';
-import { client } from './support/deploy-flow.js';
+import { authHeader } from './support/api.js';
 import type { Json } from './support/http.js';
 import { serveApp, type ServedApp } from './support/http-server.js';
 import { readSse } from './support/sse-client.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 describe('blue/green deployment', () => {
-  const taskQueue = uniqueTaskQueue('deploy');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let app: ReturnType<typeof buildTestApp>;
+  const suite = sandboxSuite('deploy');
+  /** The app on a real socket too, for the SSE stream. */
   let served: ServedApp;
-  let api: ReturnType<typeof client>;
   let connection: { githubConnectionId: string; awsConnectionId: string };
 
   beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    app = buildTestApp(temporal.client, taskQueue, {}, worker);
-    served = await serveApp(app.fetch);
-    api = client(app);
-    connection = await api.connect();
+    served = await serveApp(suite.app.fetch);
+    connection = await suite.api.connect();
   });
+  // Registered after the suite's: runs before the worker stops.
   afterAll(async () => {
     await served?.close();
-    await worker?.stop();
-    await temporal?.close();
   });
 
   /** Waits until the deployment reaches `status` or ends; shows the whole result when it differs. */
 
   it('runs stages 1–4 to DEPLOYMENT_READY, switches on approval and completes on green', async () => {
-    const started = await api.deploy(connection, { version: 'v1.2.3' });
+    const started = await suite.api.deploy(connection, { version: 'v1.2.3' });
     expect(started.status).toBe(200);
     const id: string = started.body.data.deploymentId;
     expect(id).toMatch(/^dep_[a-z0-9]{10}$/);
     expect(started.body.data.message).toBe(`Deployment started. Listen to /api/v1/deploy/${id}/events`);
 
-    const early = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    const early = await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
     expect(early.status).toBe(400);
     expect(early.body.message).toMatch(/^Deployment is not ready for traffic switch\. Current stage: [0-4]$/);
 
-    await api.reach(id, 'DEPLOYMENT_READY');
-    const ready = (await api.result(id)).body.data;
+    await suite.api.reach(id, 'DEPLOYMENT_READY');
+    const ready = (await suite.api.result(id)).body.data;
     expect(ready).toMatchObject({
       status: 'DEPLOYMENT_READY',
       finalService: null,
@@ -61,25 +52,25 @@ describe('blue/green deployment', () => {
     expect(ready.completedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     // The blue and green ECS task sets, from CodeDeploy's deployment target.
     const taskSetArn = new RegExp(
-      `^arn:aws:ecs:[^:]+:\\d{12}:task-set/${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}/ecs-svc/\\d+$`,
+      `^arn:aws:ecs:[^:]+:\\d{12}:task-set/${SANDBOX_SERVICE.cluster}/${suite.worker.sandbox.target.service}/ecs-svc/\\d+$`,
     );
     expect(ready.blueServiceArn).toMatch(taskSetArn);
     expect(ready.greenServiceArn).toMatch(taskSetArn);
     expect(ready.greenServiceArn).not.toBe(ready.blueServiceArn);
 
-    const viewerSwitch = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'viewer');
+    const viewerSwitch = await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'viewer');
     expect(viewerSwitch.status).toBe(403);
-    const switched = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    const switched = await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
     expect(switched).toMatchObject({
       status: 200,
       body: { code: 200, data: { deploymentId: id, activeService: 'green', message: 'Traffic switching from blue to green in progress' } },
     });
-    const again = await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
+    const again = await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver');
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ status: 400, error: 'Deployment Error', message: 'Traffic has already been switched to green' });
 
-    await api.reach(id, 'COMPLETED');
-    const result: Json = (await api.result(id)).body.data;
+    await suite.api.reach(id, 'COMPLETED');
+    const result: Json = (await suite.api.result(id)).body.data;
     expect(result).toMatchObject({
       status: 'COMPLETED',
       finalService: 'green',
@@ -93,10 +84,10 @@ describe('blue/green deployment', () => {
     expect(result.decidedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
     // The service now runs the new revision; the emulators saw one of everything.
-    const aws = worker.sandbox.aws.state;
+    const aws = suite.worker.sandbox.aws.state;
     expect(aws.counters.deploymentsCreated.get(`${SANDBOX_SERVICE.application}/${SANDBOX_SERVICE.deploymentGroup}`)).toBe(1);
-    expect(worker.sandbox.github.state.dispatchCount(id)).toBe(1);
-    expect(worker.sandbox.github.state.imagesBuiltCount(id)).toBe(1);
+    expect(suite.worker.sandbox.github.state.dispatchCount(id)).toBe(1);
+    expect(suite.worker.sandbox.github.state.imagesBuiltCount(id)).toBe(1);
 
     // SSE replays the whole story in order: connected, stages 1–4, ready, switch, success.
     const { messages } = await readSse(`${served.url}/api/v1/deploy/${id}/events`, authHeader('viewer'), (m) =>
@@ -132,7 +123,7 @@ describe('blue/green deployment', () => {
 
     // The deployment's Slack message: posted once, updated in place as stages passed, with the
     // switch buttons at DEPLOYMENT_READY and the outcome at the end.
-    const slackMessages = worker.sandbox.slack.state
+    const slackMessages = suite.worker.sandbox.slack.state
       .messages(SANDBOX_SLACK.channelId)
       .filter((m) => JSON.stringify(m.history).includes(id));
     expect(slackMessages).toHaveLength(1);
@@ -143,7 +134,7 @@ describe('blue/green deployment', () => {
     expect(versions.at(-1)).toContain('test approver');
 
     // Histories stay small: progress lives in the workflow's state, not in extra events.
-    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+    const history = await suite.client.workflow.getHandle(id).fetchHistory();
     expect(history.events!.length).toBeLessThan(150);
     await expect(
       Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, id),

@@ -7,7 +7,7 @@ import { loadSlackConfig } from '../common/config/slack.js';
 import { HOOK_SECRET_HEADER } from '../api/hooks/routes.js';
 import { authHeader, buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
-import { connectClient } from './support/temporal.js';
+import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 
 const DISTRIBUTION_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -81,7 +81,9 @@ describe('error bodies agree with the HTTP status', () => {
   beforeAll(async () => {
     temporal = await connectClient();
     const config = loadSlackConfig({ CODEDEPLOY_HOOK_SECRET: HOOK_SECRET, SLACK_SIGNING_SECRET: 'error-status-signing-secret' });
-    app = buildTestApp(temporal.client, 'no-worker-queue', { slack: { config, client: undefined, publicUrl: 'http://localhost' } });
+    app = buildTestApp(temporal.client, uniqueTaskQueue('error-status'), {
+      slack: { config, client: undefined, publicUrl: 'http://localhost' },
+    });
   });
   afterAll(async () => temporal?.close());
 

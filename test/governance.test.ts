@@ -4,7 +4,7 @@
 // service's policy; a rollback passes a freeze and says so; and a queue held by a freeze (an
 // emergency stop) starts nothing until the freeze is lifted. Every refusal changes nothing in the
 // emulators.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { approvalPolicies } from '../common/config/approval-policies.js';
 import { deploymentEventsQuery } from '../workflows/deployment/messages.js';
@@ -14,13 +14,10 @@ import { SANDBOX_SERVICE } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import { sideEffects } from './support/side-effects.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 describe('governance at the API: rollback, redeploy, freezes and the queue', () => {
-  const taskQueue = uniqueTaskQueue('governance');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let api: ReturnType<typeof client>;
+  const suite = sandboxSuite('governance');
   /** The same installation with a policy naming one release captain: approvers not named may not roll back. */
   let strict: ReturnType<typeof client>;
   /** The same installation with a queue of 2 behind a running deployment. */
@@ -29,39 +26,32 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
   let serviceKey: string;
 
   beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    const services = sandboxApiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(suite.worker.config, suite.worker.sandbox);
     const withDefaults = (patch: object) => ({ deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, ...patch } } });
-    api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
     strict = client(
       buildTestApp(
-        temporal.client,
-        taskQueue,
+        suite.client,
+        suite.taskQueue,
         withDefaults({ approvalPolicies: approvalPolicies({ default: { labels: ['release captain'] } }) }),
-        worker,
+        suite.worker,
       ),
     );
-    queueing = client(buildTestApp(temporal.client, taskQueue, withDefaults({ queueCapacity: 2 }), worker));
-    connection = await api.connect();
-    serviceKey = `${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}`;
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
+    queueing = client(buildTestApp(suite.client, suite.taskQueue, withDefaults({ queueCapacity: 2 }), suite.worker));
+    connection = await suite.api.connect();
+    serviceKey = `${SANDBOX_SERVICE.cluster}/${suite.worker.sandbox.target.service}`;
   });
 
   const completed = async (version: string): Promise<string> => {
-    const started = await api.deploy(connection, { version });
+    const started = await suite.api.deploy(connection, { version });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const id: string = started.body.data.deploymentId;
-    await api.reach(id, 'DEPLOYMENT_READY', 150);
-    expect((await api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
-    await api.reach(id, 'COMPLETED', 150);
+    await suite.api.reach(id, 'DEPLOYMENT_READY', 150);
+    expect((await suite.api.call('POST', `/api/v1/deploy/${id}/switch`, undefined, 'approver')).status).toBe(200);
+    await suite.api.reach(id, 'COMPLETED', 150);
     return id;
   };
   const freezeAll = async (reason: string) => {
-    const set = await api.call(
+    const set = await suite.api.call(
       'POST',
       '/api/v1/freezes',
       { scope: 'all', reason, endsAt: new Date(Date.now() + 3_600_000).toISOString() },
@@ -70,7 +60,7 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     expect(set.status).toBe(201);
     return set.body.data as { id: string; endsAt: string };
   };
-  const lift = async (id: string) => expect((await api.call('DELETE', `/api/v1/freezes/${id}`, undefined, 'admin')).status).toBe(200);
+  const lift = async (id: string) => expect((await suite.api.call('DELETE', `/api/v1/freezes/${id}`, undefined, 'admin')).status).toBe(200);
 
   it('undoes only the current release, passes a freeze doing so, and goes further back only through the gate', async () => {
     const first = await completed('v1.0.0');
@@ -78,15 +68,15 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     await expect
       .poll(
         async () =>
-          (await api.call('GET', `/api/v1/deployments?status=COMPLETED&service=${serviceKey}`, undefined, 'viewer')).body.data.deployments
-            .length,
+          (await suite.api.call('GET', `/api/v1/deployments?status=COMPLETED&service=${serviceKey}`, undefined, 'viewer')).body.data
+            .deployments.length,
         { timeout: 10_000 },
       )
       .toBe(2);
-    const before = sideEffects(worker.sandbox);
+    const before = sideEffects(suite.worker.sandbox);
 
     // An old release is not "the last one": rolling it back would deploy old code around the gate.
-    const old = await api.call('POST', `/api/v1/deploy/${first}/rollback`, undefined, 'approver');
+    const old = await suite.api.call('POST', `/api/v1/deploy/${first}/rollback`, undefined, 'approver');
     expect(old.status).toBe(400);
     expect(old.body).toMatchObject({
       status: 400,
@@ -97,15 +87,15 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     // An approver the service's policy does not name may not undo even the current release.
     const notNamed = await strict.call('POST', `/api/v1/deploy/${second}/rollback`, { reason: 'x' }, 'approver');
     expect(notNamed).toMatchObject({ status: 403, body: { message: `test approver is not among the approvers of ${serviceKey}` } });
-    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(sideEffects(suite.worker.sandbox)).toEqual(before);
 
     // During a freeze, undoing the current release is allowed and recorded with the freeze.
     const freeze = await freezeAll('incident 42');
-    const undo = await api.call('POST', `/api/v1/deploy/${second}/rollback`, { reason: 'checkout broken' }, 'approver');
+    const undo = await suite.api.call('POST', `/api/v1/deploy/${second}/rollback`, { reason: 'checkout broken' }, 'approver');
     expect(undo.status, JSON.stringify(undo.body)).toBe(200);
     const rollbackId: string = undo.body.data.rollbackDeploymentId;
-    await api.reach(rollbackId, 'COMPLETED', 150);
-    const { events } = await temporal.client.workflow.getHandle(rollbackId).query(deploymentEventsQuery, 0);
+    await suite.api.reach(rollbackId, 'COMPLETED', 150);
+    const { events } = await suite.client.workflow.getHandle(rollbackId).query(deploymentEventsQuery, 0);
     expect(events.find((e) => e.details['rollbackOf'] === second)?.details).toMatchObject({
       requestedBy: 'test approver',
       via: 'api',
@@ -114,31 +104,31 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     });
 
     // Its own rollback is not undone by typing it again; the way back is a new deployment, which the freeze stops.
-    const flip = await api.call('POST', `/api/v1/deploy/${rollbackId}/rollback`, undefined, 'approver');
+    const flip = await suite.api.call('POST', `/api/v1/deploy/${rollbackId}/rollback`, undefined, 'approver');
     expect(flip).toMatchObject({ status: 400, body: { message: expect.stringContaining(`is itself a rollback of ${second}`) } });
-    const frozen = await api.call('POST', `/api/v1/deploy/${second}/redeploy`, undefined, 'deployer');
+    const frozen = await suite.api.call('POST', `/api/v1/deploy/${second}/redeploy`, undefined, 'deployer');
     expect(frozen.status).toBe(423);
     await lift(freeze.id);
 
-    const again = await api.call('POST', `/api/v1/deploy/${first}/redeploy`, undefined, 'deployer');
+    const again = await suite.api.call('POST', `/api/v1/deploy/${first}/redeploy`, undefined, 'deployer');
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     const redeployId: string = again.body.data.deploymentId;
     // A deployment like any other: built again and waiting at the gate for an approval.
-    const ready = await api.reach(redeployId, 'DEPLOYMENT_READY', 150);
+    const ready = await suite.api.reach(redeployId, 'DEPLOYMENT_READY', 150);
     expect(ready).toMatchObject({ version: expect.any(String), approvals: [] });
-    expect(worker.sandbox.github.state.dispatchCount(redeployId)).toBe(1);
-    expect((await api.call('POST', `/api/v1/deploy/${redeployId}/rollback`, undefined, 'approver')).status).toBe(200);
-    await api.reach(redeployId, 'ROLLED_BACK', 150);
+    expect(suite.worker.sandbox.github.state.dispatchCount(redeployId)).toBe(1);
+    expect((await suite.api.call('POST', `/api/v1/deploy/${redeployId}/rollback`, undefined, 'approver')).status).toBe(200);
+    await suite.api.reach(redeployId, 'ROLLED_BACK', 150);
   }, 180_000);
 
   it('a rollback sent the moment a deployment starts is answered, not a 500', async () => {
     // The update can race the deployment's early workflow tasks (the server fails that task with
     // UnhandledCommand and the update with it); the API asks again.
-    const started = await api.deploy(connection, { version: 'v1.0.0' });
+    const started = await suite.api.deploy(connection, { version: 'v1.0.0' });
     const id: string = started.body.data.deploymentId;
-    const stop = await api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
+    const stop = await suite.api.call('POST', `/api/v1/deploy/${id}/rollback`, undefined, 'approver');
     expect(stop, JSON.stringify(stop.body)).toMatchObject({ status: 200, body: { data: { rollbackDeploymentId: null } } });
-    await api.reach(id, 'ROLLED_BACK', 150);
+    await suite.api.reach(id, 'ROLLED_BACK', 150);
   });
 
   it('an emergency stop holds the queue: the queued deployment starts nothing until the freeze is lifted', async () => {
@@ -157,18 +147,18 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
     const freezeId: string = stop.body.data.freeze.id;
 
     // Held by the freeze: the service's queue says so, and nothing of the queued one reaches the emulators.
-    const admission = temporal.client.workflow.getHandle(serviceWorkflowId(serviceKey));
+    const admission = suite.client.workflow.getHandle(serviceWorkflowId(serviceKey));
     await expect.poll(async () => (await admission.query(serviceDeploymentsQuery)).heldBy, { timeout: 10_000 }).toBe(freezeId);
-    const held = sideEffects(worker.sandbox);
+    const held = sideEffects(suite.worker.sandbox);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(sideEffects(worker.sandbox)).toEqual(held);
-    expect(worker.sandbox.github.state.dispatchCount(queuedId)).toBe(0);
+    expect(sideEffects(suite.worker.sandbox)).toEqual(held);
+    expect(suite.worker.sandbox.github.state.dispatchCount(queuedId)).toBe(0);
     expect(await admission.query(serviceDeploymentsQuery)).toMatchObject({ running: queuedId, queued: [], heldBy: freezeId });
 
     // Lifted: the queue moves on at once (told by the API, not at the freeze's planned end).
     await lift(freezeId);
     await queueing.reach(queuedId, 'DEPLOYMENT_READY', 150);
-    expect(worker.sandbox.github.state.dispatchCount(queuedId)).toBe(1);
+    expect(suite.worker.sandbox.github.state.dispatchCount(queuedId)).toBe(1);
     expect((await queueing.call('POST', `/api/v1/deploy/${queuedId}/rollback`, undefined, 'approver')).status).toBe(200);
     await queueing.reach(queuedId, 'ROLLED_BACK', 150);
   }, 120_000);

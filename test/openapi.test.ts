@@ -3,7 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from './support/api.js';
 import { json } from './support/http.js';
-import { connectClient } from './support/temporal.js';
+import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 
 describe('OpenAPI document', () => {
   let temporal: Awaited<ReturnType<typeof connectClient>>;
@@ -13,7 +13,7 @@ describe('OpenAPI document', () => {
   afterAll(async () => temporal?.close());
 
   it('validates as OpenAPI 3.1 and lists the public and protected routes', async () => {
-    const app = buildTestApp(temporal.client, 'docs-queue');
+    const app = buildTestApp(temporal.client, uniqueTaskQueue('openapi'));
     const res = await app.request('/api-docs');
     expect(res.status).toBe(200);
     const doc = await json(res);

@@ -3,7 +3,7 @@
 // a CodeDeploy group must exist and target the service, and a strategy the engine cannot run is a
 // 400 naming the rule, before anything is built (no build run, task definition or CodeDeploy
 // deployment in the emulators, no workflow). Today's blue/green input carries no `release`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { approvalPolicies } from '../common/config/approval-policies.js';
 import type { DeploymentInput } from '../domain/deployment.js';
 import type { ReleaseStrategy } from '../domain/release-strategy.js';
@@ -14,13 +14,12 @@ import { readStartInput } from '../api/temporal-reads.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import { sideEffects } from './support/side-effects.js';
-import { connectClient, startSandboxWorker, uniqueTaskQueue, type SandboxWorker } from './support/temporal.js';
+import { sandboxSuite } from './support/sandbox-suite.js';
 
 describe('release strategies at admission', () => {
-  const taskQueue = uniqueTaskQueue('release-admission');
-  let temporal: Awaited<ReturnType<typeof connectClient>>;
-  let worker: SandboxWorker;
-  let api: ReturnType<typeof client>;
+  const suite = sandboxSuite('release-admission');
+  /** An ECS-native service of this file's own: its admission workflow is named after it namespace-wide. */
+  const nativeService = `native-${suite.taskQueue}`;
   /** The same installation with a policy giving every service approval steps. */
   let stepped: ReturnType<typeof client>;
   /** The same installation whose API cannot reach AWS (nothing listens on its endpoint). */
@@ -29,25 +28,24 @@ describe('release strategies at admission', () => {
   const approvalSteps: ReleaseStrategy = { type: 'steps', steps: [{ weight: 10, pause: { approvals: 1 } }, { weight: 100 }] };
 
   beforeAll(async () => {
-    temporal = await connectClient();
-    worker = await startSandboxWorker(taskQueue);
-    const services = sandboxApiServices(worker.config, worker.sandbox);
-    api = client(buildTestApp(temporal.client, taskQueue, {}, worker));
+    const services = sandboxApiServices(suite.worker.config, suite.worker.sandbox);
     const policies = approvalPolicies({ default: { strategy: approvalSteps } });
     stepped = client(
       buildTestApp(
-        temporal.client,
-        taskQueue,
+        suite.client,
+        suite.taskQueue,
         { deploy: { ...services.deploy, defaults: { ...services.deploy.defaults, approvalPolicies: policies } } },
-        worker,
+        suite.worker,
       ),
     );
-    blind = client(buildTestApp(temporal.client, taskQueue, { deploy: { ...services.deploy, awsEndpoint: 'http://127.0.0.1:1' } }, worker));
-    connection = await api.connect();
-    const { aws, target } = worker.sandbox;
+    blind = client(
+      buildTestApp(suite.client, suite.taskQueue, { deploy: { ...services.deploy, awsEndpoint: 'http://127.0.0.1:1' } }, suite.worker),
+    );
+    connection = await suite.api.connect();
+    const { aws, target } = suite.worker.sandbox;
     seedEcsNativeService(aws.state, {
       cluster: target.cluster,
-      service: 'native-shop',
+      service: nativeService,
       containerName: target.containerName,
       containerPort: target.containerPort,
       image: 'nginx:1',
@@ -65,17 +63,13 @@ describe('release strategies at admission', () => {
       deploymentController: { type: 'CODE_DEPLOY' },
     });
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-  });
 
   const workflows = async () =>
-    (await temporal.client.workflow.count(`TaskQueue = '${taskQueue}' AND WorkflowType = 'deploymentWorkflow'`)).count;
+    (await suite.client.workflow.count(`TaskQueue = '${suite.taskQueue}' AND WorkflowType = 'deploymentWorkflow'`)).count;
 
   /** Expects a 400 naming `rule`, and nothing set in motion. */
   async function expectRefused(deploy: () => ReturnType<ReturnType<typeof client>['deploy']>, rule: string) {
-    const before = sideEffects(worker.sandbox);
+    const before = sideEffects(suite.worker.sandbox);
     const started = await workflows();
     const answer = await deploy();
     expect(answer.status).toBe(400);
@@ -85,21 +79,21 @@ describe('release strategies at admission', () => {
       rule,
       message: expect.stringContaining(`Release refused (${rule})`),
     });
-    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(sideEffects(suite.worker.sandbox)).toEqual(before);
     expect(await workflows()).toBe(started);
     return answer;
   }
 
   it('refuses approval steps on a CodeDeploy service, from the request or from the policy', async () => {
     const fromRequest = await expectRefused(
-      () => api.deploy(connection, { target: { strategy: approvalSteps } }),
+      () => suite.api.deploy(connection, { target: { strategy: approvalSteps } }),
       'codedeploy-no-approval-steps',
     );
     expect(fromRequest.body.message).toMatch(/cannot pause for an approval between steps/);
     await expectRefused(() => stepped.deploy(connection), 'codedeploy-no-approval-steps');
     await expectRefused(
       () =>
-        api.deploy(connection, {
+        suite.api.deploy(connection, {
           target: {
             strategy: {
               type: 'steps',
@@ -112,24 +106,28 @@ describe('release strategies at admission', () => {
   });
 
   it('refuses a service or a group that does not match the request', async () => {
-    await expectRefused(() => api.deploy(connection, { target: { service: 'ghost-shop' } }), 'service-not-found');
+    await expectRefused(() => suite.api.deploy(connection, { target: { service: 'ghost-shop' } }), 'service-not-found');
     await expectRefused(
-      () => api.deploy(connection, { target: { cluster: 'ghost-cluster', strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } }),
+      () =>
+        suite.api.deploy(connection, { target: { cluster: 'ghost-cluster', strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } }),
       'service-not-found',
     );
-    await expectRefused(() => api.deploy(connection, { target: { codeDeployGroup: 'no-such-group' } }), 'codedeploy-group-not-found');
-    const mismatch = await expectRefused(() => api.deploy(connection, { target: { service: 'other-shop' } }), 'codedeploy-group-mismatch');
+    await expectRefused(() => suite.api.deploy(connection, { target: { codeDeployGroup: 'no-such-group' } }), 'codedeploy-group-not-found');
+    const mismatch = await expectRefused(
+      () => suite.api.deploy(connection, { target: { service: 'other-shop' } }),
+      'codedeploy-group-mismatch',
+    );
     expect(mismatch.body.message).toContain(
-      `deploys ${SANDBOX_SERVICE.cluster}/${worker.sandbox.target.service}, not ${SANDBOX_SERVICE.cluster}/other-shop`,
+      `deploys ${SANDBOX_SERVICE.cluster}/${suite.worker.sandbox.target.service}, not ${SANDBOX_SERVICE.cluster}/other-shop`,
     );
   });
 
   it('refuses on an ECS-native service what ECS cannot run', async () => {
     await expectRefused(
       () =>
-        api.deploy(connection, {
+        suite.api.deploy(connection, {
           target: {
-            service: 'native-shop',
+            service: nativeService,
             strategy: { type: 'steps', steps: [{ weight: 1, pause: { minutes: 1 } }, { weight: 50 }, { weight: 100 }] },
           },
         }),
@@ -138,31 +136,31 @@ describe('release strategies at admission', () => {
   });
 
   it('answers a malformed strategy with a 400 from the schema', async () => {
-    const before = sideEffects(worker.sandbox);
-    const answer = await api.deploy(connection, {
+    const before = sideEffects(suite.worker.sandbox);
+    const answer = await suite.api.deploy(connection, {
       target: { strategy: { type: 'steps', steps: [{ weight: 50 }, { weight: 20 }, { weight: 100 }] } },
     });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toContain('step weights must increase');
-    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(sideEffects(suite.worker.sandbox)).toEqual(before);
   });
 
   it('admits blue/green as today when AWS cannot be read, and starts nothing for another strategy', async () => {
-    const before = sideEffects(worker.sandbox);
+    const before = sideEffects(suite.worker.sandbox);
     const started = await workflows();
     const canary = await blind.deploy(connection, { target: { strategy: { type: 'canary', percent: 10, bakeMinutes: 5 } } });
     expect(canary).toMatchObject({ status: 503, body: { status: 503, message: expect.stringContaining('nothing was started') } });
-    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(sideEffects(suite.worker.sandbox)).toEqual(before);
     expect(await workflows()).toBe(started);
     const seedShaped = await blind.deploy(connection);
     expect(seedShaped.status).toBe(200);
-    await temporal.client.workflow.getHandle(seedShaped.body.data.deploymentId).terminate('test done');
+    await suite.client.workflow.getHandle(seedShaped.body.data.deploymentId).terminate('test done');
   });
 
   it('puts the plan in the input for the ECS engine, and none for blue/green on CodeDeploy', async () => {
-    const native = await api.deploy(connection, { target: { service: 'native-shop', strategy: approvalSteps } });
+    const native = await suite.api.deploy(connection, { target: { service: nativeService, strategy: approvalSteps } });
     expect(native.status).toBe(200);
-    const nativeInput = await readStartInput<DeploymentInput>(temporal.client, native.body.data.deploymentId);
+    const nativeInput = await readStartInput<DeploymentInput>(suite.client, native.body.data.deploymentId);
     expect(nativeInput?.release).toEqual({
       strategy: 'steps',
       engine: 'ECS',
@@ -176,13 +174,13 @@ describe('release strategies at admission', () => {
     });
     expect(nativeInput?.target).not.toHaveProperty('strategy');
 
-    const seedShaped = await api.deploy(connection);
+    const seedShaped = await suite.api.deploy(connection);
     expect(seedShaped.status).toBe(200);
-    const input = await readStartInput<DeploymentInput>(temporal.client, seedShaped.body.data.deploymentId);
+    const input = await readStartInput<DeploymentInput>(suite.client, seedShaped.body.data.deploymentId);
     expect(input).toBeDefined();
     expect(input).not.toHaveProperty('release');
     for (const id of [native.body.data.deploymentId, seedShaped.body.data.deploymentId]) {
-      await temporal.client.workflow
+      await suite.client.workflow
         .getHandle(id)
         .terminate('test done')
         .catch(() => undefined);
@@ -191,19 +189,19 @@ describe('release strategies at admission', () => {
 
   // Last: the two it admits are terminated, but their first activities may still land afterwards.
   it("refuses an ECS-native target whose hook Lambda ECS would refuse (not an ARN, no role); CodeDeploy's AppSpec keeps a name", async () => {
-    const services = sandboxApiServices(worker.config, worker.sandbox);
+    const services = sandboxApiServices(suite.worker.config, suite.worker.sandbox);
     const withHook = (hook: { hookFunction?: string; hookRoleArn?: string }) =>
       client(
         buildTestApp(
-          temporal.client,
-          taskQueue,
+          suite.client,
+          suite.taskQueue,
           {
             deploy: {
               ...services.deploy,
               defaults: { ...services.deploy.defaults, target: { ...services.deploy.defaults.target, ...hook } },
             },
           },
-          worker,
+          suite.worker,
         ),
       );
     const arn = 'arn:aws:lambda:ap-northeast-2:123456789012:function:CodeDeployHook_switchyard';
@@ -211,34 +209,34 @@ describe('release strategies at admission', () => {
     const byName = await expectRefused(
       () =>
         withHook({ hookFunction: 'CodeDeployHook_switchyard', hookRoleArn: role }).deploy(connection, {
-          target: { service: 'native-shop' },
+          target: { service: nativeService },
         }),
       'ecs-hook-function-not-arn',
     );
     expect(byName.body.message).toContain('function ARN');
     const roleless = await expectRefused(
-      () => withHook({ hookFunction: arn }).deploy(connection, { target: { service: 'native-shop' } }),
+      () => withHook({ hookFunction: arn }).deploy(connection, { target: { service: nativeService } }),
       'ecs-hook-role-missing',
     );
     expect(roleless.body.message).toContain('DEPLOY_HOOK_ROLE_ARN');
     // A role that is not an IAM role ARN is the schema's 400, before any AWS call.
-    const before = sideEffects(worker.sandbox);
+    const before = sideEffects(suite.worker.sandbox);
     const badRole = await withHook({ hookFunction: arn }).deploy(connection, {
-      target: { service: 'native-shop', hookRoleArn: 'arn:aws:iam::123456789012:user/someone' },
+      target: { service: nativeService, hookRoleArn: 'arn:aws:iam::123456789012:user/someone' },
     });
     expect(badRole.status).toBe(400);
     expect(JSON.stringify(badRole.body)).toContain('must be an IAM role ARN');
-    expect(sideEffects(worker.sandbox)).toEqual(before);
+    expect(sideEffects(suite.worker.sandbox)).toEqual(before);
 
     // The request's role completes the configured ARN; a CodeDeploy service keeps the function's name.
-    const native = await withHook({ hookFunction: arn }).deploy(connection, { target: { service: 'native-shop', hookRoleArn: role } });
+    const native = await withHook({ hookFunction: arn }).deploy(connection, { target: { service: nativeService, hookRoleArn: role } });
     expect(native.status, JSON.stringify(native.body)).toBe(200);
-    const nativeInput = await readStartInput<DeploymentInput>(temporal.client, native.body.data.deploymentId);
+    const nativeInput = await readStartInput<DeploymentInput>(suite.client, native.body.data.deploymentId);
     expect(nativeInput?.target).toMatchObject({ hookFunction: arn, hookRoleArn: role });
     const codeDeploy = await withHook({ hookFunction: 'CodeDeployHook_switchyard' }).deploy(connection);
     expect(codeDeploy.status).toBe(200);
     for (const id of [native.body.data.deploymentId, codeDeploy.body.data.deploymentId]) {
-      await temporal.client.workflow
+      await suite.client.workflow
         .getHandle(id)
         .terminate('test done')
         .catch(() => undefined);

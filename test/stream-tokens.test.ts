@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamTokenSigner } from '../api/streams/stream-token.js';
 import { encryptionKeyId } from '../common/secrets/encryption-keys.js';
 import { authHeader, buildTestApp, TEST_KEYS } from './support/api.js';
-import { connectClient } from './support/temporal.js';
+import { connectClient, uniqueTaskQueue } from './support/temporal.js';
+
+/** This file's own task queue (no worker polls it): nothing it starts or sets reaches another file's. */
+const TASK_QUEUE = uniqueTaskQueue('stream-tokens');
 
 describe('stream tokens', () => {
   let temporal: Awaited<ReturnType<typeof connectClient>>;
@@ -13,7 +16,7 @@ describe('stream tokens', () => {
 
   beforeAll(async () => {
     temporal = await connectClient();
-    app = buildTestApp(temporal.client, 'no-worker-queue', { streamTokenSecret: secret });
+    app = buildTestApp(temporal.client, TASK_QUEUE, { streamTokenSecret: secret });
   });
   afterAll(async () => {
     await temporal?.close();
@@ -86,8 +89,8 @@ describe('stream tokens', () => {
   it('after a key rotation, accepts tokens of the old key while it is listed, and refuses them once it is dropped', async () => {
     const { data } = (await (await issue('deployment:dep_missing')).json()) as { data: { token: string } };
     const newKey = Buffer.alloc(32, 9);
-    const rotated = buildTestApp(temporal.client, 'no-worker-queue', { streamTokenSecret: [newKey, secret] });
-    const dropped = buildTestApp(temporal.client, 'no-worker-queue', { streamTokenSecret: [newKey] });
+    const rotated = buildTestApp(temporal.client, TASK_QUEUE, { streamTokenSecret: [newKey, secret] });
+    const dropped = buildTestApp(temporal.client, TASK_QUEUE, { streamTokenSecret: [newKey] });
     const events = (on: typeof app, token: string) => on.request(`/api/v1/deploy/dep_missing/events?token=${encodeURIComponent(token)}`);
     expect((await events(rotated, data.token)).status).toBe(404); // past auth
     expect((await events(dropped, data.token)).status).toBe(401);

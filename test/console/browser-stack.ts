@@ -23,6 +23,8 @@ const CHROMIUM_ARGS = [
 export interface BrowserStack {
   /** The HTTP client of the served app, for set-up calls outside the page. */
   api: ReturnType<typeof client>;
+  /** The sandbox's ECS service (cluster/service), this stack's own: lists are read filtered by it. */
+  serviceKey: string;
   served: ServedApp;
   browser: Browser;
   worker: SandboxWorker;
@@ -40,6 +42,7 @@ export async function startBrowserStack(name: string, app?: (worker: SandboxWork
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     api: client(built),
+    serviceKey: `${worker.sandbox.target.cluster}/${worker.sandbox.target.service}`,
     served,
     browser,
     worker,

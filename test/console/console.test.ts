@@ -87,10 +87,11 @@ describe('web console', () => {
     expect(await page.locator('#pipeline li.done').count()).toBe(5);
     expect(await page.locator('#status').innerText()).toMatch(/COMPLETED|switch/i);
 
-    // The service view: the live release is this one, approved by the admin.
-    const service = (await stack.api.call('GET', `/api/v1/deployments?limit=50`, undefined, 'viewer')).body.data.deployments.find(
-      (d: { deploymentId: string }) => d.deploymentId === id,
-    ).service as string;
+    // The service view: the live release is this one, approved by the admin. The list is read for
+    // this stack's service only: the namespace's newest 50 may all be other files' deployments.
+    const listed = await stack.api.call('GET', `/api/v1/deployments?service=${encodeURIComponent(stack.serviceKey)}`, undefined, 'viewer');
+    const service = listed.body.data.deployments.find((d: { deploymentId: string }) => d.deploymentId === id)?.service as string;
+    expect(service).toBe(stack.serviceKey);
     await view(`#/services/${encodeURIComponent(service)}`, '#service-view dl');
     const live = await page.locator('#service-view dl').innerText();
     expect(live).toContain('v1.2.3');

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHeader, buildTestApp } from '../support/api.js';
 import type { Json } from '../support/http.js';
-import { connectClient } from '../support/temporal.js';
+import { connectClient, uniqueTaskQueue } from '../support/temporal.js';
 import { serveWithWebSocket, type ServedWsApp } from './serve.js';
 import { WsTestClient } from './ws-client.js';
 
@@ -16,7 +16,7 @@ describe('WebSocket discovery limits', () => {
 
   beforeAll(async () => {
     temporal = await connectClient();
-    const app = buildTestApp(temporal.client, 'ws-discovery-limits', {
+    const app = buildTestApp(temporal.client, uniqueTaskQueue('ws-discovery-limits'), {
       webSocketLimits: { discoveriesPerSession: 4, discoveriesPerKey: 6, discoveryIntervalMs: 60_000 },
     });
     served = await serveWithWebSocket(app.fetch, app.webSocket);
