@@ -107,6 +107,8 @@ export function clusterProblem(error: unknown): ApiError | undefined {
   if (!isGrpcServiceError(cause)) return undefined;
   const details = cause.details ?? '';
   if (cause.code === 14 || cause.code === 4) return new ApiError(503, 'Temporal is unreachable right now; nothing was changed, try again');
+  // A rate limit or a workflow's in-flight update limit: the request was turned away before it ran.
+  if (cause.code === 8) return new ApiError(503, 'Temporal is busy right now (RESOURCE_EXHAUSTED); nothing was changed, try again');
   if (/search attribute/i.test(details))
     return new ApiError(503, `The Temporal cluster lacks Switchyard's search attributes (${details}): run \`npm run cluster:init\``);
   if (cause.code === 5 && /namespace/i.test(details))

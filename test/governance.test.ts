@@ -133,7 +133,7 @@ describe('governance at the API: rollback, redeploy, freezes and the queue', () 
 
   it('an emergency stop holds the queue: the queued deployment starts nothing until the freeze is lifted', async () => {
     const a = await queueing.deploy(connection, { version: 'v1.0.0' });
-    expect(a.status).toBe(200);
+    expect(a.status, JSON.stringify(a.body)).toBe(200);
     const runningId: string = a.body.data.deploymentId;
     await queueing.reach(runningId, 'DEPLOYMENT_READY', 150);
     const b = await queueing.deploy(connection, { version: 'v1.2.3' });

@@ -68,6 +68,12 @@ export async function admit(deps: AdmissionDeps, admission: AdmissionRequest, se
       }
       if (Date.now() >= deadline && timedOut(error)) throw undecided(deploymentId, deps.timeoutMs);
       if (attempt < 3 && admissionRaced(error)) continue;
+      // Turned away before it ran (busy, or the admission run closing under it): the update is keyed
+      // by the deployment id, so asking again within the bound is safe.
+      if (turnedAway(error) && Date.now() + BACKOFF_MS * attempt < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS * attempt));
+        continue;
+      }
       throw error;
     }
   }
@@ -104,10 +110,23 @@ function undecided(deploymentId: string, timeoutMs: number): ApiError {
   );
 }
 
+const BACKOFF_MS = 250;
+const grpcCode = (e: unknown) =>
+  isGrpcServiceError(e)
+    ? e.code
+    : isGrpcServiceError((e as { cause?: unknown })?.cause)
+      ? (e as { cause: { code: number } }).cause.code
+      : undefined;
+
+/** RESOURCE_EXHAUSTED (a rate limit, or the run's in-flight update limit) or UNAVAILABLE (the update aborted as the run closed). */
+function turnedAway(error: unknown): boolean {
+  const code = grpcCode(error);
+  // Only this UNAVAILABLE: a Temporal that cannot be reached still answers 503 at once.
+  return code === 8 || (code === 14 && /update was aborted/i.test(error instanceof Error ? `${error.message} ${String(error.cause)}` : ''));
+}
+
 function timedOut(error: unknown): boolean {
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  const code = (e: unknown) => (isGrpcServiceError(e) ? e.code : undefined);
-  return code(error) === 4 || code((error as { cause?: unknown })?.cause) === 4;
+  return error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcCode(error) === 4;
 }
 
 /** The admission workflow closed between the start and the update: safe to ask again. */

@@ -47,7 +47,7 @@ const deploySchema = z.object({
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   DEPLOY_QUEUE_CAPACITY: z.coerce.number().int().min(0).max(100).default(0),
-  DEPLOY_ADMISSION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  DEPLOY_ADMISSION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   DEPLOY_APPROVAL_POLICIES: approvalPoliciesField.optional(),
   // Unset: 5000 ms against real services, 100 ms in sandbox mode (the emulators answer at once).
   DEPLOY_POLL_MS: z.coerce.number().int().min(10).optional(),
