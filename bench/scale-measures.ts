@@ -18,32 +18,40 @@ async function pool(n: number, concurrency: number, work: (i: number) => Promise
   );
 }
 
-const status = async (apiUrl: string, headers: Headers, id: string) =>
+const result = async (apiUrl: string, headers: Headers, id: string) =>
   (
     (await (await fetch(`${apiUrl}/api/v1/deploy/${id}/result`, { headers })).json().catch(() => null)) as {
-      data?: { status?: string };
+      data?: { status?: string; errorCode?: string | null; errorMessage?: string | null };
     } | null
-  )?.data?.status;
+  )?.data;
 
 /**
- * Polls until every deployment is at the gate (DEPLOYMENT_READY), or none got there for
- * `stallSeconds`; returns how many are. A deployment that ended instead is an error.
+ * Polls until every deployment is at the gate (DEPLOYMENT_READY) or ended, or none got there for
+ * `stallSeconds`. Those that ended before the gate are reported with their reason, not hidden:
+ * at scale on loaded cores some do, and the row says how many and why.
  */
-export async function untilAtGate(apiUrl: string, headers: Headers, ids: string[], stallSeconds: number): Promise<number> {
+export async function untilAtGate(
+  apiUrl: string,
+  headers: Headers,
+  ids: string[],
+  stallSeconds: number,
+): Promise<{ ready: number; ended: Map<string, string> }> {
   const ready = new Set<string>();
+  const ended = new Map<string, string>();
   let lastProgress = Date.now();
-  while (ready.size < ids.length && Date.now() - lastProgress < stallSeconds * 1000) {
-    const open = ids.filter((id) => !ready.has(id));
-    const before = ready.size;
+  while (ready.size + ended.size < ids.length && Date.now() - lastProgress < stallSeconds * 1000) {
+    const open = ids.filter((id) => !ready.has(id) && !ended.has(id));
+    const before = ready.size + ended.size;
     await pool(open.length, 8, async (i) => {
-      const s = await status(apiUrl, headers, open[i]!);
-      if (s === 'DEPLOYMENT_READY') ready.add(open[i]!);
-      if (s === 'FAILED' || s === 'ROLLED_BACK' || s === 'COMPLETED') throw new Error(`deployment ${open[i]} ended ${s} before the gate`);
+      const r = await result(apiUrl, headers, open[i]!);
+      if (r?.status === 'DEPLOYMENT_READY') ready.add(open[i]!);
+      if (r?.status === 'FAILED' || r?.status === 'ROLLED_BACK' || r?.status === 'COMPLETED')
+        ended.set(open[i]!, `${r.status} ${r.errorCode ?? ''}: ${(r.errorMessage ?? '').slice(0, 160)}`);
     });
-    if (ready.size > before) lastProgress = Date.now();
-    if (ready.size < ids.length) await sleep(2000);
+    if (ready.size + ended.size > before) lastProgress = Date.now();
+    if (ready.size + ended.size < ids.length) await sleep(2000);
   }
-  return ready.size;
+  return { ready: ready.size, ended };
 }
 
 /** `reads` GET /result of held deployments, picked round-robin, 8 at a time: p50, p95 (ms). */

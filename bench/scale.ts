@@ -150,10 +150,13 @@ export async function scaleRow(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ');
     const lines: string[] = [];
+    // Reads and heartbeats are of held deployments only: one that ended before the gate is reported, not read.
+    let ended = new Set<string>();
+    const held = () => deploymentIds.filter((id) => !ended.has(id));
     const checkpoint = async (label: string) => {
       const [a, b] = await rss();
       const beforeResult = await scrape(apiUrl, workerMetricsUrls);
-      const result = await resultLatency(apiUrl, headers, deploymentIds, size('BENCH_SCALE_RESULT_READS', 200));
+      const result = await resultLatency(apiUrl, headers, held(), size('BENCH_SCALE_RESULT_READS', 200));
       const beforeSse = await scrape(apiUrl, workerMetricsUrls);
       const sse = await eventLatency({ url: apiUrl }, apiKey, size('BENCH_LATENCY_WORKFLOWS', 10), 2);
       const afterSse = await scrape(apiUrl, workerMetricsUrls);
@@ -167,12 +170,16 @@ export async function scaleRow(): Promise<void> {
     };
 
     await deploy(0, first);
-    const atFirst = await untilAtGate(apiUrl, headers, deploymentIds, size('BENCH_SCALE_STALL_SECONDS', 180));
+    const atFirst = (await untilAtGate(apiUrl, headers, deploymentIds, size('BENCH_SCALE_STALL_SECONDS', 180))).ready;
     const rssFirst = await checkpoint(`${atFirst} of ${first} deployments at the gate`);
     await deploy(first, total);
-    const atTotal = await untilAtGate(apiUrl, headers, deploymentIds, size('BENCH_SCALE_STALL_SECONDS', 180));
+    const gate = await untilAtGate(apiUrl, headers, deploymentIds, size('BENCH_SCALE_STALL_SECONDS', 180));
+    const atTotal = gate.ready;
+    ended = new Set(gate.ended.keys());
+    const reasons = new Map<string, number>();
+    for (const why of gate.ended.values()) reasons.set(why, (reasons.get(why) ?? 0) + 1);
     const rssTotal = await checkpoint(`${atTotal} of ${total} deployments at the gate`);
-    const beats = await heartbeatRate(client, deploymentIds, size('BENCH_SCALE_HEARTBEAT_SECONDS', 60));
+    const beats = await heartbeatRate(client, held(), size('BENCH_SCALE_HEARTBEAT_SECONDS', 60));
     const scheduled = await scheduledDistributions(client, taskQueue, distributions);
     await checkpoint(`+ ${scheduled.started} scheduled distributions`);
     await connection.close();
@@ -195,6 +202,8 @@ export async function scaleRow(): Promise<void> {
     );
     console.log('  POST /deploy answered 503 (nothing changed) and was sent again: %d time(s)', deployRetries);
     console.log('  POST /deploy answered 503 naming an id still to be admitted: %d time(s)', admissionsUnanswered);
+    console.log('  ended before the gate: %d', gate.ended.size);
+    for (const [why, n] of reasons) console.log('    %d× %s', n, why);
     console.log('  %d distributions started waiting for a time 2 h out at %s/s\n', scheduled.started, scheduled.perSecond.toFixed(1));
   } finally {
     for (const p of processes) await p.stop();
