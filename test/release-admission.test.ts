@@ -13,7 +13,7 @@ import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { readStartInput } from '../api/temporal-reads.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
-import { sideEffects } from './support/side-effects.js';
+import { sideEffects, untilQuiet } from './support/side-effects.js';
 import { sandboxSuite } from './support/sandbox-suite.js';
 
 describe('release strategies at admission', () => {
@@ -189,6 +189,8 @@ describe('release strategies at admission', () => {
 
   // Last: the two it admits are terminated, but their first activities may still land afterwards.
   it("refuses an ECS-native target whose hook Lambda ECS would refuse (not an ARN, no role); CodeDeploy's AppSpec keeps a name", async () => {
+    // The deployments the previous case terminated may still dispatch a build: let them land first.
+    await untilQuiet(suite.worker.sandbox);
     const services = sandboxApiServices(suite.worker.config, suite.worker.sandbox);
     const withHook = (hook: { hookFunction?: string; hookRoleArn?: string }) =>
       client(
