@@ -4,6 +4,7 @@
 // Each app passes its shape to createErrorHandler / createNotFoundHandler; middleware and hooks
 // that refuse a request throw an ApiError, so the app they run in picks the shape.
 import { isGrpcServiceError } from '@temporalio/client';
+import type { ServiceError } from '@grpc/grpc-js';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -94,17 +95,20 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, message:
   return c.json(errorBody(status, message, extras, title), status);
 }
 
+/** The gRPC error Temporal answered with, whether thrown as is or wrapped by the SDK as a cause. */
+export function grpcServiceError(error: unknown): ServiceError | undefined {
+  if (isGrpcServiceError(error)) return error;
+  const cause = (error as { cause?: unknown })?.cause;
+  return isGrpcServiceError(cause) ? cause : undefined;
+}
+
 /**
  * A Temporal cluster that lacks what Switchyard needs (its namespace, its search attributes) or
  * cannot be reached is the operator's to fix, not an unexpected error: 503 with what to do.
  */
 export function clusterProblem(error: unknown): ApiError | undefined {
-  const cause = isGrpcServiceError(error)
-    ? error
-    : isGrpcServiceError((error as { cause?: unknown })?.cause)
-      ? (error as { cause: unknown }).cause
-      : undefined;
-  if (!isGrpcServiceError(cause)) return undefined;
+  const cause = grpcServiceError(error);
+  if (!cause) return undefined;
   const details = cause.details ?? '';
   if (cause.code === 14 || cause.code === 4) return new ApiError(503, 'Temporal is unreachable right now; nothing was changed, try again');
   // A rate limit or a workflow's in-flight update limit: the request was turned away before it ran.

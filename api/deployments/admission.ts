@@ -1,7 +1,7 @@
 // Admission: the deploy request, checked and resolved, sent to its service's admission workflow
 // (update-with-start), so "one deployment per service" holds across every API replica. Refusals
 // become the route's 409/423/400; a closed deployment still holding its service is released.
-import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { Freeze } from '../../domain/freeze.js';
 import {
   ADMISSION_FROZEN,
@@ -11,7 +11,7 @@ import {
   type AdmissionRequest,
 } from '../../workflows/service/messages.js';
 import { serviceWorkflowId } from '../../workflows/service/service-key.js';
-import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
+import { ApiError, DEPLOYMENT_ERROR, grpcServiceError } from '../errors.js';
 import type { BusinessMetrics } from '../metrics/business.js';
 import { updateProblem } from '../temporal-reads.js';
 import { sendAdmission } from './admission-update.js';
@@ -111,12 +111,7 @@ function undecided(deploymentId: string, timeoutMs: number): ApiError {
 }
 
 const BACKOFF_MS = 250;
-const grpcCode = (e: unknown) =>
-  isGrpcServiceError(e)
-    ? e.code
-    : isGrpcServiceError((e as { cause?: unknown })?.cause)
-      ? (e as { cause: { code: number } }).cause.code
-      : undefined;
+const grpcCode = (e: unknown) => grpcServiceError(e)?.code;
 
 /** RESOURCE_EXHAUSTED (a rate limit, or the run's in-flight update limit) or UNAVAILABLE (the update aborted as the run closed). */
 function turnedAway(error: unknown): boolean {
