@@ -14,18 +14,8 @@ export async function scrape(apiUrl: string, workerUrls: string[]): Promise<Scra
 }
 
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} ms` : '–');
-const sumWorkers = (s: Scrapes, name: string) => histogramAll(s.workers, name);
-
-function histogramAll(texts: string[], name: string) {
-  const parts = texts.map((t) => histogram(t, name));
-  const buckets = new Map<number, number>();
-  for (const p of parts) for (const [le, n] of p.buckets) buckets.set(le, (buckets.get(le) ?? 0) + n);
-  return {
-    count: parts.reduce((n, p) => n + p.count, 0),
-    sum: parts.reduce((n, p) => n + p.sum, 0),
-    buckets: [...buckets.entries()].sort((a, b) => a[0] - b[0]),
-  };
-}
+// histogram() sums every label set of a text, so both workers' texts read as one sums them.
+const sumWorkers = (s: Scrapes, name: string) => histogram(s.workers.join('\n'), name);
 
 /** One line: the API's query and describe calls (seconds in prom-client), the workers' task figures (core reports ms). */
 export function profileLine(before: Scrapes, after: Scrapes): string {
@@ -41,9 +31,8 @@ export function profileLine(before: Scrapes, after: Scrapes): string {
   const executed = task('temporal_workflow_task_execution_latency');
   const replayed = task('temporal_workflow_task_replay_latency');
   const cache = after.workers.map((t) => sampleSum(t, 'temporal_sticky_cache_size').toFixed(0)).join(' + ');
-  const evicted =
-    after.workers.reduce((n, t) => n + sampleSum(t, 'temporal_sticky_cache_total_forced_eviction'), 0) -
-    before.workers.reduce((n, t) => n + sampleSum(t, 'temporal_sticky_cache_total_forced_eviction'), 0);
+  const evictions = (t: Scrapes) => sampleSum(t.workers.join('\n'), 'temporal_sticky_cache_total_forced_eviction');
+  const evicted = evictions(after) - evictions(before);
   return (
     `query ${query.count}× mean ${ms(query.mean * 1000)} (p95 ≤ ${ms(query.p95 * 1000)}), ` +
     `describe ${describe.count}× mean ${ms(describe.mean * 1000)} (p95 ≤ ${ms(describe.p95 * 1000)}); ` +
