@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { findTemporalCli, HOW_TO_INSTALL_TEMPORAL } from '../scripts/temporal-binaries.mjs';
 import { devServerDynamicConfigArgs } from '../common/temporal/dynamic-config.js';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../worker/worker.js';
+import { bundleWorkflows } from '../worker/workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,12 +31,7 @@ export default async function setup(project: TestProject) {
   });
   const bundleDir = mkdtempSync(join(tmpdir(), 'switchyard-bundle-'));
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: quietBundlerLogger,
-  });
-  writeFileSync(bundlePath, code);
+  writeFileSync(bundlePath, await bundleWorkflows(quietBundlerLogger));
 
   project.provide('temporalAddress', env.address);
   project.provide('temporalNamespace', env.namespace ?? 'default');

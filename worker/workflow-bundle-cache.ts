@@ -7,8 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from './worker.js';
+import type { Logger } from '@temporalio/worker';
+import { bundleWorkflows } from './workflow-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Every folder workflow code imports from at run time (imports from activities/ are types only). */
@@ -39,11 +39,7 @@ export function workflowBundleCachePath(key = workflowSourcesKey()): string {
 export async function cachedWorkflowBundle(logger?: Logger): Promise<{ code: string; cached: boolean }> {
   const path = workflowBundleCachePath();
   if (existsSync(path)) return { code: readFileSync(path, 'utf8'), cached: true };
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    ...(logger ? { logger } : {}),
-  });
+  const code = await bundleWorkflows(logger);
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
     // Written aside, then renamed: two starts at once never read half a bundle.
