@@ -24,10 +24,17 @@ export interface SecuredServerOptions {
   requireClientAuth: boolean;
   /** The JWT authorizer and claim mapper (global.authorization), with this JWKS. */
   jwksUrl?: string;
+  /**
+   * The node's ten ports, to restart it where it was. A restart on new ports is a new host to the
+   * cluster: the old one stays in the membership table, and the ring may route shards to it until
+   * it expires (the first request then stalls for about a minute).
+   */
+  ports?: number[];
 }
 
 export interface SecuredServer {
   address: string;
+  ports: number[];
   logFile: string;
   stop(): Promise<void>;
 }
@@ -43,7 +50,7 @@ export function clientTls(pki: TestPki, withCertificate: boolean): TLSConfig {
 
 export async function startSecuredServer(options: SecuredServerOptions): Promise<SecuredServer> {
   const { dir, pki, name } = options;
-  const p = await distinctFreePorts(10);
+  const p = options.ports ?? (await distinctFreePorts(10));
   const ports = {
     frontend: p[0]!,
     frontendMembership: p[1]!,
@@ -137,5 +144,5 @@ export async function startSecuredServer(options: SecuredServerOptions): Promise
     await stop();
     throw new Error(`${(error as Error).message}\nLog tail (${logFile}):\n${tail()}`);
   }
-  return { address, logFile, stop };
+  return { address, ports: p, logFile, stop };
 }

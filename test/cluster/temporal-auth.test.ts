@@ -1,5 +1,5 @@
 // Switchyard against a secured Temporal: the real server (built from its Go module, on PostgreSQL)
-// first with mTLS required on its frontend, then restarted on the same databases with TLS and the
+// first with mTLS required on its frontend, then restarted on the same databases and ports with TLS and the
 // JWT authorizer and claim mapper reading a key set the test serves. In each, `npm run
 // cluster:init` and `npm start` get their credentials only through the SDK's variables
 // (TEMPORAL_TLS_*, TEMPORAL_API_KEY), and a deployment reaches the gate and completes. Clients
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SERVICE } from '../../emulators/sandbox.js';
 import { writeWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { switchTrafficUpdate, type DecisionRequest } from '../../workflows/deployment/messages.js';
+import { serviceWorkflowId } from '../../workflows/service/service-key.js';
 import { freePort } from '../support/free-port.js';
 import { json } from '../support/http.js';
 import { startPostgres, type Postgres } from '../support/postgres.js';
@@ -54,6 +55,8 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
   let issuer: TokenIssuer;
   let bundlePath: string;
   let server: SecuredServer | undefined;
+  /** The node's ports: the JWT server is the mTLS one restarted, on the same addresses. */
+  let ports: number[] | undefined;
 
   beforeAll(async () => {
     pki = makeTestPki(dir);
@@ -104,28 +107,45 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
         }),
       );
     const connections = (await call('GET', '/api/v1/connections')).data;
-    const asked = Date.now();
-    const deployed = await call('POST', '/api/v1/deploy', {
-      githubConnectionId: connections.github[0].connectionId,
-      awsConnectionId: connections.aws[0].connectionId,
-      owner: SANDBOX_SERVICE.owner,
-      repo: SANDBOX_SERVICE.repo,
-      branch: 'main',
-      version: 'v1.2.3',
-    });
-    console.log(`[temporal-auth] ${name}: POST /deploy answered ${deployed.status ?? deployed.code} in ${Date.now() - asked} ms`);
-    // A 503 naming an id is the API's bound on a slow admission (DEPLOY_ADMISSION_TIMEOUT_SECONDS):
-    // that id may still start, and a client follows it, as this one does.
-    const admittedLate = deployed.status === 503 && typeof deployed.deploymentId === 'string';
-    if (!admittedLate) expect(deployed.code, JSON.stringify(deployed)).toBe(200);
-    const deploymentId: string = admittedLate ? deployed.deploymentId : deployed.data.deploymentId;
+    const deploy = async (): Promise<string | undefined> => {
+      const asked = Date.now();
+      const deployed = await call('POST', '/api/v1/deploy', {
+        githubConnectionId: connections.github[0].connectionId,
+        awsConnectionId: connections.aws[0].connectionId,
+        owner: SANDBOX_SERVICE.owner,
+        repo: SANDBOX_SERVICE.repo,
+        branch: 'main',
+        version: 'v1.2.3',
+      });
+      console.log(
+        `[temporal-auth] ${name}: POST /deploy answered ${deployed.status ?? deployed.code} in ${Date.now() - asked} ms${deployed.message ? `: ${deployed.message}` : ''}`,
+      );
+      if (!(deployed.status === 503 && typeof deployed.deploymentId === 'string')) {
+        expect(deployed.code, JSON.stringify(deployed)).toBe(200);
+        return deployed.data.deploymentId;
+      }
+      // The API's bound on a slow admission (DEPLOY_ADMISSION_TIMEOUT_SECONDS). As the 503 says:
+      // read the id's result before asking again, and ask again only if it never started.
+      const id: string = deployed.deploymentId;
+      const started = async () => (await call('GET', `/api/v1/deploy/${id}/result`)).code === 200;
+      for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 1000)))
+        if (await started()) return id;
+      return undefined;
+    };
+    const deploymentId = (await deploy()) ?? (await deploy());
+    if (!deploymentId) throw new Error(`${name}: no deployment started within two requests`);
     const result = async () => (await call('GET', `/api/v1/deploy/${deploymentId}/result`)).data;
     await waitFor('DEPLOYMENT_READY', [launcher], async () => (await result())?.status === 'DEPLOYMENT_READY', 120_000);
     return { launcher, call, deploymentId, result };
   };
 
   /** The legitimate path: the API's switch, then the deployment completes on green; then a distribution. */
-  const switchAndComplete = async (deployed: Awaited<ReturnType<typeof launchAndDeploy>>) => {
+  /**
+   * `temporal`: how this server's trusted client connects. Both servers share one database, so the
+   * service's admission run (bound to this launcher's task queue) must close while its worker
+   * lives; left open, the next launcher's deploy of the same service would queue behind it.
+   */
+  const switchAndComplete = async (deployed: Awaited<ReturnType<typeof launchAndDeploy>>, temporal: ConnectionOptions) => {
     const switched = await deployed.call('POST', `/api/v1/deploy/${deployed.deploymentId}/switch`);
     expect(switched.code, JSON.stringify(switched)).toBe(200);
     await waitFor('COMPLETED', [deployed.launcher], async () => (await deployed.result())?.status === 'COMPLETED', 120_000);
@@ -133,6 +153,14 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     expect(result).toMatchObject({ status: 'COMPLETED', finalService: 'green' });
     // The forged decision left no trace: the one approval is the API's.
     expect(JSON.stringify(result)).not.toContain(FORGED.by);
+    // Its deployment done, the service's admission run closes (its own worker's task).
+    const admission = serviceWorkflowId(`${SANDBOX_SERVICE.cluster}/${SANDBOX_SERVICE.service}`);
+    await waitFor(
+      'the admission run to close',
+      [deployed.launcher],
+      async () => withConnection(temporal, async (c) => (await c.workflow.getHandle(admission).describe()).status.name !== 'RUNNING'),
+      60_000,
+    );
     // And it distributes over the same secured connection: two channels in parallel, both published.
     const eventId = `evt-auth-${randomUUID().slice(0, 8)}`;
     const distributed = await deployed.call('POST', '/api/distribution/distribute', {
@@ -152,6 +180,7 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
 
     beforeAll(async () => {
       server = await startSecuredServer({ name: 'mtls', dir, postgres, pki, requireClientAuth: true });
+      ports = server.ports;
       tlsEnv = {
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert,
@@ -216,7 +245,7 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
           ),
         ).toMatch(/Failed to connect/);
         expect(await deployed.result()).toMatchObject({ status: 'DEPLOYMENT_READY' });
-        await switchAndComplete(deployed);
+        await switchAndComplete(deployed, { address: server!.address, tls: clientTls(pki, true) });
       },
     );
   });
@@ -225,7 +254,15 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
     let jwtEnv: Record<string, string>;
 
     beforeAll(async () => {
-      server = await startSecuredServer({ name: 'jwt', dir, postgres, pki, requireClientAuth: false, jwksUrl: issuer.jwksUrl });
+      server = await startSecuredServer({
+        name: 'jwt',
+        dir,
+        postgres,
+        pki,
+        requireClientAuth: false,
+        jwksUrl: issuer.jwksUrl,
+        ...(ports ? { ports } : {}),
+      });
       jwtEnv = {
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert,
@@ -284,7 +321,7 @@ describe('Switchyard on a secured Temporal server (mTLS, then JWT authorizer)', 
         );
         expect(seen.status.name).toBe('RUNNING');
         expect(await deployed.result()).toMatchObject({ status: 'DEPLOYMENT_READY' });
-        await switchAndComplete(deployed);
+        await switchAndComplete(deployed, { address: server!.address, tls: clientTls(pki, false), apiKey: jwtEnv.TEMPORAL_API_KEY! });
       },
     );
   });
