@@ -38,7 +38,7 @@ export function githubFaultAnswers(state: GitHubEmulatorState, app: { routes: re
       // Primary: the window is used up; it resets a second from now so that a client waiting for
       // x-ratelimit-reset is not held for the rest of an hour.
       const token = tokenFrom(request.headers.get('authorization') ?? undefined) ?? undefined;
-      const limit = token === undefined ? 60 : 5_000;
+      const limit = state.rateLimits.limitFor(token);
       const headers = rateLimitHeaders({ limit, remaining: 0, used: limit, reset: Math.ceil(Date.now() / 1000) + 1 });
       const status = decision.variant < 0.75 ? 403 : 429;
       return json(

@@ -1,8 +1,9 @@
 // What every REST request goes through before its route, as on api.github.com: a request id,
 // the API version header, authentication (token, Bearer or Basic with the token as password;
-// a wrong token is 401 even for public data), and the primary rate limit.
+// a wrong token is 401 even for public data), the primary rate limit, and conditional GETs.
 import { randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { answerConditionally } from './conditional-requests.js';
 import { githubError } from './errors.js';
 import { primaryRateLimitMessage, rateLimitHeaders } from './rate-limits.js';
 import type { Urls } from './serializers.js';
@@ -37,6 +38,7 @@ export function githubRestMiddleware(state: GitHubEmulatorState): MiddlewareHand
       return githubError(c, 403, primaryRateLimitMessage(login), 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
     }
     await next();
+    await answerConditionally(c, presented, state.rateLimits);
   };
 }
 

@@ -3,7 +3,7 @@
 import { BuildSimulator } from './build-simulator.js';
 import type { OnImageBuilt } from './build-simulator.js';
 import { stableNumericId } from './git-objects.js';
-import { RateLimits } from './rate-limits.js';
+import { RateLimits, type RateLimitOptions } from './rate-limits.js';
 import { EmulatedRepository } from './repository.js';
 import type { RepositoryInit } from './repository.js';
 import { readWorkflowFile } from './workflow-file.js';
@@ -24,6 +24,8 @@ export interface GitHubEmulatorOptions {
   onImageBuilt?: OnImageBuilt;
   /** Where html_url links point (default https://github.com). */
   htmlUrl?: string;
+  /** The primary rate limit per token (default 5,000 an hour, a user's token). */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface Workflow {
@@ -40,7 +42,7 @@ export class GitHubEmulatorState {
   readonly tokens: readonly string[];
   readonly readOnlyTokens: readonly string[];
   readonly htmlUrl: string;
-  readonly rateLimits = new RateLimits();
+  readonly rateLimits: RateLimits;
   readonly runs: WorkflowRun[] = [];
   /** correlation_id input → number of accepted workflow dispatches carrying it. */
   readonly dispatchesByCorrelationId = new Map<string, number>();
@@ -56,6 +58,7 @@ export class GitHubEmulatorState {
     this.tokens = [...options.tokens];
     this.readOnlyTokens = [...(options.readOnlyTokens ?? [])];
     this.htmlUrl = options.htmlUrl ?? 'https://github.com';
+    this.rateLimits = new RateLimits(options.rateLimit);
     this.builds = new BuildSimulator(options.stepMs ?? 500, options.onImageBuilt, (run) => {
       const id = run.inputs.correlation_id;
       if (id !== undefined) this.imagesBuiltByCorrelationId.set(id, (this.imagesBuiltByCorrelationId.get(id) ?? 0) + 1);

@@ -1,0 +1,67 @@
+// Conditional requests and the primary rate limit, through the real Octokit client: a 304 costs
+// nothing, an exhausted limit refuses even a conditional request, and the window resets.
+import { Octokit } from '@octokit/rest';
+import { RequestError } from '@octokit/request-error';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_OWNER, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from '../../../emulators/github/index.js';
+import { TOKEN } from './emulator.js';
+
+const panda = { owner: SANDBOX_OWNER, repo: 'panda-api' };
+const quietLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+let emulator: RunningGitHubEmulator;
+beforeAll(async () => {
+  emulator = await startGitHubEmulator({ tokens: [TOKEN], rateLimit: { limit: 3, windowMs: 1_500 } });
+  seedSandboxRepos(emulator.state);
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+const octokit = () => new Octokit({ auth: TOKEN, baseUrl: emulator.url, log: quietLog, request: { retries: 0 } });
+async function refusal(promise: Promise<unknown>): Promise<RequestError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RequestError);
+  return error as RequestError;
+}
+
+describe('conditional requests against the primary rate limit', () => {
+  it('answers 304 to a matching If-None-Match without counting it, 200 to another, 403 once the limit is spent', async () => {
+    const first = await octokit().repos.get(panda);
+    const etag = first.headers.etag!;
+    expect(etag).toMatch(/^W\/"[0-9a-f]{32}"$/);
+    expect(first.headers['x-ratelimit-remaining']).toBe('2');
+
+    for (const tag of [etag, etag.replace(/^W\//, ''), `"other", ${etag}`]) {
+      const notModified = await refusal(octokit().repos.get({ ...panda, headers: { 'if-none-match': tag } }));
+      expect(notModified.status).toBe(304);
+      expect(notModified.response?.headers['x-ratelimit-remaining']).toBe('2');
+      expect(notModified.response?.headers.etag).toBe(etag);
+    }
+
+    const changed = await octokit().repos.get({ ...panda, headers: { 'if-none-match': 'W/"something-else"' } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers['x-ratelimit-remaining']).toBe('1');
+    // Another resource has its own tag.
+    const branch = await octokit().repos.getBranch({ ...panda, branch: 'main' });
+    expect(branch.headers.etag).not.toBe(etag);
+    expect(branch.headers['x-ratelimit-remaining']).toBe('0');
+
+    // Spent: even a request that would be 304 is refused, as GitHub checks the limit first.
+    const spent = await refusal(octokit().repos.get({ ...panda, headers: { 'if-none-match': etag } }));
+    expect(spent.status).toBe(403);
+    expect(spent.message).toContain('API rate limit exceeded for user switchyard-sandbox-user-1.');
+    expect(spent.response?.headers['x-ratelimit-remaining']).toBe('0');
+    const reset = Number(spent.response?.headers['x-ratelimit-reset']);
+    expect(reset * 1000).toBeGreaterThan(Date.now());
+
+    // The window resets when x-ratelimit-reset says.
+    await new Promise((resolve) => setTimeout(resolve, reset * 1000 - Date.now() + 50));
+    const again = await octokit().repos.get(panda);
+    expect(again.headers['x-ratelimit-remaining']).toBe('2');
+    expect(again.headers.etag).toBe(etag);
+  });
+});
