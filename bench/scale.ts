@@ -51,6 +51,9 @@ export async function scaleRow(): Promise<void> {
       services: total,
       hookUrls: [`${apiUrl}/api/v1/hooks/codedeploy`],
       timeoutMs: 120_000,
+      // A thousand builds from one token, as a GitHub App installation on Enterprise Cloud has it:
+      // a user's 5,000 an hour would hold a third of them at the rate limit until its reset.
+      githubRateLimit: 15_000,
     });
     const { githubConnectionId, awsConnectionId } = await addSandboxConnections(databaseUrl, encryptionKey, env);
     const taskQueue = `bench-scale-${id}`;

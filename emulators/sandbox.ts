@@ -22,6 +22,7 @@ import type { SlackConfig } from '../common/config/slack.js';
 import { PUBLISHED_SANDBOX_SECRETS } from '../common/secrets/sandbox-secrets.js';
 import { createFaultInjector, type FaultInjector, type FaultPlan } from './faults.js';
 import { keepSandboxState, readSandboxPorts, readSandboxState, writeSandboxPorts, type SandboxStateWriter } from './sandbox-state.js';
+import type { RateLimitOptions } from './github/rate-limits.js';
 
 /** Sandbox-only credentials: accepted by the emulators and nothing else (published: common/secrets/sandbox-secrets.ts). */
 export const SANDBOX_CREDENTIALS = {
@@ -100,6 +101,8 @@ export interface SandboxOptions {
    * from one shared injector: the fault suite's sandbox. Without it nothing is injected.
    */
   faults?: FaultPlan;
+  /** GitHub's primary rate limit per token (default 5,000 an hour). */
+  githubRateLimit?: RateLimitOptions;
 }
 
 export interface Sandbox {
@@ -156,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokens: [SANDBOX_CREDENTIALS.githubToken, `ghp_${randomBytes(18).toString('hex')}`],
       readOnlyTokens: [SANDBOX_CREDENTIALS.githubReadOnlyToken],
       stepMs: options.stepMs ?? 250,
+      ...(options.githubRateLimit ? { rateLimit: options.githubRateLimit } : {}),
       // What the build workflow's last step does for real: push the image to ECR.
       onImageBuilt: (built) => aws.state.ecr.pushImage(built.ecrRepository, built.imageTag).digest,
       ...sharedFaults,

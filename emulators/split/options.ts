@@ -20,6 +20,8 @@ export interface SplitSandboxOptions {
   stepMs: number | undefined;
   /** DEPLOY_POLL_MS to print. */
   pollMs: number;
+  /** GitHub's primary rate limit per token and hour; unset: 5,000, a user's token. */
+  githubRateLimit: number | undefined;
   help: boolean;
 }
 
@@ -42,11 +44,14 @@ them, as KEY=value lines.
                        applications ${SANDBOX_SERVICE.application}-i and groups ${SANDBOX_SERVICE.deploymentGroup}-i
   --step-ms N          step of the simulated build and CodeDeploy lifecycle
   --poll-ms N          the DEPLOY_POLL_MS to print (default 300)
+  --github-rate-limit N
+                       GitHub requests per token and hour (default 5000, a user's token; a GitHub
+                       App installation on Enterprise Cloud gets 15000)
   -h, --help           this text
 
 Each option can also come from the environment: SANDBOX_ENV_FILE, SANDBOX_HOOK_URL (comma-separated),
 SANDBOX_HOOK_SECRET, SANDBOX_PORT_BASE, SANDBOX_SERVICE, SANDBOX_SERVICE_COUNT, SANDBOX_STEP_MS,
-SANDBOX_POLL_MS. Ctrl-C (SIGINT) or SIGTERM stops the emulators.`;
+SANDBOX_POLL_MS, SANDBOX_GITHUB_RATE_LIMIT. Ctrl-C (SIGINT) or SIGTERM stops the emulators.`;
 
 // ECS service names allow more, but the name also names the seeded ECR repository (lowercase only).
 const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,190}$/;
@@ -83,6 +88,7 @@ export function parseSplitSandboxArgs(argv: string[], env: NodeJS.ProcessEnv = p
     extraServices: integer('--services', values.services ?? fromEnv('SANDBOX_SERVICE_COUNT'), 0, 2000) ?? 0,
     stepMs: integer('--step-ms', values['step-ms'] ?? fromEnv('SANDBOX_STEP_MS'), 1, 60_000),
     pollMs: integer('--poll-ms', values['poll-ms'] ?? fromEnv('SANDBOX_POLL_MS'), 10, 60_000) ?? 300,
+    githubRateLimit: integer('--github-rate-limit', values['github-rate-limit'] ?? fromEnv('SANDBOX_GITHUB_RATE_LIMIT'), 1, 1_000_000),
     help: values.help ?? false,
   };
 }
@@ -101,6 +107,7 @@ function parseFlags(argv: string[]) {
       services: { type: 'string' },
       'step-ms': { type: 'string' },
       'poll-ms': { type: 'string' },
+      'github-rate-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -24,6 +24,7 @@ export async function startSplitSandbox(options: Omit<SplitSandboxOptions, 'envF
   const sandbox = await startSandbox({
     serviceName: options.serviceName,
     ...(options.stepMs ? { stepMs: options.stepMs } : {}),
+    ...(options.githubRateLimit ? { githubRateLimit: { limit: options.githubRateLimit } } : {}),
     ...(options.hookUrls.length > 0 ? { hookFunction: SANDBOX_HOOK_FUNCTION } : {}),
   });
   const closers: (() => Promise<void>)[] = [() => sandbox.close()];

@@ -19,6 +19,8 @@ export interface SandboxProcessOptions {
   /** Every API's CodeDeploy hook URL: the emulator calls them in turn. */
   hookUrls: readonly string[];
   timeoutMs: number;
+  /** GitHub requests per token and hour (`--github-rate-limit`); unset: a user's 5,000. */
+  githubRateLimit?: number;
 }
 
 /** `npm run sandbox` as its own process, added to `children` (to be stopped with them); resolves to the environment it wrote. */
@@ -41,6 +43,7 @@ export async function startSandboxProcess(children: Child[], options: SandboxPro
       '200',
       '--hook-url',
       options.hookUrls.join(','),
+      ...(options.githubRateLimit ? ['--github-rate-limit', String(options.githubRateLimit)] : []),
     ],
     {},
   );
