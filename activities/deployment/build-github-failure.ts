@@ -1,6 +1,6 @@
 // What GitHub's refusals of the build workflow mean for the deployment: which are permanent, and what to fix.
 import { ApplicationFailure } from '@temporalio/common';
-import { asActivityFailure, isGitHubRateLimit, permanent } from './errors.js';
+import { asActivityFailure, gitHubRateLimitFailure, gitHubRateLimitWaitMs, permanent } from './errors.js';
 
 /**
  * GitHub's answers about the build workflow as permanent DOCKER_BUILD_FAILED failures that say
@@ -17,12 +17,14 @@ export function githubBuildFailure(error: unknown, repository: string, workflowF
         'DOCKER_BUILD_FAILED',
         `Build workflow ${workflowFile} not found in ${repository} (${template}, on the default branch)`,
       );
-    case 403:
-      if (isGitHubRateLimit(error)) return ApplicationFailure.retryable(`GitHub ${repository}: ${said}`, 'TransientRateLimit');
+    case 403: {
+      const rateLimitWait = gitHubRateLimitWaitMs(error);
+      if (rateLimitWait !== undefined) return gitHubRateLimitFailure(`GitHub ${repository}: ${said}`, rateLimitWait);
       return permanent(
         'DOCKER_BUILD_FAILED',
         `The GitHub token may not run ${workflowFile} in ${repository}: ${said} (a fine-grained token needs the Actions read and write permission, a classic token the repo and workflow scopes)`,
       );
+    }
     case 422:
       if (/disabled workflow/i.test(said))
         return permanent(

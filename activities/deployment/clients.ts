@@ -43,6 +43,23 @@ async function openedSecret<T>(resolve: () => Promise<T>, code: DeploymentErrorC
   }
 }
 
+/**
+ * Octokit's request log prints every non-2xx answer as an error, 304s of conditional polls
+ * included; the activities classify what they catch, and Temporal records the failures.
+ */
+const OCTOKIT_LOG = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => {
+    try {
+      Context.current().log.warn(message);
+    } catch {
+      console.warn(message); // not inside an activity
+    }
+  },
+  error: () => undefined,
+};
+
 export interface AwsClients {
   region: string;
   accountId: string;
@@ -56,7 +73,7 @@ export function createDeployClients(connections: ConnectionStore, endpoints: Dep
     async github(connectionId: string): Promise<Octokit> {
       const resolved = await openedSecret(() => connections.githubSecret(connectionId), 'DOCKER_BUILD_FAILED');
       if (!resolved) throw permanent('DOCKER_BUILD_FAILED', 'GitHub connection not found');
-      return new Octokit({ auth: resolved.secret.token, baseUrl: endpoints.githubApiUrl, request: { retries: 0 } });
+      return new Octokit({ auth: resolved.secret.token, baseUrl: endpoints.githubApiUrl, request: { retries: 0 }, log: OCTOKIT_LOG });
     },
 
     /** Role connections assume their role as session `switchyard-<deploymentId>` (default: the current activity's deployment). */

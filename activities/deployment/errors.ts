@@ -30,6 +30,32 @@ export function isGitHubRateLimit(error: unknown): boolean {
   return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(e.message ?? '');
 }
 
+/** GitHub asks for at least a minute after a secondary limit that names no `retry-after`. */
+const SECONDARY_WAIT_MS = 60_000;
+
+/**
+ * How long GitHub says to wait before asking again: until `x-ratelimit-reset` (plus a second of
+ * slack for clock skew) after the primary limit, `retry-after` or a minute after a secondary one;
+ * undefined when `error` is no rate limit.
+ */
+export function gitHubRateLimitWaitMs(error: unknown, now = Date.now()): number | undefined {
+  if (!isGitHubRateLimit(error)) return undefined;
+  const headers = (error as SdkLikeError).response?.headers ?? {};
+  const retryAfter = Number(headers['retry-after']);
+  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(1_000, retryAfter * 1000);
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(1_000, reset * 1000 - now + 1_000);
+  return SECONDARY_WAIT_MS;
+}
+
+/**
+ * A rate limit as a retryable failure whose next attempt comes when GitHub allows it, not on the
+ * policy's backoff: ten attempts 1–30 s apart would all fall inside one exhausted hour.
+ */
+export function gitHubRateLimitFailure(message: string, waitMs: number): ApplicationFailure {
+  return ApplicationFailure.create({ message, type: 'TransientRateLimit', nextRetryDelay: waitMs });
+}
+
 function isTransient(error: SdkLikeError): boolean {
   const status = error.$metadata?.httpStatusCode ?? error.status;
   if (error.$retryable) return true;
@@ -52,6 +78,8 @@ export function asActivityFailure(error: unknown, code: DeploymentErrorCode, con
   if (error instanceof ApplicationFailure) return error;
   const e = (error ?? {}) as SdkLikeError;
   const message = `${context}: ${e.message ?? String(error)}`;
+  const rateLimitWait = gitHubRateLimitWaitMs(error);
+  if (rateLimitWait !== undefined) return gitHubRateLimitFailure(message, rateLimitWait);
   return isTransient(e) ? ApplicationFailure.retryable(message, `Transient${e.name ?? 'Error'}`) : permanent(code, message);
 }
 

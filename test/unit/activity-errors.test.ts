@@ -5,7 +5,8 @@
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { RequestError } from '@octokit/request-error';
 import { describe, expect, it } from 'vitest';
-import { asActivityFailure } from '../../activities/deployment/errors.js';
+import { githubBuildFailure } from '../../activities/deployment/build-github-failure.js';
+import { asActivityFailure, gitHubRateLimitWaitMs } from '../../activities/deployment/errors.js';
 
 const aws = (name: string, httpStatusCode: number) =>
   new ECSServiceException({
@@ -44,5 +45,36 @@ describe('activity failures from SDK errors', () => {
     expect(retryable(github(502, 'Server Error'))).toBe(true);
     expect(retryable(github(403, 'Resource not accessible by personal access token'))).toBe(false);
     expect(retryable(github(404, 'Not Found'))).toBe(false);
+  });
+
+  it('waits for the reset GitHub names: x-ratelimit-reset after the primary limit, retry-after or a minute after a secondary one', () => {
+    const now = 1_893_456_000_000;
+    const primary = github(403, 'API rate limit exceeded for user ID 1.', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(now / 1000 + 1200),
+    });
+    expect(gitHubRateLimitWaitMs(primary, now)).toBe(1_201_000);
+    // A reset already past (clock skew) still waits a second.
+    expect(
+      gitHubRateLimitWaitMs(github(429, 'x', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 - 5) }), now),
+    ).toBe(1_000);
+    expect(gitHubRateLimitWaitMs(github(403, 'You have exceeded a secondary rate limit.', { 'retry-after': '30' }), now)).toBe(30_000);
+    expect(gitHubRateLimitWaitMs(github(403, 'You have exceeded a secondary rate limit.'), now)).toBe(60_000);
+    expect(gitHubRateLimitWaitMs(github(403, 'Resource not accessible by personal access token'), now)).toBeUndefined();
+    expect(gitHubRateLimitWaitMs(github(502, 'Server Error'), now)).toBeUndefined();
+
+    // Both failure mappers hand the wait to Temporal as the next attempt's delay.
+    const later = github(403, 'API rate limit exceeded for user ID 1.', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 600),
+    });
+    for (const failure of [
+      asActivityFailure(later, 'DOCKER_BUILD_FAILED', 'GitHub'),
+      githubBuildFailure(later, 'o/r', '.github/workflows/b.yml'),
+    ]) {
+      expect(failure).toMatchObject({ nonRetryable: false, type: 'TransientRateLimit' });
+      expect(Number(failure.nextRetryDelay)).toBeGreaterThan(590_000);
+      expect(Number(failure.nextRetryDelay)).toBeLessThanOrEqual(602_000);
+    }
   });
 });
