@@ -1,12 +1,17 @@
 // What GitHub's refusals of the build workflow mean for the deployment: which are permanent, and what to fix.
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type CancelledFailure } from '@temporalio/common';
 import { asActivityFailure, gitHubRateLimitFailure, gitHubRateLimitWaitMs, permanent } from './errors.js';
 
 /**
  * GitHub's answers about the build workflow as permanent DOCKER_BUILD_FAILED failures that say
  * what to fix; rate limits, 5xx and network errors stay retryable.
  */
-export function githubBuildFailure(error: unknown, repository: string, workflowFile: string, commit?: string): ApplicationFailure {
+export function githubBuildFailure(
+  error: unknown,
+  repository: string,
+  workflowFile: string,
+  commit?: string,
+): ApplicationFailure | CancelledFailure {
   if (error instanceof ApplicationFailure) return error;
   const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
   const said = (e.message ?? String(error)).replace(/ - https:\/\/docs\.github\.com\S*$/, '');

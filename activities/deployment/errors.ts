@@ -1,7 +1,7 @@
 // How SDK errors become Temporal failures: throttling, 5xx and network errors are retryable
 // (Temporal backs off); everything else is permanent and carries the stage's Panda error code.
 // Messages come from AWS/GitHub error texts, which never contain our credentials.
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DeploymentErrorCode } from '../../domain/deployment.js';
 
 export function permanent(code: DeploymentErrorCode, message: string): ApplicationFailure {
@@ -73,9 +73,23 @@ function isTransient(error: SdkLikeError): boolean {
   );
 }
 
+/**
+ * A cancellation is no answer of the service's. A worker shutting down (a rolling restart, after
+ * its grace) hands the activity to another worker: retryable, and its heartbeat details say where
+ * it was. The workflow's own cancel stays a cancellation.
+ */
+function asCancellation(error: unknown, context: string): ApplicationFailure | CancelledFailure | undefined {
+  if (!(error instanceof CancelledFailure)) return undefined;
+  if (error.message === 'WORKER_SHUTDOWN')
+    return ApplicationFailure.retryable(`${context}: the worker stopped during this call; another worker takes it over`, 'WorkerShutdown');
+  return error;
+}
+
 /** Re-throws `error` as a retryable or permanent ApplicationFailure with `context` in front. */
-export function asActivityFailure(error: unknown, code: DeploymentErrorCode, context: string): ApplicationFailure {
+export function asActivityFailure(error: unknown, code: DeploymentErrorCode, context: string): ApplicationFailure | CancelledFailure {
   if (error instanceof ApplicationFailure) return error;
+  const cancelled = asCancellation(error, context);
+  if (cancelled) return cancelled;
   const e = (error ?? {}) as SdkLikeError;
   const message = `${context}: ${e.message ?? String(error)}`;
   const rateLimitWait = gitHubRateLimitWaitMs(error);

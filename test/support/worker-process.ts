@@ -1,11 +1,14 @@
 // The production worker entry point (worker/main.ts) as a child process, so a test can SIGKILL
-// it mid-stage the way a crashed machine would, and start a fresh one.
+// it mid-stage the way a crashed machine would, or stop it as an orchestrator does (SIGTERM), and
+// start a fresh one.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
   kill(): Promise<void>;
+  /** SIGTERM, as a rolling restart sends it; resolves once the process has exited. */
+  stop(): Promise<void>;
 }
 
 export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
@@ -31,6 +34,10 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
     output: () => output,
     async kill() {
       if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };

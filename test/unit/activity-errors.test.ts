@@ -4,6 +4,7 @@
 // The errors are built with the SDKs' own classes, as the clients throw them.
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { RequestError } from '@octokit/request-error';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { githubBuildFailure } from '../../activities/deployment/build-github-failure.js';
 import { asActivityFailure, gitHubRateLimitWaitMs } from '../../activities/deployment/errors.js';
@@ -22,7 +23,7 @@ const github = (status: number, message: string, headers: Record<string, string>
   });
 
 describe('activity failures from SDK errors', () => {
-  const retryable = (error: unknown) => !asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'ECS').nonRetryable;
+  const retryable = (error: unknown) => !(asActivityFailure(error, 'ECS_DEPLOYMENT_FAILED', 'ECS') as ApplicationFailure).nonRetryable;
 
   it('retries AWS throttling (a 400) and 5xx, and not a refused request', () => {
     expect(retryable(aws('ThrottlingException', 400))).toBe(true);
@@ -72,9 +73,19 @@ describe('activity failures from SDK errors', () => {
       asActivityFailure(later, 'DOCKER_BUILD_FAILED', 'GitHub'),
       githubBuildFailure(later, 'o/r', '.github/workflows/b.yml'),
     ]) {
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      if (!(failure instanceof ApplicationFailure)) return;
       expect(failure).toMatchObject({ nonRetryable: false, type: 'TransientRateLimit' });
       expect(Number(failure.nextRetryDelay)).toBeGreaterThan(590_000);
       expect(Number(failure.nextRetryDelay)).toBeLessThanOrEqual(602_000);
     }
+  });
+
+  it("hands a worker's shutdown to the next worker, and keeps the workflow's cancel a cancellation", () => {
+    const shutdown = asActivityFailure(new CancelledFailure('WORKER_SHUTDOWN'), 'ECS_DEPLOYMENT_FAILED', 'CodeDeploy');
+    expect(shutdown).toBeInstanceOf(ApplicationFailure);
+    expect(shutdown).toMatchObject({ nonRetryable: false, type: 'WorkerShutdown' });
+    const cancelled = new CancelledFailure('CANCELLED');
+    expect(asActivityFailure(cancelled, 'ECS_DEPLOYMENT_FAILED', 'CodeDeploy')).toBe(cancelled);
   });
 });
