@@ -13,7 +13,7 @@ import { startCallTimer, type CallOutcome } from './metrics/temporal-call-timing
 
 export interface UpdateBound {
   client: Client;
-  /** The whole call's bound, retries included. */
+  /** TEMPORAL_UPDATE_TIMEOUT_SECONDS: the whole call, retries included. */
   timeoutMs: number;
 }
 

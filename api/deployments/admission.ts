@@ -28,7 +28,7 @@ export interface AdmissionDeps {
   taskQueue: string;
   /** Deployments that may wait behind a service's running one; 0 refuses with 409. */
   queueCapacity: number;
-  /** DEPLOY_ADMISSION_TIMEOUT_SECONDS: the whole admission's bound, retries included (api/temporal-update.ts). */
+  /** TEMPORAL_UPDATE_TIMEOUT_SECONDS: the whole admission's bound, retries included (api/temporal-update.ts). */
   timeoutMs: number;
   metrics?: BusinessMetrics | undefined;
 }
