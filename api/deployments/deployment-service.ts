@@ -170,6 +170,7 @@ export class DeploymentService {
   private decisionDeps(): DecisionDeps {
     return {
       handle: (id) => this.handle(id),
+      bound: this.bound(),
       snapshot: (id) => this.snapshot(id),
       describeInput: (id) => this.describeInput(id),
       start: (request, requester, rollbackOf, deploymentId) =>
