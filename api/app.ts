@@ -94,7 +94,7 @@ export function createApp(options: AppOptions) {
   // admission workflow's, so it holds across replicas too.
   // Every update the API sends waits at most TEMPORAL_UPDATE_TIMEOUT_SECONDS (api/temporal-update.ts).
   const { updateTimeoutMs } = deps.deploy.defaults;
-  const freezes = new FreezeService(deps.client, deps.taskQueue);
+  const freezes = new FreezeService(deps.client, deps.taskQueue, updateTimeoutMs);
   // Slack's approvers and deployers are resolved into each deployment's policy at its start.
   const slackAudience = deps.slack ? { approvers: deps.slack.config.approvers, deployers: deps.slack.config.deployers } : undefined;
   const deployments = new DeploymentService(
@@ -133,8 +133,10 @@ export function createApp(options: AppOptions) {
     registerCodeDeployHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs });
     registerEcsHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs });
   }
-  const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) =>
-    hub.nudge(`distribution:${eventId}`),
+  const distributions = new DistributionService(
+    deps.client,
+    { taskQueue: deps.taskQueue, ...deps.distribution, updateTimeoutMs },
+    (eventId) => hub.nudge(`distribution:${eventId}`),
   );
   distributions.metrics = metrics.business;
   registerDistributionRoutes(app, deps, { service: distributions, hub });
