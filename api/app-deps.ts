@@ -23,7 +23,7 @@ export interface AppDeps {
   logger: Logger;
   sandbox: boolean;
   version: string;
-  distribution: Omit<DistributionSettings, 'taskQueue'>;
+  distribution: Omit<DistributionSettings, 'taskQueue' | 'updateTimeoutMs'>;
   connections: ConnectionStore;
   deploy: {
     githubApiUrl: string;

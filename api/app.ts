@@ -92,7 +92,9 @@ export function createApp(options: AppOptions) {
   registerSystemRoutes(app, deps);
   // One DeploymentService for HTTP and Slack; "one deployment per service" itself is the per-service
   // admission workflow's, so it holds across replicas too.
-  const freezes = new FreezeService(deps.client, deps.taskQueue);
+  // Every update the API sends waits at most TEMPORAL_UPDATE_TIMEOUT_SECONDS (api/temporal-update.ts).
+  const { updateTimeoutMs } = deps.deploy.defaults;
+  const freezes = new FreezeService(deps.client, deps.taskQueue, updateTimeoutMs);
   // Slack's approvers and deployers are resolved into each deployment's policy at its start.
   const slackAudience = deps.slack ? { approvers: deps.slack.config.approvers, deployers: deps.slack.config.deployers } : undefined;
   const deployments = new DeploymentService(
@@ -128,11 +130,13 @@ export function createApp(options: AppOptions) {
       logger: deps.logger,
     };
     registerSlackRoutes(app, { ...shared, slack: client, deployments, publicUrl });
-    registerCodeDeployHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue });
-    registerEcsHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue });
+    registerCodeDeployHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs });
+    registerEcsHookRoutes(app, { ...shared, client: deps.client, taskQueue: deps.taskQueue, updateTimeoutMs });
   }
-  const distributions = new DistributionService(deps.client, { taskQueue: deps.taskQueue, ...deps.distribution }, (eventId) =>
-    hub.nudge(`distribution:${eventId}`),
+  const distributions = new DistributionService(
+    deps.client,
+    { taskQueue: deps.taskQueue, ...deps.distribution, updateTimeoutMs },
+    (eventId) => hub.nudge(`distribution:${eventId}`),
   );
   distributions.metrics = metrics.business;
   registerDistributionRoutes(app, deps, { service: distributions, hub });

@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../common/logger.js';
+import { UpdateUndecided } from './temporal-update.js';
 
 export type ErrorExtras = Record<string, unknown>;
 
@@ -126,6 +127,15 @@ export function createErrorHandler(logger: Logger, shape: ErrorShape = errorBody
     c.json(shape(status, message, extras, title), status);
   return (error: Error, c: Context) => {
     if (error instanceof ApiError) return respond(c, error.status, error.message, error.extras, error.title);
+    // Each door words its own; this is the floor. Never "nothing was changed": the update may still be delivered.
+    if (error instanceof UpdateUndecided) {
+      logger.warn({ err: error, path: c.req.path }, 'update undecided at its bound');
+      return respond(
+        c,
+        503,
+        `No answer from Temporal within ${error.seconds} s (is a worker running?): the change may still take effect, read its state before asking again`,
+      );
+    }
     const cluster = clusterProblem(error);
     if (cluster) {
       logger.warn({ err: error, path: c.req.path }, 'Temporal cluster problem');

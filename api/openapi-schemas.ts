@@ -50,7 +50,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   423: 'Frozen: a freeze covers the service',
   429: "Too many requests for this API key (its rate for the route's class, or its open event streams): retry after `Retry-After` seconds",
   500: 'Unexpected error',
-  503: 'Temporal or the worker unavailable',
+  503: 'Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect)',
 };
 
 const RETRY_AFTER = {

@@ -29,7 +29,7 @@ export function apiServices(config: Config, injected: InjectedApiServices = {}):
         target: configured,
         builder: config.deploy.builder,
         queueCapacity: config.deploy.queueCapacity,
-        admissionTimeoutMs: config.deploy.admissionTimeoutMs,
+        updateTimeoutMs: config.temporal.updateTimeoutMs,
         probeHosts: config.deploy.probeHosts,
         approvalPolicies: config.deploy.approvalPolicies,
         limits: config.deploy.limits,

@@ -1,7 +1,8 @@
 // How the API reads Temporal, written once for every feature: queries with a deadline (a query
 // needs a worker and would otherwise hang), the closed workflow's result as its final state (no
 // worker needed), the start input from the first history event, and what an update's failure
-// means for the client. Each caller supplies its own answers (messages, error shape).
+// means for the client (updates themselves are sent by temporal-update.ts). Each caller supplies
+// its own answers (messages, error shape).
 import {
   isGrpcServiceError,
   WorkflowFailedError,
@@ -10,7 +11,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type QueryDefinition } from '@temporalio/common';
 import { ApiError } from './errors.js';
 
 const QUERY_DEADLINE_MS = 5000;
@@ -171,31 +172,5 @@ export function updateRefusal(error: unknown, answers: RefusalAnswers): unknown 
       return answers.closed();
     default:
       return error;
-  }
-}
-
-/**
- * An update the server could not deliver because the workflow task carrying it failed for the
- * server's own reasons (new events raced the task's completion: UnhandledCommand). Nothing was
- * decided; the next task carries a retry.
- */
-function updateTaskRaced(error: unknown): boolean {
-  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  return /unexpected workflow task failure/i.test(cause instanceof Error ? cause.message : '');
-}
-
-/** `executeUpdate`, asked again (up to 3 times) when the task carrying it raced; every other outcome as is. */
-export async function executeUpdateRetrying<Ret, Args extends [unknown, ...unknown[]]>(
-  handle: WorkflowHandle,
-  update: UpdateDefinition<Ret, Args>,
-  args: Args,
-): Promise<Ret> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await handle.executeUpdate(update, { args });
-    } catch (error) {
-      if (attempt >= 3 || !updateTaskRaced(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
   }
 }

@@ -1,6 +1,6 @@
 // POST /deploy has a bound. Temporal's update poll never gives up on its own, so with no worker
 // running the service's admission workflow a deploy request used to hang (300 s, in the scale
-// bench, until the client gave up). Now it answers 503 in DEPLOY_ADMISSION_TIMEOUT_SECONDS, naming
+// bench, until the client gave up). Now it answers 503 in TEMPORAL_UPDATE_TIMEOUT_SECONDS, naming
 // the deployment id, and that deployment still starts once a worker polls: no work is lost, and
 // the message says so rather than "nothing was changed".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe('POST /deploy with no worker to admit it', () => {
     // Its sandbox and services serve the idle queue's app; the worker itself polls another queue.
     sandboxWorker = await startSandboxWorker(uniqueTaskQueue('admission-busy'));
     const services = sandboxApiServices(sandboxWorker.config, sandboxWorker.sandbox);
-    const deploy = { ...services.deploy, defaults: { ...services.deploy.defaults, admissionTimeoutMs: 1500 } };
+    const deploy = { ...services.deploy, defaults: { ...services.deploy.defaults, updateTimeoutMs: 1500 } };
     api = client(buildTestApp(temporal.client, idleQueue, { deploy }, sandboxWorker));
   });
   afterAll(async () => {

@@ -30,7 +30,7 @@ describe('bounded input', () => {
           },
           builder: 'github-actions',
           queueCapacity: 0,
-          admissionTimeoutMs: 30_000,
+          updateTimeoutMs: 30_000,
           probeHosts: ['green.example.com'],
           limits: { stageMs: 1000, totalMs: 1000, switchTimeoutMs: 1000, callMs: 1000, heartbeatMs: 1000 },
         },

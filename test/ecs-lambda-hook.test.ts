@@ -63,6 +63,7 @@ describe('ECS-native Lambda hook: the "waiting for test" notice', () => {
       logger: createLogger('silent'),
       lookupTimeoutMs: 2000,
       taskQueue,
+      updateTimeoutMs: 60_000,
     };
     registerCodeDeployHookRoutes(app, hookDeps);
     registerEcsHookRoutes(app, hookDeps);

@@ -37,6 +37,7 @@ describe('CodeDeploy hook addressed by the Switchyard deployment id', () => {
       // Only this file's deployments may be waiting to record a CodeDeploy id: another file's
       // running deployment cannot turn this file's 404s into 503s.
       taskQueue: harness.taskQueue,
+      updateTimeoutMs: 60_000,
     });
   });
   afterAll(async () => {

@@ -8,8 +8,8 @@ export interface DeploymentDefaults {
   limits: DeploymentLimits;
   /** Deployments that may wait behind a service's running one (DEPLOY_QUEUE_CAPACITY); 0 refuses with 409. */
   queueCapacity: number;
-  /** DEPLOY_ADMISSION_TIMEOUT_SECONDS: the bound on POST /deploy's wait for its admission workflow. */
-  admissionTimeoutMs: number;
+  /** TEMPORAL_UPDATE_TIMEOUT_SECONDS: the bound on every update the API sends (the admission's, a switch's…). */
+  updateTimeoutMs: number;
   /**
    * Hosts (`host` or `host:port`) a request's target.blueUrl/greenUrl may name (DEPLOY_PROBE_HOSTS):
    * the worker fetches those URLs, so a deployer must not point it anywhere else. The hosts of the

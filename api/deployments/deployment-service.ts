@@ -26,6 +26,7 @@ import type { FreezeService } from '../freezes/freeze-service.js';
 import type { BusinessMetrics } from '../metrics/business.js';
 import type { EventsFetcher } from '../streams/event-feed.js';
 import { historyChanges, queryWithDeadline, readWorkflowState } from '../temporal-reads.js';
+import type { UpdateBound } from '../temporal-update.js';
 import { admit, type Requester } from './admission.js';
 import { resolveTarget } from './deploy-target.js';
 import type { DeploymentDefaults } from './deployment-defaults.js';
@@ -70,6 +71,11 @@ export class DeploymentService {
     return this.client.workflow.getHandle(id);
   }
 
+  /** Every update this service sends waits at most TEMPORAL_UPDATE_TIMEOUT_SECONDS (api/temporal-update.ts). */
+  private bound(): UpdateBound {
+    return { client: this.client, timeoutMs: this.defaults.updateTimeoutMs };
+  }
+
   /** The request's target over the configured defaults (`fromClient`: check the probe URLs it names). */
   resolveTarget(request: DeployRequest, fromClient = true): DeployTarget {
     return resolveTarget(this.defaults.target, request, this.probeHosts, fromClient);
@@ -109,17 +115,8 @@ export class DeploymentService {
       ...(release ? { release } : {}),
     });
     const admission = { input, memo: { version: request.version ?? request.branch, branch: request.branch, requestedBy } };
-    return admit(
-      {
-        client: this.client,
-        taskQueue: this.taskQueue,
-        queueCapacity: this.defaults.queueCapacity,
-        timeoutMs: this.defaults.admissionTimeoutMs,
-        metrics: this.metrics,
-      },
-      admission,
-      serviceKey,
-    );
+    const { taskQueue, metrics } = this;
+    return admit({ ...this.bound(), taskQueue, queueCapacity: this.defaults.queueCapacity, metrics }, admission, serviceKey);
   }
 
   /** The request's strategy, else the service's policy's; undefined: blue/green. */
@@ -173,6 +170,7 @@ export class DeploymentService {
   private decisionDeps(): DecisionDeps {
     return {
       handle: (id) => this.handle(id),
+      bound: this.bound(),
       snapshot: (id) => this.snapshot(id),
       describeInput: (id) => this.describeInput(id),
       start: (request, requester, rollbackOf, deploymentId) =>

@@ -110,7 +110,7 @@ export function registerDeploymentRoutes(
       responses: {
         200: jsonResponse(envelopes.switch, 'Switching: the approval policy is met'),
         202: jsonResponse(envelopes.switch, 'Approval recorded; the policy needs more before traffic switches'),
-        ...errorResponses(400, 401, 403, 423),
+        ...errorResponses(400, 401, 403, 423, 503),
       },
     }),
     async (c) => {
@@ -152,7 +152,7 @@ export function registerDeploymentRoutes(
       security,
       middleware: [deps.auth('approver'), emptyJsonBodyAsObject] as const,
       request: { params: DeploymentIdParam, body: { required: false, content: { 'application/json': { schema: RollbackRequestSchema } } } },
-      responses: { 200: jsonResponse(envelopes.rollback, 'Rolling back'), ...errorResponses(400, 401, 403, 404, 409) },
+      responses: { 200: jsonResponse(envelopes.rollback, 'Rolling back'), ...errorResponses(400, 401, 403, 404, 409, 503) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -187,7 +187,7 @@ export function registerDeploymentRoutes(
       responses: {
         200: jsonResponse(envelopes.deploy, 'Started'),
         202: jsonResponse(envelopes.deploy, 'Queued behind the running deployment of the same service'),
-        ...errorResponses(400, 401, 403, 404, 409, 423),
+        ...errorResponses(400, 401, 403, 404, 409, 423, 503),
       },
     }),
     async (c) => {

@@ -12,13 +12,16 @@ import { canonicalServiceKey } from '../../workflows/service/service-key.js';
 import { ApiError, DEPLOYMENT_ERROR } from '../errors.js';
 import type { FreezeService } from '../freezes/freeze-service.js';
 import type { BusinessMetrics } from '../metrics/business.js';
-import { executeUpdateRetrying, updateRefusal } from '../temporal-reads.js';
+import { updateRefusal } from '../temporal-reads.js';
+import { executeBounded, requestUpdateId, UpdateUndecided, type UpdateBound } from '../temporal-update.js';
 import type { Requester } from './admission.js';
 import type { DeployRequest } from './deploy-request-schemas.js';
 
 /** What the decisions need of the deployment service. */
 export interface DecisionDeps {
   handle(id: string): WorkflowHandle;
+  /** The bound on each decision's update (TEMPORAL_UPDATE_TIMEOUT_SECONDS). */
+  bound: UpdateBound;
   snapshot(id: string): Promise<DeploymentSnapshot>;
   describeInput(id: string): Promise<DeployRequest & { target: DeployTarget; builder: Builder }>;
   start(
@@ -53,11 +56,13 @@ export async function switchTraffic(deps: DecisionDeps, id: string, request: Dec
   const freeze = await deps.freezes?.covering(canonicalServiceKey(snapshot.cluster, snapshot.service));
   let outcome: SwitchOutcome;
   try {
-    outcome = await executeUpdateRetrying(deps.handle(id), switchTrafficUpdate, [
-      { ...request, ...(freeze ? { frozen: { id: freeze.id, reason: freeze.reason, endsAt: freeze.endsAt } } : {}) },
-    ]);
+    const frozen = freeze ? { frozen: { id: freeze.id, reason: freeze.reason, endsAt: freeze.endsAt } } : {};
+    // Keyed by who approves which pause (the gate, a step): the same request again, after a 503
+    // say, gets the first answer instead of being counted twice or refused as "already approved".
+    const updateId = requestUpdateId('switch', request.by, snapshot.currentStep ?? 0);
+    outcome = await executeBounded(deps.bound, deps.handle(id), switchTrafficUpdate, [{ ...request, ...frozen }], { updateId });
   } catch (error) {
-    throw refused(id, error, 'Traffic switch is not possible: the deployment has ended');
+    throw refused(id, error, 'Traffic switch is not possible: the deployment has ended', 'The approval may still be recorded');
   }
   deps.metrics?.approved(snapshot, outcome.activeService === 'green');
   deps.changed(id);
@@ -115,9 +120,9 @@ export async function rollback(
     return { rollbackDeploymentId: rollbackId };
   }
   try {
-    await executeUpdateRetrying(deps.handle(id), rollbackUpdate, [request]);
+    await executeBounded(deps.bound, deps.handle(id), rollbackUpdate, [request], { updateId: requestUpdateId('rollback', request.by) });
   } catch (error) {
-    throw refused(id, error, `Deployment ${id} has ended: nothing to roll back`);
+    throw refused(id, error, `Deployment ${id} has ended: nothing to roll back`, 'The stop may still take effect');
   }
   deps.metrics?.rolledBack('stop');
   deps.changed(id);
@@ -137,8 +142,18 @@ async function checkUndo(deps: DecisionDeps, snapshot: DeploymentSnapshot, servi
     throw new ApiError(400, refusal.message, { deploymentId: id, currentDeploymentId: refusal.currentDeploymentId }, DEPLOYMENT_ERROR);
 }
 
-/** An update the workflow refused (validator) is the client's 400 with the workflow's words. */
-function refused(id: string, error: unknown, closedMessage: string): unknown {
+/**
+ * An update the workflow refused (validator) is the client's 400 with the workflow's words. No
+ * answer within the bound is a 503 that says the decision may still be made: the update is keyed
+ * by the request, so asking again is safe.
+ */
+function refused(id: string, error: unknown, closedMessage: string, undecided: string): unknown {
+  if (error instanceof UpdateUndecided) {
+    const message =
+      `No answer from deployment ${id} within ${error.seconds} s (is a worker running?). ${undecided}: ` +
+      `read GET /api/v1/deploy/${id}/result. Sending the same request again is safe: it is never applied twice`;
+    return new ApiError(503, message, { deploymentId: id }, DEPLOYMENT_ERROR);
+  }
   // The approval policy not counting this person is theirs to hear as a 403; the rest are the Panda deploy API's 400s.
   const status = (type?: string) => (type === 'NotApproved' ? 403 : type === 'Frozen' ? 423 : 400);
   const answer = (message: string, type?: string) => new ApiError(status(type), message, { deploymentId: id }, DEPLOYMENT_ERROR);

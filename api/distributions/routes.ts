@@ -131,11 +131,12 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       tags: ['Distribution'],
       operationId: 'retryDistribution',
       summary: '실패한 채널 재시도: re-run the named failed channels',
-      description: 'Answers when the retried channels settle. 400 when a named channel did not fail; 404 for an unknown event.',
+      description:
+        'Answers when the retried channels settle, within TEMPORAL_UPDATE_TIMEOUT_SECONDS: a retry still running then is 503 saying so (follow its status). 400 when a named channel did not fail; 404 for an unknown event.',
       security,
       middleware: [deps.auth('deployer')] as const,
       request: { params: eventIdParam, body: { required: true, content: { 'application/json': { schema: RetryRequestSchema } } } },
-      responses: { 200: jsonResponse(RetryResponseSchema, '재시도 완료'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+      responses: { 200: jsonResponse(RetryResponseSchema, '재시도 완료'), ...distributionErrorResponses(400, 401, 403, 404, 500, 503) },
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');
@@ -154,7 +155,7 @@ export function createDistributionApp(deps: Pick<AppDeps, 'auth' | 'streamAuth' 
       security,
       middleware: [deps.auth('deployer')] as const,
       request: { params: eventIdParam },
-      responses: { 200: jsonResponse(CancelResponseSchema, 'Cancelled'), ...distributionErrorResponses(400, 401, 403, 404, 500) },
+      responses: { 200: jsonResponse(CancelResponseSchema, 'Cancelled'), ...distributionErrorResponses(400, 401, 403, 404, 500, 503) },
     }),
     async (c) => {
       const { eventId } = c.req.valid('param');

@@ -1,6 +1,6 @@
 // Everything the distribution routes ask of Temporal: start (idempotent per event), read state,
 // retry, cancel. Reads fall back to the workflow's result once it has closed.
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ChannelType } from '../../domain/channels.js';
 import { DistributionEventId, SwitchyardKind, SwitchyardStatus } from '../../common/search-attributes.js';
@@ -22,7 +22,9 @@ import { SETTLED_STATUSES } from '../../domain/distribution.js';
 import { distributionDetails, distributionSummary } from '../../domain/run-summaries.js';
 import { distributionWorkflow } from '../../workflows/distribution/workflow.js';
 import { ApiError } from '../errors.js';
-import { historyChanges, queryWithDeadline, readWorkflowState, updateRefusal } from '../temporal-reads.js';
+import { historyChanges, queryWithDeadline, readWorkflowState } from '../temporal-reads.js';
+import { executeBounded, UpdateUndecided, type UpdateBound } from '../temporal-update.js';
+import { notFound, rejected, stillRunning } from './update-answers.js';
 import type { EventsFetcher } from '../streams/event-feed.js';
 import type { DistributionRequest } from './schemas.js';
 import type { BusinessMetrics } from '../metrics/business.js';
@@ -35,6 +37,8 @@ export interface DistributionSettings {
   syncWaitMs: number;
   /** History length at which a settled distribution continues as new (the workflow's default when absent). */
   continueAsNewAfterEvents?: number;
+  /** TEMPORAL_UPDATE_TIMEOUT_SECONDS: how long a retry or a cancel waits for the workflow's answer. */
+  updateTimeoutMs: number;
 }
 
 const SETTLED: ReadonlySet<OverallStatus> = new Set(SETTLED_STATUSES);
@@ -54,6 +58,10 @@ export class DistributionService {
 
   private handle(eventId: string): WorkflowHandle {
     return this.client.workflow.getHandle(distributionWorkflowId(eventId));
+  }
+
+  private get bound(): UpdateBound {
+    return { client: this.client, timeoutMs: this.settings.updateTimeoutMs };
   }
 
   /** Starts the event's distribution, or joins the one already open for it. */
@@ -162,16 +170,18 @@ export class DistributionService {
 
   async retry(eventId: string, channels: ChannelType[], requestedBy: string): Promise<RetryOutcome> {
     await this.snapshot(eventId); // 404 for an unknown event, before anything else
+    let accepted = false;
     try {
       // Accepted first, so the event feeds hear of the retry while it runs, not only when it ends.
-      const update = await this.handle(eventId).startUpdate(retryChannelsUpdate, {
-        args: [{ channels, requestedBy }],
-        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      return await executeBounded(this.bound, this.handle(eventId), retryChannelsUpdate, [{ channels, requestedBy }], {
+        onAccepted: () => {
+          accepted = true;
+          this.changed(eventId);
+        },
       });
-      this.changed(eventId);
-      return await update.result();
     } catch (error) {
-      throw rejected(eventId, error);
+      if (accepted && error instanceof UpdateUndecided) throw stillRunning(eventId, error);
+      throw rejected(eventId, error, 'The retry may still run');
     }
   }
 
@@ -196,26 +206,13 @@ export class DistributionService {
   async cancelScheduled(eventId: string, requestedBy: string): Promise<ChannelType[]> {
     await this.snapshot(eventId);
     try {
-      const { cancelled } = await this.handle(eventId).executeUpdate(cancelScheduledUpdate, { args: [{ requestedBy }] });
+      const { cancelled } = await executeBounded(this.bound, this.handle(eventId), cancelScheduledUpdate, [{ requestedBy }]);
       this.changed(eventId);
       return cancelled;
     } catch (error) {
-      throw rejected(eventId, error);
+      throw rejected(eventId, error, 'The cancel may still take effect');
     }
   }
-}
-
-function notFound(eventId: string): ApiError {
-  return new ApiError(404, `배포 이력을 찾을 수 없습니다: ${eventId} (distribution not found)`);
-}
-
-/** An update the workflow refused (validator) or could not take (closed) is the client's 400. */
-function rejected(eventId: string, error: unknown): unknown {
-  return updateRefusal(error, {
-    refused: (message) => new ApiError(400, message),
-    notFound: () => notFound(eventId),
-    closed: () => new ApiError(400, `Distribution of ${eventId} is closed: its retry window has ended`),
-  });
 }
 
 /** What a just-started distribution looks like before its workflow has run (every channel PENDING). */

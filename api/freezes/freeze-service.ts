@@ -10,6 +10,7 @@ import { freezesWorkflow, freezesWorkflowId } from '../../workflows/freeze/workf
 import { freezesChangedSignal } from '../../workflows/service/messages.js';
 import { ApiError } from '../errors.js';
 import { queryWithDeadline, updateRefusal } from '../temporal-reads.js';
+import { boundedUpdate, executeBounded, UpdateUndecided, type UpdateBound } from '../temporal-update.js';
 
 /** How long a read of the freezes is reused; a freeze set on another replica counts within this. */
 const CACHE_MS = 1000;
@@ -21,8 +22,14 @@ export class FreezeService {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    /** TEMPORAL_UPDATE_TIMEOUT_SECONDS: how long setting or lifting waits for the freeze workflow. */
+    private readonly updateTimeoutMs: number,
   ) {
     this.workflowId = freezesWorkflowId(taskQueue);
+  }
+
+  private get bound(): UpdateBound {
+    return { client: this.client, timeoutMs: this.updateTimeoutMs };
   }
 
   private startOperation() {
@@ -38,13 +45,19 @@ export class FreezeService {
   async set(request: FreezeRequest): Promise<Freeze> {
     const id = `frz_${randomBytes(5).toString('hex')}`;
     try {
-      const freeze = await this.client.workflow.executeUpdateWithStart(setFreezeUpdate, {
-        args: [{ ...request, id }],
-        startWorkflowOperation: this.startOperation(),
-      });
+      const freeze = await boundedUpdate(this.bound, (updateId) =>
+        this.client.workflow.executeUpdateWithStart(setFreezeUpdate, {
+          args: [{ ...request, id }],
+          updateId,
+          startWorkflowOperation: this.startOperation(),
+        }),
+      );
       this.cached = undefined;
       return freeze;
     } catch (error) {
+      // The id is new to this request: a second request would set a second freeze.
+      if (error instanceof UpdateUndecided)
+        throw undecided(error, `Freeze ${id} may still be set: list GET /api/v1/freezes before setting it again`, id);
       throw updateRefusal(error, {
         refused: (message) => new ApiError(400, message),
         closed: () => new ApiError(503, 'The freeze workflow is restarting: try again'),
@@ -54,11 +67,13 @@ export class FreezeService {
 
   async lift(id: string, by: string): Promise<Freeze> {
     try {
-      const freeze = await this.client.workflow.getHandle(this.workflowId).executeUpdate(liftFreezeUpdate, { args: [{ id, by }] });
+      const freeze = await executeBounded(this.bound, this.client.workflow.getHandle(this.workflowId), liftFreezeUpdate, [{ id, by }]);
       this.cached = undefined;
       await this.tellHeldQueues();
       return freeze;
     } catch (error) {
+      if (error instanceof UpdateUndecided)
+        throw undecided(error, `Freeze ${id} may still be lifted: asking again is safe (once it is, a repeat answers 404)`, id);
       const notFound = () => new ApiError(404, `No freeze ${id} in force or planned`);
       throw updateRefusal(error, { refused: notFound, closed: notFound, notFound });
     }
@@ -105,4 +120,11 @@ export class FreezeService {
   async covering(serviceKey: string): Promise<Freeze | undefined> {
     return freezeCovering(await this.list(), serviceKey, Date.now());
   }
+}
+
+/** No answer from the freeze workflow within the bound: what may still happen, and what to do. */
+function undecided(error: UpdateUndecided, mayStill: string, freezeId: string): ApiError {
+  return new ApiError(503, `No answer from the freeze workflow within ${error.seconds} s (is a worker running?). ${mayStill}`, {
+    freezeId,
+  });
 }

@@ -75,7 +75,7 @@ export function registerFreezeRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
       security,
       middleware: [deps.auth('admin')] as const,
       request: body(FreezeRequestSchema),
-      responses: { 201: jsonResponse(envelopeSchema(FreezeSchema), 'Set'), ...errorResponses(400, 401, 403) },
+      responses: { 201: jsonResponse(envelopeSchema(FreezeSchema), 'Set'), ...errorResponses(400, 401, 403, 503) },
     }),
     async (c) => {
       const request = c.req.valid('json');
@@ -124,7 +124,7 @@ export function registerFreezeRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
             .openapi({ param: { name: 'id', in: 'path' } }),
         }),
       },
-      responses: { 200: jsonResponse(envelopeSchema(FreezeSchema), 'Lifted'), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: jsonResponse(envelopeSchema(FreezeSchema), 'Lifted'), ...errorResponses(400, 401, 403, 404, 503) },
     }),
     async (c) => ok(c, 'Freeze lifted', await freezes.lift(c.req.valid('param').id, c.get('principal').label)),
   );
@@ -151,7 +151,7 @@ export function registerFreezeRoutes(app: OpenAPIHono<SwitchyardEnv>, deps: AppD
           ),
           'Stopped',
         ),
-        ...errorResponses(400, 401, 403),
+        ...errorResponses(400, 401, 403, 503),
       },
     }),
     async (c) => {

@@ -8,9 +8,10 @@ import { ecsTestTrafficHookUpdate } from '../../workflows/deployment/hook-messag
 import { ApiError } from '../errors.js';
 import { updateProblem } from '../temporal-reads.js';
 import { HOOK_ERROR } from './hook-secret.js';
-import { findReleaseWorkflow, type ReleaseLookupDeps } from './release-lookup.js';
+import { sendHook, type HookUpdateDeps } from './hook-update.js';
+import { findReleaseWorkflow } from './release-lookup.js';
 
-export interface EcsHookServiceDeps extends ReleaseLookupDeps {
+export interface EcsHookServiceDeps extends HookUpdateDeps {
   client: Client;
   logger: Logger;
 }
@@ -38,12 +39,17 @@ export class EcsHookService {
       details,
     });
     try {
-      const { alreadyRecorded } = await this.deps.client.workflow
-        .getHandle(deploymentId)
-        .executeUpdate(ecsTestTrafficHookUpdate, { args: [{ serviceDeploymentArn, hookExecutionId: executionId }] });
+      const { alreadyRecorded } = await sendHook(
+        this.deps,
+        deploymentId,
+        ecsTestTrafficHookUpdate,
+        [{ serviceDeploymentArn, hookExecutionId: executionId }],
+        { what: 'The test traffic', details },
+      );
       this.logger.info({ deploymentId, serviceDeploymentArn, alreadyRecorded }, 'ECS test-traffic hook handed to the deployment');
       return { deploymentId, serviceDeploymentArn, executionId, hookStatus: 'SUCCEEDED', alreadyRecorded };
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       const problem = updateProblem(error);
       if (!problem) throw error;
       if (problem.kind === 'refused') {

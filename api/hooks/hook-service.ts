@@ -26,11 +26,12 @@ import type { DeploymentInput } from '../../domain/deployment.js';
 import { ApiError } from '../errors.js';
 import { readStartInput, updateProblem } from '../temporal-reads.js';
 import { HOOK_ERROR } from './hook-secret.js';
-import { findReleaseWorkflow, type ReleaseLookupDeps } from './release-lookup.js';
+import { sendHook, type HookUpdateDeps } from './hook-update.js';
+import { findReleaseWorkflow } from './release-lookup.js';
 
 export { HOOK_ERROR };
 
-export interface HookServiceDeps extends ReleaseLookupDeps {
+export interface HookServiceDeps extends HookUpdateDeps {
   client: Client;
   connections: ConnectionStore;
   config: Pick<SlackConfig, 'hook'>;
@@ -74,12 +75,17 @@ export class CodeDeployHookService {
     const awsConnectionId = this.deps.config.hook.awsConnectionId ?? input.awsConnectionId;
     const outcome = { deploymentId, codeDeployDeploymentId, lifecycleEventHookExecutionId: hookExecutionId, status: 'Succeeded' as const };
     try {
-      const { alreadyReported } = await this.deps.client.workflow.getHandle(deploymentId).executeUpdate(testTrafficHookUpdate, {
-        args: [{ codeDeployDeploymentId, hookExecutionId, awsConnectionId }],
-      });
+      const { alreadyReported } = await sendHook(
+        this.deps,
+        deploymentId,
+        testTrafficHookUpdate,
+        [{ codeDeployDeploymentId, hookExecutionId, awsConnectionId }],
+        { what: 'The hook', details: { codeDeployDeploymentId } },
+      );
       this.logger.info({ deploymentId, codeDeployDeploymentId, alreadyReported }, 'AfterAllowTestTraffic hook handed to the deployment');
       return { ...outcome, alreadyReported };
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       const problem = updateProblem(error);
       if (problem?.kind === 'refused' && problem.type === 'NotThisDeployment') {
         this.logger.warn({ deploymentId, codeDeployDeploymentId }, 'hook for a CodeDeploy deployment the workflow does not follow');

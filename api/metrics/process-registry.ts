@@ -18,7 +18,7 @@ export function processRegistry(): Registry {
 export function temporalCallDuration(): Histogram<'call' | 'outcome'> {
   temporalCalls ??= new Histogram({
     name: 'switchyard_temporal_call_duration_seconds',
-    help: "Duration of the API's calls into Temporal, by call (query, describe, update, start, signal) and outcome (ok, error).",
+    help: "Duration of the API's calls into Temporal, by call (query, describe, update, start, signal) and outcome (ok, error, deadline: an update past its bound).",
     labelNames: ['call', 'outcome'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [processRegistry()],

@@ -65,7 +65,7 @@ export interface paths {
         put?: never;
         /**
          * 실패한 채널 재시도: re-run the named failed channels
-         * @description Answers when the retried channels settle. 400 when a named channel did not fail; 404 for an unknown event.
+         * @description Answers when the retried channels settle, within TEMPORAL_UPDATE_TIMEOUT_SECONDS: a retry still running then is 503 saying so (follow its status). 400 when a named channel did not fail; 404 for an unknown event.
          */
         post: operations["retryDistribution"];
         delete?: never;
@@ -569,7 +569,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Temporal or the worker unavailable */
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -831,6 +831,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -910,7 +919,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Temporal or the worker unavailable */
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1025,6 +1034,15 @@ export interface paths {
                     headers: {
                         /** @description Seconds to wait before trying again */
                         "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+                503: {
+                    headers: {
                         [name: string]: unknown;
                     };
                     content: {
@@ -1156,6 +1174,15 @@ export interface paths {
                     headers: {
                         /** @description Seconds to wait before trying again */
                         "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+                503: {
+                    headers: {
                         [name: string]: unknown;
                     };
                     content: {
@@ -1390,6 +1417,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1481,6 +1517,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         options?: never;
@@ -1566,6 +1611,15 @@ export interface paths {
                     headers: {
                         /** @description Seconds to wait before trying again */
                         "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+                503: {
+                    headers: {
                         [name: string]: unknown;
                     };
                     content: {
@@ -1677,7 +1731,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Temporal or the worker unavailable */
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1785,7 +1839,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Temporal or the worker unavailable */
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2292,7 +2346,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Temporal or the worker unavailable */
+                /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3346,6 +3400,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     streamDistributionEvents: {
@@ -3508,6 +3571,15 @@ export interface operations {
             };
             /** @description Unexpected error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Temporal or the worker unavailable, or no answer within TEMPORAL_UPDATE_TIMEOUT_SECONDS (the message says whether the change may still take effect) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -47,7 +47,6 @@ const deploySchema = z.object({
   DEPLOY_TOTAL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   DEPLOY_SWITCH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(3600),
   DEPLOY_QUEUE_CAPACITY: z.coerce.number().int().min(0).max(100).default(0),
-  DEPLOY_ADMISSION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   DEPLOY_APPROVAL_POLICIES: approvalPoliciesField.optional(),
   // Unset: 5000 ms against real services, 100 ms in sandbox mode (the emulators answer at once).
   DEPLOY_POLL_MS: z.coerce.number().int().min(10).optional(),
@@ -75,8 +74,6 @@ export interface DeployConfig {
   builder: Builder;
   /** Deployments that may wait behind a service's running one; 0 refuses them (409). */
   queueCapacity: number;
-  /** How long POST /deploy waits for its service's admission workflow to answer before a 503 naming the id. */
-  admissionTimeoutMs: number;
   probeHosts: string[];
   /** DEPLOY_APPROVAL_POLICIES: who approves each service's switch, and how many must. */
   approvalPolicies: ApprovalPolicies;
@@ -104,7 +101,6 @@ export function deployConfig(raw: DeployRaw, sandbox: boolean): DeployConfig {
     },
     builder: raw.DEPLOY_BUILDER,
     queueCapacity: raw.DEPLOY_QUEUE_CAPACITY,
-    admissionTimeoutMs: raw.DEPLOY_ADMISSION_TIMEOUT_SECONDS * 1000,
     probeHosts: raw.DEPLOY_PROBE_HOSTS ?? [],
     approvalPolicies: approvalPolicies(raw.DEPLOY_APPROVAL_POLICIES),
     limits: {

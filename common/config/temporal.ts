@@ -1,9 +1,13 @@
-// Where the Temporal cluster is and how the worker uses it. The address, namespace and credentials
-// may also come from a temporal.toml profile (common/temporal/connection.ts).
+// Where the Temporal cluster is, how the worker uses it and how long the API waits on it. The
+// address, namespace and credentials may also come from a temporal.toml profile
+// (common/temporal/connection.ts).
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { port } from './fields.js';
 import { type TemporalCredentials, type TemporalProfile } from '../temporal/connection.js';
+
+const updateSeconds = z.coerce.number().int().min(1).max(600);
+const DEFAULT_UPDATE_TIMEOUT_SECONDS = 60;
 
 const temporalSchema = z.object({
   TEMPORAL_ADDRESS: z
@@ -27,6 +31,11 @@ const temporalSchema = z.object({
     .min(1)
     .refine((path) => existsSync(path), 'no such file: build it with npm run bundle:workflows')
     .optional(),
+  // The API's bound on each update it sends (a deploy's admission, a switch, a hook, a freeze…):
+  // Temporal's own update call waits as long as no worker answers. Unset: the earlier
+  // DEPLOY_ADMISSION_TIMEOUT_SECONDS (POST /deploy's alone), else 60 s.
+  TEMPORAL_UPDATE_TIMEOUT_SECONDS: updateSeconds.optional(),
+  DEPLOY_ADMISSION_TIMEOUT_SECONDS: updateSeconds.optional(),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
 });
@@ -46,6 +55,8 @@ export interface TemporalConfig {
   maxConcurrentActivities: number;
   /** WORKFLOW_BUNDLE_PATH: prebuilt workflow code; the worker bundles workflows/ itself when unset. */
   workflowBundlePath: string | undefined;
+  /** TEMPORAL_UPDATE_TIMEOUT_SECONDS: how long the API waits for any update's answer (api/temporal-update.ts). */
+  updateTimeoutMs: number;
   devPort: number;
   uiPort: number;
 }
@@ -59,6 +70,7 @@ export function temporalConfig(raw: TemporalRaw, profile: TemporalProfile): Temp
     maxCachedWorkflows: raw.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentActivities: raw.WORKER_MAX_CONCURRENT_ACTIVITIES,
     workflowBundlePath: raw.WORKFLOW_BUNDLE_PATH,
+    updateTimeoutMs: (raw.TEMPORAL_UPDATE_TIMEOUT_SECONDS ?? raw.DEPLOY_ADMISSION_TIMEOUT_SECONDS ?? DEFAULT_UPDATE_TIMEOUT_SECONDS) * 1000,
     devPort: raw.TEMPORAL_DEV_PORT,
     uiPort: raw.TEMPORAL_UI_PORT,
   };

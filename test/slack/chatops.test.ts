@@ -85,7 +85,7 @@ describe('Slack ChatOps', () => {
     });
     web = createSlackWebClient(config, { retries: 0 })!;
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
-    freezes = new FreezeService(temporal.client, taskQueue);
+    freezes = new FreezeService(temporal.client, taskQueue, 60_000);
     // As the app wires it: SLACK_APPROVERS and SLACK_DEPLOYERS are resolved into each deployment's policy.
     deployments = new DeploymentService(
       temporal.client,

@@ -49,6 +49,7 @@ describe('CodeDeploy AfterAllowTestTraffic hook', () => {
       awsEndpoint: worker.sandbox.awsEndpoint,
       logger: createLogger('silent'),
       lookupTimeoutMs: 3000,
+      updateTimeoutMs: 60_000,
     };
     app = buildTestApp(temporal.client, taskQueue, {}, worker);
     registerCodeDeployHookRoutes(app, hookDeps);

@@ -69,6 +69,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES/);
   });
 
+  it('bounds every update the API sends by TEMPORAL_UPDATE_TIMEOUT_SECONDS, reading its earlier admission-only name when unset', () => {
+    expect(loadConfig({}).temporal.updateTimeoutMs).toBe(60_000);
+    expect(loadConfig({ TEMPORAL_UPDATE_TIMEOUT_SECONDS: '15' }).temporal.updateTimeoutMs).toBe(15_000);
+    expect(loadConfig({ DEPLOY_ADMISSION_TIMEOUT_SECONDS: '90' }).temporal.updateTimeoutMs).toBe(90_000);
+    expect(loadConfig({ TEMPORAL_UPDATE_TIMEOUT_SECONDS: '15', DEPLOY_ADMISSION_TIMEOUT_SECONDS: '90' }).temporal.updateTimeoutMs).toBe(
+      15_000,
+    );
+    for (const wrong of ['0', '601', '1.5', 'soon'])
+      expect(problemsOf({ TEMPORAL_UPDATE_TIMEOUT_SECONDS: wrong })).toEqual([expect.stringMatching(/^TEMPORAL_UPDATE_TIMEOUT_SECONDS/)]);
+  });
+
   it('takes WORKFLOW_BUNDLE_PATH only when the file is there, naming the command that builds it', () => {
     expect(problemsOf({ WORKFLOW_BUNDLE_PATH: join(tmpdir(), 'no-such-bundle.js') })).toEqual([
       expect.stringMatching(/^WORKFLOW_BUNDLE_PATH.*npm run bundle:workflows/),

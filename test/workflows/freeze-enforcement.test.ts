@@ -21,7 +21,7 @@ describe('freezes and rollbacks in the deployment workflow (stub activities)', (
   beforeAll(async () => {
     harness = await startStubWorker('wf-freeze');
     temporal = await connectClient();
-    freezes = new FreezeService(temporal.client, harness.taskQueue);
+    freezes = new FreezeService(temporal.client, harness.taskQueue, 60_000);
   });
   afterAll(async () => {
     await harness?.close();
