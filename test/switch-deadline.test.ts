@@ -52,7 +52,8 @@ describe('POST /deploy/{id}/switch when the workflow cannot answer in time', () 
     expect(first.body).toMatchObject({ status: 503, error: 'Deployment Error', deploymentId: id, timestamp: expect.any(String) });
     expect(first.body.message).toContain(`No answer from deployment ${id} within 2 s (is a worker running?)`);
     expect(first.body.message).toContain('The approval may still be recorded');
-    expect(first.body.message).toContain('Sending the same request again is safe');
+    expect(first.body.message).toContain('before sending it again');
+    expect(first.body.message).toContain('sent after the deployment has moved on, it decides the pause it is at then');
     expect(first.body.message).not.toMatch(/nothing was changed/);
     expect(took).toBeGreaterThanOrEqual(1500);
     expect(took).toBeLessThan(4000);

@@ -151,7 +151,8 @@ function refused(id: string, error: unknown, closedMessage: string, undecided: s
   if (error instanceof UpdateUndecided) {
     const message =
       `No answer from deployment ${id} within ${error.seconds} s (is a worker running?). ${undecided}: ` +
-      `read GET /api/v1/deploy/${id}/result. Sending the same request again is safe: it is never applied twice`;
+      `read GET /api/v1/deploy/${id}/result before sending it again. Sent again while the deployment waits at the same pause, ` +
+      `it is never applied twice; sent after the deployment has moved on, it decides the pause it is at then`;
     return new ApiError(503, message, { deploymentId: id }, DEPLOYMENT_ERROR);
   }
   // The approval policy not counting this person is theirs to hear as a 403; the rest are the Panda deploy API's 400s.
