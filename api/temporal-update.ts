@@ -58,6 +58,8 @@ export function nextStep(error: unknown, attempt: number, now: number, deadline:
   // the workflow: undecided, never "nothing changed".
   const pause =
     late || turnedAway(error) ? BACKOFF_MS * attempt : taskRaced(error) && attempt < MAX_ATTEMPTS_AFTER_A_RACE ? 100 * attempt : undefined;
+  // Unreachable, but perhaps not before an attempt arrived: an earlier attempt, or this one's lost answer.
+  if (pause === undefined && grpcCode(error) === 14 && (attempt > 1 || !neverSent(error))) return { kind: 'undecided' };
   if (pause === undefined) return { kind: 'door' };
   return now + pause < deadline ? { kind: 'retry', afterMs: pause } : { kind: 'undecided' };
 }
@@ -139,6 +141,14 @@ export function deadlineExceeded(error: unknown): boolean {
 export function turnedAway(error: unknown): boolean {
   const code = grpcCode(error);
   return code === 8 || (code === 14 && /update was aborted/i.test(error instanceof Error ? `${error.message} ${String(error.cause)}` : ''));
+}
+
+/** UNAVAILABLE before any connection existed: the request never left, so "nothing was changed" is true. */
+function neverSent(error: unknown): boolean {
+  const said = [error, (error as { cause?: unknown })?.cause]
+    .map((e) => (e instanceof Error ? `${e.message} ${(e as { details?: string }).details ?? ''}` : ''))
+    .join(' ');
+  return /no connection established|failed to connect|ECONNREFUSED|connection refused|tcp connect error|name resolution/i.test(said);
 }
 
 /**

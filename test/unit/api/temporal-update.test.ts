@@ -51,6 +51,13 @@ describe('after a failed update attempt', () => {
     expect(nextStep(serviceError(14, 'No connection established'), 1, 1000, deadline)).toEqual({ kind: 'door' });
     expect(nextStep(serviceError(5, 'workflow not found'), 1, 1000, deadline)).toEqual({ kind: 'door' });
   });
+
+  it('calls it undecided when Temporal went away after an attempt may have arrived', () => {
+    // A connection lost while waiting for the outcome: the update may be in the workflow's history.
+    expect(nextStep(serviceError(14, 'Connection reset by peer'), 1, 1000, deadline)).toEqual({ kind: 'undecided' });
+    // Unreachable on a second attempt: the first may have arrived.
+    expect(nextStep(serviceError(14, 'No connection established'), 2, 1000, deadline)).toEqual({ kind: 'undecided' });
+  });
 });
 
 describe('update ids derived from a request', () => {
