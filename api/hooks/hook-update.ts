@@ -1,5 +1,5 @@
 // How both hook doors hand a hook to its deployment workflow: an update, within
-// TEMPORAL_UPDATE_TIMEOUT_SECONDS like every other. No answer in time is a 503 in the hook's shape,
+// TEMPORAL_UPDATE_TIMEOUT_SECONDS like every other, and at most 15 s. No answer in time is a 503 in the hook's shape,
 // which has the Lambda try again as for any 5xx (CodeDeploy's handler within its retry budget, ECS's
 // with IN_PROGRESS and callBackDelay). Safe: the workflow answers a hook once however often it
 // arrives (CodeDeploy's per hook execution, ECS's per deployment), so a repeat changes nothing.
@@ -15,6 +15,13 @@ export interface HookUpdateDeps extends ReleaseLookupDeps {
   updateTimeoutMs: number;
 }
 
+/**
+ * A hook waits less than the others: the hook Lambda gives each try 20 s (SWITCHYARD_HOOK_TIMEOUT_MS)
+ * and must hear the 503 to try again; a try it abandons would leave its update waiting on the
+ * workflow's in-flight update limit, which people's switch and stop share.
+ */
+const HOOK_UPDATE_BOUND_MS = 15_000;
+
 /** The update's answer; an ApiError 503 when none came in time, any other failure as the SDK threw it. */
 export async function sendHook<Ret, Args extends [unknown, ...unknown[]]>(
   deps: HookUpdateDeps,
@@ -25,7 +32,12 @@ export async function sendHook<Ret, Args extends [unknown, ...unknown[]]>(
 ): Promise<Ret> {
   const handle: WorkflowHandle = deps.client.workflow.getHandle(deploymentId);
   try {
-    return await executeBounded({ client: deps.client, timeoutMs: deps.updateTimeoutMs }, handle, update, args);
+    return await executeBounded(
+      { client: deps.client, timeoutMs: Math.min(deps.updateTimeoutMs, HOOK_UPDATE_BOUND_MS) },
+      handle,
+      update,
+      args,
+    );
   } catch (error) {
     if (!(error instanceof UpdateUndecided)) throw error;
     throw new ApiError(
