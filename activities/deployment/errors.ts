@@ -32,19 +32,27 @@ export function isGitHubRateLimit(error: unknown): boolean {
 
 /** GitHub asks for at least a minute after a secondary limit that names no `retry-after`. */
 const SECONDARY_WAIT_MS = 60_000;
+/** The primary limit's window: no reset is further away than this. */
+const MAX_WAIT_MS = 60 * 60 * 1000 + 1_000;
 
 /**
- * How long GitHub says to wait before asking again: until `x-ratelimit-reset` (plus a second of
- * slack for clock skew) after the primary limit, `retry-after` or a minute after a secondary one;
- * undefined when `error` is no rate limit.
+ * How long GitHub says to wait before asking again: until `x-ratelimit-reset` (plus a second)
+ * after the primary limit, `retry-after` or a minute after a secondary one; undefined when
+ * `error` is no rate limit. The reset is read against GitHub's own clock (the answer's `date`),
+ * so a worker's clock running ahead cannot turn the wait into a call a second; and no wait is
+ * longer than the hour a window lasts, whatever a proxy answers.
  */
 export function gitHubRateLimitWaitMs(error: unknown, now = Date.now()): number | undefined {
   if (!isGitHubRateLimit(error)) return undefined;
   const headers = (error as SdkLikeError).response?.headers ?? {};
+  const bounded = (ms: number) => Math.min(MAX_WAIT_MS, Math.max(1_000, ms));
   const retryAfter = Number(headers['retry-after']);
-  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(1_000, retryAfter * 1000);
+  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return bounded(retryAfter * 1000);
   const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(1_000, reset * 1000 - now + 1_000);
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) {
+    const githubNow = Date.parse(headers.date ?? '');
+    return bounded(reset * 1000 - (Number.isFinite(githubNow) ? githubNow : now) + 1_000);
+  }
   return SECONDARY_WAIT_MS;
 }
 

@@ -61,6 +61,16 @@ describe('activity failures from SDK errors', () => {
     ).toBe(1_000);
     expect(gitHubRateLimitWaitMs(github(403, 'You have exceeded a secondary rate limit.', { 'retry-after': '30' }), now)).toBe(30_000);
     expect(gitHubRateLimitWaitMs(github(403, 'You have exceeded a secondary rate limit.'), now)).toBe(60_000);
+    // GitHub's clock, from its answer's date, over the worker's (here 5 min ahead).
+    const skewed = github(403, 'API rate limit exceeded for user ID 1.', {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(now / 1000 + 120),
+      date: new Date(now).toUTCString(),
+    });
+    expect(gitHubRateLimitWaitMs(skewed, now + 300_000)).toBe(121_000);
+    // No wait beyond the window's hour, whatever the header says.
+    const wild = github(403, 'API rate limit exceeded for user ID 1.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now) });
+    expect(gitHubRateLimitWaitMs(wild, now)).toBe(3_601_000);
     expect(gitHubRateLimitWaitMs(github(403, 'Resource not accessible by personal access token'), now)).toBeUndefined();
     expect(gitHubRateLimitWaitMs(github(502, 'Server Error'), now)).toBeUndefined();
 
