@@ -1,5 +1,5 @@
 // Conditional requests as api.github.com answers them: every 200 to a GET carries a weak ETag of
-// its body; a GET whose If-None-Match names it gets 304 Not Modified with no body, and an
+// its body and of who asked (GitHub's answers vary by Authorization); a GET whose If-None-Match names it gets 304 Not Modified with no body, and an
 // authenticated 304 does not count against the primary rate limit ("Best practices for using
 // the REST API", Use conditional requests). An exhausted limit still refuses first.
 import { createHash } from 'node:crypto';
@@ -9,8 +9,14 @@ import { rateLimitHeaders, type RateLimits } from './rate-limits.js';
 export async function answerConditionally(c: Context, token: string | undefined, rateLimits: RateLimits): Promise<void> {
   if (c.req.method !== 'GET' || c.res.status !== 200) return;
   const body = await c.res.clone().arrayBuffer();
-  const etag = `W/"${createHash('sha256').update(Buffer.from(body)).digest('hex').slice(0, 32)}"`;
+  const etag = `W/"${createHash('sha256')
+    .update(token ?? '')
+    .update('\0')
+    .update(Buffer.from(body))
+    .digest('hex')
+    .slice(0, 32)}"`;
   c.res.headers.set('etag', etag);
+  c.res.headers.append('vary', 'Authorization');
   if (!matches(c.req.header('if-none-match'), etag)) return;
   const headers = new Headers(c.res.headers);
   headers.delete('content-type');

@@ -4,21 +4,21 @@ import { Octokit } from '@octokit/rest';
 import { RequestError } from '@octokit/request-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_OWNER, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from '../../../emulators/github/index.js';
-import { TOKEN } from './emulator.js';
+import { PRIVATE_REPO_TOKEN, TOKEN } from './emulator.js';
 
 const panda = { owner: SANDBOX_OWNER, repo: 'panda-api' };
 const quietLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 let emulator: RunningGitHubEmulator;
 beforeAll(async () => {
-  emulator = await startGitHubEmulator({ tokens: [TOKEN], rateLimit: { limit: 3, windowMs: 1_500 } });
+  emulator = await startGitHubEmulator({ tokens: [TOKEN, PRIVATE_REPO_TOKEN], rateLimit: { limit: 3, windowMs: 1_500 } });
   seedSandboxRepos(emulator.state);
 });
 afterAll(async () => {
   await emulator.close();
 });
 
-const octokit = () => new Octokit({ auth: TOKEN, baseUrl: emulator.url, log: quietLog, request: { retries: 0 } });
+const octokit = (token = TOKEN) => new Octokit({ auth: token, baseUrl: emulator.url, log: quietLog, request: { retries: 0 } });
 async function refusal(promise: Promise<unknown>): Promise<RequestError> {
   const error = await promise.then(
     () => undefined,
@@ -41,6 +41,12 @@ describe('conditional requests against the primary rate limit', () => {
       expect(notModified.response?.headers['x-ratelimit-remaining']).toBe('2');
       expect(notModified.response?.headers.etag).toBe(etag);
     }
+
+    // Answers vary by who asks (Vary: Authorization): another token's copy of the tag is no match.
+    expect(first.headers.vary).toContain('Authorization');
+    const stranger = await octokit(PRIVATE_REPO_TOKEN).repos.get({ ...panda, headers: { 'if-none-match': etag } });
+    expect(stranger.status).toBe(200);
+    expect(stranger.headers.etag).not.toBe(etag);
 
     const changed = await octokit().repos.get({ ...panda, headers: { 'if-none-match': 'W/"something-else"' } });
     expect(changed.status).toBe(200);
