@@ -7,13 +7,13 @@ import { mkdtempSync } from 'node:fs';
 import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../common/config/config.js';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import type { Json } from './support/http.js';
-import { spawnWorker, type WorkerProcess } from './support/worker-process.js';
+import { spawnSandboxWorker, type WorkerProcess } from './support/worker-process.js';
 import { connectClient, uniqueTaskQueue } from './support/temporal.js';
 
 describe('deployment durability under worker crashes', () => {
@@ -65,17 +65,7 @@ describe('deployment durability under worker crashes', () => {
   });
 
   const startWorker = async () => {
-    const worker = await spawnWorker({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SWITCHYARD_SANDBOX: 'false',
-      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
-      SWITCHYARD_DATA_DIR: config.dataDir,
-      GITHUB_API_URL: sandbox.githubApiUrl,
-      SWITCHYARD_AWS_ENDPOINT: sandbox.awsEndpoint,
-      DEPLOY_POLL_MS: '100',
-    });
+    const worker = await spawnSandboxWorker({ taskQueue, encryptionKey, dataDir: config.dataDir, sandbox });
     workers.push(worker);
     return worker;
   };

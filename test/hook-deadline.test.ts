@@ -24,7 +24,7 @@ import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import { serveApp, type ServedApp } from './support/http-server.js';
 import { connectClient, uniqueTaskQueue } from './support/temporal.js';
-import { spawnWorker, type WorkerProcess } from './support/worker-process.js';
+import { spawnSandboxWorker, type WorkerProcess } from './support/worker-process.js';
 
 const HOOK_SECRET = 'hook-deadline-secret-0123456789';
 const HOOK_FUNCTION = 'CodeDeployHook_deadline';
@@ -41,18 +41,10 @@ describe('the CodeDeploy hook door with no worker to take the hook', () => {
   const hookEvents: LifecycleHookEvent[] = [];
 
   const startWorker = async () => {
-    const worker = await spawnWorker({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
-      SWITCHYARD_SANDBOX: 'false',
-      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
-      SWITCHYARD_DATA_DIR: config.dataDir,
-      GITHUB_API_URL: sandbox.githubApiUrl,
-      SWITCHYARD_AWS_ENDPOINT: sandbox.awsEndpoint,
-      DEPLOY_POLL_MS: '100',
-    });
+    const worker = await spawnSandboxWorker(
+      { taskQueue, encryptionKey, dataDir: config.dataDir, sandbox },
+      { WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath') },
+    );
     workers.push(worker);
     return worker;
   };

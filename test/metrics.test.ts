@@ -20,7 +20,7 @@ import { client } from './support/deploy-flow.js';
 import { freePort } from './support/free-port.js';
 import { exportedMetrics, referencedMetrics } from './support/monitoring-files.js';
 import { connectClient, uniqueTaskQueue } from './support/temporal.js';
-import { spawnWorker, type WorkerProcess } from './support/worker-process.js';
+import { spawnSandboxWorker, type WorkerProcess } from './support/worker-process.js';
 
 const METRICS_KEY = randomBytes(24).toString('hex');
 
@@ -56,21 +56,15 @@ describe('metrics', () => {
     const port = await freePort();
     workerMetricsUrl = `http://127.0.0.1:${port}/metrics`;
     const naver = sandboxChannelEndpoints(sandbox.channels).partners.NAVER_BLOG;
-    worker = await spawnWorker({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SWITCHYARD_SANDBOX: 'false',
-      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
-      SWITCHYARD_DATA_DIR: config.dataDir,
-      GITHUB_API_URL: sandbox.githubApiUrl,
-      SWITCHYARD_AWS_ENDPOINT: sandbox.awsEndpoint,
-      DEPLOY_POLL_MS: '100',
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
-      // One channel pointed at its emulator; KAKAO_CHANNEL stays unconfigured, so it fails.
-      NAVER_BLOG_API_URL: naver.baseUrl,
-      NAVER_BLOG_API_TOKEN: naver.token,
-    });
+    worker = await spawnSandboxWorker(
+      { taskQueue, encryptionKey, dataDir: config.dataDir, sandbox },
+      {
+        WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
+        // One channel pointed at its emulator; KAKAO_CHANNEL stays unconfigured, so it fails.
+        NAVER_BLOG_API_URL: naver.baseUrl,
+        NAVER_BLOG_API_TOKEN: naver.token,
+      },
+    );
   });
   afterAll(async () => {
     await worker?.kill();

@@ -6,14 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../common/config/config.js';
 import { startSandbox, type Sandbox } from '../emulators/sandbox.js';
 import { sandboxApiServices } from '../emulators/wiring/services.js';
 import { buildTestApp } from './support/api.js';
 import { client } from './support/deploy-flow.js';
 import { connectClient, uniqueTaskQueue } from './support/temporal.js';
-import { spawnWorker, type WorkerProcess } from './support/worker-process.js';
+import { spawnSandboxWorker, type WorkerProcess } from './support/worker-process.js';
 
 describe('a worker stopped mid-activity (SIGTERM)', () => {
   const taskQueue = uniqueTaskQueue('worker-stop');
@@ -38,17 +38,7 @@ describe('a worker stopped mid-activity (SIGTERM)', () => {
   });
 
   const startWorker = async () => {
-    const worker = await spawnWorker({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SWITCHYARD_SANDBOX: 'false',
-      SWITCHYARD_ENCRYPTION_KEY: encryptionKey,
-      SWITCHYARD_DATA_DIR: dataDir,
-      GITHUB_API_URL: sandbox.githubApiUrl,
-      SWITCHYARD_AWS_ENDPOINT: sandbox.awsEndpoint,
-      DEPLOY_POLL_MS: '200',
-    });
+    const worker = await spawnSandboxWorker({ taskQueue, encryptionKey, dataDir, sandbox }, { DEPLOY_POLL_MS: '200' });
     workers.push(worker);
     return worker;
   };

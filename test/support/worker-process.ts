@@ -2,6 +2,7 @@
 // it mid-stage the way a crashed machine would, or stop it as an orchestrator does (SIGTERM), and
 // start a fresh one.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { inject } from 'vitest';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -41,4 +42,31 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
       await exited;
     },
   };
+}
+
+export interface SandboxWorkerOptions {
+  taskQueue: string;
+  /** The key the test's app seals connections with: production entries require one. */
+  encryptionKey: string;
+  dataDir: string;
+  sandbox: { githubApiUrl: string; awsEndpoint: string };
+}
+
+/**
+ * A production-mode worker (SWITCHYARD_SANDBOX=false) on the test Temporal server, reaching the
+ * sandbox's emulators as it would the real services; `env` adds to or overrides its settings.
+ */
+export function spawnSandboxWorker(options: SandboxWorkerOptions, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  return spawnWorker({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    TEMPORAL_TASK_QUEUE: options.taskQueue,
+    SWITCHYARD_SANDBOX: 'false',
+    SWITCHYARD_ENCRYPTION_KEY: options.encryptionKey,
+    SWITCHYARD_DATA_DIR: options.dataDir,
+    GITHUB_API_URL: options.sandbox.githubApiUrl,
+    SWITCHYARD_AWS_ENDPOINT: options.sandbox.awsEndpoint,
+    DEPLOY_POLL_MS: '100',
+    ...env,
+  });
 }
