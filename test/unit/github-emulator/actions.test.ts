@@ -1,10 +1,9 @@
 // workflow_dispatch and the simulated build, through the real Octokit client, the way our build
 // activity drives it: dispatch (204, no run id), find the run by its title, follow it to the end.
-import { RequestError } from '@octokit/request-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_WORKFLOW_FILE, SANDBOX_OWNER, SLOW_BUILD_MARKER } from '../../../emulators/github/index.js';
 import { RETAG_AFTER_PUSH_MARKER } from '../../../emulators/github/test-values.js';
-import { PRIVATE_REPO_TOKEN, READ_ONLY_TOKEN, STEP_MS, startTestEmulator, waitForRunToComplete } from './emulator.js';
+import { PRIVATE_REPO_TOKEN, READ_ONLY_TOKEN, STEP_MS, requestError, startTestEmulator, waitForRunToComplete } from './emulator.js';
 import type { TestEmulator } from './emulator.js';
 
 let t: TestEmulator;
@@ -24,15 +23,6 @@ const buildInputs = (overrides: Record<string, string> = {}) => ({
   aws_region: 'ap-northeast-2',
   ...overrides,
 });
-
-async function requestError(promise: Promise<unknown>): Promise<RequestError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RequestError);
-  return err as RequestError;
-}
 
 /** Dispatch, then find the run the way our activity must: by its rendered run-name. */
 async function dispatchAndFind(repo: { owner: string; repo: string }, ref: string, inputs: Record<string, string>, token?: string) {

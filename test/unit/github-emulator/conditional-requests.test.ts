@@ -1,42 +1,28 @@
 // Conditional requests and the primary rate limit, through the real Octokit client: a 304 costs
 // nothing, an exhausted limit refuses even a conditional request, and the window resets.
-import { Octokit } from '@octokit/rest';
-import { RequestError } from '@octokit/request-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_OWNER, seedSandboxRepos, startGitHubEmulator, type RunningGitHubEmulator } from '../../../emulators/github/index.js';
-import { PRIVATE_REPO_TOKEN, TOKEN } from './emulator.js';
+import { SANDBOX_OWNER } from '../../../emulators/github/index.js';
+import { PRIVATE_REPO_TOKEN, requestError as refusal, startTestEmulator, type TestEmulator } from './emulator.js';
 
 const panda = { owner: SANDBOX_OWNER, repo: 'panda-api' };
-const quietLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-let emulator: RunningGitHubEmulator;
+let t: TestEmulator;
 beforeAll(async () => {
-  emulator = await startGitHubEmulator({ tokens: [TOKEN, PRIVATE_REPO_TOKEN], rateLimit: { limit: 3, windowMs: 1_500 } });
-  seedSandboxRepos(emulator.state);
+  t = await startTestEmulator({ rateLimit: { limit: 3, windowMs: 1_500 } });
 });
 afterAll(async () => {
-  await emulator.close();
+  await t.emulator.close();
 });
-
-const octokit = (token = TOKEN) => new Octokit({ auth: token, baseUrl: emulator.url, log: quietLog, request: { retries: 0 } });
-async function refusal(promise: Promise<unknown>): Promise<RequestError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RequestError);
-  return error as RequestError;
-}
 
 describe('conditional requests against the primary rate limit', () => {
   it('answers 304 to a matching If-None-Match without counting it, 200 to another, 403 once the limit is spent', async () => {
-    const first = await octokit().repos.get(panda);
+    const first = await t.octokit().repos.get(panda);
     const etag = first.headers.etag!;
     expect(etag).toMatch(/^W\/"[0-9a-f]{32}"$/);
     expect(first.headers['x-ratelimit-remaining']).toBe('2');
 
     for (const tag of [etag, etag.replace(/^W\//, ''), `"other", ${etag}`]) {
-      const notModified = await refusal(octokit().repos.get({ ...panda, headers: { 'if-none-match': tag } }));
+      const notModified = await refusal(t.octokit().repos.get({ ...panda, headers: { 'if-none-match': tag } }));
       expect(notModified.status).toBe(304);
       expect(notModified.response?.headers['x-ratelimit-remaining']).toBe('2');
       expect(notModified.response?.headers.etag).toBe(etag);
@@ -44,20 +30,20 @@ describe('conditional requests against the primary rate limit', () => {
 
     // Answers vary by who asks (Vary: Authorization): another token's copy of the tag is no match.
     expect(first.headers.vary).toContain('Authorization');
-    const stranger = await octokit(PRIVATE_REPO_TOKEN).repos.get({ ...panda, headers: { 'if-none-match': etag } });
+    const stranger = await t.octokit(PRIVATE_REPO_TOKEN).repos.get({ ...panda, headers: { 'if-none-match': etag } });
     expect(stranger.status).toBe(200);
     expect(stranger.headers.etag).not.toBe(etag);
 
-    const changed = await octokit().repos.get({ ...panda, headers: { 'if-none-match': 'W/"something-else"' } });
+    const changed = await t.octokit().repos.get({ ...panda, headers: { 'if-none-match': 'W/"something-else"' } });
     expect(changed.status).toBe(200);
     expect(changed.headers['x-ratelimit-remaining']).toBe('1');
     // Another resource has its own tag.
-    const branch = await octokit().repos.getBranch({ ...panda, branch: 'main' });
+    const branch = await t.octokit().repos.getBranch({ ...panda, branch: 'main' });
     expect(branch.headers.etag).not.toBe(etag);
     expect(branch.headers['x-ratelimit-remaining']).toBe('0');
 
     // Spent: even a request that would be 304 is refused, as GitHub checks the limit first.
-    const spent = await refusal(octokit().repos.get({ ...panda, headers: { 'if-none-match': etag } }));
+    const spent = await refusal(t.octokit().repos.get({ ...panda, headers: { 'if-none-match': etag } }));
     expect(spent.status).toBe(403);
     expect(spent.message).toContain('API rate limit exceeded for user switchyard-sandbox-user-1.');
     expect(spent.response?.headers['x-ratelimit-remaining']).toBe('0');
@@ -66,7 +52,7 @@ describe('conditional requests against the primary rate limit', () => {
 
     // The window resets when x-ratelimit-reset says.
     await new Promise((resolve) => setTimeout(resolve, reset * 1000 - Date.now() + 50));
-    const again = await octokit().repos.get(panda);
+    const again = await t.octokit().repos.get(panda);
     expect(again.headers['x-ratelimit-remaining']).toBe('2');
     expect(again.headers.etag).toBe(etag);
   });

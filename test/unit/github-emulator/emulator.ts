@@ -1,9 +1,12 @@
 // A seeded GitHub emulator with fast builds and Octokit clients for the two sandbox tokens.
 import { createHash } from 'node:crypto';
+import { RequestError } from '@octokit/request-error';
 import { Octokit } from '@octokit/rest';
+import { expect } from 'vitest';
 import type { ImageBuiltEvent } from '../../../emulators/github/index.js';
 import { seedSandboxRepos, startGitHubEmulator } from '../../../emulators/github/index.js';
 import type { RunningGitHubEmulator, SandboxRepositories } from '../../../emulators/github/index.js';
+import type { RateLimitOptions } from '../../../emulators/github/rate-limits.js';
 
 export const TOKEN = 'ghp_sandboxMemberToken000000000000000001';
 export const PRIVATE_REPO_TOKEN = 'ghp_sandboxSecretAppToken0000000000000002';
@@ -20,12 +23,13 @@ export interface TestEmulator {
   octokit(token?: string): Octokit;
 }
 
-export async function startTestEmulator(options: { failPushFor?: string } = {}): Promise<TestEmulator> {
+export async function startTestEmulator(options: { failPushFor?: string; rateLimit?: RateLimitOptions } = {}): Promise<TestEmulator> {
   const imagesBuilt: ImageBuiltEvent[] = [];
   const emulator = await startGitHubEmulator({
     tokens: [TOKEN, PRIVATE_REPO_TOKEN],
     readOnlyTokens: [READ_ONLY_TOKEN],
     stepMs: STEP_MS,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     onImageBuilt: (event) => {
       // Stands in for the ECR emulator, which rejects pushes to repositories it does not have.
       if (event.ecrRepository === options.failPushFor) throw new Error(`name unknown: repository ${event.ecrRepository} does not exist`);
@@ -57,4 +61,14 @@ export async function waitForRunToComplete(octokit: Octokit, repo: { owner: stri
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, STEP_MS / 3));
   }
+}
+
+/** Octokit rejects with RequestError; returns it so tests can look at status, message and body. */
+export async function requestError(promise: Promise<unknown>): Promise<RequestError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RequestError);
+  return err as RequestError;
 }

@@ -1,10 +1,9 @@
 // Repository reads through the real Octokit client: the calls our connect and build activities
 // make (repos.get, getBranch, getContent, getCommit, tags), with GitHub's statuses and bodies.
 import { createHash } from 'node:crypto';
-import { RequestError } from '@octokit/request-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_OWNER, seedSandboxRepos, startGitHubEmulator } from '../../../emulators/github/index.js';
-import { PRIVATE_REPO_TOKEN, TOKEN, startTestEmulator } from './emulator.js';
+import { PRIVATE_REPO_TOKEN, TOKEN, requestError, startTestEmulator } from './emulator.js';
 import type { TestEmulator } from './emulator.js';
 
 let t: TestEmulator;
@@ -16,16 +15,6 @@ afterAll(async () => {
 });
 
 const panda = { owner: SANDBOX_OWNER, repo: 'panda-api' };
-
-/** Octokit rejects with RequestError; returns it so tests can look at status, message and body. */
-async function requestError(promise: Promise<unknown>): Promise<RequestError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RequestError);
-  return err as RequestError;
-}
 
 describe('repositories', () => {
   it('returns the repository with GitHub headers', async () => {
