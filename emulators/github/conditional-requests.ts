@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { rateLimitHeaders, type RateLimits } from './rate-limits.js';
 
-export async function answerConditionally(c: Context, token: string | undefined, rateLimits: RateLimits): Promise<void> {
+/** `taken`: the rate-limit window the request was counted in (its reset), to give it back on a 304. */
+export async function answerConditionally(c: Context, token: string | undefined, rateLimits: RateLimits, taken: number): Promise<void> {
   if (c.req.method !== 'GET' || c.res.status !== 200) return;
   const body = await c.res.clone().arrayBuffer();
   const etag = `W/"${createHash('sha256')
@@ -21,7 +22,8 @@ export async function answerConditionally(c: Context, token: string | undefined,
   const headers = new Headers(c.res.headers);
   headers.delete('content-type');
   headers.delete('content-length');
-  if (token !== undefined) for (const [name, value] of Object.entries(rateLimitHeaders(rateLimits.refund(token)))) headers.set(name, value);
+  if (token !== undefined)
+    for (const [name, value] of Object.entries(rateLimitHeaders(rateLimits.refund(token, taken)))) headers.set(name, value);
   // Replaced outright: Hono's `c.res =` would carry the 200's headers over these.
   c.res = undefined;
   c.res = new Response(null, { status: 304, headers });

@@ -38,7 +38,7 @@ export function githubRestMiddleware(state: GitHubEmulatorState): MiddlewareHand
       return githubError(c, 403, primaryRateLimitMessage(login), 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
     }
     await next();
-    await answerConditionally(c, presented, state.rateLimits);
+    await answerConditionally(c, presented, state.rateLimits, limit.reset);
   };
 }
 

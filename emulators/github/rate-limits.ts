@@ -45,10 +45,13 @@ export class RateLimits {
     return status;
   }
 
-  /** Gives back a request that turned out not to count (a 304); returns the status after it. */
-  refund(token: string | undefined, now = Date.now()): RateLimitStatus {
+  /**
+   * Gives back a request that turned out not to count (a 304), taken in the window that resets at
+   * `reset`; one that has reset since keeps its count. Returns the status after it.
+   */
+  refund(token: string | undefined, reset: number, now = Date.now()): RateLimitStatus {
     const window = this.#window(token, now);
-    window.used = Math.max(0, window.used - 1);
+    if (this.#status(token, window).reset === reset) window.used = Math.max(0, window.used - 1);
     this.record.notModified += 1;
     return this.#status(token, window);
   }

@@ -2,6 +2,7 @@
 // nothing, an exhausted limit refuses even a conditional request, and the window resets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_OWNER } from '../../../emulators/github/index.js';
+import { RateLimits } from '../../../emulators/github/rate-limits.js';
 import { PRIVATE_REPO_TOKEN, requestError as refusal, startTestEmulator, type TestEmulator } from './emulator.js';
 
 const panda = { owner: SANDBOX_OWNER, repo: 'panda-api' };
@@ -55,5 +56,17 @@ describe('conditional requests against the primary rate limit', () => {
     const again = await t.octokit().repos.get(panda);
     expect(again.headers['x-ratelimit-remaining']).toBe('2');
     expect(again.headers.etag).toBe(etag);
+  });
+});
+
+describe('the rate limit window', () => {
+  it('gives a 304 back only in the window that counted it', () => {
+    const limits = new RateLimits({ limit: 5, windowMs: 1_000 });
+    const taken = limits.take('t', 0);
+    expect(limits.refund('t', taken.reset, 10).remaining).toBe(5);
+    // Counted in the first window, answered after it reset: the new window keeps its count.
+    const late = limits.take('t', 900);
+    limits.take('t', 1_000);
+    expect(limits.refund('t', late.reset, 1_001).remaining).toBe(4);
   });
 });
